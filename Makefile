@@ -1,0 +1,37 @@
+# budgetprognos — everything a fresh machine with Python 3.11 and make needs.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test report lint data bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=python3"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+## Start the main job on the embedded data (the Streamlit app).
+run: $(STAMP)
+	$(BIN)/streamlit run app.py --server.headless true --browser.gatherUsageStats false
+
+## Run the whole test suite (unit, CLI and end-to-end browser tests).
+test: $(STAMP)
+	@bash scripts/ensure_chromium.sh
+	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
+
+## The follow-up report for the embedded data as of April 2023.
+report: $(STAMP)
+	$(BIN)/budgetprognos rapport --as-of 2023-04 --out rapport_2023-04.xlsx
+
+lint: $(STAMP)
+	$(BIN)/ruff check forecast scenarios ui app.py tests bench data
+
+## Regenerate the embedded example data (byte-identical on every run).
+data: $(STAMP)
+	$(BIN)/python data/generate.py
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,55 @@
+"""The ``budgetprognos`` console command.
+
+Each subcommand lives in its own module with ``add_parser(subparsers)`` and ``run(args) -> int``,
+so the dispatcher stays small:
+
+- ``rapport``: follow-up tables (forecast.cli_rapport)
+- ``prognos``: the årsprognos tables (forecast.cli_prognos)
+- ``backtest``: the year-end accuracy protocol (forecast.cli_backtest)
+- ``scenario``: scenario files (scenarios.cli)
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from forecast import __version__
+
+SUBCOMMANDS = {
+    "rapport": "forecast.cli_rapport",
+    "prognos": "forecast.cli_prognos",
+    "backtest": "forecast.cli_backtest",
+    "scenario": "scenarios.cli",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser with every available subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="budgetprognos",
+        description="Årsprognos, uppföljning och scenarier för hälso- och sjukvårdens ekonomi.",
+    )
+    parser.add_argument("--version", action="version", version=f"budgetprognos {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, module in SUBCOMMANDS.items():
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        p = mod.add_parser(sub)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    args = build_parser().parse_args(argv)
+    return int(args._run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,232 @@
+"""Typed dimensions: the org hierarchy, the account hierarchy, agency FTE and plan measures.
+
+The account hierarchy is the 16 categories (kostnadsslag) of seed 001's table, with
+*Inhyrd personal* split into läkare / sjuksköterskor / övriga. *Personalkostnader* means own
+staff only. Leaves are what the ledger holds; totals are derived by summing leaves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+AccountType = Literal["intakt", "kostnad"]
+AgencyCategory = Literal["läkare", "sjuksköterskor", "övriga"]
+
+REGION_DEFAULT = "Exempelregionen"
+
+# Totals of the account hierarchy (Swedish headings as in the reports).
+TOTAL_REVENUE = "Summa intäkter"
+TOTAL_GROSS_COST = "Summa bruttokostnader"
+TOTAL_NET_COST = "Summa verksamhetens nettokostnader"
+INHYRD = "Inhyrd personal"
+PERSONAL = "Personalkostnader"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Account(_Frozen):
+    """A leaf account (kostnadsslag or its agency-staff split)."""
+
+    name: str = Field(min_length=1)
+    type: AccountType
+    category: str = Field(description="The seed 001 category the leaf belongs to")
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def sign(self) -> int:
+        """+1 for revenue, −1 for cost: the sign amounts normally carry."""
+        return 1 if self.type == "intakt" else -1
+
+
+_AGENCY_LEAF = {
+    "läkare": "Inhyrd personal läkare",
+    "sjuksköterskor": "Inhyrd personal sjuksköterskor",
+    "övriga": "Inhyrd personal övriga",
+}
+
+
+def agency_account(category: AgencyCategory) -> str:
+    """The leaf account of one agency staff category."""
+    return _AGENCY_LEAF[category]
+
+
+DEFAULT_ACCOUNTS: tuple[Account, ...] = (
+    Account(name="Patientavgifter", type="intakt", category="Patientavgifter"),
+    Account(name="Försäljning", type="intakt", category="Försäljning"),
+    Account(name="Erhållna bidrag", type="intakt", category="Erhållna bidrag",
+            aliases=("Statsbidrag",)),
+    Account(name="Övriga intäkter", type="intakt", category="Övriga intäkter"),
+    Account(name=PERSONAL, type="kostnad", category=PERSONAL,
+            aliases=("Personalkostnader egen personal",)),
+    Account(name="Köpt riks- och regionvård", type="kostnad", category="Köpt riks- och regionvård"),
+    Account(name="Köp av verksamhet", type="kostnad", category="Köp av verksamhet"),
+    Account(name="Verksamhetsanknutna tjänster", type="kostnad",
+            category="Verksamhetsanknutna tjänster"),
+    Account(name=_AGENCY_LEAF["läkare"], type="kostnad", category=INHYRD,
+            aliases=("Inhyrd personal - läkare", "Inhyrd personal – läkare", "Hyrläkare")),
+    Account(name=_AGENCY_LEAF["sjuksköterskor"], type="kostnad", category=INHYRD,
+            aliases=("Inhyrd personal - sjuksköterskor", "Inhyrd personal – sjuksköterskor",
+                     "Hyrsjuksköterskor")),
+    Account(name=_AGENCY_LEAF["övriga"], type="kostnad", category=INHYRD,
+            aliases=("Inhyrd personal - övriga", "Inhyrd personal – övriga")),
+    Account(name="Läkemedel", type="kostnad", category="Läkemedel"),
+    Account(name="Sjukvårdsartiklar, övrigt material och varor", type="kostnad",
+            category="Sjukvårdsartiklar, övrigt material och varor",
+            aliases=("Sjukvårdsart, övr mat o varor", "Sjukvårdsartiklar")),
+    Account(name="Lämnade bidrag", type="kostnad", category="Lämnade bidrag"),
+    Account(name="Fastighetskostnader", type="kostnad", category="Fastighetskostnader"),
+    Account(name="Konsultkostnader", type="kostnad", category="Konsultkostnader"),
+    Account(name="Övriga kostnader", type="kostnad", category="Övriga kostnader"),
+    Account(name="Avskrivningar/finansnetto", type="kostnad", category="Avskrivningar/finansnetto",
+            aliases=("Avskrivningar / finansnetto",)),
+)
+
+
+class AccountHierarchy(_Frozen):
+    """Revenue and cost → the 16 categories → leaf accounts."""
+
+    accounts: tuple[Account, ...] = DEFAULT_ACCOUNTS
+
+    @model_validator(mode="after")
+    def _unique(self) -> AccountHierarchy:
+        names = [a.name for a in self.accounts]
+        if len(set(names)) != len(names):
+            raise ValueError("account names must be unique")
+        return self
+
+    @property
+    def leaves(self) -> list[str]:
+        """Leaf account names in report order."""
+        return [a.name for a in self.accounts]
+
+    @property
+    def categories(self) -> list[str]:
+        """The 16 categories in report order (revenue first)."""
+        seen: dict[str, None] = {}
+        for a in self.accounts:
+            seen.setdefault(a.category, None)
+        return list(seen)
+
+    def get(self, name: str) -> Account:
+        """The leaf account called ``name`` (KeyError if none)."""
+        for a in self.accounts:
+            if a.name == name:
+                return a
+        raise KeyError(name)
+
+    def resolve(self, name: str) -> str | None:
+        """Canonical leaf name for ``name`` or one of its aliases (case-insensitive), else None."""
+        key = " ".join(str(name).split()).casefold()
+        for a in self.accounts:
+            if key == a.name.casefold() or key in (x.casefold() for x in a.aliases):
+                return a.name
+        return None
+
+    def type_of(self) -> dict[str, AccountType]:
+        """Map leaf → 'intakt' / 'kostnad'."""
+        return {a.name: a.type for a in self.accounts}
+
+    def category_of(self) -> dict[str, str]:
+        """Map leaf → category."""
+        return {a.name: a.category for a in self.accounts}
+
+    def agency_leaves(self) -> list[str]:
+        """The agency-staff leaves (Inhyrd personal split)."""
+        return [a.name for a in self.accounts if a.category == INHYRD]
+
+
+class Unit(_Frozen):
+    """A basenhet: the smallest unit with its own budget."""
+
+    id: str = Field(min_length=1, description="Unit code as in the ledger")
+    name: str = Field(min_length=1)
+    division: str = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _no_separator(cls, v: str) -> str:
+        if "|" in v:
+            raise ValueError("unit id may not contain '|'")
+        return v
+
+
+class OrgHierarchy(_Frozen):
+    """Region → division (område) → unit."""
+
+    region: str = REGION_DEFAULT
+    units: tuple[Unit, ...]
+
+    @model_validator(mode="after")
+    def _unique(self) -> OrgHierarchy:
+        ids = [u.id for u in self.units]
+        if len(set(ids)) != len(ids):
+            raise ValueError("unit ids must be unique")
+        return self
+
+    @property
+    def divisions(self) -> list[str]:
+        """Divisions in first-seen order."""
+        seen: dict[str, None] = {}
+        for u in self.units:
+            seen.setdefault(u.division, None)
+        return list(seen)
+
+    @property
+    def unit_ids(self) -> list[str]:
+        """Unit codes in order."""
+        return [u.id for u in self.units]
+
+    def division_of(self) -> dict[str, str]:
+        """Map unit id → division."""
+        return {u.id: u.division for u in self.units}
+
+    def with_units(self, new: Iterable[Unit]) -> OrgHierarchy:
+        """A new hierarchy with ``new`` units appended (the original is unchanged)."""
+        return OrgHierarchy(region=self.region, units=(*self.units, *new))
+
+    def to_frame(self) -> pd.DataFrame:
+        """Units as a frame with columns unit, unit_name, division."""
+        return pd.DataFrame(
+            [(u.id, u.name, u.division) for u in self.units], columns=["unit", "unit_name", "division"]
+        )
+
+
+class AgencyFTE(_Frozen):
+    """Agency staff in full-time equivalents (årsarbetare) for one month, unit and category."""
+
+    period: str = Field(pattern=r"^\d{4}-\d{2}$")
+    unit: str
+    category: AgencyCategory
+    fte: float = Field(ge=0)
+
+
+class Measure(_Frozen):
+    """A transition-plan (omställningsplan) measure."""
+
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    unit: str
+    account: str
+    planned_annual_tkr: float = Field(gt=0, description="Planned full-year saving, tkr (positive)")
+    start_period: str = Field(pattern=r"^\d{4}-\d{2}$", description="First month of effect")
+    year: int = Field(ge=2000, le=2100, description="Plan year the annual effect refers to")
+
+
+def planned_to_date(measure: Measure, as_of: pd.Period) -> float:
+    """Planned effect (tkr) from the start month through ``as_of`` within the plan year.
+
+    The annual effect is spread evenly over the months of the plan year from the start month.
+    """
+    start = pd.Period(measure.start_period, freq="M")
+    year_end = pd.Period(f"{measure.year}-12", freq="M")
+    months_active = (year_end - start).n + 1
+    if months_active <= 0 or as_of < start:
+        return 0.0
+    upto = min(as_of, year_end)
+    return measure.planned_annual_tkr * ((upto - start).n + 1) / months_active
