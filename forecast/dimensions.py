@@ -193,7 +193,8 @@ class OrgHierarchy(_Frozen):
     def to_frame(self) -> pd.DataFrame:
         """Units as a frame with columns unit, unit_name, division."""
         return pd.DataFrame(
-            [(u.id, u.name, u.division) for u in self.units], columns=["unit", "unit_name", "division"]
+            [(u.id, u.name, u.division) for u in self.units],
+            columns=["unit", "unit_name", "division"],
         )
 
 
