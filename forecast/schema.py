@@ -53,7 +53,7 @@ def validate_ledger(df: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in LEDGER_COLUMNS if c not in df.columns]
     if missing:
         raise SchemaError(f"ledger frame lacks columns {missing}; expected {list(LEDGER_COLUMNS)}")
-    if not isinstance(df[PERIOD].dtype, pd.PeriodDtype) or df[PERIOD].dtype.freq.name != "M":
+    if df[PERIOD].dtype != pd.PeriodDtype("M"):
         raise SchemaError(f"column {PERIOD!r} must be Period[M], got {df[PERIOD].dtype}")
     bad_kind = set(df[KIND].unique()) - set(KINDS)
     if bad_kind:
