@@ -127,6 +127,11 @@ def neutralise(text: str) -> str:
     return text
 
 
+def _xl_text(v: object) -> str:
+    """Neutralised text for a workbook cell, line breaks normalised to LF."""
+    return neutralise(str(v)).replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _is_number(v: object) -> bool:
     return isinstance(v, numbers.Real) and not isinstance(v, bool)
 
@@ -214,8 +219,8 @@ def tables_to_xlsx_bytes(tables: Sequence[ExportTable], meta: ExportMetadata, *,
     ws.write_string(0, 1, "Värde", fmt_head)
     rows = _meta_rows(meta, unit)
     for i, (label, value) in enumerate(rows, start=1):
-        ws.write_string(i, 0, neutralise(label))
-        ws.write_string(i, 1, neutralise(value))
+        ws.write_string(i, 0, _xl_text(label))
+        ws.write_string(i, 1, _xl_text(value))
     ws.set_column(0, 0, max(12, *(len(r[0]) for r in rows)) + 2)
     ws.set_column(1, 1, min(80, max(12, *(len(r[1]) for r in rows)) + 2))
     ws.freeze_panes(1, 0)
@@ -226,12 +231,12 @@ def tables_to_xlsx_bytes(tables: Sequence[ExportTable], meta: ExportMetadata, *,
 def _write_sheet(wb: xlsxwriter.Workbook, table: ExportTable, unit: Unit, **fmt: object) -> None:
     frame = _scaled(table, unit)
     ws = wb.add_worksheet(table.name)
-    ws.write_string(0, 0, neutralise(table.title), fmt["fmt_title"])
+    ws.write_string(0, 0, _xl_text(table.title), fmt["fmt_title"])
     if table.amount_columns:
         ws.write_string(1, 0, f"Belopp i {unit}", fmt["fmt_italic"])
     head_row, first = 2, 3
     header = str(table.frame.index.name or "")
-    ws.write_string(head_row, 0, neutralise(header), fmt["fmt_head"])
+    ws.write_string(head_row, 0, _xl_text(header), fmt["fmt_head"])
     widths = [max(len(header), 10)]
     col_formats = []
     for j, col in enumerate(frame.columns, start=1):
@@ -247,14 +252,14 @@ def _write_sheet(wb: xlsxwriter.Workbook, table: ExportTable, unit: Unit, **fmt:
             cf = fmt["fmt_dec"]
         col_formats.append(cf)
         numeric = bool(nums) and len(nums) >= len(values) / 2
-        ws.write_string(head_row, j, neutralise(col),
+        ws.write_string(head_row, j, _xl_text(col),
                         fmt["fmt_head_num"] if numeric else fmt["fmt_head"])
         longest = max([len(_display_guess(v)) for v in values] or [0])
         widths.append(max(10, min(14, len(col) + 2), longest + 2))
     for i, (label, row) in enumerate(zip(frame.index, frame.itertuples(index=False),
                                          strict=True)):
         r = first + i
-        text = neutralise("" if _is_missing(label) else str(label))
+        text = _xl_text("" if _is_missing(label) else str(label))
         ws.write_string(r, 0, text, fmt["fmt_label"])
         widths[0] = max(widths[0], len(text))
         for j, v in enumerate(row, start=1):
@@ -263,9 +268,9 @@ def _write_sheet(wb: xlsxwriter.Workbook, table: ExportTable, unit: Unit, **fmt:
             elif _is_number(v):
                 ws.write_number(r, j, float(v), col_formats[j - 1])  # type: ignore[arg-type]
             else:
-                ws.write_string(r, j, neutralise(str(v)))
+                ws.write_string(r, j, _xl_text(str(v)))
     if table.note:
-        ws.write_string(first + len(frame) + 1, 0, neutralise(table.note), fmt["fmt_italic"])
+        ws.write_string(first + len(frame) + 1, 0, _xl_text(table.note), fmt["fmt_italic"])
     ws.set_column(0, 0, min(widths[0] + 2, 60))
     for j, w in enumerate(widths[1:], start=1):
         ws.set_column(j, j, min(w, 40))
