@@ -16,6 +16,15 @@ from forecast.methods.baselines import (
     SeasonalNaiveGrowth,
     ThreeYearProfile,
 )
+from forecast.methods.combination import Combination
+from forecast.methods.statistical import (
+    AutoARIMAMethod,
+    CESMethod,
+    ETSMethod,
+    SARIMAXMethod,
+    ThetaMethod,
+    UnobservedComponentsMethod,
+)
 
 REGISTRY: dict[str, type[Method]] = {
     cls.alias: cls
@@ -27,6 +36,13 @@ REGISTRY: dict[str, type[Method]] = {
         ThreeYearProfile,
         RemainingBudget,
         BudgetRatio,
+        ETSMethod,
+        ThetaMethod,
+        CESMethod,
+        AutoARIMAMethod,
+        SARIMAXMethod,
+        UnobservedComponentsMethod,
+        Combination,
     )
 }
 

@@ -1,0 +1,173 @@
+"""Forecast combinations: the median (or mean) of several methods' point forecasts.
+
+The year-end total sums many months, so averaging diverse methods (ETS, Theta, CES and the
+controllers' three-year profile) removes much of each one's error. Paths are built coherently:
+the combined point path plus the deviations of one model member's simulated paths
+(``path_member``), scaled by ``path_scale``; with ``calibrate_years > 0`` the scale is
+re-estimated on the series' own earlier years (the same cut-off month, the year total), so the
+P10–P90 range is honest for this series.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Self
+
+import numpy as np
+
+from forecast.methods.base import (
+    Method,
+    MethodFailed,
+    check_history,
+    cutoff_month,
+    rest_of_year_steps,
+    scale_deviations,
+)
+
+CALIBRATION_PATHS = 200
+"""Paths used to measure the model spread at each calibration origin."""
+
+
+def combine_points(points: np.ndarray, how: str = "median") -> np.ndarray:
+    """Combine member point forecasts ``(k, h)`` into one ``(h,)`` path."""
+    if how == "median":
+        return np.median(points, axis=0)
+    if how == "mean":
+        return np.mean(points, axis=0)
+    raise ValueError(f"unknown combination {how!r}")
+
+
+def shrunk_scale(z: np.ndarray, prior_weight: float = 2.0) -> float:
+    """Scale factor from standardised year-end errors ``z``, shrunk toward 1.
+
+    ``z_k = error_k / model_sd_k`` at earlier origins; a well-calibrated model has
+    ``E[z²] = 1``. Returns ``sqrt((w + Σz²) / (w + k))``.
+    """
+    z = z[np.isfinite(z)]
+    return float(np.sqrt((prior_weight + np.sum(z**2)) / (prior_weight + z.size)))
+
+
+class Combination(Method):
+    """``combo``: median of ETS, Theta and the three-year profile (members configurable)."""
+
+    alias = "combo"
+    min_history: ClassVar[int] = 25
+
+    def __init__(
+        self,
+        members: tuple[str, ...] = ("ets", "theta", "three_year_profile"),
+        how: str = "median",
+        path_member: str | None = None,
+        path_scale: float = 1.0,
+        calibrate_years: int = 0,
+        member_kwargs: dict[str, dict] | None = None,
+    ) -> None:
+        self.members = tuple(members)
+        self.how = how
+        self.path_member = path_member
+        self.path_scale = path_scale
+        self.calibrate_years = calibrate_years
+        self.member_kwargs = member_kwargs or {}
+
+    def _fit_members(self, y: np.ndarray, start_month: int,
+                     budget: np.ndarray | None) -> dict[str, Method]:
+        from forecast.methods import make_method
+
+        fitted: dict[str, Method] = {}
+        for alias in self.members:
+            m = make_method(alias, **self.member_kwargs.get(alias, {}))
+            try:
+                fitted[alias] = m.fit(y, start_month, budget=budget)
+            except MethodFailed:
+                continue
+        if not fitted:
+            raise MethodFailed("kombination: ingen av metoderna kunde skattas")
+        return fitted
+
+    def _point(self, fitted: dict[str, Method], h: int,
+               budget_future: np.ndarray | None) -> np.ndarray:
+        pts = []
+        for m in fitted.values():
+            try:
+                p = m.predict(h, budget_future=budget_future)
+            except MethodFailed:
+                continue
+            if np.all(np.isfinite(p)):
+                pts.append(p)
+        if not pts:
+            raise MethodFailed("kombination: ingen metod gav en prognos")
+        return combine_points(np.vstack(pts), self.how)
+
+    def _path_source(self, fitted: dict[str, Method]) -> Method:
+        if self.path_member in fitted:
+            return fitted[self.path_member]
+        return next(iter(fitted.values()))
+
+    def fit(self, y: np.ndarray, start_month: int, *, budget: np.ndarray | None = None) -> Self:
+        """Fit every member (failing members are left out) and calibrate the path scale."""
+        y = check_history(y)
+        if len(y) < self.min_history:
+            raise MethodFailed(f"för kort historik ({len(y)} mån < {self.min_history})")
+        self.fitted_ = self._fit_members(y, start_month, budget)
+        self.n_ = cutoff_month(len(y), start_month)
+        self.scale_ = self.path_scale
+        if self.calibrate_years > 0:
+            self.scale_ = self.path_scale * self._calibrate(y, start_month, budget)
+        return self
+
+    def _calibrate(self, y: np.ndarray, start_month: int, budget: np.ndarray | None) -> float:
+        """Ratio of the realised year-end errors to the paths' spread in earlier years."""
+        n = self.n_
+        r = 12 - n
+        rng = np.random.default_rng(len(y))
+        z: list[float] = []
+        for k in range(1, self.calibrate_years + 1):
+            cut = len(y) - 12 * k
+            if cut < self.min_history:
+                break
+            bud = None if budget is None else budget[:cut]
+            try:
+                fitted = self._fit_members(y[:cut], start_month, bud)
+                bf = None if budget is None else budget[cut : cut + r]
+                pt = self._point(fitted, r, bf)
+                sims = self._path_source(fitted).simulate(r, CALIBRATION_PATHS, rng,
+                                                         budget_future=bf)
+            except MethodFailed:
+                continue
+            dev = (sims - sims.mean(axis=0)).sum(axis=1)
+            sd = float(np.std(dev))
+            err = float(np.sum(y[cut : cut + r]) - np.sum(pt))
+            if sd > 0:
+                z.append(err / sd)
+        return shrunk_scale(np.asarray(z))
+
+    def predict(self, h: int, *, budget_future: np.ndarray | None = None) -> np.ndarray:
+        """The combined point forecast."""
+        return self._point(self.fitted_, h, budget_future)
+
+    def simulate(
+        self,
+        h: int,
+        n_paths: int,
+        rng: np.random.Generator,
+        *,
+        budget_future: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Combined point path + one member's path deviations × the calibrated scale."""
+        point = self.predict(h, budget_future=budget_future)
+        src = self._path_source(self.fitted_)
+        sims = src.simulate(h, n_paths, rng, budget_future=budget_future)
+        centre = sims.mean(axis=0)
+        return scale_deviations(sims - centre[None, :] + point[None, :], point, self.scale_)
+
+    @property
+    def used_members(self) -> tuple[str, ...]:
+        """Members that were fitted (after ``fit``)."""
+        return tuple(self.fitted_)
+
+    def __repr__(self) -> str:
+        return f"Combination(members={self.members}, how={self.how!r})"
+
+
+def rest_total(paths: np.ndarray, n: int) -> np.ndarray:
+    """Sum of each path over the rest of the current year."""
+    return paths[:, : rest_of_year_steps(n, paths.shape[1])].sum(axis=1)

@@ -1,0 +1,282 @@
+"""Adapters of library models (statsforecast, statsmodels) to the method interface.
+
+- ``ets``: statsforecast ``AutoETS`` (season 12, damped trend allowed), optionally on the log
+  scale for positive series; paths from the fitted state-space model (``AutoETS.simulate``).
+- ``theta``: statsforecast ``AutoTheta`` (season 12); paths from ``AutoTheta.simulate``.
+- ``ces``: statsforecast ``AutoCES`` (complex exponential smoothing).
+- ``arima``: statsforecast ``AutoARIMA`` (season 12).
+- ``sarimax``: statsmodels ``SARIMAX`` airline model (0,1,1)(0,1,1)12 with the budget as an
+  exogenous regressor when one is given; paths from ``results.simulate(anchor='end')``.
+- ``ucm``: statsmodels ``UnobservedComponents``: local level + seasonal, with step dummies
+  for April of every year (the wage revision) and optional user-given step months.
+
+Sample paths are joint over months (simulated from the model), so sums over months are right.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, ClassVar, Self
+
+import numpy as np
+
+from forecast.methods.base import Method, MethodFailed, check_history, cutoff_month
+
+SEASON = 12
+
+
+def use_log(y: np.ndarray, log: bool | None) -> bool:
+    """Whether to model ``log(y)``: ``log=None`` means 'when every value is positive'."""
+    positive = bool(np.all(y > 0))
+    if log is None:
+        return positive
+    if log and not positive:
+        return False
+    return log
+
+
+def _seed(rng: np.random.Generator) -> int:
+    return int(rng.integers(0, 2**31 - 1))
+
+
+class _StatsforecastMethod(Method):
+    """Common adapter for a statsforecast model with ``fit``/``predict``/``simulate``."""
+
+    min_history: ClassVar[int] = 2 * SEASON + 1
+
+    def __init__(self, log: bool | None = None) -> None:
+        self.log = log
+
+    def _model(self) -> Any:
+        raise NotImplementedError
+
+    def fit(self, y: np.ndarray, start_month: int, *, budget: np.ndarray | None = None) -> Self:
+        """Fit the library model on ``y`` (or ``log y``)."""
+        y = check_history(y)
+        if len(y) < self.min_history:
+            raise MethodFailed(f"för kort historik ({len(y)} mån < {self.min_history})")
+        if np.ptp(y) == 0:
+            raise MethodFailed("konstant serie")
+        self.log_ = use_log(y, self.log)
+        z = np.log(y) if self.log_ else y
+        self.n_ = cutoff_month(len(y), start_month)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self.model_ = self._model().fit(z)
+        except Exception as exc:  # library errors vary; report them uniformly
+            raise MethodFailed(f"{self.alias}: modellen kunde inte skattas ({exc})") from exc
+        return self
+
+    def _back(self, z: np.ndarray) -> np.ndarray:
+        out = np.exp(np.clip(z, -700, 700)) if self.log_ else z
+        return np.asarray(out, dtype=float)
+
+    def predict(self, h: int, *, budget_future: np.ndarray | None = None) -> np.ndarray:
+        """Point forecast (the median on the original scale when fitted on logs)."""
+        mean = self._back(self.model_.predict(h)["mean"])
+        if not np.all(np.isfinite(mean)):
+            raise MethodFailed(f"{self.alias}: prognosen är inte ändlig")
+        return mean
+
+    def simulate(
+        self,
+        h: int,
+        n_paths: int,
+        rng: np.random.Generator,
+        *,
+        budget_future: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Paths simulated from the fitted state-space model."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            z = self.model_.simulate(h=h, n_paths=n_paths, seed=_seed(rng))
+        paths = self._back(np.asarray(z, dtype=float).reshape(n_paths, h))
+        if not np.all(np.isfinite(paths)):
+            paths = np.where(np.isfinite(paths), paths, self.predict(h)[None, :])
+        return paths
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(log={self.log})"
+
+
+class ETSMethod(_StatsforecastMethod):
+    """``ets``: statsforecast AutoETS, season 12, damped trend allowed."""
+
+    alias = "ets"
+
+    def __init__(self, log: bool | None = None, model: str = "ZZZ") -> None:
+        super().__init__(log)
+        self.model = model
+
+    def _model(self) -> Any:
+        from statsforecast.models import AutoETS
+
+        return AutoETS(season_length=SEASON, model=self.model)
+
+
+class ThetaMethod(_StatsforecastMethod):
+    """``theta``: statsforecast AutoTheta, season 12."""
+
+    alias = "theta"
+
+    def _model(self) -> Any:
+        from statsforecast.models import AutoTheta
+
+        return AutoTheta(season_length=SEASON)
+
+
+class CESMethod(_StatsforecastMethod):
+    """``ces``: statsforecast AutoCES (complex exponential smoothing), season 12."""
+
+    alias = "ces"
+
+    def _model(self) -> Any:
+        from statsforecast.models import AutoCES
+
+        return AutoCES(season_length=SEASON)
+
+
+class AutoARIMAMethod(_StatsforecastMethod):
+    """``arima``: statsforecast AutoARIMA, season 12 (slow: about 1 s per series)."""
+
+    alias = "arima"
+
+    def _model(self) -> Any:
+        from statsforecast.models import AutoARIMA
+
+        return AutoARIMA(season_length=SEASON)
+
+
+class _StatsmodelsMethod(Method):
+    """Common adapter for a statsmodels state-space model with ``simulate(anchor='end')``."""
+
+    min_history: ClassVar[int] = 2 * SEASON + 1
+
+    def _exog(self, n_obs: int, start: int, budget: np.ndarray | None) -> np.ndarray | None:
+        return None if budget is None else np.asarray(budget, dtype=float).reshape(-1, 1)
+
+    def _build(self, z: np.ndarray, exog: np.ndarray | None) -> Any:
+        raise NotImplementedError
+
+    def fit(self, y: np.ndarray, start_month: int, *, budget: np.ndarray | None = None) -> Self:
+        """Fit the state-space model by maximum likelihood."""
+        y = check_history(y)
+        if len(y) < self.min_history:
+            raise MethodFailed(f"för kort historik ({len(y)} mån < {self.min_history})")
+        if np.ptp(y) == 0:
+            raise MethodFailed("konstant serie")
+        self.log_ = use_log(y, self.log) and budget is None
+        self.scale_ = float(np.mean(np.abs(y))) or 1.0
+        z = np.log(y) if self.log_ else y / self.scale_
+        self.start_month_ = start_month
+        self.n_obs_ = len(y)
+        self.budget_scale_ = None
+        if budget is not None:
+            self.budget_scale_ = float(np.mean(np.abs(budget))) or 1.0
+            budget = np.asarray(budget, dtype=float) / self.budget_scale_
+        exog = self._exog(len(y), 0, budget)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self.res_ = self._build(z, exog).fit(disp=False, maxiter=200)
+        except Exception as exc:
+            raise MethodFailed(f"{self.alias}: modellen kunde inte skattas ({exc})") from exc
+        self.has_budget_ = budget is not None
+        return self
+
+    def _future_exog(self, h: int, budget_future: np.ndarray | None) -> np.ndarray | None:
+        if not self.has_budget_:
+            return self._exog(h, self.n_obs_, None)
+        if budget_future is None or len(budget_future) < h:
+            raise MethodFailed(f"{self.alias}: budget saknas för prognosmånaderna")
+        bf = np.asarray(budget_future[:h], dtype=float) / self.budget_scale_
+        return self._exog(h, self.n_obs_, bf)
+
+    def _back(self, z: np.ndarray) -> np.ndarray:
+        return np.exp(np.clip(z, -700, 700)) if self.log_ else z * self.scale_
+
+    def predict(self, h: int, *, budget_future: np.ndarray | None = None) -> np.ndarray:
+        """Point forecast from the fitted model."""
+        ex = self._future_exog(h, budget_future)
+        out = self._back(np.asarray(self.res_.forecast(h, exog=ex), dtype=float))
+        if not np.all(np.isfinite(out)):
+            raise MethodFailed(f"{self.alias}: prognosen är inte ändlig")
+        return out
+
+    def simulate(
+        self,
+        h: int,
+        n_paths: int,
+        rng: np.random.Generator,
+        *,
+        budget_future: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Paths from ``results.simulate(anchor='end', repetitions=n_paths)``."""
+        ex = self._future_exog(h, budget_future)
+        sim = self.res_.simulate(h, anchor="end", repetitions=n_paths, exog=ex,
+                                 rng=np.random.default_rng(_seed(rng)))
+        arr = np.asarray(sim, dtype=float).reshape(h, n_paths).T
+        return self._back(arr)
+
+
+class SARIMAXMethod(_StatsmodelsMethod):
+    """``sarimax``: airline SARIMA(0,1,1)(0,1,1)12, with the budget as regressor if given."""
+
+    alias = "sarimax"
+
+    def __init__(self, log: bool | None = None, order=(0, 1, 1), seasonal_order=(0, 1, 1)):
+        self.log = log
+        self.order = tuple(order)
+        self.seasonal_order = tuple(seasonal_order)
+
+    def _build(self, z: np.ndarray, exog: np.ndarray | None) -> Any:
+        from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+        return SARIMAX(z, exog=exog, order=self.order,
+                       seasonal_order=(*self.seasonal_order, SEASON))
+
+
+def step_dummies(n_obs: int, start: int, start_month: int, steps: tuple[int, ...],
+                 april: bool = True) -> np.ndarray | None:
+    """Level-shift regressors: 1 from each step month on (index relative to the history).
+
+    Args:
+        n_obs: rows wanted.
+        start: index (in the full series) of the first row.
+        start_month: calendar month of index 0.
+        steps: user-given step indices (0-based, relative to the history's start).
+        april: add one step for every April (the wage revision) seen in the history.
+    """
+    idx = start + np.arange(n_obs)
+    cols = [(idx >= s).astype(float) for s in steps]
+    if april:
+        # One combined regressor: the number of Aprils passed (a step each April).
+        first_april = (4 - start_month) % 12
+        cols.append(np.where(idx >= first_april, (idx - first_april) // 12 + 1, 0).astype(float))
+    return np.column_stack(cols) if cols else None
+
+
+class UnobservedComponentsMethod(_StatsmodelsMethod):
+    """``ucm``: local level + seasonal with April wage steps and known level shifts."""
+
+    alias = "ucm"
+
+    def __init__(self, log: bool | None = None, steps: list[int] | tuple[int, ...] = (),
+                 april_steps: bool = True) -> None:
+        self.log = log
+        self.steps = tuple(int(s) for s in steps)
+        self.april_steps = april_steps
+
+    def _exog(self, n_obs: int, start: int, budget: np.ndarray | None) -> np.ndarray | None:
+        d = step_dummies(n_obs, start, self.start_month_, self.steps, self.april_steps)
+        if budget is not None:
+            b = np.asarray(budget, dtype=float).reshape(-1, 1)
+            return b if d is None else np.column_stack([d, b])
+        return d
+
+    def _build(self, z: np.ndarray, exog: np.ndarray | None) -> Any:
+        from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+        return UnobservedComponents(z, level="local level", freq_seasonal=None,
+                                    seasonal=SEASON, exog=exog)
