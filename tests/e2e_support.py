@@ -1,0 +1,119 @@
+"""Helpers of the end-to-end tests: a Streamlit server on a free port and headless Chromium.
+
+Each pytest-xdist worker that runs e2e tests starts its own server on its own free port (the
+fixture is session-scoped per worker process), so ``pytest -n 2`` is safe.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+STREAMLIT_FLAGS = [
+    "--server.headless", "true",
+    "--server.fileWatcherType", "none",
+    "--browser.gatherUsageStats", "false",
+]
+STARTUP_TIMEOUT_S = 90.0
+
+APP_VIEW = "[data-testid='stAppViewContainer']"
+APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+APP_CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
+
+
+def chromium_missing_reason() -> str | None:
+    """Why the e2e tests cannot run here, or None if they can."""
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} saknas (installera Debians paket chromium; ingen webbläsare laddas ned)"
+    return None
+
+
+def free_port() -> int:
+    """A TCP port that is free on 127.0.0.1 right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+            return resp.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextmanager
+def streamlit_server(app: str = "app.py") -> Iterator[str]:
+    """Run ``streamlit run app`` on a free port; yield its base URL; stop it afterwards.
+
+    The server's output goes to ``test-artifacts/streamlit-<port>.log``.
+    """
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = ARTIFACTS / f"streamlit-{port}.log"
+    cmd = [sys.executable, "-m", "streamlit", "run", app, "--server.port", str(port),
+           "--server.address", "127.0.0.1", *STREAMLIT_FLAGS]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env)
+        try:
+            deadline = time.monotonic() + STARTUP_TIMEOUT_S
+            while not _healthy(url):
+                if proc.poll() is not None:
+                    raise RuntimeError(f"streamlit avslutades ({proc.returncode}); se {log_path}")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit svarade inte inom {STARTUP_TIMEOUT_S} s")
+                time.sleep(0.2)  # polling the health endpoint, not waiting for the UI
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+
+def launch_chromium(playwright):
+    """Launch Debian's headless chromium through Playwright (never a downloaded browser)."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                      args=CHROMIUM_ARGS)
+
+
+def wait_for_app(page) -> None:
+    """Wait (auto-waiting expects, no sleeps) until the app is connected and idle."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(APP_VIEW)).to_be_visible(timeout=90_000)
+    expect(page.locator(APP_CONNECTED)).to_have_count(1, timeout=90_000)
+    expect(page.locator(APP_IDLE)).to_have_count(1, timeout=90_000)
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under ``test-artifacts/screenshots/<name>.png``."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

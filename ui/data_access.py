@@ -1,0 +1,121 @@
+"""Cached access to the data and the baseline forecast.
+
+This is the only place the UI calls the engine for expensive things.
+
+- The embedded example is loaded once per process (``st.cache_resource``: a frozen Dataset
+  that nobody mutates).
+- The baseline forecast is cached per data hash and as-of month (``st.cache_resource``: a
+  frozen RegionForecast with read-only arrays, shared by every session; copying its path
+  array on each rerun, as ``st.cache_data`` would, costs more than the scenario itself).
+- Derived tables are cached with ``st.cache_data`` (each caller gets its own copy).
+
+Changing a scenario control therefore re-applies the scenario to the cached baseline and never
+refits a method.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from forecast import schema as S
+from forecast.dataset import Dataset, load_default
+from ui import state_keys as K
+
+# Forecast settings of the interactive app: fewer paths than the batch report, so the app and
+# its end-to-end tests stay fast. Tests import these to recompute the same numbers.
+UI_N_PATHS = 500
+UI_SEED = 20230401
+UI_FORECAST_KWARGS: dict[str, Any] = {}
+"""Extra keyword arguments to ``forecast_region`` (e.g. a fast method), set when known."""
+
+
+class CoreMissing(RuntimeError):
+    """A core module the page needs is not available in this build."""
+
+
+def core(module: str) -> ModuleType:
+    """Import a core module by dotted name, or raise :class:`CoreMissing`.
+
+    Args:
+        module: e.g. ``"forecast.followup"``.
+    """
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name) or exc.name == module:
+            raise CoreMissing(module) from exc
+        raise
+
+
+def has_core(module: str) -> bool:
+    """True if the core module ``module`` can be imported."""
+    try:
+        core(module)
+    except CoreMissing:
+        return False
+    return True
+
+
+@st.cache_resource(show_spinner="Läser in exempeldata …")
+def default_dataset() -> Dataset:
+    """The embedded example region (loaded once per process)."""
+    return load_default()
+
+
+def current_dataset() -> Dataset:
+    """The data set of this session: the last accepted upload, else the embedded example."""
+    ds = st.session_state.get(K.DATASET)
+    return ds if ds is not None else default_dataset()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _outcome_months(_ds: Dataset, data_hash: str) -> list[str]:
+    periods = _ds.ledger.loc[_ds.ledger[S.KIND] == S.UTFALL, S.PERIOD].unique()
+    return [str(p) for p in sorted(periods)]
+
+
+def outcome_months(ds: Dataset) -> list[str]:
+    """Months (``YYYY-MM``) with outcome in ``ds``, oldest first."""
+    return _outcome_months(ds, ds.source_hash)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every page needs: the data set and the as-of month chosen in the sidebar."""
+
+    ds: Dataset
+    as_of: pd.Period
+
+    @property
+    def data_hash(self) -> str:
+        """The data set's content hash (cache key)."""
+        return self.ds.source_hash
+
+
+def context() -> Context:
+    """The current data set and as-of month (default: the last outcome month)."""
+    ds = current_dataset()
+    months = outcome_months(ds)
+    chosen = st.session_state.get(K.AS_OF)
+    if chosen not in months:
+        chosen = months[-1] if months else str(ds.last_outcome)
+    return Context(ds=ds, as_of=pd.Period(chosen, freq="M"))
+
+
+@st.cache_resource(show_spinner="Beräknar basprognosen (görs en gång per data och månad) …",
+                   max_entries=8)
+def _baseline(_ds: Dataset, data_hash: str, as_of: str, n_paths: int, seed: int) -> Any:
+    engine = core("forecast.engine")
+    return engine.forecast_region(_ds, pd.Period(as_of, freq="M"), n_paths=n_paths, seed=seed,
+                                  **UI_FORECAST_KWARGS)
+
+
+def baseline(ctx: Context) -> Any:
+    """The baseline RegionForecast for the context, cached per data hash and as-of month."""
+    return _baseline(ctx.ds, ctx.data_hash, str(ctx.as_of), UI_N_PATHS, UI_SEED)

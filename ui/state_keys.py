@@ -1,0 +1,45 @@
+"""Every session-state and widget key of the app, in one place.
+
+Pages read and write ``st.session_state`` only through these names, so a test (AppTest or
+Playwright) and the code agree on them and two pages never collide by accident.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# --- application state (set by code) -------------------------------------------------------
+DATASET: Final = "bp_dataset"
+"""The current Dataset when the user has uploaded one (absent: the embedded example)."""
+UPLOAD_REPORT: Final = "bp_upload_report"
+"""The last rejected upload's problems as a list of dicts (file/row/column/message/allowed)."""
+UPLOAD_MESSAGE: Final = "bp_upload_message"
+"""The last upload's outcome message (Swedish)."""
+UPLOAD_DIGEST: Final = "bp_upload_digest"
+"""SHA-256 of the last processed upload, so a rerun does not import the same file again."""
+SCENARIO_LOADED: Final = "bp_scenario_loaded"
+"""Name of the scenario/preset whose values were last written into the controls."""
+
+# --- widgets (set by the user) ---------------------------------------------------------------
+AS_OF: Final = "w_as_of"
+UPLOADER: Final = "w_uploader"
+FC_DIVISION: Final = "w_fc_division"
+FC_UNIT: Final = "w_fc_unit"
+FC_CATEGORY: Final = "w_fc_category"
+FC_YEAR: Final = "w_fc_year"
+SC_PRESET: Final = "w_sc_preset"
+SC_NAME: Final = "w_sc_name"
+SC_STORED: Final = "w_sc_stored"
+SC_VERSION: Final = "w_sc_version"
+SC_DRAWS: Final = "w_sc_draws"
+CMP_SELECTION: Final = "w_cmp_selection"
+EXPORT_UNIT: Final = "w_export_unit"
+EXPORT_DIALECT: Final = "w_export_dialect"
+
+SC_CONTROL_PREFIX: Final = "w_sc_ctl__"
+"""Prefix of the scenario assumption controls: ``w_sc_ctl__<path>``."""
+
+
+def scenario_control(path: str) -> str:
+    """The widget key of one scenario assumption control, e.g. ``dygnsvila.extra_fte``."""
+    return f"{SC_CONTROL_PREFIX}{path}"

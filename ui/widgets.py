@@ -1,0 +1,187 @@
+"""Small building blocks shared by the pages: help text, notices, Swedish tables and charts.
+
+Nothing here computes a figure: amounts arrive from the core in tkr and are only formatted
+(``forecast.formatting``) or drawn. Chart builders are pure functions returning Altair charts,
+so they are testable without a running app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from forecast.formatting import MONTHS_LONG, MONTHS_SHORT, fmt_mkr, fmt_number, fmt_pct, fmt_tkr
+
+SWEDISH_LOCALE = alt.Locale(
+    number={"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0kr"]},
+    time={
+        "dateTime": "%A den %d %B %Y %X",
+        "date": "%Y-%m-%d",
+        "time": "%H:%M:%S",
+        "periods": ["fm", "em"],
+        "days": ["söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag"],
+        "shortDays": ["sön", "mån", "tis", "ons", "tor", "fre", "lör"],
+        "months": list(MONTHS_LONG),
+        "shortMonths": list(MONTHS_SHORT),
+    },
+)
+
+AMOUNT_AXIS_FORMAT = ",.0f"
+
+
+def help_box(text: str) -> None:
+    """The page's short help text in a collapsed expander titled "Hjälp"."""
+    with st.expander("Hjälp", icon=":material/help:"):
+        st.markdown(text)
+
+
+def core_missing(what: str) -> None:
+    """Tell the user that a part of the engine is not available in this build."""
+    st.info(f"{what} är inte tillgänglig i den här versionen ännu.", icon=":material/build:")
+
+
+def swedish_table(frame: pd.DataFrame, *, amount_columns: Iterable[str] = (),
+                  percent_columns: Iterable[str] = (), number_columns: Iterable[str] = (),
+                  unit: str = "mkr", decimals: int = 1) -> pd.DataFrame:
+    """A display copy of ``frame`` with numbers as Swedish text (NBSP thousands, decimal comma).
+
+    Args:
+        frame: the core's table; amount columns in tkr.
+        amount_columns: columns in tkr, shown in ``unit``.
+        percent_columns: columns holding percent values (14.1 → "14,1 %").
+        number_columns: other numbers (e.g. FTE), shown with ``decimals`` decimals.
+        unit: "mkr" or "tkr".
+        decimals: decimals of mkr amounts and plain numbers.
+    """
+    out = frame.copy()
+    for c in amount_columns:
+        if c in out.columns:
+            if unit == "mkr":
+                out[c] = out[c].map(lambda v: fmt_mkr(v, decimals))
+            else:
+                out[c] = out[c].map(lambda v: fmt_tkr(v, 0))
+    for c in percent_columns:
+        if c in out.columns:
+            out[c] = out[c].map(lambda v: fmt_pct(v, 1))
+    for c in number_columns:
+        if c in out.columns:
+            out[c] = out[c].map(lambda v: fmt_number(v, decimals))
+    return out
+
+
+def show_table(frame: pd.DataFrame, **kwargs: object) -> None:
+    """Show a core table Swedish-formatted (see :func:`swedish_table`) without the index."""
+    disp = swedish_table(frame, **kwargs)  # type: ignore[arg-type]
+    if disp.index.name is not None or not isinstance(disp.index, pd.RangeIndex):
+        disp = disp.reset_index()
+    st.dataframe(disp, hide_index=True, width="stretch")
+
+
+def _finish(chart: alt.Chart | alt.LayerChart, height: int = 320) -> alt.Chart:
+    return chart.properties(height=height).configure(locale=SWEDISH_LOCALE)
+
+
+def fan_chart(history: pd.DataFrame, fan: pd.DataFrame, *, title: str = "") -> alt.Chart:
+    """History, the forecast median and its P10–P90 band.
+
+    Args:
+        history: columns ``month`` (Timestamp) and ``mkr`` (outcome).
+        fan: columns ``month`` (Timestamp), ``p10``, ``p50``, ``p90`` in mkr.
+        title: chart title.
+    """
+    x = alt.X("month:T", title="Månad", axis=alt.Axis(format="%b %Y"))
+    band = alt.Chart(fan).mark_area(opacity=0.25, color="#1f5f8b").encode(
+        x=x, y=alt.Y("p10:Q", title="mkr", axis=alt.Axis(format=AMOUNT_AXIS_FORMAT)),
+        y2="p90:Q",
+        tooltip=[alt.Tooltip("month:T", title="Månad", format="%b %Y"),
+                 alt.Tooltip("p10:Q", title="P10", format=",.1f"),
+                 alt.Tooltip("p50:Q", title="P50", format=",.1f"),
+                 alt.Tooltip("p90:Q", title="P90", format=",.1f")],
+    )
+    median = alt.Chart(fan).mark_line(color="#1f5f8b", strokeDash=[5, 3]).encode(
+        x=x, y="p50:Q")
+    hist = alt.Chart(history).mark_line(color="#333333", point=True).encode(
+        x=x, y=alt.Y("mkr:Q", title="mkr"),
+        tooltip=[alt.Tooltip("month:T", title="Månad", format="%b %Y"),
+                 alt.Tooltip("mkr:Q", title="Utfall", format=",.1f")])
+    return _finish(alt.layer(band, median, hist).properties(title=title))
+
+
+def monthly_chart(frame: pd.DataFrame, *, value_columns: Sequence[str], title: str = "",
+                  y_title: str = "mkr") -> alt.Chart:
+    """Lines of several values by month (e.g. outcome and budget).
+
+    Args:
+        frame: column ``month`` (Timestamp) and the ``value_columns`` (already in display unit).
+        value_columns: columns to draw, one line each (their names are the legend).
+        title: chart title.
+        y_title: y axis title.
+    """
+    long = frame.melt(id_vars="month", value_vars=list(value_columns), var_name="Serie",
+                      value_name="värde")
+    chart = alt.Chart(long).mark_line(point=True).encode(
+        x=alt.X("month:T", title="Månad", axis=alt.Axis(format="%b %Y")),
+        y=alt.Y("värde:Q", title=y_title, axis=alt.Axis(format=AMOUNT_AXIS_FORMAT)),
+        color=alt.Color("Serie:N", title=None),
+        tooltip=[alt.Tooltip("month:T", title="Månad", format="%b %Y"), "Serie:N",
+                 alt.Tooltip("värde:Q", title=y_title, format=",.1f")],
+    )
+    return _finish(chart.properties(title=title))
+
+
+def waterfall_chart(steps: pd.DataFrame, *, title: str = "") -> alt.Chart:
+    """A bridge (waterfall) from the core's bridge table.
+
+    Args:
+        steps: columns ``label`` (in order), ``start`` and ``end`` (bar ends, mkr), ``kind``
+            ("total", "ökning" or "minskning").
+        title: chart title.
+    """
+    order = list(steps["label"])
+    return _finish(alt.Chart(steps).mark_bar().encode(
+        x=alt.X("label:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y("start:Q", title="mkr", axis=alt.Axis(format=AMOUNT_AXIS_FORMAT)),
+        y2="end:Q",
+        color=alt.Color("kind:N", title=None, scale=alt.Scale(
+            domain=["total", "förbättring", "försämring"],
+            range=["#1f5f8b", "#3a923a", "#c0392b"])),
+        tooltip=[alt.Tooltip("label:N", title="Post"),
+                 alt.Tooltip("delta:Q", title="Effekt, mkr", format=",.1f")],
+    ).properties(title=title), height=360)
+
+
+def histogram_chart(values: pd.DataFrame, *, marker: float | None = None,
+                    title: str = "", x_title: str = "Årsresultat, mkr") -> alt.Chart:
+    """Distribution of a simulated result.
+
+    Args:
+        values: column ``mkr`` with one row per draw.
+        marker: a vertical rule, e.g. at 0 (balance) in mkr.
+        title: chart title.
+        x_title: x axis title.
+    """
+    bars = alt.Chart(values).mark_bar(color="#1f5f8b", opacity=0.8).encode(
+        x=alt.X("mkr:Q", bin=alt.Bin(maxbins=40), title=x_title,
+                axis=alt.Axis(format=AMOUNT_AXIS_FORMAT)),
+        y=alt.Y("count():Q", title="Antal dragningar"),
+    )
+    layers: list[alt.Chart] = [bars]
+    if marker is not None:
+        layers.append(alt.Chart(pd.DataFrame({"x": [marker]})).mark_rule(
+            color="#c0392b", strokeWidth=2).encode(x="x:Q"))
+    return _finish(alt.layer(*layers).properties(title=title))
+
+
+def grouped_bar_chart(frame: pd.DataFrame, *, category: str, group: str, value: str,
+                      title: str = "", y_title: str = "mkr") -> alt.Chart:
+    """Side-by-side bars, e.g. scenarios (``group``) per measure (``category``)."""
+    return _finish(alt.Chart(frame).mark_bar().encode(
+        x=alt.X(f"{category}:N", title=None, axis=alt.Axis(labelAngle=-20)),
+        xOffset=alt.XOffset(f"{group}:N"),
+        y=alt.Y(f"{value}:Q", title=y_title, axis=alt.Axis(format=AMOUNT_AXIS_FORMAT)),
+        color=alt.Color(f"{group}:N", title=None),
+        tooltip=[f"{category}:N", f"{group}:N", alt.Tooltip(f"{value}:Q", format=",.1f")],
+    ).properties(title=title))
