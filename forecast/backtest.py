@@ -1,0 +1,243 @@
+"""The year-end accuracy protocol (bench/PROTOCOL.md) on any long panel of monthly series.
+
+Panel: columns ``series_id``, ``start`` ('YYYY-MM' of the first observation), ``t`` (0-based
+index), ``value``. For every series and calendar year Y fully in the series with at least 36
+observations before January Y, and every cut-off n (4: April, 8: August), the history is
+everything up to month n of Y, the forecast of the year total is the known months 1..n plus
+the method's forecast of months n+1..12, and its P10–P90 comes from paths summed over months.
+
+Everything here is a pure function of its inputs except :func:`run_backtest`, which fans the
+series out over worker processes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from forecast.methods import REFERENCE_METHODS, Method, MethodFailed, make_method
+
+CUTOFFS: tuple[int, ...] = (4, 8)
+MIN_BEFORE = 36
+N_PATHS = 500
+RESULT_COLUMNS: tuple[str, ...] = (
+    "cutoff",
+    "method",
+    "cases",
+    "median_ape",
+    "mean_ape",
+    "share_ape_over_5",
+    "coverage_p10_p90",
+    "median_width_pct",
+    "seconds",
+)
+
+# Named method configurations usable in ``--methods`` besides the registry aliases.
+VARIANTS: dict[str, tuple[str, dict]] = {
+    "autoets_statsforecast": ("ets", {"log": False}),
+    "ets_log": ("ets", {"log": True}),
+    "theta_log": ("theta", {"log": True}),
+    "combo_mean": ("combo", {"how": "mean"}),
+}
+
+
+def build_method(name: str) -> Method:
+    """A fresh method from a registry alias or a name in :data:`VARIANTS`."""
+    if name in VARIANTS:
+        alias, kwargs = VARIANTS[name]
+        return make_method(alias, **kwargs)
+    return make_method(name)
+
+
+# --------------------------------------------------------------------------- data
+def read_bench(path: str | Path) -> pd.DataFrame:
+    """Read a benchmark panel (CSV, gzip allowed) and drop series without a known start."""
+    df = pd.read_csv(path, dtype={"series_id": str, "start": str})
+    df = df.loc[df["start"].notna() & (df["start"].str.strip() != "")]
+    return df[["series_id", "start", "t", "value"]].sort_values(["series_id", "t"],
+                                                                 kind="stable")
+
+
+@dataclass(frozen=True)
+class Series:
+    """One series of a panel: values and the calendar of its first observation."""
+
+    series_id: str
+    start_year: int
+    start_month: int
+    y: np.ndarray
+
+
+def panel_series(panel: pd.DataFrame) -> list[Series]:
+    """Split a long panel into :class:`Series` (values ordered by ``t``)."""
+    out = []
+    for sid, g in panel.groupby("series_id", sort=True):
+        year, month = (int(p) for p in str(g["start"].iloc[0]).split("-")[:2])
+        out.append(Series(str(sid), year, month, g.sort_values("t")["value"].to_numpy(float)))
+    return out
+
+
+def case_years(s: Series, min_before: int = MIN_BEFORE) -> list[tuple[int, int]]:
+    """(year, index of January of that year) of every qualifying year of a series.
+
+    A year qualifies when all its 12 months are in the series and at least ``min_before``
+    observations precede its January.
+    """
+    first_jan = (13 - s.start_month) % 12  # index of the first January
+    out = []
+    for t_jan in range(first_jan, len(s.y) - 11, 12):
+        if t_jan >= min_before:
+            out.append((s.start_year + (s.start_month - 1 + t_jan) // 12, t_jan))
+    return out
+
+
+def enumerate_cases(panel: pd.DataFrame, cutoffs: Sequence[int] = CUTOFFS,
+                    min_before: int = MIN_BEFORE) -> pd.DataFrame:
+    """Every (series_id, year, cutoff) case of the protocol, with the history length."""
+    rows = [
+        (s.series_id, year, n, t_jan + n)
+        for s in panel_series(panel)
+        for year, t_jan in case_years(s, min_before)
+        for n in cutoffs
+    ]
+    return pd.DataFrame(rows, columns=["series_id", "year", "cutoff", "n_history"])
+
+
+# --------------------------------------------------------------------------- one case
+def forecast_case(name: str, y: np.ndarray, start_month: int, t_jan: int, n: int,
+                  n_paths: int, rng: np.random.Generator) -> dict:
+    """Forecast the year total of the year starting at ``t_jan`` after ``n`` months.
+
+    Falls back to the three-year profile, then the run rate, when the method fails (the row
+    says so in ``fallback``).
+    """
+    hist = y[: t_jan + n]
+    h = 12 - n
+    ytd = float(np.sum(y[t_jan : t_jan + n]))
+    actual = float(np.sum(y[t_jan : t_jan + 12]))
+    used = name
+    paths = None
+    for cand in (name, "three_year_profile", "run_rate"):
+        try:
+            m = build_method(cand).fit(hist, start_month)
+            point = m.predict(h)
+            paths = m.simulate(h, n_paths, rng) if n_paths > 0 else None
+            used = cand
+            break
+        except MethodFailed:
+            continue
+    fc = ytd + float(np.sum(point))
+    lo = hi = np.nan
+    if paths is not None:
+        tot = ytd + paths.sum(axis=1)
+        lo, hi = (float(v) for v in np.quantile(tot, [0.1, 0.9]))
+    return {"forecast": fc, "actual": actual, "p10": lo, "p90": hi,
+            "fallback": "" if used == name else used}
+
+
+def run_series_chunk(chunk: list[Series], methods: Sequence[str], cutoffs: Sequence[int],
+                     n_paths: int, seed: int, min_before: int = MIN_BEFORE) -> list[dict]:
+    """All cases of a chunk of series for all methods (the unit of work of one process)."""
+    rows: list[dict] = []
+    for s in chunk:
+        years = case_years(s, min_before)
+        for name in methods:
+            for year, t_jan in years:
+                for n in cutoffs:
+                    rng = np.random.default_rng([seed, year, n, len(s.y)])
+                    t0 = time.perf_counter()
+                    r = forecast_case(name, s.y, s.start_month, t_jan, n, n_paths, rng)
+                    r.update(series_id=s.series_id, year=year, cutoff=n, method=name,
+                             seconds=time.perf_counter() - t0)
+                    rows.append(r)
+    return rows
+
+
+# --------------------------------------------------------------------------- figures
+def case_metrics(cases: pd.DataFrame) -> pd.DataFrame:
+    """Add ``ape``, ``covered`` and ``width_pct`` to a frame of case results."""
+    out = cases.copy()
+    a = out["actual"].abs()
+    out["ape"] = 100 * (out["forecast"] - out["actual"]).abs() / a
+    inside = (out["actual"] >= out["p10"]) & (out["actual"] <= out["p90"])
+    out["covered"] = inside.where(out["p10"].notna())
+    out["width_pct"] = 100 * (out["p90"] - out["p10"]) / a
+    return out
+
+
+def aggregate(cases: pd.DataFrame, workers: int = 1) -> pd.DataFrame:
+    """The protocol's figures per cut-off and method (columns :data:`RESULT_COLUMNS`).
+
+    ``seconds`` is the summed per-case compute time divided by ``workers`` (the wall time
+    the method alone would take on that many cores).
+    """
+    c = case_metrics(cases)
+    c = c.loc[np.isfinite(c["ape"])]
+    rows = []
+    for (cut, meth), g in c.groupby(["cutoff", "method"], sort=False):
+        cov = g["covered"].dropna()
+        rows.append({
+            "cutoff": int(cut),
+            "method": meth,
+            "cases": len(g),
+            "median_ape": float(g["ape"].median()),
+            "mean_ape": float(g["ape"].mean()),
+            "share_ape_over_5": float(100 * (g["ape"] > 5).mean()),
+            "coverage_p10_p90": float(100 * cov.astype(float).mean()) if len(cov) else np.nan,
+            "median_width_pct": float(g["width_pct"].median()),
+            "seconds": float(g["seconds"].sum()) / max(workers, 1),
+        })
+    return pd.DataFrame(rows, columns=list(RESULT_COLUMNS)).sort_values(
+        ["cutoff", "median_ape"], kind="stable").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- driver
+def sample_series(series: list[Series], sample: int | None, seed: int) -> list[Series]:
+    """A reproducible random subset of ``sample`` series (all when ``sample`` is None)."""
+    if sample is None or sample >= len(series):
+        return series
+    idx = np.sort(np.random.default_rng(seed).choice(len(series), size=sample, replace=False))
+    return [series[i] for i in idx]
+
+
+def _chunks(items: list[Series], k: int) -> Iterable[list[Series]]:
+    for i in range(0, len(items), k):
+        yield items[i : i + k]
+
+
+def run_backtest(
+    panel: pd.DataFrame,
+    methods: Sequence[str] = REFERENCE_METHODS,
+    *,
+    cutoffs: Sequence[int] = CUTOFFS,
+    n_paths: int = N_PATHS,
+    sample: int | None = None,
+    seed: int = 0,
+    workers: int = 2,
+    chunk_size: int = 10,
+    min_before: int = MIN_BEFORE,
+) -> pd.DataFrame:
+    """Run the protocol; returns the case-level frame (see :func:`aggregate` for figures).
+
+    ``seconds`` per case is the wall time of fit + predict + simulate in its worker; the
+    per-method sum over cases divided by ``workers`` estimates wall time on the machine.
+    """
+    series = sample_series(panel_series(panel), sample, seed)
+    args = (methods, cutoffs, n_paths, seed, min_before)
+    rows: list[dict] = []
+    if workers <= 1:
+        for ch in _chunks(series, chunk_size):
+            rows.extend(run_series_chunk(ch, *args))
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as ex:
+            futs = [ex.submit(run_series_chunk, ch, *args)
+                    for ch in _chunks(series, chunk_size)]
+            for f in futs:
+                rows.extend(f.result())
+    return pd.DataFrame(rows)
