@@ -1,0 +1,259 @@
+"""Per-series method choice and the safe forecast with a fallback chain.
+
+- :func:`choose` picks, for one series, the candidate with the lowest median APE of the
+  YEAR-END TOTAL at the same cut-off month in earlier years (rolling origin, refit at every
+  origin); with too few earlier years it returns a robust default and says so.
+- :func:`forecast_with_fallback` forecasts with a method if the series allows it and otherwise
+  walks down a chain of simpler methods; its note (Swedish, shown to users) says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from forecast.methods import make_method
+from forecast.methods.base import (
+    MethodFailed,
+    check_history,
+    cutoff_month,
+    random_walk_paths,
+)
+
+DEFAULT_METHOD = "combo"
+ROBUST_METHODS: tuple[str, ...] = ("combo", "three_year_profile", "prior_year_profile")
+"""Used, in this order, when the history is too short to choose by backtest."""
+FALLBACK_CHAIN: tuple[str, ...] = (
+    "three_year_profile",
+    "prior_year_profile",
+    "seasonal_naive",
+    "run_rate",
+)
+PROFILE_METHODS = frozenset(
+    {"three_year_profile", "prior_year_profile", "seasonal_naive_growth", "budget_ratio"}
+)
+MAX_ORIGINS = 5
+CONSTANT_REL_SD = 0.02
+
+NAMES: dict[str, str] = {
+    "combo": "kombinationen",
+    "ets": "ETS",
+    "theta": "Theta",
+    "ces": "CES",
+    "arima": "ARIMA",
+    "sarimax": "SARIMAX",
+    "ucm": "UCM (nivå + säsong)",
+    "three_year_profile": "treårsprofil",
+    "prior_year_profile": "fjolårsprofil",
+    "seasonal_naive": "säsongsnaiv",
+    "seasonal_naive_growth": "säsongsnaiv med tillväxt",
+    "run_rate": "snitt hittills i år",
+    "remaining_budget": "återstående budget",
+    "budget_ratio": "budgetkvot",
+}
+
+
+def display_name(alias: str) -> str:
+    """The Swedish name of a method for notes."""
+    return NAMES.get(alias, alias)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The method chosen for one series and the evidence for it."""
+
+    alias: str
+    backtest_ape: float
+    """Median year-end APE (%) of the chosen method in earlier years; NaN if not measured."""
+    n_origins: int
+    note: str
+
+
+def year_end_ape(alias: str, y: np.ndarray, start_month: int, t_jan: int, n: int,
+                 budget: np.ndarray | None = None) -> float:
+    """APE (%) of the year total of the year starting at index ``t_jan`` after ``n`` months."""
+    hist = y[: t_jan + n]
+    h = 12 - n
+    bud = None if budget is None else budget[: t_jan + n]
+    bf = None if budget is None else budget[t_jan + n : t_jan + 12]
+    m = make_method(alias).fit(hist, start_month, budget=bud)
+    fc = float(np.sum(y[t_jan : t_jan + n]) + np.sum(m.predict(h, budget_future=bf)))
+    actual = float(np.sum(y[t_jan : t_jan + 12]))
+    if actual == 0 or not np.isfinite(fc):
+        raise MethodFailed("årstotalen är noll")
+    return 100 * abs(fc - actual) / abs(actual)
+
+
+def origins(n_obs: int, start_month: int, cutoff: int, max_origins: int = MAX_ORIGINS
+            ) -> list[int]:
+    """January indices of earlier complete years usable as origins at ``cutoff``.
+
+    The 'current' year is the one the history's last month belongs to (the next one if the
+    history ends in December); earlier years must lie fully inside the history.
+    """
+    n_now = cutoff_month(n_obs, start_month)
+    t_jan_now = n_obs - n_now
+    out = []
+    for k in range(1, max_origins + 1):
+        t_jan = t_jan_now - 12 * k
+        if t_jan + cutoff < 1:
+            break
+        if t_jan + 12 <= n_obs:
+            out.append(t_jan)
+    return out
+
+
+def choose(
+    y: np.ndarray,
+    start_month: int,
+    cutoff_month: int,
+    candidates: Sequence[str],
+    *,
+    budget: np.ndarray | None = None,
+    min_years: int = 3,
+) -> Choice:
+    """Pick the candidate with the lowest median year-end APE in earlier years.
+
+    Args:
+        y: monthly history.
+        start_month: calendar month of ``y[0]``.
+        cutoff_month: the cut-off month (1..11) whose year-end error is scored.
+        candidates: method aliases to compare.
+        budget: optional budget of the same months (for budget methods).
+        min_years: fewer scored years than this → a robust default instead.
+    """
+    y = np.asarray(y, dtype=float)
+    if not np.all(np.isfinite(y)):
+        y = fill_gaps(y)[0]
+    starts = origins(len(y), start_month, cutoff_month)
+    scores: dict[str, list[float]] = {}
+    for alias in candidates:
+        errs = []
+        for t_jan in starts:
+            try:
+                errs.append(year_end_ape(alias, y, start_month, t_jan, cutoff_month, budget))
+            except MethodFailed:
+                continue
+        scores[alias] = [e for e in errs if np.isfinite(e)]
+    enough = {a: float(np.median(e)) for a, e in scores.items() if len(e) >= min_years}
+    if enough:
+        best = min(enough, key=lambda a: (enough[a], list(candidates).index(a)))
+        k = len(scores[best])
+        note = (f"Vald metod: {display_name(best)} (lägst medianfel för årsutfallet "
+                f"{enough[best]:.1f} % över {k} tidigare år)")
+        return Choice(best, enough[best], k, note)
+    k_max = max((len(e) for e in scores.values()), default=0)
+    for alias in ROBUST_METHODS:
+        try:
+            make_method(alias).fit(y, start_month, budget=budget)
+        except MethodFailed:
+            continue
+        e = scores.get(alias, [])
+        ape = float(np.median(e)) if e else float("nan")
+        note = (f"Kort historik ({k_max} tidigare år att pröva på < {min_years}); "
+                f"använder {display_name(alias)}")
+        return Choice(alias, ape, len(e), note)
+    return Choice("run_rate", float("nan"), 0,
+                  "För kort historik för att välja metod; använder snitt hittills i år")
+
+
+def fill_gaps(y: np.ndarray) -> tuple[np.ndarray, int]:
+    """Linearly interpolate NaN/inf gaps (edges take the nearest value); returns (y, count)."""
+    y = np.asarray(y, dtype=float).copy()
+    bad = ~np.isfinite(y)
+    k = int(bad.sum())
+    if k == 0:
+        return y, 0
+    if k == len(y):
+        return np.zeros_like(y), k
+    idx = np.arange(len(y))
+    y[bad] = np.interp(idx[bad], idx[~bad], y[~bad])
+    return y, k
+
+
+def _chain(alias: str, sign_changes: bool) -> list[str]:
+    chain = [alias] + [c for c in FALLBACK_CHAIN if c != alias]
+    if alias in FALLBACK_CHAIN:
+        chain = list(FALLBACK_CHAIN[FALLBACK_CHAIN.index(alias):])
+    if sign_changes:
+        chain = [c for c in chain if c not in PROFILE_METHODS]
+    return chain
+
+
+def _why(alias: str, n_obs: int, exc: Exception) -> str:
+    need = make_method(alias).min_history
+    if n_obs < need:
+        return f"För kort historik för {display_name(alias)} ({n_obs} mån < {need})"
+    return f"{display_name(alias)} gick inte att skatta ({exc})"
+
+
+def forecast_with_fallback(
+    alias: str,
+    y: np.ndarray,
+    start_month: int,
+    h: int,
+    n_paths: int,
+    rng: np.random.Generator,
+    *,
+    budget: np.ndarray | None = None,
+    budget_future: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, str, str]:
+    """Forecast with ``alias``, falling back along a chain when the series does not allow it.
+
+    Never raises for odd data: all zeros, a constant, sign changes, NaN gaps and spikes give
+    a forecast and a note.
+
+    Returns:
+        ``(point (h,), paths (n_paths, h), used_alias, note)``; note is '' when nothing
+        special happened.
+    """
+    notes: list[str] = []
+    y = np.asarray(y, dtype=float).ravel()
+    if y.size and not np.all(np.isfinite(y)):
+        y, k = fill_gaps(y)
+        notes.append(f"{k} saknade månadsvärden ifyllda genom interpolation")
+    n = cutoff_month(len(y), start_month) if y.size else 0
+    if y.size == 0 or np.all(y == 0):
+        notes.append("Historiken är bara nollor; prognosen är 0")
+        return np.zeros(h), np.zeros((n_paths, h)), "zeros", "; ".join(notes)
+    if np.ptp(y[-min(len(y), 24):]) == 0:
+        level = float(y[-1])
+        point = np.full(h, level)
+        paths = random_walk_paths(point, CONSTANT_REL_SD, n, n_paths, rng)
+        notes.append("Konstant serie; prognosen är samma nivå")
+        return point, paths, "constant", "; ".join(notes)
+    sign_changes = bool(np.any(y > 0) and np.any(y < 0))
+    if sign_changes:
+        notes.append("Serien byter tecken; profilmetoder används inte")
+    budget_arr = None if budget is None else fill_gaps(np.asarray(budget, float))[0]
+    first_failure = ""
+    if sign_changes and alias in PROFILE_METHODS:
+        first_failure = f"{display_name(alias)} passar inte en serie som byter tecken"
+    for cand in _chain(alias, sign_changes):
+        try:
+            m = make_method(cand).fit(check_history(y), start_month, budget=budget_arr)
+            point = m.predict(h, budget_future=budget_future)
+            paths = m.simulate(h, n_paths, rng, budget_future=budget_future)
+            if not (np.all(np.isfinite(point)) and np.all(np.isfinite(paths))):
+                raise MethodFailed("icke ändliga värden i prognosen")
+        except MethodFailed as exc:
+            if not first_failure:
+                first_failure = _why(cand, len(y), exc)
+            continue
+        except Exception as exc:  # a library bug must not stop a region forecast
+            if not first_failure:
+                first_failure = f"{display_name(cand)} misslyckades ({type(exc).__name__})"
+            continue
+        if cand != alias:
+            notes.append(f"{first_failure}; använder {display_name(cand)}")
+        return point, paths, cand, "; ".join(notes)
+    level = float(np.mean(y[-min(len(y), 12):]))
+    point = np.full(h, level)
+    paths = random_walk_paths(point, 0.1, n, n_paths, rng)
+    notes.append(f"{first_failure}; använder senaste årets snittnivå")
+    return point, paths, "level", "; ".join(notes)
+
+
+__all__ = ["Choice", "choose", "fill_gaps", "forecast_with_fallback"]
