@@ -1,21 +1,121 @@
-"""The page «Översikt»."""
+"""The page «Översikt»: the year at a glance for the committee."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from ui.data_access import context
-from ui.widgets import core_missing, help_box
+from forecast.formatting import fmt_mkr, fmt_pct, month_label
+from ui import cached
+from ui.data_access import Context, CoreMissing, context
+from ui.widgets import core_missing, help_box, monthly_chart, show_table, to_mkr
 
-HELP = """Årsprognos mot budget, nettokostnadsutveckling, hyrandel, omställningsplan och
-utfall per månad."""
+HELP = """
+**Årsprognos** är årets resultat (intäkter + kostnader, tkr → mkr) enligt den statistiska
+prognosen: utfall hittills plus simulerade återstående månader. P50 är medianen; P10–P90 är
+intervallet som 8 av 10 simuleringar hamnar inom. **Avvikelse** = prognos − budget (negativt
+är sämre än budget).
+
+**Nettokostnadsutveckling** jämför ackumulerad nettokostnad i år med samma månader i fjol.
+**Hyrandel** är inhyrd personal som andel av egen personalkostnad, rullande 12 månader, mot
+det gemensamma målet 2 %. **Omställningsplan** visar rapporterad effekt mot planerad hittills.
+
+Välj prognosmånad i sidomenyn.
+"""
+
+DEFAULT_CEILING_PCT = 2.2
+"""Default ceiling of net cost development, % (an example region's goal; DOMAIN.md)."""
+
+
+def _year_end(ctx: Context) -> None:
+    st.subheader(f"Årsprognos {ctx.as_of.year}")
+    try:
+        ye = cached.year_end(ctx)
+    except CoreMissing:
+        core_missing("Årsprognosen")
+        return
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Årsprognos (P50)", fmt_mkr(ye["forecast_p50"]), border=True)
+    c2.metric("Budget", fmt_mkr(ye["budget"]), border=True)
+    c3.metric("Avvikelse mot budget (P50)", fmt_mkr(ye["deviation_p50"]), border=True)
+    c4.metric("Intervall P10–P90",
+              f"{fmt_mkr(ye['forecast_p10'])} – {fmt_mkr(ye['forecast_p90'])}", border=True)
+    st.caption(f"Avvikelse P10–P90: {fmt_mkr(ye['deviation_p10'])} till "
+               f"{fmt_mkr(ye['deviation_p90'])}. Underlag: utfall till och med "
+               f"{month_label(ctx.as_of, long=True)}.")
+
+
+def _row(frame: pd.DataFrame, label: str, column: str) -> float:
+    return float(frame.loc[label, column]) if label in frame.index else float("nan")
+
+
+def _indicators(ctx: Context) -> None:
+    st.subheader("Nyckeltal")
+    try:
+        dev = cached.cost_development(ctx)
+        agency = cached.agency_share(ctx)
+        plan = cached.transition_plan(ctx)
+    except CoreMissing:
+        core_missing("Uppföljningen")
+        return
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        ceiling = st.number_input("Tak för nettokostnadsutveckling, %", value=DEFAULT_CEILING_PCT,
+                                  step=0.1, format="%.1f", key="w_ov_ceiling")
+        pct = _row(dev, "Nettokostnadsutveckling", "Utveckling %")
+        over = pct > ceiling
+        st.metric("Nettokostnadsutveckling (ack)", fmt_pct(pct), border=True,
+                  delta=("över taket " if over else "inom taket ") + fmt_pct(ceiling),
+                  delta_color="inverse" if over else "normal", delta_arrow="off")
+    with c2:
+        share = _row(agency, "Totalt", "Hyrandel R12 %")
+        target = _row(agency, "Totalt", "Mål %")
+        over = share > target
+        st.metric("Hyrandel R12", fmt_pct(share), border=True,
+                  delta=("över målet " if over else "inom målet ") + fmt_pct(target),
+                  delta_color="inverse" if over else "normal", delta_arrow="off")
+    with c3:
+        real = _row(plan, "Totalt", "Realisering %")
+        st.metric("Omställningsplan, realiserat", fmt_pct(real, ), border=True,
+                  delta=f"{fmt_mkr(_row(plan, 'Totalt', 'Rapporterad hittills'), 1)} av "
+                        f"{fmt_mkr(_row(plan, 'Totalt', 'Planerad hittills'), 1)} hittills",
+                  delta_color="off", delta_arrow="off")
+    with st.expander("Omställningsplanen per åtgärd"):
+        show_table(plan, amount_columns=("Planerad årseffekt", "Planerad hittills",
+                                         "Rapporterad hittills", "Avvikelse"),
+                   percent_columns=("Realisering %",))
+    with st.expander("Hyrpersonal per kategori och division"):
+        from forecast.followup import agency_amount_columns
+
+        show_table(agency, amount_columns=agency_amount_columns(agency),
+                   percent_columns=("Hyrandel R12 %", "Mål %"),
+                   number_columns=tuple(c for c in agency.columns if c.startswith("Snitt åa")))
+
+
+def _monthly(ctx: Context) -> None:
+    st.subheader("Utfall mot budget per månad")
+    try:
+        mon = cached.monthly(ctx)
+    except CoreMissing:
+        core_missing("Månadsuppföljningen")
+        return
+    chart = to_mkr(mon.reset_index(), ["Utfall", "Budget", "Ack utfall", "Ack budget"])
+    left, right = st.columns(2)
+    left.altair_chart(monthly_chart(chart, value_columns=["Utfall", "Budget"],
+                                    title="Nettoresultat per månad, mkr"), width="stretch")
+    right.altair_chart(monthly_chart(chart, value_columns=["Ack utfall", "Ack budget"],
+                                     title="Ackumulerat, mkr"), width="stretch")
+    with st.expander("Tabell per månad"):
+        show_table(mon, amount_columns=tuple(mon.columns))
 
 
 def render() -> None:
     """Draw the page."""
     ctx = context()
     st.title("Översikt")
-    st.caption("Årsprognos mot budget och uppföljning per månad.")
+    st.caption(f"Hälso- och sjukvårdens ekonomi per {month_label(ctx.as_of, long=True)}: "
+               "årsprognos, nyckeltal och utfall mot budget.")
     help_box(HELP)
-    core_missing("Sidan")
-    del ctx
+    _year_end(ctx)
+    _indicators(ctx)
+    _monthly(ctx)

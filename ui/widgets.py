@@ -110,23 +110,34 @@ def fan_chart(history: pd.DataFrame, fan: pd.DataFrame, *, title: str = "") -> a
     return _finish(alt.layer(band, median, hist).properties(title=title))
 
 
-def monthly_chart(frame: pd.DataFrame, *, value_columns: Sequence[str], title: str = "",
-                  y_title: str = "mkr") -> alt.Chart:
-    """Lines of several values by month (e.g. outcome and budget).
+def to_mkr(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """A copy of ``frame`` with the tkr ``columns`` scaled to mkr for drawing (display only)."""
+    out = frame.copy()
+    for c in columns:
+        out[c] = out[c] / 1000.0
+    return out
+
+
+def monthly_chart(frame: pd.DataFrame, *, value_columns: Sequence[str], label: str = "Månad",
+                  title: str = "", y_title: str = "mkr") -> alt.Chart:
+    """Lines of several values per month (e.g. outcome and budget), months in row order.
 
     Args:
-        frame: column ``month`` (Timestamp) and the ``value_columns`` (already in display unit).
+        frame: a column ``label`` with month labels ("jan 2023" …) and the ``value_columns``
+            (already in the display unit).
         value_columns: columns to draw, one line each (their names are the legend).
+        label: the month label column.
         title: chart title.
         y_title: y axis title.
     """
-    long = frame.melt(id_vars="month", value_vars=list(value_columns), var_name="Serie",
+    order = list(frame[label])
+    long = frame.melt(id_vars=label, value_vars=list(value_columns), var_name="Serie",
                       value_name="värde")
     chart = alt.Chart(long).mark_line(point=True).encode(
-        x=alt.X("month:T", title="Månad", axis=alt.Axis(format="%b %Y")),
+        x=alt.X(f"{label}:N", sort=order, title=None, axis=alt.Axis(labelAngle=-45)),
         y=alt.Y("värde:Q", title=y_title, axis=alt.Axis(format=AMOUNT_AXIS_FORMAT)),
-        color=alt.Color("Serie:N", title=None),
-        tooltip=[alt.Tooltip("month:T", title="Månad", format="%b %Y"), "Serie:N",
+        color=alt.Color("Serie:N", title=None, sort=list(value_columns)),
+        tooltip=[alt.Tooltip(f"{label}:N", title="Månad"), "Serie:N",
                  alt.Tooltip("värde:Q", title=y_title, format=",.1f")],
     )
     return _finish(chart.properties(title=title))
