@@ -302,20 +302,24 @@ def cost_development(ds: Dataset, as_of: pd.Period | str) -> pd.DataFrame:
 
 def _avg_fte(ds: Dataset, start: pd.Period, end: pd.Period,
              units: set[str] | None = None) -> pd.Series:
-    """Average monthly FTE per agency category over the months present in [start, end]."""
+    """Average monthly FTE per agency category over the months present in [start, end].
+
+    Empty if the FTE table has no month in the window at all; units without rows then count
+    as zero FTE.
+    """
     fte = ds.agency_fte
     if fte is None or fte.empty:
         return pd.Series(dtype=float)
     per = pd.PeriodIndex(fte["period"], freq="M")
-    mask = (per >= start) & (per <= end)
+    in_window = (per >= start) & (per <= end)
+    n_months = per[in_window].nunique()
+    if n_months == 0:
+        return pd.Series(dtype=float)
+    mask = in_window
     if units is not None:
         mask &= fte["unit"].isin(units).to_numpy()
-    part = fte.loc[mask].assign(_p=per[mask])
-    if part.empty:
-        return pd.Series(dtype=float)
-    monthly = part.groupby(["category", "_p"])["fte"].sum()
-    n_months = part["_p"].nunique()
-    return monthly.groupby(level=0).sum() / n_months
+    part = fte.loc[mask]
+    return part.groupby("category")["fte"].sum() / n_months
 
 
 def agency_share(ds: Dataset, as_of: pd.Period | str, *,
@@ -345,7 +349,7 @@ def agency_share(ds: Dataset, as_of: pd.Period | str, *,
         agency = float(window.loc[window[S.ACCOUNT].isin(accounts), S.AMOUNT].sum())
         personal = float(window.loc[window[S.ACCOUNT] == PERSONAL, S.AMOUNT].sum())
         rec = {"Hyrkostnad R12": agency, "Personalkostnad R12": personal,
-               "Hyrandel R12 %": (agency / personal * 100.0) if personal else float("nan"),
+               "Hyrandel R12 %": (agency / personal * 100.0 + 0.0) if personal else float("nan"),
                "Mål %": target_pct}
         for y in years:
             part = ytd(sel, y)
