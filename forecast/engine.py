@@ -5,6 +5,11 @@ its first outcome month through the as-of month, made by the one ledger boundary
 (:func:`forecast.schema.to_nixtla`), with months missing in the ledger counted as 0. The
 forecast months are ``as_of + 1`` … December of ``as_of.year + 2``.
 
+Budget as regressor: the ledger's monthly budget over the history, and over the forecast
+months the ledger's budget of ``as_of.year`` (and of the plan years where the ledger has
+one). A plan year with no budget in the ledger gets the current year's monthly budget
+repeated (budget frame unchanged); series whose method follows the budget say so in notes.
+
 Methods come from :mod:`forecast.methods` (``selection.forecast_with_fallback`` and
 ``selection.choose``). Every series is forecast in isolation: a failing model is caught, the
 series falls back (first to the methods package's own fallback chain, then to a last-resort
@@ -85,8 +90,6 @@ class SeriesInput:
     budget: np.ndarray | None
     budget_future: np.ndarray | None
     alias: str
-    budget_year: np.ndarray | None = None
-    """The 12 monthly budgets of as_of.year (for the budget-only last resort)."""
 
 
 @dataclass(frozen=True)
@@ -150,7 +153,7 @@ class _Inputs:
     uids: list[str]
     first_month: pd.Period
     outcome: np.ndarray  # (n, months first..as_of)
-    budget: np.ndarray  # (n, months first..Dec of as_of.year)
+    budget: np.ndarray  # (n, months first..Dec of as_of.year + 2)
     has_budget: np.ndarray  # (n,) any budget row at all
     first_obs: np.ndarray  # (n,) column index of the first outcome month, -1 if none
 
@@ -160,12 +163,20 @@ def _prepare(ds: Dataset, as_of: pd.Period, steps: Sequence[pd.Period] = ()) -> 
     uids = [S.series_id(u, a) for u, a in zip(keys["unit"], keys["account"], strict=True)]
     led = ds.ledger
     out_nx = S.to_nixtla(led.loc[led[S.PERIOD] <= as_of], S.UTFALL)
-    bud_nx = S.to_nixtla(led.loc[led[S.PERIOD].dt.year <= as_of.year], S.BUDGET)
     first = led[S.PERIOD].min()
     first = min(first, pd.Period(f"{as_of.year - 1}-01", freq="M"))
-    year_end = pd.Period(f"{as_of.year}-12", freq="M")
+    bud_nx = S.to_nixtla(led, S.BUDGET)
+    horizon_end = pd.Period(f"{as_of.year + 2}-12", freq="M")
     outcome = _monthly_matrix(out_nx, uids, first, as_of)
-    budget = _monthly_matrix(bud_nx, uids, first, year_end)
+    budget = _monthly_matrix(bud_nx, uids, first, horizon_end)
+    # Plan years without a budget in the ledger: the current year's monthly budget repeated
+    # (budget frame unchanged), so budget-driven methods have a regressor for every month.
+    jan = (pd.Period(f"{as_of.year}-01", freq="M") - first).n
+    cur = budget[:, jan: jan + 12]
+    for k in (1, 2):
+        block = budget[:, jan + 12 * k: jan + 12 * (k + 1)]
+        missing = ~np.any(block != 0, axis=1)
+        block[missing] = cur[missing]
     has_budget = np.isin(uids, bud_nx[S.UID].unique())
     observed = np.isin(uids, out_nx[S.UID].unique())
     # First outcome month per series (the history starts there).
@@ -203,7 +214,6 @@ def _summary_columns(inp: _Inputs, as_of: pd.Period) -> dict[str, np.ndarray]:
 def _series_inputs(inp: _Inputs, as_of: pd.Period, h: int,
                    aliases: Sequence[str]) -> list[SeriesInput]:
     n_hist_end = inp.outcome.shape[1]  # columns first..as_of
-    r = 12 - as_of.month  # forecast months within as_of.year
     tasks = []
     for i, uid in enumerate(inp.uids):
         f = int(inp.first_obs[i])
@@ -215,12 +225,8 @@ def _series_inputs(inp: _Inputs, as_of: pd.Period, h: int,
             y = inp.outcome[i, f:n_hist_end].copy()
             start_month = (inp.first_month + f).month
             budget = inp.budget[i, f:n_hist_end].copy() if inp.has_budget[i] else None
-        bf = None
-        if inp.has_budget[i] and r > 0:
-            bf = inp.budget[i, n_hist_end: n_hist_end + r].copy()
-        jan = n_hist_end - as_of.month
-        by = inp.budget[i, jan: jan + 12].copy() if inp.has_budget[i] else None
-        tasks.append(SeriesInput(uid, y, start_month, budget, bf, aliases[i], by))
+        bf = inp.budget[i, n_hist_end: n_hist_end + h].copy() if inp.has_budget[i] else None
+        tasks.append(SeriesInput(uid, y, start_month, budget, bf, aliases[i]))
     return tasks
 
 
@@ -241,13 +247,14 @@ def last_resort(task: SeriesInput, h: int, n_paths: int) -> tuple[np.ndarray, np
         point = np.full(h, float(np.mean(y)))
         alias = "mean"
     else:
-        # Budget of the remaining months, then the same monthly budget in the plan years.
-        point = np.zeros(h)
-        if task.budget_year is not None:
-            first_cal = (36 - h) % 12  # 0-based calendar month of the first forecast month
-            point = task.budget_year[(np.arange(h) + first_cal) % 12].astype(float)
+        bf = task.budget_future
+        point = np.zeros(h) if bf is None else np.asarray(bf, dtype=float)
         alias = "budget"
     return point, np.repeat(point[None, :], n_paths, axis=0), alias
+
+
+BUDGET_DRIVEN = frozenset({"remaining_budget", "budget_ratio", "sarimax", "ucm"})
+"""Methods whose forecast follows the budget regressor (plan years: see the module doc)."""
 
 
 def _with_fallback(task: SeriesInput, h: int, n_paths: int,
@@ -283,7 +290,11 @@ def forecast_series(task: SeriesInput, h: int, n_paths: int, seed: int) -> Serie
             raise ValueError(f"fel form {point.shape}/{paths.shape}")
         if not (np.all(np.isfinite(point)) and np.all(np.isfinite(paths))):
             raise ValueError("icke-ändliga värden i prognosen")
-        return SeriesOutput(task.uid, point, paths.astype(np.float32), str(used), note or "")
+        note = note or ""
+        if used in BUDGET_DRIVEN and task.budget_future is not None:
+            extra = "planåren bygger på årets budget upprepad"
+            note = f"{note}; {extra}" if note else extra
+        return SeriesOutput(task.uid, point, paths.astype(np.float32), str(used), note)
     except Exception as exc:  # noqa: BLE001 - one series must never stop the region
         point, paths, alias = last_resort(task, h, n_paths)
         note = f"{task.alias} misslyckades ({type(exc).__name__}: {exc}); reserv: {alias}"
@@ -469,3 +480,129 @@ def forecast_region(
         input_hash=ds.source_hash,
         seed=seed,
     )
+
+
+# --------------------------------------------------------------------------- transition plan
+
+
+@dataclass(frozen=True)
+class PlanProjection:
+    """The transition plan's full-year effect projected from the effects reported so far.
+
+    Attributes:
+        as_of: the as-of month; the plan year is ``as_of.year``.
+        table: one row per measure of the plan year (savings positive, tkr) with columns
+            measure_id, name, unit, account, planned_annual, planned_to_date,
+            reported_to_date, realisation_pct, projected_mean, projected_p10, projected_p50,
+            projected_p90, projected_pct (P50 of planned), note.
+        paths: (n_measures, n_paths) projected full-year effect per measure.
+    """
+
+    as_of: pd.Period
+    table: pd.DataFrame
+    paths: np.ndarray
+
+    @property
+    def total_paths(self) -> np.ndarray:
+        """(n_paths,) projected full-year effect of the whole plan."""
+        return self.paths.sum(axis=0) if len(self.paths) else np.zeros(0)
+
+    def total(self) -> dict[str, float]:
+        """Planned, reported and projected (mean, P10/P50/P90) effect of the whole plan."""
+        t = self.table
+        tot = self.total_paths
+        q = np.quantile(tot, [0.1, 0.5, 0.9]) if tot.size else [0.0] * 3
+        return {
+            "planned_annual": float(t["planned_annual"].sum()),
+            "planned_to_date": float(t["planned_to_date"].sum()),
+            "reported_to_date": float(t["reported_to_date"].sum()),
+            "projected_mean": float(tot.mean()) if tot.size else 0.0,
+            "projected_p10": float(q[0]), "projected_p50": float(q[1]),
+            "projected_p90": float(q[2]),
+        }
+
+
+def _bayes_bootstrap_mean(x: np.ndarray, n_paths: int, rng: np.random.Generator) -> np.ndarray:
+    """(n_paths,) Bayesian-bootstrap draws of the mean of ``x`` (Dirichlet(1,…,1) weights)."""
+    w = rng.dirichlet(np.ones(len(x)), size=n_paths)
+    return w @ x
+
+
+def project_transition_plan(ds: Dataset, as_of: pd.Period, n_paths: int = 1000,
+                            seed: int = 0) -> PlanProjection:
+    """Project each measure's full-year effect from its monthly realisation so far.
+
+    Each measure's planned effect is spread evenly over its months (as in
+    :func:`forecast.dimensions.planned_to_date`). The realisation rate of a month is the
+    reported effect ÷ the planned monthly effect. The rate for the remaining months is drawn
+    by a Bayesian bootstrap over the months observed so far (so a measure with few, uneven
+    months gets a wide range); the projection is reported-to-date + rate × planned remainder.
+    A measure not yet started borrows the pooled monthly rates of the plan's other measures.
+    Rates are clipped at 0 (a measure does not cost); above 1 is kept (over-delivery).
+
+    Args:
+        ds: the data set (measures and measure_effects).
+        as_of: the as-of month; measures of ``as_of.year`` are projected.
+        n_paths: draws per measure.
+        seed: seed (deterministic per measure).
+
+    Returns:
+        A :class:`PlanProjection`.
+    """
+    as_of = pd.Period(as_of, freq="M")
+    measures = [m for m in ds.measures if m.year == as_of.year]
+    eff = ds.measure_effects
+    if eff is None or eff.empty:
+        eff = pd.DataFrame({"measure_id": [], "period": pd.PeriodIndex([], freq="M"),
+                            "effect_tkr": []})
+    per = pd.PeriodIndex(eff["period"], freq="M")
+    eff = eff.assign(period=per)
+    rates: dict[str, np.ndarray] = {}
+    info = []
+    for m in measures:
+        start = pd.Period(m.start_period, freq="M")
+        year_end = pd.Period(f"{m.year}-12", freq="M")
+        active = max((year_end - start).n + 1, 1)
+        monthly_plan = m.planned_annual_tkr / active
+        seen = pd.period_range(max(start, pd.Period(f"{m.year}-01", "M")), min(as_of, year_end),
+                               freq="M")
+        rep = eff.loc[eff["measure_id"] == m.id].groupby("period")["effect_tkr"].sum()
+        monthly = rep.reindex(seen, fill_value=0.0).to_numpy(dtype=float)
+        if len(seen):
+            rates[m.id] = monthly / monthly_plan
+        planned_to = monthly_plan * len(seen)
+        info.append((m, planned_to, float(monthly.sum()), len(seen)))
+    pooled = np.concatenate(list(rates.values())) if rates else np.zeros(0)
+    rows, paths = [], []
+    for m, planned_to, reported, n_seen in info:
+        rng = series_rng(seed, f"plan|{m.id}")
+        remainder = max(m.planned_annual_tkr - planned_to, 0.0)
+        note = ""
+        if n_seen:
+            draws = _bayes_bootstrap_mean(rates[m.id], n_paths, rng)
+        elif pooled.size:
+            draws = _bayes_bootstrap_mean(pooled, n_paths, rng)
+            note = "ej startad: realiseringsgrad från planens övriga åtgärder"
+        else:
+            draws = rng.uniform(0.0, 1.0, n_paths)
+            note = "ingen rapporterad effekt i planen: realiseringsgrad 0–100 % (likformig)"
+        proj = reported + np.clip(draws, 0.0, None) * remainder
+        paths.append(proj)
+        q = np.quantile(proj, [0.1, 0.5, 0.9])
+        rows.append({
+            "measure_id": m.id, "name": m.name, "unit": m.unit, "account": m.account,
+            "planned_annual": m.planned_annual_tkr, "planned_to_date": planned_to,
+            "reported_to_date": reported,
+            "realisation_pct": reported / planned_to * 100.0 if planned_to > 0 else np.nan,
+            "projected_mean": float(proj.mean()),
+            "projected_p10": float(q[0]), "projected_p50": float(q[1]),
+            "projected_p90": float(q[2]),
+            "projected_pct": float(q[1]) / m.planned_annual_tkr * 100.0,
+            "note": note,
+        })
+    cols = ["measure_id", "name", "unit", "account", "planned_annual", "planned_to_date",
+            "reported_to_date", "realisation_pct", "projected_mean", "projected_p10",
+            "projected_p50", "projected_p90", "projected_pct", "note"]
+    table = pd.DataFrame(rows, columns=cols)
+    arr = np.vstack(paths) if paths else np.zeros((0, n_paths))
+    return PlanProjection(as_of, table, arr)

@@ -149,7 +149,10 @@ def test_history_stops_at_as_of(ds, fake_methods, monkeypatch):
     assert 44 in seen
     start, bf = seen[44]
     assert start == 1
-    assert len(bf) == 4 and np.isfinite(bf).all()
+    assert len(bf) == 4 + 24 and np.isfinite(bf).all()
+    # 2023 has a budget in the ledger; 2024 has none and repeats 2022's monthly budget.
+    np.testing.assert_allclose(bf[24:28], bf[0:4])
+    np.testing.assert_allclose(bf[12:16], bf[0:4] * 1.03)
 
 
 def test_too_short_series_note_is_visible(ds, fake_methods):
@@ -166,6 +169,10 @@ def test_budget_only_series_forecast_is_budget(fake_methods):
     # B2 has no outcome at all before 2023, but a 2022 budget: it is a series with a note.
     i = int(np.flatnonzero(rf.row_mask(unit="B2", account="Läkemedel"))[0])
     assert rf.method[i] == "budget" and "ingen utfallshistorik" in rf.notes[i]
+    led = ds.ledger
+    bud = led[(led.unit == "B2") & (led.account == "Läkemedel") & (led.kind == "budget")]
+    np.testing.assert_allclose(rf.point[i][:12], bud[bud.period.dt.year == 2023].amount_tkr)
+    assert np.ptp(rf.paths[i], axis=0).max() == 0
 
 
 def test_failing_model_does_not_stop_others(ds, fake_methods, monkeypatch):
@@ -221,3 +228,30 @@ def test_steps_cut_history(ds, fake_methods, monkeypatch):
                                 steps=[pd.Period("2021-03", "M")])
     assert max(n for n, _ in lengths) == 26 and (26, 3) in lengths
     assert "strukturbrott" in rf.notes[0]
+
+
+def test_transition_plan_projection(ds):
+    p = engine.project_transition_plan(ds, pd.Period("2023-04", "M"), n_paths=2000, seed=3)
+    t = p.table.set_index("measure_id")
+    # M1: 600/yr from January = 50/month; reported 30+40+35+45 = 150 of 200 planned (75 %).
+    assert t.loc["M1", "planned_to_date"] == pytest.approx(200.0)
+    assert t.loc["M1", "reported_to_date"] == pytest.approx(150.0)
+    assert t.loc["M1", "realisation_pct"] == pytest.approx(75.0)
+    # Projection = reported + mean rate × remaining plan: 150 + 0.75 × 400 = 450 in the mean.
+    assert t.loc["M1", "projected_mean"] == pytest.approx(450.0, rel=0.02)
+    assert t.loc["M1", "projected_p10"] < 450 < t.loc["M1", "projected_p90"]
+    # M2: 1200 over Mar–Dec = 120/month; months 100, 80 → rate 0.75; 180 + 0.75 × 960.
+    assert t.loc["M2", "projected_mean"] == pytest.approx(180 + 0.75 * 960, rel=0.03)
+    tot = p.total()
+    assert tot["projected_p10"] <= tot["projected_p50"] <= tot["projected_p90"]
+    assert tot["projected_mean"] == pytest.approx(t["projected_mean"].sum())
+    again = engine.project_transition_plan(ds, pd.Period("2023-04", "M"), n_paths=2000, seed=3)
+    np.testing.assert_array_equal(p.paths, again.paths)
+
+
+def test_transition_plan_measure_not_started_borrows_pooled_rate(ds):
+    p = engine.project_transition_plan(ds, pd.Period("2023-02", "M"), n_paths=500)
+    t = p.table.set_index("measure_id")
+    assert "ej startad" in t.loc["M2", "note"]
+    assert t.loc["M2", "reported_to_date"] == 0
+    assert t.loc["M2", "projected_p50"] > 0
