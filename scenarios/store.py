@@ -1,0 +1,316 @@
+"""Saved scenarios: a versioned store in an embedded SQLite database (or any SQLAlchemy URL).
+
+Location: the SQLAlchemy URL in ``BUDGETPROGNOS_DB_URL`` if set (e.g.
+``postgresql+psycopg://user@host/db`` for a department), else
+``sqlite:///~/.budgetprognos/scenarier.db``.
+
+Rules:
+
+- One row per saved version; ``(name, version)`` is unique. Saving a name again makes version
+  n + 1; nothing is ever overwritten. ``created`` is the first version's time, ``updated`` this
+  version's.
+- Writes are one transaction each. On SQLite every operation opens its own short-lived
+  connection (no pool), in WAL mode with ``synchronous=FULL``, and writes start with
+  ``BEGIN IMMEDIATE``, so two processes saving at once serialise on the write lock; a
+  conflict that still slips through (the unique constraint, or a busy database) is retried.
+  A save that fails half-way rolls back and leaves the previous versions intact.
+- ``delete`` removes every version of a name permanently (no tombstone), and only with
+  ``confirm=True``.
+- Saved formats are versioned: ``schema_version`` per row; the parameters are the
+  :class:`~scenarios.assumptions.Scenario` as JSON. Older schema versions are upgraded on load
+  by :data:`MIGRATIONS`; version 1 is the current one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.pool import NullPool
+
+from forecast import __version__
+from forecast.dataset import Dataset
+from forecast.result import RegionForecast
+from scenarios.assumptions import Scenario
+
+ENV_URL = "BUDGETPROGNOS_DB_URL"
+DEFAULT_PATH = Path("~/.budgetprognos/scenarier.db")
+SCHEMA_VERSION = 1
+MAX_RETRIES = 50
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+"""schema_version n → function upgrading a parameters dict from n to n + 1."""
+
+metadata = sa.MetaData()
+scenarios_table = sa.Table(
+    "scenarios", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("description", sa.Text, nullable=False, default=""),
+    sa.Column("author", sa.String(200), nullable=False, default=""),
+    sa.Column("created", sa.String(40), nullable=False),
+    sa.Column("updated", sa.String(40), nullable=False),
+    sa.Column("parameters", sa.Text, nullable=False),
+    sa.Column("input_hash", sa.String(128), nullable=False, default=""),
+    sa.Column("program_version", sa.String(64), nullable=False),
+    sa.Column("schema_version", sa.Integer, nullable=False),
+    sa.UniqueConstraint("name", "version", name="uq_scenario_name_version"),
+)
+
+
+def default_url() -> str:
+    """``$BUDGETPROGNOS_DB_URL`` or the SQLite file under the home directory."""
+    url = os.environ.get(ENV_URL)
+    if url:
+        return url
+    path = DEFAULT_PATH.expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True)
+class SavedScenario:
+    """One stored version of a scenario."""
+
+    id: int
+    name: str
+    version: int
+    description: str
+    author: str
+    created: str
+    updated: str
+    input_hash: str
+    program_version: str
+    schema_version: int
+    scenario: Scenario
+
+
+def upgrade(parameters: dict[str, Any], schema_version: int) -> dict[str, Any]:
+    """Upgrade stored parameters from ``schema_version`` to :data:`SCHEMA_VERSION`.
+
+    Raises:
+        ValueError: a schema version newer than this program understands.
+    """
+    if schema_version > SCHEMA_VERSION:
+        raise ValueError(
+            f"scenariot sparades med formatversion {schema_version}, som är nyare än "
+            f"programmets ({SCHEMA_VERSION}); uppgradera budgetprognos"
+        )
+    for v in range(schema_version, SCHEMA_VERSION):
+        parameters = MIGRATIONS[v](parameters)
+    return parameters
+
+
+def _make_engine(url: str) -> sa.Engine:
+    if not url.startswith("sqlite"):
+        return sa.create_engine(url, poolclass=NullPool)
+    engine = sa.create_engine(url, poolclass=NullPool, connect_args={"timeout": 30})
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _rec: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _next_version(conn: sa.Connection, name: str) -> tuple[int, str | None]:
+    t = scenarios_table
+    row = conn.execute(
+        sa.select(sa.func.max(t.c.version), sa.func.min(t.c.created)).where(t.c.name == name)
+    ).one()
+    return (int(row[0] or 0) + 1, row[1])
+
+
+def _insert(conn: sa.Connection, row: dict[str, Any]) -> int:
+    res = conn.execute(scenarios_table.insert().values(**row))
+    return int(res.inserted_primary_key[0])
+
+
+def _record(row: Any) -> SavedScenario:
+    params = upgrade(json.loads(row.parameters), int(row.schema_version))
+    return SavedScenario(
+        id=row.id, name=row.name, version=row.version, description=row.description,
+        author=row.author, created=row.created, updated=row.updated, input_hash=row.input_hash,
+        program_version=row.program_version, schema_version=row.schema_version,
+        scenario=Scenario.model_validate(params),
+    )
+
+
+class ScenarioStore:
+    """Versioned scenario store (see the module docstring for the rules)."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or default_url()
+        self.engine = _make_engine(self.url)
+        metadata.create_all(self.engine)
+
+    def save(self, scenario: Scenario, *, input_hash: str = "") -> SavedScenario:
+        """Save ``scenario`` as the next version of its name; returns the stored record."""
+        t = scenarios_table
+        params = scenario.model_dump_json()
+        for attempt in range(MAX_RETRIES):
+            try:
+                with self.engine.begin() as conn:
+                    version, created = _next_version(conn, scenario.name)
+                    now = _now()
+                    row = {
+                        "name": scenario.name, "version": version,
+                        "description": scenario.description, "author": scenario.author,
+                        "created": created or now, "updated": now, "parameters": params,
+                        "input_hash": input_hash, "program_version": __version__,
+                        "schema_version": SCHEMA_VERSION,
+                    }
+                    new_id = _insert(conn, row)
+                    return _record(conn.execute(sa.select(t).where(t.c.id == new_id)).one())
+            except (IntegrityError, OperationalError) as exc:
+                if isinstance(exc, OperationalError) and "locked" not in str(exc) \
+                        and "busy" not in str(exc):
+                    raise
+                if attempt == MAX_RETRIES - 1:
+                    raise
+                time.sleep(random.uniform(0.005, 0.05))
+        raise RuntimeError("unreachable")  # pragma: no cover
+
+    def list_scenarios(self) -> pd.DataFrame:
+        """The latest version of every name, with its number of versions, sorted by name."""
+        t = scenarios_table
+        latest = (sa.select(t.c.name, sa.func.max(t.c.version).label("v"),
+                            sa.func.count().label("n_versions"))
+                  .group_by(t.c.name).subquery())
+        q = (sa.select(t.c.id, t.c.name, t.c.version, latest.c.n_versions, t.c.description,
+                       t.c.author, t.c.created, t.c.updated, t.c.input_hash,
+                       t.c.program_version)
+             .join(latest, (t.c.name == latest.c.name) & (t.c.version == latest.c.v))
+             .order_by(t.c.name))
+        with self.engine.connect() as conn:
+            return pd.DataFrame(conn.execute(q).mappings().all(),
+                                columns=["id", "name", "version", "n_versions", "description",
+                                         "author", "created", "updated", "input_hash",
+                                         "program_version"])
+
+    def record(self, name: str, version: int | None = None) -> SavedScenario:
+        """The stored record of ``name`` (latest version if ``version`` is None).
+
+        Raises:
+            KeyError: no such scenario or version.
+        """
+        t = scenarios_table
+        q = sa.select(t).where(t.c.name == name)
+        q = q.where(t.c.version == version) if version is not None else \
+            q.order_by(t.c.version.desc()).limit(1)
+        with self.engine.connect() as conn:
+            row = conn.execute(q).first()
+        if row is None:
+            what = f"'{name}'" + (f" version {version}" if version is not None else "")
+            raise KeyError(f"scenariot {what} finns inte")
+        return _record(row)
+
+    def record_by_id(self, id_: int) -> SavedScenario:
+        """The stored record with row id ``id_`` (KeyError if none)."""
+        t = scenarios_table
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t).where(t.c.id == id_)).first()
+        if row is None:
+            raise KeyError(f"inget sparat scenario med id {id_}")
+        return _record(row)
+
+    def load(self, name: str, version: int | None = None) -> Scenario:
+        """The scenario ``name`` (latest version if ``version`` is None)."""
+        return self.record(name, version).scenario
+
+    def versions(self, name: str) -> pd.DataFrame:
+        """Every version of ``name``, oldest first (empty frame if none)."""
+        t = scenarios_table
+        q = (sa.select(t.c.id, t.c.version, t.c.description, t.c.author, t.c.created,
+                       t.c.updated, t.c.input_hash, t.c.program_version, t.c.schema_version)
+             .where(t.c.name == name).order_by(t.c.version))
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).mappings().all()
+        return pd.DataFrame(rows, columns=["id", "version", "description", "author", "created",
+                                           "updated", "input_hash", "program_version",
+                                           "schema_version"])
+
+    def delete(self, name: str, *, confirm: bool = False) -> int:
+        """Delete every version of ``name`` permanently; returns the number of rows removed.
+
+        Raises:
+            ValueError: without ``confirm=True`` (nothing is deleted).
+            KeyError: no scenario called ``name``.
+        """
+        n = len(self.versions(name))
+        if n == 0:
+            raise KeyError(f"scenariot '{name}' finns inte")
+        if not confirm:
+            raise ValueError(
+                f"radering av '{name}' tar bort alla {n} versioner permanent; "
+                "bekräfta med confirm=True"
+            )
+        t = scenarios_table
+        with self.engine.begin() as conn:
+            res = conn.execute(t.delete().where(t.c.name == name))
+        return int(res.rowcount)
+
+    def _resolve(self, ref: str | int | tuple[str, int]) -> SavedScenario:
+        if isinstance(ref, tuple):
+            return self.record(ref[0], ref[1])
+        if isinstance(ref, int):
+            return self.record_by_id(ref)
+        return self.record(ref)
+
+    def compare(self, refs: Iterable[str | int | tuple[str, int]], *,
+                rf: RegionForecast | None = None, ds: Dataset | None = None) -> pd.DataFrame:
+        """Scenarios side by side: one column per scenario, one row per property.
+
+        ``refs`` are names (latest version), row ids, or (name, version). With a baseline
+        ``rf`` the engine's results are added: net result per year, the difference from the
+        baseline, and the deviation from budget of the as-of year (tkr).
+        """
+        from scenarios.engine import apply
+
+        cols: dict[str, dict[str, object]] = {}
+        for ref in refs:
+            rec = self._resolve(ref)
+            s = rec.scenario
+            col: dict[str, object] = {
+                "Version": rec.version, "Beskrivning": s.description, "Författare": s.author,
+                "Uppdaterad": rec.updated, "Indata-hash": rec.input_hash,
+                "Antal antaganden": len(s.assumptions), "Antaganden": "; ".join(s.labels()),
+            }
+            if rf is not None:
+                res = apply(rf, s, ds=ds).summary()
+                for r in res.itertuples():
+                    col[f"Resultat {r.year} (tkr)"] = r.scenario_tkr
+                    col[f"Skillnad mot basprognos {r.year} (tkr)"] = r.difference_tkr
+                col[f"Avvikelse mot budget {rf.as_of.year} (tkr)"] = \
+                    res["scenario_deviation_tkr"].iloc[0]
+            cols[f"{rec.name} v{rec.version}"] = col
+        return pd.DataFrame(cols)
+
+
+def save_all(store: ScenarioStore, scenarios: Sequence[Scenario]) -> list[SavedScenario]:
+    """Save several scenarios (each its own transaction)."""
+    return [store.save(s) for s in scenarios]
