@@ -6,10 +6,12 @@ not hashed (leading underscore); its content hash is the key.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
+import yaml
 
 from ui.data_access import Context, baseline, core
 
@@ -56,10 +58,103 @@ def by_category(ctx: Context) -> pd.DataFrame:
 
 
 def year_end(ctx: Context) -> dict[str, float]:
-    """The region's year-end forecast against budget (tkr).
+    """The region's year-end net result against budget (``forecast.hierarchy.year_totals``).
 
-    Keys: budget, forecast_p10/p50/p90, deviation_p10/p50/p90.
+    Keys are the hierarchy's column names (``prognos``, ``p10``, ``p50``, ``p90``,
+    ``annual_budget``, ``dev_budget``, ``dev_budget_p10``, ``dev_budget_p90`` …), tkr.
     """
-    hierarchy = core("forecast.hierarchy")
-    rf = baseline(ctx)
-    return hierarchy.year_end_summary(rf)  # type: ignore[no-any-return]
+    return dict(_year_totals(ctx, ()).iloc[0])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _year_totals_cached(_ctx: Context, data_hash: str, as_of: str, by: tuple[str, ...],
+                        year: int | None) -> pd.DataFrame:
+    return core("forecast.hierarchy").year_totals(baseline(_ctx), by, year=year)
+
+
+def _year_totals(ctx: Context, by: tuple[str, ...], year: int | None = None) -> pd.DataFrame:
+    return _year_totals_cached(ctx, ctx.data_hash, str(ctx.as_of), tuple(by), year)
+
+
+def year_totals(ctx: Context, by: tuple[str, ...], year: int | None = None) -> pd.DataFrame:
+    """``forecast.hierarchy.year_totals`` of the cached baseline (a copy)."""
+    return _year_totals(ctx, by, year)
+
+# --------------------------------------------------------------------------- forecast
+
+
+def forecast_month_labels(ctx: Context) -> list[str]:
+    """The baseline's forecast months as ``YYYY-MM`` (first = the month after as-of)."""
+    return [str(m) for m in baseline(ctx).months]
+
+
+# --------------------------------------------------------------------------- scenarios
+
+DEFAULT_PRESET = "Standard: dygnsvila 11 timmar"
+
+
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "scenarios" / "examples"
+
+
+@st.cache_resource(show_spinner=False)
+def _presets() -> dict[str, Any]:
+    A = core("scenarios.assumptions")
+    out: dict[str, Any] = {DEFAULT_PRESET: A.Scenario(name="Dygnsvila 11 timmar",
+                                                      assumptions=[A.Dygnsvila()])}
+    for path in sorted(EXAMPLES_DIR.glob("*.yaml")):
+        sc = A.Scenario.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        out[f"Exempel: {sc.name}"] = sc
+    return out
+
+
+def presets() -> dict[str, Any]:
+    """Preset scenarios by display name: the standard dygnsvila preset, then the examples."""
+    return dict(_presets())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _scenario_context(_rf: Any, _ds: Any, data_hash: str, as_of: str) -> Any:
+    return core("scenarios.engine").build_context(_rf, _ds)
+
+
+def scenario_context(ctx: Context) -> Any:
+    """The scenario engine's context for the baseline (built once per data and month)."""
+    return _scenario_context(baseline(ctx), ctx.ds, ctx.data_hash, str(ctx.as_of))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _apply(_ctx: Context, data_hash: str, as_of: str, scenario_json: str, _scenario: Any) -> Any:
+    engine = core("scenarios.engine")
+    return engine.apply(baseline(_ctx), _scenario, ds=_ctx.ds, ctx=scenario_context(_ctx))
+
+
+def apply_scenario(ctx: Context, scenario: Any) -> Any:
+    """``scenarios.engine.apply`` on the cached baseline (cached per scenario content)."""
+    return _apply(ctx, ctx.data_hash, str(ctx.as_of), scenario.model_dump_json(), scenario)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _simulate(_ctx: Context, data_hash: str, as_of: str, scenario_json: str, n_draws: int,
+              _scenario: Any) -> Any:
+    mc = core("scenarios.montecarlo")
+    return mc.simulate(baseline(_ctx), _scenario, ds=_ctx.ds, n_draws=n_draws)
+
+
+def simulate_scenario(ctx: Context, scenario: Any, n_draws: int) -> Any:
+    """``scenarios.montecarlo.simulate`` on the cached baseline (cached per scenario)."""
+    return _simulate(ctx, ctx.data_hash, str(ctx.as_of), scenario.model_dump_json(), n_draws,
+                     scenario)
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> Any:
+    return core("scenarios.store").ScenarioStore(url)
+
+
+def store() -> Any:
+    """The scenario store at the configured URL (``BUDGETPROGNOS_DB_URL`` or the default).
+
+    Its SQLAlchemy engine has no pool: every operation opens its own short-lived connection,
+    so one store object is safe to share between sessions.
+    """
+    return _store(core("scenarios.store").default_url())

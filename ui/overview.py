@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from forecast import hierarchy as H
 from forecast.formatting import fmt_mkr, fmt_pct, month_label
 from ui import cached
 from ui.data_access import Context, CoreMissing, context
@@ -35,14 +36,16 @@ def _year_end(ctx: Context) -> None:
         core_missing("Årsprognosen")
         return
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Årsprognos (P50)", fmt_mkr(ye["forecast_p50"]), border=True)
-    c2.metric("Budget", fmt_mkr(ye["budget"]), border=True)
-    c3.metric("Avvikelse mot budget (P50)", fmt_mkr(ye["deviation_p50"]), border=True)
-    c4.metric("Intervall P10–P90",
-              f"{fmt_mkr(ye['forecast_p10'])} – {fmt_mkr(ye['forecast_p90'])}", border=True)
-    st.caption(f"Avvikelse P10–P90: {fmt_mkr(ye['deviation_p10'])} till "
-               f"{fmt_mkr(ye['deviation_p90'])}. Underlag: utfall till och med "
-               f"{month_label(ctx.as_of, long=True)}.")
+    c1.metric("Årsprognos, nettoresultat", fmt_mkr(ye[H.PROGNOS]), border=True,
+              help="Medelvärdet av de simulerade årsresultaten (summerar exakt över enheter).")
+    c2.metric("Budget", fmt_mkr(ye[H.BUDGET]), border=True)
+    c3.metric("Avvikelse mot budget", fmt_mkr(ye[H.DEV]), border=True,
+              delta=f"P10–P90: {fmt_mkr(ye[H.DEV_P10])} till {fmt_mkr(ye[H.DEV_P90])}",
+              delta_color="off", delta_arrow="off")
+    c4.metric("Årsprognos P10–P90", f"{fmt_mkr(ye[H.P10])} – {fmt_mkr(ye[H.P90])}",
+              border=True, help="8 av 10 simulerade årsresultat ligger inom intervallet.")
+    st.caption(f"Underlag: utfall till och med {month_label(ctx.as_of, long=True)}; "
+               f"P50 (median) {fmt_mkr(ye[H.P50])}. Negativa belopp är nettokostnad.")
 
 
 def _row(frame: pd.DataFrame, label: str, column: str) -> float:

@@ -143,25 +143,47 @@ def monthly_chart(frame: pd.DataFrame, *, value_columns: Sequence[str], label: s
     return _finish(chart.properties(title=title))
 
 
-def waterfall_chart(steps: pd.DataFrame, *, title: str = "") -> alt.Chart:
-    """A bridge (waterfall) from the core's bridge table.
+def waterfall_geometry(bridge: pd.DataFrame) -> pd.DataFrame:
+    """Bar ends (mkr) for drawing the core's bridge table as a waterfall (geometry only).
 
     Args:
-        steps: columns ``label`` (in order), ``start`` and ``end`` (bar ends, mkr), ``kind``
-            ("total", "ökning" or "minskning").
-        title: chart title.
+        bridge: ``scenarios.engine`` bridge rows with columns ``step``, ``kind`` ('start',
+            'assumption', 'end'), ``value_tkr`` and ``cumulative_tkr``.
+
+    Returns:
+        Columns ``label``, ``top``, ``bottom`` (mkr), ``effect`` (mkr) and ``kind`` (Swedish:
+        "total", "förbättring", "försämring"). Total bars stand on a floor just below the
+        lowest level, so the assumptions' bars stay visible next to a large total.
     """
+    cum = bridge["cumulative_tkr"].to_numpy(dtype=float) / 1000.0
+    val = bridge["value_tkr"].to_numpy(dtype=float) / 1000.0
+    is_total = bridge["kind"].isin(["start", "end"]).to_numpy()
+    levels = cum.tolist() + (cum - val)[~is_total].tolist()
+    span = max(max(levels) - min(levels), 1.0)
+    floor = min(levels) - 0.5 * span
+    bottom = [floor if t else c - v for t, c, v in zip(is_total, cum, val, strict=True)]
+    kind = ["total" if t else ("förbättring" if v >= 0 else "försämring")
+            for t, v in zip(is_total, val, strict=True)]
+    return pd.DataFrame({"label": bridge["step"].astype(str), "top": cum, "bottom": bottom,
+                         "effect": val, "kind": kind})
+
+
+def waterfall_chart(bridge: pd.DataFrame, *, title: str = "") -> alt.Chart:
+    """A bridge (waterfall) chart of the core's bridge table (see :func:`waterfall_geometry`)."""
+    steps = waterfall_geometry(bridge)
     order = list(steps["label"])
     return _finish(alt.Chart(steps).mark_bar().encode(
-        x=alt.X("label:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30)),
-        y=alt.Y("start:Q", title="mkr", axis=alt.Axis(format=AMOUNT_AXIS_FORMAT)),
-        y2="end:Q",
+        x=alt.X("label:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=220)),
+        y=alt.Y("bottom:Q", title="mkr", scale=alt.Scale(zero=False),
+                axis=alt.Axis(format=AMOUNT_AXIS_FORMAT)),
+        y2="top:Q",
         color=alt.Color("kind:N", title=None, scale=alt.Scale(
             domain=["total", "förbättring", "försämring"],
             range=["#1f5f8b", "#3a923a", "#c0392b"])),
         tooltip=[alt.Tooltip("label:N", title="Post"),
-                 alt.Tooltip("delta:Q", title="Effekt, mkr", format=",.1f")],
-    ).properties(title=title), height=360)
+                 alt.Tooltip("effect:Q", title="Belopp, mkr", format=",.1f"),
+                 alt.Tooltip("top:Q", title="Nivå efter, mkr", format=",.1f")],
+    ).properties(title=title), height=380)
 
 
 def histogram_chart(values: pd.DataFrame, *, marker: float | None = None,

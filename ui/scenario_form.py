@@ -1,0 +1,230 @@
+"""The scenario controls and their pure mapping to and from a Scenario.
+
+The blocks say which assumption fields the page shows.
+
+A scenario is edited as one *base* (the preset or stored scenario) plus control values. Each
+assumption type has one block of controls; a field the page does not show keeps the base's
+value, so a preset round-trips unchanged (:func:`controls_from_scenario` then
+:func:`scenario_from_controls` gives the preset back). Both functions are pure and tested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from scenarios import assumptions as A
+
+Kind = Literal["range", "float", "int", "bool", "month", "optmonth"]
+
+
+@dataclass(frozen=True)
+class Control:
+    """One field of an assumption shown on the page."""
+
+    field: str
+    label: str
+    kind: Kind
+    min: float | None = None
+    max: float | None = None
+    step: float = 1.0
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Block:
+    """The controls of one assumption type and how to make a default instance."""
+
+    type: str
+    controls: tuple[Control, ...]
+    defaults: Mapping[str, Any]
+    """Required fields without a model default (values for a newly enabled block)."""
+
+
+def _pct(field: str, label: str, lo: float | None, hi: float | None, step: float,
+         help: str = "") -> Control:
+    return Control(field, label, "range", lo, hi, step, help)
+
+
+BLOCKS: tuple[Block, ...] = (
+    Block("dygnsvila", (
+        Control("start", "Startmånad", "month", help="AB från 2023-10, läkare från 2024-02"),
+        _pct("extra_need", "Extra bemanningsbehov, % av egen personalkostnad", 0.0, 100.0, 0.5,
+             "Inget publicerat underlag finns: ange ett intervall."),
+        Control("staff_share", "Personalgruppens andel av personalkostnaden (0–1)", "float",
+                0.0, 1.0, 0.05),
+        Control("agency_share", "Andel som täcks av hyrpersonal (0–1)", "float", 0.0, 1.0, 0.05),
+        Control("overtime_share", "Andel som täcks av övertid (0–1)", "float", 0.0, 1.0, 0.05),
+        _pct("agency_multiplier", "Hyrpersonalens kostnad jämfört med egen personal, ×",
+             1.0, 10.0, 0.1),
+    ), {}),
+    Block("hyrpersonal", (
+        Control("target_share_pct", "Mål för hyrandel, % av personalkostnad", "float",
+                0.0, 100.0, 0.1, "Regionernas gemensamma mål: högst 2 %."),
+        Control("target_month", "Målet nås (månad)", "optmonth"),
+        Control("ramp_start", "Nedtrappningen börjar (månad)", "optmonth"),
+        _pct("agency_multiplier", "Hyrpersonalens kostnad jämfört med egen personal, ×",
+             1.0, 10.0, 0.1),
+    ), {}),
+    Block("omstallningsplan", (
+        Control("realisation_pct", "Ange realiseringsgrad själv", "bool",
+                help="Annars används den realiseringsgrad som data visar hittills."),
+        _pct("realisation_pct", "Realiseringsgrad, % av planerad effekt", 0.0, 200.0, 1.0),
+        Control("ramp_months", "Upptrappning, månader", "int", 0.0, 36.0, 1.0),
+        Control("carry_over", "Effekten fortsätter planåren", "bool"),
+    ), {}),
+    Block("lon", (
+        _pct("pct", "Löneökning, %", None, None, 0.1, "Märket: 4,1 % (2023), 3,3 % (2024)."),
+        Control("month", "Gäller från", "month"),
+        Control("baseline_pct", "Redan i basprognosen, %", "float", None, None, 0.1),
+        Control("repeat_yearly", "Upprepa varje år", "bool"),
+    ), {}),
+    Block("pris", (
+        _pct("pct_per_year", "Extra prisökning, % per år", None, None, 0.1,
+             "T.ex. enligt SKR:s LPIK; ingen förvald nivå."),
+        Control("start", "Från månad", "optmonth"),
+    ), {"pct_per_year": {"low": 0.0, "likely": 1.0, "high": 2.0}}),
+    Block("statsbidrag", (
+        _pct("amount_tkr", "Belopp, tkr", None, None, 1000.0,
+             "Negativt belopp = indraget bidrag."),
+        Control("month", "Bokförs (månad)", "month"),
+        Control("recurring", "Varje månad från och med månaden", "bool"),
+    ), {"amount_tkr": {"low": 0.0, "likely": 10_000.0, "high": 20_000.0}}),
+    Block("volym", (
+        _pct("pct", "Volymförändring, %", None, None, 0.5),
+        Control("start", "Från månad", "optmonth"),
+    ), {"pct": {"low": 0.0, "likely": 1.0, "high": 2.0}}),
+    Block("sjukfranvaro", (
+        _pct("change_pp", "Förändring av sjukfrånvaron, procentenheter", None, None, 0.1),
+        _pct("elasticity_pct_per_pp", "Personalkostnad, % per procentenhet", 0.0, None, 0.1),
+        Control("start", "Från månad", "optmonth"),
+    ), {"change_pp": {"low": -1.0, "likely": -0.5, "high": 0.0}}),
+)
+
+MODELS: dict[str, type[A._Assumption]] = {
+    "dygnsvila": A.Dygnsvila, "hyrpersonal": A.Hyrpersonal, "omstallningsplan": A.Omstallningsplan,
+    "lon": A.Lon, "pris": A.Pris, "statsbidrag": A.Statsbidrag, "volym": A.Volym,
+    "sjukfranvaro": A.Sjukfranvaro,
+}
+
+ENABLED = "enabled"
+RANGE_PARTS = ("low", "likely", "high")
+OPTIONAL_RANGES = {("omstallningsplan", "realisation_pct")}
+"""Range fields that may be None; a bool control of the same field switches them on."""
+
+
+def path(type_: str, field: str, part: str = "") -> str:
+    """The control path ``type.field[.part]`` (also the widget key suffix)."""
+    return f"{type_}.{field}" + (f".{part}" if part else "")
+
+
+def default_assumption(type_: str, first_month: str) -> dict[str, Any]:
+    """A new assumption of ``type_`` as a dict, valid with the model's defaults."""
+    block = next(b for b in BLOCKS if b.type == type_)
+    data: dict[str, Any] = {"type": type_, **block.defaults}
+    for c in block.controls:
+        if c.kind == "month" and c.field not in data:
+            model_default = MODELS[type_].model_fields[c.field].default
+            if model_default is None or str(model_default).startswith("Pydantic"):
+                data[c.field] = first_month
+    return MODELS[type_].model_validate(data).model_dump(mode="json")
+
+
+def controls_from_scenario(scenario: A.Scenario, first_month: str) -> dict[str, Any]:
+    """Control values for ``scenario``: the first assumption of each type fills its block.
+
+    Blocks of types the scenario lacks get the type's defaults and ``enabled = False``.
+    """
+    values: dict[str, Any] = {}
+    present: dict[str, dict[str, Any]] = {}
+    for a in scenario.assumptions:
+        present.setdefault(a.type, a.model_dump(mode="json"))
+    for block in BLOCKS:
+        data = present.get(block.type) or default_assumption(block.type, first_month)
+        values[path(block.type, ENABLED)] = block.type in present
+        for c in block.controls:
+            v = data.get(c.field)
+            if c.kind == "range":
+                rng = v if isinstance(v, dict) else _fallback_range(block.type, c.field)
+                for part in RANGE_PARTS:
+                    values[path(block.type, c.field, part)] = float(rng[part])
+            elif c.kind == "bool" and (block.type, c.field) in OPTIONAL_RANGES:
+                values[path(block.type, c.field, "set")] = v is not None
+            elif c.kind == "bool":
+                values[path(block.type, c.field)] = bool(v)
+            elif c.kind in ("month", "optmonth"):
+                values[path(block.type, c.field)] = v or ""
+            elif c.kind == "int":
+                values[path(block.type, c.field)] = int(v or 0)
+            else:
+                values[path(block.type, c.field)] = float(v)
+    return values
+
+
+def _fallback_range(type_: str, field: str) -> dict[str, float]:
+    if (type_, field) == ("omstallningsplan", "realisation_pct"):
+        return {"low": 48.0, "likely": 64.0, "high": 80.0}
+    return {"low": 0.0, "likely": 0.0, "high": 0.0}
+
+
+def scenario_from_controls(base: A.Scenario, values: Mapping[str, Any], *,
+                           first_month: str, name: str | None = None) -> A.Scenario:
+    """The scenario the controls describe: ``base`` with each block's fields overridden.
+
+    The first assumption of an enabled type is updated in place (its other fields and any
+    further assumptions of that type are kept); an enabled type missing from ``base`` is
+    appended with defaults; assumptions of a disabled type are removed.
+
+    Raises:
+        pydantic.ValidationError: if a value is out of range (e.g. low > likely).
+    """
+    blocks = {b.type: b for b in BLOCKS}
+    out: list[Any] = []
+    done: set[str] = set()
+
+    def updated(data: dict[str, Any], block: Block) -> dict[str, Any]:
+        data = dict(data)
+        for c in block.controls:
+            key = path(block.type, c.field)
+            if c.kind == "range":
+                if (block.type, c.field) in OPTIONAL_RANGES and \
+                        not values.get(path(block.type, c.field, "set"), False):
+                    data[c.field] = None
+                    continue
+                data[c.field] = {p: float(values[path(block.type, c.field, p)])
+                                 for p in RANGE_PARTS}
+            elif c.kind == "bool" and (block.type, c.field) in OPTIONAL_RANGES:
+                continue
+            elif c.kind == "optmonth":
+                data[c.field] = values.get(key) or None
+            elif c.kind == "month":
+                data[c.field] = values.get(key) or data.get(c.field)
+            elif c.kind == "int":
+                data[c.field] = int(values[key])
+            elif c.kind == "bool":
+                data[c.field] = bool(values[key])
+            else:
+                data[c.field] = float(values[key])
+        return data
+
+    for a in base.assumptions:
+        block = blocks.get(a.type)
+        if block is None:
+            out.append(a.model_dump(mode="json"))
+            continue
+        if not values.get(path(a.type, ENABLED), False):
+            continue
+        if a.type in done:
+            out.append(a.model_dump(mode="json"))
+            continue
+        done.add(a.type)
+        out.append(updated(a.model_dump(mode="json"), block))
+    for block in BLOCKS:
+        if block.type not in done and values.get(path(block.type, ENABLED), False):
+            out.append(updated(default_assumption(block.type, first_month), block))
+    data = base.model_dump(mode="json")
+    data["assumptions"] = out
+    if name:
+        data["name"] = name
+    return A.Scenario.model_validate(data)
