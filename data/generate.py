@@ -405,27 +405,17 @@ def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
     x[UIX["S403"], AIX[EB], :] *= 1 + 3.0 * pandemic
     x[UIX["S403"], AIX[VT], :] *= 1 + 1.5 * pandemic
     measures, effects = _measures(rng)
-    for m in measures.itertuples():  # the reported savings, loosely, in the unit's series
+    mag = _calibrate(x, w0, div, targets)
+    # The reported savings, loosely, in the unit's own series; recalibrating afterwards spreads
+    # the difference over the division, so the published totals still hold.
+    for m in measures.itertuples():
         e = effects.loc[effects["measure_id"] == m.id]
+        ui, ai = UIX[m.unit], AIX[m.account]
         for p, v in zip(e["period"], e["effect_tkr"], strict=True):
-            x[UIX[m.unit], AIX[m.account], _idx(p)] *= max(0.3, 1 - v / (3 * abs(
-                x[UIX[m.unit], AIX[m.account], _idx(p)]) + 1e-9))
-    # Calibrate: rescale each (division, account) through its target windows.
-    outcome = np.zeros_like(x)
-    for a in ACCOUNTS:
-        ai = AIX[a]
-        wins = ["out21", "out22", "out23"] if a in AGENCY else ["out22", "out23"]
-        for d in range(len(DIVISIONS)):
-            members = np.where((div == d) & (w0[:, ai] > 0))[0]
-            tgt = [abs(targets[wn][a][d]) for wn in wins]
-            if len(members) == 0:
-                if any(t > 0 for t in tgt):
-                    raise ValueError(f"no unit of {DIVISIONS[d]} has {a}")
-                continue
-            agg = x[members, ai, :].sum(0)
-            anchors = [(_window(wn), t / agg[_window(wn)].sum()) for wn, t in
-                       zip(wins, tgt, strict=True)]
-            outcome[members, ai, :] = SIGN[a] * x[members, ai, :] * _ramp_factor(anchors)
+            t = _idx(p)
+            mag[ui, ai, t] = max(0.3 * mag[ui, ai, t], mag[ui, ai, t] - v)
+    outcome = _calibrate(mag, w0, div, targets) * np.array([SIGN[a] for a in ACCOUNTS])[
+        None, :, None]
     _one_offs(outcome)
     outcome[:, :, T_OUT:] = 0.0
     budget = _budgets(outcome, w0, div, targets)
@@ -440,6 +430,27 @@ def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
     }
 
 
+def _calibrate(x: np.ndarray, w0: np.ndarray, div: np.ndarray,
+               targets: dict[str, dict[str, np.ndarray]]) -> np.ndarray:
+    """Rescale each (division, account) of ``x`` (magnitudes) through its target windows."""
+    out = np.zeros_like(x)
+    for a in ACCOUNTS:
+        ai = AIX[a]
+        wins = ["out21", "out22", "out23"] if a in AGENCY else ["out22", "out23"]
+        for d in range(len(DIVISIONS)):
+            members = np.where((div == d) & (w0[:, ai] > 0))[0]
+            tgt = [abs(targets[wn][a][d]) for wn in wins]
+            if len(members) == 0:
+                if any(t > 0 for t in tgt):
+                    raise ValueError(f"no unit of {DIVISIONS[d]} has {a}")
+                continue
+            agg = x[members, ai, :].sum(0)
+            anchors = [(_window(wn), t / agg[_window(wn)].sum()) for wn, t in
+                       zip(wins, tgt, strict=True)]
+            out[members, ai, :] = x[members, ai, :] * _ramp_factor(anchors)
+    return out
+
+
 def _one_offs(outcome: np.ndarray) -> None:
     """A few realistic oddities outside the calibration windows (in place, signed tkr)."""
     outcome[UIX["S404"], AIX[KK], _idx("2018-11")] -= 3500.0  # IT procurement
@@ -449,51 +460,67 @@ def _one_offs(outcome: np.ndarray) -> None:
     outcome[UIX["M202"], AIX[FS], _idx("2021-07")] *= 1.6  # … and re-invoiced
 
 
-def _budgets(outcome: np.ndarray, w0: np.ndarray, div: np.ndarray,
-             targets: dict[str, dict[str, np.ndarray]]) -> np.ndarray:
-    """Periodised budgets per unit, account and month (signed tkr)."""
-    budget = np.zeros_like(outcome)
-    nd = len(DIVISIONS)
-    # Smooth seasonal keys: damped outcome seasonality; wage step from April; agency flat.
+def _budget_keys() -> dict[str, np.ndarray]:
+    """Smooth seasonal keys: damped outcome seasonality without December accruals; agency flat."""
     keys = {}
     for a in ACCOUNTS:
         base = np.ones(12) if a in AGENCY else 1 + 0.8 * (SEASON[a] - 1)
-        base[11] = min(base[11], 1.0)  # December accruals are not budgeted
+        base[11] = min(base[11], 1.0)
         keys[a] = base / base.sum()
+    return keys
+
+
+def _budget_2023(targets: dict[str, dict[str, np.ndarray]],
+                 keys: dict[str, np.ndarray]) -> np.ndarray:
+    """Division × account × month budget 2023: Jan–Apr as published, May–Dec to the annual frame."""
+    out = np.zeros((len(DIVISIONS), NA, 12))
+    for d in range(len(DIVISIONS)):
+        for kind, accs in (("revenue", REVENUE),
+                           ("gross", tuple(a for a in ACCOUNTS if a not in REVENUE))):
+            for a in accs:
+                key = _wage_key(keys[a], a, 2023)
+                out[d, AIX[a]] = targets["bud23"][a][d] / key[:4].sum() * key
+            ids = [AIX[a] for a in accs]
+            first = out[d, ids, :4].sum()
+            scale = (ANNUAL_BUDGET_2023[kind][d] - first) / out[d, ids, 4:].sum()
+            out[d, ids, 4:] *= scale
+    return out
+
+
+def _budgets(outcome: np.ndarray, w0: np.ndarray, div: np.ndarray,
+             targets: dict[str, dict[str, np.ndarray]]) -> np.ndarray:
+    """Periodised budgets per unit, account and month (signed tkr).
+
+    A year's budget is last year's outcome × planned growth (agency: half of it; grants without
+    their one-off spikes), times a factor drifting log-linearly from 1 in 2016 to whatever
+    makes 2023 meet the published budget, so the budget series runs into 2023 without a jump.
+    """
+    budget = np.zeros_like(outcome)
+    nd = len(DIVISIONS)
+    keys = _budget_keys()
     plan_growth = {PK: .015, LM: .04, EB: -.03, PA: .01}
-    division_annual = np.zeros((nd, NA, len(YEARS)))
-    for yi, y in enumerate(YEARS[:-1]):
+    base = np.zeros((nd, NA, len(YEARS)))
+    for yi, y in enumerate(YEARS):
         prev = y - 1 if y > 2016 else 2016
         sl = slice((prev - 2016) * 12, (prev - 2016) * 12 + 12)
         for d in range(nd):
             members = div == d
             for a in ACCOUNTS:
                 series = outcome[members, AIX[a], sl].sum(0)
-                if a == EB:  # grants budgeted without one-off spikes
-                    base = 12 * np.median(series)
-                else:
-                    base = series.sum()
+                level = 12 * np.median(series) if a == EB else series.sum()
                 g = 0.5 if a in AGENCY else 1 + plan_growth.get(a, .015)
-                division_annual[d, AIX[a], yi] = base * g * (0.98 if y == 2016 else 1.0)
-    # 2023: Jan–Apr from the targets, May–December scaled to the annual division budgets.
+                base[d, AIX[a], yi] = level * g * (0.98 if y == 2016 else 1.0)
+    b23 = _budget_2023(targets, keys)
     y23 = len(YEARS) - 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rho = b23.sum(2) / base[:, :, y23]
+    rho = np.where(np.isfinite(rho) & (rho > 0), np.clip(rho, 0.6, 1.4), 1.0)
     for d in range(nd):
-        for kind, accs in (("revenue", REVENUE),
-                           ("gross", tuple(a for a in ACCOUNTS if a not in REVENUE))):
-            monthly = {}
-            for a in accs:
-                key = _wage_key(keys[a], a, 2023)
-                monthly[a] = targets["bud23"][a][d] / key[:4].sum() * key
-            first = sum(m[:4].sum() for m in monthly.values())
-            rest = sum(m[4:].sum() for m in monthly.values())
-            scale = (ANNUAL_BUDGET_2023[kind][d] - first) / rest
-            for a in accs:
-                monthly[a][4:] *= scale
-                _spread(budget, outcome, w0, div, d, AIX[a], y23, monthly[a])
-    for yi in range(len(YEARS) - 1):
-        for d in range(nd):
-            for ai, a in enumerate(ACCOUNTS):
-                monthly = division_annual[d, ai, yi] * _wage_key(keys[a], a, YEARS[yi])
+        for ai, a in enumerate(ACCOUNTS):
+            _spread(budget, outcome, w0, div, d, ai, y23, b23[d, ai])
+            for yi in range(y23):
+                drift = rho[d, ai] ** (yi / y23)
+                monthly = base[d, ai, yi] * drift * _wage_key(keys[a], a, YEARS[yi])
                 _spread(budget, outcome, w0, div, d, ai, yi, monthly)
     return budget
 
