@@ -140,12 +140,16 @@ def totals_from_matrix(rf: RegionForecast, S: np.ndarray, year: int | None = Non
     zeros = np.zeros(rf.n_series)
     ytd = S @ (rf.ytd_outcome if current else zeros)
     bud = S @ (rf.annual_budget if current else np.full(rf.n_series, np.nan))
-    prior = S @ (rf.prior_year_outcome if current else zeros)
     prior_ytd = S @ (rf.prior_ytd_outcome if current else zeros)
-    if not current and year == rf.as_of.year + 1:
-        # The comparison year of the first plan year is the current year's forecast.
-        prior = S @ series_year_paths(rf, rf.as_of.year).mean(axis=1)
-    dev_paths = _pct(gp, prior)
+    if current:
+        prior = S @ rf.prior_year_outcome
+        dev_paths = _pct(gp, prior)
+    else:
+        # A plan year is compared with the year before it, path by path (both forecast).
+        gprev = S @ series_year_paths(rf, year - 1)
+        prior = gprev.mean(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            dev_paths = np.where(gprev != 0, (gp / gprev - 1.0) * 100.0, np.nan)
     dq = np.full((2, len(gp)), np.nan)
     ok = np.isfinite(dev_paths).all(axis=1)
     if ok.any():
@@ -176,8 +180,9 @@ def year_totals(rf: RegionForecast, by: Sequence[str] = (), *,
         rf: the region forecast.
         by: key columns to group by, e.g. ``("division",)``, ``("unit", "category")``,
             ``("account_type",)`` (revenue / gross cost), ``()``.
-        year: ``as_of.year`` (default) or a plan year (no outcome or budget there; the
-            development of the first plan year is against the current year's Prognos).
+        year: ``as_of.year`` (default) or a plan year (no outcome or budget there; a plan
+            year's development is against the year before it, path by path, and its
+            ``prior_year`` is that year's Prognos).
 
     Returns:
         One row per group: the ``by`` columns, then :data:`VALUE_COLUMNS` (tkr; ``*_pct``
