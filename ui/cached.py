@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 import yaml
@@ -158,3 +159,84 @@ def store() -> Any:
     so one store object is safe to share between sessions.
     """
     return _store(core("scenarios.store").default_url())
+
+
+# --------------------------------------------------------------------------- prognos tables
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _prognos_table(name: str, _ctx: Context, data_hash: str, as_of: str) -> pd.DataFrame:
+    pt = core("forecast.prognos_tables")
+    return getattr(pt, name)(baseline(_ctx), _ctx.ds)
+
+
+def unit_category_table(ctx: Context) -> pd.DataFrame:
+    """``forecast.prognos_tables.unit_category_table`` of the cached baseline."""
+    return _prognos_table("unit_category_table", ctx, ctx.data_hash, str(ctx.as_of))
+
+
+def division_table(ctx: Context) -> pd.DataFrame:
+    """``forecast.prognos_tables.division_table`` of the cached baseline."""
+    return _prognos_table("division_table", ctx, ctx.data_hash, str(ctx.as_of))
+
+
+def category_table(ctx: Context) -> pd.DataFrame:
+    """``forecast.prognos_tables.category_table`` of the cached baseline."""
+    return _prognos_table("category_table", ctx, ctx.data_hash, str(ctx.as_of))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _fan(_ctx: Context, data_hash: str, as_of: str, selection: tuple[tuple[str, str], ...]
+         ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    H = core("forecast.hierarchy")
+    schema = core("forecast.schema")
+    rf = baseline(_ctx)
+    by = tuple(k for k, _ in selection)
+    labels, paths = H.group_paths(rf, by)
+    mask = np.ones(len(labels), dtype=bool)
+    for k, v in selection:
+        mask &= (labels[k] == v).to_numpy()
+    group = paths[np.flatnonzero(mask)[0]]  # (n_paths, n_months): the one matching group
+    q = np.quantile(group, [0.1, 0.5, 0.9], axis=0)
+    fan = pd.DataFrame({"month": rf.months.to_timestamp(), "p10": q[0], "p50": q[1],
+                        "p90": q[2]})
+    keys = rf.keys
+    rows = np.ones(len(keys), dtype=bool)
+    for k, v in selection:
+        rows &= (keys[k] == v).to_numpy()
+    uids = {schema.series_id(u, a) for u, a in zip(keys["unit"][rows], keys["account"][rows],
+                                                   strict=True)}
+    hist = schema.to_nixtla(_ctx.ds.ledger.loc[_ctx.ds.ledger[schema.PERIOD] <= rf.as_of])
+    hist = hist.loc[hist[schema.UID].isin(uids)].groupby(schema.DS)[schema.Y].sum()
+    start = pd.Timestamp(f"{rf.as_of.year - 2}-01-01")
+    history = pd.DataFrame({"month": hist.index, "tkr": hist.to_numpy()})
+    return history.loc[history["month"] >= start].reset_index(drop=True), fan
+
+
+def fan_data(ctx: Context, selection: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Monthly outcome (two years back) and the forecast P10/P50/P90 per month, tkr.
+
+    ``selection`` maps key columns (division, unit, category) to values; empty = region.
+    Quantiles are taken over the group's summed paths (never summed quantiles).
+    """
+    return _fan(ctx, ctx.data_hash, str(ctx.as_of), tuple(selection.items()))
+
+
+def baseline_keys(ctx: Context) -> pd.DataFrame:
+    """The baseline's series keys (unit, account, division, account_type, category)."""
+    return baseline(ctx).keys.copy()
+
+
+def compare(ctx: Context, refs: tuple[tuple[str, int], ...]) -> pd.DataFrame:
+    """``ScenarioStore.compare`` of ``refs`` (name, version) on the cached baseline."""
+    return store().compare(list(refs), rf=baseline(ctx), ds=ctx.ds)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _prognos_export(_ctx: Context, data_hash: str, as_of: str) -> Any:
+    return core("forecast.prognos_tables").prognos_tables(baseline(_ctx), _ctx.ds)
+
+
+def prognos_export_tables(ctx: Context) -> list[Any]:
+    """``forecast.prognos_tables.prognos_tables`` of the cached baseline (frozen tables)."""
+    return list(_prognos_export(ctx, ctx.data_hash, str(ctx.as_of)))

@@ -1,20 +1,70 @@
-"""The page «Jämför scenarier»."""
+"""The page «Jämför»: saved scenarios side by side, as a table and a chart."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from ui.data_access import context
-from ui.widgets import core_missing, help_box
+from forecast.formatting import fmt_mkr, fmt_number
+from ui import cached
+from ui import state_keys as K
+from ui.data_access import CoreMissing, context
+from ui.widgets import grouped_bar_chart, help_box, to_mkr
 
-HELP = """Sparade scenarier sida vid sida."""
+HELP = """
+Välj sparade scenarier (sidan **Scenarier** → *Spara scenariot*) för att se dem sida vid
+sida: antaganden, årsresultat per år, skillnaden mot basprognosen och avvikelsen mot budget.
+Alla scenarier räknas på samma basprognos (vald data och prognosmånad), med antagandenas
+troliga värden. Knappen nedan sparar exempelscenarierna i lagret så att de kan jämföras.
+"""
+
+
+def _save_examples() -> None:
+    presets = cached.presets()
+    for sc in presets.values():
+        cached.store().save(sc)
+
+
+def _fmt_cell(label: str, v: object) -> str:
+    if "(tkr)" in label and isinstance(v, int | float):
+        return fmt_mkr(v, 1)
+    if isinstance(v, float):
+        return fmt_number(v, 1)
+    return "" if v is None else str(v)
 
 
 def render() -> None:
     """Draw the page."""
     ctx = context()
     st.title("Jämför scenarier")
-    st.caption("Sparade scenarier sida vid sida.")
+    st.caption("Sparade scenarier sida vid sida på samma basprognos.")
     help_box(HELP)
-    core_missing("Sidan")
-    del ctx
+    try:
+        store = cached.store()
+    except CoreMissing:
+        st.info("Scenariolagret är inte tillgängligt i den här versionen ännu.")
+        return
+    saved = store.list_scenarios()
+    st.button("Spara exempelscenarierna i lagret", on_click=_save_examples,
+              icon=":material/library_add:")
+    if saved.empty:
+        st.info("Inga sparade scenarier ännu.")
+        return
+    refs = [f"{r.name} v{r.version}" for r in saved.itertuples()]
+    by_ref = {f"{r.name} v{r.version}": (r.name, int(r.version)) for r in saved.itertuples()}
+    default = refs[: min(3, len(refs))]
+    chosen = st.multiselect("Scenarier att jämföra", refs, default=default, key=K.CMP_SELECTION)
+    if not chosen:
+        st.info("Välj minst ett scenario.")
+        return
+    table = cached.compare(ctx, tuple(by_ref[c] for c in chosen))
+    shown = pd.DataFrame({c: [_fmt_cell(str(i), v) for i, v in table[c].items()]
+                          for c in table.columns}, index=table.index)
+    st.dataframe(shown.rename_axis("Egenskap").reset_index(), hide_index=True, width="stretch")
+    rows = [i for i in table.index if str(i).startswith("Resultat ")]
+    long = pd.DataFrame([
+        {"År": str(i).split()[1], "Scenario": c, "tkr": float(table.loc[i, c])}
+        for i in rows for c in table.columns])
+    st.altair_chart(grouped_bar_chart(to_mkr(long, ["tkr"]), category="År", group="Scenario",
+                                      value="tkr", title="Årsresultat per scenario, mkr"),
+                    width="stretch")

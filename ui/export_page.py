@@ -1,20 +1,157 @@
-"""The page «Export»."""
+"""The page «Export»: every table (follow-up, prognos, scenario) as Excel or CSV with metadata.
+
+The file bytes are made only when the user clicks (``st.download_button`` with a zero-argument
+callable from :func:`downloader`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+import pandas as pd
 import streamlit as st
 
-from ui.data_access import context
-from ui.widgets import core_missing, help_box
+from forecast import __version__
+from forecast.export import (
+    ExportMetadata,
+    ExportTable,
+    tables_to_csv_bytes,
+    tables_to_xlsx_bytes,
+)
+from ui import cached
+from ui import state_keys as K
+from ui.data_access import UI_N_PATHS, UI_SEED, Context, baseline, context, core
+from ui.widgets import help_box
 
-HELP = """Ladda ned tabellerna som Excel eller CSV."""
+HELP = """
+Varje knapp laddar ned en fil med alla tabeller i gruppen och ett blad/avsnitt **metadata**
+(prognosmånad, indata-hash, källa, metod, programversion, tidpunkt och parametrar), så att
+siffrorna går att spåra.
+
+- **Excel**: ett blad per tabell, belopp som tal (inte text).
+- **CSV**: en rad per cell (`table;row;column;value`). *Svensk* = semikolon och decimalkomma
+  (öppnas direkt i svenskt Excel), *internationell* = komma och decimalpunkt.
+
+Scenariot som exporteras är det som senast visades på sidan **Scenarier** (annars
+standardförvalet).
+"""
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def downloader(tables: Sequence[ExportTable], meta: ExportMetadata, *, fmt: str,
+               unit: str, dialect: str = "sv") -> Callable[[], bytes]:
+    """A zero-argument callable making the file (run by Streamlit on click).
+
+    Args:
+        tables: the export tables.
+        meta: their provenance.
+        fmt: "xlsx" or "csv".
+        unit: "mkr" or "tkr".
+        dialect: CSV dialect, "sv" or "intl".
+    """
+    if fmt == "xlsx":
+        return lambda: tables_to_xlsx_bytes(tables, meta, unit=unit)  # type: ignore[arg-type]
+    if fmt == "csv":
+        return lambda: tables_to_csv_bytes(tables, meta, unit=unit,  # type: ignore[arg-type]
+                                           dialect=dialect)  # type: ignore[arg-type]
+    raise ValueError(f"okänt format {fmt!r}")
+
+
+def followup_bundle(ctx: Context) -> tuple[list[ExportTable], ExportMetadata]:
+    """The follow-up tables of ``forecast.followup`` and their metadata."""
+    fu = core("forecast.followup")
+    return fu.followup_tables(ctx.ds, ctx.as_of), fu.followup_metadata(ctx.ds, ctx.as_of)
+
+
+def prognos_bundle(ctx: Context) -> tuple[list[ExportTable], ExportMetadata]:
+    """The årsprognos tables of ``forecast.prognos_tables`` and their metadata."""
+    pt = core("forecast.prognos_tables")
+    rf = baseline(ctx)
+    meta = ExportMetadata(
+        as_of=str(ctx.as_of), input_hash=ctx.data_hash, source=ctx.ds.source,
+        method=pt.method_summary_text(rf), program_version=__version__,
+        created=datetime.now(UTC),
+        parameters={"Simulerade banor": str(UI_N_PATHS), "Slumpfrö": str(UI_SEED)},
+    )
+    return cached.prognos_export_tables(ctx), meta
+
+
+def scenario_tables(result: object) -> list[ExportTable]:
+    """The scenario's per-year summary and its bridge as export tables (core frames, renamed).
+
+    Args:
+        result: a ``scenarios.engine.ScenarioResult``.
+    """
+    summ = result.summary().rename(columns={  # type: ignore[attr-defined]
+        "year": "År", "baseline_tkr": "Basprognos", "scenario_tkr": "Scenario",
+        "difference_tkr": "Skillnad", "budget_tkr": "Budget",
+        "baseline_deviation_tkr": "Bas mot budget", "scenario_deviation_tkr": "Scenario mot budget",
+    }).set_index("År")
+    summ.index = summ.index.astype(str)
+    br = result.bridge()  # type: ignore[attr-defined]
+    bridge = pd.DataFrame({
+        "Effekt": br["value_tkr"].to_numpy(), "Ackumulerat": br["cumulative_tkr"].to_numpy(),
+    }, index=pd.Index(br["step"].astype(str), name="Post"))
+    if "deviation_tkr" in br:
+        bridge["Mot budget"] = br["deviation_tkr"].to_numpy()
+    name = result.scenario.name  # type: ignore[attr-defined]
+    labels = "; ".join(result.scenario.labels()) or "inga"  # type: ignore[attr-defined]
+    return [
+        ExportTable("Scenario per år", f"Scenario '{name}': årsresultat", summ,
+                    amount_columns=tuple(summ.columns),
+                    note=f"Antaganden (troliga värden): {labels}."),
+        ExportTable("Brygga", f"Brygga basprognos → scenario '{name}'", bridge,
+                    amount_columns=tuple(bridge.columns),
+                    note="Shapley-fördelning; posterna summerar exakt till skillnaden."),
+    ]
+
+
+def scenario_bundle(ctx: Context) -> tuple[list[ExportTable], ExportMetadata]:
+    """The last scenario of the session (or the standard preset) with its metadata."""
+    from ui.scenarios_page import current_scenario_or_default
+
+    scenario = current_scenario_or_default(ctx)
+    res = cached.apply_scenario(ctx, scenario)
+    meta = ExportMetadata(
+        as_of=str(ctx.as_of), input_hash=ctx.data_hash, source=ctx.ds.source,
+        method="scenario på basprognosen (troliga värden)", program_version=__version__,
+        created=datetime.now(UTC),
+        parameters={"Scenario": scenario.name, "Parametrar": scenario.model_dump_json()},
+    )
+    return scenario_tables(res), meta
+
+
+BUNDLES: dict[str, tuple[str, Callable[[Context], tuple[list[ExportTable], ExportMetadata]]]] = {
+    "uppfoljning": ("Uppföljning", followup_bundle),
+    "prognos": ("Årsprognos", prognos_bundle),
+    "scenario": ("Scenario", scenario_bundle),
+}
 
 
 def render() -> None:
     """Draw the page."""
     ctx = context()
     st.title("Export")
-    st.caption("Ladda ned tabellerna som Excel eller CSV.")
+    st.caption("Ladda ned tabellerna som Excel eller CSV, med metadata.")
     help_box(HELP)
-    core_missing("Sidan")
-    del ctx
+    c1, c2 = st.columns(2)
+    unit = c1.radio("Enhet för belopp", ["mkr", "tkr"], key=K.EXPORT_UNIT, horizontal=True)
+    dialect = c2.radio("CSV-format", ["sv", "intl"], key=K.EXPORT_DIALECT, horizontal=True,
+                       format_func=lambda d: "svensk (; och decimalkomma)" if d == "sv"
+                       else "internationell (, och decimalpunkt)")
+    stamp = f"{ctx.as_of}"
+    for key, (title, bundle) in BUNDLES.items():
+        st.subheader(title)
+        tables, meta = bundle(ctx)
+        st.caption("Tabeller: " + ", ".join(t.title for t in tables))
+        b1, b2, _ = st.columns([1, 1, 2])
+        b1.download_button(
+            "Excel (.xlsx)", data=downloader(tables, meta, fmt="xlsx", unit=unit),
+            file_name=f"budgetprognos_{key}_{stamp}.xlsx", mime=XLSX_MIME,
+            key=f"w_dl_{key}_xlsx", icon=":material/table_view:", on_click="ignore")
+        b2.download_button(
+            "CSV", data=downloader(tables, meta, fmt="csv", unit=unit, dialect=dialect),
+            file_name=f"budgetprognos_{key}_{stamp}.csv", mime="text/csv",
+            key=f"w_dl_{key}_csv", icon=":material/description:", on_click="ignore")

@@ -1,20 +1,105 @@
-"""The page «Prognos»."""
+"""The page «Prognos»: drill-down by division, unit and category, method and fan chart."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from forecast import hierarchy as H
+from forecast import prognos_tables as PT
+from forecast.formatting import fmt_mkr, fmt_pct, month_label
+from ui import cached
+from ui import state_keys as K
 from ui.data_access import context
-from ui.widgets import core_missing, help_box
+from ui.widgets import fan_chart, help_box, show_table, to_mkr
 
-HELP = """Prognosen per division, enhet och kostnadsslag med osäkerhetsintervall."""
+HELP = """
+Prognosen görs per enhet och konto (serie) med en statistisk metod som valts genom
+**backtest**: för varje serie prövas metoderna på tidigare år, vid samma månad, och den med
+minst fel i årsutfallet väljs. *Backtestat fel* är medianen av det absoluta procentfelet
+(APE) i årsutfallet de åren.
+
+Välj division, enhet och kostnadsslag för att borra ned. **Årsprognos** är medelvärdet av
+simuleringarna (summerar exakt uppåt), **P10–P90** intervallet som 8 av 10 simuleringar
+hamnar inom. Diagrammet visar utfall, prognosens median och P10–P90-bandet per månad.
+"""
+
+ALL = "Alla"
+
+
+def _selectors(ctx) -> dict[str, str]:  # noqa: ANN001
+    keys = cached.baseline_keys(ctx)
+    c1, c2, c3 = st.columns(3)
+    divisions = [ALL, *dict.fromkeys(keys["division"])]
+    div = c1.selectbox("Division", divisions, key=K.FC_DIVISION)
+    units_in = keys if div == ALL else keys.loc[keys["division"] == div]
+    names = {u.id: u.name for u in ctx.ds.org.units}
+    units = [ALL, *dict.fromkeys(units_in["unit"])]
+    if st.session_state.get(K.FC_UNIT) not in units:
+        st.session_state[K.FC_UNIT] = ALL
+    unit = c2.selectbox("Enhet", units, key=K.FC_UNIT,
+                        format_func=lambda u: u if u == ALL else f"{u} {names.get(u, '')}")
+    cats_in = units_in if unit == ALL else units_in.loc[units_in["unit"] == unit]
+    order = {c: i for i, c in enumerate(ctx.ds.accounts.categories)}
+    cats = [ALL, *sorted(dict.fromkeys(cats_in["category"]), key=lambda c: order.get(c, 99))]
+    if st.session_state.get(K.FC_CATEGORY) not in cats:
+        st.session_state[K.FC_CATEGORY] = ALL
+    cat = c3.selectbox("Kostnadsslag", cats, key=K.FC_CATEGORY)
+    sel = {"division": div, "unit": unit, "category": cat}
+    return {k: v for k, v in sel.items() if v != ALL}
+
+
+def _metrics(ctx, sel: dict[str, str]) -> None:  # noqa: ANN001
+    tot = cached.year_totals(ctx, tuple(sel))
+    for k, v in sel.items():
+        tot = tot.loc[tot[k] == v]
+    r = tot.iloc[0]
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(f"Årsprognos {ctx.as_of.year}", fmt_mkr(r[H.PROGNOS], 1), border=True)
+    c2.metric("P10–P90", f"{fmt_mkr(r[H.P10], 1)} – {fmt_mkr(r[H.P90], 1)}", border=True)
+    c3.metric("Avvikelse mot budget", fmt_mkr(r[H.DEV], 1), border=True,
+              delta=f"budget {fmt_mkr(r[H.BUDGET], 1)}", delta_color="off", delta_arrow="off")
+    c4.metric("Utveckling mot fg år", fmt_pct(r[H.DEVELOPMENT]), border=True)
+
+
+def _fan(ctx, sel: dict[str, str]) -> None:  # noqa: ANN001
+    history, fan = cached.fan_data(ctx, sel)
+    what = ", ".join(sel.values()) or "regionen totalt"
+    chart = fan_chart(to_mkr(history, ["tkr"]).rename(columns={"tkr": "mkr"}),
+                      to_mkr(fan, ["p10", "p50", "p90"]),
+                      title=f"{what}: utfall och prognos per månad, mkr")
+    st.altair_chart(chart, width="stretch")
+
+
+def _tables(ctx, sel: dict[str, str]) -> None:  # noqa: ANN001
+    uc = cached.unit_category_table(ctx).reset_index()
+    if "division" in sel:
+        uc = uc.loc[uc["Division"] == sel["division"]]
+    if "unit" in sel:
+        uc = uc.loc[uc["Enhet"].str.split(" ").str[0] == sel["unit"]]
+    if "category" in sel:
+        uc = uc.loc[uc["Kostnadsslag"] == sel["category"]]
+    st.subheader("Metod och backtestat fel")
+    show_table(uc[["Enhet", "Kostnadsslag", PT.PROGNOS, PT.P10, PT.P90, PT.METOD, PT.APE,
+                   PT.ANM]], amount_columns=(PT.PROGNOS, PT.P10, PT.P90),
+               percent_columns=(PT.APE,))
+    if not sel:
+        st.subheader("Per division")
+        div = cached.division_table(ctx)
+        show_table(div, amount_columns=PT.AMOUNTS, percent_columns=PT.PERCENTS)
 
 
 def render() -> None:
     """Draw the page."""
     ctx = context()
     st.title("Prognos")
-    st.caption("Prognosen per division, enhet och kostnadsslag med osäkerhetsintervall.")
+    st.caption(f"Årsprognos {ctx.as_of.year} per division, enhet och kostnadsslag, med "
+               f"utfall till och med {month_label(ctx.as_of, long=True)}.")
     help_box(HELP)
-    core_missing("Sidan")
-    del ctx
+    sel = _selectors(ctx)
+    _metrics(ctx, sel)
+    _fan(ctx, sel)
+    _tables(ctx, sel)
+    st.caption(PT.NOTE)
+
+
+

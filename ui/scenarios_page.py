@@ -34,8 +34,8 @@ med basprognosens osäkerhet.
 Basprognosen räknas inte om när du ändrar ett antagande; bara scenariot räknas om.
 """
 
-BASE_KEY = "bp_sc_base"
-"""Session key of the scenario the controls edit (a Scenario)."""
+BASE_KEY = K.SCENARIO_BASE
+LAST_KEY = K.SCENARIO_LAST
 
 
 def _months(ctx: Context) -> list[str]:
@@ -105,6 +105,14 @@ def current_scenario(ctx: Context) -> A.Scenario:
     first = _months(ctx)[0]
     return F.scenario_from_controls(st.session_state[BASE_KEY], _values(), first_month=first,
                                     name=st.session_state.get(K.SC_NAME) or None)
+
+
+def current_scenario_or_default(ctx: Context) -> A.Scenario:
+    """The scenario last valid on the page in this session, else the standard preset."""
+    last = st.session_state.get(LAST_KEY)
+    if last is not None:
+        return last
+    return next(iter(cached.presets().values()))
 
 
 def _results(ctx: Context, scenario: A.Scenario) -> None:
@@ -230,5 +238,6 @@ def render() -> None:
             st.error("Antagandena är inte giltiga: " + "; ".join(
                 f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()))
             return
+        st.session_state[LAST_KEY] = scenario
         _results(ctx, scenario)
         _store(ctx, scenario)
