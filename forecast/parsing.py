@@ -121,7 +121,7 @@ class ValidationFailed(Exception):
         files = sorted({p.file for p in self.problems})
         name = f"'{files[0]}'" if len(files) == 1 else "filen"
         n = self.total
-        head = f"Filen {name} lästes inte in: {n} {'problem' if n != 1 else 'problem'} hittades."
+        head = f"Filen {name} lästes inte in: {n} problem hittades."
         lines = [head, *(f"- {p}" for p in self.problems[:limit])]
         if n > limit:
             lines.append(f"… och {n - limit} till.")
@@ -379,48 +379,55 @@ def read_csv(data: bytes, filename: str, known: set[str] | None = None) -> RawTa
 
 
 def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip())
+    return v is None or (isinstance(v, str) and (not v or v.isspace()))
+
+
+def _row_blank(rec: list[Any]) -> bool:
+    for v in rec:
+        if not _blank(v):
+            return False
+    return True
 
 
 def _table_from_records(records: list[list[Any]], filename: str, sep: str | None) -> RawTable:
     """Header + data rows from records (row i of the list is spreadsheet row i + 1)."""
     problems: list[Problem] = []
-    if not records or all(_blank(v) for v in records[0]):
+    if not records or _row_blank(records[0]):
         raise _fail(filename, "Rad 1 är tom; rubrikraden ska stå på rad 1",
                     "en rubrikrad med period, enhet, konto, typ och belopp", row=1)
     header = ["" if v is None else str(v).strip() for v in records[0]]
     while header and not header[-1]:
         header.pop()
     width = len(header)
-    nonblank = [i for i in range(1, len(records)) if not all(_blank(v) for v in records[i])]
+    blank = [_row_blank(rec) for rec in records]
+    nonblank = [i for i in range(1, len(records)) if not blank[i]]
     last = nonblank[-1] if nonblank else 0
     for i in range(1, last):
-        if all(_blank(v) for v in records[i]):
+        if blank[i]:
             problems.append(Problem(filename, i + 1, None, "Raden är tom",
                                     "inga tomma rader mellan data (tomma rader i slutet går bra)"))
-    body: list[list[Any]] = []
-    for i in nonblank:
-        rec = records[i]
+    body = [records[i] for i in nonblank]
+    for k, rec in enumerate(body):
+        if len(rec) == width:
+            continue
         if len(rec) > width:
-            extra = [v for v in rec[width:] if not _blank(v)]
-            if extra:
+            if not _row_blank(rec[width:]):
                 hint = ""
                 if sep == ",":
                     hint = ("; med ',' som avgränsare måste tal med decimalkomma stå inom "
                             'citattecken, t.ex. "-1234,5"')
                 problems.append(Problem(
-                    filename, i + 1, None,
+                    filename, nonblank[k] + 1, None,
                     f"Raden har {len(rec)} fält men rubrikraden {width}{hint}",
                     "lika många fält som rubrikraden"))
-            rec = rec[:width]
-        elif len(rec) < width:
-            rec = [*rec, *([None] * (width - len(rec)))]
-        body.append(rec)
-    cells = pd.DataFrame(body, columns=range(width), dtype=object)
-    if not body:
+            body[k] = rec[:width]
+        else:
+            body[k] = [*rec, *([None] * (width - len(rec)))]
+    if body:
+        cells = pd.DataFrame(body, columns=range(width), dtype=object)
+    else:
         cells = pd.DataFrame({j: pd.Series([], dtype=object) for j in range(width)})
-    return RawTable(header, cells, np.asarray([i + 1 for i in nonblank], dtype=np.int64),
-                    problems, sep)
+    return RawTable(header, cells, np.asarray(nonblank, dtype=np.int64) + 1, problems, sep)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -362,6 +362,29 @@ def test_size_limit(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         read_ledger_file(tmp_path / "s.csv", base=_base())
 
 
+def test_xlsx_empty_cell_is_not_a_formula(tmp_path: Path) -> None:
+    path = _xlsx(tmp_path / "tom.xlsx", [
+        ["månad", "enhet", "konto", "typ", "belopp"],
+        ["2023-01", None, "Läkemedel", "utfall", 5],
+        [],
+        ["2023-02", "K01", "Läkemedel", "utfall", 1],
+        [None, None, None, None, None],
+    ])
+    with pytest.raises(ValidationFailed) as info:
+        read_ledger_file(path, base=_base())
+    assert [(p.row, p.column, p.message) for p in info.value.problems] == [
+        (2, "enhet", "Cellen är tom"), (3, None, "Raden är tom")]
+
+
+def test_problem_text() -> None:
+    assert str(Problem("a.csv", None, None, "Filen är tom.", "")) == "a.csv: Filen är tom"
+    assert str(Problem("a.csv", 3, None, "Fel", "x")) == "a.csv, rad 3: Fel. Tillåtet: x"
+    exc = ValidationFailed([Problem("a.csv", 1, "k", "Fel", "x")])
+    assert exc.report() == "Filen 'a.csv' lästes inte in: 1 problem hittades.\n" \
+                           "- a.csv, rad 1, kolumn 'k': Fel. Tillåtet: x"
+    assert str(exc) == exc.report()
+
+
 # --- one test per class of bad input ----------------------------------------------------------
 
 
