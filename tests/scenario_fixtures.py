@@ -63,7 +63,7 @@ def make_rf(as_of: str = "2023-08", n_paths: int = 200, seed: int = 0,
 
 
 def make_ds(as_of: str = "2023-08", reported_share: float = 0.64) -> Dataset:
-    """A synthetic Dataset carrying only the org and two plan measures of the as-of year.
+    """A synthetic Dataset: the org, one outcome row per unit at ``as_of``, two measures.
 
     Reported effects to date are ``reported_share`` of the planned effect to date.
     """
@@ -85,8 +85,10 @@ def make_ds(as_of: str = "2023-08", reported_share: float = 0.64) -> Dataset:
         for k in range(n):
             eff_rows.append((m.id, start + k, planned * reported_share / n))
     eff = pd.DataFrame(eff_rows, columns=["measure_id", "period", "effect_tkr"])
-    ledger = pd.DataFrame({"period": pd.PeriodIndex([], freq="M"), "unit": [], "account": [],
-                           "kind": [], "amount_tkr": pd.Series([], dtype=float)})
+    ledger = pd.DataFrame({"period": pd.PeriodIndex([period] * len(UNITS), freq="M"),
+                           "unit": list(UNITS), "account": ["Personalkostnader"] * len(UNITS),
+                           "kind": ["utfall"] * len(UNITS),
+                           "amount_tkr": [-10_000.0] * len(UNITS)})
     org = OrgHierarchy(units=tuple(Unit(id=u, name=u, division=DIVISIONS[u]) for u in UNITS))
     return Dataset(ledger=ledger, org=org, measures=measures, measure_effects=eff,
                    source="syntetisk", source_hash="synthetic")

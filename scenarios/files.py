@@ -1,0 +1,172 @@
+"""Scenario files (YAML or JSON) → :class:`~scenarios.assumptions.Scenario`, with Swedish errors.
+
+An invalid file raises :class:`ScenarioFileError` whose messages name the field as a dotted
+path (``assumptions[0].extra_need.high``), the value given and what is allowed, e.g.::
+
+    assumptions[0].extra_need.high: värdet 150 måste vara ≤ 100
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pydantic
+import yaml
+
+from scenarios.assumptions import TYPE_NAMES, Scenario
+
+SUFFIXES = (".yaml", ".yml", ".json")
+MAX_BYTES = 1_000_000
+
+
+class ScenarioFileError(ValueError):
+    """A scenario file could not be read; ``messages`` holds one Swedish line per problem."""
+
+    def __init__(self, source: str, messages: Sequence[str]) -> None:
+        self.source = source
+        self.messages = list(messages)
+        super().__init__(f"{source}: " + "; ".join(self.messages))
+
+    def report(self) -> str:
+        """Multi-line Swedish report for a terminal."""
+        lines = [f"Scenariofilen {self.source} är ogiltig:"]
+        lines += [f"  - {m}" for m in self.messages]
+        return "\n".join(lines)
+
+
+def dotted(loc: Sequence[int | str]) -> str:
+    """Pydantic's error location as a dotted path, without the union's type tag.
+
+    ``('assumptions', 0, 'dygnsvila', 'extra_need', 'high')`` →
+    ``assumptions[0].extra_need.high``.
+    """
+    out = ""
+    prev: int | str | None = None
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif isinstance(prev, int) and part in TYPE_NAMES:
+            pass  # the discriminated union's tag
+        else:
+            out += ("." if out else "") + str(part)
+        prev = part
+    return out or "(filen)"
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, str):
+        return repr(v)
+    if isinstance(v, dict | list):
+        return json.dumps(v, ensure_ascii=False)[:80]
+    return str(v)
+
+
+def _num(v: Any) -> str:
+    return f"{v:g}" if isinstance(v, int | float) else str(v)
+
+
+def translate(err: dict[str, Any]) -> str:
+    """One pydantic error → a Swedish line naming path, value and the allowed range."""
+    path = dotted(err.get("loc", ()))
+    typ = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    val = err.get("input")
+    given = f"värdet {_fmt(val)} "
+    if typ == "missing":
+        return f"{path}: saknas (obligatoriskt fält)"
+    if typ == "extra_forbidden":
+        return f"{path}: okänt fält (stavfel?)"
+    if typ == "greater_than_equal":
+        return f"{path}: {given}måste vara ≥ {_num(ctx.get('ge'))}"
+    if typ == "greater_than":
+        return f"{path}: {given}måste vara > {_num(ctx.get('gt'))}"
+    if typ == "less_than_equal":
+        return f"{path}: {given}måste vara ≤ {_num(ctx.get('le'))}"
+    if typ == "less_than":
+        return f"{path}: {given}måste vara < {_num(ctx.get('lt'))}"
+    if typ == "string_pattern_mismatch":
+        return f"{path}: {given}har fel format; ange månad som ÅÅÅÅ-MM (t.ex. 2023-10)"
+    if typ in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
+        return f"{path}: {given}är inget tal"
+    if typ in ("string_type",):
+        return f"{path}: {given}ska vara text"
+    if typ in ("bool_type", "bool_parsing"):
+        return f"{path}: {given}ska vara true eller false"
+    if typ in ("list_type",):
+        return f"{path}: {given}ska vara en lista"
+    if typ in ("model_type", "model_attributes_type", "dict_type"):
+        return (f"{path}: {given}ska vara ett objekt med fält (osäkra värden: ett tal "
+                "eller {low, likely, high})")
+    if typ == "literal_error":
+        return f"{path}: {given}är inte tillåtet; tillåtna: {ctx.get('expected')}"
+    if typ == "union_tag_invalid":
+        return (f"{path}.type: okänd typ {_fmt(ctx.get('tag'))}; tillåtna: "
+                f"{', '.join(TYPE_NAMES)}")
+    if typ == "union_tag_not_found":
+        return f"{path}.type: saknas; ange en av {', '.join(TYPE_NAMES)}"
+    if typ in ("string_too_short", "too_short"):
+        return f"{path}: {given}är för kort"
+    if typ in ("string_too_long", "too_long"):
+        return f"{path}: {given}är för långt"
+    if typ == "value_error":
+        msg = str(ctx.get("error", err.get("msg", "")))
+        return f"{path}: {msg}"
+    return f"{path}: {given}är ogiltigt ({err.get('msg', typ)})"
+
+
+def parse_scenario(data: Any, source: str = "scenariot") -> Scenario:
+    """Validate an already parsed mapping as a Scenario (Swedish errors)."""
+    if not isinstance(data, dict):
+        raise ScenarioFileError(source, ["filen ska innehålla ett objekt med fälten name, "
+                                         "assumptions …"])
+    try:
+        return Scenario.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise ScenarioFileError(source, [translate(e) for e in exc.errors()]) from None
+
+
+def parse_text(text: str, fmt: str, source: str = "scenariot") -> Scenario:
+    """Parse YAML (``fmt='yaml'``) or JSON text into a Scenario."""
+    try:
+        data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise ScenarioFileError(source, [f"kan inte tolkas som {fmt.upper()}: {exc}"]) from None
+    return parse_scenario(data, source)
+
+
+def load_scenario(path: Path | str) -> Scenario:
+    """Read a scenario file (``.yaml``, ``.yml`` or ``.json``).
+
+    Raises:
+        ScenarioFileError: unreadable, wrong type, or invalid content.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in SUFFIXES:
+        raise ScenarioFileError(path.name, [f"okänd filändelse {path.suffix or '(ingen)'!r}; "
+                                            f"tillåtna: {', '.join(SUFFIXES)}"])
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioFileError(path.name, [f"kan inte läsas: {exc.strerror or exc}"]) from None
+    if len(raw) > MAX_BYTES:
+        raise ScenarioFileError(path.name, [f"filen är större än {MAX_BYTES} byte"])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ScenarioFileError(path.name, ["filen är inte UTF-8"]) from None
+    fmt = "json" if path.suffix.lower() == ".json" else "yaml"
+    return parse_text(text, fmt, path.name)
+
+
+def dump_scenario(scenario: Scenario, path: Path | str) -> None:
+    """Write ``scenario`` as YAML or JSON (by suffix); loading it back gives an equal object."""
+    path = Path(path)
+    data = scenario.model_dump(mode="json")
+    if path.suffix.lower() == ".json":
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    else:
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                        encoding="utf-8")
