@@ -288,11 +288,24 @@ def _map_header(raw: RawTable, out: _Collector) -> dict[str, tuple[int, str]]:
                     f"'{mapped[field_][1]}'", "varje kolumn en gång", check="rubrik")
         else:
             mapped[field_] = (j, name)
+    if not mapped:
+        _look_for_header_below(raw, out)
     for f in REQUIRED:
         if f not in mapped:
             out.add(1, SWEDISH_NAME[f], f"Kolumnen '{SWEDISH_NAME[f]}' saknas",
                     f"en kolumn med {_HEADER_ALLOWED[f]}", check="rubrik")
     return mapped
+
+
+def _look_for_header_below(raw: RawTable, out: _Collector) -> None:
+    """Row 1 has no known column: say so if a header row appears a little further down."""
+    for k, rec in enumerate(raw.preview):
+        hits = sum(1 for v in rec if isinstance(v, str) and _norm(v) in HEADER_ALIASES)
+        if hits >= 3:
+            out.add(1, None, f"Rubrikraden ska stå på rad 1, men rubrikerna står på rad "
+                    f"{k + 2}", "rubrikraden på rad 1; ta bort raderna ovanför",
+                    check="rubrik")
+            return
 
 
 def read_ledger(data: bytes, filename: str, *, base: Dataset,
@@ -313,7 +326,7 @@ def read_ledger(data: bytes, filename: str, *, base: Dataset,
     """
     raw = read_table(bytes(data), filename, known=set(HEADER_ALIASES))
     order: dict[str | None, int] = {name: j for j, name in enumerate(raw.header)}
-    order |= {SWEDISH_NAME[f]: -1 for f in REQUIRED}
+    order |= {SWEDISH_NAME[f]: -1 for f in REQUIRED} | {None: -2}
     out = _Collector(filename, order)
     out.extend(raw.problems)
     mapped = _map_header(raw, out)

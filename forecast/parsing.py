@@ -169,6 +169,7 @@ class RawTable:
         rows: Spreadsheet row number of each row of ``cells``.
         problems: Structural problems found while reading (blank or ragged rows).
         separator: The CSV separator used, or None for XLSX.
+        preview: The first records below the header as read (not cut to the header's width).
     """
 
     header: list[str]
@@ -176,6 +177,7 @@ class RawTable:
     rows: np.ndarray
     problems: list[Problem] = field(default_factory=list)
     separator: str | None = None
+    preview: list[list[Any]] = field(default_factory=list)
 
 
 def show(value: Any, limit: int = 40) -> str:
@@ -333,27 +335,21 @@ def decode(data: bytes, filename: str) -> str:
                 "UTF-8 (med eller utan BOM), UTF-16 med BOM eller Windows-1252")
 
 
-def _first_line(text: str) -> str:
-    end = len(text)
-    for ch in ("\n", "\r"):
-        i = text.find(ch)
-        if i != -1:
-            end = min(end, i)
-    return text[:end]
-
-
 def sniff_separator(text: str, known: set[str] | None = None) -> str:
-    """The separator of a CSV text, judged from its header line.
+    """The separator of a CSV text, judged from its first lines.
 
-    Among ``;``, tab and ``,``, the one whose split of the header gives the most names in
-    ``known`` (normalised header aliases) wins; ties go to the most fields, then in that order.
+    Among ``;``, tab and ``,``, the one whose split of the first ten lines gives the most names
+    in ``known`` (normalised header aliases) wins (the header should be line 1, but a title
+    line above it must not hide the separator); ties go to the most fields on line 1, then to
+    that order.
     """
-    line = _first_line(text)
+    lines = text[:100_000].splitlines()[:10] or [""]
     best, best_key = ";", (-1, -1)
     for sep in (";", "\t", ","):
-        fields = next(csv.reader([line], delimiter=sep), [])
-        hits = sum(1 for f in fields if known and " ".join(f.split()).casefold() in known)
-        key = (hits, len(fields))
+        rows = list(csv.reader(lines, delimiter=sep))
+        hits = sum(1 for fields in rows for f in fields
+                   if known and " ".join(f.split()).casefold() in known)
+        key = (hits, len(rows[0]) if rows else 0)
         if key > best_key:
             best, best_key = sep, key
     return best
@@ -427,7 +423,8 @@ def _table_from_records(records: list[list[Any]], filename: str, sep: str | None
         cells = pd.DataFrame(body, columns=range(width), dtype=object)
     else:
         cells = pd.DataFrame({j: pd.Series([], dtype=object) for j in range(width)})
-    return RawTable(header, cells, np.asarray(nonblank, dtype=np.int64) + 1, problems, sep)
+    return RawTable(header, cells, np.asarray(nonblank, dtype=np.int64) + 1, problems, sep,
+                    preview=[list(r) for r in records[1:11]])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -495,7 +492,7 @@ def read_xlsx(data: bytes, filename: str) -> RawTable:
     check_zip(data, filename)
     records = _xlsx_records(data, filename, data_only=True)
     empty_rows = {i + 1 for i, rec in enumerate(records) if any(v is None for v in rec)}
-    if empty_rows:
+    if empty_rows and _has_formulas(data):
         _mark_formulas(data, filename, records, max(empty_rows))
     return _table_from_records(records, filename, None)
 
@@ -537,6 +534,19 @@ def _xlsx_records(data: bytes, filename: str, data_only: bool,
                     "en vanlig .xlsx-arbetsbok sparad från Excel eller LibreOffice") from None
     finally:
         wb.close()
+
+
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+def _has_formulas(data: bytes) -> bool:
+    """True if any worksheet of the (already size-checked) zip holds a formula element."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in zf.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                if _FORMULA_TAG.search(zf.read(info)):
+                    return True
+    return False
 
 
 def _mark_formulas(data: bytes, filename: str, records: list[list[Any]], upto: int) -> None:

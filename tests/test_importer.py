@@ -154,6 +154,26 @@ def test_month_formats_in_a_file(base: Dataset) -> None:
         "2023-01", "2023-02", "2023-03", "2023-04", "2023-05", "2023-06"]
 
 
+_SV_ABBR = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+_SV_FULL = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+            "september", "oktober", "november", "december"]
+
+
+@settings(derandomize=True, max_examples=200, deadline=None)
+@given(year=st.integers(1900, 2100), month=st.integers(1, 12), day=st.integers(1, 28),
+       style=st.sampled_from(["iso", "short", "compact", "date", "abbr", "full"]),
+       upper=st.booleans())
+def test_month_parser_round_trips(year: int, month: int, day: int, style: str,
+                                  upper: bool) -> None:
+    text = {
+        "iso": f"{year}-{month:02d}", "short": f"{year}-{month}", "compact": f"{year}{month:02d}",
+        "date": f"{year}-{month:02d}-{day:02d}", "abbr": f"{_SV_ABBR[month - 1]} {year}",
+        "full": f"{_SV_FULL[month - 1]} {year}",
+    }[style]
+    text = text.upper() if upper else text
+    assert parse_month(text) == pd.Period(year=year, month=month, freq="M").ordinal
+
+
 def test_month_from_excel_values() -> None:
     assert parse_month(dt.datetime(2023, 4, 30, 12)) == pd.Period("2023-04", "M").ordinal
     assert parse_month(dt.date(2023, 4, 1)) == pd.Period("2023-04", "M").ordinal
@@ -283,6 +303,23 @@ def test_xlsx_formula_without_cached_value(tmp_path: Path) -> None:
     assert "formel utan värde" in p.message
 
 
+def test_xlsx_formula_pass_only_when_sheet_has_formulas(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    original = parsing._mark_formulas
+    monkeypatch.setattr(parsing, "_mark_formulas",
+                        lambda *a: calls.append(1) or original(*a))
+    rows = [["månad", "enhet", "konto", "typ", "belopp"],
+            ["2023-01", "K01", "Läkemedel", "utfall", None]]
+    with pytest.raises(ValidationFailed, match="Cellen är tom"):
+        read_ledger_file(_xlsx(tmp_path / "a.xlsx", rows), base=_base())
+    assert calls == []
+    rows.append(["2023-02", "K01", "Läkemedel", "utfall", "=1+1"])
+    with pytest.raises(ValidationFailed, match="formel utan värde"):
+        read_ledger_file(_xlsx(tmp_path / "b.xlsx", rows), base=_base())
+    assert calls == [1]
+
+
 def test_xlsx_formula_with_cached_value_is_read_not_evaluated(base: Dataset) -> None:
     # A workbook as Excel saves it: the formula <f> and its cached value <v>.
     data = (DATA / "cached_formula.xlsx").read_bytes()
@@ -404,6 +441,13 @@ def test_unknown_and_doubled_columns() -> None:
     assert "samma sak som 'Konto'" in by_col["Kostnadsslag"].message
     assert "'Kommentar' känns inte igen" in by_col["Kommentar"].message
     assert all(p.row == 1 for p in probs)
+
+
+def test_header_not_on_row_one() -> None:
+    data = csv_bytes(HEADER, "2023-01;K01;Läkemedel;utfall;1", header="Huvudbok 2023")
+    probs = problems_of(data)
+    assert probs[0].row == 1
+    assert probs[0].message == "Rubrikraden ska stå på rad 1, men rubrikerna står på rad 2"
 
 
 def test_values_without_header() -> None:
