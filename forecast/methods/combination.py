@@ -3,9 +3,11 @@
 The year-end total sums many months, so averaging diverse methods (ETS, Theta, CES and the
 controllers' three-year profile) removes much of each one's error. Paths are built coherently:
 the combined point path plus the deviations of one model member's simulated paths
-(``path_member``), scaled by ``path_scale``; with ``calibrate_years > 0`` the scale is
-re-estimated on the series' own earlier years (the same cut-off month, the year total), so the
-P10–P90 range is honest for this series.
+(``path_member``), scaled by ``path_scale`` times a factor estimated on the series' own
+history: with ``insample_calibration`` the ratio of the path member's realised in-sample
+errors of (12 − n)-month sums to its paths' spread (cheap: no refit); with
+``calibrate_years > 0`` the realised year-end errors of refits at the same cut-off month in
+earlier years (costly). Either way the P10–P90 range is honest for this series.
 """
 
 from __future__ import annotations
@@ -56,8 +58,9 @@ class Combination(Method):
         self,
         members: tuple[str, ...] = ("ets", "theta", "three_year_profile"),
         how: str = "median",
-        path_member: str | None = None,
+        path_member: str | None = "ets",
         path_scale: float = 1.0,
+        insample_calibration: bool = True,
         calibrate_years: int = 0,
         member_kwargs: dict[str, dict] | None = None,
     ) -> None:
@@ -65,6 +68,7 @@ class Combination(Method):
         self.how = how
         self.path_member = path_member
         self.path_scale = path_scale
+        self.insample_calibration = insample_calibration
         self.calibrate_years = calibrate_years
         self.member_kwargs = member_kwargs or {}
 
@@ -110,6 +114,9 @@ class Combination(Method):
         self.fitted_ = self._fit_members(y, start_month, budget)
         self.n_ = cutoff_month(len(y), start_month)
         self.scale_ = self.path_scale
+        scale_fn = getattr(self._path_source(self.fitted_), "rest_error_scale", None)
+        if self.insample_calibration and scale_fn is not None:
+            self.scale_ *= scale_fn(12 - self.n_)
         if self.calibrate_years > 0:
             self.scale_ = self.path_scale * self._calibrate(y, start_month, budget)
         return self

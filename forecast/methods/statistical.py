@@ -100,6 +100,103 @@ class _StatsforecastMethod(Method):
         return f"{type(self).__name__}(log={self.log})"
 
 
+def ets_run(model: dict, states: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """Run a fitted statsforecast ETS model forward from ``states`` with errors ``e``.
+
+    The recursion is the one of statsforecast/R ``forecast`` (``etscalc``): one-step mean
+    ``l + φb`` (+/× the seasonal of m months ago ``s[m-1]``), the observation with an
+    additive or multiplicative error, then the level/trend/season updates. Vectorised over
+    the rows of ``states`` (paths, or origins).
+
+    Args:
+        model: ``AutoETS().fit(y).model_``.
+        states: (P, n_states) starting states (rows of ``model['states']``).
+        e: (P, h) errors (0 gives the point forecasts).
+
+    Returns:
+        (P, h) simulated (or forecast) values.
+    """
+    err_t, trend_t, season_t = model["components"][:3]
+    alpha, beta, gamma, phi = (float(v) for v in model["par"][:4])
+    beta = 0.0 if np.isnan(beta) else beta
+    gamma = 0.0 if np.isnan(gamma) else gamma
+    phi = 1.0 if np.isnan(phi) else phi
+    m = int(model["m"])
+    x = np.atleast_2d(np.asarray(states, dtype=float))
+    has_t = trend_t != "N"
+    lev = x[:, 0].copy()
+    b = x[:, 1].copy() if has_t else np.zeros(len(x))
+    s = x[:, 1 + has_t : 1 + has_t + m].copy() if season_t != "N" else None
+    n_rows, h = e.shape
+    out = np.empty((n_rows, h))
+    with np.errstate(all="ignore"):
+        for i in range(h):
+            if trend_t == "M":
+                phib = b**phi
+                q = lev * phib
+            else:
+                phib = phi * b if has_t else 0.0
+                q = lev + phib
+            if season_t == "A":
+                f = q + s[:, m - 1]
+            elif season_t == "M":
+                f = q * s[:, m - 1]
+            else:
+                f = q
+            y = f + e[:, i] if err_t == "A" else f * (1.0 + e[:, i])
+            out[:, i] = y
+            if season_t == "A":
+                p = y - s[:, m - 1]
+            elif season_t == "M":
+                p = y / s[:, m - 1]
+            else:
+                p = y
+            new_l = q + alpha * (p - q)
+            if has_t and alpha != 0:
+                r = new_l / lev if trend_t == "M" else new_l - lev
+                b = phib + (beta / alpha) * (r - phib)
+            if s is not None:
+                t = y - q if season_t == "A" else y / q
+                s_new = s[:, m - 1] + gamma * (t - s[:, m - 1])
+                s = np.column_stack([s_new, s[:, : m - 1]])
+            lev = new_l
+    return out
+
+
+def ets_paths(model: dict, h: int, n_paths: int, rng: np.random.Generator) -> np.ndarray:
+    """Joint paths from a fitted statsforecast ETS model, vectorised over paths.
+
+    (statsforecast 2.1's own ``simulate_ets`` replaces an undamped model's ``φ = NaN`` by 0,
+    dropping the trend from every path, and loops over paths in Python.)
+    """
+    last = np.asarray(model["states"][-1], dtype=float)
+    e = rng.standard_normal((n_paths, h)) * np.sqrt(max(float(model["sigma2"]), 0.0))
+    return ets_run(model, np.tile(last, (n_paths, 1)), e)
+
+
+def ets_origin_forecasts(model: dict, h: int, origins: np.ndarray) -> np.ndarray:
+    """(k, h) point forecasts from the in-sample states after ``origins`` observations."""
+    st = np.asarray(model["states"], dtype=float)[np.asarray(origins)]
+    return ets_run(model, st, np.zeros((len(st), h)))
+
+
+def error_scale(rel_err: np.ndarray, rel_sd: float, h: int, prior_weight: float = 2.0) -> float:
+    """Factor that makes the paths' spread match realised multi-step errors, shrunk to 1.
+
+    Args:
+        rel_err: relative errors of h-month sums at many (overlapping) in-sample origins.
+        rel_sd: relative sd of the h-month sum of the model's own paths.
+        h: months summed (overlapping sums: about ``len(rel_err) / h`` independent errors).
+        prior_weight: weight of the prior factor 1, in independent errors.
+    """
+    rel_err = rel_err[np.isfinite(rel_err)]
+    if rel_err.size == 0 or not np.isfinite(rel_sd) or rel_sd <= 0:
+        return 1.0
+    k_eff = rel_err.size / max(h, 1)
+    z2 = float(np.mean(rel_err**2)) / rel_sd**2
+    return float(np.sqrt((prior_weight + k_eff * z2) / (prior_weight + k_eff)))
+
+
 class ETSMethod(_StatsforecastMethod):
     """``ets``: statsforecast AutoETS, season 12, damped trend allowed."""
 
@@ -113,6 +210,47 @@ class ETSMethod(_StatsforecastMethod):
         from statsforecast.models import AutoETS
 
         return AutoETS(season_length=SEASON, model=self.model)
+
+    def fit(self, y: np.ndarray, start_month: int, *, budget: np.ndarray | None = None) -> Self:
+        """Fit AutoETS and keep the history for :meth:`rest_error_scale`."""
+        super().fit(y, start_month, budget=budget)
+        self.y_ = check_history(y)
+        return self
+
+    def rest_error_scale(self, h: int, burn_in: int = 24) -> float:
+        """Realised vs simulated spread of h-month sums over in-sample origins.
+
+        Forecasts from every in-sample state (fixed fitted parameters) of the next ``h``
+        months are compared with what happened; the ratio of their relative RMS error to the
+        relative sd of the model's own h-month path sums is returned, shrunk toward 1.
+        """
+        y = self.y_
+        org = np.arange(burn_in, len(y) - h + 1)
+        if org.size == 0:
+            return 1.0
+        md = self.model_.model_
+        fc = self._back(ets_origin_forecasts(md, h, org)).sum(axis=1)
+        win = np.lib.stride_tricks.sliding_window_view(y, h)[org].sum(axis=1)
+        with np.errstate(all="ignore"):
+            rel_err = (win - fc) / np.abs(fc)
+        sims = self._back(ets_paths(md, h, 400, np.random.default_rng(len(y))))
+        tot = sims.sum(axis=1)
+        rel_sd = float(np.std(tot) / abs(np.mean(tot))) if np.mean(tot) != 0 else np.nan
+        return error_scale(rel_err, rel_sd, h)
+
+    def simulate(
+        self,
+        h: int,
+        n_paths: int,
+        rng: np.random.Generator,
+        *,
+        budget_future: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Paths from the fitted ETS state-space model (see :func:`ets_paths`)."""
+        paths = self._back(ets_paths(self.model_.model_, h, n_paths, rng))
+        if not np.all(np.isfinite(paths)):
+            paths = np.where(np.isfinite(paths), paths, self.predict(h)[None, :])
+        return paths
 
 
 class ThetaMethod(_StatsforecastMethod):
