@@ -216,6 +216,34 @@ def test_wage_revision_step_in_april(ledger):
     assert 0.005 < extra < 0.04
 
 
+def test_budget_is_smoother_than_outcome(ledger):
+    # Periodised budget: within a year its ratio to the same month last year hardly moves.
+    part = ledger.loc[(ledger[S.PERIOD] <= pd.Period("2022-12", "M"))
+                      & (ledger["category"] == "Personalkostnader")]
+    m = part.groupby([S.KIND, S.PERIOD])[S.AMOUNT].sum()
+    rough = {}
+    for kind in S.KINDS:
+        s = m[kind]
+        yoy = (s / s.shift(12)).dropna()
+        rough[kind] = yoy.groupby(yoy.index.year).std().mean()
+    assert rough[S.BUDGET] < 0.5 * rough[S.UTFALL]
+
+
+def test_agency_budget_too_low_and_nurses_rise_most(ledger):
+    out23, out22 = _jan_apr(ledger, S.UTFALL, 2023), _jan_apr(ledger, S.UTFALL, 2022)
+    bud23 = _jan_apr(ledger, S.BUDGET, 2023)
+
+    def agency(part, account=None):
+        sel = part["category"] == INHYRD if account is None else part[S.ACCOUNT] == account
+        return part.loc[sel, S.AMOUNT].sum()
+
+    assert agency(bud23) > 0.5 * agency(out23)  # costs are negative: budget is less than half
+    nurses = "Inhyrd personal sjuksköterskor"
+    doctors = "Inhyrd personal läkare"
+    assert agency(out23, nurses) / agency(out22, nurses) > agency(out23, doctors) / agency(
+        out22, doctors)
+
+
 def test_measures_are_partly_delivered(ds):
     eff = ds.measure_effects
     assert eff["period"].max() <= ds.last_outcome
