@@ -93,6 +93,8 @@ CONTROL_ALLOWED: Final = "text utan radbrytningar, tabbar och andra styrtecken"
 FORMULA_ALLOWED: Final = ("ett sparat värde: räkna om och spara arbetsboken i Excel, "
                           "eller klistra in formlerna som värden")
 PER_CHECK_STORED: Final = 1000
+EXCEL_ERRORS: Final = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!",
+                                 "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!"})
 
 
 @dataclass(frozen=True)
@@ -235,6 +237,9 @@ def _parse_column(col: pd.Series, rows: np.ndarray, parse: Callable[[Any], Any],
                          FORMULA_ALLOWED)
         elif isinstance(u, str) and not u.strip() and not has_control(u):
             empty_u[i] = True
+        elif isinstance(u, str) and u.strip().upper() in EXCEL_ERRORS:
+            errors[i] = (f"Cellen har Excel-felet '{u.strip()}'",
+                         "ett värde; rätta formeln i Excel innan filen sparas")
         elif isinstance(u, str) and has_control(u):
             errors[i] = (f"Texten '{show(u)}' innehåller ett styrtecken "
                          "(radbrytning, tabb eller liknande)", CONTROL_ALLOWED)

@@ -45,7 +45,8 @@ MONTH_ALLOWED: Final = (
     "en månad, t.ex. 2023-04, 2023-4, 202304, 2023-04-30, apr 2023 eller april 2023"
 )
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Control characters, and invisible format characters that would make 'K01' a different unit.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})
 _NUMBER = re.compile(
     r"([+-]?)(\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+|\d+)(?:[.,](\d+))?"
@@ -180,17 +181,22 @@ class RawTable:
     preview: list[list[Any]] = field(default_factory=list)
 
 
+def _visible(ch: str) -> str:
+    esc = repr(ch)[1:-1]
+    return esc if esc != ch else f"\\u{ord(ch):04x}"
+
+
 def show(value: Any, limit: int = 40) -> str:
     """A cell value for a message: control characters made visible, long text shortened."""
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
-    text = _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    text = _CONTROL.sub(lambda m: _visible(m.group()), text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def has_control(text: str) -> bool:
-    """True if ``text`` holds a control character (CR, LF, tab, NUL, …)."""
+    """True if ``text`` holds a control character (CR, LF, tab, NUL, …) or an invisible one."""
     return _CONTROL.search(text) is not None
 
 

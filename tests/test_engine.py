@@ -101,6 +101,11 @@ def fake_methods(monkeypatch):
     mod.Choice = FakeChoice
     mod.DEFAULT_CANDIDATES = ("seasonal_x", "other")
     monkeypatch.setitem(sys.modules, "forecast.methods.selection", mod)
+    # ``from forecast.methods import selection`` reads the package attribute first, which is
+    # the real module when another test in this worker imported it.
+    import forecast.methods
+
+    monkeypatch.setattr(forecast.methods, "selection", mod, raising=False)
     return mod
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from forecast import followup as F
 from forecast import schema as S
@@ -302,3 +304,42 @@ def test_followup_tables_export(small: Dataset, tmp_path: Path) -> None:
         F.summary(small, "2023-03").iloc[0, 0] / 1000)
     assert wb["Omställningsplan"]["B4"].value == "A1"  # text column stays text
     assert tables_to_csv_bytes(tables, meta).startswith(b"\xef\xbb\xbf")
+
+
+_ACCOUNTS = ["Patientavgifter", "Försäljning", PERSONAL, agency_account("läkare"),
+             agency_account("övriga"), "Läkemedel"]
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(
+    cells=st.lists(
+        st.tuples(st.integers(0, 17), st.sampled_from(["A1", "A2", "B1", "Z9"]),
+                  st.sampled_from(_ACCOUNTS), st.sampled_from([S.UTFALL, S.BUDGET]),
+                  st.integers(-10_000, 10_000)),
+        min_size=1, max_size=60),
+    pick=st.integers(0, 10_000),
+)
+def test_tables_add_up_property(cells: list[tuple[int, str, str, str, int]], pick: int) -> None:
+    """For any ledger: division rows sum to totals, categories to totals, tables agree."""
+    start = pd.Period("2022-01", "M")
+    rows = [(str(start + m), u, a, k, float(v)) for m, u, a, k, v in cells]
+    rows.append((str(start + 15), "A1", PERSONAL, S.UTFALL, -1.0))
+    org = OrgHierarchy(units=(Unit(id="A1", name="a", division="D1"),
+                              Unit(id="A2", name="b", division="D1"),
+                              Unit(id="B1", name="c", division="D2")))
+    ds = Dataset(ledger=_ledger(rows), org=org)
+    months = F.available_months(ds)
+    as_of = months[pick % len(months)]
+    s = F.summary(ds, as_of)
+    d = F.by_division(ds, as_of)
+    c = F.by_category(ds, as_of)
+    for measure in (F.REVENUE, F.GROSS, F.NET):
+        parts = [k for k in d.index if k.startswith(f"{measure} – ")]
+        assert np.allclose(d.loc[parts].sum(min_count=1), d.loc[measure], equal_nan=True)
+        assert np.allclose(d.loc[measure], s.loc[measure], equal_nan=True)
+    for total, measure in ((TOTAL_REVENUE, F.REVENUE), (TOTAL_GROSS_COST, F.GROSS),
+                           (TOTAL_NET_COST, F.NET)):
+        assert np.allclose(c.loc[total], s.loc[measure, c.columns].astype(float),
+                           equal_nan=True)
+    assert F.monthly(ds, as_of)["Ack utfall"].dropna().iloc[-1] == pytest.approx(
+        s.loc[F.NET, F.ACK_UTFALL])

@@ -1,0 +1,245 @@
+"""Speed benchmark of the forecast engine (a script, not a test).
+
+(a) The embedded region (``load_default()``) at its last outcome month:
+    - the full per-series rolling-origin method choice (``engine.choose_methods``);
+    - the region forecast with those methods already chosen, 1 000 paths per series, plus the
+      coherent year totals of every level (``hierarchy.all_year_totals``);
+    - the region forecast with the recommended default method for every series.
+(b) A synthetic panel of 2 000 monthly series × 8 years through our default method (fit,
+    point and 1 000 paths per series, 2 worker processes), and the same panel through
+    statsforecast's AutoETS (season_length=12, ``StatsForecast(..., n_jobs=2)``, with an 80 %
+    interval) as the reference peer.
+
+Each phase runs in a fresh child process so its peak memory (``ru_maxrss`` of the child and
+its own workers) is its own. Goals: (a) under 10 s with methods chosen, full choice under
+2 minutes; (b) no slower than the peer.
+
+Usage::
+
+    .venv/bin/python bench/bench_forecast.py            # full run (several minutes)
+    .venv/bin/python bench/bench_forecast.py --quick    # smoke run (< 1 minute)
+    .venv/bin/python bench/bench_forecast.py --phase panel_peer --n-series 200
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CHOICE_FILE = Path(tempfile.gettempdir()) / "budgetprognos_bench_choice.pkl"
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process and of its (waited-for) children, MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, kids) / 1024.0
+
+
+def synthetic_panel(n_series: int, years: int = 8, seed: int = 0) -> np.ndarray:
+    """(n_series, 12·years) cost-like monthly series: level × season × trend × AR noise."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(12 * years)
+    level = rng.lognormal(7, 1.2, n_series)
+    amp = rng.uniform(0.02, 0.25, n_series)
+    phase = rng.uniform(0, 2 * np.pi, n_series)
+    growth = rng.normal(0.03, 0.03, n_series)
+    season = 1 + amp[:, None] * np.cos(2 * np.pi * t[None, :] / 12 + phase[:, None])
+    trend = (1 + growth[:, None]) ** (t[None, :] / 12)
+    eps = rng.standard_normal((n_series, len(t))) * rng.uniform(0.01, 0.08, n_series)[:, None]
+    ar = np.zeros_like(eps)
+    for j in range(len(t)):
+        ar[:, j] = eps[:, j] + (0.5 * ar[:, j - 1] if j else 0.0)
+    return -(level[:, None] * season * trend * (1 + ar))
+
+
+# --------------------------------------------------------------------------- phases
+
+
+def phase_embedded_choose(args: argparse.Namespace) -> dict:
+    from forecast import engine
+    from forecast.dataset import load_default
+
+    ds = load_default()
+    as_of = ds.last_outcome
+    t0 = time.perf_counter()
+    choice = engine.choose_methods(ds, as_of)
+    dt = time.perf_counter() - t0
+    CHOICE_FILE.write_bytes(pickle.dumps(choice))
+    apes = np.array([c.backtest_ape for c in choice.values()], dtype=float)
+    counts = pd.Series([c.alias for c in choice.values()]).value_counts().to_dict()
+    return {"phase": "embedded_choose", "as_of": str(as_of), "n_series": len(choice),
+            "candidates": list(engine.default_candidates()), "seconds": dt,
+            "median_backtest_ape": float(np.nanmedian(apes)), "chosen": counts}
+
+
+def phase_embedded_forecast(args: argparse.Namespace) -> dict:
+    from forecast import engine
+    from forecast import hierarchy as H
+    from forecast.dataset import load_default
+
+    ds = load_default()
+    as_of = ds.last_outcome
+    choice = pickle.loads(CHOICE_FILE.read_bytes()) if CHOICE_FILE.exists() else None
+    t0 = time.perf_counter()
+    rf = engine.forecast_region(ds, as_of, n_paths=args.paths, seed=0, methods=choice)
+    t1 = time.perf_counter()
+    tot = H.all_year_totals(rf)
+    t2 = time.perf_counter()
+    region = tot[tot["level"] == "total"].iloc[0]
+    units = tot[tot["level"] == "division/unit"]
+    return {"phase": "embedded_forecast", "n_series": rf.n_series, "n_paths": rf.n_paths,
+            "with_choice": choice is not None, "forecast_seconds": t1 - t0,
+            "totals_seconds": t2 - t1, "seconds": t2 - t0,
+            "coherence_max_abs_diff_tkr": float(abs(units[H.PROGNOS].sum()
+                                                    - region[H.PROGNOS])),
+            "methods": pd.Series(rf.method).value_counts().to_dict()}
+
+
+def phase_embedded_default(args: argparse.Namespace) -> dict:
+    from forecast import engine
+    from forecast.dataset import load_default
+
+    ds = load_default()
+    t0 = time.perf_counter()
+    rf = engine.forecast_region(ds, ds.last_outcome, n_paths=args.paths, seed=0)
+    return {"phase": "embedded_default", "method": engine.recommended_method(),
+            "n_series": rf.n_series, "seconds": time.perf_counter() - t0}
+
+
+def _ours_chunk(block: np.ndarray, alias: str, h: int, n_paths: int, seed: int,
+                offset: int) -> tuple[np.ndarray, int]:
+    from forecast.methods.selection import forecast_with_fallback
+
+    out = np.empty((len(block), h))
+    n_fallback = 0
+    for i, y in enumerate(block):
+        rng = np.random.default_rng([seed, offset + i])
+        point, _paths, used, _note = forecast_with_fallback(alias, y, 1, h, n_paths, rng)
+        out[i] = point
+        n_fallback += used != alias
+    return out, n_fallback
+
+
+def phase_panel_ours(args: argparse.Namespace) -> dict:
+    from forecast.engine import recommended_method
+
+    panel = synthetic_panel(args.n_series)
+    alias = args.method or recommended_method()
+    t0 = time.perf_counter()
+    chunks = np.array_split(np.arange(len(panel)), 8 * 2)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        futs = [pool.submit(_ours_chunk, panel[c], alias, 12, args.paths, 0, int(c[0]))
+                for c in chunks if len(c)]
+        res = [f.result() for f in futs]
+    dt = time.perf_counter() - t0
+    return {"phase": "panel_ours", "method": alias, "n_series": len(panel),
+            "n_paths": args.paths, "seconds": dt, "series_per_second": len(panel) / dt,
+            "fallbacks": int(sum(r[1] for r in res))}
+
+
+def phase_panel_peer(args: argparse.Namespace) -> dict:
+    from statsforecast import StatsForecast
+    from statsforecast.models import AutoETS
+
+    panel = synthetic_panel(args.n_series)
+    ds = pd.date_range("2016-01-01", periods=panel.shape[1], freq="MS")
+    df = pd.DataFrame({
+        "unique_id": np.repeat(np.arange(len(panel)), panel.shape[1]).astype(str),
+        "ds": np.tile(ds, len(panel)),
+        "y": panel.ravel(),
+    })
+    t0 = time.perf_counter()
+    sf = StatsForecast(models=[AutoETS(season_length=12)], freq="MS", n_jobs=2)
+    fc = sf.forecast(df=df, h=12, level=[80])
+    dt = time.perf_counter() - t0
+    return {"phase": "panel_peer", "method": "statsforecast AutoETS(season_length=12)",
+            "n_series": len(panel), "seconds": dt, "series_per_second": len(panel) / dt,
+            "rows": len(fc)}
+
+
+PHASES = {
+    "embedded_choose": phase_embedded_choose,
+    "embedded_forecast": phase_embedded_forecast,
+    "embedded_default": phase_embedded_default,
+    "panel_ours": phase_panel_ours,
+    "panel_peer": phase_panel_peer,
+}
+
+
+def run_child(phase: str, args: argparse.Namespace) -> dict:
+    """Run one phase in a fresh interpreter and return its JSON result."""
+    cmd = [sys.executable, __file__, "--phase", phase, "--n-series", str(args.n_series),
+           "--paths", str(args.paths)]
+    if args.method:
+        cmd += ["--method", args.method]
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    if proc.returncode != 0:
+        return {"phase": phase, "error": proc.stderr.strip().splitlines()[-1:]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="small smoke run")
+    p.add_argument("--phase", choices=sorted(PHASES), help="run one phase in this process")
+    p.add_argument("--n-series", type=int, default=2000)
+    p.add_argument("--paths", type=int, default=1000)
+    p.add_argument("--method", default=None, help="our method for the panel (default: ours)")
+    p.add_argument("--skip", nargs="*", default=[], help="phases to skip")
+    args = p.parse_args(argv)
+    if args.phase:
+        res = PHASES[args.phase](args)
+        res["peak_mb"] = peak_mb()
+        print(json.dumps(res, ensure_ascii=False, default=str))
+        return 0
+    if args.quick:
+        args.n_series, args.paths = 100, 200
+        args.skip = [*args.skip, "embedded_choose", "embedded_default"]
+    print(f"CPU: {os.cpu_count()} kärnor; serier i panelen {args.n_series}; banor {args.paths}")
+    results = {}
+    for phase in ("embedded_choose", "embedded_forecast", "embedded_default", "panel_ours",
+                  "panel_peer"):
+        if phase in args.skip:
+            continue
+        res = run_child(phase, args)
+        results[phase] = res
+        print(json.dumps(res, ensure_ascii=False, default=str), flush=True)
+    ours, peer = results.get("panel_ours", {}), results.get("panel_peer", {})
+    print("\nSammanfattning")
+    if "seconds" in results.get("embedded_forecast", {}):
+        s = results["embedded_forecast"]["seconds"]
+        print(f"  inbäddad region, metoder valda: {s:.1f} s (mål < 10 s: "
+              f"{'uppfyllt' if s < 10 else 'EJ uppfyllt'})")
+    if "seconds" in results.get("embedded_choose", {}):
+        s = results["embedded_choose"]["seconds"]
+        print(f"  fullt metodval: {s:.1f} s (mål < 120 s: "
+              f"{'uppfyllt' if s < 120 else 'EJ uppfyllt'})")
+    if "seconds" in ours and "seconds" in peer:
+        ratio = ours["seconds"] / peer["seconds"]
+        print(f"  panel {ours['n_series']} serier: vår {ours['method']} {ours['seconds']:.1f} s "
+              f"({ours['series_per_second']:.1f} serier/s, {ours['peak_mb']:.0f} MB), "
+              f"AutoETS {peer['seconds']:.1f} s ({peer['series_per_second']:.1f} serier/s, "
+              f"{peer['peak_mb']:.0f} MB); kvot vår/peer {ratio:.2f} "
+              f"({'uppfyllt' if ratio <= 1 else 'EJ uppfyllt'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
