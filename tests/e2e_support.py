@@ -7,6 +7,7 @@ fixture is session-scoped per worker process), so ``pytest -n 2`` is safe.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -39,6 +40,15 @@ STARTUP_TIMEOUT_S = 90.0
 APP_VIEW = "[data-testid='stAppViewContainer']"
 APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 APP_CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
+
+
+def key_selector(key: str) -> str:
+    """CSS selector of the element container of the widget with ``key``.
+
+    Streamlit gives it the class ``st-key-<key>`` with every character outside
+    ``[a-zA-Z0-9_-]`` replaced by ``-`` (so ``a.b`` becomes ``st-key-a-b``).
+    """
+    return ".st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
 
 
 def chromium_missing_reason() -> str | None:

@@ -179,3 +179,20 @@ def test_downloader_makes_a_workbook_on_call() -> None:
     wb = openpyxl.load_workbook(io.BytesIO(make()))
     assert {"t", "metadata"} <= set(wb.sheetnames)
     assert downloader([t], meta, fmt="csv", unit="tkr")().decode("utf-8-sig").count("metadata")
+
+
+def test_upload_message_escapes_markdown_of_file_values() -> None:
+    from ui.data_page import _md_escape
+
+    assert _md_escape("rad 2, kolumn 'belopp': värdet '*fet* [länk](x) $1$'") == (
+        r"rad 2, kolumn 'belopp': värdet '\*fet\* \[länk\]\(x\) \$1\$'")
+    assert _md_escape("a_b-1.5") == r"a\_b\-1\.5"
+
+
+def test_month_text_is_the_core_label() -> None:
+    from forecast.formatting import month_label
+    from ui.widgets import month_text
+
+    for m in ("2023-01", "2023-12"):
+        assert month_text(m) == month_label(m)
+        assert month_text(m, long=True) == month_label(m, long=True)

@@ -7,6 +7,7 @@ state only when the importer accepts the file.
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pandas as pd
 import streamlit as st
@@ -38,6 +39,17 @@ PROBLEM_COLUMNS = {"file": "Fil", "row": "Rad", "column": "Kolumn", "message": "
                    "allowed": "Tillåtet"}
 
 
+PREVIEW = 5
+"""Problems listed in the error message itself (all of them are in the report table)."""
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def _md_escape(text: str) -> str:
+    """``text`` with Markdown's special characters escaped (file values are shown verbatim)."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
 def _import_upload() -> None:
     """Callback of the uploader: import the file; replace the data only on success."""
     upload = st.session_state.get(K.UPLOADER)
@@ -66,14 +78,19 @@ def _import_upload() -> None:
             {PROBLEM_COLUMNS[k]: getattr(p, k) for k in PROBLEM_COLUMNS} for p in exc.problems
         ]
         head = exc.report(limit=0).splitlines()[0]
-        st.session_state[K.UPLOAD_MESSAGE] = ("error", f"{head} Nuvarande data behålls.")
+        first = [_md_escape(str(p)) for p in exc.problems[:PREVIEW]]
+        more = "\n\nSe hela valideringsrapporten nedan." if exc.total > len(first) else ""
+        st.session_state[K.UPLOAD_MESSAGE] = (
+            "error", f"{_md_escape(head)} Nuvarande data behålls.\n\n"
+                     + "\n".join(f"- {line}" for line in first) + more)
         return
     st.session_state[K.DATASET] = ds
     st.session_state.pop(K.AS_OF, None)  # default to the new data's last outcome month
     st.session_state.pop(K.UPLOAD_REPORT, None)
     months = outcome_months(ds)
     st.session_state[K.UPLOAD_MESSAGE] = (
-        "success", f"Filen '{upload.name}' lästes in: {fmt_number(len(ds.ledger))} rader, "
+        "success", f"Filen '{_md_escape(upload.name)}' lästes in: "
+                   f"{fmt_number(len(ds.ledger))} rader, "
                    f"utfall t.o.m. {month_label(months[-1], long=True)}.")
 
 
@@ -87,7 +104,9 @@ def _reset() -> None:
 def _current(ctx_months: list[str]) -> None:
     ds = current_dataset()
     st.subheader("Aktuell data")
-    c1, c2, c3, c4 = st.columns(4)
+    # Two by two: four metrics side by side cut the source and the month span short.
+    c1, c2 = st.columns(2)
+    c3, c4 = st.columns(2)
     c1.metric("Källa", ds.source if len(ds.source) < 28 else ds.source[:25] + "…",
               help=ds.source, border=True)
     c2.metric("Rader i huvudboken", fmt_number(len(ds.ledger)), border=True)

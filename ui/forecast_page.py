@@ -53,7 +53,9 @@ def _metrics(ctx, sel: dict[str, str]) -> None:  # noqa: ANN001
     for k, v in sel.items():
         tot = tot.loc[tot[k] == v]
     r = tot.iloc[0]
-    c1, c2, c3, c4 = st.columns(4)
+    # Two by two: four metrics side by side cut the P10–P90 figures short.
+    c1, c2 = st.columns(2)
+    c3, c4 = st.columns(2)
     c1.metric(f"Årsprognos {ctx.as_of.year}", fmt_mkr(r[H.PROGNOS], 1), border=True)
     c2.metric("P10–P90", f"{fmt_mkr(r[H.P10], 1)} – {fmt_mkr(r[H.P90], 1)}", border=True)
     c3.metric("Avvikelse mot budget", fmt_mkr(r[H.DEV], 1), border=True,

@@ -35,7 +35,9 @@ def _year_end(ctx: Context) -> None:
     except CoreMissing:
         core_missing("Årsprognosen")
         return
-    c1, c2, c3, c4 = st.columns(4)
+    # Two by two: four metrics side by side cut the P10–P90 figures short.
+    c1, c2 = st.columns(2)
+    c3, c4 = st.columns(2)
     c1.metric("Årsprognos, nettoresultat", fmt_mkr(ye[H.PROGNOS]), border=True,
               help="Medelvärdet av de simulerade årsresultaten (summerar exakt över enheter).")
     c2.metric("Budget", fmt_mkr(ye[H.BUDGET]), border=True)

@@ -12,13 +12,13 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from forecast.formatting import fmt_mkr, fmt_pct, month_label
+from forecast.formatting import fmt_mkr, fmt_number, fmt_pct
 from scenarios import assumptions as A
 from ui import cached
 from ui import scenario_form as F
 from ui import state_keys as K
 from ui.data_access import Context, CoreMissing, context
-from ui.widgets import help_box, histogram_chart, show_table, waterfall_chart
+from ui.widgets import help_box, histogram_chart, month_text, show_table, waterfall_chart
 
 HELP = """
 Välj ett **förval** (exempelscenarierna eller ett sparat scenario) och justera antagandena.
@@ -75,7 +75,7 @@ def _control(block: F.Block, c: F.Control, months: list[str]) -> None:
         if current and current not in options:
             options = [current, *options]
         st.selectbox(c.label, options, key=key,
-                     format_func=lambda m: month_label(m) if m else "standard", **kw)
+                     format_func=lambda m: month_text(m) if m else "standard", **kw)
     elif c.kind == "int":
         st.number_input(c.label, key=key, min_value=int(c.min or 0), max_value=int(c.max or 999),
                         step=1, **kw)
@@ -115,12 +115,18 @@ def current_scenario_or_default(ctx: Context) -> A.Scenario:
     return next(iter(cached.presets().values()))
 
 
-def _results(ctx: Context, scenario: A.Scenario) -> None:
-    res = cached.apply_scenario(ctx, scenario)
-    summ = res.summary().set_index("year")
-    y = ctx.as_of.year
-    row = summ.loc[y]
-    st.subheader(f"Årsresultat {y}")
+DRAW_OPTIONS = (1000, 2000, 5000, 10_000)
+
+
+def _year_figures(ctx: Context, res: Any) -> None:
+    """The year-end figures, full width at the top of the page.
+
+    Drawn before the controls (their values are already in session state), so after a change
+    the new figures are the first thing the browser receives. Three metrics side by side in
+    the right column were too narrow for "-3 460,5 mkr".
+    """
+    row = res.summary().set_index("year").loc[ctx.as_of.year]
+    st.subheader(f"Årsresultat {ctx.as_of.year}")
     c1, c2, c3 = st.columns(3)
     c1.metric("Scenario, årsresultat", fmt_mkr(row["scenario_tkr"], 1), border=True,
               delta=f"{fmt_mkr(row['difference_tkr'], 1)} mot basprognosen", delta_arrow="off",
@@ -129,6 +135,24 @@ def _results(ctx: Context, scenario: A.Scenario) -> None:
     c3.metric("Scenario mot budget", fmt_mkr(row["scenario_deviation_tkr"], 1), border=True,
               delta=f"budget {fmt_mkr(row['budget_tkr'], 1)}", delta_arrow="off",
               delta_color="off")
+
+
+def _distribution_figures(ctx: Context, mc: Any) -> None:
+    """Probability of balance and the P10–P90 interval, under the year-end figures."""
+    q = mc.quantiles()
+    qs = q.loc[(q["year"] == ctx.as_of.year) & (q["variant"] == "scenario")].iloc[0]
+    c1, c2 = st.columns(2)
+    c1.metric("Sannolikhet för budget i balans", fmt_pct(mc.prob_within_budget() * 100, 0),
+              border=True)
+    c2.metric("Intervall P10–P90", f"{fmt_mkr(qs['p10_tkr'])} – {fmt_mkr(qs['p90_tkr'])}",
+              border=True)
+    st.caption(f"Sannolikhet och intervall: {fmt_number(mc.n_draws)} simuleringar av "
+               "antagandenas intervall och basprognosens osäkerhet (fördelningen nedan).")
+
+
+def _bridge(ctx: Context, res: Any) -> None:
+    """The bridge chart, its table and the plan years."""
+    y = ctx.as_of.year
     for note in res.notes:
         st.caption(note)
     br = res.bridge()
@@ -138,28 +162,19 @@ def _results(ctx: Context, scenario: A.Scenario) -> None:
         show_table(br[["step", "value_tkr", "cumulative_tkr"]].rename(columns={
             "step": "Post", "value_tkr": "Effekt", "cumulative_tkr": "Ackumulerat"}),
             amount_columns=("Effekt", "Ackumulerat"))
-        show_table(summ.rename(columns={
+        show_table(res.summary().set_index("year").rename(columns={
             "baseline_tkr": "Basprognos", "scenario_tkr": "Scenario",
             "difference_tkr": "Skillnad", "budget_tkr": "Budget",
             "baseline_deviation_tkr": "Bas mot budget",
             "scenario_deviation_tkr": "Scenario mot budget"}).rename_axis("År"),
             amount_columns=("Basprognos", "Scenario", "Skillnad", "Budget", "Bas mot budget",
                             "Scenario mot budget"))
-    _distribution(ctx, scenario)
 
 
-def _distribution(ctx: Context, scenario: A.Scenario) -> None:
+def _distribution(ctx: Context, mc: Any) -> None:
+    """The number of draws and the histogram of the simulated year results."""
     st.subheader("Fördelning av årsresultatet")
-    draws = st.select_slider("Antal simuleringar", options=[1000, 2000, 5000, 10_000],
-                             key=K.SC_DRAWS)
-    mc = cached.simulate_scenario(ctx, scenario, int(draws))
-    q = mc.quantiles()
-    qs = q.loc[(q["year"] == ctx.as_of.year) & (q["variant"] == "scenario")].iloc[0]
-    c1, c2 = st.columns(2)
-    c1.metric("Sannolikhet för budget i balans", fmt_pct(mc.prob_within_budget() * 100, 0),
-              border=True)
-    c2.metric("Intervall P10–P90", f"{fmt_mkr(qs['p10_tkr'])} – {fmt_mkr(qs['p90_tkr'])}",
-              border=True)
+    st.select_slider("Antal simuleringar", options=list(DRAW_OPTIONS), key=K.SC_DRAWS)
     values = pd.DataFrame({"mkr": mc.totals[:, 0] / 1000.0})
     st.altair_chart(histogram_chart(values, marker=mc.budget / 1000.0,
                                     title=f"Årsresultat {ctx.as_of.year} i {mc.n_draws} "
@@ -223,6 +238,18 @@ def render() -> None:
         st.session_state[K.SC_PRESET] = next(iter(presets))
         _load_into_controls(presets[st.session_state[K.SC_PRESET]], months[0])
     st.session_state.setdefault(K.SC_DRAWS, 2000)
+    try:
+        scenario = current_scenario(ctx)
+    except ValidationError as exc:
+        scenario = None
+        st.error("Antagandena är inte giltiga: " + "; ".join(
+            f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()))
+    if scenario is not None:
+        st.session_state[LAST_KEY] = scenario
+        res = cached.apply_scenario(ctx, scenario)
+        _year_figures(ctx, res)
+        mc = cached.simulate_scenario(ctx, scenario, int(st.session_state[K.SC_DRAWS]))
+        _distribution_figures(ctx, mc)
     left, right = st.columns([2, 3], gap="large")
     with left:
         st.selectbox("Förval", list(presets), key=K.SC_PRESET, on_change=_on_preset,
@@ -231,13 +258,9 @@ def render() -> None:
                           "skriver över antagandena nedan.")
         st.text_input("Scenariots namn", key=K.SC_NAME)
         _controls(months)
+    if scenario is None:
+        return
     with right:
-        try:
-            scenario = current_scenario(ctx)
-        except ValidationError as exc:
-            st.error("Antagandena är inte giltiga: " + "; ".join(
-                f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()))
-            return
-        st.session_state[LAST_KEY] = scenario
-        _results(ctx, scenario)
+        _bridge(ctx, res)
+        _distribution(ctx, mc)
         _store(ctx, scenario)

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from forecast.formatting import month_label
 from ui import compare_page, data_page, export_page, forecast_page, overview, scenarios_page
 from ui import state_keys as K
 from ui.data_access import current_dataset, outcome_months
+from ui.widgets import month_text
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def sidebar() -> None:
     with st.sidebar:
         st.selectbox(
             "Prognosmånad (senaste utfall)", months, key=K.AS_OF,
-            format_func=lambda m: month_label(m, long=True),
+            format_func=lambda m: month_text(m, long=True),
             help="Månaden vars bokslut prognosen bygger på. Förval: senaste månaden med utfall.",
         )
         st.caption(f"Data: {ds.source}")

@@ -7,13 +7,22 @@ so they are testable without a running app.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from forecast.formatting import MONTHS_LONG, MONTHS_SHORT, fmt_mkr, fmt_number, fmt_pct, fmt_tkr
+from forecast.formatting import (
+    MONTHS_LONG,
+    MONTHS_SHORT,
+    fmt_mkr,
+    fmt_number,
+    fmt_pct,
+    fmt_tkr,
+    month_label,
+)
 
 SWEDISH_LOCALE = alt.Locale(
     number={"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0kr"]},
@@ -30,6 +39,16 @@ SWEDISH_LOCALE = alt.Locale(
 )
 
 AMOUNT_AXIS_FORMAT = ",.0f"
+
+
+@functools.lru_cache(maxsize=2048)
+def month_text(month: str, long: bool = False) -> str:
+    """``forecast.formatting.month_label`` of a ``YYYY-MM`` string, memoised.
+
+    A selectbox calls its ``format_func`` once per option on every rerun; the Scenarier page
+    has several month selectboxes, so this saves a few hundred Period parses per rerun.
+    """
+    return month_label(month, long=long)
 
 
 def help_box(text: str) -> None:
