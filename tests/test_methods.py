@@ -124,3 +124,32 @@ def test_year_total_coverage_on_known_model(alias):
         lo, hi = np.quantile(tot, [0.1, 0.9])
         hits += lo <= actual <= hi
     assert 0.70 <= hits / reps <= 0.92
+
+
+def test_aggregated_ets_splits_blocks_by_calendar_profile():
+    # An exactly seasonal series: the two-month sums are exactly seasonal (season 6), and the
+    # split by the last years' profile gives back each month.
+    y = np.tile(SEASON, 5)[:52]  # cut-off April
+    p = make_method("ets_b2").fit(y, 1).predict(8)
+    np.testing.assert_allclose(p, SEASON[4:12], rtol=1e-3)
+    # An odd horizon uses the first month of the last block only.
+    assert make_method("ets_b2").fit(y[:51], 1).predict(9).shape == (9,)
+
+
+@pytest.mark.parametrize("alias", ["ets", "ets_b2", "theta", "combo"])
+def test_costs_are_modelled_as_magnitudes(alias):
+    # The reports' sign convention makes costs negative: the forecast of −y is −(forecast of y).
+    y = Y[:52]
+    up = make_method(alias).fit(y, 1).predict(8)
+    down = make_method(alias).fit(-y, 1).predict(8)
+    np.testing.assert_allclose(down, -up, rtol=1e-6)
+
+
+def test_combination_default_widening_grows_with_the_horizon():
+    from forecast.methods.combination import OUT_OF_SAMPLE_WIDENING, Combination
+
+    y = Y[:52]
+    april = Combination(insample_calibration=False).fit(y, 1)
+    august = Combination(insample_calibration=False).fit(Y[:56], 1)
+    assert april.scale_ == pytest.approx(1 + OUT_OF_SAMPLE_WIDENING * 8)
+    assert august.scale_ == pytest.approx(1 + OUT_OF_SAMPLE_WIDENING * 4)

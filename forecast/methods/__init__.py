@@ -18,6 +18,7 @@ from forecast.methods.baselines import (
 )
 from forecast.methods.combination import Combination
 from forecast.methods.statistical import (
+    AggregatedETSMethod,
     AutoARIMAMethod,
     CESMethod,
     ETSMethod,
@@ -37,6 +38,7 @@ REGISTRY: dict[str, type[Method]] = {
         RemainingBudget,
         BudgetRatio,
         ETSMethod,
+        AggregatedETSMethod,
         ThetaMethod,
         CESMethod,
         AutoARIMAMethod,
