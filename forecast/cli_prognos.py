@@ -22,7 +22,7 @@ import pandas as pd
 
 from forecast import __version__
 from forecast.dataset import Dataset, load_default
-from forecast.engine import forecast_region, recommended_method
+from forecast.engine import standard_forecast
 from forecast.export import ALLOWED_SUFFIXES, ExportMetadata, write_tables
 from forecast.followup import parse_month
 from forecast.hierarchy import RECONCILIATION
@@ -55,11 +55,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                    help="antal simulerade banor per serie (standard 1000)")
     p.add_argument("--seed", type=int, default=0, metavar="S",
                    help="slumpfrö; samma frö ger samma prognos (standard 0)")
-    p.add_argument("--choose", action="store_true",
-                   help="välj metod per serie genom backtest av årsutfallet (tar längre tid)")
     p.add_argument("--metod", default=None, metavar="ALIAS",
-                   help="metod för alla serier utan --choose (standard: "
-                        "metodpaketets rekommendation)")
+                   help="en metod för alla serier, t.ex. combo (standard: metod vald per "
+                        "serie genom backtest av årsutfallet)")
     return p
 
 
@@ -135,14 +133,14 @@ def run(args: argparse.Namespace) -> int:
             return 2
     t0 = time.perf_counter()
     try:
-        rf = forecast_region(ds, as_of, n_paths=args.paths, seed=args.seed, choose=args.choose,
-                             default_method=args.metod or recommended_method())
+        rf = standard_forecast(ds, as_of, n_paths=args.paths, seed=args.seed,
+                               method=args.metod)
         tables = prognos_tables(rf, ds)
     except ValueError as exc:
         _error(str(exc))
         return 2
     try:
-        write_tables(tables, prognos_metadata(rf, ds, choose=args.choose), out,
+        write_tables(tables, prognos_metadata(rf, ds, choose=args.metod is None), out,
                      unit=args.enhet, dialect=args.csv_dialect)
     except OSError as exc:
         _error(f"kunde inte skriva {str(out)!r}: {exc}")

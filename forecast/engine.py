@@ -369,6 +369,24 @@ def choose_methods(ds: Dataset, as_of: pd.Period, candidates: Iterable[str] | No
     return dict(res)
 
 
+STANDARD_FORECAST: dict[str, Any] = {"choose": True, "default_method": FALLBACK_DEFAULT}
+"""The standard årsprognos used by the app, ``prognos`` and ``scenario run`` alike: each series'
+method chosen among the controllers' methods by rolling-origin backtest of the year-end total
+on that series' own history (so every series has a backtested error); the three-year profile
+where a series is too short to choose. ``method=ALIAS`` instead uses one method everywhere
+(e.g. ``combo``, the statistical combination measured on M3)."""
+
+
+def standard_forecast(ds: Dataset, as_of: pd.Period, *, n_paths: int = 1000, seed: int = 0,
+                      method: str | None = None, workers: int | None = None) -> RegionForecast:
+    """The standard årsprognos (:data:`STANDARD_FORECAST`), or one ``method`` for all series."""
+    if method is None:
+        return forecast_region(ds, as_of, n_paths=n_paths, seed=seed, workers=workers,
+                               **STANDARD_FORECAST)
+    return forecast_region(ds, as_of, n_paths=n_paths, seed=seed, workers=workers,
+                           default_method=method)
+
+
 # --------------------------------------------------------------------------- region
 
 

@@ -29,7 +29,7 @@ import pandas as pd
 
 from forecast import __version__
 from forecast.dataset import Dataset, load_default
-from forecast.engine import forecast_region
+from forecast.engine import standard_forecast
 from forecast.export import ALLOWED_SUFFIXES, ExportMetadata, ExportTable, write_tables
 from forecast.importer import ValidationFailed, load_user_data
 from forecast.result import RegionForecast
@@ -173,7 +173,7 @@ def scenario_metadata(rf: RegionForecast, ds: Dataset, scenario: Scenario, *, fi
     """Export metadata including the scenario parameters as JSON."""
     return ExportMetadata(
         as_of=str(rf.as_of), input_hash=rf.input_hash or ds.source_hash, source=ds.source,
-        method=("basprognos forecast.engine.forecast_region "
+        method=("basprognos forecast.engine.standard_forecast "
                 f"({rf.n_paths} banor) + scenarios.engine (Shapley-brygga) + Monte Carlo (PERT)"),
         program_version=__version__, created=datetime.now(UTC),
         parameters={"Scenario": scenario.name, "Scenariofil": file,
@@ -219,7 +219,7 @@ def _run_scenario(args: argparse.Namespace) -> int:
         _error("--draws måste vara minst 1")
         return 2
     try:
-        rf = forecast_region(ds, as_of, n_paths=BASELINE_PATHS, seed=seed)
+        rf = standard_forecast(ds, as_of, n_paths=BASELINE_PATHS, seed=seed)
         res = apply(rf, scenario, ds=ds)
         mc = simulate(rf, scenario, ds=ds, n_draws=n_draws, seed=seed)
     except ValueError as exc:

@@ -20,11 +20,11 @@ def synthetic(monkeypatch):
     monkeypatch.setattr(C, "_load_data", lambda data, as_of: make_ds("2023-04"))
     calls = []
 
-    def fake_forecast_region(ds, as_of, *, n_paths=1000, seed=0, **kw):
+    def fake_standard_forecast(ds, as_of, *, n_paths=1000, seed=0, **kw):
         calls.append((str(as_of), n_paths, seed))
         return make_rf(str(as_of), n_paths=50, seed=seed)
 
-    monkeypatch.setattr(C, "forecast_region", fake_forecast_region)
+    monkeypatch.setattr(C, "standard_forecast", fake_standard_forecast)
     return calls
 
 

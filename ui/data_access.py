@@ -25,15 +25,15 @@ import streamlit as st
 
 from forecast import schema as S
 from forecast.dataset import Dataset, load_default
+from forecast.engine import STANDARD_FORECAST
 from ui import state_keys as K
 
 # Forecast settings of the interactive app: fewer paths than the batch report, so the app and
 # its end-to-end tests stay fast. Tests import these to recompute the same numbers.
 UI_N_PATHS = 500
 UI_SEED = 20230401
-UI_FORECAST_KWARGS: dict[str, Any] = {"choose": True, "default_method": "three_year_profile"}
-"""Per-series choice among the fast candidate methods (gives each series' backtested error);
-the fast profile method where a series cannot be chosen by backtest."""
+UI_FORECAST_KWARGS: dict[str, Any] = dict(STANDARD_FORECAST)
+"""The standard årsprognos of the core (the same as ``budgetprognos prognos`` exports)."""
 
 
 class CoreMissing(RuntimeError):
