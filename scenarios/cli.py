@@ -124,7 +124,8 @@ def bridge_table(res: ScenarioResult) -> pd.DataFrame:
     """The bridge of the as-of year, indexed by Steg."""
     b = res.bridge()
     return pd.DataFrame({
-        "Typ": b["kind"].map({"start": "start", "assumption": "antagande", "end": "slut"}),
+        "Typ": b["kind"].map({"start": "start", "assumption": "antagande",
+                              "end": "slut"}).to_numpy(),
         "Belopp": b["value_tkr"].to_numpy(),
         "Ackumulerat": b["cumulative_tkr"].to_numpy(),
         "Avvikelse mot budget": b["deviation_tkr"].to_numpy(),

@@ -72,6 +72,8 @@ def test_cli_bridge_in_csv_adds_up(tmp_path, synthetic):
     end = float(vals[("Scenario", "Belopp")])
     bars = sum(float(vals[(lab, "Belopp")]) for lab in labels)
     assert start + bars == pytest.approx(end, abs=0.2)  # CSV rounds to 0.1 tkr
+    assert vals[("Basprognos", "Typ")] == "start" and vals[("Scenario", "Typ")] == "slut"
+    assert {vals[(lab, "Typ")] for lab in labels} == {"antagande"}
 
 
 def test_cli_invalid_file_names_field(tmp_path, synthetic, capsys):
