@@ -20,6 +20,7 @@ from forecast.dataset import Dataset
 from forecast.dimensions import INHYRD, PERSONAL
 from forecast.engine import PlanProjection, project_transition_plan
 from forecast.export import ExportTable
+from forecast.formatting import fmt_pct
 from forecast.result import RegionForecast
 
 ACK = "Ack utfall"
@@ -197,10 +198,11 @@ def agency_table(rf: RegionForecast) -> tuple[pd.DataFrame, str]:
     total = H.agency_share(rf)
     nxt = H.agency_share(rf, year=rf.as_of.year + 1)
     note = (f"Hyrandel = inhyrd personal / personalkostnader egen personal, per simulerad bana. "
-            f"Mål högst {H.AGENCY_TARGET_PCT:.0f} %. Sannolikhet att helåret {rf.as_of.year} "
-            f"klarar målet: {total['prob_within_target'] * 100:.0f} %; "
-            f"{rf.as_of.year + 1}: P50 {nxt['p50']:.1f} % "
-            f"(P10 {nxt['p10']:.1f}–P90 {nxt['p90']:.1f} %). R12 vid december = helåret.")
+            f"Mål högst {fmt_pct(H.AGENCY_TARGET_PCT, 0)}. Sannolikhet att helåret "
+            f"{rf.as_of.year} klarar målet: {fmt_pct(total['prob_within_target'] * 100, 0)}; "
+            f"{rf.as_of.year + 1}: P50 {fmt_pct(nxt['p50'])} "
+            f"(P10 {fmt_pct(nxt['p10'])}–P90 {fmt_pct(nxt['p90'])}). "
+            "R12 vid december = helåret.")
     return out, note
 
 

@@ -31,6 +31,7 @@ from forecast import __version__
 from forecast.dataset import Dataset, load_default
 from forecast.engine import standard_forecast
 from forecast.export import ALLOWED_SUFFIXES, ExportMetadata, ExportTable, write_tables
+from forecast.formatting import fmt_pct, fmt_tkr
 from forecast.importer import ValidationFailed, load_user_data
 from forecast.result import RegionForecast
 from scenarios.assumptions import Scenario
@@ -235,8 +236,8 @@ def _run_scenario(args: argparse.Namespace) -> int:
         return 1
     diff = res.year_result() - res.year_result(baseline=True)
     print(f"Scenario '{scenario.name}' per {as_of}: skillnad mot basprognos {as_of.year} "
-          f"{diff:,.0f} tkr; sannolikhet budget i balans {100 * mc.prob_within_budget():.0f} %; "
-          f"skrivet till {out}".replace(",", " "))
+          f"{fmt_tkr(diff)}; sannolikhet budget i balans "
+          f"{fmt_pct(100 * mc.prob_within_budget(), 0)}; skrivet till {out}")
     return 0
 
 

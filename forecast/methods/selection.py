@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from forecast.formatting import fmt_pct
 from forecast.methods import make_method
 from forecast.methods.base import (
     MethodFailed,
@@ -142,7 +143,7 @@ def choose(
         best = min(enough, key=lambda a: (enough[a], list(candidates).index(a)))
         k = len(scores[best])
         note = (f"Vald metod: {display_name(best)} (lägst medianfel för årsutfallet "
-                f"{enough[best]:.1f} % över {k} tidigare år)")
+                f"{fmt_pct(enough[best])} över {k} tidigare år)")
         return Choice(best, enough[best], k, note)
     k_max = max((len(e) for e in scores.values()), default=0)
     for alias in ROBUST_METHODS:
