@@ -1,6 +1,6 @@
 """Benchmark: scenario recompute (apply + bridge) and 10 000 Monte Carlo draws.
 
-Baseline: forecast.engine.forecast_region on the embedded region (as of its last outcome
+Baseline: forecast.engine.standard_forecast on the embedded region (as of its last outcome
 month, 1 000 paths), computed once. Scenario: scenarios/examples/kombinerat.yaml.
 Goals (2 cores): recompute < 50 ms, 10 000 draws < 300 ms. Prints medians of several runs.
 
@@ -10,12 +10,13 @@ Goals (2 cores): recompute < 50 ms, 10 000 draws < 300 ms. Prints medians of sev
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from pathlib import Path
 
 from forecast.dataset import load_default
-from forecast.engine import forecast_region
+from forecast.engine import standard_forecast
 from scenarios.engine import apply, build_context
 from scenarios.files import load_scenario
 from scenarios.montecarlo import prepare, run, simulate
@@ -42,10 +43,11 @@ def main() -> None:
 
     ds = load_default()
     t = time.perf_counter()
-    rf = forecast_region(ds, ds.last_outcome, n_paths=1000, seed=0)
+    rf = standard_forecast(ds, ds.last_outcome, n_paths=1000, seed=0)
     base_s = time.perf_counter() - t
     scen = load_scenario(EXAMPLE)
-    print(f"baseline forecast_region: {base_s:.1f} s (once; not part of the goals), "
+    print(f"CPU: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}")
+    print(f"baseline standard_forecast: {base_s:.1f} s (once; not part of the goals), "
           f"{rf.n_series} series × {rf.n_paths} paths × {len(rf.months)} months")
 
     def recompute() -> None:

@@ -57,3 +57,20 @@ def test_choose_short_history_shrinks_to_robust():
     c = choose(BASE[:40], 1, 4, ["ets", "theta"], min_years=3)
     assert c.alias in {"combo", "three_year_profile", "prior_year_profile"}
     assert "Kort historik" in c.note
+
+
+def test_default_candidates_choose_with_and_without_budget():
+    from forecast.methods import REGISTRY
+    from forecast.methods.selection import DEFAULT_CANDIDATES
+
+    assert set(DEFAULT_CANDIDATES) <= set(REGISTRY)
+    rng = np.random.default_rng(3)
+    t = np.arange(76)  # January start, cut-off April of the seventh year
+    y = -(1000 + 5 * t + 80 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 10, t.size))
+    no_budget = choose(y, 1, 4, list(DEFAULT_CANDIDATES))
+    assert no_budget.alias not in {"remaining_budget", "budget_ratio"}  # they need a budget
+    assert no_budget.n_origins >= 3 and np.isfinite(no_budget.backtest_ape)
+    # A budget that is exactly the outcome makes the remaining-budget method exact.
+    exact = choose(y, 1, 4, list(DEFAULT_CANDIDATES), budget=np.concatenate([y, y[-8:]]))
+    assert exact.alias in {"remaining_budget", "budget_ratio"}
+    assert exact.backtest_ape == pytest.approx(0.0, abs=1e-9)

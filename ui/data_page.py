@@ -104,11 +104,9 @@ def _reset() -> None:
 def _current(ctx_months: list[str]) -> None:
     ds = current_dataset()
     st.subheader("Aktuell data")
-    # Two by two: four metrics side by side cut the source and the month span short.
-    c1, c2 = st.columns(2)
-    c3, c4 = st.columns(2)
-    c1.metric("Källa", ds.source if len(ds.source) < 28 else ds.source[:25] + "…",
-              help=ds.source, border=True)
+    # The source is text of any length: written out in full, not squeezed into a metric.
+    st.markdown(f"**Källa:** {_md_escape(ds.source)}")
+    c2, c3, c4 = st.columns([1, 1, 2])
     c2.metric("Rader i huvudboken", fmt_number(len(ds.ledger)), border=True)
     c3.metric("Enheter", fmt_number(len(ds.org.units)), border=True)
     c4.metric("Utfallsmånader", f"{month_label(ctx_months[0])} – {month_label(ctx_months[-1])}",

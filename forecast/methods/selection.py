@@ -24,6 +24,19 @@ from forecast.methods.base import (
 )
 
 DEFAULT_METHOD = "combo"
+DEFAULT_CANDIDATES: tuple[str, ...] = (
+    "three_year_profile",
+    "prior_year_profile",
+    "run_rate",
+    "seasonal_naive",
+    "seasonal_naive_growth",
+    "remaining_budget",
+    "budget_ratio",
+    "theta",
+)
+"""Candidates of the standard per-series choice: the controllers' own methods (the budget
+methods where a budget exists) and Theta, the fast statistical model (AutoETS and ``combo``
+cost 15–50 times more per fit; choosing among them is left to ``--metod``)."""
 ROBUST_METHODS: tuple[str, ...] = ("combo", "three_year_profile", "prior_year_profile")
 """Used, in this order, when the history is too short to choose by backtest."""
 FALLBACK_CHAIN: tuple[str, ...] = (
