@@ -52,6 +52,10 @@ def build_method(name: str) -> Method:
     if name in VARIANTS:
         alias, kwargs = VARIANTS[name]
         return make_method(alias, **kwargs)
+    if name == "standard":  # the app's per-series choice, nested inside each case
+        from forecast.methods.selection import StandardChoice
+
+        return StandardChoice()
     return make_method(name)
 
 

@@ -17,6 +17,7 @@ import numpy as np
 from forecast.formatting import fmt_pct
 from forecast.methods import make_method
 from forecast.methods.base import (
+    Method,
     MethodFailed,
     check_history,
     cutoff_month,
@@ -201,6 +202,38 @@ def _why(alias: str, n_obs: int, exc: Exception) -> str:
     if n_obs < need:
         return f"För kort historik för {display_name(alias)} ({n_obs} mån < {need})"
     return f"{display_name(alias)} gick inte att skatta ({exc})"
+
+
+class StandardChoice(Method):
+    """``standard``: the per-series choice of the standard årsprognos as one method.
+
+    ``fit`` chooses among ``candidates`` by rolling-origin backtest of the year-end total at
+    the history's own cut-off month (:func:`choose`), then fits the chosen method; so a
+    backtest of ``standard`` measures the choice itself, nested inside each case.
+    """
+
+    alias = "standard"
+
+    def __init__(self, candidates: Sequence[str] = DEFAULT_CANDIDATES) -> None:
+        self.candidates = tuple(candidates)
+
+    def fit(self, y: np.ndarray, start_month: int, *, budget: np.ndarray | None = None
+            ) -> StandardChoice:
+        """Choose by backtest on ``y``, then fit the chosen method on all of ``y``."""
+        y = check_history(y)
+        n = cutoff_month(len(y), start_month)
+        self.choice_ = choose(y, start_month, n, list(self.candidates), budget=budget)
+        self.model_ = make_method(self.choice_.alias).fit(y, start_month, budget=budget)
+        return self
+
+    def predict(self, h: int, *, budget_future: np.ndarray | None = None) -> np.ndarray:
+        """The chosen method's point forecast."""
+        return self.model_.predict(h, budget_future=budget_future)
+
+    def simulate(self, h: int, n_paths: int, rng: np.random.Generator, *,
+                 budget_future: np.ndarray | None = None) -> np.ndarray:
+        """The chosen method's paths."""
+        return self.model_.simulate(h, n_paths, rng, budget_future=budget_future)
 
 
 def forecast_with_fallback(
