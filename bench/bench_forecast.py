@@ -1,14 +1,14 @@
 """Speed benchmark of the forecast engine (a script, not a test).
 
-(a) The embedded region (``load_default()``) at its last outcome month:
-    - the full per-series rolling-origin method choice (``engine.choose_methods``);
+(a) The embedded region (``load_default()``) at its last outcome month, the standard
+    årsprognos (``engine.STANDARD_FORECAST``):
+    - the per-series rolling-origin backtest/choice (``engine.choose_methods``);
     - the region forecast with those methods already chosen, 1 000 paths per series, plus the
       coherent year totals of every level (``hierarchy.all_year_totals``);
-    - the region forecast with ``combo`` (the method measured on M3) for every series.
 (b) A synthetic panel of 2 000 monthly series × 8 years, cut at April of the eighth year,
-    forecast for the rest of that year (8 months): (1) the standard årsprognos (per-series
-    choice by year-end backtest among ``selection.DEFAULT_CANDIDATES``, then fit, point and
-    1 000 paths), (2) ``combo`` with 1 000 paths, both on 2 worker processes; and the same
+    forecast for the rest of that year (8 months): (1) ``combo`` (fit, point and 1 000 paths,
+    what the peer does), (2) the standard årsprognos (``combo`` plus its per-series year-end
+    backtest over up to five earlier years), both on 2 worker processes; and the same
     panel through statsforecast's AutoETS (season_length=12, ``StatsForecast(...,
     n_jobs=2)``, with an 80 % interval) as the reference peer.
 
@@ -83,13 +83,14 @@ def phase_embedded_choose(args: argparse.Namespace) -> dict:
     ds = load_default()
     as_of = ds.last_outcome
     t0 = time.perf_counter()
-    choice = engine.choose_methods(ds, as_of)
+    cands = engine.STANDARD_FORECAST["candidates"]
+    choice = engine.choose_methods(ds, as_of, cands)
     dt = time.perf_counter() - t0
     CHOICE_FILE.write_bytes(pickle.dumps(choice))
     apes = np.array([c.backtest_ape for c in choice.values()], dtype=float)
     counts = pd.Series([c.alias for c in choice.values()]).value_counts().to_dict()
     return {"phase": "embedded_choose", "as_of": str(as_of), "n_series": len(choice),
-            "candidates": list(engine.default_candidates()), "seconds": dt,
+            "candidates": list(cands), "seconds": dt,
             "median_backtest_ape": float(np.nanmedian(apes)), "chosen": counts}
 
 
@@ -116,28 +117,18 @@ def phase_embedded_forecast(args: argparse.Namespace) -> dict:
             "methods": pd.Series(rf.method).value_counts().to_dict()}
 
 
-def phase_embedded_default(args: argparse.Namespace) -> dict:
-    from forecast import engine
-    from forecast.dataset import load_default
-
-    ds = load_default()
-    t0 = time.perf_counter()
-    rf = engine.forecast_region(ds, ds.last_outcome, n_paths=args.paths, seed=0)
-    return {"phase": "embedded_default", "method": engine.recommended_method(),
-            "n_series": rf.n_series, "seconds": time.perf_counter() - t0}
-
-
 def _ours_chunk(block: np.ndarray, alias: str, h: int, n_paths: int, seed: int,
                 offset: int) -> tuple[np.ndarray, int]:
-    from forecast.methods.selection import DEFAULT_CANDIDATES, choose, forecast_with_fallback
+    from forecast.engine import STANDARD_FORECAST
+    from forecast.methods.selection import choose, forecast_with_fallback
 
     out = np.empty((len(block), h))
     n_fallback = 0
     for i, y in enumerate(block):
         rng = np.random.default_rng([seed, offset + i])
         use = alias
-        if alias == "standard":  # the app's standard: per-series choice, then forecast
-            use = choose(y, 1, PANEL_CUTOFF, list(DEFAULT_CANDIDATES)).alias
+        if alias == "standard":  # the app's standard: per-series backtest, then forecast
+            use = choose(y, 1, PANEL_CUTOFF, list(STANDARD_FORECAST["candidates"])).alias
         point, _paths, used, _note = forecast_with_fallback(use, y, 1, h, n_paths, rng)
         out[i] = point
         n_fallback += used != use
@@ -187,7 +178,6 @@ def phase_panel_peer(args: argparse.Namespace) -> dict:
 PHASES = {
     "embedded_choose": phase_embedded_choose,
     "embedded_forecast": phase_embedded_forecast,
-    "embedded_default": phase_embedded_default,
     "panel_standard": lambda a: phase_panel_ours(a, "standard"),
     "panel_combo": lambda a: phase_panel_ours(a, "combo"),
     "panel_peer": phase_panel_peer,
@@ -224,11 +214,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.quick:
         args.n_series, args.paths = 100, 200
-        args.skip = [*args.skip, "embedded_choose", "embedded_default"]
+        args.skip = [*args.skip, "embedded_choose"]
     print(f"CPU: {os.cpu_count()} kärnor; serier i panelen {args.n_series}; banor {args.paths}")
     results = {}
-    for phase in ("embedded_choose", "embedded_forecast", "embedded_default", "panel_standard",
-                  "panel_combo", "panel_peer"):
+    for phase in ("embedded_choose", "embedded_forecast", "panel_combo", "panel_standard",
+                  "panel_peer"):
         if phase in args.skip:
             continue
         res = run_child(phase, args)
@@ -242,9 +232,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{'uppfyllt' if s < 10 else 'EJ uppfyllt'})")
     if "seconds" in results.get("embedded_choose", {}):
         s = results["embedded_choose"]["seconds"]
-        print(f"  fullt metodval: {s:.1f} s (mål < 120 s: "
+        print(f"  fullt metodval/backtest per serie: {s:.1f} s (mål < 120 s: "
               f"{'uppfyllt' if s < 120 else 'EJ uppfyllt'})")
-    for key in ("panel_standard", "panel_combo"):
+    for key in ("panel_combo", "panel_standard"):
         ours = results.get(key, {})
         if "seconds" not in ours or "seconds" not in peer:
             continue

@@ -44,6 +44,8 @@ VARIANTS: dict[str, tuple[str, dict]] = {
     "ets_log": ("ets", {"log": True}),
     "theta_log": ("theta", {"log": True}),
     "combo_mean": ("combo", {"how": "mean"}),
+    "combo_ets": ("combo", {"members": ("ets", "ces", "ets_b2"), "how": "mean",
+                            "path_member": "ets"}),
 }
 
 
@@ -52,10 +54,10 @@ def build_method(name: str) -> Method:
     if name in VARIANTS:
         alias, kwargs = VARIANTS[name]
         return make_method(alias, **kwargs)
-    if name == "standard":  # the app's per-series choice, nested inside each case
-        from forecast.methods.selection import StandardChoice
+    if name == "choice":  # a free per-series choice, nested inside each case
+        from forecast.methods.selection import PerSeriesChoice
 
-        return StandardChoice()
+        return PerSeriesChoice()
     return make_method(name)
 
 

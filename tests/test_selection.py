@@ -76,12 +76,12 @@ def test_default_candidates_choose_with_and_without_budget():
     assert exact.backtest_ape == pytest.approx(0.0, abs=1e-9)
 
 
-def test_standard_choice_is_a_method_that_chooses_inside_fit():
+def test_per_series_choice_is_a_method_that_chooses_inside_fit():
     from forecast.backtest import build_method
 
     season = np.array([5, 3, 4, 6, 8, 9, 12, 11, 7, 6, 4, 10], dtype=float)
     y = np.tile(season, 7)[:76]  # cut-off April: every earlier year is the same
-    m = build_method("standard").fit(y, 1)
+    m = build_method("choice").fit(y, 1)
     assert m.choice_.n_origins >= 3 and m.choice_.backtest_ape == pytest.approx(0, abs=1e-9)
     np.testing.assert_allclose(m.predict(8), season[4:], rtol=1e-6)
     paths = m.simulate(8, 50, np.random.default_rng(0))
