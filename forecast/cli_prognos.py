@@ -75,12 +75,12 @@ def _load(data: Path | None, as_of: str) -> Dataset:
 def prognos_metadata(rf: RegionForecast, ds: Dataset, *, choose: bool,
                      created: datetime | None = None) -> ExportMetadata:
     """Provenance of a forecast export: method summary, paths, seed, input hash, version."""
+    how = "standard: backtest av årsutfallet per serie" if choose else "vald metod för alla serier"
     return ExportMetadata(
         as_of=str(rf.as_of),
         input_hash=ds.source_hash,
         source=ds.source,
-        method=f"årsprognos per serie ({'metodval per serie' if choose else 'fast metod'}); "
-               f"{method_summary_text(rf)}",
+        method=f"årsprognos per serie ({how}); {method_summary_text(rf)}",
         program_version=__version__,
         created=created or datetime.now(UTC),
         parameters={

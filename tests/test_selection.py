@@ -86,3 +86,14 @@ def test_per_series_choice_is_a_method_that_chooses_inside_fit():
     np.testing.assert_allclose(m.predict(8), season[4:], rtol=1e-6)
     paths = m.simulate(8, 50, np.random.default_rng(0))
     assert paths.shape == (50, 8) and np.all(np.isfinite(paths))
+
+
+def test_single_candidate_backtest_has_error_and_no_remark():
+    rng = np.random.default_rng(1)
+    t = np.arange(76)
+    y = 500 + 3 * t + 40 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 5, t.size)
+    one = choose(y, 1, 4, ["three_year_profile"])
+    assert one.alias == "three_year_profile" and one.note == ""
+    assert one.n_origins >= 3 and np.isfinite(one.backtest_ape)
+    two = choose(y, 1, 4, ["three_year_profile", "run_rate"])
+    assert two.note.startswith("Vald metod")

@@ -157,8 +157,11 @@ def choose(
     if enough:
         best = min(enough, key=lambda a: (enough[a], list(candidates).index(a)))
         k = len(scores[best])
-        note = (f"Vald metod: {display_name(best)} (lägst medianfel för årsutfallet "
-                f"{fmt_pct(enough[best])} över {k} tidigare år)")
+        # One candidate (the standard: combo backtested per series): the error has its own
+        # column and nothing needs remarking; a real choice says why it chose.
+        note = "" if len(enough) == 1 and len(candidates) == 1 else (
+            f"Vald metod: {display_name(best)} (lägst medianfel för årsutfallet "
+            f"{fmt_pct(enough[best])} över {k} tidigare år)")
         return Choice(best, enough[best], k, note)
     k_max = max((len(e) for e in scores.values()), default=0)
     for alias in ROBUST_METHODS:
