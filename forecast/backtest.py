@@ -41,8 +41,6 @@ RESULT_COLUMNS: tuple[str, ...] = (
 # Named method configurations usable in ``--methods`` besides the registry aliases.
 VARIANTS: dict[str, tuple[str, dict]] = {
     "autoets_statsforecast": ("ets", {"log": False}),
-    "ets_log": ("ets", {"log": True}),
-    "theta_log": ("theta", {"log": True}),
     "combo_mean": ("combo", {"how": "mean"}),
     "combo_ets": ("combo", {"members": ("ets", "ces", "ets_b2"), "how": "mean",
                             "path_member": "ets"}),
