@@ -27,7 +27,7 @@ report: $(STAMP)
 	$(BIN)/budgetprognos rapport --as-of 2023-04 --out rapport_2023-04.xlsx
 
 lint: $(STAMP)
-	$(BIN)/ruff check forecast scenarios ui app.py tests bench data
+	$(BIN)/ruff check forecast scenarios ui cli app.py tests bench data
 
 ## Regenerate the embedded example data (byte-identical on every run).
 data: $(STAMP)

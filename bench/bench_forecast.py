@@ -77,8 +77,8 @@ def synthetic_panel(n_series: int, years: int = 8, seed: int = 0) -> np.ndarray:
 
 
 def phase_embedded_choose(args: argparse.Namespace) -> dict:
-    from forecast import engine
-    from forecast.dataset import load_default
+    from forecast.engine import region as engine
+    from forecast.ledger.dataset import load_default
 
     ds = load_default()
     as_of = ds.last_outcome
@@ -95,9 +95,9 @@ def phase_embedded_choose(args: argparse.Namespace) -> dict:
 
 
 def phase_embedded_forecast(args: argparse.Namespace) -> dict:
-    from forecast import engine
-    from forecast import hierarchy as H
-    from forecast.dataset import load_default
+    from forecast.engine import hierarchy as H
+    from forecast.engine import region as engine
+    from forecast.ledger.dataset import load_default
 
     ds = load_default()
     as_of = ds.last_outcome
@@ -119,7 +119,7 @@ def phase_embedded_forecast(args: argparse.Namespace) -> dict:
 
 def _ours_chunk(block: np.ndarray, alias: str, h: int, n_paths: int, seed: int,
                 offset: int) -> tuple[np.ndarray, int]:
-    from forecast.engine import STANDARD_FORECAST
+    from forecast.engine.region import STANDARD_FORECAST
     from forecast.methods.selection import choose, forecast_with_fallback
 
     out = np.empty((len(block), h))

@@ -1,6 +1,6 @@
 """Benchmark: scenario recompute (apply + bridge) and 10 000 Monte Carlo draws.
 
-Baseline: forecast.engine.standard_forecast on the embedded region (as of its last outcome
+Baseline: forecast.engine.region.standard_forecast on the embedded region (as of its last outcome
 month, 1 000 paths), computed once. Scenario: scenarios/examples/kombinerat.yaml.
 Goals (2 cores): recompute < 50 ms, 10 000 draws < 300 ms. Prints medians of several runs.
 
@@ -15,8 +15,8 @@ import statistics
 import time
 from pathlib import Path
 
-from forecast.dataset import load_default
-from forecast.engine import standard_forecast
+from forecast.engine.region import standard_forecast
+from forecast.ledger.dataset import load_default
 from scenarios.engine import apply, build_context
 from scenarios.files import load_scenario
 from scenarios.montecarlo import prepare, run, simulate

@@ -213,7 +213,7 @@ class Hyrpersonal(_Assumption):
 
 
 class PlanMeasure(_Frozen):
-    """A user-given omställningsplan measure (same meaning as forecast.dimensions.Measure)."""
+    """A user-given omställningsplan measure (as forecast.ledger.dimensions.Measure)."""
 
     name: str = Field(min_length=1)
     unit: str = Field(min_length=1, description="Unit code")
@@ -231,7 +231,7 @@ class Omstallningsplan(_Assumption):
     so far, and is taken to contain no further plan effect. The scenario adds, for each
     measure and each forecast month from ``max(start, first forecast month)`` through December
     of the measure's plan year, its planned monthly effect (annual effect spread evenly over
-    the plan year's months from its start, as forecast.dimensions.planned_to_date) ×
+    the plan year's months from its start, as forecast.ledger.dimensions.planned_to_date) ×
     realisation, ramped linearly over ``ramp_months``. With ``carry_over`` the measure keeps
     saving planned_annual / 12 per month in the later years too.
 

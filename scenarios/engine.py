@@ -34,9 +34,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from forecast.dataset import Dataset
-from forecast.dimensions import INHYRD, PERSONAL, agency_account, planned_to_date
-from forecast.result import RegionForecast
+from forecast.engine.result import RegionForecast
+from forecast.ledger.dataset import Dataset
+from forecast.ledger.dimensions import INHYRD, PERSONAL, agency_account, planned_to_date
 from scenarios import assumptions as A
 
 Draw = Literal["low", "likely", "high"] | Mapping[str, float]

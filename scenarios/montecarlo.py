@@ -29,8 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from forecast.dataset import Dataset
-from forecast.result import QUANTILES, RegionForecast
+from forecast.engine.result import QUANTILES, RegionForecast
+from forecast.ledger.dataset import Dataset
 from scenarios import assumptions as A
 from scenarios.engine import Compiled, build_context, compile_scenario, param_key
 

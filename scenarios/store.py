@@ -39,8 +39,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from forecast import __version__
-from forecast.dataset import Dataset
-from forecast.result import RegionForecast
+from forecast.engine.result import RegionForecast
+from forecast.ledger.dataset import Dataset
 from scenarios.assumptions import Scenario
 
 ENV_URL = "BUDGETPROGNOS_DB_URL"

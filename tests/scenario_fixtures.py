@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from forecast.dataset import Dataset
-from forecast.dimensions import AccountHierarchy, Measure, OrgHierarchy, Unit
-from forecast.result import RegionForecast
+from forecast.engine.result import RegionForecast
+from forecast.ledger.dataset import Dataset
+from forecast.ledger.dimensions import AccountHierarchy, Measure, OrgHierarchy, Unit
 
 # account → (monthly level tkr, sign)
 ACCOUNTS = {
@@ -67,7 +67,7 @@ def make_ds(as_of: str = "2023-08", reported_share: float = 0.64) -> Dataset:
 
     Reported effects to date are ``reported_share`` of the planned effect to date.
     """
-    from forecast.dimensions import planned_to_date
+    from forecast.ledger.dimensions import planned_to_date
 
     period = pd.Period(as_of, freq="M")
     year = period.year

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecast import schema as S
-from forecast.dataset import DATA_DIR, DATA_FILES, load_default
-from forecast.dimensions import DEFAULT_ACCOUNTS, INHYRD, AccountHierarchy, planned_to_date
+from forecast.ledger import schema as S
+from forecast.ledger.dataset import DATA_DIR, DATA_FILES, load_default
+from forecast.ledger.dimensions import DEFAULT_ACCOUNTS, INHYRD, AccountHierarchy, planned_to_date
 
 REPO = Path(__file__).resolve().parents[1]
 # The published table (seed 001, via ../shared/reference/), copied so the test runs anywhere.

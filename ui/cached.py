@@ -19,47 +19,47 @@ from ui.data_access import Context, baseline, core
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _followup(name: str, _ds: Any, data_hash: str, as_of: str) -> pd.DataFrame:
-    fu = core("forecast.followup")
+    fu = core("forecast.followup.tables")
     return getattr(fu, name)(_ds, pd.Period(as_of, freq="M"))
 
 
 def summary(ctx: Context) -> pd.DataFrame:
-    """``forecast.followup.summary`` for the context."""
+    """``forecast.followup.tables.summary`` for the context."""
     return _followup("summary", ctx.ds, ctx.data_hash, str(ctx.as_of))
 
 
 def cost_development(ctx: Context) -> pd.DataFrame:
-    """``forecast.followup.cost_development`` for the context."""
+    """``forecast.followup.tables.cost_development`` for the context."""
     return _followup("cost_development", ctx.ds, ctx.data_hash, str(ctx.as_of))
 
 
 def agency_share(ctx: Context) -> pd.DataFrame:
-    """``forecast.followup.agency_share`` for the context."""
+    """``forecast.followup.tables.agency_share`` for the context."""
     return _followup("agency_share", ctx.ds, ctx.data_hash, str(ctx.as_of))
 
 
 def transition_plan(ctx: Context) -> pd.DataFrame:
-    """``forecast.followup.transition_plan`` for the context."""
+    """``forecast.followup.tables.transition_plan`` for the context."""
     return _followup("transition_plan", ctx.ds, ctx.data_hash, str(ctx.as_of))
 
 
 def monthly(ctx: Context) -> pd.DataFrame:
-    """``forecast.followup.monthly`` for the context."""
+    """``forecast.followup.tables.monthly`` for the context."""
     return _followup("monthly", ctx.ds, ctx.data_hash, str(ctx.as_of))
 
 
 def by_division(ctx: Context) -> pd.DataFrame:
-    """``forecast.followup.by_division`` for the context."""
+    """``forecast.followup.tables.by_division`` for the context."""
     return _followup("by_division", ctx.ds, ctx.data_hash, str(ctx.as_of))
 
 
 def by_category(ctx: Context) -> pd.DataFrame:
-    """``forecast.followup.by_category`` for the context."""
+    """``forecast.followup.tables.by_category`` for the context."""
     return _followup("by_category", ctx.ds, ctx.data_hash, str(ctx.as_of))
 
 
 def year_end(ctx: Context) -> dict[str, float]:
-    """The region's year-end net result against budget (``forecast.hierarchy.year_totals``).
+    """The region's year-end net result against budget (``forecast.engine.hierarchy.year_totals``).
 
     Keys are the hierarchy's column names (``prognos``, ``p10``, ``p50``, ``p90``,
     ``annual_budget``, ``dev_budget``, ``dev_budget_p10``, ``dev_budget_p90`` …), tkr.
@@ -70,7 +70,7 @@ def year_end(ctx: Context) -> dict[str, float]:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _year_totals_cached(_ctx: Context, data_hash: str, as_of: str, by: tuple[str, ...],
                         year: int | None) -> pd.DataFrame:
-    return core("forecast.hierarchy").year_totals(baseline(_ctx), by, year=year)
+    return core("forecast.engine.hierarchy").year_totals(baseline(_ctx), by, year=year)
 
 
 def _year_totals(ctx: Context, by: tuple[str, ...], year: int | None = None) -> pd.DataFrame:
@@ -78,7 +78,7 @@ def _year_totals(ctx: Context, by: tuple[str, ...], year: int | None = None) -> 
 
 
 def year_totals(ctx: Context, by: tuple[str, ...], year: int | None = None) -> pd.DataFrame:
-    """``forecast.hierarchy.year_totals`` of the cached baseline (a copy)."""
+    """``forecast.engine.hierarchy.year_totals`` of the cached baseline (a copy)."""
     return _year_totals(ctx, by, year)
 
 # --------------------------------------------------------------------------- forecast
@@ -166,30 +166,30 @@ def store() -> Any:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _prognos_table(name: str, _ctx: Context, data_hash: str, as_of: str) -> pd.DataFrame:
-    pt = core("forecast.prognos_tables")
+    pt = core("forecast.engine.tables")
     return getattr(pt, name)(baseline(_ctx), _ctx.ds)
 
 
 def unit_category_table(ctx: Context) -> pd.DataFrame:
-    """``forecast.prognos_tables.unit_category_table`` of the cached baseline."""
+    """``forecast.engine.tables.unit_category_table`` of the cached baseline."""
     return _prognos_table("unit_category_table", ctx, ctx.data_hash, str(ctx.as_of))
 
 
 def division_table(ctx: Context) -> pd.DataFrame:
-    """``forecast.prognos_tables.division_table`` of the cached baseline."""
+    """``forecast.engine.tables.division_table`` of the cached baseline."""
     return _prognos_table("division_table", ctx, ctx.data_hash, str(ctx.as_of))
 
 
 def category_table(ctx: Context) -> pd.DataFrame:
-    """``forecast.prognos_tables.category_table`` of the cached baseline."""
+    """``forecast.engine.tables.category_table`` of the cached baseline."""
     return _prognos_table("category_table", ctx, ctx.data_hash, str(ctx.as_of))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _fan(_ctx: Context, data_hash: str, as_of: str, selection: tuple[tuple[str, str], ...]
          ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    H = core("forecast.hierarchy")
-    schema = core("forecast.schema")
+    H = core("forecast.engine.hierarchy")
+    schema = core("forecast.ledger.schema")
     rf = baseline(_ctx)
     by = tuple(k for k, _ in selection)
     labels, paths = H.group_paths(rf, by)
@@ -234,9 +234,9 @@ def compare(ctx: Context, refs: tuple[tuple[str, int], ...]) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _prognos_export(_ctx: Context, data_hash: str, as_of: str) -> Any:
-    return core("forecast.prognos_tables").prognos_tables(baseline(_ctx), _ctx.ds)
+    return core("forecast.engine.tables").prognos_tables(baseline(_ctx), _ctx.ds)
 
 
 def prognos_export_tables(ctx: Context) -> list[Any]:
-    """``forecast.prognos_tables.prognos_tables`` of the cached baseline (frozen tables)."""
+    """``forecast.engine.tables.prognos_tables`` of the cached baseline (frozen tables)."""
     return list(_prognos_export(ctx, ctx.data_hash, str(ctx.as_of)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from forecast.formatting import fmt_mkr, fmt_number
+from forecast.io.formatting import fmt_mkr, fmt_number
 from ui import cached
 from ui import state_keys as K
 from ui.data_access import CoreMissing, context

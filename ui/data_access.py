@@ -23,9 +23,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from forecast import schema as S
-from forecast.dataset import Dataset, load_default
-from forecast.engine import STANDARD_FORECAST
+from forecast.engine.region import STANDARD_FORECAST
+from forecast.ledger import schema as S
+from forecast.ledger.dataset import Dataset, load_default
 from ui import state_keys as K
 
 # Forecast settings of the interactive app: fewer paths than the batch report, so the app and
@@ -44,7 +44,7 @@ def core(module: str) -> ModuleType:
     """Import a core module by dotted name, or raise :class:`CoreMissing`.
 
     Args:
-        module: e.g. ``"forecast.followup"``.
+        module: e.g. ``"forecast.followup.tables"``.
     """
     try:
         return importlib.import_module(module)
@@ -112,7 +112,7 @@ def context() -> Context:
 @st.cache_resource(show_spinner="Beräknar basprognosen (görs en gång per data och månad) …",
                    max_entries=8)
 def _baseline(_ds: Dataset, data_hash: str, as_of: str, n_paths: int, seed: int) -> Any:
-    engine = core("forecast.engine")
+    engine = core("forecast.engine.region")
     return engine.forecast_region(_ds, pd.Period(as_of, freq="M"), n_paths=n_paths, seed=seed,
                                   **UI_FORECAST_KWARGS)
 

@@ -12,7 +12,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from forecast.formatting import fmt_number, month_label
+from forecast.io.formatting import fmt_number, month_label
 from ui import state_keys as K
 from ui.data_access import CoreMissing, context, core, current_dataset, outcome_months
 from ui.widgets import help_box
@@ -61,7 +61,7 @@ def _import_upload() -> None:
         return
     st.session_state[K.UPLOAD_DIGEST] = digest
     try:
-        importer = core("forecast.importer")
+        importer = core("forecast.io.importer")
     except CoreMissing:
         st.session_state[K.UPLOAD_MESSAGE] = ("error", "Import är inte tillgänglig ännu.")
         return

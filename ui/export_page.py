@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from forecast import __version__
-from forecast.export import (
+from forecast.io.export import (
     ExportMetadata,
     ExportTable,
     tables_to_csv_bytes,
@@ -60,14 +60,14 @@ def downloader(tables: Sequence[ExportTable], meta: ExportMetadata, *, fmt: str,
 
 
 def followup_bundle(ctx: Context) -> tuple[list[ExportTable], ExportMetadata]:
-    """The follow-up tables of ``forecast.followup`` and their metadata."""
-    fu = core("forecast.followup")
+    """The follow-up tables of ``forecast.followup.tables`` and their metadata."""
+    fu = core("forecast.followup.tables")
     return fu.followup_tables(ctx.ds, ctx.as_of), fu.followup_metadata(ctx.ds, ctx.as_of)
 
 
 def prognos_bundle(ctx: Context) -> tuple[list[ExportTable], ExportMetadata]:
-    """The årsprognos tables of ``forecast.prognos_tables`` and their metadata."""
-    pt = core("forecast.prognos_tables")
+    """The årsprognos tables of ``forecast.engine.tables`` and their metadata."""
+    pt = core("forecast.engine.tables")
     rf = baseline(ctx)
     meta = ExportMetadata(
         as_of=str(ctx.as_of), input_hash=ctx.data_hash, source=ctx.ds.source,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from forecast import hierarchy as H
-from forecast import prognos_tables as PT
-from forecast.formatting import fmt_mkr, fmt_pct, month_label
+from forecast.engine import hierarchy as H
+from forecast.engine import tables as PT
+from forecast.io.formatting import fmt_mkr, fmt_pct, month_label
 from ui import cached
 from ui import state_keys as K
 from ui.data_access import context

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from forecast import hierarchy as H
-from forecast.formatting import fmt_mkr, fmt_pct, month_label
+from forecast.engine import hierarchy as H
+from forecast.io.formatting import fmt_mkr, fmt_pct, month_label
 from ui import cached
 from ui.data_access import Context, CoreMissing, context
 from ui.widgets import core_missing, help_box, monthly_chart, show_table, to_mkr
@@ -90,7 +90,7 @@ def _indicators(ctx: Context) -> None:
                                          "Rapporterad hittills", "Avvikelse"),
                    percent_columns=("Realisering %",))
     with st.expander("Hyrpersonal per kategori och division"):
-        from forecast.followup import agency_amount_columns
+        from forecast.followup.tables import agency_amount_columns
 
         show_table(agency, amount_columns=agency_amount_columns(agency),
                    percent_columns=("Hyrandel R12 %", "Mål %"),

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from forecast.formatting import fmt_mkr, fmt_number, fmt_pct
+from forecast.io.formatting import fmt_mkr, fmt_number, fmt_pct
 from scenarios import assumptions as A
 from ui import cached
 from ui import scenario_form as F

@@ -1,7 +1,7 @@
 """Small building blocks shared by the pages: help text, notices, Swedish tables and charts.
 
 Nothing here computes a figure: amounts arrive from the core in tkr and are only formatted
-(``forecast.formatting``) or drawn. Chart builders are pure functions returning Altair charts,
+(``forecast.io.formatting``) or drawn. Chart builders are pure functions returning Altair charts,
 so they are testable without a running app.
 """
 
@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from forecast.formatting import (
+from forecast.io.formatting import (
     MONTHS_LONG,
     MONTHS_SHORT,
     fmt_mkr,
@@ -43,7 +43,7 @@ AMOUNT_AXIS_FORMAT = ",.0f"
 
 @functools.lru_cache(maxsize=2048)
 def month_text(month: str, long: bool = False) -> str:
-    """``forecast.formatting.month_label`` of a ``YYYY-MM`` string, memoised.
+    """``forecast.io.formatting.month_label`` of a ``YYYY-MM`` string, memoised.
 
     A selectbox calls its ``format_func`` once per option on every rerun; the Scenarier page
     has several month selectboxes, so this saves a few hundred Period parses per rerun.

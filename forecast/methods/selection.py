@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from forecast.formatting import fmt_pct
+from forecast.io.formatting import fmt_pct
 from forecast.methods import make_method
 from forecast.methods.base import (
     Method,

@@ -1,0 +1,1 @@
+"""The ``budgetprognos`` command line: one module per subcommand, thin, no arithmetic."""

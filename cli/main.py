@@ -1,0 +1,55 @@
+"""The ``budgetprognos`` console command.
+
+Each subcommand lives in its own module with ``add_parser(subparsers)`` and ``run(args) -> int``,
+so the dispatcher stays small:
+
+- ``rapport``: follow-up tables (cli.rapport)
+- ``prognos``: the årsprognos tables (cli.prognos)
+- ``backtest``: the year-end accuracy protocol (cli.backtest)
+- ``scenario``: scenario files (cli.scenario)
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from forecast import __version__
+
+SUBCOMMANDS = {
+    "rapport": "cli.rapport",
+    "prognos": "cli.prognos",
+    "backtest": "cli.backtest",
+    "scenario": "cli.scenario",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser with every available subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="budgetprognos",
+        description="Årsprognos, uppföljning och scenarier för hälso- och sjukvårdens ekonomi.",
+    )
+    parser.add_argument("--version", action="version", version=f"budgetprognos {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for module in SUBCOMMANDS.values():
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        p = mod.add_parser(sub)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    args = build_parser().parse_args(argv)
+    return int(args._run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Evaluation: year-end cases and the backtest that measures a method's year-end error."""

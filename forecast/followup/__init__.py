@@ -1,0 +1,4 @@
+"""Follow-up (uppföljning): the outcome-against-budget tables of the committee report.
+
+Pure functions over a dataset and an as-of month (``tables``).
+"""

@@ -1,0 +1,525 @@
+"""Follow-up (uppföljning) for any month: the tables of the committees' monthly reports.
+
+Pure functions over a :class:`~forecast.ledger.dataset.Dataset` and an as-of month. Amounts are
+tkr in the reports' sign convention (revenue +, cost −); *diff* = outcome − budget, *diff fg år* =
+outcome − the previous year's outcome for the same months. Everything later than the as-of
+month is ignored, so a report for an earlier month is what it was then.
+
+Table shapes follow seed 001 (Region Jämtland Härjedalen, tertial 1 2023): the economic summary,
+the division table, the *Ekonomisk analys* table per kostnadsslag, the agency staff table; and
+seed 000's transition plan follow-up (reported effect vs planned to date, e.g. 65 of 101 = 64 %).
+Each frame has row labels as index (named by the row header) and Swedish column headings, ready
+for :mod:`forecast.io.export`; :func:`followup_tables` wraps them as export tables.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+
+from forecast import __version__
+from forecast.io.export import ExportMetadata, ExportTable
+from forecast.io.formatting import MONTHS_SHORT, month_label, ytd_label
+from forecast.ledger import schema as S
+from forecast.ledger.dataset import Dataset
+from forecast.ledger.dimensions import (
+    INHYRD,
+    PERSONAL,
+    TOTAL_GROSS_COST,
+    TOTAL_NET_COST,
+    TOTAL_REVENUE,
+    agency_account,
+    planned_to_date,
+)
+
+# Row labels of the summary (seed 001's "Ekonomisk sammanfattning").
+REVENUE = "Intäkter"
+GROSS = "Bruttokostnader"
+NET = "Nettokostnader"
+
+# Column headings that do not depend on the month.
+ACK_UTFALL = "Ack utfall"
+ACK_BUDGET = "Ack budget"
+DIFF = "Diff"
+ACK_FG = "Ack utfall fg år"
+DIFF_FG = "Diff fg år"
+UTVECKLING = "Utveckling %"
+FORANDRING = "Förändring"
+
+AGENCY_TARGET_PCT = 2.0
+AGENCY_LABELS = {"läkare": "Läkare", "sjuksköterskor": "Sjuksköterskor", "övriga": "Övriga"}
+NO_DIVISION = "Utan division"
+
+_FIG = ("m_out", "m_bud", "ack_out", "ack_bud", "ack_prev", "bud_year")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def month_columns(as_of: pd.Period) -> tuple[str, str, str]:
+    """The month's outcome, budget and diff headings, e.g. ``Utfall apr 2023``."""
+    m = month_label(as_of)
+    return f"Utfall {m}", f"Budget {m}", f"Diff {m}"
+
+
+def annual_budget_column(as_of: pd.Period) -> str:
+    """Heading of the annual budget column, e.g. ``Budget 2023``."""
+    return f"Budget {as_of.year}"
+
+
+def available_months(ds: Dataset) -> list[pd.Period]:
+    """Months with outcome (utfall) in the ledger, sorted."""
+    periods = ds.ledger.loc[ds.ledger[S.KIND] == S.UTFALL, S.PERIOD].unique()
+    return sorted(pd.Period(p, freq="M") for p in periods)
+
+
+def _describe_months(months: list[pd.Period]) -> str:
+    if not months:
+        return "inga (ledgern saknar utfall)"
+    first, last = months[0], months[-1]
+    if (last - first).n + 1 == len(months):
+        return f"{first}–{last}"
+    if len(months) <= 24:
+        return ", ".join(str(m) for m in months)
+    return f"{first}–{last} (med luckor, {len(months)} månader)"
+
+
+def parse_month(value: pd.Period | str) -> pd.Period:
+    """A month given as a Period or ``YYYY-MM`` text, as a monthly Period.
+
+    Raises:
+        ValueError: (Swedish message) for anything else, e.g. ``april`` or ``2023-4-1``.
+    """
+    if isinstance(value, pd.Period):
+        return value.asfreq("M")
+    text = str(value).strip()
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        raise ValueError(f"Ogiltig månad {value!r}; ange den som ÅÅÅÅ-MM, t.ex. 2023-04.")
+    return pd.Period(text, freq="M")
+
+
+def check_as_of(ds: Dataset, as_of: pd.Period | str) -> pd.Period:
+    """The as-of month as a monthly Period, checked against the ledger.
+
+    Raises:
+        ValueError: (Swedish message) if the ledger has no outcome for that month, listing the
+            months that are available.
+    """
+    p = parse_month(as_of)
+    months = available_months(ds)
+    if p not in set(months):
+        raise ValueError(
+            f"Det finns inget utfall för {p}. Månader med utfall: {_describe_months(months)}."
+        )
+    return p
+
+
+def _enriched(ds: Dataset) -> pd.DataFrame:
+    """The ledger with the account's type and category and the unit's division."""
+    led = ds.ledger
+    types = ds.accounts.type_of()
+    unknown = sorted(set(led[S.ACCOUNT].unique()) - set(types))
+    if unknown:
+        raise ValueError(f"Okända konton i ledgern: {unknown[:10]}")
+    out = led.copy()
+    out["type"] = out[S.ACCOUNT].map(types)
+    out["category"] = out[S.ACCOUNT].map(ds.accounts.category_of())
+    out["division"] = out[S.UNIT].map(ds.org.division_of()).fillna(NO_DIVISION)
+    return out
+
+
+def _window(led: pd.DataFrame, kind: str, start: pd.Period, end: pd.Period) -> pd.DataFrame:
+    per = led[S.PERIOD]
+    return led.loc[(led[S.KIND] == kind) & (per >= start) & (per <= end)]
+
+
+def _figures(led: pd.DataFrame, as_of: pd.Period, keys: list[str]) -> pd.DataFrame:
+    """Sums per ``keys``: month, YTD, previous YTD outcome and the year's budget."""
+    jan = pd.Period(f"{as_of.year}-01", freq="M")
+    dec = pd.Period(f"{as_of.year}-12", freq="M")
+    prev_jan, prev_end = jan - 12, as_of - 12
+    parts = {
+        "m_out": _window(led, S.UTFALL, as_of, as_of),
+        "m_bud": _window(led, S.BUDGET, as_of, as_of),
+        "ack_out": _window(led, S.UTFALL, jan, as_of),
+        "ack_bud": _window(led, S.BUDGET, jan, as_of),
+        "ack_prev": _window(led, S.UTFALL, prev_jan, prev_end),
+        "bud_year": _window(led, S.BUDGET, jan, dec),
+    }
+    cols = {name: part.groupby(keys, sort=False)[S.AMOUNT].sum() for name, part in parts.items()}
+    return pd.DataFrame(cols).reindex(columns=list(_FIG)).fillna(0.0)
+
+
+def _has_prev(led: pd.DataFrame, as_of: pd.Period) -> bool:
+    """Whether the ledger has any outcome in the previous year's months Jan–as_of."""
+    return not _window(led, S.UTFALL, pd.Period(f"{as_of.year - 1}-01", "M"), as_of - 12).empty
+
+
+def _columns(fig: pd.DataFrame, as_of: pd.Period, *, month: bool, has_prev: bool
+             ) -> pd.DataFrame:
+    """Report headings and diffs from :func:`_figures` sums (rows kept).
+
+    Without previous-year outcome the fg år columns are missing (NaN), not zero.
+    """
+    out = pd.DataFrame(index=fig.index)
+    if month:
+        u, b, d = month_columns(as_of)
+        out[u] = fig["m_out"]
+        out[b] = fig["m_bud"]
+        out[d] = fig["m_out"] - fig["m_bud"]
+    out[ACK_UTFALL] = fig["ack_out"]
+    out[ACK_BUDGET] = fig["ack_bud"]
+    out[DIFF] = fig["ack_out"] - fig["ack_bud"]
+    out[ACK_FG] = fig["ack_prev"]
+    out[DIFF_FG] = fig["ack_out"] - fig["ack_prev"]
+    if not has_prev:
+        out[[ACK_FG, DIFF_FG]] = np.nan
+    out[annual_budget_column(as_of)] = fig["bud_year"]
+    return out
+
+
+def _by_type(fig: pd.DataFrame) -> pd.DataFrame:
+    """Rows Intäkter, Bruttokostnader, Nettokostnader from figures indexed by account type."""
+    fig = fig.reindex(["intakt", "kostnad"]).fillna(0.0)
+    rev, cost = fig.loc["intakt"], fig.loc["kostnad"]
+    return pd.DataFrame({REVENUE: rev, GROSS: cost, NET: rev + cost}).T
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def summary(ds: Dataset, as_of: pd.Period | str) -> pd.DataFrame:
+    """Seed 001's economic summary: Intäkter / Bruttokostnader / Nettokostnader, tkr.
+
+    Columns: month outcome/budget/diff, YTD outcome/budget/diff, previous YTD outcome and diff,
+    the year's budget.
+    """
+    p = check_as_of(ds, as_of)
+    led = _enriched(ds)
+    fig = _figures(led, p, ["type"])
+    out = _columns(_by_type(fig), p, month=True, has_prev=_has_prev(led, p))
+    out.index.name = "Intäkter och kostnader"
+    return out
+
+
+def _division_order(ds: Dataset, present: list[str]) -> list[str]:
+    order = [d for d in ds.org.divisions if d in present]
+    return order + sorted(d for d in present if d not in order)
+
+
+def by_division(ds: Dataset, as_of: pd.Period | str) -> pd.DataFrame:
+    """Seed 001's division table: revenue, gross and net cost per division with totals.
+
+    Rows ``Intäkter – <division>`` … ``Intäkter``, then the same for Bruttokostnader and
+    Nettokostnader; each total row is the sum of its division rows.
+    """
+    p = check_as_of(ds, as_of)
+    led = _enriched(ds)
+    fig = _figures(led, p, ["division", "type"])
+    divisions = _division_order(ds, list(fig.index.get_level_values(0).unique()))
+    per_div = {d: _by_type(fig.xs(d, level=0)) for d in divisions}
+    rows: dict[str, pd.Series] = {}
+    for measure in (REVENUE, GROSS, NET):
+        parts = [per_div[d].loc[measure] for d in divisions]
+        for d, part in zip(divisions, parts, strict=True):
+            rows[f"{measure} – {d}"] = part
+        rows[measure] = pd.concat(parts, axis=1).sum(axis=1) if parts else \
+            pd.Series(0.0, index=list(_FIG))
+    out = _columns(pd.DataFrame(rows).T.reindex(columns=list(_FIG)), p, month=True,
+                   has_prev=_has_prev(led, p))
+    out.index.name = "Division"
+    return out
+
+
+def by_category(ds: Dataset, as_of: pd.Period | str, *, agency_detail: bool = True
+                ) -> pd.DataFrame:
+    """Seed 001's *Ekonomisk analys*: YTD per kostnadsslag with the three totals.
+
+    Rows: the revenue categories, ``Summa intäkter``, the cost categories (Inhyrd personal
+    summed over its leaves, followed by ``varav …`` rows when ``agency_detail``),
+    ``Summa bruttokostnader``, ``Summa verksamhetens nettokostnader``. The ``varav`` rows are
+    not part of the sums.
+    """
+    p = check_as_of(ds, as_of)
+    led = _enriched(ds)
+    fig = _figures(led, p, [S.ACCOUNT])
+    fig = fig.reindex(ds.accounts.leaves).fillna(0.0)
+    cat_of = ds.accounts.category_of()
+    type_of = ds.accounts.type_of()
+    cats = fig.groupby(fig.index.map(cat_of), sort=False).sum()
+    rows: dict[str, pd.Series] = {}
+    revenue_cats = [c for c in ds.accounts.categories
+                    if type_of[next(a for a in ds.accounts.leaves if cat_of[a] == c)] == "intakt"]
+    cost_cats = [c for c in ds.accounts.categories if c not in revenue_cats]
+    for c in revenue_cats:
+        rows[c] = cats.loc[c]
+    rows[TOTAL_REVENUE] = cats.loc[revenue_cats].sum()
+    for c in cost_cats:
+        rows[c] = cats.loc[c]
+        if agency_detail and c == INHYRD:
+            for cat, label in AGENCY_LABELS.items():
+                leaf = agency_account(cat)  # type: ignore[arg-type]
+                if leaf in fig.index:
+                    rows[f"varav {label.lower()}"] = fig.loc[leaf]
+    rows[TOTAL_GROSS_COST] = cats.loc[cost_cats].sum()
+    rows[TOTAL_NET_COST] = rows[TOTAL_REVENUE] + rows[TOTAL_GROSS_COST]
+    out = _columns(pd.DataFrame(rows).T, p, month=False, has_prev=_has_prev(led, p))
+    out.index.name = "Kostnadsslag"
+    return out
+
+
+def development_pct(current: float, previous: float) -> float:
+    """Change in % from ``previous`` to ``current``: ``(current / previous − 1) · 100``.
+
+    On cost (negative numbers) a larger cost gives a positive %, as the reports publish
+    *nettokostnadsutveckling*. NaN if ``previous`` is zero or missing.
+    """
+    if previous is None or not np.isfinite(previous) or previous == 0:
+        return float("nan")
+    return (current / previous - 1.0) * 100.0
+
+
+def cost_development(ds: Dataset, as_of: pd.Period | str) -> pd.DataFrame:
+    """Revenue, gross and net cost development, YTD vs previous YTD, in %.
+
+    Columns: Ack utfall, Ack utfall fg år, Förändring (tkr), Utveckling %.
+    """
+    p = check_as_of(ds, as_of)
+    s = summary(ds, p)
+    out = pd.DataFrame(index=s.index)
+    out[ACK_UTFALL] = s[ACK_UTFALL]
+    out[ACK_FG] = s[ACK_FG]
+    out[FORANDRING] = s[ACK_UTFALL] - s[ACK_FG]
+    out[UTVECKLING] = [development_pct(a, b) for a, b in zip(s[ACK_UTFALL], s[ACK_FG],
+                                                             strict=True)]
+    out.index = pd.Index([REVENUE, "Bruttokostnadsutveckling", "Nettokostnadsutveckling"],
+                         name="Utveckling")
+    return out
+
+
+def _avg_fte(ds: Dataset, start: pd.Period, end: pd.Period,
+             units: set[str] | None = None) -> pd.Series:
+    """Average monthly FTE per agency category over the months present in [start, end].
+
+    Empty if the FTE table has no month in the window at all; units without rows then count
+    as zero FTE.
+    """
+    fte = ds.agency_fte
+    if fte is None or fte.empty:
+        return pd.Series(dtype=float)
+    per = pd.PeriodIndex(fte["period"], freq="M")
+    in_window = (per >= start) & (per <= end)
+    n_months = per[in_window].nunique()
+    if n_months == 0:
+        return pd.Series(dtype=float)
+    mask = in_window
+    if units is not None:
+        mask &= fte["unit"].isin(units).to_numpy()
+    part = fte.loc[mask]
+    return part.groupby("category")["fte"].sum() / n_months
+
+
+def agency_share(ds: Dataset, as_of: pd.Period | str, *,
+                 target_pct: float = AGENCY_TARGET_PCT) -> pd.DataFrame:
+    """Agency staff (hyrpersonal): R12 share of own personnel cost, history and FTE.
+
+    Rows: Läkare, Sjuksköterskor, Övriga, Totalt, then ``<division> – totalt`` per division.
+    Columns: agency cost and own personnel cost over the 12 months ending at ``as_of`` (tkr,
+    negative), the share in % (agency / Personalkostnader · 100) against ``target_pct``, the
+    agency cost YTD this year and the two previous years (same months), and the average FTE
+    (årsarbetare) YTD this year and the previous year from ``ds.agency_fte``.
+    """
+    p = check_as_of(ds, as_of)
+    led = _enriched(ds)
+    out_led = led.loc[led[S.KIND] == S.UTFALL]
+    leaves = {cat: agency_account(cat) for cat in AGENCY_LABELS}  # type: ignore[arg-type]
+    years = [p.year - 2, p.year - 1, p.year]
+
+    def ytd(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+        start = pd.Period(f"{year}-01", freq="M")
+        end = pd.Period(f"{year}-{p.month:02d}", freq="M")
+        return frame.loc[(frame[S.PERIOD] >= start) & (frame[S.PERIOD] <= end)]
+
+    def row(sel: pd.DataFrame, accounts: list[str], fte_cats: list[str],
+            units: set[str] | None) -> dict[str, float]:
+        window = sel.loc[(sel[S.PERIOD] > p - 12) & (sel[S.PERIOD] <= p)]
+        agency = float(window.loc[window[S.ACCOUNT].isin(accounts), S.AMOUNT].sum())
+        personal = float(window.loc[window[S.ACCOUNT] == PERSONAL, S.AMOUNT].sum())
+        rec = {"Hyrkostnad R12": agency, "Personalkostnad R12": personal,
+               "Hyrandel R12 %": (agency / personal * 100.0 + 0.0) if personal else float("nan"),
+               "Mål %": target_pct}
+        for y in years:
+            part = ytd(sel, y)
+            has = not ytd(out_led, y).empty
+            rec[f"Ack utfall {ytd_label(f'{y}-{p.month:02d}')}"] = (
+                float(part.loc[part[S.ACCOUNT].isin(accounts), S.AMOUNT].sum()) if has
+                else float("nan"))
+        for y in years[1:]:
+            fte = _avg_fte(ds, pd.Period(f"{y}-01", "M"), pd.Period(f"{y}-{p.month:02d}", "M"),
+                           units)
+            rec[f"Snitt åa {ytd_label(f'{y}-{p.month:02d}')}"] = (
+                float(fte.reindex(fte_cats).fillna(0.0).sum()) if len(fte) else float("nan"))
+        return rec
+
+    rows: dict[str, dict[str, float]] = {}
+    for cat, label in AGENCY_LABELS.items():
+        rows[label] = row(out_led, [leaves[cat]], [cat], None)
+    rows["Totalt"] = row(out_led, list(leaves.values()), list(AGENCY_LABELS), None)
+    present = list(out_led["division"].unique())
+    div_of = ds.org.division_of()
+    for d in _division_order(ds, present):
+        sel = out_led.loc[out_led["division"] == d]
+        units = {u for u, dv in div_of.items() if dv == d}
+        rows[f"{d} – totalt"] = row(sel, list(leaves.values()), list(AGENCY_LABELS), units)
+    out = pd.DataFrame(rows).T
+    out.index.name = "Hyrpersonal"
+    return out
+
+
+def agency_amount_columns(frame: pd.DataFrame) -> tuple[str, ...]:
+    """The tkr columns of an :func:`agency_share` frame."""
+    return tuple(c for c in frame.columns if "kostnad" in c or c.startswith("Ack utfall"))
+
+
+def r12_months(ds: Dataset, as_of: pd.Period | str) -> int:
+    """How many months of the 12 ending at ``as_of`` have outcome (12 when complete)."""
+    p = pd.Period(as_of, freq="M")
+    return sum(1 for m in available_months(ds) if p - 12 < m <= p)
+
+
+def transition_plan(ds: Dataset, as_of: pd.Period | str) -> pd.DataFrame:
+    """Transition plan (omställningsplan) follow-up for the plan year of ``as_of``.
+
+    Rows per measure of that year (label ``<id> <name>``) and ``Totalt``. Columns: unit,
+    account, planned annual effect, planned to date (:func:`planned_to_date`), reported to date
+    (``measure_effects`` from January through ``as_of``), deviation (reported − planned) and
+    realisation % (reported / planned to date · 100). Savings are positive tkr.
+    """
+    p = check_as_of(ds, as_of)
+    measures = [m for m in ds.measures if m.year == p.year]
+    eff = ds.measure_effects
+    if eff is not None and not eff.empty:
+        per = pd.PeriodIndex(eff["period"], freq="M")
+        mask = (per >= pd.Period(f"{p.year}-01", "M")) & (per <= p)
+        reported = eff.loc[mask].groupby("measure_id")["effect_tkr"].sum()
+    else:
+        reported = pd.Series(dtype=float)
+    cols = ["Enhet", "Konto", "Planerad årseffekt", "Planerad hittills", "Rapporterad hittills",
+            "Avvikelse", "Realisering %"]
+    rows = []
+    for m in measures:
+        plan = planned_to_date(m, p)
+        rep = float(reported.get(m.id, 0.0))
+        rows.append((f"{m.id} {m.name}", m.unit, m.account, m.planned_annual_tkr, plan, rep))
+    out = pd.DataFrame(rows, columns=["Åtgärd", *cols[:5]]).set_index("Åtgärd")
+    total = pd.DataFrame(
+        [("", "", *(out[c].sum() for c in cols[2:5]))], columns=cols[:5],
+        index=pd.Index(["Totalt"], name="Åtgärd"))
+    out = pd.concat([out, total]) if len(out) else total
+    out[cols[2:5]] = out[cols[2:5]].astype(float)
+    out["Avvikelse"] = out["Rapporterad hittills"] - out["Planerad hittills"]
+    plan = out["Planerad hittills"]
+    out["Realisering %"] = np.where(plan > 0, out["Rapporterad hittills"] / plan.where(plan > 0)
+                                    * 100.0, np.nan)
+    out.index.name = "Åtgärd"
+    return out
+
+
+def monthly(ds: Dataset, as_of: pd.Period | str) -> pd.DataFrame:
+    """Net result month by month for the year of ``as_of``: outcome vs budget, tkr.
+
+    Rows: the 12 months (``jan 2023`` …). Outcome after ``as_of`` is missing (NaN).
+    Columns: Utfall, Budget, Diff, Ack utfall, Ack budget, Ack diff, Utfall fg år.
+    """
+    p = check_as_of(ds, as_of)
+    led = ds.ledger
+    months = pd.period_range(f"{p.year}-01", f"{p.year}-12", freq="M")
+    out_m = _window(led, S.UTFALL, months[0], p).groupby(S.PERIOD)[S.AMOUNT].sum()
+    bud_m = _window(led, S.BUDGET, months[0], months[-1]).groupby(S.PERIOD)[S.AMOUNT].sum()
+    prev = _window(led, S.UTFALL, months[0] - 12, months[-1] - 12)
+    prev_m = prev.groupby(S.PERIOD)[S.AMOUNT].sum()
+    utfall = out_m.reindex(months).where(months <= p)
+    utfall = utfall.where(~((months <= p) & utfall.isna()), 0.0)
+    budget = bud_m.reindex(months).fillna(0.0)
+    frame = pd.DataFrame({
+        "Utfall": utfall.to_numpy(),
+        "Budget": budget.to_numpy(),
+    }, index=pd.Index([f"{MONTHS_SHORT[m.month - 1]} {m.year}" for m in months], name="Månad"))
+    frame["Diff"] = frame["Utfall"] - frame["Budget"]
+    frame["Ack utfall"] = frame["Utfall"].cumsum().where(frame["Utfall"].notna())
+    frame["Ack budget"] = frame["Budget"].cumsum()
+    frame["Ack diff"] = frame["Ack utfall"] - frame["Ack budget"]
+    frame["Utfall fg år"] = (prev_m.reindex(months - 12).to_numpy() if not prev.empty
+                             else np.nan)
+    return frame
+
+
+# --------------------------------------------------------------------------- export
+
+
+def followup_metadata(ds: Dataset, as_of: pd.Period | str, *,
+                      created: datetime | None = None) -> ExportMetadata:
+    """Provenance of a follow-up export of ``ds`` per ``as_of``."""
+    return ExportMetadata(
+        as_of=str(pd.Period(as_of, freq="M")),
+        input_hash=ds.source_hash,
+        source=ds.source,
+        method="uppföljning (utfall mot budget och föregående år)",
+        program_version=__version__,
+        created=created or datetime.now(UTC),
+    )
+
+
+def followup_tables(ds: Dataset, as_of: pd.Period | str) -> list[ExportTable]:
+    """All follow-up tables for ``as_of`` as export tables, in report order.
+
+    Raises:
+        ValueError: if there is no outcome for ``as_of`` (Swedish message naming the months
+            that are available).
+    """
+    p = check_as_of(ds, as_of)
+    m, ytd = month_label(p), ytd_label(p)
+
+    def amounts(frame: pd.DataFrame, exclude: tuple[str, ...] = ()) -> tuple[str, ...]:
+        return tuple(c for c in frame.columns
+                     if c not in exclude and pd.api.types.is_numeric_dtype(frame[c]))
+
+    s = summary(ds, p)
+    d = by_division(ds, p)
+    c = by_category(ds, p)
+    dev = cost_development(ds, p)
+    ag = agency_share(ds, p)
+    tp = transition_plan(ds, p)
+    mo = monthly(ds, p)
+    n12 = r12_months(ds, p)
+    r12_note = (f"R12 = de 12 månaderna t.o.m. {m}." if n12 == 12 else
+                f"R12 bygger på endast {n12} månader med utfall t.o.m. {m}.")
+    fte_cols = tuple(col for col in ag.columns if col.startswith("Snitt åa"))
+    return [
+        ExportTable("Sammanfattning", f"Ekonomisk sammanfattning, {m} och {ytd}", s,
+                    amount_columns=amounts(s),
+                    note="Diff = utfall − budget; negativ diff är sämre än budget."),
+        ExportTable("Per division", f"Intäkter och kostnader per division, {ytd}", d,
+                    amount_columns=amounts(d)),
+        ExportTable("Per kostnadsslag", f"Ekonomisk analys per kostnadsslag, {ytd}", c,
+                    amount_columns=amounts(c),
+                    note="Varav-raderna ingår i Inhyrd personal och summeras inte separat."),
+        ExportTable("Kostnadsutveckling", f"Kostnadsutveckling {ytd} mot samma period fg år",
+                    dev, amount_columns=(ACK_UTFALL, ACK_FG, FORANDRING),
+                    percent_columns=(UTVECKLING,)),
+        ExportTable("Hyrpersonal", f"Inhyrd personal per {m}", ag,
+                    amount_columns=agency_amount_columns(ag),
+                    percent_columns=("Hyrandel R12 %", "Mål %"),
+                    note=f"{r12_note} Hyrandel = kostnad för inhyrd personal / "
+                         f"personalkostnader egen personal. Åa = årsarbetare"
+                         f"{'' if fte_cols else ' (saknas i indata)'}."),
+        ExportTable("Omställningsplan", f"Omställningsplan {p.year}, uppföljning per {m}", tp,
+                    amount_columns=amounts(tp, ("Realisering %",)),
+                    percent_columns=("Realisering %",),
+                    note="Planerad hittills = årseffekten jämnt fördelad från startmånaden."),
+        ExportTable("Månadsutfall", f"Nettokostnad per månad {p.year}", mo,
+                    amount_columns=amounts(mo)),
+    ]

@@ -1,0 +1,574 @@
+"""Reading a user's file into a raw table, and the parsers of single cells.
+
+This is the lower half of the import (``forecast.io.importer`` is the upper half): bytes → a
+:class:`RawTable` of untyped cells with their spreadsheet row numbers, plus the problems found
+on the way (encoding, zip safety, blank rows, ragged rows, formulas without values). The cell
+parsers (:func:`parse_number`, :func:`parse_month`) are pure and raise :class:`ParseError`
+with a Swedish message.
+
+Swedish exports are the norm: ``;`` separator, decimal comma, space / no-break space thousands
+separators, the Unicode minus, UTF-8 with BOM or Windows-1252.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import numpy as np
+import openpyxl
+import pandas as pd
+from openpyxl.utils import get_column_letter
+
+MAX_UPLOAD_BYTES: Final = 50 * 1024 * 1024
+MAX_ZIP_ENTRIES: Final = 10_000
+MAX_ZIP_UNCOMPRESSED: Final = 200 * 1024 * 1024
+MAX_ZIP_RATIO: Final = 100
+MAX_ROWS: Final = 2_000_000
+
+CSV_EXTENSIONS: Final = (".csv", ".txt")
+XLSX_EXTENSIONS: Final = (".xlsx",)
+ALLOWED_EXTENSIONS_TEXT: Final = ".csv, .txt eller .xlsx"
+SHEET_NAMES: Final = ("ledger", "huvudbok")
+
+NUMBER_ALLOWED: Final = (
+    "ett tal, t.ex. -1 234,5 eller 1234.5 (decimalkomma eller decimalpunkt; mellanslag som "
+    "tusentalsavgränsare; inga enheter eller andra tecken)"
+)
+MONTH_ALLOWED: Final = (
+    "en månad, t.ex. 2023-04, 2023-4, 202304, 2023-04-30, apr 2023 eller april 2023"
+)
+
+# Control characters, and invisible format characters that would make 'K01' a different unit.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})
+_NUMBER = re.compile(
+    r"([+-]?)(\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+|\d+)(?:[.,](\d+))?"
+)
+_GROUP_SEP = re.compile(r"[ \u00a0\u202f\u2009]")
+
+_MONTHS: Final = {
+    "jan": 1, "januari": 1, "feb": 2, "februari": 2, "mar": 3, "mars": 3, "apr": 4, "april": 4,
+    "maj": 5, "jun": 6, "juni": 6, "jul": 7, "juli": 7, "aug": 8, "augusti": 8, "sep": 9,
+    "sept": 9, "september": 9, "okt": 10, "oktober": 10, "nov": 11, "november": 11, "dec": 12,
+    "december": 12,
+}
+_YM = re.compile(r"(\d{4})-(\d{1,2})")
+_YYYYMM = re.compile(r"(\d{4})(\d{2})")
+_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_NAMED = re.compile(r"([a-zåäö]+)\.?[ \u00a0-]*(\d{4})")
+_MIN_YEAR, _MAX_YEAR = 1900, 2100
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem of an imported file.
+
+    Attributes:
+        file: The file name as the user gave it.
+        row: Spreadsheet row (header = 1, first data row = 2); None for the whole file.
+        column: The column as written in the file's header, or the expected name if missing.
+        message: What is wrong, in Swedish.
+        allowed: What is allowed instead, in Swedish.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+    allowed: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"rad {self.row}")
+        if self.column is not None:
+            where.append(f"kolumn '{self.column}'")
+        text = f"{', '.join(where)}: {self.message.rstrip('.')}"
+        if self.allowed:
+            text += f". Tillåtet: {self.allowed}"
+        return text
+
+
+class ValidationFailed(Exception):
+    """A file was rejected; ``problems`` lists why (all of them, up to a storage cap).
+
+    Attributes:
+        problems: The problems, sorted by row (whole-file problems first).
+        total: The number of problems found, which may exceed ``len(problems)``.
+    """
+
+    LISTED: Final = 200
+
+    def __init__(self, problems: list[Problem], total: int | None = None) -> None:
+        self.problems = list(problems)
+        self.total = max(total or 0, len(self.problems))
+        super().__init__(self.report())
+
+    def report(self, limit: int | None = None) -> str:
+        """All problems, one per line, under a Swedish header with the count.
+
+        Args:
+            limit: At most this many lines are listed (default ``LISTED``, 200); the rest are
+                summarised as "… och N till".
+        """
+        limit = self.LISTED if limit is None else limit
+        files = sorted({p.file for p in self.problems})
+        name = f"'{files[0]}'" if len(files) == 1 else "filen"
+        n = self.total
+        head = f"Filen {name} lästes inte in: {n} problem hittades."
+        lines = [head, *(f"- {p}" for p in self.problems[:limit])]
+        if n > limit:
+            lines.append(f"… och {n - limit} till.")
+        return "\n".join(lines)
+
+
+class ParseError(ValueError):
+    """A cell could not be parsed; the message is Swedish and names the value.
+
+    Attributes:
+        allowed: What is allowed instead, when it differs from the column's usual text.
+    """
+
+    def __init__(self, message: str, allowed: str | None = None) -> None:
+        super().__init__(message)
+        self.allowed = allowed
+
+
+class FormulaWithoutValue:
+    """Marker for an XLSX cell holding a formula with no cached value."""
+
+    _instance: FormulaWithoutValue | None = None
+
+    def __new__(cls) -> FormulaWithoutValue:  # noqa: D102 - singleton
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "<formel utan värde>"
+
+
+FORMULA_NO_VALUE: Final = FormulaWithoutValue()
+
+
+@dataclass
+class RawTable:
+    """Untyped cells of one sheet or CSV file.
+
+    Attributes:
+        header: Header cells as written (stripped), one per column.
+        cells: Data cells, object dtype, columns 0..len(header)-1; values are ``None``
+            (empty), ``str`` (CSV and XLSX text) or Excel values (numbers, datetimes,
+            :data:`FORMULA_NO_VALUE`).
+        rows: Spreadsheet row number of each row of ``cells``.
+        problems: Structural problems found while reading (blank or ragged rows).
+        separator: The CSV separator used, or None for XLSX.
+        preview: The first records below the header as read (not cut to the header's width).
+    """
+
+    header: list[str]
+    cells: pd.DataFrame
+    rows: np.ndarray
+    problems: list[Problem] = field(default_factory=list)
+    separator: str | None = None
+    preview: list[list[Any]] = field(default_factory=list)
+
+
+def _visible(ch: str) -> str:
+    esc = repr(ch)[1:-1]
+    return esc if esc != ch else f"\\u{ord(ch):04x}"
+
+
+def show(value: Any, limit: int = 40) -> str:
+    """A cell value for a message: control characters made visible, long text shortened."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    text = _CONTROL.sub(lambda m: _visible(m.group()), text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def has_control(text: str) -> bool:
+    """True if ``text`` holds a control character (CR, LF, tab, NUL, …) or an invisible one."""
+    return _CONTROL.search(text) is not None
+
+
+def parse_number(text: str) -> float:
+    """Parse an amount written Swedish- or English-style, strictly.
+
+    Accepts an optional sign (``-``, ``+``, U+2212 minus, en dash), digits optionally grouped
+    by three with space, no-break space (U+00A0), narrow no-break space (U+202F) or thin space,
+    and a decimal comma or point. Nothing else: no units, no exponent, no ``1,234.5``.
+
+    Raises:
+        ParseError: If ``text`` is not such a number.
+    """
+    s = text.strip().translate(_MINUS)
+    m = _NUMBER.fullmatch(s)
+    if m is None:
+        raise ParseError(f"Beloppet '{show(text)}' är inte ett tal")
+    sign, whole, frac = m.groups()
+    value = float(f"{sign}{_GROUP_SEP.sub('', whole)}.{frac or '0'}")
+    if not np.isfinite(value):
+        raise ParseError(f"Beloppet '{show(text)}' är för stort")
+    return value
+
+
+def _month_ordinal(year: int, month: int, text: str) -> int:
+    if not 1 <= month <= 12:
+        raise ParseError(f"Månaden '{show(text)}' finns inte (månad {month})")
+    if not _MIN_YEAR <= year <= _MAX_YEAR:
+        raise ParseError(f"Året i '{show(text)}' ligger utanför {_MIN_YEAR}–{_MAX_YEAR}")
+    return (year - 1970) * 12 + month - 1
+
+
+def parse_month(value: Any) -> int:
+    """Parse a month into a ``Period[M]`` ordinal (months since 1970-01).
+
+    Text forms: ``2023-04``, ``2023-4``, ``202304``, a date ``2023-04-30`` (optionally with a
+    time), ``apr 2023`` / ``april 2023`` (Swedish names, any case). Excel values: a date or
+    datetime (its month) or an integer ``202304``.
+
+    Raises:
+        ParseError: If ``value`` is not a month in one of these forms.
+    """
+    if isinstance(value, (dt.datetime, dt.date)):
+        return _month_ordinal(value.year, value.month, str(value))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ParseError(f"Månaden '{show(value)}' känns inte igen")
+    s = value.strip()
+    if m := _YM.fullmatch(s) or _YYYYMM.fullmatch(s):
+        return _month_ordinal(int(m.group(1)), int(m.group(2)), s)
+    if m := _DATE.fullmatch(s):
+        y, mo, d = (int(g) for g in m.groups())
+        ordinal = _month_ordinal(y, mo, s)
+        try:
+            dt.date(y, mo, d)
+        except ValueError:
+            raise ParseError(f"Datumet '{show(s)}' finns inte") from None
+        return ordinal
+    if (m := _NAMED.fullmatch(s.casefold())) and m.group(1) in _MONTHS:
+        return _month_ordinal(int(m.group(2)), _MONTHS[m.group(1)], s)
+    raise ParseError(f"Månaden '{show(value)}' känns inte igen")
+
+
+def period_of_ordinals(ordinals: np.ndarray) -> pd.PeriodIndex:
+    """Monthly periods from ordinals made by :func:`parse_month`."""
+    return pd.PeriodIndex.from_ordinals(np.asarray(ordinals, dtype=np.int64), freq="M")
+
+
+def ordinal_label(ordinal: int) -> str:
+    """``YYYY-MM`` of a month ordinal."""
+    year, month0 = divmod(int(ordinal), 12)
+    return f"{1970 + year:04d}-{month0 + 1:02d}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Files
+
+
+def _fail(filename: str, message: str, allowed: str, row: int | None = None) -> ValidationFailed:
+    return ValidationFailed([Problem(filename, row, None, message, allowed)])
+
+
+def extension_of(filename: str) -> str:
+    """Lower-case extension including the dot ('' if none)."""
+    name = filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    return "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def read_table(data: bytes, filename: str, known: set[str] | None = None) -> RawTable:
+    """Read a CSV/TXT or XLSX file's bytes into a :class:`RawTable`.
+
+    Args:
+        data: The file's bytes.
+        filename: The name as the user gave it (its extension picks the reader).
+        known: Normalised header names, to help pick a CSV separator.
+
+    Raises:
+        ValidationFailed: For problems that stop reading the file at all (size, type,
+            encoding, unsafe or broken zip).
+    """
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise _fail(filename, f"Filen är för stor ({len(data) / 1024 / 1024:.1f} MB)",
+                    f"högst {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+    ext = extension_of(filename)
+    if ext in (".xlsm", ".xltm", ".xlsb", ".xls", ".xlam"):
+        raise _fail(filename, f"Filtypen {ext} tas inte emot (makron eller gammalt Excel-format)",
+                    f"{ALLOWED_EXTENSIONS_TEXT}; spara om arbetsboken som .xlsx utan makron")
+    if ext not in CSV_EXTENSIONS + XLSX_EXTENSIONS:
+        raise _fail(filename, f"Filtypen '{ext or '(ingen filändelse)'}' känns inte igen",
+                    ALLOWED_EXTENSIONS_TEXT)
+    if not data.strip():
+        raise _fail(filename, "Filen är tom", "en rubrikrad och minst en datarad")
+    if ext in XLSX_EXTENSIONS:
+        return read_xlsx(data, filename)
+    if data.startswith(b"PK\x03\x04"):
+        raise _fail(filename, "Filen ser ut att vara en Excel-arbetsbok, inte text",
+                    "byt filändelsen till .xlsx, eller spara som CSV")
+    return read_csv(data, filename, known)
+
+
+def decode(data: bytes, filename: str) -> str:
+    """Decode text: UTF-16 with BOM, UTF-8 (with or without BOM), else Windows-1252.
+
+    Raises:
+        ValidationFailed: If none of these decodes the bytes.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    else:
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+    raise _fail(filename, "Teckenkodningen känns inte igen",
+                "UTF-8 (med eller utan BOM), UTF-16 med BOM eller Windows-1252")
+
+
+def sniff_separator(text: str, known: set[str] | None = None) -> str:
+    """The separator of a CSV text, judged from its first lines.
+
+    Among ``;``, tab and ``,``, the one whose split of the first ten lines gives the most names
+    in ``known`` (normalised header aliases) wins (the header should be line 1, but a title
+    line above it must not hide the separator); ties go to the most fields on line 1, then to
+    that order.
+    """
+    lines = text[:100_000].splitlines()[:10] or [""]
+    best, best_key = ";", (-1, -1)
+    for sep in (";", "\t", ","):
+        rows = list(csv.reader(lines, delimiter=sep))
+        hits = sum(1 for fields in rows for f in fields
+                   if known and " ".join(f.split()).casefold() in known)
+        key = (hits, len(rows[0]) if rows else 0)
+        if key > best_key:
+            best, best_key = sep, key
+    return best
+
+
+def read_csv(data: bytes, filename: str, known: set[str] | None = None) -> RawTable:
+    """Read CSV/TXT bytes: decode, sniff the separator, split records (quotes honoured)."""
+    text = decode(data, filename)
+    sep = sniff_separator(text, known)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', strict=True)
+    records: list[list[str]] = []
+    try:
+        for rec in reader:
+            records.append(rec)
+            if len(records) > MAX_ROWS:
+                raise _fail(filename, f"Filen har fler än {MAX_ROWS} rader", f"högst {MAX_ROWS}")
+    except csv.Error as exc:
+        raise _fail(filename, f"Raden kan inte delas upp i fält ({exc})",
+                    'fält åtskilda av avgränsaren; citattecken (") runt fält som innehåller '
+                    "avgränsaren, och dubblerade citattecken inuti",
+                    row=len(records) + 1) from None
+    return _table_from_records(records, filename, sep)
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and (not v or v.isspace()))
+
+
+def _row_blank(rec: list[Any]) -> bool:
+    for v in rec:
+        if not _blank(v):
+            return False
+    return True
+
+
+def _table_from_records(records: list[list[Any]], filename: str, sep: str | None) -> RawTable:
+    """Header + data rows from records (row i of the list is spreadsheet row i + 1)."""
+    problems: list[Problem] = []
+    if not records or _row_blank(records[0]):
+        raise _fail(filename, "Rad 1 är tom; rubrikraden ska stå på rad 1",
+                    "en rubrikrad med period, enhet, konto, typ och belopp", row=1)
+    header = ["" if v is None else str(v).strip() for v in records[0]]
+    while header and not header[-1]:
+        header.pop()
+    width = len(header)
+    blank = [_row_blank(rec) for rec in records]
+    nonblank = [i for i in range(1, len(records)) if not blank[i]]
+    last = nonblank[-1] if nonblank else 0
+    for i in range(1, last):
+        if blank[i]:
+            problems.append(Problem(filename, i + 1, None, "Raden är tom",
+                                    "inga tomma rader mellan data (tomma rader i slutet går bra)"))
+    body = [records[i] for i in nonblank]
+    for k, rec in enumerate(body):
+        if len(rec) == width:
+            continue
+        if len(rec) > width:
+            if not _row_blank(rec[width:]):
+                hint = ""
+                if sep == ",":
+                    hint = ("; med ',' som avgränsare måste tal med decimalkomma stå inom "
+                            'citattecken, t.ex. "-1234,5"')
+                problems.append(Problem(
+                    filename, nonblank[k] + 1, None,
+                    f"Raden har {len(rec)} fält men rubrikraden {width}{hint}",
+                    "lika många fält som rubrikraden"))
+            body[k] = rec[:width]
+        else:
+            body[k] = [*rec, *([None] * (width - len(rec)))]
+    if body:
+        cells = pd.DataFrame(body, columns=range(width), dtype=object)
+    else:
+        cells = pd.DataFrame({j: pd.Series([], dtype=object) for j in range(width)})
+    return RawTable(header, cells, np.asarray(nonblank, dtype=np.int64) + 1, problems, sep,
+                    preview=[list(r) for r in records[1:11]])
+
+
+# ---------------------------------------------------------------------------------------------
+# XLSX
+
+
+def check_zip(data: bytes, filename: str) -> None:
+    """Refuse an XLSX whose zip is broken, holds macros or could be a decompression bomb.
+
+    Limits: at most ``MAX_ZIP_ENTRIES`` entries, ``MAX_ZIP_UNCOMPRESSED`` bytes uncompressed
+    in total, and a compression ratio of at most ``MAX_ZIP_RATIO`` (in total and for any entry
+    above 1 MB). The declared sizes bound what ``zipfile`` will actually inflate.
+
+    Raises:
+        ValidationFailed: If any limit is broken.
+    """
+    allowed = "en vanlig .xlsx-arbetsbok sparad från Excel eller LibreOffice"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        raise _fail(filename, "Filen är ingen giltig .xlsx-arbetsbok (kan inte öppnas som zip)",
+                    allowed) from None
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise _fail(filename, f"Arbetsboken innehåller för många delar ({len(infos)})",
+                    f"högst {MAX_ZIP_ENTRIES} delar")
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos)
+    if total > MAX_ZIP_UNCOMPRESSED:
+        raise _fail(filename, f"Arbetsboken är för stor uppackad ({total / 1024 / 1024:.0f} MB)",
+                    f"högst {MAX_ZIP_UNCOMPRESSED // (1024 * 1024)} MB uppackat")
+    worst = max((i.file_size / max(i.compress_size, 1) for i in infos
+                 if i.file_size > 1024 * 1024), default=0.0)
+    ratio = total / max(packed, 1)
+    if max(worst, ratio if total > 1024 * 1024 else 0.0) > MAX_ZIP_RATIO:
+        raise _fail(filename, "Arbetsboken är misstänkt hårt packad (möjlig zip-bomb)",
+                    f"en packningsgrad på högst {MAX_ZIP_RATIO}:1")
+    if any(i.filename.lower().endswith("vbaproject.bin") for i in infos):
+        raise _fail(filename, "Arbetsboken innehåller makron",
+                    "en .xlsx-arbetsbok utan makron")
+
+
+def _excel_cell(v: Any) -> Any:
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool):  # before int: True == 1 would merge with the number 1
+        return "SANT" if v else "FALSKT"
+    if isinstance(v, dt.time) or (v is not None and not isinstance(
+            v, (int, float, dt.datetime, dt.date))):
+        return str(v)
+    return v
+
+
+def read_xlsx(data: bytes, filename: str) -> RawTable:
+    """Read the first sheet (or one named 'ledger'/'huvudbok') of an XLSX, values only.
+
+    Formulas are never evaluated: cached values are read; a formula without a cached value
+    becomes :data:`FORMULA_NO_VALUE`.
+
+    Raises:
+        ValidationFailed: If the zip is unsafe or the workbook cannot be read.
+    """
+    if not openpyxl.DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
+        raise RuntimeError("defusedxml must be installed for safe XLSX parsing")
+    check_zip(data, filename)
+    records = _xlsx_records(data, filename, data_only=True)
+    empty_rows = {i + 1 for i, rec in enumerate(records) if any(v is None for v in rec)}
+    if empty_rows and _has_formulas(data):
+        _mark_formulas(data, filename, records, max(empty_rows))
+    return _table_from_records(records, filename, None)
+
+
+def _open_sheet(data: bytes, filename: str, data_only: bool) -> tuple[Any, Any]:
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only,
+                                    keep_links=False)
+    except Exception as exc:  # noqa: BLE001 - any parse failure is the user's file
+        raise _fail(filename, f"Arbetsboken kan inte läsas ({type(exc).__name__})",
+                    "en vanlig .xlsx-arbetsbok sparad från Excel eller LibreOffice") from None
+    names = {n.strip().casefold(): n for n in wb.sheetnames}
+    chosen = next((names[s] for s in SHEET_NAMES if s in names), None)
+    if chosen is None and not wb.sheetnames:
+        wb.close()
+        raise _fail(filename, "Arbetsboken har inga blad", "ett blad med huvudboken")
+    ws = wb[chosen] if chosen is not None else wb.worksheets[0]
+    return wb, ws
+
+
+def _xlsx_records(data: bytes, filename: str, data_only: bool,
+                  max_row: int | None = None) -> list[list[Any]]:
+    wb, ws = _open_sheet(data, filename, data_only)
+    try:
+        if not hasattr(ws, "reset_dimensions"):
+            raise _fail(filename, "Det första bladet är inget kalkylblad",
+                        "ett kalkylblad med huvudboken")
+        ws.reset_dimensions()  # trust the cells present, not a declared A1:XFD1048576
+        records: list[list[Any]] = []
+        for row in ws.iter_rows(values_only=True, max_row=max_row):
+            records.append([_excel_cell(v) for v in row] if data_only else list(row))
+            if len(records) > MAX_ROWS:
+                raise _fail(filename, f"Bladet har fler än {MAX_ROWS} rader", f"högst {MAX_ROWS}")
+        return records
+    except ValidationFailed:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parse failure is the user's file
+        raise _fail(filename, f"Bladet kan inte läsas ({type(exc).__name__})",
+                    "en vanlig .xlsx-arbetsbok sparad från Excel eller LibreOffice") from None
+    finally:
+        wb.close()
+
+
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+def _has_formulas(data: bytes) -> bool:
+    """True if any worksheet of the (already size-checked) zip holds a formula element."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in zf.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                if _FORMULA_TAG.search(zf.read(info)):
+                    return True
+    return False
+
+
+def _mark_formulas(data: bytes, filename: str, records: list[list[Any]], upto: int) -> None:
+    """Replace empty cached values of formula cells by :data:`FORMULA_NO_VALUE` (in place)."""
+    formulas = _xlsx_records(data, filename, data_only=False, max_row=upto)
+    for i, frow in enumerate(formulas[: len(records)]):
+        rec = records[i]
+        for j, fv in enumerate(frow):
+            is_formula = (isinstance(fv, str) and fv.startswith("=")) or (
+                fv is not None and not isinstance(fv, (str, int, float, dt.date, dt.time)))
+            if is_formula and (j >= len(rec) or rec[j] is None):
+                if j >= len(rec):
+                    rec.extend([None] * (j + 1 - len(rec)))
+                rec[j] = FORMULA_NO_VALUE
+
+
+def column_label(j: int, sep: str | None) -> str:
+    """How to name the j-th column (0-based) when it has no header: 'F' or 'nr 6'."""
+    return get_column_letter(j + 1) if sep is None else f"nr {j + 1}"

@@ -1,0 +1,101 @@
+"""The in-memory data set: ledger plus dimensions, and the loader of the embedded example.
+
+Files of the embedded example in ``data/`` (UTF-8, ``,`` separator, ``.`` decimal, months
+``YYYY-MM``):
+
+- ``ledger.csv``: period, unit, account, kind, amount_tkr
+- ``units.csv``: unit, unit_name, division
+- ``agency_fte.csv``: period, unit, category, fte
+- ``measures.csv``: id, name, unit, account, planned_annual_tkr, start_period, year
+- ``measure_effects.csv``: measure_id, period, effect_tkr (reported saving, positive)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from forecast.ledger import schema as S
+from forecast.ledger.dimensions import AccountHierarchy, Measure, OrgHierarchy, Unit
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+DATA_FILES = ("ledger.csv", "units.csv", "agency_fte.csv", "measures.csv", "measure_effects.csv")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything the engine reads. Immutable: loading new data makes a new Dataset."""
+
+    ledger: pd.DataFrame
+    org: OrgHierarchy
+    accounts: AccountHierarchy = field(default_factory=AccountHierarchy)
+    agency_fte: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["period", "unit", "category", "fte"])
+    )
+    measures: tuple[Measure, ...] = ()
+    measure_effects: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["measure_id", "period", "effect_tkr"])
+    )
+    source: str = "inbäddad exempeldata"
+    source_hash: str = ""
+
+    @property
+    def last_outcome(self) -> pd.Period:
+        """The last month with outcome (utfall) in the ledger."""
+        return self.ledger.loc[self.ledger[S.KIND] == S.UTFALL, S.PERIOD].max()
+
+    def with_ledger(self, ledger: pd.DataFrame, source: str, source_hash: str,
+                    org: OrgHierarchy | None = None) -> Dataset:
+        """A new Dataset with another ledger (and optionally an extended org)."""
+        return replace(self, ledger=S.validate_ledger(ledger), org=org or self.org,
+                       source=source, source_hash=source_hash)
+
+
+def file_hash(*paths: Path) -> str:
+    """SHA-256 over the bytes of ``paths`` in order (hex, 64 chars)."""
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(Path(p).read_bytes())
+    return h.hexdigest()
+
+
+def read_canonical_ledger(path: Path) -> pd.DataFrame:
+    """Read a ledger in the canonical (embedded) format; trusted input, schema-checked."""
+    df = pd.read_csv(path, dtype={S.UNIT: str, S.ACCOUNT: str, S.KIND: str, S.PERIOD: str},
+                     encoding="utf-8")
+    df[S.PERIOD] = pd.PeriodIndex(df[S.PERIOD], freq="M")
+    df[S.AMOUNT] = df[S.AMOUNT].astype(float)
+    return S.validate_ledger(df[list(S.LEDGER_COLUMNS)])
+
+
+def load_default(data_dir: Path = DATA_DIR) -> Dataset:
+    """Load the embedded example region (Exempelregionen)."""
+    units = pd.read_csv(data_dir / "units.csv", dtype=str, encoding="utf-8")
+    org = OrgHierarchy(units=tuple(
+        Unit(id=r.unit, name=r.unit_name, division=r.division) for r in units.itertuples()
+    ))
+    fte = pd.read_csv(data_dir / "agency_fte.csv", dtype={"unit": str, "category": str},
+                      encoding="utf-8")
+    fte["period"] = pd.PeriodIndex(fte["period"], freq="M")
+    mdf = pd.read_csv(data_dir / "measures.csv", dtype=str, encoding="utf-8")
+    measures = tuple(
+        Measure(id=r.id, name=r.name, unit=r.unit, account=r.account,
+                planned_annual_tkr=float(r.planned_annual_tkr), start_period=r.start_period,
+                year=int(r.year))
+        for r in mdf.itertuples()
+    )
+    eff = pd.read_csv(data_dir / "measure_effects.csv", dtype={"measure_id": str},
+                      encoding="utf-8")
+    eff["period"] = pd.PeriodIndex(eff["period"], freq="M")
+    return Dataset(
+        ledger=read_canonical_ledger(data_dir / "ledger.csv"),
+        org=org,
+        agency_fte=fte,
+        measures=measures,
+        measure_effects=eff,
+        source="inbäddad exempeldata (Exempelregionen)",
+        source_hash=file_hash(*(data_dir / f for f in DATA_FILES)),
+    )

@@ -1,0 +1,345 @@
+"""Tests of forecast.followup.tables against seed 001's published table and constructed cases."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from forecast.followup import tables as F
+from forecast.ledger import schema as S
+from forecast.ledger.dataset import Dataset
+from forecast.ledger.dimensions import (
+    INHYRD,
+    PERSONAL,
+    TOTAL_GROSS_COST,
+    TOTAL_NET_COST,
+    TOTAL_REVENUE,
+    Measure,
+    OrgHierarchy,
+    Unit,
+    agency_account,
+)
+
+# Seed 001 (Region Jämtland Härjedalen, HSN, jan–apr 2023), "Ekonomisk analys", tkr; a copy of
+# /work/shared/reference/rjh_2023_jan_apr_kostnadsslag.csv so the test runs anywhere.
+PUBLISHED = """\
+konto;typ;utfall_ack_tkr;budget_ack_tkr;diff_tkr;utfall_ack_fg_ar_tkr;diff_fg_ar_tkr
+Patientavgifter;intakt;38106;45005;-6899;35602;2504
+Försäljning;intakt;210652;180573;30079;194496;16157
+Erhållna bidrag;intakt;292175;253458;38718;293087;-911
+Övriga intäkter;intakt;7510;13404;-5894;5462;2048
+Personalkostnader;kostnad;-834911;-762064;-72847;-771121;-63790
+Köpt riks- och regionvård;kostnad;-159339;-145826;-13513;-155298;-4041
+Köp av verksamhet;kostnad;-3153;727;-3880;-5072;1919
+Verksamhetsanknutna tjänster;kostnad;-158652;-145327;-13325;-140796;-17856
+Inhyrd personal;kostnad;-106185;-38318;-67867;-56977;-49208
+Läkemedel;kostnad;-196813;-175017;-21796;-180881;-15932
+Sjukvårdsartiklar, övrigt material och varor;kostnad;-87208;-85549;-1659;-83908;-3301
+Lämnade bidrag;kostnad;-967;-667;-301;-1539;572
+Fastighetskostnader;kostnad;-20077;-18448;-1629;-18347;-1729
+Konsultkostnader;kostnad;-5913;-5602;-311;-5591;-322
+Övriga kostnader;kostnad;-71303;-69395;-1908;-68315;-2988
+Avskrivningar/finansnetto;kostnad;-15384;-15808;424;-14724;-660
+"""
+
+
+def _ledger(rows: list[tuple[str, str, str, str, float]]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=list(S.LEDGER_COLUMNS))
+    df[S.PERIOD] = pd.PeriodIndex(df[S.PERIOD], freq="M")
+    df[S.AMOUNT] = df[S.AMOUNT].astype(float)
+    df = df.groupby(list(S.KEY_COLUMNS), as_index=False, sort=False)[S.AMOUNT].sum()
+    return S.validate_ledger(df[list(S.LEDGER_COLUMNS)])
+
+
+def _spread(total: int) -> list[int]:
+    """Four months: equal quarters, the remainder on April."""
+    q = int(total / 4)
+    return [q, q, q, total - 3 * q]
+
+
+def _published_table() -> pd.DataFrame:
+    return pd.read_csv(io.StringIO(PUBLISHED), sep=";")
+
+
+@pytest.fixture(scope="module")
+def seed001() -> Dataset:
+    """Seed 001's Jan–Apr 2023 table as a one-unit ledger (Inhyrd personal on one leaf)."""
+    table = _published_table()
+    rows = []
+    for r in table.itertuples():
+        account = agency_account("läkare") if r.konto == INHYRD else r.konto
+        for kind, year, total in ((S.UTFALL, 2023, r.utfall_ack_tkr),
+                                  (S.BUDGET, 2023, r.budget_ack_tkr),
+                                  (S.UTFALL, 2022, r.utfall_ack_fg_ar_tkr)):
+            for month, amount in enumerate(_spread(int(total)), start=1):
+                rows.append((f"{year}-{month:02d}", "U1", account, kind, amount))
+    org = OrgHierarchy(units=(Unit(id="U1", name="Hela HSN", division="HSN"),))
+    return Dataset(ledger=_ledger(rows), org=org, source="seed 001", source_hash="x")
+
+
+def test_published_totals_and_ratios(seed001: Dataset) -> None:
+    s = F.summary(seed001, "2023-04")
+    assert s.loc[F.REVENUE, F.ACK_UTFALL] == pytest.approx(548_443, abs=2)
+    assert s.loc[F.REVENUE, F.ACK_BUDGET] == pytest.approx(492_440, abs=2)
+    assert s.loc[F.GROSS, F.ACK_UTFALL] == pytest.approx(-1_659_906, abs=2)
+    assert s.loc[F.GROSS, F.ACK_BUDGET] == pytest.approx(-1_461_294, abs=2)
+    assert s.loc[F.NET, F.ACK_UTFALL] == pytest.approx(-1_111_463, abs=2)
+    assert s.loc[F.NET, F.ACK_BUDGET] == pytest.approx(-968_854, abs=2)
+    # the published rows are rounded: their previous-year sum is −973 922, 3 tkr from −973 925
+    assert s.loc[F.NET, F.ACK_FG] == pytest.approx(-973_925, abs=3)
+    # published mkr figures: diff −143, diff fg år −137
+    assert round(s.loc[F.NET, F.DIFF] / 1000) == -143
+    # the report prints −137, but its own totals give −1 111 463 − (−973 925) = −137 538
+    assert s.loc[F.NET, F.DIFF_FG] == pytest.approx(-137_538, abs=5)
+    assert round(s.loc[F.GROSS, F.DIFF_FG] / 1000) == -157
+
+    dev = F.cost_development(seed001, "2023-04")
+    assert round(dev.loc["Nettokostnadsutveckling", F.UTVECKLING], 1) == 14.1
+    assert round(dev.loc["Bruttokostnadsutveckling", F.UTVECKLING], 1) == 10.5
+    assert dev.loc[F.REVENUE, F.UTVECKLING] == pytest.approx((548_443 / 528_647 - 1) * 100,
+                                                              abs=0.01)
+
+
+def test_month_columns_and_annual_budget(seed001: Dataset) -> None:
+    s = F.summary(seed001, pd.Period("2023-04", "M"))
+    u, b, d = F.month_columns(pd.Period("2023-04", "M"))
+    assert u == "Utfall apr 2023"
+    rev_apr = sum(_spread(v)[3] for v in (38106, 210652, 292175, 7510))
+    assert s.loc[F.REVENUE, u] == rev_apr
+    assert s.loc[F.NET, d] == pytest.approx(s.loc[F.NET, u] - s.loc[F.NET, b])
+    # only Jan–Apr budget exists in this ledger, so the year's budget equals the YTD budget
+    assert s.loc[F.NET, "Budget 2023"] == pytest.approx(s.loc[F.NET, F.ACK_BUDGET])
+    # an earlier as-of month ignores later outcome
+    s2 = F.summary(seed001, "2023-02")
+    assert s2.loc[F.REVENUE, F.ACK_UTFALL] == sum(2 * _spread(v)[0]
+                                                  for v in (38106, 210652, 292175, 7510))
+
+
+def test_by_category_matches_published_rows_and_sums(seed001: Dataset) -> None:
+    table = _published_table()
+    c = F.by_category(seed001, "2023-04")
+    for r in table.itertuples():
+        assert c.loc[r.konto, F.ACK_UTFALL] == r.utfall_ack_tkr
+        assert c.loc[r.konto, F.ACK_BUDGET] == r.budget_ack_tkr
+        assert c.loc[r.konto, F.ACK_FG] == r.utfall_ack_fg_ar_tkr
+        assert c.loc[r.konto, F.DIFF] == pytest.approx(r.diff_tkr, abs=1)
+        assert c.loc[r.konto, F.DIFF_FG] == pytest.approx(r.diff_fg_ar_tkr, abs=1)
+    cats = [k for k in c.index if not k.startswith("varav") and not k.startswith("Summa")]
+    assert len(cats) == 16
+    assert c.loc["varav läkare", F.ACK_UTFALL] == c.loc[INHYRD, F.ACK_UTFALL]
+    revenue = table.loc[table.typ == "intakt", "konto"].tolist()
+    cost = table.loc[table.typ == "kostnad", "konto"].tolist()
+    for col in c.columns:
+        assert c.loc[TOTAL_REVENUE, col] == pytest.approx(c.loc[revenue, col].sum())
+        assert c.loc[TOTAL_GROSS_COST, col] == pytest.approx(c.loc[cost, col].sum())
+        assert c.loc[TOTAL_NET_COST, col] == pytest.approx(
+            c.loc[TOTAL_REVENUE, col] + c.loc[TOTAL_GROSS_COST, col])
+    s = F.summary(seed001, "2023-04")
+    assert c.loc[TOTAL_NET_COST, F.ACK_UTFALL] == pytest.approx(s.loc[F.NET, F.ACK_UTFALL])
+
+
+@pytest.fixture(scope="module")
+def small() -> Dataset:
+    """Two divisions, three units, 2022-01..2023-03 with agency and personnel cost."""
+    org = OrgHierarchy(units=(Unit(id="A1", name="a1", division="Kirurgi"),
+                              Unit(id="A2", name="a2", division="Kirurgi"),
+                              Unit(id="B1", name="b1", division="Medicin")))
+    rows = []
+    for p in pd.period_range("2022-01", "2023-03", freq="M"):
+        for u, k in (("A1", 1.0), ("A2", 2.0), ("B1", 3.0)):
+            rows += [
+                (str(p), u, "Patientavgifter", S.UTFALL, 10.0 * k),
+                (str(p), u, PERSONAL, S.UTFALL, -100.0 * k),
+                (str(p), u, agency_account("läkare"), S.UTFALL, -1.0 * k),
+                (str(p), u, agency_account("sjuksköterskor"), S.UTFALL,
+                 -3.0 if u == "B1" else 0.0),
+                (str(p), u, "Läkemedel", S.UTFALL, -7.5 * k),
+            ]
+    for p in pd.period_range("2023-01", "2023-12", freq="M"):
+        rows += [(str(p), "A1", "Patientavgifter", S.BUDGET, 9.0),
+                 (str(p), "A1", PERSONAL, S.BUDGET, -90.0),
+                 (str(p), "B1", "Läkemedel", S.BUDGET, -20.0)]
+    rows.append(("2023-03", "X9", "Läkemedel", S.UTFALL, -4.0))  # unit outside the org
+    fte = pd.DataFrame({
+        "period": pd.PeriodIndex(["2023-01", "2023-02", "2023-02", "2023-03", "2022-01"], freq="M"),
+        "unit": ["A1", "A1", "B1", "B1", "A1"],
+        "category": ["läkare", "läkare", "sjuksköterskor", "sjuksköterskor", "läkare"],
+        "fte": [1.0, 2.0, 3.0, 6.0, 5.0],
+    })
+    measures = (
+        Measure(id="M1", name="Minskad närvarotid", unit="A1", account=PERSONAL,
+                planned_annual_tkr=120.0, start_period="2023-01", year=2023),
+        Measure(id="M2", name="Färre hyrläkare", unit="B1", account=agency_account("läkare"),
+                planned_annual_tkr=100.0, start_period="2023-03", year=2023),
+        Measure(id="M0", name="Förra årets", unit="B1", account=PERSONAL,
+                planned_annual_tkr=50.0, start_period="2022-01", year=2022),
+    )
+    effects = pd.DataFrame({
+        "measure_id": ["M1", "M1", "M1", "M2", "M1", "M0"],
+        "period": pd.PeriodIndex(["2023-01", "2023-02", "2023-03", "2023-03", "2023-04",
+                                  "2022-05"], freq="M"),
+        "effect_tkr": [5.0, 10.0, 15.0, 2.0, 99.0, 40.0],
+    })
+    return Dataset(ledger=_ledger(rows), org=org, agency_fte=fte, measures=measures,
+                   measure_effects=effects)
+
+
+def test_division_rows_sum_to_totals(small: Dataset) -> None:
+    d = F.by_division(small, "2023-03")
+    s = F.summary(small, "2023-03")
+    for measure in (F.REVENUE, F.GROSS, F.NET):
+        parts = [k for k in d.index if k.startswith(f"{measure} – ")]
+        assert [k.split(" – ")[1] for k in parts] == ["Kirurgi", "Medicin", F.NO_DIVISION]
+        for col in d.columns:
+            assert d.loc[measure, col] == pytest.approx(d.loc[parts, col].sum())
+            assert d.loc[measure, col] == pytest.approx(s.loc[measure, col])
+    # hand check: Kirurgi revenue YTD = 3 months × (10 + 20)
+    assert d.loc["Intäkter – Kirurgi", F.ACK_UTFALL] == 90.0
+    assert d.loc["Intäkter – Kirurgi", F.ACK_BUDGET] == 27.0
+    assert d.loc["Intäkter – Kirurgi", "Budget 2023"] == 108.0
+    assert d.loc["Bruttokostnader – Utan division", F.ACK_UTFALL] == -4.0
+
+
+def test_agency_share_r12(small: Dataset) -> None:
+    a = F.agency_share(small, "2023-03")
+    # R12 = 2022-04..2023-03: doctors −(1+2+3)·12 = −72, personnel −600·12 = −7200
+    assert a.loc["Läkare", "Hyrkostnad R12"] == -72.0
+    assert a.loc["Läkare", "Personalkostnad R12"] == -7200.0
+    assert a.loc["Läkare", "Hyrandel R12 %"] == pytest.approx(1.0)
+    assert a.loc["Sjuksköterskor", "Hyrandel R12 %"] == pytest.approx(36 / 7200 * 100)
+    assert a.loc["Totalt", "Hyrandel R12 %"] == pytest.approx(108 / 7200 * 100)
+    assert a.loc["Totalt", "Mål %"] == 2.0
+    # per division: Medicin doctors −3·12, nurses −3·12, personnel −300·12 → 2 %
+    assert a.loc["Medicin – totalt", "Hyrandel R12 %"] == pytest.approx(2.0)
+    assert a.loc["Kirurgi – totalt", "Hyrandel R12 %"] == pytest.approx(1.0)
+    # YTD history: 2021 has no data, 2022 and 2023 Jan–Mar
+    assert np.isnan(a.loc["Totalt", "Ack utfall jan–mar 2021"])
+    assert a.loc["Läkare", "Ack utfall jan–mar 2022"] == -18.0
+    assert a.loc["Totalt", "Ack utfall jan–mar 2023"] == -27.0
+    # FTE: 2023 months Jan 1, Feb 2+3, Mar 6 → (1+5+6)/3 = 4; doctors (1+2)/3 = 1
+    assert a.loc["Totalt", "Snitt åa jan–mar 2023"] == pytest.approx(4.0)
+    assert a.loc["Läkare", "Snitt åa jan–mar 2023"] == pytest.approx(1.0)
+    # Medicin has no FTE row in January: that month counts as zero → (0 + 3 + 6)/3
+    assert a.loc["Medicin – totalt", "Snitt åa jan–mar 2023"] == pytest.approx(3.0)
+    assert a.loc["Kirurgi – totalt", "Snitt åa jan–mar 2023"] == pytest.approx(1.0)
+    assert a.loc["Läkare", "Snitt åa jan–mar 2022"] == pytest.approx(5.0)
+    assert F.r12_months(small, "2023-03") == 12
+    assert F.r12_months(small, "2022-06") == 6
+
+
+def test_transition_plan_realisation() -> None:
+    org = OrgHierarchy(units=(Unit(id="U", name="u", division="D"),))
+    led = _ledger([("2022-08", "U", PERSONAL, S.UTFALL, -1.0)])
+    m = Measure(id="O1", name="Omställning", unit="U", account=PERSONAL,
+                planned_annual_tkr=151.5, start_period="2022-01", year=2022)
+    eff = pd.DataFrame({"measure_id": ["O1"], "period": pd.PeriodIndex(["2022-06"], freq="M"),
+                        "effect_tkr": [65.0]})
+    ds = Dataset(ledger=led, org=org, measures=(m,), measure_effects=eff)
+    t = F.transition_plan(ds, "2022-08")
+    assert t.loc["Totalt", "Planerad hittills"] == pytest.approx(101.0)
+    assert t.loc["Totalt", "Rapporterad hittills"] == 65.0
+    assert round(t.loc["Totalt", "Realisering %"]) == 64
+    assert t.loc["O1 Omställning", "Avvikelse"] == pytest.approx(-36.0)
+
+
+def test_transition_plan_small(small: Dataset) -> None:
+    t = F.transition_plan(small, "2023-03")
+    assert list(t.index) == ["M1 Minskad närvarotid", "M2 Färre hyrläkare", "Totalt"]
+    assert t.loc["M1 Minskad närvarotid", "Planerad hittills"] == pytest.approx(30.0)
+    assert t.loc["M1 Minskad närvarotid", "Rapporterad hittills"] == 30.0  # April excluded
+    assert t.loc["M2 Färre hyrläkare", "Planerad hittills"] == pytest.approx(10.0)
+    assert t.loc["Totalt", "Realisering %"] == pytest.approx(32 / 40 * 100)
+    assert t.loc["Totalt", "Planerad årseffekt"] == 220.0
+
+
+def test_monthly(small: Dataset) -> None:
+    m = F.monthly(small, "2023-02")
+    assert len(m) == 12 and m.index[0] == "jan 2023"
+    net = 6 * 10 - 6 * 100 - 6 * 1 - 3 - 6 * 7.5
+    assert m.loc["jan 2023", "Utfall"] == pytest.approx(net)
+    assert np.isnan(m.loc["mar 2023", "Utfall"])  # after as_of
+    assert m.loc["mar 2023", "Budget"] == -101.0
+    assert m.loc["feb 2023", "Ack utfall"] == pytest.approx(2 * net)
+    assert m.loc["dec 2023", "Ack budget"] == -101.0 * 12
+    assert m.loc["jan 2023", "Utfall fg år"] == pytest.approx(net)
+
+
+def test_bad_as_of_lists_available_months(small: Dataset) -> None:
+    with pytest.raises(ValueError, match=r"inget utfall för 2023-04.*2022-01–2023-03"):
+        F.summary(small, "2023-04")
+    with pytest.raises(ValueError, match="inget utfall för 2019-12"):
+        F.followup_tables(small, "2019-12")
+    with pytest.raises(ValueError, match="ÅÅÅÅ-MM"):
+        F.check_as_of(small, "april")
+
+
+def test_no_previous_year_gives_missing_not_zero() -> None:
+    org = OrgHierarchy(units=(Unit(id="U", name="u", division="D"),))
+    ds = Dataset(ledger=_ledger([("2023-01", "U", PERSONAL, S.UTFALL, -5.0)]), org=org)
+    s = F.summary(ds, "2023-01")
+    assert np.isnan(s.loc[F.NET, F.ACK_FG]) and np.isnan(s.loc[F.NET, F.DIFF_FG])
+    assert np.isnan(F.cost_development(ds, "2023-01").iloc[2][F.UTVECKLING])
+
+
+def test_followup_tables_export(small: Dataset, tmp_path: Path) -> None:
+    import openpyxl
+
+    from forecast.io.export import tables_to_csv_bytes, write_tables
+
+    tables = F.followup_tables(small, "2023-03")
+    assert [t.name for t in tables] == ["Sammanfattning", "Per division", "Per kostnadsslag",
+                                        "Kostnadsutveckling", "Hyrpersonal", "Omställningsplan",
+                                        "Månadsutfall"]
+    meta = F.followup_metadata(small, "2023-03")
+    write_tables(tables, meta, tmp_path / "r.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    assert wb.sheetnames[-1] == "metadata"
+    assert wb["Sammanfattning"]["B4"].value == pytest.approx(
+        F.summary(small, "2023-03").iloc[0, 0] / 1000)
+    assert wb["Omställningsplan"]["B4"].value == "A1"  # text column stays text
+    assert tables_to_csv_bytes(tables, meta).startswith(b"\xef\xbb\xbf")
+
+
+_ACCOUNTS = ["Patientavgifter", "Försäljning", PERSONAL, agency_account("läkare"),
+             agency_account("övriga"), "Läkemedel"]
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(
+    cells=st.lists(
+        st.tuples(st.integers(0, 17), st.sampled_from(["A1", "A2", "B1", "Z9"]),
+                  st.sampled_from(_ACCOUNTS), st.sampled_from([S.UTFALL, S.BUDGET]),
+                  st.integers(-10_000, 10_000)),
+        min_size=1, max_size=60),
+    pick=st.integers(0, 10_000),
+)
+def test_tables_add_up_property(cells: list[tuple[int, str, str, str, int]], pick: int) -> None:
+    """For any ledger: division rows sum to totals, categories to totals, tables agree."""
+    start = pd.Period("2022-01", "M")
+    rows = [(str(start + m), u, a, k, float(v)) for m, u, a, k, v in cells]
+    rows.append((str(start + 15), "A1", PERSONAL, S.UTFALL, -1.0))
+    org = OrgHierarchy(units=(Unit(id="A1", name="a", division="D1"),
+                              Unit(id="A2", name="b", division="D1"),
+                              Unit(id="B1", name="c", division="D2")))
+    ds = Dataset(ledger=_ledger(rows), org=org)
+    months = F.available_months(ds)
+    as_of = months[pick % len(months)]
+    s = F.summary(ds, as_of)
+    d = F.by_division(ds, as_of)
+    c = F.by_category(ds, as_of)
+    for measure in (F.REVENUE, F.GROSS, F.NET):
+        parts = [k for k in d.index if k.startswith(f"{measure} – ")]
+        assert np.allclose(d.loc[parts].sum(min_count=1), d.loc[measure], equal_nan=True)
+        assert np.allclose(d.loc[measure], s.loc[measure], equal_nan=True)
+    for total, measure in ((TOTAL_REVENUE, F.REVENUE), (TOTAL_GROSS_COST, F.GROSS),
+                           (TOTAL_NET_COST, F.NET)):
+        assert np.allclose(c.loc[total], s.loc[measure, c.columns].astype(float),
+                           equal_nan=True)
+    assert F.monthly(ds, as_of)["Ack utfall"].dropna().iloc[-1] == pytest.approx(
+        s.loc[F.NET, F.ACK_UTFALL])

@@ -1,0 +1,65 @@
+"""Tests of forecast.io.formatting: Swedish number display."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from forecast.io.formatting import (
+    NBSP,
+    fmt_mkr,
+    fmt_number,
+    fmt_pct,
+    fmt_tkr,
+    month_label,
+    ytd_label,
+)
+
+
+@pytest.mark.parametrize(
+    ("x", "decimals", "expected"),
+    [
+        (0, 0, "0"),
+        (999, 0, "999"),
+        (1234, 0, "1 234"),
+        (-1234.5, 1, "-1 234,5"),
+        (1234567.891, 2, "1 234 567,89"),
+        (-0.04, 1, "0,0"),
+        (-0.4, 0, "0"),
+        (-0.6, 0, "-1"),
+        (12.5, 0, "12"),  # banker's rounding of Python's format, documented behaviour
+    ],
+)
+def test_fmt_number(x: float, decimals: int, expected: str) -> None:
+    assert fmt_number(x, decimals) == expected.replace(" ", NBSP)
+
+
+def test_missing_and_infinite() -> None:
+    assert fmt_number(None) == "–"
+    assert fmt_number(math.nan) == "–"
+    assert fmt_mkr(None) == "–"
+    assert fmt_pct(float("nan")) == "–"
+    assert fmt_number(float("-inf")) == "-∞"
+
+
+def test_units() -> None:
+    assert fmt_mkr(-2_895_000) == f"-2{NBSP}895{NBSP}mkr"
+    assert fmt_mkr(-1_111_463, 1) == f"-1{NBSP}111,5{NBSP}mkr"
+    assert fmt_tkr(548_443) == f"548{NBSP}443{NBSP}tkr"
+    assert fmt_pct(14.1) == f"14,1{NBSP}%"
+    assert fmt_pct(-1.06, 2) == f"-1,06{NBSP}%"
+
+
+def test_negative_is_hyphen_minus_and_parses_back() -> None:
+    text = fmt_number(-1234567.5, 1)
+    assert text.startswith("-") and "\u2212" not in text
+    assert float(text.replace(NBSP, "").replace(",", ".")) == -1234567.5
+
+
+def test_month_labels() -> None:
+    assert month_label(pd.Period("2023-04", "M")) == "apr 2023"
+    assert month_label("2023-05", long=True) == "maj 2023"
+    assert ytd_label("2023-04") == "jan–apr 2023"
+    assert ytd_label("2023-01") == "jan 2023"
