@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test report lint data bench clean
+.PHONY: run test report lint lock data bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=python3"; exit 1; }
@@ -25,6 +25,10 @@ test: $(STAMP)
 ## The follow-up report for the embedded data as of April 2023.
 report: $(STAMP)
 	$(BIN)/budgetprognos rapport --as-of 2023-04 --out rapport_2023-04.xlsx
+
+## Regenerate constraints.txt from pyproject.toml (a lock made by a tool, never by hand).
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --quiet -o constraints.txt
 
 lint: $(STAMP)
 	$(BIN)/ruff check forecast scenarios ui cli app.py tests bench data
