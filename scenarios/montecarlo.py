@@ -139,6 +139,24 @@ class MCResult:
         j = 0 if year is None else self.years.index(year)
         return float((self.totals[:, j] >= self.budget).mean())
 
+    def prob_deficit_at_most(self, deficit_tkr: float, year: int | None = None) -> float:
+        """P(budget − result ≤ ``deficit_tkr``): the deficit against budget is at most that.
+
+        ``deficit_tkr = 0`` is :meth:`prob_within_budget`; a negative value asks for a surplus.
+        """
+        j = 0 if year is None else self.years.index(year)
+        return float((self.totals[:, j] >= self.budget - float(deficit_tkr)).mean())
+
+    def suggested_deficit_tkr(self, step_tkr: float = 100_000.0, year: int | None = None
+                              ) -> float:
+        """A telling default threshold: the median deficit against budget, rounded up to
+        ``step_tkr`` (0 when the median result is within budget)."""
+        j = 0 if year is None else self.years.index(year)
+        deficit = float(np.median(self.budget - self.totals[:, j]))
+        if deficit <= 0:
+            return 0.0
+        return float(np.ceil(deficit / step_tkr) * step_tkr)
+
 
 def run(prep: Prepared, *, n_draws: int = 10_000, seed: int = 0) -> MCResult:
     """Draw ``n_draws`` scenarios from a :class:`Prepared` (the fast part)."""

@@ -314,3 +314,19 @@ class ScenarioStore:
 def save_all(store: ScenarioStore, scenarios: Sequence[Scenario]) -> list[SavedScenario]:
     """Save several scenarios (each its own transaction)."""
     return [store.save(s) for s in scenarios]
+
+
+def save_unless_unchanged(store: ScenarioStore, scenario: Scenario, *, input_hash: str = ""
+                          ) -> tuple[SavedScenario, bool]:
+    """Save ``scenario`` as a new version unless its latest version has the same content.
+
+    Returns:
+        The stored record (new or the unchanged latest) and whether a version was added.
+    """
+    try:
+        latest = store.record(scenario.name)
+    except KeyError:
+        return store.save(scenario, input_hash=input_hash), True
+    if latest.scenario == scenario:
+        return latest, False
+    return store.save(scenario, input_hash=input_hash), True

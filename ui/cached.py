@@ -100,8 +100,10 @@ EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "scenarios" / "examples"
 @st.cache_resource(show_spinner=False)
 def _presets() -> dict[str, Any]:
     A = core("scenarios.assumptions")
-    out: dict[str, Any] = {DEFAULT_PRESET: A.Scenario(name="Dygnsvila 11 timmar",
-                                                      assumptions=[A.Dygnsvila()])}
+    out: dict[str, Any] = {DEFAULT_PRESET: A.Scenario(
+        name="Dygnsvila 11 timmar, standard", author="Exempel",
+        description="Standardantagandet för 11 timmars dygnsvila i hela regionen.",
+        assumptions=[A.Dygnsvila()])}
     for path in sorted(EXAMPLES_DIR.glob("*.yaml")):
         sc = A.Scenario.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
         out[f"Exempel: {sc.name}"] = sc

@@ -1,70 +1,120 @@
-"""The page «Jämför»: saved scenarios side by side, as a table and a chart."""
+"""The page «Jämför»: saved scenarios – or versions of one scenario – side by side."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from forecast.io.formatting import fmt_mkr, fmt_number
+from forecast.io.formatting import fmt_mkr, fmt_number, fmt_timestamp
+from scenarios.store import save_unless_unchanged
 from ui import cached
 from ui import state_keys as K
 from ui.data_access import CoreMissing, context
 from ui.widgets import grouped_bar_chart, help_box, to_mkr
 
 HELP = """
-Välj sparade scenarier (sidan **Scenarier** → *Spara scenariot*) för att se dem sida vid
-sida: antaganden, årsresultat per år, skillnaden mot basprognosen och avvikelsen mot budget.
-Alla scenarier räknas på samma basprognos (vald data och prognosmånad), med antagandenas
-troliga värden. Knappen nedan sparar exempelscenarierna i lagret så att de kan jämföras.
+Välj sparade scenarier eller **versioner av samma scenario** (sidan **Scenarier** → *Spara
+scenariot*) för att se dem sida vid sida: antaganden, årsresultat per år, skillnaden mot
+basprognosen och avvikelsen mot budget, i mkr. Alla räknas på samma basprognos (vald data och
+prognosmånad) med antagandenas troliga värden. Diagrammet visar skillnaden mot basprognosen,
+så att även små skillnader mellan scenarierna syns. Knappen nedan sparar exempelscenarierna i
+lagret (ett exempel som redan finns oförändrat sparas inte igen).
 """
 
 
 def _save_examples() -> None:
-    presets = cached.presets()
-    for sc in presets.values():
-        cached.store().save(sc)
+    added = 0
+    for sc in cached.presets().values():
+        _, new = save_unless_unchanged(cached.store(), sc)
+        added += int(new)
+    st.session_state[K.SAVE_MESSAGE] = (
+        f"{added} exempelscenarier sparades." if added else
+        "Exempelscenarierna fanns redan oförändrade i lagret.")
 
 
-def _fmt_cell(label: str, v: object) -> str:
-    if "(tkr)" in label and isinstance(v, int | float):
-        return fmt_mkr(v, 1)
-    if isinstance(v, float):
-        return fmt_number(v, 1)
-    return "" if v is None else str(v)
+def version_options(store) -> dict[str, tuple[str, int]]:  # noqa: ANN001
+    """Every stored version as "namn vN", names in order and the newest version first."""
+    out: dict[str, tuple[str, int]] = {}
+    for name in store.list_scenarios()["name"]:
+        for v in list(store.versions(name)["version"])[::-1]:
+            out[f"{name} v{int(v)}"] = (name, int(v))
+    return out
+
+
+def _default(store, options: dict[str, tuple[str, int]]) -> list[str]:  # noqa: ANN001
+    """The version this session saved last, else the most recently saved one."""
+    last = st.session_state.get(K.LAST_SAVED)
+    if last is not None:
+        label = f"{last[0]} v{last[1]}"
+        if label in options:
+            return [label]
+    saved = store.list_scenarios()
+    if saved.empty:
+        return []
+    newest = saved.sort_values("updated").iloc[-1]
+    return [f"{newest['name']} v{int(newest['version'])}"]
+
+
+def display_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The core's comparison with Swedish text cells: amounts in mkr, times local."""
+    rows = {}
+    for label, values in table.iterrows():
+        text = str(label)
+        if "(tkr)" in text:
+            rows[text.replace("(tkr)", "(mkr)")] = [fmt_mkr(v, 1) for v in values]
+        elif text in ("Uppdaterad", "Skapad"):
+            rows[text] = [fmt_timestamp(v) for v in values]
+        else:
+            rows[text] = [fmt_number(v, 1) if isinstance(v, float) else
+                          ("" if v is None else str(v)) for v in values]
+    out = pd.DataFrame(rows, index=table.columns).T
+    return out.rename_axis("Egenskap").reset_index()
+
+
+def difference_long(table: pd.DataFrame) -> pd.DataFrame:
+    """Long rows (År, Scenario, tkr) of the difference from the baseline per year."""
+    prefix = "Skillnad mot basprognos "
+    return pd.DataFrame([
+        {"År": str(i)[len(prefix):].split()[0], "Scenario": c, "tkr": float(table.loc[i, c])}
+        for i in table.index if str(i).startswith(prefix) for c in table.columns])
 
 
 def render() -> None:
     """Draw the page."""
     ctx = context()
     st.title("Jämför scenarier")
-    st.caption("Sparade scenarier sida vid sida på samma basprognos.")
+    st.caption("Sparade scenarier och versioner sida vid sida på samma basprognos.")
     help_box(HELP)
     try:
         store = cached.store()
     except CoreMissing:
         st.info("Scenariolagret är inte tillgängligt i den här versionen ännu.")
         return
-    saved = store.list_scenarios()
     st.button("Spara exempelscenarierna i lagret", on_click=_save_examples,
-              icon=":material/library_add:")
-    if saved.empty:
+              icon=":material/library_add:", key="w_cmp_examples")
+    msg = st.session_state.pop(K.SAVE_MESSAGE, None)
+    if msg:
+        st.success(msg)
+    options = version_options(store)
+    if not options:
         st.info("Inga sparade scenarier ännu.")
         return
-    refs = [f"{r.name} v{r.version}" for r in saved.itertuples()]
-    by_ref = {f"{r.name} v{r.version}": (r.name, int(r.version)) for r in saved.itertuples()}
-    default = refs[: min(3, len(refs))]
-    chosen = st.multiselect("Scenarier att jämföra", refs, default=default, key=K.CMP_SELECTION)
+    if K.CMP_SELECTION not in st.session_state:
+        st.session_state[K.CMP_SELECTION] = _default(store, options)
+    st.session_state[K.CMP_SELECTION] = [c for c in st.session_state[K.CMP_SELECTION]
+                                         if c in options]
+    chosen = st.pills("Scenarier och versioner att jämföra", list(options),
+                      selection_mode="multi", key=K.CMP_SELECTION,
+                      help="Klicka för att välja eller välja bort; flera versioner av samma "
+                           "scenario går att jämföra.")
     if not chosen:
         st.info("Välj minst ett scenario.")
         return
-    table = cached.compare(ctx, tuple(by_ref[c] for c in chosen))
-    shown = pd.DataFrame({c: [_fmt_cell(str(i), v) for i, v in table[c].items()]
-                          for c in table.columns}, index=table.index)
-    st.dataframe(shown.rename_axis("Egenskap").reset_index(), hide_index=True, width="stretch")
-    rows = [i for i in table.index if str(i).startswith("Resultat ")]
-    long = pd.DataFrame([
-        {"År": str(i).split()[1], "Scenario": c, "tkr": float(table.loc[i, c])}
-        for i in rows for c in table.columns])
-    st.altair_chart(grouped_bar_chart(to_mkr(long, ["tkr"]), category="År", group="Scenario",
-                                      value="tkr", title="Årsresultat per scenario, mkr"),
-                    width="stretch")
+    table = cached.compare(ctx, tuple(options[c] for c in chosen))
+    st.dataframe(display_rows(table), hide_index=True, width="stretch")
+    long = difference_long(table)
+    if not long.empty:
+        st.altair_chart(grouped_bar_chart(to_mkr(long, ["tkr"]), category="År",
+                                          group="Scenario", value="tkr",
+                                          title="Skillnad mot basprognosen per år, mkr"),
+                        width="stretch")

@@ -10,10 +10,12 @@ value, so a preset round-trips unchanged (:func:`controls_from_scenario` then
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from forecast.io.entry import NumberField
 from scenarios import assumptions as A
 
 Kind = Literal["range", "float", "int", "bool", "month", "optmonth"]
@@ -30,6 +32,10 @@ class Control:
     max: float | None = None
     step: float = 1.0
     help: str = ""
+    decimals: int = 2
+    """Decimals the number field accepts and shows."""
+    none_label: str = ""
+    """For an optional month: what the empty choice means, in Swedish."""
 
 
 @dataclass(frozen=True)
@@ -43,8 +49,12 @@ class Block:
 
 
 def _pct(field: str, label: str, lo: float | None, hi: float | None, step: float,
-         help: str = "") -> Control:
-    return Control(field, label, "range", lo, hi, step, help)
+         help: str = "", decimals: int = 2) -> Control:
+    return Control(field, label, "range", lo, hi, step, help, decimals)
+
+
+FIRST_MONTH = "första prognosmånaden"
+"""What an empty optional start month means (the models' default)."""
 
 
 BLOCKS: tuple[Block, ...] = (
@@ -62,8 +72,10 @@ BLOCKS: tuple[Block, ...] = (
     Block("hyrpersonal", (
         Control("target_share_pct", "Mål för hyrandel, % av personalkostnad", "float",
                 0.0, 100.0, 0.1, "Regionernas gemensamma mål: högst 2 %."),
-        Control("target_month", "Målet nås (månad)", "optmonth"),
-        Control("ramp_start", "Nedtrappningen börjar (månad)", "optmonth"),
+        Control("target_month", "Målet nås (månad)", "optmonth",
+                none_label="december prognosåret"),
+        Control("ramp_start", "Nedtrappningen börjar (månad)", "optmonth",
+                none_label=FIRST_MONTH),
         _pct("agency_multiplier", "Hyrpersonalens kostnad jämfört med egen personal, ×",
              1.0, 10.0, 0.1),
     ), {}),
@@ -71,34 +83,34 @@ BLOCKS: tuple[Block, ...] = (
         Control("realisation_pct", "Ange realiseringsgrad själv", "bool",
                 help="Annars används den realiseringsgrad som data visar hittills."),
         _pct("realisation_pct", "Realiseringsgrad, % av planerad effekt", 0.0, 200.0, 1.0),
-        Control("ramp_months", "Upptrappning, månader", "int", 0.0, 36.0, 1.0),
+        Control("ramp_months", "Upptrappning, månader", "int", 0.0, 36.0, 1.0, decimals=0),
         Control("carry_over", "Effekten fortsätter planåren", "bool"),
     ), {}),
     Block("lon", (
-        _pct("pct", "Löneökning, %", None, None, 0.1, "Märket: 4,1 % (2023), 3,3 % (2024)."),
+        _pct("pct", "Löneökning, %", -20.0, 50.0, 0.1, "Märket: 4,1 % (2023), 3,3 % (2024)."),
         Control("month", "Gäller från", "month"),
-        Control("baseline_pct", "Redan i basprognosen, %", "float", None, None, 0.1),
+        Control("baseline_pct", "Redan i basprognosen, %", "float", -20.0, 50.0, 0.1),
         Control("repeat_yearly", "Upprepa varje år", "bool"),
     ), {}),
     Block("pris", (
-        _pct("pct_per_year", "Extra prisökning, % per år", None, None, 0.1,
+        _pct("pct_per_year", "Extra prisökning, % per år", -50.0, 100.0, 0.1,
              "T.ex. enligt SKR:s LPIK; ingen förvald nivå."),
-        Control("start", "Från månad", "optmonth"),
+        Control("start", "Från månad", "optmonth", none_label=FIRST_MONTH),
     ), {"pct_per_year": {"low": 0.0, "likely": 1.0, "high": 2.0}}),
     Block("statsbidrag", (
-        _pct("amount_tkr", "Belopp, tkr", None, None, 1000.0,
-             "Negativt belopp = indraget bidrag."),
+        _pct("amount_tkr", "Belopp, tkr", -10_000_000.0, 10_000_000.0, 1000.0,
+             "Negativt belopp = indraget bidrag.", decimals=0),
         Control("month", "Bokförs (månad)", "month"),
         Control("recurring", "Varje månad från och med månaden", "bool"),
     ), {"amount_tkr": {"low": 0.0, "likely": 10_000.0, "high": 20_000.0}}),
     Block("volym", (
-        _pct("pct", "Volymförändring, %", None, None, 0.5),
-        Control("start", "Från månad", "optmonth"),
+        _pct("pct", "Volymförändring, %", -50.0, 100.0, 0.5),
+        Control("start", "Från månad", "optmonth", none_label=FIRST_MONTH),
     ), {"pct": {"low": 0.0, "likely": 1.0, "high": 2.0}}),
     Block("sjukfranvaro", (
-        _pct("change_pp", "Förändring av sjukfrånvaron, procentenheter", None, None, 0.1),
-        _pct("elasticity_pct_per_pp", "Personalkostnad, % per procentenhet", 0.0, None, 0.1),
-        Control("start", "Från månad", "optmonth"),
+        _pct("change_pp", "Förändring av sjukfrånvaron, procentenheter", -20.0, 20.0, 0.1),
+        _pct("elasticity_pct_per_pp", "Personalkostnad, % per procentenhet", 0.0, 20.0, 0.1),
+        Control("start", "Från månad", "optmonth", none_label=FIRST_MONTH),
     ), {"change_pp": {"low": -1.0, "likely": -0.5, "high": 0.0}}),
 )
 
@@ -228,3 +240,80 @@ def scenario_from_controls(base: A.Scenario, values: Mapping[str, Any], *,
     if name:
         data["name"] = name
     return A.Scenario.model_validate(data)
+
+
+# --------------------------------------------------------------------------- number fields
+
+
+def number_fields() -> dict[str, NumberField]:
+    """The number field of every numeric control, by control path (``type.field[.part]``).
+
+    A range control has three fields whose labels name the part ("… – låg"), so a screen
+    reader and an error message say which of the three is meant.
+    """
+    out: dict[str, NumberField] = {}
+    for block in BLOCKS:
+        for c in block.controls:
+            if c.kind == "range":
+                for part, word in zip(RANGE_PARTS, PART_WORDS, strict=True):
+                    out[path(block.type, c.field, part)] = NumberField(
+                        f"{c.label} – {word}", c.min, c.max, c.decimals)
+            elif c.kind in ("float", "int"):
+                out[path(block.type, c.field)] = NumberField(
+                    c.label, c.min, c.max, 0 if c.kind == "int" else c.decimals)
+    return out
+
+
+PART_WORDS = ("låg", "trolig", "hög")
+"""Swedish names of a range's parts, in :data:`RANGE_PARTS` order."""
+
+_WORDS = {"low": "låg", "likely": "trolig", "high": "hög"}
+_PYDANTIC = {
+    "greater_than_equal": "måste vara minst {ge}",
+    "less_than_equal": "måste vara högst {le}",
+    "greater_than": "måste vara större än {gt}",
+    "less_than": "måste vara mindre än {lt}",
+    "missing": "saknas",
+    "string_pattern_mismatch": "har fel form (månad skrivs ÅÅÅÅ-MM)",
+    "int_parsing": "måste vara ett heltal",
+    "float_parsing": "måste vara ett tal",
+}
+
+
+def _labels_by_field() -> dict[tuple[str, str], str]:
+    return {(b.type, c.field): c.label for b in BLOCKS for c in b.controls}
+
+
+def _swedish_numbers(text: str) -> str:
+    return re.sub(r"(?<=\d)\.(?=\d)", ",", text)
+
+
+def validation_messages(errors: list[dict[str, Any]]) -> list[str]:
+    """Swedish messages for pydantic's ``exc.errors()`` of a scenario, naming the control.
+
+    "assumptions.0.dygnsvila.extra_need: Value error, måste uppfylla low ≤ likely ≤ high"
+    becomes "Dygnsvila › Extra bemanningsbehov …: måste uppfylla låg ≤ trolig ≤ hög …".
+    """
+    labels = _labels_by_field()
+    out: list[str] = []
+    for e in errors:
+        loc = [str(x) for x in e.get("loc", ())]
+        type_ = next((x for x in loc if x in A.TYPE_NAMES), "")
+        rest = loc[loc.index(type_) + 1:] if type_ else loc
+        where = A.TYPE_NAMES.get(type_, "Scenariot")
+        if rest:
+            field = labels.get((type_, rest[0]), rest[0])
+            part = " – ".join(_WORDS.get(x, x) for x in rest[1:])
+            where += f" › {field}" + (f" – {part}" if part else "")
+        kind = str(e.get("type", ""))
+        if kind in _PYDANTIC:
+            ctx = {k: _swedish_numbers(str(v)) for k, v in (e.get("ctx") or {}).items()}
+            msg = _PYDANTIC[kind].format_map({**{"ge": "", "le": "", "gt": "", "lt": ""}, **ctx})
+        else:
+            msg = str(e.get("msg", "")).removeprefix("Value error, ")
+            for en, sv in {**_WORDS, **{f: labels.get((type_, f), f) for f in
+                                        ("agency_share", "overtime_share")}}.items():
+                msg = re.sub(rf"\b{en}\b", sv, msg)
+            msg = _swedish_numbers(msg)
+        out.append(f"{where}: {msg}")
+    return out

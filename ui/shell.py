@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui import compare_page, data_page, export_page, forecast_page, overview, scenarios_page
+from ui import compare_page, data_page, document, export_page, forecast_page, overview, scenarios_page
 from ui import state_keys as K
 from ui.data_access import current_dataset, outcome_months
 from ui.widgets import month_text
@@ -53,16 +53,19 @@ def sidebar() -> None:
         st.session_state[K.AS_OF] = months[-1]
     with st.sidebar:
         st.selectbox(
-            "Prognosmånad (senaste utfall)", months, key=K.AS_OF,
+            "Prognosmånad (senaste utfall)", months[::-1], key=K.AS_OF,
             format_func=lambda m: month_text(m, long=True),
-            help="Månaden vars bokslut prognosen bygger på. Förval: senaste månaden med utfall.",
+            help="Månaden vars bokslut prognosen bygger på. Förval: senaste månaden med utfall "
+                 "(listan börjar med den senaste).",
         )
         st.caption(f"Data: {ds.source}")
 
 
 def _configure() -> None:
     st.set_page_config(page_title="Budgetprognos – hälso- och sjukvård",
-                       page_icon=":material/monitoring:", layout="wide")
+                       page_icon=":material/monitoring:", layout="wide",
+                       initial_sidebar_state="auto")
+    document.apply()
 
 
 def main() -> None:

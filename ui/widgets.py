@@ -92,11 +92,20 @@ def swedish_table(frame: pd.DataFrame, *, amount_columns: Iterable[str] = (),
 
 
 def show_table(frame: pd.DataFrame, **kwargs: object) -> None:
-    """Show a core table Swedish-formatted (see :func:`swedish_table`) without the index."""
-    disp = swedish_table(frame, **kwargs)  # type: ignore[arg-type]
-    if disp.index.name is not None or not isinstance(disp.index, pd.RangeIndex):
-        disp = disp.reset_index()
+    """Show a core table Swedish-formatted (see :func:`swedish_table`) without the index.
+
+    A named index (e.g. "Division") becomes the first column; an unnamed one (row numbers left
+    by filtering) is dropped, so no "index" column appears.
+    """
+    disp = display_frame(swedish_table(frame, **kwargs))  # type: ignore[arg-type]
     st.dataframe(disp, hide_index=True, width="stretch")
+
+
+def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a named index turned into columns and an unnamed one dropped."""
+    if all(n is None for n in frame.index.names):
+        return frame.reset_index(drop=True)
+    return frame.reset_index()
 
 
 def _finish(chart: alt.Chart | alt.LayerChart, height: int = 320) -> alt.Chart:
@@ -137,6 +146,30 @@ def to_mkr(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     return out
 
 
+SERIES_COLOURS = {"utfall": "#1b1b1b", "budget": "#e08a00", "prognos": "#1f5f8b"}
+"""Colours by the kind of series: outcome near-black, budget orange, forecast blue (told apart
+also by colour-blind readers and on grey print; budget is also dashed)."""
+_OTHER_COLOURS = ("#7b3294", "#008837", "#c0392b", "#5e5e5e")
+
+
+def _kind(name: str) -> str:
+    low = name.lower()
+    return next((k for k in SERIES_COLOURS if k in low), "")
+
+
+def series_scale(names: Sequence[str]) -> alt.Scale:
+    """A colour scale giving outcome, budget and forecast series their fixed colours."""
+    others = iter(_OTHER_COLOURS * 3)
+    colours = [SERIES_COLOURS.get(_kind(n)) or next(others) for n in names]
+    return alt.Scale(domain=list(names), range=colours)
+
+
+def dash_scale(names: Sequence[str]) -> alt.Scale:
+    """Budget series dashed, forecasts dotted, outcome solid."""
+    dashes = {"budget": [6, 3], "prognos": [2, 2]}
+    return alt.Scale(domain=list(names), range=[dashes.get(_kind(n), [1, 0]) for n in names])
+
+
 def monthly_chart(frame: pd.DataFrame, *, value_columns: Sequence[str], label: str = "Månad",
                   title: str = "", y_title: str = "mkr") -> alt.Chart:
     """Lines of several values per month (e.g. outcome and budget), months in row order.
@@ -155,7 +188,11 @@ def monthly_chart(frame: pd.DataFrame, *, value_columns: Sequence[str], label: s
     chart = alt.Chart(long).mark_line(point=True).encode(
         x=alt.X(f"{label}:N", sort=order, title=None, axis=alt.Axis(labelAngle=-45)),
         y=alt.Y("värde:Q", title=y_title, axis=alt.Axis(format=AMOUNT_AXIS_FORMAT)),
-        color=alt.Color("Serie:N", title=None, sort=list(value_columns)),
+        color=alt.Color("Serie:N", title=None, sort=list(value_columns),
+                        scale=series_scale(value_columns),
+                        legend=alt.Legend(orient="bottom", labelLimit=0)),
+        strokeDash=alt.StrokeDash("Serie:N", sort=list(value_columns),
+                                  scale=dash_scale(value_columns), legend=None),
         tooltip=[alt.Tooltip(f"{label}:N", title="Månad"), "Serie:N",
                  alt.Tooltip("värde:Q", title=y_title, format=",.1f")],
     )
@@ -187,43 +224,71 @@ def waterfall_geometry(bridge: pd.DataFrame) -> pd.DataFrame:
                          "effect": val, "kind": kind})
 
 
+NOT_FROM_ZERO = "axeln börjar inte vid 0"
+
+
 def waterfall_chart(bridge: pd.DataFrame, *, title: str = "") -> alt.Chart:
-    """A bridge (waterfall) chart of the core's bridge table (see :func:`waterfall_geometry`)."""
+    """A bridge (waterfall) of the core's bridge table, bars lying down (see
+    :func:`waterfall_geometry`).
+
+    Every step's name is on its own row, so no label is dropped however many there are; the
+    amount axis does not start at zero (the total bars are cut), which its title says.
+    """
     steps = waterfall_geometry(bridge)
     order = list(steps["label"])
-    return _finish(alt.Chart(steps).mark_bar().encode(
-        x=alt.X("label:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=220)),
-        y=alt.Y("bottom:Q", title="mkr", scale=alt.Scale(zero=False),
-                axis=alt.Axis(format=AMOUNT_AXIS_FORMAT)),
-        y2="top:Q",
+    chart = alt.Chart(steps).mark_bar().encode(
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("bottom:Q", title=f"mkr ({NOT_FROM_ZERO}: summastaplarna är avkortade)",
+                scale=alt.Scale(zero=False), axis=alt.Axis(format=AMOUNT_AXIS_FORMAT)),
+        x2="top:Q",
         color=alt.Color("kind:N", title=None, scale=alt.Scale(
             domain=["total", "förbättring", "försämring"],
-            range=["#1f5f8b", "#3a923a", "#c0392b"])),
+            range=["#1f5f8b", "#3a923a", "#c0392b"]),
+            legend=alt.Legend(orient="bottom", labelLimit=0)),
         tooltip=[alt.Tooltip("label:N", title="Post"),
                  alt.Tooltip("effect:Q", title="Belopp, mkr", format=",.1f"),
                  alt.Tooltip("top:Q", title="Nivå efter, mkr", format=",.1f")],
-    ).properties(title=title), height=380)
+    ).properties(title=title)
+    return _finish(chart, height=max(160, 34 * len(steps) + 60))
 
 
 def histogram_chart(values: pd.DataFrame, *, marker: float | None = None,
+                    marker_label: str = "", limit: float | None = None,
                     title: str = "", x_title: str = "Årsresultat, mkr") -> alt.Chart:
     """Distribution of a simulated result.
 
     Args:
         values: column ``mkr`` with one row per draw.
-        marker: a vertical rule, e.g. at 0 (balance) in mkr.
+        marker: a labelled vertical rule, e.g. at the budget, in mkr.
+        marker_label: the rule's label (e.g. "Budget").
+        limit: a second, dashed rule (e.g. budget minus the accepted deficit), in mkr.
         title: chart title.
-        x_title: x axis title.
+        x_title: x axis title; it says so when the axis does not include zero.
     """
+    lo, hi = float(values["mkr"].min()), float(values["mkr"].max())
+    refs = [v for v in (marker, limit) if v is not None]
+    lo, hi = min([lo, *refs]), max([hi, *refs])
+    if lo > 0 or hi < 0:
+        x_title = f"{x_title} ({NOT_FROM_ZERO})"
     bars = alt.Chart(values).mark_bar(color="#1f5f8b", opacity=0.8).encode(
         x=alt.X("mkr:Q", bin=alt.Bin(maxbins=40), title=x_title,
-                axis=alt.Axis(format=AMOUNT_AXIS_FORMAT)),
+                scale=alt.Scale(zero=False), axis=alt.Axis(format=AMOUNT_AXIS_FORMAT)),
         y=alt.Y("count():Q", title="Antal dragningar"),
     )
     layers: list[alt.Chart] = [bars]
-    if marker is not None:
-        layers.append(alt.Chart(pd.DataFrame({"x": [marker]})).mark_rule(
-            color="#c0392b", strokeWidth=2).encode(x="x:Q"))
+    rules = [(marker, marker_label, [1, 0])]
+    if limit is not None:
+        rules.append((limit, "Största godtagna underskott", [4, 3]))
+    for x, label, dash in rules:
+        if x is None:
+            continue
+        ref = pd.DataFrame({"x": [x], "label": [label]})
+        layers.append(alt.Chart(ref).mark_rule(color="#c0392b", strokeWidth=2,
+                                               strokeDash=dash).encode(x="x:Q"))
+        if label:
+            layers.append(alt.Chart(ref).mark_text(
+                align="left", dx=4, dy=-4, baseline="top", color="#c0392b",
+                fontWeight="bold").encode(x="x:Q", y=alt.value(4), text="label:N"))
     return _finish(alt.layer(*layers).properties(title=title))
 
 
@@ -231,9 +296,10 @@ def grouped_bar_chart(frame: pd.DataFrame, *, category: str, group: str, value: 
                       title: str = "", y_title: str = "mkr") -> alt.Chart:
     """Side-by-side bars, e.g. scenarios (``group``) per measure (``category``)."""
     return _finish(alt.Chart(frame).mark_bar().encode(
-        x=alt.X(f"{category}:N", title=None, axis=alt.Axis(labelAngle=-20)),
+        x=alt.X(f"{category}:N", title=None, axis=alt.Axis(labelAngle=0)),
         xOffset=alt.XOffset(f"{group}:N"),
         y=alt.Y(f"{value}:Q", title=y_title, axis=alt.Axis(format=AMOUNT_AXIS_FORMAT)),
-        color=alt.Color(f"{group}:N", title=None),
+        color=alt.Color(f"{group}:N", title=None,
+                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
         tooltip=[f"{category}:N", f"{group}:N", alt.Tooltip(f"{value}:Q", format=",.1f")],
     ).properties(title=title))

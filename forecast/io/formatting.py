@@ -92,3 +92,19 @@ def ytd_label(period: pd.Period | str) -> str:
     if p.month == 1:
         return f"jan {p.year}"
     return f"jan–{MONTHS_SHORT[p.month - 1]} {p.year}"
+
+
+LOCAL_TIMEZONE = "Europe/Stockholm"
+
+
+def fmt_timestamp(value: str | pd.Timestamp | None, tz: str = LOCAL_TIMEZONE) -> str:
+    """A stored time (ISO 8601, UTC) as Swedish local time to the minute: ``2026-12-01 21:40``.
+
+    A time without zone is taken as UTC; ``None``/empty gives ``–``.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()) or _is_missing(value):
+        return MISSING
+    ts = pd.Timestamp(value)
+    if ts.tzinfo is None:
+        ts = ts.tz_localize("UTC")
+    return ts.tz_convert(tz).strftime("%Y-%m-%d %H:%M")

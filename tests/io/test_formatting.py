@@ -63,3 +63,12 @@ def test_month_labels() -> None:
     assert month_label("2023-05", long=True) == "maj 2023"
     assert ytd_label("2023-04") == "jan–apr 2023"
     assert ytd_label("2023-01") == "jan 2023"
+
+
+def test_fmt_timestamp_is_local_swedish_time_to_the_minute() -> None:
+    from forecast.io.formatting import MISSING, fmt_timestamp
+
+    assert fmt_timestamp("2026-12-01T20:40:10.556697+00:00") == "2026-12-01 21:40"  # CET
+    assert fmt_timestamp("2026-07-01T20:40:10+00:00") == "2026-07-01 22:40"  # CEST
+    assert fmt_timestamp("2026-07-01T20:40:10") == "2026-07-01 22:40"  # naive = UTC
+    assert fmt_timestamp("") == MISSING and fmt_timestamp(None) == MISSING

@@ -78,3 +78,17 @@ def test_run_reuses_prepared():
     a, b = run(p, n_draws=1000, seed=3), run(p, n_draws=1000, seed=3)
     assert np.array_equal(a.totals, b.totals)
     assert a.n_draws == 1000 and "assumptions[0].extra_need" in a.params
+
+
+def test_probability_of_deficit_at_most_a_threshold():
+    mc = simulate(RF, KOMB, ds=DS, n_draws=2000, seed=3)
+    assert mc.prob_deficit_at_most(0.0) == mc.prob_within_budget()
+    deficit = mc.budget - mc.totals[:, 0]
+    for x in (-500.0, 0.0, 250.0, float(np.median(deficit)), 1e9):
+        assert mc.prob_deficit_at_most(x) == pytest.approx((deficit <= x).mean())
+    assert mc.prob_deficit_at_most(1e12) == 1.0
+    step = 100.0
+    s = mc.suggested_deficit_tkr(step)
+    med = float(np.median(deficit))
+    assert s == (0.0 if med <= 0 else np.ceil(med / step) * step)
+    assert s == 0.0 or mc.prob_deficit_at_most(s) >= 0.5
