@@ -149,8 +149,10 @@ class MCResult:
 
     def suggested_deficit_tkr(self, step_tkr: float = 100_000.0, year: int | None = None
                               ) -> float:
-        """A telling default threshold: the median deficit against budget, rounded up to
-        ``step_tkr`` (0 when the median result is within budget)."""
+        """A telling default threshold: the median deficit against budget, rounded up.
+
+        Rounded up to ``step_tkr``; 0 when the median result is within budget.
+        """
         j = 0 if year is None else self.years.index(year)
         deficit = float(np.median(self.budget - self.totals[:, j]))
         if deficit <= 0:

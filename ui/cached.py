@@ -48,6 +48,32 @@ def monthly(ctx: Context) -> pd.DataFrame:
     return _followup("monthly", ctx.ds, ctx.data_hash, str(ctx.as_of))
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _monthly_forecast(_ctx: Context, data_hash: str, as_of: str) -> pd.DataFrame:
+    mod = core("forecast.engine.monthly")
+    return mod.monthly_with_forecast(monthly(_ctx), baseline(_ctx))
+
+
+def monthly_with_forecast(ctx: Context) -> pd.DataFrame:
+    """The monthly follow-up with the forecast of the remaining months (``Prognos``)."""
+    return _monthly_forecast(ctx, ctx.data_hash, str(ctx.as_of))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _basis(_ctx: Context, data_hash: str, as_of: str) -> list[str]:
+    return core("forecast.engine.basis").basis_warnings(baseline(_ctx))
+
+
+def basis_warnings(ctx: Context) -> list[str]:
+    """``forecast.engine.basis.basis_warnings`` of the cached baseline."""
+    return _basis(ctx, ctx.data_hash, str(ctx.as_of))
+
+
+def method_sentence(ctx: Context, selection: dict[str, str]) -> str:
+    """``forecast.engine.basis.method_sentence`` of the cached baseline for a selection."""
+    return core("forecast.engine.basis").method_sentence(baseline(ctx), selection)
+
+
 def by_division(ctx: Context) -> pd.DataFrame:
     """``forecast.followup.tables.by_division`` for the context."""
     return _followup("by_division", ctx.ds, ctx.data_hash, str(ctx.as_of))

@@ -55,7 +55,9 @@ _STYLE = """
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
 [data-testid="stMetricValue"] { font-size: clamp(1.3rem, 2.2vw, 2.1rem); }
-[data-testid="stMetricValue"] > div { overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stMetricValue"] > div {
+  overflow: visible !important; text-overflow: clip !important;
+}
 .st-key-sc_results {
   position: sticky; top: 3.75rem; z-index: 5; background: var(--background-color, #fff);
   background-color: white; padding-bottom: 0.25rem;

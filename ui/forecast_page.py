@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from forecast.engine import hierarchy as H
@@ -10,11 +11,12 @@ from forecast.io.formatting import fmt_mkr, fmt_pct, month_label
 from ui import cached
 from ui import state_keys as K
 from ui.data_access import context
-from ui.widgets import fan_chart, help_box, show_table, to_mkr
+from ui.widgets import basis_notice, display_frame, fan_chart, help_box, swedish_table, to_mkr
 
 HELP = """
 Prognosen görs per enhet och konto (serie) med en **kombination** av tre metoder: medianen
-av Theta, CES (två statistiska tidsseriemodeller) och fjolårsprofilen. Metoden har prövats på
+av Theta, CES (två statistiska tidsseriemodeller) och fjolårets månadsprofil. I tabellen
+heter den *Kombination*. Metoden har prövats på
 1 399 verkliga månadsserier (M3) och träffade årsutfallet bättre än både controllernas egna
 metoder och AutoETS. För varje serie görs ett **backtest**: prognosen görs om vid samma månad
 tidigare år och jämförs med årsutfallet. *Backtestat fel* är medianen av det absoluta
@@ -23,7 +25,12 @@ anmärkningen.
 
 Välj division, enhet och kostnadsslag för att borra ned. **Årsprognos** är medelvärdet av
 simuleringarna (summerar exakt uppåt), **P10–P90** intervallet som 8 av 10 simuleringar
-hamnar inom. Diagrammet visar utfall, prognosens median och P10–P90-bandet per månad.
+hamnar inom. Diagrammet visar utfall, prognosens median och P10–P90-bandet per månad; en
+kostnad simuleras aldrig som en intäkt.
+
+**Helårsprognos mot fjolårets helår** jämför årsprognosen med fjolårets hela utfall;
+Översiktens *nettokostnadsutveckling (ack)* jämför årets utfall hittills med samma månader i
+fjol. Breda tabeller går att rulla i sidled.
 """
 
 ALL = "Alla"
@@ -63,7 +70,11 @@ def _metrics(ctx, sel: dict[str, str]) -> None:  # noqa: ANN001
     c2.metric("P10–P90", f"{fmt_mkr(r[H.P10], 1)} – {fmt_mkr(r[H.P90], 1)}", border=True)
     c3.metric("Avvikelse mot budget", fmt_mkr(r[H.DEV], 1), border=True,
               delta=f"budget {fmt_mkr(r[H.BUDGET], 1)}", delta_color="off", delta_arrow="off")
-    c4.metric("Utveckling mot fg år", fmt_pct(r[H.DEVELOPMENT]), border=True)
+    c4.metric("Helårsprognos mot fjolårets helår", fmt_pct(r[H.DEVELOPMENT]), border=True,
+              help="Årsprognosen jämförd med hela fjolårets utfall. Översiktens "
+                   "nettokostnadsutveckling jämför i stället årets utfall hittills med samma "
+                   "månader i fjol, så talen skiljer sig.")
+    st.caption(cached.method_sentence(ctx, sel))
 
 
 def _fan(ctx, sel: dict[str, str]) -> None:  # noqa: ANN001
@@ -84,13 +95,30 @@ def _tables(ctx, sel: dict[str, str]) -> None:  # noqa: ANN001
     if "category" in sel:
         uc = uc.loc[uc["Kostnadsslag"] == sel["category"]]
     st.subheader("Metod och backtestat fel")
-    show_table(uc[["Enhet", "Kostnadsslag", PT.PROGNOS, PT.P10, PT.P90, PT.METOD, PT.APE,
-                   PT.ANM]], amount_columns=(PT.PROGNOS, PT.P10, PT.P90),
-               percent_columns=(PT.APE,))
+    shown = swedish_table(uc[["Enhet", "Kostnadsslag", PT.PROGNOS, PT.P10, PT.P90, PT.METOD,
+                              PT.APE, PT.ANM]], amount_columns=(PT.PROGNOS, PT.P10, PT.P90),
+                          percent_columns=(PT.APE,))
+    st.dataframe(_with_interval(shown), hide_index=True, width="stretch",
+                 column_config={PT.ANM: st.column_config.TextColumn(width="large")})
     if not sel:
         st.subheader("Per division")
-        div = cached.division_table(ctx)
-        show_table(div, amount_columns=PT.AMOUNTS, percent_columns=PT.PERCENTS)
+        div = swedish_table(cached.division_table(ctx), amount_columns=PT.AMOUNTS,
+                            percent_columns=PT.PERCENTS)
+        cols = [PT.ACK, PT.BUDGET, PT.PROGNOS, PT.P10, PT.P90, PT.AVV, PT.UTV]
+        st.dataframe(_with_interval(display_frame(div[cols])), hide_index=True,
+                     width="stretch")
+        st.caption("Alla kolumner (P50, avvikelsens intervall, fjolårets utfall) finns i "
+                   "exporten.")
+
+
+def _with_interval(frame: pd.DataFrame) -> pd.DataFrame:
+    """P10 and P90 text columns joined into one "P10–P90" column (narrower tables)."""
+    out = frame.copy()
+    at = list(out.columns).index(PT.P10)
+    joined = out[PT.P10] + " – " + out[PT.P90]
+    out = out.drop(columns=[PT.P10, PT.P90])
+    out.insert(at, "P10–P90", joined)
+    return out
 
 
 def render() -> None:
@@ -100,6 +128,7 @@ def render() -> None:
     st.caption(f"Årsprognos {ctx.as_of.year} per division, enhet och kostnadsslag, med "
                f"utfall till och med {month_label(ctx.as_of, long=True)}.")
     help_box(HELP)
+    basis_notice(cached.basis_warnings(ctx))
     sel = _selectors(ctx)
     _metrics(ctx, sel)
     _fan(ctx, sel)

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
 from forecast.engine import hierarchy as H
+from forecast.engine.monthly import ACK_PROGNOS, PROGNOS
+from forecast.io.entry import NumberField
 from forecast.io.formatting import fmt_mkr, fmt_pct, month_label
 from ui import cached
+from ui import state_keys as K
 from ui.data_access import Context, CoreMissing, context
-from ui.widgets import core_missing, help_box, monthly_chart, show_table, to_mkr
+from ui.number_entry import number_entry, read_entry
+from ui.widgets import basis_notice, core_missing, help_box, monthly_chart, show_table, to_mkr
 
 HELP = """
 **Årsprognos** är årets resultat (intäkter + kostnader, tkr → mkr) enligt den statistiska
@@ -17,7 +24,9 @@ prognosen: utfall hittills plus simulerade återstående månader. P50 är media
 intervallet som 8 av 10 simuleringar hamnar inom. **Avvikelse** = prognos − budget (negativt
 är sämre än budget).
 
-**Nettokostnadsutveckling** jämför ackumulerad nettokostnad i år med samma månader i fjol.
+**Nettokostnadsutveckling (ack)** jämför ackumulerad nettokostnad i år med samma månader i
+fjol (sidan Prognos visar i stället helårsprognosen mot fjolårets helår). Taket skrivs med
+decimalkomma, t.ex. 2,5.
 **Hyrandel** är inhyrd personal som andel av egen personalkostnad, rullande 12 månader, mot
 det gemensamma målet 2 %. **Omställningsplan** visar rapporterad effekt mot planerad hittills.
 
@@ -26,6 +35,24 @@ Välj prognosmånad i sidomenyn.
 
 DEFAULT_CEILING_PCT = 2.2
 """Default ceiling of net cost development, % (an example region's goal; DOMAIN.md)."""
+CEILING_FIELD = NumberField("Tak för nettokostnadsutveckling, %", -50.0, 100.0, 1, "%")
+
+
+def ceiling_badge(pct: float, ceiling: float | None) -> dict[str, Any]:
+    """The metric's delta: over/within the ceiling, or plainly why there is no comparison.
+
+    A missing development (no prior-year outcome) or an invalid ceiling never shows a green
+    "inom taket".
+    """
+    if ceiling is None:
+        return {"delta": "taket är inte giltigt – se fältet", "delta_color": "off",
+                "delta_arrow": "off"}
+    if not math.isfinite(pct):
+        return {"delta": "ingen jämförelse: fjolårets utfall saknas", "delta_color": "off",
+                "delta_arrow": "off"}
+    over = pct > ceiling
+    return {"delta": ("över taket " if over else "inom taket ") + fmt_pct(ceiling),
+            "delta_color": "inverse" if over else "normal", "delta_arrow": "off"}
 
 
 def _year_end(ctx: Context) -> None:
@@ -65,13 +92,14 @@ def _indicators(ctx: Context) -> None:
         return
     c1, c2, c3 = st.columns(3)
     with c1:
-        ceiling = st.number_input("Tak för nettokostnadsutveckling, %", value=DEFAULT_CEILING_PCT,
-                                  step=0.1, format="%.1f", key="w_ov_ceiling")
         pct = _row(dev, "Nettokostnadsutveckling", "Utveckling %")
-        over = pct > ceiling
+        ceiling = st.session_state.get(K.OV_CEILING)
+        value, _ = read_entry(K.OV_CEILING, CEILING_FIELD) if ceiling is not None else \
+            (DEFAULT_CEILING_PCT, None)
         st.metric("Nettokostnadsutveckling (ack)", fmt_pct(pct), border=True,
-                  delta=("över taket " if over else "inom taket ") + fmt_pct(ceiling),
-                  delta_color="inverse" if over else "normal", delta_arrow="off")
+                  help="Ackumulerad nettokostnad i år mot samma månader i fjol.",
+                  **ceiling_badge(pct, value))
+        number_entry(CEILING_FIELD, K.OV_CEILING, default=DEFAULT_CEILING_PCT)
     with c2:
         share = _row(agency, "Totalt", "Hyrandel R12 %")
         target = _row(agency, "Totalt", "Mål %")
@@ -98,18 +126,22 @@ def _indicators(ctx: Context) -> None:
 
 
 def _monthly(ctx: Context) -> None:
-    st.subheader("Utfall mot budget per månad")
+    st.subheader("Utfall, budget och prognos per månad")
     try:
-        mon = cached.monthly(ctx)
+        mon = cached.monthly_with_forecast(ctx)
     except CoreMissing:
         core_missing("Månadsuppföljningen")
         return
-    chart = to_mkr(mon.reset_index(), ["Utfall", "Budget", "Ack utfall", "Ack budget"])
+    chart = to_mkr(mon.reset_index(), ["Utfall", "Budget", PROGNOS, "Ack utfall",
+                                       "Ack budget", ACK_PROGNOS])
     left, right = st.columns(2)
-    left.altair_chart(monthly_chart(chart, value_columns=["Utfall", "Budget"],
+    left.altair_chart(monthly_chart(chart, value_columns=["Utfall", "Budget", PROGNOS],
                                     title="Nettoresultat per månad, mkr"), width="stretch")
-    right.altair_chart(monthly_chart(chart, value_columns=["Ack utfall", "Ack budget"],
+    right.altair_chart(monthly_chart(chart, value_columns=["Ack utfall", "Ack budget",
+                                                           ACK_PROGNOS],
                                      title="Ackumulerat, mkr"), width="stretch")
+    st.caption("Prognos = medelvärdet av simuleringarna för årets återstående månader; den "
+               "börjar i prognosmånadens utfall.")
     with st.expander("Tabell per månad"):
         show_table(mon, amount_columns=tuple(mon.columns))
 
@@ -121,6 +153,7 @@ def render() -> None:
     st.caption(f"Hälso- och sjukvårdens ekonomi per {month_label(ctx.as_of, long=True)}: "
                "årsprognos, nyckeltal och utfall mot budget.")
     help_box(HELP)
+    basis_notice(cached.basis_warnings(ctx))
     _year_end(ctx)
     _indicators(ctx)
     _monthly(ctx)

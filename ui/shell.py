@@ -11,7 +11,15 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui import compare_page, data_page, document, export_page, forecast_page, overview, scenarios_page
+from ui import (
+    compare_page,
+    data_page,
+    document,
+    export_page,
+    forecast_page,
+    overview,
+    scenarios_page,
+)
 from ui import state_keys as K
 from ui.data_access import current_dataset, outcome_months
 from ui.widgets import month_text

@@ -57,6 +57,13 @@ def help_box(text: str) -> None:
         st.markdown(text)
 
 
+def basis_notice(warnings: Sequence[str]) -> None:
+    """A warning box above the figures saying what the forecast rests on (if anything)."""
+    if warnings:
+        st.warning("**Prognosens underlag är svagt.**\n\n" + "\n".join(
+            f"- {w}" for w in warnings), icon=":material/warning:")
+
+
 def core_missing(what: str) -> None:
     """Tell the user that a part of the engine is not available in this build."""
     st.info(f"{what} är inte tillgänglig i den här versionen ännu.", icon=":material/build:")
@@ -228,11 +235,11 @@ NOT_FROM_ZERO = "axeln börjar inte vid 0"
 
 
 def waterfall_chart(bridge: pd.DataFrame, *, title: str = "") -> alt.Chart:
-    """A bridge (waterfall) of the core's bridge table, bars lying down (see
-    :func:`waterfall_geometry`).
+    """A bridge (waterfall) of the core's bridge table, bars lying down.
 
-    Every step's name is on its own row, so no label is dropped however many there are; the
-    amount axis does not start at zero (the total bars are cut), which its title says.
+    The geometry is :func:`waterfall_geometry`. Every step's name is on its own row, so no
+    label is dropped however many there are; the amount axis does not start at zero (the total
+    bars are cut), which its title says.
     """
     steps = waterfall_geometry(bridge)
     order = list(steps["label"])

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.engine.result import RegionForecast
+from forecast.engine.sign import constrain_sign, history_sign
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset
 
@@ -484,6 +485,7 @@ def forecast_region(
         if o.alias != aliases[i] and not o.note:
             parts.append(f"{aliases[i]} ersattes av {o.alias}")
         notes.append("; ".join(parts))
+    constrain_sign(paths, history_sign(inp.outcome))  # a cost never turns into revenue
     summ = _summary_columns(inp, as_of)
     return RegionForecast(
         as_of=as_of,

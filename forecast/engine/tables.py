@@ -22,6 +22,7 @@ from forecast.io.export import ExportTable
 from forecast.io.formatting import fmt_pct
 from forecast.ledger.dataset import Dataset
 from forecast.ledger.dimensions import INHYRD, PERSONAL
+from forecast.methods.names import method_name, methods_text
 
 ACK = "Ack utfall"
 BUDGET = "Årsbudget"
@@ -67,9 +68,8 @@ def _method_summary(rf: RegionForecast, rows: np.ndarray) -> tuple[str, float, s
         return "", np.nan, ""
     if len(idx) == 1:
         i = idx[0]
-        return rf.method[i], float(rf.backtest_ape[i]), rf.notes[i]
-    counts = Counter(rf.method[i] for i in idx)
-    meth = ", ".join(f"{a} ({n})" for a, n in counts.most_common())
+        return method_name(rf.method[i], short=True), float(rf.backtest_ape[i]), rf.notes[i]
+    meth = methods_text(rf.method[i] for i in idx)
     apes = rf.backtest_ape[idx]
     ape = float(np.nanmedian(apes)) if np.isfinite(apes).any() else np.nan
     noted = [f"{rf.keys['account'].iat[i]}: {rf.notes[i]}" for i in idx if rf.notes[i]]
@@ -248,7 +248,7 @@ def methods_table(rf: RegionForecast, ds: Dataset) -> pd.DataFrame:
         "Division": rf.keys["division"].to_numpy(),
         "Enhet": [names.get(u, u) for u in rf.keys["unit"]],
         "Konto": rf.keys["account"].to_numpy(),
-        METOD: list(rf.method),
+        METOD: [method_name(m, short=True) for m in rf.method],
         APE: rf.backtest_ape,
         PROGNOS: yp,
         ANM: list(rf.notes),

@@ -1,0 +1,72 @@
+"""What a forecast rests on, in words: warnings a page or report shows above the figures.
+
+A forecast made on too short a history (e.g. at March of the first year of data) falls back to
+simple rules and cannot be backtested; its figures must not look as good as a tested one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from forecast.engine.result import RegionForecast
+from forecast.io.formatting import fmt_number
+from forecast.methods.names import error_in_words, method_name, methods_text
+
+STANDARD_ALIAS = "combo"
+"""The standard årsprognos's method (``forecast.engine.region.STANDARD_FORECAST``)."""
+
+
+def basis_warnings(rf: RegionForecast, standard: str = STANDARD_ALIAS) -> list[str]:
+    """Swedish warnings about the forecast's basis (empty when nothing to say).
+
+    - series forecast by a fallback instead of ``standard`` (too short a history);
+    - no series backtested, so the error is unknown;
+    - no prior-year outcome, so the development against last year cannot be computed.
+    """
+    out: list[str] = []
+    n = int(rf.n_series)
+    methods = [str(m) for m in rf.method]
+    other = [m for m in methods if m != standard]
+    if other:
+        share = "alla" if len(other) == n else f"{fmt_number(len(other))} av"
+        out.append(f"{share} {fmt_number(n)} serier har för kort historik för "
+                   f"standardmetoden och prognostiseras med enklare regler "
+                   f"({methods_text(other)}); för dem är prognosen nära årstakten eller "
+                   "budgeten och inte prövad mot tidigare år.")
+    ape = np.asarray(rf.backtest_ape, dtype=float)
+    if n and not np.isfinite(ape).any():
+        out.append("Ingen serie har kunnat backtestas, så prognosens fel är okänt.")
+    prior = np.asarray(rf.prior_year_outcome, dtype=float)
+    if n and not np.any(prior != 0):
+        out.append(f"Utfall för {rf.as_of.year - 1} saknas: utvecklingen mot fjolåret kan "
+                   "inte beräknas.")
+    return [s[0].upper() + s[1:] for s in out]
+
+
+def selection_rows(rf: RegionForecast, selection: Mapping[str, str]) -> np.ndarray:
+    """Boolean mask of the series matching ``selection`` (key column → value; {} = all)."""
+    rows = np.ones(rf.n_series, dtype=bool)
+    for k, v in selection.items():
+        rows &= (rf.keys[k] == v).to_numpy()
+    return rows
+
+
+def method_sentence(rf: RegionForecast, selection: Mapping[str, str]) -> str:
+    """How the selected series were forecast and how well that did before, in Swedish.
+
+    E.g. "Metod: Kombination av tre metoder (Theta, CES och fjolårets månadsprofil).
+    Backtest: i tidigare år missade prognosen vid samma månad årsutfallet med 2,1 % (median)."
+    """
+    rows = selection_rows(rf, selection)
+    idx = np.flatnonzero(rows)
+    if len(idx) == 0:
+        return "Inga serier i urvalet."
+    methods = [str(rf.method[i]) for i in idx]
+    kinds = set(methods)
+    what = method_name(methods[0]) if len(kinds) == 1 else methods_text(methods)
+    ape = np.asarray(rf.backtest_ape, dtype=float)[idx]
+    err = float(np.nanmedian(ape)) if np.isfinite(ape).any() else None
+    n = f" ({fmt_number(len(idx))} serier)" if len(idx) > 1 else ""
+    return f"Metod{n}: {what}. Backtest: {error_in_words(err)}."
