@@ -16,7 +16,13 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from forecast.io.export import ALLOWED_SUFFIXES, ExportMetadata, ExportTable, write_tables
+from forecast.io.export import (
+    ALLOWED_SUFFIXES,
+    CSV_FORMS,
+    ExportMetadata,
+    ExportTable,
+    write_tables,
+)
 from forecast.io.importer import ValidationFailed, load_user_data
 from forecast.ledger.dataset import Dataset, load_default
 from forecast.ledger.month import Month, parse_as_of
@@ -72,7 +78,7 @@ def add_data_argument(p: argparse.ArgumentParser) -> None:
 
 
 def add_output_arguments(p: argparse.ArgumentParser, *, out_help: str | None = None) -> None:
-    """``--out FIL``, ``--enhet mkr|tkr`` and ``--csv-dialect sv|intl``."""
+    """``--out FIL``, ``--enhet mkr|tkr``, ``--csv-dialect sv|intl`` and ``--csv-form``."""
     p.add_argument("--out", required=True, type=Path, metavar="FIL",
                    help=out_help or
                    f"utfil; formatet väljs av ändelsen ({', '.join(ALLOWED_SUFFIXES)})")
@@ -80,6 +86,10 @@ def add_output_arguments(p: argparse.ArgumentParser, *, out_help: str | None = N
                    help="enhet för belopp (standard mkr)")
     p.add_argument("--csv-dialect", choices=("sv", "intl"), default="sv",
                    help="sv: semikolon och decimalkomma (standard); intl: komma och punkt")
+    p.add_argument("--csv-form", choices=CSV_FORMS, default="tabell",
+                   help="tabell (standard): varje tabell som i arbetsboken, en fil per tabell "
+                        "(FIL_<tabell>.csv, eller alla i en .zip); lang: en rad per cell, "
+                        "alla tabeller i en fil")
 
 
 # --------------------------------------------------------------------------- checks
@@ -142,15 +152,26 @@ def load_dataset(data: Path | None, as_of: Month | None) -> Dataset:
         raise CliError(exc.report(), plain=True) from None
 
 
+def written(files: Sequence[Path]) -> str:
+    """The files written, for the closing message ("a.csv" or "3 filer: a.csv, b.csv, …")."""
+    if len(files) == 1:
+        return str(files[0])
+    return f"{len(files)} filer: " + ", ".join(str(f) for f in files)
+
+
 def write_output(tables: Sequence[ExportTable], meta: ExportMetadata, out: Path,
-                 args: argparse.Namespace) -> None:
-    """Write the tables in the format of ``out``'s suffix, unit and CSV dialect of ``args``.
+                 args: argparse.Namespace) -> list[Path]:
+    """Write the tables in the format of ``out``'s suffix, unit, CSV dialect and form.
+
+    Returns:
+        The files written (several for a CSV in table form with several tables).
 
     Raises:
         CliError: the file could not be written (exit 1).
     """
     try:
-        write_tables(list(tables), meta, out, unit=args.enhet, dialect=args.csv_dialect)
+        return write_tables(list(tables), meta, out, unit=args.enhet,
+                            dialect=args.csv_dialect, form=getattr(args, "csv_form", "tabell"))
     except OSError as exc:
         raise CliError(f"kunde inte skriva {str(out)!r}: {exc}", EXIT_IO) from None
 

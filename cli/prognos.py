@@ -28,6 +28,7 @@ from cli.common import (
     guarded,
     load_dataset,
     write_output,
+    written,
 )
 from forecast import __version__
 from forecast.engine.hierarchy import RECONCILIATION
@@ -107,9 +108,10 @@ def _run(args: argparse.Namespace) -> int:
         tables = prognos_tables(rf, ds)
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    write_output(tables, prognos_metadata(rf, ds, choose=args.metod is None), out, args)
+    files = write_output(tables, prognos_metadata(rf, ds, choose=args.metod is None), out,
+                         args)
     fallbacks = sum(1 for n in rf.notes if n)
     print(f"Prognos per {as_of}: {rf.n_series} serier × {rf.n_paths} banor på "
           f"{time.perf_counter() - t0:.1f} s; {fallbacks} serier med anmärkning; "
-          f"{len(tables)} tabeller (belopp i {args.enhet}) skrivna till {out}")
+          f"{len(tables)} tabeller (belopp i {args.enhet}) skrivna till {written(files)}")
     return 0

@@ -4,7 +4,8 @@ Examples::
 
     budgetprognos rapport --as-of 2023-04 --out rapport.xlsx
     budgetprognos rapport --data huvudbok.csv --as-of 2023-04 --out rapport.csv --enhet tkr
-    budgetprognos rapport --as-of 2023-04 --out rapport.csv --csv-dialect intl
+    budgetprognos rapport --as-of 2023-04 --out rapport.zip --csv-dialect intl
+    budgetprognos rapport --as-of 2023-04 --out rapport.csv --csv-form lang
 
 Exit codes: 0 written; 2 bad input (unknown file type, bad month, rejected data file, no
 outcome for the month); 1 the embedded data or the output file could not be read/written.
@@ -23,6 +24,7 @@ from cli.common import (
     guarded,
     load_dataset,
     write_output,
+    written,
 )
 from forecast.followup.tables import followup_metadata, followup_tables
 
@@ -56,7 +58,7 @@ def _run(args: argparse.Namespace) -> int:
         tables = followup_tables(ds, as_of)
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    write_output(tables, followup_metadata(ds, as_of), out, args)
+    files = write_output(tables, followup_metadata(ds, as_of), out, args)
     print(f"Rapport per {as_of} ({len(tables)} tabeller, belopp i {args.enhet}) "
-          f"skriven till {out}")
+          f"skriven till {written(files)}")
     return 0

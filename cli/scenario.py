@@ -36,6 +36,7 @@ from cli.common import (
     guarded,
     load_dataset,
     write_output,
+    written,
 )
 from forecast import __version__
 from forecast.engine.region import standard_forecast
@@ -205,11 +206,11 @@ def _run_scenario(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     tables = scenario_tables(res, mc, ds)
     meta = scenario_metadata(rf, ds, scenario, file=args.file.name, n_draws=n_draws, seed=seed)
-    write_output(tables, meta, out, args)
+    files = write_output(tables, meta, out, args)
     diff = res.year_result() - res.year_result(baseline=True)
     print(f"Scenario '{scenario.name}' per {as_of}: skillnad mot basprognos {as_of.year} "
           f"{fmt_tkr(diff)}; sannolikhet budget i balans "
-          f"{fmt_pct(100 * mc.prob_within_budget(), 0)}; skrivet till {out}")
+          f"{fmt_pct(100 * mc.prob_within_budget(), 0)}; skrivet till {written(files)}")
     return 0
 
 

@@ -17,6 +17,7 @@ from forecast.io.export import (
     ExportMetadata,
     ExportTable,
     tables_to_csv_bytes,
+    tables_to_csv_zip_bytes,
     tables_to_xlsx_bytes,
 )
 from ui import cached
@@ -30,8 +31,11 @@ Varje knapp laddar ned en fil med alla tabeller i gruppen och ett blad/avsnitt *
 siffrorna går att spåra.
 
 - **Excel**: ett blad per tabell, belopp som tal (inte text).
-- **CSV**: en rad per cell (`table;row;column;value`). *Svensk* = semikolon och decimalkomma
-  (öppnas direkt i svenskt Excel), *internationell* = komma och decimalpunkt.
+- **CSV** i *tabellform* (standard): en zip-fil med en CSV per tabell, som tabellen ser ut i
+  arbetsboken (rubrik, enhet, kolumnrubriker, rader), metadata under tabellen och i
+  `metadata.csv`. I *lång form*: en fil med en rad per cell (`tabell;rad;kolumn;värde`).
+  *Svensk* = semikolon och decimalkomma (öppnas direkt i svenskt Excel), *internationell* =
+  komma och decimalpunkt.
 
 Scenariot som exporteras är det som senast visades på sidan **Scenarier** (annars
 standardförvalet).
@@ -47,12 +51,15 @@ def downloader(tables: Sequence[ExportTable], meta: ExportMetadata, *, fmt: str,
     Args:
         tables: the export tables.
         meta: their provenance.
-        fmt: "xlsx" or "csv".
+        fmt: "xlsx", "zip" (CSV per table as in the workbook) or "csv" (the long form).
         unit: "mkr" or "tkr".
         dialect: CSV dialect, "sv" or "intl".
     """
     if fmt == "xlsx":
         return lambda: tables_to_xlsx_bytes(tables, meta, unit=unit)  # type: ignore[arg-type]
+    if fmt == "zip":
+        return lambda: tables_to_csv_zip_bytes(tables, meta, unit=unit,  # type: ignore[arg-type]
+                                               dialect=dialect)  # type: ignore[arg-type]
     if fmt == "csv":
         return lambda: tables_to_csv_bytes(tables, meta, unit=unit,  # type: ignore[arg-type]
                                            dialect=dialect)  # type: ignore[arg-type]
@@ -136,11 +143,14 @@ def render() -> None:
     st.title("Export")
     st.caption("Ladda ned tabellerna som Excel eller CSV, med metadata.")
     help_box(HELP)
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     unit = c1.radio("Enhet för belopp", ["mkr", "tkr"], key=K.EXPORT_UNIT, horizontal=True)
     dialect = c2.radio("CSV-format", ["sv", "intl"], key=K.EXPORT_DIALECT, horizontal=True,
                        format_func=lambda d: "svensk (; och decimalkomma)" if d == "sv"
                        else "internationell (, och decimalpunkt)")
+    form = c3.radio("CSV-form", ["tabell", "lang"], key=K.EXPORT_FORM, horizontal=True,
+                    format_func=lambda f: "tabeller som i Excel (zip)" if f == "tabell"
+                    else "lång: en rad per cell")
     stamp = f"{ctx.as_of}"
     for key, (title, bundle) in BUNDLES.items():
         st.subheader(title)
@@ -151,7 +161,11 @@ def render() -> None:
             "Excel (.xlsx)", data=downloader(tables, meta, fmt="xlsx", unit=unit),
             file_name=f"budgetprognos_{key}_{stamp}.xlsx", mime=XLSX_MIME,
             key=f"w_dl_{key}_xlsx", icon=":material/table_view:", on_click="ignore")
+        zipped = form == "tabell"
         b2.download_button(
-            "CSV", data=downloader(tables, meta, fmt="csv", unit=unit, dialect=dialect),
-            file_name=f"budgetprognos_{key}_{stamp}.csv", mime="text/csv",
+            "CSV (.zip)" if zipped else "CSV",
+            data=downloader(tables, meta, fmt="zip" if zipped else "csv", unit=unit,
+                            dialect=dialect),
+            file_name=f"budgetprognos_{key}_{stamp}.{'zip' if zipped else 'csv'}",
+            mime="application/zip" if zipped else "text/csv",
             key=f"w_dl_{key}_csv", icon=":material/description:", on_click="ignore")

@@ -2,7 +2,13 @@
 
 A caller builds a list of :class:`ExportTable` (a frame with Swedish headings, amounts in tkr)
 and one :class:`ExportMetadata`, then calls :func:`tables_to_xlsx_bytes`,
-:func:`tables_to_csv_bytes` or :func:`write_tables`.
+:func:`tables_to_csv_bytes`, :func:`table_to_csv_bytes`, :func:`tables_to_csv_zip_bytes` or
+:func:`write_tables`.
+
+CSV comes in two forms (:data:`CSV_FORMS`): ``tabell`` (the default) is each table as it looks
+in the workbook – title, unit line, the heading row, one line per row, the note – followed by
+the metadata, one file per table (several files or one zip); ``lang`` is the tidy long form,
+one line per cell (``tabell;rad;kolumn;värde``), all tables in one file.
 
 Safety (OWASP CSV/formula injection): every text cell (row labels, headings, text values,
 metadata) passes through :func:`neutralise`; numbers are written as numeric cells and never
@@ -20,21 +26,24 @@ import io
 import math
 import numbers
 import re
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 import xlsxwriter
 
 Unit = Literal["mkr", "tkr"]
 Dialect = Literal["sv", "intl"]
+CsvForm = Literal["tabell", "lang"]
+CSV_FORMS: tuple[str, ...] = ("tabell", "lang")
 
 METADATA_SHEET = "metadata"
-CSV_COLUMNS = ("table", "row", "column", "value")
-ALLOWED_SUFFIXES = (".xlsx", ".csv")
+CSV_COLUMNS = ("tabell", "rad", "kolumn", "värde")
+ALLOWED_SUFFIXES = (".xlsx", ".csv", ".zip")
 
 _DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -305,11 +314,119 @@ def _csv_number(v: float, decimals: int, dialect: Dialect) -> str:
     return text.replace(".", ",") if dialect == "sv" else text
 
 
+def _csv_cells(table: ExportTable, unit: Unit, dialect: Dialect) -> pd.DataFrame:
+    """The table's cells as CSV text: numbers rounded per column kind, text neutralised."""
+    frame = _scaled(table, unit)
+    for col in frame.columns:
+        if col in table.amount_columns:
+            dec = CSV_DECIMALS[unit]
+        elif col in table.percent_columns:
+            dec = 2
+        else:
+            dec = _OTHER_DECIMALS
+        frame[col] = frame[col].map(
+            lambda v, d=dec: "" if _is_missing(v) else (
+                _csv_number(float(v), d, dialect) if _is_number(v) else _csv_text(v)))
+    return frame
+
+
+def _check_dialect(dialect: str) -> None:
+    if dialect not in ("sv", "intl"):
+        raise ValueError(f"okänd CSV-dialekt {dialect!r}; tillåtna: sv, intl")
+
+
+def _csv_writer(sio: io.StringIO, dialect: Dialect) -> Any:
+    return csv.writer(sio, delimiter=";" if dialect == "sv" else ",", lineterminator="\r\n",
+                      quoting=csv.QUOTE_MINIMAL)
+
+
+def _csv_encode(text: str, dialect: Dialect) -> bytes:
+    return text.encode("utf-8-sig") if dialect == "sv" else text.encode("utf-8")
+
+
+def _write_table_block(w: Any, table: ExportTable, unit: Unit, dialect: Dialect) -> None:
+    """Title, unit line, heading row, the rows and the note, as on the table's sheet."""
+    frame = _csv_cells(table, unit, dialect)
+    w.writerow([_csv_text(table.title)])
+    if table.amount_columns:
+        w.writerow([f"Belopp i {unit}"])
+    w.writerow([_csv_text(table.frame.index.name or ""), *(_csv_text(c) for c in frame.columns)])
+    for label, row in zip(frame.index, frame.itertuples(index=False), strict=True):
+        w.writerow(["" if _is_missing(label) else _csv_text(label), *row])
+    if table.note:
+        w.writerow([_csv_text(table.note)])
+
+
+def _write_meta_block(w: Any, meta: ExportMetadata, unit: Unit) -> None:
+    w.writerow(["Uppgift", "Värde"])
+    for label, value in _meta_rows(meta, unit):
+        w.writerow([_csv_text(label), _csv_text(value)])
+
+
+def table_to_csv_bytes(table: ExportTable, meta: ExportMetadata, *, unit: Unit = "mkr",
+                       dialect: Dialect = "sv") -> bytes:
+    """One table as it looks in the workbook, then a blank line and the metadata.
+
+    Amounts are numbers (decimal comma in ``sv``), rounded as in :func:`tables_to_csv_bytes`;
+    text is neutralised against formula injection.
+
+    Raises:
+        ValueError: on an unknown unit or dialect.
+    """
+    _check_unit(unit)
+    _check_dialect(dialect)
+    sio = io.StringIO(newline="")
+    w = _csv_writer(sio, dialect)
+    _write_table_block(w, table, unit, dialect)
+    w.writerow([])
+    _write_meta_block(w, meta, unit)
+    return _csv_encode(sio.getvalue(), dialect)
+
+
+def metadata_to_csv_bytes(meta: ExportMetadata, *, unit: Unit = "mkr",
+                          dialect: Dialect = "sv") -> bytes:
+    """The metadata alone, as on the workbook's ``metadata`` sheet."""
+    _check_unit(unit)
+    _check_dialect(dialect)
+    sio = io.StringIO(newline="")
+    _write_meta_block(_csv_writer(sio, dialect), meta, unit)
+    return _csv_encode(sio.getvalue(), dialect)
+
+
+def csv_file_name(table_name: str, stem: str = "") -> str:
+    """A table's CSV file name: ``<stem>_<name>.csv`` with spaces as underscores."""
+    safe = re.sub(r"[\s,;]+", "_", table_name.strip())
+    return f"{stem}_{safe}.csv" if stem else f"{safe}.csv"
+
+
+ZIP_FIXED_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+def tables_to_csv_zip_bytes(tables: Sequence[ExportTable], meta: ExportMetadata, *,
+                            unit: Unit = "mkr", dialect: Dialect = "sv") -> bytes:
+    """A zip holding one CSV per table (:func:`table_to_csv_bytes`) and ``metadata.csv``.
+
+    Raises:
+        ValueError: on an unknown unit or dialect, or duplicate table names.
+    """
+    _check_unique(tables)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for t in tables:
+            info = zipfile.ZipInfo(csv_file_name(t.name), date_time=ZIP_FIXED_TIME)
+            z.writestr(info, table_to_csv_bytes(t, meta, unit=unit, dialect=dialect),
+                       compress_type=zipfile.ZIP_DEFLATED)
+        info = zipfile.ZipInfo(f"{METADATA_SHEET}.csv", date_time=ZIP_FIXED_TIME)
+        z.writestr(info, metadata_to_csv_bytes(meta, unit=unit, dialect=dialect),
+                   compress_type=zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
+
+
 def tables_to_csv_bytes(tables: Sequence[ExportTable], meta: ExportMetadata, *,
                         unit: Unit = "mkr", dialect: Dialect = "sv") -> bytes:
-    """A tidy CSV: columns ``table,row,column,value``, one line per cell.
+    """The long CSV form: columns ``tabell;rad;kolumn;värde``, one line per cell.
 
-    Metadata come first as lines with ``table=metadata``, ``row`` = label, ``column`` =
+    Metadata come first as lines with ``tabell=metadata``, ``rad`` = label, ``kolumn`` =
     ``värde`` (including ``Enhet`` = mkr/tkr). Amounts are rounded to 3 decimals in mkr and 1
     in tkr, other numbers to 3; missing values are empty.
 
@@ -325,54 +442,58 @@ def tables_to_csv_bytes(tables: Sequence[ExportTable], meta: ExportMetadata, *,
     """
     _check_unit(unit)
     _check_unique(tables)
-    if dialect not in ("sv", "intl"):
-        raise ValueError(f"okänd CSV-dialekt {dialect!r}; tillåtna: sv, intl")
+    _check_dialect(dialect)
     sio = io.StringIO(newline="")
-    w = csv.writer(sio, delimiter=";" if dialect == "sv" else ",", lineterminator="\r\n",
-                   quoting=csv.QUOTE_MINIMAL)
+    w = _csv_writer(sio, dialect)
     w.writerow(CSV_COLUMNS)
     for label, value in _meta_rows(meta, unit):
         w.writerow((METADATA_SHEET, _csv_text(label), "värde", _csv_text(value)))
     for table in tables:
-        frame = _scaled(table, unit)
+        frame = _csv_cells(table, unit, dialect)
         name = _csv_text(table.name)
-        for col in frame.columns:
-            if col in table.amount_columns:
-                dec = CSV_DECIMALS[unit]
-            elif col in table.percent_columns:
-                dec = 2
-            else:
-                dec = _OTHER_DECIMALS
-            frame[col] = frame[col].map(
-                lambda v, d=dec: "" if _is_missing(v) else (
-                    _csv_number(float(v), d, dialect) if _is_number(v) else _csv_text(v)))
         heads = [_csv_text(c) for c in frame.columns]
         for label, row in zip(frame.index, frame.itertuples(index=False), strict=True):
             row_label = "" if _is_missing(label) else _csv_text(label)
             for head, v in zip(heads, row, strict=True):
                 w.writerow((name, row_label, head, v))
-    text = sio.getvalue()
-    if dialect == "sv":
-        return text.encode("utf-8-sig")
-    return text.encode("utf-8")
+    return _csv_encode(sio.getvalue(), dialect)
 
 
 def write_tables(tables: Sequence[ExportTable], meta: ExportMetadata, out: Path, *,
-                 unit: Unit = "mkr", dialect: Dialect = "sv") -> None:
-    """Write the tables to ``out``, format by suffix (``.xlsx`` or ``.csv``).
+                 unit: Unit = "mkr", dialect: Dialect = "sv", form: CsvForm = "tabell"
+                 ) -> list[Path]:
+    """Write the tables to ``out``, format by suffix; returns the files written.
+
+    - ``.xlsx``: the workbook;
+    - ``.zip``: one CSV per table as in the workbook, and ``metadata.csv``;
+    - ``.csv`` with ``form="tabell"``: one table → ``out``; several → one file per table
+      beside it, ``<stem>_<table>.csv`` (each with the metadata below the table);
+    - ``.csv`` with ``form="lang"``: every table in ``out``, one line per cell.
 
     Raises:
-        ValueError: if the suffix is not one of :data:`ALLOWED_SUFFIXES`.
+        ValueError: if the suffix is not one of :data:`ALLOWED_SUFFIXES` or the form unknown.
     """
     out = Path(out)
     suffix = out.suffix.lower()
+    if form not in CSV_FORMS:
+        raise ValueError(f"okänd CSV-form {form!r}; tillåtna: {', '.join(CSV_FORMS)}")
     if suffix == ".xlsx":
-        data = tables_to_xlsx_bytes(tables, meta, unit=unit)
+        out.write_bytes(tables_to_xlsx_bytes(tables, meta, unit=unit))
+    elif suffix == ".zip":
+        out.write_bytes(tables_to_csv_zip_bytes(tables, meta, unit=unit, dialect=dialect))
+    elif suffix == ".csv" and form == "lang":
+        out.write_bytes(tables_to_csv_bytes(tables, meta, unit=unit, dialect=dialect))
+    elif suffix == ".csv" and len(tables) == 1:
+        out.write_bytes(table_to_csv_bytes(tables[0], meta, unit=unit, dialect=dialect))
     elif suffix == ".csv":
-        data = tables_to_csv_bytes(tables, meta, unit=unit, dialect=dialect)
+        _check_unique(tables)
+        files = [out.with_name(csv_file_name(t.name, out.stem)) for t in tables]
+        for t, f in zip(tables, files, strict=True):
+            f.write_bytes(table_to_csv_bytes(t, meta, unit=unit, dialect=dialect))
+        return files
     else:
         raise ValueError(
             f"okänt filformat {out.suffix or '(inget)'!r} för {out.name}; "
             f"tillåtna: {', '.join(ALLOWED_SUFFIXES)}"
         )
-    out.write_bytes(data)
+    return [out]

@@ -28,7 +28,9 @@ def small(monkeypatch):
 def _read_csv(path, dialect="sv"):
     text = path.read_text(encoding="utf-8-sig")
     delim = ";" if dialect == "sv" else ","
-    return list(csv.DictReader(io.StringIO(text), delimiter=delim))
+    english = {"tabell": "table", "rad": "row", "kolumn": "column", "värde": "value"}
+    return [{english[k]: v for k, v in r.items()}
+            for r in csv.DictReader(io.StringIO(text), delimiter=delim)]
 
 
 def test_writes_xlsx(small, tmp_path, capsys):
@@ -47,6 +49,7 @@ def test_writes_csv_with_metadata_and_every_unit(small, tmp_path):
     out = tmp_path / "p.csv"
     rc = cli.main(["prognos", "--as-of", "2022-08", "--out", str(out), "--paths", "30",
                    "--metod", "three_year_profile", "--csv-dialect", "intl", "--enhet", "tkr",
+                   "--csv-form", "lang",
                    "--seed", "5"])
     assert rc == 0
     rows = _read_csv(out, "intl")
@@ -91,7 +94,7 @@ def test_embedded_tables_complete(tmp_path, as_of):
     ds = load_default()
     out = tmp_path / "p.csv"
     rc = cli.main(["prognos", "--as-of", as_of, "--out", str(out), "--paths", "20",
-                   "--metod", "three_year_profile"])
+                   "--metod", "three_year_profile", "--csv-form", "lang"])
     assert rc == 0
     rows = pd.DataFrame(_read_csv(out))
     uc = rows[rows["table"] == "Per enhet och kostnadsslag"]

@@ -64,10 +64,10 @@ def test_writes_xlsx(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
 def test_writes_csv_tkr_intl(tmp_path: Path) -> None:
     out = tmp_path / "rapport.csv"
     code = main(["rapport", "--as-of", "2023-03", "--out", str(out), "--enhet", "tkr",
-                 "--csv-dialect", "intl"])
+                 "--csv-dialect", "intl", "--csv-form", "lang"])
     assert code == 0
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
-    assert rows[0] == ["table", "row", "column", "value"]
+    assert rows[0] == ["tabell", "rad", "kolumn", "värde"]
     cells = {(r[0], r[1], r[2]): r[3] for r in rows}
     assert cells[("Sammanfattning", "Intäkter", "Ack utfall")] == "60"
     assert cells[("metadata", "Enhet", "värde")] == "tkr"
@@ -93,7 +93,8 @@ def test_own_data_file(tmp_path: Path) -> None:
                   f"{m};A1;Patientavgifter;budget;900"]
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "r.csv"
-    assert main(["rapport", "--data", str(data), "--as-of", "2023-02", "--out", str(out)]) == 0
+    assert main(["rapport", "--data", str(data), "--as-of", "2023-02", "--out", str(out),
+                 "--csv-form", "lang"]) == 0
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"), newline=""),
                            delimiter=";"))
     cells = {(r[0], r[1], r[2]): r[3] for r in rows}
@@ -113,3 +114,25 @@ def test_bad_data_file_prints_validation_report(tmp_path: Path,
     assert not out.exists()
     assert main(["rapport", "--data", str(tmp_path / "saknas.csv"), "--as-of", "2023-04",
                  "--out", str(out)]) == 2
+
+
+def test_default_csv_is_one_table_file_per_table(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from forecast.followup.tables import followup_tables
+    from forecast.io.export import csv_file_name
+    from forecast.ledger.dataset import load_default
+
+    out = tmp_path / "rapport.csv"
+    assert main(["rapport", "--as-of", "2023-03", "--out", str(out)]) == 0
+    names = [t.name for t in followup_tables(load_default(), "2023-03")]
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == sorted(csv_file_name(n, "rapport") for n in names)
+    first = (tmp_path / csv_file_name(names[0], "rapport")).read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(first, newline=""), delimiter=";"))
+    assert rows[1] == ["Belopp i mkr"] and ["Per månad", "2023-03"] in rows
+    assert f"{len(names)} filer" in capsys.readouterr().out
+    zipped = tmp_path / "rapport.zip"
+    assert main(["rapport", "--as-of", "2023-03", "--out", str(zipped)]) == 0
+    import zipfile
+
+    assert len(zipfile.ZipFile(zipped).namelist()) == len(names) + 1

@@ -46,7 +46,7 @@ def test_cli_runs_each_example_to_xlsx_and_csv(example, tmp_path, synthetic, cap
     assert main(["scenario", "run", str(example), "--draws", "500", "--seed", "4",
                  "--out", str(xlsx)]) == 0
     assert main(["scenario", "run", str(example), "--draws", "500", "--seed", "4",
-                 "--out", str(csvf), "--enhet", "tkr"]) == 0
+                 "--out", str(csvf), "--enhet", "tkr", "--csv-form", "lang"]) == 0
     assert synthetic[0] == ("2023-04", 1000, 4)  # as_of = last outcome; 1000 paths; seed
     wb = openpyxl.load_workbook(xlsx)
     assert {"arsresultat", "osakerhet", "bridge", "antaganden"} <= set(wb.sheetnames)
@@ -64,7 +64,7 @@ def test_cli_bridge_in_csv_adds_up(tmp_path, synthetic):
     out = tmp_path / "k.csv"
     ex = [p for p in EXAMPLES if p.stem == "kombinerat"][0]
     assert main(["scenario", "run", str(ex), "--draws", "200", "--out", str(out),
-                 "--enhet", "tkr", "--csv-dialect", "intl"]) == 0
+                 "--enhet", "tkr", "--csv-dialect", "intl", "--csv-form", "lang"]) == 0
     text = out.read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(text)))
     vals = {(r[1], r[2]): r[3] for r in rows if r[0] == "bridge"}

@@ -130,7 +130,7 @@ def _read_sv(data: bytes) -> list[list[str]]:
 def test_csv_sv_dialect_parses_back() -> None:
     data = tables_to_csv_bytes([_table()], _meta(Scenario="Bas"), unit="mkr", dialect="sv")
     rows = _read_sv(data)
-    assert rows[0] == ["table", "row", "column", "value"]
+    assert rows[0] == ["tabell", "rad", "kolumn", "värde"]
     meta = {r[1]: r[3] for r in rows if r[0] == "metadata"}
     assert meta["Enhet"] == "mkr" and meta["Per månad"] == "2023-04"
     assert meta["Scenario"] == "Bas"
@@ -144,7 +144,7 @@ def test_csv_sv_dialect_parses_back() -> None:
     assert len(cells) == 6
 
     df = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig")
-    assert list(df.columns) == ["table", "row", "column", "value"]
+    assert list(df.columns) == ["tabell", "rad", "kolumn", "värde"]
 
 
 def test_csv_intl_dialect_and_tkr() -> None:
@@ -180,9 +180,9 @@ def test_csv_neutralises_text_and_control_characters() -> None:
 def test_write_tables_by_suffix(tmp_path: Path) -> None:
     write_tables([_table()], _meta(), tmp_path / "a.xlsx")
     assert (tmp_path / "a.xlsx").read_bytes()[:2] == b"PK"
-    write_tables([_table()], _meta(), tmp_path / "a.CSV", dialect="intl")
-    assert (tmp_path / "a.CSV").read_bytes().startswith(b"table,row,column,value")
-    with pytest.raises(ValueError, match=r"\.xlsx.*\.csv"):
+    write_tables([_table()], _meta(), tmp_path / "a.CSV", dialect="intl", form="lang")
+    assert (tmp_path / "a.CSV").read_bytes().startswith("tabell,rad,kolumn,värde".encode())
+    with pytest.raises(ValueError, match=r"\.xlsx.*\.csv.*\.zip"):
         write_tables([_table()], _meta(), tmp_path / "a.txt")
 
 
@@ -202,3 +202,76 @@ def test_validation_of_names_and_metadata() -> None:
     with pytest.raises(ValueError):
         ExportMetadata(as_of="2023-04", input_hash="", source="", method="",
                        program_version="", created=datetime(2023, 1, 1))
+
+
+# --------------------------------------------------------------------------- CSV as tables
+
+
+def _sv_rows(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
+
+
+def test_table_csv_looks_like_the_sheet_then_metadata() -> None:
+    from forecast.io.export import table_to_csv_bytes
+
+    rows = _sv_rows(table_to_csv_bytes(_table(), _meta(Scenario="Bas"), unit="mkr"))
+    assert rows[0] == ["Sammanfattning"]
+    assert rows[1] == ["Belopp i mkr"]
+    assert rows[2] == ["Rad", "Ack utfall", "Andel", "Kommentar"]
+    assert rows[3] == ["Intäkter", "548,443", "14,1", "ok"]
+    assert rows[4] == ["Bruttokostnader", "-1659,906", "", "'=1+2"]
+    assert rows[5] == ["Not."]
+    assert rows[6] == []
+    assert rows[7] == ["Uppgift", "Värde"]
+    meta = dict(r for r in rows[8:])
+    assert meta["Per månad"] == "2023-04" and meta["Enhet"] == "mkr"
+    assert meta["Indata-hash"] == "abc123" and meta["Scenario"] == "Bas"
+    # the table block reads back as the frame (what Excel shows)
+    df = pd.read_csv(io.BytesIO(table_to_csv_bytes(_table(), _meta(), unit="tkr")), sep=";",
+                     decimal=",", encoding="utf-8-sig", skiprows=2, nrows=2, index_col=0)
+    assert df.loc["Bruttokostnader", "Ack utfall"] == -1659906.0
+
+
+def test_table_csv_is_safe_against_formulas() -> None:
+    from forecast.io.export import table_to_csv_bytes
+
+    rows = _sv_rows(table_to_csv_bytes(_evil_table(), _meta(), unit="tkr"))
+    for r in rows:
+        for cell in r:
+            if cell and not cell.lstrip("-").replace(",", "").isdigit():
+                assert not cell.startswith(("=", "+", "@", "\t", "\r", "\n")), cell
+                assert "\r" not in cell and "\n" not in cell
+
+
+def test_zip_holds_one_csv_per_table_and_metadata() -> None:
+    import zipfile
+
+    from forecast.io.export import csv_file_name, table_to_csv_bytes, tables_to_csv_zip_bytes
+
+    two = ExportTable("Per division", "Per division", pd.DataFrame({"Belopp": [1.0]},
+                      index=pd.Index(["A"], name="Division")), amount_columns=("Belopp",))
+    data = tables_to_csv_zip_bytes([_table(), two], _meta(), unit="tkr")
+    assert data == tables_to_csv_zip_bytes([_table(), two], _meta(), unit="tkr")  # stable
+    z = zipfile.ZipFile(io.BytesIO(data))
+    assert z.namelist() == ["sammanfattning.csv", "Per_division.csv", "metadata.csv"]
+    assert csv_file_name("Per division", "r") == "r_Per_division.csv"
+    assert z.read("Per_division.csv") == table_to_csv_bytes(two, _meta(), unit="tkr")
+    meta = _sv_rows(z.read("metadata.csv"))
+    assert meta[0] == ["Uppgift", "Värde"] and ["Enhet", "tkr"] in meta
+
+
+def test_write_tables_csv_forms(tmp_path: Path) -> None:
+    two = ExportTable("andra", "Andra", pd.DataFrame({"x": [1.0]}))
+    one = write_tables([_table()], _meta(), tmp_path / "en.csv")
+    assert one == [tmp_path / "en.csv"]
+    assert _sv_rows(one[0].read_bytes())[0] == ["Sammanfattning"]
+    many = write_tables([_table(), two], _meta(), tmp_path / "r.csv")
+    assert many == [tmp_path / "r_sammanfattning.csv", tmp_path / "r_andra.csv"]
+    assert not (tmp_path / "r.csv").exists()
+    assert _sv_rows(many[1].read_bytes())[0] == ["Andra"]
+    assert write_tables([_table(), two], _meta(), tmp_path / "r.zip") == [tmp_path / "r.zip"]
+    long = write_tables([_table(), two], _meta(), tmp_path / "l.csv", form="lang")
+    assert _sv_rows(long[0].read_bytes())[0] == ["tabell", "rad", "kolumn", "värde"]
+    with pytest.raises(ValueError, match="CSV-form"):
+        write_tables([_table()], _meta(), tmp_path / "x.csv", form="bred")  # type: ignore[arg-type]
