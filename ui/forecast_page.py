@@ -11,7 +11,16 @@ from forecast.io.formatting import fmt_mkr, fmt_pct, month_label
 from ui import cached
 from ui import state_keys as K
 from ui.data_access import context
-from ui.widgets import basis_notice, display_frame, fan_chart, help_box, swedish_table, to_mkr
+from ui.widgets import (
+    basis_notice,
+    display_frame,
+    download_spec,
+    fan_chart,
+    help_box,
+    swedish_table,
+    table_download,
+    to_mkr,
+)
 
 HELP = """
 Prognosen görs per enhet och konto (serie) med en **kombination** av tre metoder: medianen
@@ -100,6 +109,8 @@ def _tables(ctx, sel: dict[str, str]) -> None:  # noqa: ANN001
                           percent_columns=(PT.APE,))
     st.dataframe(_with_interval(shown), hide_index=True, width="stretch",
                  column_config={PT.ANM: st.column_config.TextColumn(width="large")})
+    table_download(uc, download_spec(ctx, "Prognos per enhet och kostnadsslag", "w_dl_fc_uc"),
+                   amount_columns=PT.AMOUNTS, percent_columns=(*PT.PERCENTS, PT.APE))
     if not sel:
         st.subheader("Per division")
         div = swedish_table(cached.division_table(ctx), amount_columns=PT.AMOUNTS,
@@ -107,6 +118,9 @@ def _tables(ctx, sel: dict[str, str]) -> None:  # noqa: ANN001
         cols = [PT.ACK, PT.BUDGET, PT.PROGNOS, PT.P10, PT.P90, PT.AVV, PT.UTV]
         st.dataframe(_with_interval(display_frame(div[cols])), hide_index=True,
                      width="stretch")
+        table_download(cached.division_table(ctx), download_spec(
+            ctx, "Prognos per division", "w_dl_fc_div"), amount_columns=PT.AMOUNTS,
+            percent_columns=PT.PERCENTS)
         st.caption("Alla kolumner (P50, avvikelsens intervall, fjolårets utfall) finns i "
                    "exporten.")
 

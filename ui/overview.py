@@ -16,7 +16,15 @@ from ui import cached
 from ui import state_keys as K
 from ui.data_access import Context, CoreMissing, context
 from ui.number_entry import number_entry, read_entry
-from ui.widgets import basis_notice, core_missing, help_box, monthly_chart, show_table, to_mkr
+from ui.widgets import (
+    basis_notice,
+    core_missing,
+    download_spec,
+    help_box,
+    monthly_chart,
+    show_table,
+    to_mkr,
+)
 
 HELP = """
 **Årsprognos** är årets resultat (intäkter + kostnader, tkr → mkr) enligt den statistiska
@@ -116,7 +124,8 @@ def _indicators(ctx: Context) -> None:
     with st.expander("Omställningsplanen per åtgärd"):
         show_table(plan, amount_columns=("Planerad årseffekt", "Planerad hittills",
                                          "Rapporterad hittills", "Avvikelse"),
-                   percent_columns=("Realisering %",))
+                   percent_columns=("Realisering %",),
+                   download=download_spec(ctx, "Omställningsplan", "w_dl_ov_plan"))
     with st.expander("Hyrpersonal per kategori och division"):
         from forecast.followup.tables import agency_amount_columns
 
@@ -143,7 +152,9 @@ def _monthly(ctx: Context) -> None:
     st.caption("Prognos = medelvärdet av simuleringarna för årets återstående månader; den "
                "börjar i prognosmånadens utfall.")
     with st.expander("Tabell per månad"):
-        show_table(mon, amount_columns=tuple(mon.columns))
+        show_table(mon, amount_columns=tuple(mon.columns),
+                   download=download_spec(ctx, "Utfall, budget och prognos per månad",
+                                          "w_dl_ov_monthly"))
 
 
 def render() -> None:

@@ -8,12 +8,17 @@ so they are testable without a running app.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
+from forecast.io.export import ExportMetadata, ExportTable, table_to_csv_bytes
 from forecast.io.formatting import (
     MONTHS_LONG,
     MONTHS_SHORT,
@@ -98,14 +103,67 @@ def swedish_table(frame: pd.DataFrame, *, amount_columns: Iterable[str] = (),
     return out
 
 
-def show_table(frame: pd.DataFrame, **kwargs: object) -> None:
+def show_table(frame: pd.DataFrame, *, download: TableDownload | None = None,
+               **kwargs: object) -> None:
     """Show a core table Swedish-formatted (see :func:`swedish_table`) without the index.
 
     A named index (e.g. "Division") becomes the first column; an unnamed one (row numbers left
-    by filtering) is dropped, so no "index" column appears.
+    by filtering) is dropped, so no "index" column appears. With ``download`` a Swedish
+    download button follows the table (Streamlit's English table toolbar is hidden).
     """
     disp = display_frame(swedish_table(frame, **kwargs))  # type: ignore[arg-type]
     st.dataframe(disp, hide_index=True, width="stretch")
+    if download is not None:
+        table_download(frame, download, amount_columns=tuple(
+            kwargs.get("amount_columns", ())),  # type: ignore[arg-type]
+            percent_columns=tuple(kwargs.get("percent_columns", ())))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class TableDownload:
+    """What a table's own download button needs: file title, widget key and provenance."""
+
+    title: str
+    key: str
+    as_of: str
+    input_hash: str
+    source: str
+    method: str = "tabell från appen budgetprognos"
+
+
+def download_spec(ctx: Any, title: str, key: str) -> TableDownload:
+    """The :class:`TableDownload` of a table on a page with context ``ctx`` (data, month)."""
+    return TableDownload(title=title, key=key, as_of=str(ctx.as_of), input_hash=ctx.data_hash,
+                         source=str(ctx.ds.source))
+
+
+def _sheet_name(title: str) -> str:
+    return (re.sub(r"[\[\]:*?/\\']", " ", title).strip() or "tabell")[:31]
+
+
+def table_csv(frame: pd.DataFrame, spec: TableDownload, *, amount_columns: Sequence[str] = (),
+              percent_columns: Sequence[str] = ()) -> bytes:
+    """The table as the export's table-form CSV (Swedish, tkr, metadata below the table)."""
+    from forecast import __version__
+
+    data = frame if frame.index.name is not None else frame.set_index(frame.columns[0])
+    cols = [str(c) for c in data.columns]
+    table = ExportTable(_sheet_name(spec.title), spec.title, data,
+                        amount_columns=tuple(c for c in amount_columns if c in cols),
+                        percent_columns=tuple(c for c in percent_columns if c in cols))
+    meta = ExportMetadata(as_of=spec.as_of, input_hash=spec.input_hash, source=spec.source,
+                          method=spec.method, program_version=__version__,
+                          created=datetime.now(UTC))
+    return table_to_csv_bytes(table, meta, unit="tkr", dialect="sv")
+
+
+def table_download(frame: pd.DataFrame, spec: TableDownload, **columns: Sequence[str]) -> None:
+    """A "Ladda ned tabellen (CSV)" button; the file is made only on click."""
+    st.download_button(
+        "Ladda ned tabellen (CSV)", data=lambda: table_csv(frame, spec, **columns),
+        file_name=f"{_sheet_name(spec.title).replace(' ', '_')}_{spec.as_of}.csv",
+        mime="text/csv", key=spec.key, icon=":material/download:", on_click="ignore",
+        help="Tabellen som i Excel, belopp i tkr, med metadata (prognosmånad, indata-hash).")
 
 
 def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
