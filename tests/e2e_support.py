@@ -74,10 +74,11 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def streamlit_server(app: str = "app.py") -> Iterator[str]:
+def streamlit_server(app: str = "app.py", env: dict[str, str] | None = None) -> Iterator[str]:
     """Run ``streamlit run app`` on a free port; yield its base URL; stop it afterwards.
 
-    The server's output goes to ``test-artifacts/streamlit-<port>.log``.
+    The server's output goes to ``test-artifacts/streamlit-<port>.log``; ``env`` adds
+    environment variables (e.g. a private scenario database).
     """
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -85,7 +86,7 @@ def streamlit_server(app: str = "app.py") -> Iterator[str]:
     log_path = ARTIFACTS / f"streamlit-{port}.log"
     cmd = [sys.executable, "-m", "streamlit", "run", app, "--server.port", str(port),
            "--server.address", "127.0.0.1", *STREAMLIT_FLAGS]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(cmd, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env)
         try:
@@ -122,8 +123,25 @@ def wait_for_app(page) -> None:
 
 
 def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot under ``test-artifacts/screenshots/<name>.png``."""
+    """Save a screenshot of the whole page under ``test-artifacts/screenshots/<name>.png``.
+
+    Streamlit scrolls inside its main container, so a "full page" screenshot shows only the
+    viewport; the viewport is made as tall as the content for the shot, then restored.
+    """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll("
+        "'[data-testid=stMain], [data-testid=stAppViewContainer], section')]"
+        ".map(e => e.scrollHeight), document.body.scrollHeight)")
+    tall = min(max(int(height) + 40, size["height"]), 12_000)
+    page.set_viewport_size({"width": size["width"], "height": tall})
+    try:
+        # two animation frames: Vega charts re-lay out to the new viewport (no fixed sleep)
+        page.evaluate("() => new Promise(r => requestAnimationFrame("
+                      "() => requestAnimationFrame(() => r(true))))")
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        page.set_viewport_size(size)
     return path

@@ -111,7 +111,8 @@ def render() -> None:
         st.info("Välj minst ett scenario.")
         return
     table = cached.compare(ctx, tuple(options[c] for c in chosen))
-    st.dataframe(display_rows(table), hide_index=True, width="stretch")
+    # A static table: every cell in full, no English toolbar.
+    st.table(display_rows(table).set_index("Egenskap"))
     long = difference_long(table)
     if not long.empty:
         st.altair_chart(grouped_bar_chart(to_mkr(long, ["tkr"]), category="År",

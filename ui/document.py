@@ -11,6 +11,8 @@ style rules below:
   leaving the field, which the help says in Swedish);
 - metric labels wrap instead of being cut, and metric values shrink on narrow screens so that
   "-3 456,7 mkr" fits;
+- the Scenarier page's key figures (container ``sc_results``) stay at the top of the window
+  while the user scrolls through the assumptions;
 - the sidebar collapses once on load when the window is narrower than
   :data:`NARROW_PX`, so the page gets the width.
 """
@@ -39,7 +41,8 @@ _SCRIPT = f"""
     const collapse = () => {{
       const bar = doc.querySelector("[data-testid='stSidebar']");
       const btn = doc.querySelector("[data-testid='stSidebarCollapseButton'] button");
-      if (bar && btn && bar.getAttribute("aria-expanded") !== "false") btn.click();
+      const open = bar && bar.getBoundingClientRect().right > 1;
+      if (open && btn) btn.click();
     }};
     setTimeout(collapse, 0);
   }}
@@ -59,9 +62,12 @@ _STYLE = """
   overflow: visible !important; text-overflow: clip !important;
 }
 .st-key-sc_results {
-  position: sticky; top: 3.75rem; z-index: 5; background: var(--background-color, #fff);
-  background-color: white; padding-bottom: 0.25rem;
+  position: sticky; top: 3.75rem; z-index: 50; background-color: white;
+  padding: 0.25rem 0 0.5rem 0; box-shadow: 0 6px 6px -6px rgba(0, 0, 0, 0.25);
 }
+.st-key-sc_results [data-testid="stMetricValue"] { font-size: clamp(1.1rem, 1.7vw, 1.6rem); }
+.st-key-sc_results [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
+@media (max-height: 640px) { .st-key-sc_results { position: static; } }
 </style>
 """
 

@@ -45,6 +45,8 @@ Basprognosen räknas inte om när du ändrar ett antagande; bara scenariot räkn
 BASE_KEY = K.SCENARIO_BASE
 LAST_KEY = K.SCENARIO_LAST
 SAVED_PREFIX = "Sparat: "
+RESULTS_KEY = "sc_results"
+"""Key of the container of the key figures (sticky at the top, see ``ui.document``)."""
 DEFICIT_FIELD = NumberField("Högsta underskott mot budget, mkr", -1_000_000.0, 1_000_000.0, 1,
                             "mkr")
 
@@ -217,17 +219,15 @@ def _deficit_label(deficit_tkr: float) -> str:
 
 
 def _key_figures(ctx: Context, res: Any, mc: Any) -> None:
-    """The year-end figures and the probability, two by two (they stay on screen)."""
+    """The year-end figures and the probability in one row (it stays on screen)."""
     row = res.summary().set_index("year").loc[ctx.as_of.year]
     q = mc.quantiles()
     qs = q.loc[(q["year"] == ctx.as_of.year) & (q["variant"] == "scenario")].iloc[0]
-    st.subheader(f"Årsresultat {ctx.as_of.year}")
-    c1, c2 = st.columns(2)
-    c3, c4 = st.columns(2)
-    c1.metric("Scenario, årsresultat", fmt_mkr(row["scenario_tkr"], 1), border=True,
-              delta=f"{fmt_mkr(row['difference_tkr'], 1)} mot basprognosen "
-                    f"({fmt_mkr(row['baseline_tkr'], 1)})", delta_arrow="off",
-              delta_color="off")
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Scenario, årsresultat", fmt_mkr(row["scenario_tkr"], 1),
+              border=True, delta=f"{fmt_mkr(row['difference_tkr'], 1)} mot bas",
+              delta_arrow="off", delta_color="off",
+              help=f"Basprognosen: {fmt_mkr(row['baseline_tkr'], 1)}.")
     c2.metric("Scenario mot budget", fmt_mkr(row["scenario_deviation_tkr"], 1), border=True,
               delta=f"budget {fmt_mkr(row['budget_tkr'], 1)}", delta_arrow="off",
               delta_color="off")
@@ -240,9 +240,10 @@ def _key_figures(ctx: Context, res: Any, mc: Any) -> None:
         c3.metric(_deficit_label(deficit * 1000.0),
                   fmt_pct(mc.prob_deficit_at_most(deficit * 1000.0) * 100, 0), border=True,
                   help="Andel av simuleringarna; ändra beloppet vid fördelningen.")
-    c4.metric("Intervall P10–P90", f"{fmt_mkr(qs['p10_tkr'])} – {fmt_mkr(qs['p90_tkr'])}",
-              border=True)
-    st.caption(f"{fmt_number(mc.n_draws)} simuleringar av antagandenas intervall och "
+    st.caption(f"År {ctx.as_of.year}. Basprognos {fmt_mkr(row['baseline_tkr'], 1)}. "
+               f"Scenariots intervall P10–P90: {fmt_mkr(qs['p10_tkr'])} till "
+               f"{fmt_mkr(qs['p90_tkr'])}. Sannolikhet och intervall: "
+               f"{fmt_number(mc.n_draws)} simuleringar av antagandenas intervall och "
                "basprognosens osäkerhet.")
 
 
@@ -368,17 +369,18 @@ def render() -> None:
         _load_into_controls(presets[st.session_state[K.SC_PRESET]], months[0])
     st.session_state.setdefault(K.SC_DRAWS, 2000)
     scenario, errors = scenario_from_state(ctx)
+    # The key figures stay at the top of the window while the user scrolls (ui.document).
+    with st.container(key=RESULTS_KEY):
+        if scenario is None:
+            st.error("Antagandena är inte giltiga, så inget har räknats om. Rätta:\n\n"
+                     + "\n".join(f"- {e}" for e in errors), icon=":material/error:")
+        else:
+            st.session_state[LAST_KEY] = scenario
+            res = cached.apply_scenario(ctx, scenario)
+            mc = cached.simulate_scenario(ctx, scenario, int(st.session_state[K.SC_DRAWS]))
+            _key_figures(ctx, res, mc)
     left, right = st.columns([2, 3], gap="large")
     with right:
-        with st.container(key="sc_results"):
-            if scenario is None:
-                st.error("Antagandena är inte giltiga, så inget har räknats om. Rätta:\n\n"
-                         + "\n".join(f"- {e}" for e in errors), icon=":material/error:")
-            else:
-                st.session_state[LAST_KEY] = scenario
-                res = cached.apply_scenario(ctx, scenario)
-                mc = cached.simulate_scenario(ctx, scenario, int(st.session_state[K.SC_DRAWS]))
-                _key_figures(ctx, res, mc)
         if scenario is not None:
             _bridge(ctx, res)
             _distribution(ctx, mc)

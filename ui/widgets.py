@@ -173,7 +173,7 @@ def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index()
 
 
-def _finish(chart: alt.Chart | alt.LayerChart, height: int = 320) -> alt.Chart:
+def _finish(chart: alt.Chart | alt.LayerChart, height: int | alt.Step = 320) -> alt.Chart:
     return chart.properties(height=height).configure(locale=SWEDISH_LOCALE)
 
 
@@ -314,7 +314,8 @@ def waterfall_chart(bridge: pd.DataFrame, *, title: str = "") -> alt.Chart:
                  alt.Tooltip("effect:Q", title="Belopp, mkr", format=",.1f"),
                  alt.Tooltip("top:Q", title="Nivå efter, mkr", format=",.1f")],
     ).properties(title=title)
-    return _finish(chart, height=max(160, 34 * len(steps) + 60))
+    # A step per row: Streamlit's theme squeezes a discrete axis given a fixed height.
+    return _finish(chart, height=alt.Step(38))
 
 
 def histogram_chart(values: pd.DataFrame, *, marker: float | None = None,

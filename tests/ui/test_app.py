@@ -95,7 +95,7 @@ def test_scenario_control_changes_year_end_by_core_amount() -> None:
     at = run_page("scenarier")
     assert not at.exception, at.exception
     before = metric(at, "Scenario, årsresultat")
-    at.number_input(key=K.scenario_control("dygnsvila.extra_need.likely")).set_value(3.5).run()
+    at.text_input(key=K.scenario_control("dygnsvila.extra_need.likely")).input("3,5").run()
     assert not at.exception, at.exception
     after = metric(at, "Scenario, årsresultat")
     ds = load_default()
@@ -106,27 +106,139 @@ def test_scenario_control_changes_year_end_by_core_amount() -> None:
     expected = apply(rf, sc, ds=ds).year_result()
     assert after == fmt_mkr(expected, 1)
     assert after != before
-    assert any(m.label == "Sannolikhet för budget i balans" for m in at.metric)
+    assert any(m.label.startswith("Sannolikhet") for m in at.metric)
 
 
 @needs_data
-def test_invalid_range_shows_error_not_exception() -> None:
+def test_invalid_range_shows_swedish_error_not_exception() -> None:
     at = run_page("scenarier")
-    at.number_input(key=K.scenario_control("dygnsvila.extra_need.low")).set_value(5.0).run()
+    at.text_input(key=K.scenario_control("dygnsvila.extra_need.low")).input("5").run()
     assert not at.exception, at.exception
-    assert any("inte giltiga" in e.value for e in at.error)
+    text = " ".join(e.value for e in at.error)
+    assert "inte giltiga" in text and "inget har räknats om" in text
+    assert "Dygnsvila 11 timmar › Extra bemanningsbehov" in text
+    assert "låg ≤ trolig ≤ hög" in text and "Value error" not in text
+    assert "low" not in text and "likely" not in text
+    assert not any(m.label == "Scenario, årsresultat" for m in at.metric)
+
+
+@needs_data
+@pytest.mark.parametrize(("text", "message"), [
+    ("tre", "'tre' är inte ett tal"),
+    ("3,555", "för många decimaler"),
+    ("150", "utanför det tillåtna"),
+])
+def test_bad_number_text_shows_swedish_error_and_no_figures(text: str, message: str) -> None:
+    at = run_page("scenarier")
+    at.text_input(key=K.scenario_control("dygnsvila.extra_need.likely")).input(text).run()
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert any(message in e and "Extra bemanningsbehov" in e and "trolig" in e
+               for e in errors), errors
+    assert not any(m.label == "Scenario, årsresultat" for m in at.metric)
+
+
+@needs_data
+def test_decimal_comma_everywhere_on_scenarier() -> None:
+    """Every number field is a text field read the Swedish way, showing Swedish numbers."""
+    at = run_page("scenarier")
+    fields = F.number_fields()
+    keys = {K.scenario_control(p) for p in fields}
+    shown = {t.key: t.value for t in at.text_input if t.key in keys}
+    assert set(shown) == keys, "every numeric control is drawn as a Swedish text field"
+    assert not at.number_input, "no st.number_input (it reads 2,5 as 25)"
+    assert shown[K.scenario_control("dygnsvila.extra_need.likely")] == "2,5"
+    assert all("." not in v for v in shown.values()), shown
+    at.text_input(key=K.scenario_control("dygnsvila.staff_share")).input("0,5").run()
+    assert not at.exception and not at.error
+    assert at.session_state[K.SCENARIO_LAST].assumptions[0].staff_share == 0.5
+
+
+@needs_data
+def test_deficit_threshold_sets_the_probability() -> None:
+    at = run_page("scenarier")
+    at.text_input(key=K.SC_DEFICIT).input("0").run()
+    assert any(m.label == "Sannolikhet för budget i balans" for m in at.metric)
+    at.text_input(key=K.SC_DEFICIT).input("2 000,5").run()
+    label = next(m.label for m in at.metric if m.label.startswith("Sannolikhet"))
+    assert label == "Sannolikhet att underskottet mot budget blir högst 2\u00a0000,5\u00a0mkr"
+    assert metric(at, label) == "100\u00a0%"
+
+
+def test_validation_messages_are_swedish() -> None:
+    from pydantic import ValidationError
+
+    try:
+        A.Scenario(name="x", assumptions=[{"type": "dygnsvila", "agency_share": 0.8,
+                                           "overtime_share": 0.5}])
+    except ValidationError as exc:
+        (msg,) = F.validation_messages(exc.errors())
+    assert msg.startswith("Dygnsvila 11 timmar: ")
+    assert "Andel som täcks av hyrpersonal (0–1) + Andel som täcks av övertid" in msg
+    assert "0,8" in msg and "Value error" not in msg
+    try:
+        A.Scenario(name="x", assumptions=[{"type": "dygnsvila", "staff_share": 2}])
+    except ValidationError as exc:
+        (msg,) = F.validation_messages(exc.errors())
+    assert msg == ("Dygnsvila 11 timmar › Personalgruppens andel av personalkostnaden (0–1): "
+                   "måste vara högst 1,0")
 
 
 @needs_data
 def test_save_and_compare_scenarios() -> None:
     at = run_page("scenarier")
+    at.text_input(key=K.SC_DESCRIPTION).input("Första försöket").run()
+    at.text_input(key=K.SC_AUTHOR).input("Anna Controller").run()
     at.button(key="w_sc_save").click().run()
     assert not at.exception, at.exception
     assert any("version 1" in s.value for s in at.success)
+    assert at.selectbox(key=K.SC_PRESET).value == "Sparat: Dygnsvila 11 timmar, standard v1"
+    from scenarios.store import ScenarioStore
+
+    rec = ScenarioStore().record("Dygnsvila 11 timmar, standard")
+    assert (rec.description, rec.author) == ("Första försöket", "Anna Controller")
     at = run_page("jamfor")
     assert not at.exception, at.exception
-    assert at.multiselect(key=K.CMP_SELECTION).value
-    assert len(at.dataframe) == 1
+    assert len(at.table) == 1
+    rows = at.table[0].value
+    assert "Dygnsvila 11 timmar, standard v1" in rows.columns
+    labels = list(rows.index)
+    assert any(lbl.startswith("Resultat ") and lbl.endswith("(mkr)") for lbl in labels)
+    assert not any("(tkr)" in lbl for lbl in labels)
+    res = rows.loc[next(lbl for lbl in labels if lbl.startswith("Resultat "))].iloc[0]
+    assert res.endswith("\u00a0mkr")
+    assert len(rows.loc["Uppdaterad"].iloc[0]) == len("2026-12-01 21:40")
+
+
+@needs_data
+def test_examples_are_saved_once_under_distinct_names() -> None:
+    at = run_page("jamfor")
+    at.button(key="w_cmp_examples").click().run()
+    at.button(key="w_cmp_examples").click().run()
+    assert not at.exception, at.exception
+    assert any("fanns redan oförändrade" in s.value for s in at.success)
+    from scenarios.store import ScenarioStore
+
+    saved = ScenarioStore().list_scenarios()
+    assert (saved["n_versions"] == 1).all(), saved[["name", "version", "n_versions"]]
+    from ui.cached import presets
+
+    assert len(saved) == len({s.name for s in presets().values()}) == len(presets())
+
+
+def test_compare_display_is_mkr_and_local_time() -> None:
+    from ui.compare_page import difference_long, display_rows
+
+    table = pd.DataFrame({"a v1": [1, "2026-12-01T20:40:10.556697+00:00", -3_456_100.0,
+                                   -23_400.0],
+                          "a v2": [2, "2026-12-01T20:41:00+00:00", -3_460_000.0, -27_300.0]},
+                         index=["Version", "Uppdaterad", "Resultat 2023 (tkr)",
+                                "Skillnad mot basprognos 2023 (tkr)"])
+    rows = display_rows(table).set_index("Egenskap")
+    assert rows.loc["Resultat 2023 (mkr)", "a v1"] == "-3\u00a0456,1\u00a0mkr"
+    assert rows.loc["Uppdaterad", "a v1"] == "2026-12-01 21:40"
+    long = difference_long(table)
+    assert list(long["År"]) == ["2023", "2023"] and list(long["tkr"]) == [-23_400.0, -27_300.0]
 
 
 # --------------------------------------------------------------------------- pure helpers
@@ -196,3 +308,142 @@ def test_month_text_is_the_core_label() -> None:
     for m in ("2023-01", "2023-12"):
         assert month_text(m) == month_label(m)
         assert month_text(m, long=True) == month_label(m, long=True)
+
+
+# --------------------------------------------------------------------------- issue 12
+
+
+@needs_data
+def test_month_list_newest_first_and_thin_history_is_warned() -> None:
+    at = run_page("oversikt")
+    box = at.sidebar.selectbox(key=K.AS_OF)
+    assert box.options[0] == "april 2023" and box.value == "2023-04"
+    assert not at.warning, "a tested standard forecast carries no warning"
+    box.set_value("2016-03").run()
+    assert not at.exception, at.exception
+    warning = " ".join(w.value for w in at.warning)
+    assert "Prognosens underlag är svagt" in warning and "för kort historik" in warning
+    assert "Utfall för 2015 saknas" in warning
+    dev = next(m for m in at.metric if m.label == "Nettokostnadsutveckling (ack)")
+    assert dev.value == "–"
+    assert "inom taket" not in (dev.delta or "") and "fjolårets utfall saknas" in dev.delta
+
+
+def test_ceiling_badge_never_green_without_a_comparison() -> None:
+    from ui.overview import ceiling_badge
+
+    assert ceiling_badge(float("nan"), 2.2)["delta"].startswith("ingen jämförelse")
+    assert ceiling_badge(float("nan"), 2.2)["delta_color"] == "off"
+    assert ceiling_badge(14.1, 2.5) == {"delta": "över taket 2,5\u00a0%",
+                                        "delta_color": "inverse", "delta_arrow": "off"}
+    assert ceiling_badge(14.1, 25.0)["delta"] == "inom taket 25,0\u00a0%"
+    assert ceiling_badge(14.1, None)["delta_color"] == "off"
+
+
+@needs_data
+def test_overview_ceiling_takes_the_decimal_comma() -> None:
+    at = run_page("oversikt")
+    at.text_input(key=K.OV_CEILING).input("2,5").run()
+    dev = next(m for m in at.metric if m.label == "Nettokostnadsutveckling (ack)")
+    assert dev.delta == "över taket 2,5\u00a0%"
+    at.text_input(key=K.OV_CEILING).input("25").run()
+    dev = next(m for m in at.metric if m.label == "Nettokostnadsutveckling (ack)")
+    assert dev.delta == "inom taket 25,0\u00a0%"
+
+
+@needs_data
+def test_prognos_drill_down_has_no_index_column_and_swedish_methods() -> None:
+    at = run_page("prognos")
+    at.selectbox(key=K.FC_DIVISION).set_value(at.selectbox(key=K.FC_DIVISION).options[1]).run()
+    assert not at.exception, at.exception
+    for df in at.dataframe:
+        assert "index" not in [str(c).lower() for c in df.value.columns]
+    table = at.dataframe[0].value
+    assert "combo" not in " ".join(table["Metod"].astype(str))
+    assert set(table["Metod"]) <= {"Kombination"} | set(table["Metod"])
+    captions = " ".join(c.value for c in at.caption)
+    assert "Metod (" in captions and "Kombination av tre metoder" in captions
+    assert "missade prognosen" in captions
+    assert any(m.label == "Helårsprognos mot fjolårets helår" for m in at.metric)
+
+
+def test_monthly_chart_tells_outcome_budget_and_forecast_apart() -> None:
+    from ui.widgets import SERIES_COLOURS, monthly_chart
+
+    frame = pd.DataFrame({"Månad": ["jan", "feb"], "Utfall": [1.0, 2.0], "Budget": [1.0, 1.0],
+                          "Prognos": [None, 2.0]})
+    spec = monthly_chart(frame, value_columns=["Utfall", "Budget", "Prognos"]).to_dict()
+    scale = spec["encoding"]["color"]["scale"]
+    assert scale["domain"] == ["Utfall", "Budget", "Prognos"]
+    assert scale["range"] == [SERIES_COLOURS["utfall"], SERIES_COLOURS["budget"],
+                              SERIES_COLOURS["prognos"]]
+    assert len(set(scale["range"])) == 3
+    assert spec["encoding"]["strokeDash"]["scale"]["range"][1] != [1, 0]  # budget dashed
+
+
+def test_bridge_and_histogram_say_their_axis_does_not_start_at_zero() -> None:
+    from ui.widgets import NOT_FROM_ZERO, histogram_chart, waterfall_chart
+
+    br = pd.DataFrame({"step": ["Basprognos", "1. A", "Scenario"],
+                       "kind": ["start", "assumption", "end"],
+                       "value_tkr": [-3_400_000.0, -20_000.0, -3_420_000.0],
+                       "cumulative_tkr": [-3_400_000.0, -3_420_000.0, -3_420_000.0]})
+    spec = waterfall_chart(br).to_dict()
+    assert spec["encoding"]["y"]["field"] == "label"  # one row per step: no label dropped
+    assert NOT_FROM_ZERO in spec["encoding"]["x"]["title"]
+    values = pd.DataFrame({"mkr": [-3450.0, -3420.0, -3400.0]})
+    h = histogram_chart(values, marker=-2895.0, marker_label="Budget", limit=-3495.0).to_dict()
+    assert NOT_FROM_ZERO in h["layer"][0]["encoding"]["x"]["title"]
+    texts = [layer for layer in h["layer"] if layer["mark"]["type"] == "text"]
+    assert len(texts) == 2  # the budget line and the threshold are labelled
+    around_zero = histogram_chart(pd.DataFrame({"mkr": [-10.0, 5.0]}), marker=0.0).to_dict()
+    assert NOT_FROM_ZERO not in around_zero["layer"][0]["encoding"]["x"]["title"]
+
+
+def test_draw_slider_shows_swedish_numbers() -> None:
+    from forecast.io.formatting import fmt_number
+    from ui.scenarios_page import DRAW_OPTIONS
+
+    assert [fmt_number(d) for d in DRAW_OPTIONS][-1] == "10\u00a0000"
+
+
+@needs_data
+def test_scenario_page_texts_are_swedish() -> None:
+    at = run_page("scenarier")
+    slider = at.select_slider(key=K.SC_DRAWS)
+    assert slider.format_func(10_000) == "10\u00a0000"
+    months = [s for s in at.selectbox if s.key and s.key.endswith("hyrpersonal.target_month")]
+    assert months and months[0].format_func("") == "standard: december prognosåret"
+    preset = at.selectbox(key=K.SC_PRESET)
+    assert preset.options[0].startswith("Standard")
+    labels = {t.label for t in at.text_input}
+    assert "Extra bemanningsbehov, % av egen personalkostnad – trolig" in labels
+
+
+def test_table_download_is_the_table_form_csv() -> None:
+    import csv
+
+    from ui.widgets import TableDownload, table_csv
+
+    frame = pd.DataFrame({"Enhet": ["K101", "K102"], "Årsprognos": [-1500.0, 2500.5]})
+    spec = TableDownload("Prognos per enhet", "k", "2023-04", "abc", "exempel")
+    text = table_csv(frame, spec, amount_columns=("Årsprognos",)).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert rows[:4] == [["Prognos per enhet"], ["Belopp i tkr"], ["Enhet", "Årsprognos"],
+                        ["K101", "-1500"]]
+    assert ["Indata-hash", "abc"] in rows and ["Per månad", "2023-04"] in rows
+
+
+def test_downloader_zip_has_one_csv_per_table() -> None:
+    import zipfile
+    from datetime import UTC, datetime
+
+    from forecast.io.export import ExportMetadata, ExportTable
+    from ui.export_page import downloader
+
+    t = ExportTable("t", "Titel", pd.DataFrame({"Belopp": [1000.0]}, index=["rad"]),
+                    amount_columns=("Belopp",))
+    meta = ExportMetadata(as_of="2023-04", input_hash="h", source="s", method="m",
+                          program_version="0", created=datetime(2023, 5, 1, tzinfo=UTC))
+    z = zipfile.ZipFile(io.BytesIO(downloader([t], meta, fmt="zip", unit="mkr")()))
+    assert z.namelist() == ["t.csv", "metadata.csv"]

@@ -1,7 +1,8 @@
 """End-to-end tests: the real app (``streamlit run app.py``) in Debian's headless Chromium.
 
-Run by the normal test command. Each xdist worker starts its own server on a free port.
-Screenshots of every page are saved under ``test-artifacts/screenshots/``.
+Run by the normal test command. Each xdist worker starts its own server on a free port, with
+its own scenario database. Screenshots of every page at 1 400 and 800 px width are saved under
+``test-artifacts/screenshots/<page>_<width>.png``.
 """
 
 from __future__ import annotations
@@ -38,9 +39,14 @@ pytestmark = [
 EXPECT_TIMEOUT = 60_000
 
 
+WIDTHS = (1400, 800)
+"""The widths the issue was seen at: a desktop window and a narrow one."""
+
+
 @pytest.fixture(scope="session")
-def server_url() -> Iterator[str]:
-    with streamlit_server() as url:
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("e2e-db") / "scenarier.db"
+    with streamlit_server(env={"BUDGETPROGNOS_DB_URL": f"sqlite:///{db}"}) as url:
         yield url
 
 
@@ -54,16 +60,20 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-@pytest.fixture()
-def page(browser, server_url):
+def _context(browser, width: int):
     from playwright.sync_api import expect
 
     expect.set_options(timeout=EXPECT_TIMEOUT)
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="sv-SE",
+    ctx = browser.new_context(viewport={"width": width, "height": 1000}, locale="sv-SE",
                               accept_downloads=True)
-    pg = ctx.new_page()
-    pg.set_default_timeout(EXPECT_TIMEOUT)
-    yield pg
+    ctx.set_default_timeout(EXPECT_TIMEOUT)
+    return ctx
+
+
+@pytest.fixture()
+def page(browser, server_url):
+    ctx = _context(browser, 1400)
+    yield ctx.new_page()
     ctx.close()
 
 
@@ -73,17 +83,37 @@ def goto(page, server_url: str, key: str) -> None:
     wait_for_app(page)
 
 
-def test_every_page_loads_with_screenshot(page, server_url: str) -> None:
+def sidebar_open(page) -> bool:
+    """True if the sidebar takes room on screen (not collapsed off to the left)."""
+    return bool(page.locator("[data-testid='stSidebar']").evaluate(
+        "el => el.getBoundingClientRect().right > 1 && el.getBoundingClientRect().width > 50"))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_is_swedish_and_uncut_with_screenshot(browser, server_url: str,
+                                                         width: int) -> None:
     from playwright.sync_api import expect
 
-    for spec in PAGES:
-        goto(page, server_url, spec.key)
-        expect(page.get_by_role("heading", level=1)).to_contain_text(spec.title.split()[0])
-        expect(page.get_by_text("Hjälp")).to_be_visible()
-        expect(page.locator("[data-testid='stException']")).to_have_count(0)
-        for m in page.locator("[data-testid='stMetric']").all():
-            assert_not_truncated(m)
-        screenshot(page, spec.key)
+    ctx = _context(browser, width)
+    page = ctx.new_page()
+    try:
+        for spec in PAGES:
+            goto(page, server_url, spec.key)
+            expect(page.get_by_role("heading", level=1)).to_contain_text(
+                spec.title.split()[0])
+            expect(page.get_by_text("Hjälp")).to_be_visible()
+            expect(page.locator("[data-testid='stException']")).to_have_count(0)
+            expect(page.locator("html")).to_have_attribute("lang", "sv")
+            # Streamlit's English table toolbar and input hints are not shown.
+            for hidden in ("stElementToolbar", "InputInstructions"):
+                assert page.locator(f"[data-testid='{hidden}']:visible").count() == 0
+            metrics = page.locator("[data-testid='stMetric']").all()
+            for m in metrics:
+                assert_not_truncated(m)
+            assert sidebar_open(page) == (width >= 1000), "narrow window: sidebar collapsed"
+            screenshot(page, f"{spec.key}_{width}")
+    finally:
+        ctx.close()
 
 
 def test_as_of_defaults_to_last_outcome_month(page, server_url: str) -> None:
@@ -167,15 +197,100 @@ def test_scenario_control_changes_year_end_to_core_amount(page, server_url: str,
     expected = core_year_end(core_baseline, default_ds, 3.5)
     assert expected != before
     box = page.locator(f"{key_selector(LIKELY)} input")
-    box.fill("3.50")
+    box.fill("3,5")  # the decimal comma: three and a half, never 35
     box.press("Enter")
     expect(value).to_have_text(expected)
     expect(page.locator(APP_IDLE)).to_have_count(1)
     assert value.text_content() == expected  # exact, incl. the non-breaking spaces
+    assert box.input_value() == "3,5"
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     for m in page.locator("[data-testid='stMetric']").all():
         assert_not_truncated(m)
     screenshot(page, "scenarier_after_change")
+
+    # Text that is not a number gives a Swedish error and no figures computed from old values.
+    box.fill("tre")
+    box.press("Enter")
+    error = page.locator("[data-testid='stAlertContentError']").first
+    expect(error).to_contain_text("'tre' är inte ett tal")
+    expect(error).to_contain_text("Extra bemanningsbehov")
+    expect(metric_value(page, YEAR_END)).to_have_count(0)
+    expect(page.locator(APP_IDLE)).to_have_count(1)
+    screenshot(page, "scenarier_invalid_number")
+    box.fill("3.5")  # a decimal point is read the same way
+    box.press("Enter")
+    expect(metric_value(page, YEAR_END)).to_have_text(expected)
+
+
+def test_overview_ceiling_reads_the_decimal_comma(page, server_url: str) -> None:
+    from playwright.sync_api import expect
+
+    goto(page, server_url, "oversikt")
+    box = page.locator(f"{key_selector(K.OV_CEILING)} input")
+    badge = page.locator("[data-testid='stMetric']").filter(
+        has=page.locator("[data-testid='stMetricLabel']",
+                         has_text="Nettokostnadsutveckling")).locator(
+        "[data-testid='stMetricDelta']")
+    box.fill("2,5")
+    box.press("Enter")
+    expect(badge).to_have_text("över taket 2,5\u00a0%")
+    expect(page.locator(APP_IDLE)).to_have_count(1)
+    box.fill("25")
+    box.press("Enter")
+    expect(badge).to_have_text("inom taket 25,0\u00a0%")
+    box.fill("2,5 %")
+    box.press("Enter")
+    expect(page.locator("[data-testid='stAlertContentError']")).to_contain_text(
+        "Tak för nettokostnadsutveckling, %: '2,5 %' är inte ett tal")
+    expect(badge).to_have_text("taket är inte giltigt – se fältet")
+
+
+def test_scenario_figures_stay_in_view_while_editing(page, server_url: str) -> None:
+    from playwright.sync_api import expect
+
+    goto(page, server_url, "scenarier")
+    plan = page.get_by_text("Omställningsplan", exact=True).first
+    plan.scroll_into_view_if_needed()
+    expect(plan).to_be_in_viewport()
+    expect(metric_value(page, YEAR_END)).to_be_in_viewport()
+
+
+def test_compare_two_versions_of_one_scenario(page, server_url: str, default_ds: Dataset,
+                                              core_baseline) -> None:
+    from playwright.sync_api import expect
+
+    goto(page, server_url, "scenarier")
+    name = page.locator(f"{key_selector(K.SC_NAME)} input")
+    name.fill("E2E versioner")
+    name.press("Enter")
+    author = page.locator(f"{key_selector(K.SC_AUTHOR)} input")
+    author.fill("Controller A")
+    author.press("Enter")
+    expect(page.locator(APP_IDLE)).to_have_count(1)
+    page.locator(f"{key_selector('w_sc_save')} button").click()
+    expect(page.get_by_text("Sparat: 'E2E versioner' version 1.")).to_be_visible()
+    box = page.locator(f"{key_selector(LIKELY)} input")
+    box.fill("3,5")
+    box.press("Enter")
+    expect(metric_value(page, YEAR_END)).to_have_text(
+        core_year_end(core_baseline, default_ds, 3.5))
+    page.locator(f"{key_selector('w_sc_save')} button").click()
+    expect(page.get_by_text("Sparat: 'E2E versioner' version 2.")).to_be_visible()
+    expect(page.locator(f"{key_selector(K.SC_PRESET)}")).to_contain_text(
+        "Sparat: E2E versioner v2")
+
+    page.get_by_role("link", name="Jämför").click()
+    wait_for_app(page)
+    pills = page.locator(key_selector(K.CMP_SELECTION))
+    expect(pills.get_by_role("button", name="E2E versioner v2")).to_have_attribute(
+        "aria-pressed", "true")  # the version just saved is preselected
+    pills.get_by_role("button", name="E2E versioner v1").click()
+    expect(page.locator(APP_IDLE)).to_have_count(1)
+    grid = page.locator("[data-testid='stTable']").first
+    expect(grid).to_contain_text("E2E versioner v1")
+    expect(grid).to_contain_text("E2E versioner v2")
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
+    screenshot(page, "jamfor_two_versions")
 
 
 BAD_CSV = (
