@@ -120,9 +120,13 @@ class ValidationFailed(Exception):
         """
         limit = self.LISTED if limit is None else limit
         files = sorted({p.file for p in self.problems})
-        name = f"'{files[0]}'" if len(files) == 1 else "filen"
         n = self.total
-        head = f"Filen {name} lästes inte in: {n} problem hittades."
+        if len(files) > 1:
+            head = (f"Filerna {', '.join(repr(f) for f in files)} lästes inte in: {n} problem "
+                    "hittades.")
+        else:
+            name = f"'{files[0]}'" if files else ""
+            head = f"Filen {name} lästes inte in: {n} problem hittades."
         lines = [head, *(f"- {p}" for p in self.problems[:limit])]
         if n > limit:
             lines.append(f"… och {n - limit} till.")
@@ -289,7 +293,7 @@ def extension_of(filename: str) -> str:
 
 
 def read_table(data: bytes, filename: str, known: set[str] | None = None) -> RawTable:
-    """Read a CSV/TXT or XLSX file's bytes into a :class:`RawTable`.
+    """Read a CSV/TXT or XLSX file's bytes into a :class:`RawTable` (header on row 1).
 
     Args:
         data: The file's bytes.
@@ -299,6 +303,20 @@ def read_table(data: bytes, filename: str, known: set[str] | None = None) -> Raw
     Raises:
         ValidationFailed: For problems that stop reading the file at all (size, type,
             encoding, unsafe or broken zip).
+    """
+    records, sep = read_records(data, filename, known)
+    return table_from_records(records, filename, sep)
+
+
+def read_records(data: bytes, filename: str,
+                 known: set[str] | None = None) -> tuple[list[list[Any]], str | None]:
+    """A CSV/TXT or XLSX file's bytes as records (row i of the list is spreadsheet row i + 1).
+
+    Returns:
+        The records and the CSV separator (None for XLSX).
+
+    Raises:
+        ValidationFailed: As :func:`read_table`.
     """
     if len(data) > MAX_UPLOAD_BYTES:
         raise _fail(filename, f"Filen är för stor ({len(data) / 1024 / 1024:.1f} MB)",
@@ -313,11 +331,11 @@ def read_table(data: bytes, filename: str, known: set[str] | None = None) -> Raw
     if not data.strip():
         raise _fail(filename, "Filen är tom", "en rubrikrad och minst en datarad")
     if ext in XLSX_EXTENSIONS:
-        return read_xlsx(data, filename)
+        return xlsx_records(data, filename), None
     if data.startswith(b"PK\x03\x04"):
         raise _fail(filename, "Filen ser ut att vara en Excel-arbetsbok, inte text",
                     "byt filändelsen till .xlsx, eller spara som CSV")
-    return read_csv(data, filename, known)
+    return csv_records(data, filename, known)
 
 
 def decode(data: bytes, filename: str) -> str:
@@ -363,10 +381,17 @@ def sniff_separator(text: str, known: set[str] | None = None) -> str:
 
 def read_csv(data: bytes, filename: str, known: set[str] | None = None) -> RawTable:
     """Read CSV/TXT bytes: decode, sniff the separator, split records (quotes honoured)."""
+    records, sep = csv_records(data, filename, known)
+    return table_from_records(records, filename, sep)
+
+
+def csv_records(data: bytes, filename: str,
+                known: set[str] | None = None) -> tuple[list[list[Any]], str]:
+    """CSV/TXT bytes as records and the sniffed separator."""
     text = decode(data, filename)
     sep = sniff_separator(text, known)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', strict=True)
-    records: list[list[str]] = []
+    records: list[list[Any]] = []
     try:
         for rec in reader:
             records.append(rec)
@@ -377,7 +402,7 @@ def read_csv(data: bytes, filename: str, known: set[str] | None = None) -> RawTa
                     'fält åtskilda av avgränsaren; citattecken (") runt fält som innehåller '
                     "avgränsaren, och dubblerade citattecken inuti",
                     row=len(records) + 1) from None
-    return _table_from_records(records, filename, sep)
+    return records, sep
 
 
 def _blank(v: Any) -> bool:
@@ -391,7 +416,7 @@ def _row_blank(rec: list[Any]) -> bool:
     return True
 
 
-def _table_from_records(records: list[list[Any]], filename: str, sep: str | None) -> RawTable:
+def table_from_records(records: list[list[Any]], filename: str, sep: str | None) -> RawTable:
     """Header + data rows from records (row i of the list is spreadsheet row i + 1)."""
     problems: list[Problem] = []
     if not records or _row_blank(records[0]):
@@ -493,6 +518,15 @@ def read_xlsx(data: bytes, filename: str) -> RawTable:
     Raises:
         ValidationFailed: If the zip is unsafe or the workbook cannot be read.
     """
+    return table_from_records(xlsx_records(data, filename), filename, None)
+
+
+def xlsx_records(data: bytes, filename: str) -> list[list[Any]]:
+    """The chosen sheet's records, values only, formulas without values marked.
+
+    Raises:
+        ValidationFailed: If the zip is unsafe or the workbook cannot be read.
+    """
     if not openpyxl.DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
         raise RuntimeError("defusedxml must be installed for safe XLSX parsing")
     check_zip(data, filename)
@@ -500,7 +534,7 @@ def read_xlsx(data: bytes, filename: str) -> RawTable:
     empty_rows = {i + 1 for i, rec in enumerate(records) if any(v is None for v in rec)}
     if empty_rows and _has_formulas(data):
         _mark_formulas(data, filename, records, max(empty_rows))
-    return _table_from_records(records, filename, None)
+    return records
 
 
 def _open_sheet(data: bytes, filename: str, data_only: bool) -> tuple[Any, Any]:

@@ -41,6 +41,13 @@ class Dataset:
     )
     source: str = "inbäddad exempeldata"
     source_hash: str = ""
+    notes: tuple[str, ...] = ()
+    """What loading did that the user should know (title rows skipped, kr → tkr, …)."""
+    account_mapping: pd.DataFrame | None = None
+    """Each account as the ledger wrote it → the category it was mapped to (None: the
+    ledger used the categories' own names, as the embedded example does)."""
+    is_example: bool = False
+    """True for the embedded example (Exempelregionen), False for a user's data set."""
 
     @property
     def last_outcome(self) -> pd.Period:
@@ -98,4 +105,5 @@ def load_default(data_dir: Path = DATA_DIR) -> Dataset:
         measure_effects=eff,
         source="inbäddad exempeldata (Exempelregionen)",
         source_hash=file_hash(*(data_dir / f for f in DATA_FILES)),
+        is_example=True,
     )
