@@ -7,6 +7,7 @@ so the dispatcher stays small:
 - ``prognos``: the årsprognos tables (cli.prognos)
 - ``backtest``: the year-end accuracy protocol (cli.backtest)
 - ``scenario``: scenario files (cli.scenario)
+- ``kontoplan``: a kontoplan template from the ledger's accounts (cli.kontoplan)
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ SUBCOMMANDS = {
     "prognos": "cli.prognos",
     "backtest": "cli.backtest",
     "scenario": "cli.scenario",
+    "kontoplan": "cli.kontoplan",
 }
 
 

@@ -20,14 +20,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from cli.dataset_args import DataArgsError, add_dataset_arguments, load_from_args, print_load_report
 from forecast import __version__
 from forecast.engine.hierarchy import RECONCILIATION
 from forecast.engine.region import standard_forecast
 from forecast.engine.result import RegionForecast
 from forecast.engine.tables import method_summary_text, prognos_tables
-from forecast.followup.tables import parse_month
+from forecast.followup.tables import load_notes, parse_month
+from forecast.io.dataset_files import LoadedDataset
 from forecast.io.export import ALLOWED_SUFFIXES, ExportMetadata, write_tables
-from forecast.io.importer import ValidationFailed, load_user_data
+from forecast.io.parsing import ValidationFailed
 from forecast.ledger.dataset import Dataset, load_default
 
 
@@ -40,9 +42,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                      "per kostnadsslag, region totalt (med planåren), hyrpersonal, "
                      "omställningsplan och metoder per serie, med metadata."),
     )
-    p.add_argument("--data", type=Path, metavar="FIL",
-                   help="egen huvudbok (CSV/TXT/XLSX); utan den används den inbäddade "
-                        "exempeldatan")
     p.add_argument("--as-of", required=True, metavar="ÅÅÅÅ-MM",
                    help="sista månaden med utfall som prognosen bygger på, t.ex. 2023-04")
     p.add_argument("--out", required=True, type=Path, metavar="FIL",
@@ -58,6 +57,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     p.add_argument("--metod", default=None, metavar="ALIAS",
                    help="en metod för alla serier, t.ex. combo (standard: metod vald per "
                         "serie genom backtest av årsutfallet)")
+    add_dataset_arguments(p)
     return p
 
 
@@ -65,11 +65,8 @@ def _error(message: str) -> None:
     print(f"budgetprognos prognos: {message}", file=sys.stderr)
 
 
-def _load(data: Path | None, as_of: str) -> Dataset:
-    base = load_default()
-    if data is None:
-        return base
-    return load_user_data(data, data.name, base=base, as_of=as_of)
+def _load(args: argparse.Namespace, as_of: str) -> tuple[Dataset, LoadedDataset | None]:
+    return load_from_args(args, as_of, load_default)
 
 
 def prognos_metadata(rf: RegionForecast, ds: Dataset, *, choose: bool,
@@ -90,6 +87,7 @@ def prognos_metadata(rf: RegionForecast, ds: Dataset, *, choose: bool,
             "Serier": str(rf.n_series),
             "Avstämning": RECONCILIATION,
             "Prognosmånader": f"{rf.months[0]} – {rf.months[-1]}",
+            **load_notes(ds),
         },
     )
 
@@ -109,11 +107,11 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         _error(str(exc))
         return 2
-    if args.data is not None and not args.data.is_file():
-        _error(f"filen {str(args.data)!r} finns inte")
-        return 2
     try:
-        ds = _load(args.data, str(as_of))
+        ds, loaded = _load(args, str(as_of))
+    except DataArgsError as exc:
+        _error(str(exc))
+        return 2
     except FileNotFoundError as exc:
         _error(f"kunde inte läsa den inbäddade exempeldatan: {exc}")
         return 1
@@ -146,6 +144,7 @@ def run(args: argparse.Namespace) -> int:
         _error(f"kunde inte skriva {str(out)!r}: {exc}")
         return 1
     fallbacks = sum(1 for n in rf.notes if n)
+    print_load_report(loaded)
     print(f"Prognos per {as_of}: {rf.n_series} serier × {rf.n_paths} banor på "
           f"{time.perf_counter() - t0:.1f} s; {fallbacks} serier med anmärkning; "
           f"{len(tables)} tabeller (belopp i {args.enhet}) skrivna till {out}")

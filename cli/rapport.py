@@ -16,9 +16,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from cli.dataset_args import DataArgsError, add_dataset_arguments, load_from_args, print_load_report
 from forecast.followup.tables import followup_metadata, followup_tables, parse_month
+from forecast.io.dataset_files import LoadedDataset
 from forecast.io.export import ALLOWED_SUFFIXES, write_tables
-from forecast.io.importer import ValidationFailed, load_user_data
+from forecast.io.parsing import ValidationFailed
 from forecast.ledger.dataset import Dataset, load_default
 
 
@@ -31,9 +33,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                      "per kostnadsslag, kostnadsutveckling, hyrpersonal, omställningsplan och "
                      "månadsutfall, med metadata om indata och program."),
     )
-    p.add_argument("--data", type=Path, metavar="FIL",
-                   help="egen huvudbok (CSV/TXT/XLSX); utan den används den inbäddade "
-                        "exempeldatan")
     p.add_argument("--as-of", required=True, metavar="ÅÅÅÅ-MM",
                    help="månaden rapporten avser, t.ex. 2023-04")
     p.add_argument("--out", required=True, type=Path, metavar="FIL",
@@ -42,6 +41,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                    help="enhet för belopp (standard mkr)")
     p.add_argument("--csv-dialect", choices=("sv", "intl"), default="sv",
                    help="sv: semikolon och decimalkomma (standard); intl: komma och punkt")
+    add_dataset_arguments(p)
     return p
 
 
@@ -49,11 +49,8 @@ def _error(message: str) -> None:
     print(f"budgetprognos rapport: {message}", file=sys.stderr)
 
 
-def _load(data: Path | None, as_of: str) -> Dataset:
-    base = load_default()
-    if data is None:
-        return base
-    return load_user_data(data, data.name, base=base, as_of=as_of)
+def _load(args: argparse.Namespace, as_of: str) -> tuple[Dataset, LoadedDataset | None]:
+    return load_from_args(args, as_of, load_default)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -68,11 +65,11 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         _error(str(exc))
         return 2
-    if args.data is not None and not args.data.is_file():
-        _error(f"filen {str(args.data)!r} finns inte")
-        return 2
     try:
-        ds = _load(args.data, str(as_of))
+        ds, loaded = _load(args, str(as_of))
+    except DataArgsError as exc:
+        _error(str(exc))
+        return 2
     except FileNotFoundError as exc:
         _error(f"kunde inte läsa den inbäddade exempeldatan: {exc}")
         return 1
@@ -90,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         _error(f"kunde inte skriva {str(out)!r}: {exc}")
         return 1
+    print_load_report(loaded)
     print(f"Rapport per {as_of} ({len(tables)} tabeller, belopp i {args.enhet}) "
           f"skriven till {out}")
     return 0

@@ -27,12 +27,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from cli.dataset_args import DataArgsError, add_dataset_arguments, load_from_args, print_load_report
 from forecast import __version__
 from forecast.engine.region import standard_forecast
 from forecast.engine.result import RegionForecast
 from forecast.io.export import ALLOWED_SUFFIXES, ExportMetadata, ExportTable, write_tables
 from forecast.io.formatting import fmt_pct, fmt_tkr
-from forecast.io.importer import ValidationFailed, load_user_data
+from forecast.io.parsing import ValidationFailed
 from forecast.ledger.dataset import Dataset, load_default
 from scenarios.assumptions import Scenario
 from scenarios.engine import ScenarioResult, apply, build_context, compile_scenario
@@ -52,8 +53,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
     r = sub.add_parser("run", help="kör en scenariofil och exportera resultatet")
     r.add_argument("file", type=Path, metavar="FIL", help="scenariofil (YAML eller JSON)")
-    r.add_argument("--data", type=Path, metavar="FIL",
-                   help="egen huvudbok (CSV/TXT/XLSX); standard den inbäddade exempeldatan")
     r.add_argument("--as-of", metavar="ÅÅÅÅ-MM",
                    help="prognosmånad; standard scenariots as_of, annars datans sista utfall")
     r.add_argument("--draws", type=int, metavar="N", help="Monte Carlo-dragningar")
@@ -62,6 +61,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                    help=f"utfil ({', '.join(ALLOWED_SUFFIXES)})")
     r.add_argument("--enhet", choices=("mkr", "tkr"), default="mkr")
     r.add_argument("--csv-dialect", choices=("sv", "intl"), default="sv")
+    add_dataset_arguments(r)
 
     for name, helptext in (("list", "lista sparade scenarier"),):
         s = sub.add_parser(name, help=helptext)
@@ -84,11 +84,10 @@ def _error(message: str) -> None:
     print(f"budgetprognos scenario: {message}", file=sys.stderr)
 
 
-def _load_data(data: Path | None, as_of: str | None) -> Dataset:
-    base = load_default()
-    if data is None:
-        return base
-    return load_user_data(data, data.name, base=base, as_of=as_of)
+def _load_data(args: argparse.Namespace, as_of: str | None) -> Dataset:
+    ds, loaded = load_from_args(args, as_of, load_default)
+    print_load_report(loaded)
+    return ds
 
 
 def year_table(res: ScenarioResult) -> pd.DataFrame:
@@ -203,11 +202,11 @@ def _run_scenario(args: argparse.Namespace) -> int:
     except ValueError as exc:
         _error(str(exc))
         return 2
-    if args.data is not None and not args.data.is_file():
-        _error(f"filen {str(args.data)!r} finns inte")
-        return 2
     try:
-        ds = _load_data(args.data, None if as_of_arg is None else str(as_of_arg))
+        ds = _load_data(args, None if as_of_arg is None else str(as_of_arg))
+    except DataArgsError as exc:
+        _error(str(exc))
+        return 2
     except FileNotFoundError as exc:
         _error(f"kunde inte läsa den inbäddade exempeldatan: {exc}")
         return 1

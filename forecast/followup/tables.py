@@ -495,7 +495,13 @@ def followup_metadata(ds: Dataset, as_of: pd.Period | str, *,
         method="uppföljning (utfall mot budget och föregående år)",
         program_version=__version__,
         created=created or datetime.now(UTC),
+        parameters=load_notes(ds),
     )
+
+
+def load_notes(ds: Dataset) -> dict[str, str]:
+    """The dataset's load notes (kr → tkr, title rows, …) as metadata rows."""
+    return {f"Inläsning {i}": note for i, note in enumerate(ds.notes, start=1)}
 
 
 def followup_tables(ds: Dataset, as_of: pd.Period | str) -> list[ExportTable]:

@@ -15,8 +15,10 @@ account twice, are problems. Extra columns (``kontotext``, totals of the templat
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
@@ -246,5 +248,22 @@ def template(raw: pd.DataFrame, texts: dict[str, str], accounts: AccountHierarch
         drop=True)
 
 
+def write_template(frame: pd.DataFrame, path: Path | str) -> None:
+    """Write a template as Swedish CSV (``;``, decimal comma, UTF-8 with BOM).
+
+    Texts are neutralised against spreadsheet formula injection and quoted; amounts are written
+    with a decimal comma and no thousands separator, so the file reads back as a kontoplan.
+    """
+    from forecast.io.export import neutralise
+
+    out = frame.copy()
+    for col in ("konto_från", "konto_till", "kostnadsslag", "kontotext"):
+        out[col] = out[col].map(lambda v: neutralise(str(v)) if v else "")
+    for col in ("utfall_tkr", "budget_tkr"):
+        out[col] = out[col].map(lambda x: f"{x:.3f}".replace(".", ","))
+    Path(path).write_text(out.to_csv(sep=";", index=False, quoting=csv.QUOTE_ALL,
+                                     lineterminator="\r\n"), encoding="utf-8-sig")
+
+
 __all__ = ["EXCLUDED", "AccountMap", "ValidationFailed", "read_kontoplan", "template",
-           "unmapped_problem"]
+           "unmapped_problem", "write_template"]
