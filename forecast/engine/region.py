@@ -32,7 +32,7 @@ import pandas as pd
 
 from forecast.engine.result import RegionForecast
 from forecast.ledger import schema as S
-from forecast.ledger.dataset import Dataset
+from forecast.ledger.dataset import Dataset, missing_months
 
 FALLBACK_DEFAULT = "three_year_profile"
 UNKNOWN_DIVISION = "Okänd division"
@@ -434,6 +434,13 @@ def forecast_region(
         raise ValueError(
             f"prognosmånaden {as_of} ligger efter sista utfallsmånaden {last}; "
             "välj en månad med bokfört utfall"
+        )
+    gaps = missing_months(ds.ledger, S.UTFALL, as_of)
+    if gaps:
+        shown = ", ".join(str(m) for m in gaps[:6]) + (" …" if len(gaps) > 6 else "")
+        raise ValueError(
+            f"utfall saknas helt för {len(gaps)} månader ({shown}); prognosen läser inte en "
+            "saknad månad som noll. Läs in huvudboken med alla månader fram till prognosmånaden."
         )
     default = default_method or recommended_method()
     inp = _prepare(ds, as_of, steps)

@@ -16,8 +16,9 @@ Rules applied to every format alike:
 - the same row twice in a file, or the same month/unit/account/kind in two files, is a problem
   (it would count twice); rows differing only in further coding (Verksamhet, Motpart, SIE
   transactions) are summed;
-- a month missing for a kind in the whole set (between its first and last month) is a
-  problem; a series without bookings in a month the set has is zero for that month;
+- a month missing for a kind in the whole set (between its first and last month) is warned
+  of and never read as zero (the forecast refuses such history); a series without bookings in
+  a month the set has is zero for that month;
 - outcome after the as-of month is a problem;
 - totals are kept: per file and kind, the amounts read = the amounts held + those mapped to
   ``ingår ej`` (checked on every load; the figures are in the load report).
@@ -317,33 +318,43 @@ def _check_rows(raw: pd.DataFrame, reads: list[LedgerRead], work: _Work) -> None
                              "en rad per månad, enhet, konto och typ (och kodsträng)"))
     per_file = raw.drop_duplicates([B.FILE, *key])
     cross = per_file[per_file.duplicated(key, keep=False)]
-    if not cross.empty:
-        for _, grp in cross.groupby(key, sort=False):
-            f = list(dict.fromkeys(grp[B.FILE]))
-            r = grp.iloc[0]
-            work.add(Problem(f[1], int(grp[B.ROW].iloc[1]), None,
-                             f"Filerna {', '.join(repr(x) for x in f)} har båda {r[S.KIND]} för "
-                             f"{ordinal_label(r[S.PERIOD])}, enhet {r[S.UNIT]}, konto "
-                             f"{r['account_as_written']} (det skulle räknas två gånger)",
-                             "varje månad, enhet, konto och typ i en fil; t.ex. utfall i en "
-                             "fil och budget i en annan"))
-            if work.total > LISTED_PER_FILE:
-                break
+    if cross.empty:
+        _check_months(raw, work)
+        return
+    files_of = cross.groupby(key, sort=False)[B.FILE].agg(lambda f: tuple(dict.fromkeys(f)))
+    first = cross.drop_duplicates(key).set_index(key)
+    for (pair, kind), grp in files_of.groupby([files_of, files_of.index.get_level_values(
+            S.KIND)], sort=False):
+        k = grp.index[0]
+        r = first.loc[k]
+        work.add(Problem(pair[1], None, None,
+                         f"Filerna {' och '.join(repr(x) for x in pair)} har båda {kind} för "
+                         f"samma månad, enhet och konto ({len(grp)} rader, t.ex. "
+                         f"{ordinal_label(k[0])}, enhet {k[1]}, konto {k[2]}); det skulle "
+                         "räknas två gånger",
+                         "varje månad, enhet, konto och typ i en fil; t.ex. utfall i en fil "
+                         f"och budget i en annan (rad {int(r[B.ROW])} i {r[B.FILE]})"))
     _check_months(raw, work)
 
 
 def _check_months(raw: pd.DataFrame, work: _Work) -> None:
+    """Months a kind lacks in the whole set are unknown, not zero: warned of.
+
+    The follow-up tables only compare months that exist (a seed table of Jan–Apr of two years
+    is complete for them); the forecast refuses history with such a gap.
+    """
     for kind, grp in raw.groupby(S.KIND):
         have = set(grp[S.PERIOD].unique().tolist())
         lo, hi = min(have), max(have)
         missing = [m for m in range(lo, hi + 1) if m not in have]
         if missing:
-            shown = ", ".join(ordinal_label(m) for m in missing[:6])
-            work.add(Problem(", ".join(pd.unique(grp[B.FILE])), None, "period",
-                             f"Månaderna {shown} saknas helt för {kind} (mellan "
-                             f"{ordinal_label(lo)} och {ordinal_label(hi)})",
-                             "alla månader från den första till den sista; en månad utan "
-                             "rader läses inte som noll"))
+            shown = ", ".join(ordinal_label(m) for m in missing[:6]) + (
+                f" och {len(missing) - 6} till" if len(missing) > 6 else "")
+            work.warnings.append(
+                f"Varning: {kind} saknas helt för {len(missing)} månader mellan "
+                f"{ordinal_label(lo)} och {ordinal_label(hi)} ({shown}). De läses inte som "
+                "noll: uppföljningen jämför bara månader som finns, och prognosen kräver "
+                "alla månader fram till prognosmånaden.")
 
 
 def _check_as_of(raw: pd.DataFrame, as_of: pd.Period, work: _Work) -> None:

@@ -61,6 +61,22 @@ class Dataset:
                        source=source, source_hash=source_hash)
 
 
+def missing_months(ledger: pd.DataFrame, kind: str = S.UTFALL,
+                   upto: pd.Period | None = None) -> list[pd.Period]:
+    """Months without any row of ``kind`` between its first month and ``upto`` (or its last).
+
+    A month the whole ledger lacks is unknown, not zero: the forecast refuses such history and
+    the load report warns of it.
+    """
+    per = ledger.loc[ledger[S.KIND] == kind, S.PERIOD]
+    if upto is not None:
+        per = per[per <= upto]
+    if per.empty:
+        return []
+    have = set(per.unique())
+    return [m for m in pd.period_range(per.min(), per.max(), freq="M") if m not in have]
+
+
 def file_hash(*paths: Path) -> str:
     """SHA-256 over the bytes of ``paths`` in order (hex, 64 chars)."""
     h = hashlib.sha256()

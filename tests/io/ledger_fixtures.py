@@ -79,14 +79,14 @@ def write_raindance(path: Path, amounts: pd.DataFrame, *, sum_rows: bool = False
     Löner are split over two Verksamhet codes (the reader must sum them).
     """
     wide = amounts.pivot_table(index=["unit", "konto", "period"], columns="kind", values="kr",
-                               aggfunc="sum").reset_index()
+                               aggfunc="sum").reindex(columns=["utfall", "budget"]).reset_index()
     texts = {a: t for a, t, _ in ACCOUNTS}
     lines = ["Raindance Ekonomi – Huvudbok per ansvar och konto;;;;;;", "Region Exempel, "
              "utskrift 2023-05-04;;;;;;", ";;;;;;",
              "Ansvar;Verksamhet;Konto;Kontotext;Period;Utfall;Budget"]
     k = 0
     for r in wide.itertuples():
-        u, b = getattr(r, "utfall"), getattr(r, "budget")
+        u, b = r.utfall, r.budget
         per = r.period.replace("-", "")
         parts = [(u, b)]
         if r.konto == "5011" and not np.isnan(u):
@@ -95,7 +95,7 @@ def write_raindance(path: Path, amounts: pd.DataFrame, *, sum_rows: bool = False
         for j, (uu, bb) in enumerate(parts):
             k += 1
             cells = ["" if np.isnan(v) else swedish_kr(v, k) for v in (uu, bb)]
-            lines.append(f"{r.unit};{410 + j};{r.konto};{texts[r.konto]};{per};"
+            lines.append(f"{r.unit};{410 + j};{r.konto};{texts.get(r.konto, 'Nytt konto')};{per};"
                          f"{cells[0]};{cells[1]}")
     if sum_rows:
         total = amounts.loc[amounts["kind"] == "utfall", "kr"].sum()
