@@ -113,12 +113,12 @@ def load_from_args(args: argparse.Namespace, as_of: str | None,
     return loaded.dataset, loaded
 
 
-def print_load_report(loaded: LoadedDataset | None, stream=sys.stdout) -> None:  # type: ignore[no-untyped-def]
-    """Print what loading did (notes, then warnings) for the user to see."""
+def print_load_report(loaded: LoadedDataset | None) -> None:
+    """Print what loading did: notes on standard output, warnings on standard error."""
     if loaded is None:
         return
     for line in loaded.report.notes:
-        print(f"Indata: {line}", file=stream)
+        print(f"Indata: {line}")
     for line in loaded.report.warnings:
         print(line, file=sys.stderr)
 

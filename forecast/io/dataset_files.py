@@ -170,7 +170,9 @@ def load_dataset(files: DatasetFiles, options: ReadOptions | None = None, *,
     reads = _read_ledgers(files, options, work)
     org = _side(work, files.organisation, lambda f: read_organisation(f.data, f.name))
     kmap = _side(work, files.kontoplan, lambda f: KP.read_kontoplan(f.data, f.name, accounts))
-    work.raise_if_any()
+    if (files.kontoplan is not None and kmap is None) or (
+            files.organisation is not None and org is None):
+        work.raise_if_any()  # without a valid mapping/organisation every row would be a problem
     raw = pd.concat([r.frame for r in reads], ignore_index=True) if reads else B.empty_raw()
     texts = {k: v for r in reads for k, v in r.account_texts.items()}
     raw, mapping, excluded = _map_accounts(raw, texts, accounts, kmap, files, work)

@@ -7,8 +7,8 @@ What is read:
 - ``#VER serie nr datum …`` with ``{ #TRANS konto {objekt} belopp [transdat] … }`` (type 4):
   transactions → outcome per month (the transaction date when given, else the voucher's). When
   a file has transactions, its ``#PSALDO`` rows are not used (they would count twice): noted.
-- ``#DIM nr "namn"``: the unit (ansvar) dimension is the one named ansvar, kostnadsställe,
-  resultatenhet or enhet, else dimension 1. ``#OBJEKT dim "kod" "namn"`` fill unit names.
+- ``#DIM nr "namn"``: the unit (ansvar) dimension is the one named ansvar, else
+  kostnadsställe, resultatenhet or enhet (in that order), else dimension 1. ``#OBJEKT dim "kod" "namn"`` fill unit names.
 - ``#KONTO nr "text"`` fill account texts; ``#KTYP nr T|S|K|I`` tells balance accounts (T, S;
   without ``#KTYP``: account classes 1–2) from result accounts. Balance accounts are left out
   and reported; ``#RTRANS``/``#BTRANS`` (corrections kept for history) are not used, as the
@@ -196,9 +196,11 @@ def _check_header(st: _State, options: B.ReadOptions, out: _Collector) -> None:
 
 
 def _unit_dim(st: _State) -> str:
-    for dim, name in st.dims.items():
-        if name.strip().casefold() in UNIT_DIM_NAMES:
-            return dim
+    """The ansvar dimension: by name in the order of ``UNIT_DIM_NAMES``, else dimension 1."""
+    names = {name.strip().casefold(): dim for dim, name in st.dims.items()}
+    for wanted in UNIT_DIM_NAMES:
+        if wanted in names:
+            return names[wanted]
     return "1"
 
 

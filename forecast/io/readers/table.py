@@ -109,7 +109,7 @@ def header_field(name: Any) -> tuple[str | None, str | None]:
         return _FIELD_OF_AMOUNT[m.group(1)], (None if unit is None else
                                               "tkr" if unit == "tkr" else "kr")
     base = key.removesuffix("text").removesuffix("namn").strip(" -_")
-    if key in CODING_NAMES or base in CODING_NAMES:
+    if key in CODING_NAMES or base in CODING_NAMES or base.removesuffix("s") in CODING_NAMES:
         return CODING_COL, None
     return None, None
 
