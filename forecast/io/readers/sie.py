@@ -8,7 +8,8 @@ What is read:
   transactions → outcome per month (the transaction date when given, else the voucher's). When
   a file has transactions, its ``#PSALDO`` rows are not used (they would count twice): noted.
 - ``#DIM nr "namn"``: the unit (ansvar) dimension is the one named ansvar, else
-  kostnadsställe, resultatenhet or enhet (in that order), else dimension 1. ``#OBJEKT dim "kod" "namn"`` fill unit names.
+  kostnadsställe, resultatenhet or enhet (in that order), else dimension 1.
+  ``#OBJEKT dim "kod" "namn"`` fill unit names.
 - ``#KONTO nr "text"`` fill account texts; ``#KTYP nr T|S|K|I`` tells balance accounts (T, S;
   without ``#KTYP``: account classes 1–2) from result accounts. Balance accounts are left out
   and reported; ``#RTRANS``/``#BTRANS`` (corrections kept for history) are not used, as the
