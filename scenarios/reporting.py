@@ -1,4 +1,7 @@
-"""A scenario's results as the report's risk input (:class:`forecast.report.inputs.ScenarioRisk`)."""
+"""A scenario's results as the report's risk input.
+
+See :class:`forecast.report.inputs.ScenarioRisk`.
+"""
 
 from __future__ import annotations
 

@@ -204,8 +204,10 @@ def forecast_table(rf: RegionForecast, summary: ReportTable) -> ReportTable:
 
 
 def forecast_division_table(rf: RegionForecast, division: ReportTable) -> ReportTable:
-    """Net cost forecast per division (mkr): Prognos and budget as printed in the division
-    table, the deviation, and P10/P90 of each division's summed paths.
+    """Net cost forecast per division (mkr).
+
+    Prognos and budget as printed in the division table, the deviation, and P10/P90 of each
+    division's summed paths.
     """
     p = rf.as_of
     prog, budget = prognos_column(p), F.annual_budget_column(p)

@@ -66,8 +66,9 @@ class Split:
 
 @dataclass(frozen=True)
 class Sum:
-    """``row`` is printed as the sum of the printed ``parts`` (parts not yet set are rounded
-    alone first).
+    """``row`` is printed as the sum of the printed ``parts``.
+
+    Parts not yet set are rounded alone first.
     """
 
     row: str

@@ -1,5 +1,6 @@
-"""The report's tables for agency staff, the transition plan, net cost development, the
-forecast change and a scenario (printed values, rounded so that totals add up).
+"""The report's tables for agency staff, plan, development, forecast change and scenario.
+
+Printed values, rounded so that totals add up (:mod:`forecast.report.rounding`).
 """
 
 from __future__ import annotations
