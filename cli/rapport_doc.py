@@ -9,21 +9,24 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 import time
 from pathlib import Path
 
 import pandas as pd
 
+from cli.common import EXIT_IO, CliError, check_range
 from forecast.engine.hierarchy import RECONCILIATION
 from forecast.engine.region import standard_forecast
+from forecast.engine.result import RegionForecast
 from forecast.engine.tables import method_summary_text
 from forecast.ledger.dataset import Dataset
 from forecast.report.builder import DEFAULT_CEILING_PCT, build_report
 from forecast.report.charts import render_all
 from forecast.report.docx_writer import TemplateError, load_template, report_to_docx
 from forecast.report.inputs import ForecastChange, ScenarioRisk
+from forecast.report.model import Report
 from forecast.report.pdf_writer import report_to_pdf
+from scenarios.assumptions import Scenario
 
 DOCUMENT_SUFFIXES = (".docx", ".pdf")
 MIN_PATHS, MAX_PATHS = 10, 100_000
@@ -65,30 +68,31 @@ def parse_ceiling(text: str | None) -> float:
     return float(f"{m.group(1)}.{m.group(2) or 0}")
 
 
-def check_options(args: argparse.Namespace) -> str | None:
-    """A Swedish message for the first bad document option, or None (before any work)."""
-    if not MIN_PATHS <= args.paths <= MAX_PATHS:
-        return f"--paths måste vara mellan {MIN_PATHS} och {MAX_PATHS:,}".replace(",", " ") + \
-            f", fick {args.paths}"
+def check_options(args: argparse.Namespace) -> None:
+    """Check every document option before any work.
+
+    Raises:
+        CliError: the first bad option (Swedish message naming it and what is allowed).
+    """
+    check_range("--paths", args.paths, MIN_PATHS, MAX_PATHS)
     if args.scenario is not None and args.scenario_namn is not None:
-        return "ange antingen --scenario eller --scenario-namn, inte båda"
+        raise CliError("ange antingen --scenario eller --scenario-namn, inte båda")
     if args.scenario is not None and not args.scenario.is_file():
-        return f"scenariofilen {str(args.scenario)!r} finns inte"
+        raise CliError(f"scenariofilen {str(args.scenario)!r} finns inte")
     if args.metod is not None:
         from forecast.methods import REGISTRY
 
         if args.metod not in REGISTRY:
-            return f"okänd metod {args.metod!r}; kända: {', '.join(sorted(REGISTRY))}"
+            raise CliError(f"okänd metod {args.metod!r}; kända: {', '.join(sorted(REGISTRY))}")
     try:
         parse_ceiling(args.tak)
         if args.mall is not None:
             load_template(args.mall)
     except (ValueError, TemplateError) as exc:
-        return str(exc)
-    return None
+        raise CliError(str(exc)) from None
 
 
-def _scenario(args: argparse.Namespace):  # noqa: ANN202 - Scenario | None
+def _scenario(args: argparse.Namespace) -> Scenario | None:
     if args.scenario is not None:
         from scenarios.files import load_scenario
 
@@ -113,7 +117,7 @@ def laid_change(ds: Dataset, as_of: pd.Period, current_tkr: float) -> ForecastCh
     return None
 
 
-def _risk(args: argparse.Namespace, rf, ds: Dataset) -> ScenarioRisk | None:  # noqa: ANN001
+def _risk(args: argparse.Namespace, rf: RegionForecast, ds: Dataset) -> ScenarioRisk | None:
     scenario = _scenario(args)
     if scenario is None:
         return None
@@ -122,52 +126,47 @@ def _risk(args: argparse.Namespace, rf, ds: Dataset) -> ScenarioRisk | None:  # 
     return risk_for(rf, scenario, ds)
 
 
+def _render(report: Report, out: Path, template: Path | None) -> bytes:
+    charts = render_all(report.charts())
+    if out.suffix.lower() == ".docx":
+        return report_to_docx(report, charts, template=template)
+    return report_to_pdf(report, charts)
+
+
 def write_document(args: argparse.Namespace, ds: Dataset, as_of: pd.Period, out: Path) -> str:
     """Forecast, build and render the report to ``out``; returns the summary line.
 
     Raises:
-        ValueError, KeyError, OSError: for the caller to report (Swedish messages).
+        CliError: a bad scenario (file or name), a forecast or report that cannot be made
+            (exit 2), or an output file that cannot be written (exit 1).
     """
+    from scenarios.files import ScenarioFileError
+
     t0 = time.perf_counter()
-    rf = standard_forecast(ds, as_of, n_paths=args.paths, seed=args.seed, method=args.metod)
-    risk = _risk(args, rf, ds)
-    change = laid_change(ds, as_of, float(rf.year_total_paths().mean()))
-    how = f"en metod för alla serier: {args.metod}" if args.metod else "standardprognosen"
-    report = build_report(
-        ds, as_of, rf, change=change, risk=risk, ceiling_pct=parse_ceiling(args.tak),
-        provenance=[("Metod", f"årsprognos per serie ({how}); {method_summary_text(rf)}"),
-                    ("Avstämning", RECONCILIATION),
-                    ("Mall", args.mall.name if args.mall else "standard (A4)")])
-    charts = render_all(report.charts())
-    if out.suffix.lower() == ".docx":
-        data = report_to_docx(report, charts, template=args.mall)
-    else:
-        data = report_to_pdf(report, charts)
-    out.write_bytes(data)
+    try:
+        rf = standard_forecast(ds, as_of, n_paths=args.paths, seed=args.seed,
+                               method=args.metod)
+        risk = _risk(args, rf, ds)
+        change = laid_change(ds, as_of, float(rf.year_total_paths().mean()))
+        how = f"en metod för alla serier: {args.metod}" if args.metod else "standardprognosen"
+        report = build_report(
+            ds, as_of, rf, change=change, risk=risk, ceiling_pct=parse_ceiling(args.tak),
+            provenance=[("Metod", f"årsprognos per serie ({how}); {method_summary_text(rf)}"),
+                        ("Avstämning", RECONCILIATION),
+                        ("Mall", args.mall.name if args.mall else "standard (A4)")])
+        data = _render(report, out, args.mall)
+    except ScenarioFileError as exc:
+        raise CliError(str(exc), plain=True) from None
+    except KeyError as exc:
+        raise CliError(str(exc.args[0]) if exc.args else str(exc)) from None
+    except (ValueError, TemplateError) as exc:
+        raise CliError(str(exc)) from None
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise CliError(f"kunde inte skriva {str(out)!r}: {exc}", EXIT_IO) from None
     kind = "Word" if out.suffix.lower() == ".docx" else "PDF"
     scen = f", scenario {risk.name!r}" if risk else ""
     return (f"Rapport ({kind}) per {as_of}: {rf.n_series} serier × {rf.n_paths} banor{scen}, "
-            f"{len(report.tables())} tabeller och {len(charts)} diagram på "
+            f"{len(report.tables())} tabeller och {len(report.charts())} diagram på "
             f"{time.perf_counter() - t0:.1f} s, skriven till {out}")
-
-
-def run_document(args: argparse.Namespace, ds: Dataset, as_of: pd.Period) -> int:
-    """Write the document and report errors in Swedish; returns the exit code."""
-    from scenarios.files import ScenarioFileError
-
-    try:
-        print(write_document(args, ds, as_of, args.out))
-    except ScenarioFileError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-    except KeyError as exc:
-        print(f"budgetprognos rapport: {exc.args[0] if exc.args else exc}", file=sys.stderr)
-        return 2
-    except ValueError as exc:
-        print(f"budgetprognos rapport: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"budgetprognos rapport: kunde inte skriva {str(args.out)!r}: {exc}",
-              file=sys.stderr)
-        return 1
-    return 0

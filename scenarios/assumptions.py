@@ -26,14 +26,13 @@ from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     create_model,
     model_validator,
 )
 
-AgencyCategory = Literal["läkare", "sjuksköterskor", "övriga"]
+from forecast.ledger.dimensions import AgencyCategory, Frozen
+
 StaffGroup = Literal["alla", "läkare", "sjuksköterskor", "övriga"]
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -45,11 +44,7 @@ seeds): a nurse's/mixed staff monthly salary of roughly 38 kr thousand × 12 plu
 social fees and pension ≈ 650 tkr. Set the region's own figure."""
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Range(_Frozen):
+class Range(Frozen):
     """An uncertain quantity: low ≤ likely ≤ high (same unit as the field it belongs to).
 
     In files a plain number means a certain value: ``2.5`` is ``{low: 2.5, likely: 2.5,
@@ -109,7 +104,7 @@ NonNegRange = bounded_range(0.0, None)
 AnyRange = bounded_range(None, None)
 
 
-class _Assumption(_Frozen):
+class _Assumption(Frozen):
     label: str = Field(default="", max_length=120,
                        description="Name shown in the bridge; default: the type's Swedish name")
 
@@ -212,7 +207,7 @@ class Hyrpersonal(_Assumption):
         "Own staff cost per FTE, tkr/yr, to report the FTE recruited (assumption 650 tkr)"))
 
 
-class PlanMeasure(_Frozen):
+class PlanMeasure(Frozen):
     """A user-given omställningsplan measure (as forecast.ledger.dimensions.Measure)."""
 
     name: str = Field(min_length=1)
@@ -369,7 +364,7 @@ TYPE_NAMES: dict[str, str] = {
 """Swedish display name per assumption type."""
 
 
-class Scenario(_Frozen):
+class Scenario(Frozen):
     """A named set of assumptions applied to a baseline forecast."""
 
     name: str = Field(min_length=1, max_length=200, description="Scenario name (unique in store)")

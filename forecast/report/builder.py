@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from forecast import __version__
-from forecast.engine.region import PlanProjection, project_transition_plan
 from forecast.engine.result import RegionForecast
 from forecast.followup import tables as F
+from forecast.followup.transition import PlanProjection, project_transition_plan
 from forecast.io.formatting import fmt_pct, month_label
 from forecast.ledger.dataset import Dataset
 from forecast.report import chartdata as C

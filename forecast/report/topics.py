@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 from forecast.engine import hierarchy as H
-from forecast.engine.region import PlanProjection
 from forecast.engine.result import RegionForecast
 from forecast.followup import tables as F
+from forecast.followup.transition import PlanProjection
 from forecast.io.formatting import month_label, ytd_label
 from forecast.ledger.dataset import Dataset
 from forecast.ledger.dimensions import PERSONAL, agency_account
