@@ -1,5 +1,6 @@
-"""``budgetprognos rapport``: the follow-up for one month as tables (Excel/CSV) or as the
-committee report's economic section (Word/PDF).
+"""``budgetprognos rapport``: one month's follow-up as tables or as the committee report.
+
+Tables as Excel/CSV; the committee report's economic section as Word/PDF.
 
 Examples::
 
