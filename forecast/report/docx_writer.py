@@ -91,6 +91,11 @@ def _field(paragraph: DocxParagraph, instr: str) -> None:
     fld = OxmlElement("w:fldSimple")
     fld.set(qn("w:instr"), instr)
     run = OxmlElement("w:r")
+    r_pr = OxmlElement("w:rPr")
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), "16")
+    r_pr.append(size)
+    run.append(r_pr)
     text = OxmlElement("w:t")
     text.text = "1"
     run.append(text)
@@ -112,17 +117,37 @@ def _footer(doc: DocxDocument, report: Report, *, keep_existing: bool) -> None:
         _field(p, "NUMPAGES")
 
 
+DEFAULT_FONT = "Arial"
+"""Font of the default document (on every Windows/Mac; LibreOffice uses the metric-equal
+Liberation Sans). A region's template keeps its own fonts."""
+
+
+def _default_look(doc: DocxDocument) -> None:
+    for name in ("Normal", "Title", "Heading 1", "Heading 2"):
+        style = doc.styles[name]
+        style.font.name = DEFAULT_FONT
+        r_fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+        for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            r_fonts.set(qn(attr), DEFAULT_FONT)
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+            r_fonts.attrib.pop(qn(attr), None)
+    doc.styles["Normal"].font.size = Pt(10)
+    doc.styles["Title"].font.size = Pt(22)
+
+
 def _page_setup(doc: DocxDocument) -> None:
+    _default_look(doc)
     for s in doc.sections:
         s.page_width, s.page_height = Cm(21.0), Cm(29.7)
         s.left_margin = s.right_margin = Cm(2.2)
         s.top_margin, s.bottom_margin = Cm(2.0), Cm(2.0)
 
 
-def _cell_text(cell: object, text: str, *, bold: bool, right: bool) -> None:
+def _cell_text(cell: object, text: str, *, bold: bool, right: bool,
+               size: Pt = TABLE_FONT) -> None:
     p = cell.paragraphs[0]  # type: ignore[attr-defined]
     run = p.add_run(text)
-    run.font.size = TABLE_FONT
+    run.font.size = size
     run.bold = bold
     if right:
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -136,6 +161,19 @@ def _repeat_header(row: object) -> None:
     tr_pr.append(el)
 
 
+def _widths(t: object, n: int) -> None:
+    """Fixed column widths: a wide label column, the rest shared (Word and LibreOffice)."""
+    width = Cm(16.6)
+    first = Cm(3.4) if n > 9 else Cm(3.9) if n > 7 else Cm(4.6) if n > 4 else Cm(7)
+    other = int((width - first) / max(1, n - 1))
+    t.autofit = False  # type: ignore[attr-defined]
+    for j, col in enumerate(t.columns):  # type: ignore[attr-defined]
+        col.width = first if j == 0 else other
+    for row in t.rows:  # type: ignore[attr-defined]
+        for j, cell in enumerate(row.cells):
+            cell.width = first if j == 0 else other
+
+
 def add_table(doc: DocxDocument, table: ReportTable) -> None:
     """A printed table: title, header row (repeated on each page), body, note."""
     title = doc.add_paragraph()
@@ -145,20 +183,16 @@ def add_table(doc: DocxDocument, table: ReportTable) -> None:
     t = doc.add_table(rows=1 + len(body), cols=len(header))
     t.style = _style(doc, "Table Grid")
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    size = Pt(6.5) if len(header) > 9 else Pt(7) if len(header) > 7 else TABLE_FONT
     for j, h in enumerate(header):
-        _cell_text(t.rows[0].cells[j], clean_text(h), bold=True, right=j > 0)
+        _cell_text(t.rows[0].cells[j], clean_text(h), bold=True, right=j > 0, size=size)
     _repeat_header(t.rows[0])
     totals = {clean_text(r) for r in table.total_rows}
     for i, row in enumerate(body, start=1):
         bold = row[0] in totals
         for j, text in enumerate(row):
-            _cell_text(t.rows[i].cells[j], text, bold=bold, right=j > 0)
-    width = Cm(16.6)
-    first = Cm(4.6) if len(header) > 4 else Cm(7)
-    other = (width - first) // max(1, len(header) - 1)
-    for row in t.rows:
-        for j, cell in enumerate(row.cells):
-            cell.width = first if j == 0 else other
+            _cell_text(t.rows[i].cells[j], text, bold=bold, right=j > 0, size=size)
+    _widths(t, len(header))
     if table.note:
         note = doc.add_paragraph()
         r = note.add_run(clean_text(table.note))
