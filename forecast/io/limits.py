@@ -75,12 +75,14 @@ def check_range(name: str, value: int, low: int, high: int) -> None:
 
 
 def check_paths(n_paths: int, n_series: int, n_months: int) -> None:
-    """Refuse a path count outside its range or a forecast too large to hold in memory.
+    """Refuse a path count above ``MAX_PATHS`` or a forecast too large to hold in memory.
+
+    (The CLI and the app also refuse fewer than ``MIN_PATHS``; the engine takes any n ≥ 1.)
 
     Raises:
         LimitExceeded: naming the limit and the values.
     """
-    check_range("antalet banor (--paths)", n_paths, MIN_PATHS, MAX_PATHS)
+    check_range("antalet banor (--paths)", n_paths, 1, MAX_PATHS)
     cells = n_paths * n_series * n_months
     if cells > MAX_PATH_CELLS:
         most = max(MAX_PATH_CELLS // max(n_series * n_months, 1), 0)
@@ -91,12 +93,14 @@ def check_paths(n_paths: int, n_series: int, n_months: int) -> None:
 
 
 def check_draws(n_draws: int, n_params: int) -> None:
-    """Refuse a Monte Carlo draw count outside its range or too large for its parameters.
+    """Refuse a Monte Carlo draw count above ``MAX_DRAWS`` or too large for its parameters.
+
+    (Files and the CLI also refuse fewer than ``MIN_DRAWS``; the engine takes any n ≥ 1.)
 
     Raises:
         LimitExceeded: naming the limit and the values.
     """
-    check_range("antalet dragningar (--draws)", n_draws, MIN_DRAWS, MAX_DRAWS)
+    check_range("antalet dragningar (--draws)", n_draws, 1, MAX_DRAWS)
     values = n_draws * (n_params + 3)
     if values > MAX_DRAW_VALUES:
         most = MAX_DRAW_VALUES // (n_params + 3)
