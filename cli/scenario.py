@@ -50,6 +50,7 @@ from scenarios.assumptions import Scenario
 from scenarios.engine import ScenarioResult, apply, build_context, compile_scenario
 from scenarios.files import ScenarioFileError, load_scenario
 from scenarios.montecarlo import MCResult, simulate
+from scenarios.references import check_references_in_data
 from scenarios.store import ScenarioStore
 
 BASELINE_PATHS = 1000
@@ -202,6 +203,7 @@ def _run_scenario(args: argparse.Namespace) -> int:
     check_range("--draws", n_draws, MIN_DRAWS, MAX_DRAWS)
     check_range("--seed", seed, 0, MAX_SEED)
     try:
+        check_references_in_data(ds, scenario)  # before the (long) baseline forecast
         rf = standard_forecast(ds, as_of, n_paths=BASELINE_PATHS, seed=seed)
         res = apply(rf, scenario, ds=ds)
         mc = simulate(rf, scenario, ds=ds, n_draws=n_draws, seed=seed)

@@ -29,32 +29,35 @@ def _unknown(path: str, what: str, given: Iterable[str], known: dict[str, str],
     return out
 
 
-def _account_names(ctx: Any) -> tuple[dict[str, str], list[str]]:
-    if ctx.ds is not None:
-        accounts = ctx.ds.accounts
+def _account_names(accounts: Any, series: Sequence[str]) -> tuple[dict[str, str], list[str]]:
+    if accounts is not None:
         names = [*accounts.categories, *accounts.leaves]
         spellings = {a.name.casefold(): a.name for a in accounts.accounts}
         spellings |= {x.casefold(): a.name for a in accounts.accounts for x in a.aliases}
         spellings |= {c.casefold(): c for c in accounts.categories}
     else:
-        names = list(dict.fromkeys([*np.unique(ctx.category), *np.unique(ctx.account)]))
+        names = list(series)
         spellings = {n.casefold(): n for n in names}
     return spellings, list(dict.fromkeys(names))
 
 
-def reference_problems(ctx: Any, scenario: A.Scenario) -> list[str]:
+def reference_problems(units: Sequence[str], scenario: A.Scenario, accounts: Any = None,
+                       series_accounts: Sequence[str] = ()) -> list[str]:
     """One Swedish line per unit, account or category of ``scenario`` not in the data.
 
     Args:
-        ctx: The engine's :class:`~scenarios.engine.Context` (baseline series and data set).
+        units: The data's unit codes.
         scenario: The scenario to check.
+        accounts: The data's :class:`~forecast.ledger.dimensions.AccountHierarchy`; None: the
+            names in ``series_accounts`` are the allowed ones.
+        series_accounts: Account and category names of the baseline's series.
 
     Returns:
         The problems, in assumption order; empty when every name is known.
     """
-    units = [str(u) for u in ctx.units.tolist()]
+    units = [str(u) for u in units]
     unit_known = {u.casefold(): u for u in units}
-    acc_known, acc_shown = _account_names(ctx)
+    acc_known, acc_shown = _account_names(accounts, series_accounts)
     out: list[str] = []
     for i, a in enumerate(scenario.assumptions):
         base = f"assumptions[{i}]"
@@ -73,13 +76,36 @@ def reference_problems(ctx: Any, scenario: A.Scenario) -> list[str]:
     return out
 
 
+def _raise(problems: list[str]) -> None:
+    if problems:
+        raise ValueError("okända namn i scenariot:\n  - " + "\n  - ".join(problems))
+
+
 def check_references(ctx: Any, scenario: A.Scenario) -> None:
-    """Raise if ``scenario`` names a unit, account or category the data does not have.
+    """Raise if ``scenario`` names a unit, account or category the baseline lacks.
+
+    Args:
+        ctx: The engine's :class:`~scenarios.engine.Context` (baseline series, data set).
+        scenario: The scenario.
 
     Raises:
         ValueError: every unknown name, each with a suggestion when one is clearly meant and
             the allowed names.
     """
-    problems = reference_problems(ctx, scenario)
-    if problems:
-        raise ValueError("okända namn i scenariot:\n  - " + "\n  - ".join(problems))
+    accounts = ctx.ds.accounts if ctx.ds is not None else None
+    series = [*np.unique(ctx.category).tolist(), *np.unique(ctx.account).tolist()]
+    _raise(reference_problems(ctx.units.tolist(), scenario, accounts, series))
+
+
+def check_references_in_data(ds: Any, scenario: A.Scenario) -> None:
+    """:func:`check_references` against a data set, before any forecast is made.
+
+    Args:
+        ds: The :class:`~forecast.ledger.dataset.Dataset` (its ledger's units and accounts).
+        scenario: The scenario.
+
+    Raises:
+        ValueError: as :func:`check_references`.
+    """
+    units = sorted(set(ds.ledger["unit"].astype(str)))
+    _raise(reference_problems(units, scenario, ds.accounts))
