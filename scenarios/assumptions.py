@@ -26,8 +26,6 @@ from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     create_model,
     model_validator,
@@ -40,8 +38,8 @@ from forecast.io.limits import (
     MAX_SEED,
     MIN_DRAWS,
 )
+from forecast.ledger.dimensions import AgencyCategory, Frozen
 
-AgencyCategory = Literal["läkare", "sjuksköterskor", "övriga"]
 StaffGroup = Literal["alla", "läkare", "sjuksköterskor", "övriga"]
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -53,11 +51,13 @@ seeds): a nurse's/mixed staff monthly salary of roughly 38 kr thousand × 12 plu
 social fees and pension ≈ 650 tkr. Set the region's own figure."""
 
 
-class _Frozen(BaseModel):
+class _Finite(Frozen):
+    """Frozen, no extra fields, and no NaN or infinity in any float field."""
+
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
-class Range(_Frozen):
+class Range(_Finite):
     """An uncertain quantity: low ≤ likely ≤ high (same unit as the field it belongs to).
 
     In files a plain number means a certain value: ``2.5`` is ``{low: 2.5, likely: 2.5,
@@ -138,7 +138,7 @@ Codes = Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=
 """A list of unit codes or category names (at most ``MAX_LIST_ITEMS``)."""
 
 
-class _Assumption(_Frozen):
+class _Assumption(_Finite):
     label: str = Field(default="", max_length=120,
                        description="Name shown in the bridge; default: the type's Swedish name")
 
@@ -245,7 +245,7 @@ class Hyrpersonal(_Assumption):
         "(assumption 650 tkr)"))
 
 
-class PlanMeasure(_Frozen):
+class PlanMeasure(_Finite):
     """A user-given omställningsplan measure (as forecast.ledger.dimensions.Measure)."""
 
     name: str = Field(min_length=1, max_length=200)
@@ -408,7 +408,7 @@ TYPE_NAMES: dict[str, str] = {
 """Swedish display name per assumption type."""
 
 
-class Scenario(_Frozen):
+class Scenario(_Finite):
     """A named set of assumptions applied to a baseline forecast."""
 
     name: str = Field(min_length=1, max_length=200, description="Scenario name (unique in store)")

@@ -36,7 +36,14 @@ import pandas as pd
 
 from forecast.engine.result import RegionForecast
 from forecast.ledger.dataset import Dataset
-from forecast.ledger.dimensions import INHYRD, PERSONAL, agency_account, planned_to_date
+from forecast.ledger.dimensions import (
+    INHYRD,
+    PERSONAL,
+    agency_account,
+    months_active,
+    planned_to_date,
+)
+from forecast.ledger.month import month_code
 from scenarios import assumptions as A
 from scenarios.references import check_references
 
@@ -58,7 +65,7 @@ class Context:
     base: np.ndarray
     """(n_series, n_months) baseline point, tkr."""
     month_ord: np.ndarray
-    """(n_months,) months as integers year * 12 + month − 1."""
+    """(n_months,) month codes (:func:`forecast.ledger.month.month_code`)."""
     unit: np.ndarray
     account: np.ndarray
     category: np.ndarray
@@ -129,9 +136,9 @@ class Context:
 
 
 def month_ord(month: str | pd.Period) -> int:
-    """``YYYY-MM`` or a monthly Period → year * 12 + month − 1."""
+    """``YYYY-MM`` or a monthly Period → its month code (``forecast.ledger.month``)."""
     p = pd.Period(month, freq="M")
-    return p.year * 12 + p.month - 1
+    return month_code(p.year, p.month)
 
 
 def build_context(rf: RegionForecast, ds: Dataset | None = None) -> Context:
@@ -143,7 +150,7 @@ def build_context(rf: RegionForecast, ds: Dataset | None = None) -> Context:
     onehot[codes, np.arange(len(unit))] = 1.0
     return Context(
         rf=rf, ds=ds, base=np.asarray(rf.point, dtype=float),
-        month_ord=np.asarray(rf.months.year * 12 + rf.months.month - 1, dtype=int),
+        month_ord=np.asarray(rf.months.asi8, dtype=int),
         unit=unit, account=keys["account"].astype(str).to_numpy(),
         category=keys["category"].astype(str).to_numpy(),
         unit_idx=codes, units=np.asarray(uniques), onehot=onehot,
@@ -238,7 +245,7 @@ def compile_hyrpersonal(ctx: Context, a: A.Hyrpersonal) -> Compiled:
         share = np.where(P_m != 0, A_m / P_m, 0.0)
     target = a.target_share_pct / 100.0
     start = month_ord(a.ramp_start) if a.ramp_start else ctx.first_ord
-    end = month_ord(a.target_month) if a.target_month else ctx.rf.as_of.year * 12 + 11
+    end = month_ord(a.target_month) if a.target_month else month_code(ctx.rf.as_of.year, 12)
     pi = _progress(ctx, start, end)
     with np.errstate(divide="ignore", invalid="ignore"):
         frac = np.where(share > target, pi * (1.0 - target / np.where(share > 0, share, 1)), 0.0)
@@ -298,9 +305,9 @@ def compile_omstallning(ctx: Context, a: A.Omstallningsplan) -> Compiled:
             notes.append(f"åtgärden '{m.name}' saknar serie {m.unit}/{m.account}; utelämnad")
             continue
         start = month_ord(m.start)
-        year = m.year or start // 12
-        year_end = year * 12 + 11
-        active = max(year_end - start + 1, 1)
+        year = m.year or pd.Period(m.start, freq="M").year
+        year_end = month_code(year, 12)
+        active = max(months_active(m.start, year), 1)
         eff_start = max(start, first)
         ramp = (np.clip((ctx.month_ord - eff_start + 1) / a.ramp_months, 0, 1)
                 if a.ramp_months else np.ones(len(ctx.month_ord)))
