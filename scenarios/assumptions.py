@@ -26,6 +26,7 @@ from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    ConfigDict,
     Field,
     create_model,
     model_validator,
