@@ -95,7 +95,8 @@ def read_options(args: argparse.Namespace) -> ReadOptions:
     """The reading options the flags give."""
     return ReadOptions(amount_unit=getattr(args, "belopp", None),
                        sign=getattr(args, "tecken", None),
-                       skip_sum_rows=bool(getattr(args, "hoppa_over_summarader", False)))
+                       skip_sum_rows=bool(getattr(args, "hoppa_over_summarader", False)),
+                       sheet=getattr(args, "blad", None))
 
 
 def load_from_args(args: argparse.Namespace, as_of: str | None,

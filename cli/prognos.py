@@ -36,6 +36,7 @@ from forecast.engine.result import RegionForecast
 from forecast.engine.tables import method_summary_text, prognos_tables
 from forecast.followup.tables import load_notes
 from forecast.io.export import ExportMetadata
+from forecast.io.limits import MAX_PATHS, MAX_SEED, MIN_PATHS
 from forecast.ledger.dataset import Dataset
 from forecast.methods import REGISTRY
 
@@ -93,7 +94,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     out = check_out(args.out)
-    check_range("--paths", args.paths, 10, 100_000)
+    check_range("--paths", args.paths, MIN_PATHS, MAX_PATHS)
+    check_range("--seed", args.seed, 0, MAX_SEED)
     as_of = as_of_argument(args.as_of)
     ds = load_dataset(args, as_of)
     last = ds.last_outcome

@@ -31,8 +31,10 @@ from cli.common import (
     CliError,
     add_data_argument,
     add_output_arguments,
+    add_sheet_argument,
     as_of_argument,
     check_out,
+    check_range,
     error,
     guarded,
     load_dataset,
@@ -43,11 +45,13 @@ from forecast.engine.region import standard_forecast
 from forecast.engine.result import RegionForecast
 from forecast.io.export import ExportMetadata, ExportTable
 from forecast.io.formatting import fmt_pct, fmt_tkr
+from forecast.io.limits import MAX_DRAWS, MAX_SEED, MIN_DRAWS
 from forecast.ledger.dataset import Dataset
 from scenarios.assumptions import Scenario
 from scenarios.engine import ScenarioResult, apply, build_context, compile_scenario
 from scenarios.files import ScenarioFileError, load_scenario
 from scenarios.montecarlo import MCResult, simulate
+from scenarios.references import check_references_in_data
 from scenarios.store import ScenarioStore
 
 BASELINE_PATHS = 1000
@@ -195,9 +199,10 @@ def _run_scenario(args: argparse.Namespace) -> int:
     as_of = as_of_arg or ds.last_outcome
     seed = scenario.seed if args.seed is None else args.seed
     n_draws = scenario.n_draws if args.draws is None else args.draws
-    if n_draws < 1:
-        raise CliError("--draws måste vara minst 1")
+    check_range("--draws", n_draws, MIN_DRAWS, MAX_DRAWS)
+    check_range("--seed", seed, 0, MAX_SEED)
     try:
+        check_references_in_data(ds, scenario)  # before the (long) baseline forecast
         rf = standard_forecast(ds, as_of, n_paths=BASELINE_PATHS, seed=seed)
         res = apply(rf, scenario, ds=ds)
         mc = simulate(rf, scenario, ds=ds, n_draws=n_draws, seed=seed)

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.io.importer import _text, _unit_id
-from forecast.io.parsing import NUMBER_ALLOWED, ParseError, parse_month, parse_number, show
+from forecast.io.parsing import NUMBER_ALLOWED, ParseError, parse_month_cell, parse_number, show
 from forecast.io.small_tables import Column, read_side_table
 from forecast.ledger.dimensions import AccountHierarchy, Measure
 
@@ -62,7 +62,7 @@ def _year(v: Any) -> int:
     return int(s)
 
 
-MONTH_COL: Final = Column("period", ("månad", "manad", "period"), parse_month,
+MONTH_COL: Final = Column("period", ("månad", "manad", "period"), parse_month_cell,
                           "en månad, t.ex. 2023-04")
 FTE_COLUMNS: Final = (
     MONTH_COL,
@@ -79,7 +79,7 @@ MEASURE_COLUMNS: Final = (
     Column("account", ("konto", "kostnadsslag", "account"), _text, "ett kostnadsslag"),
     Column("planned", ("planerad_årseffekt_tkr", "planerad årseffekt", "planerad_arseffekt_tkr",
                        "planned_annual_tkr"), _positive, "ett tal > 0 (tkr, besparing)"),
-    Column("start", ("startmånad", "startmanad", "start_period", "start"), parse_month,
+    Column("start", ("startmånad", "startmanad", "start_period", "start"), parse_month_cell,
            "en månad, t.ex. 2023-03"),
     Column("year", ("år", "ar", "year"), _year, "ett år, t.ex. 2023"),
 )

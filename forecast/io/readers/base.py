@@ -53,11 +53,13 @@ class ReadOptions:
             as most ledgers store them; flipped on read); None: not given, i.e. rapport for
             tables. SIE is always debet.
         skip_sum_rows: Drop ``Summa``/subtotal rows (reported) instead of refusing the file.
+        sheet: The XLSX sheet to read (``--blad``); None: the importer's sheet rule.
     """
 
     amount_unit: AmountUnit | None = None
     sign: SignConvention | None = None
     skip_sum_rows: bool = False
+    sheet: str | None = None
 
     def __post_init__(self) -> None:
         """Refuse values outside the allowed ones (Swedish message)."""

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.io.importer import _Collector
-from forecast.io.parsing import MAX_ROWS, ParseError, ValidationFailed, parse_month, show
+from forecast.io.parsing import MAX_ROWS, ParseError, ValidationFailed, parse_month_cell, show
 from forecast.io.readers import base as B
 from forecast.ledger import schema as S
 
@@ -75,7 +75,7 @@ def _month_of_date(text: str) -> int:
     m = _DATE.fullmatch(text)
     if not m:
         raise ParseError(f"Datumet '{show(text)}' är inget SIE-datum")
-    return parse_month(f"{m.group(1)}-{m.group(2)}-{m.group(3)}")
+    return parse_month_cell(f"{m.group(1)}-{m.group(2)}-{m.group(3)}")
 
 
 @dataclass
@@ -172,7 +172,7 @@ def _record(tag: str, f: list[str], n: int, st: _State) -> None:
     elif tag == "#KTYP":
         st.ktyp[f[1]] = f[2].upper()
     elif tag in ("#PSALDO", "#PBUDGET"):
-        period = parse_month(f[2])
+        period = parse_month_cell(f[2])
         kind = S.UTFALL if tag == "#PSALDO" else S.BUDGET
         st.balances.append((n, tag, kind, period, f[3], objects(f[4]), _amount(f[5])))
     elif tag == "#VER":

@@ -47,7 +47,7 @@ from forecast.io.parsing import (
     RawTable,
     ValidationFailed,
     column_label,
-    parse_month,
+    parse_month_cell,
     read_records,
     show,
     table_from_records,
@@ -149,7 +149,7 @@ def read_table_ledger(data: bytes, filename: str, options: B.ReadOptions) -> B.L
         ValidationFailed: If the file cannot be read at all (type, size, encoding, zip).
     """
     known = {k for k in _PLAIN} | {"belopp", "utfall", "budget", *CODING_NAMES}
-    records, sep = read_records(bytes(data), filename, known)
+    records, sep = read_records(bytes(data), filename, known, options.sheet)
     k = find_header(records)
     raw = _shifted(table_from_records(records[k:], filename, sep), k)
     out = _Collector(filename, {name: j for j, name in enumerate(raw.header)} | {None: -2})
@@ -339,7 +339,7 @@ def _month_of_year(v: Any) -> str:
 
 
 _PARSERS: Final = {
-    S.PERIOD: (parse_month, MONTH_ALLOWED),
+    S.PERIOD: (parse_month_cell, MONTH_ALLOWED),
     YEAR: (_year, "ett år, t.ex. 2023"),
     MONTH: (_month_of_year, "ett månadsnummer 1–12 (bredvid kolumnen år)"),
     S.UNIT: (_unit_id, "en enhetskod (text)"),
@@ -420,7 +420,7 @@ def _periods(parsed: dict[str, _Parsed], mapped: dict[str, tuple[int, str]], row
     for i in np.flatnonzero(ok):
         text = m.values[i] if len(m.values[i]) == 6 else f"{y.values[i]}-{m.values[i]}"
         try:
-            vals[i] = parse_month(text)
+            vals[i] = parse_month_cell(text)
         except ParseError as exc:
             ok[i] = False
             out.add(int(rows[i]), mapped[MONTH][1], str(exc), MONTH_ALLOWED, check=MONTH)
