@@ -25,7 +25,7 @@ from forecast.io.parsing import (
     ValidationFailed,
     has_control,
     ordinal_label,
-    parse_month,
+    parse_month_cell,
     parse_number,
     read_table,
     show,
@@ -91,7 +91,7 @@ def _number(v: Any) -> float | None:
 def _month(v: Any) -> str:
     if v is None or (isinstance(v, str) and not v.strip()):
         return ""
-    return ordinal_label(parse_month(v))
+    return ordinal_label(parse_month_cell(v))
 
 
 def _row(cells: list[Any], cols: dict[str, int], filename: str, rowno: int,

@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecast.engine.region import series_rng
 from forecast.engine.result import RegionForecast
+from forecast.seeding import series_rng
 
 SPREAD_RULES = ("prognos", "budget", "lika")
 KINDS = ("justering", "scenario")

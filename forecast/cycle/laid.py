@@ -17,18 +17,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
-import sqlalchemy as sa
 
 from forecast import __version__
 from forecast.cycle.adjustments import AdjustedForecast, Adjustment
 from forecast.engine.hierarchy import series_year_paths
 from forecast.engine.result import RegionForecast
-from forecast.store import core as C
-from forecast.store import schema as T
 
 LAID_SCHEMA_VERSION = 1
 KEY_COLUMNS = ("unit", "account", "division", "category", "account_type")
@@ -67,6 +63,8 @@ class LaidForecast:
     created: str = ""
     program_version: str = __version__
     locked: bool = False
+    region_quantiles: tuple[float, float, float] = (float("nan"),) * 3
+    """P10/P50/P90 of the region's final net year total (from the summed paths), tkr."""
 
     @property
     def uids(self) -> list[str]:
@@ -85,8 +83,10 @@ class LaidForecast:
         s = self.series
         final = float(s["final_year"].sum())
         budget = float(s["annual_budget"].sum())
+        q = self.region_quantiles
         return {"stat": float(s["stat_year"].sum()), "adj": float(s["adj_year"].sum()),
-                "final": final, "budget": budget, "deviation": final - budget}
+                "final": final, "budget": budget, "deviation": final - budget,
+                "p10": q[0], "p50": q[1], "p90": q[2]}
 
     def label(self) -> str:
         """``2023-04 v2 (fastställd)``."""
@@ -118,6 +118,7 @@ def build_laid(af: AdjustedForecast, *, dataset: str, author: str, comment: str,
     q = np.quantile(final_paths, [0.1, 0.5, 0.9], axis=1)
     plan = [fin.paths[:, :, fin.month_mask(y + k)].sum(axis=2, dtype=np.float64).mean(axis=1)
             for k in (1, 2)]
+    tot = final_paths.sum(axis=0)
     stat_year = rf.ytd_outcome + stat_m.sum(axis=1)
     adj_year = adj_m.sum(axis=1)
     series = rf.keys[list(KEY_COLUMNS)].copy().reset_index(drop=True)
@@ -131,7 +132,9 @@ def build_laid(af: AdjustedForecast, *, dataset: str, author: str, comment: str,
         adjustments=af.adjustments,
         allocations=tuple(_year_part(rf, a) for a in af.allocations),
         author=author.strip(), comment=comment.strip(), input_hash=rf.input_hash,
-        method=method, parameters=dict(parameters or {}))
+        method=method, parameters=dict(parameters or {}),
+        region_quantiles=(float(np.quantile(tot, 0.1)), float(np.quantile(tot, 0.5)),
+                          float(np.quantile(tot, 0.9))))
 
 
 # --------------------------------------------------------------------------- (de)serialise

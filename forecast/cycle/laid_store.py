@@ -201,6 +201,8 @@ class LaidStore:
             uids = [f"{u}|{a}" for u, a in zip(series["unit"], series["account"], strict=True)]
             pairs = [_adjustment_from(p, uids, k) for p in adj_payloads]
             params = json.loads(row.parameters)
+            summ = json.loads(row.summary)
+            rq = (float(summ["p10"]), float(summ["p50"]), float(summ["p90"]))
         except (ValueError, TypeError, KeyError) as exc:
             raise self.db.error(f"{what} kan inte läsas: lagrade data är skadade "
                                 f"({type(exc).__name__})") from None
@@ -210,7 +212,7 @@ class LaidStore:
             allocations=tuple(al for _, al in pairs), author=row.author, comment=row.comment,
             input_hash=row.input_hash, method=row.method, parameters=params, id=int(row.id),
             version=int(row.version), created=row.created, program_version=row.program_version,
-            locked=locked)
+            locked=locked, region_quantiles=rq)
 
     def laid_months(self, dataset: str) -> list[pd.Period]:
         """Months with at least one laid forecast, oldest first."""
