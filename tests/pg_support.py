@@ -7,7 +7,7 @@ as root, see scripts/ensure_postgres.sh), a cluster is made in a temporary direc
 running as root), and stopped at the end of the session. Elsewhere the PostgreSQL cases skip
 with the reason. Every test gets its own fresh database.
 
-Import the fixtures into a test module: ``from tests.pg_support import db_url, pg_server``.
+Import the fixtures in a conftest.py: ``from tests.pg_support import db_url, pg_server``.
 """
 
 from __future__ import annotations

@@ -252,7 +252,8 @@ def _causes(fc: ForecastChange, sign: float, limit: int = 3) -> list[str]:
                                   f"({fmt_mkr(t['restimate'], 1)})"))
     if abs(t["budget"]) > 0.05:
         cands.append((t["budget"], f"ändrad budget ({fmt_mkr(t['budget'], 1)})"))
-    same = [(v, txt) for v, txt in cands if v * sign > 0.05]
+    floor = max(50.0, 0.05 * abs(t["change"]))
+    same = [(v, txt) for v, txt in cands if v * sign >= floor]
     same.sort(key=lambda c: -abs(c[0]))
     return [txt for _, txt in same[:limit]]
 

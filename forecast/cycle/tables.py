@@ -70,10 +70,18 @@ def adjustments_frame(lf: LaidForecast) -> pd.DataFrame:
                  "Varav i år", "Kommentar", "Författare", "Tid"])
 
 
+def labelled(frame: pd.DataFrame, cols: tuple[str, ...] = ("Division", "Kostnadsslag")
+             ) -> pd.DataFrame:
+    """The frame indexed by ``Division / Kostnadsslag`` labels (unique row names)."""
+    label = frame[list(cols)].astype(str).agg(" / ".join, axis=1).str.strip(" /")
+    return frame.set_index(pd.Index(label, name=" / ".join(cols)))
+
+
 def adjusted_tables(lf: LaidForecast) -> list[ExportTable]:
     """The tables "Statistisk och justerad" and "Justeringar" of a (laid or draft) forecast."""
-    fr = adjusted_frame(lf)
+    fr = labelled(adjusted_frame(lf))
     adj = adjustments_frame(lf)
+    adj.index = pd.RangeIndex(1, len(adj) + 1, name="Nr")
     amounts = (BUDGET, STAT, ADJ, FINAL, DEV)
     return [
         ExportTable("Statistisk och justerad",
@@ -100,7 +108,9 @@ def change_tables(fc: CH.ForecastChange) -> list[ExportTable]:
                         index=pd.Index(["Föregående prognos (avvikelse mot budget)",
                                         *(CH.PART_LABELS[p] for p in CH.PARTS),
                                         "Ny prognos (avvikelse mot budget)"], name="Del"))
-    table = CH.change_table(fc)
+    table = labelled(CH.change_table(fc))
+    adjs = CH.adjustment_table(fc)
+    adjs.index = pd.RangeIndex(1, len(adjs) + 1, name="Nr")
     amounts = ("Föregående prognos", *CH.PART_LABELS.values(), "Förändring", "Ny prognos")
     return [
         ExportTable("Sammanfattning", "Prognosförändring", summary),
@@ -112,7 +122,7 @@ def change_tables(fc: CH.ForecastChange) -> list[ExportTable]:
                     amount_columns=amounts,
                     note="Belopp = avvikelse mot budget; delarna summerar till förändringen."),
         ExportTable("Justeringar", "Justeringar: tillagda, ändrade och borttagna",
-                    CH.adjustment_table(fc),
+                    adjs,
                     amount_columns=("Belopp föregående", "Belopp nytt",
                                     "Effekt på förändringen")),
     ]

@@ -21,7 +21,6 @@ from forecast.store import schema as T
 from forecast.store.core import StoreError
 from scenarios import assumptions as A
 from scenarios.store import ScenarioStore
-from tests.pg_support import db_url, pg_server  # noqa: F401
 from tests.scenario_fixtures import make_rf
 
 
