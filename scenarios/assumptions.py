@@ -31,7 +31,7 @@ from pydantic import (
     model_validator,
 )
 
-from forecast.ledger.dimensions import AgencyCategory, Frozen
+from forecast.ledger.dimensions import AGENCY_CATEGORIES, AgencyCategory, Frozen
 
 StaffGroup = Literal["alla", "läkare", "sjuksköterskor", "övriga"]
 
@@ -92,7 +92,7 @@ def bounded_range(ge: float | None = None, le: float | None = None) -> type[Rang
     """
     field = Annotated[float, Field(ge=ge, le=le)]
     name = f"Range_{ge}_{le}".replace(".", "_").replace("-", "m")
-    return create_model(  # type: ignore[call-overload,no-any-return]
+    return create_model(
         name, __base__=Range, low=(field, ...), likely=(field, ...), high=(field, ...)
     )
 
@@ -197,7 +197,7 @@ class Hyrpersonal(_Assumption):
     ramp_start: Month | None = Field(default=None, description=(
         "First month of the linear ramp, YYYY-MM; default the first forecast month"))
     categories: list[AgencyCategory] = Field(
-        default_factory=lambda: ["läkare", "sjuksköterskor", "övriga"],
+        default_factory=lambda: list(AGENCY_CATEGORIES),
         description="Agency staff categories the target covers")
     units: list[str] = Field(default_factory=list, description="Unit codes; empty = all")
     agency_multiplier: Multiplier = Field(  # type: ignore[valid-type]

@@ -249,14 +249,14 @@ def _parse_column(col: pd.Series, rows: np.ndarray, parse: Callable[[Any], Any],
             except ParseError as exc:
                 errors[i] = (str(exc), exc.allowed or allowed)
     if not optional:
-        for i in np.flatnonzero(empty_u):
+        for i in np.flatnonzero(empty_u).tolist():
             errors[i] = ("Cellen är tom", allowed)
     codes = np.where(codes < 0, n_u, codes)
     bad_u = np.array([e is not None for e in errors], dtype=bool)
     bad = bad_u[codes]
     if bad.any():
         if grouped:
-            for i in np.flatnonzero(bad_u):
+            for i in np.flatnonzero(bad_u).tolist():
                 where = rows[codes == i]
                 if len(where) == 0:
                     continue
@@ -266,7 +266,7 @@ def _parse_column(col: pd.Series, rows: np.ndarray, parse: Callable[[Any], Any],
                 out.add(int(where[0]), column, msg, allow, check=check)
         else:
             for r, c in zip(rows[bad], codes[bad], strict=True):
-                msg, allow = errors[c]  # type: ignore[misc]
+                msg, allow = errors[c]
                 out.add(int(r), column, msg, allow, check=check)
     return _Parsed(values[codes], ~bad, empty_u[codes])
 
