@@ -8,6 +8,8 @@ so the dispatcher stays small:
 - ``backtest``: the year-end accuracy protocol (cli.backtest)
 - ``scenario``: scenario files (cli.scenario)
 - ``kontoplan``: a kontoplan template from the ledger's accounts (cli.kontoplan)
+- ``prognosforandring``: the change since the previous laid forecast (cli.prognosforandring)
+- ``prognossakerhet``: laid forecasts of a completed year against its outcome
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ SUBCOMMANDS = {
     "backtest": "cli.backtest",
     "scenario": "cli.scenario",
     "kontoplan": "cli.kontoplan",
+    "prognosforandring": "cli.prognosforandring",
+    "prognossakerhet": "cli.prognossakerhet",
 }
 
 

@@ -31,7 +31,6 @@ from cli.common import (
     CliError,
     add_data_argument,
     add_output_arguments,
-    add_sheet_argument,
     as_of_argument,
     check_out,
     check_range,
