@@ -52,7 +52,7 @@ def read_limited(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Rows 1–2: the wide files read in one child process under a 1.5 GB address space."""
     d = tmp_path_factory.mktemp("hostile")
     files = {"header": H.wide_header_csv(d, 500_000),
-             "rows": H.wide_header_csv(d, 40_000, rows=100),
+             "rows": H.wide_header_csv(d, 40_000, rows=5_000),
              "xfd": H.xfd_xlsx(d, 20_000)}
     import json
     code = READ_UNDER_LIMIT.replace("sys.argv[1]", repr(json.dumps([str(p) for p in
