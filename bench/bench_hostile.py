@@ -222,6 +222,10 @@ def main() -> int:
         child(args.child)
         return 0
     keys = args.only or list(ROWS)
+    load = os.getloadavg()
+    print(f"Maskin: {os.cpu_count()} kärnor, belastning (1/5/15 min) "
+          f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f} vid start; mål < {GOAL_S:.0f} s "
+          f"(op s) och < {GOAL_MB:.0f} MB per rad\n")
     print(f"{'rad':<48} {'op s':>6} {'wall s':>7} {'topp MB':>8}  mål  utfall  [före: issue]")
     worst_ok = True
     for key in keys:
@@ -231,7 +235,9 @@ def main() -> int:
         title, before = ROWS[key]
         print(f"{title:<48} {r['op_s']:>6.2f} {r['wall_s']:>7.2f} {r['peak_mb']:>8.0f}  "
               f"{'ja ' if ok else 'NEJ'}  {r['outcome']}  [före: {before}]", flush=True)
-    print(f"\nAlla rader inom {GOAL_S:.0f} s och {GOAL_MB:.0f} MB: {'ja' if worst_ok else 'NEJ'}")
+    load = os.getloadavg()
+    print(f"\nAlla rader inom {GOAL_S:.0f} s och {GOAL_MB:.0f} MB: {'ja' if worst_ok else 'NEJ'}"
+          f" (belastning vid slut {load[0]:.1f})")
     return 0 if worst_ok else 1
 
 

@@ -150,3 +150,18 @@ def test_scenario_and_rapport_have_blad() -> None:
                         ).blad == "B"
     assert p.parse_args(["scenario", "run", "f.yaml", "--out", "s.xlsx", "--blad", "B"]
                         ).blad == "B"
+
+
+def test_app_pages_show_one_swedish_line_instead_of_a_traceback(monkeypatch) -> None:
+    from ui import shell
+
+    shown: list[str] = []
+    monkeypatch.setattr(shell.st, "error", shown.append)
+    monkeypatch.delenv(common.RAISE_ENV, raising=False)
+    shell.guarded(lambda: 1 / 0)
+    assert shown == ["Ett oväntat fel inträffade (ZeroDivisionError: division by zero). "
+                     "Kontrollera indata, eller rapportera felet med vad du gjorde och filen "
+                     "du använde."]
+    monkeypatch.setenv(common.RAISE_ENV, "1")
+    with pytest.raises(ZeroDivisionError):
+        shell.guarded(lambda: 1 / 0)
