@@ -5,8 +5,8 @@ with a Swedish message and an exit code; :func:`guarded` turns that into the mes
 stderr and the code, so no user ever sees a traceback for bad input.
 
 Exit codes (:data:`EXIT_OK`, :data:`EXIT_IO`, :data:`EXIT_INPUT`): 0 done; 1 the embedded
-data, an output file or the store could not be read/written; 2 bad input (unknown file type,
-bad month, rejected data file, bad option).
+data or an output file could not be read/written; 2 bad input (unknown file type, bad month,
+rejected data file, bad option) or a database fault (one line with the masked URL).
 """
 
 from __future__ import annotations
@@ -56,6 +56,8 @@ def error(command: str, message: str) -> None:
 def guarded(command: str, fn: Callable[[argparse.Namespace], int],
             args: argparse.Namespace) -> int:
     """Run ``fn(args)``; a :class:`CliError` becomes its message on stderr and its code."""
+    from forecast.store.core import StoreError
+
     try:
         return fn(args)
     except CliError as exc:
@@ -64,6 +66,9 @@ def guarded(command: str, fn: Callable[[argparse.Namespace], int],
         else:
             error(command, exc.message)
         return exc.code
+    except StoreError as exc:
+        error(command, str(exc))
+        return EXIT_INPUT
     except LimitExceeded as exc:  # a size above its limit, found below the CLI
         error(command, str(exc))
         return EXIT_INPUT
@@ -116,9 +121,10 @@ def add_sheet_argument(p: argparse.ArgumentParser) -> None:
                         "eller Huvudbok, annars det första bladet")
 
 
-def add_output_arguments(p: argparse.ArgumentParser, *, out_help: str | None = None) -> None:
+def add_output_arguments(p: argparse.ArgumentParser, *, out_help: str | None = None,
+                         required: bool = True) -> None:
     """``--out FIL``, ``--enhet mkr|tkr`` and ``--csv-dialect sv|intl``."""
-    p.add_argument("--out", required=True, type=Path, metavar="FIL",
+    p.add_argument("--out", required=required, type=Path, metavar="FIL",
                    help=out_help or
                    f"utfil; formatet väljs av ändelsen ({', '.join(ALLOWED_SUFFIXES)})")
     p.add_argument("--enhet", choices=("mkr", "tkr"), default="mkr",
