@@ -34,6 +34,7 @@ from forecast.io.xlsx_sheets import (
     SheetChoice,
     SheetError,
     bounded_rows,
+    check_width,
     choose_sheet,
     header_sheets,
 )
@@ -329,17 +330,18 @@ def read_table(data: bytes, filename: str, known: set[str] | None = None,
 
 
 def read_records(data: bytes, filename: str, known: set[str] | None = None,
-                 sheet: str | None = None) -> tuple[list[list[Any]], str | None]:
+                 sheet: str | None = None
+                 ) -> tuple[list[list[Any]], str | None, str | None]:
     """A file's records before any header is chosen (row i of the list is row i + 1).
 
     For readers that find the header below title rows themselves; the checks are those of
     :func:`read_table`.
 
     Returns:
-        The records and the CSV separator (None for XLSX).
+        The records, the CSV separator (None for XLSX) and the XLSX sheet note (which sheet
+        was read and how to choose another; None for CSV).
     """
-    records, sep, _ = _records(data, filename, known, sheet)
-    return records, sep
+    return _records(data, filename, known, sheet)
 
 
 def table_from_records(records: list[list[Any]], filename: str, sep: str | None) -> RawTable:
@@ -603,6 +605,11 @@ def xlsx_records(data: bytes, filename: str, sheet: str | None = None,
     if not openpyxl.DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
         raise RuntimeError("defusedxml must be installed for safe XLSX parsing")
     check_zip(data, filename)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            check_width(zf, sheet)
+    except SheetError as exc:
+        raise _fail(filename, exc.message, exc.allowed, row=exc.row) from None
     records, note = _xlsx_records(data, filename, data_only=True, sheet=sheet, known=known)
     empty_rows = {i + 1 for i, rec in enumerate(records) if any(v is None for v in rec)}
     if empty_rows and _has_formulas(data):

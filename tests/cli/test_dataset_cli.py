@@ -69,7 +69,8 @@ def test_every_data_command_takes_the_dataset_flags() -> None:
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     commands = {"rapport": sub.choices["rapport"], "prognos": sub.choices["prognos"],
-                "kontoplan": sub.choices["kontoplan"]}
+                "kontoplan": sub.choices["kontoplan"],
+                "prognossakerhet": sub.choices["prognossakerhet"]}
     scen = sub.choices["scenario"]
     commands["scenario run"] = next(a for a in scen._actions if a.dest == "action").choices["run"]
     for name, p in commands.items():

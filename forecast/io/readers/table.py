@@ -149,7 +149,7 @@ def read_table_ledger(data: bytes, filename: str, options: B.ReadOptions) -> B.L
         ValidationFailed: If the file cannot be read at all (type, size, encoding, zip).
     """
     known = {k for k in _PLAIN} | {"belopp", "utfall", "budget", *CODING_NAMES}
-    records, sep = read_records(bytes(data), filename, known, options.sheet)
+    records, sep, sheet_note = read_records(bytes(data), filename, known, options.sheet)
     k = find_header(records)
     raw = _shifted(table_from_records(records[k:], filename, sep), k)
     out = _Collector(filename, {name: j for j, name in enumerate(raw.header)} | {None: -2})
@@ -165,6 +165,10 @@ def read_table_ledger(data: bytes, filename: str, options: B.ReadOptions) -> B.L
     if _complete(mapped) and keep.any():
         result.frame = _rows(raw, mapped, keep, kronor, options, out, result)
     result.problems, result.total_problems = out.items, out.total
+    if sheet_note and out.total:  # which sheet was read, and how to choose another
+        result.problems.insert(0, B.Problem(filename, None, None, sheet_note, ""))
+    elif sheet_note:
+        result.notes.append(sheet_note)
     result.notes.append(B.unit_note(kronor, "--belopp" if options.amount_unit else
                                     "kolumnrubriken" if units else "standard"))
     if options.sign == "debet":
