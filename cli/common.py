@@ -5,17 +5,24 @@ with a Swedish message and an exit code; :func:`guarded` turns that into the mes
 stderr and the code, so no user ever sees a traceback for bad input.
 
 Exit codes (:data:`EXIT_OK`, :data:`EXIT_IO`, :data:`EXIT_INPUT`): 0 done; 1 the embedded
-data, an output file or the store could not be read/written; 2 bad input (unknown file type,
-bad month, rejected data file, bad option).
+data or an output file could not be read/written; 2 bad input (unknown file type, bad month,
+rejected data file, bad option) or a database fault (one line with the masked URL).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from cli.dataset_args import (
+    DataArgsError,
+    add_dataset_arguments,
+    load_from_args,
+    print_load_report,
+)
 from forecast.io.export import (
     ALLOWED_SUFFIXES,
     CSV_FORMS,
@@ -23,13 +30,17 @@ from forecast.io.export import (
     ExportTable,
     write_tables,
 )
-from forecast.io.importer import ValidationFailed, load_user_data
+from forecast.io.limits import LimitExceeded, fmt_int
+from forecast.io.parsing import ValidationFailed
 from forecast.ledger.dataset import Dataset, load_default
 from forecast.ledger.month import Month, parse_as_of
 
 EXIT_OK = 0
 EXIT_IO = 1
 EXIT_INPUT = 2
+EXIT_INTERRUPTED = 130
+RAISE_ENV = "BUDGETPROGNOS_RAISE"
+"""Set (to anything non-empty) to let unexpected errors propagate, as the test suite does."""
 
 
 class CliError(Exception):
@@ -57,6 +68,8 @@ def error(command: str, message: str) -> None:
 def guarded(command: str, fn: Callable[[argparse.Namespace], int],
             args: argparse.Namespace) -> int:
     """Run ``fn(args)``; a :class:`CliError` becomes its message on stderr and its code."""
+    from forecast.store.core import StoreError
+
     try:
         return fn(args)
     except CliError as exc:
@@ -65,21 +78,66 @@ def guarded(command: str, fn: Callable[[argparse.Namespace], int],
         else:
             error(command, exc.message)
         return exc.code
+    except StoreError as exc:
+        error(command, str(exc))
+        return EXIT_INPUT
+    except LimitExceeded as exc:  # a size above its limit, found below the CLI
+        error(command, str(exc))
+        return EXIT_INPUT
+
+
+def _one_line(exc: BaseException, limit: int = 200) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def run_guarded(command: str, fn: Callable[[argparse.Namespace], int | None],
+                args: argparse.Namespace) -> int:
+    """The last guard before the user's terminal: no traceback ever reaches a CLI user.
+
+    A :class:`CliError` or a size above a limit ends as in :func:`guarded`. Any other
+    unexpected error becomes one Swedish line naming the error type, and exit code 2 — unless
+    the environment variable ``BUDGETPROGNOS_RAISE`` is set (the test suite sets it), so a
+    bug is never passed off as a handled exit code there. Ctrl-C ends with exit code 130.
+    """
+    try:
+        return int(guarded(command, fn, args) or 0)  # type: ignore[arg-type]
+    except KeyboardInterrupt:
+        error(command, "avbrutet")
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - the last guard before the user's terminal
+        if os.environ.get(RAISE_ENV):
+            raise
+        kind = ("minnet räckte inte" if isinstance(exc, MemoryError)
+                else f"oväntat fel ({type(exc).__name__}: {_one_line(exc)})")
+        error(command, f"{kind}. Kontrollera indata, eller rapportera felet med kommandot "
+              "och indatafilen.")
+        return EXIT_INPUT
 
 
 # --------------------------------------------------------------------------- arguments
 
 
 def add_data_argument(p: argparse.ArgumentParser) -> None:
-    """``--data FIL``: the user's own ledger instead of the embedded example."""
-    p.add_argument("--data", type=Path, metavar="FIL",
-                   help="egen huvudbok (CSV/TXT/XLSX); utan den används den inbäddade "
-                        "exempeldatan")
+    """The dataset flags (``--data FIL`` repeatable, ``--organisation``, ``--kontoplan``, …).
+
+    See :mod:`cli.dataset_args`; without ``--data`` the embedded example is used.
+    """
+    add_dataset_arguments(p)
+    add_sheet_argument(p)
 
 
-def add_output_arguments(p: argparse.ArgumentParser, *, out_help: str | None = None) -> None:
+def add_sheet_argument(p: argparse.ArgumentParser) -> None:
+    """``--blad NAMN``: the XLSX sheet to read (else the sheet rule of the importer)."""
+    p.add_argument("--blad", metavar="NAMN", default=None,
+                   help="bladet i en XLSX-fil som läses; utan det ett blad som heter Ledger "
+                        "eller Huvudbok, annars det första bladet")
+
+
+def add_output_arguments(p: argparse.ArgumentParser, *, out_help: str | None = None,
+                         required: bool = True) -> None:
     """``--out FIL``, ``--enhet mkr|tkr``, ``--csv-dialect sv|intl`` and ``--csv-form``."""
-    p.add_argument("--out", required=True, type=Path, metavar="FIL",
+    p.add_argument("--out", required=required, type=Path, metavar="FIL",
                    help=out_help or
                    f"utfil; formatet väljs av ändelsen ({', '.join(ALLOWED_SUFFIXES)})")
     p.add_argument("--enhet", choices=("mkr", "tkr"), default="mkr",
@@ -126,30 +184,31 @@ def check_range(name: str, value: int, low: int, high: int) -> int:
         CliError: outside the range (names the flag and the range).
     """
     if value < low or value > high:
-        raise CliError(f"{name} måste vara mellan {low:,} och {high:,}, fick {value}"
-                       .replace(",", " "))
+        raise CliError(f"{name} måste vara mellan {fmt_int(low)} och {fmt_int(high)}, fick "
+                       f"{fmt_int(value)}")
     return value
 
 
-def load_dataset(data: Path | None, as_of: Month | None) -> Dataset:
-    """The embedded example, or the user's ledger file checked (as of ``as_of`` if given).
+def load_dataset(args: argparse.Namespace, as_of: Month | None) -> Dataset:
+    """The embedded example, or the user's set of files checked (as of ``as_of`` if given).
+
+    What loading did (kr → tkr, title rows, dropped sum rows) is printed, warnings on stderr.
+    ``--blad`` names the XLSX sheet of the ledger files; without it the importer's sheet rule.
 
     Raises:
-        CliError: the file does not exist or is rejected (exit 2, the full problem list), or
-            the embedded example cannot be read (exit 1).
+        CliError: a file does not exist, the flags do not fit together, or the set is rejected
+            (exit 2, the full problem list), or the embedded example cannot be read (exit 1).
     """
-    if data is not None and not data.is_file():
-        raise CliError(f"filen {str(data)!r} finns inte")
     try:
-        base = load_default()
-        if data is None:
-            return base
-        return load_user_data(data, data.name, base=base,
-                              as_of=None if as_of is None else str(as_of))
+        ds, loaded = load_from_args(args, None if as_of is None else str(as_of), load_default)
+    except DataArgsError as exc:
+        raise CliError(str(exc)) from None
     except FileNotFoundError as exc:
         raise CliError(f"kunde inte läsa den inbäddade exempeldatan: {exc}", EXIT_IO) from None
     except ValidationFailed as exc:
         raise CliError(exc.report(), plain=True) from None
+    print_load_report(loaded)
+    return ds
 
 
 def written(files: Sequence[Path]) -> str:

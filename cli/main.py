@@ -7,6 +7,9 @@ so the dispatcher stays small:
 - ``prognos``: the årsprognos tables (cli.prognos)
 - ``backtest``: the year-end accuracy protocol (cli.backtest)
 - ``scenario``: scenario files (cli.scenario)
+- ``kontoplan``: a kontoplan template from the ledger's accounts (cli.kontoplan)
+- ``prognosforandring``: the change since the previous laid forecast (cli.prognosforandring)
+- ``prognossakerhet``: laid forecasts of a completed year against its outcome
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import argparse
 import importlib
 import sys
 
+from cli.common import run_guarded
 from forecast import __version__
 
 SUBCOMMANDS = {
@@ -22,6 +26,9 @@ SUBCOMMANDS = {
     "prognos": "cli.prognos",
     "backtest": "cli.backtest",
     "scenario": "cli.scenario",
+    "kontoplan": "cli.kontoplan",
+    "prognosforandring": "cli.prognosforandring",
+    "prognossakerhet": "cli.prognossakerhet",
 }
 
 
@@ -46,9 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point; returns the process exit code."""
+    """Entry point; returns the process exit code (see :func:`cli.common.run_guarded`)."""
     args = build_parser().parse_args(argv)
-    return int(args._run(args) or 0)
+    return run_guarded(args.command, args._run, args)
 
 
 if __name__ == "__main__":

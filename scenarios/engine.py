@@ -45,6 +45,7 @@ from forecast.ledger.dimensions import (
 )
 from forecast.ledger.month import month_code
 from scenarios import assumptions as A
+from scenarios.references import check_references
 
 Draw = Literal["low", "likely", "high"] | Mapping[str, float]
 Coef = Callable[[Mapping[str, object]], object]
@@ -188,8 +189,8 @@ def _personnel(ctx: Context, units: Sequence[str]) -> np.ndarray:
 
 def _agency_target(ctx: Context, group: str) -> np.ndarray:
     if group == "alla":
-        return ctx.category == INHYRD
-    return ctx.account == agency_account(group)  # type: ignore[arg-type]
+        return np.asarray(ctx.category == INHYRD)
+    return np.asarray(ctx.account == agency_account(group))  # type: ignore[arg-type]
 
 
 def compile_dygnsvila(ctx: Context, a: A.Dygnsvila) -> Compiled:
@@ -208,7 +209,7 @@ def compile_dygnsvila(ctx: Context, a: A.Dygnsvila) -> Compiled:
         ranges |= {"extra_fte": a.extra_fte, "cost_per_fte_tkr": a.cost_per_fte_tkr}
 
         def size_coef(p: Mapping[str, object]) -> object:
-            return p["extra_fte"] * p["cost_per_fte_tkr"]  # type: ignore[operator]
+            return p["extra_fte"] * p["cost_per_fte_tkr"]
     else:
         unit_basis = cost / 100.0
         ranges["extra_need"] = a.extra_need
@@ -352,6 +353,14 @@ def compile_lon(ctx: Context, a: A.Lon) -> Compiled:
                     rate=lambda p: (p["pct"] - base_pct) / 100.0)  # type: ignore[operator]
 
 
+def _no_series_note(rows: np.ndarray, a: A.Pris | A.Volym) -> tuple[str, ...]:
+    if rows.any():
+        return ()
+    where = f" för enheterna {', '.join(a.units)}" if a.units else ""
+    return (f"{A.TYPE_NAMES[a.type]}: ingen serie i basprognosen har "
+            f"{', '.join(a.categories)}{where}; antagandet ger ingen effekt",)
+
+
 def compile_pris(ctx: Context, a: A.Pris) -> Compiled:
     """Rate of :class:`~scenarios.assumptions.Pris`: linear accrual k/12 per month."""
     rows = ctx.rows(accounts=a.categories, units=a.units)
@@ -359,7 +368,8 @@ def compile_pris(ctx: Context, a: A.Pris) -> Compiled:
     k = np.maximum(ctx.month_ord - start + 1, 0) / 12.0
     return Compiled("", a.type, "rate", {"pct_per_year": a.pct_per_year},
                     weight=rows[:, None] * k[None, :],
-                    rate=lambda p: p["pct_per_year"] / 100.0)  # type: ignore[operator]
+                    rate=lambda p: p["pct_per_year"] / 100.0,  # type: ignore[operator]
+                    notes=_no_series_note(rows, a))
 
 
 def compile_volym(ctx: Context, a: A.Volym) -> Compiled:
@@ -367,7 +377,8 @@ def compile_volym(ctx: Context, a: A.Volym) -> Compiled:
     rows = ctx.rows(accounts=a.categories, units=a.units)
     return Compiled("", a.type, "rate", {"pct": a.pct},
                     weight=rows[:, None] * ctx.from_month(a.start)[None, :],
-                    rate=lambda p: p["pct"] / 100.0)  # type: ignore[operator]
+                    rate=lambda p: p["pct"] / 100.0,  # type: ignore[operator]
+                    notes=_no_series_note(rows, a))
 
 
 def compile_sjukfranvaro(ctx: Context, a: A.Sjukfranvaro) -> Compiled:
@@ -392,7 +403,12 @@ COMPILERS: dict[str, Callable[[Context, object], Compiled]] = {
 
 
 def compile_scenario(ctx: Context, scenario: A.Scenario) -> list[Compiled]:
-    """Compile every assumption of ``scenario`` against the baseline in ``ctx``."""
+    """Compile every assumption of ``scenario`` against the baseline in ``ctx``.
+
+    Raises:
+        ValueError: the scenario names a unit, account or category the data lacks.
+    """
+    check_references(ctx, scenario)
     out = []
     for label, a in zip(scenario.labels(), scenario.assumptions, strict=True):
         out.append(replace(COMPILERS[a.type](ctx, a), label=label))
@@ -516,7 +532,7 @@ def combine(ctx: Context, compiled: Sequence[Compiled], params: Sequence[Mapping
                 e += float(t.coef(p)) * t.basis  # type: ignore[arg-type]
             level[i] = e
         else:
-            rate[i] = float(c.rate(p)) * c.weight  # type: ignore[misc,arg-type,operator]
+            rate[i] = np.asarray(float(c.rate(p)) * c.weight)  # type: ignore[misc,arg-type,operator]
     sum_e = sum(level.values(), np.zeros(shape))
     sum_r = sum(rate.values(), np.zeros(shape))
     effects: dict[str, np.ndarray] = {}

@@ -31,8 +31,9 @@ import pandas as pd
 
 from forecast.engine.result import RegionForecast
 from forecast.engine.sign import constrain_sign, history_sign
+from forecast.io.limits import MAX_SERIES, LimitExceeded, check_paths, too_many
 from forecast.ledger import schema as S
-from forecast.ledger.dataset import Dataset
+from forecast.ledger.dataset import Dataset, missing_months
 from forecast.methods import selection
 from forecast.methods.selection import Choice
 from forecast.parallel import chunk_evenly, map_chunks
@@ -421,6 +422,7 @@ def forecast_region(
     """
     as_of = pd.Period(as_of, freq="M")
     _check_as_of(ds, as_of)
+    _check_size(ds, as_of, n_paths)
     if choose:
         methods = choose_methods(ds, as_of, candidates, forecaster=forecaster,
                                  workers=MAX_WORKERS if workers is None else workers)
@@ -432,12 +434,41 @@ def forecast_region(
     return _assemble(ds, as_of, res, outs, n_paths, seed)
 
 
+def _check_size(ds: Dataset, as_of: pd.Period, n_paths: int) -> None:
+    """Refuse a forecast whose series × paths × months would not fit, before any work.
+
+    Raises:
+        LimitExceeded: too many series or paths (Swedish message naming limit and value).
+    """
+    n = len(_series_keys(ds, as_of))
+    if n > MAX_SERIES:
+        raise LimitExceeded(f"prognosen har {too_many('serier', n, MAX_SERIES)}")
+    check_paths(n_paths, n, len(forecast_months(as_of)))
+
+
+def _missing_as_of(ds: Dataset, as_of: pd.Period, inp: _Inputs) -> list[str]:
+    """Per series: a note if it has outcome history but no outcome row in ``as_of``."""
+    led = ds.ledger
+    rows = led[(led[S.KIND] == S.UTFALL) & (led[S.PERIOD] == as_of)]
+    have = {S.series_id(u, a) for u, a in zip(rows[S.UNIT], rows[S.ACCOUNT], strict=True)}
+    return [f"inget utfall för {as_of}: månaden räknas som 0 tkr"
+            if inp.first_obs[i] >= 0 and uid not in have else ""
+            for i, uid in enumerate(inp.uids)]
+
+
 def _check_as_of(ds: Dataset, as_of: pd.Period) -> None:
     last = ds.last_outcome
     if pd.isna(last) or as_of > last:
         raise ValueError(
             f"prognosmånaden {as_of} ligger efter sista utfallsmånaden {last}; "
             "välj en månad med bokfört utfall"
+        )
+    gaps = missing_months(ds.ledger, S.UTFALL, as_of)
+    if gaps:
+        shown = ", ".join(str(m) for m in gaps[:6]) + (" …" if len(gaps) > 6 else "")
+        raise ValueError(
+            f"utfall saknas helt för {len(gaps)} månader ({shown}); prognosen läser inte en "
+            "saknad månad som noll. Läs in huvudboken med alla månader fram till prognosmånaden."
         )
 
 
@@ -460,6 +491,8 @@ def _resolve(ds: Dataset, as_of: pd.Period, methods: Mapping[str, Any] | None, d
             aliases.append(str(c.alias))
             apes[i] = float(c.backtest_ape) if c.backtest_ape is not None else np.nan
             choice_notes[i] = str(getattr(c, "note", "") or "")
+    choice_notes = ["; ".join(p for p in (c, m) if p)
+                    for c, m in zip(choice_notes, _missing_as_of(ds, as_of, inp), strict=True)]
     step_months = [pd.Period(q, freq="M") for q in steps]
     if any(p <= as_of for p in step_months):
         step_note = f"historik från {max(p for p in step_months if p <= as_of)} (strukturbrott)"

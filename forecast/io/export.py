@@ -45,7 +45,11 @@ METADATA_SHEET = "metadata"
 CSV_COLUMNS = ("tabell", "rad", "kolumn", "värde")
 ALLOWED_SUFFIXES = (".xlsx", ".csv", ".zip")
 
-_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n",
+                    # full-width and small-form twins, which spreadsheet programs may map to
+                    # the ASCII signs (issue 13)
+                    "\uff1d", "\uff0b", "\uff0d", "\uff20", "\ufe66", "\ufe62", "\ufe63",
+                    "\ufe6b")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -127,7 +131,8 @@ class ExportMetadata:
 def neutralise(text: str) -> str:
     """Make user text safe in a spreadsheet cell (OWASP CSV injection).
 
-    Text beginning with ``= + - @``, tab, CR or LF gets a leading apostrophe. Numbers are
+    Text beginning with ``= + - @`` (or their full-width ``＝ ＋ － ＠`` and small-form
+    twins), tab, CR or LF gets a leading apostrophe. Numbers are
     never passed through this function; they are written as numbers.
     """
     text = str(text)
@@ -275,7 +280,7 @@ def _write_sheet(wb: xlsxwriter.Workbook, table: ExportTable, unit: Unit, **fmt:
             if _is_missing(v):
                 ws.write_blank(r, j, None, col_formats[j - 1])
             elif _is_number(v):
-                ws.write_number(r, j, float(v), col_formats[j - 1])  # type: ignore[arg-type]
+                ws.write_number(r, j, float(v), col_formats[j - 1])
             else:
                 ws.write_string(r, j, _xl_text(str(v)))
     if table.note:

@@ -1,0 +1,217 @@
+"""Choosing the sheet of an XLSX workbook and reading its rows within bounds.
+
+Sheet rule (:data:`SHEET_RULE`): the sheet the user names (``--blad NAMN``); else a sheet
+named *Ledger* or *Huvudbok* (any case); else the first sheet. The choice and the rule are
+reported with every problem of a workbook with more than one sheet, so a user whose data is
+on sheet 2 is told which sheet was read and how to choose another.
+
+Rows are read from openpyxl's streaming parser directly, so a cell far to the right (column
+XFD) is refused by :data:`~forecast.io.limits.MAX_COLUMNS` *before* the row is padded out to
+16 384 values (openpyxl's ``iter_rows`` pads every row to its last cell).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Final
+
+import defusedxml.ElementTree as DefusedET
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import WorkSheetParser
+
+from forecast.io.limits import MAX_COLUMNS, fmt_int
+
+SHEET_NAMES: Final = ("ledger", "huvudbok")
+SHEET_RULE: Final = ("bladet som anges med --blad NAMN; annars ett blad som heter Ledger eller "
+                     "Huvudbok; annars det första bladet")
+
+
+class SheetError(ValueError):
+    """The sheet cannot be chosen or read within bounds; ``message``/``allowed`` are Swedish.
+
+    Attributes:
+        row: Spreadsheet row of the problem, if any.
+    """
+
+    def __init__(self, message: str, allowed: str, row: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.allowed = allowed
+        self.row = row
+
+
+@dataclass(frozen=True)
+class SheetChoice:
+    """Which sheet was read and why.
+
+    Attributes:
+        name: The sheet's name as written in the workbook.
+        reason: Swedish: why this sheet (named by the user, by its name, or the first).
+        others: The workbook's other sheets, in order.
+    """
+
+    name: str
+    reason: str
+    others: tuple[str, ...]
+
+    def note(self, hint: str = "") -> str:
+        """A sentence for the problem report; empty for a workbook with one sheet."""
+        if not self.others:
+            return ""
+        others = ", ".join(f"'{o}'" for o in self.others)
+        return (f"Bladet '{self.name}' lästes ({self.reason}; regeln: {SHEET_RULE}). "
+                f"Arbetsboken har också {others}{hint}")
+
+
+def choose_sheet(names: list[str], wanted: str | None) -> SheetChoice:
+    """The sheet to read among ``names`` by :data:`SHEET_RULE`.
+
+    Raises:
+        SheetError: ``wanted`` is not a sheet of the workbook, or there are no sheets.
+    """
+    if not names:
+        raise SheetError("Arbetsboken har inga blad", "ett blad med huvudboken")
+    folded = {n.strip().casefold(): n for n in names}
+    if wanted is not None:
+        name = folded.get(wanted.strip().casefold())
+        if name is None:
+            listed = ", ".join(f"'{n}'" for n in names)
+            raise SheetError(f"Arbetsboken har inget blad som heter '{wanted}'",
+                             f"ett av bladen {listed}")
+        reason = "valt med --blad"
+    else:
+        name = next((folded[s] for s in SHEET_NAMES if s in folded), None)
+        reason = f"bladet heter '{name}'" if name is not None else "det första bladet"
+        name = name if name is not None else names[0]
+    return SheetChoice(name, reason, tuple(n for n in names if n != name))
+
+
+def bounded_rows(ws: Any, max_row: int | None = None) -> Iterator[list[Any]]:
+    """Rows of a read-only worksheet as value lists; missing rows as empty lists.
+
+    Raises:
+        SheetError: a cell lies beyond column ``MAX_COLUMNS`` (names the cell).
+    """
+    wb = ws.parent
+    with ws._get_source() as src:  # openpyxl's own streaming source of the sheet XML
+        parser = WorkSheetParser(src, ws._shared_strings, data_only=wb.data_only,
+                                 epoch=wb.epoch, date_formats=wb._date_formats,
+                                 timedelta_formats=wb._timedelta_formats)
+        expected = 1
+        for idx, cells in parser.parse():
+            if max_row is not None and idx > max_row:
+                break
+            for _ in range(expected, idx):
+                yield []
+            width = max((c["column"] for c in cells), default=0)
+            if width > MAX_COLUMNS:
+                raise SheetError(
+                    f"Bladet har en cell i kolumn {get_column_letter(width)} (cell "
+                    f"{get_column_letter(width)}{idx}): för många kolumner, {fmt_int(width)} "
+                    f"(gränsen är {MAX_COLUMNS})",
+                    f"högst {MAX_COLUMNS} kolumner; ta bort cellerna till höger om "
+                    "huvudboken", row=idx)
+            row: list[Any] = [None] * width
+            for c in cells:
+                row[c["column"] - 1] = c["value"]
+            yield row
+            expected = idx + 1
+
+
+def header_sheets(wb: Any, names: tuple[str, ...], is_header: Callable[[list[Any]], bool]
+                  ) -> list[str]:
+    """The sheets among ``names`` whose first row ``is_header`` accepts (reads one row each)."""
+    found = []
+    for name in names:
+        ws = wb[name]
+        if not hasattr(ws, "_get_source"):
+            continue
+        try:
+            first = next(bounded_rows(ws, max_row=1), [])
+        except SheetError:
+            continue
+        if is_header(first):
+            found.append(name)
+    return found
+
+
+# --- a fast width check on the raw sheet XML, before openpyxl parses anything ----------------
+
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_CHUNK = 1 << 20
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → zip part of its XML, from ``xl/workbook.xml`` and its relationships.
+
+    Returns an empty dict when the workbook does not follow the usual layout (then only the
+    slower row-by-row bound of :func:`bounded_rows` applies).
+    """
+    try:
+        wb = DefusedET.fromstring(zf.read("xl/workbook.xml"))
+        rels = DefusedET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, DefusedET.ParseError, ValueError):
+        return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    out: dict[str, str] = {}
+    for el in wb.iter():
+        if el.tag.endswith("}sheet") and el.get("name") is not None:
+            target = targets.get(el.get(f"{{{_REL_NS}}}id"), "")
+            out[str(el.get("name"))] = (target.lstrip("/") if target.startswith("/")
+                                        else "xl/" + target)
+    return out
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def widest_cell(zf: zipfile.ZipFile, part: str) -> tuple[int, str]:
+    """(column number, cell reference) of the right-most cell of a sheet part, streaming.
+
+    Returns ``(0, "")`` when the part holds no cell with an ``r`` reference.
+    """
+    best, ref = 0, ""
+    tail = b""
+    with zf.open(part) as fh:
+        while chunk := fh.read(_CHUNK):
+            buf = tail + chunk
+            for m in _CELL_REF.finditer(buf):
+                col = _col_index(m.group(1))
+                if col > best:
+                    best, ref = col, (m.group(1) + m.group(2)).decode()
+            tail = buf[-256:]
+    return best, ref
+
+
+def check_width(zf: zipfile.ZipFile, wanted: str | None) -> None:
+    """Refuse the sheet to be read if any cell lies beyond ``MAX_COLUMNS``, before parsing.
+
+    Raises:
+        SheetError: naming the cell, the width and the limit.
+    """
+    parts = sheet_parts(zf)
+    if not parts:
+        return
+    try:
+        choice = choose_sheet(list(parts), wanted)
+    except SheetError:
+        return  # reported with the full list of sheets when openpyxl opens the workbook
+    part = parts[choice.name]
+    if part not in zf.namelist():
+        return
+    width, ref = widest_cell(zf, part)
+    if width > MAX_COLUMNS:
+        row = int(re.sub(r"^[A-Z]+", "", ref))
+        raise SheetError(
+            f"Bladet '{choice.name}' har en cell i kolumn {get_column_letter(width)} (cell "
+            f"{ref}): för många kolumner, {fmt_int(width)} (gränsen är {MAX_COLUMNS})",
+            f"högst {MAX_COLUMNS} kolumner; ta bort cellerna till höger om huvudboken",
+            row=row)
