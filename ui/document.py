@@ -11,8 +11,9 @@ style rules below:
   leaving the field, which the help says in Swedish);
 - metric labels wrap instead of being cut, and metric values shrink on narrow screens so that
   "-3 456,7 mkr" fits;
-- the Scenarier page's key figures (container ``sc_results``) stay at the top of the window
-  while the user scrolls through the assumptions;
+- the Scenarier page's key figures (container ``sc_results``, and the layout wrapper Streamlit
+  puts around it, which bounds a sticky element) stay at the top of the window while the user
+  scrolls through the assumptions;
 - the sidebar collapses once on load when the window is narrower than
   :data:`NARROW_PX`, so the page gets the width.
 """
@@ -61,13 +62,21 @@ _STYLE = """
 [data-testid="stMetricValue"] > div {
   overflow: visible !important; text-overflow: clip !important;
 }
-.st-key-sc_results {
+[data-testid="stLayoutWrapper"]:has(> .st-key-sc_results), .st-key-sc_results {
   position: sticky; top: 3.75rem; z-index: 50; background-color: white;
-  padding: 0.25rem 0 0.5rem 0; box-shadow: 0 6px 6px -6px rgba(0, 0, 0, 0.25);
+}
+.st-key-sc_results {
+  padding: 0.25rem 0 0.5rem 0;
+  /* white above the band (under Streamlit's transparent header) and a thin shadow below */
+  box-shadow: 0 -3.75rem 0 0 white, 0 6px 6px -6px rgba(0, 0, 0, 0.25);
 }
 .st-key-sc_results [data-testid="stMetricValue"] { font-size: clamp(1.1rem, 1.7vw, 1.6rem); }
 .st-key-sc_results [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
-@media (max-height: 640px) { .st-key-sc_results { position: static; } }
+@media (max-height: 640px) {
+  [data-testid="stLayoutWrapper"]:has(> .st-key-sc_results), .st-key-sc_results {
+    position: static;
+  }
+}
 </style>
 """
 

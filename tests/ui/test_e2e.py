@@ -60,6 +60,26 @@ def browser() -> Iterator[object]:
         b.close()
 
 
+WARM_UP_TIMEOUT = 900_000
+"""The first page computes the baseline forecast (about 20 s alone; much longer on a loaded
+machine); it is waited for once, so the tests' own waits measure the app, not the machine."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def warm_app(browser, server_url: str) -> None:
+    from playwright.sync_api import expect
+
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = ctx.new_page()
+        page.goto(server_url)
+        expect(page.locator(APP_IDLE)).to_have_count(1, timeout=WARM_UP_TIMEOUT)
+        expect(page.locator("[data-testid='stMetric']").first).to_be_visible(
+            timeout=WARM_UP_TIMEOUT)
+    finally:
+        ctx.close()
+
+
 def _context(browser, width: int):
     from playwright.sync_api import expect
 
