@@ -303,7 +303,7 @@ def waterfall_chart(bridge: pd.DataFrame, *, title: str = "") -> alt.Chart:
     order = list(steps["label"])
     chart = alt.Chart(steps).mark_bar().encode(
         y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
-        x=alt.X("bottom:Q", title=f"mkr ({NOT_FROM_ZERO}: summastaplarna är avkortade)",
+        x=alt.X("bottom:Q", title=f"mkr ({NOT_FROM_ZERO})",
                 scale=alt.Scale(zero=False), axis=alt.Axis(format=AMOUNT_AXIS_FORMAT)),
         x2="top:Q",
         color=alt.Color("kind:N", title=None, scale=alt.Scale(

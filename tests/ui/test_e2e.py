@@ -39,6 +39,8 @@ pytestmark = [
 EXPECT_TIMEOUT = 60_000
 
 
+METRIC_PAGES = frozenset({"oversikt", "prognos", "scenarier", "data"})
+"""Pages whose key figures are metrics (checked for cut text at every width)."""
 WIDTHS = (1400, 800)
 """The widths the issue was seen at: a desktop window and a narrow one."""
 
@@ -98,9 +100,14 @@ def page(browser, server_url):
 
 
 def goto(page, server_url: str, key: str) -> None:
+    from playwright.sync_api import expect
+
     path = "" if key == PAGES[0].key else key  # the default page lives at "/"
     page.goto(f"{server_url}/{path}")
     wait_for_app(page)
+    # Placeholders of elements not drawn yet (the page is idle only once they are filled).
+    expect(page.locator("[data-testid='stSkeleton']")).to_have_count(0)
+    expect(page.locator(APP_IDLE)).to_have_count(1)
 
 
 def sidebar_open(page) -> bool:
@@ -127,6 +134,9 @@ def test_every_page_is_swedish_and_uncut_with_screenshot(browser, server_url: st
             # Streamlit's English table toolbar and input hints are not shown.
             for hidden in ("stElementToolbar", "InputInstructions"):
                 assert page.locator(f"[data-testid='{hidden}']:visible").count() == 0
+            if spec.key in METRIC_PAGES:
+                expect(page.locator("[data-testid='stMetric']").first).to_be_visible()
+                expect(page.locator(APP_IDLE)).to_have_count(1)
             metrics = page.locator("[data-testid='stMetric']").all()
             for m in metrics:
                 assert_not_truncated(m)
@@ -287,14 +297,16 @@ def test_compare_two_versions_of_one_scenario(page, server_url: str, default_ds:
     author.fill("Controller A")
     author.press("Enter")
     expect(page.locator(APP_IDLE)).to_have_count(1)
-    page.locator(f"{key_selector('w_sc_save')} button").click()
+    expect(page.locator(APP_IDLE)).to_have_count(1)
+    page.locator(f"{key_selector('w_sc_save')} button:visible").first.click()
     expect(page.get_by_text("Sparat: 'E2E versioner' version 1.")).to_be_visible()
     box = page.locator(f"{key_selector(LIKELY)} input")
     box.fill("3,5")
     box.press("Enter")
     expect(metric_value(page, YEAR_END)).to_have_text(
         core_year_end(core_baseline, default_ds, 3.5))
-    page.locator(f"{key_selector('w_sc_save')} button").click()
+    expect(page.locator(APP_IDLE)).to_have_count(1)
+    page.locator(f"{key_selector('w_sc_save')} button:visible").first.click()
     expect(page.get_by_text("Sparat: 'E2E versioner' version 2.")).to_be_visible()
     expect(page.locator(f"{key_selector(K.SC_PRESET)}")).to_contain_text(
         "Sparat: E2E versioner v2")
