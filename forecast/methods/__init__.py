@@ -18,7 +18,9 @@ from forecast.methods.baselines import (
 )
 from forecast.methods.combination import Combination
 from forecast.methods.statistical import (
+    AggregatedCESMethod,
     AggregatedETSMethod,
+    AggregatedThetaMethod,
     AutoARIMAMethod,
     CESMethod,
     ETSMethod,
@@ -39,6 +41,8 @@ REGISTRY: dict[str, type[Method]] = {
         BudgetRatio,
         ETSMethod,
         AggregatedETSMethod,
+        AggregatedThetaMethod,
+        AggregatedCESMethod,
         ThetaMethod,
         CESMethod,
         AutoARIMAMethod,
