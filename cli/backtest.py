@@ -19,12 +19,15 @@ import pandas as pd
 
 from forecast.evaluation.backtest import (
     CUTOFFS,
+    MAX_PATHS,
     N_PATHS,
     RESULT_COLUMNS,
     aggregate,
+    per_case_table,
     read_bench,
     run_backtest,
 )
+from forecast.evaluation.samples import bench_split
 from forecast.ledger import schema as S
 from forecast.methods import REFERENCE_METHODS
 
@@ -62,22 +65,54 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     p.add_argument("--bench", type=Path, default=None,
                    help="panel (CSV/CSV.gz: series_id,start,t,value); utan: exempelregionen")
     p.add_argument("--sample", type=int, default=None, help="antal slumpvis valda serier")
+    p.add_argument("--split", choices=("dev", "confirm"), default=None,
+                   help="bara utvecklings- eller bekräftelseurvalet av --bench (delat per "
+                        "serie och kategori, bench/standard_rule.md)")
     p.add_argument("--seed", type=int, default=0, help="slumpfrö för urval och banor")
     p.add_argument("--methods", default=",".join(DEFAULT_METHODS),
                    help="kommaseparerade metodnamn")
     p.add_argument("--paths", type=int, default=N_PATHS, help="simulerade banor per fall")
     p.add_argument("--workers", type=int, default=2, help="processer")
     p.add_argument("--cases-out", type=Path, default=None,
-                   help="skriv även alla fall (CSV) hit")
+                   help="skriv även alla fall med alla kolumner (CSV) hit")
+    p.add_argument("--per-case", type=Path, default=None,
+                   help="skriv ett fall per rad (serie, år, brytmånad, metod, prognos, "
+                        "utfall, P10, P90) som CSV hit")
     p.add_argument("--out", type=Path, required=True, help="resultat-CSV")
     return p
 
 
+def check_sizes(args: argparse.Namespace) -> str | None:
+    """A Swedish message naming the flag out of bounds, or None when all are allowed."""
+    if not 1 <= args.paths <= MAX_PATHS:
+        return f"--paths måste vara mellan 1 och {MAX_PATHS} (angivet: {args.paths})"
+    if args.sample is not None and args.sample < 1:
+        return f"--sample måste vara minst 1 (angivet: {args.sample})"
+    if not 1 <= args.workers <= 8:
+        return f"--workers måste vara mellan 1 och 8 (angivet: {args.workers})"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the backtest and write one row per cut-off and method."""
+    problem = check_sizes(args)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     warnings.filterwarnings("ignore")
+    if args.split is not None and args.bench is None:
+        print("--split kräver --bench (en panel med kolumnen category)", file=sys.stderr)
+        return 2
     if args.bench is not None:
         panel = read_bench(args.bench)
+        if args.split is not None:
+            try:
+                dev, conf = bench_split(str(args.bench))
+            except ValueError as exc:
+                print(f"{args.bench}: kan inte dela urvalet ({exc}); filen behöver "
+                      "kolumnerna series_id, category och start", file=sys.stderr)
+                return 2
+            panel = panel.loc[panel["series_id"].isin(dev if args.split == "dev" else conf)]
     else:
         from forecast.ledger.dataset import load_default
 
@@ -90,12 +125,16 @@ def run(args: argparse.Namespace) -> int:
         print("Inga fall: ingen serie har tre års historik före ett helt år.", file=sys.stderr)
         pd.DataFrame(columns=list(RESULT_COLUMNS)).to_csv(args.out, index=False)
         return 1
-    table = aggregate(cases, workers=args.workers)
+    table = aggregate(cases, workers=args.workers, n_paths=args.paths)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(args.out, index=False, float_format="%.4f")
     if args.cases_out is not None:
         cases.to_csv(args.cases_out, index=False)
+    if args.per_case is not None:
+        args.per_case.parent.mkdir(parents=True, exist_ok=True)
+        per_case_table(cases).to_csv(args.per_case, index=False)
     with pd.option_context("display.width", 200):
         print(table.round(2).to_string(index=False))
-    print(f"{len(cases)} fall-metod-rader på {time.perf_counter() - t0:.0f} s → {args.out}")
+    print(f"{args.paths} banor per fall; {len(cases)} fall-metod-rader på "
+          f"{time.perf_counter() - t0:.0f} s → {args.out}")
     return 0

@@ -405,6 +405,7 @@ def forecast_region(
     steps: Sequence[pd.Period] = (),
     candidates: Iterable[str] | None = None,
     workers: int | None = None,
+    joint: bool = True,
 ) -> RegionForecast:
     """Forecast every bottom series of ``ds`` after ``as_of`` with joint sample paths.
 
@@ -421,6 +422,9 @@ def forecast_region(
             starts at the latest step month on or before ``as_of`` (noted per series).
         candidates: candidate aliases for ``choose``.
         workers: worker processes; None = 2 when the work is large enough to pay, else 1.
+        joint: pair the series' paths by their historical co-movement
+            (:mod:`forecast.engine.joint`) so division and region ranges are not those of
+            independent series; each series' own paths are unchanged.
 
     Returns:
         The :class:`RegionForecast` (paths float32, tkr, reports' sign convention).
@@ -484,6 +488,11 @@ def forecast_region(
         if o.alias != aliases[i] and not o.note:
             parts.append(f"{aliases[i]} ersattes av {o.alias}")
         notes.append("; ".join(parts))
+    if joint:
+        from forecast.engine.joint import joint_paths
+
+        paths = joint_paths(paths, [t.y for t in tasks], as_of.month % 12,
+                            series_rng(seed, "joint|paths"))
     summ = _summary_columns(inp, as_of)
     return RegionForecast(
         as_of=as_of,

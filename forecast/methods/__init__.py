@@ -16,6 +16,7 @@ from forecast.methods.baselines import (
     SeasonalNaiveGrowth,
     ThreeYearProfile,
 )
+from forecast.methods.calibrated import CalibratedCombination
 from forecast.methods.combination import Combination
 from forecast.methods.statistical import (
     AggregatedCESMethod,
@@ -49,6 +50,7 @@ REGISTRY: dict[str, type[Method]] = {
         SARIMAXMethod,
         UnobservedComponentsMethod,
         Combination,
+        CalibratedCombination,
     )
 }
 
