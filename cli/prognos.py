@@ -13,22 +13,30 @@ after the last outcome); 1 the embedded data or the output file could not be rea
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pandas as pd
 
+from cli.common import (
+    CliError,
+    add_data_argument,
+    add_output_arguments,
+    as_of_argument,
+    check_out,
+    check_range,
+    guarded,
+    load_dataset,
+    write_output,
+)
 from forecast import __version__
 from forecast.engine.hierarchy import RECONCILIATION
 from forecast.engine.region import standard_forecast
 from forecast.engine.result import RegionForecast
 from forecast.engine.tables import method_summary_text, prognos_tables
-from forecast.followup.tables import parse_month
-from forecast.io.export import ALLOWED_SUFFIXES, ExportMetadata, write_tables
-from forecast.io.importer import ValidationFailed, load_user_data
-from forecast.ledger.dataset import Dataset, load_default
+from forecast.io.export import ExportMetadata
+from forecast.ledger.dataset import Dataset
+from forecast.methods import REGISTRY
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -40,17 +48,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                      "per kostnadsslag, region totalt (med planåren), hyrpersonal, "
                      "omställningsplan och metoder per serie, med metadata."),
     )
-    p.add_argument("--data", type=Path, metavar="FIL",
-                   help="egen huvudbok (CSV/TXT/XLSX); utan den används den inbäddade "
-                        "exempeldatan")
+    add_data_argument(p)
     p.add_argument("--as-of", required=True, metavar="ÅÅÅÅ-MM",
                    help="sista månaden med utfall som prognosen bygger på, t.ex. 2023-04")
-    p.add_argument("--out", required=True, type=Path, metavar="FIL",
-                   help=f"utfil; formatet väljs av ändelsen ({', '.join(ALLOWED_SUFFIXES)})")
-    p.add_argument("--enhet", choices=("mkr", "tkr"), default="mkr",
-                   help="enhet för belopp (standard mkr)")
-    p.add_argument("--csv-dialect", choices=("sv", "intl"), default="sv",
-                   help="sv: semikolon och decimalkomma (standard); intl: komma och punkt")
+    add_output_arguments(p)
     p.add_argument("--paths", type=int, default=1000, metavar="N",
                    help="antal simulerade banor per serie (standard 1000)")
     p.add_argument("--seed", type=int, default=0, metavar="S",
@@ -59,17 +60,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                    help="en metod för alla serier, t.ex. combo (standard: metod vald per "
                         "serie genom backtest av årsutfallet)")
     return p
-
-
-def _error(message: str) -> None:
-    print(f"budgetprognos prognos: {message}", file=sys.stderr)
-
-
-def _load(data: Path | None, as_of: str) -> Dataset:
-    base = load_default()
-    if data is None:
-        return base
-    return load_user_data(data, data.name, base=base, as_of=as_of)
 
 
 def prognos_metadata(rf: RegionForecast, ds: Dataset, *, choose: bool,
@@ -96,55 +86,28 @@ def prognos_metadata(rf: RegionForecast, ds: Dataset, *, choose: bool,
 
 def run(args: argparse.Namespace) -> int:
     """Run ``prognos``; returns the exit code."""
-    out: Path = args.out
-    if out.suffix.lower() not in ALLOWED_SUFFIXES:
-        _error(f"okänd filändelse {out.suffix or '(ingen)'!r} för --out; "
-               f"tillåtna: {', '.join(ALLOWED_SUFFIXES)}")
-        return 2
-    if args.paths < 10 or args.paths > 100_000:
-        _error(f"--paths måste vara mellan 10 och 100 000, fick {args.paths}")
-        return 2
-    try:
-        as_of = parse_month(args.as_of)
-    except ValueError as exc:
-        _error(str(exc))
-        return 2
-    if args.data is not None and not args.data.is_file():
-        _error(f"filen {str(args.data)!r} finns inte")
-        return 2
-    try:
-        ds = _load(args.data, str(as_of))
-    except FileNotFoundError as exc:
-        _error(f"kunde inte läsa den inbäddade exempeldatan: {exc}")
-        return 1
-    except ValidationFailed as exc:
-        print(exc.report(), file=sys.stderr)
-        return 2
+    return guarded("prognos", _run, args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    out = check_out(args.out)
+    check_range("--paths", args.paths, 10, 100_000)
+    as_of = as_of_argument(args.as_of)
+    ds = load_dataset(args.data, as_of)
     last = ds.last_outcome
     if pd.isna(last) or as_of > last:
-        _error(f"prognosmånaden {as_of} ligger efter sista månaden med utfall ({last}). "
-               f"Välj {last} eller en tidigare månad.")
-        return 2
-    if args.metod is not None:
-        from forecast.methods import REGISTRY
-
-        if args.metod not in REGISTRY:
-            _error(f"okänd metod {args.metod!r}; kända: {', '.join(sorted(REGISTRY))}")
-            return 2
+        raise CliError(f"prognosmånaden {as_of} ligger efter sista månaden med utfall ({last}). "
+                       f"Välj {last} eller en tidigare månad.")
+    if args.metod is not None and args.metod not in REGISTRY:
+        raise CliError(f"okänd metod {args.metod!r}; kända: {', '.join(sorted(REGISTRY))}")
     t0 = time.perf_counter()
     try:
         rf = standard_forecast(ds, as_of, n_paths=args.paths, seed=args.seed,
                                method=args.metod)
         tables = prognos_tables(rf, ds)
     except ValueError as exc:
-        _error(str(exc))
-        return 2
-    try:
-        write_tables(tables, prognos_metadata(rf, ds, choose=args.metod is None), out,
-                     unit=args.enhet, dialect=args.csv_dialect)
-    except OSError as exc:
-        _error(f"kunde inte skriva {str(out)!r}: {exc}")
-        return 1
+        raise CliError(str(exc)) from None
+    write_output(tables, prognos_metadata(rf, ds, choose=args.metod is None), out, args)
     fallbacks = sum(1 for n in rf.notes if n)
     print(f"Prognos per {as_of}: {rf.n_series} serier × {rf.n_paths} banor på "
           f"{time.perf_counter() - t0:.1f} s; {fallbacks} serier med anmärkning; "

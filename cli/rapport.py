@@ -13,13 +13,18 @@ outcome for the month); 1 the embedded data or the output file could not be read
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-from forecast.followup.tables import followup_metadata, followup_tables, parse_month
-from forecast.io.export import ALLOWED_SUFFIXES, write_tables
-from forecast.io.importer import ValidationFailed, load_user_data
-from forecast.ledger.dataset import Dataset, load_default
+from cli.common import (
+    CliError,
+    add_data_argument,
+    add_output_arguments,
+    as_of_argument,
+    check_out,
+    guarded,
+    load_dataset,
+    write_output,
+)
+from forecast.followup.tables import followup_metadata, followup_tables
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -31,65 +36,27 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                      "per kostnadsslag, kostnadsutveckling, hyrpersonal, omställningsplan och "
                      "månadsutfall, med metadata om indata och program."),
     )
-    p.add_argument("--data", type=Path, metavar="FIL",
-                   help="egen huvudbok (CSV/TXT/XLSX); utan den används den inbäddade "
-                        "exempeldatan")
+    add_data_argument(p)
     p.add_argument("--as-of", required=True, metavar="ÅÅÅÅ-MM",
                    help="månaden rapporten avser, t.ex. 2023-04")
-    p.add_argument("--out", required=True, type=Path, metavar="FIL",
-                   help=f"utfil; formatet väljs av ändelsen ({', '.join(ALLOWED_SUFFIXES)})")
-    p.add_argument("--enhet", choices=("mkr", "tkr"), default="mkr",
-                   help="enhet för belopp (standard mkr)")
-    p.add_argument("--csv-dialect", choices=("sv", "intl"), default="sv",
-                   help="sv: semikolon och decimalkomma (standard); intl: komma och punkt")
+    add_output_arguments(p)
     return p
-
-
-def _error(message: str) -> None:
-    print(f"budgetprognos rapport: {message}", file=sys.stderr)
-
-
-def _load(data: Path | None, as_of: str) -> Dataset:
-    base = load_default()
-    if data is None:
-        return base
-    return load_user_data(data, data.name, base=base, as_of=as_of)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``rapport``; returns the exit code."""
-    out: Path = args.out
-    if out.suffix.lower() not in ALLOWED_SUFFIXES:
-        _error(f"okänd filändelse {out.suffix or '(ingen)'!r} för --out; "
-               f"tillåtna: {', '.join(ALLOWED_SUFFIXES)}")
-        return 2
-    try:
-        as_of = parse_month(args.as_of)
-    except ValueError as exc:
-        _error(str(exc))
-        return 2
-    if args.data is not None and not args.data.is_file():
-        _error(f"filen {str(args.data)!r} finns inte")
-        return 2
-    try:
-        ds = _load(args.data, str(as_of))
-    except FileNotFoundError as exc:
-        _error(f"kunde inte läsa den inbäddade exempeldatan: {exc}")
-        return 1
-    except ValidationFailed as exc:
-        print(exc.report(), file=sys.stderr)
-        return 2
+    return guarded("rapport", _run, args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    out = check_out(args.out)
+    as_of = as_of_argument(args.as_of)
+    ds = load_dataset(args.data, as_of)
     try:
         tables = followup_tables(ds, as_of)
     except ValueError as exc:
-        _error(str(exc))
-        return 2
-    try:
-        write_tables(tables, followup_metadata(ds, as_of), out, unit=args.enhet,
-                     dialect=args.csv_dialect)
-    except OSError as exc:
-        _error(f"kunde inte skriva {str(out)!r}: {exc}")
-        return 1
+        raise CliError(str(exc)) from None
+    write_output(tables, followup_metadata(ds, as_of), out, args)
     print(f"Rapport per {as_of} ({len(tables)} tabeller, belopp i {args.enhet}) "
           f"skriven till {out}")
     return 0

@@ -21,19 +21,28 @@ scenario, delete without --ja); 1 files or the store could not be read/written.
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
+from cli.common import (
+    EXIT_IO,
+    CliError,
+    add_output_arguments,
+    as_of_argument,
+    check_out,
+    error,
+    guarded,
+    load_dataset,
+    write_output,
+)
 from forecast import __version__
 from forecast.engine.region import standard_forecast
 from forecast.engine.result import RegionForecast
-from forecast.io.export import ALLOWED_SUFFIXES, ExportMetadata, ExportTable, write_tables
+from forecast.io.export import ExportMetadata, ExportTable
 from forecast.io.formatting import fmt_pct, fmt_tkr
-from forecast.io.importer import ValidationFailed, load_user_data
-from forecast.ledger.dataset import Dataset, load_default
+from forecast.ledger.dataset import Dataset
 from scenarios.assumptions import Scenario
 from scenarios.engine import ScenarioResult, apply, build_context, compile_scenario
 from scenarios.files import ScenarioFileError, load_scenario
@@ -58,10 +67,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                    help="prognosmånad; standard scenariots as_of, annars datans sista utfall")
     r.add_argument("--draws", type=int, metavar="N", help="Monte Carlo-dragningar")
     r.add_argument("--seed", type=int, metavar="S", help="frö (basprognos och Monte Carlo)")
-    r.add_argument("--out", required=True, type=Path, metavar="FIL",
-                   help=f"utfil ({', '.join(ALLOWED_SUFFIXES)})")
-    r.add_argument("--enhet", choices=("mkr", "tkr"), default="mkr")
-    r.add_argument("--csv-dialect", choices=("sv", "intl"), default="sv")
+    add_output_arguments(r)
 
     for name, helptext in (("list", "lista sparade scenarier"),):
         s = sub.add_parser(name, help=helptext)
@@ -78,17 +84,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     s.add_argument("--ja", action="store_true", help="bekräfta raderingen")
     s.add_argument("--db", metavar="URL")
     return p
-
-
-def _error(message: str) -> None:
-    print(f"budgetprognos scenario: {message}", file=sys.stderr)
-
-
-def _load_data(data: Path | None, as_of: str | None) -> Dataset:
-    base = load_default()
-    if data is None:
-        return base
-    return load_user_data(data, data.name, base=base, as_of=as_of)
 
 
 def year_table(res: ScenarioResult) -> pd.DataFrame:
@@ -184,56 +179,33 @@ def scenario_metadata(rf: RegionForecast, ds: Dataset, scenario: Scenario, *, fi
     )
 
 
-def _run_scenario(args: argparse.Namespace) -> int:
-    out: Path = args.out
-    if out.suffix.lower() not in ALLOWED_SUFFIXES:
-        _error(f"okänd filändelse {out.suffix or '(ingen)'!r} för --out; "
-               f"tillåtna: {', '.join(ALLOWED_SUFFIXES)}")
-        return 2
+def _scenario_file(path: Path) -> Scenario:
     try:
-        scenario = load_scenario(args.file)
+        return load_scenario(path)
     except ScenarioFileError as exc:
-        print(exc.report(), file=sys.stderr)
-        return 2
-    from forecast.followup.tables import parse_month
+        raise CliError(exc.report(), plain=True) from None
 
-    try:
-        as_of_arg = parse_month(args.as_of or scenario.as_of) \
-            if (args.as_of or scenario.as_of) else None
-    except ValueError as exc:
-        _error(str(exc))
-        return 2
-    if args.data is not None and not args.data.is_file():
-        _error(f"filen {str(args.data)!r} finns inte")
-        return 2
-    try:
-        ds = _load_data(args.data, None if as_of_arg is None else str(as_of_arg))
-    except FileNotFoundError as exc:
-        _error(f"kunde inte läsa den inbäddade exempeldatan: {exc}")
-        return 1
-    except ValidationFailed as exc:
-        print(exc.report(), file=sys.stderr)
-        return 2
+
+def _run_scenario(args: argparse.Namespace) -> int:
+    out = check_out(args.out)
+    scenario = _scenario_file(args.file)
+    as_of_text = args.as_of or scenario.as_of
+    as_of_arg = as_of_argument(as_of_text) if as_of_text else None
+    ds = load_dataset(args.data, as_of_arg)
     as_of = as_of_arg or ds.last_outcome
     seed = scenario.seed if args.seed is None else args.seed
     n_draws = scenario.n_draws if args.draws is None else args.draws
     if n_draws < 1:
-        _error("--draws måste vara minst 1")
-        return 2
+        raise CliError("--draws måste vara minst 1")
     try:
         rf = standard_forecast(ds, as_of, n_paths=BASELINE_PATHS, seed=seed)
         res = apply(rf, scenario, ds=ds)
         mc = simulate(rf, scenario, ds=ds, n_draws=n_draws, seed=seed)
     except ValueError as exc:
-        _error(str(exc))
-        return 2
+        raise CliError(str(exc)) from None
     tables = scenario_tables(res, mc, ds)
     meta = scenario_metadata(rf, ds, scenario, file=args.file.name, n_draws=n_draws, seed=seed)
-    try:
-        write_tables(tables, meta, out, unit=args.enhet, dialect=args.csv_dialect)
-    except OSError as exc:
-        _error(f"kunde inte skriva {str(out)!r}: {exc}")
-        return 1
+    write_output(tables, meta, out, args)
     diff = res.year_result() - res.year_result(baseline=True)
     print(f"Scenario '{scenario.name}' per {as_of}: skillnad mot basprognos {as_of.year} "
           f"{fmt_tkr(diff)}; sannolikhet budget i balans "
@@ -258,12 +230,7 @@ def _manage(args: argparse.Namespace) -> int:
                   .to_string(index=False))
         return 0
     if args.action == "save":
-        try:
-            scenario = load_scenario(args.file)
-        except ScenarioFileError as exc:
-            print(exc.report(), file=sys.stderr)
-            return 2
-        rec = st.save(scenario)
+        rec = st.save(_scenario_file(args.file))
         print(f"Sparat '{rec.name}' version {rec.version}.")
         return 0
     try:
@@ -277,19 +244,17 @@ def _manage(args: argparse.Namespace) -> int:
         print(f"Raderade {n} versioner av '{args.name}'.")
         return 0
     except KeyError as exc:
-        _error(str(exc.args[0]))
-        return 2
+        raise CliError(str(exc.args[0])) from None
     except ValueError as exc:
-        _error(f"{exc} (använd --ja)")
-        return 2
+        raise CliError(f"{exc} (använd --ja)") from None
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``scenario``; returns the exit code."""
     if args.action == "run":
-        return _run_scenario(args)
+        return guarded("scenario", _run_scenario, args)
     try:
-        return _manage(args)
+        return guarded("scenario", _manage, args)
     except OSError as exc:
-        _error(f"scenarioarkivet kunde inte nås: {exc}")
-        return 1
+        error("scenario", f"scenarioarkivet kunde inte nås: {exc}")
+        return EXIT_IO

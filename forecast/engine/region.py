@@ -10,10 +10,11 @@ months the ledger's budget of ``as_of.year`` (and of the plan years where the le
 one). A plan year with no budget in the ledger gets the current year's monthly budget
 repeated (budget frame unchanged); series whose method follows the budget say so in notes.
 
-Methods come from :mod:`forecast.methods` (``selection.forecast_with_fallback`` and
-``selection.choose``). Every series is forecast in isolation: a failing model is caught, the
-series falls back (first to the methods package's own fallback chain, then to a last-resort
-seasonal naive path here), and the reason is kept in ``notes`` so no fallback is silent.
+Methods come from a :class:`SeriesForecaster` passed in (by default :data:`METHODS`:
+``selection.forecast_with_fallback`` and ``selection.choose``; tests pass fakes). Every
+series is forecast in isolation: a failing model is caught, the series falls back (first to
+the methods package's own fallback chain, then to a last-resort seasonal naive path here),
+and the reason is kept in ``notes`` so no fallback is silent.
 
 Determinism: each series draws from its own generator seeded by ``(seed, crc32(unique_id))``,
 so a result depends on the seed only, never on the chunking or the number of workers.
@@ -21,10 +22,8 @@ so a result depends on the seed only, never on the chunking or the number of wor
 
 from __future__ import annotations
 
-import zlib
-from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -33,51 +32,44 @@ import pandas as pd
 from forecast.engine.result import RegionForecast
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset
+from forecast.methods import selection
+from forecast.methods.selection import Choice
+from forecast.parallel import chunk_evenly, map_chunks
+from forecast.seeding import series_rng
 
-FALLBACK_DEFAULT = "three_year_profile"
 UNKNOWN_DIVISION = "Okänd division"
 MAX_WORKERS = 2
 PARALLEL_MIN_WORK = 150_000
 """Parallelise when n_series × n_paths exceeds this (below it the pool costs more)."""
 
 
-def recommended_method() -> str:
-    """The methods package's recommended default alias (``three_year_profile`` if none)."""
-    try:
-        from forecast import methods as M
+@dataclass(frozen=True)
+class SeriesForecaster:
+    """The per-series routines the engine calls, passed in (tests pass fakes).
 
-        alias = getattr(M, "DEFAULT_METHOD", None)
-        if alias is None:
-            from forecast.methods import selection
+    Attributes:
+        forecast: ``(alias, y, start_month, h, n_paths, rng, *, budget, budget_future) ->
+            (point, paths, used_alias, note)``; falls back by itself where it can.
+        choose: ``(y, start_month, cutoff_month, candidates, *, budget) -> Choice``.
+        candidates: the aliases :func:`choose_methods` chooses among when given none.
+        default_method: the alias of series without a choice.
+    """
 
-            alias = getattr(selection, "DEFAULT_METHOD", None)
-        return str(alias) if alias else FALLBACK_DEFAULT
-    except ImportError:
-        return FALLBACK_DEFAULT
+    forecast: Callable[..., tuple[np.ndarray, np.ndarray, str, str]] = \
+        selection.forecast_with_fallback
+    choose: Callable[..., Any] = selection.choose
+    candidates: tuple[str, ...] = field(default=selection.DEFAULT_CANDIDATES)
+    default_method: str = selection.DEFAULT_METHOD
 
 
-def default_candidates() -> tuple[str, ...]:
-    """The candidate aliases for the per-series choice (the methods package's list)."""
-    try:
-        from forecast.methods import selection
-
-        cands = getattr(selection, "DEFAULT_CANDIDATES", None)
-        if cands:
-            return tuple(cands)
-    except ImportError:
-        pass
-    return (FALLBACK_DEFAULT, "prior_year_profile", "run_rate", "seasonal_naive")
+METHODS = SeriesForecaster()
+"""The real per-series methods (:mod:`forecast.methods.selection`)."""
 
 
 def forecast_months(as_of: pd.Period) -> pd.PeriodIndex:
     """The forecast months: ``as_of + 1`` … December of ``as_of.year + 2``."""
     end = pd.Period(f"{as_of.year + 2}-12", freq="M")
     return pd.period_range(as_of + 1, end, freq="M")
-
-
-def series_rng(seed: int, uid: str) -> np.random.Generator:
-    """The generator of one series: independent of chunking and worker count."""
-    return np.random.default_rng(np.random.SeedSequence([int(seed), zlib.crc32(uid.encode())]))
 
 
 @dataclass(frozen=True)
@@ -257,24 +249,28 @@ BUDGET_DRIVEN = frozenset({"remaining_budget", "budget_ratio", "sarimax", "ucm"}
 """Methods whose forecast follows the budget regressor (plan years: see the module doc)."""
 
 
-def _with_fallback(task: SeriesInput, h: int, n_paths: int,
-                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, str, str]:
-    """The methods package's fallback chain (or the bare method if selection is missing)."""
-    try:
-        from forecast.methods.selection import forecast_with_fallback
-    except ImportError:
-        from forecast.methods import make_method
-
-        m = make_method(task.alias).fit(task.y, task.start_month, budget=task.budget)
-        paths = m.simulate(h, n_paths, rng, budget_future=task.budget_future)
-        return m.predict(h, budget_future=task.budget_future), paths, task.alias, ""
-    return forecast_with_fallback(
+def _checked(task: SeriesInput, h: int, n_paths: int, rng: np.random.Generator,
+             forecaster: SeriesForecaster) -> SeriesOutput:
+    """The forecaster's result for one series, its shape and finiteness checked."""
+    point, paths, used, note = forecaster.forecast(
         task.alias, task.y, task.start_month, h, n_paths, rng,
         budget=task.budget, budget_future=task.budget_future,
     )
+    point = np.asarray(point, dtype=float)
+    paths = np.asarray(paths)
+    if point.shape != (h,) or paths.shape != (n_paths, h):
+        raise ValueError(f"fel form {point.shape}/{paths.shape}")
+    if not (np.all(np.isfinite(point)) and np.all(np.isfinite(paths))):
+        raise ValueError("icke-ändliga värden i prognosen")
+    note = note or ""
+    if used in BUDGET_DRIVEN and task.budget_future is not None:
+        extra = "planåren bygger på årets budget upprepad"
+        note = f"{note}; {extra}" if note else extra
+    return SeriesOutput(task.uid, point, paths.astype(np.float32), str(used), note)
 
 
-def forecast_series(task: SeriesInput, h: int, n_paths: int, seed: int) -> SeriesOutput:
+def forecast_series(task: SeriesInput, h: int, n_paths: int, seed: int,
+                    forecaster: SeriesForecaster = METHODS) -> SeriesOutput:
     """Forecast one series; never raises (failures fall back and are noted)."""
     rng = series_rng(seed, task.uid)
     if task.y.size == 0:
@@ -283,61 +279,37 @@ def forecast_series(task: SeriesInput, h: int, n_paths: int, seed: int) -> Serie
                 if alias == "budget" else "ingen utfallshistorik")
         return SeriesOutput(task.uid, point, paths.astype(np.float32), alias, note)
     try:
-        point, paths, used, note = _with_fallback(task, h, n_paths, rng)
-        point = np.asarray(point, dtype=float)
-        paths = np.asarray(paths)
-        if point.shape != (h,) or paths.shape != (n_paths, h):
-            raise ValueError(f"fel form {point.shape}/{paths.shape}")
-        if not (np.all(np.isfinite(point)) and np.all(np.isfinite(paths))):
-            raise ValueError("icke-ändliga värden i prognosen")
-        note = note or ""
-        if used in BUDGET_DRIVEN and task.budget_future is not None:
-            extra = "planåren bygger på årets budget upprepad"
-            note = f"{note}; {extra}" if note else extra
-        return SeriesOutput(task.uid, point, paths.astype(np.float32), str(used), note)
+        return _checked(task, h, n_paths, rng, forecaster)
     except Exception as exc:  # noqa: BLE001 - one series must never stop the region
         point, paths, alias = last_resort(task, h, n_paths)
         note = f"{task.alias} misslyckades ({type(exc).__name__}: {exc}); reserv: {alias}"
         return SeriesOutput(task.uid, point, paths.astype(np.float32), alias, note)
 
 
-def _forecast_chunk(tasks: list[SeriesInput], h: int, n_paths: int,
-                    seed: int) -> list[SeriesOutput]:
-    return [forecast_series(t, h, n_paths, seed) for t in tasks]
+def _forecast_chunk(tasks: list[SeriesInput], h: int, n_paths: int, seed: int,
+                    forecaster: SeriesForecaster) -> list[SeriesOutput]:
+    return [forecast_series(t, h, n_paths, seed, forecaster) for t in tasks]
 
 
-def _chunks(items: list[Any], n: int) -> list[list[Any]]:
-    size = max(1, -(-len(items) // n))
-    return [items[i: i + size] for i in range(0, len(items), size)]
-
-
-def _run_parallel(fn: Any, tasks: list[Any], workers: int, n_chunks: int,
-                  *args: Any) -> list[Any]:
-    """Run ``fn(chunk, *args)`` over chunks, in a process pool when ``workers > 1``."""
-    if workers <= 1 or len(tasks) < 2:
-        return fn(tasks, *args)
-    chunks = _chunks(tasks, n_chunks)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(fn, c, *args) for c in chunks]
-        out: list[Any] = []
-        for f in futures:
-            out.extend(f.result())
-    return out
+def _run(fn: Callable[..., list[Any]], tasks: list[Any], workers: int, n_chunks: int,
+         *args: Any) -> list[Any]:
+    """``fn(chunk, *args)`` over ``n_chunks`` chunks in a pool, or over all in this process."""
+    chunks = chunk_evenly(tasks, n_chunks) if workers > 1 else [tasks]
+    return map_chunks(fn, chunks, workers, *args)
 
 
 # --------------------------------------------------------------------------- choice
 
 
-def _choose_chunk(tasks: list[SeriesInput], cutoff: int,
-                  candidates: tuple[str, ...]) -> list[tuple[str, Any]]:
-    from forecast.methods.selection import Choice, choose
-
+def _choose_chunk(tasks: list[SeriesInput], cutoff: int, candidates: tuple[str, ...],
+                  forecaster: SeriesForecaster) -> list[tuple[str, Any]]:
     out = []
     for t in tasks:
         try:
             if t.y.size == 0:
                 raise ValueError("ingen utfallshistorik")
-            c = choose(t.y, t.start_month, cutoff, list(candidates), budget=t.budget)
+            c = forecaster.choose(t.y, t.start_month, cutoff, list(candidates),
+                                  budget=t.budget)
         except Exception as exc:  # noqa: BLE001 - a failing choice falls back to the default
             c = Choice(t.alias, float("nan"), 0,
                        f"metodval misslyckades ({type(exc).__name__}); standardmetod används")
@@ -346,26 +318,27 @@ def _choose_chunk(tasks: list[SeriesInput], cutoff: int,
 
 
 def choose_methods(ds: Dataset, as_of: pd.Period, candidates: Iterable[str] | None = None,
-                   *, workers: int = MAX_WORKERS) -> dict[str, Any]:
+                   *, workers: int = MAX_WORKERS,
+                   forecaster: SeriesForecaster = METHODS) -> dict[str, Any]:
     """Per-series rolling-origin choice of method on the year-end error (cacheable).
 
     Args:
         ds: the data set.
         as_of: last outcome month used; the backtest cut-off month is ``as_of.month``.
-        candidates: method aliases to choose among (the methods package's list if None).
+        candidates: method aliases to choose among (``forecaster.candidates`` if None).
         workers: worker processes (1 = in this process).
+        forecaster: the per-series routines (the real methods unless a test passes fakes).
 
     Returns:
         ``{unique_id: Choice}`` with alias, backtested median APE %, origins and a note.
     """
     as_of = pd.Period(as_of, freq="M")
-    cands = tuple(candidates) if candidates is not None else default_candidates()
+    cands = tuple(candidates) if candidates is not None else forecaster.candidates
     inp = _prepare(ds, as_of)
     h = len(forecast_months(as_of))
-    tasks = _series_inputs(inp, as_of, h, [recommended_method()] * len(inp.uids))
-    n_chunks = workers * 4
-    res = _run_parallel(_choose_chunk, tasks, workers if len(tasks) > 20 else 1, n_chunks,
-                        as_of.month % 12, cands)
+    tasks = _series_inputs(inp, as_of, h, [forecaster.default_method] * len(inp.uids))
+    res = _run(_choose_chunk, tasks, workers if len(tasks) > 20 else 1, workers * 4,
+               as_of.month % 12, cands, forecaster)
     return dict(res)
 
 
@@ -393,6 +366,17 @@ def standard_forecast(ds: Dataset, as_of: pd.Period, *, n_paths: int = 1000, see
 # --------------------------------------------------------------------------- region
 
 
+@dataclass(frozen=True)
+class _Resolved:
+    """The series and what each one is forecast with (resolve step of a region forecast)."""
+
+    inp: _Inputs
+    months: pd.PeriodIndex
+    aliases: list[str]
+    apes: np.ndarray
+    choice_notes: list[str]
+
+
 def forecast_region(
     ds: Dataset,
     as_of: pd.Period,
@@ -405,9 +389,14 @@ def forecast_region(
     steps: Sequence[pd.Period] = (),
     candidates: Iterable[str] | None = None,
     workers: int | None = None,
+    forecaster: SeriesForecaster = METHODS,
     joint: bool = True,
 ) -> RegionForecast:
     """Forecast every bottom series of ``ds`` after ``as_of`` with joint sample paths.
+
+    Three steps: :func:`_resolve` (check the month, build the series, choose or look up each
+    series' method), :func:`_run_series` (forecast every series, in a pool when it pays) and
+    :func:`_assemble` (the :class:`RegionForecast` with notes and summary columns).
 
     Args:
         ds: the data set (ledger, org, accounts).
@@ -417,11 +406,12 @@ def forecast_region(
         choose: run the per-series rolling-origin choice (:func:`choose_methods`) first.
         methods: cached choice ``{unique_id: alias or Choice}``; series not in it use
             ``default_method``. Ignored when ``choose`` is True.
-        default_method: alias for series without a choice (the methods package's default).
+        default_method: alias for series without a choice (``forecaster.default_method``).
         steps: known structural breaks (e.g. a reorganisation): the history of every series
             starts at the latest step month on or before ``as_of`` (noted per series).
         candidates: candidate aliases for ``choose``.
         workers: worker processes; None = 2 when the work is large enough to pay, else 1.
+        forecaster: the per-series routines (the real methods unless a test passes fakes).
         joint: pair the series' paths by their historical co-movement
             (:mod:`forecast.engine.joint`) so division and region ranges are not those of
             independent series; each series' own paths are unchanged.
@@ -433,26 +423,46 @@ def forecast_region(
         ValueError: ``as_of`` is after the last outcome month or before the first.
     """
     as_of = pd.Period(as_of, freq="M")
+    _check_as_of(ds, as_of)
+    if choose:
+        methods = choose_methods(ds, as_of, candidates, forecaster=forecaster,
+                                 workers=MAX_WORKERS if workers is None else workers)
+    res = _resolve(ds, as_of, methods, default_method or forecaster.default_method, steps)
+    n = len(res.inp.uids)
+    if workers is None:
+        workers = MAX_WORKERS if n * n_paths >= PARALLEL_MIN_WORK else 1
+    outs = _run_series(res, as_of, n_paths, seed, workers, forecaster)
+    rf = _assemble(ds, as_of, res, outs, n_paths, seed)
+    return _joined(rf, res) if joint else rf
+
+
+def _joined(rf: RegionForecast, res: _Resolved) -> RegionForecast:
+    """``rf`` with its series' paths paired by co-movement (:mod:`forecast.engine.joint`)."""
+    from forecast.engine.joint import joint_paths
+
+    tasks = _series_inputs(res.inp, rf.as_of, len(res.months), res.aliases)
+    paths = joint_paths(rf.paths, [t.y for t in tasks], rf.as_of.month % 12,
+                        series_rng(rf.seed, "joint|paths"))
+    return replace(rf, paths=paths)
+
+
+def _check_as_of(ds: Dataset, as_of: pd.Period) -> None:
     last = ds.last_outcome
     if pd.isna(last) or as_of > last:
         raise ValueError(
             f"prognosmånaden {as_of} ligger efter sista utfallsmånaden {last}; "
             "välj en månad med bokfört utfall"
         )
-    default = default_method or recommended_method()
+
+
+def _resolve(ds: Dataset, as_of: pd.Period, methods: Mapping[str, Any] | None, default: str,
+             steps: Sequence[pd.Period]) -> _Resolved:
+    """Build the series and look up each series' alias and evidence."""
     inp = _prepare(ds, as_of, steps)
     n = len(inp.uids)
     if n == 0:
         raise ValueError(f"inga serier med utfall till och med {as_of}")
-    months = forecast_months(as_of)
-    h = len(months)
-
-    chosen: dict[str, Any] = {}
-    if choose:
-        chosen = choose_methods(ds, as_of, candidates,
-                                workers=MAX_WORKERS if workers is None else workers)
-    elif methods:
-        chosen = dict(methods)
+    chosen = dict(methods or {})
     aliases, apes, choice_notes = [], np.full(n, np.nan), [""] * n
     for i, uid in enumerate(inp.uids):
         c = chosen.get(uid)
@@ -464,18 +474,26 @@ def forecast_region(
             aliases.append(str(c.alias))
             apes[i] = float(c.backtest_ape) if c.backtest_ape is not None else np.nan
             choice_notes[i] = str(getattr(c, "note", "") or "")
-
-    tasks = _series_inputs(inp, as_of, h, aliases)
-    step_note = ""
-    if any(pd.Period(p, freq="M") <= as_of for p in steps):
-        latest = max(p for p in (pd.Period(q, freq="M") for q in steps) if p <= as_of)
-        step_note = f"historik från {latest} (strukturbrott)"
+    step_months = [pd.Period(q, freq="M") for q in steps]
+    if any(p <= as_of for p in step_months):
+        step_note = f"historik från {max(p for p in step_months if p <= as_of)} (strukturbrott)"
         choice_notes = [f"{c}; {step_note}" if c else step_note for c in choice_notes]
-    if workers is None:
-        workers = MAX_WORKERS if n * n_paths >= PARALLEL_MIN_WORK else 1
-    outs = _run_parallel(_forecast_chunk, tasks, workers, workers * 2, h, n_paths, seed)
-    by_uid = {o.uid: o for o in outs}
+    return _Resolved(inp, forecast_months(as_of), aliases, apes, choice_notes)
 
+
+def _run_series(res: _Resolved, as_of: pd.Period, n_paths: int, seed: int, workers: int,
+                forecaster: SeriesForecaster) -> dict[str, SeriesOutput]:
+    """Forecast every series (``workers`` processes); the outputs by series id."""
+    h = len(res.months)
+    tasks = _series_inputs(res.inp, as_of, h, res.aliases)
+    outs = _run(_forecast_chunk, tasks, workers, workers * 2, h, n_paths, seed, forecaster)
+    return {o.uid: o for o in outs}
+
+
+def _assemble(ds: Dataset, as_of: pd.Period, res: _Resolved, by_uid: dict[str, SeriesOutput],
+              n_paths: int, seed: int) -> RegionForecast:
+    """The :class:`RegionForecast` of the outputs, in the series order, with notes."""
+    inp, n, h = res.inp, len(res.inp.uids), len(res.months)
     paths = np.empty((n, n_paths, h), dtype=np.float32)
     point = np.empty((n, h), dtype=float)
     used, notes = [], []
@@ -484,155 +502,16 @@ def forecast_region(
         paths[i] = o.paths
         point[i] = o.point
         used.append(o.alias)
-        parts = [p for p in (choice_notes[i], o.note) if p]
-        if o.alias != aliases[i] and not o.note:
-            parts.append(f"{aliases[i]} ersattes av {o.alias}")
+        parts = [p for p in (res.choice_notes[i], o.note) if p]
+        if o.alias != res.aliases[i] and not o.note:
+            parts.append(f"{res.aliases[i]} ersattes av {o.alias}")
         notes.append("; ".join(parts))
-    if joint:
-        from forecast.engine.joint import joint_paths
-
-        paths = joint_paths(paths, [t.y for t in tasks], as_of.month % 12,
-                            series_rng(seed, "joint|paths"))
     summ = _summary_columns(inp, as_of)
     return RegionForecast(
-        as_of=as_of,
-        keys=inp.keys,
-        months=months,
-        paths=paths,
-        point=point,
-        ytd_outcome=summ["ytd_outcome"],
-        annual_budget=summ["annual_budget"],
+        as_of=as_of, keys=inp.keys, months=res.months, paths=paths, point=point,
+        ytd_outcome=summ["ytd_outcome"], annual_budget=summ["annual_budget"],
         prior_ytd_outcome=summ["prior_ytd_outcome"],
         prior_year_outcome=summ["prior_year_outcome"],
-        method=tuple(used),
-        backtest_ape=apes,
-        notes=tuple(notes),
-        input_hash=ds.source_hash,
-        seed=seed,
+        method=tuple(used), backtest_ape=res.apes, notes=tuple(notes),
+        input_hash=ds.source_hash, seed=seed,
     )
-
-
-# --------------------------------------------------------------------------- transition plan
-
-
-@dataclass(frozen=True)
-class PlanProjection:
-    """The transition plan's full-year effect projected from the effects reported so far.
-
-    Attributes:
-        as_of: the as-of month; the plan year is ``as_of.year``.
-        table: one row per measure of the plan year (savings positive, tkr) with columns
-            measure_id, name, unit, account, planned_annual, planned_to_date,
-            reported_to_date, realisation_pct, projected_mean, projected_p10, projected_p50,
-            projected_p90, projected_pct (P50 of planned), note.
-        paths: (n_measures, n_paths) projected full-year effect per measure.
-    """
-
-    as_of: pd.Period
-    table: pd.DataFrame
-    paths: np.ndarray
-
-    @property
-    def total_paths(self) -> np.ndarray:
-        """(n_paths,) projected full-year effect of the whole plan."""
-        return self.paths.sum(axis=0) if len(self.paths) else np.zeros(0)
-
-    def total(self) -> dict[str, float]:
-        """Planned, reported and projected (mean, P10/P50/P90) effect of the whole plan."""
-        t = self.table
-        tot = self.total_paths
-        q = np.quantile(tot, [0.1, 0.5, 0.9]) if tot.size else [0.0] * 3
-        return {
-            "planned_annual": float(t["planned_annual"].sum()),
-            "planned_to_date": float(t["planned_to_date"].sum()),
-            "reported_to_date": float(t["reported_to_date"].sum()),
-            "projected_mean": float(tot.mean()) if tot.size else 0.0,
-            "projected_p10": float(q[0]), "projected_p50": float(q[1]),
-            "projected_p90": float(q[2]),
-        }
-
-
-def _bayes_bootstrap_mean(x: np.ndarray, n_paths: int, rng: np.random.Generator) -> np.ndarray:
-    """(n_paths,) Bayesian-bootstrap draws of the mean of ``x`` (Dirichlet(1,…,1) weights)."""
-    w = rng.dirichlet(np.ones(len(x)), size=n_paths)
-    return w @ x
-
-
-def project_transition_plan(ds: Dataset, as_of: pd.Period, n_paths: int = 1000,
-                            seed: int = 0) -> PlanProjection:
-    """Project each measure's full-year effect from its monthly realisation so far.
-
-    Each measure's planned effect is spread evenly over its months (as in
-    :func:`forecast.ledger.dimensions.planned_to_date`). The realisation rate of a month is the
-    reported effect ÷ the planned monthly effect. The rate for the remaining months is drawn
-    by a Bayesian bootstrap over the months observed so far (so a measure with few, uneven
-    months gets a wide range); the projection is reported-to-date + rate × planned remainder.
-    A measure not yet started borrows the pooled monthly rates of the plan's other measures.
-    Rates are clipped at 0 (a measure does not cost); above 1 is kept (over-delivery).
-
-    Args:
-        ds: the data set (measures and measure_effects).
-        as_of: the as-of month; measures of ``as_of.year`` are projected.
-        n_paths: draws per measure.
-        seed: seed (deterministic per measure).
-
-    Returns:
-        A :class:`PlanProjection`.
-    """
-    as_of = pd.Period(as_of, freq="M")
-    measures = [m for m in ds.measures if m.year == as_of.year]
-    eff = ds.measure_effects
-    if eff is None or eff.empty:
-        eff = pd.DataFrame({"measure_id": [], "period": pd.PeriodIndex([], freq="M"),
-                            "effect_tkr": []})
-    per = pd.PeriodIndex(eff["period"], freq="M")
-    eff = eff.assign(period=per)
-    rates: dict[str, np.ndarray] = {}
-    info = []
-    for m in measures:
-        start = pd.Period(m.start_period, freq="M")
-        year_end = pd.Period(f"{m.year}-12", freq="M")
-        active = max((year_end - start).n + 1, 1)
-        monthly_plan = m.planned_annual_tkr / active
-        seen = pd.period_range(max(start, pd.Period(f"{m.year}-01", "M")), min(as_of, year_end),
-                               freq="M")
-        rep = eff.loc[eff["measure_id"] == m.id].groupby("period")["effect_tkr"].sum()
-        monthly = rep.reindex(seen, fill_value=0.0).to_numpy(dtype=float)
-        if len(seen):
-            rates[m.id] = monthly / monthly_plan
-        planned_to = monthly_plan * len(seen)
-        info.append((m, planned_to, float(monthly.sum()), len(seen)))
-    pooled = np.concatenate(list(rates.values())) if rates else np.zeros(0)
-    rows, paths = [], []
-    for m, planned_to, reported, n_seen in info:
-        rng = series_rng(seed, f"plan|{m.id}")
-        remainder = max(m.planned_annual_tkr - planned_to, 0.0)
-        note = ""
-        if n_seen:
-            draws = _bayes_bootstrap_mean(rates[m.id], n_paths, rng)
-        elif pooled.size:
-            draws = _bayes_bootstrap_mean(pooled, n_paths, rng)
-            note = "ej startad: realiseringsgrad från planens övriga åtgärder"
-        else:
-            draws = rng.uniform(0.0, 1.0, n_paths)
-            note = "ingen rapporterad effekt i planen: realiseringsgrad 0–100 % (likformig)"
-        proj = reported + np.clip(draws, 0.0, None) * remainder
-        paths.append(proj)
-        q = np.quantile(proj, [0.1, 0.5, 0.9])
-        rows.append({
-            "measure_id": m.id, "name": m.name, "unit": m.unit, "account": m.account,
-            "planned_annual": m.planned_annual_tkr, "planned_to_date": planned_to,
-            "reported_to_date": reported,
-            "realisation_pct": reported / planned_to * 100.0 if planned_to > 0 else np.nan,
-            "projected_mean": float(proj.mean()),
-            "projected_p10": float(q[0]), "projected_p50": float(q[1]),
-            "projected_p90": float(q[2]),
-            "projected_pct": float(q[1]) / m.planned_annual_tkr * 100.0,
-            "note": note,
-        })
-    cols = ["measure_id", "name", "unit", "account", "planned_annual", "planned_to_date",
-            "reported_to_date", "realisation_pct", "projected_mean", "projected_p10",
-            "projected_p50", "projected_p90", "projected_pct", "note"]
-    table = pd.DataFrame(rows, columns=cols)
-    arr = np.vstack(paths) if paths else np.zeros((0, n_paths))
-    return PlanProjection(as_of, table, arr)

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from forecast.engine import hierarchy as H
-from forecast.engine.region import PlanProjection, project_transition_plan
 from forecast.engine.result import RegionForecast
+from forecast.followup.transition import PlanProjection, project_transition_plan
 from forecast.io.export import ExportTable
 from forecast.io.formatting import fmt_pct
 from forecast.ledger.dataset import Dataset

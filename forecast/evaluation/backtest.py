@@ -13,8 +13,7 @@ series out over worker processes.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.methods import REFERENCE_METHODS, Method, MethodFailed, make_method
+from forecast.parallel import chunk_by, map_chunks
 
 CUTOFFS: tuple[int, ...] = (4, 8)
 MIN_BEFORE = 36
@@ -227,11 +227,6 @@ def sample_series(series: list[Series], sample: int | None, seed: int) -> list[S
     return [series[i] for i in idx]
 
 
-def _chunks(items: list[Series], k: int) -> Iterable[list[Series]]:
-    for i in range(0, len(items), k):
-        yield items[i : i + k]
-
-
 def run_backtest(
     panel: pd.DataFrame,
     methods: Sequence[str] = REFERENCE_METHODS,
@@ -250,15 +245,6 @@ def run_backtest(
     per-method sum over cases divided by ``workers`` estimates wall time on the machine.
     """
     series = sample_series(panel_series(panel), sample, seed)
-    args = (methods, cutoffs, n_paths, seed, min_before)
-    rows: list[dict] = []
-    if workers <= 1:
-        for ch in _chunks(series, chunk_size):
-            rows.extend(run_series_chunk(ch, *args))
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as ex:
-            futs = [ex.submit(run_series_chunk, ch, *args)
-                    for ch in _chunks(series, chunk_size)]
-            for f in futs:
-                rows.extend(f.result())
+    rows = map_chunks(run_series_chunk, chunk_by(series, chunk_size), workers,
+                      methods, cutoffs, n_paths, seed, min_before)
     return pd.DataFrame(rows)

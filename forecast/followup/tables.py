@@ -14,7 +14,6 @@ for :mod:`forecast.io.export`; :func:`followup_tables` wraps them as export tabl
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 import numpy as np
@@ -34,6 +33,7 @@ from forecast.ledger.dimensions import (
     agency_account,
     planned_to_date,
 )
+from forecast.ledger.month import parse_as_of
 
 # Row labels of the summary (seed 001's "Ekonomisk sammanfattning").
 REVENUE = "Intäkter"
@@ -87,20 +87,6 @@ def _describe_months(months: list[pd.Period]) -> str:
     return f"{first}–{last} (med luckor, {len(months)} månader)"
 
 
-def parse_month(value: pd.Period | str) -> pd.Period:
-    """A month given as a Period or ``YYYY-MM`` text, as a monthly Period.
-
-    Raises:
-        ValueError: (Swedish message) for anything else, e.g. ``april`` or ``2023-4-1``.
-    """
-    if isinstance(value, pd.Period):
-        return value.asfreq("M")
-    text = str(value).strip()
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
-        raise ValueError(f"Ogiltig månad {value!r}; ange den som ÅÅÅÅ-MM, t.ex. 2023-04.")
-    return pd.Period(text, freq="M")
-
-
 def check_as_of(ds: Dataset, as_of: pd.Period | str) -> pd.Period:
     """The as-of month as a monthly Period, checked against the ledger.
 
@@ -108,7 +94,7 @@ def check_as_of(ds: Dataset, as_of: pd.Period | str) -> pd.Period:
         ValueError: (Swedish message) if the ledger has no outcome for that month, listing the
             months that are available.
     """
-    p = parse_month(as_of)
+    p = parse_as_of(as_of)
     months = available_months(ds)
     if p not in set(months):
         raise ValueError(

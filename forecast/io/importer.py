@@ -45,7 +45,7 @@ from forecast.io.parsing import (
     column_label,
     has_control,
     ordinal_label,
-    parse_month,
+    parse_month_cell,
     parse_number,
     period_of_ordinals,
     read_table,
@@ -339,7 +339,7 @@ def read_ledger(data: bytes, filename: str, *, base: Dataset,
         out.add(None, None, "Filen har inga datarader", "minst en rad under rubrikraden")
     rows = raw.rows
     parsers: dict[str, tuple[Callable[[Any], Any], str]] = {
-        S.PERIOD: (parse_month, MONTH_ALLOWED),
+        S.PERIOD: (parse_month_cell, MONTH_ALLOWED),
         S.UNIT: (_unit_id, "en enhetskod (text)"),
         S.ACCOUNT: (_account_parser(base.accounts), "ett konto i kontoplanen"),
         S.KIND: (_kind, KIND_ALLOWED),

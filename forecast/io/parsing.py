@@ -3,7 +3,7 @@
 This is the lower half of the import (``forecast.io.importer`` is the upper half): bytes → a
 :class:`RawTable` of untyped cells with their spreadsheet row numbers, plus the problems found
 on the way (encoding, zip safety, blank rows, ragged rows, formulas without values). The cell
-parsers (:func:`parse_number`, :func:`parse_month`) are pure and raise :class:`ParseError`
+parsers (:func:`parse_number`, :func:`parse_month_cell`) are pure and raise :class:`ParseError`
 with a Swedish message.
 
 Swedish exports are the norm: ``;`` separator, decimal comma, space / no-break space thousands
@@ -25,6 +25,8 @@ import numpy as np
 import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
+
+from forecast.ledger.month import code_label, month_code
 
 MAX_UPLOAD_BYTES: Final = 50 * 1024 * 1024
 MAX_ZIP_ENTRIES: Final = 10_000
@@ -226,11 +228,11 @@ def _month_ordinal(year: int, month: int, text: str) -> int:
         raise ParseError(f"Månaden '{show(text)}' finns inte (månad {month})")
     if not _MIN_YEAR <= year <= _MAX_YEAR:
         raise ParseError(f"Året i '{show(text)}' ligger utanför {_MIN_YEAR}–{_MAX_YEAR}")
-    return (year - 1970) * 12 + month - 1
+    return month_code(year, month)
 
 
-def parse_month(value: Any) -> int:
-    """Parse a month into a ``Period[M]`` ordinal (months since 1970-01).
+def parse_month_cell(value: Any) -> int:
+    """Parse a ledger file's period cell into a month code (the Period[M] ordinal).
 
     Text forms: ``2023-04``, ``2023-4``, ``202304``, a date ``2023-04-30`` (optionally with a
     time), ``apr 2023`` / ``april 2023`` (Swedish names, any case). Excel values: a date or
@@ -264,14 +266,13 @@ def parse_month(value: Any) -> int:
 
 
 def period_of_ordinals(ordinals: np.ndarray) -> pd.PeriodIndex:
-    """Monthly periods from ordinals made by :func:`parse_month`."""
+    """Monthly periods from ordinals made by :func:`parse_month_cell`."""
     return pd.PeriodIndex.from_ordinals(np.asarray(ordinals, dtype=np.int64), freq="M")
 
 
 def ordinal_label(ordinal: int) -> str:
     """``YYYY-MM`` of a month ordinal."""
-    year, month0 = divmod(int(ordinal), 12)
-    return f"{1970 + year:04d}-{month0 + 1:02d}"
+    return code_label(ordinal)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,10 +9,10 @@ import zipfile
 import pandas as pd
 import pytest
 
+from cli import common as cli_common
 from cli import main as cli
-from cli import prognos as cli_prognos
 from forecast.ledger.dataset import load_default
-from tests.engine.test_region import small_dataset
+from tests.fakes import small_dataset
 
 SHEETS = ("Per enhet och kostnadsslag", "Per division", "Per kostnadsslag", "Region totalt",
           "Hyrpersonal", "Omställningsplan", "Metoder")
@@ -21,7 +21,7 @@ SHEETS = ("Per enhet och kostnadsslag", "Per division", "Per kostnadsslag", "Reg
 @pytest.fixture
 def small(monkeypatch):
     ds = small_dataset()
-    monkeypatch.setattr(cli_prognos, "load_default", lambda: ds)
+    monkeypatch.setattr(cli_common, "load_default", lambda: ds)
     return ds
 
 

@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from cli import rapport as cli_rapport
+from cli import common as cli_common
 from cli.main import main
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset
@@ -37,7 +37,7 @@ def _small() -> Dataset:
 
 @pytest.fixture(autouse=True)
 def _small_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_rapport, "load_default", _small)
+    monkeypatch.setattr(cli_common, "load_default", _small)
 
 
 def test_writes_xlsx(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

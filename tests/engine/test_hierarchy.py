@@ -9,7 +9,6 @@ import pytest
 from forecast.engine import hierarchy as H
 from forecast.engine import region as engine
 from forecast.engine.result import RegionForecast
-from tests.engine.test_region import fake_methods, small_dataset  # noqa: F401 - fixture
 
 
 def random_forecast(seed: int = 0, n_paths: int = 200) -> RegionForecast:
@@ -144,9 +143,10 @@ def test_agency_share(rf):
     assert 0 <= s["prob_within_target"] <= 1
 
 
-def test_engine_forecast_is_coherent(fake_methods):  # noqa: F811
+def test_engine_forecast_is_coherent(small_dataset, fake_methods):
     ds = small_dataset()
-    rf = engine.forecast_region(ds, pd.Period("2022-08", "M"), n_paths=100, workers=1)
+    rf = engine.forecast_region(ds, pd.Period("2022-08", "M"), n_paths=100, workers=1,
+                                forecaster=fake_methods)
     tab = H.all_year_totals(rf)
     region = tab[tab["level"] == "total"].iloc[0]
     units = tab[tab["level"] == "division/unit"]

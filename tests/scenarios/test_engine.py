@@ -12,7 +12,7 @@ from tests.scenario_fixtures import make_ds, make_rf
 
 RF = make_rf()
 DS = make_ds()
-HYP = settings(max_examples=25, deadline=None, derandomize=True)
+HYP = settings(max_examples=25)
 
 
 def scen(*assumptions):

@@ -63,7 +63,7 @@ def test_generous_grant_raises_probability_of_balance():
         (base.baseline_totals[:, 0] >= base.budget).mean())
 
 
-@settings(max_examples=30, deadline=None, derandomize=True)
+@settings(max_examples=30)
 @given(low=st.floats(-100, 100), w1=st.floats(0, 50), w2=st.floats(0, 50))
 def test_pert_within_bounds_and_mean(low, w1, w2):
     r = A.Range(low=low, likely=low + w1, high=low + w1 + w2)

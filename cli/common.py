@@ -1,0 +1,156 @@
+"""The one prelude every ``budgetprognos`` command shares.
+
+A command's ``run`` checks and loads with these helpers, which raise :class:`CliError`
+with a Swedish message and an exit code; :func:`guarded` turns that into the message on
+stderr and the code, so no user ever sees a traceback for bad input.
+
+Exit codes (:data:`EXIT_OK`, :data:`EXIT_IO`, :data:`EXIT_INPUT`): 0 done; 1 the embedded
+data, an output file or the store could not be read/written; 2 bad input (unknown file type,
+bad month, rejected data file, bad option).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from forecast.io.export import ALLOWED_SUFFIXES, ExportMetadata, ExportTable, write_tables
+from forecast.io.importer import ValidationFailed, load_user_data
+from forecast.ledger.dataset import Dataset, load_default
+from forecast.ledger.month import Month, parse_as_of
+
+EXIT_OK = 0
+EXIT_IO = 1
+EXIT_INPUT = 2
+
+
+class CliError(Exception):
+    """A failure to report to the user: a message (Swedish) and the exit code.
+
+    Args:
+        message: what went wrong and what is allowed.
+        code: the exit code (:data:`EXIT_INPUT` or :data:`EXIT_IO`).
+        plain: print ``message`` as it is (a multi-line problem report), without the
+            ``budgetprognos <command>:`` prefix.
+    """
+
+    def __init__(self, message: str, code: int = EXIT_INPUT, *, plain: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.plain = plain
+
+
+def error(command: str, message: str) -> None:
+    """Print ``budgetprognos <command>: <message>`` on stderr."""
+    print(f"budgetprognos {command}: {message}", file=sys.stderr)
+
+
+def guarded(command: str, fn: Callable[[argparse.Namespace], int],
+            args: argparse.Namespace) -> int:
+    """Run ``fn(args)``; a :class:`CliError` becomes its message on stderr and its code."""
+    try:
+        return fn(args)
+    except CliError as exc:
+        if exc.plain:
+            print(exc.message, file=sys.stderr)
+        else:
+            error(command, exc.message)
+        return exc.code
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+def add_data_argument(p: argparse.ArgumentParser) -> None:
+    """``--data FIL``: the user's own ledger instead of the embedded example."""
+    p.add_argument("--data", type=Path, metavar="FIL",
+                   help="egen huvudbok (CSV/TXT/XLSX); utan den används den inbäddade "
+                        "exempeldatan")
+
+
+def add_output_arguments(p: argparse.ArgumentParser, *, out_help: str | None = None) -> None:
+    """``--out FIL``, ``--enhet mkr|tkr`` and ``--csv-dialect sv|intl``."""
+    p.add_argument("--out", required=True, type=Path, metavar="FIL",
+                   help=out_help or
+                   f"utfil; formatet väljs av ändelsen ({', '.join(ALLOWED_SUFFIXES)})")
+    p.add_argument("--enhet", choices=("mkr", "tkr"), default="mkr",
+                   help="enhet för belopp (standard mkr)")
+    p.add_argument("--csv-dialect", choices=("sv", "intl"), default="sv",
+                   help="sv: semikolon och decimalkomma (standard); intl: komma och punkt")
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def check_out(out: Path) -> Path:
+    """The output path if its suffix names a format we write.
+
+    Raises:
+        CliError: unknown suffix (lists the allowed ones).
+    """
+    if out.suffix.lower() not in ALLOWED_SUFFIXES:
+        raise CliError(f"okänd filändelse {out.suffix or '(ingen)'!r} för --out; "
+                       f"tillåtna: {', '.join(ALLOWED_SUFFIXES)}")
+    return out
+
+
+def as_of_argument(text: str) -> Month:
+    """The ``--as-of`` month (``ÅÅÅÅ-MM``).
+
+    Raises:
+        CliError: not a month written ``ÅÅÅÅ-MM``.
+    """
+    try:
+        return parse_as_of(text)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+
+def check_range(name: str, value: int, low: int, high: int) -> int:
+    """``value`` if ``low <= value <= high``; a size flag is bounded before any work.
+
+    Raises:
+        CliError: outside the range (names the flag and the range).
+    """
+    if value < low or value > high:
+        raise CliError(f"{name} måste vara mellan {low:,} och {high:,}, fick {value}"
+                       .replace(",", " "))
+    return value
+
+
+def load_dataset(data: Path | None, as_of: Month | None) -> Dataset:
+    """The embedded example, or the user's ledger file checked (as of ``as_of`` if given).
+
+    Raises:
+        CliError: the file does not exist or is rejected (exit 2, the full problem list), or
+            the embedded example cannot be read (exit 1).
+    """
+    if data is not None and not data.is_file():
+        raise CliError(f"filen {str(data)!r} finns inte")
+    try:
+        base = load_default()
+        if data is None:
+            return base
+        return load_user_data(data, data.name, base=base,
+                              as_of=None if as_of is None else str(as_of))
+    except FileNotFoundError as exc:
+        raise CliError(f"kunde inte läsa den inbäddade exempeldatan: {exc}", EXIT_IO) from None
+    except ValidationFailed as exc:
+        raise CliError(exc.report(), plain=True) from None
+
+
+def write_output(tables: Sequence[ExportTable], meta: ExportMetadata, out: Path,
+                 args: argparse.Namespace) -> None:
+    """Write the tables in the format of ``out``'s suffix, unit and CSV dialect of ``args``.
+
+    Raises:
+        CliError: the file could not be written (exit 1).
+    """
+    try:
+        write_tables(list(tables), meta, out, unit=args.enhet, dialect=args.csv_dialect)
+    except OSError as exc:
+        raise CliError(f"kunde inte skriva {str(out)!r}: {exc}", EXIT_IO) from None
+

@@ -1,0 +1,36 @@
+"""Shared test settings and fixtures.
+
+Hypothesis: the ``ci`` profile (derandomised, no deadline) is the default so every run, in
+CI and locally, tries the same examples; ``HYPOTHESIS_PROFILE=dev`` explores new random
+examples (still no deadline: the 2 shared cores make timings noisy). Tests set only their
+``max_examples``.
+
+Fixtures: ``small_dataset`` (the builder of a small offline data set, called with its
+options), ``fake_methods`` (fake per-series methods passed to the engine as its
+``forecaster``).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import settings
+
+from tests import fakes
+
+settings.register_profile("ci", derandomize=True, deadline=None)
+settings.register_profile("dev", derandomize=False, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def small_dataset():
+    """The builder :func:`tests.fakes.small_dataset` (4 units × 5 accounts, a plan)."""
+    return fakes.small_dataset
+
+
+@pytest.fixture
+def fake_methods():
+    """Fake per-series methods for the engine (:data:`tests.fakes.FAKE_METHODS`)."""
+    return fakes.FAKE_METHODS
