@@ -1,7 +1,8 @@
 """Backtest of the division and region year totals of the embedded region (a script).
 
 For every year 2019–2022 and cut-off (April, August) the region is forecast as of that
-month (history up to it only) with the standard method, 1 000 paths per series, and the
+month (history up to it only) with the standard method and its per-series backtest (whose
+signed errors couple the paths), 1 000 paths per series, and the
 P10–P90 of each total (the region and each division; net cost, revenue and gross cost) is
 compared with the year's outcome, once with the series' paths paired independently and once
 joined by :mod:`forecast.engine.joint`. Prints coverage per variant and level, the
@@ -26,7 +27,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from forecast.engine import joint  # noqa: E402
-from forecast.engine.region import forecast_region, series_rng  # noqa: E402
+from forecast.engine.region import (  # noqa: E402
+    _choice_errors,
+    choose_methods,
+    forecast_region,
+    series_rng,
+)
 from forecast.ledger import schema as S  # noqa: E402
 from forecast.ledger.dataset import load_default  # noqa: E402
 
@@ -61,15 +67,20 @@ def annual_budget(rf) -> np.ndarray:
     return np.asarray(rf.annual_budget, dtype=float)
 
 
-def one_as_of(ds, year: int, n: int, method: str, n_paths: int) -> list[dict]:
+def one_as_of(ds, year: int, n: int, method: str, n_paths: int,
+              own_errors: bool = True) -> list[dict]:
     """Rows of every total at one as-of month, for the independent and the joint paths."""
     as_of = pd.Period(f"{year}-{n:02d}", freq="M")
     t0 = time.perf_counter()
+    choice = choose_methods(ds, as_of, (method,)) if own_errors else None
     rf = forecast_region(ds, as_of, n_paths=n_paths, seed=0, default_method=method,
-                         joint=False)
+                         methods=choice, joint=False)
     seconds = time.perf_counter() - t0
     hist = _histories(ds, rf)
-    coupled = joint.joint_paths(rf.paths, hist, n % 12, series_rng(0, "joint|paths"))
+    uids = [S.series_id(u, a) for u, a in zip(rf.keys['unit'], rf.keys['account'], strict=True)]
+    errors = _choice_errors([choice.get(u) for u in uids]) if choice else None
+    coupled = joint.joint_paths(rf.paths, hist, n % 12, series_rng(0, "joint|paths"),
+                                errors=errors)
     act = actual_totals(ds, year, rf.keys)
     m = rf.month_mask(year)
     rows = []
@@ -116,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--method", default="combo")
     p.add_argument("--paths", type=int, default=1000)
     p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--proxy-errors", action="store_true",
+                   help="couple by the prior-year profile's errors (no per-series backtest)")
     a = p.parse_args(argv)
     import warnings
 
@@ -124,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for year in YEARS:
         for n in CUTOFFS:
-            rows.extend(one_as_of(ds, year, n, a.method, a.paths))
+            rows.extend(one_as_of(ds, year, n, a.method, a.paths, not a.proxy_errors))
             print(f"{year}-{n:02d} klart", flush=True)
     df = pd.DataFrame(rows)
     a.out.parent.mkdir(parents=True, exist_ok=True)

@@ -7,9 +7,11 @@ different series — each series keeps exactly its own set of paths, so every pe
 figure is unchanged — so that the ranks of their rest-of-year totals follow a Gaussian
 copula whose correlation comes from the data before the as-of month:
 
-- the *surprises*: for every series, the relative year-end errors of the controllers'
-  prior-year profile at the same cut-off month in up to :data:`MAX_YEARS` earlier years
-  (:func:`forecast.methods.baselines.own_year_end_errors`; out of sample by construction),
+- the *surprises*: for every series, the signed year-end errors of the forecast method
+  itself at the same cut-off month in earlier years, when the per-series backtest of the
+  standard årsprognos has computed them (``Choice.errors``); otherwise those of the
+  controllers' prior-year profile in up to :data:`MAX_YEARS` earlier years
+  (:func:`forecast.methods.baselines.own_year_end_errors`); out of sample by construction,
   standardised to root mean square 1 per series;
 - the correlation of two series is the average product of their standardised surprises over
   the years both have (whole calendar years resampled jointly, in a smooth Gaussian way: each
@@ -64,13 +66,7 @@ def surprises(histories: list[np.ndarray], n: int, max_years: int = MAX_YEARS) -
                 out[i, k - 1] = year_surprise(y, n, k)
             except MethodFailed:
                 continue
-    seen = np.isfinite(out)
-    sq = np.where(seen, out, 0.0) ** 2
-    cnt = seen.sum(axis=1)
-    rms = np.sqrt(np.divide(sq.sum(axis=1), cnt, out=np.zeros(len(out)), where=cnt > 0))
-    u = np.divide(np.where(seen, out, 0.0), rms[:, None], out=np.zeros_like(out),
-                  where=rms[:, None] > 0)
-    return u
+    return standardise(out)
 
 
 def latent(u: np.ndarray, n_paths: int, rng: np.random.Generator,
@@ -119,8 +115,17 @@ def couple(paths: np.ndarray, rest_months: int, z: np.ndarray) -> np.ndarray:
     return out
 
 
+def standardise(errors: np.ndarray) -> np.ndarray:
+    """Rows scaled to root mean square 1 over their finite entries; missing entries 0."""
+    seen = np.isfinite(errors)
+    e = np.where(seen, errors, 0.0)
+    cnt = seen.sum(axis=1)
+    rms = np.sqrt(np.divide((e**2).sum(axis=1), cnt, out=np.zeros(len(e)), where=cnt > 0))
+    return np.divide(e, rms[:, None], out=np.zeros_like(e), where=rms[:, None] > 0)
+
+
 def joint_paths(paths: np.ndarray, histories: list[np.ndarray], n: int,
-                rng: np.random.Generator) -> np.ndarray:
+                rng: np.random.Generator, errors: np.ndarray | None = None) -> np.ndarray:
     """Couple independent per-series paths by their historical year-end co-movement.
 
     Args:
@@ -128,7 +133,13 @@ def joint_paths(paths: np.ndarray, histories: list[np.ndarray], n: int,
         histories: each series' history ending at the as-of month.
         n: the cut-off month (as-of month, 0 for December).
         rng: generator of the coupling (seeded by the caller).
+        errors: (n_series, years) the forecast method's own signed year-end errors in
+            earlier years (the standard's per-series backtest), column k = k + 1 years back;
+            used instead of the prior-year profile's when given.
     """
-    u = surprises(histories, n)
+    if errors is not None and np.isfinite(errors).any():
+        u = standardise(np.asarray(errors, dtype=float))
+    else:
+        u = surprises(histories, n)
     z = latent(u, paths.shape[1], rng)
     return couple(paths, 12 - n, z)

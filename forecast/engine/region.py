@@ -375,6 +375,8 @@ class _Resolved:
     aliases: list[str]
     apes: np.ndarray
     choice_notes: list[str]
+    errors: np.ndarray | None = None
+    """(n_series, years) signed earlier year-end errors of the chosen method, if chosen."""
 
 
 def forecast_region(
@@ -442,7 +444,7 @@ def _joined(rf: RegionForecast, res: _Resolved) -> RegionForecast:
 
     tasks = _series_inputs(res.inp, rf.as_of, len(res.months), res.aliases)
     paths = joint_paths(rf.paths, [t.y for t in tasks], rf.as_of.month % 12,
-                        series_rng(rf.seed, "joint|paths"))
+                        series_rng(rf.seed, "joint|paths"), errors=res.errors)
     return replace(rf, paths=paths)
 
 
@@ -474,11 +476,24 @@ def _resolve(ds: Dataset, as_of: pd.Period, methods: Mapping[str, Any] | None, d
             aliases.append(str(c.alias))
             apes[i] = float(c.backtest_ape) if c.backtest_ape is not None else np.nan
             choice_notes[i] = str(getattr(c, "note", "") or "")
+    errors = _choice_errors([chosen.get(uid) for uid in inp.uids])
     step_months = [pd.Period(q, freq="M") for q in steps]
     if any(p <= as_of for p in step_months):
         step_note = f"historik från {max(p for p in step_months if p <= as_of)} (strukturbrott)"
         choice_notes = [f"{c}; {step_note}" if c else step_note for c in choice_notes]
-    return _Resolved(inp, forecast_months(as_of), aliases, apes, choice_notes)
+    return _Resolved(inp, forecast_months(as_of), aliases, apes, choice_notes, errors)
+
+
+def _choice_errors(choices: list[Any]) -> np.ndarray | None:
+    """(n, years) signed backtest errors of the choices (NaN where none); None if none."""
+    errs = [tuple(getattr(c, "errors", ()) or ()) for c in choices]
+    width = max((len(e) for e in errs), default=0)
+    if width == 0:
+        return None
+    out = np.full((len(errs), width), np.nan)
+    for i, e in enumerate(errs):
+        out[i, : len(e)] = e
+    return out
 
 
 def _run_series(res: _Resolved, as_of: pd.Period, n_paths: int, seed: int, workers: int,

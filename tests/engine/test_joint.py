@@ -53,3 +53,30 @@ def test_surprises_are_standardised_and_aligned_by_year():
     # the shorter copy has the same most recent years, in the same columns
     np.testing.assert_allclose(np.sign(u[3][:k]), np.sign(u[0][:k]))
     assert not u[4].any()
+
+
+def test_the_methods_own_errors_are_used_when_given():
+    rng = np.random.default_rng(6)
+    paths = rng.normal(size=(30, 400, 6)).astype(np.float32)
+    hist = [np.zeros(60)] * 30  # no history of its own: only the errors can couple
+    common = rng.normal(size=5)
+    errors = common[None, :] + 0.1 * rng.normal(size=(30, 5))
+    errors[0, 3:] = np.nan  # a short series
+    out = J.joint_paths(paths, hist, 8, np.random.default_rng(7), errors=errors)
+    ratio = out[:, :, :4].sum(axis=(0, 2)).std() / paths[:, :, :4].sum(axis=(0, 2)).std()
+    assert ratio > 3  # 30 series moving together
+    same = J.joint_paths(paths, hist, 8, np.random.default_rng(7))
+    np.testing.assert_allclose(same[:, :, :4].sum(axis=(0, 2)).std(),
+                               paths[:, :, :4].sum(axis=(0, 2)).std(), rtol=0.25)
+
+
+def test_choice_errors_matrix_is_aligned_by_year_back():
+    from forecast.engine.region import _choice_errors
+    from forecast.methods.selection import Choice
+
+    m = _choice_errors([Choice("a", 1.0, 2, "", (1.0, -2.0)), None,
+                        Choice("a", 1.0, 3, "", (0.5, float("nan"), 3.0))])
+    np.testing.assert_array_equal(np.isnan(m), [[False, False, True], [True] * 3,
+                                                [False, True, False]])
+    assert m[2, 2] == 3.0
+    assert _choice_errors([None, "combo"]) is None
