@@ -12,18 +12,23 @@ bad month, rejected data file, bad option).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from forecast.io.export import ALLOWED_SUFFIXES, ExportMetadata, ExportTable, write_tables
 from forecast.io.importer import ValidationFailed, load_user_data
+from forecast.io.limits import LimitExceeded, fmt_int
 from forecast.ledger.dataset import Dataset, load_default
 from forecast.ledger.month import Month, parse_as_of
 
 EXIT_OK = 0
 EXIT_IO = 1
 EXIT_INPUT = 2
+EXIT_INTERRUPTED = 130
+RAISE_ENV = "BUDGETPROGNOS_RAISE"
+"""Set (to anything non-empty) to let unexpected errors propagate, as the test suite does."""
 
 
 class CliError(Exception):
@@ -59,6 +64,38 @@ def guarded(command: str, fn: Callable[[argparse.Namespace], int],
         else:
             error(command, exc.message)
         return exc.code
+    except LimitExceeded as exc:  # a size above its limit, found below the CLI
+        error(command, str(exc))
+        return EXIT_INPUT
+
+
+def _one_line(exc: BaseException, limit: int = 200) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def run_guarded(command: str, fn: Callable[[argparse.Namespace], int | None],
+                args: argparse.Namespace) -> int:
+    """The last guard before the user's terminal: no traceback ever reaches a CLI user.
+
+    A :class:`CliError` or a size above a limit ends as in :func:`guarded`. Any other
+    unexpected error becomes one Swedish line naming the error type, and exit code 2 — unless
+    the environment variable ``BUDGETPROGNOS_RAISE`` is set (the test suite sets it), so a
+    bug is never passed off as a handled exit code there. Ctrl-C ends with exit code 130.
+    """
+    try:
+        return int(guarded(command, fn, args) or 0)  # type: ignore[arg-type]
+    except KeyboardInterrupt:
+        error(command, "avbrutet")
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - the last guard before the user's terminal
+        if os.environ.get(RAISE_ENV):
+            raise
+        kind = ("minnet räckte inte" if isinstance(exc, MemoryError)
+                else f"oväntat fel ({type(exc).__name__}: {_one_line(exc)})")
+        error(command, f"{kind}. Kontrollera indata, eller rapportera felet med kommandot "
+              "och indatafilen.")
+        return EXIT_INPUT
 
 
 # --------------------------------------------------------------------------- arguments
@@ -69,6 +106,14 @@ def add_data_argument(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", type=Path, metavar="FIL",
                    help="egen huvudbok (CSV/TXT/XLSX); utan den används den inbäddade "
                         "exempeldatan")
+    add_sheet_argument(p)
+
+
+def add_sheet_argument(p: argparse.ArgumentParser) -> None:
+    """``--blad NAMN``: the XLSX sheet to read (else the sheet rule of the importer)."""
+    p.add_argument("--blad", metavar="NAMN", default=None,
+                   help="bladet i en XLSX-fil som läses; utan det ett blad som heter Ledger "
+                        "eller Huvudbok, annars det första bladet")
 
 
 def add_output_arguments(p: argparse.ArgumentParser, *, out_help: str | None = None) -> None:
@@ -116,13 +161,15 @@ def check_range(name: str, value: int, low: int, high: int) -> int:
         CliError: outside the range (names the flag and the range).
     """
     if value < low or value > high:
-        raise CliError(f"{name} måste vara mellan {low:,} och {high:,}, fick {value}"
-                       .replace(",", " "))
+        raise CliError(f"{name} måste vara mellan {fmt_int(low)} och {fmt_int(high)}, fick "
+                       f"{fmt_int(value)}")
     return value
 
 
-def load_dataset(data: Path | None, as_of: Month | None) -> Dataset:
+def load_dataset(data: Path | None, as_of: Month | None, sheet: str | None = None) -> Dataset:
     """The embedded example, or the user's ledger file checked (as of ``as_of`` if given).
+
+    ``sheet`` is the XLSX sheet to read (``--blad``); None: the importer's sheet rule.
 
     Raises:
         CliError: the file does not exist or is rejected (exit 2, the full problem list), or
@@ -135,7 +182,7 @@ def load_dataset(data: Path | None, as_of: Month | None) -> Dataset:
         if data is None:
             return base
         return load_user_data(data, data.name, base=base,
-                              as_of=None if as_of is None else str(as_of))
+                              as_of=None if as_of is None else str(as_of), sheet=sheet)
     except FileNotFoundError as exc:
         raise CliError(f"kunde inte läsa den inbäddade exempeldatan: {exc}", EXIT_IO) from None
     except ValidationFailed as exc:

@@ -15,6 +15,7 @@ import argparse
 import importlib
 import sys
 
+from cli.common import run_guarded
 from forecast import __version__
 
 SUBCOMMANDS = {
@@ -46,9 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point; returns the process exit code."""
+    """Entry point; returns the process exit code (see :func:`cli.common.run_guarded`)."""
     args = build_parser().parse_args(argv)
-    return int(args._run(args) or 0)
+    return run_guarded(args.command, args._run, args)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ from forecast.engine.region import standard_forecast
 from forecast.engine.result import RegionForecast
 from forecast.engine.tables import method_summary_text, prognos_tables
 from forecast.io.export import ExportMetadata
+from forecast.io.limits import MAX_PATHS, MAX_SEED, MIN_PATHS
 from forecast.ledger.dataset import Dataset
 from forecast.methods import REGISTRY
 
@@ -91,9 +92,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     out = check_out(args.out)
-    check_range("--paths", args.paths, 10, 100_000)
+    check_range("--paths", args.paths, MIN_PATHS, MAX_PATHS)
+    check_range("--seed", args.seed, 0, MAX_SEED)
     as_of = as_of_argument(args.as_of)
-    ds = load_dataset(args.data, as_of)
+    ds = load_dataset(args.data, as_of, args.blad)
     last = ds.last_outcome
     if pd.isna(last) or as_of > last:
         raise CliError(f"prognosmånaden {as_of} ligger efter sista månaden med utfall ({last}). "

@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     out = check_out(args.out)
     as_of = as_of_argument(args.as_of)
-    ds = load_dataset(args.data, as_of)
+    ds = load_dataset(args.data, as_of, args.blad)
     try:
         tables = followup_tables(ds, as_of)
     except ValueError as exc:

@@ -30,8 +30,10 @@ from cli.common import (
     EXIT_IO,
     CliError,
     add_output_arguments,
+    add_sheet_argument,
     as_of_argument,
     check_out,
+    check_range,
     error,
     guarded,
     load_dataset,
@@ -42,11 +44,13 @@ from forecast.engine.region import standard_forecast
 from forecast.engine.result import RegionForecast
 from forecast.io.export import ExportMetadata, ExportTable
 from forecast.io.formatting import fmt_pct, fmt_tkr
+from forecast.io.limits import MAX_DRAWS, MAX_SEED, MIN_DRAWS
 from forecast.ledger.dataset import Dataset
 from scenarios.assumptions import Scenario
 from scenarios.engine import ScenarioResult, apply, build_context, compile_scenario
 from scenarios.files import ScenarioFileError, load_scenario
 from scenarios.montecarlo import MCResult, simulate
+from scenarios.references import check_references_in_data
 from scenarios.store import ScenarioStore
 
 BASELINE_PATHS = 1000
@@ -63,6 +67,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     r.add_argument("file", type=Path, metavar="FIL", help="scenariofil (YAML eller JSON)")
     r.add_argument("--data", type=Path, metavar="FIL",
                    help="egen huvudbok (CSV/TXT/XLSX); standard den inbäddade exempeldatan")
+    add_sheet_argument(r)
     r.add_argument("--as-of", metavar="ÅÅÅÅ-MM",
                    help="prognosmånad; standard scenariots as_of, annars datans sista utfall")
     r.add_argument("--draws", type=int, metavar="N", help="Monte Carlo-dragningar")
@@ -191,13 +196,14 @@ def _run_scenario(args: argparse.Namespace) -> int:
     scenario = _scenario_file(args.file)
     as_of_text = args.as_of or scenario.as_of
     as_of_arg = as_of_argument(as_of_text) if as_of_text else None
-    ds = load_dataset(args.data, as_of_arg)
+    ds = load_dataset(args.data, as_of_arg, args.blad)
     as_of = as_of_arg or ds.last_outcome
     seed = scenario.seed if args.seed is None else args.seed
     n_draws = scenario.n_draws if args.draws is None else args.draws
-    if n_draws < 1:
-        raise CliError("--draws måste vara minst 1")
+    check_range("--draws", n_draws, MIN_DRAWS, MAX_DRAWS)
+    check_range("--seed", seed, 0, MAX_SEED)
     try:
+        check_references_in_data(ds, scenario)  # before the (long) baseline forecast
         rf = standard_forecast(ds, as_of, n_paths=BASELINE_PATHS, seed=seed)
         res = apply(rf, scenario, ds=ds)
         mc = simulate(rf, scenario, ds=ds, n_draws=n_draws, seed=seed)

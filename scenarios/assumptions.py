@@ -26,14 +26,21 @@ from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     create_model,
     model_validator,
 )
 
-AgencyCategory = Literal["läkare", "sjuksköterskor", "övriga"]
+from forecast.io.limits import (
+    MAX_ASSUMPTIONS,
+    MAX_DRAWS,
+    MAX_LIST_ITEMS,
+    MAX_SEED,
+    MIN_DRAWS,
+)
+from forecast.ledger.dimensions import AgencyCategory, Frozen
+
 StaffGroup = Literal["alla", "läkare", "sjuksköterskor", "övriga"]
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -45,25 +52,30 @@ seeds): a nurse's/mixed staff monthly salary of roughly 38 kr thousand × 12 plu
 social fees and pension ≈ 650 tkr. Set the region's own figure."""
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class _Finite(Frozen):
+    """Frozen, no extra fields, and no NaN or infinity in any float field."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
-class Range(_Frozen):
+class Range(_Finite):
     """An uncertain quantity: low ≤ likely ≤ high (same unit as the field it belongs to).
 
     In files a plain number means a certain value: ``2.5`` is ``{low: 2.5, likely: 2.5,
     high: 2.5}``.
     """
 
-    low: float
-    likely: float
-    high: float
+    low: float = Field(allow_inf_nan=False)
+    likely: float = Field(allow_inf_nan=False)
+    high: float = Field(allow_inf_nan=False)
 
     @model_validator(mode="before")
     @classmethod
     def _from_number(cls, data: Any) -> Any:
-        if isinstance(data, int | float) and not isinstance(data, bool):
+        if isinstance(data, Range) and type(data) is not cls:  # re-checked against cls's bounds
+            return {"low": data.low, "likely": data.likely, "high": data.high}
+        if isinstance(data, int | float | str) and not isinstance(data, bool):
+            # a string such as '1e300' (YAML 1.1 reads it as text) is checked as a number
             return {"low": data, "likely": data, "high": data}
         if isinstance(data, list | tuple) and len(data) == 3:
             return {"low": data[0], "likely": data[1], "high": data[2]}
@@ -95,7 +107,7 @@ def bounded_range(ge: float | None = None, le: float | None = None) -> type[Rang
     The bounds sit on each of low/likely/high, so a validation error names the exact value
     (e.g. ``assumptions[0].extra_need.high``) and the allowed range.
     """
-    field = Annotated[float, Field(ge=ge, le=le)]
+    field = Annotated[float, Field(ge=ge, le=le, allow_inf_nan=False)]
     name = f"Range_{ge}_{le}".replace(".", "_").replace("-", "m")
     return create_model(  # type: ignore[call-overload,no-any-return]
         name, __base__=Range, low=(field, ...), likely=(field, ...), high=(field, ...)
@@ -107,9 +119,27 @@ ShareRange = bounded_range(0.0, 200.0)
 Multiplier = bounded_range(1.0, 10.0)
 NonNegRange = bounded_range(0.0, None)
 AnyRange = bounded_range(None, None)
+WagePct = bounded_range(-20.0, 50.0)
+"""A wage or price change, % (a year's märket is 3–4 %; the range allows cuts and a crisis)."""
+GrowthPct = bounded_range(-100.0, 200.0)
+"""A volume or price growth, % (−100 % = nothing left; +200 % = tripled)."""
+SickPp = bounded_range(-50.0, 50.0)
+"""A change in sick leave, percentage points (sick leave itself is 0–100 %)."""
+Elasticity = bounded_range(0.0, 20.0)
+"""% of personnel cost per percentage point of sick leave."""
+FteRange = bounded_range(0.0, 100_000.0)
+"""FTE (årsarbetare); a large region employs ~ 40 000."""
+CostPerFte = bounded_range(1.0, 10_000.0)
+"""tkr per FTE and year (own staff ~ 650 tkr)."""
+MAX_TKR = 1e8
+"""The largest amount in tkr a scenario field takes: 100 000 mkr, above any region's budget."""
+GrantTkr = bounded_range(-MAX_TKR, MAX_TKR)
+"""A grant, tkr."""
+Codes = Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=MAX_LIST_ITEMS)]
+"""A list of unit codes or category names (at most ``MAX_LIST_ITEMS``)."""
 
 
-class _Assumption(_Frozen):
+class _Assumption(_Finite):
     label: str = Field(default="", max_length=120,
                        description="Name shown in the bridge; default: the type's Swedish name")
 
@@ -144,17 +174,19 @@ class Dygnsvila(_Assumption):
     staff_share: float = Field(default=1.0, ge=0.0, le=1.0, description=(
         "Share (0–1) of the units' own personnel cost belonging to the staff group. "
         "Assumption: 1.0 for 'alla'; set e.g. the doctors' share of personnel cost."))
-    units: list[str] = Field(default_factory=list, description="Affected unit codes; empty = all")
+    units: Codes = Field(default_factory=list, description="Affected unit codes; empty = all")
     extra_need: PctRange = Field(  # type: ignore[valid-type]
         default=PctRange(low=1.0, likely=2.5, high=4.0), description=(
             "Extra staffing need, % of attendance time = % of own personnel cost. No published "
             "figure exists (DOMAIN.md); default low 1 / likely 2.5 / high 4 % is an assumption."))
-    extra_fte: NonNegRange | None = Field(  # type: ignore[valid-type]
-        default=None, description="Extra FTE (årsarbetare) in total; replaces extra_need if set")
-    cost_per_fte_tkr: NonNegRange = Field(  # type: ignore[valid-type]
-        default=NonNegRange(low=COST_PER_FTE_TKR, likely=COST_PER_FTE_TKR,
-                            high=COST_PER_FTE_TKR),
-        description="Own staff cost per FTE incl. social fees, tkr/yr (assumption 650 tkr)")
+    extra_fte: FteRange | None = Field(  # type: ignore[valid-type]
+        default=None, description=("Extra FTE (årsarbetare) in total, 0–100 000; replaces "
+                                   "extra_need if set"))
+    cost_per_fte_tkr: CostPerFte = Field(  # type: ignore[valid-type]
+        default=CostPerFte(low=COST_PER_FTE_TKR, likely=COST_PER_FTE_TKR,
+                           high=COST_PER_FTE_TKR),
+        description=("Own staff cost per FTE incl. social fees, tkr/yr, 1–10 000 "
+                     "(assumption 650 tkr)"))
     agency_share: float = Field(default=0.1, ge=0.0, le=1.0, description=(
         "Share (0–1) of the extra need covered by agency staff. Assumption: 0.1."))
     overtime_share: float = Field(default=0.3, ge=0.0, le=1.0, description=(
@@ -204,21 +236,25 @@ class Hyrpersonal(_Assumption):
     categories: list[AgencyCategory] = Field(
         default_factory=lambda: ["läkare", "sjuksköterskor", "övriga"],
         description="Agency staff categories the target covers")
-    units: list[str] = Field(default_factory=list, description="Unit codes; empty = all")
+    units: Codes = Field(default_factory=list, description="Unit codes; empty = all")
     agency_multiplier: Multiplier = Field(  # type: ignore[valid-type]
         default=Multiplier(low=1.5, likely=2.5, high=3.0), description=(
             "Agency cost / own cost for the same work, × (DOMAIN.md: 1.5–3×, ≈ 2.5×)"))
-    own_cost_per_fte_tkr: float = Field(default=COST_PER_FTE_TKR, gt=0, description=(
-        "Own staff cost per FTE, tkr/yr, to report the FTE recruited (assumption 650 tkr)"))
+    own_cost_per_fte_tkr: float = Field(default=COST_PER_FTE_TKR, ge=1.0, le=10_000.0,
+                                        description=(
+        "Own staff cost per FTE, tkr/yr, 1–10 000, to report the FTE recruited "
+        "(assumption 650 tkr)"))
 
 
-class PlanMeasure(_Frozen):
+class PlanMeasure(_Finite):
     """A user-given omställningsplan measure (as forecast.ledger.dimensions.Measure)."""
 
-    name: str = Field(min_length=1)
-    unit: str = Field(min_length=1, description="Unit code")
-    account: str = Field(min_length=1, description="Leaf account or category the saving is on")
-    planned_annual_tkr: float = Field(gt=0, description="Planned full-year saving, tkr (positive)")
+    name: str = Field(min_length=1, max_length=200)
+    unit: str = Field(min_length=1, max_length=200, description="Unit code")
+    account: str = Field(min_length=1, max_length=200,
+                         description="Leaf account or category the saving is on")
+    planned_annual_tkr: float = Field(gt=0, le=MAX_TKR, description=(
+        "Planned full-year saving, tkr (positive, at most 1e8 tkr = 100 000 mkr)"))
     start: Month = Field(description="First month of effect, YYYY-MM")
     year: int | None = Field(default=None, ge=2000, le=2100,
                              description="Plan year; default the start month's year")
@@ -243,7 +279,8 @@ class Omstallningsplan(_Assumption):
     """
 
     type: Literal["omstallningsplan"] = "omstallningsplan"
-    measures: list[PlanMeasure] | None = Field(default=None, description=(
+    measures: list[PlanMeasure] | None = Field(default=None, max_length=MAX_LIST_ITEMS,
+                                               description=(
         "Measures; None = the data set's measures of the as-of year"))
     realisation_pct: ShareRange | None = Field(  # type: ignore[valid-type]
         default=None, description="Realisation, % of planned effect; None = observed in data")
@@ -265,16 +302,16 @@ class Lon(_Assumption):
     """
 
     type: Literal["lon"] = "lon"
-    pct: AnyRange = Field(  # type: ignore[valid-type]
-        default=AnyRange(low=3.0, likely=3.3, high=4.1), description=(
-            "Wage increase, %. Default likely 3.3 % (märket 2024), low 3.0 (2026), "
+    pct: WagePct = Field(  # type: ignore[valid-type]
+        default=WagePct(low=3.0, likely=3.3, high=4.1), description=(
+            "Wage increase, %, −20–50. Default likely 3.3 % (märket 2024), low 3.0 (2026), "
             "high 4.1 (2023), DOMAIN.md"))
     month: Month = Field(default="2024-04", description="Effective month (DOMAIN.md: April)")
-    baseline_pct: float = Field(default=0.0, description=(
-        "Increase the baseline already contains, %; the scenario adds pct − baseline_pct. "
+    baseline_pct: float = Field(default=0.0, ge=-20.0, le=50.0, description=(
+        "Increase the baseline already contains, %, −20–50; the scenario adds pct − baseline_pct. "
         "Default 0: the statistical baseline has no explicit revision step"))
     repeat_yearly: bool = Field(default=False, description="Repeat the step every year")
-    units: list[str] = Field(default_factory=list, description="Unit codes; empty = all")
+    units: Codes = Field(default_factory=list, description="Unit codes; empty = all")
 
 
 class Pris(_Assumption):
@@ -287,12 +324,12 @@ class Pris(_Assumption):
     """
 
     type: Literal["pris"] = "pris"
-    pct_per_year: AnyRange = Field(  # type: ignore[valid-type]
-        description="Extra price growth, % per year, relative to the baseline")
-    categories: list[str] = Field(default_factory=lambda: ["Läkemedel"],
+    pct_per_year: GrowthPct = Field(  # type: ignore[valid-type]
+        description="Extra price growth, % per year, relative to the baseline, −100–200")
+    categories: Codes = Field(default_factory=lambda: ["Läkemedel"],
                                   description="Categories or leaf accounts affected")
     start: Month | None = Field(default=None, description="First month; default first forecast")
-    units: list[str] = Field(default_factory=list, description="Unit codes; empty = all")
+    units: Codes = Field(default_factory=list, description="Unit codes; empty = all")
 
 
 class Statsbidrag(_Assumption):
@@ -305,13 +342,15 @@ class Statsbidrag(_Assumption):
     """
 
     type: Literal["statsbidrag"] = "statsbidrag"
-    amount_tkr: AnyRange = Field(  # type: ignore[valid-type]
-        description="Grant, tkr (per month if recurring); negative = a grant withdrawn")
+    amount_tkr: GrantTkr = Field(  # type: ignore[valid-type]
+        description=("Grant, tkr (per month if recurring), −1e8–1e8; negative = a grant "
+                     "withdrawn"))
     month: Month = Field(description="Month booked (first month if recurring)")
     recurring: bool = Field(default=False, description="Monthly from month through end")
     end: Month | None = Field(default=None, description="Last month if recurring")
-    units: list[str] = Field(default_factory=list, description="Unit codes; empty = all")
-    account: str = Field(default="Erhållna bidrag", description="Revenue account booked on")
+    units: Codes = Field(default_factory=list, description="Unit codes; empty = all")
+    account: str = Field(default="Erhållna bidrag", max_length=200,
+                         description="Revenue account booked on")
 
 
 class Volym(_Assumption):
@@ -323,13 +362,14 @@ class Volym(_Assumption):
     """
 
     type: Literal["volym"] = "volym"
-    pct: AnyRange = Field(description="Volume change, % of the baseline")  # type: ignore[valid-type]
-    categories: list[str] = Field(
+    pct: GrowthPct = Field(  # type: ignore[valid-type]
+        description="Volume change, % of the baseline, −100–200")
+    categories: Codes = Field(
         default_factory=lambda: ["Köpt riks- och regionvård",
                                  "Sjukvårdsartiklar, övrigt material och varor", "Försäljning"],
         description="Categories or leaf accounts affected")
     start: Month | None = Field(default=None, description="First month; default first forecast")
-    units: list[str] = Field(default_factory=list, description="Unit codes; empty = all")
+    units: Codes = Field(default_factory=list, description="Unit codes; empty = all")
 
 
 class Sjukfranvaro(_Assumption):
@@ -342,13 +382,13 @@ class Sjukfranvaro(_Assumption):
     """
 
     type: Literal["sjukfranvaro"] = "sjukfranvaro"
-    change_pp: AnyRange = Field(  # type: ignore[valid-type]
-        description="Change in sick leave, percentage points (e.g. −0.5)")
-    elasticity_pct_per_pp: NonNegRange = Field(  # type: ignore[valid-type]
-        default=NonNegRange(low=0.5, likely=1.0, high=1.5),
-        description="Own personnel cost change, % per pp of sick leave (assumption)")
+    change_pp: SickPp = Field(  # type: ignore[valid-type]
+        description="Change in sick leave, percentage points, −50–50 (e.g. −0.5)")
+    elasticity_pct_per_pp: Elasticity = Field(  # type: ignore[valid-type]
+        default=Elasticity(low=0.5, likely=1.0, high=1.5),
+        description="Own personnel cost change, % per pp of sick leave, 0–20 (assumption)")
     start: Month | None = Field(default=None, description="First month; default first forecast")
-    units: list[str] = Field(default_factory=list, description="Unit codes; empty = all")
+    units: Codes = Field(default_factory=list, description="Unit codes; empty = all")
 
 
 Assumption = Annotated[
@@ -369,7 +409,7 @@ TYPE_NAMES: dict[str, str] = {
 """Swedish display name per assumption type."""
 
 
-class Scenario(_Frozen):
+class Scenario(_Finite):
     """A named set of assumptions applied to a baseline forecast."""
 
     name: str = Field(min_length=1, max_length=200, description="Scenario name (unique in store)")
@@ -377,9 +417,11 @@ class Scenario(_Frozen):
     author: str = Field(default="", max_length=200)
     as_of: Month | None = Field(default=None, description=(
         "As-of month of the baseline, YYYY-MM; None = last outcome month of the data"))
-    assumptions: list[Assumption] = Field(default_factory=list)
-    seed: int = Field(default=0, ge=0, le=2**32 - 1, description="Monte Carlo seed")
-    n_draws: int = Field(default=10_000, ge=100, le=1_000_000, description="Monte Carlo draws")
+    assumptions: list[Assumption] = Field(default_factory=list, max_length=MAX_ASSUMPTIONS,
+                                          description="At most 100 assumptions")
+    seed: int = Field(default=0, ge=0, le=MAX_SEED, description="Monte Carlo seed, 0–2³²−1")
+    n_draws: int = Field(default=10_000, ge=MIN_DRAWS, le=MAX_DRAWS,
+                         description="Monte Carlo draws, 100–1 000 000")
 
     def labels(self) -> list[str]:
         """Unique display labels: ``'1. Dygnsvila 11 timmar'`` … (numbered in order)."""

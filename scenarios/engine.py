@@ -36,8 +36,16 @@ import pandas as pd
 
 from forecast.engine.result import RegionForecast
 from forecast.ledger.dataset import Dataset
-from forecast.ledger.dimensions import INHYRD, PERSONAL, agency_account, planned_to_date
+from forecast.ledger.dimensions import (
+    INHYRD,
+    PERSONAL,
+    agency_account,
+    months_active,
+    planned_to_date,
+)
+from forecast.ledger.month import month_code
 from scenarios import assumptions as A
+from scenarios.references import check_references
 
 Draw = Literal["low", "likely", "high"] | Mapping[str, float]
 Coef = Callable[[Mapping[str, object]], object]
@@ -57,7 +65,7 @@ class Context:
     base: np.ndarray
     """(n_series, n_months) baseline point, tkr."""
     month_ord: np.ndarray
-    """(n_months,) months as integers year * 12 + month − 1."""
+    """(n_months,) month codes (:func:`forecast.ledger.month.month_code`)."""
     unit: np.ndarray
     account: np.ndarray
     category: np.ndarray
@@ -128,9 +136,9 @@ class Context:
 
 
 def month_ord(month: str | pd.Period) -> int:
-    """``YYYY-MM`` or a monthly Period → year * 12 + month − 1."""
+    """``YYYY-MM`` or a monthly Period → its month code (``forecast.ledger.month``)."""
     p = pd.Period(month, freq="M")
-    return p.year * 12 + p.month - 1
+    return month_code(p.year, p.month)
 
 
 def build_context(rf: RegionForecast, ds: Dataset | None = None) -> Context:
@@ -142,7 +150,7 @@ def build_context(rf: RegionForecast, ds: Dataset | None = None) -> Context:
     onehot[codes, np.arange(len(unit))] = 1.0
     return Context(
         rf=rf, ds=ds, base=np.asarray(rf.point, dtype=float),
-        month_ord=np.asarray(rf.months.year * 12 + rf.months.month - 1, dtype=int),
+        month_ord=np.asarray(rf.months.asi8, dtype=int),
         unit=unit, account=keys["account"].astype(str).to_numpy(),
         category=keys["category"].astype(str).to_numpy(),
         unit_idx=codes, units=np.asarray(uniques), onehot=onehot,
@@ -237,7 +245,7 @@ def compile_hyrpersonal(ctx: Context, a: A.Hyrpersonal) -> Compiled:
         share = np.where(P_m != 0, A_m / P_m, 0.0)
     target = a.target_share_pct / 100.0
     start = month_ord(a.ramp_start) if a.ramp_start else ctx.first_ord
-    end = month_ord(a.target_month) if a.target_month else ctx.rf.as_of.year * 12 + 11
+    end = month_ord(a.target_month) if a.target_month else month_code(ctx.rf.as_of.year, 12)
     pi = _progress(ctx, start, end)
     with np.errstate(divide="ignore", invalid="ignore"):
         frac = np.where(share > target, pi * (1.0 - target / np.where(share > 0, share, 1)), 0.0)
@@ -297,9 +305,9 @@ def compile_omstallning(ctx: Context, a: A.Omstallningsplan) -> Compiled:
             notes.append(f"åtgärden '{m.name}' saknar serie {m.unit}/{m.account}; utelämnad")
             continue
         start = month_ord(m.start)
-        year = m.year or start // 12
-        year_end = year * 12 + 11
-        active = max(year_end - start + 1, 1)
+        year = m.year or pd.Period(m.start, freq="M").year
+        year_end = month_code(year, 12)
+        active = max(months_active(m.start, year), 1)
         eff_start = max(start, first)
         ramp = (np.clip((ctx.month_ord - eff_start + 1) / a.ramp_months, 0, 1)
                 if a.ramp_months else np.ones(len(ctx.month_ord)))
@@ -345,6 +353,14 @@ def compile_lon(ctx: Context, a: A.Lon) -> Compiled:
                     rate=lambda p: (p["pct"] - base_pct) / 100.0)  # type: ignore[operator]
 
 
+def _no_series_note(rows: np.ndarray, a: A.Pris | A.Volym) -> tuple[str, ...]:
+    if rows.any():
+        return ()
+    where = f" för enheterna {', '.join(a.units)}" if a.units else ""
+    return (f"{A.TYPE_NAMES[a.type]}: ingen serie i basprognosen har "
+            f"{', '.join(a.categories)}{where}; antagandet ger ingen effekt",)
+
+
 def compile_pris(ctx: Context, a: A.Pris) -> Compiled:
     """Rate of :class:`~scenarios.assumptions.Pris`: linear accrual k/12 per month."""
     rows = ctx.rows(accounts=a.categories, units=a.units)
@@ -352,7 +368,8 @@ def compile_pris(ctx: Context, a: A.Pris) -> Compiled:
     k = np.maximum(ctx.month_ord - start + 1, 0) / 12.0
     return Compiled("", a.type, "rate", {"pct_per_year": a.pct_per_year},
                     weight=rows[:, None] * k[None, :],
-                    rate=lambda p: p["pct_per_year"] / 100.0)  # type: ignore[operator]
+                    rate=lambda p: p["pct_per_year"] / 100.0,  # type: ignore[operator]
+                    notes=_no_series_note(rows, a))
 
 
 def compile_volym(ctx: Context, a: A.Volym) -> Compiled:
@@ -360,7 +377,8 @@ def compile_volym(ctx: Context, a: A.Volym) -> Compiled:
     rows = ctx.rows(accounts=a.categories, units=a.units)
     return Compiled("", a.type, "rate", {"pct": a.pct},
                     weight=rows[:, None] * ctx.from_month(a.start)[None, :],
-                    rate=lambda p: p["pct"] / 100.0)  # type: ignore[operator]
+                    rate=lambda p: p["pct"] / 100.0,  # type: ignore[operator]
+                    notes=_no_series_note(rows, a))
 
 
 def compile_sjukfranvaro(ctx: Context, a: A.Sjukfranvaro) -> Compiled:
@@ -385,7 +403,12 @@ COMPILERS: dict[str, Callable[[Context, object], Compiled]] = {
 
 
 def compile_scenario(ctx: Context, scenario: A.Scenario) -> list[Compiled]:
-    """Compile every assumption of ``scenario`` against the baseline in ``ctx``."""
+    """Compile every assumption of ``scenario`` against the baseline in ``ctx``.
+
+    Raises:
+        ValueError: the scenario names a unit, account or category the data lacks.
+    """
+    check_references(ctx, scenario)
     out = []
     for label, a in zip(scenario.labels(), scenario.assumptions, strict=True):
         out.append(replace(COMPILERS[a.type](ctx, a), label=label))

@@ -56,12 +56,48 @@ def dotted(loc: Sequence[int | str]) -> str:
     return out or "(filen)"
 
 
-def _fmt(v: Any) -> str:
-    if isinstance(v, str):
-        return repr(v)
-    if isinstance(v, dict | list):
-        return json.dumps(v, ensure_ascii=False)[:80]
-    return str(v)
+def _fmt(v: Any, limit: int = 80) -> str:
+    """A value for a message, at most ``limit`` characters, built without expanding it all.
+
+    A nested value (which a YAML alias could make astronomically large) is written piece by
+    piece and cut as soon as the budget is spent.
+    """
+    parts: list[str] = []
+    size = 0
+    stack: list[Any] = [v]
+    while stack and size <= limit:
+        item = stack.pop()
+        if isinstance(item, _Text):
+            piece = item.text
+        elif isinstance(item, dict):
+            piece = "{"
+            stack.append(_Text("}"))
+            for k, x in reversed(list(item.items())[:limit]):
+                stack += [x, _Text(f"{json.dumps(str(k), ensure_ascii=False)}: "), _Text(", ")]
+            if item:
+                stack.pop()  # no separator before the first entry
+        elif isinstance(item, list | tuple):
+            piece = "["
+            stack.append(_Text("]"))
+            for x in reversed(list(item[:limit])):
+                stack += [x, _Text(", ")]
+            if item:
+                stack.pop()
+        else:
+            piece = repr(item) if isinstance(item, str) else str(item)
+        parts.append(piece[: limit + 1])
+        size += len(parts[-1])
+    text = "".join(parts)
+    return text if size <= limit and not stack else text[: limit - 1] + "…"
+
+
+class _Text:
+    """A literal piece of :func:`_fmt` output (not a value to format)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
 
 
 def _num(v: Any) -> str:
@@ -91,6 +127,8 @@ def translate(err: dict[str, Any]) -> str:
         return f"{path}: {given}har fel format; ange månad som ÅÅÅÅ-MM (t.ex. 2023-10)"
     if typ in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
         return f"{path}: {given}är inget tal"
+    if typ == "finite_number":
+        return f"{path}: {given}är inget ändligt tal (NaN och oändligt tas inte emot)"
     if typ in ("string_type",):
         return f"{path}: {given}ska vara text"
     if typ in ("bool_type", "bool_parsing"):
@@ -128,10 +166,44 @@ def parse_scenario(data: Any, source: str = "scenariot") -> Scenario:
         raise ScenarioFileError(source, [translate(e) for e in exc.errors()]) from None
 
 
+class _AliasRefused(yaml.YAMLError):
+    """A YAML alias (``*name``) in a scenario file."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that refuses aliases, so no value can be expanded (alias bomb)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102 - PyYAML hook
+        if self.check_event(yaml.AliasEvent):
+            raise _AliasRefused(self.peek_event().start_mark.line + 1)
+        return super().compose_node(parent, index)
+
+
+def load_yaml(text: str) -> Any:
+    """YAML text → data with the safe loader, aliases refused.
+
+    Raises:
+        _AliasRefused: the text uses an alias (``*name``).
+        yaml.YAMLError: the text is not YAML.
+    """
+    return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+
+
 def parse_text(text: str, fmt: str, source: str = "scenariot") -> Scenario:
-    """Parse YAML (``fmt='yaml'``) or JSON text into a Scenario."""
+    """Parse YAML (``fmt='yaml'``, aliases refused) or JSON text into a Scenario."""
     try:
-        data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
+        data = json.loads(text) if fmt == "json" else load_yaml(text)
+    except _AliasRefused as exc:
+        raise ScenarioFileError(source, [
+            f"rad {exc.line}: YAML-alias (*namn) tas inte emot i scenariofiler; skriv ut "
+            "värdet på varje ställe"]) from None
+    except RecursionError:
+        raise ScenarioFileError(source, [
+            f"kan inte tolkas som {fmt.upper()}: för djupt nästlad"]) from None
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise ScenarioFileError(source, [f"kan inte tolkas som {fmt.upper()}: {exc}"]) from None
     return parse_scenario(data, source)

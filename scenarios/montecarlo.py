@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.engine.result import QUANTILES, RegionForecast
+from forecast.io.limits import MAX_SEED, check_draws, check_range
 from forecast.ledger.dataset import Dataset
 from scenarios import assumptions as A
 from scenarios.engine import Compiled, build_context, compile_scenario, param_key
@@ -141,7 +142,13 @@ class MCResult:
 
 
 def run(prep: Prepared, *, n_draws: int = 10_000, seed: int = 0) -> MCResult:
-    """Draw ``n_draws`` scenarios from a :class:`Prepared` (the fast part)."""
+    """Draw ``n_draws`` scenarios from a :class:`Prepared` (the fast part).
+
+    Raises:
+        LimitExceeded: ``n_draws`` outside 100–1 000 000 or draws × parameters too large.
+    """
+    check_draws(n_draws, sum(len(c.ranges) for c in prep.compiled))
+    check_range("fröet (--seed)", seed, 0, MAX_SEED)
     rng = np.random.default_rng(seed)
     n_paths = prep.base_paths.shape[1]
     idx = rng.integers(0, n_paths, size=n_draws)

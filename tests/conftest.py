@@ -23,6 +23,10 @@ settings.register_profile("ci", derandomize=True, deadline=None)
 settings.register_profile("dev", derandomize=False, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+# The CLI's last-resort guard turns unexpected errors into one Swedish line; in the tests they
+# must propagate, so a bug is never passed off as a handled exit code (cli.main.RAISE_ENV).
+os.environ.setdefault("BUDGETPROGNOS_RAISE", "1")
+
 
 @pytest.fixture
 def small_dataset():

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.engine.result import RegionForecast
-from forecast.ledger.dimensions import INHYRD, PERSONAL
+from forecast.ledger.dimensions import AGENCY_TARGET_PCT, INHYRD, PERSONAL
 
 RECONCILIATION = "bottom-up"
 """The reconciliation used: every total is the sum of its bottom series, path by path, so P50
@@ -209,9 +209,6 @@ def group_paths(rf: RegionForecast, by: Sequence[str] = ()) -> tuple[pd.DataFram
 
 
 # --------------------------------------------------------------------------- agency staff
-
-AGENCY_TARGET_PCT = 2.0
-"""The regions' common target: agency cost at most 2 % of own personnel cost."""
 
 
 def agency_share(rf: RegionForecast, *, rows: np.ndarray | None = None,

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.engine.result import RegionForecast
+from forecast.io.limits import MAX_SERIES, LimitExceeded, check_paths, too_many
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset
 from forecast.methods import selection
@@ -426,6 +427,7 @@ def forecast_region(
     """
     as_of = pd.Period(as_of, freq="M")
     _check_as_of(ds, as_of)
+    _check_size(ds, as_of, n_paths)
     if choose:
         methods = choose_methods(ds, as_of, candidates, forecaster=forecaster,
                                  workers=MAX_WORKERS if workers is None else workers)
@@ -446,6 +448,28 @@ def _joined(rf: RegionForecast, res: _Resolved) -> RegionForecast:
     paths = joint_paths(rf.paths, [t.y for t in tasks], rf.as_of.month % 12,
                         series_rng(rf.seed, "joint|paths"), errors=res.errors)
     return replace(rf, paths=paths)
+
+
+def _check_size(ds: Dataset, as_of: pd.Period, n_paths: int) -> None:
+    """Refuse a forecast whose series × paths × months would not fit, before any work.
+
+    Raises:
+        LimitExceeded: too many series or paths (Swedish message naming limit and value).
+    """
+    n = len(_series_keys(ds, as_of))
+    if n > MAX_SERIES:
+        raise LimitExceeded(f"prognosen har {too_many('serier', n, MAX_SERIES)}")
+    check_paths(n_paths, n, len(forecast_months(as_of)))
+
+
+def _missing_as_of(ds: Dataset, as_of: pd.Period, inp: _Inputs) -> list[str]:
+    """Per series: a note if it has outcome history but no outcome row in ``as_of``."""
+    led = ds.ledger
+    rows = led[(led[S.KIND] == S.UTFALL) & (led[S.PERIOD] == as_of)]
+    have = {S.series_id(u, a) for u, a in zip(rows[S.UNIT], rows[S.ACCOUNT], strict=True)}
+    return [f"inget utfall för {as_of}: månaden räknas som 0 tkr"
+            if inp.first_obs[i] >= 0 and uid not in have else ""
+            for i, uid in enumerate(inp.uids)]
 
 
 def _check_as_of(ds: Dataset, as_of: pd.Period) -> None:
@@ -477,6 +501,8 @@ def _resolve(ds: Dataset, as_of: pd.Period, methods: Mapping[str, Any] | None, d
             apes[i] = float(c.backtest_ape) if c.backtest_ape is not None else np.nan
             choice_notes[i] = str(getattr(c, "note", "") or "")
     errors = _choice_errors([chosen.get(uid) for uid in inp.uids])
+    choice_notes = ["; ".join(p for p in (c, m) if p)
+                    for c, m in zip(choice_notes, _missing_as_of(ds, as_of, inp), strict=True)]
     step_months = [pd.Period(q, freq="M") for q in steps]
     if any(p <= as_of for p in step_months):
         step_note = f"historik från {max(p for p in step_months if p <= as_of)} (strukturbrott)"

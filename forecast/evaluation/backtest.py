@@ -20,7 +20,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from forecast.evaluation.cases import year_end_origins
 from forecast.methods import REFERENCE_METHODS, Method, MethodFailed, make_method
+from forecast.methods.base import cutoff_month
+from forecast.methods.selection import (
+    LAST_RESORT,
+    PerSeriesChoice,
+    fallback_chain,
+    level_forecast,
+)
 from forecast.parallel import chunk_by, map_chunks
 
 CUTOFFS: tuple[int, ...] = (4, 8)
@@ -61,8 +69,6 @@ def build_method(name: str) -> Method:
         alias, kwargs = VARIANTS[name]
         return make_method(alias, **kwargs)
     if name == "choice":  # a free per-series choice, nested inside each case
-        from forecast.methods.selection import PerSeriesChoice
-
         return PerSeriesChoice()
     return make_method(name)
 
@@ -101,12 +107,10 @@ def case_years(s: Series, min_before: int = MIN_BEFORE) -> list[tuple[int, int]]
     A year qualifies when all its 12 months are in the series and at least ``min_before``
     observations precede its January.
     """
-    first_jan = (13 - s.start_month) % 12  # index of the first January
-    out = []
-    for t_jan in range(first_jan, len(s.y) - 11, 12):
-        if t_jan >= min_before:
-            out.append((s.start_year + (s.start_month - 1 + t_jan) // 12, t_jan))
-    return out
+    starts = year_end_origins(len(s.y), cutoff_month(len(s.y), s.start_month), 0,
+                              min_history=0, min_before=min_before)
+    return [(s.start_year + (s.start_month - 1 + t_jan) // 12, t_jan)
+            for t_jan in reversed(starts)]
 
 
 def enumerate_cases(panel: pd.DataFrame, cutoffs: Sequence[int] = CUTOFFS,
@@ -126,24 +130,15 @@ def forecast_case(name: str, y: np.ndarray, start_month: int, t_jan: int, n: int
                   n_paths: int, rng: np.random.Generator) -> dict:
     """Forecast the year total of the year starting at ``t_jan`` after ``n`` months.
 
-    Falls back to the three-year profile, then the run rate, when the method fails (the row
-    says so in ``fallback``).
+    Falls back along the one fallback policy (:func:`forecast.methods.selection.
+    fallback_chain`, then its level forecast) when the method fails; the row says so in
+    ``fallback``.
     """
     hist = y[: t_jan + n]
     h = 12 - n
     ytd = float(np.sum(y[t_jan : t_jan + n]))
     actual = float(np.sum(y[t_jan : t_jan + 12]))
-    used = name
-    paths = None
-    for cand in (name, "three_year_profile", "run_rate"):
-        try:
-            m = build_method(cand).fit(hist, start_month)
-            point = m.predict(h)
-            paths = m.simulate(h, n_paths, rng) if n_paths > 0 else None
-            used = cand
-            break
-        except MethodFailed:
-            continue
+    point, paths, used = _forecast_or_fall_back(name, hist, start_month, h, n_paths, rng)
     fc = ytd + float(np.sum(point))
     lo = hi = np.nan
     if paths is not None:
@@ -151,6 +146,22 @@ def forecast_case(name: str, y: np.ndarray, start_month: int, t_jan: int, n: int
         lo, hi = (float(v) for v in np.quantile(tot, [0.1, 0.9]))
     return {"forecast": fc, "actual": actual, "p10": lo, "p90": hi,
             "fallback": "" if used == name else used}
+
+
+def _forecast_or_fall_back(name: str, hist: np.ndarray, start_month: int, h: int,
+                           n_paths: int, rng: np.random.Generator
+                           ) -> tuple[np.ndarray, np.ndarray | None, str]:
+    """``(point, paths or None when n_paths is 0, used name)`` of the first method that fits."""
+    for cand in fallback_chain(name):
+        try:
+            m = build_method(cand).fit(hist, start_month)
+            point = m.predict(h)
+            return point, (m.simulate(h, n_paths, rng) if n_paths > 0 else None), cand
+        except MethodFailed:
+            continue
+    point, paths = level_forecast(hist, cutoff_month(len(hist), start_month), h,
+                                  max(n_paths, 1), rng)
+    return point, (paths if n_paths > 0 else None), LAST_RESORT
 
 
 def run_series_chunk(chunk: list[Series], methods: Sequence[str], cutoffs: Sequence[int],

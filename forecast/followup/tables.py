@@ -25,6 +25,7 @@ from forecast.io.formatting import MONTHS_SHORT, month_label, ytd_label
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset
 from forecast.ledger.dimensions import (
+    AGENCY_TARGET_PCT,
     INHYRD,
     PERSONAL,
     TOTAL_GROSS_COST,
@@ -49,7 +50,6 @@ DIFF_FG = "Diff fg år"
 UTVECKLING = "Utveckling %"
 FORANDRING = "Förändring"
 
-AGENCY_TARGET_PCT = 2.0
 AGENCY_LABELS = {"läkare": "Läkare", "sjuksköterskor": "Sjuksköterskor", "övriga": "Övriga"}
 NO_DIVISION = "Utan division"
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.ledger.dataset import Dataset
-from forecast.ledger.dimensions import Measure
+from forecast.ledger.dimensions import Measure, months_active
 from forecast.seeding import series_rng
 
 
@@ -121,7 +121,7 @@ def _realisation(m: Measure, eff: pd.DataFrame, as_of: pd.Period
     """``(measure, planned to date, reported to date, monthly realisation rates so far)``."""
     start = pd.Period(m.start_period, freq="M")
     year_end = pd.Period(f"{m.year}-12", freq="M")
-    active = max((year_end - start).n + 1, 1)
+    active = max(months_active(start, m.year), 1)
     monthly_plan = m.planned_annual_tkr / active
     seen = pd.period_range(max(start, pd.Period(f"{m.year}-01", "M")), min(as_of, year_end),
                            freq="M")

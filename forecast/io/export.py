@@ -36,7 +36,11 @@ METADATA_SHEET = "metadata"
 CSV_COLUMNS = ("table", "row", "column", "value")
 ALLOWED_SUFFIXES = (".xlsx", ".csv")
 
-_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n",
+                    # full-width and small-form twins, which spreadsheet programs may map to
+                    # the ASCII signs (issue 13)
+                    "\uff1d", "\uff0b", "\uff0d", "\uff20", "\ufe66", "\ufe62", "\ufe63",
+                    "\ufe6b")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -118,7 +122,8 @@ class ExportMetadata:
 def neutralise(text: str) -> str:
     """Make user text safe in a spreadsheet cell (OWASP CSV injection).
 
-    Text beginning with ``= + - @``, tab, CR or LF gets a leading apostrophe. Numbers are
+    Text beginning with ``= + - @`` (or their full-width ``＝ ＋ － ＠`` and small-form
+    twins), tab, CR or LF gets a leading apostrophe. Numbers are
     never passed through this function; they are written as numbers.
     """
     text = str(text)

@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -26,6 +27,16 @@ import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from forecast.io.limits import MAX_COLUMNS, fmt_int
+from forecast.io.xlsx_sheets import (
+    SHEET_NAMES,  # noqa: F401 - re-exported
+    SHEET_RULE,  # noqa: F401 - re-exported
+    SheetChoice,
+    SheetError,
+    bounded_rows,
+    choose_sheet,
+    header_sheets,
+)
 from forecast.ledger.month import code_label, month_code
 
 MAX_UPLOAD_BYTES: Final = 50 * 1024 * 1024
@@ -37,7 +48,7 @@ MAX_ROWS: Final = 2_000_000
 CSV_EXTENSIONS: Final = (".csv", ".txt")
 XLSX_EXTENSIONS: Final = (".xlsx",)
 ALLOWED_EXTENSIONS_TEXT: Final = ".csv, .txt eller .xlsx"
-SHEET_NAMES: Final = ("ledger", "huvudbok")
+MACRO_PARTS: Final = ("xl/macrosheets/", "xl/dialogsheets/")
 
 NUMBER_ALLOWED: Final = (
     "ett tal, t.ex. -1 234,5 eller 1234.5 (decimalkomma eller decimalpunkt; mellanslag som "
@@ -173,6 +184,8 @@ class RawTable:
         problems: Structural problems found while reading (blank or ragged rows).
         separator: The CSV separator used, or None for XLSX.
         preview: The first records below the header as read (not cut to the header's width).
+        sheet_note: For a workbook with several sheets: which sheet was read, by which rule,
+            the other sheets and (if row 1 lacks the headers) which sheet has them.
     """
 
     header: list[str]
@@ -181,6 +194,7 @@ class RawTable:
     problems: list[Problem] = field(default_factory=list)
     separator: str | None = None
     preview: list[list[Any]] = field(default_factory=list)
+    sheet_note: str = ""
 
 
 def _visible(ch: str) -> str:
@@ -289,13 +303,15 @@ def extension_of(filename: str) -> str:
     return "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
-def read_table(data: bytes, filename: str, known: set[str] | None = None) -> RawTable:
+def read_table(data: bytes, filename: str, known: set[str] | None = None,
+               sheet: str | None = None) -> RawTable:
     """Read a CSV/TXT or XLSX file's bytes into a :class:`RawTable`.
 
     Args:
         data: The file's bytes.
         filename: The name as the user gave it (its extension picks the reader).
-        known: Normalised header names, to help pick a CSV separator.
+        known: Normalised header names, to help pick a CSV separator and an XLSX sheet.
+        sheet: The XLSX sheet to read (None: by :data:`SHEET_RULE`); ignored for CSV.
 
     Raises:
         ValidationFailed: For problems that stop reading the file at all (size, type,
@@ -314,7 +330,7 @@ def read_table(data: bytes, filename: str, known: set[str] | None = None) -> Raw
     if not data.strip():
         raise _fail(filename, "Filen är tom", "en rubrikrad och minst en datarad")
     if ext in XLSX_EXTENSIONS:
-        return read_xlsx(data, filename)
+        return read_xlsx(data, filename, sheet, known)
     if data.startswith(b"PK\x03\x04"):
         raise _fail(filename, "Filen ser ut att vara en Excel-arbetsbok, inte text",
                     "byt filändelsen till .xlsx, eller spara som CSV")
@@ -332,6 +348,13 @@ def decode(data: bytes, filename: str) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             pass
+    elif b"\x00" in data[:4096]:
+        guess = _utf16_without_bom(data[:4096])
+        raise _fail(filename, "Teckenkodningen känns inte igen: filen innehåller NUL-tecken"
+                    + (f" och ser ut att vara {guess} utan BOM (byte order mark)" if guess
+                       else ""),
+                    "UTF-8 (med eller utan BOM), UTF-16 med BOM eller Windows-1252; spara "
+                    "om filen som CSV UTF-8")
     else:
         for encoding in ("utf-8-sig", "cp1252"):
             try:
@@ -340,6 +363,17 @@ def decode(data: bytes, filename: str) -> str:
                 continue
     raise _fail(filename, "Teckenkodningen känns inte igen",
                 "UTF-8 (med eller utan BOM), UTF-16 med BOM eller Windows-1252")
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'UTF-16 LE' or 'UTF-16 BE' if every other byte of ``head`` is NUL, else None."""
+    n = len(head) // 2 * 2
+    even, odd = head[0:n:2], head[1:n:2]
+    if n and odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "UTF-16 LE"
+    if n and even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "UTF-16 BE"
+    return None
 
 
 def sniff_separator(text: str, known: set[str] | None = None) -> str:
@@ -371,6 +405,8 @@ def read_csv(data: bytes, filename: str, known: set[str] | None = None) -> RawTa
     try:
         for rec in reader:
             records.append(rec)
+            if len(rec) > MAX_COLUMNS:
+                raise _too_wide(filename, len(rec), len(records))
             if len(records) > MAX_ROWS:
                 raise _fail(filename, f"Filen har fler än {MAX_ROWS} rader", f"högst {MAX_ROWS}")
     except csv.Error as exc:
@@ -379,6 +415,12 @@ def read_csv(data: bytes, filename: str, known: set[str] | None = None) -> RawTa
                     "avgränsaren, och dubblerade citattecken inuti",
                     row=len(records) + 1) from None
     return _table_from_records(records, filename, sep)
+
+
+def _too_wide(filename: str, width: int, row: int) -> ValidationFailed:
+    return _fail(filename, f"Raden har för många kolumner: {fmt_int(width)} (gränsen är "
+                 f"{MAX_COLUMNS})", f"högst {MAX_COLUMNS} kolumner; huvudboken behöver 5–6",
+                 row=row)
 
 
 def _blank(v: Any) -> bool:
@@ -469,9 +511,11 @@ def check_zip(data: bytes, filename: str) -> None:
     if max(worst, ratio if total > 1024 * 1024 else 0.0) > MAX_ZIP_RATIO:
         raise _fail(filename, "Arbetsboken är misstänkt hårt packad (möjlig zip-bomb)",
                     f"en packningsgrad på högst {MAX_ZIP_RATIO}:1")
-    if any(i.filename.lower().endswith("vbaproject.bin") for i in infos):
-        raise _fail(filename, "Arbetsboken innehåller makron",
-                    "en .xlsx-arbetsbok utan makron")
+    macro = next((i.filename for i in infos if i.filename.lower().endswith("vbaproject.bin")
+                  or i.filename.lower().startswith(MACRO_PARTS)), None)
+    if macro is not None:
+        raise _fail(filename, f"Arbetsboken innehåller makron ({macro})",
+                    "en .xlsx-arbetsbok utan makron, makroblad (Excel 4.0) eller dialogblad")
 
 
 def _excel_cell(v: Any) -> Any:
@@ -485,57 +529,85 @@ def _excel_cell(v: Any) -> Any:
     return v
 
 
-def read_xlsx(data: bytes, filename: str) -> RawTable:
-    """Read the first sheet (or one named 'ledger'/'huvudbok') of an XLSX, values only.
+def read_xlsx(data: bytes, filename: str, sheet: str | None = None,
+              known: set[str] | None = None) -> RawTable:
+    """Read one sheet of an XLSX, values only; the sheet by :data:`SHEET_RULE`.
 
     Formulas are never evaluated: cached values are read; a formula without a cached value
     becomes :data:`FORMULA_NO_VALUE`.
 
+    Args:
+        data: The workbook's bytes.
+        filename: The name as the user gave it.
+        sheet: The sheet to read (``--blad``); None: by the rule.
+        known: Normalised header names; when the chosen sheet's row 1 has fewer than three of
+            them, the sheets that have them are named in :attr:`RawTable.sheet_note`.
+
     Raises:
-        ValidationFailed: If the zip is unsafe or the workbook cannot be read.
+        ValidationFailed: If the zip is unsafe, the sheet does not exist or cannot be read.
     """
     if not openpyxl.DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
         raise RuntimeError("defusedxml must be installed for safe XLSX parsing")
     check_zip(data, filename)
-    records = _xlsx_records(data, filename, data_only=True)
+    records, note = _xlsx_records(data, filename, data_only=True, sheet=sheet, known=known)
     empty_rows = {i + 1 for i, rec in enumerate(records) if any(v is None for v in rec)}
     if empty_rows and _has_formulas(data):
-        _mark_formulas(data, filename, records, max(empty_rows))
-    return _table_from_records(records, filename, None)
+        _mark_formulas(data, filename, records, max(empty_rows), sheet)
+    table = _table_from_records(records, filename, None)
+    table.sheet_note = note
+    return table
 
 
-def _open_sheet(data: bytes, filename: str, data_only: bool) -> tuple[Any, Any]:
+def _known_header(known: set[str] | None) -> Callable[[list[Any]], bool]:
+    def is_header(row: list[Any]) -> bool:
+        return bool(known) and sum(
+            1 for v in row if isinstance(v, str) and " ".join(v.split()).casefold()
+            in known) >= 3  # type: ignore[operator]
+    return is_header
+
+
+def _open_sheet(data: bytes, filename: str, data_only: bool, sheet: str | None
+                ) -> tuple[Any, Any, SheetChoice]:
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only,
                                     keep_links=False)
     except Exception as exc:  # noqa: BLE001 - any parse failure is the user's file
         raise _fail(filename, f"Arbetsboken kan inte läsas ({type(exc).__name__})",
                     "en vanlig .xlsx-arbetsbok sparad från Excel eller LibreOffice") from None
-    names = {n.strip().casefold(): n for n in wb.sheetnames}
-    chosen = next((names[s] for s in SHEET_NAMES if s in names), None)
-    if chosen is None and not wb.sheetnames:
-        wb.close()
-        raise _fail(filename, "Arbetsboken har inga blad", "ett blad med huvudboken")
-    ws = wb[chosen] if chosen is not None else wb.worksheets[0]
-    return wb, ws
-
-
-def _xlsx_records(data: bytes, filename: str, data_only: bool,
-                  max_row: int | None = None) -> list[list[Any]]:
-    wb, ws = _open_sheet(data, filename, data_only)
     try:
-        if not hasattr(ws, "reset_dimensions"):
-            raise _fail(filename, "Det första bladet är inget kalkylblad",
+        choice = choose_sheet(list(wb.sheetnames), sheet)
+    except SheetError as exc:
+        wb.close()
+        raise _fail(filename, exc.message, exc.allowed) from None
+    return wb, wb[choice.name], choice
+
+
+def _xlsx_records(data: bytes, filename: str, data_only: bool, max_row: int | None = None,
+                  sheet: str | None = None, known: set[str] | None = None
+                  ) -> tuple[list[list[Any]], str]:
+    """The chosen sheet's rows and the note naming it (see :meth:`SheetChoice.note`)."""
+    wb, ws, choice = _open_sheet(data, filename, data_only, sheet)
+    try:
+        if not hasattr(ws, "_get_source"):
+            raise _fail(filename, f"Bladet '{choice.name}' är inget kalkylblad",
                         "ett kalkylblad med huvudboken")
-        ws.reset_dimensions()  # trust the cells present, not a declared A1:XFD1048576
         records: list[list[Any]] = []
-        for row in ws.iter_rows(values_only=True, max_row=max_row):
-            records.append([_excel_cell(v) for v in row] if data_only else list(row))
+        for row in bounded_rows(ws, max_row=max_row):
+            records.append([_excel_cell(v) for v in row] if data_only else row)
             if len(records) > MAX_ROWS:
                 raise _fail(filename, f"Bladet har fler än {MAX_ROWS} rader", f"högst {MAX_ROWS}")
-        return records
+        hint = "."
+        is_header = _known_header(known)
+        if known and choice.others and not (records and is_header(records[0])):
+            found = header_sheets(wb, choice.others, is_header)
+            if found:
+                hint = (f"; bladet '{found[0]}' har huvudbokens rubriker på rad 1: välj det "
+                        f"med --blad {found[0]}.")
+        return records, choice.note(hint)
     except ValidationFailed:
         raise
+    except SheetError as exc:
+        raise _fail(filename, exc.message, exc.allowed, row=exc.row) from None
     except Exception as exc:  # noqa: BLE001 - any parse failure is the user's file
         raise _fail(filename, f"Bladet kan inte läsas ({type(exc).__name__})",
                     "en vanlig .xlsx-arbetsbok sparad från Excel eller LibreOffice") from None
@@ -556,9 +628,10 @@ def _has_formulas(data: bytes) -> bool:
     return False
 
 
-def _mark_formulas(data: bytes, filename: str, records: list[list[Any]], upto: int) -> None:
+def _mark_formulas(data: bytes, filename: str, records: list[list[Any]], upto: int,
+                   sheet: str | None = None) -> None:
     """Replace empty cached values of formula cells by :data:`FORMULA_NO_VALUE` (in place)."""
-    formulas = _xlsx_records(data, filename, data_only=False, max_row=upto)
+    formulas, _ = _xlsx_records(data, filename, data_only=False, max_row=upto, sheet=sheet)
     for i, frow in enumerate(formulas[: len(records)]):
         rec = records[i]
         for j, fv in enumerate(frow):

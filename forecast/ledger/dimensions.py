@@ -25,12 +25,17 @@ TOTAL_NET_COST = "Summa verksamhetens nettokostnader"
 INHYRD = "Inhyrd personal"
 PERSONAL = "Personalkostnader"
 
+AGENCY_TARGET_PCT = 2.0
+"""The target for agency staff (hyrpersonal): at most 2 % of the personnel costs."""
 
-class _Frozen(BaseModel):
+
+class Frozen(BaseModel):
+    """Base of every immutable model: frozen, unknown fields rejected."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Account(_Frozen):
+class Account(Frozen):
     """A leaf account (kostnadsslag or its agency-staff split)."""
 
     name: str = Field(min_length=1)
@@ -88,7 +93,7 @@ DEFAULT_ACCOUNTS: tuple[Account, ...] = (
 )
 
 
-class AccountHierarchy(_Frozen):
+class AccountHierarchy(Frozen):
     """Revenue and cost → the 16 categories → leaf accounts."""
 
     accounts: tuple[Account, ...] = DEFAULT_ACCOUNTS
@@ -141,7 +146,7 @@ class AccountHierarchy(_Frozen):
         return [a.name for a in self.accounts if a.category == INHYRD]
 
 
-class Unit(_Frozen):
+class Unit(Frozen):
     """A basenhet: the smallest unit with its own budget."""
 
     id: str = Field(min_length=1, description="Unit code as in the ledger")
@@ -156,7 +161,7 @@ class Unit(_Frozen):
         return v
 
 
-class OrgHierarchy(_Frozen):
+class OrgHierarchy(Frozen):
     """Region → division (område) → unit."""
 
     region: str = REGION_DEFAULT
@@ -198,7 +203,7 @@ class OrgHierarchy(_Frozen):
         )
 
 
-class AgencyFTE(_Frozen):
+class AgencyFTE(Frozen):
     """Agency staff in full-time equivalents (årsarbetare) for one month, unit and category."""
 
     period: str = Field(pattern=r"^\d{4}-\d{2}$")
@@ -207,7 +212,7 @@ class AgencyFTE(_Frozen):
     fte: float = Field(ge=0)
 
 
-class Measure(_Frozen):
+class Measure(Frozen):
     """A transition-plan (omställningsplan) measure."""
 
     id: str = Field(min_length=1)
@@ -219,15 +224,26 @@ class Measure(_Frozen):
     year: int = Field(ge=2000, le=2100, description="Plan year the annual effect refers to")
 
 
+def months_active(start_period: str | pd.Period, year: int) -> int:
+    """Months of plan year ``year`` from the start month through December.
+
+    The one rule of the transition plan: a measure's annual effect is spread evenly over these
+    months (0 or less when the measure starts after the plan year).
+    """
+    start = pd.Period(start_period, freq="M")
+    return (pd.Period(f"{year}-12", freq="M") - start).n + 1
+
+
 def planned_to_date(measure: Measure, as_of: pd.Period) -> float:
     """Planned effect (tkr) from the start month through ``as_of`` within the plan year.
 
-    The annual effect is spread evenly over the months of the plan year from the start month.
+    The annual effect is spread evenly over the months of the plan year from the start month
+    (:func:`months_active`).
     """
     start = pd.Period(measure.start_period, freq="M")
     year_end = pd.Period(f"{measure.year}-12", freq="M")
-    months_active = (year_end - start).n + 1
-    if months_active <= 0 or as_of < start:
+    active = months_active(start, measure.year)
+    if active <= 0 or as_of < start:
         return 0.0
     upto = min(as_of, year_end)
-    return measure.planned_annual_tkr * ((upto - start).n + 1) / months_active
+    return measure.planned_annual_tkr * ((upto - start).n + 1) / active

@@ -3,7 +3,8 @@
 Every baseline is a pure point function ``f(y, n, h, budget, budget_future) -> (h,)``
 (``n`` the cut-off month). Its range comes from the method's *own* year-end errors on the
 series' history: the same rule applied at the same cut-off month in earlier years, scored on
-the year total (see :func:`own_year_end_errors`), shrunk toward a prior from the seasonal
+the year total (see :func:`own_year_end_errors`; the years come from
+:func:`forecast.evaluation.cases.year_end_origins`), shrunk toward a prior from the seasonal
 naive rule when few earlier years exist. Paths are a relative random walk around the point
 forecast (:func:`forecast.methods.base.random_walk_paths`), so the plan years widen.
 """
@@ -15,6 +16,7 @@ from typing import ClassVar, Self
 
 import numpy as np
 
+from forecast.evaluation.cases import year_end_origins
 from forecast.methods.base import (
     Method,
     MethodFailed,
@@ -156,10 +158,9 @@ def own_year_end_errors(
     """
     r = 12 - n
     errs: list[float] = []
-    for k in range(1, max_origins + 1):
-        cut = len(y) - 12 * k
-        if cut < max(min_obs, 1):
-            break
+    for t_jan in year_end_origins(len(y), n, n, max_cases=max_origins,
+                                  min_history=max(min_obs, 1)):
+        cut = t_jan + n
         hist = y[:cut]
         bud = None if budget is None else budget[:cut]
         bud_f = None if budget is None else budget[cut : cut + r]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from forecast.evaluation.cases import year_end_origins
 from forecast.io.formatting import fmt_pct
 from forecast.methods import make_method
 from forecast.methods.base import (
@@ -118,16 +119,8 @@ def origins(n_obs: int, start_month: int, cutoff: int, max_origins: int = MAX_OR
     The 'current' year is the one the history's last month belongs to (the next one if the
     history ends in December); earlier years must lie fully inside the history.
     """
-    n_now = cutoff_month(n_obs, start_month)
-    t_jan_now = n_obs - n_now
-    out = []
-    for k in range(1, max_origins + 1):
-        t_jan = t_jan_now - 12 * k
-        if t_jan + cutoff < 1:
-            break
-        if t_jan + 12 <= n_obs:
-            out.append(t_jan)
-    return out
+    return year_end_origins(n_obs, cutoff_month(n_obs, start_month), cutoff,
+                            max_cases=max_origins)
 
 
 def choose(
@@ -202,13 +195,31 @@ def fill_gaps(y: np.ndarray) -> tuple[np.ndarray, int]:
     return y, k
 
 
-def _chain(alias: str, sign_changes: bool) -> list[str]:
+def fallback_chain(alias: str, sign_changes: bool = False) -> list[str]:
+    """The one fallback policy: ``alias``, then down :data:`FALLBACK_CHAIN` to simpler rules.
+
+    An alias inside the chain continues from its own place; for a series that changes sign
+    the profile methods are left out. When every method of the chain fails, the last resort
+    is :func:`level_forecast` (``LAST_RESORT``).
+    """
     chain = [alias] + [c for c in FALLBACK_CHAIN if c != alias]
     if alias in FALLBACK_CHAIN:
         chain = list(FALLBACK_CHAIN[FALLBACK_CHAIN.index(alias):])
     if sign_changes:
         chain = [c for c in chain if c not in PROFILE_METHODS]
     return chain
+
+
+LAST_RESORT = "level"
+"""Alias reported when every method of the chain failed (:func:`level_forecast`)."""
+
+
+def level_forecast(y: np.ndarray, n: int, h: int, n_paths: int,
+                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The last resort: the last 12 months' mean level, with a 10 % relative random walk."""
+    level = float(np.mean(y[-min(len(y), 12):]))
+    point = np.full(h, level)
+    return point, random_walk_paths(point, 0.1, n, n_paths, rng)
 
 
 def _why(alias: str, n_obs: int, exc: Exception) -> str:
@@ -264,7 +275,7 @@ def forecast_with_fallback(
     """Forecast with ``alias``, falling back along a chain when the series does not allow it.
 
     Never raises for odd data: all zeros, a constant, sign changes, NaN gaps and spikes give
-    a forecast and a note.
+    a forecast and a note. The chain is :func:`fallback_chain`.
 
     Returns:
         ``(point (h,), paths (n_paths, h), used_alias, note)``; note is '' when nothing
@@ -276,15 +287,10 @@ def forecast_with_fallback(
         y, k = fill_gaps(y)
         notes.append(f"{k} saknade månadsvärden ifyllda genom interpolation")
     n = cutoff_month(len(y), start_month) if y.size else 0
-    if y.size == 0 or np.all(y == 0):
-        notes.append("Historiken är bara nollor; prognosen är 0")
-        return np.zeros(h), np.zeros((n_paths, h)), "zeros", "; ".join(notes)
-    if np.ptp(y[-min(len(y), 24):]) == 0:
-        level = float(y[-1])
-        point = np.full(h, level)
-        paths = random_walk_paths(point, CONSTANT_REL_SD, n, n_paths, rng)
-        notes.append("Konstant serie; prognosen är samma nivå")
-        return point, paths, "constant", "; ".join(notes)
+    special = _degenerate(y, n, h, n_paths, rng)
+    if special is not None:
+        notes.append(special[3])
+        return special[0], special[1], special[2], "; ".join(notes)
     sign_changes = bool(np.any(y > 0) and np.any(y < 0))
     if sign_changes:
         notes.append("Serien byter tecken; profilmetoder används inte")
@@ -292,29 +298,48 @@ def forecast_with_fallback(
     first_failure = ""
     if sign_changes and alias in PROFILE_METHODS:
         first_failure = f"{display_name(alias)} passar inte en serie som byter tecken"
-    for cand in _chain(alias, sign_changes):
+    for cand in fallback_chain(alias, sign_changes):
         try:
-            m = make_method(cand).fit(check_history(y), start_month, budget=budget_arr)
-            point = m.predict(h, budget_future=budget_future)
-            paths = m.simulate(h, n_paths, rng, budget_future=budget_future)
-            if not (np.all(np.isfinite(point)) and np.all(np.isfinite(paths))):
-                raise MethodFailed("icke ändliga värden i prognosen")
+            point, paths = _fit_forecast(cand, y, start_month, h, n_paths, rng, budget_arr,
+                                         budget_future)
         except MethodFailed as exc:
-            if not first_failure:
-                first_failure = _why(cand, len(y), exc)
+            first_failure = first_failure or _why(cand, len(y), exc)
             continue
         except Exception as exc:  # a library bug must not stop a region forecast
-            if not first_failure:
-                first_failure = f"{display_name(cand)} misslyckades ({type(exc).__name__})"
+            first_failure = first_failure or \
+                f"{display_name(cand)} misslyckades ({type(exc).__name__})"
             continue
         if cand != alias:
             notes.append(f"{first_failure}; använder {display_name(cand)}")
         return point, paths, cand, "; ".join(notes)
-    level = float(np.mean(y[-min(len(y), 12):]))
-    point = np.full(h, level)
-    paths = random_walk_paths(point, 0.1, n, n_paths, rng)
+    point, paths = level_forecast(y, n, h, n_paths, rng)
     notes.append(f"{first_failure}; använder senaste årets snittnivå")
-    return point, paths, "level", "; ".join(notes)
+    return point, paths, LAST_RESORT, "; ".join(notes)
 
 
-__all__ = ["Choice", "choose", "fill_gaps", "forecast_with_fallback"]
+def _degenerate(y: np.ndarray, n: int, h: int, n_paths: int, rng: np.random.Generator
+                ) -> tuple[np.ndarray, np.ndarray, str, str] | None:
+    """All zeros or a constant: the forecast, its alias and note; None for any other series."""
+    if y.size == 0 or np.all(y == 0):
+        return np.zeros(h), np.zeros((n_paths, h)), "zeros", \
+            "Historiken är bara nollor; prognosen är 0"
+    if np.ptp(y[-min(len(y), 24):]) == 0:
+        point = np.full(h, float(y[-1]))
+        paths = random_walk_paths(point, CONSTANT_REL_SD, n, n_paths, rng)
+        return point, paths, "constant", "Konstant serie; prognosen är samma nivå"
+    return None
+
+
+def _fit_forecast(alias: str, y: np.ndarray, start_month: int, h: int, n_paths: int,
+                  rng: np.random.Generator, budget: np.ndarray | None,
+                  budget_future: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    m = make_method(alias).fit(check_history(y), start_month, budget=budget)
+    point = m.predict(h, budget_future=budget_future)
+    paths = m.simulate(h, n_paths, rng, budget_future=budget_future)
+    if not (np.all(np.isfinite(point)) and np.all(np.isfinite(paths))):
+        raise MethodFailed("icke ändliga värden i prognosen")
+    return point, paths
+
+
+__all__ = ["Choice", "choose", "fallback_chain", "fill_gaps", "forecast_with_fallback",
+           "level_forecast"]

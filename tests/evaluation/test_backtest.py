@@ -124,3 +124,12 @@ def test_m3_reference_methods_match_protocol_anchors():
     assert t.loc[(4, "three_year_profile"), "median_ape"] == pytest.approx(2.69, abs=0.006)
     assert t.loc[(8, "three_year_profile"), "median_ape"] == pytest.approx(1.29, abs=0.006)
     assert t.loc[(4, "run_rate"), "median_ape"] == pytest.approx(3.14, abs=0.006)
+
+
+def test_forecast_case_when_every_method_fails_uses_the_last_resort():
+    # Non-finite history: every method of the chain refuses it; the case still gets a row
+    # (it used to leave ``point`` unbound and raise).
+    y = np.full(60, np.inf)
+    r = forecast_case("three_year_profile", y, 1, 48, 4, 10, np.random.default_rng(0))
+    assert r["fallback"] == "level"
+    assert set(r) == {"forecast", "actual", "p10", "p90", "fallback"}

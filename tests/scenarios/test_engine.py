@@ -263,7 +263,7 @@ def test_draw_low_high_and_override():
 
 
 def test_unknown_unit_is_a_clear_error():
-    with pytest.raises(ValueError, match="okända enheter.*X9"):
+    with pytest.raises(ValueError, match="okänd enhet .X9."):
         apply(RF, scen(A.Lon(units=["X9"])))
 
 
