@@ -80,8 +80,10 @@ def calibrated_paths(point: np.ndarray, sims: np.ndarray, r_steps: int,
 
 
 class CalibratedCombination(Combination):
-    """``combo_cal``: mean of the three-year profile, two-monthly Theta and two-monthly CES;
-    Theta's paths scaled to the conformal year-total range.
+    """``combo_cal``: mean of three-year profile, two-monthly Theta and CES; conformal range.
+
+    Theta's paths (fitted as well when Theta is not a member) are scaled to the conformal
+    P10/P90 of the year total (:func:`calibrated_paths`).
     """
 
     alias = "combo_cal"
