@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     for phase in ("embedded_choose", "embedded_forecast", "panel_default", "panel_combo",
                   "panel_standard", "panel_peer"):
-        if phase in args.skip:
+        if phase in args.skip or (phase == "panel_default" and standard_alias() == "combo"):
             continue
         res = run_child(phase, args)
         results[phase] = res

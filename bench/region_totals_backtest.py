@@ -134,14 +134,16 @@ def main(argv: list[str] | None = None) -> int:
 
     warnings.filterwarnings("ignore")
     ds = load_default()
-    rows = []
+    a.out.parent.mkdir(parents=True, exist_ok=True)
+    done = pd.read_csv(a.out) if a.out.exists() else pd.DataFrame(columns=["year", "cutoff"])
     for year in YEARS:
         for n in CUTOFFS:
-            rows.extend(one_as_of(ds, year, n, a.method, a.paths, not a.proxy_errors))
+            if ((done["year"] == year) & (done["cutoff"] == n)).any():
+                continue
+            rows = one_as_of(ds, year, n, a.method, a.paths, not a.proxy_errors)
+            pd.DataFrame(rows).to_csv(a.out, mode="a", header=not a.out.exists(), index=False)
             print(f"{year}-{n:02d} klart", flush=True)
-    df = pd.DataFrame(rows)
-    a.out.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(a.out, index=False)
+    df = pd.read_csv(a.out)
     with pd.option_context("display.width", 200):
         print(summary(df).round(1).to_string(index=False))
         net = df[df.level.str.endswith("netto")]
