@@ -210,11 +210,12 @@ def test_bad_upload_is_rejected_with_row_and_column_and_data_stays(
 
 
 def _upload(page, key: str, path) -> None:
-    page.locator(f"{key_selector(key)} input[type='file']").set_input_files(str(path))
-    expect_name = path.name
     from playwright.sync_api import expect
 
-    expect(page.locator(key_selector(key))).to_contain_text(expect_name)
+    expect(page.locator(APP_IDLE)).to_have_count(1)  # not while the last upload reruns
+    page.locator(f"{key_selector(key)} input[type='file']").set_input_files(str(path))
+    expect(page.locator(key_selector(key))).to_contain_text(path.name)
+    expect(page.locator(APP_IDLE)).to_have_count(1)
 
 
 def test_own_dataset_shows_no_example_data_and_survives_a_reload(
