@@ -199,7 +199,7 @@ def change_table(fc: ForecastChange, by: tuple[str, ...] = ("division", "categor
         for k, idx in label_rows:
             k = k if isinstance(k, tuple) else (k,)
             rows = s.index.isin(idx)
-            rec = {names[c]: "" for c in by}
+            rec: dict[str, object] = {names[c]: "" for c in by}
             for c, v in zip(level, k, strict=False):
                 rec[names[c]] = v
             if len(level) < len(by):

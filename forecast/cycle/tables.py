@@ -42,15 +42,15 @@ def adjusted_frame(lf: LaidForecast, by: tuple[str, ...] = ("division", "categor
         for key, idx in groups.items():
             key = key if isinstance(key, tuple) else (key,)
             rows = s.index.isin(idx)
-            rec = {names[c]: "" for c in by}
+            rec: dict[str, object] = {names[c]: "" for c in by}
             for c, v in zip(level, key, strict=False):
                 rec[names[c]] = v
             if len(level) < len(by):
                 rec[names[by[len(level)]]] = "Summa" if level else "Region totalt"
             sub = s.loc[rows]
-            rec.update({BUDGET: sub["annual_budget"].sum(), STAT: sub["stat_year"].sum(),
-                        ADJ: sub["adj_year"].sum(), FINAL: sub["final_year"].sum()})
-            rec[DEV] = rec[FINAL] - rec[BUDGET]
+            budget, final = float(sub["annual_budget"].sum()), float(sub["final_year"].sum())
+            rec.update({BUDGET: budget, STAT: float(sub["stat_year"].sum()),
+                        ADJ: float(sub["adj_year"].sum()), FINAL: final, DEV: final - budget})
             rec[COMMENT] = _comments(lf, rows)
             recs.append(rec)
     return pd.DataFrame(recs)
