@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ui import compare_page, data_page, export_page, forecast_page, overview, scenarios_page
+from ui import cycle_access as CA
 from ui import state_keys as K
-from ui.data_access import current_dataset, outcome_months
+from ui.data_access import context, current_dataset, outcome_months
 from ui.widgets import month_text
 
 
@@ -50,7 +51,8 @@ def sidebar() -> None:
     ds = current_dataset()
     months = outcome_months(ds)
     if st.session_state.get(K.AS_OF) not in months:
-        st.session_state[K.AS_OF] = months[-1]
+        laid = [str(m) for m in CA.laid_months(context()) if str(m) in months]
+        st.session_state[K.AS_OF] = laid[-1] if laid else months[-1]
     with st.sidebar:
         st.selectbox(
             "Prognosmånad (senaste utfall)", months, key=K.AS_OF,
@@ -58,6 +60,7 @@ def sidebar() -> None:
             help="Månaden vars bokslut prognosen bygger på. Förval: senaste månaden med utfall.",
         )
         st.caption(f"Data: {ds.source}")
+    CA.ask_name()
 
 
 def _configure() -> None:
