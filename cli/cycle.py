@@ -28,7 +28,6 @@ from forecast.io.parsing import ValidationFailed
 from forecast.ledger.dataset import Dataset
 
 
-
 def add_store_arguments(p: argparse.ArgumentParser) -> None:
     """``--dataset NAMN`` and ``--db URL``."""
     p.add_argument("--dataset", metavar="NAMN",

@@ -11,7 +11,15 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui import compare_page, data_page, export_page, forecast_page, overview, scenarios_page
+from ui import (
+    change_page,
+    compare_page,
+    data_page,
+    export_page,
+    forecast_page,
+    overview,
+    scenarios_page,
+)
 from ui import cycle_access as CA
 from ui import state_keys as K
 from ui.data_access import context, current_dataset, outcome_months
@@ -31,6 +39,7 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("oversikt", "Översikt", ":material/dashboard:", overview.render),
     PageSpec("prognos", "Prognos", ":material/trending_up:", forecast_page.render),
+    PageSpec("forandring", "Prognosförändring", ":material/difference:", change_page.render),
     PageSpec("scenarier", "Scenarier", ":material/tune:", scenarios_page.render),
     PageSpec("jamfor", "Jämför", ":material/compare_arrows:", compare_page.render),
     PageSpec("data", "Data", ":material/upload_file:", data_page.render),

@@ -6,12 +6,15 @@ Amounts are tkr (the export scales to mkr), reports' sign convention.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import numpy as np
 import pandas as pd
 
+from forecast import __version__
 from forecast.cycle import change as CH
 from forecast.cycle.laid import LaidForecast
-from forecast.io.export import ExportTable
+from forecast.io.export import ExportMetadata, ExportTable
 
 STAT, ADJ, FINAL = "Statistisk prognos", "Justering", "Årsprognos"
 BUDGET, DEV = "Årsbudget", "Avvikelse mot budget"
@@ -126,3 +129,18 @@ def change_tables(fc: CH.ForecastChange) -> list[ExportTable]:
                     amount_columns=("Belopp föregående", "Belopp nytt",
                                     "Effekt på förändringen")),
     ]
+
+
+def change_metadata(fc: CH.ForecastChange) -> ExportMetadata:
+    """Provenance: both laid versions, their authors, hashes and methods."""
+    p, c = fc.previous, fc.current
+    return ExportMetadata(
+        as_of=str(c.as_of), input_hash=c.input_hash, source=f"lagda prognoser i '{c.dataset}'",
+        method=c.method, program_version=__version__, created=datetime.now(UTC),
+        parameters={"Ny prognos": f"{c.label()} av {c.author} {c.created[:16]}",
+                    "Föregående prognos": f"{p.label()} av {p.author} {p.created[:16]}",
+                    "Föregående indata-hash": p.input_hash,
+                    "Justeringar": f"{len(p.adjustments)} → {len(c.adjustments)}",
+                    "Justeringarnas författare": ", ".join(sorted(
+                        {a.author for a in (*p.adjustments, *c.adjustments) if a.author})) or "–"},
+    )
