@@ -196,12 +196,12 @@ def _run_scenario(args: argparse.Namespace) -> int:
     scenario = _scenario_file(args.file)
     as_of_text = args.as_of or scenario.as_of
     as_of_arg = as_of_argument(as_of_text) if as_of_text else None
-    ds = load_dataset(args.data, as_of_arg, args.blad)
-    as_of = as_of_arg or ds.last_outcome
     seed = scenario.seed if args.seed is None else args.seed
     n_draws = scenario.n_draws if args.draws is None else args.draws
-    check_range("--draws", n_draws, MIN_DRAWS, MAX_DRAWS)
+    check_range("--draws", n_draws, MIN_DRAWS, MAX_DRAWS)  # before any data is read
     check_range("--seed", seed, 0, MAX_SEED)
+    ds = load_dataset(args.data, as_of_arg, args.blad)
+    as_of = as_of_arg or ds.last_outcome
     try:
         check_references_in_data(ds, scenario)  # before the (long) baseline forecast
         rf = standard_forecast(ds, as_of, n_paths=BASELINE_PATHS, seed=seed)

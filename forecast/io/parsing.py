@@ -34,6 +34,7 @@ from forecast.io.xlsx_sheets import (
     SheetChoice,
     SheetError,
     bounded_rows,
+    check_width,
     choose_sheet,
     header_sheets,
 )
@@ -549,6 +550,11 @@ def read_xlsx(data: bytes, filename: str, sheet: str | None = None,
     if not openpyxl.DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
         raise RuntimeError("defusedxml must be installed for safe XLSX parsing")
     check_zip(data, filename)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            check_width(zf, sheet)
+    except SheetError as exc:
+        raise _fail(filename, exc.message, exc.allowed, row=exc.row) from None
     records, note = _xlsx_records(data, filename, data_only=True, sheet=sheet, known=known)
     empty_rows = {i + 1 for i, rec in enumerate(records) if any(v is None for v in rec)}
     if empty_rows and _has_formulas(data):
