@@ -12,7 +12,7 @@ from forecast.engine import hierarchy as H
 from forecast.engine.result import RegionForecast
 from forecast.followup import tables as F
 from forecast.followup.transition import PlanProjection
-from forecast.io.formatting import month_label, ytd_label
+from forecast.io.formatting import fmt_number, month_label, ytd_label
 from forecast.ledger.dataset import Dataset
 from forecast.ledger.dimensions import PERSONAL, agency_account
 from forecast.report.figures import (
@@ -197,6 +197,6 @@ def scenario_tables(risk: ScenarioRisk) -> tuple[ReportTable, ReportTable]:
         f"Effekt {risk.year + 1}": [round_half_away(risk.next_year_effect_tkr / 1000.0)],
     }, index=pd.Index(["Scenario"]))
     rng = ReportTable(KEY_SCENARIO_MC, f"Scenario {clean_text(risk.name)}: spridning "
-                      f"({risk.n_draws} simuleringar)", mc, "Utfall helår",
+                      f"({fmt_number(risk.n_draws)} simuleringar)", mc, "Utfall helår",
                       percent_columns=(PROB,))
     return bridge, rng
