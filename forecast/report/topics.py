@@ -162,7 +162,7 @@ def change_table(change: ForecastChange, p: pd.Period) -> ReportTable:
     if len(set(index)) != len(index):
         index = [prev_label, *(f"{i + 1}. {lab}" for i, lab in enumerate(labels)),
                  CHANGE_TOTAL, cur_label]
-    frame = pd.DataFrame({"Nettokostnad helår": values}, index=pd.Index(index))
+    frame = pd.DataFrame({"Avvikelse mot budget, helår": values}, index=pd.Index(index))
     return ReportTable(KEY_CHANGE, f"Prognosförändring sedan lagd prognos "
                        f"{month_label(change.previous_as_of)}", frame, "Post",
                        total_rows=(CHANGE_TOTAL, cur_label),
