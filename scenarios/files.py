@@ -9,7 +9,7 @@ path (``assumptions[0].extra_need.high``), the value given and what is allowed, 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +104,7 @@ def _num(v: Any) -> str:
     return f"{v:g}" if isinstance(v, int | float) else str(v)
 
 
-def translate(err: dict[str, Any]) -> str:
+def translate(err: Mapping[str, Any]) -> str:
     """One pydantic error → a Swedish line naming path, value and the allowed range."""
     path = dotted(err.get("loc", ()))
     typ = err.get("type", "")

@@ -147,7 +147,10 @@ def _next_version(conn: sa.Connection, name: str) -> tuple[int, str | None]:
 
 def _insert(conn: sa.Connection, row: dict[str, Any]) -> int:
     res = conn.execute(scenarios_table.insert().values(**row))
-    return int(res.inserted_primary_key[0])
+    key = res.inserted_primary_key
+    if key is None:
+        raise RuntimeError("databasen gav ingen nyckel för den nya raden")
+    return int(key[0])
 
 
 def _record(row: Any) -> SavedScenario:

@@ -560,9 +560,10 @@ def read_xlsx(data: bytes, filename: str, sheet: str | None = None,
 
 def _known_header(known: set[str] | None) -> Callable[[list[Any]], bool]:
     def is_header(row: list[Any]) -> bool:
-        return bool(known) and sum(
-            1 for v in row if isinstance(v, str) and " ".join(v.split()).casefold()
-            in known) >= 3  # type: ignore[operator]
+        if not known:
+            return False
+        return sum(1 for v in row if isinstance(v, str)
+                   and " ".join(v.split()).casefold() in known) >= 3
     return is_header
 
 

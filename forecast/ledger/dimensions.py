@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 AccountType = Literal["intakt", "kostnad"]
 AgencyCategory = Literal["läkare", "sjuksköterskor", "övriga"]
+AGENCY_CATEGORIES: tuple[AgencyCategory, ...] = ("läkare", "sjuksköterskor", "övriga")
 
 REGION_DEFAULT = "Exempelregionen"
 

@@ -66,4 +66,4 @@ def report_to_pdf(report: Report, charts: dict[str, bytes]) -> bytes:
         pdf = typst.compile(str(main), root=str(root), font_paths=[str(font_dir())],
                             ignore_system_fonts=True, sys_inputs={"data": payload},
                             timestamp=int(stamp.timestamp()))
-    return bytes(pdf)  # type: ignore[arg-type]
+    return bytes(pdf)

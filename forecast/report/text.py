@@ -8,6 +8,7 @@ its printed sign (a printed 0 reads "i nivå med").
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -51,7 +52,7 @@ def _compare(tables: Tables, ref: Ref, better: str, worse: str, level: str) -> l
                 decimals=ref.decimals, suffix=ref.suffix), " ", better if v > 0 else worse]
 
 
-def join(items: Sequence[Sequence[Part]]) -> list[Part]:
+def join(items: Sequence[Sequence[Any]]) -> list[Part]:
     """Items as ``a, b och c``."""
     out: list[Part] = []
     for i, item in enumerate(items):
