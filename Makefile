@@ -20,6 +20,7 @@ run: $(STAMP)
 ## Run the whole test suite (unit, CLI and end-to-end browser tests).
 test: $(STAMP)
 	@bash scripts/ensure_chromium.sh
+	@bash scripts/ensure_postgres.sh
 	@bash scripts/ensure_libreoffice.sh
 	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
 
