@@ -9,13 +9,25 @@ from forecast.engine import hierarchy as H
 from forecast.io.formatting import fmt_mkr, fmt_pct, month_label
 from ui import cached
 from ui.data_access import Context, CoreMissing, context
-from ui.widgets import core_missing, help_box, monthly_chart, show_table, to_mkr
+from ui.widgets import (
+    core_missing,
+    help_box,
+    monthly_chart,
+    show_report_table,
+    show_table,
+    to_mkr,
+)
 
 HELP = """
 **Årsprognos** är årets resultat (intäkter + kostnader, tkr → mkr) enligt den statistiska
 prognosen: utfall hittills plus simulerade återstående månader. P50 är medianen; P10–P90 är
 intervallet som 8 av 10 simuleringar hamnar inom. **Avvikelse** = prognos − budget (negativt
 är sämre än budget).
+
+**Ekonomisk sammanfattning** är nämndrapportens tabeller (samma siffror som i Word/PDF-
+rapporten på sidan Export): intäkter, bruttokostnader och nettokostnader för månaden,
+ackumulerat, föregående år, årsbudget och årsprognos, även per division och kostnadsslag.
+Avrundat så att delarna summerar till totalen.
 
 **Nettokostnadsutveckling** jämför ackumulerad nettokostnad i år med samma månader i fjol.
 **Hyrandel** är inhyrd personal som andel av egen personalkostnad, rullande 12 månader, mot
@@ -49,6 +61,24 @@ def _year_end(ctx: Context) -> None:
     laid = f"Lagd prognos {ye['laid']}. " if "laid" in ye else ""
     st.caption(f"{laid}Underlag: utfall till och med {month_label(ctx.as_of, long=True)}; "
                f"P50 (median) {fmt_mkr(ye[H.P50])}. Negativa belopp är nettokostnad.")
+
+
+def _summary_tables(ctx: Context) -> None:
+    st.subheader("Ekonomisk sammanfattning")
+    try:
+        summary, division, category = cached.overview_tables(ctx)
+    except CoreMissing:
+        core_missing("Sammanfattningen")
+        return
+    st.caption(f"Som i nämndrapporten: månaden, ackumulerat, föregående år, årsbudget och "
+               f"årsprognos ({summary.title}).")
+    t1, t2, t3 = st.tabs(["Sammanfattning", "Per division", "Per kostnadsslag"])
+    with t1:
+        show_report_table(summary)
+    with t2:
+        show_report_table(division)
+    with t3:
+        show_report_table(category)
 
 
 def _row(frame: pd.DataFrame, label: str, column: str) -> float:
@@ -136,5 +166,6 @@ def render() -> None:
                "årsprognos, nyckeltal och utfall mot budget.")
     help_box(HELP)
     _year_end(ctx)
+    _summary_tables(ctx)
     _indicators(ctx)
     _monthly(ctx)
