@@ -20,18 +20,26 @@ run: $(STAMP)
 ## Run the whole test suite (unit, CLI and end-to-end browser tests).
 test: $(STAMP)
 	@bash scripts/ensure_chromium.sh
+	@bash scripts/ensure_postgres.sh
+	@bash scripts/ensure_libreoffice.sh
 	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
 
-## The follow-up report for the embedded data as of April 2023.
+## The follow-up report for the embedded data as of April 2023 (tables, Word and PDF).
 report: $(STAMP)
 	$(BIN)/budgetprognos rapport --as-of 2023-04 --out rapport_2023-04.xlsx
+	$(BIN)/budgetprognos rapport --as-of 2023-04 --out rapport_2023-04.docx
+	$(BIN)/budgetprognos rapport --as-of 2023-04 --out rapport_2023-04.pdf
 
 ## Regenerate constraints.txt from pyproject.toml (a lock made by a tool, never by hand).
 lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --quiet -o constraints.txt
 
+## Lint: ruff, the type checker (mypy on forecast, scenarios, cli; see pyproject) and the
+## 60-line limit on functions outside tests, bench and data/generate.py.
 lint: $(STAMP)
 	$(BIN)/ruff check forecast scenarios ui cli app.py tests bench data
+	$(BIN)/mypy
+	$(BIN)/python scripts/long_functions.py
 
 ## Regenerate the embedded example data (byte-identical on every run).
 data: $(STAMP)

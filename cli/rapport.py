@@ -1,45 +1,60 @@
-"""``budgetprognos rapport``: the follow-up tables for one month as an Excel or CSV file.
+"""``budgetprognos rapport``: one month's follow-up as tables or as the committee report.
+
+Tables as Excel/CSV; the committee report's economic section as Word/PDF.
 
 Examples::
 
     budgetprognos rapport --as-of 2023-04 --out rapport.xlsx
     budgetprognos rapport --data huvudbok.csv --as-of 2023-04 --out rapport.csv --enhet tkr
     budgetprognos rapport --as-of 2023-04 --out rapport.csv --csv-dialect intl
+    budgetprognos rapport --as-of 2023-04 --out rapport.docx --mall region.docx
+    budgetprognos rapport --as-of 2023-04 --out rapport.pdf --scenario kombinerat.yaml
+
+With .docx or .pdf the economic section is written (tables, charts, sentences and the
+årsprognos; see :mod:`cli.rapport_doc`).
 
 Exit codes: 0 written; 2 bad input (unknown file type, bad month, rejected data file, no
-outcome for the month); 1 the embedded data or the output file could not be read/written.
+outcome for the month, bad option or template); 1 the embedded data or the output file could
+not be read/written.
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
+from cli import rapport_doc
 from cli.common import (
     CliError,
     add_data_argument,
     add_output_arguments,
     as_of_argument,
-    check_out,
     guarded,
     load_dataset,
     write_output,
 )
-from forecast.followup.tables import followup_metadata, followup_tables
+from forecast.followup.tables import check_as_of, followup_metadata, followup_tables
+from forecast.io.export import ALLOWED_SUFFIXES
+
+SUFFIXES = (*ALLOWED_SUFFIXES, *rapport_doc.DOCUMENT_SUFFIXES)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register the ``rapport`` subcommand."""
     p = subparsers.add_parser(
         "rapport",
-        help="uppföljningstabeller för en månad (Excel eller CSV)",
-        description=("Skriver uppföljningens tabeller per månad: sammanfattning, per division, "
-                     "per kostnadsslag, kostnadsutveckling, hyrpersonal, omställningsplan och "
-                     "månadsutfall, med metadata om indata och program."),
+        help="uppföljning för en månad: tabeller (Excel/CSV) eller rapport (Word/PDF)",
+        description=("Skriver uppföljningens tabeller per månad (Excel eller CSV): "
+                     "sammanfattning, per division, per kostnadsslag, kostnadsutveckling, "
+                     "hyrpersonal, omställningsplan och månadsutfall, med metadata om indata "
+                     "och program. Med .docx eller .pdf skrivs nämndrapportens ekonomiavsnitt "
+                     "med tabeller, diagram, text och årsprognos."),
     )
     add_data_argument(p)
     p.add_argument("--as-of", required=True, metavar="ÅÅÅÅ-MM",
                    help="månaden rapporten avser, t.ex. 2023-04")
-    add_output_arguments(p)
+    add_output_arguments(p, out_help=f"utfil; formatet väljs av ändelsen ({', '.join(SUFFIXES)})")
+    rapport_doc.add_arguments(p)
     return p
 
 
@@ -48,10 +63,27 @@ def run(args: argparse.Namespace) -> int:
     return guarded("rapport", _run, args)
 
 
+def _check_out(out: Path) -> Path:
+    if out.suffix.lower() not in SUFFIXES:
+        raise CliError(f"okänd filändelse {out.suffix or '(ingen)'!r} för --out; "
+                       f"tillåtna: {', '.join(SUFFIXES)}")
+    return out
+
+
 def _run(args: argparse.Namespace) -> int:
-    out = check_out(args.out)
+    out = _check_out(args.out)
+    document = out.suffix.lower() in rapport_doc.DOCUMENT_SUFFIXES
+    if document:
+        rapport_doc.check_options(args)
     as_of = as_of_argument(args.as_of)
-    ds = load_dataset(args.data, as_of, args.blad)
+    ds = load_dataset(args, as_of)
+    if document:
+        try:
+            p = check_as_of(ds, as_of)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+        print(rapport_doc.write_document(args, ds, p, out))
+        return 0
     try:
         tables = followup_tables(ds, as_of)
     except ValueError as exc:

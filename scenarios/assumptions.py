@@ -39,7 +39,7 @@ from forecast.io.limits import (
     MAX_SEED,
     MIN_DRAWS,
 )
-from forecast.ledger.dimensions import AgencyCategory, Frozen
+from forecast.ledger.dimensions import AGENCY_CATEGORIES, AgencyCategory, Frozen
 
 StaffGroup = Literal["alla", "läkare", "sjuksköterskor", "övriga"]
 
@@ -109,7 +109,7 @@ def bounded_range(ge: float | None = None, le: float | None = None) -> type[Rang
     """
     field = Annotated[float, Field(ge=ge, le=le, allow_inf_nan=False)]
     name = f"Range_{ge}_{le}".replace(".", "_").replace("-", "m")
-    return create_model(  # type: ignore[call-overload,no-any-return]
+    return create_model(
         name, __base__=Range, low=(field, ...), likely=(field, ...), high=(field, ...)
     )
 
@@ -234,7 +234,7 @@ class Hyrpersonal(_Assumption):
     ramp_start: Month | None = Field(default=None, description=(
         "First month of the linear ramp, YYYY-MM; default the first forecast month"))
     categories: list[AgencyCategory] = Field(
-        default_factory=lambda: ["läkare", "sjuksköterskor", "övriga"],
+        default_factory=lambda: list(AGENCY_CATEGORIES),
         description="Agency staff categories the target covers")
     units: Codes = Field(default_factory=list, description="Unit codes; empty = all")
     agency_multiplier: Multiplier = Field(  # type: ignore[valid-type]

@@ -189,8 +189,8 @@ def _personnel(ctx: Context, units: Sequence[str]) -> np.ndarray:
 
 def _agency_target(ctx: Context, group: str) -> np.ndarray:
     if group == "alla":
-        return ctx.category == INHYRD
-    return ctx.account == agency_account(group)  # type: ignore[arg-type]
+        return np.asarray(ctx.category == INHYRD)
+    return np.asarray(ctx.account == agency_account(group))  # type: ignore[arg-type]
 
 
 def compile_dygnsvila(ctx: Context, a: A.Dygnsvila) -> Compiled:
@@ -209,7 +209,7 @@ def compile_dygnsvila(ctx: Context, a: A.Dygnsvila) -> Compiled:
         ranges |= {"extra_fte": a.extra_fte, "cost_per_fte_tkr": a.cost_per_fte_tkr}
 
         def size_coef(p: Mapping[str, object]) -> object:
-            return p["extra_fte"] * p["cost_per_fte_tkr"]  # type: ignore[operator]
+            return p["extra_fte"] * p["cost_per_fte_tkr"]
     else:
         unit_basis = cost / 100.0
         ranges["extra_need"] = a.extra_need
@@ -532,7 +532,7 @@ def combine(ctx: Context, compiled: Sequence[Compiled], params: Sequence[Mapping
                 e += float(t.coef(p)) * t.basis  # type: ignore[arg-type]
             level[i] = e
         else:
-            rate[i] = float(c.rate(p)) * c.weight  # type: ignore[misc,arg-type,operator]
+            rate[i] = np.asarray(float(c.rate(p)) * c.weight)  # type: ignore[misc,arg-type,operator]
     sum_e = sum(level.values(), np.zeros(shape))
     sum_r = sum(rate.values(), np.zeros(shape))
     effects: dict[str, np.ndarray] = {}

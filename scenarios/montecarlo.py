@@ -86,7 +86,7 @@ def prepare(rf: RegionForecast, scenario: A.Scenario, *, ds: Dataset | None = No
         rate_paths[i] = np.stack([np.einsum("sm,spm->p", w[:, m], paths[:, :, m])  # type: ignore[index]
                                   for m in masks])
         cross[i] = tuple(
-            tuple(np.array([(w * t.basis)[:, m].sum() for m in masks])  # type: ignore[operator]
+            tuple(np.array([(w * t.basis)[:, m].sum() for m in masks])
                   for t in cj.terms)
             for cj in compiled
         )
@@ -164,14 +164,14 @@ def run(prep: Prepared, *, n_draws: int = 10_000, seed: int = 0) -> MCResult:
     base = prep.base_paths[:, idx].T  # (n_draws, n_years)
     total = base.copy()
     for cs, ts in zip(coefs, prep.level, strict=True):
-        for c, t in zip(cs, ts, strict=True):
-            total += c[:, None] * t[None, :]
+        for k, t in zip(cs, ts, strict=True):
+            total += k[:, None] * t[None, :]
     for i, rp in prep.rate_paths.items():
         cr = np.asarray(prep.compiled[i].rate(per[i]), dtype=float) * ones  # type: ignore[misc]
         inner = rp[:, idx].T
         for cs, ts in zip(coefs, prep.cross[i], strict=True):
-            for c, t in zip(cs, ts, strict=True):
-                inner = inner + c[:, None] * t[None, :]
+            for k, t in zip(cs, ts, strict=True):
+                inner = inner + k[:, None] * t[None, :]
         total += cr[:, None] * inner
     return MCResult(prep.years, total, base, prep.budget, seed, params)
 

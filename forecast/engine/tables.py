@@ -77,7 +77,7 @@ def _method_summary(rf: RegionForecast, rows: np.ndarray) -> tuple[str, float, s
 
 
 def _labels(ds: Dataset) -> dict[str, str]:
-    return {u.id: f"{u.id} {u.name}" for u in ds.org.units}
+    return {u.id: u.label for u in ds.org.units}
 
 
 def unit_category_table(rf: RegionForecast, ds: Dataset) -> pd.DataFrame:
@@ -170,7 +170,8 @@ def agency_table(rf: RegionForecast) -> tuple[pd.DataFrame, str]:
     leaves = H.year_totals(rf, ("category", "account"))
     ag = leaves[leaves["category"] == INHYRD]
     tot = H.year_totals(rf, ("category",))
-    rows, labels = [], []
+    rows: list[tuple[pd.Series, dict[str, float] | None]] = []
+    labels: list[str] = []
     for _, r in ag.iterrows():
         mask = rf.row_mask(account=r["account"]) | rf.row_mask(category=PERSONAL)
         share = H.agency_share(rf, rows=mask)
@@ -179,14 +180,14 @@ def agency_table(rf: RegionForecast) -> tuple[pd.DataFrame, str]:
     for cat in (INHYRD, PERSONAL):
         t = tot[tot["category"] == cat]
         if len(t):
-            share = H.agency_share(rf) if cat == INHYRD else None
-            rows.append((t.iloc[0], share))
+            total_share = H.agency_share(rf) if cat == INHYRD else None
+            rows.append((t.iloc[0], total_share))
             labels.append(f"{cat} totalt" if cat == INHYRD else f"{cat} (egen personal)")
     recs = []
-    for r, share in rows:
+    for r, row_share in rows:
         rec = {ACK: r[H.YTD], FG: r[H.PRIOR_YEAR], PROGNOS: r[H.PROGNOS], P10: r[H.P10],
                P50: r[H.P50], P90: r[H.P90], UTV: r[H.DEVELOPMENT]}
-        s = share or {}
+        s = row_share or {}
         rec.update({
             "Hyrandel R12 utfall %": s.get("r12_actual", np.nan),
             "Hyrandel helår P10 %": s.get("p10", np.nan),

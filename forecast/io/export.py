@@ -271,7 +271,7 @@ def _write_sheet(wb: xlsxwriter.Workbook, table: ExportTable, unit: Unit, **fmt:
             if _is_missing(v):
                 ws.write_blank(r, j, None, col_formats[j - 1])
             elif _is_number(v):
-                ws.write_number(r, j, float(v), col_formats[j - 1])  # type: ignore[arg-type]
+                ws.write_number(r, j, float(v), col_formats[j - 1])
             else:
                 ws.write_string(r, j, _xl_text(str(v)))
     if table.note:

@@ -16,7 +16,7 @@ Amounts in the engine are tkr; :func:`fmt_mkr` divides by 1 000.
 from __future__ import annotations
 
 import math
-from numbers import Real
+from typing import SupportsFloat
 
 import pandas as pd
 
@@ -37,7 +37,7 @@ def _is_missing(x: object) -> bool:
         return False
 
 
-def fmt_number(x: Real | None, decimals: int = 0) -> str:
+def fmt_number(x: SupportsFloat | None, decimals: int = 0) -> str:
     """A number in Swedish display form, e.g. ``-1 234,5``.
 
     Args:
@@ -60,20 +60,20 @@ def fmt_number(x: Real | None, decimals: int = 0) -> str:
     return f"-{text}" if negative else text
 
 
-def fmt_tkr(tkr: Real | None, decimals: int = 0) -> str:
+def fmt_tkr(tkr: SupportsFloat | None, decimals: int = 0) -> str:
     """An amount in tkr with its unit, e.g. ``-1 111 463 tkr``."""
     text = fmt_number(tkr, decimals)
     return text if text == MISSING else f"{text}{NBSP}tkr"
 
 
-def fmt_mkr(tkr: Real | None, decimals: int = 0) -> str:
+def fmt_mkr(tkr: SupportsFloat | None, decimals: int = 0) -> str:
     """An amount given in tkr, shown in mkr, e.g. ``fmt_mkr(-2_895_000)`` → ``-2 895 mkr``."""
     if _is_missing(tkr):
         return MISSING
     return f"{fmt_number(float(tkr) / 1000.0, decimals)}{NBSP}mkr"  # type: ignore[arg-type]
 
 
-def fmt_pct(x: Real | None, decimals: int = 1) -> str:
+def fmt_pct(x: SupportsFloat | None, decimals: int = 1) -> str:
     """A percent value (14.1 means 14,1 %) as ``14,1 %``."""
     text = fmt_number(x, decimals)
     return text if text == MISSING else f"{text}{NBSP}%"

@@ -268,7 +268,7 @@ def _parse_column(col: pd.Series, rows: np.ndarray, parse: Callable[[Any], Any],
             except ParseError as exc:
                 errors[i] = (str(exc), exc.allowed or allowed)
     if not optional:
-        for i in np.flatnonzero(empty_u):
+        for i in np.flatnonzero(empty_u).tolist():
             errors[i] = ("Cellen är tom", allowed)
     codes = np.where(codes < 0, n_u, codes)
     bad_u = np.array([e is not None for e in errors], dtype=bool)
@@ -282,7 +282,7 @@ def _parse_column(col: pd.Series, rows: np.ndarray, parse: Callable[[Any], Any],
                 out.add(int(where[0]), column, msg, allow, check=check)
         else:
             for r, c in zip(rows[bad], codes[bad], strict=True):
-                msg, allow = errors[c]  # type: ignore[misc]
+                msg, allow = errors[c]
                 out.add(int(r), column, msg, allow, check=check)
     return _Parsed(values[codes], ~bad, empty_u[codes])
 
@@ -399,6 +399,26 @@ def read_ledger(data: bytes, filename: str, *, base: Dataset,
     if raw.cells.empty or len(raw.rows) == 0:
         out.add(None, None, "Filen har inga datarader", "minst en rad under rubrikraden")
     rows = raw.rows
+    parsed = _parse_columns(raw, mapped, base, out)
+    new_units: tuple[Unit, ...] = ()
+    if S.UNIT in parsed:
+        new_units = _unit_rule(parsed, mapped, rows, base, out)
+    if all(f in parsed for f in REQUIRED) and len(rows):
+        _check_keys(parsed, mapped, rows, as_of, out)
+    out.raise_if_any()
+    ledger = pd.DataFrame({
+        S.PERIOD: period_of_ordinals(parsed[S.PERIOD].values.astype(np.int64)),
+        S.UNIT: parsed[S.UNIT].values,
+        S.ACCOUNT: parsed[S.ACCOUNT].values,
+        S.KIND: parsed[S.KIND].values,
+        S.AMOUNT: parsed[S.AMOUNT].values.astype(np.float64),
+    })
+    return ImportResult(S.validate_ledger(ledger), new_units, hashlib.sha256(data).hexdigest())
+
+
+def _parse_columns(raw: RawTable, mapped: dict[str, tuple[int, str]], base: Dataset,
+                   out: _Collector) -> dict[str, _Parsed]:
+    """Every mapped column parsed by its field's parser; bad cells go to ``out``."""
     parsers: dict[str, tuple[Callable[[Any], Any], str]] = {
         S.PERIOD: (parse_month_cell, MONTH_ALLOWED),
         S.UNIT: (_unit_id, "en enhetskod (text)"),
@@ -410,31 +430,24 @@ def read_ledger(data: bytes, filename: str, *, base: Dataset,
     parsed: dict[str, _Parsed] = {}
     for f, (j, name) in mapped.items():
         parse, allowed = parsers[f]
-        parsed[f] = _parse_column(raw.cells[j], rows, parse, column=name, allowed=allowed,
+        parsed[f] = _parse_column(raw.cells[j], raw.rows, parse, column=name, allowed=allowed,
                                   out=out, check=f, optional=f == S.DIVISION,
                                   grouped=f in (S.ACCOUNT, S.KIND))
-    new_units: tuple[Unit, ...] = ()
-    if S.UNIT in parsed:
-        new_units = _unit_rule(parsed, mapped, rows, base, out)
-    if all(f in parsed for f in REQUIRED) and len(rows):
-        ok = np.logical_and.reduce([parsed[f].ok for f in S.KEY_COLUMNS])  # amount not needed
-        keys = pd.DataFrame({f: parsed[f].values[ok] for f in S.KEY_COLUMNS[1:]})
-        keys[S.PERIOD] = parsed[S.PERIOD].values[ok].astype(np.int64)
-        keys["_row"] = rows[ok]
-        _check_duplicates(keys, mapped, out)
-        _check_gaps(keys, mapped, out)
-        if as_of is not None:
-            _check_as_of(keys, pd.Period(as_of, freq="M"), mapped, out)
-            _check_last_month(keys, pd.Period(as_of, freq="M"), mapped, out)
-    out.raise_if_any()
-    ledger = pd.DataFrame({
-        S.PERIOD: period_of_ordinals(parsed[S.PERIOD].values.astype(np.int64)),
-        S.UNIT: parsed[S.UNIT].values,
-        S.ACCOUNT: parsed[S.ACCOUNT].values,
-        S.KIND: parsed[S.KIND].values,
-        S.AMOUNT: parsed[S.AMOUNT].values.astype(np.float64),
-    })
-    return ImportResult(S.validate_ledger(ledger), new_units, hashlib.sha256(data).hexdigest())
+    return parsed
+
+
+def _check_keys(parsed: dict[str, _Parsed], mapped: dict[str, tuple[int, str]],
+                rows: np.ndarray, as_of: pd.Period | str | None, out: _Collector) -> None:
+    """Duplicates, gaps and (with ``as_of``) late or missing outcome, over the valid rows."""
+    ok = np.logical_and.reduce([parsed[f].ok for f in S.KEY_COLUMNS])  # amount not needed
+    keys = pd.DataFrame({f: parsed[f].values[ok] for f in S.KEY_COLUMNS[1:]})
+    keys[S.PERIOD] = parsed[S.PERIOD].values[ok].astype(np.int64)
+    keys["_row"] = rows[ok]
+    _check_duplicates(keys, mapped, out)
+    _check_gaps(keys, mapped, out)
+    if as_of is not None:
+        _check_as_of(keys, pd.Period(as_of, freq="M"), mapped, out)
+        _check_last_month(keys, pd.Period(as_of, freq="M"), mapped, out)
 
 
 def _unit_rule(parsed: dict[str, _Parsed], mapped: dict[str, tuple[int, str]], rows: np.ndarray,

@@ -114,6 +114,15 @@ class _StatsforecastMethod(Method):
         return f"{type(self).__name__}(log={self.log})"
 
 
+def _ets_smoothing(model: dict) -> tuple[float, float, float, float]:
+    """``(alpha, beta, gamma, phi)`` of a fitted model; absent ones as 0, 0 and 1."""
+    alpha, beta, gamma, phi = (float(v) for v in model["par"][:4])
+    beta = 0.0 if np.isnan(beta) else beta
+    gamma = 0.0 if np.isnan(gamma) else gamma
+    phi = 1.0 if np.isnan(phi) else phi
+    return alpha, beta, gamma, phi
+
+
 def ets_run(model: dict, states: np.ndarray, e: np.ndarray) -> np.ndarray:
     """Run a fitted statsforecast ETS model forward from ``states`` with errors ``e``.
 
@@ -131,16 +140,14 @@ def ets_run(model: dict, states: np.ndarray, e: np.ndarray) -> np.ndarray:
         (P, h) simulated (or forecast) values.
     """
     err_t, trend_t, season_t = model["components"][:3]
-    alpha, beta, gamma, phi = (float(v) for v in model["par"][:4])
-    beta = 0.0 if np.isnan(beta) else beta
-    gamma = 0.0 if np.isnan(gamma) else gamma
-    phi = 1.0 if np.isnan(phi) else phi
+    alpha, beta, gamma, phi = _ets_smoothing(model)
     m = int(model["m"])
     x = np.atleast_2d(np.asarray(states, dtype=float))
     has_t = trend_t != "N"
     lev = x[:, 0].copy()
     b = x[:, 1].copy() if has_t else np.zeros(len(x))
-    s = x[:, 1 + has_t : 1 + has_t + m].copy() if season_t != "N" else None
+    s: Any = x[:, 1 + has_t : 1 + has_t + m].copy() if season_t != "N" else None
+    phib: Any
     n_rows, h = e.shape
     out = np.empty((n_rows, h))
     with np.errstate(all="ignore"):
@@ -395,6 +402,8 @@ class _StatsmodelsMethod(Method):
     """Common adapter for a statsmodels state-space model with ``simulate(anchor='end')``."""
 
     min_history: ClassVar[int] = 2 * SEASON + 1
+    log: bool | None
+    """Model the log of the series (None: decide from the data); set by ``__init__``."""
 
     def _exog(self, n_obs: int, start: int, budget: np.ndarray | None) -> np.ndarray | None:
         return None if budget is None else np.asarray(budget, dtype=float).reshape(-1, 1)

@@ -80,8 +80,9 @@ def test_bad_month_and_suffix(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "inget utfall för 2023-05" in err and "2022-01–2023-04" in err
     assert main(["rapport", "--as-of", "april", "--out", str(tmp_path / "r.xlsx")]) == 2
     assert "ÅÅÅÅ-MM" in capsys.readouterr().err
-    assert main(["rapport", "--as-of", "2023-04", "--out", str(tmp_path / "r.pdf")]) == 2
-    assert ".xlsx" in capsys.readouterr().err
+    assert main(["rapport", "--as-of", "2023-04", "--out", str(tmp_path / "r.odt")]) == 2
+    err = capsys.readouterr().err
+    assert ".xlsx" in err and ".docx" in err and ".pdf" in err
     assert not any(tmp_path.iterdir())
 
 

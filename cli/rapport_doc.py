@@ -1,0 +1,172 @@
+"""``budgetprognos rapport --out FIL.docx|.pdf``: the committee report's economic section.
+
+The document branch of ``rapport``: forecast the year (the standard årsprognos, or one
+``--metod``), optionally apply a scenario (``--scenario FIL`` or ``--scenario-namn NAMN`` from
+the scenario store), build the one report model and render it as Word or PDF.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from cli.common import EXIT_IO, CliError, check_range
+from forecast.engine.hierarchy import RECONCILIATION
+from forecast.engine.region import standard_forecast
+from forecast.engine.result import RegionForecast
+from forecast.engine.tables import method_summary_text
+from forecast.ledger.dataset import Dataset
+from forecast.report.builder import DEFAULT_CEILING_PCT, build_report
+from forecast.report.charts import render_all
+from forecast.report.docx_writer import TemplateError, load_template, report_to_docx
+from forecast.report.inputs import ForecastChange, ScenarioRisk
+from forecast.report.model import Report
+from forecast.report.pdf_writer import report_to_pdf
+from scenarios.assumptions import Scenario
+
+DOCUMENT_SUFFIXES = (".docx", ".pdf")
+MIN_PATHS, MAX_PATHS = 10, 100_000
+_DECIMAL = re.compile(r"^\s*(\d{1,2})(?:[,](\d{1,2}))?\s*$")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The document options of ``rapport`` (ignored for .xlsx/.csv)."""
+    g = p.add_argument_group("Word/PDF-rapport (--out med .docx eller .pdf)")
+    g.add_argument("--mall", type=Path, metavar="FIL",
+                   help="egen Word-mall (.docx) med regionens format, sidhuvud och logga")
+    g.add_argument("--scenario", type=Path, metavar="FIL",
+                   help="scenariofil (YAML/JSON) för avsnittet Risker")
+    g.add_argument("--scenario-namn", metavar="NAMN",
+                   help="sparat scenario (senaste versionen) för avsnittet Risker")
+    g.add_argument("--db", metavar="URL", help="scenariodatabas (standard $BUDGETPROGNOS_DB_URL)")
+    g.add_argument("--paths", type=int, default=1000, metavar="N",
+                   help="simulerade banor per serie (standard 1000)")
+    g.add_argument("--seed", type=int, default=0, metavar="S", help="slumpfrö (standard 0)")
+    g.add_argument("--metod", default=None, metavar="ALIAS",
+                   help="en metod för alla serier (standard: standardprognosen)")
+    g.add_argument("--tak", default=None, metavar="PROCENT",
+                   help=f"tak för nettokostnadsutveckling, t.ex. 2,2 (standard "
+                        f"{str(DEFAULT_CEILING_PCT).replace('.', ',')})")
+
+
+def parse_ceiling(text: str | None) -> float:
+    """The ceiling typed the Swedish way (``2,2``), 0–99,99 %.
+
+    Raises:
+        ValueError: (Swedish message) for anything else, e.g. ``2.2`` or ``-1``.
+    """
+    if text is None:
+        return DEFAULT_CEILING_PCT
+    m = _DECIMAL.match(text)
+    if not m:
+        raise ValueError(f"--tak {text!r} duger inte; skriv procent med decimalkomma, "
+                         "t.ex. 2,2 (0–99,99).")
+    return float(f"{m.group(1)}.{m.group(2) or 0}")
+
+
+def check_options(args: argparse.Namespace) -> None:
+    """Check every document option before any work.
+
+    Raises:
+        CliError: the first bad option (Swedish message naming it and what is allowed).
+    """
+    check_range("--paths", args.paths, MIN_PATHS, MAX_PATHS)
+    if args.scenario is not None and args.scenario_namn is not None:
+        raise CliError("ange antingen --scenario eller --scenario-namn, inte båda")
+    if args.scenario is not None and not args.scenario.is_file():
+        raise CliError(f"scenariofilen {str(args.scenario)!r} finns inte")
+    if args.metod is not None:
+        from forecast.methods import REGISTRY
+
+        if args.metod not in REGISTRY:
+            raise CliError(f"okänd metod {args.metod!r}; kända: {', '.join(sorted(REGISTRY))}")
+    try:
+        parse_ceiling(args.tak)
+        if args.mall is not None:
+            load_template(args.mall)
+    except (ValueError, TemplateError) as exc:
+        raise CliError(str(exc)) from None
+
+
+def _scenario(args: argparse.Namespace) -> Scenario | None:
+    if args.scenario is not None:
+        from scenarios.files import load_scenario
+
+        return load_scenario(args.scenario)
+    if args.scenario_namn is not None:
+        from scenarios.store import ScenarioStore
+
+        return ScenarioStore(args.db).load(args.scenario_namn)
+    return None
+
+
+def laid_change(ds: Dataset, as_of: pd.Period, current_tkr: float) -> ForecastChange | None:
+    """The change since the last laid forecast, from the forecast cycle when it has one.
+
+    Returns None while no forecast cycle (``forecast.cycle``) or no earlier laid forecast
+    exists; the report then says so plainly.
+    """
+    try:
+        import forecast.cycle  # noqa: F401
+    except ModuleNotFoundError:
+        return None
+    return None
+
+
+def _risk(args: argparse.Namespace, rf: RegionForecast, ds: Dataset) -> ScenarioRisk | None:
+    scenario = _scenario(args)
+    if scenario is None:
+        return None
+    from scenarios.reporting import risk_for
+
+    return risk_for(rf, scenario, ds)
+
+
+def _render(report: Report, out: Path, template: Path | None) -> bytes:
+    charts = render_all(report.charts())
+    if out.suffix.lower() == ".docx":
+        return report_to_docx(report, charts, template=template)
+    return report_to_pdf(report, charts)
+
+
+def write_document(args: argparse.Namespace, ds: Dataset, as_of: pd.Period, out: Path) -> str:
+    """Forecast, build and render the report to ``out``; returns the summary line.
+
+    Raises:
+        CliError: a bad scenario (file or name), a forecast or report that cannot be made
+            (exit 2), or an output file that cannot be written (exit 1).
+    """
+    from scenarios.files import ScenarioFileError
+
+    t0 = time.perf_counter()
+    try:
+        rf = standard_forecast(ds, as_of, n_paths=args.paths, seed=args.seed,
+                               method=args.metod)
+        risk = _risk(args, rf, ds)
+        change = laid_change(ds, as_of, float(rf.year_total_paths().mean()))
+        how = f"en metod för alla serier: {args.metod}" if args.metod else "standardprognosen"
+        report = build_report(
+            ds, as_of, rf, change=change, risk=risk, ceiling_pct=parse_ceiling(args.tak),
+            provenance=[("Metod", f"årsprognos per serie ({how}); {method_summary_text(rf)}"),
+                        ("Avstämning", RECONCILIATION),
+                        ("Mall", args.mall.name if args.mall else "standard (A4)")])
+        data = _render(report, out, args.mall)
+    except ScenarioFileError as exc:
+        raise CliError(str(exc), plain=True) from None
+    except KeyError as exc:
+        raise CliError(str(exc.args[0]) if exc.args else str(exc)) from None
+    except (ValueError, TemplateError) as exc:
+        raise CliError(str(exc)) from None
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise CliError(f"kunde inte skriva {str(out)!r}: {exc}", EXIT_IO) from None
+    kind = "Word" if out.suffix.lower() == ".docx" else "PDF"
+    scen = f", scenario {risk.name!r}" if risk else ""
+    return (f"Rapport ({kind}) per {as_of}: {rf.n_series} serier × {rf.n_paths} banor{scen}, "
+            f"{len(report.tables())} tabeller och {len(report.charts())} diagram på "
+            f"{time.perf_counter() - t0:.1f} s, skriven till {out}")

@@ -1,0 +1,169 @@
+"""The one builder of the report model: data set + forecast (+ change, scenario) → Report.
+
+Pure: no files, no clock unless ``created`` is omitted. Both renderers (Word, PDF) and the
+app's Översikt read what this module builds, so every format shows the same cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from forecast import __version__
+from forecast.engine.result import RegionForecast
+from forecast.followup import tables as F
+from forecast.followup.transition import PlanProjection, project_transition_plan
+from forecast.io.formatting import fmt_pct, month_label
+from forecast.ledger.dataset import Dataset
+from forecast.report import chartdata as C
+from forecast.report import figures as G
+from forecast.report import text as X
+from forecast.report import topics as T
+from forecast.report.inputs import ForecastChange, ScenarioRisk
+from forecast.report.model import Block, Report, ReportTable, Section, UserText
+
+HEADINGS = ("Ekonomiskt utfall", "Årsprognos", "Hyrpersonal", "Omställningsplan",
+            "Nettokostnadsutveckling", "Risker")
+CHANGE_HEADING = "Prognosförändring"
+DEFAULT_CEILING_PCT = 2.2
+"""Default ceiling of net cost development, % (an example region's goal; DOMAIN.md)."""
+DEFAULT_TITLE = "Hälso- och sjukvårdsnämnden"
+
+
+def overview_tables(ds: Dataset, as_of: pd.Period | str, rf: RegionForecast
+                    ) -> tuple[ReportTable, ReportTable, ReportTable]:
+    """The summary, per-division and per-category tables with the forecast column.
+
+    The same tables as the report's section *Ekonomiskt utfall* (for the app's Översikt).
+    """
+    p = F.check_as_of(ds, as_of)
+    summary, division = G.division_tables(ds, p, rf)
+    return summary, division, G.category_table(ds, p, rf)
+
+
+def _outcome_section(tables: dict[str, ReportTable], p: pd.Period) -> Section:
+    return Section(HEADINGS[0], (
+        tables[G.KEY_SUMMARY], *X.summary_paragraphs(tables, p),
+        tables[G.KEY_DIVISION], X.division_paragraph(tables, p),
+        tables[G.KEY_CATEGORY], *X.category_paragraphs(tables, p)))
+
+
+def _change_blocks(tables: dict[str, ReportTable], change: ForecastChange | None
+                   ) -> tuple[Block, ...]:
+    if change is None:
+        bridge = tables[C.KEY_BUDGET_BRIDGE]
+        return (X.no_change_paragraph(), bridge,
+                C.bridge_chart("brygga", "Från budget till årsprognos, mkr", bridge,
+                               bridge.frame.columns[0],
+                               caption="Staplarna är tabellens rader: avvikelse mot budget "
+                                       "per kostnadsslag."))
+    t = tables[T.KEY_CHANGE]
+    comments = [UserText(c.text, author=c.author, quoted=True) for c in change.comments]
+    return (t, *X.change_paragraphs(tables, comments),
+            C.bridge_chart("brygga", "Prognosförändring sedan lagd prognos: avvikelse mot "
+                           "budget, mkr", t, t.frame.columns[0], drop=(T.CHANGE_TOTAL,),
+                           caption="Staplarna är tabellens rader."))
+
+
+def _risk_blocks(tables: dict[str, ReportTable], risk: ScenarioRisk | None
+                 ) -> tuple[Block, ...]:
+    if risk is None:
+        return (X.no_scenario_paragraph(tables),)
+    t = tables[T.KEY_SCENARIO]
+    return (t, tables[T.KEY_SCENARIO_MC], *X.scenario_paragraphs(tables, risk.name, risk.year),
+            C.bridge_chart("scenario_brygga", f"Scenario: från basprognos till scenario "
+                           f"{risk.year}, mkr", t, t.frame.columns[0],
+                           caption="Staplarna är tabellens rader."))
+
+
+def _tables(ds: Dataset, p: pd.Period, rf: RegionForecast, plan: PlanProjection,
+            change: ForecastChange | None, risk: ScenarioRisk | None,
+            ceiling_pct: float) -> dict[str, ReportTable]:
+    summary, division = G.division_tables(ds, p, rf)
+    category = G.category_table(ds, p, rf)
+    forecast = G.forecast_table(rf, summary)
+    out = [summary, division, category, forecast, G.forecast_division_table(rf, division),
+           T.agency_table(ds, p, rf), T.development_table(ds, p, rf, summary, ceiling_pct)]
+    plan_t = T.plan_table(ds, p, plan)
+    if plan_t is not None:
+        out.append(plan_t)
+    if change is None:
+        out.append(C.budget_bridge_table(category, forecast))
+    else:
+        out.append(T.change_table(change, p))
+    if risk is not None:
+        out.extend(T.scenario_tables(risk))
+    return {t.key: t for t in out}
+
+
+def build_report(ds: Dataset, as_of: pd.Period | str, rf: RegionForecast, *,
+                 plan: PlanProjection | None = None, change: ForecastChange | None = None,
+                 risk: ScenarioRisk | None = None,
+                 provenance: Sequence[tuple[str, str]] = (),
+                 ceiling_pct: float = DEFAULT_CEILING_PCT, title: str = DEFAULT_TITLE,
+                 created: datetime | None = None) -> Report:
+    """The economic section of the committee report for ``as_of``.
+
+    Args:
+        ds: the data set.
+        as_of: the report month (must have outcome; equal to ``rf.as_of``).
+        rf: the year's forecast made at ``as_of``.
+        plan: the transition plan's projection (made with rf's paths and seed if None).
+        change: the change since the last laid forecast, or None when there is none.
+        risk: a scenario's results for the risk section, or None.
+        provenance: extra label/value rows for the appendix (method, parameters…).
+        ceiling_pct: the ceiling of net cost development, %.
+        title: the document title (the committee).
+        created: time of creation (now if None).
+
+    Raises:
+        ValueError: no outcome for ``as_of``, or a forecast made at another month.
+    """
+    p = F.check_as_of(ds, as_of)
+    if rf.as_of != p:
+        raise ValueError(f"Prognosen är gjord per {rf.as_of}, rapporten avser {p}.")
+    plan = plan or project_transition_plan(ds, p, rf.n_paths, rf.seed)
+    created = created or datetime.now(UTC)
+    tables = _tables(ds, p, rf, plan, change, risk, ceiling_pct)
+    target = F.AGENCY_TARGET_PCT
+    sections = (
+        _outcome_section(tables, p),
+        Section(HEADINGS[1], (tables[G.KEY_FORECAST], *X.forecast_paragraphs(tables, p)[:2],
+                              C.fan_chart(ds, rf), tables[G.KEY_FORECAST_DIV],
+                              X.forecast_paragraphs(tables, p)[2])),
+        Section(CHANGE_HEADING, _change_blocks(tables, change), level=2),
+        Section(HEADINGS[2], (tables[G.KEY_AGENCY], X.agency_paragraph(tables, p),
+                              C.share_chart(ds, p, target))),
+        Section(HEADINGS[3], tuple(b for b in (tables.get(G.KEY_PLAN),
+                                               X.plan_paragraph(tables, p)) if b is not None)),
+        Section(HEADINGS[4], (tables[G.KEY_DEVELOPMENT], X.development_paragraph(tables, p))),
+        Section(HEADINGS[5], _risk_blocks(tables, risk)),
+    )
+    return Report(
+        title=title, subtitle=f"Ekonomiskt utfall och årsprognos per {month_label(p, long=True)}",
+        as_of=p, created=created, sections=sections,
+        provenance=_provenance(ds, p, rf, change, risk, provenance, ceiling_pct, created),
+        footer=f"{title} · ekonomi per {month_label(p, long=True)} · "
+               f"{created.date().isoformat()}")
+
+
+def _provenance(ds: Dataset, p: pd.Period, rf: RegionForecast, change: ForecastChange | None,
+                risk: ScenarioRisk | None, extra: Sequence[tuple[str, str]],
+                ceiling_pct: float, created: datetime) -> tuple[tuple[str, str], ...]:
+    rows = [("Per månad", str(p)), ("Källa", ds.source), ("Indata-hash", ds.source_hash),
+            ("Programversion", __version__), ("Skapad", created.isoformat(timespec="seconds")),
+            ("Prognos", f"{rf.n_series} serier × {rf.n_paths} simulerade banor, slumpfrö "
+                        f"{rf.seed}; prognosmånader {rf.months[0]} – {rf.months[-1]}"),
+            ("Tak för nettokostnadsutveckling", fmt_pct(ceiling_pct)),
+            ("Mål för hyrandel", fmt_pct(F.AGENCY_TARGET_PCT, 0))]
+    rows += [(str(k), str(v)) for k, v in extra]
+    rows.append(("Lagd prognos", f"{change.previous_as_of} ({change.source})" if change
+                 else "ingen tidigare lagd prognos"))
+    if risk is not None:
+        rows += [("Scenario", risk.name), ("Scenariots parametrar", risk.parameters),
+                 ("Scenariots simuleringar", str(risk.n_draws))]
+    else:
+        rows.append(("Scenario", "inget"))
+    return tuple(rows)

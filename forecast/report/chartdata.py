@@ -1,0 +1,122 @@
+"""The data of the report's charts (pure; amounts in mkr)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from forecast.engine.result import RegionForecast
+from forecast.followup import tables as F
+from forecast.io.formatting import MONTHS_SHORT, fmt_pct
+from forecast.ledger import schema as S
+from forecast.ledger.dataset import Dataset
+from forecast.ledger.dimensions import PERSONAL, agency_account
+from forecast.report.figures import AVVIKELSE, BUDGET, PROGNOS
+from forecast.report.model import Chart, ReportTable
+from forecast.report.rounding import apportion
+
+KEY_BUDGET_BRIDGE = "brygga_budget"
+
+FAN_COLUMNS = ("Månad", "Ack utfall", "Ack budget", "Prognos", "P10", "P90")
+
+
+def fan_chart(ds: Dataset, rf: RegionForecast) -> Chart:
+    """Accumulated net result by month: outcome, budget, and the forecast with P10–P90.
+
+    The forecast starts at the accumulated outcome of the as-of month and adds each path's
+    remaining months; its December mean is the year's Prognos, its P10/P90 the year's range.
+    """
+    p = rf.as_of
+    mon = F.monthly(ds, p)
+    m = rf.month_mask(p.year)
+    rest = rf.paths[:, :, m].sum(axis=0, dtype=np.float64)  # (n_paths, months left)
+    start = float(rf.ytd_outcome.sum())
+    cum = start + np.cumsum(rest, axis=1)
+    n_done = p.month
+    mean = np.full(12, np.nan)
+    lo, hi = np.full(12, np.nan), np.full(12, np.nan)
+    mean[n_done - 1] = lo[n_done - 1] = hi[n_done - 1] = start
+    if cum.shape[1]:
+        mean[n_done:] = cum.mean(axis=0)
+        lo[n_done:], hi[n_done:] = np.quantile(cum, [0.1, 0.9], axis=0)
+    data = pd.DataFrame({
+        "Månad": list(MONTHS_SHORT),
+        "Ack utfall": mon["Ack utfall"].to_numpy() / 1000.0,
+        "Ack budget": mon["Ack budget"].to_numpy() / 1000.0,
+        "Prognos": mean / 1000.0, "P10": lo / 1000.0, "P90": hi / 1000.0,
+    })
+    return Chart("utfall_prognos", "fan",
+                 f"Nettokostnad ackumulerat {p.year}: utfall, budget och prognos, mkr", data,
+                 caption="Skuggat band: P10–P90 (80 % sannolikhet). Prognosen vid december "
+                         "är årsprognosen.")
+
+
+def agency_share_history(ds: Dataset, as_of: pd.Period, months: int = 24) -> pd.DataFrame:
+    """Agency share of own personnel cost, rolling 12 months, for each month up to ``as_of``.
+
+    Columns: Månad (``YYYY-MM``), Hyrandel R12 % (NaN where the 12 months are incomplete).
+    The last value is the follow-up table's *Hyrandel R12 %* for ``as_of``.
+    """
+    led = ds.ledger.loc[ds.ledger[S.KIND] == S.UTFALL]
+    leaves = [agency_account(c) for c in F.AGENCY_LABELS]  # type: ignore[arg-type]
+    per = led[S.PERIOD]
+    agency = led.loc[led[S.ACCOUNT].isin(leaves)].groupby(per)[S.AMOUNT].sum()
+    personal = led.loc[led[S.ACCOUNT] == PERSONAL].groupby(per)[S.AMOUNT].sum()
+    have = set(led[S.PERIOD].unique())
+    rows = []
+    for m in pd.period_range(as_of - (months - 1), as_of, freq="M"):
+        window = pd.period_range(m - 11, m, freq="M")
+        complete = all(w in have for w in window)
+        a = float(agency.reindex(window).fillna(0.0).sum())
+        pers = float(personal.reindex(window).fillna(0.0).sum())
+        share = a / pers * 100.0 if complete and pers else np.nan
+        rows.append((str(m), share))
+    return pd.DataFrame(rows, columns=["Månad", "Hyrandel R12 %"])
+
+
+def share_chart(ds: Dataset, as_of: pd.Period, target_pct: float) -> Chart:
+    """The agency share R12 by month against the target."""
+    return Chart("hyrandel", "share", "Hyrandel, rullande 12 månader, mot målet",
+                 agency_share_history(ds, as_of), params={"target_pct": target_pct},
+                 caption=f"Streckad linje: målet högst {fmt_pct(target_pct, 0)} av "
+                         "personalkostnaden.")
+
+
+def bridge_chart(key: str, title: str, table: ReportTable, column: str,
+                 caption: str = "", drop: tuple[str, ...] = ()) -> Chart:
+    """A waterfall from a printed table: first row the start, last row the end.
+
+    Rows in ``drop`` (e.g. a subtotal) are left out; the bars are the table's cells.
+    """
+    rows = [r for r in table.frame.index if r not in drop]
+    values = [table.cell(r, column) for r in rows]
+    kinds = ["start", *["step"] * (len(rows) - 2), "end"]
+    data = pd.DataFrame({"Post": [str(r) for r in rows], "Värde": values, "Typ": kinds})
+    return Chart(key, "bridge", title, data, caption=caption)
+
+
+def budget_bridge_table(category: ReportTable, forecast: ReportTable, *,
+                        n_largest: int = 6) -> ReportTable:
+    """Budget → Prognos of the year's net cost, by the largest category deviations (mkr).
+
+    Start and end are the forecast table's printed budget and Prognos; the category bars
+    (from the category table's deviation column, tkr) are apportioned to their difference,
+    the remaining categories summed in one bar ``Övriga kostnadsslag``.
+    """
+    frame = category.frame
+    totals = set(category.total_rows)
+    cats = [r for r in frame.index if r not in totals and not str(r).startswith("varav ")]
+    dev = frame.loc[cats, AVVIKELSE].astype(float) / 1000.0
+    top = list(dev.abs().sort_values(ascending=False, kind="stable").index[:n_largest])
+    steps = [(str(c), float(dev[c])) for c in top]
+    if len(dev) > len(top):
+        steps.append(("Övriga kostnadsslag", float(dev.drop(top).sum())))
+    start = forecast.cell(F.NET, BUDGET)
+    end = forecast.cell(F.NET, PROGNOS)
+    parts = apportion([v for _, v in steps], end - start)
+    index = ["Budget", *(lab for lab, _ in steps), "Prognos"]
+    table = pd.DataFrame({"Nettokostnad helår": [start, *parts, end]}, index=pd.Index(index))
+    return ReportTable(KEY_BUDGET_BRIDGE, "Från budget till årsprognos, största avvikelser per "
+                       "kostnadsslag", table, "Post", total_rows=("Prognos",),
+                       note="Avvikelse per kostnadsslag = prognos − budget; delarna summerar "
+                            "till prognosens avvikelse mot budget.")

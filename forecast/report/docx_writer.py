@@ -1,0 +1,274 @@
+"""The report as a Word document (python-docx), optionally on the region's own template.
+
+All text goes in as plain runs (never as fields or XML): the only fields are the page number
+and page count that this module puts in the footer. A template (``--mall``) brings its styles,
+page setup, header, footer and logo; its body text is replaced by the report.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph as DocxParagraph
+
+from forecast.report.model import Chart, Paragraph, Report, ReportTable, clean_text
+
+MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
+MAX_TEMPLATE_ENTRIES = 2000
+MAX_TEMPLATE_UNPACKED = 200 * 1024 * 1024
+CHART_WIDTH = Cm(16)
+TABLE_FONT = Pt(7.5)
+APPENDIX = "Bilaga: Underlag och metod"
+
+
+class TemplateError(ValueError):
+    """A template file that cannot be used (Swedish message naming the file)."""
+
+
+def _check_zip(path: Path) -> None:
+    size = path.stat().st_size
+    if size > MAX_TEMPLATE_BYTES:
+        raise TemplateError(f"Mallen {path.name} är {size // 1_000_000} MB; högst "
+                            f"{MAX_TEMPLATE_BYTES // 1_000_000} MB tillåts.")
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+            types = z.read("[Content_Types].xml") if "[Content_Types].xml" in z.namelist() \
+                else b""
+    except zipfile.BadZipFile as exc:
+        raise TemplateError(f"Mallen {path.name} är ingen Word-fil (.docx).") from exc
+    if len(infos) > MAX_TEMPLATE_ENTRIES or \
+            sum(i.file_size for i in infos) > MAX_TEMPLATE_UNPACKED:
+        raise TemplateError(f"Mallen {path.name} packar upp till för mycket innehåll.")
+    if not types or b"wordprocessingml.document.main+xml" not in types:
+        what = "makron" if b"macroEnabled" in types else "fel innehållstyp"
+        raise TemplateError(f"Mallen {path.name} duger inte ({what}); spara den som ett "
+                            "vanligt Word-dokument (.docx).")
+
+
+def load_template(path: Path | str) -> DocxDocument:
+    """Open a region's .docx template, checked and bounded before it is parsed.
+
+    Raises:
+        TemplateError: not a file, not .docx, too large, macro-enabled or unreadable.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise TemplateError(f"Mallen {path} finns inte.")
+    if path.suffix.lower() != ".docx":
+        raise TemplateError(f"Mallen {path.name} måste vara en .docx-fil (inte "
+                            f"{path.suffix or 'utan ändelse'}).")
+    _check_zip(path)
+    try:
+        doc = Document(str(path))
+    except Exception as exc:  # python-docx raises several types for a broken package
+        raise TemplateError(f"Mallen {path.name} kunde inte läsas som Word-dokument: "
+                            f"{type(exc).__name__}.") from exc
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    return doc
+
+
+def _style(doc: DocxDocument, name: str) -> str | None:
+    return name if name in [s.name for s in doc.styles] else None
+
+
+def _field(paragraph: DocxParagraph, instr: str) -> None:
+    """Append a fixed field (PAGE or NUMPAGES) to ``paragraph``."""
+    if instr not in ("PAGE", "NUMPAGES"):
+        raise ValueError(f"fältet {instr!r} är inte tillåtet")
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), instr)
+    run = OxmlElement("w:r")
+    r_pr = OxmlElement("w:rPr")
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), "16")
+    r_pr.append(size)
+    run.append(r_pr)
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    fld.append(run)
+    paragraph._p.append(fld)
+
+
+def _footer(doc: DocxDocument, report: Report, *, keep_existing: bool) -> None:
+    for section in doc.sections:
+        footer = section.footer
+        if keep_existing and any(p.text.strip() for p in footer.paragraphs):
+            continue
+        p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+        p.text = ""
+        run = p.add_run(f"{clean_text(report.footer)} · Sida ")
+        run.font.size = Pt(8)
+        _field(p, "PAGE")
+        p.add_run(" av ").font.size = Pt(8)
+        _field(p, "NUMPAGES")
+
+
+DEFAULT_FONT = "Arial"
+"""Font of the default document (on every Windows/Mac; LibreOffice uses the metric-equal
+Liberation Sans). A region's template keeps its own fonts."""
+
+
+def _default_look(doc: DocxDocument) -> None:
+    for name in ("Normal", "Title", "Heading 1", "Heading 2"):
+        style = doc.styles[name]
+        style.font.name = DEFAULT_FONT
+        r_fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+        for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            r_fonts.set(qn(attr), DEFAULT_FONT)
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+            r_fonts.attrib.pop(qn(attr), None)
+    doc.styles["Normal"].font.size = Pt(10)
+    doc.styles["Title"].font.size = Pt(22)
+
+
+def _page_setup(doc: DocxDocument) -> None:
+    _default_look(doc)
+    for s in doc.sections:
+        s.page_width, s.page_height = Cm(21.0), Cm(29.7)
+        s.left_margin = s.right_margin = Cm(2.2)
+        s.top_margin, s.bottom_margin = Cm(2.0), Cm(2.0)
+
+
+def _cell_text(cell: object, text: str, *, bold: bool, right: bool,
+               size: Pt = TABLE_FONT) -> None:
+    p = cell.paragraphs[0]  # type: ignore[attr-defined]
+    run = p.add_run(text)
+    run.font.size = size
+    run.bold = bold
+    if right:
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    p.paragraph_format.space_after = Pt(0)
+
+
+def _repeat_header(row: object) -> None:
+    tr_pr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
+def _widths(t: object, n: int) -> None:
+    """Fixed column widths: a wide label column, the rest shared (Word and LibreOffice)."""
+    width = Cm(16.6) if n > 3 else Cm(7 + 3.2 * (n - 1))
+    first = Cm(3.4) if n > 9 else Cm(3.9) if n > 7 else Cm(4.6) if n > 4 else Cm(7)
+    other = int((width - first) / max(1, n - 1))
+    t.autofit = False  # type: ignore[attr-defined]
+    for j, col in enumerate(t.columns):  # type: ignore[attr-defined]
+        col.width = first if j == 0 else other
+    for row in t.rows:  # type: ignore[attr-defined]
+        for j, cell in enumerate(row.cells):
+            cell.width = first if j == 0 else other
+
+
+def add_table(doc: DocxDocument, table: ReportTable) -> None:
+    """A printed table: title, header row (repeated on each page), body, note."""
+    title = doc.add_paragraph()
+    title.add_run(clean_text(table.title)).bold = True
+    title.paragraph_format.keep_with_next = True
+    header, body = table.header(), table.body()
+    t = doc.add_table(rows=1 + len(body), cols=len(header))
+    t.style = _style(doc, "Table Grid")
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    size = Pt(6.5) if len(header) > 9 else Pt(7) if len(header) > 7 else TABLE_FONT
+    for j, h in enumerate(header):
+        _cell_text(t.rows[0].cells[j], clean_text(h), bold=True, right=j > 0, size=size)
+    _repeat_header(t.rows[0])
+    totals = {clean_text(r) for r in table.total_rows}
+    for i, row in enumerate(body, start=1):
+        bold = row[0] in totals
+        for j, text in enumerate(row):
+            _cell_text(t.rows[i].cells[j], text, bold=bold, right=j > 0, size=size)
+    _widths(t, len(header))
+    if table.note:
+        note = doc.add_paragraph()
+        r = note.add_run(clean_text(table.note))
+        r.italic, r.font.size = True, Pt(7.5)
+
+
+def add_chart(doc: DocxDocument, chart: Chart, png: bytes) -> None:
+    """A chart picture with its caption."""
+    doc.add_picture(io.BytesIO(png), width=CHART_WIDTH)
+    if chart.caption:
+        cap = doc.add_paragraph()
+        r = cap.add_run(clean_text(chart.caption))
+        r.italic, r.font.size = True, Pt(8)
+
+
+def _heading(doc: DocxDocument, text: str, level: int) -> None:
+    style = _style(doc, f"Heading {level}")
+    if style:
+        doc.add_paragraph(clean_text(text), style=style)
+    else:
+        p = doc.add_paragraph()
+        r = p.add_run(clean_text(text))
+        r.bold, r.font.size = True, Pt(16 - 2 * level)
+
+
+def _appendix(doc: DocxDocument, report: Report) -> None:
+    doc.add_page_break()
+    _heading(doc, APPENDIX, 1)
+    t = doc.add_table(rows=len(report.provenance), cols=2)
+    t.style = _style(doc, "Table Grid")
+    for row, (label, value) in zip(t.rows, report.provenance, strict=True):
+        _cell_text(row.cells[0], clean_text(label), bold=True, right=False)
+        _cell_text(row.cells[1], clean_text(value), bold=False, right=False)
+        row.cells[0].width, row.cells[1].width = Cm(5), Cm(11.6)
+
+
+def report_to_docx(report: Report, charts: dict[str, bytes], *,
+                   template: Path | str | None = None) -> bytes:
+    """The report as .docx bytes.
+
+    Args:
+        report: the report model.
+        charts: PNG bytes per chart key (:func:`forecast.report.charts.render_all`).
+        template: a region's .docx template, or None for the plain default (A4).
+
+    Raises:
+        TemplateError: the template cannot be used.
+    """
+    doc = load_template(template) if template is not None else Document()
+    if template is None:
+        _page_setup(doc)
+    _footer(doc, report, keep_existing=template is not None)
+    tables = report.tables()
+    title = _style(doc, "Title")
+    doc.add_paragraph(clean_text(report.title), style=title) if title else _heading(
+        doc, report.title, 1)
+    doc.add_paragraph(clean_text(report.subtitle))
+    for section in report.sections:
+        _heading(doc, section.heading, section.level)
+        for block in section.blocks:
+            if isinstance(block, ReportTable):
+                add_table(doc, block)
+            elif isinstance(block, Chart):
+                add_chart(doc, block, charts[block.key])
+            elif isinstance(block, Paragraph):
+                doc.add_paragraph(report_text(block, tables))
+    _appendix(doc, report)
+    props = doc.core_properties
+    props.title = clean_text(f"{report.title} – {report.subtitle}")[:255]
+    props.author = "budgetprognos"
+    props.created = props.modified = report.created.replace(tzinfo=None)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def report_text(paragraph: Paragraph, tables: dict[str, ReportTable]) -> str:
+    """A paragraph's printed text (the same in every format)."""
+    return paragraph.render(tables)

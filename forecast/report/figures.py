@@ -1,0 +1,230 @@
+"""The report's tables as printed: follow-up and forecast figures rounded so totals add up.
+
+Amounts come from :mod:`forecast.followup.tables` (outcome, budget, previous year) and from
+the region forecast (Prognos = mean of the summed paths, P10/P90 = quantiles of the summed
+paths). Base columns are rounded with :mod:`forecast.report.rounding` (rows add up to their
+printed total); difference columns are the differences of the printed columns, so the
+printed table is arithmetically consistent. P10/P90 are quantiles and are rounded alone
+(they do not add up, by design).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from forecast.engine import hierarchy as H
+from forecast.engine.result import RegionForecast
+from forecast.followup import tables as F
+from forecast.io.formatting import month_label, ytd_label
+from forecast.ledger.dataset import Dataset
+from forecast.ledger.dimensions import INHYRD, TOTAL_GROSS_COST, TOTAL_NET_COST, TOTAL_REVENUE
+from forecast.report.model import ReportTable
+from forecast.report.rounding import Split, Step, Sum, round_frame, round_half_away
+
+KEY_SUMMARY = "sammanfattning"
+KEY_DIVISION = "division"
+KEY_CATEGORY = "kostnadsslag"
+KEY_FORECAST = "prognos"
+KEY_FORECAST_DIV = "prognos_division"
+KEY_AGENCY = "hyrpersonal"
+KEY_PLAN = "omstallningsplan"
+KEY_DEVELOPMENT = "utveckling"
+
+PROGNOS = "Prognos"
+BUDGET = "Budget"
+AVVIKELSE = "Avvikelse"
+P10, P90 = "P10", "P90"
+PROB = "Sannolikhet i balans %"
+DIVISION_NOTE = ("Diff = utfall − budget; negativt är sämre än budget. Avrundat till hela mkr "
+                 "så att divisionerna summerar till totalen; nettokostnad = intäkter + "
+                 "bruttokostnader.")
+
+
+def prognos_column(as_of: pd.Period) -> str:
+    """Heading of the forecast column, e.g. ``Prognos 2023``."""
+    return f"Prognos {as_of.year}"
+
+
+def _mkr(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame / 1000.0
+
+
+def _division_forecast(rf: RegionForecast) -> dict[str, float]:
+    """Prognos per ``"<measure> – <division>"`` row of the division table, and the totals."""
+    t = H.year_totals(rf, ("division", "account_type"))
+    out: dict[str, float] = {}
+    for _, r in t.iterrows():
+        measure = F.REVENUE if r["account_type"] == "intakt" else F.GROSS
+        out[f"{measure} – {r['division']}"] = float(r[H.PROGNOS])
+    for d in t["division"].unique():
+        out[f"{F.NET} – {d}"] = (out.get(f"{F.REVENUE} – {d}", 0.0)
+                                 + out.get(f"{F.GROSS} – {d}", 0.0))
+    types = H.year_totals(rf, ("account_type",)).set_index("account_type")[H.PROGNOS]
+    out[F.REVENUE] = float(types.get("intakt", 0.0))
+    out[F.GROSS] = float(types.get("kostnad", 0.0))
+    out[F.NET] = out[F.REVENUE] + out[F.GROSS]
+    return out
+
+
+def _division_plan(rows: list[str]) -> list[Step]:
+    divs = [r.split(" – ", 1)[1] for r in rows if r.startswith(f"{F.REVENUE} – ")]
+    divs += [r.split(" – ", 1)[1] for r in rows if r.startswith(f"{F.GROSS} – ")
+             and r.split(" – ", 1)[1] not in divs]
+    return [
+        Sum(F.NET, (F.REVENUE, F.GROSS)),
+        Split(F.REVENUE, tuple(f"{F.REVENUE} – {d}" for d in divs)),
+        Split(F.GROSS, tuple(f"{F.GROSS} – {d}" for d in divs)),
+        *(Sum(f"{F.NET} – {d}", (f"{F.REVENUE} – {d}", f"{F.GROSS} – {d}")) for d in divs),
+    ]
+
+
+def _with_diffs(r: pd.DataFrame, p: pd.Period, prog: str) -> pd.DataFrame:
+    """Difference columns from the printed base columns, in the follow-up's column order."""
+    u, b, d = F.month_columns(p)
+    out = r.copy()
+    if u in out:
+        out[d] = out[u] - out[b]
+    out[F.DIFF] = out[F.ACK_UTFALL] - out[F.ACK_BUDGET]
+    out[F.DIFF_FG] = out[F.ACK_UTFALL] - out[F.ACK_FG]
+    order = [c for c in (u, b, d) if c in out] + [F.ACK_UTFALL, F.ACK_BUDGET, F.DIFF, F.ACK_FG,
+                                                 F.DIFF_FG, F.annual_budget_column(p), prog]
+    return out[order]
+
+
+def division_tables(ds: Dataset, p: pd.Period, rf: RegionForecast
+                    ) -> tuple[ReportTable, ReportTable]:
+    """Seed 001's summary and division tables (mkr) with the forecast column.
+
+    Both are printed from one rounding, so the summary equals the division table's totals.
+    """
+    exact = _mkr(F.by_division(ds, p))
+    prog = prognos_column(p)
+    fc = _division_forecast(rf)
+    exact[prog] = [fc.get(str(r), 0.0) / 1000.0 for r in exact.index]
+    u, b, _ = F.month_columns(p)
+    base = [u, b, F.ACK_UTFALL, F.ACK_BUDGET, F.ACK_FG, F.annual_budget_column(p), prog]
+    plan = _division_plan([str(r) for r in exact.index])
+    printed = _with_diffs(round_frame(exact, plan, base), p, prog)
+    m, ytd = month_label(p), ytd_label(p)
+    summary = ReportTable(
+        KEY_SUMMARY, f"Ekonomisk sammanfattning, {m} och {ytd}",
+        printed.loc[[F.REVENUE, F.GROSS, F.NET]], "Intäkter och kostnader",
+        total_rows=(F.NET,), note=DIVISION_NOTE)
+    division = ReportTable(
+        KEY_DIVISION, f"Intäkter och kostnader per division, {m} och {ytd}", printed,
+        "Division", total_rows=(F.REVENUE, F.GROSS, F.NET), note=DIVISION_NOTE)
+    return summary, division
+
+
+def _category_forecast(rf: RegionForecast, rows: list[str]) -> dict[str, float]:
+    cats = H.year_totals(rf, ("category",)).set_index("category")[H.PROGNOS]
+    accts = H.year_totals(rf, ("account",)).set_index("account")[H.PROGNOS]
+    types = H.year_totals(rf, ("account_type",)).set_index("account_type")[H.PROGNOS]
+    out = {r: float(cats[r]) for r in rows if r in cats.index}
+    for r in rows:
+        if r.startswith("varav "):
+            leaf = next((a for a in accts.index if a.lower().endswith(r[6:])), None)
+            out[r] = float(accts[leaf]) if leaf else 0.0
+    out[TOTAL_REVENUE] = float(types.get("intakt", 0.0))
+    out[TOTAL_GROSS_COST] = float(types.get("kostnad", 0.0))
+    out[TOTAL_NET_COST] = out[TOTAL_REVENUE] + out[TOTAL_GROSS_COST]
+    return out
+
+
+def _category_plan(rows: list[str], exact: pd.DataFrame, ds: Dataset) -> list[Step]:
+    types = ds.accounts.type_of()
+    cat_of = ds.accounts.category_of()
+    type_of_cat = {cat_of[a]: t for a, t in types.items()}
+    rev = tuple(r for r in rows if type_of_cat.get(r) == "intakt")
+    cost = tuple(r for r in rows if type_of_cat.get(r) == "kostnad")
+    plan: list[Step] = [Sum(TOTAL_NET_COST, (TOTAL_REVENUE, TOTAL_GROSS_COST)),
+                        Split(TOTAL_REVENUE, rev), Split(TOTAL_GROSS_COST, cost)]
+    varav = tuple(r for r in rows if r.startswith("varav "))
+    if varav and INHYRD in rows:
+        gap = (exact.loc[list(varav)].sum() - exact.loc[INHYRD]).abs().max()
+        if gap < 0.5:
+            plan.append(Split(INHYRD, varav))
+    return plan
+
+
+def category_table(ds: Dataset, p: pd.Period, rf: RegionForecast) -> ReportTable:
+    """Seed 001's *Ekonomisk analys* per kostnadsslag (tkr) with the year's forecast."""
+    exact = F.by_category(ds, p)
+    rows = [str(r) for r in exact.index]
+    prog = prognos_column(p)
+    fc = _category_forecast(rf, rows)
+    exact[prog] = [fc.get(r, 0.0) for r in rows]
+    budget = F.annual_budget_column(p)
+    base = [F.ACK_UTFALL, F.ACK_BUDGET, F.ACK_FG, budget, prog]
+    printed = round_frame(exact, _category_plan(rows, exact[base], ds), base)
+    printed[F.DIFF] = printed[F.ACK_UTFALL] - printed[F.ACK_BUDGET]
+    printed[F.DIFF_FG] = printed[F.ACK_UTFALL] - printed[F.ACK_FG]
+    printed[AVVIKELSE] = printed[prog] - printed[budget]
+    printed = printed[[F.ACK_UTFALL, F.ACK_BUDGET, F.DIFF, F.ACK_FG, F.DIFF_FG, budget, prog,
+                       AVVIKELSE]]
+    return ReportTable(
+        KEY_CATEGORY, f"Ekonomisk analys per kostnadsslag, {ytd_label(p)}, och årsprognos",
+        printed, "Kostnadsslag", unit="tkr",
+        total_rows=(TOTAL_REVENUE, TOTAL_GROSS_COST, TOTAL_NET_COST),
+        note="Avvikelse = prognos − budget för helåret. Varav-raderna ingår i Inhyrd personal.")
+
+
+def _prob_at_least(rf: RegionForecast, rows: np.ndarray, budget: float) -> float:
+    return float(np.mean(rf.year_total_paths(rows) >= budget) * 100.0)
+
+
+def forecast_table(rf: RegionForecast, summary: ReportTable) -> ReportTable:
+    """The year's forecast against budget (mkr) for revenue, gross cost and net cost.
+
+    Prognos and budget are the summary's printed cells; P10/P90 and the probability of at
+    least budget come from the summed paths.
+    """
+    p = rf.as_of
+    prog, budget = prognos_column(p), F.annual_budget_column(p)
+    masks = {F.REVENUE: rf.row_mask(account_type="intakt"),
+             F.GROSS: rf.row_mask(account_type="kostnad"), F.NET: rf.row_mask()}
+    rows = {}
+    for label, mask in masks.items():
+        q = rf.year_total_quantiles(mask)
+        bud = float(rf.annual_budget[mask].sum())
+        rows[label] = {
+            PROGNOS: summary.cell(label, prog), BUDGET: summary.cell(label, budget),
+            P10: round_half_away(q[0.1] / 1000.0), P90: round_half_away(q[0.9] / 1000.0),
+            PROB: round_half_away(_prob_at_least(rf, mask, bud)),
+        }
+    frame = pd.DataFrame(rows).T[[PROGNOS, BUDGET, P10, P90, PROB]]
+    frame.insert(2, AVVIKELSE, frame[PROGNOS] - frame[BUDGET])
+    return ReportTable(
+        KEY_FORECAST, f"Årsprognos {p.year} per {month_label(p)}", frame, "Helår",
+        percent_columns=(PROB,), total_rows=(F.NET,),
+        note="Prognos = medelvärdet av de simulerade årsutfallen; P10–P90 = intervallet där "
+             "årsutfallet hamnar med 80 % sannolikhet. Sannolikhet i balans = andelen "
+             "simuleringar som når minst budget.")
+
+
+def forecast_division_table(rf: RegionForecast, division: ReportTable) -> ReportTable:
+    """Net cost forecast per division (mkr).
+
+    Prognos and budget as printed in the division table, the deviation, and P10/P90 of each
+    division's summed paths.
+    """
+    p = rf.as_of
+    prog, budget = prognos_column(p), F.annual_budget_column(p)
+    rows = {}
+    for label in division.frame.index:
+        if not str(label).startswith(f"{F.NET} – "):
+            continue
+        d = str(label).split(" – ", 1)[1]
+        q = rf.year_total_quantiles(rf.row_mask(division=d))
+        rows[d] = {PROGNOS: division.cell(label, prog), BUDGET: division.cell(label, budget),
+                   P10: round_half_away(q[0.1] / 1000.0), P90: round_half_away(q[0.9] / 1000.0)}
+    q = rf.year_total_quantiles()
+    rows["Totalt"] = {PROGNOS: division.cell(F.NET, prog),
+                      BUDGET: division.cell(F.NET, budget),
+                      P10: round_half_away(q[0.1] / 1000.0), P90: round_half_away(q[0.9] / 1000.0)}
+    frame = pd.DataFrame(rows).T[[PROGNOS, BUDGET, P10, P90]]
+    frame.insert(2, AVVIKELSE, frame[PROGNOS] - frame[BUDGET])
+    return ReportTable(KEY_FORECAST_DIV, f"Årsprognos {p.year} per division, nettokostnad",
+                       frame, "Division", total_rows=("Totalt",),
+                       note="P10 och P90 summerar inte över divisionerna (kvantiler).")

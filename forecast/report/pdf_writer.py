@@ -1,0 +1,69 @@
+"""The report as PDF, typeset by Typst (the ``typst`` PyPI package: no outside binary).
+
+The Typst source is fixed (``report.typ`` beside this module); the report reaches it as JSON
+through ``sys.inputs``, so no user text is ever parsed as markup. Fonts: DejaVu Sans from
+matplotlib's package (:mod:`forecast.report.fonts`), system fonts ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import typst
+
+from forecast.report.docx_writer import APPENDIX
+from forecast.report.fonts import FONT_FAMILY, font_dir
+from forecast.report.model import Chart, Paragraph, Report, ReportTable, clean_text
+
+TEMPLATE = Path(__file__).with_name("report.typ")
+
+
+def _block(block: object, tables: dict[str, ReportTable]) -> dict[str, Any]:
+    if isinstance(block, ReportTable):
+        totals = {clean_text(r) for r in block.total_rows}
+        return {"kind": "table", "title": clean_text(block.title),
+                "header": [clean_text(h) for h in block.header()],
+                "rows": [{"cells": row, "total": row[0] in totals} for row in block.body()],
+                "note": clean_text(block.note)}
+    if isinstance(block, Chart):
+        return {"kind": "chart", "file": f"{block.key}.png", "caption": clean_text(block.caption)}
+    if isinstance(block, Paragraph):
+        return {"kind": "p", "text": block.render(tables)}
+    raise TypeError(f"okänt block {type(block).__name__}")
+
+
+def report_payload(report: Report) -> dict[str, Any]:
+    """The JSON the Typst template reads: every printed text of the report."""
+    tables = report.tables()
+    return {
+        "title": clean_text(report.title), "subtitle": clean_text(report.subtitle),
+        "footer": clean_text(report.footer), "font": FONT_FAMILY, "appendix": APPENDIX,
+        "sections": [{"heading": clean_text(s.heading), "level": s.level,
+                      "blocks": [_block(b, tables) for b in s.blocks]}
+                     for s in report.sections],
+        "provenance": [[clean_text(k), clean_text(v)] for k, v in report.provenance],
+    }
+
+
+def report_to_pdf(report: Report, charts: dict[str, bytes]) -> bytes:
+    """The report as PDF bytes (A4, page numbers, date and month in the footer)."""
+    payload = json.dumps(report_payload(report), ensure_ascii=False)
+    with tempfile.TemporaryDirectory(prefix="budgetprognos-rapport-") as tmp:
+        root = Path(tmp)
+        main = root / "report.typ"
+        main.write_text(TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8")
+        for key, png in charts.items():
+            if not key.replace("_", "").isalnum():
+                raise ValueError(f"ogiltig diagramnyckel {key!r}")
+            (root / f"{key}.png").write_bytes(png)
+        created = report.created
+        stamp = datetime(created.year, created.month, created.day, created.hour,
+                         created.minute, created.second, tzinfo=created.tzinfo)
+        pdf = typst.compile(str(main), root=str(root), font_paths=[str(font_dir())],
+                            ignore_system_fonts=True, sys_inputs={"data": payload},
+                            timestamp=int(stamp.timestamp()))
+    return bytes(pdf)

@@ -1,0 +1,102 @@
+"""``budgetprognos rapport --out .docx|.pdf`` end to end on a small data set (few paths)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from cli import common as cli_common
+from cli.main import main
+from cli.rapport_doc import parse_ceiling
+from forecast.report.builder import HEADINGS
+from scenarios.files import load_scenario
+from scenarios.store import ScenarioStore
+from tests.fakes import small_dataset
+
+FAST = ["--metod", "three_year_profile", "--paths", "30"]
+SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "examples" / "kombinerat.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _small(monkeypatch: pytest.MonkeyPatch) -> None:
+    ds = small_dataset()
+    monkeypatch.setattr(cli_common, "load_default", lambda: ds)
+
+
+def test_writes_docx(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "rapport.docx"
+    assert main(["rapport", "--as-of", "2023-04", "--out", str(out), *FAST]) == 0, \
+        capsys.readouterr().err
+    said = capsys.readouterr().out
+    assert "Rapport (Word) per 2023-04" in said and str(out) in said
+    doc = Document(str(out))
+    texts = [p.text for p in doc.paragraphs]
+    for h in HEADINGS:
+        assert h in texts
+    assert any(t.startswith("Det finns ingen tidigare lagd prognos") for t in texts)
+    assert any(t.startswith("Inget scenario är valt") for t in texts)
+    appendix = {r.cells[0].text: r.cells[1].text for r in doc.tables[-1].rows}
+    assert appendix["Indata-hash"] == "abc123"
+    assert "three_year_profile" in appendix["Metod"]
+    assert "30 simulerade banor" in appendix["Prognos"]
+
+
+def test_writes_pdf_with_a_scenario_file(tmp_path: Path) -> None:
+    out = tmp_path / "rapport.pdf"
+    assert main(["rapport", "--as-of", "2023-04", "--out", str(out), *FAST,
+                 "--scenario", str(SCENARIO), "--tak", "3,5"]) == 0
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages)
+    assert "Scenariot «Kombinerat»" in text
+    assert "taket på högst 3,5" in text
+
+
+def test_saved_scenario_by_name(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'scen.db'}"
+    ScenarioStore(url).save(load_scenario(SCENARIO))
+    out = tmp_path / "r.docx"
+    assert main(["rapport", "--as-of", "2023-04", "--out", str(out), *FAST,
+                 "--scenario-namn", "Kombinerat", "--db", url]) == 0
+    texts = [p.text for p in Document(str(out)).paragraphs]
+    assert any("Scenariot «Kombinerat»" in t for t in texts)
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--paths", "5"], "--paths måste vara mellan 10 och 100 000"),
+    (["--tak", "2.2"], "decimalkomma"),
+    (["--mall", "saknas.docx"], "finns inte"),
+    (["--metod", "nej"], "okänd metod"),
+    (["--scenario", "x.yaml", "--scenario-namn", "y"], "antingen --scenario"),
+    (["--scenario", "saknas.yaml"], "scenariofilen"),
+])
+def test_bad_options_are_refused_before_any_work(tmp_path: Path, extra: list[str], message: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "r.pdf"
+    assert main(["rapport", "--as-of", "2023-04", "--out", str(out), *extra]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_unknown_saved_scenario_and_month(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'scen.db'}"
+    out = tmp_path / "r.docx"
+    assert main(["rapport", "--as-of", "2023-04", "--out", str(out), *FAST,
+                 "--scenario-namn", "Finns inte", "--db", url]) == 2
+    assert "finns inte" in capsys.readouterr().err
+    assert main(["rapport", "--as-of", "2023-09", "--out", str(out), *FAST]) == 2
+    assert "inget utfall för 2023-09" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_ceiling_is_typed_the_swedish_way() -> None:
+    assert parse_ceiling("2,2") == 2.2
+    assert parse_ceiling("3") == 3.0
+    assert parse_ceiling(None) == 2.2
+    for bad in ("2.2", "-1", "abc", "100"):
+        with pytest.raises(ValueError, match="decimalkomma"):
+            parse_ceiling(bad)
