@@ -111,17 +111,30 @@ def _indicators(ctx: Context) -> None:
                   delta=("över målet " if over else "inom målet ") + fmt_pct(target),
                   delta_color="inverse" if over else "normal", delta_arrow="off")
     with c3:
+        if not ctx.ds.measures:
+            st.metric("Omställningsplan, realiserat", "–", border=True,
+                      delta="åtgärder saknas i indata", delta_color="off", delta_arrow="off")
+            return _details(ctx, plan, agency)
         real = _row(plan, "Totalt", "Realisering %")
         st.metric("Omställningsplan, realiserat", fmt_pct(real, ), border=True,
                   delta=f"{fmt_mkr(_row(plan, 'Totalt', 'Rapporterad hittills'), 1)} av "
                         f"{fmt_mkr(_row(plan, 'Totalt', 'Planerad hittills'), 1)} hittills",
                   delta_color="off", delta_arrow="off")
+    _details(ctx, plan, agency)
+
+
+def _details(ctx: Context, plan: pd.DataFrame, agency: pd.DataFrame) -> None:
+    if not ctx.ds.measures:
+        st.caption("Omställningsplanens åtgärder saknas i indata (ingen åtgärdsfil inläst).")
     with st.expander("Omställningsplanen per åtgärd"):
         show_table(plan, amount_columns=("Planerad årseffekt", "Planerad hittills",
                                          "Rapporterad hittills", "Avvikelse"),
                    percent_columns=("Realisering %",))
     with st.expander("Hyrpersonal per kategori och division"):
         from forecast.followup.tables import agency_amount_columns
+
+        if ctx.ds.agency_fte is None or ctx.ds.agency_fte.empty:
+            st.caption("Årsarbetare (åa) för inhyrd personal saknas i indata.")
 
         show_table(agency, amount_columns=agency_amount_columns(agency),
                    percent_columns=("Hyrandel R12 %", "Mål %"),
