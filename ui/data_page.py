@@ -56,7 +56,8 @@ def _import_upload() -> None:
     if upload is None:
         return
     data = upload.getvalue()
-    digest = hashlib.sha256(data).hexdigest()
+    sheet = (st.session_state.get(K.UPLOAD_SHEET) or "").strip() or None
+    digest = hashlib.sha256(data + (sheet or "").encode()).hexdigest()
     if st.session_state.get(K.UPLOAD_DIGEST) == digest and K.UPLOAD_REPORT not in st.session_state:
         return
     st.session_state[K.UPLOAD_DIGEST] = digest
@@ -72,7 +73,7 @@ def _import_upload() -> None:
                      f"{fmt_number(importer.MAX_UPLOAD_BYTES / (1024 * 1024))} MB.")
         return
     try:
-        ds = importer.load_user_data(data, upload.name, base=current_dataset())
+        ds = importer.load_user_data(data, upload.name, base=current_dataset(), sheet=sheet)
     except importer.ValidationFailed as exc:
         st.session_state[K.UPLOAD_REPORT] = [
             {PROBLEM_COLUMNS[k]: getattr(p, k) for k in PROBLEM_COLUMNS} for p in exc.problems
@@ -144,6 +145,8 @@ def render() -> None:
     st.subheader("Ladda upp egen huvudbok")
     st.file_uploader("Huvudbok (CSV, TXT eller XLSX, högst 50 MB)",
                      type=["csv", "txt", "xlsx"], key=K.UPLOADER, on_change=_import_upload)
+    st.text_input("Blad i XLSX-filen (tomt: ett blad som heter Ledger eller Huvudbok, annars "
+                  "det första bladet)", key=K.UPLOAD_SHEET, on_change=_import_upload)
     _report()
     if K.DATASET in st.session_state:
         st.button("Återställ exempeldata", on_click=_reset, icon=":material/restart_alt:")

@@ -27,6 +27,8 @@ SCENARIO_LOADED: Final = "bp_scenario_loaded"
 # --- widgets (set by the user) ---------------------------------------------------------------
 AS_OF: Final = "w_as_of"
 UPLOADER: Final = "w_uploader"
+UPLOAD_SHEET: Final = "w_upload_sheet"
+"""Widget: the XLSX sheet to read (empty: the importer's sheet rule)."""
 FC_DIVISION: Final = "w_fc_division"
 FC_UNIT: Final = "w_fc_unit"
 FC_CATEGORY: Final = "w_fc_category"
