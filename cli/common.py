@@ -17,9 +17,15 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from cli.dataset_args import (
+    DataArgsError,
+    add_dataset_arguments,
+    load_from_args,
+    print_load_report,
+)
 from forecast.io.export import ALLOWED_SUFFIXES, ExportMetadata, ExportTable, write_tables
-from forecast.io.importer import ValidationFailed, load_user_data
 from forecast.io.limits import LimitExceeded, fmt_int
+from forecast.io.parsing import ValidationFailed
 from forecast.ledger.dataset import Dataset, load_default
 from forecast.ledger.month import Month, parse_as_of
 
@@ -107,10 +113,11 @@ def run_guarded(command: str, fn: Callable[[argparse.Namespace], int | None],
 
 
 def add_data_argument(p: argparse.ArgumentParser) -> None:
-    """``--data FIL``: the user's own ledger instead of the embedded example."""
-    p.add_argument("--data", type=Path, metavar="FIL",
-                   help="egen huvudbok (CSV/TXT/XLSX); utan den används den inbäddade "
-                        "exempeldatan")
+    """The dataset flags (``--data FIL`` repeatable, ``--organisation``, ``--kontoplan``, …).
+
+    See :mod:`cli.dataset_args`; without ``--data`` the embedded example is used.
+    """
+    add_dataset_arguments(p)
     add_sheet_argument(p)
 
 
@@ -172,27 +179,26 @@ def check_range(name: str, value: int, low: int, high: int) -> int:
     return value
 
 
-def load_dataset(data: Path | None, as_of: Month | None, sheet: str | None = None) -> Dataset:
-    """The embedded example, or the user's ledger file checked (as of ``as_of`` if given).
+def load_dataset(args: argparse.Namespace, as_of: Month | None) -> Dataset:
+    """The embedded example, or the user's set of files checked (as of ``as_of`` if given).
 
-    ``sheet`` is the XLSX sheet to read (``--blad``); None: the importer's sheet rule.
+    What loading did (kr → tkr, title rows, dropped sum rows) is printed, warnings on stderr.
+    ``--blad`` names the XLSX sheet of the ledger files; without it the importer's sheet rule.
 
     Raises:
-        CliError: the file does not exist or is rejected (exit 2, the full problem list), or
-            the embedded example cannot be read (exit 1).
+        CliError: a file does not exist, the flags do not fit together, or the set is rejected
+            (exit 2, the full problem list), or the embedded example cannot be read (exit 1).
     """
-    if data is not None and not data.is_file():
-        raise CliError(f"filen {str(data)!r} finns inte")
     try:
-        base = load_default()
-        if data is None:
-            return base
-        return load_user_data(data, data.name, base=base,
-                              as_of=None if as_of is None else str(as_of), sheet=sheet)
+        ds, loaded = load_from_args(args, None if as_of is None else str(as_of), load_default)
+    except DataArgsError as exc:
+        raise CliError(str(exc)) from None
     except FileNotFoundError as exc:
         raise CliError(f"kunde inte läsa den inbäddade exempeldatan: {exc}", EXIT_IO) from None
     except ValidationFailed as exc:
         raise CliError(exc.report(), plain=True) from None
+    print_load_report(loaded)
+    return ds
 
 
 def write_output(tables: Sequence[ExportTable], meta: ExportMetadata, out: Path,

@@ -53,6 +53,7 @@ from forecast.engine.hierarchy import RECONCILIATION
 from forecast.engine.region import standard_forecast
 from forecast.engine.result import RegionForecast
 from forecast.engine.tables import method_summary_text, prognos_tables
+from forecast.followup.tables import load_notes
 from forecast.io.export import ExportMetadata
 from forecast.io.limits import MAX_PATHS, MAX_SEED, MIN_PATHS
 from forecast.ledger.dataset import Dataset
@@ -103,6 +104,7 @@ def prognos_metadata(rf: RegionForecast, ds: Dataset, *, choose: bool,
             "Serier": str(rf.n_series),
             "Avstämning": RECONCILIATION,
             "Prognosmånader": f"{rf.months[0]} – {rf.months[-1]}",
+            **load_notes(ds),
         },
     )
 
@@ -127,7 +129,7 @@ def _run(args: argparse.Namespace) -> int:
     as_of = as_of_argument(args.as_of)
     check_lay_arguments(args)
     adjustments = read_adjustment_file(args)
-    ds = load_dataset(args.data, as_of, args.blad)
+    ds = load_dataset(args, as_of)
     last = ds.last_outcome
     if pd.isna(last) or as_of > last:
         raise CliError(f"prognosmånaden {as_of} ligger efter sista månaden med utfall ({last}). "

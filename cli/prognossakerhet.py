@@ -91,7 +91,7 @@ def _run(args: argparse.Namespace) -> int:
     months = _months(args.backtest)
     if args.metod is not None and args.metod not in REGISTRY:
         raise CliError(f"okänd metod {args.metod!r}; kända: {', '.join(sorted(REGISTRY))}")
-    ds = load_dataset(args.data, None)
+    ds = load_dataset(args, None)
     st = store(args)
     name = dataset_name(args)
     laid = [st.load(name, str(m)) for m in st.laid_months(name) if m.year == args.ar]

@@ -77,7 +77,7 @@ def _method_summary(rf: RegionForecast, rows: np.ndarray) -> tuple[str, float, s
 
 
 def _labels(ds: Dataset) -> dict[str, str]:
-    return {u.id: f"{u.id} {u.name}" for u in ds.org.units}
+    return {u.id: u.label for u in ds.org.units}
 
 
 def unit_category_table(rf: RegionForecast, ds: Dataset) -> pd.DataFrame:

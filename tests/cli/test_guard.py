@@ -135,11 +135,13 @@ def test_blad_flag_reaches_the_importer(tmp_path) -> None:
             "--out", "x.xlsx"]
     from cli.main import build_parser
 
-    assert build_parser().parse_args(args).blad == "Data"
-    ds = common.load_dataset(path, None, "Data")
+    ns = build_parser().parse_args(args)
+    assert ns.blad == "Data"
+    ds = common.load_dataset(ns, None)
     assert len(ds.ledger) == len(H.ledger_lines(4)) - 1
+    ns.blad = None
     with pytest.raises(common.CliError, match="välj det med --blad Data"):
-        common.load_dataset(path, None)
+        common.load_dataset(ns, None)
 
 
 def test_scenario_and_rapport_have_blad() -> None:
