@@ -62,8 +62,20 @@ def year_end(ctx: Context) -> dict[str, float]:
     """The region's year-end net result against budget (``forecast.engine.hierarchy.year_totals``).
 
     Keys are the hierarchy's column names (``prognos``, ``p10``, ``p50``, ``p90``,
-    ``annual_budget``, ``dev_budget``, ``dev_budget_p10``, ``dev_budget_p90`` …), tkr.
+    ``annual_budget``, ``dev_budget``, ``dev_budget_p10``, ``dev_budget_p90`` …), tkr. When the
+    month has a laid forecast its figures are returned at once (no recomputation), with
+    ``laid`` = its label.
     """
+    from ui import cycle_access as CA
+
+    lf = CA.laid(ctx)
+    if lf is not None:
+        s = lf.summary()
+        return {"prognos": s["final"], "p10": s["p10"], "p50": s["p50"], "p90": s["p90"],
+                "annual_budget": s["budget"], "dev_budget": s["deviation"],
+                "dev_budget_p10": s["p10"] - s["budget"],
+                "dev_budget_p90": s["p90"] - s["budget"],
+                "laid": f"{lf.label()} av {lf.author}"}  # type: ignore[dict-item]
     return dict(_year_totals(ctx, ()).iloc[0])
 
 

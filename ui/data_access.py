@@ -111,12 +111,38 @@ def context() -> Context:
 
 @st.cache_resource(show_spinner="Beräknar basprognosen (görs en gång per data och månad) …",
                    max_entries=8)
-def _baseline(_ds: Dataset, data_hash: str, as_of: str, n_paths: int, seed: int) -> Any:
+def _baseline(_ds: Dataset, data_hash: str, as_of: str, n_paths: int, seed: int,
+              _progress: Any = None) -> Any:
     engine = core("forecast.engine.region")
     return engine.forecast_region(_ds, pd.Period(as_of, freq="M"), n_paths=n_paths, seed=seed,
-                                  **UI_FORECAST_KWARGS)
+                                  progress=_progress, **UI_FORECAST_KWARGS)
+
+
+class _ProgressBar:
+    """A progress bar by step (series done of total), drawn only if the work really runs."""
+
+    def __init__(self, as_of: pd.Period) -> None:
+        self.as_of = as_of
+        self.bar: Any = None
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        text = f"Räknar om prognosen per {self.as_of}: {step.lower()}, {done} av {total} serier"
+        if self.bar is None:
+            self.bar = st.progress(0.0, text=text)
+        self.bar.progress(min(done / max(total, 1), 1.0), text=text)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.empty()
 
 
 def baseline(ctx: Context) -> Any:
-    """The baseline RegionForecast for the context, cached per data hash and as-of month."""
-    return _baseline(ctx.ds, ctx.data_hash, str(ctx.as_of), UI_N_PATHS, UI_SEED)
+    """The baseline RegionForecast for the context, cached per data hash and as-of month.
+
+    When it has to be computed, a progress bar shows each step (series done of total).
+    """
+    bar = _ProgressBar(ctx.as_of)
+    try:
+        return _baseline(ctx.ds, ctx.data_hash, str(ctx.as_of), UI_N_PATHS, UI_SEED, bar)
+    finally:
+        bar.close()

@@ -46,7 +46,8 @@ def _year_end(ctx: Context) -> None:
               delta_color="off", delta_arrow="off")
     c4.metric("Årsprognos P10–P90", f"{fmt_mkr(ye[H.P10])} – {fmt_mkr(ye[H.P90])}",
               border=True, help="8 av 10 simulerade årsresultat ligger inom intervallet.")
-    st.caption(f"Underlag: utfall till och med {month_label(ctx.as_of, long=True)}; "
+    laid = f"Lagd prognos {ye['laid']}. " if "laid" in ye else ""
+    st.caption(f"{laid}Underlag: utfall till och med {month_label(ctx.as_of, long=True)}; "
                f"P50 (median) {fmt_mkr(ye[H.P50])}. Negativa belopp är nettokostnad.")
 
 

@@ -299,9 +299,22 @@ def _forecast_chunk(tasks: list[SeriesInput], h: int, n_paths: int, seed: int,
     return [forecast_series(t, h, n_paths, seed, forecaster) for t in tasks]
 
 
+StepProgress = Callable[[str, int, int], None]
+"""``progress(step, series_done, series_total)``: the step is a Swedish label."""
+PROGRESS_CHUNKS = 20
+
+
 def _run(fn: Callable[..., list[Any]], tasks: list[Any], workers: int, n_chunks: int,
-         *args: Any) -> list[Any]:
-    """``fn(chunk, *args)`` over ``n_chunks`` chunks in a pool, or over all in this process."""
+         *args: Any, progress: StepProgress | None = None, step: str = "") -> list[Any]:
+    """``fn(chunk, *args)`` over ``n_chunks`` chunks in a pool, or over all in this process.
+
+    With ``progress``, at least :data:`PROGRESS_CHUNKS` chunks so it moves in steps (results
+    do not depend on the chunking: every series seeds its own generator).
+    """
+    if progress is not None:
+        chunks = chunk_evenly(tasks, max(n_chunks, PROGRESS_CHUNKS))
+        return map_chunks(fn, chunks, workers, *args,
+                          progress=lambda d, t: progress(step, d, t))
     chunks = chunk_evenly(tasks, n_chunks) if workers > 1 else [tasks]
     return map_chunks(fn, chunks, workers, *args)
 
@@ -327,7 +340,8 @@ def _choose_chunk(tasks: list[SeriesInput], cutoff: int, candidates: tuple[str, 
 
 def choose_methods(ds: Dataset, as_of: pd.Period, candidates: Iterable[str] | None = None,
                    *, workers: int = MAX_WORKERS,
-                   forecaster: SeriesForecaster = METHODS) -> dict[str, Any]:
+                   forecaster: SeriesForecaster = METHODS,
+                   progress: StepProgress | None = None) -> dict[str, Any]:
     """Per-series rolling-origin choice of method on the year-end error (cacheable).
 
     Args:
@@ -336,6 +350,7 @@ def choose_methods(ds: Dataset, as_of: pd.Period, candidates: Iterable[str] | No
         candidates: method aliases to choose among (``forecaster.candidates`` if None).
         workers: worker processes (1 = in this process).
         forecaster: the per-series routines (the real methods unless a test passes fakes).
+        progress: told the series done after each chunk (step "Backtest per serie").
 
     Returns:
         ``{unique_id: Choice}`` with alias, backtested median APE %, origins and a note.
@@ -346,7 +361,8 @@ def choose_methods(ds: Dataset, as_of: pd.Period, candidates: Iterable[str] | No
     h = len(forecast_months(as_of))
     tasks = _series_inputs(inp, as_of, h, [forecaster.default_method] * len(inp.uids))
     res = _run(_choose_chunk, tasks, workers if len(tasks) > 20 else 1, workers * 4,
-               as_of.month % 12, cands, forecaster)
+               as_of.month % 12, cands, forecaster, progress=progress,
+               step="Backtest per serie")
     return dict(res)
 
 
@@ -362,13 +378,14 @@ measured and is less accurate: see the README.)"""
 
 
 def standard_forecast(ds: Dataset, as_of: pd.Period, *, n_paths: int = 1000, seed: int = 0,
-                      method: str | None = None, workers: int | None = None) -> RegionForecast:
+                      method: str | None = None, workers: int | None = None,
+                      progress: StepProgress | None = None) -> RegionForecast:
     """The standard årsprognos (:data:`STANDARD_FORECAST`), or one ``method`` for all series."""
     if method is None:
         return forecast_region(ds, as_of, n_paths=n_paths, seed=seed, workers=workers,
-                               **STANDARD_FORECAST)
+                               progress=progress, **STANDARD_FORECAST)
     return forecast_region(ds, as_of, n_paths=n_paths, seed=seed, workers=workers,
-                           default_method=method)
+                           default_method=method, progress=progress)
 
 
 # --------------------------------------------------------------------------- region
@@ -398,6 +415,7 @@ def forecast_region(
     candidates: Iterable[str] | None = None,
     workers: int | None = None,
     forecaster: SeriesForecaster = METHODS,
+    progress: StepProgress | None = None,
 ) -> RegionForecast:
     """Forecast every bottom series of ``ds`` after ``as_of`` with joint sample paths.
 
@@ -419,6 +437,8 @@ def forecast_region(
         candidates: candidate aliases for ``choose``.
         workers: worker processes; None = 2 when the work is large enough to pay, else 1.
         forecaster: the per-series routines (the real methods unless a test passes fakes).
+        progress: ``progress(step, done, total)`` after each chunk of series, per step
+            ("Backtest per serie" when choosing, then "Prognos per serie").
 
     Returns:
         The :class:`RegionForecast` (paths float32, tkr, reports' sign convention).
@@ -431,12 +451,13 @@ def forecast_region(
     _check_size(ds, as_of, n_paths, seed)
     if choose:
         methods = choose_methods(ds, as_of, candidates, forecaster=forecaster,
-                                 workers=MAX_WORKERS if workers is None else workers)
+                                 workers=MAX_WORKERS if workers is None else workers,
+                                 progress=progress)
     res = _resolve(ds, as_of, methods, default_method or forecaster.default_method, steps)
     n = len(res.inp.uids)
     if workers is None:
         workers = MAX_WORKERS if n * n_paths >= PARALLEL_MIN_WORK else 1
-    outs = _run_series(res, as_of, n_paths, seed, workers, forecaster)
+    outs = _run_series(res, as_of, n_paths, seed, workers, forecaster, progress)
     return _assemble(ds, as_of, res, outs, n_paths, seed)
 
 
@@ -508,11 +529,13 @@ def _resolve(ds: Dataset, as_of: pd.Period, methods: Mapping[str, Any] | None, d
 
 
 def _run_series(res: _Resolved, as_of: pd.Period, n_paths: int, seed: int, workers: int,
-                forecaster: SeriesForecaster) -> dict[str, SeriesOutput]:
+                forecaster: SeriesForecaster,
+                progress: StepProgress | None = None) -> dict[str, SeriesOutput]:
     """Forecast every series (``workers`` processes); the outputs by series id."""
     h = len(res.months)
     tasks = _series_inputs(res.inp, as_of, h, res.aliases)
-    outs = _run(_forecast_chunk, tasks, workers, workers * 2, h, n_paths, seed, forecaster)
+    outs = _run(_forecast_chunk, tasks, workers, workers * 2, h, n_paths, seed, forecaster,
+                progress=progress, step="Prognos per serie")
     return {o.uid: o for o in outs}
 
 
