@@ -17,19 +17,24 @@ from pathlib import Path
 
 import pandas as pd
 
+from cli.common import CliError, check_range
 from forecast.evaluation.backtest import (
     CUTOFFS,
-    MAX_PATHS,
     N_PATHS,
     RESULT_COLUMNS,
+    VARIANTS,
     aggregate,
     per_case_table,
     read_bench,
     run_backtest,
 )
 from forecast.evaluation.samples import bench_split
+from forecast.io.limits import MAX_PATHS, MAX_SEED, MIN_PATHS
 from forecast.ledger import schema as S
-from forecast.methods import REFERENCE_METHODS
+from forecast.methods import REFERENCE_METHODS, REGISTRY
+
+MAX_WORKERS = 32
+"""Worker processes the backtest may start (the machine's cores are the useful maximum)."""
 
 DEFAULT_METHODS = ("combo", *REFERENCE_METHODS)
 NET_COST_ID = "Regionen|nettokostnad"
@@ -82,27 +87,32 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     return p
 
 
-def check_sizes(args: argparse.Namespace) -> str | None:
-    """A Swedish message naming the flag out of bounds, or None when all are allowed."""
-    if not 1 <= args.paths <= MAX_PATHS:
-        return f"--paths måste vara mellan 1 och {MAX_PATHS} (angivet: {args.paths})"
-    if args.sample is not None and args.sample < 1:
-        return f"--sample måste vara minst 1 (angivet: {args.sample})"
-    if not 1 <= args.workers <= 8:
-        return f"--workers måste vara mellan 1 och 8 (angivet: {args.workers})"
-    return None
+def _check_args(args: argparse.Namespace) -> None:
+    """Bound every size flag and check the names before any work (issue 13).
+
+    Raises:
+        CliError: a flag outside its range, an unknown method or a missing bench file.
+    """
+    check_range("--paths", args.paths, MIN_PATHS, MAX_PATHS)
+    check_range("--workers", args.workers, 1, MAX_WORKERS)
+    check_range("--seed", args.seed, 0, MAX_SEED)
+    if args.sample is not None:
+        check_range("--sample", args.sample, 1, 1_000_000)
+    known = sorted({*REGISTRY, *VARIANTS, "choice"})
+    unknown = [m.strip() for m in args.methods.split(",") if m.strip()
+               and m.strip() not in known]
+    if unknown:
+        raise CliError(f"okänd metod {', '.join(unknown)}; kända: {', '.join(known)}")
+    if args.bench is not None and not args.bench.is_file():
+        raise CliError(f"filen {str(args.bench)!r} finns inte")
+    if args.split is not None and args.bench is None:
+        raise CliError("--split kräver --bench (en panel med kolumnen category)")
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the backtest and write one row per cut-off and method."""
-    problem = check_sizes(args)
-    if problem is not None:
-        print(problem, file=sys.stderr)
-        return 2
     warnings.filterwarnings("ignore")
-    if args.split is not None and args.bench is None:
-        print("--split kräver --bench (en panel med kolumnen category)", file=sys.stderr)
-        return 2
+    _check_args(args)
     if args.bench is not None:
         panel = read_bench(args.bench)
         if args.split is not None:

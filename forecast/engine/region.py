@@ -30,7 +30,14 @@ import numpy as np
 import pandas as pd
 
 from forecast.engine.result import RegionForecast
-from forecast.io.limits import MAX_SERIES, LimitExceeded, check_paths, too_many
+from forecast.io.limits import (
+    MAX_SEED,
+    MAX_SERIES,
+    LimitExceeded,
+    check_paths,
+    check_range,
+    too_many,
+)
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset, missing_months
 from forecast.methods import selection
@@ -447,7 +454,7 @@ def forecast_region(
     """
     as_of = pd.Period(as_of, freq="M")
     _check_as_of(ds, as_of)
-    _check_size(ds, as_of, n_paths)
+    _check_size(ds, as_of, n_paths, seed)
     if choose:
         methods = choose_methods(ds, as_of, candidates, forecaster=forecaster,
                                  workers=MAX_WORKERS if workers is None else workers,
@@ -471,13 +478,14 @@ def _joined(rf: RegionForecast, res: _Resolved) -> RegionForecast:
     return replace(rf, paths=paths)
 
 
-def _check_size(ds: Dataset, as_of: pd.Period, n_paths: int) -> None:
-    """Refuse a forecast whose series × paths × months would not fit, before any work.
+def _check_size(ds: Dataset, as_of: pd.Period, n_paths: int, seed: int) -> None:
+    """Refuse a bad seed or a forecast whose series × paths × months would not fit, first.
 
     Raises:
         LimitExceeded: too many series or paths (Swedish message naming limit and value).
     """
     n = len(_series_keys(ds, as_of))
+    check_range("fröet (--seed)", seed, 0, MAX_SEED)
     if n > MAX_SERIES:
         raise LimitExceeded(f"prognosen har {too_many('serier', n, MAX_SERIES)}")
     check_paths(n_paths, n, len(forecast_months(as_of)))

@@ -35,7 +35,6 @@ CUTOFFS: tuple[int, ...] = (4, 8)
 MIN_BEFORE = 36
 N_PATHS = 1000
 """Simulated paths per case (the same count as the region forecast's per series)."""
-MAX_PATHS = 20_000
 RESULT_COLUMNS: tuple[str, ...] = (
     "cutoff",
     "method",
