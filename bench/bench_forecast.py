@@ -175,9 +175,17 @@ def phase_panel_peer(args: argparse.Namespace) -> dict:
             "rows": len(fc)}
 
 
+def standard_alias() -> str:
+    """The standard årsprognos' method alias (``engine.STANDARD_FORECAST``)."""
+    from forecast.engine.region import STANDARD_FORECAST
+
+    return str(STANDARD_FORECAST["default_method"])
+
+
 PHASES = {
     "embedded_choose": phase_embedded_choose,
     "embedded_forecast": phase_embedded_forecast,
+    "panel_default": lambda a: phase_panel_ours(a, standard_alias()),
     "panel_standard": lambda a: phase_panel_ours(a, "standard"),
     "panel_combo": lambda a: phase_panel_ours(a, "combo"),
     "panel_peer": phase_panel_peer,
@@ -217,9 +225,9 @@ def main(argv: list[str] | None = None) -> int:
         args.skip = [*args.skip, "embedded_choose"]
     print(f"CPU: {os.cpu_count()} kärnor; serier i panelen {args.n_series}; banor {args.paths}")
     results = {}
-    for phase in ("embedded_choose", "embedded_forecast", "panel_combo", "panel_standard",
-                  "panel_peer"):
-        if phase in args.skip:
+    for phase in ("embedded_choose", "embedded_forecast", "panel_default", "panel_combo",
+                  "panel_standard", "panel_peer"):
+        if phase in args.skip or (phase == "panel_default" and standard_alias() == "combo"):
             continue
         res = run_child(phase, args)
         results[phase] = res
@@ -234,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         s = results["embedded_choose"]["seconds"]
         print(f"  fullt metodval/backtest per serie: {s:.1f} s (mål < 120 s: "
               f"{'uppfyllt' if s < 120 else 'EJ uppfyllt'})")
-    for key in ("panel_combo", "panel_standard"):
+    for key in ("panel_default", "panel_combo", "panel_standard"):
         ours = results.get(key, {})
         if "seconds" not in ours or "seconds" not in peer:
             continue

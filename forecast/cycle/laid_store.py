@@ -47,7 +47,10 @@ def _insert_laid(conn: sa.Connection, lf: LaidForecast) -> tuple[int, int, str]:
         parameters=json.dumps(lf.parameters, ensure_ascii=False),
         first_month=str(lf.as_of + 1), n_series=len(lf.series),
         summary=json.dumps(lf.summary()), schema_version=LAID_SCHEMA_VERSION))
-    return int(res.inserted_primary_key[0]), version, created
+    key = res.inserted_primary_key
+    if key is None:
+        raise RuntimeError("databasen gav ingen nyckel för den nya raden")
+    return int(key[0]), version, created
 
 
 def write_laid_rows(conn: sa.Connection, lf: LaidForecast) -> tuple[int, int, str]:
@@ -239,8 +242,9 @@ class LaidStore:
             q = q.where(t.c.dataset == dataset)
         with self.db.read() as conn:
             rows = conn.execute(q).all()
-            n_adj = dict(conn.execute(sa.select(T.laid_adjustments.c.laid_id, sa.func.count())
-                                      .group_by(T.laid_adjustments.c.laid_id)).all())
+            la = T.laid_adjustments
+            n_adj: dict[int, int] = dict(conn.execute(
+                sa.select(la.c.laid_id, sa.func.count()).group_by(la.c.laid_id)).all())
         out = []
         for r in rows:
             try:

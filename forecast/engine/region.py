@@ -23,7 +23,7 @@ so a result depends on the seed only, never on the chunking or the number of wor
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -31,7 +31,14 @@ import pandas as pd
 
 from forecast.engine.result import RegionForecast
 from forecast.engine.sign import constrain_sign, history_sign
-from forecast.io.limits import MAX_SERIES, LimitExceeded, check_paths, too_many
+from forecast.io.limits import (
+    MAX_SEED,
+    MAX_SERIES,
+    LimitExceeded,
+    check_paths,
+    check_range,
+    too_many,
+)
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset, missing_months
 from forecast.methods import selection
@@ -293,9 +300,22 @@ def _forecast_chunk(tasks: list[SeriesInput], h: int, n_paths: int, seed: int,
     return [forecast_series(t, h, n_paths, seed, forecaster) for t in tasks]
 
 
+StepProgress = Callable[[str, int, int], None]
+"""``progress(step, series_done, series_total)``: the step is a Swedish label."""
+PROGRESS_CHUNKS = 20
+
+
 def _run(fn: Callable[..., list[Any]], tasks: list[Any], workers: int, n_chunks: int,
-         *args: Any) -> list[Any]:
-    """``fn(chunk, *args)`` over ``n_chunks`` chunks in a pool, or over all in this process."""
+         *args: Any, progress: StepProgress | None = None, step: str = "") -> list[Any]:
+    """``fn(chunk, *args)`` over ``n_chunks`` chunks in a pool, or over all in this process.
+
+    With ``progress``, at least :data:`PROGRESS_CHUNKS` chunks so it moves in steps (results
+    do not depend on the chunking: every series seeds its own generator).
+    """
+    if progress is not None:
+        chunks = chunk_evenly(tasks, max(n_chunks, PROGRESS_CHUNKS))
+        return map_chunks(fn, chunks, workers, *args,
+                          progress=lambda d, t: progress(step, d, t))
     chunks = chunk_evenly(tasks, n_chunks) if workers > 1 else [tasks]
     return map_chunks(fn, chunks, workers, *args)
 
@@ -321,7 +341,8 @@ def _choose_chunk(tasks: list[SeriesInput], cutoff: int, candidates: tuple[str, 
 
 def choose_methods(ds: Dataset, as_of: pd.Period, candidates: Iterable[str] | None = None,
                    *, workers: int = MAX_WORKERS,
-                   forecaster: SeriesForecaster = METHODS) -> dict[str, Any]:
+                   forecaster: SeriesForecaster = METHODS,
+                   progress: StepProgress | None = None) -> dict[str, Any]:
     """Per-series rolling-origin choice of method on the year-end error (cacheable).
 
     Args:
@@ -330,6 +351,7 @@ def choose_methods(ds: Dataset, as_of: pd.Period, candidates: Iterable[str] | No
         candidates: method aliases to choose among (``forecaster.candidates`` if None).
         workers: worker processes (1 = in this process).
         forecaster: the per-series routines (the real methods unless a test passes fakes).
+        progress: told the series done after each chunk (step "Backtest per serie").
 
     Returns:
         ``{unique_id: Choice}`` with alias, backtested median APE %, origins and a note.
@@ -340,7 +362,8 @@ def choose_methods(ds: Dataset, as_of: pd.Period, candidates: Iterable[str] | No
     h = len(forecast_months(as_of))
     tasks = _series_inputs(inp, as_of, h, [forecaster.default_method] * len(inp.uids))
     res = _run(_choose_chunk, tasks, workers if len(tasks) > 20 else 1, workers * 4,
-               as_of.month % 12, cands, forecaster)
+               as_of.month % 12, cands, forecaster, progress=progress,
+               step="Backtest per serie")
     return dict(res)
 
 
@@ -356,13 +379,14 @@ measured and is less accurate: see the README.)"""
 
 
 def standard_forecast(ds: Dataset, as_of: pd.Period, *, n_paths: int = 1000, seed: int = 0,
-                      method: str | None = None, workers: int | None = None) -> RegionForecast:
+                      method: str | None = None, workers: int | None = None,
+                      progress: StepProgress | None = None) -> RegionForecast:
     """The standard årsprognos (:data:`STANDARD_FORECAST`), or one ``method`` for all series."""
     if method is None:
         return forecast_region(ds, as_of, n_paths=n_paths, seed=seed, workers=workers,
-                               **STANDARD_FORECAST)
+                               progress=progress, **STANDARD_FORECAST)
     return forecast_region(ds, as_of, n_paths=n_paths, seed=seed, workers=workers,
-                           default_method=method)
+                           default_method=method, progress=progress)
 
 
 # --------------------------------------------------------------------------- region
@@ -377,6 +401,8 @@ class _Resolved:
     aliases: list[str]
     apes: np.ndarray
     choice_notes: list[str]
+    errors: np.ndarray | None = None
+    """(n_series, years) signed earlier year-end errors of the chosen method, if chosen."""
 
 
 def forecast_region(
@@ -392,6 +418,8 @@ def forecast_region(
     candidates: Iterable[str] | None = None,
     workers: int | None = None,
     forecaster: SeriesForecaster = METHODS,
+    progress: StepProgress | None = None,
+    joint: bool = True,
 ) -> RegionForecast:
     """Forecast every bottom series of ``ds`` after ``as_of`` with joint sample paths.
 
@@ -413,6 +441,11 @@ def forecast_region(
         candidates: candidate aliases for ``choose``.
         workers: worker processes; None = 2 when the work is large enough to pay, else 1.
         forecaster: the per-series routines (the real methods unless a test passes fakes).
+        progress: ``progress(step, done, total)`` after each chunk of series, per step
+            ("Backtest per serie" when choosing, then "Prognos per serie").
+        joint: pair the series' paths by their historical co-movement
+            (:mod:`forecast.engine.joint`) so division and region ranges are not those of
+            independent series; each series' own paths are unchanged.
 
     Returns:
         The :class:`RegionForecast` (paths float32, tkr, reports' sign convention).
@@ -422,25 +455,38 @@ def forecast_region(
     """
     as_of = pd.Period(as_of, freq="M")
     _check_as_of(ds, as_of)
-    _check_size(ds, as_of, n_paths)
+    _check_size(ds, as_of, n_paths, seed)
     if choose:
         methods = choose_methods(ds, as_of, candidates, forecaster=forecaster,
-                                 workers=MAX_WORKERS if workers is None else workers)
+                                 workers=MAX_WORKERS if workers is None else workers,
+                                 progress=progress)
     res = _resolve(ds, as_of, methods, default_method or forecaster.default_method, steps)
     n = len(res.inp.uids)
     if workers is None:
         workers = MAX_WORKERS if n * n_paths >= PARALLEL_MIN_WORK else 1
-    outs = _run_series(res, as_of, n_paths, seed, workers, forecaster)
-    return _assemble(ds, as_of, res, outs, n_paths, seed)
+    outs = _run_series(res, as_of, n_paths, seed, workers, forecaster, progress)
+    rf = _assemble(ds, as_of, res, outs, n_paths, seed)
+    return _joined(rf, res) if joint else rf
 
 
-def _check_size(ds: Dataset, as_of: pd.Period, n_paths: int) -> None:
-    """Refuse a forecast whose series × paths × months would not fit, before any work.
+def _joined(rf: RegionForecast, res: _Resolved) -> RegionForecast:
+    """``rf`` with its series' paths paired by co-movement (:mod:`forecast.engine.joint`)."""
+    from forecast.engine.joint import joint_paths
+
+    tasks = _series_inputs(res.inp, rf.as_of, len(res.months), res.aliases)
+    paths = joint_paths(rf.paths, [t.y for t in tasks], rf.as_of.month % 12,
+                        series_rng(rf.seed, "joint|paths"), errors=res.errors)
+    return replace(rf, paths=paths)
+
+
+def _check_size(ds: Dataset, as_of: pd.Period, n_paths: int, seed: int) -> None:
+    """Refuse a bad seed or a forecast whose series × paths × months would not fit, first.
 
     Raises:
         LimitExceeded: too many series or paths (Swedish message naming limit and value).
     """
     n = len(_series_keys(ds, as_of))
+    check_range("fröet (--seed)", seed, 0, MAX_SEED)
     if n > MAX_SERIES:
         raise LimitExceeded(f"prognosen har {too_many('serier', n, MAX_SERIES)}")
     check_paths(n_paths, n, len(forecast_months(as_of)))
@@ -491,21 +537,36 @@ def _resolve(ds: Dataset, as_of: pd.Period, methods: Mapping[str, Any] | None, d
             aliases.append(str(c.alias))
             apes[i] = float(c.backtest_ape) if c.backtest_ape is not None else np.nan
             choice_notes[i] = str(getattr(c, "note", "") or "")
+    errors = _choice_errors([chosen.get(uid) for uid in inp.uids])
     choice_notes = ["; ".join(p for p in (c, m) if p)
                     for c, m in zip(choice_notes, _missing_as_of(ds, as_of, inp), strict=True)]
     step_months = [pd.Period(q, freq="M") for q in steps]
     if any(p <= as_of for p in step_months):
         step_note = f"historik från {max(p for p in step_months if p <= as_of)} (strukturbrott)"
         choice_notes = [f"{c}; {step_note}" if c else step_note for c in choice_notes]
-    return _Resolved(inp, forecast_months(as_of), aliases, apes, choice_notes)
+    return _Resolved(inp, forecast_months(as_of), aliases, apes, choice_notes, errors)
+
+
+def _choice_errors(choices: list[Any]) -> np.ndarray | None:
+    """(n, years) signed backtest errors of the choices (NaN where none); None if none."""
+    errs = [tuple(getattr(c, "errors", ()) or ()) for c in choices]
+    width = max((len(e) for e in errs), default=0)
+    if width == 0:
+        return None
+    out = np.full((len(errs), width), np.nan)
+    for i, e in enumerate(errs):
+        out[i, : len(e)] = e
+    return out
 
 
 def _run_series(res: _Resolved, as_of: pd.Period, n_paths: int, seed: int, workers: int,
-                forecaster: SeriesForecaster) -> dict[str, SeriesOutput]:
+                forecaster: SeriesForecaster,
+                progress: StepProgress | None = None) -> dict[str, SeriesOutput]:
     """Forecast every series (``workers`` processes); the outputs by series id."""
     h = len(res.months)
     tasks = _series_inputs(res.inp, as_of, h, res.aliases)
-    outs = _run(_forecast_chunk, tasks, workers, workers * 2, h, n_paths, seed, forecaster)
+    outs = _run(_forecast_chunk, tasks, workers, workers * 2, h, n_paths, seed, forecaster,
+                progress=progress, step="Prognos per serie")
     return {o.uid: o for o in outs}
 
 
