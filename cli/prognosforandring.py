@@ -25,6 +25,7 @@ from cli.common import (
     check_out,
     guarded,
     write_output,
+    written,
 )
 from cli.cycle import EXAMPLE_DATASET, add_store_arguments, store
 from forecast.cycle.change import ChangeError, decompose, sentence
@@ -72,8 +73,8 @@ def _run(args: argparse.Namespace) -> int:
         fc = decompose(st.load(dataset, str(mot)), st.load(dataset, str(as_of)))
     except (LaidError, ChangeError) as exc:
         raise CliError(str(exc)) from None
-    write_output(change_tables(fc), change_metadata(fc), out, args)
+    files = write_output(change_tables(fc), change_metadata(fc), out, args)
     print(sentence(fc))
     print(f"Prognosförändring {mot} → {as_of} på {time.perf_counter() - t0:.2f} s skriven "
-          f"till {out}")
+          f"till {written(files)}")
     return 0

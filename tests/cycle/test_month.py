@@ -56,7 +56,7 @@ def _cells(path):
     """The long CSV export as {(table, row, column): text}."""
     text = path.read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    assert rows[0] == ["table", "row", "column", "value"]
+    assert rows[0] == ["tabell", "rad", "kolumn", "värde"]
     return {(t, r, c): v for t, r, c, v in rows[1:]}
 
 
@@ -80,7 +80,7 @@ def test_change_bars_add_up_with_reasons_and_sentence(laid, capsys):
     out = tmp / "f.csv"
     capsys.readouterr()
     assert cli.main(["prognosforandring", "--as-of", "2023-04", "--out", str(out),
-                     "--enhet", "tkr"]) == 0
+                     "--enhet", "tkr", "--csv-form", "lang"]) == 0
     sentence = capsys.readouterr().out.splitlines()[0]
     verb = "försämrats" if diff < 0 else "förbättrats"
     assert sentence.startswith(f"Prognosen har {verb} från föregående månad från ")
@@ -119,7 +119,8 @@ def test_accuracy_2022_shows_each_laid_month(laid, capsys):
     out = tmp / "s.csv"
     capsys.readouterr()
     assert cli.main(["prognossakerhet", "--ar", "2022", "--out", str(out), "--enhet", "tkr",
-                     "--backtest", "6", "--metod", "three_year_profile", "--paths", "50"]) == 0
+                     "--backtest", "6", "--metod", "three_year_profile", "--paths", "50",
+                     "--csv-form", "lang"]) == 0
     cells = _cells(out)
     tab = "Prognossäkerhet"
     by_month = {r: v for (t, r, c), v in cells.items() if t == tab and c == "Källa"}
