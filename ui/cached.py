@@ -252,3 +252,17 @@ def _prognos_export(_ctx: Context, data_hash: str, as_of: str) -> Any:
 def prognos_export_tables(ctx: Context) -> list[Any]:
     """``forecast.engine.tables.prognos_tables`` of the cached baseline (frozen tables)."""
     return list(_prognos_export(ctx, ctx.data_hash, str(ctx.as_of)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _overview(_ctx: Context, data_hash: str, as_of: str) -> Any:
+    return core("forecast.report.builder").overview_tables(_ctx.ds, _ctx.as_of, baseline(_ctx))
+
+
+def overview_tables(ctx: Context) -> tuple[Any, Any, Any]:
+    """The report's summary, per-division and per-category tables (printed, with Prognos).
+
+    ``forecast.report.builder.overview_tables`` of the cached baseline: the same cells as
+    the Word/PDF report's section *Ekonomiskt utfall*.
+    """
+    return tuple(_overview(ctx, ctx.data_hash, str(ctx.as_of)))  # type: ignore[return-value]

@@ -69,10 +69,43 @@ def default_dataset() -> Dataset:
     return load_default()
 
 
+@st.cache_resource(show_spinner="Läser in den sparade datamängden …", max_entries=8)
+def stored_dataset(key: str) -> Dataset:
+    """The user's dataset stored on the server under ``key`` (read and validated once)."""
+    from forecast.io.dataset_store import load
+
+    return load(key).dataset
+
+
 def current_dataset() -> Dataset:
-    """The data set of this session: the last accepted upload, else the embedded example."""
+    """The data set of this session: the last accepted upload, else the embedded example.
+
+    After a browser reload the session is new: the dataset named by the URL's ``data``
+    parameter is read back from the server's store. The parameter is kept in the URL while a
+    user's dataset is in use.
+    """
     ds = st.session_state.get(K.DATASET)
+    if ds is None:
+        ds = _from_url()
+    if ds is not None and st.query_params.get(K.DATA_PARAM) != ds.source_hash:
+        st.query_params[K.DATA_PARAM] = ds.source_hash
     return ds if ds is not None else default_dataset()
+
+
+def _from_url() -> Dataset | None:
+    key = st.query_params.get(K.DATA_PARAM)
+    if not key:
+        return None
+    from forecast.io.dataset_store import StoreError
+
+    try:
+        ds = stored_dataset(key)
+    except StoreError as exc:
+        del st.query_params[K.DATA_PARAM]
+        st.session_state[K.UPLOAD_MESSAGE] = ("error", f"{exc}. Exempeldatan används.")
+        return None
+    st.session_state[K.DATASET] = ds
+    return ds
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

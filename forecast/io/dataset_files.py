@@ -104,6 +104,18 @@ class DatasetFiles:
         return h.hexdigest()
 
 
+def dataset_key(files: DatasetFiles, options: ReadOptions) -> str:
+    """The dataset's hash over its files and the reading options.
+
+    The same files read as kr or as tkr are different data. Used as ``Dataset.source_hash``
+    and as the key the app stores the dataset under.
+    """
+    h = hashlib.sha256(files.digest().encode())
+    h.update(repr((options.amount_unit, options.sign, options.skip_sum_rows,
+                   options.sheet)).encode("utf-8"))
+    return h.hexdigest()
+
+
 @dataclass(frozen=True)
 class LoadReport:
     """What a load did: notes, warnings, totals read vs held, the account mapping used."""
@@ -190,8 +202,9 @@ def load_dataset(files: DatasetFiles, options: ReadOptions | None = None, *,
     ds = Dataset(ledger=ledger, org=org, accounts=accounts, agency_fte=extras[0],
                  measures=extras[1], measure_effects=extras[2],
                  source=", ".join(f.name for _, f in files.roles()),
-                 source_hash=files.digest(), notes=tuple(work.notes + work.warnings),
-                 account_mapping=mapping)
+                 source_hash=dataset_key(files, options),
+                 notes=tuple(work.notes + work.warnings), account_mapping=mapping,
+                 load_totals=totals)
     return LoadedDataset(ds, LoadReport(tuple(work.notes), tuple(work.warnings), totals,
                                         mapping))
 
