@@ -89,7 +89,8 @@ def _options() -> Any:
     return readers.ReadOptions(
         amount_unit=BELOPP.get(st.session_state.get(K.DATA_BELOPP, ""), None),
         sign=TECKEN.get(st.session_state.get(K.DATA_TECKEN, ""), None),
-        skip_sum_rows=bool(st.session_state.get(K.DATA_SUMMA, False)))
+        skip_sum_rows=bool(st.session_state.get(K.DATA_SUMMA, False)),
+        sheet=(st.session_state.get(K.DATA_BLAD) or "").strip() or None)
 
 
 def _too_large(files: Any, limit: int) -> str | None:
@@ -240,6 +241,9 @@ def _upload_form() -> None:
     c3.checkbox("Hoppa över summarader", key=K.DATA_SUMMA,
                 help="Annars avvisas en fil med Summa-/delsummerader (de räknas annars två "
                      "gånger). Antal och summa som hoppas över redovisas.")
+    st.text_input("Blad i XLSX-filen", key=K.DATA_BLAD,
+                  help="Tomt: ett blad som heter Ledger eller Huvudbok, annars det första "
+                       "bladet. Valideringen säger vilket blad som lästes.")
     st.button("Läs in datamängden", on_click=_import, type="primary", key=K.DATA_LOAD,
               icon=":material/upload:")
 

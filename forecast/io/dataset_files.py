@@ -27,9 +27,10 @@ Rules applied to every format alike:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -37,14 +38,16 @@ import pandas as pd
 from forecast.io import kontoplan as KP
 from forecast.io.extras import read_agency_fte, read_measure_effects, read_measures
 from forecast.io.formatting import fmt_number
+from forecast.io.limits import MAX_ABS_AMOUNT_TKR, MAX_ACCOUNTS, MAX_UNITS, fmt_int, too_many
 from forecast.io.organisation import read_organisation, unknown_units
 from forecast.io.parsing import MAX_UPLOAD_BYTES, Problem, ValidationFailed, ordinal_label, show
 from forecast.io.readers import LedgerRead, ReadOptions, read_ledger_source
 from forecast.io.readers import base as B
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset
-from forecast.ledger.dimensions import AccountHierarchy, OrgHierarchy, Unit
+from forecast.ledger.dimensions import AccountHierarchy, Measure, OrgHierarchy, Unit
 
+T = TypeVar("T")
 NO_DIVISION: Final = "Utan division"
 SIGN_WARNING_SHARE: Final = 0.9
 SIGN_WARNING_MIN_ROWS: Final = 10
@@ -186,6 +189,8 @@ def load_dataset(files: DatasetFiles, options: ReadOptions | None = None, *,
             files.organisation is not None and org is None):
         work.raise_if_any()  # without a valid mapping/organisation every row would be a problem
     raw = pd.concat([r.frame for r in reads], ignore_index=True) if reads else B.empty_raw()
+    if not _within_limits(raw, work):
+        work.raise_if_any()  # bounded before the mapping and checks that scale with them
     texts = {k: v for r in reads for k, v in r.account_texts.items()}
     raw, mapping, excluded = _map_accounts(raw, texts, accounts, kmap, files, work)
     org = _organisation(raw, reads, org, files, work)
@@ -209,7 +214,7 @@ def load_dataset(files: DatasetFiles, options: ReadOptions | None = None, *,
                                         mapping))
 
 
-def _side(work: _Work, f: InputFile | None, read):  # type: ignore[no-untyped-def]
+def _side(work: _Work, f: InputFile | None, read: Callable[[InputFile], T]) -> T | None:
     if f is None:
         return None
     try:
@@ -236,6 +241,26 @@ def _read_ledgers(files: DatasetFiles, options: ReadOptions, work: _Work) -> lis
         work.total += r.total_problems
         reads.append(r)
     return reads
+
+
+def _within_limits(raw: pd.DataFrame, work: _Work) -> bool:
+    """Distinct units and accounts, and each amount, within :mod:`forecast.io.limits`."""
+    ok = True
+    for column, what, limit in ((S.UNIT, "enheter", MAX_UNITS),
+                                (S.ACCOUNT, "olika konton", MAX_ACCOUNTS)):
+        n = raw[column].nunique()
+        if n > limit:
+            ok = False
+            work.add(Problem(", ".join(pd.unique(raw[B.FILE])), None, None,
+                             f"Datamängden har {too_many(what, n, limit)}",
+                             f"högst {fmt_int(limit)} {what}"))
+    big = raw[raw[S.AMOUNT].abs() > MAX_ABS_AMOUNT_TKR]
+    for r in big.head(20).itertuples():
+        ok = False
+        work.add(Problem(r.file, int(r.row), None, f"Beloppet {fmt_number(r.amount_tkr, 0)} "
+                         "tkr är orimligt stort", f"högst {fmt_int(MAX_ABS_AMOUNT_TKR)} tkr "
+                         "per rad (kontrollera --belopp kr/tkr)"))
+    return ok
 
 
 def _map_accounts(raw: pd.DataFrame, texts: dict[str, str], accounts: AccountHierarchy,
@@ -405,7 +430,7 @@ def _sign_warning(raw: pd.DataFrame, reads: list[LedgerRead], accounts: AccountH
 
 
 def _extras(files: DatasetFiles, accounts: AccountHierarchy, org: OrgHierarchy, work: _Work
-            ) -> tuple[pd.DataFrame, tuple, pd.DataFrame]:  # type: ignore[type-arg]
+            ) -> tuple[pd.DataFrame, tuple[Measure, ...], pd.DataFrame]:
     empty = Dataset(ledger=pd.DataFrame(), org=org)
     fte = _side(work, files.agency_fte, lambda f: read_agency_fte(f.data, f.name))
     measures = _side(work, files.measures, lambda f: read_measures(f.data, f.name, accounts))
