@@ -9,6 +9,7 @@ from forecast.io.formatting import fmt_mkr, fmt_number, fmt_timestamp
 from scenarios.store import save_unless_unchanged
 from ui import cached
 from ui import state_keys as K
+from ui.cycle_access import guard_store
 from ui.data_access import CoreMissing, context
 from ui.widgets import grouped_bar_chart, help_box, to_mkr
 
@@ -22,6 +23,7 @@ lagret (ett exempel som redan finns oförändrat sparas inte igen).
 """
 
 
+@guard_store("Scenarierna sparades inte")
 def _save_examples() -> None:
     added = 0
     for sc in cached.presets().values():
@@ -79,6 +81,7 @@ def difference_long(table: pd.DataFrame) -> pd.DataFrame:
         for i in table.index if str(i).startswith(prefix) for c in table.columns])
 
 
+@guard_store("Scenariolagret kan inte nås")
 def render() -> None:
     """Draw the page."""
     ctx = context()

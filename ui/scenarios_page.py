@@ -18,6 +18,7 @@ from scenarios import assumptions as A
 from ui import cached
 from ui import scenario_form as F
 from ui import state_keys as K
+from ui.cycle_access import guard_store
 from ui.data_access import Context, CoreMissing, context
 from ui.number_entry import number_entry, read_entry, set_entry
 from ui.widgets import help_box, histogram_chart, month_text, show_table, waterfall_chart
@@ -309,6 +310,7 @@ def _versions_table(store: Any, name: str) -> None:
     st.dataframe(shown, hide_index=True, width="stretch")
 
 
+@guard_store("Scenariolagret kan inte nås")
 def _store(ctx: Context, scenario: A.Scenario) -> None:
     st.subheader("Spara")
     try:

@@ -18,6 +18,8 @@ and the reason is kept in ``notes`` so no fallback is silent.
 
 Determinism: each series draws from its own generator seeded by ``(seed, crc32(unique_id))``,
 so a result depends on the seed only, never on the chunking or the number of workers.
+After the series are forecast, their paths are re-paired across series by their historical
+co-movement (:mod:`forecast.engine.joint`, ``joint=True``), with a generator of its own.
 """
 
 from __future__ import annotations
