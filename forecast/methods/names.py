@@ -26,6 +26,9 @@ METHOD_NAMES: dict[str, str] = {
     "ets": "Exponentiell utjämning (ETS)",
     "ets_b2": "Exponentiell utjämning på tvåmånaderssummor",
     "theta": "Theta-metoden",
+    "theta_b2": "Theta-metoden på tvåmånaderssummor",
+    "ces_b2": "Komplex exponentiell utjämning på tvåmånaderssummor",
+    "combo_cal": "Kombination av tre metoder, kalibrerat intervall",
     "ces": "Komplex exponentiell utjämning (CES)",
     "arima": "ARIMA",
     "sarimax": "Regression mot budget (SARIMAX)",
@@ -41,6 +44,8 @@ SHORT_NAMES: dict[str, str] = {
     "prior_year_profile": "Fjolårsprofil", "three_year_profile": "Treårsprofil",
     "remaining_budget": "Återstående budget", "budget_ratio": "Budgetkvot",
     "ets": "ETS", "ets_b2": "ETS tvåmånader", "theta": "Theta", "ces": "CES",
+    "theta_b2": "Theta tvåmånader", "ces_b2": "CES tvåmånader",
+    "combo_cal": "Kombination (kalibrerad)",
     "arima": "ARIMA", "sarimax": "SARIMAX", "ucm": "UCM", "mean": "Snitt hittills",
     "budget": "Budget",
 }
