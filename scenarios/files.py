@@ -16,6 +16,7 @@ from typing import Any
 import pydantic
 import yaml
 
+from forecast.io.limits import fmt_int
 from scenarios.assumptions import TYPE_NAMES, Scenario
 
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -228,7 +229,8 @@ def load_scenario(path: Path | str) -> Scenario:
     except OSError as exc:
         raise ScenarioFileError(path.name, [f"kan inte läsas: {exc.strerror or exc}"]) from None
     if len(raw) > MAX_BYTES:
-        raise ScenarioFileError(path.name, [f"filen är större än {MAX_BYTES} byte"])
+        raise ScenarioFileError(path.name, [f"filen är för stor: {fmt_int(len(raw))} byte "
+                                            f"(gränsen är {fmt_int(MAX_BYTES)})"])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
