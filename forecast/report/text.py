@@ -194,8 +194,8 @@ def change_paragraphs(tables: Tables, comments: Sequence[UserText]) -> list[Para
     comps = [r for r in rows[1:-2] if _val(tables, _ref(T.KEY_CHANGE, r, col)) != 0]
     comps = sorted(comps, key=lambda r: -abs(t.cell(r, col)))[:3]
     if comps:
-        items: list[list[Part]] = [[UserText(r), " (", _ref(T.KEY_CHANGE, r, col), ")"]
-                                   for r in comps]
+        items: list[list[Part]] = [[UserText(r[:1].lower() + r[1:]), " (",
+                                    _ref(T.KEY_CHANGE, r, col), ")"] for r in comps]
         parts += [" Förändringen består främst av ", *join(items), "."]
     out = [Paragraph(tuple(parts))]
     if comments:

@@ -166,7 +166,8 @@ def change_table(change: ForecastChange, p: pd.Period) -> ReportTable:
     return ReportTable(KEY_CHANGE, f"Prognosförändring sedan lagd prognos "
                        f"{month_label(change.previous_as_of)}", frame, "Post",
                        total_rows=(CHANGE_TOTAL, cur_label),
-                       note="Förändringens delar summerar till skillnaden mellan prognoserna.")
+                       note="Avvikelse mot budget enligt de lagda prognoserna (med "
+                            "justeringar); delarna summerar till skillnaden mellan dem.")
 
 
 def scenario_tables(risk: ScenarioRisk) -> tuple[ReportTable, ReportTable]:
