@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import time
-from datetime import UTC, datetime
 
 import pandas as pd
 
@@ -29,14 +28,9 @@ from cli.common import (
     load_dataset,
     write_output,
 )
-from forecast import __version__
-from forecast.engine.hierarchy import RECONCILIATION
 from forecast.engine.region import standard_forecast
-from forecast.engine.result import RegionForecast
-from forecast.engine.tables import method_summary_text, prognos_tables
-from forecast.io.export import ExportMetadata
+from forecast.engine.tables import prognos_export
 from forecast.io.limits import MAX_PATHS, MAX_SEED, MIN_PATHS
-from forecast.ledger.dataset import Dataset
 from forecast.methods import REGISTRY
 
 
@@ -63,28 +57,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     return p
 
 
-def prognos_metadata(rf: RegionForecast, ds: Dataset, *, choose: bool,
-                     created: datetime | None = None) -> ExportMetadata:
-    """Provenance of a forecast export: method summary, paths, seed, input hash, version."""
-    how = "standard: backtest av årsutfallet per serie" if choose else "vald metod för alla serier"
-    return ExportMetadata(
-        as_of=str(rf.as_of),
-        input_hash=ds.source_hash,
-        source=ds.source,
-        method=f"årsprognos per serie ({how}); {method_summary_text(rf)}",
-        program_version=__version__,
-        created=created or datetime.now(UTC),
-        parameters={
-            "Banor per serie": str(rf.n_paths),
-            "Slumpfrö": str(rf.seed),
-            "Metodval": "backtest av årsutfallet per serie" if choose else "nej",
-            "Serier": str(rf.n_series),
-            "Avstämning": RECONCILIATION,
-            "Prognosmånader": f"{rf.months[0]} – {rf.months[-1]}",
-        },
-    )
-
-
 def run(args: argparse.Namespace) -> int:
     """Run ``prognos``; returns the exit code."""
     return guarded("prognos", _run, args)
@@ -106,10 +78,10 @@ def _run(args: argparse.Namespace) -> int:
     try:
         rf = standard_forecast(ds, as_of, n_paths=args.paths, seed=args.seed,
                                method=args.metod)
-        tables = prognos_tables(rf, ds)
+        tables, meta = prognos_export(rf, ds, choose=args.metod is None)
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    write_output(tables, prognos_metadata(rf, ds, choose=args.metod is None), out, args)
+    write_output(tables, meta, out, args)
     fallbacks = sum(1 for n in rf.notes if n)
     print(f"Prognos per {as_of}: {rf.n_series} serier × {rf.n_paths} banor på "
           f"{time.perf_counter() - t0:.1f} s; {fallbacks} serier med anmärkning; "

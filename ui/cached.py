@@ -6,15 +6,16 @@ not hashed (leading underscore); its content hash is the key.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 import yaml
 
-from ui.data_access import Context, baseline, core
+from ui.data_access import UI_FORECAST_KWARGS, Context, baseline, core
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -170,9 +171,16 @@ def _prognos_table(name: str, _ctx: Context, data_hash: str, as_of: str) -> pd.D
     return getattr(pt, name)(baseline(_ctx), _ctx.ds)
 
 
-def unit_category_table(ctx: Context) -> pd.DataFrame:
-    """``forecast.engine.tables.unit_category_table`` of the cached baseline."""
-    return _prognos_table("unit_category_table", ctx, ctx.data_hash, str(ctx.as_of))
+@st.cache_data(show_spinner=False, max_entries=64)
+def _unit_category(_ctx: Context, data_hash: str, as_of: str,
+                   selection: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    return core("forecast.engine.tables").unit_category_table(baseline(_ctx), _ctx.ds,
+                                                              dict(selection))
+
+
+def unit_category_table(ctx: Context, selection: dict[str, str] | None = None) -> pd.DataFrame:
+    """``forecast.engine.tables.unit_category_table`` of the cached baseline (by codes)."""
+    return _unit_category(ctx, ctx.data_hash, str(ctx.as_of), tuple((selection or {}).items()))
 
 
 def division_table(ctx: Context) -> pd.DataFrame:
@@ -188,29 +196,8 @@ def category_table(ctx: Context) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _fan(_ctx: Context, data_hash: str, as_of: str, selection: tuple[tuple[str, str], ...]
          ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    H = core("forecast.engine.hierarchy")
-    schema = core("forecast.ledger.schema")
-    rf = baseline(_ctx)
-    by = tuple(k for k, _ in selection)
-    labels, paths = H.group_paths(rf, by)
-    mask = np.ones(len(labels), dtype=bool)
-    for k, v in selection:
-        mask &= (labels[k] == v).to_numpy()
-    group = paths[np.flatnonzero(mask)[0]]  # (n_paths, n_months): the one matching group
-    q = np.quantile(group, [0.1, 0.5, 0.9], axis=0)
-    fan = pd.DataFrame({"month": rf.months.to_timestamp(), "p10": q[0], "p50": q[1],
-                        "p90": q[2]})
-    keys = rf.keys
-    rows = np.ones(len(keys), dtype=bool)
-    for k, v in selection:
-        rows &= (keys[k] == v).to_numpy()
-    uids = {schema.series_id(u, a) for u, a in zip(keys["unit"][rows], keys["account"][rows],
-                                                   strict=True)}
-    hist = schema.to_nixtla(_ctx.ds.ledger.loc[_ctx.ds.ledger[schema.PERIOD] <= rf.as_of])
-    hist = hist.loc[hist[schema.UID].isin(uids)].groupby(schema.DS)[schema.Y].sum()
-    start = pd.Timestamp(f"{rf.as_of.year - 2}-01-01")
-    history = pd.DataFrame({"month": hist.index, "tkr": hist.to_numpy()})
-    return history.loc[history["month"] >= start].reset_index(drop=True), fan
+    fan = core("forecast.engine.fan")
+    return fan.fan_chart_data(baseline(_ctx), _ctx.ds.ledger, dict(selection))
 
 
 def fan_data(ctx: Context, selection: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -232,11 +219,22 @@ def compare(ctx: Context, refs: tuple[tuple[str, int], ...]) -> pd.DataFrame:
     return store().compare(list(refs), rf=baseline(ctx), ds=ctx.ds)
 
 
+def compare_results(ctx: Context, refs: tuple[tuple[str, int], ...]) -> pd.DataFrame:
+    """``ScenarioStore.compare_results`` (records by scenario and year) on the baseline."""
+    return store().compare_results(list(refs), rf=baseline(ctx), ds=ctx.ds)
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _prognos_export(_ctx: Context, data_hash: str, as_of: str) -> Any:
-    return core("forecast.engine.tables").prognos_tables(baseline(_ctx), _ctx.ds)
+    tables = core("forecast.engine.tables")
+    return tables.prognos_export(baseline(_ctx), _ctx.ds,
+                                 choose=bool(UI_FORECAST_KWARGS.get("choose", False)))
 
 
-def prognos_export_tables(ctx: Context) -> list[Any]:
-    """``forecast.engine.tables.prognos_tables`` of the cached baseline (frozen tables)."""
-    return list(_prognos_export(ctx, ctx.data_hash, str(ctx.as_of)))
+def prognos_export(ctx: Context) -> tuple[list[Any], Any]:
+    """``forecast.engine.tables.prognos_export`` of the cached baseline (tables, metadata).
+
+    The metadata's time is the time of this call (the tables are computed once).
+    """
+    tables, meta = _prognos_export(ctx, ctx.data_hash, str(ctx.as_of))
+    return list(tables), replace(meta, created=datetime.now(UTC))

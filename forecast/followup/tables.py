@@ -459,6 +459,20 @@ def followup_metadata(ds: Dataset, as_of: pd.Period | str, *,
     )
 
 
+def followup_export(ds: Dataset, as_of: pd.Period | str, *, created: datetime | None = None
+                    ) -> tuple[list[ExportTable], ExportMetadata]:
+    """The one builder of the follow-up export (the CLI's ``rapport`` and the app's Export).
+
+    Returns:
+        :func:`followup_tables` and :func:`followup_metadata`.
+
+    Raises:
+        ValueError: if there is no outcome for ``as_of``.
+    """
+    tables = followup_tables(ds, as_of)
+    return tables, followup_metadata(ds, as_of, created=created)
+
+
 def followup_tables(ds: Dataset, as_of: pd.Period | str) -> list[ExportTable]:
     """All follow-up tables for ``as_of`` as export tables, in report order.
 
