@@ -20,6 +20,7 @@ run: $(STAMP)
 ## Run the whole test suite (unit, CLI and end-to-end browser tests).
 test: $(STAMP)
 	@bash scripts/ensure_chromium.sh
+	@bash scripts/ensure_postgres.sh
 	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
 
 ## The follow-up report for the embedded data as of April 2023.

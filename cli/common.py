@@ -5,8 +5,8 @@ with a Swedish message and an exit code; :func:`guarded` turns that into the mes
 stderr and the code, so no user ever sees a traceback for bad input.
 
 Exit codes (:data:`EXIT_OK`, :data:`EXIT_IO`, :data:`EXIT_INPUT`): 0 done; 1 the embedded
-data, an output file or the store could not be read/written; 2 bad input (unknown file type,
-bad month, rejected data file, bad option).
+data or an output file could not be read/written; 2 bad input (unknown file type, bad month,
+rejected data file, bad option) or a database fault (one line with the masked URL).
 """
 
 from __future__ import annotations
@@ -17,9 +17,15 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from cli.dataset_args import (
+    DataArgsError,
+    add_dataset_arguments,
+    load_from_args,
+    print_load_report,
+)
 from forecast.io.export import ALLOWED_SUFFIXES, ExportMetadata, ExportTable, write_tables
-from forecast.io.importer import ValidationFailed, load_user_data
 from forecast.io.limits import LimitExceeded, fmt_int
+from forecast.io.parsing import ValidationFailed
 from forecast.ledger.dataset import Dataset, load_default
 from forecast.ledger.month import Month, parse_as_of
 
@@ -56,6 +62,8 @@ def error(command: str, message: str) -> None:
 def guarded(command: str, fn: Callable[[argparse.Namespace], int],
             args: argparse.Namespace) -> int:
     """Run ``fn(args)``; a :class:`CliError` becomes its message on stderr and its code."""
+    from forecast.store.core import StoreError
+
     try:
         return fn(args)
     except CliError as exc:
@@ -64,6 +72,9 @@ def guarded(command: str, fn: Callable[[argparse.Namespace], int],
         else:
             error(command, exc.message)
         return exc.code
+    except StoreError as exc:
+        error(command, str(exc))
+        return EXIT_INPUT
     except LimitExceeded as exc:  # a size above its limit, found below the CLI
         error(command, str(exc))
         return EXIT_INPUT
@@ -102,10 +113,11 @@ def run_guarded(command: str, fn: Callable[[argparse.Namespace], int | None],
 
 
 def add_data_argument(p: argparse.ArgumentParser) -> None:
-    """``--data FIL``: the user's own ledger instead of the embedded example."""
-    p.add_argument("--data", type=Path, metavar="FIL",
-                   help="egen huvudbok (CSV/TXT/XLSX); utan den används den inbäddade "
-                        "exempeldatan")
+    """The dataset flags (``--data FIL`` repeatable, ``--organisation``, ``--kontoplan``, …).
+
+    See :mod:`cli.dataset_args`; without ``--data`` the embedded example is used.
+    """
+    add_dataset_arguments(p)
     add_sheet_argument(p)
 
 
@@ -116,9 +128,10 @@ def add_sheet_argument(p: argparse.ArgumentParser) -> None:
                         "eller Huvudbok, annars det första bladet")
 
 
-def add_output_arguments(p: argparse.ArgumentParser, *, out_help: str | None = None) -> None:
+def add_output_arguments(p: argparse.ArgumentParser, *, out_help: str | None = None,
+                         required: bool = True) -> None:
     """``--out FIL``, ``--enhet mkr|tkr`` and ``--csv-dialect sv|intl``."""
-    p.add_argument("--out", required=True, type=Path, metavar="FIL",
+    p.add_argument("--out", required=required, type=Path, metavar="FIL",
                    help=out_help or
                    f"utfil; formatet väljs av ändelsen ({', '.join(ALLOWED_SUFFIXES)})")
     p.add_argument("--enhet", choices=("mkr", "tkr"), default="mkr",
@@ -166,27 +179,26 @@ def check_range(name: str, value: int, low: int, high: int) -> int:
     return value
 
 
-def load_dataset(data: Path | None, as_of: Month | None, sheet: str | None = None) -> Dataset:
-    """The embedded example, or the user's ledger file checked (as of ``as_of`` if given).
+def load_dataset(args: argparse.Namespace, as_of: Month | None) -> Dataset:
+    """The embedded example, or the user's set of files checked (as of ``as_of`` if given).
 
-    ``sheet`` is the XLSX sheet to read (``--blad``); None: the importer's sheet rule.
+    What loading did (kr → tkr, title rows, dropped sum rows) is printed, warnings on stderr.
+    ``--blad`` names the XLSX sheet of the ledger files; without it the importer's sheet rule.
 
     Raises:
-        CliError: the file does not exist or is rejected (exit 2, the full problem list), or
-            the embedded example cannot be read (exit 1).
+        CliError: a file does not exist, the flags do not fit together, or the set is rejected
+            (exit 2, the full problem list), or the embedded example cannot be read (exit 1).
     """
-    if data is not None and not data.is_file():
-        raise CliError(f"filen {str(data)!r} finns inte")
     try:
-        base = load_default()
-        if data is None:
-            return base
-        return load_user_data(data, data.name, base=base,
-                              as_of=None if as_of is None else str(as_of), sheet=sheet)
+        ds, loaded = load_from_args(args, None if as_of is None else str(as_of), load_default)
+    except DataArgsError as exc:
+        raise CliError(str(exc)) from None
     except FileNotFoundError as exc:
         raise CliError(f"kunde inte läsa den inbäddade exempeldatan: {exc}", EXIT_IO) from None
     except ValidationFailed as exc:
         raise CliError(exc.report(), plain=True) from None
+    print_load_report(loaded)
+    return ds
 
 
 def write_output(tables: Sequence[ExportTable], meta: ExportMetadata, out: Path,

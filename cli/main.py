@@ -7,6 +7,9 @@ so the dispatcher stays small:
 - ``prognos``: the årsprognos tables (cli.prognos)
 - ``backtest``: the year-end accuracy protocol (cli.backtest)
 - ``scenario``: scenario files (cli.scenario)
+- ``kontoplan``: a kontoplan template from the ledger's accounts (cli.kontoplan)
+- ``prognosforandring``: the change since the previous laid forecast (cli.prognosforandring)
+- ``prognossakerhet``: laid forecasts of a completed year against its outcome
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ SUBCOMMANDS = {
     "prognos": "cli.prognos",
     "backtest": "cli.backtest",
     "scenario": "cli.scenario",
+    "kontoplan": "cli.kontoplan",
+    "prognosforandring": "cli.prognosforandring",
+    "prognossakerhet": "cli.prognossakerhet",
 }
 
 

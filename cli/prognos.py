@@ -3,11 +3,18 @@
 Examples::
 
     budgetprognos prognos --as-of 2023-04 --out prognos.xlsx
+    budgetprognos prognos --as-of 2023-04 --justeringar just.csv --lagg --kommentar "April"
+    budgetprognos prognos lista
+    budgetprognos prognos faststall --as-of 2023-04 [--version 2]
     budgetprognos prognos --data huvudbok.csv --as-of 2023-04 --out prognos.csv --enhet tkr
     budgetprognos prognos --as-of 2022-08 --out prognos.xlsx --choose --paths 2000 --seed 1
 
-Exit codes: 0 written; 2 bad input (unknown file type, bad month, rejected data file, month
-after the last outcome); 1 the embedded data or the output file could not be read/written.
+``--lagg`` stores the month's forecast (with its adjustments) in the store as a new version
+(:mod:`forecast.cycle.laid`); ``lista`` lists the laid versions; ``faststall`` locks one.
+
+Exit codes: 0 written; 2 bad input (unknown file type, bad month, rejected data or adjustment
+file, month after the last outcome, no permission) or a database fault; 1 the embedded data or
+the output file could not be read/written.
 """
 
 from __future__ import annotations
@@ -28,6 +35,18 @@ from cli.common import (
     load_dataset,
     write_output,
 )
+from cli.cycle import (
+    add_cycle_arguments,
+    check_lay_arguments,
+    draft,
+    lay,
+    list_laid,
+    lock_laid,
+    read_adjustment_file,
+    with_adjustments,
+)
+from forecast.cycle.adjustments import apply_adjustments
+from forecast.cycle.tables import adjusted_tables
 from forecast.engine.region import standard_forecast
 from forecast.engine.tables import prognos_export
 from forecast.io.limits import MAX_PATHS, MAX_SEED, MIN_PATHS
@@ -43,10 +62,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                      "per kostnadsslag, region totalt (med planåren), hyrpersonal, "
                      "omställningsplan och metoder per serie, med metadata."),
     )
+    p.add_argument("atgard", nargs="?", choices=("lista", "faststall"), metavar="ÅTGÄRD",
+                   help="lista: visa lagda prognoser; faststall: fastställ en lagd prognos")
     add_data_argument(p)
-    p.add_argument("--as-of", required=True, metavar="ÅÅÅÅ-MM",
+    p.add_argument("--as-of", metavar="ÅÅÅÅ-MM",
                    help="sista månaden med utfall som prognosen bygger på, t.ex. 2023-04")
-    add_output_arguments(p)
+    add_output_arguments(p, required=False)
+    add_cycle_arguments(p)
     p.add_argument("--paths", type=int, default=1000, metavar="N",
                    help="antal simulerade banor per serie (standard 1000)")
     p.add_argument("--seed", type=int, default=0, metavar="S",
@@ -59,15 +81,25 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 def run(args: argparse.Namespace) -> int:
     """Run ``prognos``; returns the exit code."""
+    if args.atgard == "lista":
+        return guarded("prognos", list_laid, args)
+    if args.atgard == "faststall":
+        return guarded("prognos", lock_laid, args)
     return guarded("prognos", _run, args)
 
 
 def _run(args: argparse.Namespace) -> int:
-    out = check_out(args.out)
+    if args.as_of is None:
+        raise CliError("--as-of ÅÅÅÅ-MM krävs")
+    if args.out is None and not args.lagg:
+        raise CliError("ange --out FIL, --lagg eller båda")
+    out = check_out(args.out) if args.out is not None else None
     check_range("--paths", args.paths, MIN_PATHS, MAX_PATHS)
     check_range("--seed", args.seed, 0, MAX_SEED)
     as_of = as_of_argument(args.as_of)
-    ds = load_dataset(args.data, as_of, args.blad)
+    check_lay_arguments(args)
+    adjustments = read_adjustment_file(args)
+    ds = load_dataset(args, as_of)
     last = ds.last_outcome
     if pd.isna(last) or as_of > last:
         raise CliError(f"prognosmånaden {as_of} ligger efter sista månaden med utfall ({last}). "
@@ -78,12 +110,19 @@ def _run(args: argparse.Namespace) -> int:
     try:
         rf = standard_forecast(ds, as_of, n_paths=args.paths, seed=args.seed,
                                method=args.metod)
-        tables, meta = prognos_export(rf, ds, choose=args.metod is None)
+        af = apply_adjustments(rf, adjustments)
+        tables, meta = prognos_export(af.final, ds, choose=args.metod is None)
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    write_output(tables, meta, out, args)
+    lf = draft(af, meta, args, ds)
     fallbacks = sum(1 for n in rf.notes if n)
     print(f"Prognos per {as_of}: {rf.n_series} serier × {rf.n_paths} banor på "
           f"{time.perf_counter() - t0:.1f} s; {fallbacks} serier med anmärkning; "
-          f"{len(tables)} tabeller (belopp i {args.enhet}) skrivna till {out}")
+          f"{len(adjustments)} justeringar")
+    if out is not None:
+        tables = [*tables, *adjusted_tables(lf)]
+        write_output(tables, with_adjustments(meta, lf), out, args)
+        print(f"{len(tables)} tabeller (belopp i {args.enhet}) skrivna till {out}")
+    if args.lagg:
+        lay(lf, args)
     return 0

@@ -76,7 +76,7 @@ def _run(args: argparse.Namespace) -> int:
     if document:
         rapport_doc.check_options(args)
     as_of = as_of_argument(args.as_of)
-    ds = load_dataset(args.data, as_of, args.blad)
+    ds = load_dataset(args, as_of)
     if document:
         try:
             p = check_as_of(ds, as_of)

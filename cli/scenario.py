@@ -26,8 +26,8 @@ from pathlib import Path
 from cli.common import (
     EXIT_IO,
     CliError,
+    add_data_argument,
     add_output_arguments,
-    add_sheet_argument,
     as_of_argument,
     check_out,
     check_range,
@@ -59,14 +59,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
     r = sub.add_parser("run", help="kör en scenariofil och exportera resultatet")
     r.add_argument("file", type=Path, metavar="FIL", help="scenariofil (YAML eller JSON)")
-    r.add_argument("--data", type=Path, metavar="FIL",
-                   help="egen huvudbok (CSV/TXT/XLSX); standard den inbäddade exempeldatan")
-    add_sheet_argument(r)
     r.add_argument("--as-of", metavar="ÅÅÅÅ-MM",
                    help="prognosmånad; standard scenariots as_of, annars datans sista utfall")
     r.add_argument("--draws", type=int, metavar="N", help="Monte Carlo-dragningar")
     r.add_argument("--seed", type=int, metavar="S", help="frö (basprognos och Monte Carlo)")
     add_output_arguments(r)
+    add_data_argument(r)
 
     for name, helptext in (("list", "lista sparade scenarier"),):
         s = sub.add_parser(name, help=helptext)
@@ -97,12 +95,12 @@ def _run_scenario(args: argparse.Namespace) -> int:
     scenario = _scenario_file(args.file)
     as_of_text = args.as_of or scenario.as_of
     as_of_arg = as_of_argument(as_of_text) if as_of_text else None
-    ds = load_dataset(args.data, as_of_arg, args.blad)
-    as_of = as_of_arg or ds.last_outcome
     seed = scenario.seed if args.seed is None else args.seed
     n_draws = scenario.n_draws if args.draws is None else args.draws
-    check_range("--draws", n_draws, MIN_DRAWS, MAX_DRAWS)
+    check_range("--draws", n_draws, MIN_DRAWS, MAX_DRAWS)  # before any data is read
     check_range("--seed", seed, 0, MAX_SEED)
+    ds = load_dataset(args, as_of_arg)
+    as_of = as_of_arg or ds.last_outcome
     try:
         check_references_in_data(ds, scenario)  # before the (long) baseline forecast
         rf = standard_forecast(ds, as_of, n_paths=BASELINE_PATHS, seed=seed)

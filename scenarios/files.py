@@ -147,8 +147,11 @@ def translate(err: Mapping[str, Any]) -> str:
         return f"{path}.type: saknas; ange en av {', '.join(TYPE_NAMES)}"
     if typ in ("string_too_short", "too_short"):
         return f"{path}: {given}är för kort"
-    if typ in ("string_too_long", "too_long"):
-        return f"{path}: {given}är för långt"
+    if typ == "too_long":
+        return (f"{path}: för många poster, {ctx.get('actual_length', '?')} (gränsen är "
+                f"{ctx.get('max_length', '?')})")
+    if typ == "string_too_long":
+        return f"{path}: {given}är för långt (högst {ctx.get('max_length', '?')} tecken)"
     if typ == "value_error":
         msg = str(ctx.get("error", err.get("msg", "")))
         return f"{path}: {msg}"
@@ -174,23 +177,24 @@ class _AliasRefused(yaml.YAMLError):
         self.line = line
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """PyYAML's safe loader that refuses aliases, so no value can be expanded (alias bomb)."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102 - PyYAML hook
-        if self.check_event(yaml.AliasEvent):
-            raise _AliasRefused(self.peek_event().start_mark.line + 1)
-        return super().compose_node(parent, index)
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""PyYAML's safe loader, the libyaml (C) one when installed."""
 
 
 def load_yaml(text: str) -> Any:
-    """YAML text → data with the safe loader, aliases refused.
+    """YAML text → data with the safe loader, aliases refused (no alias bomb can expand).
+
+    The events are scanned for an alias first (fast, nothing is built), then the text is
+    loaded.
 
     Raises:
         _AliasRefused: the text uses an alias (``*name``).
         yaml.YAMLError: the text is not YAML.
     """
-    return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            raise _AliasRefused(event.start_mark.line + 1)
+    return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
 
 
 def parse_text(text: str, fmt: str, source: str = "scenariot") -> Scenario:

@@ -9,11 +9,11 @@ Rules:
 - One row per saved version; ``(name, version)`` is unique. Saving a name again makes version
   n + 1; nothing is ever overwritten. ``created`` is the first version's time, ``updated`` this
   version's.
-- Writes are one transaction each. On SQLite every operation opens its own short-lived
-  connection (no pool), in WAL mode with ``synchronous=FULL``, and writes start with
-  ``BEGIN IMMEDIATE``, so two processes saving at once serialise on the write lock; a
-  conflict that still slips through (the unique constraint, or a busy database) is retried.
-  A save that fails half-way rolls back and leaves the previous versions intact.
+- Storage rules (short-lived connections, WAL reads that never wait, serialised writes with
+  retries, schema creation and migration outside any read, Swedish :class:`StoreError` for
+  every fault) are those of the shared core :mod:`forecast.store.core`; the laid forecasts
+  live in the same database. A save that fails half-way rolls back and leaves the previous
+  versions intact. Every save and delete appends an audit row.
 - ``delete`` removes every version of a name permanently (no tombstone), and only with
   ``confirm=True``.
 - Saved formats are versioned: ``schema_version`` per row; the parameters are the
@@ -24,63 +24,33 @@ Rules:
 from __future__ import annotations
 
 import json
-import os
-import random
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pydantic
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.pool import NullPool
 
 from forecast import __version__
 from forecast.engine.result import RegionForecast
 from forecast.ledger.dataset import Dataset
+from forecast.store import core as C
+from forecast.store import schema as T
+from forecast.store.core import ENV_URL, StoreError, default_url
 from scenarios.assumptions import Scenario
 
-ENV_URL = "BUDGETPROGNOS_DB_URL"
-DEFAULT_PATH = Path("~/.budgetprognos/scenarier.db")
+__all__ = ["ENV_URL", "SavedScenario", "ScenarioStore", "StoreError", "default_url", "save_all"]
+
 SCHEMA_VERSION = 1
-MAX_RETRIES = 50
+"""Format version of one stored scenario's parameters (the store's own format is
+:data:`forecast.store.schema.STORE_VERSION`)."""
 
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 """schema_version n → function upgrading a parameters dict from n to n + 1."""
 
-metadata = sa.MetaData()
-scenarios_table = sa.Table(
-    "scenarios", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("description", sa.Text, nullable=False, default=""),
-    sa.Column("author", sa.String(200), nullable=False, default=""),
-    sa.Column("created", sa.String(40), nullable=False),
-    sa.Column("updated", sa.String(40), nullable=False),
-    sa.Column("parameters", sa.Text, nullable=False),
-    sa.Column("input_hash", sa.String(128), nullable=False, default=""),
-    sa.Column("program_version", sa.String(64), nullable=False),
-    sa.Column("schema_version", sa.Integer, nullable=False),
-    sa.UniqueConstraint("name", "version", name="uq_scenario_name_version"),
-)
-
-
-def default_url() -> str:
-    """``$BUDGETPROGNOS_DB_URL`` or the SQLite file under the home directory."""
-    url = os.environ.get(ENV_URL)
-    if url:
-        return url
-    path = DEFAULT_PATH.expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
+metadata = T.metadata
+scenarios_table = T.scenarios
 
 
 @dataclass(frozen=True)
@@ -116,25 +86,12 @@ def upgrade(parameters: dict[str, Any], schema_version: int) -> dict[str, Any]:
     return parameters
 
 
-def _make_engine(url: str) -> sa.Engine:
-    if not url.startswith("sqlite"):
-        return sa.create_engine(url, poolclass=NullPool)
-    engine = sa.create_engine(url, poolclass=NullPool, connect_args={"timeout": 30})
-
-    @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _rec: Any) -> None:
-        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=FULL")
-        cur.execute("PRAGMA busy_timeout=30000")
-        cur.close()
-
-    @sa.event.listens_for(engine, "begin")
-    def _on_begin(conn: sa.Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-    return engine
+def _insert(conn: sa.Connection, row: dict[str, Any]) -> int:
+    res = conn.execute(scenarios_table.insert().values(**row))
+    key = res.inserted_primary_key
+    if key is None:
+        raise RuntimeError("databasen gav ingen nyckel för den nya raden")
+    return int(key[0])
 
 
 def _next_version(conn: sa.Connection, name: str) -> tuple[int, str | None]:
@@ -145,58 +102,67 @@ def _next_version(conn: sa.Connection, name: str) -> tuple[int, str | None]:
     return (int(row[0] or 0) + 1, row[1])
 
 
-def _insert(conn: sa.Connection, row: dict[str, Any]) -> int:
-    res = conn.execute(scenarios_table.insert().values(**row))
-    key = res.inserted_primary_key
-    if key is None:
-        raise RuntimeError("databasen gav ingen nyckel för den nya raden")
-    return int(key[0])
+def _record(row: Any, db: C.Database | None = None) -> SavedScenario:
+    """The stored row as a record.
 
-
-def _record(row: Any) -> SavedScenario:
-    params = upgrade(json.loads(row.parameters), int(row.schema_version))
+    Raises:
+        StoreError: the row has a newer format or unreadable parameters (named by name and
+            version; nothing is changed).
+    """
+    try:
+        params = upgrade(json.loads(row.parameters), int(row.schema_version))
+        scenario = Scenario.model_validate(params)
+    except (ValueError, TypeError, pydantic.ValidationError) as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            why = f"parametrarna är inte giltig JSON ({exc.msg}, tecken {exc.pos})"
+        elif isinstance(exc, pydantic.ValidationError):
+            why = f"parametrarna följer inte scenarioformatet ({exc.error_count()} fel)"
+        else:
+            why = str(exc)
+        where = db.masked_url if db is not None else "databasen"
+        raise StoreError(f"scenariot '{row.name}' version {row.version} i {where} kan inte "
+                         f"läsas: {why}") from None
     return SavedScenario(
         id=row.id, name=row.name, version=row.version, description=row.description,
         author=row.author, created=row.created, updated=row.updated, input_hash=row.input_hash,
         program_version=row.program_version, schema_version=row.schema_version,
-        scenario=Scenario.model_validate(params),
+        scenario=scenario,
     )
 
 
 class ScenarioStore:
-    """Versioned scenario store (see the module docstring for the rules)."""
+    """Versioned scenario store (see the module docstring for the rules).
 
-    def __init__(self, url: str | None = None) -> None:
-        self.url = url or default_url()
-        self.engine = _make_engine(self.url)
-        metadata.create_all(self.engine)
+    Raises:
+        StoreError: on opening, when the database cannot be reached, read or migrated.
+    """
+
+    def __init__(self, url: str | None = None, *,
+                 lock_timeout_s: float = C.LOCK_TIMEOUT_S) -> None:
+        self.db = C.Database(url, lock_timeout_s=lock_timeout_s)
+        self.url = self.db.url
+        self.engine = self.db.engine
 
     def save(self, scenario: Scenario, *, input_hash: str = "") -> SavedScenario:
         """Save ``scenario`` as the next version of its name; returns the stored record."""
         t = scenarios_table
         params = scenario.model_dump_json()
-        for attempt in range(MAX_RETRIES):
-            try:
-                with self.engine.begin() as conn:
-                    version, created = _next_version(conn, scenario.name)
-                    now = _now()
-                    row = {
-                        "name": scenario.name, "version": version,
-                        "description": scenario.description, "author": scenario.author,
-                        "created": created or now, "updated": now, "parameters": params,
-                        "input_hash": input_hash, "program_version": __version__,
-                        "schema_version": SCHEMA_VERSION,
-                    }
-                    new_id = _insert(conn, row)
-                    return _record(conn.execute(sa.select(t).where(t.c.id == new_id)).one())
-            except (IntegrityError, OperationalError) as exc:
-                if isinstance(exc, OperationalError) and "locked" not in str(exc) \
-                        and "busy" not in str(exc):
-                    raise
-                if attempt == MAX_RETRIES - 1:
-                    raise
-                time.sleep(random.uniform(0.005, 0.05))
-        raise RuntimeError("unreachable")  # pragma: no cover
+
+        def _save(conn: sa.Connection) -> SavedScenario:
+            version, created = _next_version(conn, scenario.name)
+            now = C.now()
+            row = {
+                "name": scenario.name, "version": version,
+                "description": scenario.description, "author": scenario.author,
+                "created": created or now, "updated": now, "parameters": params,
+                "input_hash": input_hash, "program_version": __version__,
+                "schema_version": SCHEMA_VERSION,
+            }
+            new_id = _insert(conn, row)
+            C.audit(conn, scenario.author, "spara scenario", f"{scenario.name} v{version}")
+            return _record(conn.execute(sa.select(t).where(t.c.id == new_id)).one(), self.db)
+
+        return self.db.write(_save)
 
     def list_scenarios(self) -> pd.DataFrame:
         """The latest version of every name, with its number of versions, sorted by name."""
@@ -209,7 +175,7 @@ class ScenarioStore:
                        t.c.program_version)
              .join(latest, (t.c.name == latest.c.name) & (t.c.version == latest.c.v))
              .order_by(t.c.name))
-        with self.engine.connect() as conn:
+        with self.db.read() as conn:
             return pd.DataFrame(conn.execute(q).mappings().all(),
                                 columns=["id", "name", "version", "n_versions", "description",
                                          "author", "created", "updated", "input_hash",
@@ -225,21 +191,21 @@ class ScenarioStore:
         q = sa.select(t).where(t.c.name == name)
         q = q.where(t.c.version == version) if version is not None else \
             q.order_by(t.c.version.desc()).limit(1)
-        with self.engine.connect() as conn:
+        with self.db.read() as conn:
             row = conn.execute(q).first()
         if row is None:
             what = f"'{name}'" + (f" version {version}" if version is not None else "")
             raise KeyError(f"scenariot {what} finns inte")
-        return _record(row)
+        return _record(row, self.db)
 
     def record_by_id(self, id_: int) -> SavedScenario:
         """The stored record with row id ``id_`` (KeyError if none)."""
         t = scenarios_table
-        with self.engine.connect() as conn:
+        with self.db.read() as conn:
             row = conn.execute(sa.select(t).where(t.c.id == id_)).first()
         if row is None:
             raise KeyError(f"inget sparat scenario med id {id_}")
-        return _record(row)
+        return _record(row, self.db)
 
     def load(self, name: str, version: int | None = None) -> Scenario:
         """The scenario ``name`` (latest version if ``version`` is None)."""
@@ -251,7 +217,7 @@ class ScenarioStore:
         q = (sa.select(t.c.id, t.c.version, t.c.description, t.c.author, t.c.created,
                        t.c.updated, t.c.input_hash, t.c.program_version, t.c.schema_version)
              .where(t.c.name == name).order_by(t.c.version))
-        with self.engine.connect() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(q).mappings().all()
         return pd.DataFrame(rows, columns=["id", "version", "description", "author", "created",
                                            "updated", "input_hash", "program_version",
@@ -273,9 +239,13 @@ class ScenarioStore:
                 "bekräfta med confirm=True"
             )
         t = scenarios_table
-        with self.engine.begin() as conn:
+
+        def _delete(conn: sa.Connection) -> int:
             res = conn.execute(t.delete().where(t.c.name == name))
-        return int(res.rowcount)
+            C.audit(conn, "", "radera scenario", f"{name}: {res.rowcount} versioner")
+            return int(res.rowcount)
+
+        return self.db.write(_delete)
 
     def _resolve(self, ref: str | int | tuple[str, int]) -> SavedScenario:
         if isinstance(ref, tuple):

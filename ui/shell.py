@@ -6,6 +6,7 @@ sidebar (AppTest cannot switch between function pages).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -73,11 +74,28 @@ def main() -> None:
         for i, p in enumerate(PAGES)
     ])
     sidebar()
-    nav.run()
+    guarded(nav.run)
+
+
+def guarded(render: Callable[[], object]) -> None:
+    """Run a page so that no traceback reaches the user.
+
+    An unexpected error becomes one Swedish line on the page; the environment variable
+    ``BUDGETPROGNOS_RAISE`` (set by the test suite) lets it propagate instead. Streamlit's own
+    rerun/stop signals are ``BaseException`` and pass through.
+    """
+    try:
+        render()
+    except Exception as exc:  # noqa: BLE001 - the last guard before the user's screen
+        if os.environ.get("BUDGETPROGNOS_RAISE"):
+            raise
+        text = " ".join(str(exc).split())[:200]
+        st.error(f"Ett oväntat fel inträffade ({type(exc).__name__}: {text}). Kontrollera "
+                 "indata, eller rapportera felet med vad du gjorde och filen du använde.")
 
 
 def run_single(key: str) -> None:
     """Render one page with the sidebar, without navigation (for AppTest)."""
     _configure()
     sidebar()
-    page_spec(key).render()
+    guarded(page_spec(key).render)

@@ -32,7 +32,7 @@ import pandas as pd
 from forecast.engine.result import RegionForecast
 from forecast.io.limits import MAX_SERIES, LimitExceeded, check_paths, too_many
 from forecast.ledger import schema as S
-from forecast.ledger.dataset import Dataset
+from forecast.ledger.dataset import Dataset, missing_months
 from forecast.methods import selection
 from forecast.methods.selection import Choice
 from forecast.parallel import chunk_evenly, map_chunks
@@ -461,6 +461,13 @@ def _check_as_of(ds: Dataset, as_of: pd.Period) -> None:
         raise ValueError(
             f"prognosmånaden {as_of} ligger efter sista utfallsmånaden {last}; "
             "välj en månad med bokfört utfall"
+        )
+    gaps = missing_months(ds.ledger, S.UTFALL, as_of)
+    if gaps:
+        shown = ", ".join(str(m) for m in gaps[:6]) + (" …" if len(gaps) > 6 else "")
+        raise ValueError(
+            f"utfall saknas helt för {len(gaps)} månader ({shown}); prognosen läser inte en "
+            "saknad månad som noll. Läs in huvudboken med alla månader fram till prognosmånaden."
         )
 
 

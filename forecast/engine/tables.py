@@ -20,6 +20,7 @@ import pandas as pd
 from forecast import __version__
 from forecast.engine import hierarchy as H
 from forecast.engine.result import RegionForecast
+from forecast.followup.tables import load_notes
 from forecast.followup.transition import PlanProjection, project_transition_plan
 from forecast.io.export import ExportMetadata, ExportTable
 from forecast.io.formatting import fmt_pct
@@ -80,7 +81,7 @@ def _method_summary(rf: RegionForecast, rows: np.ndarray) -> tuple[str, float, s
 
 
 def _labels(ds: Dataset) -> dict[str, str]:
-    return {u.id: f"{u.id} {u.name}" for u in ds.org.units}
+    return {u.id: u.label for u in ds.org.units}
 
 
 def unit_category_table(rf: RegionForecast, ds: Dataset,
@@ -362,6 +363,7 @@ def prognos_metadata(rf: RegionForecast, ds: Dataset, *, choose: bool,
             "Serier": str(rf.n_series),
             "Avstämning": H.RECONCILIATION,
             "Prognosmånader": f"{rf.months[0]} – {rf.months[-1]}",
+            **load_notes(ds),
         },
     )
 

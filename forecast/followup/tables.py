@@ -31,8 +31,10 @@ from forecast.ledger.dimensions import (
     TOTAL_GROSS_COST,
     TOTAL_NET_COST,
     TOTAL_REVENUE,
+    UNSPLIT_AGENCY,
     agency_account,
     planned_to_date,
+    split_agency_accounts,
 )
 from forecast.ledger.month import parse_as_of
 
@@ -51,6 +53,10 @@ UTVECKLING = "Utveckling %"
 FORANDRING = "Förändring"
 
 AGENCY_LABELS = {"läkare": "Läkare", "sjuksköterskor": "Sjuksköterskor", "övriga": "Övriga"}
+UNSPLIT_LABEL = "ej uppdelad på personalgrupp"
+NO_MEASURES_NOTE = "Omställningsplanens åtgärder saknas i indata (ingen åtgärdsfil given)."
+NO_SPLIT_NOTE = ("Inhyrd personal är inte uppdelad per personalgrupp i indata: raderna per "
+                 "personalgrupp saknas och totalen används.")
 NO_DIVISION = "Utan division"
 
 _FIG = ("m_out", "m_bud", "ack_out", "ack_bud", "ack_prev", "bud_year")
@@ -243,18 +249,31 @@ def by_category(ds: Dataset, as_of: pd.Period | str, *, agency_detail: bool = Tr
     for c in revenue_cats:
         rows[c] = cats.loc[c]
     rows[TOTAL_REVENUE] = cats.loc[revenue_cats].sum()
+    split = has_agency_split(ds)
     for c in cost_cats:
         rows[c] = cats.loc[c]
-        if agency_detail and c == INHYRD:
+        if agency_detail and c == INHYRD and split:
             for cat, label in AGENCY_LABELS.items():
                 leaf = agency_account(cat)  # type: ignore[arg-type]
                 if leaf in fig.index:
                     rows[f"varav {label.lower()}"] = fig.loc[leaf]
+            if has_unsplit_agency(ds):
+                rows[f"varav {UNSPLIT_LABEL}"] = fig.loc[UNSPLIT_AGENCY]
     rows[TOTAL_GROSS_COST] = cats.loc[cost_cats].sum()
     rows[TOTAL_NET_COST] = rows[TOTAL_REVENUE] + rows[TOTAL_GROSS_COST]
     out = _columns(pd.DataFrame(rows).T, p, month=False, has_prev=_has_prev(led, p))
     out.index.name = "Kostnadsslag"
     return out
+
+
+def has_agency_split(ds: Dataset) -> bool:
+    """Whether the ledger holds agency cost on any staff-group leaf (läkare, …)."""
+    return bool(ds.ledger[S.ACCOUNT].isin(split_agency_accounts()).any())
+
+
+def has_unsplit_agency(ds: Dataset) -> bool:
+    """Whether the ledger holds agency cost not split by staff group (``Inhyrd personal``)."""
+    return bool((ds.ledger[S.ACCOUNT] == UNSPLIT_AGENCY).any())
 
 
 def development_pct(current: float, previous: float) -> float:
@@ -316,7 +335,9 @@ def agency_share(ds: Dataset, as_of: pd.Period | str, *,
     Columns: agency cost and own personnel cost over the 12 months ending at ``as_of`` (tkr,
     negative), the share in % (agency / Personalkostnader · 100) against ``target_pct``, the
     agency cost YTD this year and the two previous years (same months), and the average FTE
-    (årsarbetare) YTD this year and the previous year from ``ds.agency_fte``.
+    (årsarbetare) YTD this year and the previous year from ``ds.agency_fte``. When the ledger
+    holds agency cost not split by staff group, the staff-group rows are missing (NaN) and
+    the totals include the unsplit cost.
     """
     p = check_as_of(ds, as_of)
     led = _enriched(ds)
@@ -324,45 +345,58 @@ def agency_share(ds: Dataset, as_of: pd.Period | str, *,
     leaves = {cat: agency_account(cat) for cat in AGENCY_LABELS}  # type: ignore[arg-type]
     years = [p.year - 2, p.year - 1, p.year]
 
-    def ytd(frame: pd.DataFrame, year: int) -> pd.DataFrame:
-        start = pd.Period(f"{year}-01", freq="M")
-        end = pd.Period(f"{year}-{p.month:02d}", freq="M")
-        return frame.loc[(frame[S.PERIOD] >= start) & (frame[S.PERIOD] <= end)]
-
     def row(sel: pd.DataFrame, accounts: list[str], fte_cats: list[str],
             units: set[str] | None) -> dict[str, float]:
-        window = sel.loc[(sel[S.PERIOD] > p - 12) & (sel[S.PERIOD] <= p)]
-        agency = float(window.loc[window[S.ACCOUNT].isin(accounts), S.AMOUNT].sum())
-        personal = float(window.loc[window[S.ACCOUNT] == PERSONAL, S.AMOUNT].sum())
-        rec = {"Hyrkostnad R12": agency, "Personalkostnad R12": personal,
-               "Hyrandel R12 %": (agency / personal * 100.0 + 0.0) if personal else float("nan"),
-               "Mål %": target_pct}
-        for y in years:
-            part = ytd(sel, y)
-            has = not ytd(out_led, y).empty
-            rec[f"Ack utfall {ytd_label(f'{y}-{p.month:02d}')}"] = (
-                float(part.loc[part[S.ACCOUNT].isin(accounts), S.AMOUNT].sum()) if has
-                else float("nan"))
-        for y in years[1:]:
-            fte = _avg_fte(ds, pd.Period(f"{y}-01", "M"), pd.Period(f"{y}-{p.month:02d}", "M"),
-                           units)
-            rec[f"Snitt åa {ytd_label(f'{y}-{p.month:02d}')}"] = (
-                float(fte.reindex(fte_cats).fillna(0.0).sum()) if len(fte) else float("nan"))
-        return rec
+        return _agency_row(ds, p, out_led, sel, accounts, fte_cats, units, target_pct, years)
 
+    every = [*leaves.values(), UNSPLIT_AGENCY]
     rows: dict[str, dict[str, float]] = {}
     for cat, label in AGENCY_LABELS.items():
         rows[label] = row(out_led, [leaves[cat]], [cat], None)
-    rows["Totalt"] = row(out_led, list(leaves.values()), list(AGENCY_LABELS), None)
+        if has_unsplit_agency(ds):  # part of the cost has no staff group: not available
+            rows[label] = {k: (v if k == "Mål %" else float("nan"))
+                           for k, v in rows[label].items()}
+    rows["Totalt"] = row(out_led, every, list(AGENCY_LABELS), None)
     present = list(out_led["division"].unique())
     div_of = ds.org.division_of()
     for d in _division_order(ds, present):
         sel = out_led.loc[out_led["division"] == d]
         units = {u for u, dv in div_of.items() if dv == d}
-        rows[f"{d} – totalt"] = row(sel, list(leaves.values()), list(AGENCY_LABELS), units)
+        rows[f"{d} – totalt"] = row(sel, every, list(AGENCY_LABELS), units)
     out = pd.DataFrame(rows).T
     out.index.name = "Hyrpersonal"
     return out
+
+
+def _ytd_rows(frame: pd.DataFrame, p: pd.Period, year: int) -> pd.DataFrame:
+    """The rows of ``frame`` in January … ``p.month`` of ``year``."""
+    start = pd.Period(f"{year}-01", freq="M")
+    end = pd.Period(f"{year}-{p.month:02d}", freq="M")
+    return frame.loc[(frame[S.PERIOD] >= start) & (frame[S.PERIOD] <= end)]
+
+
+def _agency_row(ds: Dataset, p: pd.Period, out_led: pd.DataFrame, sel: pd.DataFrame,
+                accounts: list[str], fte_cats: list[str], units: set[str] | None,
+                target_pct: float, years: list[int]) -> dict[str, float]:
+    """One row of :func:`agency_share`: R12 cost and share, YTD cost per year, FTE."""
+    window = sel.loc[(sel[S.PERIOD] > p - 12) & (sel[S.PERIOD] <= p)]
+    agency = float(window.loc[window[S.ACCOUNT].isin(accounts), S.AMOUNT].sum())
+    personal = float(window.loc[window[S.ACCOUNT] == PERSONAL, S.AMOUNT].sum())
+    rec = {"Hyrkostnad R12": agency, "Personalkostnad R12": personal,
+           "Hyrandel R12 %": (agency / personal * 100.0 + 0.0) if personal else float("nan"),
+           "Mål %": target_pct}
+    for y in years:
+        part = _ytd_rows(sel, p, y)
+        has = not _ytd_rows(out_led, p, y).empty
+        rec[f"Ack utfall {ytd_label(f'{y}-{p.month:02d}')}"] = (
+            float(part.loc[part[S.ACCOUNT].isin(accounts), S.AMOUNT].sum()) if has
+            else float("nan"))
+    for y in years[1:]:
+        fte = _avg_fte(ds, pd.Period(f"{y}-01", "M"), pd.Period(f"{y}-{p.month:02d}", "M"),
+                       units)
+        rec[f"Snitt åa {ytd_label(f'{y}-{p.month:02d}')}"] = (
+            float(fte.reindex(fte_cats).fillna(0.0).sum()) if len(fte) else float("nan"))
+    return rec
 
 
 def agency_amount_columns(frame: pd.DataFrame) -> tuple[str, ...]:
@@ -456,6 +490,7 @@ def followup_metadata(ds: Dataset, as_of: pd.Period | str, *,
         method="uppföljning (utfall mot budget och föregående år)",
         program_version=__version__,
         created=created or datetime.now(UTC),
+        parameters=load_notes(ds),
     )
 
 
@@ -471,6 +506,11 @@ def followup_export(ds: Dataset, as_of: pd.Period | str, *, created: datetime | 
     """
     tables = followup_tables(ds, as_of)
     return tables, followup_metadata(ds, as_of, created=created)
+
+
+def load_notes(ds: Dataset) -> dict[str, str]:
+    """The dataset's load notes (kr → tkr, title rows, …) as metadata rows."""
+    return {f"Inläsning {i}": note for i, note in enumerate(ds.notes, start=1)}
 
 
 def followup_tables(ds: Dataset, as_of: pd.Period | str) -> list[ExportTable]:
@@ -497,7 +537,7 @@ def followup_tables(ds: Dataset, as_of: pd.Period | str) -> list[ExportTable]:
     n12 = r12_months(ds, p)
     r12_note = (f"R12 = de 12 månaderna t.o.m. {m}." if n12 == 12 else
                 f"R12 bygger på endast {n12} månader med utfall t.o.m. {m}.")
-    fte_cols = tuple(col for col in ag.columns if col.startswith("Snitt åa"))
+    has_fte = ds.agency_fte is not None and not ds.agency_fte.empty
     return [
         ExportTable("Sammanfattning", f"Ekonomisk sammanfattning, {m} och {ytd}", s,
                     amount_columns=amounts(s),
@@ -506,7 +546,8 @@ def followup_tables(ds: Dataset, as_of: pd.Period | str) -> list[ExportTable]:
                     amount_columns=amounts(d)),
         ExportTable("Per kostnadsslag", f"Ekonomisk analys per kostnadsslag, {ytd}", c,
                     amount_columns=amounts(c),
-                    note="Varav-raderna ingår i Inhyrd personal och summeras inte separat."),
+                    note=("Varav-raderna ingår i Inhyrd personal och summeras inte separat."
+                          if has_agency_split(ds) else NO_SPLIT_NOTE)),
         ExportTable("Kostnadsutveckling", f"Kostnadsutveckling {ytd} mot samma period fg år",
                     dev, amount_columns=(ACK_UTFALL, ACK_FG, FORANDRING),
                     percent_columns=(UTVECKLING,)),
@@ -515,11 +556,13 @@ def followup_tables(ds: Dataset, as_of: pd.Period | str) -> list[ExportTable]:
                     percent_columns=("Hyrandel R12 %", "Mål %"),
                     note=f"{r12_note} Hyrandel = kostnad för inhyrd personal / "
                          f"personalkostnader egen personal. Åa = årsarbetare"
-                         f"{'' if fte_cols else ' (saknas i indata)'}."),
+                         f"{'' if has_fte else ' (saknas i indata)'}."
+                         + (f" {NO_SPLIT_NOTE}" if has_unsplit_agency(ds) else "")),
         ExportTable("Omställningsplan", f"Omställningsplan {p.year}, uppföljning per {m}", tp,
                     amount_columns=amounts(tp, ("Realisering %",)),
                     percent_columns=("Realisering %",),
-                    note="Planerad hittills = årseffekten jämnt fördelad från startmånaden."),
+                    note=("Planerad hittills = årseffekten jämnt fördelad från startmånaden."
+                          if ds.measures else NO_MEASURES_NOTE)),
         ExportTable("Månadsutfall", f"Nettokostnad per månad {p.year}", mo,
                     amount_columns=amounts(mo)),
     ]

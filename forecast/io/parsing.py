@@ -34,6 +34,7 @@ from forecast.io.xlsx_sheets import (
     SheetChoice,
     SheetError,
     bounded_rows,
+    check_width,
     choose_sheet,
     header_sheets,
 )
@@ -133,9 +134,13 @@ class ValidationFailed(Exception):
         """
         limit = self.LISTED if limit is None else limit
         files = sorted({p.file for p in self.problems})
-        name = f"'{files[0]}'" if len(files) == 1 else "filen"
         n = self.total
-        head = f"Filen {name} lästes inte in: {n} problem hittades."
+        if len(files) > 1:
+            head = (f"Filerna {', '.join(repr(f) for f in files)} lästes inte in: {n} problem "
+                    "hittades.")
+        else:
+            name = f"'{files[0]}'" if files else ""
+            head = f"Filen {name} lästes inte in: {n} problem hittades."
         lines = [head, *(f"- {p}" for p in self.problems[:limit])]
         if n > limit:
             lines.append(f"… och {n - limit} till.")
@@ -317,6 +322,35 @@ def read_table(data: bytes, filename: str, known: set[str] | None = None,
         ValidationFailed: For problems that stop reading the file at all (size, type,
             encoding, unsafe or broken zip).
     """
+    records, sep, note = _records(data, filename, known, sheet)
+    table = _table_from_records(records, filename, sep)
+    if note is not None:
+        table.sheet_note = note
+    return table
+
+
+def read_records(data: bytes, filename: str, known: set[str] | None = None,
+                 sheet: str | None = None
+                 ) -> tuple[list[list[Any]], str | None, str | None]:
+    """A file's records before any header is chosen (row i of the list is row i + 1).
+
+    For readers that find the header below title rows themselves; the checks are those of
+    :func:`read_table`.
+
+    Returns:
+        The records, the CSV separator (None for XLSX) and the XLSX sheet note (which sheet
+        was read and how to choose another; None for CSV).
+    """
+    return _records(data, filename, known, sheet)
+
+
+def table_from_records(records: list[list[Any]], filename: str, sep: str | None) -> RawTable:
+    """Header (the first record) and data rows of records, as :func:`read_table` makes them."""
+    return _table_from_records(records, filename, sep)
+
+
+def _records(data: bytes, filename: str, known: set[str] | None, sheet: str | None
+             ) -> tuple[list[list[Any]], str | None, str | None]:
     if len(data) > MAX_UPLOAD_BYTES:
         raise _fail(filename, f"Filen är för stor ({len(data) / 1024 / 1024:.1f} MB)",
                     f"högst {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
@@ -330,11 +364,13 @@ def read_table(data: bytes, filename: str, known: set[str] | None = None,
     if not data.strip():
         raise _fail(filename, "Filen är tom", "en rubrikrad och minst en datarad")
     if ext in XLSX_EXTENSIONS:
-        return read_xlsx(data, filename, sheet, known)
+        records, note = xlsx_records(data, filename, sheet, known)
+        return records, None, note
     if data.startswith(b"PK\x03\x04"):
         raise _fail(filename, "Filen ser ut att vara en Excel-arbetsbok, inte text",
                     "byt filändelsen till .xlsx, eller spara som CSV")
-    return read_csv(data, filename, known)
+    records, sep = csv_records(data, filename, known)
+    return records, sep, None
 
 
 def decode(data: bytes, filename: str) -> str:
@@ -398,10 +434,17 @@ def sniff_separator(text: str, known: set[str] | None = None) -> str:
 
 def read_csv(data: bytes, filename: str, known: set[str] | None = None) -> RawTable:
     """Read CSV/TXT bytes: decode, sniff the separator, split records (quotes honoured)."""
+    records, sep = csv_records(data, filename, known)
+    return _table_from_records(records, filename, sep)
+
+
+def csv_records(data: bytes, filename: str,
+                known: set[str] | None = None) -> tuple[list[list[Any]], str]:
+    """CSV/TXT bytes as records and the sniffed separator."""
     text = decode(data, filename)
     sep = sniff_separator(text, known)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', strict=True)
-    records: list[list[str]] = []
+    records: list[list[Any]] = []
     try:
         for rec in reader:
             records.append(rec)
@@ -414,7 +457,7 @@ def read_csv(data: bytes, filename: str, known: set[str] | None = None) -> RawTa
                     'fält åtskilda av avgränsaren; citattecken (") runt fält som innehåller '
                     "avgränsaren, och dubblerade citattecken inuti",
                     row=len(records) + 1) from None
-    return _table_from_records(records, filename, sep)
+    return records, sep
 
 
 def _too_wide(filename: str, width: int, row: int) -> ValidationFailed:
@@ -546,16 +589,33 @@ def read_xlsx(data: bytes, filename: str, sheet: str | None = None,
     Raises:
         ValidationFailed: If the zip is unsafe, the sheet does not exist or cannot be read.
     """
+    records, note = xlsx_records(data, filename, sheet, known)
+    table = _table_from_records(records, filename, None)
+    if note is not None:
+        table.sheet_note = note
+    return table
+
+
+def xlsx_records(data: bytes, filename: str, sheet: str | None = None,
+                 known: set[str] | None = None) -> tuple[list[list[Any]], str | None]:
+    """The chosen sheet's records (formulas without values marked) and its sheet note.
+
+    Raises:
+        ValidationFailed: As :func:`read_xlsx`.
+    """
     if not openpyxl.DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
         raise RuntimeError("defusedxml must be installed for safe XLSX parsing")
     check_zip(data, filename)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            check_width(zf, sheet)
+    except SheetError as exc:
+        raise _fail(filename, exc.message, exc.allowed, row=exc.row) from None
     records, note = _xlsx_records(data, filename, data_only=True, sheet=sheet, known=known)
     empty_rows = {i + 1 for i, rec in enumerate(records) if any(v is None for v in rec)}
     if empty_rows and _has_formulas(data):
         _mark_formulas(data, filename, records, max(empty_rows), sheet)
-    table = _table_from_records(records, filename, None)
-    table.sheet_note = note
-    return table
+    return records, note
 
 
 def _known_header(known: set[str] | None) -> Callable[[list[Any]], bool]:

@@ -12,10 +12,13 @@ XFD) is refused by :data:`~forecast.io.limits.MAX_COLUMNS` *before* the row is p
 
 from __future__ import annotations
 
+import re
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
+import defusedxml.ElementTree as DefusedET
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._reader import WorkSheetParser
 
@@ -133,3 +136,82 @@ def header_sheets(wb: Any, names: tuple[str, ...], is_header: Callable[[list[Any
         if is_header(first):
             found.append(name)
     return found
+
+
+# --- a fast width check on the raw sheet XML, before openpyxl parses anything ----------------
+
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_CHUNK = 1 << 20
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → zip part of its XML, from ``xl/workbook.xml`` and its relationships.
+
+    Returns an empty dict when the workbook does not follow the usual layout (then only the
+    slower row-by-row bound of :func:`bounded_rows` applies).
+    """
+    try:
+        wb = DefusedET.fromstring(zf.read("xl/workbook.xml"))
+        rels = DefusedET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, DefusedET.ParseError, ValueError):
+        return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    out: dict[str, str] = {}
+    for el in wb.iter():
+        if el.tag.endswith("}sheet") and el.get("name") is not None:
+            target = targets.get(el.get(f"{{{_REL_NS}}}id"), "")
+            out[str(el.get("name"))] = (target.lstrip("/") if target.startswith("/")
+                                        else "xl/" + target)
+    return out
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def widest_cell(zf: zipfile.ZipFile, part: str) -> tuple[int, str]:
+    """(column number, cell reference) of the right-most cell of a sheet part, streaming.
+
+    Returns ``(0, "")`` when the part holds no cell with an ``r`` reference.
+    """
+    best, ref = 0, ""
+    tail = b""
+    with zf.open(part) as fh:
+        while chunk := fh.read(_CHUNK):
+            buf = tail + chunk
+            for m in _CELL_REF.finditer(buf):
+                col = _col_index(m.group(1))
+                if col > best:
+                    best, ref = col, (m.group(1) + m.group(2)).decode()
+            tail = buf[-256:]
+    return best, ref
+
+
+def check_width(zf: zipfile.ZipFile, wanted: str | None) -> None:
+    """Refuse the sheet to be read if any cell lies beyond ``MAX_COLUMNS``, before parsing.
+
+    Raises:
+        SheetError: naming the cell, the width and the limit.
+    """
+    parts = sheet_parts(zf)
+    if not parts:
+        return
+    try:
+        choice = choose_sheet(list(parts), wanted)
+    except SheetError:
+        return  # reported with the full list of sheets when openpyxl opens the workbook
+    part = parts[choice.name]
+    if part not in zf.namelist():
+        return
+    width, ref = widest_cell(zf, part)
+    if width > MAX_COLUMNS:
+        row = int(re.sub(r"^[A-Z]+", "", ref))
+        raise SheetError(
+            f"Bladet '{choice.name}' har en cell i kolumn {get_column_letter(width)} (cell "
+            f"{ref}): för många kolumner, {fmt_int(width)} (gränsen är {MAX_COLUMNS})",
+            f"högst {MAX_COLUMNS} kolumner; ta bort cellerna till höger om huvudboken",
+            row=row)

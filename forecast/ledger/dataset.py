@@ -41,6 +41,13 @@ class Dataset:
     )
     source: str = "inbäddad exempeldata"
     source_hash: str = ""
+    notes: tuple[str, ...] = ()
+    """What loading did that the user should know (title rows skipped, kr → tkr, …)."""
+    account_mapping: pd.DataFrame | None = None
+    """Each account as the ledger wrote it → the category it was mapped to (None: the
+    ledger used the categories' own names, as the embedded example does)."""
+    is_example: bool = False
+    """True for the embedded example (Exempelregionen), False for a user's data set."""
 
     @property
     def last_outcome(self) -> pd.Period:
@@ -52,6 +59,22 @@ class Dataset:
         """A new Dataset with another ledger (and optionally an extended org)."""
         return replace(self, ledger=S.validate_ledger(ledger), org=org or self.org,
                        source=source, source_hash=source_hash)
+
+
+def missing_months(ledger: pd.DataFrame, kind: str = S.UTFALL,
+                   upto: pd.Period | None = None) -> list[pd.Period]:
+    """Months without any row of ``kind`` between its first month and ``upto`` (or its last).
+
+    A month the whole ledger lacks is unknown, not zero: the forecast refuses such history and
+    the load report warns of it.
+    """
+    per = ledger.loc[ledger[S.KIND] == kind, S.PERIOD]
+    if upto is not None:
+        per = per[per <= upto]
+    if per.empty:
+        return []
+    have = set(per.unique())
+    return [m for m in pd.period_range(per.min(), per.max(), freq="M") if m not in have]
 
 
 def file_hash(*paths: Path) -> str:
@@ -66,7 +89,9 @@ def read_canonical_ledger(path: Path) -> pd.DataFrame:
     """Read a ledger in the canonical (embedded) format; trusted input, schema-checked."""
     df = pd.read_csv(path, dtype={S.UNIT: str, S.ACCOUNT: str, S.KIND: str, S.PERIOD: str},
                      encoding="utf-8")
-    df[S.PERIOD] = pd.PeriodIndex(df[S.PERIOD], freq="M")
+    # parse each distinct month once (a PeriodIndex of 80 000 strings takes seconds)
+    codes, months = pd.factorize(df[S.PERIOD])
+    df[S.PERIOD] = pd.PeriodIndex(months, freq="M").take(codes)
     df[S.AMOUNT] = df[S.AMOUNT].astype(float)
     return S.validate_ledger(df[list(S.LEDGER_COLUMNS)])
 
@@ -98,4 +123,5 @@ def load_default(data_dir: Path = DATA_DIR) -> Dataset:
         measure_effects=eff,
         source="inbäddad exempeldata (Exempelregionen)",
         source_hash=file_hash(*(data_dir / f for f in DATA_FILES)),
+        is_example=True,
     )

@@ -1,8 +1,10 @@
 """Typed dimensions: the org hierarchy, the account hierarchy, agency FTE and plan measures.
 
 The account hierarchy is the 16 categories (kostnadsslag) of seed 001's table, with
-*Inhyrd personal* split into läkare / sjuksköterskor / övriga. *Personalkostnader* means own
-staff only. Leaves are what the ledger holds; totals are derived by summing leaves.
+*Inhyrd personal* split into läkare / sjuksköterskor / övriga, plus one unsplit agency leaf
+(named *Inhyrd personal* itself) for ledgers that do not split agency cost by staff group, as
+seed 001's own table does not. *Personalkostnader* means own staff only. Leaves are what the
+ledger holds; totals are derived by summing leaves.
 """
 
 from __future__ import annotations
@@ -57,9 +59,18 @@ _AGENCY_LEAF = {
 }
 
 
+UNSPLIT_AGENCY = INHYRD
+"""The leaf of agency cost not split by staff group (the category's own name)."""
+
+
 def agency_account(category: AgencyCategory) -> str:
     """The leaf account of one agency staff category."""
     return _AGENCY_LEAF[category]
+
+
+def split_agency_accounts() -> tuple[str, ...]:
+    """The three agency leaves split by staff group (läkare, sjuksköterskor, övriga)."""
+    return tuple(_AGENCY_LEAF.values())
 
 
 DEFAULT_ACCOUNTS: tuple[Account, ...] = (
@@ -81,6 +92,9 @@ DEFAULT_ACCOUNTS: tuple[Account, ...] = (
                      "Hyrsjuksköterskor")),
     Account(name=_AGENCY_LEAF["övriga"], type="kostnad", category=INHYRD,
             aliases=("Inhyrd personal - övriga", "Inhyrd personal – övriga")),
+    Account(name=UNSPLIT_AGENCY, type="kostnad", category=INHYRD,
+            aliases=("Inhyrd personal totalt", "Hyrpersonal", "Bemanningsföretag",
+                     "Inhyrd personal, ej uppdelad")),
     Account(name="Läkemedel", type="kostnad", category="Läkemedel"),
     Account(name="Sjukvårdsartiklar, övrigt material och varor", type="kostnad",
             category="Sjukvårdsartiklar, övrigt material och varor",
@@ -143,7 +157,7 @@ class AccountHierarchy(Frozen):
         return {a.name: a.category for a in self.accounts}
 
     def agency_leaves(self) -> list[str]:
-        """The agency-staff leaves (Inhyrd personal split)."""
+        """The agency-staff leaves: the staff-group split and the unsplit leaf."""
         return [a.name for a in self.accounts if a.category == INHYRD]
 
 
@@ -153,6 +167,17 @@ class Unit(Frozen):
     id: str = Field(min_length=1, description="Unit code as in the ledger")
     name: str = Field(min_length=1)
     division: str = Field(min_length=1)
+    levels: tuple[tuple[str, str], ...] = Field(
+        default=(), description="Further levels from the organisation file, e.g. "
+        "(('område', 'Länssjukvård'),) above the division or ('verksamhet', …) below")
+
+    @property
+    def label(self) -> str:
+        """'code name' once: just the name when it is the code or already starts with it."""
+        name = self.name.strip()
+        if name == self.id or name.startswith(f"{self.id} "):
+            return name
+        return f"{self.id} {name}"
 
     @field_validator("id")
     @classmethod
@@ -197,10 +222,15 @@ class OrgHierarchy(Frozen):
         return OrgHierarchy(region=self.region, units=(*self.units, *new))
 
     def to_frame(self) -> pd.DataFrame:
-        """Units as a frame with columns unit, unit_name, division."""
+        """Units as a frame with columns unit, unit_name, division and any further levels."""
+        levels: dict[str, None] = {}
+        for u in self.units:
+            for name, _ in u.levels:
+                levels.setdefault(name, None)
         return pd.DataFrame(
-            [(u.id, u.name, u.division) for u in self.units],
-            columns=["unit", "unit_name", "division"],
+            [(u.id, u.name, u.division, *(dict(u.levels).get(n, "") for n in levels))
+             for u in self.units],
+            columns=["unit", "unit_name", "division", *levels],
         )
 
 

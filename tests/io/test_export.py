@@ -21,6 +21,8 @@ from forecast.io.export import (
 )
 
 EVIL = ["=1+2", "@SUM(A1)", "+cmd", "-2+3", "\tx", "\rfoo", "\nbar", "=HYPERLINK(\"http://x\")"]
+FULL_WIDTH = ["\uff1d1+2", "\uff0bcmd", "\uff0d2+3", "\uff20SUM(A1)"]  # ＝ ＋ － ＠ (issue 13)
+EVIL += FULL_WIDTH
 
 
 def _meta(**params: str) -> ExportMetadata:
@@ -70,7 +72,8 @@ def test_xlsx_has_no_formula_even_for_evil_text() -> None:
                     texts.append(cell.value.replace("\r", "\n"))  # XML may normalise CR
     for s in EVIL:
         assert "'" + s.replace("\r", "\n") in texts
-    assert not any(t.startswith(("=", "+", "-", "@")) for t in texts)
+    assert not any(t.startswith(("=", "+", "-", "@", *(f[0] for f in FULL_WIDTH)))
+                   for t in texts)
     ws = wb["elak"]
     assert ws["A1"].value == "'=title()"
     # amounts stay numbers (scaled to mkr by default)

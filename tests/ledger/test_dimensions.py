@@ -17,7 +17,10 @@ def test_account_hierarchy_has_the_16_seed_categories_and_agency_split():
     h = AccountHierarchy()
     assert len(h.categories) == 16
     assert h.categories[:4] == ["Patientavgifter", "Försäljning", "Erhållna bidrag", "Övriga intäkter"]
-    assert h.agency_leaves() == [agency_account(c) for c in ("läkare", "sjuksköterskor", "övriga")]
+    assert h.agency_leaves() == [*(agency_account(c) for c in ("läkare", "sjuksköterskor", "övriga")),
+                                 INHYRD]  # the unsplit leaf, for ledgers without the split
+    assert h.resolve("Inhyrd personal") == INHYRD
+    assert h.resolve("bemanningsföretag") == INHYRD
     assert all(h.category_of()[a] == INHYRD for a in h.agency_leaves())
     assert h.get("Patientavgifter").sign == 1 and h.get("Läkemedel").sign == -1
 

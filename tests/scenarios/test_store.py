@@ -162,8 +162,9 @@ def test_newer_schema_is_refused_clearly(url):
     st = ScenarioStore(url)
     with st.engine.begin() as conn:
         conn.execute(St.scenarios_table.insert().values(**{**V1_ROW, "schema_version": 99}))
-    with pytest.raises(ValueError, match="formatversion 99"):
+    with pytest.raises(St.StoreError, match="formatversion 99") as exc:
         st.load("gammal")
+    assert "--ja" not in str(exc.value) and "'gammal' version 1" in str(exc.value)
 
 
 def test_sqlite_pragmas_and_env_url(url, monkeypatch, tmp_path):

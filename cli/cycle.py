@@ -1,0 +1,154 @@
+"""The controller's month on the command line: adjustments, laying, listing and locking.
+
+Shared by ``prognos`` (``--justeringar``, ``--lagg``, ``lista``, ``faststall``),
+``prognosforandring`` and ``prognossakerhet``; thin over :mod:`forecast.cycle`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+from dataclasses import replace
+from pathlib import Path
+
+from cli.common import CliError, as_of_argument
+from forecast.cycle.adjustment_file import read_adjustments
+from forecast.cycle.adjustments import AdjustedForecast, Adjustment
+from forecast.cycle.laid import LaidError, LaidForecast, build_laid
+from forecast.cycle.laid_store import LaidStore
+from forecast.cycle.roles import RolesError, load_roles
+from forecast.io.export import ExportMetadata
+from forecast.io.parsing import ValidationFailed
+from forecast.ledger.dataset import Dataset
+
+EXAMPLE_DATASET = "Exempelregionen"
+USER_DATASET = "Egen huvudbok"
+
+
+def add_store_arguments(p: argparse.ArgumentParser) -> None:
+    """``--dataset NAMN`` and ``--db URL``."""
+    p.add_argument("--dataset", metavar="NAMN",
+                   help=f"namnet som lagda prognoser sparas under (standard "
+                        f"'{EXAMPLE_DATASET}' för exempeldatan, '{USER_DATASET}' för --data)")
+    p.add_argument("--db", metavar="URL",
+                   help="databas-URL (standard $BUDGETPROGNOS_DB_URL eller "
+                        "~/.budgetprognos/scenarier.db)")
+
+
+def add_cycle_arguments(p: argparse.ArgumentParser) -> None:
+    """The flags of adjusting and laying a forecast."""
+    p.add_argument("--justeringar", type=Path, metavar="FIL",
+                   help="justeringar (CSV/XLSX: enhet;konto;från_månad;till_månad;belopp_tkr;"
+                        "kommentar)")
+    p.add_argument("--lagg", action="store_true",
+                   help="lägg prognosen: spara den som ny version i databasen")
+    p.add_argument("--kommentar", default="", help="kommentar till den lagda prognosen")
+    p.add_argument("--forfattare", metavar="NAMN", help="författare (standard: inloggad användare)")
+    p.add_argument("--version", type=int, metavar="N", help="version att fastställa")
+    add_store_arguments(p)
+
+
+def dataset_name(args: argparse.Namespace) -> str:
+    """The dataset name laid forecasts are stored under."""
+    if getattr(args, "dataset", None):
+        return str(args.dataset).strip()
+    return EXAMPLE_DATASET if getattr(args, "data", None) is None else USER_DATASET
+
+
+def author(args: argparse.Namespace) -> str:
+    """``--forfattare`` or the login name."""
+    if getattr(args, "forfattare", None):
+        return str(args.forfattare).strip()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "okänd"
+
+
+def require_controller(args: argparse.Namespace, action: str) -> None:
+    """Refuse unless the author is a controller in the roles file (exit 2)."""
+    try:
+        load_roles().require_controller(author(args), action)
+    except (PermissionError, RolesError) as exc:
+        raise CliError(str(exc)) from None
+
+
+def check_lay_arguments(args: argparse.Namespace) -> None:
+    """``--lagg`` needs ``--kommentar`` and a controller; checked before any work."""
+    if args.lagg:
+        if not args.kommentar.strip():
+            raise CliError('--lagg kräver --kommentar "…" (varför prognosen läggs)')
+        require_controller(args, "lägga prognoser")
+    if args.justeringar is not None and not args.justeringar.is_file():
+        raise CliError(f"filen {str(args.justeringar)!r} finns inte")
+
+
+def read_adjustment_file(args: argparse.Namespace) -> list[Adjustment]:
+    """The adjustments of ``--justeringar`` (empty without it)."""
+    if args.justeringar is None:
+        return []
+    try:
+        return read_adjustments(args.justeringar, author=author(args))
+    except ValidationFailed as exc:
+        raise CliError(exc.report(), plain=True) from None
+
+
+def draft(af: AdjustedForecast, meta: ExportMetadata, args: argparse.Namespace,
+          ds: Dataset) -> LaidForecast:
+    """The laid-forecast draft of this run (stored only with ``--lagg``)."""
+    try:
+        return build_laid(af, dataset=dataset_name(args), author=author(args),
+                          comment=args.kommentar or "(ej lagd)", method=meta.method,
+                          parameters={**dict(meta.parameters), "Källa": ds.source})
+    except LaidError as exc:
+        raise CliError(str(exc)) from None
+
+
+def with_adjustments(meta: ExportMetadata, lf: LaidForecast) -> ExportMetadata:
+    """Export metadata naming the adjustments and their authors."""
+    authors = sorted({a.author for a in lf.adjustments if a.author})
+    params = {**dict(meta.parameters), "Justeringar": str(len(lf.adjustments)),
+              "Justeringarnas författare": ", ".join(authors) or "–"}
+    return replace(meta, parameters=params)
+
+
+def store(args: argparse.Namespace) -> LaidStore:
+    """The laid-forecast store of ``--db`` (or the default)."""
+    return LaidStore(getattr(args, "db", None))
+
+
+def lay(lf: LaidForecast, args: argparse.Namespace) -> LaidForecast:
+    """Store the draft as the next version and say so."""
+    rec = store(args).lay(lf)
+    s = rec.summary()
+    print(f"Lagd prognos {rec.as_of} version {rec.version} i dataset '{rec.dataset}' av "
+          f"{rec.author}: årsprognos {s['final'] / 1000:.1f} mkr, avvikelse mot budget "
+          f"{s['deviation'] / 1000:.1f} mkr".replace(".", ","))
+    return rec
+
+
+def list_laid(args: argparse.Namespace) -> int:
+    """``prognos lista``."""
+    df = store(args).list(args.dataset)
+    if df.empty:
+        print("Inga lagda prognoser.")
+        return 0
+    cols = ["Dataset", "Månad", "Version", "Fastställd", "Författare", "Lagd", "Justeringar",
+            "Avvikelse mot budget (tkr)", "Kommentar"]
+    print(df[cols].to_string(index=False, float_format=lambda v: f"{v:,.0f}".replace(",", " ")))
+    return 0
+
+
+def lock_laid(args: argparse.Namespace) -> int:
+    """``prognos faststall --as-of M [--version N]``."""
+    if args.as_of is None:
+        raise CliError("faststall kräver --as-of ÅÅÅÅ-MM")
+    as_of = as_of_argument(args.as_of)
+    require_controller(args, "fastställa prognoser")
+    try:
+        rec = store(args).lock(dataset_name(args), str(as_of), author=author(args),
+                               version=args.version)
+    except LaidError as exc:
+        raise CliError(str(exc)) from None
+    print(f"Fastställd: {rec.dataset} {rec.label()}.")
+    return 0

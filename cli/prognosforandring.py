@@ -1,0 +1,97 @@
+"""``budgetprognos prognosforandring``: the change of the årsprognos since the previous one.
+
+Examples::
+
+    budgetprognos prognosforandring --as-of 2023-04 --out forandring.xlsx
+    budgetprognos prognosforandring --as-of 2023-04 --mot 2023-03 --out forandring.csv
+
+Reads only the store: the laid forecast of ``--as-of`` (the locked version, else the latest)
+and that of ``--mot`` (default: the latest laid month before it in the same year). The change
+of the year-end deviation from budget is decomposed exactly (:mod:`forecast.cycle.change`).
+
+Exit codes: 0 written; 2 bad input (month, no such laid forecast, different years) or a
+database fault; 1 the output file could not be written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import UTC, datetime
+
+from cli.common import (
+    CliError,
+    add_output_arguments,
+    as_of_argument,
+    check_out,
+    guarded,
+    write_output,
+)
+from cli.cycle import EXAMPLE_DATASET, add_store_arguments, store
+from forecast import __version__
+from forecast.cycle.change import ChangeError, ForecastChange, decompose, sentence
+from forecast.cycle.laid import LaidError
+from forecast.cycle.tables import change_tables
+from forecast.io.export import ExportMetadata
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register the ``prognosforandring`` subcommand."""
+    p = subparsers.add_parser(
+        "prognosforandring",
+        help="prognosförändring mot föregående lagda prognos, med orsaker",
+        description=("Förändringen av årsprognosen (avvikelse mot budget) från föregående "
+                     "lagda prognos, uppdelad i utfall mot förväntat, omprognos, justeringar "
+                     "och scenarioantaganden, per division och kostnadsslag."),
+    )
+    p.add_argument("--as-of", required=True, metavar="ÅÅÅÅ-MM", help="den nya prognosens månad")
+    p.add_argument("--mot", metavar="ÅÅÅÅ-MM",
+                   help="föregående prognos (standard: senaste lagda månaden före --as-of)")
+    add_output_arguments(p)
+    add_store_arguments(p)
+    return p
+
+
+def change_metadata(fc: ForecastChange) -> ExportMetadata:
+    """Provenance: both laid versions, their authors, hashes and methods."""
+    p, c = fc.previous, fc.current
+    return ExportMetadata(
+        as_of=str(c.as_of), input_hash=c.input_hash, source=f"lagda prognoser i '{c.dataset}'",
+        method=c.method, program_version=__version__, created=datetime.now(UTC),
+        parameters={"Ny prognos": f"{c.label()} av {c.author} {c.created[:16]}",
+                    "Föregående prognos": f"{p.label()} av {p.author} {p.created[:16]}",
+                    "Föregående indata-hash": p.input_hash,
+                    "Justeringar": f"{len(p.adjustments)} → {len(c.adjustments)}",
+                    "Justeringarnas författare": ", ".join(sorted(
+                        {a.author for a in (*p.adjustments, *c.adjustments) if a.author})) or "–"},
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``prognosforandring``; returns the exit code."""
+    return guarded("prognosforandring", _run, args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    out = check_out(args.out)
+    as_of = as_of_argument(args.as_of)
+    t0 = time.perf_counter()
+    st = store(args)
+    dataset = args.dataset or EXAMPLE_DATASET
+    if args.mot is not None:
+        mot = as_of_argument(args.mot)
+    else:
+        before = [m for m in st.laid_months(dataset) if m.year == as_of.year and m < as_of]
+        if not before:
+            raise CliError(f"ingen lagd prognos före {as_of} samma år i dataset '{dataset}'; "
+                           "lägg en först eller ange --mot")
+        mot = before[-1]
+    try:
+        fc = decompose(st.load(dataset, str(mot)), st.load(dataset, str(as_of)))
+    except (LaidError, ChangeError) as exc:
+        raise CliError(str(exc)) from None
+    write_output(change_tables(fc), change_metadata(fc), out, args)
+    print(sentence(fc))
+    print(f"Prognosförändring {mot} → {as_of} på {time.perf_counter() - t0:.2f} s skriven "
+          f"till {out}")
+    return 0

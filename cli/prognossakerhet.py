@@ -1,0 +1,116 @@
+"""``budgetprognos prognossakerhet``: each forecast of a completed year beside its outcome.
+
+Examples::
+
+    budgetprognos prognossakerhet --ar 2022 --out sakerhet.xlsx
+    budgetprognos prognossakerhet --ar 2021 --backtest 4,8 --metod combo --out s.csv
+
+The laid forecasts of the year (current version per month) are compared with the year's
+actual net result; ``--backtest`` months never laid are forecast again at that month with
+the history up to it only (``--metod``, standard: the standard årsprognos).
+
+Exit codes: 0 written; 2 bad input (year not complete, nothing to compare, bad month list)
+or a database fault; 1 the output file could not be written.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from cli.common import (
+    CliError,
+    add_data_argument,
+    add_output_arguments,
+    check_out,
+    check_range,
+    guarded,
+    load_dataset,
+    write_output,
+)
+from cli.cycle import add_store_arguments, dataset_name, store
+from forecast import __version__
+from forecast.cycle.accuracy import AccuracyError, accuracy_table
+from forecast.cycle.adjustments import apply_adjustments
+from forecast.cycle.laid import LaidForecast, build_laid
+from forecast.engine.region import standard_forecast
+from forecast.io.export import ExportMetadata, ExportTable
+from forecast.ledger.dataset import Dataset
+from forecast.methods import REGISTRY
+
+AMOUNTS = ("Årsprognos", "P10", "P90", "Utfall helår", "Avvikelse prognos − utfall")
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register the ``prognossakerhet`` subcommand."""
+    p = subparsers.add_parser(
+        "prognossakerhet", help="prognossäkerhet: lagda prognoser mot årets utfall",
+        description="Varje lagd prognos för ett avslutat år mot årets utfall (mkr och %).")
+    add_data_argument(p)
+    p.add_argument("--ar", required=True, type=int, metavar="ÅÅÅÅ", help="avslutat år")
+    p.add_argument("--backtest", default="", metavar="M,M",
+                   help="månader (1–11) att backtesta där ingen prognos lagts, t.ex. 4,8")
+    p.add_argument("--metod", default=None, metavar="ALIAS", help="metod för backtest")
+    p.add_argument("--paths", type=int, default=500, metavar="N", help="banor i backtest")
+    add_output_arguments(p)
+    add_store_arguments(p)
+    return p
+
+
+def _months(text: str) -> list[int]:
+    try:
+        months = [int(m) for m in text.split(",") if m.strip()]
+    except ValueError:
+        raise CliError(f"--backtest {text!r}: ange månader 1–11 med komma, t.ex. 4,8") from None
+    bad = [m for m in months if not 1 <= m <= 11]
+    if bad or len(months) > 11:
+        raise CliError(f"--backtest: månaderna måste vara 1–11, fick {bad or months}")
+    return months
+
+
+def backtester(ds: Dataset, args: argparse.Namespace):  # noqa: ANN201 - a closure
+    """A function month → draft laid forecast made with the history up to that month."""
+    def run(month: pd.Period) -> LaidForecast:
+        rf = standard_forecast(ds, month, n_paths=args.paths, method=args.metod)
+        return build_laid(apply_adjustments(rf, []), dataset="backtest", author="backtest",
+                          comment="backtest", method=args.metod or "standard")
+    return run
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``prognossakerhet``; returns the exit code."""
+    return guarded("prognossakerhet", _run, args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    out = check_out(args.out)
+    check_range("--ar", args.ar, 1900, 2100)
+    check_range("--paths", args.paths, 10, 10_000)
+    months = _months(args.backtest)
+    if args.metod is not None and args.metod not in REGISTRY:
+        raise CliError(f"okänd metod {args.metod!r}; kända: {', '.join(sorted(REGISTRY))}")
+    ds = load_dataset(args, None)
+    st = store(args)
+    name = dataset_name(args)
+    laid = [st.load(name, str(m)) for m in st.laid_months(name) if m.year == args.ar]
+    try:
+        table = accuracy_table(ds, args.ar, laid, backtest_months=months,
+                               backtest=backtester(ds, args))
+    except AccuracyError as exc:
+        raise CliError(str(exc)) from None
+    meta = ExportMetadata(
+        as_of=f"{args.ar}-12", input_hash=ds.source_hash, source=ds.source,
+        method="lagda prognoser" + (f"; backtest med {args.metod or 'standard'}" if months
+                                    else ""),
+        program_version=__version__, created=datetime.now(UTC),
+        parameters={"Dataset": name, "Lagda månader": ", ".join(str(x.as_of) for x in laid)
+                    or "–", "Backtestmånader": args.backtest or "–"})
+    write_output([ExportTable("Prognossäkerhet", f"Prognossäkerhet {args.ar}",
+                              table.set_index("Månad"), amount_columns=AMOUNTS,
+                              percent_columns=("Avvikelse %",))], meta, out, args)
+    print(table[["Månad", "Källa", "Årsprognos", "Avvikelse prognos − utfall", "Avvikelse %"]]
+          .to_string(index=False, float_format=lambda v: f"{v:,.1f}".replace(",", " ")))
+    print(f"skrivet till {out}")
+    return 0

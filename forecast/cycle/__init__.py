@@ -1,0 +1,1 @@
+"""The controller's month: adjustments, laid forecasts, prognosförändring, prognossäkerhet."""

@@ -1,0 +1,269 @@
+"""The store of laid forecasts and saved adjustment sets (same database as the scenarios).
+
+See :mod:`forecast.cycle.laid` for the versioning rules and :mod:`forecast.store.core` for
+the storage rules (WAL reads, serialised writes, Swedish :class:`StoreError`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from forecast import __version__
+from forecast.cycle.adjustments import Adjustment
+from forecast.cycle.laid import (
+    LAID_SCHEMA_VERSION,
+    LaidError,
+    LaidForecast,
+    _adjustment_from,
+    _adjustment_payload,
+    _series_from,
+    _series_payload,
+)
+from forecast.store import core as C
+from forecast.store import schema as T
+from forecast.store.core import StoreError
+
+LIST_COLUMNS = ["Dataset", "Månad", "Version", "Fastställd", "Författare", "Lagd",
+                "Kommentar", "Serier", "Justeringar", "Årsprognos (tkr)",
+                "Avvikelse mot budget (tkr)", "Indata-hash", "Programversion"]
+
+
+def _insert_laid(conn: sa.Connection, lf: LaidForecast) -> tuple[int, int, str]:
+    t = T.laid_forecasts
+    version = int(conn.execute(
+        sa.select(sa.func.coalesce(sa.func.max(t.c.version), 0))
+        .where(t.c.dataset == lf.dataset, t.c.as_of == str(lf.as_of))).scalar_one()) + 1
+    created = C.now()
+    res = conn.execute(t.insert().values(
+        dataset=lf.dataset, as_of=str(lf.as_of), version=version, author=lf.author,
+        created=created, comment=lf.comment, input_hash=lf.input_hash,
+        program_version=__version__, method=lf.method,
+        parameters=json.dumps(lf.parameters, ensure_ascii=False),
+        first_month=str(lf.as_of + 1), n_series=len(lf.series),
+        summary=json.dumps(lf.summary()), schema_version=LAID_SCHEMA_VERSION))
+    key = res.inserted_primary_key
+    if key is None:
+        raise RuntimeError("databasen gav ingen nyckel för den nya raden")
+    return int(key[0]), version, created
+
+
+def write_laid_rows(conn: sa.Connection, lf: LaidForecast) -> tuple[int, int, str]:
+    """Insert the forecast, its series and its adjustments in the caller's transaction."""
+    new_id, version, created = _insert_laid(conn, lf)
+    conn.execute(T.laid_series.insert().values(laid_id=new_id, payload=_series_payload(lf)))
+    uids = lf.uids
+    rows = [{"laid_id": new_id, "payload": _adjustment_payload(a, al, uids)}
+            for a, al in zip(lf.adjustments, lf.allocations, strict=True)]
+    if rows:
+        conn.execute(T.laid_adjustments.insert(), rows)
+    C.audit(conn, lf.author, "lägg prognos",
+            f"{lf.dataset} {lf.as_of} version {version}: {len(lf.adjustments)} justeringar; "
+            f"{lf.comment}")
+    return new_id, version, created
+
+
+class LaidStore:
+    """Laid forecasts, locks, adjustment sets and the audit trail.
+
+    Raises:
+        StoreError: on opening, when the database cannot be reached, read or migrated.
+    """
+
+    def __init__(self, url: str | None = None, *,
+                 lock_timeout_s: float = C.LOCK_TIMEOUT_S) -> None:
+        self.db = C.Database(url, lock_timeout_s=lock_timeout_s)
+        self.url = self.db.url
+
+    # ----------------------------------------------------------------------- writes
+
+    def lay(self, lf: LaidForecast) -> LaidForecast:
+        """Store ``lf`` as the next version of its dataset and month; returns the record."""
+        new_id, version, created = self.db.write(lambda conn: write_laid_rows(conn, lf))
+        return replace(lf, id=new_id, version=version, created=created,
+                       program_version=__version__)
+
+    def lock(self, dataset: str, as_of: pd.Period | str, *, author: str,
+             version: int | None = None) -> LaidForecast:
+        """Fastställ (lock) a version (the latest if None) of a month.
+
+        Raises:
+            LaidError: no such forecast, or the month already has a locked version.
+        """
+        as_of = pd.Period(as_of, freq="M")
+
+        def _lock(conn: sa.Connection) -> int:
+            row = self._row(conn, dataset, as_of, version, prefer_locked=False)
+            lk = T.laid_locks
+            held = conn.execute(sa.select(lk.c.laid_id, lk.c.author, lk.c.created)
+                                .where(lk.c.dataset == dataset, lk.c.as_of == str(as_of))).first()
+            if held is not None:
+                v = conn.execute(sa.select(T.laid_forecasts.c.version)
+                                 .where(T.laid_forecasts.c.id == held.laid_id)).scalar_one()
+                raise LaidError(f"prognosen för {as_of} är redan fastställd (version {v}, av "
+                                f"{held.author} {held.created[:16]}); lägg en ny version "
+                                "i stället")
+            conn.execute(lk.insert().values(dataset=dataset, as_of=str(as_of), laid_id=row.id,
+                                            author=author or "okänd", created=C.now()))
+            C.audit(conn, author, "fastställ prognos", f"{dataset} {as_of} version {row.version}")
+            return int(row.version)
+
+        v = self.db.write(_lock)
+        return self.load(dataset, as_of, v)
+
+    def save_adjustment_set(self, dataset: str, as_of: pd.Period | str,
+                            adjustments: Sequence[Adjustment], *, author: str) -> int:
+        """Save the adjustments being edited for a month as a new version; returns it."""
+        as_of = str(pd.Period(as_of, freq="M"))
+        t = T.adjustment_sets
+        payload = json.dumps([a.to_dict() for a in adjustments], ensure_ascii=False)
+
+        def _save(conn: sa.Connection) -> int:
+            v = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.c.version), 0))
+                                 .where(t.c.dataset == dataset, t.c.as_of == as_of))
+                    .scalar_one()) + 1
+            conn.execute(t.insert().values(dataset=dataset, as_of=as_of, version=v,
+                                           author=author or "okänd", created=C.now(),
+                                           payload=payload))
+            C.audit(conn, author, "spara justeringar",
+                    f"{dataset} {as_of} version {v}: {len(adjustments)} justeringar")
+            return v
+
+        return self.db.write(_save)
+
+    # ----------------------------------------------------------------------- reads
+
+    def adjustment_set(self, dataset: str, as_of: pd.Period | str) -> list[Adjustment]:
+        """The latest saved adjustments of a month (empty if none)."""
+        t = T.adjustment_sets
+        with self.db.read() as conn:
+            row = conn.execute(sa.select(t.c.payload, t.c.version)
+                               .where(t.c.dataset == dataset,
+                                      t.c.as_of == str(pd.Period(as_of, freq="M")))
+                               .order_by(t.c.version.desc()).limit(1)).first()
+        if row is None:
+            return []
+        try:
+            return [Adjustment.from_dict(d) for d in json.loads(row.payload)]
+        except (ValueError, TypeError) as exc:
+            raise self.db.error(f"sparade justeringar för {as_of} version {row.version} kan "
+                                f"inte läsas ({type(exc).__name__})") from None
+
+    def _row(self, conn: sa.Connection, dataset: str, as_of: pd.Period, version: int | None,
+             *, prefer_locked: bool = True) -> Any:
+        t, lk = T.laid_forecasts, T.laid_locks
+        q = sa.select(t).where(t.c.dataset == dataset, t.c.as_of == str(as_of))
+        if version is not None:
+            row = conn.execute(q.where(t.c.version == version)).first()
+        else:
+            row = None
+            if prefer_locked:
+                row = conn.execute(q.join(lk, lk.c.laid_id == t.c.id)).first()
+            if row is None:
+                row = conn.execute(q.order_by(t.c.version.desc()).limit(1)).first()
+        if row is None:
+            what = f"{as_of}" + (f" version {version}" if version is not None else "")
+            raise LaidError(f"ingen lagd prognos för {what} i dataset '{dataset}'")
+        return row
+
+    def load(self, dataset: str, as_of: pd.Period | str,
+             version: int | None = None) -> LaidForecast:
+        """A laid forecast (``version`` None: the locked one, else the latest).
+
+        Raises:
+            LaidError: none laid for that month (or version).
+            StoreError: the stored rows cannot be read (newer format, broken JSON).
+        """
+        as_of = pd.Period(as_of, freq="M")
+        with self.db.read() as conn:
+            row = self._row(conn, dataset, as_of, version)
+            series = conn.execute(sa.select(T.laid_series.c.payload)
+                                  .where(T.laid_series.c.laid_id == row.id)).scalar_one()
+            adjs = conn.execute(sa.select(T.laid_adjustments.c.payload)
+                                .where(T.laid_adjustments.c.laid_id == row.id)
+                                .order_by(T.laid_adjustments.c.id)).scalars().all()
+            locked = conn.execute(sa.select(T.laid_locks.c.id)
+                                  .where(T.laid_locks.c.laid_id == row.id)).first() is not None
+        return self._decode(row, series, list(adjs), locked)
+
+    def _decode(self, row: Any, series_payload: str, adj_payloads: list[str],
+                locked: bool) -> LaidForecast:
+        what = f"den lagda prognosen {row.as_of} version {row.version}"
+        if int(row.schema_version) > LAID_SCHEMA_VERSION:
+            raise self.db.error(f"{what} har formatversion {row.schema_version}, nyare än "
+                                f"programmets ({LAID_SCHEMA_VERSION}); uppgradera budgetprognos")
+        as_of = pd.Period(row.as_of, freq="M")
+        k = 12 - as_of.month
+        try:
+            series, stat, adj = _series_from(series_payload, k)
+            uids = [f"{u}|{a}" for u, a in zip(series["unit"], series["account"], strict=True)]
+            pairs = [_adjustment_from(p, uids, k) for p in adj_payloads]
+            params = json.loads(row.parameters)
+            summ = json.loads(row.summary)
+            rq = (float(summ["p10"]), float(summ["p50"]), float(summ["p90"]))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise self.db.error(f"{what} kan inte läsas: lagrade data är skadade "
+                                f"({type(exc).__name__})") from None
+        return LaidForecast(
+            dataset=row.dataset, as_of=as_of, series=series, stat_monthly=stat,
+            adj_monthly=adj, adjustments=tuple(a for a, _ in pairs),
+            allocations=tuple(al for _, al in pairs), author=row.author, comment=row.comment,
+            input_hash=row.input_hash, method=row.method, parameters=params, id=int(row.id),
+            version=int(row.version), created=row.created, program_version=row.program_version,
+            locked=locked, region_quantiles=rq)
+
+    def laid_months(self, dataset: str) -> list[pd.Period]:
+        """Months with at least one laid forecast, oldest first."""
+        t = T.laid_forecasts
+        with self.db.read() as conn:
+            vals = conn.execute(sa.select(t.c.as_of).where(t.c.dataset == dataset)
+                                .distinct()).scalars().all()
+        return sorted(pd.Period(v, freq="M") for v in vals)
+
+    def latest(self, dataset: str) -> LaidForecast | None:
+        """The current laid forecast of the dataset's latest laid month (None if none)."""
+        months = self.laid_months(dataset)
+        return self.load(dataset, months[-1]) if months else None
+
+    def list(self, dataset: str | None = None) -> pd.DataFrame:
+        """Every laid version (Swedish columns), newest month first."""
+        t, lk = T.laid_forecasts, T.laid_locks
+        q = (sa.select(t.c.dataset, t.c.as_of, t.c.version, lk.c.id.label("lock"), t.c.author,
+                       t.c.created, t.c.comment, t.c.n_series, t.c.summary, t.c.input_hash,
+                       t.c.program_version, t.c.id)
+             .outerjoin(lk, lk.c.laid_id == t.c.id)
+             .order_by(t.c.dataset, t.c.as_of.desc(), t.c.version))
+        if dataset is not None:
+            q = q.where(t.c.dataset == dataset)
+        with self.db.read() as conn:
+            rows = conn.execute(q).all()
+            counts = conn.execute(sa.select(T.laid_adjustments.c.laid_id, sa.func.count())
+                                  .group_by(T.laid_adjustments.c.laid_id)).all()
+            n_adj: dict[Any, Any] = dict(counts)
+        out = []
+        for r in rows:
+            try:
+                summ = json.loads(r.summary)
+            except ValueError:
+                summ = {"final": float("nan"), "deviation": float("nan")}
+            out.append([r.dataset, r.as_of, r.version, "ja" if r.lock else "", r.author,
+                        r.created[:19].replace("T", " "), r.comment, r.n_series,
+                        int(n_adj.get(r.id, 0)), summ.get("final"), summ.get("deviation"),
+                        r.input_hash[:12], r.program_version])
+        return pd.DataFrame(out, columns=LIST_COLUMNS)
+
+    def audit_trail(self) -> pd.DataFrame:
+        """Every audit row (Tid, Vem, Händelse, Vad), oldest first."""
+        a = T.audit
+        with self.db.read() as conn:
+            rows = conn.execute(sa.select(a.c.time, a.c.who, a.c.action, a.c.what)
+                                .order_by(a.c.id)).all()
+        return pd.DataFrame([tuple(r) for r in rows], columns=["Tid", "Vem", "Händelse", "Vad"])
+
+
+__all__ = ["LaidError", "LaidStore", "StoreError"]

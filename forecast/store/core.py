@@ -1,0 +1,262 @@
+"""The storage core shared by the scenario store and the laid forecasts.
+
+Location: the SQLAlchemy URL in ``BUDGETPROGNOS_DB_URL`` if set (e.g.
+``postgresql+psycopg://user@host/db``), else ``sqlite:///~/.budgetprognos/scenarier.db``.
+
+Rules:
+
+- Every operation opens its own short-lived connection (no pool).
+- SQLite runs in WAL mode with ``synchronous=FULL``. Reads begin a *deferred* transaction, so a
+  read never waits for another process's write lock; writes begin with ``BEGIN IMMEDIATE``
+  and so serialise on the write lock. On PostgreSQL a write transaction first takes one
+  transaction-level advisory lock, with the same effect.
+- Opening checks the schema with a read; only a missing or older schema is created or
+  migrated, in a write transaction of its own (:data:`MIGRATIONS`).
+- Every database fault (unreachable server, corrupt file, missing directory, unknown driver,
+  lock held too long, newer format) is raised as :class:`StoreError` with one Swedish line
+  naming the URL with its password masked.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.pool import NullPool
+
+from forecast.store import schema as T
+
+ENV_URL = "BUDGETPROGNOS_DB_URL"
+DEFAULT_PATH = Path("~/.budgetprognos/scenarier.db")
+LOCK_TIMEOUT_S = 30.0
+MAX_RETRIES = 50
+PG_WRITE_LOCK = 727_271
+"""PostgreSQL advisory lock key taken by every write transaction."""
+
+R = TypeVar("R")
+
+
+class StoreError(RuntimeError):
+    """A database fault, as one Swedish line naming the (masked) URL."""
+
+
+def mask_url(url: str) -> str:
+    """``url`` with its password replaced by ``***``."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL is masked by pattern
+        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
+def default_url() -> str:
+    """``$BUDGETPROGNOS_DB_URL`` or the SQLite file under the home directory (made if needed)."""
+    url = os.environ.get(ENV_URL)
+    if url:
+        return url
+    path = DEFAULT_PATH.expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def now() -> str:
+    """The current UTC time as ISO text with microseconds."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _describe(exc: BaseException) -> str:
+    """A Swedish description of a database exception."""
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    first = text[0] if text else type(exc).__name__
+    low = first.lower()
+    if "locked" in low or "busy" in low:
+        return "databasen är låst av en annan process (försök igen om en stund)"
+    if "not a database" in low or "malformed" in low or "disk image" in low:
+        return "databasfilen är skadad eller inte en SQLite-databas"
+    if "unable to open" in low:
+        return "databasfilen kan inte öppnas (saknas katalogen eller behörighet?)"
+    if "connection" in low or "could not" in low or "timeout" in low or "refused" in low:
+        return f"databasservern kan inte nås ({first})"
+    return f"databasfel: {first}"
+
+
+def _sqlite_path(url: sa.engine.URL) -> Path | None:
+    db = url.database
+    if not db or db == ":memory:" or db.startswith("file:"):
+        return None
+    return Path(db).expanduser()
+
+
+def _configure_sqlite(engine: sa.Engine, timeout_s: float) -> None:
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _rec: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
+
+
+class Database:
+    """One store database: short-lived connections, safe reads and serialised writes.
+
+    Args:
+        url: SQLAlchemy URL (None = :func:`default_url`).
+        lock_timeout_s: how long a write waits for another writer's lock.
+    """
+
+    def __init__(self, url: str | None = None, *, lock_timeout_s: float = LOCK_TIMEOUT_S) -> None:
+        self.url = url or default_url()
+        self.masked_url = mask_url(self.url)
+        self.lock_timeout_s = lock_timeout_s
+        self.engine = self._make_engine()
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self.ensure_schema()
+
+    def error(self, what: str) -> StoreError:
+        """A :class:`StoreError` ``databasen URL: what``."""
+        return StoreError(f"databasen {self.masked_url}: {what}")
+
+    def _make_engine(self) -> sa.Engine:
+        try:
+            parsed = sa.engine.make_url(self.url)
+        except sa.exc.ArgumentError as exc:
+            raise self.error(f"ogiltig databas-URL ({exc}); exempel: sqlite:///sökväg/fil.db "
+                             "eller postgresql+psycopg://användare@värd/databas") from None
+        if parsed.get_backend_name() == "sqlite":
+            path = _sqlite_path(parsed)
+            if path is not None and not path.parent.is_dir():
+                raise self.error(f"katalogen {str(path.parent)!r} finns inte")
+        try:
+            if parsed.get_backend_name() == "sqlite":
+                engine = sa.create_engine(parsed, poolclass=NullPool,
+                                          connect_args={"timeout": self.lock_timeout_s})
+                _configure_sqlite(engine, self.lock_timeout_s)
+                return engine
+            return sa.create_engine(parsed, poolclass=NullPool,
+                                    connect_args={"connect_timeout": 10})
+        except (sa.exc.NoSuchModuleError, sa.exc.ArgumentError) as exc:
+            raise self.error(f"okänd databasdrivrutin {parsed.drivername!r}; tillåtna: "
+                             "sqlite, postgresql+psycopg") from exc
+        except ModuleNotFoundError as exc:
+            raise self.error(f"drivrutinen för {parsed.drivername!r} är inte installerad "
+                             f"({exc.name})") from None
+
+    @contextmanager
+    def read(self) -> Iterator[sa.Connection]:
+        """A read connection (deferred transaction; never waits for a writer)."""
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except StoreError:
+            raise
+        except (sa.exc.SQLAlchemyError, OSError) as exc:
+            raise self.error(_describe(exc)) from None
+
+    @contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        with self.engine.connect() as conn:
+            conn.info["write"] = True
+            try:
+                with conn.begin():
+                    if not self.is_sqlite:
+                        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(PG_WRITE_LOCK)))
+                    yield conn
+            finally:
+                conn.info.pop("write", None)
+
+    def write(self, fn: Callable[[sa.Connection], R]) -> R:
+        """Run ``fn(conn)`` in one write transaction, retried on a conflict or busy lock.
+
+        A failure rolls the whole transaction back, leaving earlier rows intact.
+        """
+        deadline = time.monotonic() + self.lock_timeout_s
+        for attempt in range(MAX_RETRIES):
+            try:
+                with self._write() as conn:
+                    return fn(conn)
+            except IntegrityError as exc:
+                if attempt == MAX_RETRIES - 1:
+                    raise self.error(_describe(exc)) from None
+            except OperationalError as exc:
+                busy = "locked" in str(exc) or "busy" in str(exc)
+                if not busy or time.monotonic() > deadline or attempt == MAX_RETRIES - 1:
+                    raise self.error(_describe(exc)) from None
+            except StoreError:
+                raise
+            except sa.exc.SQLAlchemyError as exc:
+                raise self.error(_describe(exc)) from None
+            time.sleep(random.uniform(0.005, 0.05))
+        raise self.error("för många skrivkonflikter")  # pragma: no cover
+
+    # ----------------------------------------------------------------------- schema
+
+    def schema_version(self, conn: sa.Connection) -> int:
+        """The stored format version (0 = empty database, 1 = scenarios only)."""
+        names = set(sa.inspect(conn).get_table_names())
+        if T.store_meta.name in names:
+            row = conn.execute(sa.select(T.store_meta.c.value)
+                               .where(T.store_meta.c.key == "schema_version")).first()
+            if row is not None:
+                try:
+                    return int(row[0])
+                except ValueError:
+                    raise self.error(f"ogiltig formatversion {row[0]!r} i store_meta") from None
+        return 1 if T.scenarios.name in names else 0
+
+    def ensure_schema(self) -> None:
+        """Create or migrate the schema when needed; a current schema costs one read.
+
+        Raises:
+            StoreError: the database has a newer format than this program, or a fault.
+        """
+        with self.read() as conn:
+            version = self.schema_version(conn)
+            tables = set(sa.inspect(conn).get_table_names())
+        self._check_newer(version)
+        if version == T.STORE_VERSION and tables >= set(T.metadata.tables):
+            return
+        self.write(self._migrate)
+
+    def _check_newer(self, version: int) -> None:
+        if version > T.STORE_VERSION:
+            raise self.error(f"databasen har formatversion {version}, nyare än programmets "
+                             f"({T.STORE_VERSION}); uppgradera budgetprognos")
+
+    def _migrate(self, conn: sa.Connection) -> None:
+        version = self.schema_version(conn)
+        self._check_newer(version)
+        for v in range(max(version, 1), T.STORE_VERSION):
+            MIGRATIONS[v](conn)
+        T.metadata.create_all(conn, checkfirst=True)
+        conn.execute(T.store_meta.delete().where(T.store_meta.c.key == "schema_version"))
+        conn.execute(T.store_meta.insert().values(key="schema_version",
+                                                  value=str(T.STORE_VERSION)))
+
+
+def _v1_to_v2(conn: sa.Connection) -> None:
+    """Version 1 → 2: the laid-forecast tables and the audit trail are added (no data moves)."""
+    T.metadata.create_all(conn, checkfirst=True)
+
+
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _v1_to_v2}
+"""Store format version n → migration to n + 1 (run inside one write transaction)."""
+
+
+def audit(conn: sa.Connection, who: str, action: str, what: str) -> None:
+    """Append one audit row (who, when, what) in the caller's transaction."""
+    conn.execute(T.audit.insert().values(time=now(), who=who or "okänd", action=action,
+                                         what=what))

@@ -1,0 +1,234 @@
+"""Hostile and careless input files of issue 13, generated (nothing stored in the repo).
+
+Each maker writes one file into a directory and returns its path; ``full=True`` gives the size
+the issue measured (used by ``bench/bench_hostile.py``), ``full=False`` a smaller one for the
+tests where the size does not matter for the behaviour. :func:`run_limited` runs a snippet in
+a subprocess under an address-space limit, so a test fails (instead of taking the machine)
+if the work is not bounded.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import resource
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HEADER = "Månad;Enhet;Konto;Typ;Belopp"
+UNITS = ("K101", "K102", "M201")
+ACCOUNTS = ("Personalkostnader", "Läkemedel", "Försäljning")
+
+
+def ledger_lines(months: int = 4, units: tuple[str, ...] = UNITS,
+                 accounts: tuple[str, ...] = ACCOUNTS, year: int = 2023) -> list[str]:
+    """A small valid ledger (outcome Jan..months, budget all year) as CSV lines."""
+    out = [HEADER]
+    for u in units:
+        for a in accounts:
+            for m in range(1, 13):
+                out.append(f"{year}-{m:02d};{u};{a};budget;-100,5")
+                if m <= months:
+                    out.append(f"{year}-{m:02d};{u};{a};utfall;-101,25")
+    return out
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+
+def wide_header_csv(d: Path, fields: int = 500_000, rows: int = 0) -> Path:
+    """A header of ``fields`` fields (4.9 MB at 500 000), and ``rows`` data rows each as wide
+    (the issue's 40 000 × 5 000 case had short rows, which the old reader padded out).
+    """
+    head = ";".join(["Månad", "Enhet", "Konto", "Typ", "Belopp"]
+                    + [f"kolumn{i}" for i in range(fields - 5)])
+    body = "\n".join("2023-01;K101;Läkemedel;utfall;1" for _ in range(rows))
+    return _write(d / f"bred_{fields}.csv", (head + "\n" + body).encode())
+
+
+def distinct_units_csv(d: Path, n: int) -> Path:
+    """``n`` distinct new units (with a division column), one outcome row each."""
+    lines = [HEADER + ";Division"]
+    lines += [f"2023-01;U{i:06d};Personalkostnader;utfall;-1;Ny division" for i in range(n)]
+    return _write(d / f"enheter_{n}.csv", "\n".join(lines).encode())
+
+
+def missing_as_of_csv(d: Path) -> Path:
+    """Unit M201 has outcome Jan–Mar but none in April, the as-of month."""
+    lines = [ln for ln in ledger_lines(4)
+             if not (ln.startswith("2023-04;M201;") and ln.endswith(";utfall;-101,25"))]
+    return _write(d / "saknar_april.csv", "\n".join(lines).encode())
+
+
+def unsplit_agency_csv(d: Path) -> Path:
+    """Agency cost booked on the category 'Inhyrd personal' instead of its three leaves."""
+    lines = [*ledger_lines(4), "2023-01;K101;Inhyrd personal;utfall;-50"]
+    return _write(d / "inhyrd.csv", "\n".join(lines).encode())
+
+
+def utf16_no_bom_csv(d: Path) -> Path:
+    """The small ledger encoded UTF-16 LE without a byte order mark."""
+    return _write(d / "utf16.csv", "\n".join(ledger_lines(4)).encode("utf-16-le"))
+
+
+# --- XLSX (written by hand: a minimal valid SpreadsheetML package) ---------------------------
+
+
+def _cell(ref: str, v: str | float) -> str:
+    if isinstance(v, str):
+        t = v.replace("&", "&amp;").replace("<", "&lt;")
+        return f'<c r="{ref}" t="inlineStr"><is><t>{t}</t></is></c>'
+    return f'<c r="{ref}"><v>{v}</v></c>'
+
+
+def _col(j: int) -> str:
+    s = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def sheet_xml(rows: list[list[str | float]], extra: dict[int, str] | None = None) -> str:
+    """Worksheet XML of ``rows`` (row i+1); ``extra`` adds raw cell XML to a row."""
+    parts = []
+    for i, row in enumerate(rows, start=1):
+        cells = "".join(_cell(f"{_col(j)}{i}", v) for j, v in enumerate(row) if v != "")
+        cells += (extra or {}).get(i, "")
+        parts.append(f'<row r="{i}">{cells}</row>')
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            f'<sheetData>{"".join(parts)}</sheetData></worksheet>')
+
+
+def workbook(sheets: list[tuple[str, str]], extra_parts: dict[str, str] | None = None) -> bytes:
+    """An XLSX package of (name, worksheet XML) sheets plus any extra zip parts."""
+    ns = "http://schemas.openxmlformats.org"
+    ct = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+                 'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                 for i in range(1, len(sheets) + 1))
+    parts = {
+        "[Content_Types].xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{ns}/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="application/vnd.'
+            'openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+            'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+            f'sheet.main+xml"/>{ct}</Types>'),
+        "_rels/.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/'
+            f'relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/'
+            'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{ns}/spreadsheetml/2006/'
+            f'main" xmlns:r="{ns}/officeDocument/2006/relationships"><sheets>'
+            + "".join(f'<sheet name="{n}" sheetId="{i}" r:id="rId{i}"/>'
+                      for i, (n, _) in enumerate(sheets, start=1))
+            + "</sheets></workbook>"),
+        "xl/_rels/workbook.xml.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/'
+            'relationships">'
+            + "".join(f'<Relationship Id="rId{i}" Type="{ns}/officeDocument/2006/'
+                      f'relationships/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                      for i in range(1, len(sheets) + 1))
+            + "</Relationships>"),
+    }
+    for i, (_, xml) in enumerate(sheets, start=1):
+        parts[f"xl/worksheets/sheet{i}.xml"] = xml
+    parts |= extra_parts or {}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in parts.items():
+            zf.writestr(name, text)
+    return buf.getvalue()
+
+
+def ledger_rows(months: int = 4) -> list[list[str | float]]:
+    """The small ledger as spreadsheet rows (amounts as numbers)."""
+    out: list[list[str | float]] = [HEADER.split(";")]
+    for line in ledger_lines(months)[1:]:
+        p, u, a, k, v = line.split(";")
+        out.append([p, u, a, k, float(v.replace(",", "."))])
+    return out
+
+
+def xfd_xlsx(d: Path, rows: int = 20_000) -> Path:
+    """A ledger sheet whose every data row also has a cell in column XFD (100 KB)."""
+    data = [HEADER.split(";")] + [["2023-01", "K101", "Läkemedel", "utfall", 1.0]] * rows
+    extra = {i: f'<c r="XFD{i}"><v>1</v></c>' for i in range(2, rows + 2)}
+    return _write(d / "xfd.xlsx", workbook([("Blad1", sheet_xml(data, extra))]))
+
+
+def second_sheet_xlsx(d: Path, summary_named_huvudbok: bool = False) -> Path:
+    """The ledger on sheet 2 ('Data'); sheet 1 is a summary (named 'Huvudbok' if asked)."""
+    summary = sheet_xml([["Sammanställning", ""], ["Summa", 123.0]])
+    first = "Huvudbok" if summary_named_huvudbok else "Översikt"
+    return _write(d / f"blad2_{first}.xlsx",
+                  workbook([(first, summary), ("Data", sheet_xml(ledger_rows()))]))
+
+
+def macro_sheet_xlsx(d: Path, part: str = "xl/macrosheets/sheet1.xml") -> Path:
+    """A valid ledger workbook that also carries an Excel 4.0 macro (or dialog) sheet."""
+    macro = ('<?xml version="1.0" encoding="UTF-8"?><xm:macrosheet xmlns:xm="http://schemas.'
+             'microsoft.com/office/excel/2006/main"><sheetData/></xm:macrosheet>')
+    return _write(d / "makro.xlsx",
+                  workbook([("Blad1", sheet_xml(ledger_rows()))], {part: macro}))
+
+
+# --- scenarios ------------------------------------------------------------------------------
+
+
+def alias_bomb_yaml(d: Path) -> Path:
+    """The billion-laughs YAML of the issue (≈ 500 bytes) in a scenario's description."""
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    prev = "a"
+    for name in "bcdefghi":
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+        prev = name
+    lines += ["name: bomb", f"description: *{prev}", "assumptions: []"]
+    return _write(d / "bomb.yaml", "\n".join(lines).encode())
+
+
+def many_assumptions_yaml(d: Path, n: int = 3_000) -> Path:
+    """A scenario with ``n`` wage assumptions (150 KB at 3 000)."""
+    body = "".join(f"  - type: lon\n    pct: {3 + i % 5 / 10}\n    month: 2023-0{5 + i % 4}\n"
+                   for i in range(n))
+    return _write(d / f"antaganden_{n}.yaml", f"name: många\nassumptions:\n{body}".encode())
+
+
+def scenario_yaml(d: Path, name: str, assumption: str) -> Path:
+    """A one-assumption scenario (``assumption`` is the YAML of the list item's fields)."""
+    body = textwrap.indent(assumption.strip(), "    ")[4:]
+    return _write(d / f"{name}.yaml", f"name: {name}\nassumptions:\n  - {body}\n".encode())
+
+
+# --- running under a memory limit ------------------------------------------------------------
+
+
+def run_limited(code: str, *, mem_mb: int = 1500, timeout: float = 120.0,
+                env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh Python under an address-space limit of ``mem_mb`` MB.
+
+    The child has the repository on its path; an unbounded allocation there ends in a
+    MemoryError (non-zero exit) instead of taking the machine.
+    """
+    limit = mem_mb * 1024 * 1024
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    child_env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1",
+                 "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", **(env or {})}
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
+                          text=True, timeout=timeout, preexec_fn=cap, env=child_env,
+                          cwd=str(ROOT), check=False)

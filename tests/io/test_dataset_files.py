@@ -1,0 +1,303 @@
+"""Tests of forecast.io.dataset_files: a dataset as a set of files, for every format."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from forecast.followup import tables as F
+from forecast.io.dataset_files import DatasetFiles, InputFile, load_dataset
+from forecast.io.formatting import fmt_number
+from forecast.io.parsing import ValidationFailed
+from forecast.io.readers import ReadOptions
+from forecast.ledger import schema as S
+from forecast.ledger.dimensions import INHYRD
+from tests.followup.test_tables import PUBLISHED, _spread
+from tests.io import ledger_fixtures as X
+
+
+def _f(path: Path) -> InputFile:
+    return InputFile.from_path(path)
+
+
+def _set(tmp_path: Path, *ledgers: Path, org: bool = True, kp: bool = True) -> DatasetFiles:
+    return DatasetFiles(
+        ledgers=tuple(_f(p) for p in ledgers),
+        organisation=_f(X.write_org(tmp_path / "org.csv")) if org else None,
+        kontoplan=_f(X.write_map(tmp_path / "map.csv")) if kp else None)
+
+
+def _xlsx_export(path: Path, amounts: pd.DataFrame) -> Path:
+    """The Raindance shape as a workbook: title rows, numbers as Excel numbers."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Unit4 ERP – Huvudbok"])
+    ws.append([])
+    ws.append(["KST", "Kontonummer", "Kontotext", "År", "Månad", "Utfall kr", "Budget kr"])
+    wide = amounts.pivot_table(index=["unit", "konto", "period"], columns="kind",
+                               values="kr").reindex(columns=["utfall", "budget"]).reset_index()
+    for r in wide.itertuples():
+        y, m = r.period.split("-")
+        ws.append([r.unit, int(r.konto), "text", int(y), int(m),
+                   None if pd.isna(r.utfall) else r.utfall,
+                   None if pd.isna(r.budget) else r.budget])
+    wb.save(path)
+    return path
+
+
+FORMATS = {
+    "raindance_csv": lambda p, a: X.write_raindance(p / "export.csv", a),
+    "unit4_xlsx": lambda p, a: _xlsx_export(p / "export.xlsx", a),
+    "sie4": lambda p, a: X.write_sie4(p / "hb.se", a),
+    "sie3": lambda p, a: X.write_sie3(p / "hb.si", a),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_totals_kept_for_every_format(tmp_path: Path, fmt: str) -> None:
+    amounts = X.known_amounts()
+    path = FORMATS[fmt](tmp_path, amounts)
+    opts = ReadOptions(amount_unit="kr") if fmt == "raindance_csv" else ReadOptions()
+    loaded = load_dataset(_set(tmp_path, path), opts)
+    want = X.expected_tkr(amounts)
+    held = loaded.dataset.ledger.groupby(S.KIND)[S.AMOUNT].sum()
+    totals = loaded.report.totals.set_index("Typ")
+    for kind in (S.UTFALL, S.BUDGET):
+        assert held[kind] == pytest.approx(want[kind], rel=1e-12)
+        assert totals.loc[kind, "Läst tkr"] == pytest.approx(want[kind], rel=1e-12)
+        assert totals.loc[kind, "I huvudboken tkr"] == pytest.approx(want[kind], rel=1e-12)
+    # per unit, account and month too: the known amount of each cell, mapped by the kontoplan
+    cats = {a: c for a, _, c in X.ACCOUNTS}
+    exp = amounts.assign(account=amounts["konto"].map(cats)).groupby(
+        ["period", "unit", "account", "kind"])["kr"].sum() / 1000
+    got = loaded.dataset.ledger.assign(period=lambda d: d[S.PERIOD].astype(str)).set_index(
+        [S.PERIOD, S.UNIT, S.ACCOUNT, S.KIND])[S.AMOUNT]
+    pd.testing.assert_series_equal(got.sort_index(), exp.sort_index(), check_names=False,
+                                   rtol=1e-12)
+
+
+def test_every_format_gives_the_same_dataset(tmp_path: Path) -> None:
+    amounts = X.known_amounts()
+    ledgers = []
+    for fmt in sorted(FORMATS):
+        d = tmp_path / fmt
+        d.mkdir()
+        opts = ReadOptions(amount_unit="kr") if fmt == "raindance_csv" else ReadOptions()
+        ledgers.append(load_dataset(_set(d, FORMATS[fmt](d, amounts)), opts).dataset.ledger)
+    for other in ledgers[1:]:
+        pd.testing.assert_frame_equal(other, ledgers[0], rtol=1e-12)
+
+
+def test_outcome_and_budget_in_two_files(tmp_path: Path) -> None:
+    amounts = X.known_amounts()
+    out = X.write_sie4(tmp_path / "utfall.se", amounts[amounts["kind"] == "utfall"])
+    bud = X.write_raindance(tmp_path / "budget.csv", amounts[amounts["kind"] == "budget"])
+    loaded = load_dataset(_set(tmp_path, out, bud), ReadOptions(amount_unit="kr"))
+    t = loaded.report.totals.set_index(["Fil", "Typ"])
+    want = X.expected_tkr(amounts)
+    assert t.loc[("utfall.se", "utfall"), "Läst tkr"] == pytest.approx(want["utfall"])
+    assert t.loc[("budget.csv", "budget"), "Läst tkr"] == pytest.approx(want["budget"])
+    assert loaded.dataset.source == "utfall.se, budget.csv, org.csv, map.csv"
+
+
+def test_same_amounts_in_two_files_is_refused(tmp_path: Path) -> None:
+    amounts = X.known_amounts()
+    a = X.write_sie4(tmp_path / "a.se", amounts)
+    b = X.write_sie3(tmp_path / "b.si", amounts)
+    with pytest.raises(ValidationFailed) as e:
+        load_dataset(_set(tmp_path, a, b))
+    text = e.value.report()
+    assert e.value.total == 2  # one problem per pair of files and kind, not one per row
+    assert "Filerna 'a.se' och 'b.si' har båda utfall för samma månad, enhet och konto " \
+           "(384 rader, t.ex. 2022-01, enhet 1101, konto 3111)" in text
+    assert "räknas två gånger" in text
+
+
+def test_no_example_data_mixed_in(tmp_path: Path) -> None:
+    ds = load_dataset(_set(tmp_path, X.write_sie4(tmp_path / "hb.se",
+                                                  X.known_amounts()))).dataset
+    assert ds.measures == () and ds.agency_fte.empty and ds.measure_effects.empty
+    assert not ds.is_example
+    assert sorted(ds.org.unit_ids) == ["1101", "1102", "2201"]
+    tables = {t.name: t for t in F.followup_tables(ds, "2023-04")}
+    assert "saknas i indata" in tables["Omställningsplan"].note
+    assert "saknas i indata" in tables["Hyrpersonal"].note
+
+
+def test_side_files_fte_and_measures(tmp_path: Path) -> None:
+    hb = X.write_sie4(tmp_path / "hb.se", X.known_amounts())
+    fte = tmp_path / "fte.csv"
+    fte.write_text("månad;enhet;personalgrupp;åa\n2023-01;1101;läkare;2,5\n"
+                   "2023-02;1101;sjuksköterskor;1\n", encoding="utf-8")
+    ms = tmp_path / "atgarder.csv"
+    ms.write_text("id;namn;enhet;konto;planerad_årseffekt_tkr;startmånad;år\n"
+                  "A1;Färre hyrläkare;1101;Inhyrd personal läkare;1 200;2023-01;2023\n",
+                  encoding="utf-8")
+    eff = tmp_path / "effekter.csv"
+    eff.write_text("åtgärd;månad;effekt_tkr\nA1;2023-01;50\nA1;2023-02;60,5\n", encoding="utf-8")
+    files = DatasetFiles(ledgers=(_f(hb),), organisation=_f(X.write_org(tmp_path / "o.csv")),
+                         kontoplan=_f(X.write_map(tmp_path / "m.csv")), agency_fte=_f(fte),
+                         measures=_f(ms), measure_effects=_f(eff))
+    ds = load_dataset(files).dataset
+    assert ds.agency_fte["fte"].sum() == pytest.approx(3.5)
+    assert [m.id for m in ds.measures] == ["A1"]
+    tp = F.transition_plan(ds, "2023-04")
+    assert tp.loc["Totalt", "Rapporterad hittills"] == pytest.approx(110.5)
+    assert tp.loc["Totalt", "Planerad hittills"] == pytest.approx(400.0)
+
+
+def test_side_file_problems(tmp_path: Path) -> None:
+    hb = X.write_sie4(tmp_path / "hb.se", X.known_amounts())
+    fte = tmp_path / "fte.csv"
+    fte.write_text("månad;enhet;personalgrupp;åa\n2023-01;9999;tandläkare;-1\n",
+                   encoding="utf-8")
+    eff = tmp_path / "eff.csv"
+    eff.write_text("åtgärd;månad;effekt_tkr\nA1;2023-01;5\n", encoding="utf-8")
+    files = DatasetFiles(ledgers=(_f(hb),), organisation=_f(X.write_org(tmp_path / "o.csv")),
+                         kontoplan=_f(X.write_map(tmp_path / "m.csv")), agency_fte=_f(fte),
+                         measure_effects=_f(eff))
+    with pytest.raises(ValidationFailed) as e:
+        load_dataset(files)
+    text = e.value.report()
+    assert "fte.csv, rad 2, kolumn 'personalgrupp': Personalgruppen 'tandläkare'" in text
+    assert "kolumn 'åa'" in text and "Åtgärdseffekter utan åtgärdsfil" in text
+
+
+def test_unit_not_in_organisation(tmp_path: Path) -> None:
+    amounts = X.known_amounts()
+    amounts.loc[amounts["unit"] == "2201", "unit"] = "2299"
+    hb = X.write_raindance(tmp_path / "hb.csv", amounts)
+    with pytest.raises(ValidationFailed) as e:
+        load_dataset(_set(tmp_path, hb), ReadOptions(amount_unit="kr"))
+    p = e.value.problems[0]
+    assert p.file == "hb.csv" and p.column == "enhet"
+    assert "Enheten '2299' finns inte i organisationsfilen 'org.csv'" in p.message
+
+
+def test_without_organisation_units_come_from_the_ledger(tmp_path: Path) -> None:
+    loaded = load_dataset(_set(tmp_path, X.write_sie4(tmp_path / "hb.se", X.known_amounts()),
+                               org=False))
+    org = loaded.dataset.org
+    assert {u.division for u in org.units} == {"Utan division"}
+    assert org.units[1].name == "Vårdavdelning Åre"  # from #OBJEKT, CP437
+    assert org.units[1].label == "1102 Vårdavdelning Åre"
+    assert any("Ingen organisationsfil" in n for n in loaded.report.notes)
+
+
+def test_unmapped_account_names_text_rows_and_amount(tmp_path: Path) -> None:
+    amounts = X.known_amounts()
+    amounts.loc[amounts["konto"] == "7010", "konto"] = "7990"
+    hb = X.write_raindance(tmp_path / "hb.csv", amounts)
+    with pytest.raises(ValidationFailed) as e:
+        load_dataset(_set(tmp_path, hb), ReadOptions(amount_unit="kr"))
+    [p] = e.value.problems
+    total = amounts.loc[amounts["konto"] == "7990", "kr"].sum() / 1000
+    lines = hb.read_text(encoding="cp1252").splitlines()
+    first = next(i for i, line in enumerate(lines, start=1) if ";7990;" in line)
+    assert p.file == "hb.csv" and p.column == "konto" and p.row == first
+    assert p.message.startswith(f"Kontot 7990 (Nytt konto) finns inte i kontoplanen 'map.csv' "
+                                f"(rad {first}, ")
+    assert f"summa {fmt_number(total, 0)} tkr" in p.message
+    assert "konto_från;konto_till;kostnadsslag" in p.allowed
+
+
+def test_numbers_without_kontoplan_point_to_the_template(tmp_path: Path) -> None:
+    hb = X.write_sie4(tmp_path / "hb.se", X.known_amounts())
+    with pytest.raises(ValidationFailed) as e:
+        load_dataset(_set(tmp_path, hb, kp=False))
+    p = e.value.problems[0]
+    assert "Kontot 3111 (Patientavgifter öppenvård) finns inte i någon kontoplan" in p.message
+    assert "budgetprognos kontoplan --data FIL --out mall.csv" in p.allowed
+
+
+def test_month_missing_in_the_whole_set_is_warned_and_the_forecast_refuses(
+        tmp_path: Path) -> None:
+    from forecast.engine.region import forecast_region
+
+    amounts = X.known_amounts()
+    amounts = amounts[amounts["period"] != "2022-06"]
+    loaded = load_dataset(_set(tmp_path, X.write_sie4(tmp_path / "hb.se", amounts)))
+    [w] = loaded.report.warnings
+    assert w.startswith("Varning: utfall saknas helt för 1 månader mellan 2022-01 och 2023-04 "
+                        "(2022-06). De läses inte som noll")
+    assert w in loaded.dataset.notes
+    with pytest.raises(ValueError, match="utfall saknas helt för 1 månader"):
+        forecast_region(loaded.dataset, pd.Period("2023-04", "M"), n_paths=10)
+
+
+def test_outcome_after_as_of(tmp_path: Path) -> None:
+    hb = X.write_sie4(tmp_path / "hb.se", X.known_amounts())
+    with pytest.raises(ValidationFailed) as e:
+        load_dataset(_set(tmp_path, hb), as_of="2023-03")
+    assert "Utfall för 2023-04 ligger efter prognosmånaden 2023-03" in e.value.report()
+
+
+def test_sign_warning_for_a_debet_file_read_as_report(tmp_path: Path) -> None:
+    amounts = X.known_amounts()
+    flipped = amounts.assign(kr=-amounts["kr"])
+    hb = X.write_raindance(tmp_path / "hb.csv", flipped)
+    loaded = load_dataset(_set(tmp_path, hb), ReadOptions(amount_unit="kr"))
+    [w] = loaded.report.warnings
+    assert "100 % av utfallsraderna på kostnadskonton är positiva" in w and "--tecken debet" in w
+    fixed = load_dataset(_set(tmp_path, hb), ReadOptions(amount_unit="kr", sign="debet"))
+    assert fixed.report.warnings == ()
+    pd.testing.assert_frame_equal(
+        fixed.dataset.ledger,
+        load_dataset(_set(tmp_path, X.write_raindance(tmp_path / "ok.csv", amounts)),
+                     ReadOptions(amount_unit="kr")).dataset.ledger, rtol=1e-12)
+
+
+def test_rejected_set_lists_problems_of_every_file(tmp_path: Path) -> None:
+    bad_csv = tmp_path / "a.csv"
+    bad_csv.write_text("Ansvar;Konto;Period;Utfall\n1101;5011;2023-13;x\n", encoding="utf-8")
+    bad_map = tmp_path / "m.csv"
+    bad_map.write_text("konto_från;konto_till;kostnadsslag\n5000;4000;Personalkostnader\n",
+                       encoding="utf-8")
+    files = DatasetFiles(ledgers=(_f(bad_csv),), kontoplan=_f(bad_map))
+    with pytest.raises(ValidationFailed) as e:
+        load_dataset(files)
+    text = e.value.report()
+    assert text.startswith("Filerna 'a.csv', 'm.csv' lästes inte in")
+    assert "Intervallet 5000–4000 går baklänges" in text and "Månaden '2023-13'" in text
+
+
+# --- seed 001: the published table, unsplit Inhyrd personal ---------------------------------
+
+
+def _seed001_csv() -> bytes:
+    table = pd.read_csv(io.StringIO(PUBLISHED), sep=";")
+    lines = ["Period;Enhet;Kostnadsslag;Typ;Belopp tkr"]
+    for r in table.itertuples():
+        for kind, year, total in (("utfall", 2023, r.utfall_ack_tkr),
+                                  ("budget", 2023, r.budget_ack_tkr),
+                                  ("utfall", 2022, r.utfall_ack_fg_ar_tkr)):
+            for month, amount in enumerate(_spread(int(total)), start=1):
+                lines.append(f"{year}-{month:02d};HSN;{r.konto};{kind};{amount}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def test_seed001_table_loads_unsplit_and_gives_the_published_figures() -> None:
+    loaded = load_dataset(DatasetFiles(ledgers=(InputFile("rjh_2023.csv", _seed001_csv()),)))
+    ds = loaded.dataset
+    assert INHYRD in set(ds.ledger[S.ACCOUNT])
+    assert "utfall saknas helt för 8 månader mellan 2022-01 och 2023-04" in \
+        loaded.report.warnings[0]  # May–Dec 2022 are not in the published table
+    s = F.summary(ds, "2023-04")
+    assert s.loc[F.NET, F.ACK_UTFALL] == pytest.approx(-1_111_463, abs=2)
+    assert s.loc[F.NET, F.ACK_BUDGET] == pytest.approx(-968_854, abs=2)
+    dev = F.cost_development(ds, "2023-04")
+    assert round(dev.loc["Nettokostnadsutveckling", F.UTVECKLING], 1) == 14.1
+    assert round(dev.loc["Bruttokostnadsutveckling", F.UTVECKLING], 1) == 10.5
+    c = F.by_category(ds, "2023-04")
+    assert c.loc[INHYRD, F.ACK_UTFALL] == -106_185
+    assert not any(i.startswith("varav") for i in c.index)  # no split to show
+    ag = F.agency_share(ds, "2023-04")
+    assert pd.isna(ag.loc["Läkare", "Hyrkostnad R12"])  # not available without the split
+    assert ag.loc["Totalt", "Ack utfall jan–apr 2023"] == -106_185
+    tables = {t.name: t for t in F.followup_tables(ds, "2023-04")}
+    assert "inte uppdelad per personalgrupp" in tables["Hyrpersonal"].note
+    assert "inte uppdelad per personalgrupp" in tables["Per kostnadsslag"].note
