@@ -6,6 +6,7 @@ not hashed (leading underscore); its content hash is the key.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,39 +25,23 @@ def _followup(name: str, _ds: Any, data_hash: str, as_of: str) -> pd.DataFrame:
     return getattr(fu, name)(_ds, pd.Period(as_of, freq="M"))
 
 
-def summary(ctx: Context) -> pd.DataFrame:
-    """``forecast.followup.tables.summary`` for the context."""
-    return _followup("summary", ctx.ds, ctx.data_hash, str(ctx.as_of))
+def _followup_table(name: str) -> Callable[[Context], pd.DataFrame]:
+    """A page's accessor of ``forecast.followup.tables.<name>`` for the context (cached)."""
+    def table(ctx: Context) -> pd.DataFrame:
+        return _followup(name, ctx.ds, ctx.data_hash, str(ctx.as_of))
+
+    table.__name__ = name
+    table.__doc__ = f"``forecast.followup.tables.{name}`` for the context."
+    return table
 
 
-def cost_development(ctx: Context) -> pd.DataFrame:
-    """``forecast.followup.tables.cost_development`` for the context."""
-    return _followup("cost_development", ctx.ds, ctx.data_hash, str(ctx.as_of))
-
-
-def agency_share(ctx: Context) -> pd.DataFrame:
-    """``forecast.followup.tables.agency_share`` for the context."""
-    return _followup("agency_share", ctx.ds, ctx.data_hash, str(ctx.as_of))
-
-
-def transition_plan(ctx: Context) -> pd.DataFrame:
-    """``forecast.followup.tables.transition_plan`` for the context."""
-    return _followup("transition_plan", ctx.ds, ctx.data_hash, str(ctx.as_of))
-
-
-def monthly(ctx: Context) -> pd.DataFrame:
-    """``forecast.followup.tables.monthly`` for the context."""
-    return _followup("monthly", ctx.ds, ctx.data_hash, str(ctx.as_of))
-
-
-def by_division(ctx: Context) -> pd.DataFrame:
-    """``forecast.followup.tables.by_division`` for the context."""
-    return _followup("by_division", ctx.ds, ctx.data_hash, str(ctx.as_of))
-
-
-def by_category(ctx: Context) -> pd.DataFrame:
-    """``forecast.followup.tables.by_category`` for the context."""
-    return _followup("by_category", ctx.ds, ctx.data_hash, str(ctx.as_of))
+summary = _followup_table("summary")
+cost_development = _followup_table("cost_development")
+agency_share = _followup_table("agency_share")
+transition_plan = _followup_table("transition_plan")
+monthly = _followup_table("monthly")
+by_division = _followup_table("by_division")
+by_category = _followup_table("by_category")
 
 
 def year_end(ctx: Context) -> dict[str, float]:

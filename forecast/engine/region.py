@@ -346,12 +346,11 @@ def choose_methods(ds: Dataset, as_of: pd.Period, candidates: Iterable[str] | No
 STANDARD_FORECAST: dict[str, Any] = {"choose": True, "candidates": ("combo",),
                                      "default_method": "combo"}
 """The standard årsprognos used by the app, ``prognos`` and ``scenario run`` alike: the
-combination ``combo`` (median of Theta, CES and the prior-year profile; the method measured on
-M3 in the README) for every series, with its year-end error backtested on each series' own
-history at the same cut-off month in earlier years; robust fallbacks, with a note, where a
-series is too short. ``method=ALIAS`` instead uses one method everywhere without the
-per-series backtest. (A free per-series choice among the controllers' methods and Theta was
-measured and is less accurate: see the README.)"""
+combination ``combo`` (median of Theta, CES and the prior-year profile) for every series,
+with its year-end error backtested on each series' own history at the same cut-off month in
+earlier years; robust fallbacks, with a note, where a series is too short. ``method=ALIAS``
+instead uses one method everywhere without the per-series backtest. (Why not a free
+per-series choice: ``bench/EXPERIMENTS.md``.)"""
 
 
 def standard_forecast(ds: Dataset, as_of: pd.Period, *, n_paths: int = 1000, seed: int = 0,
