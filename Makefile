@@ -21,11 +21,14 @@ run: $(STAMP)
 test: $(STAMP)
 	@bash scripts/ensure_chromium.sh
 	@bash scripts/ensure_postgres.sh
+	@bash scripts/ensure_libreoffice.sh
 	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
 
-## The follow-up report for the embedded data as of April 2023.
+## The follow-up report for the embedded data as of April 2023 (tables, Word and PDF).
 report: $(STAMP)
 	$(BIN)/budgetprognos rapport --as-of 2023-04 --out rapport_2023-04.xlsx
+	$(BIN)/budgetprognos rapport --as-of 2023-04 --out rapport_2023-04.docx
+	$(BIN)/budgetprognos rapport --as-of 2023-04 --out rapport_2023-04.pdf
 
 ## Regenerate constraints.txt from pyproject.toml (a lock made by a tool, never by hand).
 lock: $(STAMP)

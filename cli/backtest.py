@@ -17,16 +17,22 @@ from pathlib import Path
 
 import pandas as pd
 
+from cli.common import CliError, check_range
 from forecast.evaluation.backtest import (
     CUTOFFS,
     N_PATHS,
     RESULT_COLUMNS,
+    VARIANTS,
     aggregate,
     read_bench,
     run_backtest,
 )
+from forecast.io.limits import MAX_PATHS, MAX_SEED, MIN_PATHS
 from forecast.ledger import schema as S
-from forecast.methods import REFERENCE_METHODS
+from forecast.methods import REFERENCE_METHODS, REGISTRY
+
+MAX_WORKERS = 32
+"""Worker processes the backtest may start (the machine's cores are the useful maximum)."""
 
 DEFAULT_METHODS = ("combo", *REFERENCE_METHODS)
 NET_COST_ID = "Regionen|nettokostnad"
@@ -73,9 +79,30 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     return p
 
 
+def _check_args(args: argparse.Namespace) -> None:
+    """Bound every size flag and check the names before any work (issue 13).
+
+    Raises:
+        CliError: a flag outside its range, an unknown method or a missing bench file.
+    """
+    check_range("--paths", args.paths, MIN_PATHS, MAX_PATHS)
+    check_range("--workers", args.workers, 1, MAX_WORKERS)
+    check_range("--seed", args.seed, 0, MAX_SEED)
+    if args.sample is not None:
+        check_range("--sample", args.sample, 1, 1_000_000)
+    known = sorted({*REGISTRY, *VARIANTS, "choice"})
+    unknown = [m.strip() for m in args.methods.split(",") if m.strip()
+               and m.strip() not in known]
+    if unknown:
+        raise CliError(f"okänd metod {', '.join(unknown)}; kända: {', '.join(known)}")
+    if args.bench is not None and not args.bench.is_file():
+        raise CliError(f"filen {str(args.bench)!r} finns inte")
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the backtest and write one row per cut-off and method."""
     warnings.filterwarnings("ignore")
+    _check_args(args)
     if args.bench is not None:
         panel = read_bench(args.bench)
     else:

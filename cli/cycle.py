@@ -14,15 +14,18 @@ from pathlib import Path
 from cli.common import CliError, as_of_argument
 from forecast.cycle.adjustment_file import read_adjustments
 from forecast.cycle.adjustments import AdjustedForecast, Adjustment
-from forecast.cycle.laid import LaidError, LaidForecast, build_laid
+from forecast.cycle.laid import (
+    EXAMPLE_DATASET,
+    USER_DATASET,
+    LaidError,
+    LaidForecast,
+    build_laid,
+)
 from forecast.cycle.laid_store import LaidStore
 from forecast.cycle.roles import RolesError, load_roles
 from forecast.io.export import ExportMetadata
 from forecast.io.parsing import ValidationFailed
 from forecast.ledger.dataset import Dataset
-
-EXAMPLE_DATASET = "Exempelregionen"
-USER_DATASET = "Egen huvudbok"
 
 
 def add_store_arguments(p: argparse.ArgumentParser) -> None:

@@ -32,15 +32,20 @@ SUBCOMMANDS = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser with every available subcommand."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The full argument parser with every available subcommand (or just ``only``).
+
+    Parsing a known subcommand imports only its module, so a light command such as
+    ``prognosforandring`` does not pay for importing the forecasting methods.
+    """
     parser = argparse.ArgumentParser(
         prog="budgetprognos",
         description="Årsprognos, uppföljning och scenarier för hälso- och sjukvårdens ekonomi.",
     )
     parser.add_argument("--version", action="version", version=f"budgetprognos {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in SUBCOMMANDS.values():
+    modules = [SUBCOMMANDS[only]] if only in SUBCOMMANDS else list(SUBCOMMANDS.values())
+    for module in modules:
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:
@@ -54,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code (see :func:`cli.common.run_guarded`)."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv[0] if argv else None).parse_args(argv)
     return run_guarded(args.command, args._run, args)
 
 

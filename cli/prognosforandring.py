@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import time
-from datetime import UTC, datetime
 
 from cli.common import (
     CliError,
@@ -28,11 +27,9 @@ from cli.common import (
     write_output,
 )
 from cli.cycle import EXAMPLE_DATASET, add_store_arguments, store
-from forecast import __version__
-from forecast.cycle.change import ChangeError, ForecastChange, decompose, sentence
+from forecast.cycle.change import ChangeError, decompose, sentence
 from forecast.cycle.laid import LaidError
-from forecast.cycle.tables import change_tables
-from forecast.io.export import ExportMetadata
+from forecast.cycle.tables import change_metadata, change_tables
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -50,21 +47,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     add_output_arguments(p)
     add_store_arguments(p)
     return p
-
-
-def change_metadata(fc: ForecastChange) -> ExportMetadata:
-    """Provenance: both laid versions, their authors, hashes and methods."""
-    p, c = fc.previous, fc.current
-    return ExportMetadata(
-        as_of=str(c.as_of), input_hash=c.input_hash, source=f"lagda prognoser i '{c.dataset}'",
-        method=c.method, program_version=__version__, created=datetime.now(UTC),
-        parameters={"Ny prognos": f"{c.label()} av {c.author} {c.created[:16]}",
-                    "Föregående prognos": f"{p.label()} av {p.author} {p.created[:16]}",
-                    "Föregående indata-hash": p.input_hash,
-                    "Justeringar": f"{len(p.adjustments)} → {len(c.adjustments)}",
-                    "Justeringarnas författare": ", ".join(sorted(
-                        {a.author for a in (*p.adjustments, *c.adjustments) if a.author})) or "–"},
-    )
 
 
 def run(args: argparse.Namespace) -> int:

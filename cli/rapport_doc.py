@@ -42,7 +42,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="scenariofil (YAML/JSON) för avsnittet Risker")
     g.add_argument("--scenario-namn", metavar="NAMN",
                    help="sparat scenario (senaste versionen) för avsnittet Risker")
-    g.add_argument("--db", metavar="URL", help="scenariodatabas (standard $BUDGETPROGNOS_DB_URL)")
+    g.add_argument("--db", metavar="URL",
+                   help="databas för sparade scenarier och lagda prognoser (standard "
+                        "$BUDGETPROGNOS_DB_URL)")
+    g.add_argument("--dataset", metavar="NAMN",
+                   help="datasetet vars lagda prognoser ger prognosförändringen (standard "
+                        "'Exempelregionen', med --data 'Egen huvudbok')")
     g.add_argument("--paths", type=int, default=1000, metavar="N",
                    help="simulerade banor per serie (standard 1000)")
     g.add_argument("--seed", type=int, default=0, metavar="S", help="slumpfrö (standard 0)")
@@ -104,17 +109,22 @@ def _scenario(args: argparse.Namespace) -> Scenario | None:
     return None
 
 
-def laid_change(ds: Dataset, as_of: pd.Period, current_tkr: float) -> ForecastChange | None:
-    """The change since the last laid forecast, from the forecast cycle when it has one.
+def laid_change(args: argparse.Namespace, as_of: pd.Period) -> ForecastChange | None:
+    """The change since the last laid forecast (the forecast cycle's store), or None.
 
-    Returns None while no forecast cycle (``forecast.cycle``) or no earlier laid forecast
-    exists; the report then says so plainly.
+    None when ``as_of`` or no earlier month of the year is laid in the dataset; the report
+    then says plainly that no earlier laid forecast exists.
     """
+    from cli.cycle import dataset_name
+    from forecast.cycle.laid import LaidError
+    from forecast.cycle.laid_store import LaidStore
+    from forecast.report.cycle_change import laid_change as lookup
+    from forecast.store.core import StoreError
+
     try:
-        import forecast.cycle  # noqa: F401
-    except ModuleNotFoundError:
-        return None
-    return None
+        return lookup(LaidStore(args.db), dataset_name(args), as_of)
+    except (LaidError, StoreError) as exc:
+        raise CliError(str(exc)) from None
 
 
 def _risk(args: argparse.Namespace, rf: RegionForecast, ds: Dataset) -> ScenarioRisk | None:
@@ -147,7 +157,7 @@ def write_document(args: argparse.Namespace, ds: Dataset, as_of: pd.Period, out:
         rf = standard_forecast(ds, as_of, n_paths=args.paths, seed=args.seed,
                                method=args.metod)
         risk = _risk(args, rf, ds)
-        change = laid_change(ds, as_of, float(rf.year_total_paths().mean()))
+        change = laid_change(args, as_of)
         how = f"en metod för alla serier: {args.metod}" if args.metod else "standardprognosen"
         report = build_report(
             ds, as_of, rf, change=change, risk=risk, ceiling_pct=parse_ceiling(args.tak),

@@ -26,20 +26,33 @@ def chunk_by(items: Sequence[T], size: int) -> list[list[T]]:
     return [list(items[i: i + size]) for i in range(0, len(items), max(size, 1))]
 
 
+Progress = Callable[[int, int], None]
+"""``progress(items_done, items_total)``, called after each chunk (in chunk order)."""
+
+
 def map_chunks(fn: Callable[..., list[R]], chunks: Sequence[list[T]], workers: int,
-               *args: Any) -> list[R]:
+               *args: Any, progress: Progress | None = None) -> list[R]:
     """``fn(chunk, *args)`` over every chunk, concatenated in chunk order.
 
     In a pool of ``workers`` processes when ``workers > 1`` and there are two chunks or more;
     otherwise in this process. ``fn`` and ``args`` must be picklable for the pool.
+    ``progress`` (if given) is told the items done after each chunk.
     """
     out: list[R] = []
+    total = sum(len(c) for c in chunks)
+    done = 0
     if workers <= 1 or len(chunks) < 2:
         for chunk in chunks:
             out.extend(fn(chunk, *args))
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
         return out
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(fn, chunk, *args) for chunk in chunks]
-        for f in futures:
+        for chunk, f in zip(chunks, futures, strict=True):
             out.extend(f.result())
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
     return out

@@ -39,6 +39,7 @@ from forecast.ledger.dataset import Dataset
 from forecast.ledger.dimensions import (
     INHYRD,
     PERSONAL,
+    UNSPLIT_AGENCY,
     agency_account,
     months_active,
     planned_to_date,
@@ -187,10 +188,30 @@ def _personnel(ctx: Context, units: Sequence[str]) -> np.ndarray:
     return ctx.rows(accounts=[PERSONAL], units=units)
 
 
-def _agency_target(ctx: Context, group: str) -> np.ndarray:
+NO_SPLIT_NOTE = ("Inhyrd personal är inte uppdelad per personalgrupp i indata: {what} "
+                 "gäller totalen för inhyrd personal")
+
+
+def _agency_target(ctx: Context, group: str) -> tuple[np.ndarray, tuple[str, ...]]:
+    """The agency series of ``group``; the unsplit total (with a note) when data lack it."""
     if group == "alla":
-        return np.asarray(ctx.category == INHYRD)
-    return np.asarray(ctx.account == agency_account(group))  # type: ignore[arg-type]
+        return np.asarray(ctx.category == INHYRD), ()
+    mask = np.asarray(ctx.account == agency_account(group))  # type: ignore[arg-type]
+    unsplit = np.asarray(ctx.account == UNSPLIT_AGENCY)
+    if not mask.any() and unsplit.any():
+        return unsplit, (NO_SPLIT_NOTE.format(what=f"dygnsvilans inhyrda del ({group})"),)
+    return mask, ()
+
+
+def _agency_rows(ctx: Context, categories: Sequence[str], units: Sequence[str]
+                 ) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Agency series of ``categories``; unsplit agency cost is included, with a note."""
+    rows = ctx.rows(accounts=[agency_account(c) for c in categories], units=units)  # type: ignore[arg-type]
+    unsplit = ctx.rows(accounts=[UNSPLIT_AGENCY], units=units) & np.asarray(
+        ctx.account == UNSPLIT_AGENCY)
+    if not unsplit.any():
+        return rows, ()
+    return rows | unsplit, (NO_SPLIT_NOTE.format(what="målet för hyrandelen"),)
 
 
 def compile_dygnsvila(ctx: Context, a: A.Dygnsvila) -> Compiled:
@@ -218,7 +239,8 @@ def compile_dygnsvila(ctx: Context, a: A.Dygnsvila) -> Compiled:
             return p["extra_need"]
 
     s_ag, s_ot = a.agency_share, a.overtime_share
-    agency_basis = ctx.move(unit_basis, _agency_target(ctx, a.staff_group), pers)
+    target, notes = _agency_target(ctx, a.staff_group)
+    agency_basis = ctx.move(unit_basis, target, pers)
 
     def own(p: Mapping[str, object]) -> object:
         return size_coef(p) * ((1 - s_ag - s_ot) + s_ot * p["overtime_multiplier"])  # type: ignore[operator]
@@ -227,7 +249,7 @@ def compile_dygnsvila(ctx: Context, a: A.Dygnsvila) -> Compiled:
         return size_coef(p) * s_ag * p["agency_multiplier"]  # type: ignore[operator]
 
     return Compiled("", a.type, "level", ranges,
-                    terms=(Term(unit_basis, own), Term(agency_basis, agency)))
+                    terms=(Term(unit_basis, own), Term(agency_basis, agency)), notes=notes)
 
 
 def _progress(ctx: Context, start: int, target: int) -> np.ndarray:
@@ -238,7 +260,7 @@ def _progress(ctx: Context, start: int, target: int) -> np.ndarray:
 def compile_hyrpersonal(ctx: Context, a: A.Hyrpersonal) -> Compiled:
     """Level terms of :class:`~scenarios.assumptions.Hyrpersonal` (saving + own cost)."""
     pers = _personnel(ctx, a.units)
-    agency = ctx.rows(accounts=[agency_account(c) for c in a.categories], units=a.units)
+    agency, notes = _agency_rows(ctx, a.categories, a.units)
     A_m = (ctx.base * agency[:, None]).sum(axis=0)
     P_m = (ctx.base * pers[:, None]).sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -255,6 +277,7 @@ def compile_hyrpersonal(ctx: Context, a: A.Hyrpersonal) -> Compiled:
         "", a.type, "level", {"agency_multiplier": a.agency_multiplier},
         terms=(Term(removed, lambda p: 1.0),
                Term(own_basis, lambda p: 1.0 / p["agency_multiplier"])),  # type: ignore[operator]
+        notes=notes,
     )
 
 

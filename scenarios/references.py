@@ -25,7 +25,7 @@ def _unknown(path: str, what: str, given: Iterable[str], known: dict[str, str],
             continue
         hint = suggest(name, known)
         guess = f" Menade du '{hint}'?" if hint else ""
-        out.append(f"{path}: okänd {what} '{name}'.{guess} Tillåtna: {listing(shown)}")
+        out.append(f"{path}: {what} '{name}'.{guess} Tillåtna: {listing(shown)}")
     return out
 
 
@@ -61,17 +61,17 @@ def reference_problems(units: Sequence[str], scenario: A.Scenario, accounts: Any
     out: list[str] = []
     for i, a in enumerate(scenario.assumptions):
         base = f"assumptions[{i}]"
-        out += _unknown(f"{base}.units", "enhet", getattr(a, "units", ()), unit_known, units)
+        out += _unknown(f"{base}.units", "okänd enhet", getattr(a, "units", ()), unit_known, units)
         if isinstance(a, A.Pris | A.Volym):
-            out += _unknown(f"{base}.categories", "konto eller kostnadsslag", a.categories,
+            out += _unknown(f"{base}.categories", "okänt konto eller kostnadsslag", a.categories,
                             acc_known, acc_shown)
         if isinstance(a, A.Statsbidrag):
-            out += _unknown(f"{base}.account", "konto", [a.account], acc_known, acc_shown)
+            out += _unknown(f"{base}.account", "okänt konto", [a.account], acc_known, acc_shown)
         if isinstance(a, A.Omstallningsplan) and a.measures:
             for k, m in enumerate(a.measures):
-                out += _unknown(f"{base}.measures[{k}].unit", "enhet", [m.unit], unit_known,
+                out += _unknown(f"{base}.measures[{k}].unit", "okänd enhet", [m.unit], unit_known,
                                 units)
-                out += _unknown(f"{base}.measures[{k}].account", "konto eller kostnadsslag",
+                out += _unknown(f"{base}.measures[{k}].account", "okänt konto eller kostnadsslag",
                                 [m.account], acc_known, acc_shown)
     return out
 

@@ -86,6 +86,8 @@ def streamlit_server(app: str = "app.py") -> Iterator[str]:
     cmd = [sys.executable, "-m", "streamlit", "run", app, "--server.port", str(port),
            "--server.address", "127.0.0.1", *STREAMLIT_FLAGS]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # datasets the tests load are stored beside the logs, never in the user's home
+    env.setdefault("BUDGETPROGNOS_DATA_DIR", str(ARTIFACTS / f"datamangder-{port}"))
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(cmd, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env)
         try:

@@ -48,8 +48,20 @@ def year_end(ctx: Context) -> dict[str, float]:
     """The region's year-end net result against budget (``forecast.engine.hierarchy.year_totals``).
 
     Keys are the hierarchy's column names (``prognos``, ``p10``, ``p50``, ``p90``,
-    ``annual_budget``, ``dev_budget``, ``dev_budget_p10``, ``dev_budget_p90`` …), tkr.
+    ``annual_budget``, ``dev_budget``, ``dev_budget_p10``, ``dev_budget_p90`` …), tkr. When the
+    month has a laid forecast its figures are returned at once (no recomputation), with
+    ``laid`` = its label.
     """
+    from ui import cycle_access as CA
+
+    lf = CA.laid(ctx)
+    if lf is not None:
+        s = lf.summary()
+        return {"prognos": s["final"], "p10": s["p10"], "p50": s["p50"], "p90": s["p90"],
+                "annual_budget": s["budget"], "dev_budget": s["deviation"],
+                "dev_budget_p10": s["p10"] - s["budget"],
+                "dev_budget_p90": s["p90"] - s["budget"],
+                "laid": f"{lf.label()} av {lf.author}"}  # type: ignore[dict-item]
     return dict(_year_totals(ctx, ()).iloc[0])
 
 
@@ -223,3 +235,17 @@ def prognos_export(ctx: Context) -> tuple[list[Any], Any]:
     """
     tables, meta = _prognos_export(ctx, ctx.data_hash, str(ctx.as_of))
     return list(tables), replace(meta, created=datetime.now(UTC))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _overview(_ctx: Context, data_hash: str, as_of: str) -> Any:
+    return core("forecast.report.builder").overview_tables(_ctx.ds, _ctx.as_of, baseline(_ctx))
+
+
+def overview_tables(ctx: Context) -> tuple[Any, Any, Any]:
+    """The report's summary, per-division and per-category tables (printed, with Prognos).
+
+    ``forecast.report.builder.overview_tables`` of the cached baseline: the same cells as
+    the Word/PDF report's section *Ekonomiskt utfall*.
+    """
+    return tuple(_overview(ctx, ctx.data_hash, str(ctx.as_of)))  # type: ignore[return-value]

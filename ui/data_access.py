@@ -69,10 +69,43 @@ def default_dataset() -> Dataset:
     return load_default()
 
 
+@st.cache_resource(show_spinner="Läser in den sparade datamängden …", max_entries=8)
+def stored_dataset(key: str) -> Dataset:
+    """The user's dataset stored on the server under ``key`` (read and validated once)."""
+    from forecast.io.dataset_store import load
+
+    return load(key).dataset
+
+
 def current_dataset() -> Dataset:
-    """The data set of this session: the last accepted upload, else the embedded example."""
+    """The data set of this session: the last accepted upload, else the embedded example.
+
+    After a browser reload the session is new: the dataset named by the URL's ``data``
+    parameter is read back from the server's store. The parameter is kept in the URL while a
+    user's dataset is in use.
+    """
     ds = st.session_state.get(K.DATASET)
+    if ds is None:
+        ds = _from_url()
+    if ds is not None and st.query_params.get(K.DATA_PARAM) != ds.source_hash:
+        st.query_params[K.DATA_PARAM] = ds.source_hash
     return ds if ds is not None else default_dataset()
+
+
+def _from_url() -> Dataset | None:
+    key = st.query_params.get(K.DATA_PARAM)
+    if not key:
+        return None
+    from forecast.io.dataset_store import StoreError
+
+    try:
+        ds = stored_dataset(key)
+    except StoreError as exc:
+        del st.query_params[K.DATA_PARAM]
+        st.session_state[K.UPLOAD_MESSAGE] = ("error", f"{exc}. Exempeldatan används.")
+        return None
+    st.session_state[K.DATASET] = ds
+    return ds
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -111,12 +144,38 @@ def context() -> Context:
 
 @st.cache_resource(show_spinner="Beräknar basprognosen (görs en gång per data och månad) …",
                    max_entries=8)
-def _baseline(_ds: Dataset, data_hash: str, as_of: str, n_paths: int, seed: int) -> Any:
+def _baseline(_ds: Dataset, data_hash: str, as_of: str, n_paths: int, seed: int,
+              _progress: Any = None) -> Any:
     engine = core("forecast.engine.region")
     return engine.forecast_region(_ds, pd.Period(as_of, freq="M"), n_paths=n_paths, seed=seed,
-                                  **UI_FORECAST_KWARGS)
+                                  progress=_progress, **UI_FORECAST_KWARGS)
+
+
+class _ProgressBar:
+    """A progress bar by step (series done of total), drawn only if the work really runs."""
+
+    def __init__(self, as_of: pd.Period) -> None:
+        self.as_of = as_of
+        self.bar: Any = None
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        text = f"Räknar om prognosen per {self.as_of}: {step.lower()}, {done} av {total} serier"
+        if self.bar is None:
+            self.bar = st.progress(0.0, text=text)
+        self.bar.progress(min(done / max(total, 1), 1.0), text=text)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.empty()
 
 
 def baseline(ctx: Context) -> Any:
-    """The baseline RegionForecast for the context, cached per data hash and as-of month."""
-    return _baseline(ctx.ds, ctx.data_hash, str(ctx.as_of), UI_N_PATHS, UI_SEED)
+    """The baseline RegionForecast for the context, cached per data hash and as-of month.
+
+    When it has to be computed, a progress bar shows each step (series done of total).
+    """
+    bar = _ProgressBar(ctx.as_of)
+    try:
+        return _baseline(ctx.ds, ctx.data_hash, str(ctx.as_of), UI_N_PATHS, UI_SEED, bar)
+    finally:
+        bar.close()

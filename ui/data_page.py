@@ -1,13 +1,16 @@
-"""The page «Data»: the current data set, upload of the user's own ledger, validation report.
+"""The page «Data»: the current dataset, loading the user's own set of files, the validation.
 
-A rejected file never replaces the current data: the new Dataset is written into session
-state only when the importer accepts the file.
+The set is what the CLI takes: one or more ledger files (CSV/TXT/XLSX exports or SIE 3/4), an
+organisation file, an account mapping (kontoplan) and optional agency-FTE and transition-plan
+files, with the reading options (kr/tkr, sign convention, sum rows). A rejected set never
+replaces the current data; an accepted one is stored on the server under its hash and named
+in the URL, so it survives a browser reload. Nothing from the embedded example is mixed in.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -18,29 +21,43 @@ from ui.data_access import CoreMissing, context, core, current_dataset, outcome_
 from ui.widgets import help_box
 
 HELP = """
-Ladda upp en huvudbok som **CSV/TXT** (`;` eller `,` som avgränsare, decimalkomma eller
-decimalpunkt) eller **Excel (.xlsx)**. En rad per månad, enhet, konto och typ:
+En datamängd är en uppsättning filer som läses in och kontrolleras tillsammans:
 
-| kolumn | namn som accepteras | exempel |
-|---|---|---|
-| månad | månad, period | 2023-04 |
-| enhet | enhet, unit | enhetens kod |
-| konto | konto, kostnadsslag | Personalkostnader |
-| typ | typ, kind | utfall eller budget |
-| belopp | belopp, belopp_tkr | -1 234,5 (tkr; kostnader negativa) |
-| division | division, område (valfri) | krävs för enheter som inte finns sedan tidigare |
+- **Huvudbok** (en eller flera filer): CSV/TXT/XLSX-export (t.ex. Raindance, Unit4, Visma)
+  eller SIE 3/4 (`.se`, `.si`). Kolumner som `Ansvar`/`KST`, `Konto`/`Kontonummer`,
+  `Kontotext`, `Period` eller `År` + `Månad`, och `Utfall` och `Budget` som två
+  beloppskolumner eller `Belopp` med `Typ`. Titelrader ovanför rubrikraden hittas. Utfall och
+  budget kan ligga i olika filer.
+- **Organisation**: `enhet;namn;division`, valfritt fler nivåer (`område`, `verksamhet`).
+  Utan den tas enheterna ur huvudboken.
+- **Kontoplan**: `konto_från;konto_till;kostnadsslag`, ett konto eller ett intervall av
+  kontonummer per rad. Behövs när huvudboken har kontonummer; kostnadsslagens egna namn (som i
+  rapporterna) fungerar utan. Gör en mall med `budgetprognos kontoplan --data FIL --out
+  mall.csv`.
+- **Årsarbetare inhyrd personal** (valfri): `månad;enhet;personalgrupp;åa`.
+- **Åtgärder** och **effekter** (valfria): `id;namn;enhet;konto;planerad_årseffekt_tkr;
+  startmånad;år` och `åtgärd;månad;effekt_tkr`.
 
-Alla fel i filen visas i en tabell med rad, kolumn och vad som är tillåtet. En fil med fel
-läses inte in, och den data du redan har finns kvar. Största filstorlek: 50 MB. Filer med
-makron (.xlsm) tas inte emot.
+Belopp i kronor delas med 1 000. Med tecknet *debet* (som huvudboken lagrar dem) är kostnader
+positiva och vänds; SIE är alltid debet och kronor. Summarader avvisas, eller hoppas över och
+redovisas. Alla fel visas med fil, rad, kolumn och vad som är tillåtet; en datamängd med fel
+läses inte in och den data du har finns kvar. Det som inte ges saknas – inget blandas in från
+exempeldatan. Största filstorlek: 50 MB per fil.
 """
 
 PROBLEM_COLUMNS = {"file": "Fil", "row": "Rad", "column": "Kolumn", "message": "Problem",
                    "allowed": "Tillåtet"}
-
-
 PREVIEW = 5
 """Problems listed in the error message itself (all of them are in the report table)."""
+LEDGER_TYPES = ["csv", "txt", "xlsx", "se", "si", "sie"]
+SIDE_TYPES = ["csv", "txt", "xlsx"]
+SIDE_UPLOADS = ((K.UP_ORG, "organisation", "Organisation (valfri)"),
+                (K.UP_KONTOPLAN, "kontoplan", "Kontoplan (valfri)"),
+                (K.UP_FTE, "agency_fte", "Årsarbetare inhyrd personal (valfri)"),
+                (K.UP_MEASURES, "measures", "Åtgärder i omställningsplanen (valfri)"),
+                (K.UP_EFFECTS, "measure_effects", "Rapporterade åtgärdseffekter (valfri)"))
+BELOPP = {"enligt kolumnrubriken, annars tkr": None, "kr": "kr", "tkr": "tkr"}
+TECKEN = {"rapport (kostnader negativa)": None, "debet (kostnader positiva)": "debet"}
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
@@ -50,100 +67,196 @@ def _md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def _import_upload() -> None:
-    """Callback of the uploader: import the file; replace the data only on success."""
-    upload = st.session_state.get(K.UPLOADER)
-    if upload is None:
-        return
-    data = upload.getvalue()
-    digest = hashlib.sha256(data).hexdigest()
-    if st.session_state.get(K.UPLOAD_DIGEST) == digest and K.UPLOAD_REPORT not in st.session_state:
-        return
-    st.session_state[K.UPLOAD_DIGEST] = digest
+def _files() -> Any:
+    """The uploaded set as ``DatasetFiles``, or None when no ledger file is chosen."""
+    dsf = core("forecast.io.dataset_files")
+    ledgers = st.session_state.get(K.UPLOADER) or []
+    if not isinstance(ledgers, list):
+        ledgers = [ledgers]
+    if not ledgers:
+        return None
+    side = {}
+    for key, role, _ in SIDE_UPLOADS:
+        up = st.session_state.get(key)
+        if up is not None:
+            side[role] = dsf.InputFile(up.name, up.getvalue())
+    return dsf.DatasetFiles(ledgers=tuple(dsf.InputFile(u.name, u.getvalue()) for u in ledgers),
+                            **side)
+
+
+def _options() -> Any:
+    readers = core("forecast.io.readers")
+    return readers.ReadOptions(
+        amount_unit=BELOPP.get(st.session_state.get(K.DATA_BELOPP, ""), None),
+        sign=TECKEN.get(st.session_state.get(K.DATA_TECKEN, ""), None),
+        skip_sum_rows=bool(st.session_state.get(K.DATA_SUMMA, False)),
+        sheet=(st.session_state.get(K.DATA_BLAD) or "").strip() or None)
+
+
+def _too_large(files: Any, limit: int) -> str | None:
+    for _, f in files.roles():
+        if len(f.data) > limit:
+            return (f"Filen '{_md_escape(f.name)}' är för stor: högst "
+                    f"{fmt_number(limit / (1024 * 1024))} MB.")
+    return None
+
+
+def _import() -> None:
+    """Callback of «Läs in»: load the set; replace the data only on success."""
     try:
-        importer = core("forecast.io.importer")
+        dsf = core("forecast.io.dataset_files")
+        store = core("forecast.io.dataset_store")
+        parsing = core("forecast.io.parsing")
+        files = _files()
     except CoreMissing:
         st.session_state[K.UPLOAD_MESSAGE] = ("error", "Import är inte tillgänglig ännu.")
         return
-    if len(data) > importer.MAX_UPLOAD_BYTES:
+    if files is None:
+        st.session_state[K.UPLOAD_MESSAGE] = ("error", "Välj minst en huvudboksfil.")
+        return
+    if (msg := _too_large(files, parsing.MAX_UPLOAD_BYTES)) is not None:
         st.session_state[K.UPLOAD_REPORT] = []
-        st.session_state[K.UPLOAD_MESSAGE] = (
-            "error", f"Filen '{upload.name}' är för stor: högst "
-                     f"{fmt_number(importer.MAX_UPLOAD_BYTES / (1024 * 1024))} MB.")
+        st.session_state[K.UPLOAD_MESSAGE] = ("error", msg)
         return
+    options = _options()
     try:
-        ds = importer.load_user_data(data, upload.name, base=current_dataset())
-    except importer.ValidationFailed as exc:
-        st.session_state[K.UPLOAD_REPORT] = [
-            {PROBLEM_COLUMNS[k]: getattr(p, k) for k in PROBLEM_COLUMNS} for p in exc.problems
-        ]
-        head = exc.report(limit=0).splitlines()[0]
-        first = [_md_escape(str(p)) for p in exc.problems[:PREVIEW]]
-        more = "\n\nSe hela valideringsrapporten nedan." if exc.total > len(first) else ""
-        st.session_state[K.UPLOAD_MESSAGE] = (
-            "error", f"{_md_escape(head)} Nuvarande data behålls.\n\n"
-                     + "\n".join(f"- {line}" for line in first) + more)
+        loaded = dsf.load_dataset(files, options)
+    except parsing.ValidationFailed as exc:
+        _rejected(exc)
         return
+    _accepted(loaded, files, options, store)
+
+
+def _rejected(exc: Any) -> None:
+    st.session_state[K.UPLOAD_REPORT] = [
+        {PROBLEM_COLUMNS[k]: getattr(p, k) for k in PROBLEM_COLUMNS} for p in exc.problems]
+    head = exc.report(limit=0).splitlines()[0]
+    first = [_md_escape(str(p)) for p in exc.problems[:PREVIEW]]
+    more = "\n\nSe hela valideringsrapporten nedan." if exc.total > len(first) else ""
+    st.session_state[K.UPLOAD_MESSAGE] = (
+        "error", f"{_md_escape(head)} Nuvarande data behålls.\n\n"
+                 + "\n".join(f"- {line}" for line in first) + more)
+
+
+def _accepted(loaded: Any, files: Any, options: Any, store: Any) -> None:
+    ds = loaded.dataset
+    kept = ""
+    try:
+        store.save(files, options)
+    except OSError:
+        kept = (" Datamängden kunde inte sparas på servern och finns bara kvar tills sidan "
+                "laddas om.")
     st.session_state[K.DATASET] = ds
+    st.query_params[K.DATA_PARAM] = ds.source_hash
     st.session_state.pop(K.AS_OF, None)  # default to the new data's last outcome month
     st.session_state.pop(K.UPLOAD_REPORT, None)
     months = outcome_months(ds)
+    names = ", ".join(f"'{_md_escape(f.name)}'" for _, f in files.roles())
+    warn = "".join(f"\n\n{_md_escape(w)}" for w in loaded.report.warnings)
     st.session_state[K.UPLOAD_MESSAGE] = (
-        "success", f"Filen '{_md_escape(upload.name)}' lästes in: "
-                   f"{fmt_number(len(ds.ledger))} rader, "
-                   f"utfall t.o.m. {month_label(months[-1], long=True)}.")
+        "warning" if warn else "success",
+        f"Datamängden lästes in ({names}): {fmt_number(len(ds.ledger))} rader, "
+        f"{fmt_number(len(ds.org.units))} enheter, utfall t.o.m. "
+        f"{month_label(months[-1], long=True)}.{kept}{warn}")
 
 
-def _reset() -> None:
-    """Callback: go back to the embedded example data."""
-    for key in (K.DATASET, K.AS_OF, K.UPLOAD_REPORT, K.UPLOAD_DIGEST):
+def _to_example() -> None:
+    """Callback of «Byt till exempeldata»."""
+    for key in (K.DATASET, K.AS_OF, K.UPLOAD_REPORT):
         st.session_state.pop(key, None)
+    if K.DATA_PARAM in st.query_params:
+        del st.query_params[K.DATA_PARAM]
     st.session_state[K.UPLOAD_MESSAGE] = ("success", "Exempeldatan används igen.")
 
 
 def _current(ctx_months: list[str]) -> None:
     ds = current_dataset()
     st.subheader("Aktuell data")
+    kind = "inbäddad exempeldata" if ds.is_example else "egen datamängd"
     # The source is text of any length: written out in full, not squeezed into a metric.
-    st.markdown(f"**Källa:** {_md_escape(ds.source)}")
+    st.markdown(f"**Källa ({kind}):** {_md_escape(ds.source)}")
     c2, c3, c4 = st.columns([1, 1, 2])
     c2.metric("Rader i huvudboken", fmt_number(len(ds.ledger)), border=True)
     c3.metric("Enheter", fmt_number(len(ds.org.units)), border=True)
     c4.metric("Utfallsmånader", f"{month_label(ctx_months[0])} – {month_label(ctx_months[-1])}",
               border=True)
     st.caption(f"Indata-hash (SHA-256): `{ds.source_hash[:16]}…`")
-    with st.expander("Enheter och divisioner"):
-        st.dataframe(ds.org.to_frame().rename(columns={
-            "unit": "Enhet", "unit_name": "Namn", "division": "Division"}),
-            hide_index=True, width="stretch")
+    _contents(ds)
+    _details(ds)
+
+
+def _contents(ds: Any) -> None:
+    fte = "finns" if ds.agency_fte is not None and not ds.agency_fte.empty else \
+        "saknas i indata"
+    plan = f"{len(ds.measures)} åtgärder" if ds.measures else "saknas i indata"
+    st.markdown(f"**Årsarbetare inhyrd personal:** {fte}. **Omställningsplan:** {plan}.")
+    if ds.notes:
+        with st.expander("Vad inläsningen gjorde"):
+            st.markdown("\n".join(f"- {_md_escape(n)}" for n in ds.notes))
+
+
+def _details(ds: Any) -> None:
+    with st.expander("Organisation (enheter och divisioner)"):
+        frame = ds.org.to_frame().rename(columns={
+            "unit": "Enhet", "unit_name": "Namn", "division": "Division"})
+        st.dataframe(frame, hide_index=True, width="stretch")
+    with st.expander("Kontomappning"):
+        if ds.account_mapping is None:
+            st.caption("Huvudboken använder kostnadsslagens egna namn; ingen kontoplan behövs.")
+        else:
+            st.dataframe(ds.account_mapping.round(1), hide_index=True, width="stretch")
+    if ds.load_totals is not None:
+        with st.expander("Kontroll: summor lästa och i huvudboken"):
+            st.caption("Per fil och typ, tkr: beloppen som lästes, de som kontoplanen anger "
+                       "som 'ingår ej', och de som finns i huvudboken.")
+            st.dataframe(ds.load_totals.round(1), hide_index=True, width="stretch")
 
 
 def _report() -> None:
     msg = st.session_state.get(K.UPLOAD_MESSAGE)
     if msg:
         kind, text = msg
-        (st.error if kind == "error" else st.success)(text)
+        {"error": st.error, "warning": st.warning}.get(kind, st.success)(text)
     problems = st.session_state.get(K.UPLOAD_REPORT)
     if problems:
         st.subheader("Valideringsrapport")
-        st.caption("Varje problem i filen, med rad (rubrikraden är rad 1), kolumn och vad som "
-                   "är tillåtet.")
+        st.caption("Varje problem i filerna, med fil, rad (rubrikraden räknas), kolumn och vad "
+                   "som är tillåtet.")
         frame = pd.DataFrame(problems, columns=list(PROBLEM_COLUMNS.values()))
         frame["Rad"] = frame["Rad"].astype("Int64")
         st.dataframe(frame, hide_index=True, width="stretch",
                      column_config={"Rad": st.column_config.NumberColumn(format="%d")})
 
 
+def _upload_form() -> None:
+    st.subheader("Läs in egen datamängd")
+    st.file_uploader("Huvudbok: en eller flera filer (CSV, TXT, XLSX eller SIE; högst 50 MB "
+                     "per fil)", type=LEDGER_TYPES, accept_multiple_files=True, key=K.UPLOADER)
+    left, right = st.columns(2)
+    for i, (key, _, label) in enumerate(SIDE_UPLOADS):
+        (left if i % 2 == 0 else right).file_uploader(label, type=SIDE_TYPES, key=key)
+    c1, c2, c3 = st.columns(3)
+    c1.selectbox("Beloppens enhet", list(BELOPP), key=K.DATA_BELOPP)
+    c2.selectbox("Tecken i huvudboken", list(TECKEN), key=K.DATA_TECKEN)
+    c3.checkbox("Hoppa över summarader", key=K.DATA_SUMMA,
+                help="Annars avvisas en fil med Summa-/delsummerader (de räknas annars två "
+                     "gånger). Antal och summa som hoppas över redovisas.")
+    st.text_input("Blad i XLSX-filen", key=K.DATA_BLAD,
+                  help="Tomt: ett blad som heter Ledger eller Huvudbok, annars det första "
+                       "bladet. Valideringen säger vilket blad som lästes.")
+    st.button("Läs in datamängden", on_click=_import, type="primary", key=K.DATA_LOAD,
+              icon=":material/upload:")
+
+
 def render() -> None:
     """Draw the page."""
     ctx = context()
     st.title("Data")
-    st.caption("Läs in egen huvudboksdata (CSV eller Excel) och se valideringen.")
+    st.caption("Läs in egen data (huvudbok, organisation, kontoplan) och se valideringen.")
     help_box(HELP)
     _current(outcome_months(ctx.ds))
-    st.subheader("Ladda upp egen huvudbok")
-    st.file_uploader("Huvudbok (CSV, TXT eller XLSX, högst 50 MB)",
-                     type=["csv", "txt", "xlsx"], key=K.UPLOADER, on_change=_import_upload)
+    _upload_form()
     _report()
-    if K.DATASET in st.session_state:
-        st.button("Återställ exempeldata", on_click=_reset, icon=":material/restart_alt:")
+    if not ctx.ds.is_example:
+        st.button("Byt till exempeldata", on_click=_to_example, key=K.DATA_EXAMPLE,
+                  icon=":material/restart_alt:")

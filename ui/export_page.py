@@ -30,6 +30,10 @@ siffrorna går att spåra.
 - **CSV**: en rad per cell (`table;row;column;value`). *Svensk* = semikolon och decimalkomma
   (öppnas direkt i svenskt Excel), *internationell* = komma och decimalpunkt.
 
+**Rapport till nämnden**: ekonomiavsnittet som Word eller PDF (A4, sidnummer, datum och
+prognosmånad i sidfoten, underlaget i en bilaga). En egen Word-mall med regionens format
+används från kommandoraden: `budgetprognos rapport --out rapport.docx --mall mall.docx`.
+
 Scenariot som exporteras är det som senast visades på sidan **Scenarier** (annars
 standardförvalet).
 """
@@ -90,6 +94,29 @@ BUNDLES: dict[str, tuple[str, Callable[[Context], tuple[list[ExportTable], Expor
 }
 
 
+def _report_section(ctx: Context) -> None:
+    from ui.report_download import DOCX_MIME, PDF_MIME, report_downloader
+    from ui.scenarios_page import current_scenario_or_default
+
+    st.subheader("Rapport till nämnden (Word/PDF)")
+    st.caption("Ekonomiavsnittet: Ekonomiskt utfall, Årsprognos, Hyrpersonal, "
+               "Omställningsplan, Nettokostnadsutveckling och Risker, med tabeller, diagram "
+               "och text; underlaget i en bilaga. Filen skapas när du klickar.")
+    with_scenario = st.checkbox("Ta med scenariot (senast visat på Scenarier) i avsnittet "
+                                "Risker", key=K.EXPORT_REPORT_SCENARIO)
+    scenario = current_scenario_or_default(ctx) if with_scenario else None
+    rf = baseline(ctx)
+    b1, b2, _ = st.columns([1, 1, 2])
+    b1.download_button(
+        "Word (.docx)", data=report_downloader(ctx.ds, rf, fmt="docx", scenario=scenario),
+        file_name=f"budgetprognos_rapport_{ctx.as_of}.docx", mime=DOCX_MIME,
+        key="w_dl_rapport_docx", icon=":material/article:", on_click="ignore")
+    b2.download_button(
+        "PDF", data=report_downloader(ctx.ds, rf, fmt="pdf", scenario=scenario),
+        file_name=f"budgetprognos_rapport_{ctx.as_of}.pdf", mime=PDF_MIME,
+        key="w_dl_rapport_pdf", icon=":material/picture_as_pdf:", on_click="ignore")
+
+
 def render() -> None:
     """Draw the page."""
     ctx = context()
@@ -115,3 +142,4 @@ def render() -> None:
             "CSV", data=downloader(tables, meta, fmt="csv", unit=unit, dialect=dialect),
             file_name=f"budgetprognos_{key}_{stamp}.csv", mime="text/csv",
             key=f"w_dl_{key}_csv", icon=":material/description:", on_click="ignore")
+    _report_section(ctx)

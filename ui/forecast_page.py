@@ -8,8 +8,10 @@ from forecast.engine import hierarchy as H
 from forecast.engine import tables as PT
 from forecast.io.formatting import fmt_mkr, fmt_pct, month_label
 from ui import cached
+from ui import cycle_access as CA
 from ui import state_keys as K
 from ui.data_access import context
+from ui.laid_section import adjustment_editor, laid_summary, lay_controls
 from ui.widgets import fan_chart, help_box, show_table, to_mkr
 
 HELP = """
@@ -94,11 +96,28 @@ def render() -> None:
     st.caption(f"Årsprognos {ctx.as_of.year} per division, enhet och kostnadsslag, med "
                f"utfall till och med {month_label(ctx.as_of, long=True)}.")
     help_box(HELP)
+    user = CA.current_user()
+    lf = CA.laid(ctx)
+    if lf is not None:
+        laid_summary(lf)
+    adjustment_editor(ctx, lf, user)
+    if lf is not None and not st.session_state.get(K.FC_RECOMPUTE):
+        st.caption("Den statistiska prognosen i detalj (per enhet, diagram och metoder) räknas "
+                   "om från utfallet; den lagda prognosen ovan ändras inte.")
+        if st.button("Visa statistisk prognos i detalj (räknas om)",
+                     icon=":material/refresh:"):
+            st.session_state[K.FC_RECOMPUTE] = True
+            st.rerun()
+        lay_controls(ctx, user)
+        return
+    if lf is not None:
+        st.header("Statistisk prognos (omräknad)")
     sel = _selectors(ctx)
     _metrics(ctx, sel)
     _fan(ctx, sel)
     _tables(ctx, sel)
     st.caption(PT.NOTE)
+    lay_controls(ctx, user)
 
 
 

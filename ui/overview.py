@@ -9,13 +9,25 @@ from forecast.engine import hierarchy as H
 from forecast.io.formatting import fmt_mkr, fmt_pct, month_label
 from ui import cached
 from ui.data_access import Context, CoreMissing, context
-from ui.widgets import core_missing, help_box, monthly_chart, show_table, to_mkr
+from ui.widgets import (
+    core_missing,
+    help_box,
+    monthly_chart,
+    show_report_table,
+    show_table,
+    to_mkr,
+)
 
 HELP = """
 **Årsprognos** är årets resultat (intäkter + kostnader, tkr → mkr) enligt den statistiska
 prognosen: utfall hittills plus simulerade återstående månader. P50 är medianen; P10–P90 är
 intervallet som 8 av 10 simuleringar hamnar inom. **Avvikelse** = prognos − budget (negativt
 är sämre än budget).
+
+**Ekonomisk sammanfattning** är nämndrapportens tabeller (samma siffror som i Word/PDF-
+rapporten på sidan Export): intäkter, bruttokostnader och nettokostnader för månaden,
+ackumulerat, föregående år, årsbudget och årsprognos, även per division och kostnadsslag.
+Avrundat så att delarna summerar till totalen.
 
 **Nettokostnadsutveckling** jämför ackumulerad nettokostnad i år med samma månader i fjol.
 **Hyrandel** är inhyrd personal som andel av egen personalkostnad, rullande 12 månader, mot
@@ -46,7 +58,8 @@ def _year_end(ctx: Context) -> None:
               delta_color="off", delta_arrow="off")
     c4.metric("Årsprognos P10–P90", f"{fmt_mkr(ye[H.P10])} – {fmt_mkr(ye[H.P90])}",
               border=True, help="8 av 10 simulerade årsresultat ligger inom intervallet.")
-    st.caption(f"Underlag: utfall till och med {month_label(ctx.as_of, long=True)}; "
+    laid = f"Lagd prognos {ye['laid']}. " if "laid" in ye else ""
+    st.caption(f"{laid}Underlag: utfall till och med {month_label(ctx.as_of, long=True)}; "
                f"P50 (median) {fmt_mkr(ye[H.P50])}. Negativa belopp är nettokostnad.")
 
 
@@ -56,6 +69,24 @@ def _against_limit(label: str, value: float, limit: float, limit_word: str) -> N
     st.metric(label, fmt_pct(value), border=True,
               delta=("över " if over else "inom ") + f"{limit_word} " + fmt_pct(limit),
               delta_color="inverse" if over else "normal", delta_arrow="off")
+
+
+def _summary_tables(ctx: Context) -> None:
+    st.subheader("Ekonomisk sammanfattning")
+    try:
+        summary, division, category = cached.overview_tables(ctx)
+    except CoreMissing:
+        core_missing("Sammanfattningen")
+        return
+    st.caption(f"Som i nämndrapporten: månaden, ackumulerat, föregående år, årsbudget och "
+               f"årsprognos ({summary.title}).")
+    t1, t2, t3 = st.tabs(["Sammanfattning", "Per division", "Per kostnadsslag"])
+    with t1:
+        show_report_table(summary)
+    with t2:
+        show_report_table(division)
+    with t3:
+        show_report_table(category)
 
 
 def _row(frame: pd.DataFrame, label: str, column: str) -> float:
@@ -81,17 +112,30 @@ def _indicators(ctx: Context) -> None:
         _against_limit("Hyrandel R12", _row(agency, "Totalt", "Hyrandel R12 %"),
                        _row(agency, "Totalt", "Mål %"), "målet")
     with c3:
+        if not ctx.ds.measures:
+            st.metric("Omställningsplan, realiserat", "–", border=True,
+                      delta="åtgärder saknas i indata", delta_color="off", delta_arrow="off")
+            return _details(ctx, plan, agency)
         real = _row(plan, "Totalt", "Realisering %")
         st.metric("Omställningsplan, realiserat", fmt_pct(real, ), border=True,
                   delta=f"{fmt_mkr(_row(plan, 'Totalt', 'Rapporterad hittills'), 1)} av "
                         f"{fmt_mkr(_row(plan, 'Totalt', 'Planerad hittills'), 1)} hittills",
                   delta_color="off", delta_arrow="off")
+    _details(ctx, plan, agency)
+
+
+def _details(ctx: Context, plan: pd.DataFrame, agency: pd.DataFrame) -> None:
+    if not ctx.ds.measures:
+        st.caption("Omställningsplanens åtgärder saknas i indata (ingen åtgärdsfil inläst).")
     with st.expander("Omställningsplanen per åtgärd"):
         show_table(plan, amount_columns=("Planerad årseffekt", "Planerad hittills",
                                          "Rapporterad hittills", "Avvikelse"),
                    percent_columns=("Realisering %",))
     with st.expander("Hyrpersonal per kategori och division"):
         from forecast.followup.tables import agency_amount_columns
+
+        if ctx.ds.agency_fte is None or ctx.ds.agency_fte.empty:
+            st.caption("Årsarbetare (åa) för inhyrd personal saknas i indata.")
 
         show_table(agency, amount_columns=agency_amount_columns(agency),
                    percent_columns=("Hyrandel R12 %", "Mål %"),
@@ -123,5 +167,6 @@ def render() -> None:
                "årsprognos, nyckeltal och utfall mot budget.")
     help_box(HELP)
     _year_end(ctx)
+    _summary_tables(ctx)
     _indicators(ctx)
     _monthly(ctx)

@@ -12,9 +12,18 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui import compare_page, data_page, export_page, forecast_page, overview, scenarios_page
+from ui import (
+    change_page,
+    compare_page,
+    data_page,
+    export_page,
+    forecast_page,
+    overview,
+    scenarios_page,
+)
+from ui import cycle_access as CA
 from ui import state_keys as K
-from ui.data_access import current_dataset, outcome_months
+from ui.data_access import context, current_dataset, outcome_months
 from ui.widgets import month_text
 
 
@@ -31,6 +40,7 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("oversikt", "Översikt", ":material/dashboard:", overview.render),
     PageSpec("prognos", "Prognos", ":material/trending_up:", forecast_page.render),
+    PageSpec("forandring", "Prognosförändring", ":material/difference:", change_page.render),
     PageSpec("scenarier", "Scenarier", ":material/tune:", scenarios_page.render),
     PageSpec("jamfor", "Jämför", ":material/compare_arrows:", compare_page.render),
     PageSpec("data", "Data", ":material/upload_file:", data_page.render),
@@ -51,7 +61,8 @@ def sidebar() -> None:
     ds = current_dataset()
     months = outcome_months(ds)
     if st.session_state.get(K.AS_OF) not in months:
-        st.session_state[K.AS_OF] = months[-1]
+        laid = [str(m) for m in CA.laid_months(context()) if str(m) in months]
+        st.session_state[K.AS_OF] = laid[-1] if laid else months[-1]
     with st.sidebar:
         st.selectbox(
             "Prognosmånad (senaste utfall)", months, key=K.AS_OF,
@@ -59,6 +70,7 @@ def sidebar() -> None:
             help="Månaden vars bokslut prognosen bygger på. Förval: senaste månaden med utfall.",
         )
         st.caption(f"Data: {ds.source}")
+    CA.ask_name()
 
 
 def _configure() -> None:

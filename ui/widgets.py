@@ -99,6 +99,20 @@ def show_table(frame: pd.DataFrame, **kwargs: object) -> None:
     st.dataframe(disp, hide_index=True, width="stretch")
 
 
+def show_report_table(table: object) -> None:
+    """Show a printed report table (``forecast.report.model.ReportTable``) as in the report.
+
+    The cells are the report's own texts (Swedish format, already rounded), numbers aligned
+    right; the unit is in the first column's heading.
+    """
+    disp = table.display().reset_index()  # type: ignore[attr-defined]
+    disp = disp.rename(columns={disp.columns[0]: table.header()[0]})  # type: ignore[attr-defined]
+    config = {c: st.column_config.TextColumn(c, alignment="right") for c in disp.columns[1:]}
+    st.dataframe(disp, hide_index=True, width="stretch", column_config=config)
+    if table.note:  # type: ignore[attr-defined]
+        st.caption(table.note)  # type: ignore[attr-defined]
+
+
 def _finish(chart: alt.Chart | alt.LayerChart, height: int = 320) -> alt.Chart:
     return chart.properties(height=height).configure(locale=SWEDISH_LOCALE)
 

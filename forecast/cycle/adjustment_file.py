@@ -148,17 +148,70 @@ def parse_adjustments(data: bytes, filename: str, *, author: str = "") -> list[A
                                 f"högst {MAX_ADJUSTMENTS}"))
     if problems:
         raise ValidationFailed(problems)
-    out = []
-    for k in range(len(raw.cells)):
-        adj = _row(list(raw.cells.iloc[k]), cols, filename, int(raw.rows[k]), author, problems)
-        if adj is not None:
-            out.append(adj)
-    if problems:
-        raise ValidationFailed(problems)
+    records = [list(raw.cells.iloc[k]) for k in range(len(raw.cells))]
+    out = _records(records, [int(r) for r in raw.rows], cols, filename, author)
     if not out:
         raise ValidationFailed([Problem(filename, None, None, "Filen har inga justeringar",
                                         "en rubrikrad och minst en rad")])
     return out
+
+
+def _records(records: list[list[Any]], rownos: list[int], cols: dict[str, int], source: str,
+             author: str) -> list[Adjustment]:
+    problems: list[Problem] = []
+    out = []
+    for cells, rowno in zip(records, rownos, strict=True):
+        adj = _row(cells, cols, source, rowno, author, problems)
+        if adj is not None:
+            out.append(adj)
+    if problems:
+        raise ValidationFailed(problems)
+    return out
+
+
+def parse_table(frame: Any, source: str, *, author: str) -> list[Adjustment]:
+    """Adjustments from a table with the file's column names (e.g. the app's edit table).
+
+    Rows are numbered from 1; entirely empty rows are skipped.
+
+    Raises:
+        ValidationFailed: with every problem (row, column, what is allowed).
+    """
+    cols = {_norm(c): j for j, c in enumerate(frame.columns)}
+    unknown = [c for c in cols if c not in REQUIRED + OPTIONAL]
+    if unknown:
+        raise ValidationFailed([Problem(source, None, c, "Kolumnen känns inte igen",
+                                        "; ".join((*REQUIRED, *OPTIONAL))) for c in unknown])
+    records, rownos = [], []
+    for k, rec in enumerate(frame.itertuples(index=False), start=1):
+        cells = [None if (v is None or (isinstance(v, float) and v != v) or
+                          (isinstance(v, str) and not v.strip())) else v for v in rec]
+        if any(c is not None for c in cells):
+            records.append(cells)
+            rownos.append(k)
+    if len(records) > MAX_ADJUSTMENTS:
+        raise ValidationFailed([Problem(source, None, None, f"{len(records)} justeringar",
+                                        f"högst {MAX_ADJUSTMENTS}")])
+    return _records(records, rownos, cols, source, author)
+
+
+def to_table(adjustments: list[Adjustment]) -> Any:
+    """The adjustments as a table with the file's columns (text cells, Swedish numbers)."""
+    import pandas as pd
+
+    from forecast.io.formatting import fmt_number
+
+    def num(v: float | None) -> str:
+        return "" if v is None else fmt_number(v, 1).replace("\u00a0", " ").replace(",0", "")
+
+    rows = [{"enhet": a.unit, "konto": a.account, "division": a.division,
+             "kostnadsslag": a.category, "från_månad": a.start, "till_månad": a.end,
+             "belopp_tkr": num(a.amount_tkr), "låg_tkr": num(a.low_tkr),
+             "hög_tkr": num(a.high_tkr), "fördelning": a.rule, "kommentar": a.comment,
+             "författare": a.author} for a in adjustments if a.kind == "justering"]
+    cols = ["enhet", "konto", "division", "kostnadsslag", "från_månad", "till_månad",
+            "belopp_tkr", "låg_tkr", "hög_tkr", "fördelning", "kommentar", "författare"]
+    return pd.DataFrame(rows, columns=cols).astype(str)
 
 
 def read_adjustments(path: Path, *, author: str = "") -> list[Adjustment]:

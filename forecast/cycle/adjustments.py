@@ -22,6 +22,7 @@ the statistical and the final forecast, side by side (:class:`AdjustedForecast`)
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
@@ -225,13 +226,18 @@ def total_draws(adj: Adjustment, n_paths: int, seed: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class AdjustedForecast:
-    """The statistical forecast, the adjustments and the final forecast, side by side."""
+    """The statistical forecast and the adjustments; the final forecast made on demand."""
 
     statistical: RegionForecast
-    final: RegionForecast
     adjustments: tuple[Adjustment, ...]
     allocations: tuple[np.ndarray, ...]
     """Per adjustment: (n_series, n_months) stated amount per series and month, tkr."""
+    shares: tuple[np.ndarray, ...] = ()
+    """Per adjustment: (n_series, n_months) its share per series and month (sums to 1)."""
+    draws: tuple[np.ndarray, ...] = ()
+    """Per adjustment: (n_paths,) its total per path (:func:`total_draws`)."""
+    mean_monthly: np.ndarray | None = None
+    """(n_series, n_months) the statistical paths' mean per month (float64), if computed."""
 
     @property
     def adjustment_monthly(self) -> np.ndarray:
@@ -241,10 +247,46 @@ class AdjustedForecast:
             out += a
         return out
 
+    def statistical_mean_monthly(self) -> np.ndarray:
+        """(n_series, n_months) mean of the statistical paths per month."""
+        if self.mean_monthly is not None:
+            return self.mean_monthly
+        return self.statistical.paths.mean(axis=1, dtype=np.float64)
+
+    def year_paths(self, year: int) -> np.ndarray:
+        """(n_series, n_paths) final year total per series and path (float64).
+
+        The forecast year includes the outcome to date; adjustments add their drawn totals.
+        """
+        rf = self.statistical
+        idx = np.flatnonzero(rf.month_mask(year))
+        sl = slice(int(idx[0]), int(idx[-1]) + 1) if len(idx) else slice(0, 0)
+        out = rf.paths[:, :, sl].sum(axis=2, dtype=np.float64)
+        if year == rf.as_of.year:
+            out += rf.ytd_outcome[:, None]
+        for share, draws in zip(self.shares, self.draws, strict=True):
+            part = share[:, sl].sum(axis=1)
+            rows = np.flatnonzero(part)
+            out[rows] += part[rows, None] * draws[None, :]
+        return out
+
+    @functools.cached_property
+    def final(self) -> RegionForecast:
+        """The final forecast: statistical paths and point plus every adjustment."""
+        rf = self.statistical
+        if not self.adjustments:
+            return rf
+        paths = rf.paths.copy()
+        point = rf.point + self.adjustment_monthly
+        for share, draws in zip(self.shares, self.draws, strict=True):
+            idx = np.flatnonzero(share.any(axis=1))
+            paths[idx] += (share[idx][:, None, :] * draws[None, :, None]).astype(np.float32)
+        return replace(rf, paths=paths, point=point)
+
 
 def apply_adjustments(rf: RegionForecast, adjustments: list[Adjustment] | tuple[Adjustment, ...],
                       ) -> AdjustedForecast:
-    """Add ``adjustments`` to a copy of ``rf``'s paths and point; ``rf`` is left unchanged.
+    """The adjustments checked and allocated on ``rf`` (which is left unchanged).
 
     Raises:
         AdjustmentError: too many adjustments, two with the same target and comment, or one
@@ -261,16 +303,9 @@ def apply_adjustments(rf: RegionForecast, adjustments: list[Adjustment] | tuple[
                                   "skriv olika kommentarer")
         seen[a.key] = a
     if not adjustments:
-        return AdjustedForecast(rf, rf, (), ())
+        return AdjustedForecast(rf, (), ())
     mean_monthly = rf.paths.mean(axis=1, dtype=np.float64)
-    shares = [pattern(a, rf, mean_monthly) for a in adjustments]
+    shares = tuple(pattern(a, rf, mean_monthly) for a in adjustments)
     allocs = tuple(a.amount_tkr * sh for a, sh in zip(adjustments, shares, strict=True))
-    paths = rf.paths.copy()
-    point = rf.point.copy()
-    for a, share, alloc in zip(adjustments, shares, allocs, strict=True):
-        point += alloc
-        idx = np.flatnonzero(share.any(axis=1))
-        draws = total_draws(a, rf.n_paths, rf.seed)
-        paths[idx] += (share[idx][:, None, :] * draws[None, :, None]).astype(np.float32)
-    final = replace(rf, paths=paths, point=point)
-    return AdjustedForecast(rf, final, adjustments, allocs)
+    draws = tuple(total_draws(a, rf.n_paths, rf.seed) for a in adjustments)
+    return AdjustedForecast(rf, adjustments, allocs, shares, draws, mean_monthly)

@@ -277,3 +277,20 @@ def sentence(fc: ForecastChange) -> str:
     head = f"Prognosen har {verb} från föregående månad från {prev} till {new} på helår"
     causes = _causes(fc, np.sign(t["change"]))
     return f"{head}, främst på grund av {_join(causes)}." if causes else f"{head}."
+
+
+def bridge(fc: ForecastChange) -> pd.DataFrame:
+    """The change as bridge rows: previous deviation, each non-zero part, new deviation.
+
+    Columns step, kind ('start'/'assumption'/'end'), value_tkr and cumulative_tkr.
+    """
+    t = fc.totals()
+    rows = [("Föregående prognos", "start", t["prev_deviation"])]
+    rows += [(PART_LABELS[p], "assumption", t[p]) for p in PARTS if abs(t[p]) >= 0.5]
+    cum, out = 0.0, []
+    for step, kind, v in rows:
+        cum = v if kind == "start" else cum + v
+        out.append({"step": step, "kind": kind, "value_tkr": v, "cumulative_tkr": cum})
+    out.append({"step": "Ny prognos", "kind": "end", "value_tkr": t["new_deviation"],
+                "cumulative_tkr": t["new_deviation"]})
+    return pd.DataFrame(out)

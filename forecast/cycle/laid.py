@@ -23,10 +23,13 @@ import pandas as pd
 
 from forecast import __version__
 from forecast.cycle.adjustments import AdjustedForecast, Adjustment
-from forecast.engine.hierarchy import series_year_paths
 from forecast.engine.result import RegionForecast
 
 LAID_SCHEMA_VERSION = 1
+EXAMPLE_DATASET = "Exempelregionen"
+"""The dataset name laid forecasts of the embedded example are stored under."""
+USER_DATASET = "Egen huvudbok"
+"""The default dataset name for a user's own ledger (the CLI's ``--dataset`` overrides it)."""
 KEY_COLUMNS = ("unit", "account", "division", "category", "account_type")
 SERIES_COLUMNS = (*KEY_COLUMNS, "ytd_outcome", "annual_budget", "stat_year", "adj_year",
                   "final_year", "p10", "p50", "p90", "final_plan1", "final_plan2", "method",
@@ -110,14 +113,15 @@ def build_laid(af: AdjustedForecast, *, dataset: str, author: str, comment: str,
         raise LaidError(f"kommentaren har {len(comment)} tecken; högst {MAX_COMMENT}")
     if not author.strip():
         raise LaidError("en lagd prognos måste ha en författare (--forfattare)")
-    rf, fin = af.statistical, af.final
+    rf = af.statistical
     y = rf.as_of.year
-    stat_m = _year_part(rf, rf.paths.mean(axis=1, dtype=np.float64))
-    adj_m = _year_part(rf, af.adjustment_monthly)
-    final_paths = series_year_paths(fin, y)
+    mean_m = af.statistical_mean_monthly()
+    adj_all = af.adjustment_monthly
+    stat_m = _year_part(rf, mean_m)
+    adj_m = _year_part(rf, adj_all)
+    final_paths = af.year_paths(y)
     q = np.quantile(final_paths, [0.1, 0.5, 0.9], axis=1)
-    plan = [fin.paths[:, :, fin.month_mask(y + k)].sum(axis=2, dtype=np.float64).mean(axis=1)
-            for k in (1, 2)]
+    plan = [(mean_m + adj_all)[:, rf.month_mask(y + k)].sum(axis=1) for k in (1, 2)]
     tot = final_paths.sum(axis=0)
     stat_year = rf.ytd_outcome + stat_m.sum(axis=1)
     adj_year = adj_m.sum(axis=1)

@@ -242,9 +242,9 @@ class LaidStore:
             q = q.where(t.c.dataset == dataset)
         with self.db.read() as conn:
             rows = conn.execute(q).all()
-            counts = conn.execute(sa.select(T.laid_adjustments.c.laid_id, sa.func.count())
-                                  .group_by(T.laid_adjustments.c.laid_id)).all()
-            n_adj: dict[Any, Any] = dict(counts)
+            la = T.laid_adjustments
+            n_adj: dict[int, int] = dict(conn.execute(
+                sa.select(la.c.laid_id, sa.func.count()).group_by(la.c.laid_id)).all())
         out = []
         for r in rows:
             try:

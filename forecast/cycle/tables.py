@@ -6,14 +6,15 @@ Amounts are tkr (the export scales to mkr), reports' sign convention.
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
 
+from forecast import __version__
 from forecast.cycle import change as CH
 from forecast.cycle.laid import LaidForecast
-from forecast.io.export import ExportTable
+from forecast.io.export import ExportMetadata, ExportTable
 
 STAT, ADJ, FINAL = "Statistisk prognos", "Justering", "Årsprognos"
 BUDGET, DEV = "Årsbudget", "Avvikelse mot budget"
@@ -44,15 +45,15 @@ def adjusted_frame(lf: LaidForecast, by: tuple[str, ...] = ("division", "categor
         for key, idx in groups.items():
             key = key if isinstance(key, tuple) else (key,)
             rows = s.index.isin(idx)
-            rec: dict[str, Any] = {names[c]: "" for c in by}
+            rec: dict[str, object] = {names[c]: "" for c in by}
             for c, v in zip(level, key, strict=False):
                 rec[names[c]] = v
             if len(level) < len(by):
                 rec[names[by[len(level)]]] = "Summa" if level else "Region totalt"
             sub = s.loc[rows]
-            rec.update({BUDGET: sub["annual_budget"].sum(), STAT: sub["stat_year"].sum(),
-                        ADJ: sub["adj_year"].sum(), FINAL: sub["final_year"].sum()})
-            rec[DEV] = rec[FINAL] - rec[BUDGET]
+            budget, final = float(sub["annual_budget"].sum()), float(sub["final_year"].sum())
+            rec.update({BUDGET: budget, STAT: float(sub["stat_year"].sum()),
+                        ADJ: float(sub["adj_year"].sum()), FINAL: final, DEV: final - budget})
             rec[COMMENT] = _comments(lf, rows)
             recs.append(rec)
     return pd.DataFrame(recs)
@@ -128,3 +129,18 @@ def change_tables(fc: CH.ForecastChange) -> list[ExportTable]:
                     amount_columns=("Belopp föregående", "Belopp nytt",
                                     "Effekt på förändringen")),
     ]
+
+
+def change_metadata(fc: CH.ForecastChange) -> ExportMetadata:
+    """Provenance: both laid versions, their authors, hashes and methods."""
+    p, c = fc.previous, fc.current
+    return ExportMetadata(
+        as_of=str(c.as_of), input_hash=c.input_hash, source=f"lagda prognoser i '{c.dataset}'",
+        method=c.method, program_version=__version__, created=datetime.now(UTC),
+        parameters={"Ny prognos": f"{c.label()} av {c.author} {c.created[:16]}",
+                    "Föregående prognos": f"{p.label()} av {p.author} {p.created[:16]}",
+                    "Föregående indata-hash": p.input_hash,
+                    "Justeringar": f"{len(p.adjustments)} → {len(c.adjustments)}",
+                    "Justeringarnas författare": ", ".join(sorted(
+                        {a.author for a in (*p.adjustments, *c.adjustments) if a.author})) or "–"},
+    )

@@ -30,7 +30,14 @@ import numpy as np
 import pandas as pd
 
 from forecast.engine.result import RegionForecast
-from forecast.io.limits import MAX_SERIES, LimitExceeded, check_paths, too_many
+from forecast.io.limits import (
+    MAX_SEED,
+    MAX_SERIES,
+    LimitExceeded,
+    check_paths,
+    check_range,
+    too_many,
+)
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset, missing_months
 from forecast.methods import selection
@@ -292,9 +299,22 @@ def _forecast_chunk(tasks: list[SeriesInput], h: int, n_paths: int, seed: int,
     return [forecast_series(t, h, n_paths, seed, forecaster) for t in tasks]
 
 
+StepProgress = Callable[[str, int, int], None]
+"""``progress(step, series_done, series_total)``: the step is a Swedish label."""
+PROGRESS_CHUNKS = 20
+
+
 def _run(fn: Callable[..., list[Any]], tasks: list[Any], workers: int, n_chunks: int,
-         *args: Any) -> list[Any]:
-    """``fn(chunk, *args)`` over ``n_chunks`` chunks in a pool, or over all in this process."""
+         *args: Any, progress: StepProgress | None = None, step: str = "") -> list[Any]:
+    """``fn(chunk, *args)`` over ``n_chunks`` chunks in a pool, or over all in this process.
+
+    With ``progress``, at least :data:`PROGRESS_CHUNKS` chunks so it moves in steps (results
+    do not depend on the chunking: every series seeds its own generator).
+    """
+    if progress is not None:
+        chunks = chunk_evenly(tasks, max(n_chunks, PROGRESS_CHUNKS))
+        return map_chunks(fn, chunks, workers, *args,
+                          progress=lambda d, t: progress(step, d, t))
     chunks = chunk_evenly(tasks, n_chunks) if workers > 1 else [tasks]
     return map_chunks(fn, chunks, workers, *args)
 
@@ -320,7 +340,8 @@ def _choose_chunk(tasks: list[SeriesInput], cutoff: int, candidates: tuple[str, 
 
 def choose_methods(ds: Dataset, as_of: pd.Period, candidates: Iterable[str] | None = None,
                    *, workers: int = MAX_WORKERS,
-                   forecaster: SeriesForecaster = METHODS) -> dict[str, Any]:
+                   forecaster: SeriesForecaster = METHODS,
+                   progress: StepProgress | None = None) -> dict[str, Any]:
     """Per-series rolling-origin choice of method on the year-end error (cacheable).
 
     Args:
@@ -329,6 +350,7 @@ def choose_methods(ds: Dataset, as_of: pd.Period, candidates: Iterable[str] | No
         candidates: method aliases to choose among (``forecaster.candidates`` if None).
         workers: worker processes (1 = in this process).
         forecaster: the per-series routines (the real methods unless a test passes fakes).
+        progress: told the series done after each chunk (step "Backtest per serie").
 
     Returns:
         ``{unique_id: Choice}`` with alias, backtested median APE %, origins and a note.
@@ -339,7 +361,8 @@ def choose_methods(ds: Dataset, as_of: pd.Period, candidates: Iterable[str] | No
     h = len(forecast_months(as_of))
     tasks = _series_inputs(inp, as_of, h, [forecaster.default_method] * len(inp.uids))
     res = _run(_choose_chunk, tasks, workers if len(tasks) > 20 else 1, workers * 4,
-               as_of.month % 12, cands, forecaster)
+               as_of.month % 12, cands, forecaster, progress=progress,
+               step="Backtest per serie")
     return dict(res)
 
 
@@ -354,13 +377,14 @@ per-series choice: ``bench/EXPERIMENTS.md``.)"""
 
 
 def standard_forecast(ds: Dataset, as_of: pd.Period, *, n_paths: int = 1000, seed: int = 0,
-                      method: str | None = None, workers: int | None = None) -> RegionForecast:
+                      method: str | None = None, workers: int | None = None,
+                      progress: StepProgress | None = None) -> RegionForecast:
     """The standard årsprognos (:data:`STANDARD_FORECAST`), or one ``method`` for all series."""
     if method is None:
         return forecast_region(ds, as_of, n_paths=n_paths, seed=seed, workers=workers,
-                               **STANDARD_FORECAST)
+                               progress=progress, **STANDARD_FORECAST)
     return forecast_region(ds, as_of, n_paths=n_paths, seed=seed, workers=workers,
-                           default_method=method)
+                           default_method=method, progress=progress)
 
 
 # --------------------------------------------------------------------------- region
@@ -390,6 +414,7 @@ def forecast_region(
     candidates: Iterable[str] | None = None,
     workers: int | None = None,
     forecaster: SeriesForecaster = METHODS,
+    progress: StepProgress | None = None,
 ) -> RegionForecast:
     """Forecast every bottom series of ``ds`` after ``as_of`` with joint sample paths.
 
@@ -411,6 +436,8 @@ def forecast_region(
         candidates: candidate aliases for ``choose``.
         workers: worker processes; None = 2 when the work is large enough to pay, else 1.
         forecaster: the per-series routines (the real methods unless a test passes fakes).
+        progress: ``progress(step, done, total)`` after each chunk of series, per step
+            ("Backtest per serie" when choosing, then "Prognos per serie").
 
     Returns:
         The :class:`RegionForecast` (paths float32, tkr, reports' sign convention).
@@ -420,25 +447,27 @@ def forecast_region(
     """
     as_of = pd.Period(as_of, freq="M")
     _check_as_of(ds, as_of)
-    _check_size(ds, as_of, n_paths)
+    _check_size(ds, as_of, n_paths, seed)
     if choose:
         methods = choose_methods(ds, as_of, candidates, forecaster=forecaster,
-                                 workers=MAX_WORKERS if workers is None else workers)
+                                 workers=MAX_WORKERS if workers is None else workers,
+                                 progress=progress)
     res = _resolve(ds, as_of, methods, default_method or forecaster.default_method, steps)
     n = len(res.inp.uids)
     if workers is None:
         workers = MAX_WORKERS if n * n_paths >= PARALLEL_MIN_WORK else 1
-    outs = _run_series(res, as_of, n_paths, seed, workers, forecaster)
+    outs = _run_series(res, as_of, n_paths, seed, workers, forecaster, progress)
     return _assemble(ds, as_of, res, outs, n_paths, seed)
 
 
-def _check_size(ds: Dataset, as_of: pd.Period, n_paths: int) -> None:
-    """Refuse a forecast whose series × paths × months would not fit, before any work.
+def _check_size(ds: Dataset, as_of: pd.Period, n_paths: int, seed: int) -> None:
+    """Refuse a bad seed or a forecast whose series × paths × months would not fit, first.
 
     Raises:
         LimitExceeded: too many series or paths (Swedish message naming limit and value).
     """
     n = len(_series_keys(ds, as_of))
+    check_range("fröet (--seed)", seed, 0, MAX_SEED)
     if n > MAX_SERIES:
         raise LimitExceeded(f"prognosen har {too_many('serier', n, MAX_SERIES)}")
     check_paths(n_paths, n, len(forecast_months(as_of)))
@@ -499,11 +528,13 @@ def _resolve(ds: Dataset, as_of: pd.Period, methods: Mapping[str, Any] | None, d
 
 
 def _run_series(res: _Resolved, as_of: pd.Period, n_paths: int, seed: int, workers: int,
-                forecaster: SeriesForecaster) -> dict[str, SeriesOutput]:
+                forecaster: SeriesForecaster,
+                progress: StepProgress | None = None) -> dict[str, SeriesOutput]:
     """Forecast every series (``workers`` processes); the outputs by series id."""
     h = len(res.months)
     tasks = _series_inputs(res.inp, as_of, h, res.aliases)
-    outs = _run(_forecast_chunk, tasks, workers, workers * 2, h, n_paths, seed, forecaster)
+    outs = _run(_forecast_chunk, tasks, workers, workers * 2, h, n_paths, seed, forecaster,
+                progress=progress, step="Prognos per serie")
     return {o.uid: o for o in outs}
 
 

@@ -37,6 +37,7 @@ import pandas as pd
 from forecast.io import kontoplan as KP
 from forecast.io.extras import read_agency_fte, read_measure_effects, read_measures
 from forecast.io.formatting import fmt_number
+from forecast.io.limits import MAX_ABS_AMOUNT_TKR, MAX_ACCOUNTS, MAX_UNITS, fmt_int, too_many
 from forecast.io.organisation import read_organisation, unknown_units
 from forecast.io.parsing import MAX_UPLOAD_BYTES, Problem, ValidationFailed, ordinal_label, show
 from forecast.io.readers import LedgerRead, ReadOptions, read_ledger_source
@@ -102,6 +103,18 @@ class DatasetFiles:
                          f.data):
                 h.update(part)
         return h.hexdigest()
+
+
+def dataset_key(files: DatasetFiles, options: ReadOptions) -> str:
+    """The dataset's hash over its files and the reading options.
+
+    The same files read as kr or as tkr are different data. Used as ``Dataset.source_hash``
+    and as the key the app stores the dataset under.
+    """
+    h = hashlib.sha256(files.digest().encode())
+    h.update(repr((options.amount_unit, options.sign, options.skip_sum_rows,
+                   options.sheet)).encode("utf-8"))
+    return h.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -174,6 +187,8 @@ def load_dataset(files: DatasetFiles, options: ReadOptions | None = None, *,
             files.organisation is not None and org is None):
         work.raise_if_any()  # without a valid mapping/organisation every row would be a problem
     raw = pd.concat([r.frame for r in reads], ignore_index=True) if reads else B.empty_raw()
+    if not _within_limits(raw, work):
+        work.raise_if_any()  # bounded before the mapping and checks that scale with them
     texts = {k: v for r in reads for k, v in r.account_texts.items()}
     raw, mapping, excluded = _map_accounts(raw, texts, accounts, kmap, files, work)
     org = _organisation(raw, reads, org, files, work)
@@ -190,8 +205,9 @@ def load_dataset(files: DatasetFiles, options: ReadOptions | None = None, *,
     ds = Dataset(ledger=ledger, org=org, accounts=accounts, agency_fte=extras[0],
                  measures=extras[1], measure_effects=extras[2],
                  source=", ".join(f.name for _, f in files.roles()),
-                 source_hash=files.digest(), notes=tuple(work.notes + work.warnings),
-                 account_mapping=mapping)
+                 source_hash=dataset_key(files, options),
+                 notes=tuple(work.notes + work.warnings), account_mapping=mapping,
+                 load_totals=totals)
     return LoadedDataset(ds, LoadReport(tuple(work.notes), tuple(work.warnings), totals,
                                         mapping))
 
@@ -223,6 +239,26 @@ def _read_ledgers(files: DatasetFiles, options: ReadOptions, work: _Work) -> lis
         work.total += r.total_problems
         reads.append(r)
     return reads
+
+
+def _within_limits(raw: pd.DataFrame, work: _Work) -> bool:
+    """Distinct units and accounts, and each amount, within :mod:`forecast.io.limits`."""
+    ok = True
+    for column, what, limit in ((S.UNIT, "enheter", MAX_UNITS),
+                                (S.ACCOUNT, "olika konton", MAX_ACCOUNTS)):
+        n = raw[column].nunique()
+        if n > limit:
+            ok = False
+            work.add(Problem(", ".join(pd.unique(raw[B.FILE])), None, None,
+                             f"Datamängden har {too_many(what, n, limit)}",
+                             f"högst {fmt_int(limit)} {what}"))
+    big = raw[raw[S.AMOUNT].abs() > MAX_ABS_AMOUNT_TKR]
+    for r in big.head(20).itertuples():
+        ok = False
+        work.add(Problem(r.file, int(r.row), None, f"Beloppet {fmt_number(r.amount_tkr, 0)} "
+                         "tkr är orimligt stort", f"högst {fmt_int(MAX_ABS_AMOUNT_TKR)} tkr "
+                         "per rad (kontrollera --belopp kr/tkr)"))
+    return ok
 
 
 def _map_accounts(raw: pd.DataFrame, texts: dict[str, str], accounts: AccountHierarchy,

@@ -32,14 +32,18 @@ def suggest(value: str, spellings: Mapping[str, str] | Iterable[str]) -> str | N
         spellings: Allowed spellings, case-folded → canonical name (or plain names).
 
     Returns:
-        The canonical name when exactly one is clearly closest (similarity ≥ ``CUTOFF`` and
-        ahead of every other canonical name by ``MARGIN``); None otherwise.
+        The canonical name when exactly one begins with ``value`` (four characters or more;
+        several: None), or else when exactly one is clearly closest (similarity ≥ ``CUTOFF``
+        and ahead of every other canonical name by ``MARGIN``); None otherwise.
     """
     table = (dict(spellings) if isinstance(spellings, Mapping)
              else {s.casefold(): s for s in spellings})
     key = " ".join(value.split()).casefold()
     if not key or len(key) > 200:
         return None
+    prefixed = {name for spelled, name in table.items() if spelled.startswith(key)}
+    if len(key) >= 4 and prefixed:  # a name cut short: meant only if it is the only one
+        return prefixed.pop() if len(prefixed) == 1 else None
     best: dict[str, float] = {}
     for spelled, name in table.items():
         r = _ratio(key, spelled)

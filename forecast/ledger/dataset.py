@@ -48,6 +48,8 @@ class Dataset:
     ledger used the categories' own names, as the embedded example does)."""
     is_example: bool = False
     """True for the embedded example (Exempelregionen), False for a user's data set."""
+    load_totals: pd.DataFrame | None = None
+    """Per file and kind: amounts read, left out (``ingår ej``) and held, tkr."""
 
     @property
     def last_outcome(self) -> pd.Period:

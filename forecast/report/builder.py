@@ -62,8 +62,8 @@ def _change_blocks(tables: dict[str, ReportTable], change: ForecastChange | None
     t = tables[T.KEY_CHANGE]
     comments = [UserText(c.text, author=c.author, quoted=True) for c in change.comments]
     return (t, *X.change_paragraphs(tables, comments),
-            C.bridge_chart("brygga", "Prognosförändring sedan lagd prognos, mkr", t,
-                           t.frame.columns[0], drop=(T.CHANGE_TOTAL,),
+            C.bridge_chart("brygga", "Prognosförändring sedan lagd prognos: avvikelse mot "
+                           "budget, mkr", t, t.frame.columns[0], drop=(T.CHANGE_TOTAL,),
                            caption="Staplarna är tabellens rader."))
 
 

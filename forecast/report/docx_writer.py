@@ -163,7 +163,7 @@ def _repeat_header(row: object) -> None:
 
 def _widths(t: object, n: int) -> None:
     """Fixed column widths: a wide label column, the rest shared (Word and LibreOffice)."""
-    width = Cm(16.6)
+    width = Cm(16.6) if n > 3 else Cm(7 + 3.2 * (n - 1))
     first = Cm(3.4) if n > 9 else Cm(3.9) if n > 7 else Cm(4.6) if n > 4 else Cm(7)
     other = int((width - first) / max(1, n - 1))
     t.autofit = False  # type: ignore[attr-defined]

@@ -22,12 +22,15 @@ class Comment:
 
 @dataclass(frozen=True)
 class ForecastChange:
-    """The change of the year's net forecast since the last laid forecast.
+    """The change of the year's forecast since the last laid forecast.
+
+    As in seed 001 ("Prognosen har försämrats från föregående månad från -303 mkr till -320
+    mkr på helår") the figures are the year's forecast deviation from budget (net).
 
     Attributes:
         previous_as_of: month of the last laid forecast.
-        previous_tkr: its net year forecast, tkr.
-        current_tkr: the net year forecast now, tkr.
+        previous_tkr: its year deviation from budget, tkr.
+        current_tkr: the year deviation from budget now, tkr.
         components: (label, tkr) parts of the change; they sum to current − previous.
         comments: the reasons given by the controllers.
         source: where the laid forecast comes from (for the provenance).

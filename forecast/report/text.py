@@ -94,7 +94,8 @@ def division_paragraph(tables: Tables, p: pd.Period) -> Paragraph:
     t = tables[G.KEY_DIVISION]
     rows = [str(r) for r in t.frame.index if str(r).startswith(f"{F.NET} – ")]
     ranked = _ranked(t, rows, F.DIFF)
-    items = [[r.split(" – ", 1)[1], " (", _ref(G.KEY_DIVISION, r, F.DIFF), ")"] for r in ranked]
+    items: list[list[Part]] = [[r.split(" – ", 1)[1], " (", _ref(G.KEY_DIVISION, r, F.DIFF), ")"]
+                               for r in ranked]
     parts: list[Part] = [f"Nettokostnadens avvikelse mot budget för {period_words(p)} "
                          "fördelar sig per division: ", *join(items), "."]
     worst = ranked[0] if ranked else None
@@ -132,8 +133,9 @@ def category_paragraphs(tables: Tables, p: pd.Period) -> list[Paragraph]:
             " och bruttokostnader om ", _ref(k, TOTAL_GROSS_COST, column, **mkr), "."]
         drivers = _drivers(t, costs, column, -1.0 if total < 0 else 1.0)
         if drivers:
-            items = [[r.lower() if r[0].isupper() else r, " (", _ref(k, r, column, **mkr), ")"]
-                     for r in drivers]
+            items: list[list[Part]] = [
+                [r.lower() if r[0].isupper() else r, " (", _ref(k, r, column, **mkr), ")"]
+                for r in drivers]
             parts += [" Kostnadsavvikelsen beror huvudsakligen på ", *join(items), "."]
         out.append(Paragraph(tuple(parts)))
     return out
@@ -163,7 +165,7 @@ def forecast_paragraphs(tables: Tables, p: pd.Period) -> list[Paragraph]:
         _ref(k, F.NET, G.PROB, suffix=PCT), "."]
     t = tables[G.KEY_FORECAST_DIV]
     divs = [str(r) for r in t.frame.index if r not in t.total_rows]
-    items = [[d, " (", _ref(G.KEY_FORECAST_DIV, d, G.AVVIKELSE), ")"]
+    items: list[list[Part]] = [[d, " (", _ref(G.KEY_FORECAST_DIV, d, G.AVVIKELSE), ")"]
              for d in _ranked(t, divs, G.AVVIKELSE)]
     third: list[Part] = ["Prognosens avvikelse mot budget per division: ", *join(items), "."]
     return [Paragraph(tuple(first)), Paragraph(tuple(second)), Paragraph(tuple(third))]
@@ -192,7 +194,8 @@ def change_paragraphs(tables: Tables, comments: Sequence[UserText]) -> list[Para
     comps = [r for r in rows[1:-2] if _val(tables, _ref(T.KEY_CHANGE, r, col)) != 0]
     comps = sorted(comps, key=lambda r: -abs(t.cell(r, col)))[:3]
     if comps:
-        items = [[UserText(r), " (", _ref(T.KEY_CHANGE, r, col), ")"] for r in comps]
+        items: list[list[Part]] = [[UserText(r[:1].lower() + r[1:]), " (",
+                                    _ref(T.KEY_CHANGE, r, col), ")"] for r in comps]
         parts += [" Förändringen består främst av ", *join(items), "."]
     out = [Paragraph(tuple(parts))]
     if comments:
@@ -292,7 +295,7 @@ def scenario_paragraphs(tables: Tables, name: str, year: int) -> list[Paragraph]
     steps = [r for r in rows[1:-1] if _val(tables, _ref(k, r, col)) != 0]
     steps = sorted(steps, key=lambda r: -abs(t.cell(r, col)))[:3]
     if steps and effect:
-        items = [[UserText(r), " (", _ref(k, r, col), ")"] for r in steps]
+        items: list[list[Part]] = [[UserText(r), " (", _ref(k, r, col), ")"] for r in steps]
         first += [" Störst effekt har ", *join(items), "."]
     second: list[Part] = [
         "Med scenariot hamnar nettokostnaden med 80 % sannolikhet mellan ",

@@ -12,7 +12,7 @@ from forecast.engine import hierarchy as H
 from forecast.engine.result import RegionForecast
 from forecast.followup import tables as F
 from forecast.followup.transition import PlanProjection
-from forecast.io.formatting import month_label, ytd_label
+from forecast.io.formatting import fmt_number, month_label, ytd_label
 from forecast.ledger.dataset import Dataset
 from forecast.ledger.dimensions import PERSONAL, agency_account
 from forecast.report.figures import (
@@ -162,11 +162,12 @@ def change_table(change: ForecastChange, p: pd.Period) -> ReportTable:
     if len(set(index)) != len(index):
         index = [prev_label, *(f"{i + 1}. {lab}" for i, lab in enumerate(labels)),
                  CHANGE_TOTAL, cur_label]
-    frame = pd.DataFrame({"Nettokostnad helår": values}, index=pd.Index(index))
+    frame = pd.DataFrame({"Avvikelse mot budget, helår": values}, index=pd.Index(index))
     return ReportTable(KEY_CHANGE, f"Prognosförändring sedan lagd prognos "
                        f"{month_label(change.previous_as_of)}", frame, "Post",
                        total_rows=(CHANGE_TOTAL, cur_label),
-                       note="Förändringens delar summerar till skillnaden mellan prognoserna.")
+                       note="Avvikelse mot budget enligt de lagda prognoserna (med "
+                            "justeringar); delarna summerar till skillnaden mellan dem.")
 
 
 def scenario_tables(risk: ScenarioRisk) -> tuple[ReportTable, ReportTable]:
@@ -197,6 +198,6 @@ def scenario_tables(risk: ScenarioRisk) -> tuple[ReportTable, ReportTable]:
         f"Effekt {risk.year + 1}": [round_half_away(risk.next_year_effect_tkr / 1000.0)],
     }, index=pd.Index(["Scenario"]))
     rng = ReportTable(KEY_SCENARIO_MC, f"Scenario {clean_text(risk.name)}: spridning "
-                      f"({risk.n_draws} simuleringar)", mc, "Utfall helår",
+                      f"({fmt_number(risk.n_draws)} simuleringar)", mc, "Utfall helår",
                       percent_columns=(PROB,))
     return bridge, rng

@@ -167,3 +167,20 @@ def test_app_pages_show_one_swedish_line_instead_of_a_traceback(monkeypatch) -> 
     monkeypatch.setenv(common.RAISE_ENV, "1")
     with pytest.raises(ZeroDivisionError):
         shell.guarded(lambda: 1 / 0)
+
+
+@pytest.mark.parametrize(("flag", "value"), [("--paths", "1000000"), ("--workers", "0"),
+                                             ("--seed", "-5"), ("--sample", "0"),
+                                             ("--methods", "comboo")])
+def test_backtest_flags_are_bounded_before_any_work(tmp_path, capsys, flag, value) -> None:
+    out = tmp_path / "b.csv"
+    assert main(["backtest", "--out", str(out), flag, value]) == 2
+    err = capsys.readouterr().err
+    assert ("måste vara mellan" in err) or ("okänd metod comboo" in err)
+    assert not out.exists()
+
+
+def test_engine_refuses_a_negative_seed(small_dataset, fake_methods) -> None:
+    with pytest.raises(LimitExceeded, match="fröet"):
+        forecast_region(small_dataset(), pd.Period("2023-04", freq="M"), n_paths=10, seed=-1,
+                        forecaster=fake_methods, workers=1)

@@ -100,3 +100,43 @@ def test_ceiling_is_typed_the_swedish_way() -> None:
     for bad in ("2.2", "-1", "abc", "100"):
         with pytest.raises(ValueError, match="decimalkomma"):
             parse_ceiling(bad)
+
+
+@pytest.fixture(autouse=True)
+def _private_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never the user's own database: laid forecasts and scenarios in a temporary file."""
+    monkeypatch.setenv("BUDGETPROGNOS_DB_URL", f"sqlite:///{tmp_path / 'bp.db'}")
+
+
+def test_change_since_the_last_laid_forecast(tmp_path: Path) -> None:
+    from forecast.cycle.adjustments import Adjustment, apply_adjustments
+    from forecast.cycle.laid import build_laid
+    from forecast.cycle.laid_store import LaidStore
+    from tests.report.fixtures import fast_forecast
+
+    ds = small_dataset()
+    url = f"sqlite:///{tmp_path / 'laid.db'}"
+    store = LaidStore(url)
+    adj = Adjustment(comment="Dygnsvila från oktober", amount_tkr=-900.0,
+                     category="Personalkostnader", start="2023-10", author="Controller A")
+    for as_of, adjs in (("2023-03", []), ("2023-04", [adj])):
+        rf = fast_forecast(ds, as_of, 30)
+        store.lay(build_laid(apply_adjustments(rf, adjs), dataset="Testregion",
+                             author="Controller A", comment=f"Lagd {as_of}", method="test"))
+    out = tmp_path / "r.docx"
+    assert main(["rapport", "--as-of", "2023-04", "--out", str(out), *FAST, "--db", url,
+                 "--dataset", "Testregion"]) == 0
+    doc = Document(str(out))
+    texts = [p.text for p in doc.paragraphs]
+    change = next(t for t in texts if t.startswith("Prognosen har "))
+    assert "sedan den lagda prognosen för mar 2023" in change
+    assert any("«Dygnsvila från oktober» (Controller A)" in t for t in texts)
+    assert not any(t.startswith("Det finns ingen tidigare lagd prognos") for t in texts)
+    rows = [r.cells[0].text for t in doc.tables for r in t.rows]
+    assert "Justering tillagd: Dygnsvila från oktober" in rows
+    # a month without a laid forecast: said plainly
+    out2 = tmp_path / "r2.docx"
+    assert main(["rapport", "--as-of", "2023-02", "--out", str(out2), *FAST, "--db", url,
+                 "--dataset", "Testregion"]) == 0
+    assert any(p.text.startswith("Det finns ingen tidigare lagd prognos")
+               for p in Document(str(out2)).paragraphs)

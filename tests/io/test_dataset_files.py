@@ -301,3 +301,85 @@ def test_seed001_table_loads_unsplit_and_gives_the_published_figures() -> None:
     tables = {t.name: t for t in F.followup_tables(ds, "2023-04")}
     assert "inte uppdelad per personalgrupp" in tables["Hyrpersonal"].note
     assert "inte uppdelad per personalgrupp" in tables["Per kostnadsslag"].note
+
+
+# --- every further error class: its Swedish message names file, row/column and what is allowed
+
+
+def _fail_with(files: DatasetFiles, options: ReadOptions | None = None) -> list[str]:
+    with pytest.raises(ValidationFailed) as e:
+        load_dataset(files, options)
+    assert all(p.allowed for p in e.value.problems), e.value.report()
+    return [str(p) for p in e.value.problems]
+
+
+def _in(name: str, text: str) -> InputFile:
+    return InputFile(name, text.encode("utf-8"))
+
+
+LEDGER = "Ansvar;Konto;Period;Utfall\n1101;Läkemedel;2023-01;-5\n"
+
+
+@pytest.mark.parametrize(("files", "fragment"), [
+    (DatasetFiles(ledgers=()), "(ingen fil): Ingen huvudboksfil angavs"),
+    (DatasetFiles(ledgers=(_in("a.csv", LEDGER), _in("a.csv", LEDGER))),
+     "a.csv: Samma filnamn anges flera gånger"),
+    (DatasetFiles(ledgers=(_in("a.csv", "Ansvar;Konto;Period;Utfall;Typ\n1;Läkemedel;2023-01;"
+                                        "-5;utfall\n"),)),
+     "a.csv, rad 1, kolumn 'Typ': Kolumnen 'typ' behövs inte"),
+    (DatasetFiles(ledgers=(_in("a.csv", "Ansvar;Konto;Period;Belopp;Utfall;Typ\n1;Läkemedel;"
+                                        "2023-01;-5;-5;utfall\n"),)),
+     "Filen har både en beloppskolumn och kolumner för utfall/budget"),
+    (DatasetFiles(ledgers=(_in("a.csv", "Ansvar;Konto;Period;Utfall\n1;Läkemedel;2023-01;-5\n"
+                                        "1;Läkemedel;2023-01;-6\n"),)),
+     "a.csv, rad 3: Raden upprepar rad 2"),
+    (DatasetFiles(ledgers=(_in("a.csv", "Ansvar;Konto;Period;Utfall;Division\n1;Läkemedel;"
+                                        "2023-01;-5;Medicin\n1;Personalkostnader;2023-01;-5;"
+                                        "Kirurgi\n"),)),
+     "Enheten '1' har olika divisioner: 'Medicin' och 'Kirurgi'"),
+    (DatasetFiles(ledgers=(_in("a.csv", "Ansvar;Konto;Period;Belopp tkr;Typ\n1;Läkemedel;"
+                                        "2023-01;-2 000 000 000;utfall\n"),)),
+     "a.csv, rad 2: Beloppet -2\u00a0000\u00a0000\u00a0000 tkr är orimligt stort"),
+    (DatasetFiles(ledgers=(_in("a.csv", LEDGER),), measures=_in(
+        "m.csv", "id;namn;enhet;konto;planerad_årseffekt_tkr;startmånad;år\n"
+                 "A;x;1101;Okänt;0;2023-01;2023\nA;y;9;Läkemedel;5;2023-01;2023\n")),
+     "m.csv, rad 2, kolumn 'planerad_årseffekt_tkr': Värdet '0' är noll"),
+    (DatasetFiles(ledgers=(_in("a.csv", LEDGER),), measures=_in(
+        "m.csv", "id;namn;enhet;konto;planerad_årseffekt_tkr;startmånad;år\n"
+                 "A;x;1101;Okänt;1;2023-01;2023\nA;y;1101;Läkemedel;5;2023-01;2023\n")),
+     "m.csv, rad 3, kolumn 'id': Åtgärden 'A' står redan på rad 2"),
+    (DatasetFiles(ledgers=(_in("a.csv", LEDGER),), measures=_in(
+        "m.csv", "id;namn;enhet;konto;planerad_årseffekt_tkr;startmånad;år\n"
+                 "A;x;9999;Läkemedel;1;2023-01;2023\n")),
+     "Åtgärden 'A' gäller enheten '9999' som inte finns i organisationen"),
+    (DatasetFiles(ledgers=(_in("a.csv", LEDGER),), measures=_in(
+        "m.csv", "id;namn;enhet;konto;planerad_årseffekt_tkr;startmånad;år\nA;x;1101;Okänt;1;"
+                 "2023-01;2023\n")),
+     "m.csv, rad 2, kolumn 'konto': Kontot 'Okänt' finns inte i kontoplanen"),
+    (DatasetFiles(ledgers=(_in("a.csv", LEDGER),), measures=_in(
+        "m.csv", "id;namn;enhet;konto;planerad_årseffekt_tkr;startmånad;år\nA;x;1101;Läkemedel;"
+                 "1;2023-01;2023\n"), measure_effects=_in("e.csv", "åtgärd;månad;effekt_tkr\n"
+                                                               "B;2023-01;1\n")),
+     "e.csv, rad 2, kolumn 'åtgärd': Åtgärden 'B' finns inte i åtgärdsfilen"),
+    (DatasetFiles(ledgers=(_in("a.csv", LEDGER),), agency_fte=_in(
+        "f.csv", "månad;enhet;personalgrupp;åa\n2023-01;7777;läkare;1\n")),
+     "f.csv, kolumn 'enhet': Enheten '7777' finns inte i organisationen"),
+    (DatasetFiles(ledgers=(_in("a.csv", LEDGER),), kontoplan=_in(
+        "k.csv", "konto_från;konto_till;kostnadsslag\nLäkemedel;;Läkemedel\nläkemedel;;"
+                 "Läkemedel\n")),
+     "k.csv, rad 3, kolumn 'konto_från': Kontot 'läkemedel' står redan på rad 2"),
+])
+def test_error_classes(files: DatasetFiles, fragment: str) -> None:
+    got = _fail_with(files)
+    assert any(fragment in g for g in got), got
+
+
+def test_too_many_units_is_refused_before_the_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from forecast.io import dataset_files as DF
+
+    monkeypatch.setattr(DF, "MAX_UNITS", 2)
+    text = "Ansvar;Konto;Period;Utfall\n" + "".join(
+        f"{u};Läkemedel;2023-01;-5\n" for u in ("1", "2", "3"))
+    [msg] = _fail_with(DatasetFiles(ledgers=(_in("a.csv", text),)))
+    assert msg == ("a.csv: Datamängden har för många enheter: 3 (gränsen är 2). "
+                   "Tillåtet: högst 2 enheter")

@@ -154,17 +154,44 @@ def test_series_without_outcome_in_the_as_of_month_is_a_problem(tmp_path: Path) 
 # --- row 11: 'Inhyrd personal' unsplit; the list of accounts cut ------------------------------
 
 
-def test_unsplit_agency_account_is_explained_not_steered_to_ovriga(tmp_path: Path) -> None:
-    (p,) = problems(H.unsplit_agency_csv(tmp_path))
-    assert "menade du" not in p
-    assert "'Inhyrd personal' är ett kostnadsslag som delas upp på kontona" in p
-    assert all(leaf in p for leaf in BASE.accounts.leaves)  # the full list, not "… (18 st)"
-    assert "st)" not in p
+def test_unsplit_agency_cost_is_not_steered_to_ovriga(tmp_path: Path) -> None:
+    # The chart has an unsplit agency leaf named 'Inhyrd personal' (kontoplan work): the row is
+    # booked there, never on 'Inhyrd personal övriga'.
+    ds = load_user_data(H.unsplit_agency_csv(tmp_path), base=BASE)
+    agency = ds.ledger[ds.ledger[S.ACCOUNT].str.startswith("Inhyrd")]
+    assert agency[S.ACCOUNT].tolist() == ["Inhyrd personal"]
+
+
+def test_a_split_category_is_explained_with_its_accounts_in_full() -> None:
+    # A chart without the unsplit leaf: the category name is explained, no guess is made.
+    from forecast.io.importer import _account_parser
+    from forecast.io.parsing import ParseError
+    from forecast.ledger.dimensions import AccountHierarchy
+
+    chart = AccountHierarchy(accounts=tuple(a for a in BASE.accounts.accounts
+                                            if a.name != "Inhyrd personal"))
+    with pytest.raises(ParseError) as exc:
+        _account_parser(chart)("Inhyrd personal")
+    msg, allowed = str(exc.value), exc.value.allowed or ""
+    assert "menade du" not in msg + allowed
+    assert msg.startswith("'Inhyrd personal' är ett kostnadsslag som delas upp på kontona "
+                          "Inhyrd personal läkare, Inhyrd personal sjuksköterskor, Inhyrd "
+                          "personal övriga")
+    assert all(leaf in allowed for leaf in chart.leaves) and "st)" not in allowed
+
+
+def test_the_full_account_list_is_given_with_a_typo(tmp_path: Path) -> None:
+    path = tmp_path / "typo.csv"
+    path.write_text("\n".join([*H.ledger_lines(1), "2023-01;K101;Läkemdel;utfall;1"]),
+                    encoding="utf-8")
+    (p,) = problems(path)
+    assert "menade du 'Läkemedel'?" in p
+    assert all(leaf in p for leaf in BASE.accounts.leaves) and "st)" not in p
 
 
 @pytest.mark.parametrize(("typed", "meant"), [
     ("Läkemdel", "Läkemedel"), ("Inhyrd personal läkar", "Inhyrd personal läkare"),
-    ("Inhyrd personal", None), ("Övriga", None), ("xyz", None)])
+    ("Inhyrd personal läk", "Inhyrd personal läkare"), ("Övriga", None), ("xyz", None)])
 def test_a_suggestion_only_when_one_account_is_clearly_meant(typed: str, meant: str | None
                                                               ) -> None:
     spellings = {a.name.casefold(): a.name for a in BASE.accounts.accounts}

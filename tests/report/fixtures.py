@@ -23,7 +23,12 @@ def _spread(total: int) -> list[int]:
 
 
 def seed001() -> Dataset:
-    """Seed 001's Jan–Apr 2023 table (and Jan–Apr 2022) as a one-unit ledger, tkr."""
+    """Seed 001's Jan–Apr 2023 table (and Jan–Apr 2022) as a one-unit ledger, tkr.
+
+    The forecast engine refuses a history with missing months, so May–Dec 2022 are filled
+    with the Jan–Apr 2022 monthly average (made up; no published figure is read from them:
+    the tested figures are January–April).
+    """
     table = pd.read_csv(PUBLISHED, sep=";")
     rows = []
     for r in table.itertuples():
@@ -33,6 +38,9 @@ def seed001() -> Dataset:
                                   (S.UTFALL, 2022, r.utfall_ack_fg_ar_tkr)):
             for month, amount in enumerate(_spread(int(total)), start=1):
                 rows.append((f"{year}-{month:02d}", "U1", account, kind, float(amount)))
+        for month in range(5, 13):
+            rows.append((f"2022-{month:02d}", "U1", account, S.UTFALL,
+                         float(r.utfall_ack_fg_ar_tkr) / 4))
     led = pd.DataFrame(rows, columns=list(S.LEDGER_COLUMNS))
     led[S.PERIOD] = pd.PeriodIndex(led[S.PERIOD], freq="M")
     org = OrgHierarchy(units=(Unit(id="U1", name="Hela HSN", division="HSN"),))

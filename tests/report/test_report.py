@@ -53,11 +53,12 @@ def region_report(region) -> Report:
 def scenario_report(region) -> Report:
     ds, rf = region
     scenario = load_scenario(KOMBINERAT).model_copy(update={"n_draws": 2000})
+    deviation = float(rf.year_total_paths().mean() - rf.annual_budget.sum())
     change = ForecastChange(
-        previous_as_of=pd.Period("2023-03", "M"), previous_tkr=-3_300_000.0,
-        current_tkr=float(rf.year_total_paths().mean()),
+        previous_as_of=pd.Period("2023-03", "M"), previous_tkr=-400_000.0,
+        current_tkr=deviation,
         components=(("Personalkostnader", -40_000.0), ("Inhyrd personal", -30_000.0),
-                    ("Övrigt", float(rf.year_total_paths().mean()) + 3_300_000.0 + 70_000.0)),
+                    ("Övrigt", deviation + 400_000.0 + 70_000.0)),
         comments=(Comment("Dygnsvilan från oktober och hyrpersonal i sommar", "Controller A"),),
         source="test")
     return build_report(ds, "2023-04", rf, risk=risk_for(rf, scenario, ds), change=change,
@@ -214,12 +215,14 @@ def test_change_section_with_comments_as_reasons(scenario_report: Report) -> Non
     t = scenario_report.tables()[T.KEY_CHANGE]
     col = t.frame.columns[0]
     values = t.frame[col]
-    assert values.iloc[0] == -3300
+    assert values.iloc[0] == -400
+    # the current figure is the forecast's printed deviation from budget
+    assert values.iloc[-1] == scenario_report.tables()[G.KEY_FORECAST].cell(F.NET, G.AVVIKELSE)
     assert values.iloc[1:-2].sum() == values.loc[T.CHANGE_TOTAL]
     assert values.iloc[0] + values.loc[T.CHANGE_TOTAL] == values.iloc[-1]
     change = next(s for s in scenario_report.sections if s.heading == CHANGE_HEADING)
     text = " ".join(scenario_report.text_of(b) for b in change.blocks if isinstance(b, Paragraph))
-    assert "sedan den lagda prognosen för mar 2023, från -3" in text.replace(NBSP, " ")
+    assert "sedan den lagda prognosen för mar 2023, från -400 till " in text.replace(NBSP, " ")
     assert "«Dygnsvilan från oktober och hyrpersonal i sommar» (Controller A)" in text
     assert any(isinstance(p, UserText) for b in change.blocks if isinstance(b, Paragraph)
                for p in b.parts)

@@ -276,3 +276,26 @@ def test_as_forecast_keeps_the_shape():
     assert np.allclose(r2.as_forecast().year_total_paths() - RF.year_total_paths(), 500)
     ctx = build_context(RF, DS)
     assert np.array_equal(apply(RF, scen(*ALL), ds=DS, ctx=ctx).point, r.point)
+
+
+def _unsplit(rf):
+    """The same baseline with agency cost on the unsplit leaf only (no staff-group split)."""
+    import dataclasses
+
+    keys = rf.keys.copy()
+    keys["account"] = keys["account"].where(keys["category"] != "Inhyrd personal",
+                                            "Inhyrd personal")
+    return dataclasses.replace(rf, keys=keys)
+
+
+def test_unsplit_agency_cost_uses_the_total_and_says_so():
+    only_doctors = make_rf(skip=tuple((u, "Inhyrd personal sjuksköterskor")
+                                      for u in ("K1", "M1", "N1")))
+    unsplit = _unsplit(only_doctors)
+    for a in (A.Hyrpersonal(target_month="2023-12"),
+              A.Dygnsvila(staff_group="läkare", agency_share=0.3)):
+        split_r, unsplit_r = apply(only_doctors, scen(a)), apply(unsplit, scen(a))
+        assert unsplit_r.point.sum() == pytest.approx(split_r.point.sum(), rel=1e-12)
+        assert not np.array_equal(unsplit_r.point, unsplit.point)  # the effect is not lost
+        assert any("inte uppdelad per personalgrupp" in n for n in unsplit_r.notes)
+        assert not any("inte uppdelad" in n for n in split_r.notes)

@@ -92,7 +92,7 @@ def test_category_typo_is_an_error_with_the_suggestion() -> None:
     with pytest.raises(ValueError) as exc:
         apply(RF, sc, ds=DS)
     msg = str(exc.value)
-    assert "assumptions[0].categories: okänd konto eller kostnadsslag 'Läkemedl'" in msg
+    assert "assumptions[0].categories: okänt konto eller kostnadsslag 'Läkemedl'" in msg
     assert "Menade du 'Läkemedel'?" in msg and "Personalkostnader" in msg
     with pytest.raises(ValueError, match="Läkemedl"):
         check_references_in_data(DS, sc)  # also before any forecast

@@ -194,6 +194,7 @@ def test_bad_upload_is_rejected_with_row_and_column_and_data_stays(
     expect(sidebar).to_contain_text(f"Data: {default_ds.source}")
     page.locator(f"{key_selector(K.UPLOADER)} input[type='file']").set_input_files(
         files=[{"name": "fel.csv", "mimeType": "text/csv", "buffer": BAD_CSV}])
+    page.get_by_role("button", name="Läs in datamängden").click()
     error = page.locator("[data-testid='stAlertContentError']")
     expect(error).to_contain_text("Filen 'fel.csv' lästes inte in: 2 problem hittades.")
     expect(error).to_contain_text("Nuvarande data behålls.")
@@ -203,9 +204,57 @@ def test_bad_upload_is_rejected_with_row_and_column_and_data_stays(
     expect(page.locator(APP_IDLE)).to_have_count(1)
     # The current data stays: the embedded example, in the sidebar and on the page.
     expect(sidebar).to_contain_text(f"Data: {default_ds.source}")
-    expect(page.get_by_role("button", name="Återställ exempeldata")).to_have_count(0)
+    expect(page.get_by_role("button", name="Byt till exempeldata")).to_have_count(0)
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     screenshot(page, "data_rejected")
+
+
+def _upload(page, key: str, path) -> None:
+    from playwright.sync_api import expect
+
+    expect(page.locator(APP_IDLE)).to_have_count(1)  # not while the last upload reruns
+    page.locator(f"{key_selector(key)} input[type='file']").set_input_files(str(path))
+    expect(page.locator(key_selector(key))).to_contain_text(path.name)
+    expect(page.locator(APP_IDLE)).to_have_count(1)
+
+
+def test_own_dataset_shows_no_example_data_and_survives_a_reload(
+        page, server_url: str, default_ds: Dataset, tmp_path) -> None:
+    from playwright.sync_api import expect
+
+    from tests.io import ledger_fixtures as X
+
+    amounts = X.known_amounts()
+    goto(page, server_url, "data")
+    _upload(page, K.UPLOADER, X.write_sie4(tmp_path / "hb.se", amounts))
+    _upload(page, K.UP_ORG, X.write_org(tmp_path / "org.csv"))
+    _upload(page, K.UP_KONTOPLAN, X.write_map(tmp_path / "map.csv"))
+    page.get_by_role("button", name="Läs in datamängden").click()
+    expect(page.locator("[data-testid='stAlertContentSuccess']")).to_contain_text(
+        "Datamängden lästes in")
+    sidebar = page.locator("[data-testid='stSidebar']")
+    source = "Data: hb.se, org.csv, map.csv"
+    expect(sidebar).to_contain_text(source)
+    main = page.locator("[data-testid='stMain']")
+    expect(main).to_contain_text("Omställningsplan: saknas i indata")
+    expect(main).to_contain_text("Årsarbetare inhyrd personal: saknas i indata")
+    expect(page.get_by_text("Kontomappning")).to_be_visible()
+    assert "data=" in page.url
+    screenshot(page, "data_own_dataset")
+    page.reload()
+    wait_for_app(page)
+    expect(sidebar).to_contain_text(source)  # read back from the server's store
+    expect(main).to_contain_text("egen datamängd")
+    page.get_by_role("link", name="Översikt").click()
+    wait_for_app(page)
+    expect(main).to_contain_text("åtgärder saknas i indata")
+    expect(sidebar).to_contain_text(source)
+    expect(main).not_to_contain_text("Exempelregionen")
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
+    page.get_by_role("link", name="Data").click()
+    wait_for_app(page)
+    page.get_by_role("button", name="Byt till exempeldata").click()
+    expect(sidebar).to_contain_text(f"Data: {default_ds.source}")
 
 
 def _download(page, key: str, target_dir):

@@ -1,0 +1,174 @@
+"""Benchmark of the controller's month (issue 10), each figure beside today's in the same run.
+
+Goals (2 cores): opening the app on a laid forecast (server start → first figure) < 3 s;
+switching the as-of month to a laid month < 1 s; laying = the region forecast time + < 1 s;
+prognosförändring < 1 s.
+
+1. Core: the region forecast of 2023-04 (``--metod``; default the standard årsprognos, as the
+   app and ``prognos`` compute it), then the laying overhead on top of it (apply two
+   adjustments, build the laid record, store it in SQLite), then the prognosförändring
+   2023-03 → 2023-04 both in-process (load two laid forecasts, decompose, build the tables)
+   and as the ``budgetprognos prognosforandring`` command (a new process: imports included).
+   Today's figure for the change: without laid forecasts, both region forecasts again.
+2. Browser (needs Debian's chromium): ``streamlit run app.py`` in headless Chromium; the time
+   from starting the server process to the first «Årsprognos, nettoresultat» metric on
+   Översikt, with a store holding laid forecasts for 2023-03 and 2023-04 — and today's figure,
+   the same with an empty store (the app computes the forecast). Then switching the as-of month
+   to the laid 2023-03 until the metric shows it, beside today's: switching to 2023-02 (not
+   laid: recomputed).
+
+    .venv/bin/python bench/bench_cycle.py [--metod three_year_profile] [--no-browser]
+        [--no-today]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO), str(REPO / "tests")]
+
+import pandas as pd  # noqa: E402
+
+from forecast.cycle.adjustments import Adjustment, apply_adjustments  # noqa: E402
+from forecast.cycle.change import decompose  # noqa: E402
+from forecast.cycle.laid import EXAMPLE_DATASET, build_laid  # noqa: E402
+from forecast.cycle.laid_store import LaidStore  # noqa: E402
+from forecast.cycle.tables import change_tables  # noqa: E402
+from forecast.engine.region import standard_forecast  # noqa: E402
+from forecast.ledger.dataset import load_default  # noqa: E402
+from forecast.store.core import ENV_URL  # noqa: E402
+
+ADJS = [
+    Adjustment(comment="11 timmars dygnsvila från hösten", amount_tkr=-12_000.0,
+               division="Kirurgi", category="Personalkostnader", start="2023-10",
+               rule="budget", author="bench"),
+    Adjustment(comment="hyrpersonal i sommar", amount_tkr=-5_000.0, unit="K101",
+               category="Inhyrd personal", start="2023-06", end="2023-08", low_tkr=-8_000.0,
+               high_tkr=-3_000.0, author="bench"),
+]
+METRIC = "Årsprognos, nettoresultat"
+
+
+def _line(name: str, value: float, goal: str, today: str) -> None:
+    print(f"{name:<48} {value:8.2f} s   mål {goal:<26} i dag: {today}")
+
+
+def bench_core(url: str, method: str | None, n_paths: int) -> dict[str, float]:
+    ds = load_default()
+    st = LaidStore(url)
+    out: dict[str, float] = {}
+    for month, adjs in (("2023-03", []), ("2023-04", ADJS)):
+        t0 = time.perf_counter()
+        rf = standard_forecast(ds, pd.Period(month, "M"), n_paths=n_paths, method=method)
+        t1 = time.perf_counter()
+        rec = st.lay(build_laid(apply_adjustments(rf, adjs), dataset=EXAMPLE_DATASET,
+                                author="bench", comment=f"bench {month}",
+                                method=method or "standard"))
+        t2 = time.perf_counter()
+        out[f"forecast {month}"] = t1 - t0
+        out[f"lay {month}"] = t2 - t1
+        print(f"  {month}: regionprognos {t1 - t0:.1f} s ({rf.n_series} serier × "
+              f"{rf.n_paths} banor), läggning {t2 - t1:.3f} s → version {rec.version}")
+    t0 = time.perf_counter()
+    fc = decompose(st.load(EXAMPLE_DATASET, "2023-03"), st.load(EXAMPLE_DATASET, "2023-04"))
+    change_tables(fc)
+    out["change core"] = time.perf_counter() - t0
+    env = {**os.environ, ENV_URL: url, "PYTHONPATH": str(REPO)}
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        res = subprocess.run([sys.executable, "-m", "cli.main", "prognosforandring", "--as-of",
+                              "2023-04", "--out", f"{tmp}/f.xlsx"], env=env, cwd=REPO,
+                             capture_output=True, text=True)
+        out["change cli"] = time.perf_counter() - t0
+    if res.returncode != 0:
+        raise SystemExit(res.stderr)
+    print("  " + res.stdout.splitlines()[0])
+    return out
+
+
+def bench_browser(url: str, today: bool) -> dict[str, float] | None:
+    from e2e_support import chromium_missing_reason
+
+    reason = chromium_missing_reason()
+    if reason:
+        print(f"  webbläsardelen hoppas över: {reason}")
+        return None
+    out: dict[str, float] = {}
+    out["open laid"], out["switch laid"] = _open_and_switch(url, "2023-03")
+    if today:
+        with tempfile.TemporaryDirectory() as tmp:
+            empty = f"sqlite:///{tmp}/tom.db"
+            out["open today"], out["switch today"] = _open_and_switch(empty, "2023-02")
+    return out
+
+
+def _open_and_switch(url: str, target: str) -> tuple[float, float]:
+    from e2e_support import launch_chromium, streamlit_server
+    from playwright.sync_api import expect, sync_playwright
+
+    os.environ[ENV_URL] = url
+    label = {"2023-03": "mars 2023", "2023-02": "februari 2023"}[target]
+    t0 = time.perf_counter()
+    with streamlit_server() as base, sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        page = browser.new_page()
+        page.goto(base)
+        metric = page.locator("[data-testid='stMetric']", has_text=METRIC)
+        expect(metric.first).to_be_visible(timeout=600_000)
+        opened = time.perf_counter() - t0
+        before = metric.first.inner_text()
+        box = page.get_by_role("combobox", name="Prognosmånad (senaste utfall)")
+        box.click()
+        t1 = time.perf_counter()
+        page.get_by_role("option", name=label).click()
+        expect(page.get_by_text(f"Underlag: utfall till och med {label}")).to_be_visible(
+            timeout=600_000)
+        expect(metric.first).not_to_have_text(before, timeout=600_000)
+        switched = time.perf_counter() - t1
+        browser.close()
+    return opened, switched
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--metod", default=None, help="en metod för alla serier (standard: "
+                                                   "standardprognosen)")
+    ap.add_argument("--paths", type=int, default=1000)
+    ap.add_argument("--no-browser", action="store_true")
+    ap.add_argument("--no-today", action="store_true", help="utan dagens jämförelsesiffror i "
+                                                            "webbläsaren")
+    args = ap.parse_args()
+    print(f"bench_cycle: {os.cpu_count()} kärnor, belastning {os.getloadavg()[0]:.1f}")
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/store.db"
+        core = bench_core(url, args.metod, args.paths)
+        browser = None if args.no_browser else bench_browser(url, not args.no_today)
+    fc = core["forecast 2023-04"]
+    print()
+    _line("Lägga prognos: läggning utöver regionprognosen", core["lay 2023-04"], "< 1 s",
+          f"regionprognosen {fc:.1f} s, ingen läggning")
+    _line("Lägga prognos totalt (regionprognos + läggning)", fc + core["lay 2023-04"],
+          f"< {fc + 1:.1f} s (prognos + 1 s)", f"{fc:.1f} s")
+    two = core["forecast 2023-03"] + fc
+    _line("Prognosförändring i processen", core["change core"], "< 1 s",
+          f"båda regionprognoserna igen: {two:.1f} s")
+    _line("Prognosförändring som kommando (ny process)", core["change cli"], "< 1 s",
+          f"{two:.1f} s")
+    if browser:
+        t_open = browser.get("open today")
+        _line("Öppna appen på lagd prognos (start → första siffra)", browser["open laid"],
+              "< 3 s", f"{t_open:.1f} s utan lagd prognos" if t_open else "ej mätt")
+        t_sw = browser.get("switch today")
+        _line("Byta prognosmånad till lagd månad", browser["switch laid"], "< 1 s",
+              f"{t_sw:.1f} s till ej lagd månad" if t_sw else "ej mätt")
+
+
+if __name__ == "__main__":
+    main()

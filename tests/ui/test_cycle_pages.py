@@ -1,0 +1,110 @@
+"""AppTest: the app opens on laid forecasts without recomputing, and the Prognosförändring
+page (change and prognossäkerhet) reads them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from forecast.cycle.adjustment_file import parse_table, to_table
+from forecast.cycle.adjustments import Adjustment, apply_adjustments
+from forecast.cycle.change import decompose, sentence
+from forecast.cycle.laid import EXAMPLE_DATASET, build_laid
+from forecast.cycle.laid_store import LaidStore
+from forecast.engine.region import standard_forecast
+from forecast.io.formatting import fmt_mkr
+from forecast.ledger.dataset import DATA_DIR, load_default
+from ui import state_keys as K
+
+TIMEOUT = 120
+needs_data = pytest.mark.skipif(not (DATA_DIR / "ledger.csv").exists(),
+                                reason="den inbäddade exempeldatan (data/) saknas")
+ADJ = Adjustment(comment="dygnsvila från hösten", amount_tkr=-12_000.0, division="Kirurgi",
+                 category="Personalkostnader", start="2023-10", rule="budget", author="Anna")
+
+
+@pytest.fixture(scope="module")
+def store_url(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('ui') / 'store.db'}"
+    if not (DATA_DIR / "ledger.csv").exists():
+        return url
+    ds, st = load_default(), LaidStore(url)
+    for month, adjs in (("2022-04", []), ("2022-08", []), ("2023-03", []), ("2023-04", [ADJ])):
+        rf = standard_forecast(ds, pd.Period(month, "M"), n_paths=50,
+                               method="three_year_profile")
+        st.lay(build_laid(apply_adjustments(rf, adjs), dataset=EXAMPLE_DATASET, author="Anna",
+                          comment=f"lagd {month}", method="three_year_profile"))
+    return url
+
+
+@pytest.fixture(autouse=True)
+def _store(store_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("BUDGETPROGNOS_DB_URL", store_url)
+    monkeypatch.setenv("BUDGETPROGNOS_ROLES", str(tmp_path / "inga_roller.toml"))
+
+
+def _page_app(key: str) -> None:
+    from ui.shell import run_single
+
+    run_single(key)
+
+
+def run_page(key: str) -> AppTest:
+    return AppTest.from_function(_page_app, args=(key,), default_timeout=TIMEOUT).run()
+
+
+@needs_data
+def test_overview_opens_on_the_laid_forecast(store_url):
+    at = run_page("oversikt")
+    assert not at.exception, at.exception
+    lf = LaidStore(store_url).load(EXAMPLE_DATASET, "2023-04")
+    got = next(m.value for m in at.metric if m.label == "Årsprognos, nettoresultat")
+    assert got == fmt_mkr(lf.summary()["final"])
+    assert any("Lagd prognos 2023-04 v1 av Anna" in c.value for c in at.caption)
+
+
+@needs_data
+def test_prognos_page_shows_laid_figures_and_adjustments_without_recomputing(store_url):
+    at = run_page("prognos")
+    assert not at.exception, at.exception
+    assert any("Visar lagd prognos 2023-04 v1 av Anna" in i.value for i in at.info)
+    lf = LaidStore(store_url).load(EXAMPLE_DATASET, "2023-04")
+    assert next(m.value for m in at.metric if m.label == "Varav justeringar") == \
+        fmt_mkr(lf.summary()["adj"], 1)
+    assert any(b.label.startswith("Visa statistisk prognos") for b in at.button)
+    # no controller without a name: the edit table is read-only
+    assert any("Endast controllers" in c.value for c in at.caption)
+    at.sidebar.text_input(key=K.USER_NAME_INPUT).input("Anna").run()
+    assert not at.exception, at.exception
+    assert any(b.label == "Spara justeringar" for b in at.button)
+    assert any(b.label == "Lägg prognos" for b in at.button)
+
+
+@needs_data
+def test_change_page_sentence_and_accuracy(store_url):
+    at = run_page("forandring")
+    assert not at.exception, at.exception
+    st_ = LaidStore(store_url)
+    fc = decompose(st_.load(EXAMPLE_DATASET, "2023-03"), st_.load(EXAMPLE_DATASET, "2023-04"))
+    assert any(sentence(fc) in m.value for m in at.markdown)
+    assert "dygnsvila från hösten" in sentence(fc)
+    at.selectbox(key=K.ACC_YEAR).set_value(2022).run()
+    assert not at.exception, at.exception
+    frames = [d.value for d in at.dataframe]
+    acc = next(f for f in frames if "Källa" in f.columns)
+    months = list(acc["Månad"]) if "Månad" in acc.columns else list(acc.index)
+    assert months == ["2022-04", "2022-08"]
+    assert set(acc["Källa"]) == {"lagd v1"}
+
+
+def test_edit_table_round_trip():
+    adjs = [ADJ, Adjustment(comment="hyrpersonal i sommar", amount_tkr=-2_500.5, unit="K101",
+                            category="Inhyrd personal", start="2023-06", end="2023-08",
+                            low_tkr=-4000.0, high_tkr=-1000.0, author="Bo")]
+    table = to_table(adjs).drop(columns=["författare"])
+    back = parse_table(table, "tabellen", author="Anna")
+    assert [(a.amount_tkr, a.low_tkr, a.start, a.comment) for a in back] == \
+        [(a.amount_tkr, a.low_tkr, a.start, a.comment) for a in adjs]

@@ -1,0 +1,117 @@
+"""The page «Prognosförändring»: the change since the previous laid forecast, and accuracy.
+
+Prognossäkerhet of completed years too. Reads only laid forecasts (no recomputation).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from forecast.cycle import change as CH
+from forecast.cycle import tables as CT
+from forecast.cycle.accuracy import AccuracyError, accuracy_table
+from forecast.cycle.change import ChangeError
+from forecast.cycle.laid import LaidForecast
+from forecast.io.formatting import month_label
+from ui import cycle_access as CA
+from ui import state_keys as K
+from ui.data_access import context
+from ui.export_page import XLSX_MIME, downloader
+from ui.widgets import help_box, show_table, waterfall_chart
+
+HELP = """
+Förändringen av årsprognosen (avvikelse mot budget på helår) från en lagd prognos till nästa,
+uppdelad i delar som summerar exakt: **utfallet** i de nya månaderna mot vad föregående
+prognos räknade med, **omprognosen** av årets återstående månader, **justeringar** som lagts
+till, ändrats eller tagits bort (med sina kommentarer) och **scenarioantaganden** som tagits in.
+**Prognossäkerhet** jämför varje lagd prognos för ett avslutat år med årets utfall.
+"""
+
+
+def _pick(months: list[pd.Period]) -> tuple[pd.Period, pd.Period] | None:
+    labels = [str(m) for m in months]
+    c1, c2 = st.columns(2)
+    cur = c1.selectbox("Ny prognos", labels[::-1], key=K.CHG_CURRENT,
+                       format_func=lambda m: month_label(m, long=True))
+    cur_p = pd.Period(cur, freq="M")
+    before = [m for m in labels if pd.Period(m, freq="M").year == cur_p.year and m < cur]
+    if not before:
+        st.info(f"Ingen lagd prognos före {month_label(cur, long=True)} samma år att jämföra "
+                "med.")
+        return None
+    if st.session_state.get(K.CHG_PREVIOUS) not in before:
+        st.session_state[K.CHG_PREVIOUS] = before[-1]
+    prev = c2.selectbox("Föregående prognos", before[::-1], key=K.CHG_PREVIOUS,
+                        format_func=lambda m: month_label(m, long=True))
+    return pd.Period(prev, freq="M"), cur_p
+
+
+def _change(ctx, prev: LaidForecast, cur: LaidForecast) -> None:  # noqa: ANN001
+    try:
+        fc = CH.decompose(prev, cur)
+    except ChangeError as exc:
+        st.error(str(exc))
+        return
+    st.markdown(f"**{CH.sentence(fc)}**")
+    st.altair_chart(waterfall_chart(CH.bridge(fc), title="Avvikelse mot budget på helår, mkr"),
+                    width="stretch")
+    table = CT.labelled(CH.change_table(fc))
+    amounts = ("Föregående prognos", *CH.PART_LABELS.values(), "Förändring", "Ny prognos")
+    per_div = table[table["Kostnadsslag"].isin(["Summa", ""])]
+    show_table(per_div.drop(columns=["Division", "Kostnadsslag"]), amount_columns=amounts)
+    with st.expander("Per division och kostnadsslag"):
+        show_table(table.drop(columns=["Division", "Kostnadsslag"]), amount_columns=amounts)
+    st.subheader("Justeringar")
+    show_table(CH.adjustment_table(fc), amount_columns=("Belopp föregående", "Belopp nytt",
+                                                        "Effekt på förändringen"))
+    st.download_button("Ladda ned prognosförändringen (Excel)",
+                       data=downloader(CT.change_tables(fc), CT.change_metadata(fc),
+                                       fmt="xlsx", unit="mkr"),
+                       file_name=f"prognosforandring_{cur.as_of}.xlsx", mime=XLSX_MIME,
+                       icon=":material/download:")
+
+
+def render() -> None:
+    """Draw the page."""
+    ctx = context()
+    st.title("Prognosförändring")
+    help_box(HELP)
+    months = CA.laid_months(ctx)
+    if not months:
+        st.info("Inga lagda prognoser ännu. Lägg en prognos på sidan Prognos eller med "
+                "`budgetprognos prognos --as-of ÅÅÅÅ-MM --lagg --kommentar \"…\"`.")
+        return
+    pair = _pick(months)
+    if pair is not None:
+        prev, cur = (CA.laid(ctx, str(m)) for m in pair)
+        if prev is not None and cur is not None:
+            _change(ctx, prev, cur)
+    _accuracy(ctx, months)
+
+
+def _accuracy(ctx, months: list[pd.Period]) -> None:  # noqa: ANN001
+    st.header("Prognossäkerhet")
+    years = sorted({m.year for m in months if m.year < ctx.ds.last_outcome.year or
+                    ctx.ds.last_outcome.month == 12}, reverse=True)
+    if not years:
+        st.info("Inget avslutat år har lagda prognoser ännu.")
+        return
+    year = st.selectbox("År", years, key=K.ACC_YEAR)
+    laid = [lf for m in months if m.year == year if (lf := CA.laid(ctx, str(m))) is not None]
+    try:
+        table = accuracy_table(ctx.ds, int(year), laid)
+    except AccuracyError as exc:
+        st.info(str(exc))
+        return
+    show_table(table.set_index("Månad"), amount_columns=("Årsprognos", "P10", "P90",
+                                                        "Utfall helår",
+                                                        "Avvikelse prognos − utfall"),
+               percent_columns=("Avvikelse %",))
+    chart = alt.Chart(table.assign(mkr=table["Avvikelse prognos − utfall"] / 1000)).mark_bar(
+    ).encode(x=alt.X("Månad:N", title="Lagd månad"),
+             y=alt.Y("mkr:Q", title="Prognos − utfall, mkr"),
+             tooltip=["Månad", "Källa", alt.Tooltip("mkr:Q", format=",.1f"),
+                      alt.Tooltip("Avvikelse %:Q", format=",.1f")])
+    st.altair_chart(chart.properties(title=f"Prognossäkerhet {year}"), width="stretch")

@@ -1,0 +1,132 @@
+"""The app's access to laid forecasts and to who the user is (thin over forecast.cycle).
+
+- The laid-forecast store is shared (``st.cache_resource``; no pooled connections); a laid
+  forecast is decoded once per stored row id. A database fault becomes one Swedish line on
+  the page (``st.error``), never a traceback.
+- Identity: Streamlit's ``st.login`` (OIDC) when ``[auth]`` is configured in secrets, else a
+  name asked once in the sidebar and kept in the session. Roles come from the roles file
+  (:mod:`forecast.cycle.roles`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from forecast.cycle.laid import EXAMPLE_DATASET, USER_DATASET, LaidError, LaidForecast
+from forecast.cycle.laid_store import LaidStore
+from forecast.cycle.roles import RolesError, load_roles
+from forecast.store.core import StoreError, default_url
+from ui import state_keys as K
+from ui.data_access import Context
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> LaidStore:
+    return LaidStore(url)
+
+
+def store() -> LaidStore | None:
+    """The laid-forecast store, or None after showing the fault on the page."""
+    try:
+        return _store(default_url())
+    except StoreError as exc:
+        st.error(f"Lagda prognoser kan inte läsas: {exc}")
+        return None
+
+
+def dataset_name(ctx: Context) -> str:
+    """The dataset name of the session's data (the example or the user's own ledger)."""
+    return USER_DATASET if K.DATASET in st.session_state and \
+        st.session_state[K.DATASET] is not None else EXAMPLE_DATASET
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _load(url: str, dataset: str, as_of: str, version: int, created: str) -> LaidForecast:
+    return _store(url).load(dataset, as_of, version)
+
+
+def _current_version(st_: LaidStore, dataset: str, as_of: str) -> tuple[int, str] | None:
+    lst = st_.list(dataset)
+    rows = lst[lst["Månad"] == as_of]
+    if rows.empty:
+        return None
+    locked = rows[rows["Fastställd"] == "ja"]
+    row = (locked if len(locked) else rows).sort_values("Version").iloc[-1]
+    return int(row["Version"]), str(row["Lagd"])
+
+
+def laid(ctx: Context, as_of: str | None = None) -> LaidForecast | None:
+    """The current laid forecast of the context's month (or ``as_of``), None if none."""
+    st_ = store()
+    if st_ is None:
+        return None
+    month = as_of or str(ctx.as_of)
+    try:
+        cur = _current_version(st_, dataset_name(ctx), month)
+        if cur is None:
+            return None
+        return _load(st_.url, dataset_name(ctx), month, cur[0], cur[1])
+    except (StoreError, LaidError) as exc:
+        st.error(f"Den lagda prognosen kan inte läsas: {exc}")
+        return None
+
+
+def laid_months(ctx: Context) -> list[pd.Period]:
+    """Months with a laid forecast of the session's dataset (oldest first; [] on a fault)."""
+    st_ = store()
+    if st_ is None:
+        return []
+    try:
+        return st_.laid_months(dataset_name(ctx))
+    except StoreError as exc:
+        st.error(f"Lagda prognoser kan inte läsas: {exc}")
+        return []
+
+
+# --------------------------------------------------------------------------- identity
+
+
+def _auth_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file at all
+        return False
+
+
+def current_user() -> str | None:
+    """The signed-in user's name (OIDC), or the name given in the sidebar; None if neither."""
+    if _auth_configured():
+        user: Any = st.user
+        if not user.is_logged_in:
+            st.sidebar.button("Logga in", on_click=st.login)
+            return None
+        return str(user.get("email") or user.get("name") or "")
+    return st.session_state.get(K.USER_NAME) or None
+
+
+def ask_name() -> None:
+    """Ask for the user's name once (no [auth]); shown in the sidebar."""
+    if _auth_configured() or st.session_state.get(K.USER_NAME):
+        if st.session_state.get(K.USER_NAME):
+            st.sidebar.caption(f"Inloggad som {st.session_state[K.USER_NAME]}")
+        return
+
+    def _keep() -> None:
+        st.session_state[K.USER_NAME] = st.session_state.get(K.USER_NAME_INPUT, "").strip()
+
+    st.sidebar.text_input("Ditt namn (för lagda prognoser och justeringar)",
+                          key=K.USER_NAME_INPUT, on_change=_keep)
+
+
+def is_controller(user: str | None) -> bool:
+    """True if ``user`` may lay and lock forecasts and edit adjustments."""
+    if not user:
+        return False
+    try:
+        return load_roles().is_controller(user)
+    except RolesError as exc:
+        st.error(str(exc))
+        return False

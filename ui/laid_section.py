@@ -1,0 +1,119 @@
+"""The Prognos page's laid forecast, its adjustments (edit table) and the «Lägg prognos» step.
+
+Thin: every figure comes from :mod:`forecast.cycle` (the laid forecast's own tables); the
+edit table keeps its source frame immutable and commits only on «Spara» (STYLE.md).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from forecast.cycle import tables as CT
+from forecast.cycle.adjustment_file import parse_table, to_table
+from forecast.cycle.adjustments import AdjustmentError, apply_adjustments
+from forecast.cycle.laid import LaidError, LaidForecast, build_laid
+from forecast.io.formatting import fmt_mkr
+from forecast.io.parsing import ValidationFailed
+from forecast.store.core import StoreError
+from ui import cycle_access as CA
+from ui import state_keys as K
+from ui.data_access import Context, baseline
+from ui.widgets import show_table
+
+AMOUNTS = (CT.BUDGET, CT.STAT, CT.ADJ, CT.FINAL, CT.DEV)
+
+
+def laid_summary(lf: LaidForecast) -> None:
+    """The laid forecast at once (no recomputation): banner, metrics, statistical/adjusted."""
+    s = lf.summary()
+    st.info(f"Visar lagd prognos {lf.label()} av {lf.author}, lagd "
+            f"{lf.created[:16].replace('T', ' ')}: {lf.comment}", icon=":material/lock:")
+    c1, c2 = st.columns(2)
+    c3, c4 = st.columns(2)
+    c1.metric(f"Årsprognos {lf.as_of.year} (lagd)", fmt_mkr(s["final"], 1), border=True)
+    c2.metric("P10–P90", f"{fmt_mkr(s['p10'], 1)} – {fmt_mkr(s['p90'], 1)}", border=True)
+    c3.metric("Avvikelse mot budget", fmt_mkr(s["deviation"], 1), border=True)
+    c4.metric("Varav justeringar", fmt_mkr(s["adj"], 1), border=True,
+              delta=f"{len(lf.adjustments)} st", delta_color="off", delta_arrow="off")
+    frame = CT.adjusted_frame(lf)
+    per_div = frame[frame["Kostnadsslag"].isin(["Summa", ""])]
+    st.subheader("Statistisk prognos, justeringar och årsprognos")
+    show_table(CT.labelled(per_div), amount_columns=AMOUNTS)
+    with st.expander("Per division och kostnadsslag"):
+        show_table(CT.labelled(frame), amount_columns=AMOUNTS)
+
+
+def _source_frame(ctx: Context, lf: LaidForecast | None) -> pd.DataFrame:
+    store = CA.store()
+    saved = []
+    if store is not None:
+        try:
+            saved = store.adjustment_set(CA.dataset_name(ctx), str(ctx.as_of))
+        except StoreError as exc:
+            st.error(str(exc))
+    if not saved and lf is not None:
+        saved = list(lf.adjustments)
+    return to_table(saved)
+
+
+def adjustment_editor(ctx: Context, lf: LaidForecast | None, user: str | None) -> None:
+    """The edit table of the month's adjustments; «Spara» stores a new version of the set."""
+    st.subheader("Justeringar")
+    st.caption("En rad per justering: belopp i tkr för hela perioden från–till (kostnad −, "
+               "intäkt +), jämnt per månad; tomma mål gäller alla; fördelning prognos, "
+               "budget eller lika; låg–hög vidgar fördelningen. Kommentar (orsak) krävs.")
+    may = CA.is_controller(user)
+    source = _source_frame(ctx, lf)
+    edited = st.data_editor(source, key=K.ADJ_EDITOR, num_rows="dynamic", width="stretch",
+                            disabled=not may or ["författare"],
+                            column_config={"fördelning": st.column_config.SelectboxColumn(
+                                options=["prognos", "budget", "lika"])})
+    if not may:
+        st.caption("Endast controllers kan ändra justeringar och lägga prognoser"
+                   + ("" if user else " (ange ditt namn i sidomenyn)") + ".")
+        return
+    if st.button("Spara justeringar", icon=":material/save:"):
+        _save(ctx, edited, user or "")
+    msg = st.session_state.get(K.ADJ_MESSAGE)
+    if msg:
+        (st.success if msg[0] == "ok" else st.error)(msg[1])
+
+
+def _save(ctx: Context, edited: pd.DataFrame, user: str) -> None:
+    try:
+        adjs = parse_table(edited.drop(columns=["författare"]), "tabellen", author=user)
+        n = CA.store().save_adjustment_set(  # type: ignore[union-attr]
+            CA.dataset_name(ctx), str(ctx.as_of), adjs, author=user)
+        st.session_state[K.ADJ_MESSAGE] = ("ok", f"Sparade {len(adjs)} justeringar "
+                                                 f"(version {n}).")
+    except ValidationFailed as exc:
+        st.session_state[K.ADJ_MESSAGE] = ("fel", exc.report(limit=10))
+    except (StoreError, AttributeError) as exc:
+        st.session_state[K.ADJ_MESSAGE] = ("fel", f"Justeringarna sparades inte: {exc}")
+
+
+def lay_controls(ctx: Context, user: str | None) -> None:
+    """«Lägg prognos»: the statistical forecast plus the saved adjustments, as a new version."""
+    if not CA.is_controller(user):
+        return
+    st.subheader("Lägg prognos")
+    comment = st.text_input("Kommentar till den lagda prognosen", key=K.LAY_COMMENT)
+    if not st.button("Lägg prognos", icon=":material/lock:", disabled=not comment.strip()):
+        return
+    store = CA.store()
+    if store is None:
+        return
+    try:
+        adjs = store.adjustment_set(CA.dataset_name(ctx), str(ctx.as_of))
+        rf = baseline(ctx)
+        af = apply_adjustments(rf, adjs)
+        draft = build_laid(af, dataset=CA.dataset_name(ctx), author=user or "",
+                           comment=comment, method="standard årsprognos (appen)",
+                           parameters={"Banor per serie": str(rf.n_paths),
+                                       "Slumpfrö": str(rf.seed), "Källa": ctx.ds.source})
+        rec = store.lay(draft)
+    except (AdjustmentError, LaidError, StoreError) as exc:
+        st.error(f"Prognosen lades inte: {exc}")
+        return
+    st.success(f"Lagd prognos {rec.label()} av {rec.author}.")
