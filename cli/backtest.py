@@ -24,9 +24,11 @@ from forecast.evaluation.backtest import (
     RESULT_COLUMNS,
     VARIANTS,
     aggregate,
+    per_case_table,
     read_bench,
     run_backtest,
 )
+from forecast.evaluation.samples import bench_split
 from forecast.io.limits import MAX_PATHS, MAX_SEED, MIN_PATHS
 from forecast.ledger import schema as S
 from forecast.methods import REFERENCE_METHODS, REGISTRY
@@ -68,13 +70,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     p.add_argument("--bench", type=Path, default=None,
                    help="panel (CSV/CSV.gz: series_id,start,t,value); utan: exempelregionen")
     p.add_argument("--sample", type=int, default=None, help="antal slumpvis valda serier")
+    p.add_argument("--split", choices=("dev", "confirm"), default=None,
+                   help="bara utvecklings- eller bekräftelseurvalet av --bench (delat per "
+                        "serie och kategori, bench/standard_rule.md)")
     p.add_argument("--seed", type=int, default=0, help="slumpfrö för urval och banor")
     p.add_argument("--methods", default=",".join(DEFAULT_METHODS),
                    help="kommaseparerade metodnamn")
     p.add_argument("--paths", type=int, default=N_PATHS, help="simulerade banor per fall")
     p.add_argument("--workers", type=int, default=2, help="processer")
     p.add_argument("--cases-out", type=Path, default=None,
-                   help="skriv även alla fall (CSV) hit")
+                   help="skriv även alla fall med alla kolumner (CSV) hit")
+    p.add_argument("--per-case", type=Path, default=None,
+                   help="skriv ett fall per rad (serie, år, brytmånad, metod, prognos, "
+                        "utfall, P10, P90) som CSV hit")
     p.add_argument("--out", type=Path, required=True, help="resultat-CSV")
     return p
 
@@ -97,6 +105,8 @@ def _check_args(args: argparse.Namespace) -> None:
         raise CliError(f"okänd metod {', '.join(unknown)}; kända: {', '.join(known)}")
     if args.bench is not None and not args.bench.is_file():
         raise CliError(f"filen {str(args.bench)!r} finns inte")
+    if args.split is not None and args.bench is None:
+        raise CliError("--split kräver --bench (en panel med kolumnen category)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -105,6 +115,14 @@ def run(args: argparse.Namespace) -> int:
     _check_args(args)
     if args.bench is not None:
         panel = read_bench(args.bench)
+        if args.split is not None:
+            try:
+                dev, conf = bench_split(str(args.bench))
+            except ValueError as exc:
+                print(f"{args.bench}: kan inte dela urvalet ({exc}); filen behöver "
+                      "kolumnerna series_id, category och start", file=sys.stderr)
+                return 2
+            panel = panel.loc[panel["series_id"].isin(dev if args.split == "dev" else conf)]
     else:
         from forecast.ledger.dataset import load_default
 
@@ -117,12 +135,16 @@ def run(args: argparse.Namespace) -> int:
         print("Inga fall: ingen serie har tre års historik före ett helt år.", file=sys.stderr)
         pd.DataFrame(columns=list(RESULT_COLUMNS)).to_csv(args.out, index=False)
         return 1
-    table = aggregate(cases, workers=args.workers)
+    table = aggregate(cases, workers=args.workers, n_paths=args.paths)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(args.out, index=False, float_format="%.4f")
     if args.cases_out is not None:
         cases.to_csv(args.cases_out, index=False)
+    if args.per_case is not None:
+        args.per_case.parent.mkdir(parents=True, exist_ok=True)
+        per_case_table(cases).to_csv(args.per_case, index=False)
     with pd.option_context("display.width", 200):
         print(table.round(2).to_string(index=False))
-    print(f"{len(cases)} fall-metod-rader på {time.perf_counter() - t0:.0f} s → {args.out}")
+    print(f"{args.paths} banor per fall; {len(cases)} fall-metod-rader på "
+          f"{time.perf_counter() - t0:.0f} s → {args.out}")
     return 0

@@ -95,7 +95,15 @@ BUNDLES: dict[str, tuple[str, Callable[[Context], tuple[list[ExportTable], Expor
 
 
 def _report_section(ctx: Context) -> None:
-    from ui.report_download import DOCX_MIME, PDF_MIME, report_downloader
+    from forecast.report.docx_writer import TemplateError
+    from ui import cycle_access as CA
+    from ui.report_download import (
+        DOCX_MIME,
+        PDF_MIME,
+        checked_template,
+        laid_change_lookup,
+        report_downloader,
+    )
     from ui.scenarios_page import current_scenario_or_default
 
     st.subheader("Rapport till nämnden (Word/PDF)")
@@ -105,14 +113,25 @@ def _report_section(ctx: Context) -> None:
     with_scenario = st.checkbox("Ta med scenariot (senast visat på Scenarier) i avsnittet "
                                 "Risker", key=K.EXPORT_REPORT_SCENARIO)
     scenario = current_scenario_or_default(ctx) if with_scenario else None
+    upload = st.file_uploader("Egen Word-mall (.docx, valfri): regionens format, sidhuvud "
+                              "och logga", type=["docx"], key=K.EXPORT_TEMPLATE)
+    template = None
+    if upload is not None:
+        try:
+            template = checked_template(upload.getvalue())
+        except TemplateError as exc:
+            st.error(str(exc))
     rf = baseline(ctx)
+    change = laid_change_lookup(CA.store(), CA.dataset_name(ctx), ctx.as_of)
     b1, b2, _ = st.columns([1, 1, 2])
     b1.download_button(
-        "Word (.docx)", data=report_downloader(ctx.ds, rf, fmt="docx", scenario=scenario),
+        "Word (.docx)", data=report_downloader(ctx.ds, rf, fmt="docx", scenario=scenario,
+                                               change=change, template=template),
         file_name=f"budgetprognos_rapport_{ctx.as_of}.docx", mime=DOCX_MIME,
         key="w_dl_rapport_docx", icon=":material/article:", on_click="ignore")
     b2.download_button(
-        "PDF", data=report_downloader(ctx.ds, rf, fmt="pdf", scenario=scenario),
+        "PDF", data=report_downloader(ctx.ds, rf, fmt="pdf", scenario=scenario,
+                                      change=change),
         file_name=f"budgetprognos_rapport_{ctx.as_of}.pdf", mime=PDF_MIME,
         key="w_dl_rapport_pdf", icon=":material/picture_as_pdf:", on_click="ignore")
 

@@ -6,14 +6,16 @@ zero-argument callable ``st.download_button`` runs on click.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from forecast.engine.hierarchy import RECONCILIATION
 from forecast.engine.tables import method_summary_text
 from forecast.report.builder import build_report
 from forecast.report.charts import render_all
-from forecast.report.docx_writer import report_to_docx
+from forecast.report.docx_writer import load_template, report_to_docx
 from forecast.report.pdf_writer import report_to_pdf
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -22,7 +24,31 @@ UI_REPORT_DRAWS = 2000
 """Monte Carlo draws of a scenario in the app's report (the CLI uses the scenario's own)."""
 
 
-def report_bytes(ds: Any, rf: Any, *, fmt: str, scenario: Any | None = None) -> bytes:
+def checked_template(data: bytes) -> bytes:
+    """An uploaded .docx template, checked as the CLI's ``--mall`` (size, zip, no macros).
+
+    Raises:
+        TemplateError: (Swedish message) the template cannot be used.
+    """
+    with tempfile.TemporaryDirectory(prefix="budgetprognos-mall-") as tmp:
+        path = Path(tmp) / "mall.docx"
+        path.write_bytes(data)
+        load_template(path)
+    return data
+
+
+def _docx(report: Any, charts: dict[str, bytes], template: bytes | None) -> bytes:
+    if template is None:
+        return report_to_docx(report, charts)
+    with tempfile.TemporaryDirectory(prefix="budgetprognos-mall-") as tmp:
+        path = Path(tmp) / "mall.docx"
+        path.write_bytes(template)
+        return report_to_docx(report, charts, template=path)
+
+
+def report_bytes(ds: Any, rf: Any, *, fmt: str, scenario: Any | None = None,
+                 change: Callable[[], Any] | None = None,
+                 template: bytes | None = None) -> bytes:
     """The report of ``ds`` at ``rf.as_of`` as .docx or .pdf bytes.
 
     Args:
@@ -30,6 +56,8 @@ def report_bytes(ds: Any, rf: Any, *, fmt: str, scenario: Any | None = None) -> 
         rf: its baseline forecast (the app's cached one).
         fmt: ``"docx"`` or ``"pdf"``.
         scenario: a ``scenarios.assumptions.Scenario`` for the risk section, or None.
+        change: returns the change since the last laid forecast (or None), called here.
+        template: a checked .docx template (:func:`checked_template`) for Word, or None.
     """
     if fmt not in ("docx", "pdf"):
         raise ValueError(f"okänt format {fmt!r}")
@@ -39,16 +67,41 @@ def report_bytes(ds: Any, rf: Any, *, fmt: str, scenario: Any | None = None) -> 
 
         risk = risk_for(rf, scenario.model_copy(
             update={"n_draws": min(scenario.n_draws, UI_REPORT_DRAWS)}), ds)
-    report = build_report(ds, rf.as_of, rf, risk=risk, provenance=[
+    mall = "egen mall" if template is not None and fmt == "docx" else "standard (A4)"
+    report = build_report(ds, rf.as_of, rf, risk=risk, change=change() if change else None,
+                          provenance=[
         ("Metod", f"årsprognos per serie (appens standardprognos); {method_summary_text(rf)}"),
-        ("Avstämning", RECONCILIATION), ("Mall", "standard (A4)")])
+        ("Avstämning", RECONCILIATION), ("Mall", mall)])
     charts = render_all(report.charts())
-    return report_to_docx(report, charts) if fmt == "docx" else report_to_pdf(report, charts)
+    return _docx(report, charts, template) if fmt == "docx" else report_to_pdf(report, charts)
 
 
-def report_downloader(ds: Any, rf: Any, *, fmt: str,
-                      scenario: Any | None = None) -> Callable[[], bytes]:
+def report_downloader(ds: Any, rf: Any, *, fmt: str, scenario: Any | None = None,
+                      change: Callable[[], Any] | None = None,
+                      template: bytes | None = None) -> Callable[[], bytes]:
     """A zero-argument callable making the report file (run by Streamlit on click)."""
     if fmt not in ("docx", "pdf"):
         raise ValueError(f"okänt format {fmt!r}")
-    return lambda: report_bytes(ds, rf, fmt=fmt, scenario=scenario)
+    return lambda: report_bytes(ds, rf, fmt=fmt, scenario=scenario, change=change,
+                                template=template)
+
+
+def laid_change_lookup(store: Any, dataset: str, as_of: Any) -> Callable[[], Any]:
+    """A callable returning the change since the last laid forecast, or None.
+
+    None when there is none or the store fails; the report then says that no earlier laid
+    forecast exists.
+    """
+    from forecast.cycle.laid import LaidError
+    from forecast.report.cycle_change import laid_change
+    from forecast.store.core import StoreError
+
+    def lookup() -> Any:
+        if store is None:
+            return None
+        try:
+            return laid_change(store, dataset, as_of)
+        except (LaidError, StoreError):
+            return None
+
+    return lookup

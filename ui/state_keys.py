@@ -68,6 +68,7 @@ CMP_SELECTION: Final = "w_cmp_selection"
 EXPORT_UNIT: Final = "w_export_unit"
 EXPORT_DIALECT: Final = "w_export_dialect"
 EXPORT_REPORT_SCENARIO: Final = "w_export_report_scenario"
+EXPORT_TEMPLATE: Final = "w_export_template"
 
 SC_CONTROL_PREFIX: Final = "w_sc_ctl__"
 """Prefix of the scenario assumption controls: ``w_sc_ctl__<path>``."""

@@ -18,12 +18,14 @@ and the reason is kept in ``notes`` so no fallback is silent.
 
 Determinism: each series draws from its own generator seeded by ``(seed, crc32(unique_id))``,
 so a result depends on the seed only, never on the chunking or the number of workers.
+After the series are forecast, their paths are re-paired across series by their historical
+co-movement (:mod:`forecast.engine.joint`, ``joint=True``), with a generator of its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -399,6 +401,8 @@ class _Resolved:
     aliases: list[str]
     apes: np.ndarray
     choice_notes: list[str]
+    errors: np.ndarray | None = None
+    """(n_series, years) signed earlier year-end errors of the chosen method, if chosen."""
 
 
 def forecast_region(
@@ -415,12 +419,12 @@ def forecast_region(
     workers: int | None = None,
     forecaster: SeriesForecaster = METHODS,
     progress: StepProgress | None = None,
+    joint: bool = True,
 ) -> RegionForecast:
     """Forecast every bottom series of ``ds`` after ``as_of`` with joint sample paths.
 
-    Three steps: :func:`_resolve` (check the month, build the series, choose or look up each
-    series' method), :func:`_run_series` (forecast every series, in a pool when it pays) and
-    :func:`_assemble` (the :class:`RegionForecast` with notes and summary columns).
+    Steps: :func:`_resolve` (series and their methods) → :func:`_run_series` (a pool when it
+    pays) → :func:`_assemble` (the :class:`RegionForecast` with notes and summary columns).
 
     Args:
         ds: the data set (ledger, org, accounts).
@@ -436,8 +440,10 @@ def forecast_region(
         candidates: candidate aliases for ``choose``.
         workers: worker processes; None = 2 when the work is large enough to pay, else 1.
         forecaster: the per-series routines (the real methods unless a test passes fakes).
-        progress: ``progress(step, done, total)`` after each chunk of series, per step
-            ("Backtest per serie" when choosing, then "Prognos per serie").
+        progress: ``progress(step, done, total)`` after each chunk of series, per step.
+        joint: pair the series' paths by their historical co-movement
+            (:mod:`forecast.engine.joint`) so division and region ranges are not those of
+            independent series; each series' own paths are unchanged.
 
     Returns:
         The :class:`RegionForecast` (paths float32, tkr, reports' sign convention).
@@ -457,7 +463,18 @@ def forecast_region(
     if workers is None:
         workers = MAX_WORKERS if n * n_paths >= PARALLEL_MIN_WORK else 1
     outs = _run_series(res, as_of, n_paths, seed, workers, forecaster, progress)
-    return _assemble(ds, as_of, res, outs, n_paths, seed)
+    rf = _assemble(ds, as_of, res, outs, n_paths, seed)
+    return _joined(rf, res) if joint else rf
+
+
+def _joined(rf: RegionForecast, res: _Resolved) -> RegionForecast:
+    """``rf`` with its series' paths paired by co-movement (:mod:`forecast.engine.joint`)."""
+    from forecast.engine.joint import joint_paths
+
+    tasks = _series_inputs(res.inp, rf.as_of, len(res.months), res.aliases)
+    paths = joint_paths(rf.paths, [t.y for t in tasks], rf.as_of.month % 12,
+                        series_rng(rf.seed, "joint|paths"), errors=res.errors)
+    return replace(rf, paths=paths)
 
 
 def _check_size(ds: Dataset, as_of: pd.Period, n_paths: int, seed: int) -> None:
@@ -518,13 +535,26 @@ def _resolve(ds: Dataset, as_of: pd.Period, methods: Mapping[str, Any] | None, d
             aliases.append(str(c.alias))
             apes[i] = float(c.backtest_ape) if c.backtest_ape is not None else np.nan
             choice_notes[i] = str(getattr(c, "note", "") or "")
+    errors = _choice_errors([chosen.get(uid) for uid in inp.uids])
     choice_notes = ["; ".join(p for p in (c, m) if p)
                     for c, m in zip(choice_notes, _missing_as_of(ds, as_of, inp), strict=True)]
     step_months = [pd.Period(q, freq="M") for q in steps]
     if any(p <= as_of for p in step_months):
         step_note = f"historik från {max(p for p in step_months if p <= as_of)} (strukturbrott)"
         choice_notes = [f"{c}; {step_note}" if c else step_note for c in choice_notes]
-    return _Resolved(inp, forecast_months(as_of), aliases, apes, choice_notes)
+    return _Resolved(inp, forecast_months(as_of), aliases, apes, choice_notes, errors)
+
+
+def _choice_errors(choices: list[Any]) -> np.ndarray | None:
+    """(n, years) signed backtest errors of the choices (NaN where none); None if none."""
+    errs = [tuple(getattr(c, "errors", ()) or ()) for c in choices]
+    width = max((len(e) for e in errs), default=0)
+    if width == 0:
+        return None
+    out = np.full((len(errs), width), np.nan)
+    for i, e in enumerate(errs):
+        out[i, : len(e)] = e
+    return out
 
 
 def _run_series(res: _Resolved, as_of: pd.Period, n_paths: int, seed: int, workers: int,

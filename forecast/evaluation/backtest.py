@@ -33,11 +33,13 @@ from forecast.parallel import chunk_by, map_chunks
 
 CUTOFFS: tuple[int, ...] = (4, 8)
 MIN_BEFORE = 36
-N_PATHS = 500
+N_PATHS = 1000
+"""Simulated paths per case (the same count as the region forecast's per series)."""
 RESULT_COLUMNS: tuple[str, ...] = (
     "cutoff",
     "method",
     "cases",
+    "n_paths",
     "median_ape",
     "mean_ape",
     "share_ape_over_5",
@@ -45,6 +47,11 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "median_width_pct",
     "seconds",
 )
+
+PER_CASE_COLUMNS: tuple[str, ...] = (
+    "series_id", "year", "cutoff", "method", "forecast", "actual", "p10", "p90",
+)
+"""Columns of the per-case file (``backtest --per-case``): one row per case and method."""
 
 # Named method configurations usable in ``--methods`` besides the registry aliases.
 VARIANTS: dict[str, tuple[str, dict]] = {
@@ -186,11 +193,19 @@ def case_metrics(cases: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def aggregate(cases: pd.DataFrame, workers: int = 1) -> pd.DataFrame:
+def per_case_table(cases: pd.DataFrame) -> pd.DataFrame:
+    """The case-level frame reduced to :data:`PER_CASE_COLUMNS`, in a stable order."""
+    out = cases.loc[:, list(PER_CASE_COLUMNS)]
+    return out.sort_values(["method", "series_id", "year", "cutoff"],
+                           kind="stable").reset_index(drop=True)
+
+
+def aggregate(cases: pd.DataFrame, workers: int = 1, n_paths: int = N_PATHS) -> pd.DataFrame:
     """The protocol's figures per cut-off and method (columns :data:`RESULT_COLUMNS`).
 
     ``seconds`` is the summed per-case compute time divided by ``workers`` (the wall time
-    the method alone would take on that many cores).
+    the method alone would take on that many cores); ``n_paths`` is the path count the
+    ranges were computed from (stated with every figure).
     """
     c = case_metrics(cases)
     c = c.loc[np.isfinite(c["ape"])]
@@ -201,6 +216,7 @@ def aggregate(cases: pd.DataFrame, workers: int = 1) -> pd.DataFrame:
             "cutoff": int(cut),
             "method": meth,
             "cases": len(g),
+            "n_paths": int(n_paths),
             "median_ape": float(g["ape"].median()),
             "mean_ape": float(g["ape"].mean()),
             "share_ape_over_5": float(100 * (g["ape"] > 5).mean()),

@@ -27,9 +27,10 @@ Rules applied to every format alike:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -44,8 +45,9 @@ from forecast.io.readers import LedgerRead, ReadOptions, read_ledger_source
 from forecast.io.readers import base as B
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset
-from forecast.ledger.dimensions import AccountHierarchy, OrgHierarchy, Unit
+from forecast.ledger.dimensions import AccountHierarchy, Measure, OrgHierarchy, Unit
 
+T = TypeVar("T")
 NO_DIVISION: Final = "Utan division"
 SIGN_WARNING_SHARE: Final = 0.9
 SIGN_WARNING_MIN_ROWS: Final = 10
@@ -212,7 +214,7 @@ def load_dataset(files: DatasetFiles, options: ReadOptions | None = None, *,
                                         mapping))
 
 
-def _side(work: _Work, f: InputFile | None, read):
+def _side(work: _Work, f: InputFile | None, read: Callable[[InputFile], T]) -> T | None:
     if f is None:
         return None
     try:
@@ -428,7 +430,7 @@ def _sign_warning(raw: pd.DataFrame, reads: list[LedgerRead], accounts: AccountH
 
 
 def _extras(files: DatasetFiles, accounts: AccountHierarchy, org: OrgHierarchy, work: _Work
-            ) -> tuple[pd.DataFrame, tuple, pd.DataFrame]:
+            ) -> tuple[pd.DataFrame, tuple[Measure, ...], pd.DataFrame]:
     empty = Dataset(ledger=pd.DataFrame(), org=org)
     fte = _side(work, files.agency_fte, lambda f: read_agency_fte(f.data, f.name))
     measures = _side(work, files.measures, lambda f: read_measures(f.data, f.name, accounts))

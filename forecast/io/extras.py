@@ -91,7 +91,7 @@ EFFECT_COLUMNS: Final = (
 )
 
 
-def _periods(values: np.ndarray) -> pd.PeriodIndex:
+def _periods(values: np.ndarray | list[Any]) -> pd.PeriodIndex:
     return pd.PeriodIndex.from_ordinals(np.asarray(values, dtype=np.int64), freq="M")
 
 

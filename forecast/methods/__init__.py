@@ -16,9 +16,12 @@ from forecast.methods.baselines import (
     SeasonalNaiveGrowth,
     ThreeYearProfile,
 )
+from forecast.methods.calibrated import CalibratedCombination
 from forecast.methods.combination import Combination
 from forecast.methods.statistical import (
+    AggregatedCESMethod,
     AggregatedETSMethod,
+    AggregatedThetaMethod,
     AutoARIMAMethod,
     CESMethod,
     ETSMethod,
@@ -39,12 +42,15 @@ REGISTRY: dict[str, type[Method]] = {
         BudgetRatio,
         ETSMethod,
         AggregatedETSMethod,
+        AggregatedThetaMethod,
+        AggregatedCESMethod,
         ThetaMethod,
         CESMethod,
         AutoARIMAMethod,
         SARIMAXMethod,
         UnobservedComponentsMethod,
         Combination,
+        CalibratedCombination,
     )
 }
 

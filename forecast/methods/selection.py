@@ -86,11 +86,20 @@ class Choice:
     """Median year-end APE (%) of the chosen method in earlier years; NaN if not measured."""
     n_origins: int
     note: str
+    errors: tuple[float, ...] = ()
+    """Signed year-end errors 100·(actual − forecast)/|actual| of the chosen method, one per
+    earlier year (1, 2, … years back; NaN where it could not be scored)."""
 
 
 def year_end_ape(alias: str, y: np.ndarray, start_month: int, t_jan: int, n: int,
                  budget: np.ndarray | None = None) -> float:
     """APE (%) of the year total of the year starting at index ``t_jan`` after ``n`` months."""
+    return abs(year_end_error(alias, y, start_month, t_jan, n, budget))
+
+
+def year_end_error(alias: str, y: np.ndarray, start_month: int, t_jan: int, n: int,
+                   budget: np.ndarray | None = None) -> float:
+    """Signed error 100·(actual − forecast)/|actual| of a year total (see year_end_ape)."""
     hist = y[: t_jan + n]
     h = 12 - n
     bud = None if budget is None else budget[: t_jan + n]
@@ -100,7 +109,7 @@ def year_end_ape(alias: str, y: np.ndarray, start_month: int, t_jan: int, n: int
     actual = float(np.sum(y[t_jan : t_jan + 12]))
     if actual == 0 or not np.isfinite(fc):
         raise MethodFailed("årstotalen är noll")
-    return 100 * abs(fc - actual) / abs(actual)
+    return 100 * (actual - fc) / abs(actual)
 
 
 def origins(n_obs: int, start_month: int, cutoff: int, max_origins: int = MAX_ORIGINS
@@ -137,15 +146,16 @@ def choose(
     if not np.all(np.isfinite(y)):
         y = fill_gaps(y)[0]
     starts = origins(len(y), start_month, cutoff_month)
-    scores: dict[str, list[float]] = {}
+    signed: dict[str, list[float]] = {}
     for alias in candidates:
         errs = []
         for t_jan in starts:
             try:
-                errs.append(year_end_ape(alias, y, start_month, t_jan, cutoff_month, budget))
+                errs.append(year_end_error(alias, y, start_month, t_jan, cutoff_month, budget))
             except MethodFailed:
-                continue
-        scores[alias] = [e for e in errs if np.isfinite(e)]
+                errs.append(float("nan"))
+        signed[alias] = errs
+    scores = {a: [abs(e) for e in errs if np.isfinite(e)] for a, errs in signed.items()}
     enough = {a: float(np.median(e)) for a, e in scores.items() if len(e) >= min_years}
     if enough:
         best = min(enough, key=lambda a: (enough[a], list(candidates).index(a)))
@@ -155,7 +165,7 @@ def choose(
         note = "" if len(enough) == 1 and len(candidates) == 1 else (
             f"Vald metod: {display_name(best)} (lägst medianfel för årsutfallet "
             f"{fmt_pct(enough[best])} över {k} tidigare år)")
-        return Choice(best, enough[best], k, note)
+        return Choice(best, enough[best], k, note, tuple(signed[best]))
     k_max = max((len(e) for e in scores.values()), default=0)
     for alias in ROBUST_METHODS:
         try:
@@ -166,7 +176,7 @@ def choose(
         ape = float(np.median(e)) if e else float("nan")
         note = (f"Kort historik ({k_max} tidigare år att pröva på < {min_years}); "
                 f"använder {display_name(alias)}")
-        return Choice(alias, ape, len(e), note)
+        return Choice(alias, ape, len(e), note, tuple(signed.get(alias, ())))
     return Choice("run_rate", float("nan"), 0,
                   "För kort historik för att välja metod; använder snitt hittills i år")
 

@@ -352,7 +352,40 @@ class AggregatedETSMethod(_StatsforecastMethod):
         return np.where(np.isfinite(paths), paths, self.predict(h)[None, :])
 
     def __repr__(self) -> str:
-        return f"AggregatedETSMethod(block={self.block}, log={self.log})"
+        return f"{type(self).__name__}(block={self.block}, log={self.log})"
+
+
+class AggregatedThetaMethod(AggregatedETSMethod):
+    """``theta_b2``: AutoTheta on two-month sums (season 6), split by the calendar profile."""
+
+    alias = "theta_b2"
+
+    def _model(self) -> Any:
+        from statsforecast.models import AutoTheta
+
+        return AutoTheta(season_length=SEASON // self.block)
+
+    def simulate(self, h: int, n_paths: int, rng: np.random.Generator,
+                 **kw: Any) -> np.ndarray:
+        """Block paths of the fitted Theta model, split into months."""
+        nb = -(-h // self.block)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            z = self.model_.simulate(h=nb, n_paths=n_paths, seed=_seed(rng))
+        blocks = self._back(np.asarray(z, dtype=float).reshape(n_paths, nb))
+        paths = self._to_months(blocks, h)
+        return np.where(np.isfinite(paths), paths, self.predict(h)[None, :])
+
+
+class AggregatedCESMethod(AggregatedThetaMethod):
+    """``ces_b2``: AutoCES on two-month sums (season 6), split by the calendar profile."""
+
+    alias = "ces_b2"
+
+    def _model(self) -> Any:
+        from statsforecast.models import AutoCES
+
+        return AutoCES(season_length=SEASON // self.block)
 
 
 class _StatsmodelsMethod(Method):

@@ -1,5 +1,6 @@
 import numpy as np
 import pandas as pd
+import pytest
 
 from cli.backtest import NET_COST_ID, ledger_panel
 from cli.main import main
@@ -42,3 +43,82 @@ def test_ledger_panel_adds_net_cost_total():
     tot = panel.loc[panel.series_id == NET_COST_ID, "value"].to_numpy()
     np.testing.assert_allclose(tot, [-11, -22, -33])
     assert (panel.start == "2020-01").all()
+
+
+def _bench_file(tmp_path):
+    rng = np.random.default_rng(1)
+    rows = []
+    for i in range(2):
+        vals = 100 + rng.normal(0, 2, 62).cumsum()
+        rows += [(f"S{i}", "M", "2001-01", t, v, "train") for t, v in enumerate(vals)]
+    bench = tmp_path / "bench.csv.gz"
+    pd.DataFrame(rows, columns=["series_id", "category", "start", "t", "value", "split"]).to_csv(
+        bench, index=False)
+    return bench, rows
+
+
+def test_per_case_file_has_one_row_per_case_and_method(tmp_path):
+    from forecast.evaluation.backtest import PER_CASE_COLUMNS
+
+    bench, rows = _bench_file(tmp_path)
+    per_case = tmp_path / "cases.csv"
+    out = tmp_path / "res.csv"
+    rc = main(["backtest", "--bench", str(bench), "--methods", "run_rate,seasonal_naive",
+               "--workers", "1", "--paths", "40", "--out", str(out),
+               "--per-case", str(per_case)])
+    assert rc == 0
+    pc = pd.read_csv(per_case)
+    assert list(pc.columns) == list(PER_CASE_COLUMNS)
+    assert len(pc) == 2 * 2 * 2 * 2  # series x years x cut-offs x methods
+    assert (pc.p10 <= pc.p90).all()
+    # The actual is the sum of the year's 12 months, recomputed here from the input rows.
+    vals = {(sid, t): v for sid, _, _, t, v, _ in rows}
+    r = pc.loc[(pc.series_id == "S1") & (pc.year == 2005)].iloc[0]
+    assert r.actual == pytest.approx(sum(vals[("S1", t)] for t in range(48, 60)))
+    # The run rate's forecast at April: months 1..4 times 3.
+    rr = pc.loc[(pc.series_id == "S0") & (pc.year == 2004) & (pc.cutoff == 4)
+                & (pc.method == "run_rate")].iloc[0]
+    assert rr.forecast == pytest.approx(3 * sum(vals[("S0", t)] for t in range(36, 40)))
+    res = pd.read_csv(out)
+    assert (res.n_paths == 40).all()
+
+
+def test_path_count_is_bounded_before_work(tmp_path, capsys):
+    bench, _ = _bench_file(tmp_path)
+    rc = main(["backtest", "--bench", str(bench), "--paths", "10000000",
+               "--out", str(tmp_path / "r.csv")])
+    assert rc == 2
+    assert "--paths" in capsys.readouterr().err
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_split_selects_one_half_of_the_series(tmp_path):
+    from forecast.evaluation.samples import bench_split
+
+    rng = np.random.default_rng(2)
+    rows = []
+    for i in range(6):
+        vals = 100 + rng.normal(0, 2, 50).cumsum()
+        rows += [(f"S{i}", "M" if i < 4 else "F", "2001-01", t, v, "train")
+                 for t, v in enumerate(vals)]
+    bench = tmp_path / "bench.csv"
+    pd.DataFrame(rows, columns=["series_id", "category", "start", "t", "value", "split"]).to_csv(
+        bench, index=False)
+    dev, conf = bench_split(str(bench))
+    assert len(dev) == 3 and len(conf) == 3
+    per_case = tmp_path / "pc.csv"
+    rc = main(["backtest", "--bench", str(bench), "--split", "confirm", "--methods", "run_rate",
+               "--workers", "1", "--paths", "20", "--out", str(tmp_path / "r.csv"),
+               "--per-case", str(per_case)])
+    assert rc == 0
+    assert set(pd.read_csv(per_case).series_id) == set(conf)
+
+
+def test_split_needs_a_category_column(tmp_path, capsys):
+    bench = tmp_path / "b.csv"
+    pd.DataFrame({"series_id": ["A"] * 50, "start": "2001-01", "t": range(50),
+                  "value": 1.0}).to_csv(bench, index=False)
+    rc = main(["backtest", "--bench", str(bench), "--split", "dev",
+               "--out", str(tmp_path / "r.csv")])
+    assert rc == 2
+    assert "category" in capsys.readouterr().err

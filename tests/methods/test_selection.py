@@ -97,3 +97,17 @@ def test_single_candidate_backtest_has_error_and_no_remark():
     assert one.n_origins >= 3 and np.isfinite(one.backtest_ape)
     two = choose(y, 1, 4, ["three_year_profile", "run_rate"])
     assert two.note.startswith("Vald metod")
+
+
+def test_choice_carries_signed_errors_by_year_back():
+    from forecast.methods.selection import choose, year_end_ape, year_end_error
+
+    # Growth inside every year: the run rate always forecasts too little (actual − forecast > 0).
+    y = np.concatenate([100 * 1.1**k * (1 + 0.02 * np.arange(12)) for k in range(6)])[:64]
+    c = choose(y, 1, 4, ["run_rate"])
+    assert c.alias == "run_rate" and len(c.errors) >= 3
+    assert all(e > 0 for e in c.errors)
+    # one per year back, most recent first, equal to the scored year itself
+    t_jan_now = 60
+    assert c.errors[0] == pytest.approx(year_end_error("run_rate", y, 1, t_jan_now - 12, 4))
+    assert abs(c.errors[1]) == pytest.approx(year_end_ape("run_rate", y, 1, t_jan_now - 24, 4))

@@ -65,3 +65,31 @@ def test_report_bytes_make_word_and_pdf() -> None:
     assert "Scenariot «Kombinerat»" in text and "2 000 simuleringar" in text.replace("\xa0", " ")
     with pytest.raises(ValueError, match="okänt format"):
         report_downloader(ds, rf, fmt="odt")
+
+
+def test_report_bytes_with_a_template_and_a_laid_change(tmp_path: Path) -> None:
+    from forecast.cycle.adjustments import apply_adjustments
+    from forecast.cycle.laid import build_laid
+    from forecast.cycle.laid_store import LaidStore
+    from forecast.report.docx_writer import TemplateError
+    from ui.report_download import checked_template, laid_change_lookup
+
+    ds = small_dataset()
+    store = LaidStore(f"sqlite:///{tmp_path / 'laid.db'}")
+    for as_of in ("2023-03", "2023-04"):
+        store.lay(build_laid(apply_adjustments(fast_forecast(ds, as_of, 30), []),
+                             dataset="T", author="A", comment=f"Lagd {as_of}", method="test"))
+    tpl = Document()
+    tpl.sections[0].header.paragraphs[0].text = "Region Testland"
+    buf = io.BytesIO()
+    tpl.save(buf)
+    rf = fast_forecast(ds, "2023-04", 30)
+    docx = report_bytes(ds, rf, fmt="docx", template=checked_template(buf.getvalue()),
+                        change=laid_change_lookup(store, "T", rf.as_of))
+    doc = Document(io.BytesIO(docx))
+    assert doc.sections[0].header.paragraphs[0].text == "Region Testland"
+    assert any(p.text.startswith("Prognosen ") and "lagda prognosen för mar 2023" in p.text
+               for p in doc.paragraphs)
+    assert laid_change_lookup(None, "T", rf.as_of)() is None
+    with pytest.raises(TemplateError, match="ingen Word-fil"):
+        checked_template(b"inte en zip")

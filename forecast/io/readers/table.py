@@ -266,7 +266,7 @@ def _kronor(units: dict[str, str], options: B.ReadOptions, mapped: dict[str, tup
         out.add(header_row, name, f"Kolumnen '{show(name)}' anger {units[name]} men "
                 f"--belopp är {options.amount_unit}",
                 f"--belopp {units[name]}, eller en rubrik utan enhet", check="enhet")
-    chosen: str = options.amount_unit or (next(iter(stated)) if len(stated) == 1 else "tkr")
+    chosen: str = options.amount_unit or (sorted(stated)[0] if len(stated) == 1 else "tkr")
     return chosen == "kr"
 
 
