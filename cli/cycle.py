@@ -10,10 +10,13 @@ import argparse
 import getpass
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from cli.common import CliError, as_of_argument
 from forecast.cycle.adjustment_file import read_adjustments
-from forecast.cycle.adjustments import AdjustedForecast, Adjustment
+from forecast.cycle.adjustments import AdjustedForecast, Adjustment, adopted
 from forecast.cycle.laid import (
     EXAMPLE_DATASET,
     USER_DATASET,
@@ -23,9 +26,11 @@ from forecast.cycle.laid import (
 )
 from forecast.cycle.laid_store import LaidStore
 from forecast.cycle.roles import RolesError, load_roles
+from forecast.engine.result import RegionForecast
 from forecast.io.export import ExportMetadata
 from forecast.io.parsing import ValidationFailed
 from forecast.ledger.dataset import Dataset
+from forecast.store.core import now
 
 
 def add_store_arguments(p: argparse.ArgumentParser) -> None:
@@ -43,6 +48,9 @@ def add_cycle_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--justeringar", type=Path, metavar="FIL",
                    help="justeringar (CSV/XLSX: enhet;konto;från_månad;till_månad;belopp_tkr;"
                         "kommentar)")
+    p.add_argument("--scenario", type=Path, metavar="FIL",
+                   help="scenariofil (YAML) vars antaganden tas in i prognosen (del d i "
+                        "prognosförändringen)")
     p.add_argument("--lagg", action="store_true",
                    help="lägg prognosen: spara den som ny version i databasen")
     p.add_argument("--kommentar", default="", help="kommentar till den lagda prognosen")
@@ -94,6 +102,36 @@ def read_adjustment_file(args: argparse.Namespace) -> list[Adjustment]:
         return read_adjustments(args.justeringar, author=author(args))
     except ValidationFailed as exc:
         raise CliError(exc.report(), plain=True) from None
+
+
+def check_scenario(args: argparse.Namespace, ds: Dataset) -> Any:
+    """The ``--scenario`` file read and checked against the data (None without it)."""
+    if getattr(args, "scenario", None) is None:
+        return None
+    from scenarios.files import ScenarioFileError, load_scenario
+    from scenarios.references import check_references_in_data
+
+    if not args.scenario.is_file():
+        raise CliError(f"filen {str(args.scenario)!r} finns inte")
+    try:
+        scenario = load_scenario(args.scenario)
+        check_references_in_data(ds, scenario)
+    except ScenarioFileError as exc:
+        raise CliError(exc.report(), plain=True) from None
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    return scenario
+
+
+def adopt_scenario(scenario: Any, rf: RegionForecast, ds: Dataset,
+                   args: argparse.Namespace) -> list[tuple[Adjustment, np.ndarray]]:
+    """The scenario's assumptions as adopted ``scenario`` adjustments (empty without one)."""
+    if scenario is None:
+        return []
+    from scenarios.engine import apply
+
+    res = apply(rf, scenario, ds=ds)
+    return adopted(rf, res.effects, author=author(args), created=now())
 
 
 def draft(af: AdjustedForecast, meta: ExportMetadata, args: argparse.Namespace,

@@ -6,6 +6,7 @@ Examples::
     budgetprognos prognos --as-of 2023-04 --justeringar just.csv --lagg --kommentar "April"
     budgetprognos prognos lista
     budgetprognos prognos faststall --as-of 2023-04 [--version 2]
+    budgetprognos prognos --as-of 2023-08 --scenario dygnsvila.yaml --lagg --kommentar "…"
     budgetprognos prognos --data huvudbok.csv --as-of 2023-04 --out prognos.csv --enhet tkr
     budgetprognos prognos --as-of 2022-08 --out prognos.xlsx --choose --paths 2000 --seed 1
 
@@ -37,7 +38,9 @@ from cli.common import (
 )
 from cli.cycle import (
     add_cycle_arguments,
+    adopt_scenario,
     check_lay_arguments,
+    check_scenario,
     draft,
     lay,
     list_laid,
@@ -100,6 +103,7 @@ def _run(args: argparse.Namespace) -> int:
     check_lay_arguments(args)
     adjustments = read_adjustment_file(args)
     ds = load_dataset(args, as_of)
+    scenario = check_scenario(args, ds)
     last = ds.last_outcome
     if pd.isna(last) or as_of > last:
         raise CliError(f"prognosmånaden {as_of} ligger efter sista månaden med utfall ({last}). "
@@ -110,7 +114,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         rf = standard_forecast(ds, as_of, n_paths=args.paths, seed=args.seed,
                                method=args.metod)
-        af = apply_adjustments(rf, adjustments)
+        af = apply_adjustments(rf, adjustments, adopt_scenario(scenario, rf, ds, args))
         tables, meta = prognos_export(af.final, ds, choose=args.metod is None)
     except ValueError as exc:
         raise CliError(str(exc)) from None

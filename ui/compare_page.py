@@ -8,6 +8,7 @@ import streamlit as st
 from forecast.io.formatting import fmt_mkr, fmt_number
 from ui import cached
 from ui import state_keys as K
+from ui.cycle_access import guard_store
 from ui.data_access import CoreMissing, context, core
 from ui.widgets import grouped_bar_chart, help_box, to_mkr
 
@@ -19,6 +20,7 @@ troliga värden. Knappen nedan sparar exempelscenarierna i lagret så att de kan
 """
 
 
+@guard_store("Scenarierna sparades inte")
 def _save_examples() -> None:
     presets = cached.presets()
     for sc in presets.values():
@@ -33,6 +35,7 @@ def _fmt_cell(is_amount: bool, v: object) -> str:
     return "" if v is None else str(v)
 
 
+@guard_store("Scenariolagret kan inte nås")
 def render() -> None:
     """Draw the page."""
     ctx = context()

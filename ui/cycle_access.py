@@ -10,7 +10,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -21,6 +24,29 @@ from forecast.cycle.roles import RolesError, load_roles
 from forecast.store.core import StoreError, default_url
 from ui import state_keys as K
 from ui.data_access import Context
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@contextmanager
+def store_faults(what: str) -> Iterator[None]:
+    """Show a database fault as one Swedish line on the page instead of a traceback."""
+    try:
+        yield
+    except StoreError as exc:
+        st.error(f"{what}: {exc}")
+
+
+def guard_store(what: str) -> Callable[[F], F]:
+    """Decorator: :func:`store_faults` around a page function or a widget callback."""
+    def deco(fn: F) -> F:
+        @wraps(fn)
+        def inner(*args: Any, **kwargs: Any) -> Any:
+            with store_faults(what):
+                return fn(*args, **kwargs)
+            return None
+        return inner  # type: ignore[return-value]
+    return deco
 
 
 @st.cache_resource(show_spinner=False)

@@ -17,6 +17,7 @@ from scenarios import assumptions as A
 from ui import cached
 from ui import scenario_form as F
 from ui import state_keys as K
+from ui.cycle_access import guard_store
 from ui.data_access import Context, CoreMissing, context
 from ui.widgets import help_box, histogram_chart, month_text, show_table, waterfall_chart
 
@@ -184,6 +185,7 @@ def _distribution(ctx: Context, mc: Any) -> None:
                     width="stretch")
 
 
+@guard_store("Scenariolagret kan inte nås")
 def _store(ctx: Context, scenario: A.Scenario) -> None:
     st.subheader("Spara och hämta")
     try:
@@ -219,6 +221,7 @@ def _store(ctx: Context, scenario: A.Scenario) -> None:
             columns=["id"]), hide_index=True, width="stretch")
 
 
+@guard_store("Scenariot kan inte hämtas")
 def _load_stored(name: str, version: int, first_month: str) -> None:
     """Callback: write a stored scenario version into the controls."""
     _load_into_controls(cached.store().load(name, version), first_month)

@@ -284,16 +284,52 @@ class AdjustedForecast:
         return replace(rf, paths=paths, point=point)
 
 
+def adopted(rf: RegionForecast, effects: dict[str, np.ndarray], *, author: str,
+            created: str) -> list[tuple[Adjustment, np.ndarray]]:
+    """Scenario assumptions adopted into the forecast, as ``scenario`` adjustments.
+
+    Args:
+        rf: the forecast the effects belong to.
+        effects: assumption label → (n_series, n_months) effect, tkr (the scenario engine's
+            attributed effects); an effect that is zero everywhere is left out.
+        author: who adopted them.
+        created: when.
+
+    Returns:
+        (adjustment, allocation) pairs for :func:`apply_adjustments`'s ``explicit``.
+    """
+    out = []
+    for label, eff in effects.items():
+        eff = np.asarray(eff, dtype=float)
+        if eff.shape != rf.point.shape or not np.isfinite(eff).all():
+            raise AdjustmentError(f"scenarioantagandet '{label}' har fel form eller ej "
+                                  "ändliga belopp")
+        if not eff.any():
+            continue
+        cols = np.flatnonzero(eff.any(axis=0))
+        out.append((Adjustment(comment=f"Scenario: {label}", amount_tkr=float(eff.sum()),
+                               start=str(rf.months[cols[0]]), end=str(rf.months[cols[-1]]),
+                               rule="lika", kind="scenario", author=author, created=created),
+                    eff))
+    return out
+
+
 def apply_adjustments(rf: RegionForecast, adjustments: list[Adjustment] | tuple[Adjustment, ...],
+                      explicit: list[tuple[Adjustment, np.ndarray]] | None = None,
                       ) -> AdjustedForecast:
     """The adjustments checked and allocated on ``rf`` (which is left unchanged).
+
+    ``explicit`` adds adjustments whose allocation is given (n_series, n_months), e.g. adopted
+    scenario assumptions (:func:`adopted`); they move the point and every path by the same
+    amount.
 
     Raises:
         AdjustmentError: too many adjustments, two with the same target and comment, or one
             that does not fit the forecast (the first such is named).
     """
     adjustments = tuple(adjustments)
-    if len(adjustments) > MAX_ADJUSTMENTS:
+    given = list(explicit or [])
+    if len(adjustments) + len(given) > MAX_ADJUSTMENTS:
         raise AdjustmentError(f"{len(adjustments)} justeringar; högst {MAX_ADJUSTMENTS}")
     seen: dict[str, Adjustment] = {}
     for a in adjustments:
@@ -302,10 +338,19 @@ def apply_adjustments(rf: RegionForecast, adjustments: list[Adjustment] | tuple[
                                   f"{seen[a.key].where().rstrip(': ')}; slå ihop dem eller "
                                   "skriv olika kommentarer")
         seen[a.key] = a
-    if not adjustments:
+    if not adjustments and not given:
         return AdjustedForecast(rf, (), ())
     mean_monthly = rf.paths.mean(axis=1, dtype=np.float64)
-    shares = tuple(pattern(a, rf, mean_monthly) for a in adjustments)
-    allocs = tuple(a.amount_tkr * sh for a, sh in zip(adjustments, shares, strict=True))
-    draws = tuple(total_draws(a, rf.n_paths, rf.seed) for a in adjustments)
-    return AdjustedForecast(rf, adjustments, allocs, shares, draws, mean_monthly)
+    shares = [pattern(a, rf, mean_monthly) for a in adjustments]
+    allocs = [a.amount_tkr * sh for a, sh in zip(adjustments, shares, strict=True)]
+    draws = [total_draws(a, rf.n_paths, rf.seed) for a in adjustments]
+    for a, alloc in given:
+        if a.key in seen:
+            raise AdjustmentError(f"{a.where()}finns redan bland justeringarna")
+        seen[a.key] = a
+        total = float(alloc.sum())
+        shares.append(alloc / total if total else alloc)
+        allocs.append(alloc)
+        draws.append(np.full(rf.n_paths, total if total else 1.0))
+    return AdjustedForecast(rf, (*adjustments, *(a for a, _ in given)), tuple(allocs),
+                            tuple(shares), tuple(draws), mean_monthly)

@@ -108,3 +108,16 @@ def test_edit_table_round_trip():
     back = parse_table(table, "tabellen", author="Anna")
     assert [(a.amount_tkr, a.low_tkr, a.start, a.comment) for a in back] == \
         [(a.amount_tkr, a.low_tkr, a.start, a.comment) for a in adjs]
+
+
+@needs_data
+@pytest.mark.parametrize("key", ["jamfor", "forandring"])
+def test_database_fault_is_one_line_on_the_page_not_a_traceback(key, tmp_path, monkeypatch):
+    bad = tmp_path / "trasig.db"
+    bad.write_bytes(b"inte en databas " * 300)
+    monkeypatch.setenv("BUDGETPROGNOS_DB_URL", f"sqlite:///{bad}")
+    at = run_page(key)
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert errors and all("skadad eller inte en SQLite-databas" in e for e in errors)
+    assert all(str(bad) in e for e in errors)
