@@ -9,7 +9,7 @@ from forecast.io.formatting import fmt_mkr, fmt_number
 from ui import cached
 from ui import state_keys as K
 from ui.cycle_access import guard_store
-from ui.data_access import CoreMissing, context
+from ui.data_access import CoreMissing, context, core
 from ui.widgets import grouped_bar_chart, help_box, to_mkr
 
 HELP = """
@@ -27,8 +27,8 @@ def _save_examples() -> None:
         cached.store().save(sc)
 
 
-def _fmt_cell(label: str, v: object) -> str:
-    if "(tkr)" in label and isinstance(v, int | float):
+def _fmt_cell(is_amount: bool, v: object) -> str:
+    if is_amount and isinstance(v, int | float):
         return fmt_mkr(v, 1)
     if isinstance(v, float):
         return fmt_number(v, 1)
@@ -60,14 +60,15 @@ def render() -> None:
     if not chosen:
         st.info("Välj minst ett scenario.")
         return
-    table = cached.compare(ctx, tuple(by_ref[c] for c in chosen))
-    shown = pd.DataFrame({c: [_fmt_cell(str(i), v) for i, v in table[c].items()]
+    picked = tuple(by_ref[c] for c in chosen)
+    table = cached.compare(ctx, picked)
+    amounts = set(core("scenarios.store").amount_rows(table))
+    shown = pd.DataFrame({c: [_fmt_cell(str(i) in amounts, v) for i, v in table[c].items()]
                           for c in table.columns}, index=table.index)
     st.dataframe(shown.rename_axis("Egenskap").reset_index(), hide_index=True, width="stretch")
-    rows = [i for i in table.index if str(i).startswith("Resultat ")]
-    long = pd.DataFrame([
-        {"År": str(i).split()[1], "Scenario": c, "tkr": float(table.loc[i, c])}
-        for i in rows for c in table.columns])
+    res = cached.compare_results(ctx, picked)
+    long = pd.DataFrame({"År": res["year"].astype(str), "Scenario": res["scenario"],
+                         "tkr": res["result_tkr"]})
     st.altair_chart(grouped_bar_chart(to_mkr(long, ["tkr"]), category="År", group="Scenario",
                                       value="tkr", title="Årsresultat per scenario, mkr"),
                     width="stretch")
