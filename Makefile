@@ -37,7 +37,7 @@ lock: $(STAMP)
 ## Lint: ruff, the type checker (mypy on forecast, scenarios, cli; see pyproject) and the
 ## 60-line limit on functions outside tests, bench and data/generate.py.
 lint: $(STAMP)
-	$(BIN)/ruff check forecast scenarios ui cli app.py tests bench data
+	$(BIN)/ruff check forecast scenarios ui cli app.py tests bench data scripts
 	$(BIN)/mypy
 	$(BIN)/python scripts/long_functions.py
 

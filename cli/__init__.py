@@ -1,1 +1,4 @@
-"""The ``budgetprognos`` command line: one module per subcommand, thin, no arithmetic."""
+"""The ``budgetprognos`` command line: one module per subcommand, thin, no arithmetic.
+
+Every subcommand shares one prelude (``common``: data loading, Swedish errors, checks).
+"""

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import time
-from datetime import UTC, datetime
 
 import pandas as pd
 
@@ -50,17 +49,11 @@ from cli.cycle import (
     read_adjustment_file,
     with_adjustments,
 )
-from forecast import __version__
 from forecast.cycle.adjustments import apply_adjustments
 from forecast.cycle.tables import adjusted_tables
-from forecast.engine.hierarchy import RECONCILIATION
 from forecast.engine.region import standard_forecast
-from forecast.engine.result import RegionForecast
-from forecast.engine.tables import method_summary_text, prognos_tables
-from forecast.followup.tables import load_notes
-from forecast.io.export import ExportMetadata
+from forecast.engine.tables import prognos_export
 from forecast.io.limits import MAX_PATHS, MAX_SEED, MIN_PATHS
-from forecast.ledger.dataset import Dataset
 from forecast.methods import REGISTRY
 
 
@@ -88,29 +81,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                    help="en metod för alla serier, t.ex. combo (standard: metod vald per "
                         "serie genom backtest av årsutfallet)")
     return p
-
-
-def prognos_metadata(rf: RegionForecast, ds: Dataset, *, choose: bool,
-                     created: datetime | None = None) -> ExportMetadata:
-    """Provenance of a forecast export: method summary, paths, seed, input hash, version."""
-    how = "standard: backtest av årsutfallet per serie" if choose else "vald metod för alla serier"
-    return ExportMetadata(
-        as_of=str(rf.as_of),
-        input_hash=ds.source_hash,
-        source=ds.source,
-        method=f"årsprognos per serie ({how}); {method_summary_text(rf)}",
-        program_version=__version__,
-        created=created or datetime.now(UTC),
-        parameters={
-            "Banor per serie": str(rf.n_paths),
-            "Slumpfrö": str(rf.seed),
-            "Metodval": "backtest av årsutfallet per serie" if choose else "nej",
-            "Serier": str(rf.n_series),
-            "Avstämning": RECONCILIATION,
-            "Prognosmånader": f"{rf.months[0]} – {rf.months[-1]}",
-            **load_notes(ds),
-        },
-    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -146,10 +116,9 @@ def _run(args: argparse.Namespace) -> int:
         rf = standard_forecast(ds, as_of, n_paths=args.paths, seed=args.seed,
                                method=args.metod)
         af = apply_adjustments(rf, adjustments, adopt_scenario(scenario, rf, ds, args))
-        tables = prognos_tables(af.final, ds)
+        tables, meta = prognos_export(af.final, ds, choose=args.metod is None)
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    meta = prognos_metadata(af.final, ds, choose=args.metod is None)
     lf = draft(af, meta, args, ds)
     fallbacks = sum(1 for n in rf.notes if n)
     print(f"Prognos per {as_of}: {rf.n_series} serier × {rf.n_paths} banor på "

@@ -35,7 +35,7 @@ from cli.common import (
     write_output,
     written,
 )
-from forecast.followup.tables import check_as_of, followup_metadata, followup_tables
+from forecast.followup.tables import check_as_of, followup_export
 from forecast.io.export import ALLOWED_SUFFIXES
 
 SUFFIXES = (*ALLOWED_SUFFIXES, *rapport_doc.DOCUMENT_SUFFIXES)
@@ -87,10 +87,10 @@ def _run(args: argparse.Namespace) -> int:
         print(rapport_doc.write_document(args, ds, p, out))
         return 0
     try:
-        tables = followup_tables(ds, as_of)
+        tables, meta = followup_export(ds, as_of)
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    files = write_output(tables, followup_metadata(ds, as_of), out, args)
+    files = write_output(tables, meta, out, args)
     print(f"Rapport per {as_of} ({len(tables)} tabeller, belopp i {args.enhet}) "
           f"skriven till {written(files)}")
     return 0

@@ -16,6 +16,7 @@ from typing import Any
 import pydantic
 import yaml
 
+from forecast.io.limits import fmt_int
 from scenarios.assumptions import TYPE_NAMES, Scenario
 
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -104,6 +105,11 @@ def _num(v: Any) -> str:
     return f"{v:g}" if isinstance(v, int | float) else str(v)
 
 
+_BOUNDS = {"greater_than_equal": ("≥", "ge"), "greater_than": (">", "gt"),
+           "less_than_equal": ("≤", "le"), "less_than": ("<", "lt")}
+"""pydantic's bound errors: the sign shown and the key of the bound in the error's ctx."""
+
+
 def translate(err: Mapping[str, Any]) -> str:
     """One pydantic error → a Swedish line naming path, value and the allowed range."""
     path = dotted(err.get("loc", ()))
@@ -115,14 +121,9 @@ def translate(err: Mapping[str, Any]) -> str:
         return f"{path}: saknas (obligatoriskt fält)"
     if typ == "extra_forbidden":
         return f"{path}: okänt fält (stavfel?)"
-    if typ == "greater_than_equal":
-        return f"{path}: {given}måste vara ≥ {_num(ctx.get('ge'))}"
-    if typ == "greater_than":
-        return f"{path}: {given}måste vara > {_num(ctx.get('gt'))}"
-    if typ == "less_than_equal":
-        return f"{path}: {given}måste vara ≤ {_num(ctx.get('le'))}"
-    if typ == "less_than":
-        return f"{path}: {given}måste vara < {_num(ctx.get('lt'))}"
+    if typ in _BOUNDS:
+        sign, key = _BOUNDS[typ]
+        return f"{path}: {given}måste vara {sign} {_num(ctx.get(key))}"
     if typ == "string_pattern_mismatch":
         return f"{path}: {given}har fel format; ange månad som ÅÅÅÅ-MM (t.ex. 2023-10)"
     if typ in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
@@ -228,7 +229,8 @@ def load_scenario(path: Path | str) -> Scenario:
     except OSError as exc:
         raise ScenarioFileError(path.name, [f"kan inte läsas: {exc.strerror or exc}"]) from None
     if len(raw) > MAX_BYTES:
-        raise ScenarioFileError(path.name, [f"filen är större än {MAX_BYTES} byte"])
+        raise ScenarioFileError(path.name, [f"filen är för stor: {fmt_int(len(raw))} byte "
+                                            f"(gränsen är {fmt_int(MAX_BYTES)})"])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

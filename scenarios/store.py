@@ -262,8 +262,6 @@ class ScenarioStore:
         ``rf`` the engine's results are added: net result per year, the difference from the
         baseline, and the deviation from budget of the as-of year (tkr).
         """
-        from scenarios.engine import apply
-
         cols: dict[str, dict[str, object]] = {}
         for ref in refs:
             rec = self._resolve(ref)
@@ -274,14 +272,52 @@ class ScenarioStore:
                 "Antal antaganden": len(s.assumptions), "Antaganden": "; ".join(s.labels()),
             }
             if rf is not None:
-                res = apply(rf, s, ds=ds).summary()
-                for r in res.itertuples():
-                    col[f"Resultat {r.year} (tkr)"] = r.scenario_tkr
-                    col[f"Skillnad mot basprognos {r.year} (tkr)"] = r.difference_tkr
-                col[f"Avvikelse mot budget {rf.as_of.year} (tkr)"] = \
-                    res["scenario_deviation_tkr"].iloc[0]
-            cols[f"{rec.name} v{rec.version}"] = col
+                results = _results(rf, s, ds)
+                for r in results:
+                    col[f"Resultat {r['year']} (tkr)"] = r["result_tkr"]
+                    col[f"Skillnad mot basprognos {r['year']} (tkr)"] = r["difference_tkr"]
+                col[f"Avvikelse mot budget {rf.as_of.year} (tkr)"] = results[0]["deviation_tkr"]
+            cols[compare_label(rec)] = col
         return pd.DataFrame(cols)
+
+    def compare_results(self, refs: Iterable[str | int | tuple[str, int]], *,
+                        rf: RegionForecast, ds: Dataset | None = None) -> pd.DataFrame:
+        """The results of :meth:`compare` as records keyed by codes (for charts).
+
+        Returns:
+            One row per scenario and year: ``scenario`` (the column label of
+            :meth:`compare`), ``name``, ``version``, ``year``, ``result_tkr``,
+            ``difference_tkr`` (from the baseline) and ``deviation_tkr`` (from budget).
+        """
+        rows = []
+        for ref in refs:
+            rec = self._resolve(ref)
+            for r in _results(rf, rec.scenario, ds):
+                rows.append({"scenario": compare_label(rec), "name": rec.name,
+                             "version": rec.version, **r})
+        return pd.DataFrame(rows, columns=["scenario", "name", "version", "year",
+                                           "result_tkr", "difference_tkr", "deviation_tkr"])
+
+
+def compare_label(rec: SavedScenario) -> str:
+    """The label of a saved scenario in comparisons: ``name vN``."""
+    return f"{rec.name} v{rec.version}"
+
+
+def amount_rows(table: pd.DataFrame) -> list[str]:
+    """The rows of a :meth:`ScenarioStore.compare` table that hold amounts in tkr."""
+    return [str(i) for i in table.index if str(i).endswith("(tkr)")]
+
+
+def _results(rf: RegionForecast, scenario: Scenario, ds: Dataset | None
+             ) -> list[dict[str, float]]:
+    """Per year: the scenario's result, its difference from the baseline and from budget."""
+    from scenarios.engine import apply
+
+    res = apply(rf, scenario, ds=ds).summary()
+    return [{"year": int(r.year), "result_tkr": float(r.scenario_tkr),
+             "difference_tkr": float(r.difference_tkr),
+             "deviation_tkr": float(r.scenario_deviation_tkr)} for r in res.itertuples()]
 
 
 def save_all(store: ScenarioStore, scenarios: Sequence[Scenario]) -> list[SavedScenario]:

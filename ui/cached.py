@@ -6,15 +6,17 @@ not hashed (leading underscore); its content hash is the key.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 import yaml
 
-from ui.data_access import Context, baseline, core
+from ui.data_access import UI_FORECAST_KWARGS, Context, baseline, core
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -23,29 +25,23 @@ def _followup(name: str, _ds: Any, data_hash: str, as_of: str) -> pd.DataFrame:
     return getattr(fu, name)(_ds, pd.Period(as_of, freq="M"))
 
 
-def summary(ctx: Context) -> pd.DataFrame:
-    """``forecast.followup.tables.summary`` for the context."""
-    return _followup("summary", ctx.ds, ctx.data_hash, str(ctx.as_of))
+def _followup_table(name: str) -> Callable[[Context], pd.DataFrame]:
+    """A page's accessor of ``forecast.followup.tables.<name>`` for the context (cached)."""
+    def table(ctx: Context) -> pd.DataFrame:
+        return _followup(name, ctx.ds, ctx.data_hash, str(ctx.as_of))
+
+    table.__name__ = name
+    table.__doc__ = f"``forecast.followup.tables.{name}`` for the context."
+    return table
 
 
-def cost_development(ctx: Context) -> pd.DataFrame:
-    """``forecast.followup.tables.cost_development`` for the context."""
-    return _followup("cost_development", ctx.ds, ctx.data_hash, str(ctx.as_of))
-
-
-def agency_share(ctx: Context) -> pd.DataFrame:
-    """``forecast.followup.tables.agency_share`` for the context."""
-    return _followup("agency_share", ctx.ds, ctx.data_hash, str(ctx.as_of))
-
-
-def transition_plan(ctx: Context) -> pd.DataFrame:
-    """``forecast.followup.tables.transition_plan`` for the context."""
-    return _followup("transition_plan", ctx.ds, ctx.data_hash, str(ctx.as_of))
-
-
-def monthly(ctx: Context) -> pd.DataFrame:
-    """``forecast.followup.tables.monthly`` for the context."""
-    return _followup("monthly", ctx.ds, ctx.data_hash, str(ctx.as_of))
+summary = _followup_table("summary")
+cost_development = _followup_table("cost_development")
+agency_share = _followup_table("agency_share")
+transition_plan = _followup_table("transition_plan")
+monthly = _followup_table("monthly")
+by_division = _followup_table("by_division")
+by_category = _followup_table("by_category")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -74,14 +70,6 @@ def method_sentence(ctx: Context, selection: dict[str, str]) -> str:
     return core("forecast.engine.basis").method_sentence(baseline(ctx), selection)
 
 
-def by_division(ctx: Context) -> pd.DataFrame:
-    """``forecast.followup.tables.by_division`` for the context."""
-    return _followup("by_division", ctx.ds, ctx.data_hash, str(ctx.as_of))
-
-
-def by_category(ctx: Context) -> pd.DataFrame:
-    """``forecast.followup.tables.by_category`` for the context."""
-    return _followup("by_category", ctx.ds, ctx.data_hash, str(ctx.as_of))
 
 
 def year_end(ctx: Context) -> dict[str, float]:
@@ -210,9 +198,16 @@ def _prognos_table(name: str, _ctx: Context, data_hash: str, as_of: str) -> pd.D
     return getattr(pt, name)(baseline(_ctx), _ctx.ds)
 
 
-def unit_category_table(ctx: Context) -> pd.DataFrame:
-    """``forecast.engine.tables.unit_category_table`` of the cached baseline."""
-    return _prognos_table("unit_category_table", ctx, ctx.data_hash, str(ctx.as_of))
+@st.cache_data(show_spinner=False, max_entries=64)
+def _unit_category(_ctx: Context, data_hash: str, as_of: str,
+                   selection: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    return core("forecast.engine.tables").unit_category_table(baseline(_ctx), _ctx.ds,
+                                                              dict(selection))
+
+
+def unit_category_table(ctx: Context, selection: dict[str, str] | None = None) -> pd.DataFrame:
+    """``forecast.engine.tables.unit_category_table`` of the cached baseline (by codes)."""
+    return _unit_category(ctx, ctx.data_hash, str(ctx.as_of), tuple((selection or {}).items()))
 
 
 def division_table(ctx: Context) -> pd.DataFrame:
@@ -228,29 +223,8 @@ def category_table(ctx: Context) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _fan(_ctx: Context, data_hash: str, as_of: str, selection: tuple[tuple[str, str], ...]
          ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    H = core("forecast.engine.hierarchy")
-    schema = core("forecast.ledger.schema")
-    rf = baseline(_ctx)
-    by = tuple(k for k, _ in selection)
-    labels, paths = H.group_paths(rf, by)
-    mask = np.ones(len(labels), dtype=bool)
-    for k, v in selection:
-        mask &= (labels[k] == v).to_numpy()
-    group = paths[np.flatnonzero(mask)[0]]  # (n_paths, n_months): the one matching group
-    q = np.quantile(group, [0.1, 0.5, 0.9], axis=0)
-    fan = pd.DataFrame({"month": rf.months.to_timestamp(), "p10": q[0], "p50": q[1],
-                        "p90": q[2]})
-    keys = rf.keys
-    rows = np.ones(len(keys), dtype=bool)
-    for k, v in selection:
-        rows &= (keys[k] == v).to_numpy()
-    uids = {schema.series_id(u, a) for u, a in zip(keys["unit"][rows], keys["account"][rows],
-                                                   strict=True)}
-    hist = schema.to_nixtla(_ctx.ds.ledger.loc[_ctx.ds.ledger[schema.PERIOD] <= rf.as_of])
-    hist = hist.loc[hist[schema.UID].isin(uids)].groupby(schema.DS)[schema.Y].sum()
-    start = pd.Timestamp(f"{rf.as_of.year - 2}-01-01")
-    history = pd.DataFrame({"month": hist.index, "tkr": hist.to_numpy()})
-    return history.loc[history["month"] >= start].reset_index(drop=True), fan
+    fan = core("forecast.engine.fan")
+    return fan.fan_chart_data(baseline(_ctx), _ctx.ds.ledger, dict(selection))
 
 
 def fan_data(ctx: Context, selection: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -272,14 +246,25 @@ def compare(ctx: Context, refs: tuple[tuple[str, int], ...]) -> pd.DataFrame:
     return store().compare(list(refs), rf=baseline(ctx), ds=ctx.ds)
 
 
+def compare_results(ctx: Context, refs: tuple[tuple[str, int], ...]) -> pd.DataFrame:
+    """``ScenarioStore.compare_results`` (records by scenario and year) on the baseline."""
+    return store().compare_results(list(refs), rf=baseline(ctx), ds=ctx.ds)
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _prognos_export(_ctx: Context, data_hash: str, as_of: str) -> Any:
-    return core("forecast.engine.tables").prognos_tables(baseline(_ctx), _ctx.ds)
+    tables = core("forecast.engine.tables")
+    return tables.prognos_export(baseline(_ctx), _ctx.ds,
+                                 choose=bool(UI_FORECAST_KWARGS.get("choose", False)))
 
 
-def prognos_export_tables(ctx: Context) -> list[Any]:
-    """``forecast.engine.tables.prognos_tables`` of the cached baseline (frozen tables)."""
-    return list(_prognos_export(ctx, ctx.data_hash, str(ctx.as_of)))
+def prognos_export(ctx: Context) -> tuple[list[Any], Any]:
+    """``forecast.engine.tables.prognos_export`` of the cached baseline (tables, metadata).
+
+    The metadata's time is the time of this call (the tables are computed once).
+    """
+    tables, meta = _prognos_export(ctx, ctx.data_hash, str(ctx.as_of))
+    return list(tables), replace(meta, created=datetime.now(UTC))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

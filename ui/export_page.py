@@ -7,12 +7,9 @@ callable from :func:`downloader`).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 
-import pandas as pd
 import streamlit as st
 
-from forecast import __version__
 from forecast.io.export import (
     ExportMetadata,
     ExportTable,
@@ -22,7 +19,7 @@ from forecast.io.export import (
 )
 from ui import cached
 from ui import state_keys as K
-from ui.data_access import UI_N_PATHS, UI_SEED, Context, baseline, context, core
+from ui.data_access import Context, baseline, context, core
 from ui.widgets import help_box
 
 HELP = """
@@ -71,67 +68,30 @@ def downloader(tables: Sequence[ExportTable], meta: ExportMetadata, *, fmt: str,
 
 
 def followup_bundle(ctx: Context) -> tuple[list[ExportTable], ExportMetadata]:
-    """The follow-up tables of ``forecast.followup.tables`` and their metadata."""
-    fu = core("forecast.followup.tables")
-    return fu.followup_tables(ctx.ds, ctx.as_of), fu.followup_metadata(ctx.ds, ctx.as_of)
+    """The follow-up export of the core (``forecast.followup.tables.followup_export``)."""
+    return core("forecast.followup.tables").followup_export(ctx.ds, ctx.as_of)
 
 
 def prognos_bundle(ctx: Context) -> tuple[list[ExportTable], ExportMetadata]:
-    """The årsprognos tables of ``forecast.engine.tables`` and their metadata."""
-    pt = core("forecast.engine.tables")
-    rf = baseline(ctx)
-    meta = ExportMetadata(
-        as_of=str(ctx.as_of), input_hash=ctx.data_hash, source=ctx.ds.source,
-        method=pt.method_summary_text(rf), program_version=__version__,
-        created=datetime.now(UTC),
-        parameters={"Simulerade banor": str(UI_N_PATHS), "Slumpfrö": str(UI_SEED)},
-    )
-    return cached.prognos_export_tables(ctx), meta
-
-
-def scenario_tables(result: object) -> list[ExportTable]:
-    """The scenario's per-year summary and its bridge as export tables (core frames, renamed).
-
-    Args:
-        result: a ``scenarios.engine.ScenarioResult``.
-    """
-    summ = result.summary().rename(columns={  # type: ignore[attr-defined]
-        "year": "År", "baseline_tkr": "Basprognos", "scenario_tkr": "Scenario",
-        "difference_tkr": "Skillnad", "budget_tkr": "Budget",
-        "baseline_deviation_tkr": "Bas mot budget", "scenario_deviation_tkr": "Scenario mot budget",
-    }).set_index("År")
-    summ.index = summ.index.astype(str)
-    br = result.bridge()  # type: ignore[attr-defined]
-    bridge = pd.DataFrame({
-        "Effekt": br["value_tkr"].to_numpy(), "Ackumulerat": br["cumulative_tkr"].to_numpy(),
-    }, index=pd.Index(br["step"].astype(str), name="Post"))
-    if "deviation_tkr" in br:
-        bridge["Mot budget"] = br["deviation_tkr"].to_numpy()
-    name = result.scenario.name  # type: ignore[attr-defined]
-    labels = "; ".join(result.scenario.labels()) or "inga"  # type: ignore[attr-defined]
-    return [
-        ExportTable("Scenario per år", f"Scenario '{name}': årsresultat", summ,
-                    amount_columns=tuple(summ.columns),
-                    note=f"Antaganden (troliga värden): {labels}."),
-        ExportTable("Brygga", f"Brygga basprognos → scenario '{name}'", bridge,
-                    amount_columns=tuple(bridge.columns),
-                    note="Shapley-fördelning; posterna summerar exakt till skillnaden."),
-    ]
+    """The årsprognos export of the core (``forecast.engine.tables.prognos_export``)."""
+    tables, meta = cached.prognos_export(ctx)
+    return list(tables), meta
 
 
 def scenario_bundle(ctx: Context) -> tuple[list[ExportTable], ExportMetadata]:
-    """The last scenario of the session (or the standard preset) with its metadata."""
-    from ui.scenarios_page import current_scenario_or_default
+    """The last scenario of the session (or the standard preset): ``scenarios.export``."""
+    from ui.scenarios_page import DEFAULT_DRAWS, current_scenario_or_default
 
     scenario = current_scenario_or_default(ctx)
     res = cached.apply_scenario(ctx, scenario)
-    meta = ExportMetadata(
-        as_of=str(ctx.as_of), input_hash=ctx.data_hash, source=ctx.ds.source,
-        method="scenario på basprognosen (troliga värden)", program_version=__version__,
-        created=datetime.now(UTC),
-        parameters={"Scenario": scenario.name, "Parametrar": scenario.model_dump_json()},
-    )
-    return scenario_tables(res), meta
+    mc = cached.simulate_scenario(ctx, scenario,
+                                  int(st.session_state.get(K.SC_DRAWS, DEFAULT_DRAWS)))
+    return core("scenarios.export").scenario_export(baseline(ctx), res, mc, ctx.ds,
+                                                    file=SCENARIO_SOURCE)
+
+
+SCENARIO_SOURCE = "sidan Scenarier i appen"
+"""The scenario's origin in the export metadata (the CLI names the scenario file)."""
 
 
 BUNDLES: dict[str, tuple[str, Callable[[Context], tuple[list[ExportTable], ExportMetadata]]]] = {

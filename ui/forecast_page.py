@@ -98,13 +98,7 @@ def _fan(ctx, sel: dict[str, str]) -> None:  # noqa: ANN001
 
 
 def _tables(ctx, sel: dict[str, str]) -> None:  # noqa: ANN001
-    uc = cached.unit_category_table(ctx).reset_index()
-    if "division" in sel:
-        uc = uc.loc[uc["Division"] == sel["division"]]
-    if "unit" in sel:
-        uc = uc.loc[uc["Enhet"].str.split(" ").str[0] == sel["unit"]]
-    if "category" in sel:
-        uc = uc.loc[uc["Kostnadsslag"] == sel["category"]]
+    uc = cached.unit_category_table(ctx, sel).reset_index()
     st.subheader("Metod och backtestat fel")
     shown = swedish_table(uc[["Enhet", "Kostnadsslag", PT.PROGNOS, PT.P10, PT.P90, PT.METOD,
                               PT.APE, PT.ANM]], amount_columns=(PT.PROGNOS, PT.P10, PT.P90),

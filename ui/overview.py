@@ -92,6 +92,14 @@ def _year_end(ctx: Context) -> None:
                f"P50 (median) {fmt_mkr(ye[H.P50])}. Negativa belopp är nettokostnad.")
 
 
+def _against_limit(label: str, value: float, limit: float, limit_word: str) -> None:
+    """A percent metric with its limit: ``över/inom <limit_word> <limit>`` as the delta."""
+    over = value > limit
+    st.metric(label, fmt_pct(value), border=True,
+              delta=("över " if over else "inom ") + f"{limit_word} " + fmt_pct(limit),
+              delta_color="inverse" if over else "normal", delta_arrow="off")
+
+
 def _summary_tables(ctx: Context) -> None:
     st.subheader("Ekonomisk sammanfattning")
     try:
@@ -134,12 +142,8 @@ def _indicators(ctx: Context) -> None:
                   **ceiling_badge(pct, value))
         number_entry(CEILING_FIELD, K.OV_CEILING, default=DEFAULT_CEILING_PCT)
     with c2:
-        share = _row(agency, "Totalt", "Hyrandel R12 %")
-        target = _row(agency, "Totalt", "Mål %")
-        over = share > target
-        st.metric("Hyrandel R12", fmt_pct(share), border=True,
-                  delta=("över målet " if over else "inom målet ") + fmt_pct(target),
-                  delta_color="inverse" if over else "normal", delta_arrow="off")
+        _against_limit("Hyrandel R12", _row(agency, "Totalt", "Hyrandel R12 %"),
+                       _row(agency, "Totalt", "Mål %"), "målet")
     with c3:
         if not ctx.ds.measures:
             st.metric("Omställningsplan, realiserat", "–", border=True,

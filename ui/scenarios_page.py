@@ -209,6 +209,8 @@ def current_scenario_or_default(ctx: Context) -> A.Scenario:
 
 
 DRAW_OPTIONS = (1000, 2000, 5000, 10_000)
+DEFAULT_DRAWS = 2000
+"""Monte Carlo draws until the user picks another number (also used by the Export page)."""
 
 
 def _deficit_label(deficit_tkr: float) -> str:
@@ -369,7 +371,7 @@ def render() -> None:
     if BASE_KEY not in st.session_state:
         st.session_state[K.SC_PRESET] = next(iter(presets))
         _load_into_controls(presets[st.session_state[K.SC_PRESET]], months[0])
-    st.session_state.setdefault(K.SC_DRAWS, 2000)
+    st.session_state.setdefault(K.SC_DRAWS, DEFAULT_DRAWS)
     scenario, errors = scenario_from_state(ctx)
     # The key figures stay at the top of the window while the user scrolls (ui.document).
     with st.container(key=RESULTS_KEY):

@@ -372,12 +372,11 @@ def choose_methods(ds: Dataset, as_of: pd.Period, candidates: Iterable[str] | No
 STANDARD_FORECAST: dict[str, Any] = {"choose": True, "candidates": ("combo",),
                                      "default_method": "combo"}
 """The standard årsprognos used by the app, ``prognos`` and ``scenario run`` alike: the
-combination ``combo`` (median of Theta, CES and the prior-year profile; the method measured on
-M3 in the README) for every series, with its year-end error backtested on each series' own
-history at the same cut-off month in earlier years; robust fallbacks, with a note, where a
-series is too short. ``method=ALIAS`` instead uses one method everywhere without the
-per-series backtest. (A free per-series choice among the controllers' methods and Theta was
-measured and is less accurate: see the README.)"""
+combination ``combo`` (median of Theta, CES and the prior-year profile) for every series,
+with its year-end error backtested on each series' own history at the same cut-off month in
+earlier years; robust fallbacks, with a note, where a series is too short. ``method=ALIAS``
+instead uses one method everywhere without the per-series backtest. (Why not a free
+per-series choice: ``bench/EXPERIMENTS.md``.)"""
 
 
 def standard_forecast(ds: Dataset, as_of: pd.Period, *, n_paths: int = 1000, seed: int = 0,
@@ -425,9 +424,8 @@ def forecast_region(
 ) -> RegionForecast:
     """Forecast every bottom series of ``ds`` after ``as_of`` with joint sample paths.
 
-    Three steps: :func:`_resolve` (check the month, build the series, choose or look up each
-    series' method), :func:`_run_series` (forecast every series, in a pool when it pays) and
-    :func:`_assemble` (the :class:`RegionForecast` with notes and summary columns).
+    Steps: :func:`_resolve` (series and their methods) → :func:`_run_series` (a pool when it
+    pays) → :func:`_assemble` (the :class:`RegionForecast` with notes and summary columns).
 
     Args:
         ds: the data set (ledger, org, accounts).
@@ -443,8 +441,7 @@ def forecast_region(
         candidates: candidate aliases for ``choose``.
         workers: worker processes; None = 2 when the work is large enough to pay, else 1.
         forecaster: the per-series routines (the real methods unless a test passes fakes).
-        progress: ``progress(step, done, total)`` after each chunk of series, per step
-            ("Backtest per serie" when choosing, then "Prognos per serie").
+        progress: ``progress(step, done, total)`` after each chunk of series, per step.
         joint: pair the series' paths by their historical co-movement
             (:mod:`forecast.engine.joint`) so division and region ranges are not those of
             independent series; each series' own paths are unchanged.

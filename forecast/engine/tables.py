@@ -11,17 +11,21 @@ deviation = prognos − budget, negative is worse than budget).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
 
+from forecast import __version__
 from forecast.engine import hierarchy as H
 from forecast.engine.result import RegionForecast
+from forecast.followup.tables import load_notes
 from forecast.followup.transition import PlanProjection, project_transition_plan
-from forecast.io.export import ExportTable
+from forecast.io.export import ExportMetadata, ExportTable
 from forecast.io.formatting import fmt_pct
 from forecast.ledger.dataset import Dataset
-from forecast.ledger.dimensions import INHYRD, PERSONAL
+from forecast.ledger.dimensions import AGENCY_TARGET_PCT, INHYRD, PERSONAL
 from forecast.methods.names import method_name, methods_text
 
 ACK = "Ack utfall"
@@ -80,17 +84,37 @@ def _labels(ds: Dataset) -> dict[str, str]:
     return {u.id: u.label for u in ds.org.units}
 
 
-def unit_category_table(rf: RegionForecast, ds: Dataset) -> pd.DataFrame:
-    """Per unit: every category, then Summa intäkter, Summa bruttokostnader, Nettokostnad."""
+def unit_category_table(rf: RegionForecast, ds: Dataset,
+                        selection: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Per unit: every category, then Summa intäkter, Summa bruttokostnader, Nettokostnad.
+
+    Args:
+        rf: the region forecast.
+        ds: the data set (names, category order).
+        selection: codes to keep, by key column (``division``, ``unit``, ``category``); a
+            category keeps only that category's rows. None or empty: every row.
+    """
+    sel = dict(selection or {})
+    units_in = rf.keys.loc[rf.row_mask(**{k: v for k, v in sel.items() if k != "category"})]
+    blocks = [(u, label, row) for u, label, row in _unit_category_rows(rf, ds)
+              if u in set(units_in["unit"])
+              and ("category" not in sel or label == sel["category"])]
+    return pd.DataFrame([r for _, _, r in blocks],
+                        index=pd.Index([f"{u} / {label}" for u, label, _ in blocks],
+                                       name="Enhet / kostnadsslag"))
+
+
+def _unit_category_rows(rf: RegionForecast, ds: Dataset
+                        ) -> list[tuple[str, str, dict[str, object]]]:
+    """``(unit code, row label, row)`` of :func:`unit_category_table`, in table order."""
     cats = H.year_totals(rf, ("unit", "account_type", "category"))
     types = H.year_totals(rf, ("unit", "account_type"))
     nets = H.year_totals(rf, ("unit",))
     order = {c: i for i, c in enumerate(ds.accounts.categories)}
     names = _labels(ds)
-    units = list(dict.fromkeys(rf.keys["unit"]))
     division = dict(zip(rf.keys["unit"], rf.keys["division"], strict=False))
-    blocks = []
-    for u in units:
+    blocks: list[tuple[str, str, dict[str, object]]] = []
+    for u in dict.fromkeys(rf.keys["unit"]):
         part = []
         for typ in ("intakt", "kostnad"):
             c = cats[(cats["unit"] == u) & (cats["account_type"] == typ)].copy()
@@ -107,9 +131,8 @@ def unit_category_table(rf: RegionForecast, ds: Dataset) -> pd.DataFrame:
             row = {"Division": division[u], "Enhet": names.get(u, u), "Kostnadsslag": label}
             row.update({_MAP[k]: r[k] for k in _MAP})
             row.update({METOD: meth, APE: ape, ANM: note})
-            blocks.append((f"{u} / {label}", row))
-    return pd.DataFrame([r for _, r in blocks],
-                        index=pd.Index([k for k, _ in blocks], name="Enhet / kostnadsslag"))
+            blocks.append((str(u), str(label), row))
+    return blocks
 
 
 def division_table(rf: RegionForecast, ds: Dataset) -> pd.DataFrame:
@@ -199,7 +222,7 @@ def agency_table(rf: RegionForecast) -> tuple[pd.DataFrame, str]:
     total = H.agency_share(rf)
     nxt = H.agency_share(rf, year=rf.as_of.year + 1)
     note = (f"Hyrandel = inhyrd personal / personalkostnader egen personal, per simulerad bana. "
-            f"Mål högst {fmt_pct(H.AGENCY_TARGET_PCT, 0)}. Sannolikhet att helåret "
+            f"Mål högst {fmt_pct(AGENCY_TARGET_PCT, 0)}. Sannolikhet att helåret "
             f"{rf.as_of.year} klarar målet: {fmt_pct(total['prob_within_target'] * 100, 0)}; "
             f"{rf.as_of.year + 1}: P50 {fmt_pct(nxt['p50'])} "
             f"(P10 {fmt_pct(nxt['p10'])}–P90 {fmt_pct(nxt['p90'])}). "
@@ -320,3 +343,44 @@ def prognos_tables(rf: RegionForecast, ds: Dataset, *,
                     note=f"{method_summary_text(rf)}. Backtestat fel = medianfel (APE) för "
                          "årsutfallet vid samma månad tidigare år."),
     ]
+
+
+def prognos_metadata(rf: RegionForecast, ds: Dataset, *, choose: bool,
+                     created: datetime | None = None) -> ExportMetadata:
+    """Provenance of a forecast export: method summary, paths, seed, input hash, version."""
+    how = "standard: backtest av årsutfallet per serie" if choose else "vald metod för alla serier"
+    return ExportMetadata(
+        as_of=str(rf.as_of),
+        input_hash=ds.source_hash,
+        source=ds.source,
+        method=f"årsprognos per serie ({how}); {method_summary_text(rf)}",
+        program_version=__version__,
+        created=created or datetime.now(UTC),
+        parameters={
+            "Banor per serie": str(rf.n_paths),
+            "Slumpfrö": str(rf.seed),
+            "Metodval": "backtest av årsutfallet per serie" if choose else "nej",
+            "Serier": str(rf.n_series),
+            "Avstämning": H.RECONCILIATION,
+            "Prognosmånader": f"{rf.months[0]} – {rf.months[-1]}",
+            **load_notes(ds),
+        },
+    )
+
+
+def prognos_export(rf: RegionForecast, ds: Dataset, *, choose: bool,
+                   created: datetime | None = None
+                   ) -> tuple[list[ExportTable], ExportMetadata]:
+    """The one builder of the årsprognos export (the CLI's ``prognos`` and the app's Export).
+
+    Args:
+        rf: the region forecast.
+        ds: the data set it was made from.
+        choose: whether each series' method error was backtested (the standard årsprognos)
+            or one method was used for all series.
+        created: the export time (now if None).
+
+    Returns:
+        :func:`prognos_tables` and :func:`prognos_metadata`.
+    """
+    return prognos_tables(rf, ds), prognos_metadata(rf, ds, choose=choose, created=created)

@@ -1,1 +1,1 @@
-"""Evaluation: year-end cases and the backtest that measures a method's year-end error."""
+"""Evaluation: the one year-end case enumeration (``cases``) and the backtest (``backtest``)."""

@@ -345,31 +345,9 @@ def agency_share(ds: Dataset, as_of: pd.Period | str, *,
     leaves = {cat: agency_account(cat) for cat in AGENCY_LABELS}  # type: ignore[arg-type]
     years = [p.year - 2, p.year - 1, p.year]
 
-    def ytd(frame: pd.DataFrame, year: int) -> pd.DataFrame:
-        start = pd.Period(f"{year}-01", freq="M")
-        end = pd.Period(f"{year}-{p.month:02d}", freq="M")
-        return frame.loc[(frame[S.PERIOD] >= start) & (frame[S.PERIOD] <= end)]
-
     def row(sel: pd.DataFrame, accounts: list[str], fte_cats: list[str],
             units: set[str] | None) -> dict[str, float]:
-        window = sel.loc[(sel[S.PERIOD] > p - 12) & (sel[S.PERIOD] <= p)]
-        agency = float(window.loc[window[S.ACCOUNT].isin(accounts), S.AMOUNT].sum())
-        personal = float(window.loc[window[S.ACCOUNT] == PERSONAL, S.AMOUNT].sum())
-        rec = {"Hyrkostnad R12": agency, "Personalkostnad R12": personal,
-               "Hyrandel R12 %": (agency / personal * 100.0 + 0.0) if personal else float("nan"),
-               "Mål %": target_pct}
-        for y in years:
-            part = ytd(sel, y)
-            has = not ytd(out_led, y).empty
-            rec[f"Ack utfall {ytd_label(f'{y}-{p.month:02d}')}"] = (
-                float(part.loc[part[S.ACCOUNT].isin(accounts), S.AMOUNT].sum()) if has
-                else float("nan"))
-        for y in years[1:]:
-            fte = _avg_fte(ds, pd.Period(f"{y}-01", "M"), pd.Period(f"{y}-{p.month:02d}", "M"),
-                           units)
-            rec[f"Snitt åa {ytd_label(f'{y}-{p.month:02d}')}"] = (
-                float(fte.reindex(fte_cats).fillna(0.0).sum()) if len(fte) else float("nan"))
-        return rec
+        return _agency_row(ds, p, out_led, sel, accounts, fte_cats, units, target_pct, years)
 
     every = [*leaves.values(), UNSPLIT_AGENCY]
     rows: dict[str, dict[str, float]] = {}
@@ -388,6 +366,37 @@ def agency_share(ds: Dataset, as_of: pd.Period | str, *,
     out = pd.DataFrame(rows).T
     out.index.name = "Hyrpersonal"
     return out
+
+
+def _ytd_rows(frame: pd.DataFrame, p: pd.Period, year: int) -> pd.DataFrame:
+    """The rows of ``frame`` in January … ``p.month`` of ``year``."""
+    start = pd.Period(f"{year}-01", freq="M")
+    end = pd.Period(f"{year}-{p.month:02d}", freq="M")
+    return frame.loc[(frame[S.PERIOD] >= start) & (frame[S.PERIOD] <= end)]
+
+
+def _agency_row(ds: Dataset, p: pd.Period, out_led: pd.DataFrame, sel: pd.DataFrame,
+                accounts: list[str], fte_cats: list[str], units: set[str] | None,
+                target_pct: float, years: list[int]) -> dict[str, float]:
+    """One row of :func:`agency_share`: R12 cost and share, YTD cost per year, FTE."""
+    window = sel.loc[(sel[S.PERIOD] > p - 12) & (sel[S.PERIOD] <= p)]
+    agency = float(window.loc[window[S.ACCOUNT].isin(accounts), S.AMOUNT].sum())
+    personal = float(window.loc[window[S.ACCOUNT] == PERSONAL, S.AMOUNT].sum())
+    rec = {"Hyrkostnad R12": agency, "Personalkostnad R12": personal,
+           "Hyrandel R12 %": (agency / personal * 100.0 + 0.0) if personal else float("nan"),
+           "Mål %": target_pct}
+    for y in years:
+        part = _ytd_rows(sel, p, y)
+        has = not _ytd_rows(out_led, p, y).empty
+        rec[f"Ack utfall {ytd_label(f'{y}-{p.month:02d}')}"] = (
+            float(part.loc[part[S.ACCOUNT].isin(accounts), S.AMOUNT].sum()) if has
+            else float("nan"))
+    for y in years[1:]:
+        fte = _avg_fte(ds, pd.Period(f"{y}-01", "M"), pd.Period(f"{y}-{p.month:02d}", "M"),
+                       units)
+        rec[f"Snitt åa {ytd_label(f'{y}-{p.month:02d}')}"] = (
+            float(fte.reindex(fte_cats).fillna(0.0).sum()) if len(fte) else float("nan"))
+    return rec
 
 
 def agency_amount_columns(frame: pd.DataFrame) -> tuple[str, ...]:
@@ -483,6 +492,20 @@ def followup_metadata(ds: Dataset, as_of: pd.Period | str, *,
         created=created or datetime.now(UTC),
         parameters=load_notes(ds),
     )
+
+
+def followup_export(ds: Dataset, as_of: pd.Period | str, *, created: datetime | None = None
+                    ) -> tuple[list[ExportTable], ExportMetadata]:
+    """The one builder of the follow-up export (the CLI's ``rapport`` and the app's Export).
+
+    Returns:
+        :func:`followup_tables` and :func:`followup_metadata`.
+
+    Raises:
+        ValueError: if there is no outcome for ``as_of``.
+    """
+    tables = followup_tables(ds, as_of)
+    return tables, followup_metadata(ds, as_of, created=created)
 
 
 def load_notes(ds: Dataset) -> dict[str, str]:

@@ -138,7 +138,7 @@ def read_measures(data: bytes, filename: str, accounts: AccountHierarchy
     return tuple(
         Measure(id=p["id"].values[i], name=p["name"].values[i], unit=p["unit"].values[i],
                 account=str(leaves[i]), planned_annual_tkr=float(p["planned"].values[i]),
-                start_period=str(_periods([p["start"].values[i]])[0]),
+                start_period=str(_periods(np.asarray([p["start"].values[i]]))[0]),
                 year=int(p["year"].values[i]))
         for i in range(len(t.rows)))
 

@@ -591,7 +591,8 @@ def read_xlsx(data: bytes, filename: str, sheet: str | None = None,
     """
     records, note = xlsx_records(data, filename, sheet, known)
     table = _table_from_records(records, filename, None)
-    table.sheet_note = note
+    if note is not None:
+        table.sheet_note = note
     return table
 
 

@@ -1,5 +1,6 @@
 """The ledger: the one data shape, its dimensions and the dataset that holds them.
 
 ``schema`` (column constants, validation, the Nixtla boundary), ``dimensions`` (units, accounts,
-measures), ``dataset`` (one loaded set of ledger, organisation and plan data).
+measures, the constants shared by follow-up, forecast and scenarios), ``dataset`` (one loaded
+set of ledger, organisation and plan data), ``month`` (the ``Month`` type and ``parse_as_of``).
 """

@@ -134,14 +134,8 @@ class Method(ABC):
         """(h,) point forecast of the ``h`` months after the history."""
 
     @abstractmethod
-    def simulate(
-        self,
-        h: int,
-        n_paths: int,
-        rng: np.random.Generator,
-        *,
-        budget_future: np.ndarray | None = None,
-    ) -> np.ndarray:
+    def simulate(self, h: int, n_paths: int, rng: np.random.Generator, *,
+                 budget_future: np.ndarray | None = None) -> np.ndarray:
         """(n_paths, h) sample paths, joint over months."""
 
     def __repr__(self) -> str:

@@ -233,14 +233,8 @@ class _RuleMethod(Method):
         """Point forecast from the rule."""
         return type(self).rule(self.y_, self.n_, h, self.budget_, budget_future)
 
-    def simulate(
-        self,
-        h: int,
-        n_paths: int,
-        rng: np.random.Generator,
-        *,
-        budget_future: np.ndarray | None = None,
-    ) -> np.ndarray:
+    def simulate(self, h: int, n_paths: int, rng: np.random.Generator, *,
+                 budget_future: np.ndarray | None = None) -> np.ndarray:
         """Random-walk paths whose year total spread matches the calibrated errors."""
         point = self.predict(h, budget_future=budget_future)
         sd = rest_share_sd(self.rel_sd_, self.y_, self.n_, point)

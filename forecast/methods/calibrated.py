@@ -98,7 +98,7 @@ class CalibratedCombination(Combination):
         """Fit the members, and the path member (Theta) if it is not one of them."""
         super().fit(y, start_month, budget=budget)
         self.path_model_: Method = self._path_source(self.fitted_)
-        if self.path_member not in self.fitted_:
+        if self.path_member is not None and self.path_member not in self.fitted_:
             from forecast.methods import make_method
 
             try:

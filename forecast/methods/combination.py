@@ -3,10 +3,10 @@
 The year-end total sums many months, so combining diverse methods (Theta, CES and the
 controllers' prior-year profile by default) removes much of each one's error. Paths are built
 coherently: the combined point path plus the deviations of one model member's simulated paths
-(``path_member``), scaled by ``path_scale`` (default: widening with the horizon, set on M3)
-and, with ``insample_calibration`` and a member that supports it (ETS), by the ratio of its
-realised in-sample errors of (12 − n)-month sums to its paths' spread. (Calibrating on refits
-in earlier years was tried on the example region and did not improve coverage; removed.)
+(``path_member``), scaled by ``path_scale`` (default: widening with the horizon) and, with
+``insample_calibration`` and a member that supports it (ETS), by the ratio of its realised
+in-sample errors of (12 − n)-month sums to its paths' spread. How the members and the
+widening were chosen: ``bench/EXPERIMENTS.md``.
 """
 
 from __future__ import annotations
@@ -26,11 +26,8 @@ from forecast.methods.base import (
 
 OUT_OF_SAMPLE_WIDENING = 0.025
 """Default path scale is ``1 + 0.025 · (months left in the year)``: in-sample errors
-understate out-of-sample ones (parameter and model-choice uncertainty), more so the longer the
-horizon. Set on 80 M3 series (sample seed 2, not the 150 used to choose the members) for the
-ETS-path variant ``combo_ets`` so that its P10–P90 range of the year total covered about 80 %
-at both cut-offs; with the default Theta paths the full-M3 coverage is 80.7 % (April) and
-80.3 % (August)."""
+understate out-of-sample ones, more so the longer the horizon (set on M3 series apart from
+those that chose the members; see ``bench/EXPERIMENTS.md``)."""
 
 
 def combine_points(points: np.ndarray, how: str = "median") -> np.ndarray:
@@ -45,12 +42,8 @@ def combine_points(points: np.ndarray, how: str = "median") -> np.ndarray:
 class Combination(Method):
     """``combo``: median of Theta, CES and the prior-year profile (members configurable).
 
-    Chosen on a development sample of 150 M3 series (seed 1) among ETS, Theta, CES, the
-    profile methods and their two- and four-monthly aggregates, by the median year-end APE at
-    the April and August cut-offs and by speed: on the full M3 protocol it is as accurate as
-    the mean of ETS, CES and two-monthly ETS (variant ``combo_ets``) at a fourteenth of the
-    cost. Paths: Theta's simulated paths around the combined point, widened by
-    :data:`OUT_OF_SAMPLE_WIDENING`.
+    Paths: Theta's simulated paths around the combined point, widened by
+    :data:`OUT_OF_SAMPLE_WIDENING`. Why these members: ``bench/EXPERIMENTS.md``.
     """
 
     alias = "combo"
@@ -125,14 +118,8 @@ class Combination(Method):
         """The combined point forecast."""
         return self._point(self.fitted_, h, budget_future)
 
-    def simulate(
-        self,
-        h: int,
-        n_paths: int,
-        rng: np.random.Generator,
-        *,
-        budget_future: np.ndarray | None = None,
-    ) -> np.ndarray:
+    def simulate(self, h: int, n_paths: int, rng: np.random.Generator, *,
+                 budget_future: np.ndarray | None = None) -> np.ndarray:
         """Combined point path + one member's path deviations × the calibrated scale."""
         point = self.predict(h, budget_future=budget_future)
         src = self._path_source(self.fitted_)

@@ -8,8 +8,7 @@
 - ``ets_b2``: temporal aggregation: statsforecast ``AutoETS`` on two-month sums (season 6)
   whose blocks end at the last observed month, so the rest of the year is whole blocks; the
   block forecasts are split over their months by the average calendar profile of the last
-  three years. (Forecasting at a coarser time scale and combining it with the monthly models
-  makes the year-end total more accurate on M3; see the README's backtest table.)
+  three years (measured: ``bench/EXPERIMENTS.md``).
 - ``sarimax``: statsmodels ``SARIMAX`` airline model (0,1,1)(0,1,1)12 with the budget as an
   exogenous regressor when one is given; paths from ``results.simulate(anchor='end')``.
 - ``ucm``: statsmodels ``UnobservedComponents``: local level + seasonal, with step dummies
@@ -44,6 +43,20 @@ def _seed(rng: np.random.Generator) -> int:
     return int(rng.integers(0, 2**31 - 1))
 
 
+def model_history(y: np.ndarray, min_history: int) -> np.ndarray:
+    """The checked history of a library model: long enough and not constant.
+
+    Raises:
+        MethodFailed: too short (names the lengths) or constant.
+    """
+    y = check_history(y)
+    if len(y) < min_history:
+        raise MethodFailed(f"för kort historik ({len(y)} mån < {min_history})")
+    if np.ptp(y) == 0:
+        raise MethodFailed("konstant serie")
+    return y
+
+
 class _StatsforecastMethod(Method):
     """Common adapter for a statsforecast model with ``fit``/``predict``/``simulate``."""
 
@@ -52,16 +65,17 @@ class _StatsforecastMethod(Method):
     def __init__(self, log: bool | None = None) -> None:
         self.log = log
 
+    sf_model: ClassVar[str] = ""
+    """Name of the statsforecast model class (``statsforecast.models``), season 12."""
+
     def _model(self) -> Any:
-        raise NotImplementedError
+        from statsforecast import models
+
+        return getattr(models, self.sf_model)(season_length=SEASON)
 
     def fit(self, y: np.ndarray, start_month: int, *, budget: np.ndarray | None = None) -> Self:
         """Fit the library model on ``y`` (or ``log y``)."""
-        y = check_history(y)
-        if len(y) < self.min_history:
-            raise MethodFailed(f"för kort historik ({len(y)} mån < {self.min_history})")
-        if np.ptp(y) == 0:
-            raise MethodFailed("konstant serie")
+        y = model_history(y, self.min_history)
         self.y_ = y
         self.n_ = cutoff_month(len(y), start_month)
         y = self._modelled(y)
@@ -93,14 +107,8 @@ class _StatsforecastMethod(Method):
             raise MethodFailed(f"{self.alias}: prognosen är inte ändlig")
         return mean
 
-    def simulate(
-        self,
-        h: int,
-        n_paths: int,
-        rng: np.random.Generator,
-        *,
-        budget_future: np.ndarray | None = None,
-    ) -> np.ndarray:
+    def simulate(self, h: int, n_paths: int, rng: np.random.Generator, *,
+                 budget_future: np.ndarray | None = None) -> np.ndarray:
         """Paths simulated from the fitted state-space model."""
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -259,14 +267,8 @@ class ETSMethod(_StatsforecastMethod):
         rel_sd = float(np.std(tot) / abs(np.mean(tot))) if np.mean(tot) != 0 else np.nan
         return error_scale(rel_err, rel_sd, h)
 
-    def simulate(
-        self,
-        h: int,
-        n_paths: int,
-        rng: np.random.Generator,
-        *,
-        budget_future: np.ndarray | None = None,
-    ) -> np.ndarray:
+    def simulate(self, h: int, n_paths: int, rng: np.random.Generator, *,
+                 budget_future: np.ndarray | None = None) -> np.ndarray:
         """Paths from the fitted ETS state-space model (see :func:`ets_paths`)."""
         paths = self._back(ets_paths(self.model_.model_, h, n_paths, rng))
         if not np.all(np.isfinite(paths)):
@@ -278,33 +280,21 @@ class ThetaMethod(_StatsforecastMethod):
     """``theta``: statsforecast AutoTheta, season 12."""
 
     alias = "theta"
-
-    def _model(self) -> Any:
-        from statsforecast.models import AutoTheta
-
-        return AutoTheta(season_length=SEASON)
+    sf_model = "AutoTheta"
 
 
 class CESMethod(_StatsforecastMethod):
     """``ces``: statsforecast AutoCES (complex exponential smoothing), season 12."""
 
     alias = "ces"
-
-    def _model(self) -> Any:
-        from statsforecast.models import AutoCES
-
-        return AutoCES(season_length=SEASON)
+    sf_model = "AutoCES"
 
 
 class AutoARIMAMethod(_StatsforecastMethod):
     """``arima``: statsforecast AutoARIMA, season 12 (slow: about 1 s per series)."""
 
     alias = "arima"
-
-    def _model(self) -> Any:
-        from statsforecast.models import AutoARIMA
-
-        return AutoARIMA(season_length=SEASON)
+    sf_model = "AutoARIMA"
 
 
 class AggregatedETSMethod(_StatsforecastMethod):
@@ -413,11 +403,7 @@ class _StatsmodelsMethod(Method):
 
     def fit(self, y: np.ndarray, start_month: int, *, budget: np.ndarray | None = None) -> Self:
         """Fit the state-space model by maximum likelihood."""
-        y = check_history(y)
-        if len(y) < self.min_history:
-            raise MethodFailed(f"för kort historik ({len(y)} mån < {self.min_history})")
-        if np.ptp(y) == 0:
-            raise MethodFailed("konstant serie")
+        y = model_history(y, self.min_history)
         self.log_ = use_log(y, self.log) and budget is None
         self.scale_ = float(np.mean(np.abs(y))) or 1.0
         z = np.log(y) if self.log_ else y / self.scale_
@@ -456,14 +442,8 @@ class _StatsmodelsMethod(Method):
             raise MethodFailed(f"{self.alias}: prognosen är inte ändlig")
         return out
 
-    def simulate(
-        self,
-        h: int,
-        n_paths: int,
-        rng: np.random.Generator,
-        *,
-        budget_future: np.ndarray | None = None,
-    ) -> np.ndarray:
+    def simulate(self, h: int, n_paths: int, rng: np.random.Generator, *,
+                 budget_future: np.ndarray | None = None) -> np.ndarray:
         """Paths from ``results.simulate(anchor='end', repetitions=n_paths)``."""
         ex = self._future_exog(h, budget_future)
         sim = self.res_.simulate(h, anchor="end", repetitions=n_paths, exog=ex,

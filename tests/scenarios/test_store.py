@@ -112,6 +112,26 @@ def test_compare_side_by_side_with_results(url):
     assert st.compare([1]).loc["Version"].iloc[0] == 1
 
 
+def test_compare_results_are_the_table_as_records_keyed_by_codes(url):
+    from scenarios.store import amount_rows
+
+    st = ScenarioStore(url)
+    st.save(scen(name="A", need=2.0))
+    st.save(scen(name="B", need=4.0))
+    rf = make_rf(n_paths=20)
+    table = st.compare(["A", "B"], rf=rf)
+    rec = st.compare_results(["A", "B"], rf=rf)
+    assert list(rec["scenario"].unique()) == ["A v1", "B v1"]
+    assert set(rec["year"]) == {rf.as_of.year, rf.as_of.year + 1, rf.as_of.year + 2}
+    for r in rec.itertuples():
+        assert r.result_tkr == pytest.approx(table.loc[f"Resultat {r.year} (tkr)", r.scenario])
+        assert r.difference_tkr == pytest.approx(
+            table.loc[f"Skillnad mot basprognos {r.year} (tkr)", r.scenario])
+    amounts = amount_rows(table)
+    assert f"Avvikelse mot budget {rf.as_of.year} (tkr)" in amounts
+    assert "Version" not in amounts and "Antaganden" not in amounts
+
+
 V1_ROW = {
     "name": "gammal", "version": 1, "description": "sparad med formatversion 1",
     "author": "", "created": "2024-01-01T00:00:00+00:00",

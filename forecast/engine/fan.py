@@ -1,0 +1,57 @@
+"""Fan-chart data of a group of series: its monthly outcome and the forecast's P10/P50/P90.
+
+A group is chosen by codes (``division``, ``unit``, ``category``; none = the region). The
+quantiles are taken over the group's summed paths, month by month (never summed quantiles).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from forecast.engine import hierarchy as H
+from forecast.engine.result import RegionForecast
+from forecast.ledger import schema as S
+
+HISTORY_YEARS = 2
+"""Outcome shown from January of ``as_of.year - HISTORY_YEARS``."""
+
+
+def fan_chart_data(rf: RegionForecast, ledger: pd.DataFrame, selection: Mapping[str, str]
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Monthly outcome (two years back) and the forecast P10/P50/P90 per month, tkr.
+
+    Args:
+        rf: the region forecast.
+        ledger: the ledger it was made from (the outcome of the group is summed from it).
+        selection: key column → code; empty = the region.
+
+    Returns:
+        ``(history, fan)``: columns ``month``, ``tkr``; and ``month``, ``p10``, ``p50``,
+        ``p90`` (months as timestamps).
+    """
+    by = tuple(selection)
+    labels, paths = H.group_paths(rf, by)
+    mask = np.ones(len(labels), dtype=bool)
+    for k, v in selection.items():
+        mask &= (labels[k] == v).to_numpy()
+    group = paths[np.flatnonzero(mask)[0]]  # (n_paths, n_months): the one matching group
+    q = np.quantile(group, [0.1, 0.5, 0.9], axis=0)
+    fan = pd.DataFrame({"month": rf.months.to_timestamp(), "p10": q[0], "p50": q[1],
+                        "p90": q[2]})
+    return _group_history(rf, ledger, selection), fan
+
+
+def _group_history(rf: RegionForecast, ledger: pd.DataFrame, selection: Mapping[str, str]
+                   ) -> pd.DataFrame:
+    keys = rf.keys
+    rows = rf.row_mask(**dict(selection))
+    uids = {S.series_id(u, a) for u, a in zip(keys["unit"][rows], keys["account"][rows],
+                                              strict=True)}
+    hist = S.to_nixtla(ledger.loc[ledger[S.PERIOD] <= rf.as_of])
+    hist = hist.loc[hist[S.UID].isin(uids)].groupby(S.DS)[S.Y].sum()
+    start = pd.Timestamp(f"{rf.as_of.year - HISTORY_YEARS}-01-01")
+    history = pd.DataFrame({"month": hist.index, "tkr": hist.to_numpy()})
+    return history.loc[history["month"] >= start].reset_index(drop=True)
