@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from cli.common import CliError, check_range
+from cli.common import CliError, check_range, load_dataset
+from cli.dataset_args import add_dataset_arguments
 from forecast.evaluation.backtest import (
     CUTOFFS,
     N_PATHS,
@@ -84,6 +85,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                    help="skriv ett fall per rad (serie, år, brytmånad, metod, prognos, "
                         "utfall, P10, P90) som CSV hit")
     p.add_argument("--out", type=Path, required=True, help="resultat-CSV")
+    add_dataset_arguments(p)
     return p
 
 
@@ -105,6 +107,8 @@ def _check_args(args: argparse.Namespace) -> None:
         raise CliError(f"okänd metod {', '.join(unknown)}; kända: {', '.join(known)}")
     if args.bench is not None and not args.bench.is_file():
         raise CliError(f"filen {str(args.bench)!r} finns inte")
+    if args.bench is not None and getattr(args, "data", None):
+        raise CliError("ange antingen --bench eller --data, inte båda")
     if args.split is not None and args.bench is None:
         raise CliError("--split kräver --bench (en panel med kolumnen category)")
 
@@ -124,9 +128,7 @@ def run(args: argparse.Namespace) -> int:
                 return 2
             panel = panel.loc[panel["series_id"].isin(dev if args.split == "dev" else conf)]
     else:
-        from forecast.ledger.dataset import load_default
-
-        panel = ledger_panel(load_default().ledger)
+        panel = ledger_panel(load_dataset(args, None).ledger)
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     t0 = time.perf_counter()
     cases = run_backtest(panel, methods, cutoffs=CUTOFFS, n_paths=args.paths,
