@@ -16,6 +16,7 @@ from forecast.engine import hierarchy as H
 from forecast.engine import region as engine
 from forecast.engine import tables as T
 from forecast.followup.transition import project_transition_plan
+from forecast.methods.names import method_name
 
 AS_OF = pd.Period("2023-04", "M")
 
@@ -121,7 +122,8 @@ def test_methods_table_one_row_per_series(case):
     rf, ds = case
     me = T.methods_table(rf, ds)
     assert len(me) == rf.n_series
-    assert list(me[T.METOD]) == list(rf.method)
+    # the method in Swedish words (forecast.methods.names), one per series in the forecast's order
+    assert list(me[T.METOD]) == [method_name(m, short=True) for m in rf.method]
     # Per series the mean year total over paths; the series add up to the region's prognos.
     assert me[T.PROGNOS].sum() == pytest.approx(H.year_totals(rf, ()).iloc[0][H.PROGNOS],
                                                 rel=1e-9)
