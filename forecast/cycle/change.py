@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from forecast.cycle.grouping import group_rows
 from forecast.cycle.laid import KEY_COLUMNS, LaidForecast
 from forecast.io.formatting import fmt_mkr, month_label
 
@@ -188,29 +189,15 @@ def change_table(fc: ForecastChange, by: tuple[str, ...] = ("division", "categor
     to its change; every total is the sum of its rows.
     """
     s = fc.series
-    names = {"division": "Division", "category": "Kostnadsslag", "unit": "Enhet",
-             "account": "Konto"}
     out = []
-    groups = [(tuple(k) if isinstance(k, tuple) else (k,), idx)
-              for k, idx in s.groupby(list(by), sort=False).groups.items()]
-    for level, label_rows in ((by, groups),
-                              ((by[0],), list(s.groupby(by[0], sort=False).groups.items())),
-                              ((), [((), s.index)])):
-        for k, idx in label_rows:
-            k = k if isinstance(k, tuple) else (k,)
-            rows = s.index.isin(idx)
-            rec: dict[str, object] = {names[c]: "" for c in by}
-            for c, v in zip(level, k, strict=False):
-                rec[names[c]] = v
-            if len(level) < len(by):
-                rec[names[by[len(level)]]] = "Summa" if level else "Region totalt"
-            sub = s.loc[rows]
-            rec["Föregående prognos"] = float(sub["prev_deviation"].sum())
-            rec.update({PART_LABELS[p]: float(sub[p].sum()) for p in PARTS})
-            rec["Förändring"] = float(sub["change"].sum())
-            rec["Ny prognos"] = float(sub["new_deviation"].sum())
-            rec["Orsaker"] = _reasons(fc, rows)
-            out.append(rec)
+    for rec, rows in group_rows(s, by):
+        sub = s.loc[rows]
+        rec["Föregående prognos"] = float(sub["prev_deviation"].sum())
+        rec.update({PART_LABELS[p]: float(sub[p].sum()) for p in PARTS})
+        rec["Förändring"] = float(sub["change"].sum())
+        rec["Ny prognos"] = float(sub["new_deviation"].sum())
+        rec["Orsaker"] = _reasons(fc, rows)
+        out.append(rec)
     return pd.DataFrame(out)
 
 

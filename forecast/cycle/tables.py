@@ -13,6 +13,7 @@ import pandas as pd
 
 from forecast import __version__
 from forecast.cycle import change as CH
+from forecast.cycle.grouping import group_rows
 from forecast.cycle.laid import LaidForecast
 from forecast.io.export import ExportMetadata, ExportTable
 
@@ -37,25 +38,14 @@ def adjusted_frame(lf: LaidForecast, by: tuple[str, ...] = ("division", "categor
     Final = statistical + adjustment on every row; totals are sums of rows.
     """
     s = lf.series
-    names = {"division": "Division", "category": "Kostnadsslag", "unit": "Enhet"}
     recs = []
-    levels = [(by, s.groupby(list(by), sort=False).groups),
-              ((by[0],), s.groupby(by[0], sort=False).groups), ((), {(): s.index})]
-    for level, groups in levels:
-        for key, idx in groups.items():
-            key = key if isinstance(key, tuple) else (key,)
-            rows = s.index.isin(idx)
-            rec: dict[str, object] = {names[c]: "" for c in by}
-            for c, v in zip(level, key, strict=False):
-                rec[names[c]] = v
-            if len(level) < len(by):
-                rec[names[by[len(level)]]] = "Summa" if level else "Region totalt"
-            sub = s.loc[rows]
-            budget, final = float(sub["annual_budget"].sum()), float(sub["final_year"].sum())
-            rec.update({BUDGET: budget, STAT: float(sub["stat_year"].sum()),
-                        ADJ: float(sub["adj_year"].sum()), FINAL: final, DEV: final - budget})
-            rec[COMMENT] = _comments(lf, rows)
-            recs.append(rec)
+    for rec, rows in group_rows(s, by):
+        sub = s.loc[rows]
+        budget, final = float(sub["annual_budget"].sum()), float(sub["final_year"].sum())
+        rec.update({BUDGET: budget, STAT: float(sub["stat_year"].sum()),
+                    ADJ: float(sub["adj_year"].sum()), FINAL: final, DEV: final - budget})
+        rec[COMMENT] = _comments(lf, rows)
+        recs.append(rec)
     return pd.DataFrame(recs)
 
 
