@@ -339,8 +339,13 @@ def test_bad_upload_is_rejected_with_row_and_column_and_data_stays(
     goto(page, server_url, "data")
     sidebar = page.locator("[data-testid='stSidebar']")
     expect(sidebar).to_contain_text(f"Data: {default_ds.source}")
+    expect(page.locator(APP_IDLE)).to_have_count(1)
     page.locator(f"{key_selector(K.UPLOADER)} input[type='file']").set_input_files(
         files=[{"name": "fel.csv", "mimeType": "text/csv", "buffer": BAD_CSV}])
+    # The upload is a rerun of its own: click only once it has registered and finished,
+    # or the click can land in that rerun and be lost (seen in CI).
+    expect(page.locator(key_selector(K.UPLOADER))).to_contain_text("fel.csv")
+    expect(page.locator(APP_IDLE)).to_have_count(1)
     page.get_by_role("button", name="Läs in datamängden").click()
     error = page.locator("[data-testid='stAlertContentError']")
     expect(error).to_contain_text("Filen 'fel.csv' lästes inte in: 2 problem hittades.")
