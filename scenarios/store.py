@@ -130,18 +130,13 @@ def _record(row: Any, db: C.Database | None = None) -> SavedScenario:
     )
 
 
-class ScenarioStore:
-    """Versioned scenario store (see the module docstring for the rules).
+class ScenarioStore(C.Store):
+    """Versioned scenario store (rules in the module docstring; opened as :class:`C.Store`)."""
 
-    Raises:
-        StoreError: on opening, when the database cannot be reached, read or migrated.
-    """
-
-    def __init__(self, url: str | None = None, *,
-                 lock_timeout_s: float = C.LOCK_TIMEOUT_S) -> None:
-        self.db = C.Database(url, lock_timeout_s=lock_timeout_s)
-        self.url = self.db.url
-        self.engine = self.db.engine
+    @property
+    def engine(self) -> sa.Engine:
+        """The database's SQLAlchemy engine."""
+        return self.db.engine
 
     def save(self, scenario: Scenario, *, input_hash: str = "") -> SavedScenario:
         """Save ``scenario`` as the next version of its name; returns the stored record."""

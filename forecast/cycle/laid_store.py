@@ -68,17 +68,8 @@ def write_laid_rows(conn: sa.Connection, lf: LaidForecast) -> tuple[int, int, st
     return new_id, version, created
 
 
-class LaidStore:
-    """Laid forecasts, locks, adjustment sets and the audit trail.
-
-    Raises:
-        StoreError: on opening, when the database cannot be reached, read or migrated.
-    """
-
-    def __init__(self, url: str | None = None, *,
-                 lock_timeout_s: float = C.LOCK_TIMEOUT_S) -> None:
-        self.db = C.Database(url, lock_timeout_s=lock_timeout_s)
-        self.url = self.db.url
+class LaidStore(C.Store):
+    """Laid forecasts, locks, adjustment sets and the audit trail (opened as :class:`C.Store`)."""
 
     # ----------------------------------------------------------------------- writes
 

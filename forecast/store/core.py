@@ -247,6 +247,22 @@ class Database:
                                                   value=str(T.STORE_VERSION)))
 
 
+class Store:
+    """What every store class over :class:`Database` shares: the database and its URL.
+
+    Args:
+        url: SQLAlchemy URL (None = :func:`default_url`).
+        lock_timeout_s: how long a write waits for another writer's lock.
+
+    Raises:
+        StoreError: on opening, when the database cannot be reached, read or migrated.
+    """
+
+    def __init__(self, url: str | None = None, *, lock_timeout_s: float = LOCK_TIMEOUT_S) -> None:
+        self.db = Database(url, lock_timeout_s=lock_timeout_s)
+        self.url = self.db.url
+
+
 def _v1_to_v2(conn: sa.Connection) -> None:
     """Version 1 → 2: the laid-forecast tables and the audit trail are added (no data moves)."""
     T.metadata.create_all(conn, checkfirst=True)

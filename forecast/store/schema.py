@@ -12,6 +12,8 @@ The only deletion is a scenario's explicit, confirmed ``delete``.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 STORE_VERSION = 2
@@ -19,95 +21,127 @@ STORE_VERSION = 2
 
 metadata = sa.MetaData()
 
+
+# --------------------------------------------------------------------------- column factories
+# A column object belongs to one table, so each table gets fresh ones from these factories.
+
+
+def _id() -> sa.Column[int]:
+    """The surrogate key of a table whose rows are appended."""
+    return sa.Column("id", sa.Integer, primary_key=True, autoincrement=True)
+
+
+def _required(name: str, *args: Any, **kw: Any) -> sa.Column[Any]:
+    """A column that must hold a value (type, then any foreign key, as ``sa.Column`` takes)."""
+    return sa.Column(name, *args, nullable=False, **kw)
+
+
+def _name(name: str, **kw: Any) -> sa.Column[Any]:
+    """A name or a person (200 characters)."""
+    return _required(name, sa.String(200), **kw)
+
+
+def _time(name: str) -> sa.Column[Any]:
+    """An ISO time stamp."""
+    return _required(name, sa.String(40))
+
+
+def _month(name: str) -> sa.Column[Any]:
+    """A month written ``YYYY-MM``."""
+    return _required(name, sa.String(7))
+
+
+def _laid_id(**kw: Any) -> sa.Column[Any]:
+    return _required("laid_id", sa.Integer, sa.ForeignKey("laid_forecasts.id"), **kw)
+
+
+def _dataset_month() -> tuple[sa.Column[Any], sa.Column[Any]]:
+    """``dataset, as_of``: the month of a dataset a row belongs to."""
+    return _name("dataset"), _month("as_of")
+
+
+def _authored(**kw: Any) -> tuple[sa.Column[Any], sa.Column[Any]]:
+    """``author, created``: who appended the row, and when."""
+    return _name("author", **kw), _time("created")
+
+
+def _laid_payload(name: str) -> sa.Table:
+    """A table of JSON documents that belong to one laid forecast."""
+    return sa.Table(name, metadata, _id(), _laid_id(index=True), _required("payload", sa.Text))
+
+
+# --------------------------------------------------------------------------- tables
+
 store_meta = sa.Table(
     "store_meta", metadata,
     sa.Column("key", sa.String(64), primary_key=True),
-    sa.Column("value", sa.String(200), nullable=False),
+    _required("value", sa.String(200)),
 )
 
 scenarios = sa.Table(
     "scenarios", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("description", sa.Text, nullable=False, default=""),
-    sa.Column("author", sa.String(200), nullable=False, default=""),
-    sa.Column("created", sa.String(40), nullable=False),
-    sa.Column("updated", sa.String(40), nullable=False),
-    sa.Column("parameters", sa.Text, nullable=False),
-    sa.Column("input_hash", sa.String(128), nullable=False, default=""),
-    sa.Column("program_version", sa.String(64), nullable=False),
-    sa.Column("schema_version", sa.Integer, nullable=False),
+    _id(),
+    _name("name"),
+    _required("version", sa.Integer),
+    _required("description", sa.Text, default=""),
+    *_authored(default=""),
+    _time("updated"),
+    _required("parameters", sa.Text),
+    _required("input_hash", sa.String(128), default=""),
+    _required("program_version", sa.String(64)),
+    _required("schema_version", sa.Integer),
     sa.UniqueConstraint("name", "version", name="uq_scenario_name_version"),
 )
 
 audit = sa.Table(
     "audit", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("time", sa.String(40), nullable=False),
-    sa.Column("who", sa.String(200), nullable=False),
-    sa.Column("action", sa.String(40), nullable=False),
-    sa.Column("what", sa.Text, nullable=False),
+    _id(),
+    _time("time"),
+    _name("who"),
+    _required("action", sa.String(40)),
+    _required("what", sa.Text),
 )
 
 laid_forecasts = sa.Table(
     "laid_forecasts", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("dataset", sa.String(200), nullable=False),
-    sa.Column("as_of", sa.String(7), nullable=False),
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("author", sa.String(200), nullable=False),
-    sa.Column("created", sa.String(40), nullable=False),
-    sa.Column("comment", sa.Text, nullable=False),
-    sa.Column("input_hash", sa.String(128), nullable=False),
-    sa.Column("program_version", sa.String(64), nullable=False),
-    sa.Column("method", sa.Text, nullable=False),
-    sa.Column("parameters", sa.Text, nullable=False),
-    sa.Column("first_month", sa.String(7), nullable=False),
-    sa.Column("n_series", sa.Integer, nullable=False),
-    sa.Column("summary", sa.Text, nullable=False),
-    sa.Column("schema_version", sa.Integer, nullable=False),
+    _id(),
+    *_dataset_month(),
+    _required("version", sa.Integer),
+    *_authored(),
+    _required("comment", sa.Text),
+    _required("input_hash", sa.String(128)),
+    _required("program_version", sa.String(64)),
+    _required("method", sa.Text),
+    _required("parameters", sa.Text),
+    _month("first_month"),
+    _required("n_series", sa.Integer),
+    _required("summary", sa.Text),
+    _required("schema_version", sa.Integer),
     sa.UniqueConstraint("dataset", "as_of", "version", name="uq_laid_version"),
 )
 
-laid_series = sa.Table(
-    "laid_series", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("laid_id", sa.Integer, sa.ForeignKey("laid_forecasts.id"), nullable=False,
-              index=True),
-    sa.Column("payload", sa.Text, nullable=False),
-)
+laid_series = _laid_payload("laid_series")
 """The per-series content of one laid forecast as one JSON document (columns of
 :data:`forecast.cycle.laid.SERIES_COLUMNS`, monthly arrays included): a few hundred series are
 written and read in one statement."""
 
-laid_adjustments = sa.Table(
-    "laid_adjustments", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("laid_id", sa.Integer, sa.ForeignKey("laid_forecasts.id"), nullable=False,
-              index=True),
-    sa.Column("payload", sa.Text, nullable=False),
-)
+laid_adjustments = _laid_payload("laid_adjustments")
 
 laid_locks = sa.Table(
     "laid_locks", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("dataset", sa.String(200), nullable=False),
-    sa.Column("as_of", sa.String(7), nullable=False),
-    sa.Column("laid_id", sa.Integer, sa.ForeignKey("laid_forecasts.id"), nullable=False),
-    sa.Column("author", sa.String(200), nullable=False),
-    sa.Column("created", sa.String(40), nullable=False),
+    _id(),
+    *_dataset_month(),
+    _laid_id(),
+    *_authored(),
     sa.UniqueConstraint("dataset", "as_of", name="uq_lock_month"),
 )
 
 adjustment_sets = sa.Table(
     "adjustment_sets", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("dataset", sa.String(200), nullable=False),
-    sa.Column("as_of", sa.String(7), nullable=False),
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("author", sa.String(200), nullable=False),
-    sa.Column("created", sa.String(40), nullable=False),
-    sa.Column("payload", sa.Text, nullable=False),
+    _id(),
+    *_dataset_month(),
+    _required("version", sa.Integer),
+    *_authored(),
+    _required("payload", sa.Text),
     sa.UniqueConstraint("dataset", "as_of", "version", name="uq_adjset_version"),
 )
