@@ -4,12 +4,8 @@
 # skips. The PDF report itself needs no outside program (Typst from PyPI).
 set -u
 if command -v soffice >/dev/null 2>&1; then exit 0; fi
-if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-  echo "Installing Debian's LibreOffice Writer (headless) for the Word page rendering…"
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-      --no-install-recommends libreoffice-writer-nogui fonts-liberation >/dev/null) \
-    || echo "WARNING: could not install LibreOffice; the Word page rendering test is skipped"
-else
-  echo "NOTE: LibreOffice missing and not root: the Word page rendering test is skipped"
-fi
+. "$(dirname "$0")/apt_install.sh"
+apt_install_or_note "Debian's LibreOffice Writer (headless) for the Word page rendering" \
+  LibreOffice "LibreOffice missing" "the Word page rendering test is skipped" \
+  --no-install-recommends libreoffice-writer-nogui fonts-liberation
 exit 0
