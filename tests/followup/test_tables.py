@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
@@ -25,28 +24,7 @@ from forecast.ledger.dimensions import (
     Unit,
     agency_account,
 )
-
-# Seed 001 (Region Jämtland Härjedalen, HSN, jan–apr 2023), "Ekonomisk analys", tkr; a copy of
-# /work/shared/reference/rjh_2023_jan_apr_kostnadsslag.csv so the test runs anywhere.
-PUBLISHED = """\
-konto;typ;utfall_ack_tkr;budget_ack_tkr;diff_tkr;utfall_ack_fg_ar_tkr;diff_fg_ar_tkr
-Patientavgifter;intakt;38106;45005;-6899;35602;2504
-Försäljning;intakt;210652;180573;30079;194496;16157
-Erhållna bidrag;intakt;292175;253458;38718;293087;-911
-Övriga intäkter;intakt;7510;13404;-5894;5462;2048
-Personalkostnader;kostnad;-834911;-762064;-72847;-771121;-63790
-Köpt riks- och regionvård;kostnad;-159339;-145826;-13513;-155298;-4041
-Köp av verksamhet;kostnad;-3153;727;-3880;-5072;1919
-Verksamhetsanknutna tjänster;kostnad;-158652;-145327;-13325;-140796;-17856
-Inhyrd personal;kostnad;-106185;-38318;-67867;-56977;-49208
-Läkemedel;kostnad;-196813;-175017;-21796;-180881;-15932
-Sjukvårdsartiklar, övrigt material och varor;kostnad;-87208;-85549;-1659;-83908;-3301
-Lämnade bidrag;kostnad;-967;-667;-301;-1539;572
-Fastighetskostnader;kostnad;-20077;-18448;-1629;-18347;-1729
-Konsultkostnader;kostnad;-5913;-5602;-311;-5591;-322
-Övriga kostnader;kostnad;-71303;-69395;-1908;-68315;-2988
-Avskrivningar/finansnetto;kostnad;-15384;-15808;424;-14724;-660
-"""
+from tests.seed001 import UNIT, account_months, leaf, one_unit_dataset, published_table, spread
 
 
 def _ledger(rows: list[tuple[str, str, str, str, float]]) -> pd.DataFrame:
@@ -57,30 +35,12 @@ def _ledger(rows: list[tuple[str, str, str, str, float]]) -> pd.DataFrame:
     return S.validate_ledger(df[list(S.LEDGER_COLUMNS)])
 
 
-def _spread(total: int) -> list[int]:
-    """Four months: equal quarters, the remainder on April."""
-    q = int(total / 4)
-    return [q, q, q, total - 3 * q]
-
-
-def _published_table() -> pd.DataFrame:
-    return pd.read_csv(io.StringIO(PUBLISHED), sep=";")
-
-
 @pytest.fixture(scope="module")
 def seed001() -> Dataset:
     """Seed 001's Jan–Apr 2023 table as a one-unit ledger (Inhyrd personal on one leaf)."""
-    table = _published_table()
-    rows = []
-    for r in table.itertuples():
-        account = agency_account("läkare") if r.konto == INHYRD else r.konto
-        for kind, year, total in ((S.UTFALL, 2023, r.utfall_ack_tkr),
-                                  (S.BUDGET, 2023, r.budget_ack_tkr),
-                                  (S.UTFALL, 2022, r.utfall_ack_fg_ar_tkr)):
-            for month, amount in enumerate(_spread(int(total)), start=1):
-                rows.append((f"{year}-{month:02d}", "U1", account, kind, amount))
-    org = OrgHierarchy(units=(Unit(id="U1", name="Hela HSN", division="HSN"),))
-    return Dataset(ledger=_ledger(rows), org=org, source="seed 001", source_hash="x")
+    rows = [(period, UNIT, leaf(r.konto), kind, amount)
+            for r in published_table().itertuples() for period, kind, amount in account_months(r)]
+    return one_unit_dataset(_ledger(rows))
 
 
 def test_published_totals_and_ratios(seed001: Dataset) -> None:
@@ -110,19 +70,19 @@ def test_month_columns_and_annual_budget(seed001: Dataset) -> None:
     s = F.summary(seed001, pd.Period("2023-04", "M"))
     u, b, d = F.month_columns(pd.Period("2023-04", "M"))
     assert u == "Utfall apr 2023"
-    rev_apr = sum(_spread(v)[3] for v in (38106, 210652, 292175, 7510))
+    rev_apr = sum(spread(v)[3] for v in (38106, 210652, 292175, 7510))
     assert s.loc[F.REVENUE, u] == rev_apr
     assert s.loc[F.NET, d] == pytest.approx(s.loc[F.NET, u] - s.loc[F.NET, b])
     # only Jan–Apr budget exists in this ledger, so the year's budget equals the YTD budget
     assert s.loc[F.NET, "Budget 2023"] == pytest.approx(s.loc[F.NET, F.ACK_BUDGET])
     # an earlier as-of month ignores later outcome
     s2 = F.summary(seed001, "2023-02")
-    assert s2.loc[F.REVENUE, F.ACK_UTFALL] == sum(2 * _spread(v)[0]
+    assert s2.loc[F.REVENUE, F.ACK_UTFALL] == sum(2 * spread(v)[0]
                                                   for v in (38106, 210652, 292175, 7510))
 
 
 def test_by_category_matches_published_rows_and_sums(seed001: Dataset) -> None:
-    table = _published_table()
+    table = published_table()
     c = F.by_category(seed001, "2023-04")
     for r in table.itertuples():
         assert c.loc[r.konto, F.ACK_UTFALL] == r.utfall_ack_tkr

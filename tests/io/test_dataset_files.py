@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import openpyxl
@@ -16,8 +15,8 @@ from forecast.io.parsing import ValidationFailed
 from forecast.io.readers import ReadOptions
 from forecast.ledger import schema as S
 from forecast.ledger.dimensions import INHYRD
-from tests.followup.test_tables import PUBLISHED, _spread
 from tests.io import ledger_fixtures as X
+from tests.seed001 import account_months, published_table
 
 
 def _f(path: Path) -> InputFile:
@@ -269,14 +268,9 @@ def test_rejected_set_lists_problems_of_every_file(tmp_path: Path) -> None:
 
 
 def _seed001_csv() -> bytes:
-    table = pd.read_csv(io.StringIO(PUBLISHED), sep=";")
     lines = ["Period;Enhet;Kostnadsslag;Typ;Belopp tkr"]
-    for r in table.itertuples():
-        for kind, year, total in (("utfall", 2023, r.utfall_ack_tkr),
-                                  ("budget", 2023, r.budget_ack_tkr),
-                                  ("utfall", 2022, r.utfall_ack_fg_ar_tkr)):
-            for month, amount in enumerate(_spread(int(total)), start=1):
-                lines.append(f"{year}-{month:02d};HSN;{r.konto};{kind};{amount}")
+    lines += [f"{period};HSN;{r.konto};{kind};{amount}"
+              for r in published_table().itertuples() for period, kind, amount in account_months(r)]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

@@ -21,7 +21,8 @@ from forecast.report.inputs import Comment, ForecastChange
 from forecast.report.model import Paragraph, Ref, Report, UserText
 from scenarios.files import load_scenario
 from scenarios.reporting import risk_for
-from tests.report.fixtures import PUBLISHED, fast_forecast, seed001
+from tests.report.fixtures import fast_forecast, seed001
+from tests.seed001 import published_table
 
 CREATED = datetime(2023, 5, 10, 8, 0, tzinfo=UTC)
 KOMBINERAT = "scenarios/examples/kombinerat.yaml"
@@ -86,7 +87,7 @@ def test_seed_001_table_gives_its_published_figures(seed_report: Report) -> None
     # (we print −138, the difference of the printed cells).
     assert s.cell(F.REVENUE, F.ACK_FG) == 529 and s.cell(F.NET, F.DIFF_FG) == -138
     c = t[G.KEY_CATEGORY]
-    table = pd.read_csv(PUBLISHED, sep=";").set_index("konto")
+    table = published_table().set_index("konto")
     for konto, r in table.iterrows():
         assert c.cell(konto, F.ACK_UTFALL) == r["utfall_ack_tkr"]
         assert c.cell(konto, F.ACK_BUDGET) == r["budget_ack_tkr"]
