@@ -7,17 +7,28 @@ from cli.main import main
 from forecast.evaluation.backtest import RESULT_COLUMNS
 from forecast.ledger import schema as S
 
+BENCH_COLUMNS = ["series_id", "category", "start", "t", "value", "split"]
+
+
+def _walks(seed, n_series, length, category=lambda i: "M"):
+    """Bench rows of ``n_series`` random walks around 100 (series ``S0``, ``S1``, …)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(n_series):
+        vals = 100 + rng.normal(0, 2, length).cumsum()
+        rows += [(f"S{i}", category(i), "2001-01", t, v, "train") for t, v in enumerate(vals)]
+    return rows
+
+
+def _write_bench(path, rows):
+    pd.DataFrame(rows, columns=BENCH_COLUMNS).to_csv(path, index=False)
+    return path
+
 
 def test_cli_writes_csv_with_exact_columns(tmp_path):
-    rng = np.random.default_rng(0)
-    rows = []
-    for i in range(3):
-        vals = 100 + rng.normal(0, 2, 62).cumsum()
-        rows += [(f"S{i}", "M", "2001-01", t, v, "train") for t, v in enumerate(vals)]
+    rows = _walks(seed=0, n_series=3, length=62)
     rows += [("X", "OTHER", "", t, 1.0, "train") for t in range(62)]
-    bench = tmp_path / "bench.csv.gz"
-    pd.DataFrame(rows, columns=["series_id", "category", "start", "t", "value", "split"]).to_csv(
-        bench, index=False)
+    bench = _write_bench(tmp_path / "bench.csv.gz", rows)
     out = tmp_path / "res.csv"
     rc = main(["backtest", "--bench", str(bench), "--methods", "run_rate,seasonal_naive",
                "--workers", "1", "--paths", "50", "--out", str(out)])
@@ -46,15 +57,8 @@ def test_ledger_panel_adds_net_cost_total():
 
 
 def _bench_file(tmp_path):
-    rng = np.random.default_rng(1)
-    rows = []
-    for i in range(2):
-        vals = 100 + rng.normal(0, 2, 62).cumsum()
-        rows += [(f"S{i}", "M", "2001-01", t, v, "train") for t, v in enumerate(vals)]
-    bench = tmp_path / "bench.csv.gz"
-    pd.DataFrame(rows, columns=["series_id", "category", "start", "t", "value", "split"]).to_csv(
-        bench, index=False)
-    return bench, rows
+    rows = _walks(seed=1, n_series=2, length=62)
+    return _write_bench(tmp_path / "bench.csv.gz", rows), rows
 
 
 def test_per_case_file_has_one_row_per_case_and_method(tmp_path):
@@ -95,15 +99,8 @@ def test_path_count_is_bounded_before_work(tmp_path, capsys):
 def test_split_selects_one_half_of_the_series(tmp_path):
     from forecast.evaluation.samples import bench_split
 
-    rng = np.random.default_rng(2)
-    rows = []
-    for i in range(6):
-        vals = 100 + rng.normal(0, 2, 50).cumsum()
-        rows += [(f"S{i}", "M" if i < 4 else "F", "2001-01", t, v, "train")
-                 for t, v in enumerate(vals)]
-    bench = tmp_path / "bench.csv"
-    pd.DataFrame(rows, columns=["series_id", "category", "start", "t", "value", "split"]).to_csv(
-        bench, index=False)
+    rows = _walks(seed=2, n_series=6, length=50, category=lambda i: "M" if i < 4 else "F")
+    bench = _write_bench(tmp_path / "bench.csv", rows)
     dev, conf = bench_split(str(bench))
     assert len(dev) == 3 and len(conf) == 3
     per_case = tmp_path / "pc.csv"

@@ -86,6 +86,13 @@ def test_duplicate_target_and_comment_is_refused(rf):
         apply_adjustments(rf, [a, a])
 
 
+def _refused(text: str) -> str:
+    """The problem report of an adjustment file ``j.csv`` that must be refused."""
+    with pytest.raises(ValidationFailed) as exc:
+        parse_adjustments(text.encode("utf-8"), "j.csv")
+    return exc.value.report()
+
+
 def test_file_form_swedish_csv_and_problems_named():
     text = ("enhet;konto;från_månad;till_månad;belopp_tkr;kommentar;låg_tkr;hög_tkr\n"
             "K1;Läkemedel;2023-09;2023-12;-1 234,5;nytt läkemedel;-2 000;0\n"
@@ -96,14 +103,10 @@ def test_file_form_swedish_csv_and_problems_named():
     assert adjs[1].start == "" and adjs[1].account == "" and adjs[1].source_row == 3
     bad = ("enhet;konto;från_månad;till_månad;belopp_tkr;kommentar;färg\n"
            "K1;Läkemedel;13-2023;;12 kr;;\n")
-    with pytest.raises(ValidationFailed) as exc:
-        parse_adjustments(bad.encode("utf-8"), "j.csv")
-    report = exc.value.report()
+    report = _refused(bad)
     assert "kolumn 'färg': Kolumnen känns inte igen" in report
     missing = ("enhet;konto;från_månad;till_månad;belopp_tkr;kommentar\n"
                "K1;Läkemedel;13-2023;;12 kr;\n")
-    with pytest.raises(ValidationFailed) as exc:
-        parse_adjustments(missing.encode("utf-8"), "j.csv")
-    report = exc.value.report()
+    report = _refused(missing)
     assert "j.csv, rad 2, kolumn 'från_månad'" in report
     assert "j.csv, rad 2, kolumn 'belopp_tkr'" in report

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,6 +66,15 @@ def _save(name: str, data: bytes) -> Path:
     return path
 
 
+def _written(region_reports, as_of: str, write: Callable[[Report, dict[str, bytes]], bytes],
+             suffix: str) -> tuple[Report, bytes]:
+    """One month's report written by ``write``, kept as the artefact ``rapport_<as_of>.<suffix>``."""
+    report, charts = region_reports[as_of]
+    data = write(report, charts)
+    _save(f"rapport_{as_of}.{suffix}", data)
+    return report, data
+
+
 def _pdf_pages_png(pdf: bytes, stem: str, pages: tuple[int, ...]) -> list[Path]:
     doc = pdfium.PdfDocument(pdf)
     out = []
@@ -79,9 +89,7 @@ def _pdf_pages_png(pdf: bytes, stem: str, pages: tuple[int, ...]) -> list[Path]:
 
 @pytest.mark.parametrize("as_of", ["2023-04", "2022-08"])
 def test_docx_holds_every_heading_table_and_chart(region_reports, as_of: str) -> None:
-    report, charts = region_reports[as_of]
-    data = _docx(report, charts)
-    _save(f"rapport_{as_of}.docx", data)
+    report, data = _written(region_reports, as_of, _docx, "docx")
     doc = Document(io.BytesIO(data))
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     for h in (*HEADINGS, CHANGE_HEADING, APPENDIX):
@@ -133,9 +141,7 @@ def test_docx_sentence_numbers_are_its_table_cells(region_reports) -> None:
 
 @pytest.mark.parametrize("as_of", ["2023-04", "2022-08"])
 def test_pdf_pages_and_text_read_back(region_reports, as_of: str) -> None:
-    report, charts = region_reports[as_of]
-    pdf = report_to_pdf(report, charts)
-    _save(f"rapport_{as_of}.pdf", pdf)
+    report, pdf = _written(region_reports, as_of, report_to_pdf, "pdf")
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) >= 5
     text = "\n".join(p.extract_text() for p in reader.pages)
