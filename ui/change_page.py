@@ -19,7 +19,7 @@ from ui import cycle_access as CA
 from ui import state_keys as K
 from ui.data_access import context
 from ui.export_page import XLSX_MIME, downloader
-from ui.widgets import help_box, show_table, waterfall_chart
+from ui.widgets import page_header, show_table, waterfall_chart
 
 HELP = """
 Förändringen av årsprognosen (avvikelse mot budget på helår) från en lagd prognos till nästa,
@@ -76,8 +76,7 @@ def _change(ctx, prev: LaidForecast, cur: LaidForecast) -> None:  # noqa: ANN001
 def render() -> None:
     """Draw the page."""
     ctx = context()
-    st.title("Prognosförändring")
-    help_box(HELP)
+    page_header("Prognosförändring", None, HELP)
     months = CA.laid_months(ctx)
     if not months:
         st.info("Inga lagda prognoser ännu. Lägg en prognos på sidan Prognos eller med "

@@ -11,7 +11,7 @@ from ui import cached
 from ui import state_keys as K
 from ui.cycle_access import guard_store
 from ui.data_access import CoreMissing, context
-from ui.widgets import grouped_bar_chart, help_box, to_mkr
+from ui.widgets import grouped_bar_chart, page_header, to_mkr
 
 HELP = """
 Välj sparade scenarier eller **versioner av samma scenario** (sidan **Scenarier** → *Spara
@@ -85,9 +85,8 @@ def difference_long(table: pd.DataFrame) -> pd.DataFrame:
 def render() -> None:
     """Draw the page."""
     ctx = context()
-    st.title("Jämför scenarier")
-    st.caption("Sparade scenarier och versioner sida vid sida på samma basprognos.")
-    help_box(HELP)
+    page_header("Jämför scenarier",
+                "Sparade scenarier och versioner sida vid sida på samma basprognos.", HELP)
     try:
         store = cached.store()
     except CoreMissing:

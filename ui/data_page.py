@@ -18,7 +18,7 @@ import streamlit as st
 from forecast.io.formatting import fmt_number, month_label
 from ui import state_keys as K
 from ui.data_access import CoreMissing, context, core, current_dataset, outcome_months
-from ui.widgets import help_box
+from ui.widgets import page_header
 
 HELP = """
 En datamängd är en uppsättning filer som läses in och kontrolleras tillsammans:
@@ -251,9 +251,8 @@ def _upload_form() -> None:
 def render() -> None:
     """Draw the page."""
     ctx = context()
-    st.title("Data")
-    st.caption("Läs in egen data (huvudbok, organisation, kontoplan) och se valideringen.")
-    help_box(HELP)
+    page_header("Data",
+                "Läs in egen data (huvudbok, organisation, kontoplan) och se valideringen.", HELP)
     _current(outcome_months(ctx.ds))
     _upload_form()
     _report()

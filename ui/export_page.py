@@ -20,7 +20,7 @@ from forecast.io.export import (
 from ui import cached
 from ui import state_keys as K
 from ui.data_access import Context, baseline, context, core
-from ui.widgets import help_box
+from ui.widgets import page_header
 
 HELP = """
 Varje knapp laddar ned en fil med alla tabeller i gruppen och ett blad/avsnitt **metadata**
@@ -146,9 +146,7 @@ def _report_section(ctx: Context) -> None:
 def render() -> None:
     """Draw the page."""
     ctx = context()
-    st.title("Export")
-    st.caption("Ladda ned tabellerna som Excel eller CSV, med metadata.")
-    help_box(HELP)
+    page_header("Export", "Ladda ned tabellerna som Excel eller CSV, med metadata.", HELP)
     c1, c2, c3 = st.columns(3)
     unit = c1.radio("Enhet för belopp", ["mkr", "tkr"], key=K.EXPORT_UNIT, horizontal=True)
     dialect = c2.radio("CSV-format", ["sv", "intl"], key=K.EXPORT_DIALECT, horizontal=True,

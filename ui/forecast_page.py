@@ -18,7 +18,7 @@ from ui.widgets import (
     display_frame,
     download_spec,
     fan_chart,
-    help_box,
+    page_header,
     swedish_table,
     table_download,
     to_mkr,
@@ -134,10 +134,9 @@ def _with_interval(frame: pd.DataFrame) -> pd.DataFrame:
 def render() -> None:
     """Draw the page."""
     ctx = context()
-    st.title("Prognos")
-    st.caption(f"Årsprognos {ctx.as_of.year} per division, enhet och kostnadsslag, med "
-               f"utfall till och med {month_label(ctx.as_of, long=True)}.")
-    help_box(HELP)
+    page_header("Prognos",
+                f"Årsprognos {ctx.as_of.year} per division, enhet och kostnadsslag, med "
+                f"utfall till och med {month_label(ctx.as_of, long=True)}.", HELP)
     user = CA.current_user()
     lf = CA.laid(ctx)
     if lf is not None:

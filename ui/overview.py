@@ -20,8 +20,8 @@ from ui.widgets import (
     basis_notice,
     core_missing,
     download_spec,
-    help_box,
     monthly_chart,
+    page_header,
     show_report_table,
     show_table,
     to_mkr,
@@ -202,10 +202,9 @@ def _monthly(ctx: Context) -> None:
 def render() -> None:
     """Draw the page."""
     ctx = context()
-    st.title("Översikt")
-    st.caption(f"Hälso- och sjukvårdens ekonomi per {month_label(ctx.as_of, long=True)}: "
-               "årsprognos, nyckeltal och utfall mot budget.")
-    help_box(HELP)
+    page_header("Översikt",
+                f"Hälso- och sjukvårdens ekonomi per {month_label(ctx.as_of, long=True)}: "
+                "årsprognos, nyckeltal och utfall mot budget.", HELP)
     basis_notice(cached.basis_warnings(ctx))
     _year_end(ctx)
     _summary_tables(ctx)

@@ -21,7 +21,7 @@ from ui import state_keys as K
 from ui.cycle_access import guard_store
 from ui.data_access import Context, CoreMissing, context
 from ui.number_entry import number_entry, read_entry, set_entry
-from ui.widgets import help_box, histogram_chart, month_text, show_table, waterfall_chart
+from ui.widgets import histogram_chart, month_text, page_header, show_table, waterfall_chart
 
 HELP = """
 Välj ett **förval** – ett exempelscenario eller ett sparat scenario (med version) – och justera
@@ -359,9 +359,7 @@ def _left(presets: dict[str, A.Scenario], months: list[str]) -> None:
 def render() -> None:
     """Draw the page: controls on the left, the results on the right (they stay in view)."""
     ctx = context()
-    st.title("Scenarier")
-    st.caption("Vad händer med årets resultat om antagandena ändras?")
-    help_box(HELP)
+    page_header("Scenarier", "Vad händer med årets resultat om antagandena ändras?", HELP)
     try:
         months = _months(ctx)
     except CoreMissing:

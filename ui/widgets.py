@@ -56,6 +56,14 @@ def month_text(month: str, long: bool = False) -> str:
     return month_label(month, long=long)
 
 
+def page_header(title: str, caption: str | None, help_text: str) -> None:
+    """A page's title, its one-line caption (if any) and its collapsed help text."""
+    st.title(title)
+    if caption is not None:
+        st.caption(caption)
+    help_box(help_text)
+
+
 def help_box(text: str) -> None:
     """The page's short help text in a collapsed expander titled "Hjälp"."""
     with st.expander("Hjälp", icon=":material/help:"):

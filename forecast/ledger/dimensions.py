@@ -108,6 +108,12 @@ DEFAULT_ACCOUNTS: tuple[Account, ...] = (
 )
 
 
+def _require_unique(keys: list[str], what: str) -> None:
+    """Refuse a hierarchy whose ``keys`` repeat (a validator's ValueError names ``what``)."""
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"{what} must be unique")
+
+
 class AccountHierarchy(Frozen):
     """Revenue and cost → the 16 categories → leaf accounts."""
 
@@ -115,9 +121,7 @@ class AccountHierarchy(Frozen):
 
     @model_validator(mode="after")
     def _unique(self) -> AccountHierarchy:
-        names = [a.name for a in self.accounts]
-        if len(set(names)) != len(names):
-            raise ValueError("account names must be unique")
+        _require_unique([a.name for a in self.accounts], "account names")
         return self
 
     @property
@@ -195,9 +199,7 @@ class OrgHierarchy(Frozen):
 
     @model_validator(mode="after")
     def _unique(self) -> OrgHierarchy:
-        ids = [u.id for u in self.units]
-        if len(set(ids)) != len(ids):
-            raise ValueError("unit ids must be unique")
+        _require_unique([u.id for u in self.units], "unit ids")
         return self
 
     @property
