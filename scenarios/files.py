@@ -109,6 +109,25 @@ _BOUNDS = {"greater_than_equal": ("≥", "ge"), "greater_than": (">", "gt"),
            "less_than_equal": ("≤", "le"), "less_than": ("<", "lt")}
 """pydantic's bound errors: the sign shown and the key of the bound in the error's ctx."""
 
+_FIELD_MESSAGES = {"missing": "saknas (obligatoriskt fält)",
+                   "extra_forbidden": "okänt fält (stavfel?)"}
+"""pydantic's errors about a field itself: what follows ``<path>: ``."""
+
+_VALUE_MESSAGES = {
+    "string_pattern_mismatch": "har fel format; ange månad som ÅÅÅÅ-MM (t.ex. 2023-10)",
+    **dict.fromkeys(("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"),
+                    "är inget tal"),
+    "finite_number": "är inget ändligt tal (NaN och oändligt tas inte emot)",
+    "string_type": "ska vara text",
+    **dict.fromkeys(("bool_type", "bool_parsing"), "ska vara true eller false"),
+    "list_type": "ska vara en lista",
+    **dict.fromkeys(("model_type", "model_attributes_type", "dict_type"),
+                    "ska vara ett objekt med fält (osäkra värden: ett tal eller {low, likely, "
+                    "high})"),
+    **dict.fromkeys(("string_too_short", "too_short"), "är för kort"),
+}
+"""pydantic's errors about a value: what follows ``<path>: värdet <value> ``."""
+
 
 def translate(err: Mapping[str, Any]) -> str:
     """One pydantic error → a Swedish line naming path, value and the allowed range."""
@@ -117,28 +136,13 @@ def translate(err: Mapping[str, Any]) -> str:
     ctx = err.get("ctx") or {}
     val = err.get("input")
     given = f"värdet {_fmt(val)} "
-    if typ == "missing":
-        return f"{path}: saknas (obligatoriskt fält)"
-    if typ == "extra_forbidden":
-        return f"{path}: okänt fält (stavfel?)"
+    if typ in _FIELD_MESSAGES:
+        return f"{path}: {_FIELD_MESSAGES[typ]}"
+    if typ in _VALUE_MESSAGES:
+        return f"{path}: {given}{_VALUE_MESSAGES[typ]}"
     if typ in _BOUNDS:
         sign, key = _BOUNDS[typ]
         return f"{path}: {given}måste vara {sign} {_num(ctx.get(key))}"
-    if typ == "string_pattern_mismatch":
-        return f"{path}: {given}har fel format; ange månad som ÅÅÅÅ-MM (t.ex. 2023-10)"
-    if typ in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
-        return f"{path}: {given}är inget tal"
-    if typ == "finite_number":
-        return f"{path}: {given}är inget ändligt tal (NaN och oändligt tas inte emot)"
-    if typ in ("string_type",):
-        return f"{path}: {given}ska vara text"
-    if typ in ("bool_type", "bool_parsing"):
-        return f"{path}: {given}ska vara true eller false"
-    if typ in ("list_type",):
-        return f"{path}: {given}ska vara en lista"
-    if typ in ("model_type", "model_attributes_type", "dict_type"):
-        return (f"{path}: {given}ska vara ett objekt med fält (osäkra värden: ett tal "
-                "eller {low, likely, high})")
     if typ == "literal_error":
         return f"{path}: {given}är inte tillåtet; tillåtna: {ctx.get('expected')}"
     if typ == "union_tag_invalid":
@@ -146,8 +150,6 @@ def translate(err: Mapping[str, Any]) -> str:
                 f"{', '.join(TYPE_NAMES)}")
     if typ == "union_tag_not_found":
         return f"{path}.type: saknas; ange en av {', '.join(TYPE_NAMES)}"
-    if typ in ("string_too_short", "too_short"):
-        return f"{path}: {given}är för kort"
     if typ == "too_long":
         return (f"{path}: för många poster, {ctx.get('actual_length', '?')} (gränsen är "
                 f"{ctx.get('max_length', '?')})")
