@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -40,6 +40,7 @@ from forecast.ledger.dimensions import (
     INHYRD,
     PERSONAL,
     UNSPLIT_AGENCY,
+    AgencyCategory,
     agency_account,
     months_active,
     planned_to_date,
@@ -49,8 +50,11 @@ from scenarios import assumptions as A
 from scenarios.references import check_references
 
 Draw = Literal["low", "likely", "high"] | Mapping[str, float]
-Coef = Callable[[Mapping[str, object]], object]
-"""Maps parameter values (floats or arrays of draws) by field name → a coefficient."""
+Value = float | np.ndarray
+"""A parameter's value: one number, or an array with one value per Monte Carlo draw."""
+Params = Mapping[str, Value]
+Coef = Callable[[Params], Value]
+"""Maps parameter values by field name → a coefficient."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -183,6 +187,30 @@ class Compiled:
     rate: Coef | None = None
     notes: tuple[str, ...] = ()
 
+    def rate_weight(self) -> tuple[Coef, np.ndarray]:
+        """The rate and its weight (a ``"rate"`` assumption has both).
+
+        Raises:
+            ValueError: a ``"level"`` assumption (terms, no rate).
+        """
+        if self.rate is None or self.weight is None:
+            raise ValueError(f"{self.type} is a level assumption: it has no rate")
+        return self.rate, self.weight
+
+
+COMPILERS: dict[str, Callable[[Context, Any], Compiled]] = {}
+"""The compiler of each assumption type (its ``type`` tag), filled by :func:`compiles`."""
+
+_C = TypeVar("_C", bound=Callable[..., Compiled])
+
+
+def compiles(type_tag: str) -> Callable[[_C], _C]:
+    """Register the decorated function as the compiler of the assumptions tagged ``type_tag``."""
+    def register(fn: _C) -> _C:
+        COMPILERS[type_tag] = fn
+        return fn
+    return register
+
 
 def _personnel(ctx: Context, units: Sequence[str]) -> np.ndarray:
     return ctx.rows(accounts=[PERSONAL], units=units)
@@ -192,21 +220,21 @@ NO_SPLIT_NOTE = ("Inhyrd personal är inte uppdelad per personalgrupp i indata: 
                  "gäller totalen för inhyrd personal")
 
 
-def _agency_target(ctx: Context, group: str) -> tuple[np.ndarray, tuple[str, ...]]:
+def _agency_target(ctx: Context, group: A.StaffGroup) -> tuple[np.ndarray, tuple[str, ...]]:
     """The agency series of ``group``; the unsplit total (with a note) when data lack it."""
     if group == "alla":
         return np.asarray(ctx.category == INHYRD), ()
-    mask = np.asarray(ctx.account == agency_account(group))  # type: ignore[arg-type]
+    mask = np.asarray(ctx.account == agency_account(group))
     unsplit = np.asarray(ctx.account == UNSPLIT_AGENCY)
     if not mask.any() and unsplit.any():
         return unsplit, (NO_SPLIT_NOTE.format(what=f"dygnsvilans inhyrda del ({group})"),)
     return mask, ()
 
 
-def _agency_rows(ctx: Context, categories: Sequence[str], units: Sequence[str]
+def _agency_rows(ctx: Context, categories: Sequence[AgencyCategory], units: Sequence[str]
                  ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Agency series of ``categories``; unsplit agency cost is included, with a note."""
-    rows = ctx.rows(accounts=[agency_account(c) for c in categories], units=units)  # type: ignore[arg-type]
+    rows = ctx.rows(accounts=[agency_account(c) for c in categories], units=units)
     unsplit = ctx.rows(accounts=[UNSPLIT_AGENCY], units=units) & np.asarray(
         ctx.account == UNSPLIT_AGENCY)
     if not unsplit.any():
@@ -214,6 +242,7 @@ def _agency_rows(ctx: Context, categories: Sequence[str], units: Sequence[str]
     return rows | unsplit, (NO_SPLIT_NOTE.format(what="målet för hyrandelen"),)
 
 
+@compiles("dygnsvila")
 def compile_dygnsvila(ctx: Context, a: A.Dygnsvila) -> Compiled:
     """Level terms of :class:`~scenarios.assumptions.Dygnsvila` (own + agency part)."""
     pers = _personnel(ctx, a.units)
@@ -229,24 +258,24 @@ def compile_dygnsvila(ctx: Context, a: A.Dygnsvila) -> Compiled:
         unit_basis = -w[:, None] * months[None, :] / 12.0 * pers[:, None]
         ranges |= {"extra_fte": a.extra_fte, "cost_per_fte_tkr": a.cost_per_fte_tkr}
 
-        def size_coef(p: Mapping[str, object]) -> object:
+        def size_coef(p: Params) -> Value:
             return p["extra_fte"] * p["cost_per_fte_tkr"]
     else:
         unit_basis = cost / 100.0
         ranges["extra_need"] = a.extra_need
 
-        def size_coef(p: Mapping[str, object]) -> object:
+        def size_coef(p: Params) -> Value:
             return p["extra_need"]
 
     s_ag, s_ot = a.agency_share, a.overtime_share
     target, notes = _agency_target(ctx, a.staff_group)
     agency_basis = ctx.move(unit_basis, target, pers)
 
-    def own(p: Mapping[str, object]) -> object:
-        return size_coef(p) * ((1 - s_ag - s_ot) + s_ot * p["overtime_multiplier"])  # type: ignore[operator]
+    def own(p: Params) -> Value:
+        return size_coef(p) * ((1 - s_ag - s_ot) + s_ot * p["overtime_multiplier"])
 
-    def agency(p: Mapping[str, object]) -> object:
-        return size_coef(p) * s_ag * p["agency_multiplier"]  # type: ignore[operator]
+    def agency(p: Params) -> Value:
+        return size_coef(p) * s_ag * p["agency_multiplier"]
 
     return Compiled("", a.type, "level", ranges,
                     terms=(Term(unit_basis, own), Term(agency_basis, agency)), notes=notes)
@@ -257,6 +286,7 @@ def _progress(ctx: Context, start: int, target: int) -> np.ndarray:
     return np.clip((ctx.month_ord - start + 1) / span, 0.0, 1.0)
 
 
+@compiles("hyrpersonal")
 def compile_hyrpersonal(ctx: Context, a: A.Hyrpersonal) -> Compiled:
     """Level terms of :class:`~scenarios.assumptions.Hyrpersonal` (saving + own cost)."""
     pers = _personnel(ctx, a.units)
@@ -276,7 +306,7 @@ def compile_hyrpersonal(ctx: Context, a: A.Hyrpersonal) -> Compiled:
     return Compiled(
         "", a.type, "level", {"agency_multiplier": a.agency_multiplier},
         terms=(Term(removed, lambda p: 1.0),
-               Term(own_basis, lambda p: 1.0 / p["agency_multiplier"])),  # type: ignore[operator]
+               Term(own_basis, lambda p: 1.0 / p["agency_multiplier"])),
         notes=notes,
     )
 
@@ -315,6 +345,7 @@ def _measures(ctx: Context, a: A.Omstallningsplan) -> list[A.PlanMeasure]:
             for m in ctx.ds.measures if m.year == ctx.rf.as_of.year]
 
 
+@compiles("omstallningsplan")
 def compile_omstallning(ctx: Context, a: A.Omstallningsplan) -> Compiled:
     """Level term of :class:`~scenarios.assumptions.Omstallningsplan` (saving × realisation)."""
     basis = np.zeros_like(ctx.base)
@@ -343,6 +374,7 @@ def compile_omstallning(ctx: Context, a: A.Omstallningsplan) -> Compiled:
                     terms=(Term(basis, lambda p: p["realisation_pct"]),), notes=tuple(notes))
 
 
+@compiles("statsbidrag")
 def compile_statsbidrag(ctx: Context, a: A.Statsbidrag) -> Compiled:
     """Level term of :class:`~scenarios.assumptions.Statsbidrag`."""
     rows = ctx.rows(accounts=[a.account], units=a.units)
@@ -362,6 +394,7 @@ def compile_statsbidrag(ctx: Context, a: A.Statsbidrag) -> Compiled:
                     notes=notes)
 
 
+@compiles("lon")
 def compile_lon(ctx: Context, a: A.Lon) -> Compiled:
     """Rate of :class:`~scenarios.assumptions.Lon` on Personalkostnader."""
     rows = _personnel(ctx, a.units)
@@ -373,7 +406,7 @@ def compile_lon(ctx: Context, a: A.Lon) -> Compiled:
     base_pct = a.baseline_pct
     return Compiled("", a.type, "rate", {"pct": a.pct},
                     weight=rows[:, None] * steps[None, :].astype(float),
-                    rate=lambda p: (p["pct"] - base_pct) / 100.0)  # type: ignore[operator]
+                    rate=lambda p: (p["pct"] - base_pct) / 100.0)
 
 
 def _no_series_note(rows: np.ndarray, a: A.Pris | A.Volym) -> tuple[str, ...]:
@@ -384,6 +417,7 @@ def _no_series_note(rows: np.ndarray, a: A.Pris | A.Volym) -> tuple[str, ...]:
             f"{', '.join(a.categories)}{where}; antagandet ger ingen effekt",)
 
 
+@compiles("pris")
 def compile_pris(ctx: Context, a: A.Pris) -> Compiled:
     """Rate of :class:`~scenarios.assumptions.Pris`: linear accrual k/12 per month."""
     rows = ctx.rows(accounts=a.categories, units=a.units)
@@ -391,38 +425,30 @@ def compile_pris(ctx: Context, a: A.Pris) -> Compiled:
     k = np.maximum(ctx.month_ord - start + 1, 0) / 12.0
     return Compiled("", a.type, "rate", {"pct_per_year": a.pct_per_year},
                     weight=rows[:, None] * k[None, :],
-                    rate=lambda p: p["pct_per_year"] / 100.0,  # type: ignore[operator]
+                    rate=lambda p: p["pct_per_year"] / 100.0,
                     notes=_no_series_note(rows, a))
 
 
+@compiles("volym")
 def compile_volym(ctx: Context, a: A.Volym) -> Compiled:
     """Rate of :class:`~scenarios.assumptions.Volym`."""
     rows = ctx.rows(accounts=a.categories, units=a.units)
     return Compiled("", a.type, "rate", {"pct": a.pct},
                     weight=rows[:, None] * ctx.from_month(a.start)[None, :],
-                    rate=lambda p: p["pct"] / 100.0,  # type: ignore[operator]
+                    rate=lambda p: p["pct"] / 100.0,
                     notes=_no_series_note(rows, a))
 
 
+@compiles("sjukfranvaro")
 def compile_sjukfranvaro(ctx: Context, a: A.Sjukfranvaro) -> Compiled:
     """Rate of :class:`~scenarios.assumptions.Sjukfranvaro` on Personalkostnader."""
     rows = _personnel(ctx, a.units)
     return Compiled("", a.type, "rate",
                     {"change_pp": a.change_pp, "elasticity_pct_per_pp": a.elasticity_pct_per_pp},
                     weight=rows[:, None] * ctx.from_month(a.start)[None, :],
-                    rate=lambda p: p["change_pp"] * p["elasticity_pct_per_pp"] / 100.0)  # type: ignore[operator]
+                    rate=lambda p: p["change_pp"] * p["elasticity_pct_per_pp"] / 100.0)
 
 
-COMPILERS: dict[str, Callable[[Context, object], Compiled]] = {
-    "dygnsvila": compile_dygnsvila,  # type: ignore[dict-item]
-    "hyrpersonal": compile_hyrpersonal,  # type: ignore[dict-item]
-    "omstallningsplan": compile_omstallning,  # type: ignore[dict-item]
-    "statsbidrag": compile_statsbidrag,  # type: ignore[dict-item]
-    "lon": compile_lon,  # type: ignore[dict-item]
-    "pris": compile_pris,  # type: ignore[dict-item]
-    "volym": compile_volym,  # type: ignore[dict-item]
-    "sjukfranvaro": compile_sjukfranvaro,  # type: ignore[dict-item]
-}
 
 
 def compile_scenario(ctx: Context, scenario: A.Scenario) -> list[Compiled]:
@@ -552,10 +578,11 @@ def combine(ctx: Context, compiled: Sequence[Compiled], params: Sequence[Mapping
         if c.kind == "level":
             e = np.zeros(shape)
             for t in c.terms:
-                e += float(t.coef(p)) * t.basis  # type: ignore[arg-type]
+                e += float(t.coef(p)) * t.basis
             level[i] = e
         else:
-            rate[i] = np.asarray(float(c.rate(p)) * c.weight)  # type: ignore[misc,arg-type,operator]
+            fn, weight = c.rate_weight()
+            rate[i] = np.asarray(float(fn(p)) * weight)
     sum_e = sum(level.values(), np.zeros(shape))
     sum_r = sum(rate.values(), np.zeros(shape))
     effects: dict[str, np.ndarray] = {}

@@ -82,8 +82,8 @@ def prepare(rf: RegionForecast, scenario: A.Scenario, *, ds: Dataset | None = No
     for i, c in enumerate(compiled):
         if c.kind != "rate":
             continue
-        w = c.weight
-        rate_paths[i] = np.stack([np.einsum("sm,spm->p", w[:, m], paths[:, :, m])  # type: ignore[index]
+        _, w = c.rate_weight()
+        rate_paths[i] = np.stack([np.einsum("sm,spm->p", w[:, m], paths[:, :, m])
                                   for m in masks])
         cross[i] = tuple(
             tuple(np.array([(w * t.basis)[:, m].sum() for m in masks])
@@ -187,7 +187,8 @@ def run(prep: Prepared, *, n_draws: int = 10_000, seed: int = 0) -> MCResult:
         for k, t in zip(cs, ts, strict=True):
             total += k[:, None] * t[None, :]
     for i, rp in prep.rate_paths.items():
-        cr = np.asarray(prep.compiled[i].rate(per[i]), dtype=float) * ones  # type: ignore[misc]
+        rate, _ = prep.compiled[i].rate_weight()
+        cr = np.asarray(rate(per[i]), dtype=float) * ones
         inner = rp[:, idx].T
         for cs, ts in zip(coefs, prep.cross[i], strict=True):
             for k, t in zip(cs, ts, strict=True):

@@ -32,6 +32,7 @@ from forecast.ledger.dimensions import (
     TOTAL_NET_COST,
     TOTAL_REVENUE,
     UNSPLIT_AGENCY,
+    AgencyCategory,
     agency_account,
     planned_to_date,
     split_agency_accounts,
@@ -52,7 +53,8 @@ DIFF_FG = "Diff fg år"
 UTVECKLING = "Utveckling %"
 FORANDRING = "Förändring"
 
-AGENCY_LABELS = {"läkare": "Läkare", "sjuksköterskor": "Sjuksköterskor", "övriga": "Övriga"}
+AGENCY_LABELS: dict[AgencyCategory, str] = {
+    "läkare": "Läkare", "sjuksköterskor": "Sjuksköterskor", "övriga": "Övriga"}
 UNSPLIT_LABEL = "ej uppdelad på personalgrupp"
 NO_MEASURES_NOTE = "Omställningsplanens åtgärder saknas i indata (ingen åtgärdsfil given)."
 NO_SPLIT_NOTE = ("Inhyrd personal är inte uppdelad per personalgrupp i indata: raderna per "
@@ -254,7 +256,7 @@ def by_category(ds: Dataset, as_of: pd.Period | str, *, agency_detail: bool = Tr
         rows[c] = cats.loc[c]
         if agency_detail and c == INHYRD and split:
             for cat, label in AGENCY_LABELS.items():
-                leaf = agency_account(cat)  # type: ignore[arg-type]
+                leaf = agency_account(cat)
                 if leaf in fig.index:
                     rows[f"varav {label.lower()}"] = fig.loc[leaf]
             if has_unsplit_agency(ds):
@@ -342,7 +344,7 @@ def agency_share(ds: Dataset, as_of: pd.Period | str, *,
     p = check_as_of(ds, as_of)
     led = _enriched(ds)
     out_led = led.loc[led[S.KIND] == S.UTFALL]
-    leaves = {cat: agency_account(cat) for cat in AGENCY_LABELS}  # type: ignore[arg-type]
+    leaves = {cat: agency_account(cat) for cat in AGENCY_LABELS}
     years = [p.year - 2, p.year - 1, p.year]
 
     def row(sel: pd.DataFrame, accounts: list[str], fte_cats: list[str],

@@ -58,7 +58,7 @@ def agency_share_history(ds: Dataset, as_of: pd.Period, months: int = 24) -> pd.
     The last value is the follow-up table's *Hyrandel R12 %* for ``as_of``.
     """
     led = ds.ledger.loc[ds.ledger[S.KIND] == S.UTFALL]
-    leaves = [agency_account(c) for c in F.AGENCY_LABELS]  # type: ignore[arg-type]
+    leaves = [agency_account(c) for c in F.AGENCY_LABELS]
     per = led[S.PERIOD]
     agency = led.loc[led[S.ACCOUNT].isin(leaves)].groupby(per)[S.AMOUNT].sum()
     personal = led.loc[led[S.ACCOUNT] == PERSONAL].groupby(per)[S.AMOUNT].sum()

@@ -48,7 +48,7 @@ def _agency_forecast(rf: RegionForecast) -> tuple[dict[str, float], dict[str, fl
     personal = rf.row_mask(category=PERSONAL)
     prog, share = {}, {}
     for cat, label in F.AGENCY_LABELS.items():
-        leaf = agency_account(cat)  # type: ignore[arg-type]
+        leaf = agency_account(cat)
         prog[label] = float(accts.get(leaf, 0.0))
         share[label] = H.agency_share(rf, rows=rf.row_mask(account=leaf) | personal)["p50"]
     prog["Totalt"] = sum(prog.values())
