@@ -23,7 +23,7 @@ Where no source exists the field description says "assumption" and the user shou
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     ConfigDict,
@@ -114,45 +114,27 @@ def bounded_range(ge: float | None = None, le: float | None = None) -> type[Rang
     )
 
 
+PctRange = bounded_range(0.0, 100.0)
+ShareRange = bounded_range(0.0, 200.0)
+Multiplier = bounded_range(1.0, 10.0)
+NonNegRange = bounded_range(0.0, None)
+AnyRange = bounded_range(None, None)
+WagePct = bounded_range(-20.0, 50.0)
+"""A wage or price change, % (a year's märket is 3–4 %; the range allows cuts and a crisis)."""
+GrowthPct = bounded_range(-100.0, 200.0)
+"""A volume or price growth, % (−100 % = nothing left; +200 % = tripled)."""
+SickPp = bounded_range(-50.0, 50.0)
+"""A change in sick leave, percentage points (sick leave itself is 0–100 %)."""
+Elasticity = bounded_range(0.0, 20.0)
+"""% of personnel cost per percentage point of sick leave."""
+FteRange = bounded_range(0.0, 100_000.0)
+"""FTE (årsarbetare); a large region employs ~ 40 000."""
+CostPerFte = bounded_range(1.0, 10_000.0)
+"""tkr per FTE and year (own staff ~ 650 tkr)."""
 MAX_TKR = 1e8
 """The largest amount in tkr a scenario field takes: 100 000 mkr, above any region's budget."""
-
-if TYPE_CHECKING:
-    # A class made at run time is no type to mypy: to it each bounded range is the Range it
-    # subclasses (pydantic checks the bounds at run time).
-    PctRange: TypeAlias = Range
-    ShareRange: TypeAlias = Range
-    Multiplier: TypeAlias = Range
-    NonNegRange: TypeAlias = Range
-    AnyRange: TypeAlias = Range
-    WagePct: TypeAlias = Range
-    GrowthPct: TypeAlias = Range
-    SickPp: TypeAlias = Range
-    Elasticity: TypeAlias = Range
-    FteRange: TypeAlias = Range
-    CostPerFte: TypeAlias = Range
-    GrantTkr: TypeAlias = Range
-else:
-    PctRange = bounded_range(0.0, 100.0)
-    ShareRange = bounded_range(0.0, 200.0)
-    Multiplier = bounded_range(1.0, 10.0)
-    NonNegRange = bounded_range(0.0, None)
-    AnyRange = bounded_range(None, None)
-    WagePct = bounded_range(-20.0, 50.0)
-    """A wage or price change, % (a year's märket is 3–4 %; the range allows cuts and a crisis)."""
-    GrowthPct = bounded_range(-100.0, 200.0)
-    """A volume or price growth, % (−100 % = nothing left; +200 % = tripled)."""
-    SickPp = bounded_range(-50.0, 50.0)
-    """A change in sick leave, percentage points (sick leave itself is 0–100 %)."""
-    Elasticity = bounded_range(0.0, 20.0)
-    """% of personnel cost per percentage point of sick leave."""
-    FteRange = bounded_range(0.0, 100_000.0)
-    """FTE (årsarbetare); a large region employs ~ 40 000."""
-    CostPerFte = bounded_range(1.0, 10_000.0)
-    """tkr per FTE and year (own staff ~ 650 tkr)."""
-    GrantTkr = bounded_range(-MAX_TKR, MAX_TKR)
-    """A grant, tkr."""
-
+GrantTkr = bounded_range(-MAX_TKR, MAX_TKR)
+"""A grant, tkr."""
 Codes = Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=MAX_LIST_ITEMS)]
 """A list of unit codes or category names (at most ``MAX_LIST_ITEMS``)."""
 
@@ -193,14 +175,14 @@ class Dygnsvila(_Assumption):
         "Share (0–1) of the units' own personnel cost belonging to the staff group. "
         "Assumption: 1.0 for 'alla'; set e.g. the doctors' share of personnel cost."))
     units: Codes = Field(default_factory=list, description="Affected unit codes; empty = all")
-    extra_need: PctRange = Field(
+    extra_need: PctRange = Field(  # type: ignore[valid-type]
         default=PctRange(low=1.0, likely=2.5, high=4.0), description=(
             "Extra staffing need, % of attendance time = % of own personnel cost. No published "
             "figure exists (DOMAIN.md); default low 1 / likely 2.5 / high 4 % is an assumption."))
-    extra_fte: FteRange | None = Field(
+    extra_fte: FteRange | None = Field(  # type: ignore[valid-type]
         default=None, description=("Extra FTE (årsarbetare) in total, 0–100 000; replaces "
                                    "extra_need if set"))
-    cost_per_fte_tkr: CostPerFte = Field(
+    cost_per_fte_tkr: CostPerFte = Field(  # type: ignore[valid-type]
         default=CostPerFte(low=COST_PER_FTE_TKR, likely=COST_PER_FTE_TKR,
                            high=COST_PER_FTE_TKR),
         description=("Own staff cost per FTE incl. social fees, tkr/yr, 1–10 000 "
@@ -209,10 +191,10 @@ class Dygnsvila(_Assumption):
         "Share (0–1) of the extra need covered by agency staff. Assumption: 0.1."))
     overtime_share: float = Field(default=0.3, ge=0.0, le=1.0, description=(
         "Share (0–1) covered by overtime of own staff. Assumption: 0.3."))
-    agency_multiplier: Multiplier = Field(
+    agency_multiplier: Multiplier = Field(  # type: ignore[valid-type]
         default=Multiplier(low=1.5, likely=2.5, high=3.0), description=(
             "Agency cost per FTE / own cost per FTE, × (DOMAIN.md: 1.5–3×, ≈ 2.5× budgeted)"))
-    overtime_multiplier: Multiplier = Field(
+    overtime_multiplier: Multiplier = Field(  # type: ignore[valid-type]
         default=Multiplier(low=1.5, likely=1.75, high=2.25), description=(
             "Overtime cost per hour / ordinary cost per hour, ×. Assumption (overtime carries a "
             "premium under AB; no figure in DOMAIN.md) — set the region's own."))
@@ -255,7 +237,7 @@ class Hyrpersonal(_Assumption):
         default_factory=lambda: list(AGENCY_CATEGORIES),
         description="Agency staff categories the target covers")
     units: Codes = Field(default_factory=list, description="Unit codes; empty = all")
-    agency_multiplier: Multiplier = Field(
+    agency_multiplier: Multiplier = Field(  # type: ignore[valid-type]
         default=Multiplier(low=1.5, likely=2.5, high=3.0), description=(
             "Agency cost / own cost for the same work, × (DOMAIN.md: 1.5–3×, ≈ 2.5×)"))
     own_cost_per_fte_tkr: float = Field(default=COST_PER_FTE_TKR, ge=1.0, le=10_000.0,
@@ -300,7 +282,7 @@ class Omstallningsplan(_Assumption):
     measures: list[PlanMeasure] | None = Field(default=None, max_length=MAX_LIST_ITEMS,
                                                description=(
         "Measures; None = the data set's measures of the as-of year"))
-    realisation_pct: ShareRange | None = Field(
+    realisation_pct: ShareRange | None = Field(  # type: ignore[valid-type]
         default=None, description="Realisation, % of planned effect; None = observed in data")
     ramp_months: int = Field(default=0, ge=0, le=36, description=(
         "Months over which the effect ramps up linearly from the first remaining month"))
@@ -320,7 +302,7 @@ class Lon(_Assumption):
     """
 
     type: Literal["lon"] = "lon"
-    pct: WagePct = Field(
+    pct: WagePct = Field(  # type: ignore[valid-type]
         default=WagePct(low=3.0, likely=3.3, high=4.1), description=(
             "Wage increase, %, −20–50. Default likely 3.3 % (märket 2024), low 3.0 (2026), "
             "high 4.1 (2023), DOMAIN.md"))
@@ -342,7 +324,7 @@ class Pris(_Assumption):
     """
 
     type: Literal["pris"] = "pris"
-    pct_per_year: GrowthPct = Field(
+    pct_per_year: GrowthPct = Field(  # type: ignore[valid-type]
         description="Extra price growth, % per year, relative to the baseline, −100–200")
     categories: Codes = Field(default_factory=lambda: ["Läkemedel"],
                                   description="Categories or leaf accounts affected")
@@ -360,7 +342,7 @@ class Statsbidrag(_Assumption):
     """
 
     type: Literal["statsbidrag"] = "statsbidrag"
-    amount_tkr: GrantTkr = Field(
+    amount_tkr: GrantTkr = Field(  # type: ignore[valid-type]
         description=("Grant, tkr (per month if recurring), −1e8–1e8; negative = a grant "
                      "withdrawn"))
     month: Month = Field(description="Month booked (first month if recurring)")
@@ -380,7 +362,7 @@ class Volym(_Assumption):
     """
 
     type: Literal["volym"] = "volym"
-    pct: GrowthPct = Field(
+    pct: GrowthPct = Field(  # type: ignore[valid-type]
         description="Volume change, % of the baseline, −100–200")
     categories: Codes = Field(
         default_factory=lambda: ["Köpt riks- och regionvård",
@@ -400,9 +382,9 @@ class Sjukfranvaro(_Assumption):
     """
 
     type: Literal["sjukfranvaro"] = "sjukfranvaro"
-    change_pp: SickPp = Field(
+    change_pp: SickPp = Field(  # type: ignore[valid-type]
         description="Change in sick leave, percentage points, −50–50 (e.g. −0.5)")
-    elasticity_pct_per_pp: Elasticity = Field(
+    elasticity_pct_per_pp: Elasticity = Field(  # type: ignore[valid-type]
         default=Elasticity(low=0.5, likely=1.0, high=1.5),
         description="Own personnel cost change, % per pp of sick leave, 0–20 (assumption)")
     start: Month | None = Field(default=None, description="First month; default first forecast")

@@ -175,6 +175,6 @@ def test_every_number_field_has_a_range() -> None:
 
     class Loose(A.Lon):
         extra: float = 0.0
-        other: A.AnyRange = A.AnyRange(low=0, likely=0, high=0)
+        other: A.AnyRange = A.AnyRange(low=0, likely=0, high=0)  # type: ignore[valid-type]
 
     assert _unbounded((Loose,)) == ["Loose.extra", "Loose.other"]
