@@ -14,35 +14,34 @@ import sys
 import time
 import warnings
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from cli.common import CliError, check_range, load_dataset
 from cli.dataset_args import add_dataset_arguments
-from forecast.evaluation.backtest import (
-    CUTOFFS,
-    N_PATHS,
-    RESULT_COLUMNS,
-    VARIANTS,
-    aggregate,
-    per_case_table,
-    read_bench,
-    run_backtest,
-)
-from forecast.evaluation.samples import bench_split
-from forecast.io.limits import MAX_PATHS, MAX_SEED, MIN_PATHS
-from forecast.ledger import schema as S
-from forecast.methods import REFERENCE_METHODS, REGISTRY
+from forecast.io.limits import MAX_PATHS, MAX_SEED, MIN_PATHS, fmt_int
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MAX_WORKERS = 32
 """Worker processes the backtest may start (the machine's cores are the useful maximum)."""
 
-DEFAULT_METHODS = ("combo", *REFERENCE_METHODS)
 NET_COST_ID = "Regionen|nettokostnad"
+
+
+def default_methods() -> tuple[str, ...]:
+    """The methods run without ``--methods``: ``combo`` and the four reference methods."""
+    from forecast.methods import REFERENCE_METHODS
+
+    return ("combo", *REFERENCE_METHODS)
 
 
 def ledger_panel(ledger: pd.DataFrame) -> pd.DataFrame:
     """Benchmark panel of a ledger: every bottom series' outcome plus the net cost total."""
+    import pandas as pd
+
+    from forecast.ledger import schema as S
+
     nx = S.to_nixtla(ledger, S.UTFALL)
     total = nx.groupby(S.DS, as_index=False)[S.Y].sum()
     total[S.UID] = NET_COST_ID
@@ -75,9 +74,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                    help="bara utvecklings- eller bekräftelseurvalet av --bench (delat per "
                         "serie och kategori, bench/standard_rule.md)")
     p.add_argument("--seed", type=int, default=0, help="slumpfrö för urval och banor")
-    p.add_argument("--methods", default=",".join(DEFAULT_METHODS),
-                   help="kommaseparerade metodnamn")
-    p.add_argument("--paths", type=int, default=N_PATHS, help="simulerade banor per fall")
+    p.add_argument("--methods", default=None,
+                   help="kommaseparerade metodnamn (standard: combo och de fyra "
+                        "referensmetoderna)")
+    p.add_argument("--paths", type=int, default=None, metavar="N",
+                   help=f"simulerade banor per fall, {fmt_int(MIN_PATHS)}–{fmt_int(MAX_PATHS)} "
+                        "(standard: protokollets antal)")
     p.add_argument("--workers", type=int, default=2, help="processer")
     p.add_argument("--cases-out", type=Path, default=None,
                    help="skriv även alla fall med alla kolumner (CSV) hit")
@@ -90,11 +92,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def _check_args(args: argparse.Namespace) -> None:
-    """Bound every size flag and check the names before any work (issue 13).
+    """Fill the protocol's defaults, bound every size flag and check the names before any work.
 
     Raises:
         CliError: a flag outside its range, an unknown method or a missing bench file.
     """
+    from forecast.evaluation.backtest import N_PATHS, VARIANTS
+    from forecast.methods import REGISTRY
+
+    if args.paths is None:
+        args.paths = N_PATHS
+    if args.methods is None:
+        args.methods = ",".join(default_methods())
     check_range("--paths", args.paths, MIN_PATHS, MAX_PATHS)
     check_range("--workers", args.workers, 1, MAX_WORKERS)
     check_range("--seed", args.seed, 0, MAX_SEED)
@@ -117,6 +126,18 @@ def run(args: argparse.Namespace) -> int:
     """Run the backtest and write one row per cut-off and method."""
     warnings.filterwarnings("ignore")
     _check_args(args)
+    import pandas as pd
+
+    from forecast.evaluation.backtest import (
+        CUTOFFS,
+        RESULT_COLUMNS,
+        aggregate,
+        per_case_table,
+        read_bench,
+        run_backtest,
+    )
+    from forecast.evaluation.samples import bench_split
+
     if args.bench is not None:
         panel = read_bench(args.bench)
         if args.split is not None:

@@ -7,6 +7,9 @@ stderr and the code, so no user ever sees a traceback for bad input.
 Exit codes (:data:`EXIT_OK`, :data:`EXIT_IO`, :data:`EXIT_INPUT`): 0 done; 1 the embedded
 data or an output file could not be read/written; 2 bad input (unknown file type, bad month,
 rejected data file, bad option) or a database fault (one line with the masked URL).
+
+Importing this module (and building any command's parser) loads nothing heavy: pandas, the
+export and the data model are imported by the helpers that use them, when a command runs.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cli.dataset_args import (
     DataArgsError,
@@ -23,17 +27,14 @@ from cli.dataset_args import (
     load_from_args,
     print_load_report,
 )
-from forecast.io.export import (
-    ALLOWED_SUFFIXES,
-    CSV_FORMS,
-    ExportMetadata,
-    ExportTable,
-    write_tables,
-)
+from forecast.io.formats import ALLOWED_SUFFIXES, CSV_FORMS
 from forecast.io.limits import LimitExceeded, fmt_int
-from forecast.io.parsing import ValidationFailed
-from forecast.ledger.dataset import Dataset, load_default
-from forecast.ledger.month import Month, parse_as_of
+from forecast.store.base import StoreError
+
+if TYPE_CHECKING:
+    from forecast.io.export import ExportMetadata, ExportTable
+    from forecast.ledger.dataset import Dataset
+    from forecast.ledger.month import Month
 
 EXIT_OK = 0
 EXIT_IO = 1
@@ -68,8 +69,6 @@ def error(command: str, message: str) -> None:
 def guarded(command: str, fn: Callable[[argparse.Namespace], int],
             args: argparse.Namespace) -> int:
     """Run ``fn(args)``; a :class:`CliError` becomes its message on stderr and its code."""
-    from forecast.store.core import StoreError
-
     try:
         return fn(args)
     except CliError as exc:
@@ -171,6 +170,8 @@ def as_of_argument(text: str) -> Month:
     Raises:
         CliError: not a month written ``ÅÅÅÅ-MM``.
     """
+    from forecast.ledger.month import parse_as_of
+
     try:
         return parse_as_of(text)
     except ValueError as exc:
@@ -189,6 +190,13 @@ def check_range(name: str, value: int, low: int, high: int) -> int:
     return value
 
 
+def load_default() -> Dataset:
+    """The embedded example region (:func:`forecast.ledger.dataset.load_default`)."""
+    from forecast.ledger.dataset import load_default as load
+
+    return load()
+
+
 def load_dataset(args: argparse.Namespace, as_of: Month | None) -> Dataset:
     """The embedded example, or the user's set of files checked (as of ``as_of`` if given).
 
@@ -199,6 +207,8 @@ def load_dataset(args: argparse.Namespace, as_of: Month | None) -> Dataset:
         CliError: a file does not exist, the flags do not fit together, or the set is rejected
             (exit 2, the full problem list), or the embedded example cannot be read (exit 1).
     """
+    from forecast.io.parsing import ValidationFailed
+
     try:
         ds, loaded = load_from_args(args, None if as_of is None else str(as_of), load_default)
     except DataArgsError as exc:
@@ -228,6 +238,8 @@ def write_output(tables: Sequence[ExportTable], meta: ExportMetadata, out: Path,
     Raises:
         CliError: the file could not be written (exit 1).
     """
+    from forecast.io.export import write_tables
+
     try:
         return write_tables(list(tables), meta, out, unit=args.enhet,
                             dialect=args.csv_dialect, form=getattr(args, "csv_form", "tabell"))

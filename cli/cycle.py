@@ -1,7 +1,9 @@
 """The controller's month on the command line: adjustments, laying, listing and locking.
 
 Shared by ``prognos`` (``--justeringar``, ``--lagg``, ``lista``, ``faststall``),
-``prognosforandring`` and ``prognossakerhet``; thin over :mod:`forecast.cycle`.
+``prognosforandring`` and ``prognossakerhet``; thin over :mod:`forecast.cycle`. The engine,
+the store (SQLAlchemy) and the file readers are imported by the helper that uses them, so
+building a parser, or a run that never opens the store, does not load them.
 """
 
 from __future__ import annotations
@@ -10,27 +12,20 @@ import argparse
 import getpass
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from cli.common import CliError, as_of_argument
-from forecast.cycle.adjustment_file import read_adjustments
-from forecast.cycle.adjustments import AdjustedForecast, Adjustment, adopted
-from forecast.cycle.laid import (
-    EXAMPLE_DATASET,
-    USER_DATASET,
-    LaidError,
-    LaidForecast,
-    build_laid,
-)
-from forecast.cycle.laid_store import LaidStore
-from forecast.cycle.roles import RolesError, load_roles
-from forecast.engine.result import RegionForecast
-from forecast.io.export import ExportMetadata
-from forecast.io.parsing import ValidationFailed
-from forecast.ledger.dataset import Dataset
-from forecast.store.core import now
+from forecast.cycle.names import EXAMPLE_DATASET, USER_DATASET
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from forecast.cycle.adjustments import AdjustedForecast, Adjustment
+    from forecast.cycle.laid import LaidForecast
+    from forecast.cycle.laid_store import LaidStore
+    from forecast.engine.result import RegionForecast
+    from forecast.io.export import ExportMetadata
+    from forecast.ledger.dataset import Dataset
 
 
 def add_store_arguments(p: argparse.ArgumentParser) -> None:
@@ -78,6 +73,8 @@ def author(args: argparse.Namespace) -> str:
 
 def require_controller(args: argparse.Namespace, action: str) -> None:
     """Refuse unless the author is a controller in the roles file (exit 2)."""
+    from forecast.cycle.roles import RolesError, load_roles
+
     try:
         load_roles().require_controller(author(args), action)
     except (PermissionError, RolesError) as exc:
@@ -98,6 +95,9 @@ def read_adjustment_file(args: argparse.Namespace) -> list[Adjustment]:
     """The adjustments of ``--justeringar`` (empty without it)."""
     if args.justeringar is None:
         return []
+    from forecast.cycle.adjustment_file import read_adjustments
+    from forecast.io.parsing import ValidationFailed
+
     try:
         return read_adjustments(args.justeringar, author=author(args))
     except ValidationFailed as exc:
@@ -128,6 +128,8 @@ def adopt_scenario(scenario: Any, rf: RegionForecast, ds: Dataset,
     """The scenario's assumptions as adopted ``scenario`` adjustments (empty without one)."""
     if scenario is None:
         return []
+    from forecast.cycle.adjustments import adopted
+    from forecast.store.base import now
     from scenarios.engine import apply
 
     res = apply(rf, scenario, ds=ds)
@@ -137,6 +139,8 @@ def adopt_scenario(scenario: Any, rf: RegionForecast, ds: Dataset,
 def draft(af: AdjustedForecast, meta: ExportMetadata, args: argparse.Namespace,
           ds: Dataset) -> LaidForecast:
     """The laid-forecast draft of this run (stored only with ``--lagg``)."""
+    from forecast.cycle.laid import LaidError, build_laid
+
     try:
         return build_laid(af, dataset=dataset_name(args), author=author(args),
                           comment=args.kommentar or "(ej lagd)", method=meta.method,
@@ -155,6 +159,8 @@ def with_adjustments(meta: ExportMetadata, lf: LaidForecast) -> ExportMetadata:
 
 def store(args: argparse.Namespace) -> LaidStore:
     """The laid-forecast store of ``--db`` (or the default)."""
+    from forecast.cycle.laid_store import LaidStore
+
     return LaidStore(getattr(args, "db", None))
 
 
@@ -186,6 +192,8 @@ def lock_laid(args: argparse.Namespace) -> int:
         raise CliError("faststall kräver --as-of ÅÅÅÅ-MM")
     as_of = as_of_argument(args.as_of)
     require_controller(args, "fastställa prognoser")
+    from forecast.cycle.laid import LaidError
+
     try:
         rec = store(args).lock(dataset_name(args), str(as_of), author=author(args),
                                version=args.version)

@@ -14,12 +14,12 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from forecast.io.dataset_files import DatasetFiles, InputFile, LoadedDataset, load_dataset
-from forecast.io.parsing import ValidationFailed
-from forecast.io.readers import ReadOptions
-from forecast.ledger.dataset import Dataset
+if TYPE_CHECKING:  # the parser is built without pandas; loading imports it (see cli.main)
+    from forecast.io.dataset_files import DatasetFiles, LoadedDataset
+    from forecast.io.readers import ReadOptions
+    from forecast.ledger.dataset import Dataset
 
 SIDE_FILES: Final = {
     "organisation": "--organisation", "kontoplan": "--kontoplan",
@@ -69,6 +69,8 @@ def dataset_files(args: argparse.Namespace) -> DatasetFiles | None:
         DataArgsError: A side file without ``--data``, or a file that does not exist.
         ValidationFailed: A file larger than the upload limit.
     """
+    from forecast.io.dataset_files import DatasetFiles, InputFile
+
     data: list[Path] = list(getattr(args, "data", None) or [])
     given = {k: getattr(args, k, None) for k in SIDE_FILES}
     if not data:
@@ -93,6 +95,8 @@ def dataset_files(args: argparse.Namespace) -> DatasetFiles | None:
 
 def read_options(args: argparse.Namespace) -> ReadOptions:
     """The reading options the flags give."""
+    from forecast.io.readers import ReadOptions
+
     return ReadOptions(amount_unit=getattr(args, "belopp", None),
                        sign=getattr(args, "tecken", None),
                        skip_sum_rows=bool(getattr(args, "hoppa_over_summarader", False)),
@@ -107,6 +111,8 @@ def load_from_args(args: argparse.Namespace, as_of: str | None,
         DataArgsError: As :func:`dataset_files`.
         ValidationFailed: With every problem of every file.
     """
+    from forecast.io.dataset_files import load_dataset
+
     files = dataset_files(args)
     if files is None:
         return default(), None
@@ -124,5 +130,5 @@ def print_load_report(loaded: LoadedDataset | None) -> None:
         print(line, file=sys.stderr)
 
 
-__all__ = ["DataArgsError", "ValidationFailed", "add_dataset_arguments", "dataset_files",
-           "load_from_args", "print_load_report", "read_options"]
+__all__ = ["DataArgsError", "add_dataset_arguments", "dataset_files", "load_from_args",
+           "print_load_report", "read_options"]

@@ -21,11 +21,6 @@ import sys
 from pathlib import Path
 
 from cli.dataset_args import DataArgsError, add_dataset_arguments, dataset_files, read_options
-from forecast.io.kontoplan import read_kontoplan, template, write_template
-from forecast.io.parsing import ValidationFailed
-from forecast.io.readers import read_ledger_source
-from forecast.io.readers.base import empty_raw
-from forecast.ledger.dimensions import AccountHierarchy
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -49,6 +44,12 @@ def run(args: argparse.Namespace) -> int:
     if args.out.suffix.lower() != ".csv":
         _error(f"okänd filändelse {args.out.suffix or '(ingen)'!r} för --out; tillåten: .csv")
         return 2
+    from forecast.io.kontoplan import read_kontoplan, template, write_template
+    from forecast.io.parsing import ValidationFailed
+    from forecast.io.readers import read_ledger_source
+    from forecast.io.readers.base import empty_raw
+    from forecast.ledger.dimensions import AccountHierarchy
+
     try:
         files = dataset_files(args)
         if files is None:

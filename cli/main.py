@@ -19,7 +19,20 @@ import importlib
 import sys
 
 from cli.common import run_guarded
-from forecast import __version__
+
+
+class _Version(argparse.Action):
+    """``--version``: the installed version, looked up only when asked for."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="visa programmets version och avsluta")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        from forecast import __version__
+
+        parser.exit(message=f"budgetprognos {__version__}\n")
 
 SUBCOMMANDS = {
     "rapport": "cli.rapport",
@@ -35,14 +48,16 @@ SUBCOMMANDS = {
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The full argument parser with every available subcommand (or just ``only``).
 
-    Parsing a known subcommand imports only its module, so a light command such as
-    ``prognosforandring`` does not pay for importing the forecasting methods.
+    Parsing a known subcommand imports only its module, and no command module imports
+    anything heavy to build its parser (pandas, SQLAlchemy, matplotlib, statsforecast …
+    are imported by the code that runs the command), so ``--help`` and a light command such
+    as ``prognosforandring`` start quickly (``tests/cli/test_startup.py``).
     """
     parser = argparse.ArgumentParser(
         prog="budgetprognos",
         description="Årsprognos, uppföljning och scenarier för hälso- och sjukvårdens ekonomi.",
     )
-    parser.add_argument("--version", action="version", version=f"budgetprognos {__version__}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", required=True)
     modules = [SUBCOMMANDS[only]] if only in SUBCOMMANDS else list(SUBCOMMANDS.values())
     for module in modules:

@@ -23,8 +23,6 @@ from __future__ import annotations
 import argparse
 import time
 
-import pandas as pd
-
 from cli.common import (
     CliError,
     add_data_argument,
@@ -49,12 +47,7 @@ from cli.cycle import (
     read_adjustment_file,
     with_adjustments,
 )
-from forecast.cycle.adjustments import apply_adjustments
-from forecast.cycle.tables import adjusted_tables
-from forecast.engine.region import standard_forecast
-from forecast.engine.tables import prognos_export
-from forecast.io.limits import MAX_PATHS, MAX_SEED, MIN_PATHS
-from forecast.methods import REGISTRY
+from forecast.io.limits import MAX_PATH_CELLS, MAX_PATHS, MAX_SEED, MIN_PATHS, fmt_int
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -74,7 +67,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     add_output_arguments(p, required=False)
     add_cycle_arguments(p)
     p.add_argument("--paths", type=int, default=1000, metavar="N",
-                   help="antal simulerade banor per serie (standard 1000)")
+                   help=f"antal simulerade banor per serie, {fmt_int(MIN_PATHS)}–"
+                        f"{fmt_int(MAX_PATHS)} (standard 1000; prövas innan data läses); "
+                        f"serier × banor × månader får vara högst {fmt_int(MAX_PATH_CELLS)}")
     p.add_argument("--seed", type=int, default=0, metavar="S",
                    help="slumpfrö; samma frö ger samma prognos (standard 0)")
     p.add_argument("--metod", default=None, metavar="ALIAS",
@@ -102,15 +97,24 @@ def _run(args: argparse.Namespace) -> int:
     check_range("--seed", args.seed, 0, MAX_SEED)
     as_of = as_of_argument(args.as_of)
     check_lay_arguments(args)
+    from forecast.methods import REGISTRY
+
+    if args.metod is not None and args.metod not in REGISTRY:
+        raise CliError(f"okänd metod {args.metod!r}; kända: {', '.join(sorted(REGISTRY))}")
     adjustments = read_adjustment_file(args)
     ds = load_dataset(args, as_of)
     scenario = check_scenario(args, ds)
+    import pandas as pd
+
     last = ds.last_outcome
     if pd.isna(last) or as_of > last:
         raise CliError(f"prognosmånaden {as_of} ligger efter sista månaden med utfall ({last}). "
                        f"Välj {last} eller en tidigare månad.")
-    if args.metod is not None and args.metod not in REGISTRY:
-        raise CliError(f"okänd metod {args.metod!r}; kända: {', '.join(sorted(REGISTRY))}")
+    from forecast.cycle.adjustments import apply_adjustments
+    from forecast.cycle.tables import adjusted_tables
+    from forecast.engine.region import standard_forecast
+    from forecast.engine.tables import prognos_export
+
     t0 = time.perf_counter()
     try:
         rf = standard_forecast(ds, as_of, n_paths=args.paths, seed=args.seed,

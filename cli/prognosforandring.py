@@ -28,9 +28,6 @@ from cli.common import (
     written,
 )
 from cli.cycle import EXAMPLE_DATASET, add_store_arguments, store
-from forecast.cycle.change import ChangeError, decompose, sentence
-from forecast.cycle.laid import LaidError
-from forecast.cycle.tables import change_metadata, change_tables
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -58,6 +55,10 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     out = check_out(args.out)
     as_of = as_of_argument(args.as_of)
+    from forecast.cycle.change import ChangeError, decompose, sentence
+    from forecast.cycle.laid import LaidError
+    from forecast.cycle.tables import change_metadata, change_tables
+
     t0 = time.perf_counter()
     st = store(args)
     dataset = args.dataset or EXAMPLE_DATASET

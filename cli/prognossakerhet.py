@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from cli.common import (
     CliError,
@@ -32,13 +31,13 @@ from cli.common import (
 )
 from cli.cycle import add_store_arguments, dataset_name, store
 from forecast import __version__
-from forecast.cycle.accuracy import AccuracyError, accuracy_table
-from forecast.cycle.adjustments import apply_adjustments
-from forecast.cycle.laid import LaidForecast, build_laid
-from forecast.engine.region import standard_forecast
-from forecast.io.export import ExportMetadata, ExportTable
-from forecast.ledger.dataset import Dataset
-from forecast.methods import REGISTRY
+from forecast.io.limits import MAX_PATHS, MIN_PATHS, fmt_int
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from forecast.cycle.laid import LaidForecast
+    from forecast.ledger.dataset import Dataset
 
 AMOUNTS = ("Årsprognos", "P10", "P90", "Utfall helår", "Avvikelse prognos − utfall")
 
@@ -53,7 +52,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     p.add_argument("--backtest", default="", metavar="M,M",
                    help="månader (1–11) att backtesta där ingen prognos lagts, t.ex. 4,8")
     p.add_argument("--metod", default=None, metavar="ALIAS", help="metod för backtest")
-    p.add_argument("--paths", type=int, default=500, metavar="N", help="banor i backtest")
+    p.add_argument("--paths", type=int, default=500, metavar="N",
+                   help=f"banor i backtest, {fmt_int(MIN_PATHS)}–{fmt_int(MAX_PATHS)} "
+                        "(standard 500)")
     add_output_arguments(p)
     add_store_arguments(p)
     return p
@@ -72,6 +73,10 @@ def _months(text: str) -> list[int]:
 
 def backtester(ds: Dataset, args: argparse.Namespace):  # noqa: ANN201 - a closure
     """A function month → draft laid forecast made with the history up to that month."""
+    from forecast.cycle.adjustments import apply_adjustments
+    from forecast.cycle.laid import build_laid
+    from forecast.engine.region import standard_forecast
+
     def run(month: pd.Period) -> LaidForecast:
         rf = standard_forecast(ds, month, n_paths=args.paths, method=args.metod)
         return build_laid(apply_adjustments(rf, []), dataset="backtest", author="backtest",
@@ -87,8 +92,12 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     out = check_out(args.out)
     check_range("--ar", args.ar, 1900, 2100)
-    check_range("--paths", args.paths, 10, 10_000)
+    check_range("--paths", args.paths, MIN_PATHS, MAX_PATHS)
     months = _months(args.backtest)
+    from forecast.cycle.accuracy import AccuracyError, accuracy_table
+    from forecast.io.export import ExportMetadata, ExportTable
+    from forecast.methods import REGISTRY
+
     if args.metod is not None and args.metod not in REGISTRY:
         raise CliError(f"okänd metod {args.metod!r}; kända: {', '.join(sorted(REGISTRY))}")
     ds = load_dataset(args, None)

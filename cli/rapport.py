@@ -35,8 +35,7 @@ from cli.common import (
     write_output,
     written,
 )
-from forecast.followup.tables import check_as_of, followup_export
-from forecast.io.export import ALLOWED_SUFFIXES
+from forecast.io.formats import ALLOWED_SUFFIXES
 
 SUFFIXES = (*ALLOWED_SUFFIXES, *rapport_doc.DOCUMENT_SUFFIXES)
 
@@ -79,6 +78,8 @@ def _run(args: argparse.Namespace) -> int:
         rapport_doc.check_options(args)
     as_of = as_of_argument(args.as_of)
     ds = load_dataset(args, as_of)
+    from forecast.followup.tables import check_as_of, followup_export
+
     if document:
         try:
             p = check_as_of(ds, as_of)

@@ -11,25 +11,22 @@ import argparse
 import re
 import time
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from cli.common import EXIT_IO, CliError, check_range
-from forecast.engine.hierarchy import RECONCILIATION
-from forecast.engine.region import standard_forecast
-from forecast.engine.result import RegionForecast
-from forecast.engine.tables import method_summary_text
-from forecast.ledger.dataset import Dataset
-from forecast.report.builder import DEFAULT_CEILING_PCT, build_report
-from forecast.report.charts import render_all
-from forecast.report.docx_writer import TemplateError, load_template, report_to_docx
-from forecast.report.inputs import ForecastChange, ScenarioRisk
-from forecast.report.model import Report
-from forecast.report.pdf_writer import report_to_pdf
-from scenarios.assumptions import Scenario
+from forecast.io.limits import MAX_PATHS, MIN_PATHS, fmt_int
+from forecast.report import DEFAULT_CEILING_PCT
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from forecast.engine.result import RegionForecast
+    from forecast.ledger.dataset import Dataset
+    from forecast.report.inputs import ForecastChange, ScenarioRisk
+    from forecast.report.model import Report
+    from scenarios.assumptions import Scenario
 
 DOCUMENT_SUFFIXES = (".docx", ".pdf")
-MIN_PATHS, MAX_PATHS = 10, 100_000
 _DECIMAL = re.compile(r"^\s*(\d{1,2})(?:[,](\d{1,2}))?\s*$")
 
 
@@ -49,7 +46,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="datasetet vars lagda prognoser ger prognosförändringen (standard "
                         "'Exempelregionen', med --data 'Egen huvudbok')")
     g.add_argument("--paths", type=int, default=1000, metavar="N",
-                   help="simulerade banor per serie (standard 1000)")
+                   help=f"simulerade banor per serie, {fmt_int(MIN_PATHS)}–{fmt_int(MAX_PATHS)} "
+                        "(standard 1000; se prognos --help)")
     g.add_argument("--seed", type=int, default=0, metavar="S", help="slumpfrö (standard 0)")
     g.add_argument("--metod", default=None, metavar="ALIAS",
                    help="en metod för alla serier (standard: standardprognosen)")
@@ -89,6 +87,8 @@ def check_options(args: argparse.Namespace) -> None:
 
         if args.metod not in REGISTRY:
             raise CliError(f"okänd metod {args.metod!r}; kända: {', '.join(sorted(REGISTRY))}")
+    from forecast.report.docx_writer import TemplateError, load_template
+
     try:
         parse_ceiling(args.tak)
         if args.mall is not None:
@@ -137,9 +137,15 @@ def _risk(args: argparse.Namespace, rf: RegionForecast, ds: Dataset) -> Scenario
 
 
 def _render(report: Report, out: Path, template: Path | None) -> bytes:
+    from forecast.report.charts import render_all  # matplotlib: only when a report is drawn
+
     charts = render_all(report.charts())
     if out.suffix.lower() == ".docx":
+        from forecast.report.docx_writer import report_to_docx
+
         return report_to_docx(report, charts, template=template)
+    from forecast.report.pdf_writer import report_to_pdf
+
     return report_to_pdf(report, charts)
 
 
@@ -150,6 +156,11 @@ def write_document(args: argparse.Namespace, ds: Dataset, as_of: pd.Period, out:
         CliError: a bad scenario (file or name), a forecast or report that cannot be made
             (exit 2), or an output file that cannot be written (exit 1).
     """
+    from forecast.engine.hierarchy import RECONCILIATION
+    from forecast.engine.region import standard_forecast
+    from forecast.engine.tables import method_summary_text
+    from forecast.report.builder import build_report
+    from forecast.report.docx_writer import TemplateError
     from scenarios.files import ScenarioFileError
 
     t0 = time.perf_counter()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cli.common import (
     EXIT_IO,
@@ -37,16 +38,11 @@ from cli.common import (
     write_output,
     written,
 )
-from forecast.engine.region import standard_forecast
-from forecast.io.formatting import fmt_pct, fmt_tkr
 from forecast.io.limits import MAX_DRAWS, MAX_SEED, MIN_DRAWS
-from scenarios.assumptions import Scenario
-from scenarios.engine import apply
-from scenarios.export import scenario_export
-from scenarios.files import ScenarioFileError, load_scenario
-from scenarios.montecarlo import simulate
-from scenarios.references import check_references_in_data
-from scenarios.store import ScenarioStore
+
+if TYPE_CHECKING:
+    from scenarios.assumptions import Scenario
+    from scenarios.store import ScenarioStore
 
 BASELINE_PATHS = 1000
 
@@ -85,6 +81,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def _scenario_file(path: Path) -> Scenario:
+    from scenarios.files import ScenarioFileError, load_scenario
+
     try:
         return load_scenario(path)
     except ScenarioFileError as exc:
@@ -102,8 +100,19 @@ def _run_scenario(args: argparse.Namespace) -> int:
     check_range("--seed", seed, 0, MAX_SEED)
     ds = load_dataset(args, as_of_arg)
     as_of = as_of_arg or ds.last_outcome
+    from scenarios.references import check_references_in_data
+
     try:
-        check_references_in_data(ds, scenario)  # before the (long) baseline forecast
+        check_references_in_data(ds, scenario)  # right after loading, before any forecast
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    from forecast.engine.region import standard_forecast
+    from forecast.io.formatting import fmt_pct, fmt_tkr
+    from scenarios.engine import apply
+    from scenarios.export import scenario_export
+    from scenarios.montecarlo import simulate
+
+    try:
         rf = standard_forecast(ds, as_of, n_paths=BASELINE_PATHS, seed=seed)
         res = apply(rf, scenario, ds=ds)
         mc = simulate(rf, scenario, ds=ds, n_draws=n_draws, seed=seed)
@@ -119,6 +128,8 @@ def _run_scenario(args: argparse.Namespace) -> int:
 
 
 def _store(args: argparse.Namespace) -> ScenarioStore:
+    from scenarios.store import ScenarioStore
+
     return ScenarioStore(args.db)
 
 

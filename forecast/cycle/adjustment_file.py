@@ -30,7 +30,7 @@ from forecast.io.parsing import (
     read_table,
     show,
 )
-from forecast.store.core import now
+from forecast.store.base import now
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 REQUIRED = ("enhet", "konto", "från_månad", "till_månad", "belopp_tkr", "kommentar")

@@ -23,13 +23,11 @@ import pandas as pd
 
 from forecast import __version__
 from forecast.cycle.adjustments import AdjustedForecast, Adjustment
+from forecast.cycle.names import EXAMPLE_DATASET as EXAMPLE_DATASET  # re-exported
+from forecast.cycle.names import USER_DATASET as USER_DATASET  # re-exported
 from forecast.engine.result import RegionForecast
 
 LAID_SCHEMA_VERSION = 1
-EXAMPLE_DATASET = "Exempelregionen"
-"""The dataset name laid forecasts of the embedded example are stored under."""
-USER_DATASET = "Egen huvudbok"
-"""The default dataset name for a user's own ledger (the CLI's ``--dataset`` overrides it)."""
 KEY_COLUMNS = ("unit", "account", "division", "category", "account_type")
 SERIES_COLUMNS = (*KEY_COLUMNS, "ytd_outcome", "annual_budget", "stat_year", "adj_year",
                   "final_year", "p10", "p50", "p90", "final_plan1", "final_plan2", "method",

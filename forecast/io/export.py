@@ -36,14 +36,14 @@ from typing import Any, Literal
 import pandas as pd
 import xlsxwriter
 
+from forecast.io.formats import ALLOWED_SUFFIXES, CSV_FORMS
+
 Unit = Literal["mkr", "tkr"]
 Dialect = Literal["sv", "intl"]
 CsvForm = Literal["tabell", "lang"]
-CSV_FORMS: tuple[str, ...] = ("tabell", "lang")
 
 METADATA_SHEET = "metadata"
 CSV_COLUMNS = ("tabell", "rad", "kolumn", "värde")
-ALLOWED_SUFFIXES = (".xlsx", ".csv", ".zip")
 
 _DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n",
                     # full-width and small-form twins, which spreadsheet programs may map to

@@ -14,9 +14,13 @@ limit                      value           why
                                            has a few dozen leaves; typos are listed)
 ``MAX_SERIES``             20 000          unit × account pairs forecast
 ``MAX_ABS_AMOUNT_TKR``     1e9             1 000 000 mkr; a region's whole budget is ~ 1e8
-``MIN_PATHS/MAX_PATHS``    10 / 100 000    simulated paths per series (flag ``--paths``)
+``MIN_PATHS/MAX_PATHS``    10 / 10 000     simulated paths per series (flag ``--paths``,
+                                           checked before any data is read); more would
+                                           not fit ``MAX_PATH_CELLS`` for even 94 series
+                                           of 32 months
 ``MAX_PATH_CELLS``         30 000 000      series × paths × months held in memory (float32,
-                                           ~120 MB, plus the per-series work)
+                                           ~120 MB, plus the per-series work); the embedded
+                                           region (443 series × 32 months) takes ≤ 2 116 paths
 ``MIN_DRAWS/MAX_DRAWS``    100 / 1 000 000 Monte Carlo draws (file field and ``--draws``)
 ``MAX_DRAW_VALUES``        30 000 000      draws × (uncertain parameters + 3 years)
 ``MAX_ASSUMPTIONS``        100             assumptions in one scenario
@@ -35,7 +39,7 @@ MAX_ACCOUNTS: Final = 1_000
 MAX_SERIES: Final = 20_000
 MAX_ABS_AMOUNT_TKR: Final = 1e9
 MIN_PATHS: Final = 10
-MAX_PATHS: Final = 100_000
+MAX_PATHS: Final = 10_000
 MAX_PATH_CELLS: Final = 30_000_000
 MIN_DRAWS: Final = 100
 MAX_DRAWS: Final = 1_000_000

@@ -23,9 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 import numpy as np
-import openpyxl
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from forecast.io.limits import MAX_COLUMNS, fmt_int
 from forecast.io.xlsx_sheets import (
@@ -36,6 +34,7 @@ from forecast.io.xlsx_sheets import (
     bounded_rows,
     check_width,
     choose_sheet,
+    column_letter,
     header_sheets,
 )
 from forecast.ledger.month import code_label, month_code
@@ -603,6 +602,8 @@ def xlsx_records(data: bytes, filename: str, sheet: str | None = None,
     Raises:
         ValidationFailed: As :func:`read_xlsx`.
     """
+    import openpyxl  # here, not at the top: a CSV import never needs it
+
     if not openpyxl.DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
         raise RuntimeError("defusedxml must be installed for safe XLSX parsing")
     check_zip(data, filename)
@@ -629,6 +630,8 @@ def _known_header(known: set[str] | None) -> Callable[[list[Any]], bool]:
 
 def _open_sheet(data: bytes, filename: str, data_only: bool, sheet: str | None
                 ) -> tuple[Any, Any, SheetChoice]:
+    import openpyxl
+
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only,
                                     keep_links=False)
@@ -706,4 +709,4 @@ def _mark_formulas(data: bytes, filename: str, records: list[list[Any]], upto: i
 
 def column_label(j: int, sep: str | None) -> str:
     """How to name the j-th column (0-based) when it has no header: 'F' or 'nr 6'."""
-    return get_column_letter(j + 1) if sep is None else f"nr {j + 1}"
+    return column_letter(j + 1) if sep is None else f"nr {j + 1}"

@@ -19,14 +19,23 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import defusedxml.ElementTree as DefusedET
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._reader import WorkSheetParser
 
 from forecast.io.limits import MAX_COLUMNS, fmt_int
 
 SHEET_NAMES: Final = ("ledger", "huvudbok")
 SHEET_RULE: Final = ("bladet som anges med --blad NAMN; annars ett blad som heter Ledger eller "
                      "Huvudbok; annars det första bladet")
+
+
+def column_letter(n: int) -> str:
+    """The spreadsheet name of the n-th column (1-based): ``A``, ``XFD``.
+
+    openpyxl is imported here, when a column is named, not with this module: importing it
+    costs a third of a second, which a CSV import would pay for nothing.
+    """
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(n))
 
 
 class SheetError(ValueError):
@@ -95,6 +104,8 @@ def bounded_rows(ws: Any, max_row: int | None = None) -> Iterator[list[Any]]:
     Raises:
         SheetError: a cell lies beyond column ``MAX_COLUMNS`` (names the cell).
     """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
     wb = ws.parent
     with ws._get_source() as src:  # openpyxl's own streaming source of the sheet XML
         parser = WorkSheetParser(src, ws._shared_strings, data_only=wb.data_only,
@@ -109,8 +120,8 @@ def bounded_rows(ws: Any, max_row: int | None = None) -> Iterator[list[Any]]:
             width = max((c["column"] for c in cells), default=0)
             if width > MAX_COLUMNS:
                 raise SheetError(
-                    f"Bladet har en cell i kolumn {get_column_letter(width)} (cell "
-                    f"{get_column_letter(width)}{idx}): för många kolumner, {fmt_int(width)} "
+                    f"Bladet har en cell i kolumn {column_letter(width)} (cell "
+                    f"{column_letter(width)}{idx}): för många kolumner, {fmt_int(width)} "
                     f"(gränsen är {MAX_COLUMNS})",
                     f"högst {MAX_COLUMNS} kolumner; ta bort cellerna till höger om "
                     "huvudboken", row=idx)
@@ -211,7 +222,7 @@ def check_width(zf: zipfile.ZipFile, wanted: str | None) -> None:
     if width > MAX_COLUMNS:
         row = int(re.sub(r"^[A-Z]+", "", ref))
         raise SheetError(
-            f"Bladet '{choice.name}' har en cell i kolumn {get_column_letter(width)} (cell "
+            f"Bladet '{choice.name}' har en cell i kolumn {column_letter(width)} (cell "
             f"{ref}): för många kolumner, {fmt_int(width)} (gränsen är {MAX_COLUMNS})",
             f"högst {MAX_COLUMNS} kolumner; ta bort cellerna till höger om huvudboken",
             row=row)

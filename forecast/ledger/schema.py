@@ -62,7 +62,10 @@ def validate_ledger(df: pd.DataFrame) -> pd.DataFrame:
         raise SchemaError(f"column {AMOUNT!r} must be float, got {df[AMOUNT].dtype}")
     if df[AMOUNT].isna().any():
         raise SchemaError(f"column {AMOUNT!r} has missing values")
-    if df.duplicated(list(KEY_COLUMNS)).any():
+    # keys compared with the months as integer codes: duplicated() on a Period column boxes
+    # every cell as a Period object (0,5 s for the embedded 80 000 rows)
+    keys = df[[UNIT, ACCOUNT, KIND]].assign(**{PERIOD: pd.PeriodIndex(df[PERIOD]).asi8})
+    if keys.duplicated().any():
         raise SchemaError(f"duplicate keys {list(KEY_COLUMNS)} in ledger frame")
     return df
 

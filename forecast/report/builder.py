@@ -17,6 +17,7 @@ from forecast.followup import tables as F
 from forecast.followup.transition import PlanProjection, project_transition_plan
 from forecast.io.formatting import fmt_pct, month_label
 from forecast.ledger.dataset import Dataset
+from forecast.report import DEFAULT_CEILING_PCT
 from forecast.report import chartdata as C
 from forecast.report import figures as G
 from forecast.report import text as X
@@ -27,7 +28,6 @@ from forecast.report.model import Block, Report, ReportTable, Section, UserText
 HEADINGS = ("Ekonomiskt utfall", "Årsprognos", "Hyrpersonal", "Omställningsplan",
             "Nettokostnadsutveckling", "Risker")
 CHANGE_HEADING = "Prognosförändring"
-DEFAULT_CEILING_PCT = 2.2
 """Default ceiling of net cost development, % (an example region's goal; DOMAIN.md)."""
 DEFAULT_TITLE = "Hälso- och sjukvårdsnämnden"
 

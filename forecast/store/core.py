@@ -25,7 +25,6 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,6 +33,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from forecast.store import schema as T
+from forecast.store.base import StoreError, now
 
 ENV_URL = "BUDGETPROGNOS_DB_URL"
 DEFAULT_PATH = Path("~/.budgetprognos/scenarier.db")
@@ -43,10 +43,6 @@ PG_WRITE_LOCK = 727_271
 """PostgreSQL advisory lock key taken by every write transaction."""
 
 R = TypeVar("R")
-
-
-class StoreError(RuntimeError):
-    """A database fault, as one Swedish line naming the (masked) URL."""
 
 
 def mask_url(url: str) -> str:
@@ -65,11 +61,6 @@ def default_url() -> str:
     path = DEFAULT_PATH.expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path}"
-
-
-def now() -> str:
-    """The current UTC time as ISO text with microseconds."""
-    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def _describe(exc: BaseException) -> str:

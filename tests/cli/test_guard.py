@@ -10,9 +10,11 @@ import pytest
 from cli import common
 from cli import scenario as C
 from cli.main import main
+from forecast.engine import region
 from forecast.engine.region import forecast_region
 from forecast.io.limits import LimitExceeded
 from forecast.ledger import schema as S
+from forecast.ledger.dataset import load_default
 from tests import hostile_files as H
 from tests.scenario_fixtures import make_ds
 
@@ -61,7 +63,8 @@ def no_forecast(monkeypatch):
     def forbidden(*a, **k):
         raise AssertionError("the baseline forecast must not start")
 
-    monkeypatch.setattr(C, "standard_forecast", forbidden)
+    # the command imports the engine when it runs; the engine module's function is the one
+    monkeypatch.setattr(region, "standard_forecast", forbidden)
 
 
 @pytest.mark.parametrize(("flag", "value", "text"), [
@@ -87,11 +90,24 @@ def test_scenario_typo_is_refused_before_the_forecast(no_forecast, tmp_path, cap
 # --- row 7: prognos --paths 100000 ------------------------------------------------------------
 
 
-def test_prognos_paths_that_would_not_fit_are_refused_before_the_work(tmp_path, capsys) -> None:
+def test_prognos_paths_above_the_flag_limit_are_refused_before_the_data_is_read(
+        tmp_path, capsys, monkeypatch) -> None:
+    def unread(*a, **k):
+        raise AssertionError("the data must not be read")
+
+    monkeypatch.setattr(common, "load_default", unread)
     out = tmp_path / "p.xlsx"
     assert main(["prognos", "--as-of", "2023-04", "--out", str(out), "--paths", "100000"]) == 2
     err = capsys.readouterr().err
-    assert "prognosen blir för stor: 443 serier × 100 000 banor × 32 månader" in err
+    assert "--paths måste vara mellan 10 och 10 000, fick 100 000" in err
+    assert not out.exists()
+
+
+def test_prognos_paths_that_would_not_fit_are_refused_before_the_work(tmp_path, capsys) -> None:
+    out = tmp_path / "p.xlsx"
+    assert main(["prognos", "--as-of", "2023-04", "--out", str(out), "--paths", "5000"]) == 2
+    err = capsys.readouterr().err
+    assert "prognosen blir för stor: 443 serier × 5 000 banor × 32 månader" in err
     assert "gränsen är 30 000 000" in err and "välj högst 2 116 banor" in err
     assert not out.exists()
 
@@ -120,9 +136,15 @@ def test_engine_notes_a_series_without_outcome_in_the_as_of_month(small_dataset,
     assert "inget utfall för 2023-04: månaden räknas som 0 tkr" in noted["A1|Läkemedel"]
 
 
-def test_engine_refuses_paths_that_would_not_fit(small_dataset, fake_methods) -> None:
-    with pytest.raises(LimitExceeded, match="prognosen blir för stor: 20 serier × 100 000"):
+def test_engine_refuses_paths_above_the_limit(small_dataset, fake_methods) -> None:
+    with pytest.raises(LimitExceeded, match="mellan 1 och 10 000, fick 100 000"):
         forecast_region(small_dataset(), pd.Period("2023-04", freq="M"), n_paths=100_000,
+                        forecaster=fake_methods, workers=1)
+
+
+def test_engine_refuses_paths_that_would_not_fit(fake_methods) -> None:
+    with pytest.raises(LimitExceeded, match="prognosen blir för stor: 443 serier × 3 000"):
+        forecast_region(load_default(), pd.Period("2023-04", freq="M"), n_paths=3_000,
                         forecaster=fake_methods, workers=1)
 
 

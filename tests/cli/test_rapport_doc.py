@@ -65,7 +65,7 @@ def test_saved_scenario_by_name(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("extra", "message"), [
-    (["--paths", "5"], "--paths måste vara mellan 10 och 100 000"),
+    (["--paths", "5"], "--paths måste vara mellan 10 och 10 000"),
     (["--tak", "2.2"], "decimalkomma"),
     (["--mall", "saknas.docx"], "finns inte"),
     (["--metod", "nej"], "okänd metod"),

@@ -9,6 +9,7 @@ import pytest
 import scenarios
 from cli import scenario as C
 from cli.main import main
+from forecast.engine import region
 from scenarios.files import ScenarioFileError, dump_scenario, load_scenario, parse_text
 from tests.scenario_fixtures import make_ds, make_rf
 
@@ -25,7 +26,8 @@ def synthetic(monkeypatch):
         calls.append((str(as_of), n_paths, seed))
         return make_rf(str(as_of), n_paths=50, seed=seed)
 
-    monkeypatch.setattr(C, "standard_forecast", fake_standard_forecast)
+    # the command imports the engine when it runs: replace the engine module's function
+    monkeypatch.setattr(region, "standard_forecast", fake_standard_forecast)
     return calls
 
 
