@@ -100,7 +100,7 @@ def run_guarded(command: str, fn: Callable[[argparse.Namespace], int | None],
     bug is never passed off as a handled exit code there. Ctrl-C ends with exit code 130.
     """
     try:
-        return int(guarded(command, fn, args) or 0)  # type: ignore[arg-type]
+        return guarded(command, lambda a: int(fn(a) or 0), args)
     except KeyboardInterrupt:
         error(command, "avbrutet")
         return EXIT_INTERRUPTED

@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 import pandas as pd
 import xlsxwriter
@@ -146,7 +146,7 @@ def _xl_text(v: object) -> str:
     return neutralise(str(v)).replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _is_number(v: object) -> bool:
+def _is_number(v: object) -> TypeGuard[numbers.Real]:
     return isinstance(v, numbers.Real) and not isinstance(v, bool)
 
 
@@ -154,7 +154,7 @@ def _is_missing(v: object) -> bool:
     if v is None:
         return True
     if _is_number(v):
-        return math.isnan(float(v))  # type: ignore[arg-type]
+        return math.isnan(float(v))
     try:
         return bool(pd.isna(v))
     except (TypeError, ValueError):
@@ -295,7 +295,7 @@ def _display_guess(v: object) -> str:
     if _is_missing(v):
         return ""
     if _is_number(v):
-        return f"{float(v):,.1f}"  # type: ignore[arg-type]
+        return f"{float(v):,.1f}"
     return str(v)
 
 

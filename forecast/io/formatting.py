@@ -29,6 +29,7 @@ MONTHS_LONG = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "a
 
 
 def _is_missing(x: object) -> bool:
+    """None, NaN, NaT or pandas' NA (callers test ``is None`` themselves so mypy narrows)."""
     if x is None:
         return True
     try:
@@ -47,11 +48,11 @@ def fmt_number(x: SupportsFloat | None, decimals: int = 0) -> str:
     Returns:
         Text with NBSP thousands separators, decimal comma and hyphen-minus for negatives.
     """
-    if _is_missing(x):
+    if x is None or _is_missing(x):
         return MISSING
     if decimals < 0:
         raise ValueError("decimals must be ≥ 0")
-    value = float(x)  # type: ignore[arg-type]
+    value = float(x)
     if math.isinf(value):
         return "∞" if value > 0 else "-∞"
     text = f"{abs(value):,.{decimals}f}"
@@ -68,9 +69,9 @@ def fmt_tkr(tkr: SupportsFloat | None, decimals: int = 0) -> str:
 
 def fmt_mkr(tkr: SupportsFloat | None, decimals: int = 0) -> str:
     """An amount given in tkr, shown in mkr, e.g. ``fmt_mkr(-2_895_000)`` → ``-2 895 mkr``."""
-    if _is_missing(tkr):
+    if tkr is None or _is_missing(tkr):
         return MISSING
-    return f"{fmt_number(float(tkr) / 1000.0, decimals)}{NBSP}mkr"  # type: ignore[arg-type]
+    return f"{fmt_number(float(tkr) / 1000.0, decimals)}{NBSP}mkr"
 
 
 def fmt_pct(x: SupportsFloat | None, decimals: int = 1) -> str:

@@ -247,7 +247,7 @@ def _parse_column(col: pd.Series, rows: np.ndarray, parse: Callable[[Any], Any],
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
     n_u = len(uniques)
     values = np.empty(n_u + 1, dtype=object)  # last slot: NA (code −1)
-    errors: list[tuple[str, str] | None] = [None] * (n_u + 1)
+    errors: dict[int, tuple[str, str]] = {}  # distinct value → (problem, what is allowed)
     empty_u = np.zeros(n_u + 1, dtype=bool)
     empty_u[n_u] = True
     for i, u in enumerate(uniques):
@@ -271,18 +271,18 @@ def _parse_column(col: pd.Series, rows: np.ndarray, parse: Callable[[Any], Any],
         for i in np.flatnonzero(empty_u).tolist():
             errors[i] = ("Cellen är tom", allowed)
     codes = np.where(codes < 0, n_u, codes)
-    bad_u = np.array([e is not None for e in errors], dtype=bool)
+    bad_u = np.array([i in errors for i in range(n_u + 1)], dtype=bool)
     bad = bad_u[codes]
     if bad.any():
         if grouped:
             for i, where in _rows_by_code(codes, rows, bad_u):
-                msg, allow = errors[i]  # type: ignore[misc]
+                msg, allow = errors[i]
                 if len(where) > 1:
                     msg = f"{msg} ({_rows_text(where)})"
                 out.add(int(where[0]), column, msg, allow, check=check)
         else:
             for r, c in zip(rows[bad], codes[bad], strict=True):
-                msg, allow = errors[c]
+                msg, allow = errors[int(c)]
                 out.add(int(r), column, msg, allow, check=check)
     return _Parsed(values[codes], ~bad, empty_u[codes])
 

@@ -18,6 +18,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from forecast.report.model import Chart, Paragraph, Report, ReportTable, clean_text
@@ -143,9 +144,9 @@ def _page_setup(doc: DocxDocument) -> None:
         s.top_margin, s.bottom_margin = Cm(2.0), Cm(2.0)
 
 
-def _cell_text(cell: object, text: str, *, bold: bool, right: bool,
+def _cell_text(cell: _Cell, text: str, *, bold: bool, right: bool,
                size: Pt = TABLE_FONT) -> None:
-    p = cell.paragraphs[0]  # type: ignore[attr-defined]
+    p = cell.paragraphs[0]
     run = p.add_run(text)
     run.font.size = size
     run.bold = bold
@@ -154,22 +155,22 @@ def _cell_text(cell: object, text: str, *, bold: bool, right: bool,
     p.paragraph_format.space_after = Pt(0)
 
 
-def _repeat_header(row: object) -> None:
-    tr_pr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+def _repeat_header(row: _Row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
     el = OxmlElement("w:tblHeader")
     el.set(qn("w:val"), "true")
     tr_pr.append(el)
 
 
-def _widths(t: object, n: int) -> None:
+def _widths(t: Table, n: int) -> None:
     """Fixed column widths: a wide label column, the rest shared (Word and LibreOffice)."""
     width = Cm(16.6) if n > 3 else Cm(7 + 3.2 * (n - 1))
     first = Cm(3.4) if n > 9 else Cm(3.9) if n > 7 else Cm(4.6) if n > 4 else Cm(7)
     other = int((width - first) / max(1, n - 1))
-    t.autofit = False  # type: ignore[attr-defined]
-    for j, col in enumerate(t.columns):  # type: ignore[attr-defined]
+    t.autofit = False
+    for j, col in enumerate(t.columns):
         col.width = first if j == 0 else other
-    for row in t.rows:  # type: ignore[attr-defined]
+    for row in t.rows:
         for j, cell in enumerate(row.cells):
             cell.width = first if j == 0 else other
 

@@ -32,8 +32,9 @@ def period_words(p: pd.Period) -> str:
     return f"januari–{MONTHS_LONG[p.month - 1]}"
 
 
-def _ref(table: str, row: str, column: str, **kw: object) -> Ref:
-    return Ref(table, row, column, **kw)  # type: ignore[arg-type]
+def _mkr_ref(table: str, row: str, column: str) -> Ref:
+    """A tkr cell printed in mkr with one decimal."""
+    return Ref(table, row, column, scale=0.001, decimals=1)
 
 
 def _val(tables: Tables, ref: Ref) -> float:
@@ -67,20 +68,20 @@ def summary_paragraphs(tables: Tables, p: pd.Period) -> list[Paragraph]:
     k, per = G.KEY_SUMMARY, period_words(p)
     month_diff = F.month_columns(p)[2]
     rev: list[Part] = [
-        f"Intäkterna för perioden {per} uppgick till ", _ref(k, F.REVENUE, F.ACK_UTFALL),
+        f"Intäkterna för perioden {per} uppgick till ", Ref(k, F.REVENUE, F.ACK_UTFALL),
         " och var ",
-        *_compare(tables, _ref(k, F.REVENUE, F.DIFF), "över budget", "under budget",
+        *_compare(tables, Ref(k, F.REVENUE, F.DIFF), "över budget", "under budget",
                   "var i nivå med budget"),
         ". Jämfört med föregående år var intäkterna ",
-        *_compare(tables, _ref(k, F.REVENUE, F.DIFF_FG), "högre", "lägre", "oförändrade"), "."]
+        *_compare(tables, Ref(k, F.REVENUE, F.DIFF_FG), "högre", "lägre", "oförändrade"), "."]
     net: list[Part] = [
-        "Nettokostnaden uppgick till ", _ref(k, F.NET, F.ACK_UTFALL), ", vilket var ",
-        *_compare(tables, _ref(k, F.NET, F.DIFF), "bättre än budget", "sämre än budget",
+        "Nettokostnaden uppgick till ", Ref(k, F.NET, F.ACK_UTFALL), ", vilket var ",
+        *_compare(tables, Ref(k, F.NET, F.DIFF), "bättre än budget", "sämre än budget",
                   "i nivå med budget"),
         ". Jämfört med föregående år var nettokostnaden ",
-        *_compare(tables, _ref(k, F.NET, F.DIFF_FG), "lägre", "högre", "oförändrad"),
+        *_compare(tables, Ref(k, F.NET, F.DIFF_FG), "lägre", "högre", "oförändrad"),
         f". För {MONTHS_LONG[p.month - 1]} månad var nettokostnaden ",
-        *_compare(tables, _ref(k, F.NET, month_diff), "bättre än budget", "sämre än budget",
+        *_compare(tables, Ref(k, F.NET, month_diff), "bättre än budget", "sämre än budget",
                   "i nivå med budget"), "."]
     return [Paragraph(tuple(rev)), Paragraph(tuple(net))]
 
@@ -94,7 +95,7 @@ def division_paragraph(tables: Tables, p: pd.Period) -> Paragraph:
     t = tables[G.KEY_DIVISION]
     rows = [str(r) for r in t.frame.index if str(r).startswith(f"{F.NET} – ")]
     ranked = _ranked(t, rows, F.DIFF)
-    items: list[list[Part]] = [[r.split(" – ", 1)[1], " (", _ref(G.KEY_DIVISION, r, F.DIFF), ")"]
+    items: list[list[Part]] = [[r.split(" – ", 1)[1], " (", Ref(G.KEY_DIVISION, r, F.DIFF), ")"]
                                for r in ranked]
     parts: list[Part] = [f"Nettokostnadens avvikelse mot budget för {period_words(p)} "
                          "fördelar sig per division: ", *join(items), "."]
@@ -103,7 +104,7 @@ def division_paragraph(tables: Tables, p: pd.Period) -> Paragraph:
         gross = f"{F.GROSS} – {worst.split(' – ', 1)[1]}"
         parts += [f" Störst negativ avvikelse har {worst.split(' – ', 1)[1]}, där "
                   "bruttokostnaden var ",
-                  *_compare(tables, _ref(G.KEY_DIVISION, gross, F.DIFF), "lägre än budget",
+                  *_compare(tables, Ref(G.KEY_DIVISION, gross, F.DIFF), "lägre än budget",
                             "högre än budget", "i nivå med budget"), "."]
     return Paragraph(tuple(parts))
 
@@ -119,7 +120,6 @@ def category_paragraphs(tables: Tables, p: pd.Period) -> list[Paragraph]:
     """Seed 001's *Ekonomiskt resultat jämfört med budget* and *mot föregående år*."""
     k = G.KEY_CATEGORY
     t = tables[k]
-    mkr = {"scale": 0.001, "decimals": 1}
     costs = [str(r) for r in t.frame.index if r not in t.total_rows and not
              str(r).startswith("varav ")]
     costs = [r for r in costs if r in t.frame.index and _is_cost(t, r)]
@@ -128,13 +128,13 @@ def category_paragraphs(tables: Tables, p: pd.Period) -> list[Paragraph]:
         total = t.cell(TOTAL_GROSS_COST, column)
         parts: list[Part] = [
             f"För perioden {period_words(p)} uppgick nettokostnadsavvikelsen jämfört med "
-            f"{against} till ", _ref(k, TOTAL_NET_COST, column, **mkr),
-            ". Den fördelas på intäkter om ", _ref(k, TOTAL_REVENUE, column, **mkr),
-            " och bruttokostnader om ", _ref(k, TOTAL_GROSS_COST, column, **mkr), "."]
+            f"{against} till ", _mkr_ref(k, TOTAL_NET_COST, column),
+            ". Den fördelas på intäkter om ", _mkr_ref(k, TOTAL_REVENUE, column),
+            " och bruttokostnader om ", _mkr_ref(k, TOTAL_GROSS_COST, column), "."]
         drivers = _drivers(t, costs, column, -1.0 if total < 0 else 1.0)
         if drivers:
             items: list[list[Part]] = [
-                [r.lower() if r[0].isupper() else r, " (", _ref(k, r, column, **mkr), ")"]
+                [r.lower() if r[0].isupper() else r, " (", _mkr_ref(k, r, column), ")"]
                 for r in drivers]
             parts += [" Kostnadsavvikelsen beror huvudsakligen på ", *join(items), "."]
         out.append(Paragraph(tuple(parts)))
@@ -151,21 +151,21 @@ def forecast_paragraphs(tables: Tables, p: pd.Period) -> list[Paragraph]:
     k = G.KEY_FORECAST
     first: list[Part] = [
         f"Årsprognosen för {p.year}, med utfall till och med {MONTHS_LONG[p.month - 1]}, är en "
-        "nettokostnad på ", _ref(k, F.NET, G.PROGNOS), " mot budgeterade ",
-        _ref(k, F.NET, G.BUDGET), ", det vill säga ",
-        *_compare(tables, _ref(k, F.NET, G.AVVIKELSE), "bättre än budget", "sämre än budget",
+        "nettokostnad på ", Ref(k, F.NET, G.PROGNOS), " mot budgeterade ",
+        Ref(k, F.NET, G.BUDGET), ", det vill säga ",
+        *_compare(tables, Ref(k, F.NET, G.AVVIKELSE), "bättre än budget", "sämre än budget",
                   "i nivå med budget"),
         ". Med 80 % sannolikhet hamnar nettokostnaden mellan ",
-        _ref(k, F.NET, G.P10, suffix=""), " och ", _ref(k, F.NET, G.P90), "."]
+        Ref(k, F.NET, G.P10, suffix=""), " och ", Ref(k, F.NET, G.P90), "."]
     second: list[Part] = [
-        "Intäkterna beräknas till ", _ref(k, F.REVENUE, G.PROGNOS), " (",
-        _ref(k, F.REVENUE, G.AVVIKELSE), " mot budget) och bruttokostnaderna till ",
-        _ref(k, F.GROSS, G.PROGNOS), " (", _ref(k, F.GROSS, G.AVVIKELSE),
+        "Intäkterna beräknas till ", Ref(k, F.REVENUE, G.PROGNOS), " (",
+        Ref(k, F.REVENUE, G.AVVIKELSE), " mot budget) och bruttokostnaderna till ",
+        Ref(k, F.GROSS, G.PROGNOS), " (", Ref(k, F.GROSS, G.AVVIKELSE),
         " mot budget). Sannolikheten för en budget i balans är ",
-        _ref(k, F.NET, G.PROB, suffix=PCT), "."]
+        Ref(k, F.NET, G.PROB, suffix=PCT), "."]
     t = tables[G.KEY_FORECAST_DIV]
     divs = [str(r) for r in t.frame.index if r not in t.total_rows]
-    items: list[list[Part]] = [[d, " (", _ref(G.KEY_FORECAST_DIV, d, G.AVVIKELSE), ")"]
+    items: list[list[Part]] = [[d, " (", Ref(G.KEY_FORECAST_DIV, d, G.AVVIKELSE), ")"]
              for d in _ranked(t, divs, G.AVVIKELSE)]
     third: list[Part] = ["Prognosens avvikelse mot budget per division: ", *join(items), "."]
     return [Paragraph(tuple(first)), Paragraph(tuple(second)), Paragraph(tuple(third))]
@@ -184,18 +184,18 @@ def change_paragraphs(tables: Tables, comments: Sequence[UserText]) -> list[Para
     t = tables[T.KEY_CHANGE]
     rows = [str(r) for r in t.frame.index]
     prev, cur, col = rows[0], rows[-1], t.frame.columns[0]
-    delta = _val(tables, _ref(T.KEY_CHANGE, T.CHANGE_TOTAL, col))
+    delta = _val(tables, Ref(T.KEY_CHANGE, T.CHANGE_TOTAL, col))
     verb = "förbättrats" if delta > 0 else "försämrats" if delta < 0 else "är oförändrad"
     label = prev.replace("Lagd prognos ", "")
     parts: list[Part] = [f"Prognosen har {verb} sedan den lagda prognosen för {label}"
                          if delta else f"Prognosen {verb} sedan den lagda prognosen för {label}",
-                         ", från ", _ref(T.KEY_CHANGE, prev, col, suffix=""), " till ",
-                         _ref(T.KEY_CHANGE, cur, col), " på helår."]
-    comps = [r for r in rows[1:-2] if _val(tables, _ref(T.KEY_CHANGE, r, col)) != 0]
+                         ", från ", Ref(T.KEY_CHANGE, prev, col, suffix=""), " till ",
+                         Ref(T.KEY_CHANGE, cur, col), " på helår."]
+    comps = [r for r in rows[1:-2] if _val(tables, Ref(T.KEY_CHANGE, r, col)) != 0]
     comps = sorted(comps, key=lambda r: -abs(t.cell(r, col)))[:3]
     if comps:
         items: list[list[Part]] = [[UserText(r[:1].lower() + r[1:]), " (",
-                                    _ref(T.KEY_CHANGE, r, col), ")"] for r in comps]
+                                    Ref(T.KEY_CHANGE, r, col), ")"] for r in comps]
         parts += [" Förändringen består främst av ", *join(items), "."]
     out = [Paragraph(tuple(parts))]
     if comments:
@@ -214,22 +214,22 @@ def agency_paragraph(tables: Tables, p: pd.Period) -> Paragraph:
     now, prev_fte, now_fte = cols[2], cols[5], cols[6]
     parts: list[Part] = [
         f"Kostnaden för inhyrd personal uppgick under {period_words(p)} till ",
-        _ref(k, "Totalt", now), ", vilket är ",
-        *_compare(tables, _ref(k, "Totalt", T.COST_CHANGE), "mindre", "mer", "lika mycket"),
-        " än samma period föregående år. Läkare svarade för ", _ref(k, "Läkare", now),
-        " och sjuksköterskor för ", _ref(k, "Sjuksköterskor", now),
-        ". Helårsprognosen är ", _ref(k, "Totalt", G.prognos_column(p)), "."]
+        Ref(k, "Totalt", now), ", vilket är ",
+        *_compare(tables, Ref(k, "Totalt", T.COST_CHANGE), "mindre", "mer", "lika mycket"),
+        " än samma period föregående år. Läkare svarade för ", Ref(k, "Läkare", now),
+        " och sjuksköterskor för ", Ref(k, "Sjuksköterskor", now),
+        ". Helårsprognosen är ", Ref(k, "Totalt", G.prognos_column(p)), "."]
     if pd.notna(t.cell("Totalt", now_fte)):
-        parts += [" Det motsvarar ", _ref(k, "Totalt", now_fte, suffix=" årsarbetare"),
-                  " i snitt per månad mot ", _ref(k, "Totalt", prev_fte, suffix=""),
+        parts += [" Det motsvarar ", Ref(k, "Totalt", now_fte, suffix=" årsarbetare"),
+                  " i snitt per månad mot ", Ref(k, "Totalt", prev_fte, suffix=""),
                   " föregående år."]
-    share = _val(tables, _ref(k, "Totalt", T.R12))
+    share = _val(tables, Ref(k, "Totalt", T.R12))
     target = t.cell("Totalt", T.TARGET)
-    parts += [" Hyrandelen, rullande 12 månader, är ", _ref(k, "Totalt", T.R12, suffix=PCT),
+    parts += [" Hyrandelen, rullande 12 månader, är ", Ref(k, "Totalt", T.R12, suffix=PCT),
               " av personalkostnaden, ", "över" if share > target else "inom",
-              " målet på högst ", _ref(k, "Totalt", T.TARGET, suffix=PCT, decimals=0),
+              " målet på högst ", Ref(k, "Totalt", T.TARGET, suffix=PCT, decimals=0),
               "; för helåret beräknas den till ",
-              _ref(k, "Totalt", T.SHARE_FORECAST, suffix=PCT), " (median)."]
+              Ref(k, "Totalt", T.SHARE_FORECAST, suffix=PCT), " (median)."]
     return Paragraph(tuple(parts))
 
 
@@ -239,33 +239,33 @@ def plan_paragraph(tables: Tables, p: pd.Period) -> Paragraph:
         return Paragraph((f"Ingen omställningsplan är registrerad för {p.year}.",))
     k = G.KEY_PLAN
     return Paragraph((
-        f"Omställningsplanen för {p.year} omfattar ", _ref(k, "Totalt", "Planerad årseffekt"),
+        f"Omställningsplanen för {p.year} omfattar ", Ref(k, "Totalt", "Planerad årseffekt"),
         f". Till och med {MONTHS_LONG[p.month - 1]} var den rapporterade effekten ",
-        _ref(k, "Totalt", "Rapporterad hittills"), " av planerade ",
-        _ref(k, "Totalt", "Planerad hittills"), ", det vill säga ",
-        _ref(k, "Totalt", "Realisering %", suffix=PCT),
+        Ref(k, "Totalt", "Rapporterad hittills"), " av planerade ",
+        Ref(k, "Totalt", "Planerad hittills"), ", det vill säga ",
+        Ref(k, "Totalt", "Realisering %", suffix=PCT),
         ". Med den realiseringsgraden beräknas planen ge ",
-        _ref(k, "Totalt", "Prognos årseffekt"), " under året (P10–P90 ",
-        _ref(k, "Totalt", G.P10, suffix=""), "–", _ref(k, "Totalt", G.P90), ")."))
+        Ref(k, "Totalt", "Prognos årseffekt"), " under året (P10–P90 ",
+        Ref(k, "Totalt", G.P10, suffix=""), "–", Ref(k, "Totalt", G.P90), ")."))
 
 
 def development_paragraph(tables: Tables, p: pd.Period) -> Paragraph:
     """Net and gross cost development YTD against the ceiling, and for the year's forecast."""
     k = G.KEY_DEVELOPMENT
     t = tables[k]
-    net = _val(tables, _ref(k, F.NET, F.UTVECKLING))
+    net = _val(tables, Ref(k, F.NET, F.UTVECKLING))
     ceiling = t.cell(F.NET, T.CEILING)
-    rev = _val(tables, _ref(k, F.REVENUE, F.UTVECKLING))
+    rev = _val(tables, Ref(k, F.REVENUE, F.UTVECKLING))
     return Paragraph((
         f"Nettokostnadsutvecklingen för {period_words(p)} var ",
-        _ref(k, F.NET, F.UTVECKLING, suffix=PCT),
+        Ref(k, F.NET, F.UTVECKLING, suffix=PCT),
         " jämfört med samma period föregående år, ", "över" if net > ceiling else "inom",
-        " taket på högst ", _ref(k, F.NET, T.CEILING, suffix=PCT),
-        ". Bruttokostnadsutvecklingen var ", _ref(k, F.GROSS, F.UTVECKLING, suffix=PCT),
+        " taket på högst ", Ref(k, F.NET, T.CEILING, suffix=PCT),
+        ". Bruttokostnadsutvecklingen var ", Ref(k, F.GROSS, F.UTVECKLING, suffix=PCT),
         " och intäkterna ", "ökade" if rev >= 0 else "minskade", " med ",
-        _ref(k, F.REVENUE, F.UTVECKLING, suffix=PCT, absolute=True),
+        Ref(k, F.REVENUE, F.UTVECKLING, suffix=PCT, absolute=True),
         ". Enligt årsprognosen blir nettokostnadsutvecklingen för helåret ",
-        _ref(k, F.NET, "Prognos helår %", suffix=PCT), "."))
+        Ref(k, F.NET, "Prognos helår %", suffix=PCT), "."))
 
 
 def no_scenario_paragraph(tables: Tables) -> Paragraph:
@@ -274,8 +274,8 @@ def no_scenario_paragraph(tables: Tables) -> Paragraph:
     return Paragraph((
         "Inget scenario är valt för rapporten; risken beskrivs här av prognosens egen "
         "spridning. I det ogynnsamma utfallet (P10) blir nettokostnaden ",
-        _ref(k, F.NET, G.P10), " och i det gynnsamma (P90) ", _ref(k, F.NET, G.P90),
-        ". Sannolikheten för en budget i balans är ", _ref(k, F.NET, G.PROB, suffix=PCT),
+        Ref(k, F.NET, G.P10), " och i det gynnsamma (P90) ", Ref(k, F.NET, G.P90),
+        ". Sannolikheten för en budget i balans är ", Ref(k, F.NET, G.PROB, suffix=PCT),
         ". Kända händelser som ännu inte syns i utfallet, till exempel skärpta "
         "dygnsviloregler eller förändrad hyrpersonal, ingår inte utan ett scenario."))
 
@@ -286,21 +286,21 @@ def scenario_paragraphs(tables: Tables, name: str, year: int) -> list[Paragraph]
     t = tables[k]
     col = f"Nettokostnad {year}"
     rows = [str(r) for r in t.frame.index]
-    effect = _val(tables, _ref(k, "Scenario", col)) - _val(tables, _ref(k, "Basprognos", col))
+    effect = _val(tables, Ref(k, "Scenario", col)) - _val(tables, Ref(k, "Basprognos", col))
     first: list[Part] = [
         "Scenariot ", UserText(name, quoted=True), f" ger en nettokostnad för {year} på ",
-        _ref(k, "Scenario", col), " mot basprognosens ", _ref(k, "Basprognos", col),
-        ", ", *_compare(tables, _ref(k, "Scenario", "Mot budget"), "bättre än budget",
+        Ref(k, "Scenario", col), " mot basprognosens ", Ref(k, "Basprognos", col),
+        ", ", *_compare(tables, Ref(k, "Scenario", "Mot budget"), "bättre än budget",
                         "sämre än budget", "i nivå med budget"), "."]
-    steps = [r for r in rows[1:-1] if _val(tables, _ref(k, r, col)) != 0]
+    steps = [r for r in rows[1:-1] if _val(tables, Ref(k, r, col)) != 0]
     steps = sorted(steps, key=lambda r: -abs(t.cell(r, col)))[:3]
     if steps and effect:
-        items: list[list[Part]] = [[UserText(r), " (", _ref(k, r, col), ")"] for r in steps]
+        items: list[list[Part]] = [[UserText(r), " (", Ref(k, r, col), ")"] for r in steps]
         first += [" Störst effekt har ", *join(items), "."]
     second: list[Part] = [
         "Med scenariot hamnar nettokostnaden med 80 % sannolikhet mellan ",
-        _ref(km, "Scenario", G.P10, suffix=""), " och ", _ref(km, "Scenario", G.P90),
+        Ref(km, "Scenario", G.P10, suffix=""), " och ", Ref(km, "Scenario", G.P90),
         ", och sannolikheten för en budget i balans är ",
-        _ref(km, "Scenario", G.PROB, suffix=PCT), f". För {year + 1} är scenariots effekt ",
-        _ref(km, "Scenario", f"Effekt {year + 1}"), " mot basprognosen."]
+        Ref(km, "Scenario", G.PROB, suffix=PCT), f". För {year + 1} är scenariots effekt ",
+        Ref(km, "Scenario", f"Effekt {year + 1}"), " mot basprognosen."]
     return [Paragraph(tuple(first)), Paragraph(tuple(second))]
