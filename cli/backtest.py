@@ -60,13 +60,12 @@ def ledger_panel(ledger: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Register the ``backtest`` subcommand."""
-    p = subparsers.add_parser(
-        "backtest",
-        help="mät årsprognosens träffsäkerhet (april- och augustiprognos mot årsutfall)",
-        description="Årsprognosprotokollet: fel i årsutfallet efter april och augusti.",
-    )
+HELP = "mät årsprognosens träffsäkerhet (april- och augustiprognos mot årsutfall)"
+DESCRIPTION = "Årsprognosprotokollet: fel i årsutfallet efter april och augusti."
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The ``backtest`` command's arguments (registered by :mod:`cli.main`)."""
     p.add_argument("--bench", type=Path, default=None,
                    help="panel (CSV/CSV.gz: series_id,start,t,value); utan: exempelregionen")
     p.add_argument("--sample", type=int, default=None, help="antal slumpvis valda serier")
@@ -88,7 +87,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                         "utfall, P10, P90) som CSV hit")
     p.add_argument("--out", type=Path, required=True, help="resultat-CSV")
     add_dataset_arguments(p)
-    return p
 
 
 def _check_args(args: argparse.Namespace) -> None:

@@ -22,17 +22,16 @@ from pathlib import Path
 
 from cli.dataset_args import DataArgsError, add_dataset_arguments, dataset_files, read_options
 
+HELP = "mall för kontomappningen: alla konton i huvudboken med text och summa"
+DESCRIPTION = ("Skriver en kontoplansmall (konto_från;konto_till;kostnadsslag;kontotext;"
+               "utfall_tkr;budget_tkr;rader) med varje konto som finns i huvudboken. "
+               "Fyll i kostnadsslag och läs in den med --kontoplan.")
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Register the ``kontoplan`` subcommand."""
-    p = subparsers.add_parser(
-        "kontoplan", help="mall för kontomappningen: alla konton i huvudboken med text och summa",
-        description=("Skriver en kontoplansmall (konto_från;konto_till;kostnadsslag;kontotext;"
-                     "utfall_tkr;budget_tkr;rader) med varje konto som finns i huvudboken. "
-                     "Fyll i kostnadsslag och läs in den med --kontoplan."))
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The ``kontoplan`` command's arguments (registered by :mod:`cli.main`)."""
     p.add_argument("--out", required=True, type=Path, metavar="FIL", help="mallen (.csv)")
     add_dataset_arguments(p)
-    return p
 
 
 def _error(message: str) -> None:

@@ -1,7 +1,8 @@
 """The ``budgetprognos`` console command.
 
-Each subcommand lives in its own module with ``add_parser(subparsers)`` and ``run(args) -> int``,
-so the dispatcher stays small:
+Each subcommand lives in its own module with ``HELP``, ``DESCRIPTION``, ``add_arguments(p)``
+and ``run(args) -> int``; the dispatcher registers every one the same way from
+:data:`SUBCOMMANDS`:
 
 - ``rapport``: follow-up tables (cli.rapport)
 - ``prognos``: the årsprognos tables (cli.prognos)
@@ -59,15 +60,17 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", required=True)
-    modules = [SUBCOMMANDS[only]] if only in SUBCOMMANDS else list(SUBCOMMANDS.values())
-    for module in modules:
+    names = [only] if only in SUBCOMMANDS else list(SUBCOMMANDS)
+    for name in names:
+        module = SUBCOMMANDS[name]
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:
             if exc.name != module:
                 raise
             continue
-        p = mod.add_parser(sub)
+        p = sub.add_parser(name, help=mod.HELP, description=mod.DESCRIPTION)
+        mod.add_arguments(p)
         p.set_defaults(_run=mod.run)
     return parser
 

@@ -49,16 +49,14 @@ from cli.cycle import (
 )
 from forecast.io.limits import MAX_PATH_CELLS, MAX_PATHS, MAX_SEED, MIN_PATHS, fmt_int
 
+HELP = "årsprognos med osäkerhetsintervall per enhet, division och kostnadsslag"
+DESCRIPTION = ("Skriver årsprognosens tabeller: per enhet och kostnadsslag, per division, "
+               "per kostnadsslag, region totalt (med planåren), hyrpersonal, "
+               "omställningsplan och metoder per serie, med metadata.")
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Register the ``prognos`` subcommand."""
-    p = subparsers.add_parser(
-        "prognos",
-        help="årsprognos med osäkerhetsintervall per enhet, division och kostnadsslag",
-        description=("Skriver årsprognosens tabeller: per enhet och kostnadsslag, per division, "
-                     "per kostnadsslag, region totalt (med planåren), hyrpersonal, "
-                     "omställningsplan och metoder per serie, med metadata."),
-    )
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The ``prognos`` command's arguments (registered by :mod:`cli.main`)."""
     p.add_argument("atgard", nargs="?", choices=("lista", "faststall"), metavar="ÅTGÄRD",
                    help="lista: visa lagda prognoser; faststall: fastställ en lagd prognos")
     add_data_argument(p)
@@ -75,7 +73,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     p.add_argument("--metod", default=None, metavar="ALIAS",
                    help="en metod för alla serier, t.ex. combo (standard: metod vald per "
                         "serie genom backtest av årsutfallet)")
-    return p
 
 
 def run(args: argparse.Namespace) -> int:

@@ -29,22 +29,19 @@ from cli.common import (
 )
 from cli.cycle import EXAMPLE_DATASET, add_store_arguments, store
 
+HELP = "prognosförändring mot föregående lagda prognos, med orsaker"
+DESCRIPTION = ("Förändringen av årsprognosen (avvikelse mot budget) från föregående "
+               "lagda prognos, uppdelad i utfall mot förväntat, omprognos, justeringar "
+               "och scenarioantaganden, per division och kostnadsslag.")
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Register the ``prognosforandring`` subcommand."""
-    p = subparsers.add_parser(
-        "prognosforandring",
-        help="prognosförändring mot föregående lagda prognos, med orsaker",
-        description=("Förändringen av årsprognosen (avvikelse mot budget) från föregående "
-                     "lagda prognos, uppdelad i utfall mot förväntat, omprognos, justeringar "
-                     "och scenarioantaganden, per division och kostnadsslag."),
-    )
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The ``prognosforandring`` command's arguments (registered by :mod:`cli.main`)."""
     p.add_argument("--as-of", required=True, metavar="ÅÅÅÅ-MM", help="den nya prognosens månad")
     p.add_argument("--mot", metavar="ÅÅÅÅ-MM",
                    help="föregående prognos (standard: senaste lagda månaden före --as-of)")
     add_output_arguments(p)
     add_store_arguments(p)
-    return p
 
 
 def run(args: argparse.Namespace) -> int:

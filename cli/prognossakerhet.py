@@ -42,11 +42,12 @@ if TYPE_CHECKING:
 AMOUNTS = ("Årsprognos", "P10", "P90", "Utfall helår", "Avvikelse prognos − utfall")
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Register the ``prognossakerhet`` subcommand."""
-    p = subparsers.add_parser(
-        "prognossakerhet", help="prognossäkerhet: lagda prognoser mot årets utfall",
-        description="Varje lagd prognos för ett avslutat år mot årets utfall (mkr och %).")
+HELP = "prognossäkerhet: lagda prognoser mot årets utfall"
+DESCRIPTION = "Varje lagd prognos för ett avslutat år mot årets utfall (mkr och %)."
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The ``prognossakerhet`` command's arguments (registered by :mod:`cli.main`)."""
     add_data_argument(p)
     p.add_argument("--ar", required=True, type=int, metavar="ÅÅÅÅ", help="avslutat år")
     p.add_argument("--backtest", default="", metavar="M,M",
@@ -57,7 +58,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                         "(standard 500)")
     add_output_arguments(p)
     add_store_arguments(p)
-    return p
 
 
 def _months(text: str) -> list[int]:

@@ -40,23 +40,21 @@ from forecast.io.formats import ALLOWED_SUFFIXES
 SUFFIXES = (*ALLOWED_SUFFIXES, *rapport_doc.DOCUMENT_SUFFIXES)
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Register the ``rapport`` subcommand."""
-    p = subparsers.add_parser(
-        "rapport",
-        help="uppföljning för en månad: tabeller (Excel/CSV) eller rapport (Word/PDF)",
-        description=("Skriver uppföljningens tabeller per månad (Excel eller CSV): "
-                     "sammanfattning, per division, per kostnadsslag, kostnadsutveckling, "
-                     "hyrpersonal, omställningsplan och månadsutfall, med metadata om indata "
-                     "och program. Med .docx eller .pdf skrivs nämndrapportens ekonomiavsnitt "
-                     "med tabeller, diagram, text och årsprognos."),
-    )
+HELP = "uppföljning för en månad: tabeller (Excel/CSV) eller rapport (Word/PDF)"
+DESCRIPTION = ("Skriver uppföljningens tabeller per månad (Excel eller CSV): "
+               "sammanfattning, per division, per kostnadsslag, kostnadsutveckling, "
+               "hyrpersonal, omställningsplan och månadsutfall, med metadata om indata "
+               "och program. Med .docx eller .pdf skrivs nämndrapportens ekonomiavsnitt "
+               "med tabeller, diagram, text och årsprognos.")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The ``rapport`` command's arguments (registered by :mod:`cli.main`)."""
     add_data_argument(p)
     p.add_argument("--as-of", required=True, metavar="ÅÅÅÅ-MM",
                    help="månaden rapporten avser, t.ex. 2023-04")
     add_output_arguments(p, out_help=f"utfil; formatet väljs av ändelsen ({', '.join(SUFFIXES)})")
     rapport_doc.add_arguments(p)
-    return p
 
 
 def run(args: argparse.Namespace) -> int:

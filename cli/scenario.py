@@ -47,11 +47,12 @@ if TYPE_CHECKING:
 BASELINE_PATHS = 1000
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Register the ``scenario`` subcommand and its actions."""
-    p = subparsers.add_parser(
-        "scenario", help="scenarier: kör scenariofiler och hantera sparade scenarier",
-        description="Kör ett scenario mot basprognosen eller hantera sparade scenarier.")
+HELP = "scenarier: kör scenariofiler och hantera sparade scenarier"
+DESCRIPTION = "Kör ett scenario mot basprognosen eller hantera sparade scenarier."
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The ``scenario`` command's arguments (registered by :mod:`cli.main`)."""
     sub = p.add_subparsers(dest="action", required=True)
 
     r = sub.add_parser("run", help="kör en scenariofil och exportera resultatet")
@@ -77,7 +78,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     s.add_argument("name")
     s.add_argument("--ja", action="store_true", help="bekräfta raderingen")
     s.add_argument("--db", metavar="URL")
-    return p
 
 
 def _scenario_file(path: Path) -> Scenario:

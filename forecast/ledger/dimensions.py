@@ -132,10 +132,7 @@ class AccountHierarchy(Frozen):
     @property
     def categories(self) -> list[str]:
         """The 16 categories in report order (revenue first)."""
-        seen: dict[str, None] = {}
-        for a in self.accounts:
-            seen.setdefault(a.category, None)
-        return list(seen)
+        return list(dict.fromkeys(a.category for a in self.accounts))  # first-seen order
 
     def get(self, name: str) -> Account:
         """The leaf account called ``name`` (KeyError if none)."""
@@ -205,10 +202,7 @@ class OrgHierarchy(Frozen):
     @property
     def divisions(self) -> list[str]:
         """Divisions in first-seen order."""
-        seen: dict[str, None] = {}
-        for u in self.units:
-            seen.setdefault(u.division, None)
-        return list(seen)
+        return list(dict.fromkeys(u.division for u in self.units))  # first-seen order
 
     @property
     def unit_ids(self) -> list[str]:
