@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 import yaml
 
-from ui.data_access import UI_FORECAST_KWARGS, Context, baseline, core
+from ui.data_access import Context, baseline, core, forecast_kwargs
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -44,25 +44,49 @@ by_division = _followup_table("by_division")
 by_category = _followup_table("by_category")
 
 
+def _laid(ctx: Context) -> Any:
+    from ui import cycle_access as CA
+
+    return CA.laid(ctx)
+
+
+def _laid_key(lf: Any) -> str:
+    return "" if lf is None else f"{lf.id}|{lf.created}"
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
-def _monthly_forecast(_ctx: Context, data_hash: str, as_of: str) -> pd.DataFrame:
+def _monthly_forecast(_ctx: Context, data_hash: str, as_of: str, laid_key: str,
+                      _lf: Any) -> pd.DataFrame:
     mod = core("forecast.engine.monthly")
-    return mod.monthly_with_forecast(monthly(_ctx), baseline(_ctx))
+    if _lf is None:
+        return mod.monthly_with_forecast(monthly(_ctx), baseline(_ctx))
+    means = core("forecast.cycle.overview").month_means(_lf)
+    return mod.with_month_forecast(monthly(_ctx), _ctx.as_of, means)
 
 
-def monthly_with_forecast(ctx: Context) -> pd.DataFrame:
-    """The monthly follow-up with the forecast of the remaining months (``Prognos``)."""
-    return _monthly_forecast(ctx, ctx.data_hash, str(ctx.as_of))
+def monthly_with_forecast(ctx: Context, *, laid: bool = True) -> pd.DataFrame:
+    """The monthly follow-up with the forecast of the remaining months (``Prognos``).
+
+    From the month's laid forecast when there is one (``laid``), else the baseline's.
+    """
+    lf = _laid(ctx) if laid else None
+    return _monthly_forecast(ctx, ctx.data_hash, str(ctx.as_of), _laid_key(lf), lf)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _basis(_ctx: Context, data_hash: str, as_of: str) -> list[str]:
+def _basis(_ctx: Context, data_hash: str, as_of: str, laid_key: str, _lf: Any) -> list[str]:
+    if _lf is not None:
+        return core("forecast.cycle.overview").basis_warnings(_lf)
     return core("forecast.engine.basis").basis_warnings(baseline(_ctx))
 
 
-def basis_warnings(ctx: Context) -> list[str]:
-    """``forecast.engine.basis.basis_warnings`` of the cached baseline."""
-    return _basis(ctx, ctx.data_hash, str(ctx.as_of))
+def basis_warnings(ctx: Context, *, laid: bool = False) -> list[str]:
+    """``forecast.engine.basis.basis_warnings`` of the cached baseline.
+
+    With ``laid``, of the month's laid forecast when there is one (no recomputation).
+    """
+    lf = _laid(ctx) if laid else None
+    return _basis(ctx, ctx.data_hash, str(ctx.as_of), _laid_key(lf), lf)
 
 
 def method_sentence(ctx: Context, selection: dict[str, str]) -> str:
@@ -80,9 +104,7 @@ def year_end(ctx: Context) -> dict[str, float]:
     month has a laid forecast its figures are returned at once (no recomputation), with
     ``laid`` = its label.
     """
-    from ui import cycle_access as CA
-
-    lf = CA.laid(ctx)
+    lf = _laid(ctx)
     if lf is not None:
         s = lf.summary()
         return {"prognos": s["final"], "p10": s["p10"], "p50": s["p50"], "p90": s["p90"],
@@ -255,7 +277,7 @@ def compare_results(ctx: Context, refs: tuple[tuple[str, int], ...]) -> pd.DataF
 def _prognos_export(_ctx: Context, data_hash: str, as_of: str) -> Any:
     tables = core("forecast.engine.tables")
     return tables.prognos_export(baseline(_ctx), _ctx.ds,
-                                 choose=bool(UI_FORECAST_KWARGS.get("choose", False)))
+                                 choose=bool(forecast_kwargs().get("choose", False)))
 
 
 def prognos_export(ctx: Context) -> tuple[list[Any], Any]:
@@ -268,14 +290,19 @@ def prognos_export(ctx: Context) -> tuple[list[Any], Any]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _overview(_ctx: Context, data_hash: str, as_of: str) -> Any:
-    return core("forecast.report.builder").overview_tables(_ctx.ds, _ctx.as_of, baseline(_ctx))
+def _overview(_ctx: Context, data_hash: str, as_of: str, laid_key: str, _lf: Any) -> Any:
+    source = baseline(_ctx) if _lf is None else \
+        core("forecast.cycle.overview").prognos_by(_lf)
+    return core("forecast.report.builder").overview_tables(_ctx.ds, _ctx.as_of, source)
 
 
 def overview_tables(ctx: Context) -> tuple[Any, Any, Any]:
     """The report's summary, per-division and per-category tables (printed, with Prognos).
 
-    ``forecast.report.builder.overview_tables`` of the cached baseline: the same cells as
-    the Word/PDF report's section *Ekonomiskt utfall*.
+    ``forecast.report.builder.overview_tables`` of the month's laid forecast when there is
+    one (no recomputation), else of the cached baseline: the same cells as the Word/PDF
+    report's section *Ekonomiskt utfall*.
     """
-    return tuple(_overview(ctx, ctx.data_hash, str(ctx.as_of)))  # type: ignore[return-value]
+    lf = _laid(ctx)
+    tables = _overview(ctx, ctx.data_hash, str(ctx.as_of), _laid_key(lf), lf)
+    return tuple(tables)  # type: ignore[return-value]

@@ -23,7 +23,6 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from forecast.engine.region import STANDARD_FORECAST
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset, load_default
 from ui import state_keys as K
@@ -32,8 +31,21 @@ from ui import state_keys as K
 # its end-to-end tests stay fast. Tests import these to recompute the same numbers.
 UI_N_PATHS = 500
 UI_SEED = 20230401
-UI_FORECAST_KWARGS: dict[str, Any] = dict(STANDARD_FORECAST)
-"""The standard årsprognos of the core (the same as ``budgetprognos prognos`` exports)."""
+
+
+def forecast_kwargs() -> dict[str, Any]:
+    """The standard årsprognos of the core (the same as ``budgetprognos prognos`` exports).
+
+    ``forecast.engine.region`` (the methods) is imported here, not when the app opens.
+    """
+    return dict(core("forecast.engine.region").STANDARD_FORECAST)
+
+
+def __getattr__(name: str) -> Any:
+    """``UI_FORECAST_KWARGS``: :func:`forecast_kwargs`, imported lazily (PEP 562)."""
+    if name == "UI_FORECAST_KWARGS":
+        return forecast_kwargs()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class CoreMissing(RuntimeError):
@@ -148,7 +160,7 @@ def _baseline(_ds: Dataset, data_hash: str, as_of: str, n_paths: int, seed: int,
               _progress: Any = None) -> Any:
     engine = core("forecast.engine.region")
     return engine.forecast_region(_ds, pd.Period(as_of, freq="M"), n_paths=n_paths, seed=seed,
-                                  progress=_progress, **UI_FORECAST_KWARGS)
+                                  progress=_progress, **forecast_kwargs())
 
 
 class _ProgressBar:

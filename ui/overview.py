@@ -10,12 +10,10 @@ import streamlit as st
 
 from forecast.engine import hierarchy as H
 from forecast.engine.monthly import ACK_PROGNOS, PROGNOS
-from forecast.io.entry import NumberField
 from forecast.io.formatting import fmt_mkr, fmt_pct, month_label
 from ui import cached
 from ui import state_keys as K
 from ui.data_access import Context, CoreMissing, context
-from ui.number_entry import number_entry, read_entry
 from ui.widgets import (
     basis_notice,
     core_missing,
@@ -49,7 +47,13 @@ Välj prognosmånad i sidomenyn.
 
 DEFAULT_CEILING_PCT = 2.2
 """Default ceiling of net cost development, % (an example region's goal; DOMAIN.md)."""
-CEILING_FIELD = NumberField("Tak för nettokostnadsutveckling, %", -50.0, 100.0, 1, "%")
+
+
+def ceiling_field() -> Any:
+    """The ceiling's number field (``forecast.io.entry`` is imported after the first figure)."""
+    from forecast.io.entry import NumberField
+
+    return NumberField("Tak för nettokostnadsutveckling, %", -50.0, 100.0, 1, "%")
 
 
 def ceiling_badge(pct: float, ceiling: float | None) -> dict[str, Any]:
@@ -133,14 +137,17 @@ def _indicators(ctx: Context) -> None:
         return
     c1, c2, c3 = st.columns(3)
     with c1:
+        from ui.number_entry import number_entry, read_entry
+
+        field = ceiling_field()
         pct = _row(dev, "Nettokostnadsutveckling", "Utveckling %")
         ceiling = st.session_state.get(K.OV_CEILING)
-        value, _ = read_entry(K.OV_CEILING, CEILING_FIELD) if ceiling is not None else \
+        value, _ = read_entry(K.OV_CEILING, field) if ceiling is not None else \
             (DEFAULT_CEILING_PCT, None)
         st.metric("Nettokostnadsutveckling (ack)", fmt_pct(pct), border=True,
                   help="Ackumulerad nettokostnad i år mot samma månader i fjol.",
                   **ceiling_badge(pct, value))
-        number_entry(CEILING_FIELD, K.OV_CEILING, default=DEFAULT_CEILING_PCT)
+        number_entry(field, K.OV_CEILING, default=DEFAULT_CEILING_PCT)
     with c2:
         _against_limit("Hyrandel R12", _row(agency, "Totalt", "Hyrandel R12 %"),
                        _row(agency, "Totalt", "Mål %"), "målet")
@@ -205,7 +212,7 @@ def render() -> None:
     page_header("Översikt",
                 f"Hälso- och sjukvårdens ekonomi per {month_label(ctx.as_of, long=True)}: "
                 "årsprognos, nyckeltal och utfall mot budget.", HELP)
-    basis_notice(cached.basis_warnings(ctx))
+    basis_notice(cached.basis_warnings(ctx, laid=True))
     _year_end(ctx)
     _summary_tables(ctx)
     _indicators(ctx)

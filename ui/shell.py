@@ -2,27 +2,23 @@
 
 ``app.py`` calls :func:`main`; tests call :func:`run_single` to render one page with the same
 sidebar (AppTest cannot switch between function pages).
+
+A page's module is imported when the page is first shown (:class:`PageSpec.render`), so the
+app's first run imports only the page it opens (the other pages pull in Altair, openpyxl,
+the scenario engine …).
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
 
-from ui import (
-    change_page,
-    compare_page,
-    data_page,
-    document,
-    export_page,
-    forecast_page,
-    overview,
-    scenarios_page,
-)
 from ui import cycle_access as CA
+from ui import document
 from ui import state_keys as K
 from ui.data_access import context, current_dataset, outcome_months
 from ui.widgets import month_text
@@ -30,22 +26,35 @@ from ui.widgets import month_text
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One page: its URL path, Swedish title, icon and render function."""
+    """One page: its URL path, Swedish title, icon and the module whose ``render`` draws it."""
 
     key: str
     title: str
     icon: str
-    render: Callable[[], None]
+    module: str
+
+    def render(self) -> None:
+        """Import the page's module (once per process) and draw the page."""
+        importlib.import_module(self.module).render()
+
+    def page(self, *, default: bool) -> st.Page:
+        """The ``st.Page`` of this spec (a named function, so Streamlit can tell pages apart)."""
+        def draw() -> None:
+            self.render()
+
+        draw.__name__ = draw.__qualname__ = f"page_{self.key}"
+        return st.Page(draw, title=self.title, icon=self.icon, url_path=self.key,
+                       default=default)
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("oversikt", "Översikt", ":material/dashboard:", overview.render),
-    PageSpec("prognos", "Prognos", ":material/trending_up:", forecast_page.render),
-    PageSpec("forandring", "Prognosförändring", ":material/difference:", change_page.render),
-    PageSpec("scenarier", "Scenarier", ":material/tune:", scenarios_page.render),
-    PageSpec("jamfor", "Jämför", ":material/compare_arrows:", compare_page.render),
-    PageSpec("data", "Data", ":material/upload_file:", data_page.render),
-    PageSpec("export", "Export", ":material/download:", export_page.render),
+    PageSpec("oversikt", "Översikt", ":material/dashboard:", "ui.overview"),
+    PageSpec("prognos", "Prognos", ":material/trending_up:", "ui.forecast_page"),
+    PageSpec("forandring", "Prognosförändring", ":material/difference:", "ui.change_page"),
+    PageSpec("scenarier", "Scenarier", ":material/tune:", "ui.scenarios_page"),
+    PageSpec("jamfor", "Jämför", ":material/compare_arrows:", "ui.compare_page"),
+    PageSpec("data", "Data", ":material/upload_file:", "ui.data_page"),
+    PageSpec("export", "Export", ":material/download:", "ui.export_page"),
 )
 
 
@@ -85,10 +94,7 @@ def _configure() -> None:
 def main() -> None:
     """Build the navigation from :data:`PAGES`, draw the sidebar and run the chosen page."""
     _configure()
-    nav = st.navigation([
-        st.Page(p.render, title=p.title, icon=p.icon, url_path=p.key, default=i == 0)
-        for i, p in enumerate(PAGES)
-    ])
+    nav = st.navigation([p.page(default=i == 0) for i, p in enumerate(PAGES)])
     sidebar()
     guarded(nav.run)
 

@@ -12,11 +12,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
+
+if TYPE_CHECKING:
+    import altair as alt
 
 from forecast.io.export import ExportMetadata, ExportTable, table_to_csv_bytes
 from forecast.io.formatting import (
@@ -29,19 +31,27 @@ from forecast.io.formatting import (
     month_label,
 )
 
-SWEDISH_LOCALE = alt.Locale(
-    number={"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0kr"]},
-    time={
-        "dateTime": "%A den %d %B %Y %X",
-        "date": "%Y-%m-%d",
-        "time": "%H:%M:%S",
-        "periods": ["fm", "em"],
-        "days": ["söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag"],
-        "shortDays": ["sön", "mån", "tis", "ons", "tor", "fre", "lör"],
-        "months": list(MONTHS_LONG),
-        "shortMonths": list(MONTHS_SHORT),
-    },
-)
+
+@functools.cache
+def swedish_locale() -> alt.Locale:
+    """Altair's Swedish number and time locale (Altair is imported on the first chart)."""
+    import altair as alt
+
+    return alt.Locale(
+        number={"decimal": ",", "thousands": "\u00a0", "grouping": [3],
+                "currency": ["", "\u00a0kr"]},
+        time={
+            "dateTime": "%A den %d %B %Y %X",
+            "date": "%Y-%m-%d",
+            "time": "%H:%M:%S",
+            "periods": ["fm", "em"],
+            "days": ["söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag"],
+            "shortDays": ["sön", "mån", "tis", "ons", "tor", "fre", "lör"],
+            "months": list(MONTHS_LONG),
+            "shortMonths": list(MONTHS_SHORT),
+        },
+    )
+
 
 AMOUNT_AXIS_FORMAT = ",.0f"
 
@@ -196,7 +206,7 @@ def show_report_table(table: object) -> None:
 
 
 def _finish(chart: alt.Chart | alt.LayerChart, height: int | alt.Step = 320) -> alt.Chart:
-    return chart.properties(height=height).configure(locale=SWEDISH_LOCALE)
+    return chart.properties(height=height).configure(locale=swedish_locale())
 
 
 def fan_chart(history: pd.DataFrame, fan: pd.DataFrame, *, title: str = "") -> alt.Chart:
@@ -207,6 +217,8 @@ def fan_chart(history: pd.DataFrame, fan: pd.DataFrame, *, title: str = "") -> a
         fan: columns ``month`` (Timestamp), ``p10``, ``p50``, ``p90`` in mkr.
         title: chart title.
     """
+    import altair as alt
+
     x = alt.X("month:T", title="Månad", axis=alt.Axis(format="%b %Y"))
     band = alt.Chart(fan).mark_area(opacity=0.25, color="#1f5f8b").encode(
         x=x, y=alt.Y("p10:Q", title="mkr", axis=alt.Axis(format=AMOUNT_AXIS_FORMAT)),
@@ -246,6 +258,8 @@ def _kind(name: str) -> str:
 
 def series_scale(names: Sequence[str]) -> alt.Scale:
     """A colour scale giving outcome, budget and forecast series their fixed colours."""
+    import altair as alt
+
     others = iter(_OTHER_COLOURS * 3)
     colours = [SERIES_COLOURS.get(_kind(n)) or next(others) for n in names]
     return alt.Scale(domain=list(names), range=colours)
@@ -253,6 +267,8 @@ def series_scale(names: Sequence[str]) -> alt.Scale:
 
 def dash_scale(names: Sequence[str]) -> alt.Scale:
     """Budget series dashed, forecasts dotted, outcome solid."""
+    import altair as alt
+
     dashes = {"budget": [6, 3], "prognos": [2, 2]}
     return alt.Scale(domain=list(names), range=[dashes.get(_kind(n), [1, 0]) for n in names])
 
@@ -269,6 +285,8 @@ def monthly_chart(frame: pd.DataFrame, *, value_columns: Sequence[str], label: s
         title: chart title.
         y_title: y axis title.
     """
+    import altair as alt
+
     order = list(frame[label])
     long = frame.melt(id_vars=label, value_vars=list(value_columns), var_name="Serie",
                       value_name="värde")
@@ -321,6 +339,8 @@ def waterfall_chart(bridge: pd.DataFrame, *, title: str = "") -> alt.Chart:
     label is dropped however many there are; the amount axis does not start at zero (the total
     bars are cut), which its title says.
     """
+    import altair as alt
+
     steps = waterfall_geometry(bridge)
     order = list(steps["label"])
     chart = alt.Chart(steps).mark_bar().encode(
@@ -353,6 +373,8 @@ def histogram_chart(values: pd.DataFrame, *, marker: float | None = None,
         title: chart title.
         x_title: x axis title; it says so when the axis does not include zero.
     """
+    import altair as alt
+
     lo, hi = float(values["mkr"].min()), float(values["mkr"].max())
     refs = [v for v in (marker, limit) if v is not None]
     lo, hi = min([lo, *refs]), max([hi, *refs])
@@ -383,6 +405,8 @@ def histogram_chart(values: pd.DataFrame, *, marker: float | None = None,
 def grouped_bar_chart(frame: pd.DataFrame, *, category: str, group: str, value: str,
                       title: str = "", y_title: str = "mkr") -> alt.Chart:
     """Side-by-side bars, e.g. scenarios (``group``) per measure (``category``)."""
+    import altair as alt
+
     return _finish(alt.Chart(frame).mark_bar().encode(
         x=alt.X(f"{category}:N", title=None, axis=alt.Axis(labelAngle=0)),
         xOffset=alt.XOffset(f"{group}:N"),

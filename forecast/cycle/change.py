@@ -162,18 +162,22 @@ def decompose(prev: LaidForecast, cur: LaidForecast) -> ForecastChange:
 # --------------------------------------------------------------------------- tables
 
 
-def _reasons(fc: ForecastChange, rows: np.ndarray, shown: int = 4) -> str:
-    """The adjustments behind a group of series, largest effect first, with comments."""
+def _reasons(adjustments: list[tuple[np.ndarray, str]], parts: dict[str, np.ndarray],
+             rows: np.ndarray, shown: int = 4) -> str:
+    """The adjustments behind a group of series, largest effect first, with comments.
+
+    ``adjustments``: per adjustment its effect per series and its text ("comment (status");
+    ``parts``: the outcome and re-estimate per series.
+    """
     items = []
-    for r in fc.adjustments.itertuples():
-        eff = float(fc.effects[r.key][rows].sum())
+    for effect, text in adjustments:
+        eff = float(effect[rows].sum())
         if abs(eff) >= 50:
-            items.append((eff, f"{r.comment} ({STATUS[r.status]}, {fmt_mkr(eff, 1)})"))
+            items.append((eff, f"{text}, {fmt_mkr(eff, 1)})"))
     items.sort(key=lambda t: -abs(t[0]))
-    s = fc.series.loc[rows]
     extra = []
     for part in ("outcome", "restimate"):
-        v = float(s[part].sum())
+        v = float(parts[part][rows].sum())
         if abs(v) >= 50:
             extra.append((v, f"{PART_LABELS[part].lower()} {fmt_mkr(v, 1)}"))
     extra.sort(key=lambda t: -abs(t[0]))
@@ -189,14 +193,17 @@ def change_table(fc: ForecastChange, by: tuple[str, ...] = ("division", "categor
     to its change; every total is the sum of its rows.
     """
     s = fc.series
+    cols = {c: s[c].to_numpy(dtype=float)
+            for c in ("prev_deviation", *PARTS, "change", "new_deviation")}
+    adjs = [(fc.effects[r.key], f"{r.comment} ({STATUS[r.status]}")
+            for r in fc.adjustments.itertuples()]
     out = []
     for rec, rows in group_rows(s, by):
-        sub = s.loc[rows]
-        rec["Föregående prognos"] = float(sub["prev_deviation"].sum())
-        rec.update({PART_LABELS[p]: float(sub[p].sum()) for p in PARTS})
-        rec["Förändring"] = float(sub["change"].sum())
-        rec["Ny prognos"] = float(sub["new_deviation"].sum())
-        rec["Orsaker"] = _reasons(fc, rows)
+        rec["Föregående prognos"] = float(cols["prev_deviation"][rows].sum())
+        rec.update({PART_LABELS[p]: float(cols[p][rows].sum()) for p in PARTS})
+        rec["Förändring"] = float(cols["change"][rows].sum())
+        rec["Ny prognos"] = float(cols["new_deviation"][rows].sum())
+        rec["Orsaker"] = _reasons(adjs, cols, rows)
         out.append(rec)
     return pd.DataFrame(out)
 

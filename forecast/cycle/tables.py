@@ -38,12 +38,15 @@ def adjusted_frame(lf: LaidForecast, by: tuple[str, ...] = ("division", "categor
     Final = statistical + adjustment on every row; totals are sums of rows.
     """
     s = lf.series
+    cols = {c: s[c].to_numpy(dtype=float)
+            for c in ("annual_budget", "stat_year", "adj_year", "final_year")}
     recs = []
     for rec, rows in group_rows(s, by):
-        sub = s.loc[rows]
-        budget, final = float(sub["annual_budget"].sum()), float(sub["final_year"].sum())
-        rec.update({BUDGET: budget, STAT: float(sub["stat_year"].sum()),
-                    ADJ: float(sub["adj_year"].sum()), FINAL: final, DEV: final - budget})
+        budget, final = float(cols["annual_budget"][rows].sum()), \
+            float(cols["final_year"][rows].sum())
+        rec.update({BUDGET: budget, STAT: float(cols["stat_year"][rows].sum()),
+                    ADJ: float(cols["adj_year"][rows].sum()), FINAL: final,
+                    DEV: final - budget})
         rec[COMMENT] = _comments(lf, rows)
         recs.append(rec)
     return pd.DataFrame(recs)

@@ -6,9 +6,10 @@ simple rules and cannot be backtested; its figures must not look as good as a te
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from forecast.engine.result import RegionForecast
 from forecast.io.formatting import fmt_number
@@ -25,9 +26,19 @@ def basis_warnings(rf: RegionForecast, standard: str = STANDARD_ALIAS) -> list[s
     - no series backtested, so the error is unknown;
     - no prior-year outcome, so the development against last year cannot be computed.
     """
+    return warnings_of([str(m) for m in rf.method], rf.backtest_ape, rf.prior_year_outcome,
+                       rf.as_of.year, standard)
+
+
+def warnings_of(methods: Sequence[str], backtest_ape: ArrayLike, prior_year: ArrayLike | None,
+                year: int, standard: str = STANDARD_ALIAS) -> list[str]:
+    """:func:`basis_warnings` from the per-series method, backtested error and prior year.
+
+    ``prior_year`` None skips the prior-year warning (e.g. a laid forecast, which does not
+    store it).
+    """
     out: list[str] = []
-    n = int(rf.n_series)
-    methods = [str(m) for m in rf.method]
+    n = len(methods)
     other = [m for m in methods if m != standard]
     if other:
         share = "alla" if len(other) == n else f"{fmt_number(len(other))} av"
@@ -35,12 +46,11 @@ def basis_warnings(rf: RegionForecast, standard: str = STANDARD_ALIAS) -> list[s
                    f"standardmetoden och prognostiseras med enklare regler "
                    f"({methods_text(other)}); för dem är prognosen nära årstakten eller "
                    "budgeten och inte prövad mot tidigare år.")
-    ape = np.asarray(rf.backtest_ape, dtype=float)
+    ape = np.asarray(backtest_ape, dtype=float)
     if n and not np.isfinite(ape).any():
         out.append("Ingen serie har kunnat backtestas, så prognosens fel är okänt.")
-    prior = np.asarray(rf.prior_year_outcome, dtype=float)
-    if n and not np.any(prior != 0):
-        out.append(f"Utfall för {rf.as_of.year - 1} saknas: utvecklingen mot fjolåret kan "
+    if prior_year is not None and n and not np.any(np.asarray(prior_year, dtype=float) != 0):
+        out.append(f"Utfall för {year - 1} saknas: utvecklingen mot fjolåret kan "
                    "inte beräknas.")
     return [s[0].upper() + s[1:] for s in out]
 

@@ -38,9 +38,16 @@ def monthly_with_forecast(monthly: pd.DataFrame, rf: RegionForecast, *,
     the outcome), then the remaining months' forecast; the accumulated forecast continues the
     accumulated outcome. Earlier months are empty.
     """
+    return with_month_forecast(monthly, rf.as_of, region_month_means(rf), outcome=outcome,
+                               ack_outcome=ack_outcome)
+
+
+def with_month_forecast(monthly: pd.DataFrame, as_of: pd.Period, means: pd.Series, *,
+                        outcome: str = "Utfall", ack_outcome: str = "Ack utfall"
+                        ) -> pd.DataFrame:
+    """:func:`monthly_with_forecast` from given month means (label → tkr), e.g. a laid one's."""
     out = monthly.copy()
-    means = region_month_means(rf)
-    last = month_label(rf.as_of)
+    last = month_label(as_of)
     prog = pd.Series(np.nan, index=out.index, dtype=float)
     ack = pd.Series(np.nan, index=out.index, dtype=float)
     if last in out.index:

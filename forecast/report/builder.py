@@ -32,11 +32,12 @@ CHANGE_HEADING = "Prognosförändring"
 DEFAULT_TITLE = "Hälso- och sjukvårdsnämnden"
 
 
-def overview_tables(ds: Dataset, as_of: pd.Period | str, rf: RegionForecast
+def overview_tables(ds: Dataset, as_of: pd.Period | str, rf: RegionForecast | G.PrognosBy
                     ) -> tuple[ReportTable, ReportTable, ReportTable]:
     """The summary, per-division and per-category tables with the forecast column.
 
-    The same tables as the report's section *Ekonomiskt utfall* (for the app's Översikt).
+    The same tables as the report's section *Ekonomiskt utfall* (for the app's Översikt);
+    ``rf`` may be a :data:`~forecast.report.figures.PrognosBy` (a laid forecast's totals).
     """
     p = F.check_as_of(ds, as_of)
     summary, division = G.division_tables(ds, p, rf)

@@ -10,6 +10,8 @@ printed table is arithmetically consistent. P10/P90 are quantiles and are rounde
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -50,17 +52,34 @@ def _mkr(frame: pd.DataFrame) -> pd.DataFrame:
     return frame / 1000.0
 
 
-def _division_forecast(rf: RegionForecast) -> dict[str, float]:
+PrognosBy = Callable[[tuple[str, ...]], pd.Series]
+"""The year's Prognos (tkr) per group of the given key columns, indexed by the group's values
+(a MultiIndex for two or more columns)."""
+
+
+def prognos_by(rf: RegionForecast) -> PrognosBy:
+    """:data:`PrognosBy` of a region forecast (``forecast.engine.hierarchy.year_totals``)."""
+    def by(cols: tuple[str, ...]) -> pd.Series:
+        return H.year_totals(rf, cols).set_index(list(cols))[H.PROGNOS]
+
+    return by
+
+
+def _prognos(fc: RegionForecast | PrognosBy) -> PrognosBy:
+    return fc if callable(fc) else prognos_by(fc)
+
+
+def _division_forecast(by: PrognosBy) -> dict[str, float]:
     """Prognos per ``"<measure> – <division>"`` row of the division table, and the totals."""
-    t = H.year_totals(rf, ("division", "account_type"))
+    t = by(("division", "account_type"))
     out: dict[str, float] = {}
-    for _, r in t.iterrows():
-        measure = F.REVENUE if r["account_type"] == "intakt" else F.GROSS
-        out[f"{measure} – {r['division']}"] = float(r[H.PROGNOS])
-    for d in t["division"].unique():
+    for (division, kind), value in t.items():
+        measure = F.REVENUE if kind == "intakt" else F.GROSS
+        out[f"{measure} – {division}"] = float(value)
+    for d in dict.fromkeys(t.index.get_level_values("division")):
         out[f"{F.NET} – {d}"] = (out.get(f"{F.REVENUE} – {d}", 0.0)
                                  + out.get(f"{F.GROSS} – {d}", 0.0))
-    types = H.year_totals(rf, ("account_type",)).set_index("account_type")[H.PROGNOS]
+    types = by(("account_type",))
     out[F.REVENUE] = float(types.get("intakt", 0.0))
     out[F.GROSS] = float(types.get("kostnad", 0.0))
     out[F.NET] = out[F.REVENUE] + out[F.GROSS]
@@ -92,15 +111,16 @@ def _with_diffs(r: pd.DataFrame, p: pd.Period, prog: str) -> pd.DataFrame:
     return out[order]
 
 
-def division_tables(ds: Dataset, p: pd.Period, rf: RegionForecast
+def division_tables(ds: Dataset, p: pd.Period, rf: RegionForecast | PrognosBy
                     ) -> tuple[ReportTable, ReportTable]:
     """Seed 001's summary and division tables (mkr) with the forecast column.
 
     Both are printed from one rounding, so the summary equals the division table's totals.
+    ``rf`` is the region forecast or any :data:`PrognosBy` (e.g. a laid forecast's).
     """
     exact = _mkr(F.by_division(ds, p))
     prog = prognos_column(p)
-    fc = _division_forecast(rf)
+    fc = _division_forecast(_prognos(rf))
     exact[prog] = [fc.get(str(r), 0.0) / 1000.0 for r in exact.index]
     u, b, _ = F.month_columns(p)
     base = [u, b, F.ACK_UTFALL, F.ACK_BUDGET, F.ACK_FG, F.annual_budget_column(p), prog]
@@ -117,10 +137,8 @@ def division_tables(ds: Dataset, p: pd.Period, rf: RegionForecast
     return summary, division
 
 
-def _category_forecast(rf: RegionForecast, rows: list[str]) -> dict[str, float]:
-    cats = H.year_totals(rf, ("category",)).set_index("category")[H.PROGNOS]
-    accts = H.year_totals(rf, ("account",)).set_index("account")[H.PROGNOS]
-    types = H.year_totals(rf, ("account_type",)).set_index("account_type")[H.PROGNOS]
+def _category_forecast(by: PrognosBy, rows: list[str]) -> dict[str, float]:
+    cats, accts, types = by(("category",)), by(("account",)), by(("account_type",))
     out = {r: float(cats[r]) for r in rows if r in cats.index}
     for r in rows:
         if r.startswith("varav "):
@@ -148,12 +166,15 @@ def _category_plan(rows: list[str], exact: pd.DataFrame, ds: Dataset) -> list[St
     return plan
 
 
-def category_table(ds: Dataset, p: pd.Period, rf: RegionForecast) -> ReportTable:
-    """Seed 001's *Ekonomisk analys* per kostnadsslag (tkr) with the year's forecast."""
+def category_table(ds: Dataset, p: pd.Period, rf: RegionForecast | PrognosBy) -> ReportTable:
+    """Seed 001's *Ekonomisk analys* per kostnadsslag (tkr) with the year's forecast.
+
+    ``rf`` is the region forecast or any :data:`PrognosBy` (e.g. a laid forecast's).
+    """
     exact = F.by_category(ds, p)
     rows = [str(r) for r in exact.index]
     prog = prognos_column(p)
-    fc = _category_forecast(rf, rows)
+    fc = _category_forecast(_prognos(rf), rows)
     exact[prog] = [fc.get(r, 0.0) for r in rows]
     budget = F.annual_budget_column(p)
     base = [F.ACK_UTFALL, F.ACK_BUDGET, F.ACK_FG, budget, prog]

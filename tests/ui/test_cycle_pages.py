@@ -121,3 +121,28 @@ def test_database_fault_is_one_line_on_the_page_not_a_traceback(key, tmp_path, m
     errors = [e.value for e in at.error]
     assert errors and all("skadad eller inte en SQLite-databas" in e for e in errors)
     assert all(str(bad) in e for e in errors)
+
+
+def _no_forecast(*args, **kwargs):
+    raise AssertionError("Översikten räknade basprognosen fast månaden har en lagd prognos")
+
+
+@needs_data
+def test_overview_on_a_laid_month_never_computes_the_statistical_forecast(store_url,
+                                                                           monkeypatch):
+    import streamlit as st
+
+    from forecast.engine import region
+
+    monkeypatch.setattr(region, "forecast_region", _no_forecast)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = run_page("oversikt")
+    assert not at.exception, at.exception
+    lf = LaidStore(store_url).load(EXAMPLE_DATASET, "2023-04")
+    labels = [m.label for m in at.metric]
+    assert "Årsprognos, nettoresultat" in labels and "Hyrandel R12" in labels
+    # the summary tables carry the laid final total (mkr) in their Prognos column
+    frames = [d.value for d in at.dataframe] + [t.value for t in at.table]
+    assert any("Prognos 2023" in f.columns for f in frames)
+    assert any(fmt_mkr(lf.summary()["final"]) in m.value for m in at.metric)
