@@ -17,6 +17,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts"
@@ -107,6 +108,18 @@ def streamlit_server(app: str = "app.py", env: dict[str, str] | None = None) -> 
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=10)
+
+
+def e2e_marks() -> list[Any]:
+    """The marks of an end-to-end test module: ``e2e``, skipped without chromium or data."""
+    import pytest
+
+    from forecast.ledger.dataset import DATA_DIR
+
+    reason = chromium_missing_reason()
+    return [pytest.mark.e2e, pytest.mark.skipif(reason is not None, reason=reason or ""),
+            pytest.mark.skipif(not (DATA_DIR / "ledger.csv").exists(),
+                               reason="den inbäddade exempeldatan (data/) saknas")]
 
 
 def launch_chromium(playwright):

@@ -50,6 +50,11 @@ def _laid(ctx: Context) -> Any:
     return CA.laid(ctx)
 
 
+def has_laid(ctx: Context) -> bool:
+    """True if the context's month has a laid forecast (the pages show it, not a baseline)."""
+    return _laid(ctx) is not None
+
+
 def _laid_key(lf: Any) -> str:
     return "" if lf is None else f"{lf.id}|{lf.created}"
 

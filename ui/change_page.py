@@ -14,7 +14,7 @@ from forecast.cycle import tables as CT
 from forecast.cycle.accuracy import AccuracyError, accuracy_table
 from forecast.cycle.change import ChangeError
 from forecast.cycle.laid import LaidForecast
-from forecast.io.formatting import month_label
+from forecast.io.formatting import fmt_timestamp, month_label
 from ui import cycle_access as CA
 from ui import state_keys as K
 from ui.data_access import context
@@ -81,13 +81,37 @@ def render() -> None:
     if not months:
         st.info("Inga lagda prognoser ännu. Lägg en prognos på sidan Prognos eller med "
                 "`budgetprognos prognos --as-of ÅÅÅÅ-MM --lagg --kommentar \"…\"`.")
+    else:
+        pair = _pick(months)
+        if pair is not None:
+            prev, cur = (CA.laid(ctx, str(m)) for m in pair)
+            if prev is not None and cur is not None:
+                _change(ctx, prev, cur)
+        _accuracy(ctx, months)
+    audit_log()
+
+
+AUDIT_ROWS = 200
+"""The newest audit rows shown in «Händelselogg»."""
+
+
+@CA.guard_store("Händelseloggen kan inte läsas")
+def audit_log() -> None:
+    """«Händelselogg»: who did what when in the store (lays, locks, adjustments, scenarios)."""
+    st.header("Händelselogg")
+    st.caption(f"Vem som gjort vad och när: lagda och fastställda prognoser, sparade "
+               f"justeringar och scenarier. Senaste först, högst {AUDIT_ROWS} händelser; "
+               "loggen ändras aldrig i efterhand.")
+    store = CA.store()
+    if store is None:
         return
-    pair = _pick(months)
-    if pair is not None:
-        prev, cur = (CA.laid(ctx, str(m)) for m in pair)
-        if prev is not None and cur is not None:
-            _change(ctx, prev, cur)
-    _accuracy(ctx, months)
+    log = store.audit_trail(limit=AUDIT_ROWS, newest_first=True)
+    if log.empty:
+        st.info("Inga händelser ännu.")
+        return
+    st.dataframe(log.assign(Tid=[fmt_timestamp(t) for t in log["Tid"]]), hide_index=True,
+                 width="stretch", column_config={"Vad": st.column_config.TextColumn(
+                     width="large")})
 
 
 def _accuracy(ctx, months: list[pd.Period]) -> None:  # noqa: ANN001

@@ -181,6 +181,19 @@ class _ProgressBar:
             self.bar.empty()
 
 
+_READY: set[tuple[str, str]] = set()
+"""(data hash, as-of month) of the baselines this process has computed."""
+
+
+def baseline_ready(ctx: Context) -> bool:
+    """True if the context's baseline has been computed in this process (so it is quick).
+
+    A baseline evicted from the cache since counts as ready; it is then recomputed without
+    the old figures on screen, still with its progress bar.
+    """
+    return (ctx.data_hash, str(ctx.as_of)) in _READY
+
+
 def baseline(ctx: Context) -> Any:
     """The baseline RegionForecast for the context, cached per data hash and as-of month.
 
@@ -188,6 +201,8 @@ def baseline(ctx: Context) -> Any:
     """
     bar = _ProgressBar(ctx.as_of)
     try:
-        return _baseline(ctx.ds, ctx.data_hash, str(ctx.as_of), UI_N_PATHS, UI_SEED, bar)
+        rf = _baseline(ctx.ds, ctx.data_hash, str(ctx.as_of), UI_N_PATHS, UI_SEED, bar)
     finally:
         bar.close()
+    _READY.add((ctx.data_hash, str(ctx.as_of)))
+    return rf

@@ -8,7 +8,7 @@ import streamlit as st
 from forecast.engine import hierarchy as H
 from forecast.engine import tables as PT
 from forecast.io.formatting import fmt_mkr, fmt_pct, month_label
-from ui import cached
+from ui import cached, recompute
 from ui import cycle_access as CA
 from ui import state_keys as K
 from ui.data_access import context
@@ -141,6 +141,7 @@ def render() -> None:
     lf = CA.laid(ctx)
     if lf is not None:
         laid_summary(lf)
+        recompute.remember(ctx, cached.year_end(ctx))
     adjustment_editor(ctx, lf, user)
     if lf is not None and not st.session_state.get(K.FC_RECOMPUTE):
         st.caption("Den statistiska prognosen i detalj (per enhet, diagram och metoder) räknas "
@@ -153,6 +154,7 @@ def render() -> None:
         return
     if lf is not None:
         st.header("Statistisk prognos (omräknad)")
+    recompute.baseline_keeping_old(ctx)
     basis_notice(cached.basis_warnings(ctx))
     sel = _selectors(ctx)
     _metrics(ctx, sel)

@@ -11,7 +11,7 @@ import streamlit as st
 from forecast.engine import hierarchy as H
 from forecast.engine.monthly import ACK_PROGNOS, PROGNOS
 from forecast.io.formatting import fmt_mkr, fmt_pct, month_label
-from ui import cached
+from ui import cached, recompute
 from ui import state_keys as K
 from ui.data_access import Context, CoreMissing, context
 from ui.widgets import (
@@ -91,6 +91,7 @@ def _year_end(ctx: Context) -> None:
               delta_color="off", delta_arrow="off")
     c4.metric("Årsprognos P10–P90", f"{fmt_mkr(ye[H.P10])} – {fmt_mkr(ye[H.P90])}",
               border=True, help="8 av 10 simulerade årsresultat ligger inom intervallet.")
+    recompute.remember(ctx, ye)
     laid = f"Lagd prognos {ye['laid']}. " if "laid" in ye else ""
     st.caption(f"{laid}Underlag: utfall till och med {month_label(ctx.as_of, long=True)}; "
                f"P50 (median) {fmt_mkr(ye[H.P50])}. Negativa belopp är nettokostnad.")
@@ -212,6 +213,8 @@ def render() -> None:
     page_header("Översikt",
                 f"Hälso- och sjukvårdens ekonomi per {month_label(ctx.as_of, long=True)}: "
                 "årsprognos, nyckeltal och utfall mot budget.", HELP)
+    if not cached.has_laid(ctx):
+        recompute.baseline_keeping_old(ctx)
     basis_notice(cached.basis_warnings(ctx, laid=True))
     _year_end(ctx)
     _summary_tables(ctx)

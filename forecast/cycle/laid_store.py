@@ -248,12 +248,19 @@ class LaidStore(C.Store):
                         r.input_hash[:12], r.program_version])
         return pd.DataFrame(out, columns=LIST_COLUMNS)
 
-    def audit_trail(self) -> pd.DataFrame:
-        """Every audit row (Tid, Vem, Händelse, Vad), oldest first."""
+    def audit_trail(self, *, limit: int | None = None,
+                    newest_first: bool = False) -> pd.DataFrame:
+        """The audit rows (Tid, Vem, Händelse, Vad), oldest first unless ``newest_first``.
+
+        ``limit`` keeps that many rows from the chosen end (the newest with ``newest_first``).
+        """
         a = T.audit
+        q = sa.select(a.c.time, a.c.who, a.c.action, a.c.what).order_by(
+            a.c.id.desc() if newest_first else a.c.id)
+        if limit is not None:
+            q = q.limit(limit)
         with self.db.read() as conn:
-            rows = conn.execute(sa.select(a.c.time, a.c.who, a.c.action, a.c.what)
-                                .order_by(a.c.id)).all()
+            rows = conn.execute(q).all()
         return pd.DataFrame([tuple(r) for r in rows], columns=["Tid", "Vem", "Händelse", "Vad"])
 
 

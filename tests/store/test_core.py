@@ -56,6 +56,9 @@ def test_lay_versions_lock_and_roundtrip(db_url):
     assert list(trail["Händelse"]) == ["lägg prognos"] * 2 + ["fastställ prognos",
                                                                 "lägg prognos"]
     assert set(trail["Vem"]) == {"Anna"}
+    newest = st.audit_trail(limit=2, newest_first=True)
+    assert list(newest["Händelse"]) == ["lägg prognos", "fastställ prognos"]
+    assert list(newest["Tid"]) == list(trail["Tid"].iloc[::-1].iloc[:2])
 
 
 def test_interrupted_lay_leaves_previous_version(db_url, monkeypatch):

@@ -146,3 +146,73 @@ def test_overview_on_a_laid_month_never_computes_the_statistical_forecast(store_
     frames = [d.value for d in at.dataframe] + [t.value for t in at.table]
     assert any("Prognos 2023" in f.columns for f in frames)
     assert any(fmt_mkr(lf.summary()["final"]) in m.value for m in at.metric)
+
+
+@needs_data
+def test_switching_to_a_month_not_laid_recomputes_by_step_and_drops_the_old_figures(
+        store_url, monkeypatch):
+    import streamlit as st
+
+    from forecast.engine import region
+    from ui import data_access
+    from ui.recompute import Shown
+
+    real, steps = region.forecast_region, []
+
+    def quick(ds, as_of, *, n_paths, seed, progress=None, **_):
+        def tell(step, done, total):
+            steps.append((step, done, total))
+            if progress is not None:
+                progress(step, done, total)
+        return real(ds, as_of, n_paths=20, seed=seed, default_method="three_year_profile",
+                    progress=tell)
+
+    monkeypatch.setattr(region, "forecast_region", quick)
+    st.cache_resource.clear()
+    data_access._READY.clear()
+    at = run_page("oversikt")
+    shown = at.session_state[K.LAST_FIGURES]
+    assert isinstance(shown, Shown) and shown.as_of == "2023-04"
+    assert shown.source == "lagd prognos 2023-04 v1 av Anna"
+    assert not steps  # the laid month: nothing computed
+    at.sidebar.selectbox(key=K.AS_OF).set_value("2023-02").run()
+    assert not at.exception, at.exception
+    assert steps and steps[-1][1] == steps[-1][2] > 0  # series done of total, to the end
+    assert not any("Äldre siffror" in w.value for w in at.warning)
+    assert not any(m.label.startswith("Äldre") for m in at.metric)
+    assert any("Underlag: utfall till och med februari 2023" in c.value for c in at.caption)
+    assert at.session_state[K.LAST_FIGURES].source == "statistisk prognos"
+
+
+def test_old_figures_are_marked_as_old_with_their_month_and_source():
+    from ui.data_access import Context
+    from ui.recompute import Shown, old_notice
+
+    shown = Shown(as_of="2023-04", data_hash="h", source="lagd prognos 2023-04 v1 av Anna",
+                  prognos=-303_000.0, budget=-290_000.0, deviation=-13_000.0)
+    ctx = Context(ds=None, as_of=pd.Period("2023-02", "M"))  # type: ignore[arg-type]
+    text = old_notice(shown, ctx)
+    assert text.startswith("Äldre siffror: årsprognos per april 2023 (lagd prognos 2023-04 "
+                           "v1 av Anna).")
+    assert "Prognosen per februari 2023 räknas fram" in text
+
+
+@needs_data
+def test_change_page_shows_the_audit_trail_newest_first(store_url):
+    from forecast.io.formatting import fmt_timestamp
+
+    store = LaidStore(store_url)
+    store.save_adjustment_set(EXAMPLE_DATASET, "2023-02", [ADJ], author="Bo")
+    at = run_page("forandring")
+    assert not at.exception, at.exception
+    assert any(h.value == "Händelselogg" for h in at.header)
+    log = next(d.value for d in at.dataframe if list(d.value.columns) ==
+               ["Tid", "Vem", "Händelse", "Vad"])
+    trail = store.audit_trail(newest_first=True)
+    assert list(log["Vem"]) == list(trail["Vem"]) and log.iloc[0]["Vem"] == "Bo"
+    assert log.iloc[0]["Händelse"] == "spara justeringar"
+    assert log.iloc[0]["Tid"] == fmt_timestamp(trail.iloc[0]["Tid"])
+    lays = log[log["Händelse"] == "lägg prognos"]
+    assert len(lays) >= 4 and set(lays["Vem"]) == {"Anna"}
+    assert any(v.startswith(f"{EXAMPLE_DATASET} 2023-04 version 1: 1 justeringar")
+               for v in lays["Vad"])

@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 
 from forecast.io.formatting import fmt_mkr
-from forecast.ledger.dataset import DATA_DIR, Dataset
+from forecast.ledger.dataset import Dataset
 from tests.e2e_support import (
     APP_IDLE,
     ARTIFACTS,
-    chromium_missing_reason,
+    e2e_marks,
     key_selector,
     launch_chromium,
     screenshot,
@@ -28,13 +28,7 @@ from tests.e2e_support import (
 from ui import state_keys as K
 from ui.shell import PAGES
 
-_reason = chromium_missing_reason()
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(_reason is not None, reason=_reason or ""),
-    pytest.mark.skipif(not (DATA_DIR / "ledger.csv").exists(),
-                       reason="den inbäddade exempeldatan (data/) saknas"),
-]
+pytestmark = e2e_marks()
 
 EXPECT_TIMEOUT = 60_000
 

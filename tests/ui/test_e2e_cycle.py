@@ -1,0 +1,78 @@
+"""End-to-end: the app opens on laid forecasts, and recomputing a month keeps the old figures.
+
+Its own server and store (laid forecasts of 2023-03 and 2023-04), so it does not wait for the
+baseline the other end-to-end tests warm up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+import pytest
+
+from forecast.cycle.adjustments import apply_adjustments
+from forecast.cycle.laid import EXAMPLE_DATASET, build_laid
+from forecast.cycle.laid_store import LaidStore
+from forecast.io.formatting import fmt_mkr
+from forecast.ledger.dataset import load_default
+from tests.e2e_support import (
+    APP_IDLE,
+    e2e_marks,
+    launch_chromium,
+    streamlit_server,
+    wait_for_app,
+)
+
+pytestmark = e2e_marks()
+TIMEOUT = 120_000
+METRIC = "Årsprognos, nettoresultat"
+
+
+@pytest.fixture(scope="module")
+def laid_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    from forecast.engine.region import standard_forecast
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('e2e-cycle') / 'store.db'}"
+    ds, st = load_default(), LaidStore(url)
+    for month in ("2023-03", "2023-04"):
+        rf = standard_forecast(ds, pd.Period(month, "M"), n_paths=50,
+                               method="three_year_profile")
+        st.lay(build_laid(apply_adjustments(rf, []), dataset=EXAMPLE_DATASET, author="Anna",
+                          comment=f"lagd {month}", method="three_year_profile"))
+    return url
+
+
+@pytest.fixture(scope="module")
+def page(laid_store: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with streamlit_server(env={"BUDGETPROGNOS_DB_URL": laid_store}) as url, \
+            sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        p = browser.new_page(viewport={"width": 1400, "height": 1000})
+        p.set_default_timeout(TIMEOUT)
+        p.goto(url)
+        yield p
+        browser.close()
+
+
+def test_recomputing_a_month_not_laid_keeps_the_laid_figures_marked_as_old(page, laid_store):
+    from playwright.sync_api import expect
+
+    wait_for_app(page)
+    laid = LaidStore(laid_store).load(EXAMPLE_DATASET, "2023-04").summary()
+    metric = page.locator("[data-testid='stMetric']", has_text=METRIC).first
+    expect(metric).to_contain_text(fmt_mkr(laid["final"]), timeout=TIMEOUT)
+    expect(page.locator(APP_IDLE)).to_have_count(1, timeout=TIMEOUT)
+    page.get_by_role("combobox", name="Prognosmånad (senaste utfall)").click()
+    page.get_by_role("option", name="februari 2023").click()
+    # while the statistical forecast of February is computed: the April figures, as old
+    notice = page.get_by_text("Äldre siffror: årsprognos per april 2023 (lagd prognos 2023-04 "
+                              "v1 av Anna)")
+    expect(notice).to_be_visible(timeout=TIMEOUT)
+    old = page.locator("[data-testid='stMetric']", has_text="Äldre: årsprognos 2023")
+    expect(old).to_contain_text(fmt_mkr(laid["final"]))
+    bar = page.locator("[data-testid='stProgress']")
+    expect(bar).to_contain_text("Räknar om prognosen per 2023-02", timeout=TIMEOUT)
+    expect(bar).to_contain_text(" serier")
