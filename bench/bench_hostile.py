@@ -95,6 +95,22 @@ def _import(path: Path, as_of: str | None = "2023-04", sheet: str | None = None)
     return f"klar: {len(ds.ledger)} rader, {ds.ledger['unit'].nunique()} enheter"
 
 
+def _split() -> str:
+    """The message for 'Inhyrd personal' when the chart splits it on three accounts."""
+    from forecast.io.importer import _account_parser
+    from forecast.io.parsing import ParseError
+    from forecast.ledger.dimensions import AccountHierarchy
+
+    base = _BASE[0]
+    chart = AccountHierarchy(accounts=tuple(
+        a for a in base.accounts.accounts if a.name != "Inhyrd personal"))  # type: ignore[attr-defined]
+    try:
+        _account_parser(chart)("Inhyrd personal")
+    except ParseError as exc:
+        return f"avvisad: {exc} Tillåtet: {exc.allowed}"
+    return "godtogs (fel)"
+
+
 def _scenario(path: Path) -> str:
     from scenarios.files import ScenarioFileError, load_scenario
 
@@ -165,7 +181,7 @@ def _make(key: str, d: Path) -> Callable[[], str]:
         return lambda: " | ".join(_scenario(p) for p in ps)
     if key == "inhyrd":
         p = H.unsplit_agency_csv(d)
-        return lambda: _import(p)
+        return lambda: _import(p) + " || kontoplan utan kontot 'Inhyrd personal': " + _split()
     if key == "sheet2":
         p = H.second_sheet_xlsx(d, summary_named_huvudbok=True)
         return lambda: _import(p) + " || med --blad Data: " + _import(p, sheet="Data")

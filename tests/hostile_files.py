@@ -71,7 +71,10 @@ def missing_as_of_csv(d: Path) -> Path:
 
 def unsplit_agency_csv(d: Path) -> Path:
     """Agency cost booked on the category 'Inhyrd personal' instead of its three leaves."""
-    lines = [*ledger_lines(4), "2023-01;K101;Inhyrd personal;utfall;-50"]
+    # Outcome in every month up to the as-of month 2023-04, so the row is judged by its
+    # account, not refused for a missing month.
+    lines = [*ledger_lines(4), *(f"2023-{m:02d};K101;Inhyrd personal;utfall;-50"
+                                  for m in range(1, 5))]
     return _write(d / "inhyrd.csv", "\n".join(lines).encode())
 
 
