@@ -116,7 +116,7 @@ def year_end(ctx: Context) -> dict[str, float]:
                 "annual_budget": s["budget"], "dev_budget": s["deviation"],
                 "dev_budget_p10": s["p10"] - s["budget"],
                 "dev_budget_p90": s["p90"] - s["budget"],
-                "laid": f"{lf.label()} av {lf.author}"}  # type: ignore[dict-item]
+                "laid": f"{lf.label()} av {lf.author}"}
     return dict(_year_totals(ctx, ()).iloc[0])
 
 
@@ -310,4 +310,4 @@ def overview_tables(ctx: Context) -> tuple[Any, Any, Any]:
     """
     lf = _laid(ctx)
     tables = _overview(ctx, ctx.data_hash, str(ctx.as_of), _laid_key(lf), lf)
-    return tuple(tables)  # type: ignore[return-value]
+    return tuple(tables)

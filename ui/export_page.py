@@ -11,8 +11,10 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 
 from forecast.io.export import (
+    Dialect,
     ExportMetadata,
     ExportTable,
+    Unit,
     tables_to_csv_bytes,
     tables_to_csv_zip_bytes,
     tables_to_xlsx_bytes,
@@ -46,7 +48,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def downloader(tables: Sequence[ExportTable], meta: ExportMetadata, *, fmt: str,
-               unit: str, dialect: str = "sv") -> Callable[[], bytes]:
+               unit: Unit, dialect: Dialect = "sv") -> Callable[[], bytes]:
     """A zero-argument callable making the file (run by Streamlit on click).
 
     Args:
@@ -57,13 +59,11 @@ def downloader(tables: Sequence[ExportTable], meta: ExportMetadata, *, fmt: str,
         dialect: CSV dialect, "sv" or "intl".
     """
     if fmt == "xlsx":
-        return lambda: tables_to_xlsx_bytes(tables, meta, unit=unit)  # type: ignore[arg-type]
+        return lambda: tables_to_xlsx_bytes(tables, meta, unit=unit)
     if fmt == "zip":
-        return lambda: tables_to_csv_zip_bytes(tables, meta, unit=unit,  # type: ignore[arg-type]
-                                               dialect=dialect)  # type: ignore[arg-type]
+        return lambda: tables_to_csv_zip_bytes(tables, meta, unit=unit, dialect=dialect)
     if fmt == "csv":
-        return lambda: tables_to_csv_bytes(tables, meta, unit=unit,  # type: ignore[arg-type]
-                                           dialect=dialect)  # type: ignore[arg-type]
+        return lambda: tables_to_csv_bytes(tables, meta, unit=unit, dialect=dialect)
     raise ValueError(f"okänt format {fmt!r}")
 
 
@@ -148,8 +148,10 @@ def render() -> None:
     ctx = context()
     page_header("Export", "Ladda ned tabellerna som Excel eller CSV, med metadata.", HELP)
     c1, c2, c3 = st.columns(3)
-    unit = c1.radio("Enhet för belopp", ["mkr", "tkr"], key=K.EXPORT_UNIT, horizontal=True)
-    dialect = c2.radio("CSV-format", ["sv", "intl"], key=K.EXPORT_DIALECT, horizontal=True,
+    units: list[Unit] = ["mkr", "tkr"]
+    dialects: list[Dialect] = ["sv", "intl"]
+    unit = c1.radio("Enhet för belopp", units, key=K.EXPORT_UNIT, horizontal=True)
+    dialect = c2.radio("CSV-format", dialects, key=K.EXPORT_DIALECT, horizontal=True,
                        format_func=lambda d: "svensk (; och decimalkomma)" if d == "sv"
                        else "internationell (, och decimalpunkt)")
     form = c3.radio("CSV-form", ["tabell", "lang"], key=K.EXPORT_FORM, horizontal=True,

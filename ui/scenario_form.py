@@ -11,7 +11,7 @@ value, so a preset round-trips unchanged (:func:`controls_from_scenario` then
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -170,7 +170,7 @@ def controls_from_scenario(scenario: A.Scenario, first_month: str) -> dict[str, 
             elif c.kind == "int":
                 values[path(block.type, c.field)] = int(v or 0)
             else:
-                values[path(block.type, c.field)] = float(v)
+                values[path(block.type, c.field)] = float(data[c.field])
     return values
 
 
@@ -288,7 +288,7 @@ def _swedish_numbers(text: str) -> str:
     return re.sub(r"(?<=\d)\.(?=\d)", ",", text)
 
 
-def validation_messages(errors: list[dict[str, Any]]) -> list[str]:
+def validation_messages(errors: Sequence[Mapping[str, Any]]) -> list[str]:
     """Swedish messages for pydantic's ``exc.errors()`` of a scenario, naming the control.
 
     "assumptions.0.dygnsvila.extra_need: Value error, måste uppfylla low ≤ likely ≤ high"

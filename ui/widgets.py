@@ -17,9 +17,6 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
-if TYPE_CHECKING:
-    import altair as alt
-
 from forecast.io.export import ExportMetadata, ExportTable, table_to_csv_bytes
 from forecast.io.formatting import (
     MONTHS_LONG,
@@ -30,6 +27,11 @@ from forecast.io.formatting import (
     fmt_tkr,
     month_label,
 )
+
+if TYPE_CHECKING:
+    import altair as alt
+
+    from forecast.report.model import ReportTable
 
 
 @functools.cache
@@ -191,21 +193,22 @@ def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index()
 
 
-def show_report_table(table: object) -> None:
+def show_report_table(table: ReportTable) -> None:
     """Show a printed report table (``forecast.report.model.ReportTable``) as in the report.
 
     The cells are the report's own texts (Swedish format, already rounded), numbers aligned
     right; the unit is in the first column's heading.
     """
-    disp = table.display().reset_index()  # type: ignore[attr-defined]
-    disp = disp.rename(columns={disp.columns[0]: table.header()[0]})  # type: ignore[attr-defined]
+    disp = table.display().reset_index()
+    disp = disp.rename(columns={disp.columns[0]: table.header()[0]})
     config = {c: st.column_config.TextColumn(c, alignment="right") for c in disp.columns[1:]}
     st.dataframe(disp, hide_index=True, width="stretch", column_config=config)
-    if table.note:  # type: ignore[attr-defined]
-        st.caption(table.note)  # type: ignore[attr-defined]
+    if table.note:
+        st.caption(table.note)
 
 
-def _finish(chart: alt.Chart | alt.LayerChart, height: int | alt.Step = 320) -> alt.Chart:
+def _finish(chart: alt.Chart | alt.LayerChart | alt.FacetChart,
+            height: int | alt.Step = 320) -> alt.Chart:
     return chart.properties(height=height).configure(locale=swedish_locale())
 
 
