@@ -10,12 +10,14 @@ prognosförändring < 1 s.
    2023-03 → 2023-04 both in-process (load two laid forecasts, decompose, build the tables)
    and as the ``budgetprognos prognosforandring`` command (a new process: imports included).
    Today's figure for the change: without laid forecasts, both region forecasts again.
-2. Browser (needs Debian's chromium): ``streamlit run app.py`` in headless Chromium; the time
-   from starting the server process to the first «Årsprognos, nettoresultat» metric on
-   Översikt, with a store holding laid forecasts for 2023-03 and 2023-04 — and today's figure,
-   the same with an empty store (the app computes the forecast). Then switching the as-of month
-   to the laid 2023-03 until the metric shows it, beside today's: switching to 2023-02 (not
-   laid: recomputed).
+2. Browser (needs Debian's chromium): ``streamlit run app.py`` in headless Chromium, started
+   before the clock (the user's browser is already open); the time from starting the server
+   process to the first «Årsprognos, nettoresultat» metric on Översikt, with a store holding
+   laid forecasts for 2023-03 and 2023-04 — and today's figure, the same with an empty store
+   (the app computes the forecast). Then, once the page is idle, switching the as-of month to
+   the laid 2023-03 until the metric shows it, beside today's: switching to 2023-02 (not laid:
+   recomputed). Each line also gives the CPU seconds of the server and its worker processes
+   (from /proc), since wall time on a shared machine counts the others' load.
 
     .venv/bin/python bench/bench_cycle.py [--metod three_year_profile] [--no-browser]
         [--no-today]
@@ -76,10 +78,12 @@ def bench_core(url: str, method: str | None, n_paths: int) -> dict[str, float]:
         out[f"lay {month}"] = t2 - t1
         print(f"  {month}: regionprognos {t1 - t0:.1f} s ({rf.n_series} serier × "
               f"{rf.n_paths} banor), läggning {t2 - t1:.3f} s → version {rec.version}")
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     fc = decompose(st.load(EXAMPLE_DATASET, "2023-03"), st.load(EXAMPLE_DATASET, "2023-04"))
     change_tables(fc)
     out["change core"] = time.perf_counter() - t0
+    print(f"  prognosförändring i processen: {out['change core']:.3f} s, CPU-tid "
+          f"{time.process_time() - c0:.3f} s")
     env = {**os.environ, ENV_URL: url, "PYTHONPATH": str(REPO)}
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
@@ -109,13 +113,11 @@ def bench_browser(url: str, today: bool) -> dict[str, float] | None:
     return out
 
 
-def _server_cpu_s() -> float | None:
-    """CPU seconds (user + system) of this process's ``streamlit`` child, from /proc."""
-    proc = Path("/proc")
-    if not proc.is_dir():
-        return None
+def _proc_table() -> dict[int, tuple[int, float, bytes]]:
+    """pid → (parent pid, CPU seconds used, command line) of every readable process."""
     tick = os.sysconf("SC_CLK_TCK")
-    for d in proc.iterdir():
+    out: dict[int, tuple[int, float, bytes]] = {}
+    for d in Path("/proc").iterdir():
         if not d.name.isdigit():
             continue
         try:
@@ -123,9 +125,27 @@ def _server_cpu_s() -> float | None:
             cmd = (d / "cmdline").read_bytes()
         except OSError:
             continue
-        if int(stat[1]) == os.getpid() and b"streamlit" in cmd:
-            return (int(stat[11]) + int(stat[12])) / tick
-    return None
+        # utime, stime, and the CPU of children already waited for (cutime, cstime)
+        cpu = sum(int(v) for v in stat[11:15]) / tick
+        out[int(d.name)] = (int(stat[1]), cpu, cmd)
+    return out
+
+
+def _server_cpu_s() -> float | None:
+    """CPU seconds of this process's ``streamlit`` child and its live worker processes."""
+    if not Path("/proc").is_dir():
+        return None
+    procs = _proc_table()
+    server = [p for p, (pp, _, cmd) in procs.items() if pp == os.getpid() and b"streamlit" in cmd]
+    if not server:
+        return None
+    tree, total = set(server), 0.0
+    for pid in sorted(procs):  # children have larger pids than their parents, mostly
+        if procs[pid][0] in tree:
+            tree.add(pid)
+    for pid in tree:
+        total += procs[pid][1]
+    return total
 
 
 def _open_and_switch(url: str, target: str) -> tuple[float, float]:
@@ -144,17 +164,17 @@ def _open_and_switch(url: str, target: str) -> tuple[float, float]:
             cpu_up = _server_cpu_s()
             out = _measure(page, base, label, t0)
         browser.close()
-    opened, switched, cpu_open, cpu_switch = out
-    cpu = "" if cpu_up is None or cpu_open is None or cpu_switch is None else (
-        f"; serverns CPU-tid: start {cpu_up:.1f} s, till första siffran {cpu_open:.1f} s, "
-        f"bytet {cpu_switch - cpu_open:.1f} s")
+    opened, switched, cpu_open, cpu_idle, cpu_switch = out
+    cpu = "" if None in (cpu_up, cpu_open, cpu_idle, cpu_switch) else (
+        f"; CPU-tid (server + dess arbetsprocesser): start {cpu_up:.1f} s, till första "
+        f"siffran {cpu_open:.1f} s, bytet {cpu_switch - cpu_idle:.1f} s")  # type: ignore[operator]
     print(f"  {url.rsplit('/', 1)[-1]}: servern svarar efter {t_up:.1f} s, första siffran "
           f"{opened:.1f} s, byte till {target} {switched:.2f} s{cpu}")
     return opened, switched
 
 
 def _measure(page, base: str, label: str, t0: float  # noqa: ANN001
-             ) -> tuple[float, float, float | None, float | None]:
+             ) -> tuple[float, float, float | None, float | None, float | None]:
     from e2e_support import APP_IDLE
     from playwright.sync_api import expect
 
@@ -165,6 +185,7 @@ def _measure(page, base: str, label: str, t0: float  # noqa: ANN001
     cpu_open = _server_cpu_s()
     # switch from an idle page (the first run draws tables and charts after the first figure)
     page.locator(APP_IDLE).wait_for(timeout=600_000)
+    cpu_idle = _server_cpu_s()
     before = metric.first.inner_text()
     box = page.get_by_role("combobox", name="Prognosmånad (senaste utfall)")
     box.click()
@@ -175,7 +196,7 @@ def _measure(page, base: str, label: str, t0: float  # noqa: ANN001
     expect(metric.first).not_to_have_text(before, timeout=600_000)
     switched = time.perf_counter() - t1
     cpu_switch = _server_cpu_s()
-    return opened, switched, cpu_open, cpu_switch
+    return opened, switched, cpu_open, cpu_idle, cpu_switch
 
 
 def main() -> None:
@@ -203,6 +224,8 @@ def main() -> None:
           f"båda regionprognoserna igen: {two:.1f} s")
     _line("Prognosförändring som kommando (ny process)", core["change cli"], "< 1 s",
           f"{two:.1f} s")
+    print(f"belastning i slutet {os.getloadavg()[0]:.1f} (1 min), {os.getloadavg()[1]:.1f} "
+          "(5 min)")
     if browser:
         t_open = browser.get("open today")
         _line("Öppna appen på lagd prognos (start → första siffra)", browser["open laid"],
