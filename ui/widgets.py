@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import pandas as pd
 import streamlit as st
@@ -123,20 +123,30 @@ def swedish_table(frame: pd.DataFrame, *, amount_columns: Iterable[str] = (),
     return out
 
 
+class TableFormat(TypedDict, total=False):
+    """The formatting options of :func:`swedish_table`, passed on by :func:`show_table`."""
+
+    amount_columns: Iterable[str]
+    percent_columns: Iterable[str]
+    number_columns: Iterable[str]
+    unit: str
+    decimals: int
+
+
 def show_table(frame: pd.DataFrame, *, download: TableDownload | None = None,
-               **kwargs: object) -> None:
+               **kwargs: Unpack[TableFormat]) -> None:
     """Show a core table Swedish-formatted (see :func:`swedish_table`) without the index.
 
     A named index (e.g. "Division") becomes the first column; an unnamed one (row numbers left
     by filtering) is dropped, so no "index" column appears. With ``download`` a Swedish
     download button follows the table (Streamlit's English table toolbar is hidden).
     """
-    disp = display_frame(swedish_table(frame, **kwargs))  # type: ignore[arg-type]
+    disp = display_frame(swedish_table(frame, **kwargs))
     st.dataframe(disp, hide_index=True, width="stretch")
     if download is not None:
         table_download(frame, download, amount_columns=tuple(
-            kwargs.get("amount_columns", ())),  # type: ignore[arg-type]
-            percent_columns=tuple(kwargs.get("percent_columns", ())))  # type: ignore[arg-type]
+            kwargs.get("amount_columns", ())),
+            percent_columns=tuple(kwargs.get("percent_columns", ())))
 
 
 @dataclass(frozen=True)
