@@ -16,7 +16,8 @@ refits a method.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
@@ -154,13 +155,17 @@ def context() -> Context:
     return Context(ds=ds, as_of=pd.Period(chosen, freq="M"))
 
 
-@st.cache_resource(show_spinner="Beräknar basprognosen (görs en gång per data och månad) …",
-                   max_entries=8)
-def _baseline(_ds: Dataset, data_hash: str, as_of: str, n_paths: int, seed: int,
-              _progress: Any = None) -> Any:
-    engine = core("forecast.engine.region")
-    return engine.forecast_region(_ds, pd.Period(as_of, freq="M"), n_paths=n_paths, seed=seed,
-                                  progress=_progress, **forecast_kwargs())
+@dataclass
+class _Slot:
+    """One baseline's place in the shared cache: the forecast once computed, and its lock."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    rf: Any = None
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _slot(data_hash: str, as_of: str, n_paths: int, seed: int) -> _Slot:
+    return _Slot()
 
 
 class _ProgressBar:
@@ -169,6 +174,11 @@ class _ProgressBar:
     def __init__(self, as_of: pd.Period) -> None:
         self.as_of = as_of
         self.bar: Any = None
+
+    def start(self) -> None:
+        """Draw the bar at once, before the first step reports."""
+        self.bar = st.progress(0.0, text=f"Räknar om prognosen per {self.as_of}: förbereder "
+                                          "serierna …")
 
     def __call__(self, step: str, done: int, total: int) -> None:
         text = f"Räknar om prognosen per {self.as_of}: {step.lower()}, {done} av {total} serier"
@@ -197,12 +207,22 @@ def baseline_ready(ctx: Context) -> bool:
 def baseline(ctx: Context) -> Any:
     """The baseline RegionForecast for the context, cached per data hash and as-of month.
 
-    When it has to be computed, a progress bar shows each step (series done of total).
+    When it has to be computed, a progress bar shows each step (series done of total). The
+    forecast is computed outside any cached function (a shared slot per key, one computation
+    at a time), so the bar is never recorded and replayed by Streamlit's cache.
     """
-    bar = _ProgressBar(ctx.as_of)
-    try:
-        rf = _baseline(ctx.ds, ctx.data_hash, str(ctx.as_of), UI_N_PATHS, UI_SEED, bar)
-    finally:
-        bar.close()
+    slot = _slot(ctx.data_hash, str(ctx.as_of), UI_N_PATHS, UI_SEED)
+    if slot.rf is None:
+        with slot.lock:
+            if slot.rf is None:
+                bar = _ProgressBar(ctx.as_of)
+                bar.start()
+                try:
+                    engine = core("forecast.engine.region")
+                    slot.rf = engine.forecast_region(
+                        ctx.ds, ctx.as_of, n_paths=UI_N_PATHS, seed=UI_SEED, progress=bar,
+                        **forecast_kwargs())
+                finally:
+                    bar.close()
     _READY.add((ctx.data_hash, str(ctx.as_of)))
-    return rf
+    return slot.rf

@@ -19,7 +19,7 @@ from forecast.io.export import (
     tables_to_csv_zip_bytes,
     tables_to_xlsx_bytes,
 )
-from ui import cached
+from ui import cached, recompute
 from ui import state_keys as K
 from ui.data_access import Context, baseline, context, core
 from ui.widgets import page_header
@@ -158,6 +158,8 @@ def render() -> None:
                     format_func=lambda f: "tabeller som i Excel (zip)" if f == "tabell"
                     else "lång: en rad per cell")
     stamp = f"{ctx.as_of}"
+    # computed here, outside the cached tables, so its progress bar is not replayed by them
+    recompute.baseline_keeping_old(ctx)
     for key, (title, bundle) in BUNDLES.items():
         st.subheader(title)
         tables, meta = bundle(ctx)
