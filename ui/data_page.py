@@ -18,6 +18,7 @@ import streamlit as st
 from forecast.io.formatting import fmt_number, month_label
 from ui import state_keys as K
 from ui.data_access import CoreMissing, context, core, current_dataset, outcome_months
+from ui.upload_field import upload_field
 from ui.widgets import page_header
 
 HELP = """
@@ -230,11 +231,10 @@ def _report() -> None:
 
 def _upload_form() -> None:
     st.subheader("Läs in egen datamängd")
-    st.file_uploader("Huvudbok: en eller flera filer (CSV, TXT, XLSX eller SIE; högst 50 MB "
-                     "per fil)", type=LEDGER_TYPES, accept_multiple_files=True, key=K.UPLOADER)
+    upload_field("Huvudbok: en eller flera filer", LEDGER_TYPES, K.UPLOADER, multiple=True)
     left, right = st.columns(2)
     for i, (key, _, label) in enumerate(SIDE_UPLOADS):
-        (left if i % 2 == 0 else right).file_uploader(label, type=SIDE_TYPES, key=key)
+        upload_field(label, SIDE_TYPES, key, container=left if i % 2 == 0 else right)
     c1, c2, c3 = st.columns(3)
     c1.selectbox("Beloppens enhet", list(BELOPP), key=K.DATA_BELOPP)
     c2.selectbox("Tecken i huvudboken", list(TECKEN), key=K.DATA_TECKEN)

@@ -14,6 +14,13 @@ style rules below:
 - the Scenarier page's key figures (container ``sc_results``, and the layout wrapper Streamlit
   puts around it, which bounds a sticky element) stay at the top of the window while the user
   scrolls through the assumptions;
+- file uploaders: Streamlit's English button label ("Upload") and instruction ("50MB per
+  file • CSV, TXT, XLSX", "Drag and drop files here") are hidden and Swedish text is shown in
+  their place (the formats and the size limit are in our own caption under each uploader,
+  :mod:`ui.upload_field`); the script renames English accessible names ("Remove <fil>",
+  "Add files", "file upload", "Help for …", "Link to heading", "Open") and writes the
+  uploaders' file sizes the Swedish way ("1,6 kB");
+- wide tables never reach past the page's right edge (they scroll inside themselves);
 - the sidebar collapses once on load when the window is narrower than
   :data:`NARROW_PX`, so the page gets the width.
 """
@@ -36,6 +43,33 @@ _SCRIPT = f"""
     }});
     window.__bpLangObserver.observe(doc.documentElement, {{attributes: true,
                                                           attributeFilter: ["lang"]}});
+  }}
+  if (!window.__bpAriaObserver) {{
+    const ARIA = [[/^Remove (.+)$/, "Ta bort $1"], [/^Add files$/, "Lägg till filer"],
+                  [/^file upload$/, "Filuppladdning"], [/^Help for (.+)$/, "Hjälp: $1"],
+                  [/^Link to heading$/, "Länk till rubriken"], [/^Open$/, "Öppna"]];
+    const SIZE = /^(\\d+)\\.(\\d+)\\s*(B|KB|MB|GB)$/;
+    const swedishSize = (t) => t.replace(SIZE, (_, a, b, u) =>
+        a + "," + b + "\\u00a0" + (u === "KB" ? "kB" : u));
+    const translate = () => {{
+      doc.querySelectorAll("[data-testid='stApp'] [aria-label]").forEach((el) => {{
+        const old = el.getAttribute("aria-label");
+        let text = old;
+        for (const [re, sv] of ARIA) text = text.replace(re, sv);
+        const m = text.match(/^(.*), (\\d+\\.\\d+\\s*(?:B|KB|MB|GB))$/);
+        if (m) text = m[1] + ", " + swedishSize(m[2]);
+        if (text !== old) el.setAttribute("aria-label", text);
+      }});
+      doc.querySelectorAll("[data-testid='stFileChipName'] + div").forEach((el) => {{
+        const t = el.textContent;
+        if (SIZE.test(t) && el.firstChild) el.firstChild.nodeValue = swedishSize(t);
+      }});
+    }};
+    window.__bpAriaObserver = new MutationObserver(translate);
+    window.__bpAriaObserver.observe(doc.body, {{childList: true, subtree: true,
+                                                attributes: true,
+                                                attributeFilter: ["aria-label"]}});
+    translate();
   }}
   if (!window.__bpSidebarChecked && window.innerWidth < {NARROW_PX}) {{
     window.__bpSidebarChecked = true;
@@ -72,6 +106,30 @@ _STYLE = """
 }
 .st-key-sc_results [data-testid="stMetricValue"] { font-size: clamp(1.1rem, 1.7vw, 1.6rem); }
 .st-key-sc_results [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
+/* File uploaders: Swedish in place of Streamlit's English label and instructions. */
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"]
+  [data-testid="stMarkdownContainer"] { display: none; }
+[data-testid="stFileUploaderDropzoneInput"][multiple] ~ span
+  [data-testid="stBaseButton-secondary"] [data-has-shortcut]::after { content: "Välj filer"; }
+[data-testid="stFileUploaderDropzoneInput"]:not([multiple]) ~ span
+  [data-testid="stBaseButton-secondary"] [data-has-shortcut]::after { content: "Välj fil"; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div > span { display: none; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {
+  content: "eller dra och släpp här"; font-size: 0.875rem;
+}
+/* the overlay while a file is dragged over the drop zone (no test id of its own) */
+[data-testid="stFileUploaderDropzone"] > div:not([data-testid]):not(:has([data-testid])) > span {
+  display: none;
+}
+[data-testid="stFileUploaderDropzone"] > div:not([data-testid]):not(:has([data-testid]))::after {
+  content: "Släpp filen här";
+}
+/* the visually hidden "add icon" text of the button that adds more files */
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-borderlessIcon"]
+  [data-has-shortcut] > span:not(:has([data-testid])) { display: none; }
+/* Tables scroll inside themselves; none reaches past the page's right edge. */
+[data-testid="stDataFrame"], [data-testid="stTable"] { max-width: 100%; }
+[data-testid="stTable"] { overflow-x: auto; }
 @media (max-height: 640px) {
   [data-testid="stLayoutWrapper"]:has(> .st-key-sc_results), .st-key-sc_results {
     position: static;

@@ -22,6 +22,7 @@ from forecast.io.export import (
 from ui import cached, recompute
 from ui import state_keys as K
 from ui.data_access import Context, baseline, context, core
+from ui.upload_field import upload_field
 from ui.widgets import page_header
 
 HELP = """
@@ -102,7 +103,7 @@ BUNDLES: dict[str, tuple[str, Callable[[Context], tuple[list[ExportTable], Expor
 
 
 def _report_section(ctx: Context) -> None:
-    from forecast.report.docx_writer import TemplateError
+    from forecast.report.docx_writer import MAX_TEMPLATE_BYTES, TemplateError
     from ui import cycle_access as CA
     from ui.report_download import (
         DOCX_MIME,
@@ -120,8 +121,8 @@ def _report_section(ctx: Context) -> None:
     with_scenario = st.checkbox("Ta med scenariot (senast visat på Scenarier) i avsnittet "
                                 "Risker", key=K.EXPORT_REPORT_SCENARIO)
     scenario = current_scenario_or_default(ctx) if with_scenario else None
-    upload = st.file_uploader("Egen Word-mall (.docx, valfri): regionens format, sidhuvud "
-                              "och logga", type=["docx"], key=K.EXPORT_TEMPLATE)
+    upload = upload_field("Egen Word-mall (valfri): regionens format, sidhuvud och logga",
+                          ["docx"], K.EXPORT_TEMPLATE, max_bytes=MAX_TEMPLATE_BYTES)
     template = None
     if upload is not None:
         try:

@@ -11,8 +11,9 @@ import streamlit as st
 
 from forecast.cycle import tables as CT
 from forecast.cycle.adjustment_file import parse_table, to_table
-from forecast.cycle.adjustments import AdjustmentError, apply_adjustments
+from forecast.cycle.adjustments import SPREAD_RULES, AdjustmentError, apply_adjustments
 from forecast.cycle.laid import LaidError, LaidForecast, build_laid
+from forecast.io.entry import MAX_ENTRY_CHARS
 from forecast.io.formatting import fmt_mkr
 from forecast.io.parsing import ValidationFailed
 from forecast.store.core import StoreError
@@ -57,18 +58,57 @@ def _source_frame(ctx: Context, lf: LaidForecast | None) -> pd.DataFrame:
     return to_table(saved)
 
 
+AMOUNT_COLUMNS = ("belopp_tkr", "låg_tkr", "hög_tkr")
+"""The edit table's amount columns: text, read by the core's Swedish number parser on «Spara»
+(a number column would let the browser read "2,5" as 25 or drop it)."""
+AMOUNT_HELP = ("tkr för hela perioden, kostnad −, intäkt +; decimalkomma och mellanslag som "
+               "tusentalsavgränsare, t.ex. -2 500,5")
+
+
+EDITOR_ORDER = ("enhet", "konto", "division", "kostnadsslag", "från_månad", "till_månad",
+                "belopp_tkr", "kommentar", "låg_tkr", "hög_tkr", "fördelning", "författare")
+"""The edit table's column order: what a row needs (targets, months, amount, reason) first."""
+EDITOR_WIDTHS = {"enhet": 70, "konto": 110, "division": 100, "kostnadsslag": 110,
+                 "från_månad": 100, "till_månad": 100, "belopp_tkr": 100, "kommentar": 200,
+                 "låg_tkr": 90, "hög_tkr": 90, "fördelning": 100, "författare": 110}
+"""Column widths in px (fixed, so the table looks the same whatever is typed in it)."""
+
+
+def editor_columns() -> dict[str, object]:
+    """The edit table's column configuration: amounts as right-aligned text, rules a list."""
+    config: dict[str, object] = {
+        c: st.column_config.TextColumn(c, width=EDITOR_WIDTHS[c]) for c in EDITOR_ORDER}
+    for c in AMOUNT_COLUMNS:
+        config[c] = st.column_config.TextColumn(c, help=AMOUNT_HELP, alignment="right",
+                                                max_chars=MAX_ENTRY_CHARS,
+                                                width=EDITOR_WIDTHS[c])
+    config["fördelning"] = st.column_config.SelectboxColumn(
+        options=list(SPREAD_RULES), width=EDITOR_WIDTHS["fördelning"])
+    return config
+
+
+def save_report(exc: ValidationFailed) -> str:
+    """Why the edit table was not saved: a Swedish header, then each problem.
+
+    Each problem names its row (1 = the table's first row) and column.
+    """
+    lines = exc.report(limit=10).splitlines()[1:]
+    return "\n".join([f"Justeringarna sparades inte: {exc.total} problem i tabellen.", *lines])
+
+
 def adjustment_editor(ctx: Context, lf: LaidForecast | None, user: str | None) -> None:
     """The edit table of the month's adjustments; «Spara» stores a new version of the set."""
     st.subheader("Justeringar")
     st.caption("En rad per justering: belopp i tkr för hela perioden från–till (kostnad −, "
-               "intäkt +), jämnt per månad; tomma mål gäller alla; fördelning prognos, "
-               "budget eller lika; låg–hög vidgar fördelningen. Kommentar (orsak) krävs.")
+               "intäkt +; decimalkomma, t.ex. -2 500,5), jämnt per månad; tomma mål gäller "
+               "alla; fördelning prognos, budget eller lika; låg–hög vidgar fördelningen. "
+               "Kommentar (orsak) krävs.")
     may = CA.is_controller(user)
     source = _source_frame(ctx, lf)
     edited = st.data_editor(source, key=K.ADJ_EDITOR, num_rows="dynamic", width="stretch",
-                            disabled=not may or ["författare"],
-                            column_config={"fördelning": st.column_config.SelectboxColumn(
-                                options=["prognos", "budget", "lika"])})
+                            disabled=not may or ["författare"], placeholder="",
+                            alt="Justeringar: en rad per justering",
+                            column_config=editor_columns(), column_order=EDITOR_ORDER)
     if not may:
         st.caption("Endast controllers kan ändra justeringar och lägga prognoser"
                    + ("" if user else " (ange ditt namn i sidomenyn)") + ".")
@@ -88,7 +128,7 @@ def _save(ctx: Context, edited: pd.DataFrame, user: str) -> None:
         st.session_state[K.ADJ_MESSAGE] = ("ok", f"Sparade {len(adjs)} justeringar "
                                                  f"(version {n}).")
     except ValidationFailed as exc:
-        st.session_state[K.ADJ_MESSAGE] = ("fel", exc.report(limit=10))
+        st.session_state[K.ADJ_MESSAGE] = ("fel", save_report(exc))
     except (StoreError, AttributeError) as exc:
         st.session_state[K.ADJ_MESSAGE] = ("fel", f"Justeringarna sparades inte: {exc}")
 

@@ -195,14 +195,31 @@ def parse_table(frame: Any, source: str, *, author: str) -> list[Adjustment]:
     return _records(records, rownos, cols, source, author)
 
 
+AMOUNT_DECIMALS = 3
+"""Decimals an amount keeps in the edit table (tkr: down to whole kronor), so a saved set
+read back into the table and saved again is the same set."""
+
+
+def show_amount(value: float) -> str:
+    """An amount in tkr as the edit table shows it: Swedish, no superfluous zeros.
+
+    ``-2500.5`` → ``"-2 500,5"``; ``-12000.0`` → ``"-12 000"`` (plain spaces as thousands
+    separators, decimal comma); :func:`parse_number` reads every such text back exactly.
+    """
+    from forecast.io.formatting import fmt_number
+
+    text = fmt_number(value, AMOUNT_DECIMALS).replace("\u00a0", " ")
+    if "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return "0" if text in ("-0", "") else text
+
+
 def to_table(adjustments: list[Adjustment]) -> Any:
     """The adjustments as a table with the file's columns (text cells, Swedish numbers)."""
     import pandas as pd
 
-    from forecast.io.formatting import fmt_number
-
     def num(v: float | None) -> str:
-        return "" if v is None else fmt_number(v, 1).replace("\u00a0", " ").replace(",0", "")
+        return "" if v is None else show_amount(v)
 
     rows = [{"enhet": a.unit, "konto": a.account, "division": a.division,
              "kostnadsslag": a.category, "från_månad": a.start, "till_månad": a.end,

@@ -7,6 +7,7 @@ its own scenario database. Screenshots of every page at 1 400 and 800 px width a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import openpyxl
@@ -40,9 +41,14 @@ WIDTHS = (1400, 800)
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("e2e-db") / "scenarier.db"
-    with streamlit_server(env={"BUDGETPROGNOS_DB_URL": f"sqlite:///{db}"}) as url:
+def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The server's private database (scenarios, adjustments, laid forecasts)."""
+    return f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'scenarier.db'}"
+
+
+@pytest.fixture(scope="session")
+def server_url(db_url: str) -> Iterator[str]:
+    with streamlit_server(env={"BUDGETPROGNOS_DB_URL": db_url}) as url:
         yield url
 
 
@@ -134,6 +140,7 @@ def test_every_page_is_swedish_and_uncut_with_screenshot(browser, server_url: st
             metrics = page.locator("[data-testid='stMetric']").all()
             for m in metrics:
                 assert_not_truncated(m)
+            assert tables_past_the_edge(page) == [], f"{spec.key}: table cut at the right edge"
             assert sidebar_open(page) == (width >= 1000), "narrow window: sidebar collapsed"
             screenshot(page, f"{spec.key}_{width}")
     finally:
@@ -196,6 +203,32 @@ def core_year_end(rf, ds: Dataset, likely: float | None = None) -> str:
         need["likely"] = likely
     sc = A.Scenario(name="e2e", assumptions=[A.Dygnsvila(extra_need=need)])
     return fmt_mkr(apply(rf, sc, ds=ds).year_result(), 1)
+
+
+def tables_past_the_edge(page) -> list[str]:
+    """Tables (and the page itself) whose content reaches past the window's right edge.
+
+    A table may scroll inside itself; what is listed is cut off the page: a table whose box
+    ends right of the main area, an HTML table wider than its box that does not scroll, or a
+    main area that scrolls sideways.
+    """
+    return page.evaluate("""() => {
+      const main = document.querySelector("[data-testid='stMain']");
+      const right = Math.min(window.innerWidth, main.getBoundingClientRect().right) + 1;
+      const out = [];
+      if (main.scrollWidth > main.clientWidth + 1) out.push("stMain scrolls sideways");
+      for (const el of document.querySelectorAll(
+          "[data-testid='stDataFrame'], [data-testid='stTable']")) {
+        const box = el.getBoundingClientRect();
+        if (box.width === 0) continue;  // in a closed expander
+        const scrolls = ["auto", "scroll"].includes(getComputedStyle(el).overflowX);
+        if (box.right > right) out.push(el.dataset.testid + " ends at " + box.right);
+        else if (el.scrollWidth > el.clientWidth + 1 && !scrolls &&
+                 el.dataset.testid === "stTable") out.push("stTable cut: " +
+                 el.textContent.slice(0, 40));
+      }
+      return out;
+    }""")
 
 
 def assert_not_truncated(locator) -> None:
@@ -317,6 +350,12 @@ def test_compare_two_versions_of_one_scenario(page, server_url: str, default_ds:
     expect(grid).to_contain_text("E2E versioner v2")
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     screenshot(page, "jamfor_two_versions")
+    for width in WIDTHS:  # the comparison table stays on the page (it may scroll itself)
+        page.set_viewport_size({"width": width, "height": 1000})
+        expect(grid).to_be_visible()
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => r(true)))")
+        assert tables_past_the_edge(page) == [], width
+    screenshot(page, "jamfor_two_versions_800")
 
 
 BAD_CSV = (
@@ -446,3 +485,129 @@ def test_excel_download_has_sheets_and_no_formulas(page, server_url: str,
         assert any(v == default_ds.source_hash for v in meta.values()), meta
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     screenshot(page, "export_downloaded")
+
+
+EDITOR_WIDTHS = (70, 110, 100, 110, 100, 100, 100, 200)
+"""Pixel widths of the edit table's first columns (``ui.laid_section.EDITOR_WIDTHS`` in
+``EDITOR_ORDER``: … till_månad, belopp_tkr, kommentar)."""
+ROW_MARKER_PX, ROW_PX = 32, 35
+
+
+def _selected(cell) -> bool:
+    from playwright.sync_api import expect
+
+    try:
+        expect(cell).to_have_attribute("aria-selected", "true", timeout=3000)
+    except AssertionError:
+        return False
+    return True
+
+
+def _edit_cell(page, grid, col: int, row: int, text: str, *, new_row: bool = False) -> None:
+    """Type ``text`` into the edit table's cell (column ``col`` of EDITOR_ORDER, row ``row``):
+    the grid is a canvas, so the cell is found by its position (fixed column widths)."""
+    from playwright.sync_api import expect
+
+    from ui import laid_section as LS
+
+    assert tuple(LS.EDITOR_WIDTHS[c] for c in LS.EDITOR_ORDER[:len(EDITOR_WIDTHS)]) == EDITOR_WIDTHS
+    box = grid.locator("canvas").first.bounding_box()
+    x = box["x"] + ROW_MARKER_PX + sum(EDITOR_WIDTHS[:col]) + min(EDITOR_WIDTHS[col], 150) / 2
+    y = box["y"] + ROW_PX * (row + 1) + ROW_PX / 2
+    expect(page.locator(APP_IDLE)).to_have_count(1)
+    editor = page.locator(".gdg-input")
+    cell = grid.locator(f"#glide-cell-{col + 1}-{row}")  # column 0 is the row marker
+    if new_row:  # a click on the empty last row adds a row and opens the cell's editor
+        page.mouse.click(x, y)
+    else:
+        for _ in range(3):  # a click may only give the grid the focus; click until selected
+            page.mouse.click(x, y)
+            if _selected(cell):
+                break
+        expect(cell).to_have_attribute("aria-selected", "true")
+        expect(editor).to_have_count(0)
+        page.keyboard.press("Enter")  # opens the selected cell's editor with its text
+    expect(editor).to_be_visible()
+    editor.fill(text)  # the whole text at once (keys typed before the editor opened are lost)
+    editor.press("Enter")
+    expect(editor).to_have_count(0)
+    expect(cell).to_have_text(text)
+    expect(page.locator(APP_IDLE)).to_have_count(1)
+
+
+def test_adjustment_editor_reads_the_decimal_comma(page, server_url: str, db_url: str) -> None:
+    from playwright.sync_api import expect
+
+    from forecast.cycle.laid import EXAMPLE_DATASET
+    from forecast.cycle.laid_store import LaidStore
+
+    goto(page, server_url, "prognos")
+    name = page.get_by_label("Ditt namn (för lagda prognoser och justeringar)")
+    name.fill("Controller E2E")
+    name.press("Enter")
+    save = page.get_by_role("button", name="Spara justeringar")
+    expect(save).to_be_visible()
+    expect(page.locator(APP_IDLE)).to_have_count(1)
+    grid = page.locator(key_selector(K.ADJ_EDITOR))
+    grid.scroll_into_view_if_needed()
+    _edit_cell(page, grid, 6, 0, "2,5 tkr", new_row=True)  # belopp_tkr, on a new row
+    _edit_cell(page, grid, 7, 0, "hyrpersonal i sommar")  # kommentar
+    save.click()
+    error = page.locator("[data-testid='stAlertContentError']")
+    expect(error).to_contain_text("Justeringarna sparades inte")
+    expect(error).to_contain_text("rad 1, kolumn 'belopp_tkr': Beloppet '2,5 tkr' är inte ett tal")
+    screenshot(page, "prognos_adjustment_error")
+    _edit_cell(page, grid, 6, 0, "-2 500,5")
+    save.click()
+    expect(page.locator("[data-testid='stAlertContentSuccess']")).to_contain_text(
+        "Sparade 1 justeringar")
+    expect(page.locator(APP_IDLE)).to_have_count(1)
+    # the table shows the stored amount the Swedish way, and the store holds -2 500,5 tkr
+    expect(grid.locator("#glide-cell-7-0")).to_have_text("-2 500,5")
+    saved = LaidStore(db_url).adjustment_set(EXAMPLE_DATASET, AS_OF)
+    assert [(a.amount_tkr, a.comment) for a in saved] == [(-2500.5, "hyrpersonal i sommar")]
+
+
+ENGLISH_UPLOADER = ("Upload", "per file", "Add files", "Remove", "Drag and drop", "add icon",
+                    "file upload", "Browse files")
+"""Streamlit's own uploader texts (1.67), visible or spoken; none may reach the user."""
+
+
+def _english_on_page(page) -> list[str]:
+    main = page.locator("[data-testid='stMain']")
+    text = main.inner_text()  # what is rendered (display: none excluded)
+    labels = main.evaluate(
+        "el => [...el.querySelectorAll('[aria-label]')].map(e => e.getAttribute('aria-label'))")
+    return [w for w in ENGLISH_UPLOADER if w in text or any(w in a for a in labels)]
+
+
+def test_data_page_uploaders_speak_swedish(page, server_url: str) -> None:
+    from playwright.sync_api import expect
+
+    goto(page, server_url, "data")
+    ledger = page.locator(key_selector(K.UPLOADER))
+    expect(ledger.get_by_role("button", name="Välj filer")).to_be_visible()
+    expect(page.locator(key_selector(K.UP_ORG)).get_by_role(
+        "button", name="Välj fil", exact=True)).to_be_visible()
+    main = page.locator("[data-testid='stMain']")
+    expect(main).to_contain_text("Filtyp: CSV, TXT, XLSX, SE, SI eller SIE · högst 50 MB per fil")
+    expect(main).to_contain_text("Filtyp: CSV, TXT eller XLSX · högst 50 MB")
+    assert _english_on_page(page) == []
+    ledger.locator("input[type='file']").set_input_files(
+        files=[{"name": "fel.csv", "mimeType": "text/csv", "buffer": BAD_CSV}])
+    expect(ledger).to_contain_text("fel.csv")
+    expect(page.locator(APP_IDLE)).to_have_count(1)
+    expect(ledger.get_by_role("button", name="Ta bort fel.csv")).to_be_visible()
+    expect(ledger.get_by_role("button", name="Lägg till filer")).to_be_visible()
+    size = ledger.locator("[data-testid='stFileChipName'] + div").inner_text()
+    assert re.fullmatch(r"\d+,\d\u00a0k?B", size), size  # Swedish: "110,0 B", never "110.0B"
+    assert _english_on_page(page) == []
+    # the overlay while a file is dragged over the drop zone
+    page.locator(f"{key_selector(K.UP_ORG)} [data-testid='stFileUploaderDropzone']").evaluate(
+        """dz => { const dt = new DataTransfer();
+                   dt.items.add(new File(["x"], "x.csv", {type: "text/csv"}));
+                   dz.dispatchEvent(new DragEvent("dragenter", {bubbles: true,
+                                                                dataTransfer: dt})); }""")
+    expect(page.locator(key_selector(K.UP_ORG))).to_contain_text("Drag and drop")  # in the DOM
+    assert _english_on_page(page) == []  # but not shown
+    screenshot(page, "data_uploaders")
