@@ -102,7 +102,8 @@ def adjustment_editor(ctx: Context, lf: LaidForecast | None, user: str | None) -
     st.caption("En rad per justering: belopp i tkr för hela perioden från–till (kostnad −, "
                "intäkt +; decimalkomma, t.ex. -2 500,5), jämnt per månad; tomma mål gäller "
                "alla; fördelning prognos, budget eller lika; låg–hög vidgar fördelningen. "
-               "Kommentar (orsak) krävs.")
+               "Kommentar (orsak) krävs. Ny rad: klicka på den tomma sista raden; ta bort en "
+               "rad: markera den i vänsterkanten och tryck Delete.")
     may = CA.is_controller(user)
     source = _source_frame(ctx, lf)
     edited = st.data_editor(source, key=K.ADJ_EDITOR, num_rows="dynamic", width="stretch",
