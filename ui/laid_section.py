@@ -6,6 +6,8 @@ edit table keeps its source frame immutable and commits only on «Spara» (STYLE
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -74,9 +76,9 @@ EDITOR_WIDTHS = {"enhet": 70, "konto": 110, "division": 100, "kostnadsslag": 110
 """Column widths in px (fixed, so the table looks the same whatever is typed in it)."""
 
 
-def editor_columns() -> dict[str, object]:
+def editor_columns() -> dict[str, Any]:
     """The edit table's column configuration: amounts as right-aligned text, rules a list."""
-    config: dict[str, object] = {
+    config: dict[str, Any] = {
         c: st.column_config.TextColumn(c, width=EDITOR_WIDTHS[c]) for c in EDITOR_ORDER}
     for c in AMOUNT_COLUMNS:
         config[c] = st.column_config.TextColumn(c, help=AMOUNT_HELP, alignment="right",

@@ -70,8 +70,8 @@ def test_editor_columns_are_text_read_by_the_core_parser() -> None:
     every column of the file form is in the editor, required ones first."""
     config = LS.editor_columns()
     for c in LS.AMOUNT_COLUMNS:
-        assert config[c]["type_config"]["type"] == "text"  # type: ignore[index]
-        assert config[c]["alignment"] == "right"  # type: ignore[index]
+        assert config[c]["type_config"]["type"] == "text"
+        assert config[c]["alignment"] == "right"
     assert set(LS.EDITOR_ORDER) == set(to_table([]).columns)
     assert set(REQUIRED) <= set(LS.EDITOR_ORDER[:8])
 
