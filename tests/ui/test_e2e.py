@@ -21,7 +21,6 @@ from tests.e2e_support import (
     ARTIFACTS,
     e2e_marks,
     key_selector,
-    launch_chromium,
     screenshot,
     streamlit_server,
     wait_for_app,
@@ -50,16 +49,6 @@ def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def server_url(db_url: str) -> Iterator[str]:
     with streamlit_server(env={"BUDGETPROGNOS_DB_URL": db_url}) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = launch_chromium(pw)
-        yield b
-        b.close()
 
 
 WARM_UP_TIMEOUT = 900_000

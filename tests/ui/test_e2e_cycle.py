@@ -19,7 +19,6 @@ from forecast.ledger.dataset import load_default
 from tests.e2e_support import (
     APP_IDLE,
     e2e_marks,
-    launch_chromium,
     streamlit_server,
     wait_for_app,
 )
@@ -46,17 +45,16 @@ def laid_store(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="module")
-def page(laid_store: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with streamlit_server(env={"BUDGETPROGNOS_DB_URL": laid_store}) as url, \
-            sync_playwright() as pw:
-        browser = launch_chromium(pw)
-        p = browser.new_page(viewport={"width": 1400, "height": 1000})
+def page(laid_store: str, browser) -> Iterator[object]:
+    # The session's one browser (tests/ui/conftest.py): a second sync_playwright in the same
+    # xdist worker is refused by Playwright ("Sync API inside the asyncio loop").
+    with streamlit_server(env={"BUDGETPROGNOS_DB_URL": laid_store}) as url:
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        p = ctx.new_page()
         p.set_default_timeout(TIMEOUT)
         p.goto(url)
         yield p
-        browser.close()
+        ctx.close()
 
 
 def test_recomputing_a_month_not_laid_keeps_the_laid_figures_marked_as_old(page, laid_store):
