@@ -105,6 +105,7 @@ def bench_browser(url: str, today: bool) -> dict[str, float] | None:
         print(f"  webbläsardelen hoppas över: {reason}")
         return None
     out: dict[str, float] = {}
+    out["open floor"] = _open_floor()
     out["open laid"], out["switch laid"] = _open_and_switch(url, "2023-03")
     if today:
         with tempfile.TemporaryDirectory() as tmp:
@@ -146,6 +147,29 @@ def _server_cpu_s() -> float | None:
     for pid in tree:
         total += procs[pid][1]
     return total
+
+
+def _open_floor() -> float:
+    """Streamlit's own floor: server start → the first figure of a one-metric app (no data,
+    no imports of ours), measured the same way as the real app."""
+    from e2e_support import launch_chromium, streamlit_server
+    from playwright.sync_api import expect, sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        app = Path(tmp) / "golv.py"
+        app.write_text(f"import streamlit as st\nst.metric({METRIC!r}, '1')\n",
+                       encoding="utf-8")
+        browser = launch_chromium(pw)
+        page = browser.new_page()
+        t0 = time.perf_counter()
+        with streamlit_server(app=str(app)) as base:
+            page.goto(base)
+            expect(page.locator("[data-testid='stMetric']", has_text=METRIC).first
+                   ).to_be_visible(timeout=600_000)
+            opened = time.perf_counter() - t0
+        browser.close()
+    print(f"  Streamlit ensam (en siffra, ingen data): första siffran {opened:.1f} s")
+    return opened
 
 
 def _open_and_switch(url: str, target: str) -> tuple[float, float]:
@@ -230,6 +254,8 @@ def main() -> None:
         t_open = browser.get("open today")
         _line("Öppna appen på lagd prognos (start → första siffra)", browser["open laid"],
               "< 3 s", f"{t_open:.1f} s utan lagd prognos" if t_open else "ej mätt")
+        _line("  därav Streamlits golv (en siffra, ingen data)", browser["open floor"],
+              "(jämförelse)", "samma")
         t_sw = browser.get("switch today")
         _line("Byta prognosmånad till lagd månad", browser["switch laid"], "< 1 s",
               f"{t_sw:.1f} s till ej lagd månad" if t_sw else "ej mätt")
