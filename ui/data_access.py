@@ -42,12 +42,6 @@ def forecast_kwargs() -> dict[str, Any]:
     return dict(core("forecast.engine.region").STANDARD_FORECAST)
 
 
-def __getattr__(name: str) -> Any:
-    """``UI_FORECAST_KWARGS``: :func:`forecast_kwargs`, imported lazily (PEP 562)."""
-    if name == "UI_FORECAST_KWARGS":
-        return forecast_kwargs()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
 
 class CoreMissing(RuntimeError):
     """A core module the page needs is not available in this build."""
@@ -191,17 +185,13 @@ class _ProgressBar:
             self.bar.empty()
 
 
-_READY: set[tuple[str, str]] = set()
-"""(data hash, as-of month) of the baselines this process has computed."""
+def _slot_of(ctx: Context) -> _Slot:
+    return _slot(ctx.data_hash, str(ctx.as_of), UI_N_PATHS, UI_SEED)
 
 
 def baseline_ready(ctx: Context) -> bool:
-    """True if the context's baseline has been computed in this process (so it is quick).
-
-    A baseline evicted from the cache since counts as ready; it is then recomputed without
-    the old figures on screen, still with its progress bar.
-    """
-    return (ctx.data_hash, str(ctx.as_of)) in _READY
+    """True if the context's baseline is in the shared cache (so :func:`baseline` is quick)."""
+    return _slot_of(ctx).rf is not None
 
 
 def baseline(ctx: Context) -> Any:
@@ -211,7 +201,7 @@ def baseline(ctx: Context) -> Any:
     forecast is computed outside any cached function (a shared slot per key, one computation
     at a time), so the bar is never recorded and replayed by Streamlit's cache.
     """
-    slot = _slot(ctx.data_hash, str(ctx.as_of), UI_N_PATHS, UI_SEED)
+    slot = _slot_of(ctx)
     if slot.rf is None:
         with slot.lock:
             if slot.rf is None:
@@ -224,5 +214,4 @@ def baseline(ctx: Context) -> Any:
                         **forecast_kwargs())
                 finally:
                     bar.close()
-    _READY.add((ctx.data_hash, str(ctx.as_of)))
     return slot.rf

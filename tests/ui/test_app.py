@@ -90,7 +90,7 @@ def test_scenario_control_changes_year_end_by_core_amount() -> None:
     from forecast.engine.region import forecast_region
     from forecast.ledger.dataset import load_default
     from scenarios.engine import apply
-    from ui.data_access import UI_FORECAST_KWARGS, UI_N_PATHS, UI_SEED
+    from ui.data_access import UI_N_PATHS, UI_SEED, forecast_kwargs
 
     at = run_page("scenarier")
     assert not at.exception, at.exception
@@ -100,7 +100,7 @@ def test_scenario_control_changes_year_end_by_core_amount() -> None:
     after = metric(at, "Scenario, årsresultat")
     ds = load_default()
     rf = forecast_region(ds, pd.Period("2023-04", "M"), n_paths=UI_N_PATHS, seed=UI_SEED,
-                         **UI_FORECAST_KWARGS)
+                         **forecast_kwargs())
     sc = A.Scenario(name="t", assumptions=[A.Dygnsvila(extra_need={"low": 1.0, "likely": 3.5,
                                                                    "high": 4.0})])
     expected = apply(rf, sc, ds=ds).year_result()

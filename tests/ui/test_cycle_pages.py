@@ -154,7 +154,6 @@ def test_switching_to_a_month_not_laid_recomputes_by_step_and_drops_the_old_figu
     import streamlit as st
 
     from forecast.engine import region
-    from ui import data_access
     from ui.recompute import Shown
 
     real, steps = region.forecast_region, []
@@ -169,7 +168,6 @@ def test_switching_to_a_month_not_laid_recomputes_by_step_and_drops_the_old_figu
 
     monkeypatch.setattr(region, "forecast_region", quick)
     st.cache_resource.clear()
-    data_access._READY.clear()
     at = run_page("oversikt")
     shown = at.session_state[K.LAST_FIGURES]
     assert isinstance(shown, Shown) and shown.as_of == "2023-04"

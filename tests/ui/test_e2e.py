@@ -175,10 +175,10 @@ def metric_value(page, label: str):
 def core_baseline(default_ds: Dataset):
     """The baseline RegionForecast, computed here by the core with the app's settings."""
     from forecast.engine.region import forecast_region
-    from ui.data_access import UI_FORECAST_KWARGS, UI_N_PATHS, UI_SEED
+    from ui.data_access import UI_N_PATHS, UI_SEED, forecast_kwargs
 
     return forecast_region(default_ds, pd.Period(AS_OF, "M"), n_paths=UI_N_PATHS,
-                           seed=UI_SEED, **UI_FORECAST_KWARGS)
+                           seed=UI_SEED, **forecast_kwargs())
 
 
 def core_year_end(rf, ds: Dataset, likely: float | None = None) -> str:
