@@ -85,6 +85,29 @@ def _files() -> Any:
                             **side)
 
 
+def chosen_files(ledgers: list[str], side: list[tuple[str, str]]) -> str:
+    """The line under the form naming what «Läs in» will read, drawn by the server.
+
+    ``ledgers`` are the ledger file names, ``side`` the other files as ``(label, name)``. The
+    uploader shows a file's name as soon as it is picked, before it has reached the server;
+    this line appears only once it has, so it says truthfully what a click will read.
+    """
+    if not ledgers:
+        return "Ingen huvudboksfil vald ännu: välj minst en för att kunna läsa in."
+    parts = [f"huvudbok {', '.join(ledgers)}"]
+    parts += [f"{label.removesuffix(' (valfri)').lower()} {name}" for label, name in side]
+    return "Läses in: " + "; ".join(parts) + "."
+
+
+def _chosen() -> tuple[list[str], list[tuple[str, str]]]:
+    ledgers = st.session_state.get(K.UPLOADER) or []
+    if not isinstance(ledgers, list):
+        ledgers = [ledgers]
+    side = [(label, up.name) for key, _, label in SIDE_UPLOADS
+            if (up := st.session_state.get(key)) is not None]
+    return [u.name for u in ledgers], side
+
+
 def _options() -> Any:
     readers = core("forecast.io.readers")
     return readers.ReadOptions(
@@ -244,8 +267,10 @@ def _upload_form() -> None:
     st.text_input("Blad i XLSX-filen", key=K.DATA_BLAD,
                   help="Tomt: ett blad som heter Ledger eller Huvudbok, annars det första "
                        "bladet. Valideringen säger vilket blad som lästes.")
+    ledgers, side = _chosen()
+    st.caption(_md_escape(chosen_files(ledgers, side)))
     st.button("Läs in datamängden", on_click=_import, type="primary", key=K.DATA_LOAD,
-              icon=":material/upload:")
+              icon=":material/upload:", disabled=not ledgers)
 
 
 def render() -> None:

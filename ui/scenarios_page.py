@@ -296,7 +296,7 @@ def _save(ctx_hash: str, scenario: A.Scenario, first_month: str) -> None:
     """Callback of "Spara scenariot": a new version; Förval and Jämför show it."""
     rec = cached.store().save(scenario, input_hash=ctx_hash)
     st.session_state[K.LAST_SAVED] = (rec.name, rec.version)
-    st.session_state[K.SAVE_MESSAGE] = f"Sparat: '{rec.name}' version {rec.version}."
+    st.session_state[K.SC_SAVE_NOTE] = (f"Sparat: '{rec.name}' version {rec.version}.", scenario)
     st.session_state[K.SC_PRESET] = saved_label(rec.name, rec.version)
     st.session_state[BASE_KEY] = rec.scenario
 
@@ -324,9 +324,11 @@ def _store(ctx: Context, scenario: A.Scenario) -> None:
               help="Sparar namn, beskrivning, författare och antaganden som en ny version; "
                    "tidigare versioner finns kvar.",
               on_click=_save, args=(ctx.data_hash, scenario, _months(ctx)[0]))
-    msg = st.session_state.pop(K.SAVE_MESSAGE, None)
-    if msg:
-        st.success(msg)
+    note = st.session_state.get(K.SC_SAVE_NOTE)
+    if note is not None and note[1] == scenario:
+        st.success(note[0])
+    else:
+        st.session_state.pop(K.SC_SAVE_NOTE, None)  # the assumptions changed since the save
     saved = store.list_scenarios()
     if saved.empty:
         st.caption("Inga sparade scenarier ännu.")

@@ -26,7 +26,10 @@ SCENARIO_LOADED: Final = "bp_scenario_loaded"
 LAST_SAVED: Final = "bp_last_saved"
 """(name, version) of the scenario this session saved last (Jämför preselects it)."""
 SAVE_MESSAGE: Final = "bp_save_message"
-"""The outcome of the last "Spara scenariot" (Swedish)."""
+"""The outcome of the last «Spara exempelscenarierna i lagret» on Jämför (Swedish)."""
+SC_SAVE_NOTE: Final = "bp_sc_save_note"
+"""(message, scenario) of the last «Spara scenariot»: the message stays while that scenario is
+the one on screen (a later rerun of any kind does not take it away)."""
 
 DATA_PARAM: Final = "data"
 """URL query parameter holding the key of the user's stored dataset (survives a reload)."""

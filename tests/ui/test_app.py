@@ -193,6 +193,10 @@ def test_save_and_compare_scenarios() -> None:
     assert not at.exception, at.exception
     assert any("version 1" in s.value for s in at.success)
     assert at.selectbox(key=K.SC_PRESET).value == "Sparat: Dygnsvila 11 timmar, standard v1"
+    at.run()  # a rerun of any kind (a widget elsewhere) keeps the message of the save
+    assert any("version 1" in s.value for s in at.success)
+    at.text_input(key=K.SC_DESCRIPTION).input("Andra försöket").run()
+    assert not any("version 1" in s.value for s in at.success)  # not once the scenario changed
     from scenarios.store import ScenarioStore
 
     rec = ScenarioStore().record("Dygnsvila 11 timmar, standard")
@@ -299,6 +303,24 @@ def test_upload_message_escapes_markdown_of_file_values() -> None:
     assert _md_escape("rad 2, kolumn 'belopp': värdet '*fet* [länk](x) $1$'") == (
         r"rad 2, kolumn 'belopp': värdet '\*fet\* \[länk\]\(x\) \$1\$'")
     assert _md_escape("a_b-1.5") == r"a\_b\-1\.5"
+
+
+def test_chosen_files_line_names_what_a_click_reads() -> None:
+    from ui.data_page import chosen_files
+
+    assert chosen_files([], [("Kontoplan (valfri)", "map.csv")]).startswith(
+        "Ingen huvudboksfil vald ännu")
+    assert chosen_files(["a.se", "b.csv"], [("Kontoplan (valfri)", "map.csv"),
+                                            ("Organisation (valfri)", "org.csv")]) == (
+        "Läses in: huvudbok a.se, b.csv; kontoplan map.csv; organisation org.csv.")
+
+
+@needs_data
+def test_load_button_waits_for_a_ledger_file() -> None:
+    at = run_page("data")
+    assert not at.exception, at.exception
+    assert at.button(key=K.DATA_LOAD).disabled
+    assert any(c.value.startswith("Ingen huvudboksfil vald") for c in at.caption)
 
 
 def test_month_text_is_the_core_label() -> None:
