@@ -7,13 +7,16 @@ lika; default prognos), ``låg_tkr`` and ``hög_tkr`` (a range that widens the d
 every value, so a row with only ``division`` set spreads over that division's series.
 Empty months mean the first forecast month and December of the forecast year.
 
-Every problem is reported with file, row and column; nothing is read if one is found.
+The header and cells are read by the shared side-file mechanism
+(:mod:`forecast.io.small_tables`), as every other side file of a dataset. Every problem is
+reported with file, row and column; nothing is read if one is found.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from forecast.cycle.adjustments import MAX_ADJUSTMENTS, SPREAD_RULES, Adjustment
 from forecast.io.parsing import (
@@ -21,66 +24,27 @@ from forecast.io.parsing import (
     NUMBER_ALLOWED,
     ParseError,
     Problem,
-    RawTable,
     ValidationFailed,
-    has_control,
     ordinal_label,
     parse_month_cell,
     parse_number,
-    read_table,
     show,
 )
+from forecast.io.small_tables import Column, SideTable, read_frame_table, read_side_table
 from forecast.store.base import now
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-REQUIRED = ("enhet", "konto", "från_månad", "till_månad", "belopp_tkr", "kommentar")
-OPTIONAL = ("division", "kostnadsslag", "fördelning", "låg_tkr", "hög_tkr", "författare", "tid")
-FIELDS = {"enhet": "unit", "konto": "account", "division": "division",
-          "kostnadsslag": "category", "kommentar": "comment", "fördelning": "rule",
-          "författare": "author", "tid": "created"}
-ALIASES = {"fran_manad": "från_månad", "från månad": "från_månad", "till månad": "till_månad",
-           "till_manad": "till_månad", "belopp": "belopp_tkr", "belopp tkr": "belopp_tkr",
-           "lag_tkr": "låg_tkr", "hog_tkr": "hög_tkr", "fordelning": "fördelning",
-           "forfattare": "författare"}
-
-
-def _norm(name: str) -> str:
-    n = " ".join(str(name).split()).casefold()
-    return ALIASES.get(n, n)
-
-
-def _header(raw: RawTable, filename: str) -> tuple[dict[str, int], list[Problem]]:
-    cols: dict[str, int] = {}
-    problems: list[Problem] = []
-    allowed = "; ".join((*REQUIRED, *OPTIONAL))
-    for j, h in enumerate(raw.header):
-        n = _norm(h)
-        if n in cols:
-            problems.append(Problem(filename, 1, h, "Kolumnen finns två gånger", allowed))
-        elif n not in REQUIRED + OPTIONAL:
-            problems.append(Problem(filename, 1, h, "Kolumnen känns inte igen", allowed))
-        else:
-            cols[n] = j
-    for r in REQUIRED:
-        if r not in cols:
-            problems.append(Problem(filename, 1, r, "Kolumnen saknas", "; ".join(REQUIRED)))
-    return cols, problems
+WHAT: Final = "justeringsfilen"
+TABLE_WHAT: Final = "tabellen med justeringar"
 
 
 def _text(v: Any) -> str:
-    if v is None:
-        return ""
     if isinstance(v, float) and v.is_integer():
         v = int(v)
-    text = str(v).strip()
-    if has_control(text):
-        raise ParseError(f"Texten '{show(text)}' innehåller styrtecken")
-    return text
+    return str(v).strip()
 
 
-def _number(v: Any) -> float | None:
-    if v is None or (isinstance(v, str) and not v.strip()):
-        return None
+def _number(v: Any) -> float:
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         return float(v)
     if not isinstance(v, str):
@@ -89,45 +53,67 @@ def _number(v: Any) -> float | None:
 
 
 def _month(v: Any) -> str:
-    if v is None or (isinstance(v, str) and not v.strip()):
-        return ""
     return ordinal_label(parse_month_cell(v))
 
 
-def _row(cells: list[Any], cols: dict[str, int], filename: str, rowno: int,
-         default_author: str, problems: list[Problem]) -> Adjustment | None:
-    values: dict[str, Any] = {}
-    ok = True
-    parsers = {"från_månad": (_month, "start", MONTH_ALLOWED),
-               "till_månad": (_month, "end", MONTH_ALLOWED),
-               "belopp_tkr": (_number, "amount_tkr", NUMBER_ALLOWED),
-               "låg_tkr": (_number, "low_tkr", NUMBER_ALLOWED),
-               "hög_tkr": (_number, "high_tkr", NUMBER_ALLOWED)}
-    for name, j in cols.items():
-        parse, field, allowed = parsers.get(name, (_text, FIELDS.get(name, ""), "text"))
-        try:
-            values[field] = parse(cells[j])
-        except ParseError as exc:
-            problems.append(Problem(filename, rowno, name, str(exc), exc.allowed or allowed))
-            ok = False
-    if ok and values.get("amount_tkr") is None:
-        problems.append(Problem(filename, rowno, "belopp_tkr", "Beloppet saknas", NUMBER_ALLOWED))
-        ok = False
-    if ok and not values.get("comment"):
-        problems.append(Problem(filename, rowno, "kommentar", "Kommentaren (orsaken) saknas",
-                                "en text som förklarar justeringen"))
-        ok = False
-    rule = values.get("rule") or "prognos"
-    if ok and rule.casefold() not in SPREAD_RULES:
-        problems.append(Problem(filename, rowno, "fördelning", f"Okänd fördelning '{rule}'",
-                                ", ".join(SPREAD_RULES)))
-        ok = False
-    if not ok:
-        return None
-    values["rule"] = rule.casefold()
-    values["author"] = values.get("author") or default_author
-    values["created"] = values.get("created") or now()
-    return Adjustment(source_row=rowno, **values)
+def _rule(v: Any) -> str:
+    rule = _text(v)
+    if rule.casefold() not in SPREAD_RULES:
+        raise ParseError(f"Okänd fördelning '{show(rule)}'", ", ".join(SPREAD_RULES))
+    return rule.casefold()
+
+
+def _col(field: str, aliases: tuple[str, ...], parse: Callable[[Any], Any] = _text,
+         allowed: str = "text", *, required: bool = False) -> Column:
+    """A column of the file; required columns must be present, their cells may be empty."""
+    return Column(field, aliases, parse, allowed, required=required, empty_cells=True)
+
+
+COLUMNS: Final = (
+    _col("unit", ("enhet",), required=True),
+    _col("account", ("konto",), required=True),
+    _col("start", ("från_månad", "fran_manad", "från månad"), _month, MONTH_ALLOWED,
+         required=True),
+    _col("end", ("till_månad", "till_manad", "till månad"), _month, MONTH_ALLOWED,
+         required=True),
+    _col("amount_tkr", ("belopp_tkr", "belopp", "belopp tkr"), _number, NUMBER_ALLOWED,
+         required=True),
+    _col("comment", ("kommentar",), required=True),
+    _col("division", ("division",)),
+    _col("category", ("kostnadsslag",)),
+    _col("rule", ("fördelning", "fordelning"), _rule, ", ".join(SPREAD_RULES)),
+    _col("low_tkr", ("låg_tkr", "lag_tkr"), _number, NUMBER_ALLOWED),
+    _col("high_tkr", ("hög_tkr", "hog_tkr"), _number, NUMBER_ALLOWED),
+    _col("author", ("författare", "forfattare")),
+    _col("created", ("tid",)),
+)
+REQUIRED = tuple(c.aliases[0] for c in COLUMNS if c.required)
+OPTIONAL = tuple(c.aliases[0] for c in COLUMNS if not c.required)
+
+
+def _adjustments(t: SideTable, default_author: str) -> list[Adjustment]:
+    """The adjustments of a parsed table, after the rules of a whole row.
+
+    Raises:
+        ValidationFailed: With every problem of the table (file, row, column, what is allowed).
+    """
+    if len(t.rows) > MAX_ADJUSTMENTS:
+        t.out.add(None, None, f"{len(t.rows)} justeringar", f"högst {MAX_ADJUSTMENTS}")
+    for f, message, allowed in (
+            ("amount_tkr", "Beloppet saknas", NUMBER_ALLOWED),
+            ("comment", "Kommentaren (orsaken) saknas", "en text som förklarar justeringen")):
+        if f in t.parsed:
+            for r in t.rows[t.parsed[f].ok & t.parsed[f].empty]:
+                t.out.add(int(r), t.headers[f], message, allowed, check=f)
+    t.out.raise_if_any()
+    out = []
+    for i, rowno in enumerate(t.rows):
+        values = {f: p.values[i] for f, p in t.parsed.items() if p.values[i] is not None}
+        values["rule"] = values.get("rule") or "prognos"
+        values["author"] = values.get("author") or default_author
+        values["created"] = values.get("created") or now()
+        out.append(Adjustment(source_row=int(rowno), **values))
+    return out
 
 
 def parse_adjustments(data: bytes, filename: str, *, author: str = "") -> list[Adjustment]:
@@ -140,33 +126,7 @@ def parse_adjustments(data: bytes, filename: str, *, author: str = "") -> list[A
         raise ValidationFailed([Problem(filename, None, None,
                                         f"Filen är för stor ({len(data)} byte)",
                                         f"högst {MAX_FILE_BYTES // 1024 // 1024} MB")])
-    raw = read_table(data, filename, known=set(REQUIRED))
-    cols, problems = _header(raw, filename)
-    problems = [*raw.problems, *problems]
-    if len(raw.cells) > MAX_ADJUSTMENTS:
-        problems.append(Problem(filename, None, None, f"{len(raw.cells)} justeringar",
-                                f"högst {MAX_ADJUSTMENTS}"))
-    if problems:
-        raise ValidationFailed(problems)
-    records = [list(raw.cells.iloc[k]) for k in range(len(raw.cells))]
-    out = _records(records, [int(r) for r in raw.rows], cols, filename, author)
-    if not out:
-        raise ValidationFailed([Problem(filename, None, None, "Filen har inga justeringar",
-                                        "en rubrikrad och minst en rad")])
-    return out
-
-
-def _records(records: list[list[Any]], rownos: list[int], cols: dict[str, int], source: str,
-             author: str) -> list[Adjustment]:
-    problems: list[Problem] = []
-    out = []
-    for cells, rowno in zip(records, rownos, strict=True):
-        adj = _row(cells, cols, source, rowno, author, problems)
-        if adj is not None:
-            out.append(adj)
-    if problems:
-        raise ValidationFailed(problems)
-    return out
+    return _adjustments(read_side_table(data, filename, COLUMNS, what=WHAT), author)
 
 
 def parse_table(frame: Any, source: str, *, author: str) -> list[Adjustment]:
@@ -177,22 +137,7 @@ def parse_table(frame: Any, source: str, *, author: str) -> list[Adjustment]:
     Raises:
         ValidationFailed: with every problem (row, column, what is allowed).
     """
-    cols = {_norm(c): j for j, c in enumerate(frame.columns)}
-    unknown = [c for c in cols if c not in REQUIRED + OPTIONAL]
-    if unknown:
-        raise ValidationFailed([Problem(source, None, c, "Kolumnen känns inte igen",
-                                        "; ".join((*REQUIRED, *OPTIONAL))) for c in unknown])
-    records, rownos = [], []
-    for k, rec in enumerate(frame.itertuples(index=False), start=1):
-        cells = [None if (v is None or (isinstance(v, float) and v != v) or
-                          (isinstance(v, str) and not v.strip())) else v for v in rec]
-        if any(c is not None for c in cells):
-            records.append(cells)
-            rownos.append(k)
-    if len(records) > MAX_ADJUSTMENTS:
-        raise ValidationFailed([Problem(source, None, None, f"{len(records)} justeringar",
-                                        f"högst {MAX_ADJUSTMENTS}")])
-    return _records(records, rownos, cols, source, author)
+    return _adjustments(read_frame_table(frame, source, COLUMNS, what=TABLE_WHAT), author)
 
 
 AMOUNT_DECIMALS = 3

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from forecast.io.importer import _Collector, _parse_column, _Parsed
 from forecast.io.parsing import RawTable, read_table, show
@@ -27,7 +28,8 @@ class Column:
         aliases: Accepted header names (normalised: lower case, single spaces).
         parse: Cell parser (raises ParseError with a Swedish message).
         allowed: What the column allows, in Swedish.
-        required: The column must be present and its cells non-empty.
+        required: The column must be present and (unless ``empty_cells``) its cells non-empty.
+        empty_cells: A required column's cells may be empty (an optional column's always may).
     """
 
     field: str
@@ -35,6 +37,7 @@ class Column:
     parse: Callable[[Any], Any]
     allowed: str
     required: bool = True
+    empty_cells: bool = False
 
 
 @dataclass
@@ -73,8 +76,42 @@ def read_side_table(data: bytes, filename: str, columns: tuple[Column, ...], *, 
     Raises:
         ValidationFailed: If the file cannot be read at all (type, size, encoding, zip).
     """
+    raw = read_table(bytes(data), filename, known={a for c in columns for a in c.aliases})
+    t = side_table(raw, filename, columns, what=what, allow_extra=allow_extra)
+    if len(raw.rows) == 0:
+        t.out.add(None, None, f"{what.capitalize()} har inga datarader",
+                  "minst en rad under rubrikraden")
+    return t
+
+
+def read_frame_table(frame: pd.DataFrame, source: str, columns: tuple[Column, ...], *,
+                     what: str) -> SideTable:
+    """Parse an in-memory table (e.g. an edit table) as a side file; problems are collected.
+
+    Rows are numbered from 1 (the table's first row); entirely empty rows are skipped (no
+    rows is no problem); header problems name no row.
+    """
+    records, rownos = [], []
+    for k, rec in enumerate(frame.itertuples(index=False), start=1):
+        cells = [None if (v is None or (isinstance(v, float) and v != v) or
+                          (isinstance(v, str) and not v.strip())) else v for v in rec]
+        if any(c is not None for c in cells):
+            records.append(cells)
+            rownos.append(k)
+    header = [str(c) for c in frame.columns]
+    cells = pd.DataFrame(records, columns=range(len(header)), dtype=object)
+    raw = RawTable(header, cells, np.array(rownos, dtype=np.int64))
+    return side_table(raw, source, columns, what=what, header_row=None)
+
+
+def side_table(raw: RawTable, filename: str, columns: tuple[Column, ...], *, what: str,
+               allow_extra: bool = False, header_row: int | None = 1) -> SideTable:
+    """Map the header of a read table and parse its columns; problems are collected.
+
+    The part of :func:`read_side_table` after reading (and of :func:`read_frame_table`);
+    ``header_row`` is the row number header problems name (None: the header is no row).
+    """
     aliases = {a: c for c in columns for a in c.aliases}
-    raw = read_table(bytes(data), filename, known=set(aliases))
     out = _Collector(filename, {name: j for j, name in enumerate(raw.header)} | {None: -2})
     out.extend(raw.problems)
     listing = ", ".join(c.aliases[0] for c in columns)
@@ -86,25 +123,22 @@ def read_side_table(data: bytes, filename: str, columns: tuple[Column, ...], *, 
             if allow_extra and name:
                 extra.append((j, name))
             elif name:
-                out.add(1, name, f"Kolumnen '{show(name)}' känns inte igen i {what}",
+                out.add(header_row, name, f"Kolumnen '{show(name)}' känns inte igen i {what}",
                         f"kolumnerna {listing}", check="rubrik")
         elif col.field in mapped:
-            out.add(1, name, f"Kolumnen '{show(name)}' betyder samma sak som "
+            out.add(header_row, name, f"Kolumnen '{show(name)}' betyder samma sak som "
                     f"'{mapped[col.field][1]}'", "varje kolumn en gång", check="rubrik")
         else:
             mapped[col.field] = (j, name)
     for c in columns:
         if c.required and c.field not in mapped:
-            out.add(1, c.aliases[0], f"Kolumnen '{c.aliases[0]}' saknas i {what}",
+            out.add(header_row, c.aliases[0], f"Kolumnen '{c.aliases[0]}' saknas i {what}",
                     f"en kolumn med rubriken {' eller '.join(c.aliases[:3])}", check="rubrik")
-    if len(raw.rows) == 0:
-        out.add(None, None, f"{what.capitalize()} har inga datarader",
-                "minst en rad under rubrikraden")
     parsed: dict[str, _Parsed] = {}
     by_field = {c.field: c for c in columns}
     for f, (j, name) in mapped.items():
         c = by_field[f]
         parsed[f] = _parse_column(raw.cells[j], raw.rows, c.parse, column=name,
                                   allowed=c.allowed, out=out, check=f,
-                                  optional=not c.required)
+                                  optional=not c.required or c.empty_cells)
     return SideTable(raw, parsed, {f: n for f, (_, n) in mapped.items()}, raw.rows, out, extra)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
+import openpyxl
 import pytest
 
 from forecast.cycle.adjustment_file import parse_adjustments
@@ -104,9 +107,32 @@ def test_file_form_swedish_csv_and_problems_named():
     bad = ("enhet;konto;från_månad;till_månad;belopp_tkr;kommentar;färg\n"
            "K1;Läkemedel;13-2023;;12 kr;;\n")
     report = _refused(bad)
-    assert "kolumn 'färg': Kolumnen känns inte igen" in report
+    assert "j.csv, rad 1, kolumn 'färg': Kolumnen 'färg' känns inte igen" in report
     missing = ("enhet;konto;från_månad;till_månad;belopp_tkr;kommentar\n"
                "K1;Läkemedel;13-2023;;12 kr;\n")
     report = _refused(missing)
     assert "j.csv, rad 2, kolumn 'från_månad'" in report
     assert "j.csv, rad 2, kolumn 'belopp_tkr'" in report
+
+
+def test_file_form_reports_excel_errors_and_control_characters_like_other_side_files():
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["enhet", "konto", "från_månad", "till_månad", "belopp_tkr", "kommentar"])
+    ws.append(["K1", "Läkemedel", "2023-09", "2023-12", "#REF!", "nytt läkemedel"])
+    ws.append(["M1", None, None, None, -500, "sommar\nvikarier"])
+    ws.append(["N1", None, None, None, -100, "hyrpersonal"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(ValidationFailed) as exc:
+        parse_adjustments(buf.getvalue(), "j.xlsx")
+    found = {(p.file, p.row, p.column): p.message for p in exc.value.problems}
+    assert found == {
+        ("j.xlsx", 2, "belopp_tkr"): "Cellen har Excel-felet '#REF!'",
+        ("j.xlsx", 3, "kommentar"): "Texten 'sommar\\nvikarier' innehåller ett styrtecken "
+                                    "(radbrytning, tabb eller liknande)"}
+    report = _refused("enhet;konto;från_månad;till_månad;belopp_tkr;kommentar\n"
+                      "K1;;;;#DIV/0!;x\nK1;;;;-5;sommar\x07\n")
+    assert "j.csv, rad 2, kolumn 'belopp_tkr': Cellen har Excel-felet '#DIV/0!'" in report
+    assert "j.csv, rad 3, kolumn 'kommentar': Texten 'sommar\\x07' innehåller ett styrtecken" \
+        in report
