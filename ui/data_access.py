@@ -149,12 +149,24 @@ def context() -> Context:
     return Context(ds=ds, as_of=pd.Period(chosen, freq="M"))
 
 
+Progress = tuple[str, int, int]
+"""One step of a forecast being computed: (step, series done, series in all)."""
+
+WAIT_POLL_S = 0.25
+"""How often a session that waits for another session's computation redraws its bar."""
+
+
 @dataclass
 class _Slot:
-    """One baseline's place in the shared cache: the forecast once computed, and its lock."""
+    """One baseline's place in the shared cache.
+
+    The forecast once computed, its lock, and the progress of the computation under way (so
+    every session waiting for it can show it).
+    """
 
     lock: threading.Lock = field(default_factory=threading.Lock)
     rf: Any = None
+    progress: Progress | None = None
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -174,8 +186,10 @@ class _ProgressBar:
         self.bar = st.progress(0.0, text=f"Räknar om prognosen per {self.as_of}: förbereder "
                                           "serierna …")
 
-    def __call__(self, step: str, done: int, total: int) -> None:
+    def __call__(self, step: str, done: int, total: int, *, elsewhere: bool = False) -> None:
         text = f"Räknar om prognosen per {self.as_of}: {step.lower()}, {done} av {total} serier"
+        if elsewhere:
+            text += " (startad i en annan session; den här väntar på samma beräkning)"
         if self.bar is None:
             self.bar = st.progress(0.0, text=text)
         self.bar.progress(min(done / max(total, 1), 1.0), text=text)
@@ -183,6 +197,44 @@ class _ProgressBar:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.empty()
+
+
+def compute_shared(slot: _Slot, compute: Any, bar: Any, *,
+                   poll_s: float = WAIT_POLL_S) -> Any:
+    """The slot's result, computed once however many sessions ask at the same time.
+
+    The first caller runs ``compute(progress)`` and records each step in the slot as well as
+    on its own ``bar``; a caller that finds the computation under way waits for it and meanwhile
+    shows the same steps on its own bar (``elsewhere=True``), redrawn every ``poll_s`` seconds.
+
+    Args:
+        slot: the shared place of the result.
+        compute: ``compute(progress) -> result``; ``progress(step, done, total)`` per step.
+        bar: ``bar(step, done, total, elsewhere=...)``, ``start()`` and ``close()``.
+        poll_s: how often a waiting caller redraws its bar.
+    """
+    if slot.rf is not None:
+        return slot.rf
+    bar.start()
+    try:
+        shown: Progress | None = None
+        while not slot.lock.acquire(timeout=poll_s):
+            if slot.progress is not None and slot.progress != shown:
+                shown = slot.progress
+                bar(*shown, elsewhere=True)
+        try:
+            if slot.rf is None:
+                def report(step: str, done: int, total: int) -> None:
+                    slot.progress = (step, done, total)
+                    bar(step, done, total)
+
+                slot.rf = compute(report)
+        finally:
+            slot.progress = None
+            slot.lock.release()
+    finally:
+        bar.close()
+    return slot.rf
 
 
 def _slot_of(ctx: Context) -> _Slot:
@@ -197,21 +249,15 @@ def baseline_ready(ctx: Context) -> bool:
 def baseline(ctx: Context) -> Any:
     """The baseline RegionForecast for the context, cached per data hash and as-of month.
 
-    When it has to be computed, a progress bar shows each step (series done of total). The
+    When it has to be computed, a progress bar shows each step (series done of total), in this
+    session and in every other session that asks for the same forecast meanwhile. The
     forecast is computed outside any cached function (a shared slot per key, one computation
-    at a time), so the bar is never recorded and replayed by Streamlit's cache.
+    at a time: :func:`compute_shared`), so the bar is never recorded and replayed by
+    Streamlit's cache.
     """
-    slot = _slot_of(ctx)
-    if slot.rf is None:
-        with slot.lock:
-            if slot.rf is None:
-                bar = _ProgressBar(ctx.as_of)
-                bar.start()
-                try:
-                    engine = core("forecast.engine.region")
-                    slot.rf = engine.forecast_region(
-                        ctx.ds, ctx.as_of, n_paths=UI_N_PATHS, seed=UI_SEED, progress=bar,
-                        **forecast_kwargs())
-                finally:
-                    bar.close()
-    return slot.rf
+    def compute(progress: Any) -> Any:
+        engine = core("forecast.engine.region")
+        return engine.forecast_region(ctx.ds, ctx.as_of, n_paths=UI_N_PATHS, seed=UI_SEED,
+                                      progress=progress, **forecast_kwargs())
+
+    return compute_shared(_slot_of(ctx), compute, _ProgressBar(ctx.as_of))
