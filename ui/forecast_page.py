@@ -34,6 +34,11 @@ tidigare år och jämförs med årsutfallet. *Backtestat fel* är medianen av de
 procentfelet (APE) de åren. Serier med för kort historik får en enklare metod, och det står i
 anmärkningen.
 
+Regionens serier missar ofta åt samma håll (samma lönerevision, samma höst). Därför
+**korrigeras nivån** för regionens intäkter och kostnader var för sig med medianen av deras
+fel vid samma månad tidigare år (krympt mot noll, högst 5 %), fördelat på serierna efter
+storlek; korrigeringen står under tabellen och i exportens metadata.
+
 Välj division, enhet och kostnadsslag för att borra ned. **Årsprognos** är medelvärdet av
 simuleringarna (summerar exakt uppåt), **P10–P90** intervallet som 8 av 10 simuleringar
 hamnar inom. Diagrammet visar utfall, prognosens median och P10–P90-bandet per månad; en

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
+from forecast.engine.level import correction_text
 from forecast.engine.result import RegionForecast
 from forecast.io.formatting import fmt_number
 from forecast.methods.names import error_in_words, method_name, methods_text
@@ -79,4 +80,7 @@ def method_sentence(rf: RegionForecast, selection: Mapping[str, str]) -> str:
     ape = np.asarray(rf.backtest_ape, dtype=float)[idx]
     err = float(np.nanmedian(ape)) if np.isfinite(ape).any() else None
     n = f" ({fmt_number(len(idx))} serier)" if len(idx) > 1 else ""
-    return f"Metod{n}: {what}. Backtest: {error_in_words(err)}."
+    level = correction_text(rf)
+    also = (f" Regionens nivå är korrigerad efter tidigare års fel vid samma månad: {level}."
+            if level else "")
+    return f"Metod{n}: {what}. Backtest: {error_in_words(err)}.{also}"

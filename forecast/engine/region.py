@@ -421,6 +421,7 @@ def forecast_region(
     forecaster: SeriesForecaster = METHODS,
     progress: StepProgress | None = None,
     joint: bool = True,
+    level: bool = True,
 ) -> RegionForecast:
     """Forecast every bottom series of ``ds`` after ``as_of`` with joint sample paths.
 
@@ -445,12 +446,11 @@ def forecast_region(
         joint: pair the series' paths by their historical co-movement
             (:mod:`forecast.engine.joint`) so division and region ranges are not those of
             independent series; each series' own paths are unchanged.
+        level: correct the region's revenue and cost by their own earlier year-end errors
+            (:mod:`forecast.engine.level`; only with the per-series backtest's errors).
 
-    Returns:
-        The :class:`RegionForecast` (paths float32, tkr, reports' sign convention).
-
-    Raises:
-        ValueError: ``as_of`` is after the last outcome month or before the first.
+    Returns the :class:`RegionForecast` (paths float32, tkr, reports' sign convention);
+    raises ValueError if ``as_of`` is after the last outcome month or before the first.
     """
     as_of = pd.Period(as_of, freq="M")
     _check_as_of(ds, as_of)
@@ -460,12 +460,22 @@ def forecast_region(
                                  workers=MAX_WORKERS if workers is None else workers,
                                  progress=progress)
     res = _resolve(ds, as_of, methods, default_method or forecaster.default_method, steps)
-    n = len(res.inp.uids)
     if workers is None:
-        workers = MAX_WORKERS if n * n_paths >= PARALLEL_MIN_WORK else 1
+        workers = MAX_WORKERS if len(res.inp.uids) * n_paths >= PARALLEL_MIN_WORK else 1
     outs = _run_series(res, as_of, n_paths, seed, workers, forecaster, progress)
-    rf = _assemble(ds, as_of, res, outs, n_paths, seed)
-    return _joined(rf, res) if joint else rf
+    return _finish(_assemble(ds, as_of, res, outs, n_paths, seed), res, joint=joint,
+                   level=level)
+
+
+def _finish(rf: RegionForecast, res: _Resolved, *, joint: bool, level: bool) -> RegionForecast:
+    """The assembled forecast with joint paths and the level correction, as asked."""
+    if joint:
+        rf = _joined(rf, res)
+    if level:
+        from forecast.engine.level import corrected
+
+        rf, _ = corrected(rf, res.errors)
+    return rf
 
 
 def _joined(rf: RegionForecast, res: _Resolved) -> RegionForecast:

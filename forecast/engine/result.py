@@ -46,6 +46,9 @@ class RegionForecast:
     """Per series: fallbacks and warnings, '' if none (Swedish, shown to users)."""
     input_hash: str = ""
     seed: int = 0
+    level_correction: tuple[tuple[str, float, int], ...] = ()
+    """Per account type corrected: (type, correction % of the year total, earlier years) of
+    :mod:`forecast.engine.level`; empty if none was made."""
 
     @property
     def n_series(self) -> int:

@@ -76,3 +76,8 @@ def test_method_sentence_names_method_and_error_in_words() -> None:
     one = method_sentence(rf, {"unit": unit, "account": account})
     assert one.startswith("Metod: Kombination") and "1,0\u00a0%" in one
     assert method_sentence(rf, {"unit": "finns inte"}) == "Inga serier i urvalet."
+    assert "korrigerad" not in s
+    levelled = _with(rf, level_correction=(("kostnad", -0.8, 4),))
+    assert method_sentence(levelled, {}).endswith(
+        "Regionens nivå är korrigerad efter tidigare års fel vid samma månad: kostnader "
+        "-0,8\u00a0% (4 tidigare år).")
