@@ -42,6 +42,8 @@ PRIOR_YEARS = 1.0
 MAX_SHIFT_PCT = 5.0
 """The largest correction, % of the year total (a bound against a single odd year)."""
 TYPE_COLUMN = "account_type"
+METADATA_LABEL = "Nivåkorrigering efter tidigare års fel"
+"""The metadata row of every export and laid forecast that says which correction was made."""
 
 
 def group_errors(errors: np.ndarray, weights: np.ndarray) -> np.ndarray:
