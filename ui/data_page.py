@@ -71,9 +71,7 @@ def _md_escape(text: str) -> str:
 def _files() -> Any:
     """The uploaded set as ``DatasetFiles``, or None when no ledger file is chosen."""
     dsf = core("forecast.io.dataset_files")
-    ledgers = st.session_state.get(K.UPLOADER) or []
-    if not isinstance(ledgers, list):
-        ledgers = [ledgers]
+    ledgers = _ledger_uploads()
     if not ledgers:
         return None
     side = {}
@@ -99,13 +97,16 @@ def chosen_files(ledgers: list[str], side: list[tuple[str, str]]) -> str:
     return "Läses in: " + "; ".join(parts) + "."
 
 
-def _chosen() -> tuple[list[str], list[tuple[str, str]]]:
+def _ledger_uploads() -> list[Any]:
+    """The ledger files that have reached the server (a list even for one)."""
     ledgers = st.session_state.get(K.UPLOADER) or []
-    if not isinstance(ledgers, list):
-        ledgers = [ledgers]
+    return ledgers if isinstance(ledgers, list) else [ledgers]
+
+
+def _chosen() -> tuple[list[str], list[tuple[str, str]]]:
     side = [(label, up.name) for key, _, label in SIDE_UPLOADS
             if (up := st.session_state.get(key)) is not None]
-    return [u.name for u in ledgers], side
+    return [u.name for u in _ledger_uploads()], side
 
 
 def _options() -> Any:
