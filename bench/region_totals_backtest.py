@@ -85,7 +85,7 @@ def one_as_of(ds, year: int, n: int, method: str, n_paths: int,
     errors = _choice_errors([choice.get(u) for u in uids]) if choice else None
     coupled = joint.joint_paths(rf.paths, hist, n % 12, series_rng(0, "joint|paths"),
                                 errors=errors)
-    levelled, _ = corrected(replace(rf, paths=coupled), errors)
+    levelled = corrected(replace(rf, paths=coupled), errors)
     act = actual_totals(ds, year, rf.keys)
     m = rf.month_mask(year)
     rows = []

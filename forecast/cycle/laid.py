@@ -25,7 +25,7 @@ from forecast import __version__
 from forecast.cycle.adjustments import AdjustedForecast, Adjustment
 from forecast.cycle.names import EXAMPLE_DATASET as EXAMPLE_DATASET  # re-exported
 from forecast.cycle.names import USER_DATASET as USER_DATASET  # re-exported
-from forecast.engine.level import METADATA_LABEL, correction_text
+from forecast.engine.level import metadata as level_metadata
 from forecast.engine.result import RegionForecast
 
 LAID_SCHEMA_VERSION = 1
@@ -135,8 +135,7 @@ def build_laid(af: AdjustedForecast, *, dataset: str, author: str, comment: str,
         adjustments=af.adjustments,
         allocations=tuple(_year_part(rf, a) for a in af.allocations),
         author=author.strip(), comment=comment.strip(), input_hash=rf.input_hash,
-        method=method, parameters={**dict(parameters or {}),
-                                   METADATA_LABEL: correction_text(rf) or "ingen"},
+        method=method, parameters={**dict(parameters or {}), **level_metadata(rf)},
         region_quantiles=(float(np.quantile(tot, 0.1)), float(np.quantile(tot, 0.5)),
                           float(np.quantile(tot, 0.9))))
 

@@ -78,9 +78,8 @@ def year_totals(rf: RegionForecast) -> np.ndarray:
     return np.asarray(rf.ytd_outcome, dtype=np.float64) + rest
 
 
-def corrected(rf: RegionForecast, errors: np.ndarray | None
-              ) -> tuple[RegionForecast, dict[str, tuple[float, int]]]:
-    """``rf`` with the level correction per account type, and the corrections made.
+def corrected(rf: RegionForecast, errors: np.ndarray | None) -> RegionForecast:
+    """``rf`` with the level correction per account type (recorded in ``level_correction``).
 
     Args:
         rf: the region forecast (joint or independent paths: the shift keeps their order).
@@ -88,11 +87,10 @@ def corrected(rf: RegionForecast, errors: np.ndarray | None
             series order of ``rf``, or None (no per-series backtest: nothing corrected).
 
     Returns:
-        The corrected forecast and ``{account type: (correction %, years)}`` of the groups
-        corrected (empty if none).
+        The corrected forecast, or ``rf`` itself if no group was corrected.
     """
     if errors is None or not np.isfinite(errors).any():
-        return rf, {}
+        return rf
     errors = np.asarray(errors, dtype=float)
     size = np.abs(year_totals(rf))
     rest = rf.month_mask(rf.as_of.year)
@@ -100,21 +98,20 @@ def corrected(rf: RegionForecast, errors: np.ndarray | None
     share = np.divide(mag, mag.sum(axis=1, keepdims=True), out=np.full_like(mag, 1 / max(
         int(rest.sum()), 1)), where=mag.sum(axis=1, keepdims=True) > 0)
     add = np.zeros(rf.point.shape, dtype=np.float64)
-    made: dict[str, tuple[float, int]] = {}
+    made: list[tuple[str, float, int]] = []
     types = rf.keys[TYPE_COLUMN].to_numpy()
     for typ in sorted(set(types.tolist())):
         rows = types == typ
         pct, years = correction_pct(errors[rows], size[rows])
         if years == 0 or pct == 0.0:
             continue
-        made[str(typ)] = (pct, years)
+        made.append((str(typ), pct, years))
         add[np.ix_(rows, rest)] = (size[rows] * pct / 100.0)[:, None] * share[rows]
     if not made:
-        return rf, {}
+        return rf
     point = (rf.point + add).astype(rf.point.dtype)
     paths = (rf.paths + add[:, None, :]).astype(rf.paths.dtype)
-    record = tuple((typ, pct, years) for typ, (pct, years) in made.items())
-    return replace(rf, point=point, paths=paths, level_correction=record), made
+    return replace(rf, point=point, paths=paths, level_correction=tuple(made))
 
 
 TYPE_WORDS = {"intakt": "intäkter", "kostnad": "kostnader"}
@@ -127,3 +124,8 @@ def correction_text(rf: RegionForecast) -> str:
     return ", ".join(
         f"{TYPE_WORDS.get(typ, typ)} {'+' if pct > 0 else ''}{fmt_pct(pct, 1)} "
         f"({years} tidigare år)" for typ, pct, years in rf.level_correction)
+
+
+def metadata(rf: RegionForecast) -> dict[str, str]:
+    """The metadata row of the correction (every export and laid forecast carries it)."""
+    return {METADATA_LABEL: correction_text(rf) or "ingen"}

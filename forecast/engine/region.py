@@ -474,7 +474,7 @@ def _finish(rf: RegionForecast, res: _Resolved, *, joint: bool, level: bool) -> 
     if level:
         from forecast.engine.level import corrected
 
-        rf, _ = corrected(rf, res.errors)
+        rf = corrected(rf, res.errors)
     return rf
 
 

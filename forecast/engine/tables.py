@@ -19,7 +19,7 @@ import pandas as pd
 
 from forecast import __version__
 from forecast.engine import hierarchy as H
-from forecast.engine.level import METADATA_LABEL, correction_text
+from forecast.engine.level import metadata as level_metadata
 from forecast.engine.result import RegionForecast
 from forecast.followup.tables import load_notes
 from forecast.followup.transition import PlanProjection, project_transition_plan
@@ -364,7 +364,7 @@ def prognos_metadata(rf: RegionForecast, ds: Dataset, *, choose: bool,
             "Serier": str(rf.n_series),
             "Avstämning": H.RECONCILIATION,
             "Prognosmånader": f"{rf.months[0]} – {rf.months[-1]}",
-            METADATA_LABEL: correction_text(rf) or "ingen",
+            **level_metadata(rf),
             **load_notes(ds),
         },
     )

@@ -39,7 +39,8 @@ def test_corrected_moves_each_type_by_its_own_share_and_every_total_adds_up() ->
     types = rf.keys["account_type"].to_numpy()
     # earlier years: costs came out 1 % above the forecast (more negative), revenue as forecast
     errors = np.where((types == "kostnad")[:, None], -1.0, 0.0) * np.ones((1, 4))
-    out, made = corrected(rf, errors)
+    out = corrected(rf, errors)
+    made = {typ: (pct, years) for typ, pct, years in out.level_correction}
     assert set(made) == {"kostnad"} and made["kostnad"][1] == 4
     pct = made["kostnad"][0]
     assert pct == pytest.approx(-0.8)  # median −1 shrunk by 4/5
@@ -65,6 +66,6 @@ def test_corrected_moves_each_type_by_its_own_share_and_every_total_adds_up() ->
 
 def test_nothing_is_corrected_without_backtest_errors() -> None:
     rf = random_forecast()
-    assert corrected(rf, None) == (rf, {})
-    assert corrected(rf, np.full((rf.n_series, 3), np.nan)) == (rf, {})
+    assert corrected(rf, None) is rf
+    assert corrected(rf, np.full((rf.n_series, 3), np.nan)) is rf
     assert correction_text(rf) == ""
