@@ -36,7 +36,7 @@ from forecast.evaluation.backtest import build_method, case_years, panel_series,
 from forecast.evaluation.samples import bench_split  # noqa: E402
 from forecast.methods import MethodFailed  # noqa: E402
 
-BENCH = ROOT.parent.parent / "shared" / "bench" / "m3_monthly.csv.gz"
+BENCH = ROOT.parent / "shared" / "bench" / "m3_monthly.csv.gz"
 CUTOFFS = (4, 8)
 
 
@@ -85,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--bench", type=Path, default=BENCH)
     p.add_argument("--sample", choices=["dev", "confirm", "all"], default="dev")
     p.add_argument("--first", type=int, default=None, help="only the first N series")
+    p.add_argument("--part", default=None,
+                   help="K/N: only every N-th series from the K-th (1-based), for parallel runs")
     p.add_argument("--members", required=True)
     p.add_argument("--paths-of", default="", help="members whose path spread is recorded")
     p.add_argument("--paths", type=int, default=1000)
@@ -99,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     series = [s for s in panel_series(read_bench(a.bench)) if s.series_id in wanted]
     if a.first is not None:
         series = series[: a.first]
+    if a.part is not None:
+        k, n_parts = (int(v) for v in a.part.split("/"))
+        series = series[k - 1:: n_parts]
     done = set()
     if a.out.exists():
         done = set(pd.read_csv(a.out, usecols=["series_id"])["series_id"].astype(str))
