@@ -6,9 +6,12 @@
     - the region forecast with those methods already chosen, 1 000 paths per series, plus the
       coherent year totals of every level (``hierarchy.all_year_totals``);
 (b) A synthetic panel of 2 000 monthly series × 8 years, cut at April of the eighth year,
-    forecast for the rest of that year (8 months): (1) ``combo`` (fit, point and 1 000 paths,
-    what the peer does), (2) the standard årsprognos (``combo`` plus its per-series year-end
-    backtest over up to five earlier years), both on 2 worker processes; and the same
+    forecast for the rest of that year (8 months): (1) ``combo`` (fit, point and 1 000 paths;
+    its range needs its own year-end errors in up to five earlier years, which it computes
+    itself), (2) ``combo_horizon`` (the same point with the first standard's range, which
+    needs no earlier years), (3) the standard årsprognos (the per-series year-end backtest
+    over up to five earlier years, whose errors are then given to ``combo``'s range as the
+    engine does), all on 2 worker processes; and the same
     panel through statsforecast's AutoETS (season_length=12, ``StatsForecast(...,
     n_jobs=2)``, with an 80 % interval) as the reference peer.
 
@@ -126,17 +129,23 @@ def phase_embedded_forecast(args: argparse.Namespace) -> dict:
 
 def _ours_chunk(block: np.ndarray, alias: str, h: int, n_paths: int, seed: int,
                 offset: int) -> tuple[np.ndarray, int]:
-    from forecast.engine.region import STANDARD_FORECAST
+    from forecast.engine.region import STANDARD_FORECAST, forecast_relative_errors
     from forecast.methods.selection import choose, forecast_with_fallback
 
     out = np.empty((len(block), h))
     n_fallback = 0
     for i, y in enumerate(block):
         rng = np.random.default_rng([seed, offset + i])
-        use = alias
+        use, kwargs = alias, {}
         if alias == "standard":  # the app's standard: per-series backtest, then forecast
-            use = choose(y, 1, PANEL_CUTOFF, list(STANDARD_FORECAST["candidates"])).alias
-        point, _paths, used, _note = forecast_with_fallback(use, y, 1, h, n_paths, rng)
+            c = choose(y, 1, PANEL_CUTOFF, list(STANDARD_FORECAST["candidates"]))
+            use = c.alias
+            own = forecast_relative_errors(np.asarray(c.errors, float), y) if c.errors else None
+            kwargs = {} if own is None else {"own_errors": own}  # as the engine passes them
+        elif alias == "combo_horizon":  # the first standard's range: no own errors needed
+            use, kwargs = "combo", {"width": "horizon"}
+        point, _paths, used, _note = forecast_with_fallback(use, y, 1, h, n_paths, rng,
+                                                            method_kwargs=kwargs)
         out[i] = point
         n_fallback += used != use
     return out, n_fallback
@@ -195,6 +204,7 @@ PHASES = {
     "panel_default": lambda a: phase_panel_ours(a, standard_alias()),
     "panel_standard": lambda a: phase_panel_ours(a, "standard"),
     "panel_combo": lambda a: phase_panel_ours(a, "combo"),
+    "panel_combo_horizon": lambda a: phase_panel_ours(a, "combo_horizon"),
     "panel_peer": phase_panel_peer,
 }
 
@@ -237,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"CPU: {os.cpu_count()} kärnor; serier i panelen {args.n_series}; banor {args.paths}")
     results = {}
     for phase in ("embedded_choose", "embedded_forecast", "panel_default", "panel_combo",
-                  "panel_standard", "panel_peer"):
+                  "panel_combo_horizon", "panel_standard", "panel_peer"):
         if phase in args.skip or (phase == "panel_default" and standard_alias() == "combo"):
             continue
         res = run_child(phase, args)
@@ -253,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         s = results["embedded_choose"]["seconds"]
         print(f"  fullt metodval/backtest per serie: {s:.1f} s (mål < 120 s: "
               f"{'uppfyllt' if s < 120 else 'EJ uppfyllt'})")
-    for key in ("panel_default", "panel_combo", "panel_standard"):
+    for key in ("panel_default", "panel_combo", "panel_combo_horizon", "panel_standard"):
         ours = results.get(key, {})
         if "seconds" not in ours or "seconds" not in peer:
             continue

@@ -71,7 +71,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sample", type=int, default=None, help="antal slumpvis valda serier")
     p.add_argument("--split", choices=("dev", "confirm"), default=None,
                    help="bara utvecklings- eller bekräftelseurvalet av --bench (delat per "
-                        "serie och kategori, bench/standard_rule.md)")
+                        "serie och kategori, bench/standard_rule_v2.md)")
+    p.add_argument("--split-seed", type=int, default=None,
+                   help="slumpfrö för delningen (standard 15; den första regelns var 14)")
     p.add_argument("--seed", type=int, default=0, help="slumpfrö för urval och banor")
     p.add_argument("--methods", default=None,
                    help="kommaseparerade metodnamn (standard: combo och de fyra "
@@ -118,6 +120,8 @@ def _check_args(args: argparse.Namespace) -> None:
         raise CliError("ange antingen --bench eller --data, inte båda")
     if args.split is not None and args.bench is None:
         raise CliError("--split kräver --bench (en panel med kolumnen category)")
+    if args.split_seed is not None:
+        check_range("--split-seed", args.split_seed, 0, MAX_SEED)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -134,13 +138,14 @@ def run(args: argparse.Namespace) -> int:
         read_bench,
         run_backtest,
     )
-    from forecast.evaluation.samples import bench_split
+    from forecast.evaluation.samples import SPLIT_SEED, bench_split
 
     if args.bench is not None:
         panel = read_bench(args.bench)
         if args.split is not None:
             try:
-                dev, conf = bench_split(str(args.bench))
+                dev, conf = bench_split(str(args.bench), args.split_seed
+                                        if args.split_seed is not None else SPLIT_SEED)
             except ValueError as exc:
                 print(f"{args.bench}: kan inte dela urvalet ({exc}); filen behöver "
                       "kolumnerna series_id, category och start", file=sys.stderr)

@@ -93,6 +93,9 @@ class SeriesInput:
     budget: np.ndarray | None
     budget_future: np.ndarray | None
     alias: str
+    own_errors: tuple[float, ...] | None = None
+    """The method's own relative year-end errors (actual − forecast)/|forecast| in earlier
+    years at this cut-off, from the per-series backtest (None when it did not run)."""
 
 
 @dataclass(frozen=True)
@@ -215,7 +218,8 @@ def _summary_columns(inp: _Inputs, as_of: pd.Period) -> dict[str, np.ndarray]:
 
 
 def _series_inputs(inp: _Inputs, as_of: pd.Period, h: int,
-                   aliases: Sequence[str]) -> list[SeriesInput]:
+                   aliases: Sequence[str], errors: np.ndarray | None = None
+                   ) -> list[SeriesInput]:
     n_hist_end = inp.outcome.shape[1]  # columns first..as_of
     tasks = []
     for i, uid in enumerate(inp.uids):
@@ -229,8 +233,25 @@ def _series_inputs(inp: _Inputs, as_of: pd.Period, h: int,
             start_month = (inp.first_month + f).month
             budget = inp.budget[i, f:n_hist_end].copy() if inp.has_budget[i] else None
         bf = inp.budget[i, n_hist_end: n_hist_end + h].copy() if inp.has_budget[i] else None
-        tasks.append(SeriesInput(uid, y, start_month, budget, bf, aliases[i]))
+        own = None if errors is None else forecast_relative_errors(errors[i], y)
+        tasks.append(SeriesInput(uid, y, start_month, budget, bf, aliases[i], own))
     return tasks
+
+
+def forecast_relative_errors(errors_pct: np.ndarray, y: np.ndarray) -> tuple[float, ...] | None:
+    """A backtest's errors 100·(A − F)/|A| as (A − F)/|F| (what a method's width uses).
+
+    With e = (A − F)/|A| and σ the sign of the actual (taken as the sign of the series'
+    last twelve months), F/A = 1 − σe, so (A − F)/|F| = e / |1 − σe|. None when there is
+    no finite error.
+    """
+    e = np.asarray(errors_pct, dtype=float) / 100.0
+    if not np.isfinite(e).any():
+        return None
+    sign = 1.0 if float(np.sum(y[-12:])) >= 0 else -1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel = e / np.abs(1.0 - sign * e)
+    return tuple(float(v) for v in rel[np.isfinite(rel)])
 
 
 # --------------------------------------------------------------------------- one series
@@ -263,9 +284,12 @@ BUDGET_DRIVEN = frozenset({"remaining_budget", "budget_ratio", "sarimax", "ucm"}
 def _checked(task: SeriesInput, h: int, n_paths: int, rng: np.random.Generator,
              forecaster: SeriesForecaster) -> SeriesOutput:
     """The forecaster's result for one series, its shape and finiteness checked."""
+    kw: dict[str, Any] = {}
+    if task.own_errors is not None:  # only the real forecaster is given a backtest's errors
+        kw["method_kwargs"] = {"own_errors": task.own_errors}
     point, paths, used, note = forecaster.forecast(
         task.alias, task.y, task.start_month, h, n_paths, rng,
-        budget=task.budget, budget_future=task.budget_future,
+        budget=task.budget, budget_future=task.budget_future, **kw,
     )
     point = np.asarray(point, dtype=float)
     paths = np.asarray(paths)
@@ -374,7 +398,8 @@ STANDARD_FORECAST: dict[str, Any] = {"choose": True, "candidates": ("combo",),
 """The standard årsprognos used by the app, ``prognos`` and ``scenario run`` alike: the
 combination ``combo`` (median of Theta, CES and the prior-year profile) for every series,
 with its year-end error backtested on each series' own history at the same cut-off month in
-earlier years; robust fallbacks, with a note, where a series is too short. ``method=ALIAS``
+earlier years (those errors also set the width of the series' range, ``combo``'s
+``width="own"``); robust fallbacks, with a note, where a series is too short. ``method=ALIAS``
 instead uses one method everywhere without the per-series backtest. (Why not a free
 per-series choice: ``bench/EXPERIMENTS.md``.)"""
 
@@ -573,7 +598,7 @@ def _run_series(res: _Resolved, as_of: pd.Period, n_paths: int, seed: int, worke
                 progress: StepProgress | None = None) -> dict[str, SeriesOutput]:
     """Forecast every series (``workers`` processes); the outputs by series id."""
     h = len(res.months)
-    tasks = _series_inputs(res.inp, as_of, h, res.aliases)
+    tasks = _series_inputs(res.inp, as_of, h, res.aliases, res.errors)
     outs = _run(_forecast_chunk, tasks, workers, workers * 2, h, n_paths, seed, forecaster,
                 progress=progress, step="Prognos per serie")
     return {o.uid: o for o in outs}

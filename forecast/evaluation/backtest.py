@@ -57,8 +57,9 @@ PER_CASE_COLUMNS: tuple[str, ...] = (
 VARIANTS: dict[str, tuple[str, dict]] = {
     "autoets_statsforecast": ("ets", {"log": False}),
     "combo_mean": ("combo", {"how": "mean"}),
+    "combo_horizon": ("combo", {"width": "horizon"}),
     "combo_ets": ("combo", {"members": ("ets", "ces", "ets_b2"), "how": "mean",
-                            "path_member": "ets"}),
+                            "path_member": "ets", "width": "horizon"}),
 }
 
 

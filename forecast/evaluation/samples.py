@@ -13,8 +13,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-SPLIT_SEED = 14
-"""The seed of the split written down in ``bench/standard_rule.md``."""
+SPLIT_SEED = 15
+"""The seed of the split of the second rule, ``bench/standard_rule_v2.md`` (the first rule,
+``bench/standard_rule.md``, used 14)."""
 
 
 def split_series(series_ids: Sequence[str], categories: Sequence[str] | None = None,

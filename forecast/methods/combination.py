@@ -1,16 +1,29 @@
-"""Forecast combinations: the median (or mean) of several methods' point forecasts.
+"""Forecast combinations: the median (or mean, or trimmed mean) of several methods' points.
 
 The year-end total sums many months, so combining diverse methods (Theta, CES and the
 controllers' prior-year profile by default) removes much of each one's error. Paths are built
 coherently: the combined point path plus the deviations of one model member's simulated paths
-(``path_member``), scaled by ``path_scale`` (default: widening with the horizon) and, with
-``insample_calibration`` and a member that supports it (ETS), by the ratio of its realised
-in-sample errors of (12 − n)-month sums to its paths' spread. How the members and the
-widening were chosen: ``bench/EXPERIMENTS.md``.
+(``path_member``, Theta), scaled so that the range of the year total fits the series:
+
+- ``width="own"`` (the default, chosen by ``bench/standard_rule_v2.md``): the rest-of-year
+  total's sd is c_n · s · |T|, with s the Theta paths' relative spread shrunk toward the
+  series' *own* relative year-end errors of this combination at the same cut-off in up to
+  five earlier years (:func:`own_scale`; one pseudo-year of prior weight) and c_n fitted on
+  the development half of M3 to 80 % P10–P90 coverage (:data:`OWN_WIDTH_CONSTANTS`). The own
+  errors come from the engine's per-series backtest when it ran (``own_errors``), otherwise
+  the combination computes them on the history (a process-local cache keeps a backtest of
+  many years from refitting the same history twice).
+- ``width="horizon"`` (the range of the first standard): the deviations × the path scale
+  1 + 0.025 × months left (and, with ``insample_calibration`` and a member that supports it,
+  ETS's ratio of realised in-sample errors to its paths' spread).
+
+How the members and widths were chosen: ``bench/EXPERIMENTS.md``.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable, Sequence
 from typing import ClassVar, Self
 
 import numpy as np
@@ -21,29 +34,86 @@ from forecast.methods.base import (
     check_history,
     cutoff_month,
     rest_of_year_steps,
-    scale_deviations,
 )
 
 OUT_OF_SAMPLE_WIDENING = 0.025
-"""Default path scale is ``1 + 0.025 · (months left in the year)``: in-sample errors
-understate out-of-sample ones, more so the longer the horizon (set on M3 series apart from
-those that chose the members; see ``bench/EXPERIMENTS.md``)."""
+"""The ``width="horizon"`` path scale is ``1 + 0.025 · (months left in the year)``: in-sample
+errors understate out-of-sample ones, more so the longer the horizon (set on M3 series apart
+from those that chose the members; see ``bench/EXPERIMENTS.md``)."""
 
 
-def combine_points(points: np.ndarray, how: str = "median") -> np.ndarray:
-    """Combine member point forecasts ``(k, h)`` into one ``(h,)`` path."""
+def combine_points(points: np.ndarray, how: str = "median", rest_steps: int | None = None
+                   ) -> np.ndarray:
+    """Combine member point forecasts ``(k, h)`` into one ``(h,)`` path.
+
+    ``trimmed``: the members with the highest and the lowest rest-of-year total (the first
+    ``rest_steps`` steps; all steps when None) are dropped and the rest averaged month by
+    month, so the year total is the trimmed mean of the members' year totals; with fewer
+    than four members, the median.
+    """
     if how == "median":
         return np.median(points, axis=0)
     if how == "mean":
         return np.mean(points, axis=0)
+    if how == "trimmed":
+        if len(points) < 4:
+            return np.median(points, axis=0)
+        totals = points[:, :rest_steps].sum(axis=1)
+        keep = np.argsort(totals, kind="stable")[1:-1]
+        return np.mean(points[keep], axis=0)
     raise ValueError(f"unknown combination {how!r}")
+
+
+OWN_PRIOR_WEIGHT = 1.0
+"""Pseudo-years of Theta's own spread against the series' own earlier year-end errors in the
+width of ``width="own"`` (chosen by ``bench/standard_rule_v2.md``)."""
+OWN_WIDTH_CONSTANTS: dict[int, float] = {4: 1.092, 8: 1.087}
+"""c_n of ``width="own"`` per cut-off month: the rest-of-year total's sd is c_n · s · |T|
+(fitted on the development half of M3 to 80 % P10–P90 coverage, ``bench/m3_choose_v2.py``).
+Other months: linear in n between April and August, held constant outside."""
+MAX_OWN_YEARS = 5
+
+
+def own_width_constant(n: int) -> float:
+    """c_n for cut-off month ``n`` (0 = December: the next year, like n = 0 months known)."""
+    lo, hi = min(OWN_WIDTH_CONSTANTS), max(OWN_WIDTH_CONSTANTS)
+    x = float(np.clip(n, lo, hi))
+    return float(np.interp(x, [lo, hi], [OWN_WIDTH_CONSTANTS[lo], OWN_WIDTH_CONSTANTS[hi]]))
+
+
+def own_scale(rel_sd: float, own_errors: np.ndarray,
+              prior_weight: float = OWN_PRIOR_WEIGHT) -> float:
+    """S = sqrt((w·r² + Σ e_k²) / (w + K)): own relative errors shrunk toward the paths' r."""
+    e = np.asarray(own_errors, dtype=float)
+    e = e[np.isfinite(e)]
+    return float(np.sqrt((prior_weight * rel_sd**2 + float(np.sum(e**2)))
+                         / (prior_weight + e.size)))
+
+
+_POINT_CACHE: dict[tuple, float] = {}
+_POINT_CACHE_MAX = 20_000
+
+
+def _cached_rest_total(key: tuple, compute: Callable[[], float]) -> float:
+    """A rest-of-year point total, from a process-local cache when it was computed before.
+
+    A backtest refits the same histories: the earlier years of one case are the cases of
+    its earlier years.
+    """
+    if key not in _POINT_CACHE:
+        if len(_POINT_CACHE) >= _POINT_CACHE_MAX:
+            _POINT_CACHE.clear()
+        _POINT_CACHE[key] = compute()
+    return _POINT_CACHE[key]
 
 
 class Combination(Method):
     """``combo``: median of Theta, CES and the prior-year profile (members configurable).
 
-    Paths: Theta's simulated paths around the combined point, widened by
-    :data:`OUT_OF_SAMPLE_WIDENING`. Why these members: ``bench/EXPERIMENTS.md``.
+    Paths: Theta's simulated path deviations around the combined point (their mean is the
+    point), scaled by the width rule (``width``: ``"own"`` from the series' own earlier
+    year-end errors, ``"horizon"`` by :data:`OUT_OF_SAMPLE_WIDENING`). Why these members and
+    this width: ``bench/EXPERIMENTS.md``.
     """
 
     alias = "combo"
@@ -57,13 +127,19 @@ class Combination(Method):
         path_scale: float | None = None,
         insample_calibration: bool = True,
         member_kwargs: dict[str, dict] | None = None,
+        width: str = "own",
+        own_errors: Sequence[float] | None = None,
     ) -> None:
+        if width not in ("horizon", "own"):
+            raise ValueError(f"unknown width {width!r}")
         self.members = tuple(members)
         self.how = how
         self.path_member = path_member
         self.path_scale = path_scale
         self.insample_calibration = insample_calibration
         self.member_kwargs = member_kwargs or {}
+        self.width = width
+        self.own_errors = None if own_errors is None else tuple(float(e) for e in own_errors)
 
     def _fit_members(self, y: np.ndarray, start_month: int,
                      budget: np.ndarray | None) -> dict[str, Method]:
@@ -92,7 +168,7 @@ class Combination(Method):
                 pts.append(p)
         if not pts:
             raise MethodFailed("kombination: ingen metod gav en prognos")
-        return combine_points(np.vstack(pts), self.how)
+        return combine_points(np.vstack(pts), self.how, rest_of_year_steps(self.n_, h))
 
     def _path_source(self, fitted: dict[str, Method]) -> Method:
         if self.path_member in fitted:
@@ -106,6 +182,7 @@ class Combination(Method):
             raise MethodFailed(f"för kort historik ({len(y)} mån < {self.min_history})")
         self.fitted_ = self._fit_members(y, start_month, budget)
         self.n_ = cutoff_month(len(y), start_month)
+        self.y_, self.start_month_, self.budget_ = y, start_month, budget
         base = (self.path_scale if self.path_scale is not None
                 else 1.0 + OUT_OF_SAMPLE_WIDENING * (12 - self.n_))
         self.scale_ = base
@@ -120,12 +197,73 @@ class Combination(Method):
 
     def simulate(self, h: int, n_paths: int, rng: np.random.Generator, *,
                  budget_future: np.ndarray | None = None) -> np.ndarray:
-        """Combined point path + one member's path deviations × the calibrated scale."""
+        """Combined point path + one member's path deviations × the width factor.
+
+        ``width="horizon"``: the factor is the calibrated path scale (1 + 0.025 × months
+        left). ``width="own"``: the factor makes the rest-of-year total's sd
+        c_n · s · |T| (:func:`own_scale` of the paths' relative sd and the series' own
+        earlier year-end errors, :func:`own_width_constant`); T is the year-total point.
+        """
         point = self.predict(h, budget_future=budget_future)
         src = self._path_source(self.fitted_)
         sims = src.simulate(h, n_paths, rng, budget_future=budget_future)
-        centre = sims.mean(axis=0)
-        return scale_deviations(sims - centre[None, :] + point[None, :], point, self.scale_)
+        dev = sims - sims.mean(axis=0)[None, :]
+        factor = self.scale_
+        if self.width == "own":
+            factor = self._own_factor(dev, point, h)
+            rest = rest_of_year_steps(self.n_, h)
+            if rest == 12 - self.n_ and budget_future is None:  # a later year's own error
+                _cached_rest_total(self._cache_key(self.y_, rest, self.budget_),
+                                   lambda: float(np.sum(point[:rest])))
+        return point[None, :] + factor * dev
+
+    def _own_factor(self, dev: np.ndarray, point: np.ndarray, h: int) -> float:
+        """The path factor of ``width="own"`` (the horizon scale when it is undefined)."""
+        r = rest_of_year_steps(self.n_, h)
+        sd = float(np.std(dev[:, :r].sum(axis=1)))
+        ytd = float(np.sum(self.y_[len(self.y_) - self.n_:])) if self.n_ else 0.0
+        total = abs(ytd + float(np.sum(point[:r])))
+        if not (sd > 0 and total > 0 and np.isfinite(sd) and np.isfinite(total)):
+            return self.scale_
+        s = own_scale(sd / total, self.own_year_errors())
+        return own_width_constant(self.n_) * s * total / sd
+
+    def _cache_key(self, hist: np.ndarray, rest: int, bud: np.ndarray | None) -> tuple:
+        """The key of a rest-of-year point total: configuration, history, budget."""
+        def digest(a: object) -> str:
+            raw = a.tobytes() if isinstance(a, np.ndarray) else repr(a).encode()
+            return hashlib.sha1(raw).hexdigest()
+
+        return (digest((self.members, self.how, self.member_kwargs, self.start_month_)),
+                digest(np.ascontiguousarray(hist, dtype=float)), rest,
+                None if bud is None else digest(np.ascontiguousarray(bud, dtype=float)))
+
+    def own_year_errors(self) -> np.ndarray:
+        """The series' own relative year-end errors (actual − point)/|point|.
+
+        Of this combination at the same cut-off, up to :data:`MAX_OWN_YEARS` earlier years:
+        given as ``own_errors`` (the engine's per-series backtest) or computed here.
+        """
+        if self.own_errors is not None:
+            return np.asarray(self.own_errors, dtype=float)
+        from forecast.methods.baselines import own_year_end_errors
+
+        def point_fn(hist: np.ndarray, n: int, rest: int, bud: np.ndarray | None,
+                     bud_f: np.ndarray | None) -> np.ndarray:
+            key = self._cache_key(hist, rest, bud)
+
+            def compute() -> float:
+                m = Combination(self.members, self.how, self.path_member,
+                                member_kwargs=self.member_kwargs)
+                m.fit(hist, self.start_month_, budget=bud)
+                return float(np.sum(m.predict(rest, budget_future=bud_f)))
+
+            return np.array([_cached_rest_total(key, compute)])
+
+        # earlier years with at least 24 months before their January, as in the rule's rows
+        return own_year_end_errors(point_fn, self.y_, self.n_, budget=self.budget_,
+                                   max_origins=MAX_OWN_YEARS,
+                                   min_obs=max(self.min_history, 24 + self.n_))
 
     @property
     def used_members(self) -> tuple[str, ...]:

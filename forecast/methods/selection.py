@@ -9,14 +9,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import inspect
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from forecast.evaluation.cases import year_end_origins
 from forecast.io.formatting import fmt_pct
-from forecast.methods import make_method
+from forecast.methods import REGISTRY, make_method
 from forecast.methods.base import (
     Method,
     MethodFailed,
@@ -271,11 +273,14 @@ def forecast_with_fallback(
     *,
     budget: np.ndarray | None = None,
     budget_future: np.ndarray | None = None,
+    method_kwargs: Mapping[str, Any] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, str, str]:
     """Forecast with ``alias``, falling back along a chain when the series does not allow it.
 
     Never raises for odd data: all zeros, a constant, sign changes, NaN gaps and spikes give
-    a forecast and a note. The chain is :func:`fallback_chain`.
+    a forecast and a note. The chain is :func:`fallback_chain`. ``method_kwargs`` go to
+    ``alias`` itself (not to a fallback) where its constructor takes them (e.g. the
+    per-series backtest's ``own_errors`` for the combination's width).
 
     Returns:
         ``(point (h,), paths (n_paths, h), used_alias, note)``; note is '' when nothing
@@ -301,7 +306,9 @@ def forecast_with_fallback(
     for cand in fallback_chain(alias, sign_changes):
         try:
             point, paths = _fit_forecast(cand, y, start_month, h, n_paths, rng, budget_arr,
-                                         budget_future)
+                                         budget_future,
+                                         _accepted(cand, method_kwargs) if cand == alias
+                                         else {})
         except MethodFailed as exc:
             first_failure = first_failure or _why(cand, len(y), exc)
             continue
@@ -330,10 +337,20 @@ def _degenerate(y: np.ndarray, n: int, h: int, n_paths: int, rng: np.random.Gene
     return None
 
 
+def _accepted(alias: str, kwargs: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The ``kwargs`` that ``alias``'s constructor takes (others are not for it)."""
+    if not kwargs:
+        return {}
+    params = inspect.signature(REGISTRY[alias].__init__).parameters
+    return {k: v for k, v in kwargs.items() if k in params}
+
+
 def _fit_forecast(alias: str, y: np.ndarray, start_month: int, h: int, n_paths: int,
                   rng: np.random.Generator, budget: np.ndarray | None,
-                  budget_future: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    m = make_method(alias).fit(check_history(y), start_month, budget=budget)
+                  budget_future: np.ndarray | None,
+                  kwargs: Mapping[str, Any] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    m = make_method(alias, **dict(kwargs or {})).fit(check_history(y), start_month,
+                                                     budget=budget)
     point = m.predict(h, budget_future=budget_future)
     paths = m.simulate(h, n_paths, rng, budget_future=budget_future)
     if not (np.all(np.isfinite(point)) and np.all(np.isfinite(paths))):

@@ -1,0 +1,139 @@
+"""The combination's trimmed mean and its width from the series' own year-end errors."""
+
+import numpy as np
+import pytest
+
+from forecast.engine.region import forecast_relative_errors
+from forecast.methods import combination as C
+from forecast.methods.baselines import own_year_end_errors
+from forecast.methods.combination import Combination, combine_points, own_scale
+from forecast.methods.selection import forecast_with_fallback
+
+
+def _series(n: int, seed: int = 3) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    return 100 + 0.3 * t + 8 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 3, n)
+
+
+def test_trimmed_drops_the_highest_and_lowest_rest_of_year_total():
+    pts = np.array([[1.0, 1.0, 9.0],   # rest total (2 steps) 2: lowest
+                    [5.0, 5.0, 0.0],   # 10: highest
+                    [2.0, 2.0, 0.0],   # 4
+                    [3.0, 3.0, 0.0]])  # 6
+    out = combine_points(pts, "trimmed", rest_steps=2)
+    np.testing.assert_allclose(out, [2.5, 2.5, 0.0])
+    # ranked by the rest of the year only: over all 3 steps the first row (11) is highest
+    np.testing.assert_allclose(combine_points(pts, "trimmed"), [4.0, 4.0, 0.0])
+    # fewer than four members: the median
+    np.testing.assert_allclose(combine_points(pts[:3], "trimmed", 2), np.median(pts[:3], 0))
+
+
+def test_own_scale_shrinks_own_errors_toward_the_paths_spread():
+    assert own_scale(0.1, np.array([])) == pytest.approx(0.1)
+    s = own_scale(0.1, np.array([0.3, -0.3, np.nan]), prior_weight=4)
+    assert s == pytest.approx(np.sqrt((4 * 0.01 + 2 * 0.09) / 6))
+
+
+def test_width_constant_interpolates_between_april_and_august(monkeypatch):
+    monkeypatch.setattr(C, "OWN_WIDTH_CONSTANTS", {4: 2.0, 8: 1.0})
+    assert C.own_width_constant(4) == 2.0
+    assert C.own_width_constant(6) == pytest.approx(1.5)
+    assert C.own_width_constant(8) == 1.0
+    assert C.own_width_constant(1) == 2.0 and C.own_width_constant(11) == 1.0
+    assert C.own_width_constant(0) == 2.0  # December: a whole year ahead, like April
+
+
+def _rest_sd(m: Combination, h: int, n_rest: int) -> tuple[float, float]:
+    paths = m.simulate(h, 4000, np.random.default_rng(1))
+    point = m.predict(h)
+    np.testing.assert_allclose(paths.mean(axis=0), point, atol=1e-8)  # mean stays the point
+    return float(paths[:, :n_rest].sum(axis=1).std()), float(point[:n_rest].sum())
+
+
+def test_own_width_sets_the_rest_of_year_sd_from_the_given_errors():
+    y = _series(64)  # 5 years and 4 months: cut-off April
+    ytd = float(y[-4:].sum())
+    errs = (0.05, -0.08, 0.02)
+    m = Combination(("theta", "ces", "three_year_profile", "prior_year_profile"),
+                    how="trimmed", width="own", own_errors=errs).fit(y, 1)
+    sd, rest = _rest_sd(m, 8, 8)
+    total = abs(ytd + rest)
+    theta = m.fitted_["theta"].simulate(8, 4000, np.random.default_rng(1))
+    r = float(theta.sum(axis=1).std()) / total
+    want = C.own_width_constant(4) * own_scale(r, np.array(errs)) * total
+    assert sd == pytest.approx(want, rel=1e-6)
+    # larger own errors, wider range
+    wide = Combination(("theta", "ces", "three_year_profile", "prior_year_profile"),
+                       how="trimmed", width="own", own_errors=(0.3, -0.3)).fit(y, 1)
+    assert _rest_sd(wide, 8, 8)[0] > 2 * sd
+
+
+def test_own_errors_computed_are_the_combinations_own_earlier_errors():
+    y = _series(88)
+    members = ("theta", "prior_year_profile")
+    m = Combination(members, width="own").fit(y, 1)
+    got = m.own_year_errors()
+
+    def point_fn(hist, n, rest, bud, bud_f):
+        return Combination(members).fit(hist, 1).predict(rest)
+
+    want = own_year_end_errors(point_fn, y, 4, max_origins=5, min_obs=28)
+    np.testing.assert_allclose(got, want)
+    assert 3 <= len(got) <= 5
+    # the cache gives the same again (and is keyed by the history, not reused wrongly)
+    np.testing.assert_allclose(Combination(members, width="own").fit(y, 1).own_year_errors(),
+                               got)
+    other = Combination(members, width="own").fit(y * 1.5 + 7, 1).own_year_errors()
+    assert not np.allclose(other, got)
+
+
+def test_backtest_errors_convert_to_forecast_relative_errors():
+    for actual, fc in [(100.0, 90.0), (100.0, 120.0), (-50.0, -60.0), (-50.0, -45.0)]:
+        e_pct = 100 * (actual - fc) / abs(actual)
+        hist = np.full(12, np.sign(actual))
+        (got,) = forecast_relative_errors(np.array([e_pct]), hist)
+        assert got == pytest.approx((actual - fc) / abs(fc))
+    assert forecast_relative_errors(np.array([np.nan]), np.ones(12)) is None
+
+
+def test_method_kwargs_reach_the_method_but_not_a_fallback():
+    y = _series(64)
+    rng = np.random.default_rng
+    base = forecast_with_fallback("combo", y, 1, 8, 500, rng(0))
+    wide = forecast_with_fallback("combo", y, 1, 8, 500, rng(0),
+                                  method_kwargs={"own_errors": (0.4, -0.4, 0.4)})
+    assert wide[2] == "combo"
+    assert wide[1].sum(axis=1).std() > base[1].sum(axis=1).std()
+    # a series too short for combo falls back; the fallback is not given combo's kwargs
+    short = forecast_with_fallback("combo", y[:20], 1, 8, 200, rng(0),
+                                   method_kwargs={"own_errors": (0.4,)})
+    assert short[2] != "combo"
+
+
+def test_the_engine_gives_the_per_series_backtest_errors_to_the_width(small_dataset):
+    import pandas as pd
+
+    from forecast.engine.region import forecast_region
+    from forecast.ledger import schema as S
+    from forecast.methods.selection import Choice
+
+    ds = small_dataset(last="2023-04", short_unit=None)
+    as_of = pd.Period("2023-04", freq="M")
+    probe = forecast_region(ds, as_of, n_paths=400, default_method="combo", joint=False,
+                            level=False, workers=1)
+    uids = [S.series_id(u, a) for u, a in zip(probe.keys["unit"], probe.keys["account"],
+                                               strict=True)]
+    i = next(k for k, m in enumerate(probe.method) if m == "combo")
+    uid = uids[i]
+
+    def rest_sd(errors_pct):
+        methods = {uid: Choice("combo", 2.0, len(errors_pct), "", errors_pct)}
+        rf = forecast_region(ds, as_of, n_paths=400, methods=methods, default_method="combo",
+                             joint=False, level=False, workers=1)
+        return float(rf.paths[i, :, :8].sum(axis=1).std()), rf.point[i]
+
+    calm, p_calm = rest_sd((1.0, -1.0, 0.5))
+    wild, p_wild = rest_sd((30.0, -25.0, 20.0))
+    np.testing.assert_allclose(p_calm, p_wild)  # the point does not depend on the width
+    assert wild > 3 * calm
