@@ -12,6 +12,7 @@ forecast (:func:`forecast.methods.base.random_walk_paths`), so the plan years wi
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from typing import ClassVar, Self
 
 import numpy as np
@@ -226,8 +227,16 @@ class _RuleMethod(Method):
         self.budget_ = None if budget is None else np.asarray(budget, dtype=float)
         if not self.needs_budget:
             type(self).rule(y, self.n_, 1, None, None)  # raises MethodFailed if unusable
-        self.rel_sd_ = year_end_rel_sd(type(self).rule, y, self.n_, self.budget_)
+        self.__dict__.pop("rel_sd_", None)  # a refit recalibrates the range
         return self
+
+    @cached_property
+    def rel_sd_(self) -> float:
+        """Calibrated relative sd of the year total, computed when a range is first needed.
+
+        A combination member or a backtest that only asks for the point never pays for it.
+        """
+        return year_end_rel_sd(type(self).rule, self.y_, self.n_, self.budget_)
 
     def predict(self, h: int, *, budget_future: np.ndarray | None = None) -> np.ndarray:
         """Point forecast from the rule."""

@@ -111,6 +111,27 @@ def test_split_selects_one_half_of_the_series(tmp_path):
     assert set(pd.read_csv(per_case).series_id) == set(conf)
 
 
+def test_split_seed_chooses_the_split_and_is_bounded(tmp_path, capsys):
+    from forecast.evaluation.samples import bench_split
+
+    rows = _walks(seed=3, n_series=12, length=50, category=lambda i: "M")
+    bench = _write_bench(tmp_path / "bench.csv", rows)
+    halves = {seed: bench_split(str(bench), seed)[0] for seed in (14, 15)}
+    assert halves[14] != halves[15]  # the two rules' splits differ
+    for seed in (14, 15):
+        per_case = tmp_path / f"pc{seed}.csv"
+        rc = main(["backtest", "--bench", str(bench), "--split", "dev", "--split-seed",
+                   str(seed), "--methods", "run_rate", "--workers", "1", "--paths", "20",
+                   "--out", str(tmp_path / "r.csv"), "--per-case", str(per_case)])
+        assert rc == 0
+        assert set(pd.read_csv(per_case).series_id) == set(halves[seed])
+    rc = main(["backtest", "--bench", str(bench), "--split", "dev", "--split-seed", "-1",
+               "--out", str(tmp_path / "bad.csv")])
+    assert rc == 2
+    assert "--split-seed" in capsys.readouterr().err
+    assert not (tmp_path / "bad.csv").exists()
+
+
 def test_split_needs_a_category_column(tmp_path, capsys):
     bench = tmp_path / "b.csv"
     pd.DataFrame({"series_id": ["A"] * 50, "start": "2001-01", "t": range(50),

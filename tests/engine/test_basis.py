@@ -77,6 +77,9 @@ def test_method_sentence_names_method_and_error_in_words() -> None:
     assert one.startswith("Metod: Kombination") and "1,0\u00a0%" in one
     assert method_sentence(rf, {"unit": "finns inte"}) == "Inga serier i urvalet."
     assert "korrigerad" not in s
+    assert "seriens egna fel tidigare år" in s  # combo's range follows the own errors
+    other = _with(rf, method=("run_rate",) * n)
+    assert "egna fel" not in method_sentence(other, {})
     levelled = _with(rf, level_correction=(("kostnad", -0.8, 4),))
     assert method_sentence(levelled, {}).endswith(
         "Regionens nivå är korrigerad efter tidigare års fel vid samma månad: kostnader "
