@@ -34,6 +34,7 @@ from forecast.methods.base import (
     check_history,
     cutoff_month,
     rest_of_year_steps,
+    scale_deviations,
 )
 
 OUT_OF_SAMPLE_WIDENING = 0.025
@@ -83,7 +84,7 @@ def own_width_constant(n: int) -> float:
 
 def own_scale(rel_sd: float, own_errors: np.ndarray,
               prior_weight: float = OWN_PRIOR_WEIGHT) -> float:
-    """S = sqrt((w·r² + Σ e_k²) / (w + K)): own relative errors shrunk toward the paths' r."""
+    """The width scale sqrt((w·r² + Σ e_k²) / (w + K)): own errors shrunk toward r."""
     e = np.asarray(own_errors, dtype=float)
     e = e[np.isfinite(e)]
     return float(np.sqrt((prior_weight * rel_sd**2 + float(np.sum(e**2)))
@@ -215,7 +216,7 @@ class Combination(Method):
             if rest == 12 - self.n_ and budget_future is None:  # a later year's own error
                 _cached_rest_total(self._cache_key(self.y_, rest, self.budget_),
                                    lambda: float(np.sum(point[:rest])))
-        return point[None, :] + factor * dev
+        return scale_deviations(point[None, :] + dev, point, factor)
 
     def _own_factor(self, dev: np.ndarray, point: np.ndarray, h: int) -> float:
         """The path factor of ``width="own"`` (the horizon scale when it is undefined)."""
