@@ -30,9 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from m3_choose import KEYS, combine  # noqa: E402
-from m3_widths import volatility  # noqa: E402
+from m3_widths import case_volatility  # noqa: E402
 
-from forecast.evaluation.backtest import panel_series, read_bench  # noqa: E402
 from forecast.evaluation.samples import split_series  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "m3_monthly.csv.gz"
@@ -63,13 +62,7 @@ def load(members: list[Path], combo: list[Path], bench: Path) -> pd.DataFrame:
     dev, _conf = split_series(info["series_id"].tolist(), info["category"].tolist(), SEED)
     df = df.merge(info[["series_id", "category"]], on="series_id", how="left")
     df["sample"] = np.where(df["series_id"].isin(set(dev)), "dev", "confirm")
-    ser = {s.series_id: s for s in panel_series(read_bench(bench))}
-    vol = []
-    for sid, year, n in zip(df["series_id"], df["year"], df["cutoff"], strict=True):
-        s = ser[sid]
-        t_jan = (year - s.start_year) * 12 - (s.start_month - 1)
-        vol.append(volatility(s.y[: t_jan + n]))
-    df["vol"] = vol
+    df["vol"] = case_volatility(df, bench)
     return df.reset_index(drop=True)
 
 

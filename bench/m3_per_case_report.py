@@ -25,9 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from m3_choose_v2 import BENCH, subgroups, worst  # noqa: E402
-from m3_widths import volatility  # noqa: E402
-
-from forecast.evaluation.backtest import panel_series, read_bench  # noqa: E402
+from m3_widths import case_volatility  # noqa: E402
 
 
 def with_features(cases: pd.DataFrame, bench: Path) -> pd.DataFrame:
@@ -35,13 +33,7 @@ def with_features(cases: pd.DataFrame, bench: Path) -> pd.DataFrame:
     info = pd.read_csv(bench, usecols=["series_id", "category"],
                        dtype={"series_id": str}).drop_duplicates("series_id")
     out = cases.merge(info, on="series_id", how="left")
-    ser = {s.series_id: s for s in panel_series(read_bench(bench))}
-    vol = []
-    for sid, year, n in zip(out["series_id"], out["year"], out["cutoff"], strict=True):
-        s = ser[sid]
-        t_jan = (year - s.start_year) * 12 - (s.start_month - 1)
-        vol.append(volatility(s.y[: t_jan + n]))
-    out["vol"] = vol
+    out["vol"] = case_volatility(out, bench)
     return out
 
 

@@ -58,15 +58,20 @@ def add_features(df: pd.DataFrame, members: list[str], how: str, path_member: st
         own_n += ok
     df["own_n"] = own_n
     df["own_ms"] = np.divide(own_sq, own_n, out=np.full(len(df), np.nan), where=own_n > 0)
-    ser = {s.series_id: s for s in panel_series(read_bench(bench))
-           if s.series_id in set(df["series_id"])}
+    df["vol"] = case_volatility(df, bench)
+    return df
+
+
+def case_volatility(cases: pd.DataFrame, bench: Path) -> np.ndarray:
+    """:func:`volatility` of each case's history (rows with series_id, year, cutoff)."""
+    wanted = set(cases["series_id"])
+    ser = {s.series_id: s for s in panel_series(read_bench(bench)) if s.series_id in wanted}
     vol = []
-    for sid, year, n in zip(df["series_id"], df["year"], df["cutoff"], strict=True):
+    for sid, year, n in zip(cases["series_id"], cases["year"], cases["cutoff"], strict=True):
         s = ser[sid]
         t_jan = (year - s.start_year) * 12 - (s.start_month - 1)
         vol.append(volatility(s.y[: t_jan + n]))
-    df["vol"] = vol
-    return df
+    return np.asarray(vol, dtype=float)
 
 
 def scale(df: pd.DataFrame, form: str, c: float = 1.0, w: float = 2.0) -> np.ndarray:
