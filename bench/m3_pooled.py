@@ -87,7 +87,7 @@ def pooled_forecast(df: pd.DataFrame, features: tuple[str, ...] = FEATURES) -> p
     from statsmodels.regression.quantile_regression import QuantReg
 
     out = df["combo"].copy()
-    for n, g in df.groupby("cutoff"):
+    for _, g in df.groupby("cutoff"):
         ok = g[g["usable"]]
         for year in sorted(ok["year"].unique()):
             train = ok[(ok["year"] < year) & ok["target"].notna()]
@@ -141,7 +141,8 @@ def main(argv: list[str] | None = None) -> int:
           f"användbara {int(df.usable.sum())}")
     print(report(df, args.sample).round(4).to_string(index=False))
     if args.explore:
-        print("\nfeatures × weight w of the pooled model (1 − w: combo): ratio to combo, April / August")
+        print("\nfeatures × weight w of the pooled model (1 − w: combo): "
+              "ratio to combo, April / August")
         for feats in EXPLORE_FEATURES:
             pooled = pooled_forecast(df, feats)
             for w in (0.5, 0.7, 1.0):

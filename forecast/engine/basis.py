@@ -82,7 +82,8 @@ def method_sentence(rf: RegionForecast, selection: Mapping[str, str]) -> str:
     n = f" ({fmt_number(len(idx))} serier)" if len(idx) > 1 else ""
     level = correction_text(rf)
     width = (" Intervallet P10–P90 är så brett som seriens egna fel tidigare år vid samma "
-             "månad visar." if "combo" in kinds else "")
+             "månad visar, något närmare den typiska bredden bland alla serier."
+             if "combo" in kinds else "")
     also = (f" Regionens nivå är korrigerad efter tidigare års fel vid samma månad: {level}."
             if level else "")
     return f"Metod{n}: {what}. Backtest: {error_in_words(err)}.{width}{also}"

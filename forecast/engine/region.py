@@ -604,6 +604,27 @@ def _run_series(res: _Resolved, as_of: pd.Period, n_paths: int, seed: int, worke
     return {o.uid: o for o in outs}
 
 
+def _panel_widths(paths: np.ndarray, point: np.ndarray, used: Sequence[str],
+                  ytd: np.ndarray, as_of: pd.Period) -> None:
+    """Pull the ranges of the series forecast by ``combo`` toward the panel's typical width.
+
+    In place: each such series' path deviations × :func:`~forecast.methods.combination.
+    panel_width_factors` of its relative year-total width (the rule of
+    ``bench/standard_rule_v3.md``; nothing with fewer than ``MIN_PANEL`` such series).
+    """
+    from forecast.methods.combination import panel_width_factors, year_total_width
+
+    n = as_of.month % 12
+    widths = np.full(len(used), np.nan)
+    for i, alias in enumerate(used):
+        if alias == "combo":
+            widths[i] = year_total_width(paths[i], point[i], float(ytd[i]) if n else 0.0, n)
+    factors = panel_width_factors(widths, n)
+    for k in np.flatnonzero(factors != 1.0).tolist():
+        paths[k] = (point[k][None, :] + factors[k] * (paths[k] - point[k][None, :])
+                    ).astype(paths.dtype)
+
+
 def _assemble(ds: Dataset, as_of: pd.Period, res: _Resolved, by_uid: dict[str, SeriesOutput],
               n_paths: int, seed: int) -> RegionForecast:
     """The :class:`RegionForecast` of the outputs, in the series order, with notes."""
@@ -620,8 +641,9 @@ def _assemble(ds: Dataset, as_of: pd.Period, res: _Resolved, by_uid: dict[str, S
         if o.alias != res.aliases[i] and not o.note:
             parts.append(f"{res.aliases[i]} ersattes av {o.alias}")
         notes.append("; ".join(parts))
-    constrain_sign(paths, history_sign(inp.outcome))  # a cost never turns into revenue
     summ = _summary_columns(inp, as_of)
+    _panel_widths(paths, point, used, summ["ytd_outcome"], as_of)
+    constrain_sign(paths, history_sign(inp.outcome))  # a cost never turns into revenue
     return RegionForecast(
         as_of=as_of, keys=inp.keys, months=res.months, paths=paths, point=point,
         ytd_outcome=summ["ytd_outcome"], annual_budget=summ["annual_budget"],

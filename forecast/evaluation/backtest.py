@@ -58,8 +58,9 @@ VARIANTS: dict[str, tuple[str, dict]] = {
     "autoets_statsforecast": ("ets", {"log": False}),
     "combo_mean": ("combo", {"how": "mean"}),
     "combo_horizon": ("combo", {"width": "horizon"}),
+    "combo_full_ces": ("combo", {"member_kwargs": {}}),  # the standard until session 7
     "combo_ets": ("combo", {"members": ("ets", "ces", "ets_b2"), "how": "mean",
-                            "path_member": "ets", "width": "horizon"}),
+                            "path_member": "ets", "width": "horizon", "member_kwargs": {}}),
 }
 
 
@@ -258,4 +259,33 @@ def run_backtest(
     series = sample_series(panel_series(panel), sample, seed)
     rows = map_chunks(run_series_chunk, chunk_by(series, chunk_size), workers,
                       methods, cutoffs, n_paths, seed, min_before)
-    return pd.DataFrame(rows)
+    return panel_widths(pd.DataFrame(rows))
+
+
+def panel_widths(cases: pd.DataFrame) -> pd.DataFrame:
+    """The cases with the panel width rule applied, as the region forecast applies it.
+
+    For every method whose ranges take it (``combo``), per cut-off over the panel's cases
+    that did not fall back: P10/P90 → T + factor · (P10/P90 − T), the factor of
+    :func:`forecast.methods.combination.panel_width_factors` (exact: a case's year-total
+    quantiles scale with its path deviations around the point).
+    """
+    from forecast.methods.combination import Combination, panel_width_factors
+
+    if cases.empty or "p10" not in cases:
+        return cases
+    out = cases.copy()
+    for name in out["method"].unique():
+        m = build_method(str(name))
+        if not (isinstance(m, Combination) and m.uses_panel_width):
+            continue
+        for n in out.loc[out["method"] == name, "cutoff"].unique():
+            rows = ((out["method"] == name) & (out["cutoff"] == n)
+                    & (out["fallback"].fillna("") == "")).to_numpy()
+            t = out.loc[rows, "forecast"].to_numpy(float)
+            lo, hi = out.loc[rows, "p10"].to_numpy(float), out.loc[rows, "p90"].to_numpy(float)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                f = panel_width_factors((hi - lo) / np.abs(t), int(n))
+            out.loc[rows, "p10"] = t + f * (lo - t)
+            out.loc[rows, "p90"] = t + f * (hi - t)
+    return out

@@ -1,7 +1,8 @@
 """Forecast combinations: the median (or mean, or trimmed mean) of several methods' points.
 
 The year-end total sums many months, so combining diverse methods (Theta, CES and the
-controllers' prior-year profile by default) removes much of each one's error. Paths are built
+controllers' prior-year profile by default; CES without AutoCES' costly full seasonal type,
+:data:`DEFAULT_MEMBER_KWARGS`) removes much of each one's error. Paths are built
 coherently: the combined point path plus the deviations of one model member's simulated paths
 (``path_member``, Theta), scaled so that the range of the year total fits the series:
 
@@ -13,6 +14,11 @@ coherently: the combined point path plus the deviations of one model member's si
   errors come from the engine's per-series backtest when it ran (``own_errors``), otherwise
   the combination computes them on the history (a process-local cache keeps a backtest of
   many years from refitting the same history twice).
+- The panel width rule (:func:`panel_width_factors`, applied by the region forecast and
+  the backtest across a panel's series, not by one series alone): each ``width="own"``
+  range is pulled toward the panel's typical width, × g_n · (w / m)^(p − 1), because a width
+  estimated from five earlier years is noisy (the narrowest too narrow, the widest too
+  wide).
 - ``width="horizon"`` (the range of the first standard): the deviations × the path scale
   1 + 0.025 × months left (and, with ``insample_calibration`` and a member that supports it,
   ETS's ratio of realised in-sample errors to its paths' spread).
@@ -91,6 +97,58 @@ def own_scale(rel_sd: float, own_errors: np.ndarray,
                          / (prior_weight + e.size)))
 
 
+PANEL_WIDTH_POWER = 0.9
+"""p of the panel width rule: a series' range is multiplied by g_n · (w / m)^(p − 1), w its
+relative P10–P90 width of the year total, m the median w of the panel at the same cut-off
+(chosen by the last addendum of ``bench/standard_rule_v3.md``). A width estimated from a few
+earlier years is noisy: the narrowest ranges are too narrow and the widest too wide
+(``bench/width_quarter_sim.py``); pulling each toward the panel's typical width evens them."""
+PANEL_WIDTH_SCALES: dict[int, float] = {4: 0.979, 8: 0.973}
+"""g_n of the panel width rule per cut-off (development half of M3 to 80 % coverage; other
+months interpolated like :data:`OWN_WIDTH_CONSTANTS`)."""
+MIN_PANEL = 20
+"""Fewer series with a defined width than this: no panel width rule (too few for a median)."""
+
+
+def panel_width_factors(rel_width: np.ndarray, n: int,
+                        power: float = PANEL_WIDTH_POWER) -> np.ndarray:
+    """The factor g_n · (w / m)^(p − 1) of each series' path deviations (1 where undefined).
+
+    Args:
+        rel_width: (n_series,) relative P10–P90 widths of the year total, NaN for series the
+            rule does not apply to (another method, a fallback, no range).
+        n: the cut-off month (0..11).
+        power: p.
+    """
+    w = np.asarray(rel_width, dtype=float)
+    ok = np.isfinite(w) & (w > 0)
+    out = np.ones(w.shape)
+    if int(ok.sum()) < MIN_PANEL:
+        return out
+    lo, hi = min(PANEL_WIDTH_SCALES), max(PANEL_WIDTH_SCALES)
+    g = float(np.interp(float(np.clip(n, lo, hi)), [lo, hi],
+                        [PANEL_WIDTH_SCALES[lo], PANEL_WIDTH_SCALES[hi]]))
+    m = float(np.median(w[ok]))
+    out[ok] = g * (w[ok] / m) ** (power - 1.0)
+    return out
+
+
+def year_total_width(paths: np.ndarray, point: np.ndarray, ytd: float, n: int) -> float:
+    """Relative P10–P90 width (P90 − P10)/|T| of one series' year total (NaN if undefined)."""
+    r = rest_of_year_steps(n, paths.shape[1])
+    total = abs(ytd + float(np.sum(point[:r])))
+    if r <= 0 or total <= 0:
+        return float("nan")
+    q10, q90 = np.quantile(paths[:, :r].sum(axis=1, dtype=np.float64), [0.1, 0.9])
+    return float((q90 - q10) / total)
+
+
+DEFAULT_MEMBER_KWARGS: dict[str, dict] = {"ces": {"space": ("N", "S", "P")}}
+"""The members' settings unless ``member_kwargs`` is given: CES without AutoCES' full
+seasonal type, about half of its cost; the same forecasts wherever AutoCES would not have
+chosen that type, and the same accuracy on both halves of M3 (``bench/standard_rule_v3.md``)."""
+
+
 _POINT_CACHE: dict[tuple, float] = {}
 _POINT_CACHE_MAX = 20_000
 
@@ -110,6 +168,9 @@ def _cached_rest_total(key: tuple, compute: Callable[[], float]) -> float:
 
 class Combination(Method):
     """``combo``: median of Theta, CES and the prior-year profile (members configurable).
+
+    ``member_kwargs`` (alias → settings) defaults to :data:`DEFAULT_MEMBER_KWARGS`; give
+    ``{}`` for every member's own defaults.
 
     Paths: Theta's simulated path deviations around the combined point (their mean is the
     point), scaled by the width rule (``width``: ``"own"`` from the series' own earlier
@@ -138,7 +199,8 @@ class Combination(Method):
         self.path_member = path_member
         self.path_scale = path_scale
         self.insample_calibration = insample_calibration
-        self.member_kwargs = member_kwargs or {}
+        self.member_kwargs = (dict(DEFAULT_MEMBER_KWARGS) if member_kwargs is None
+                              else member_kwargs)
         self.width = width
         self.own_errors = None if own_errors is None else tuple(float(e) for e in own_errors)
 
@@ -265,6 +327,11 @@ class Combination(Method):
         return own_year_end_errors(point_fn, self.y_, self.n_, budget=self.budget_,
                                    max_origins=MAX_OWN_YEARS,
                                    min_obs=max(self.min_history, 24 + self.n_))
+
+    @property
+    def uses_panel_width(self) -> bool:
+        """Whether its ranges take the panel width rule (:func:`panel_width_factors`)."""
+        return type(self) is Combination and self.width == "own"
 
     @property
     def used_members(self) -> tuple[str, ...]:

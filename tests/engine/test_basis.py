@@ -78,6 +78,7 @@ def test_method_sentence_names_method_and_error_in_words() -> None:
     assert method_sentence(rf, {"unit": "finns inte"}) == "Inga serier i urvalet."
     assert "korrigerad" not in s
     assert "seriens egna fel tidigare år" in s  # combo's range follows the own errors
+    assert "typiska bredden bland alla serier" in s  # ... pulled toward the panel's width
     other = _with(rf, method=("run_rate",) * n)
     assert "egna fel" not in method_sentence(other, {})
     levelled = _with(rf, level_correction=(("kostnad", -0.8, 4),))

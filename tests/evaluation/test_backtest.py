@@ -133,3 +133,37 @@ def test_forecast_case_when_every_method_fails_uses_the_last_resort():
     r = forecast_case("three_year_profile", y, 1, 48, 4, 10, np.random.default_rng(0))
     assert r["fallback"] == "level"
     assert set(r) == {"forecast", "actual", "p10", "p90", "fallback"}
+
+
+def test_variants_keep_the_earlier_ces_where_their_figures_were_recorded():
+    from forecast.evaluation.backtest import build_method
+
+    # the standard until session 7 and combo_ets: AutoCES' whole model space
+    assert build_method("combo_full_ces").member_kwargs == {}
+    assert build_method("combo_ets").member_kwargs == {}
+    # the standard and its first range: CES without the full seasonal type
+    for name in ("combo", "combo_horizon"):
+        assert build_method(name).member_kwargs == {"ces": {"space": ("N", "S", "P")}}
+
+
+def test_panel_widths_rescale_combo_cases_around_their_point():
+    from forecast.evaluation.backtest import panel_widths
+    from forecast.methods.combination import panel_width_factors
+
+    rng = np.random.default_rng(2)
+    n = 40
+    t = rng.uniform(100, 200, n)
+    half = t * rng.uniform(0.02, 0.2, n)
+    base = pd.DataFrame({"forecast": t, "p10": t - half, "p90": t + half, "actual": t,
+                         "cutoff": 4, "fallback": ""})
+    cases = pd.concat([base.assign(method="combo"), base.assign(method="three_year_profile")],
+                      ignore_index=True)
+    cases.loc[0, "fallback"] = "three_year_profile"  # a fallback keeps its own range
+    out = panel_widths(cases)
+    combo = out[out.method == "combo"]
+    f = panel_width_factors(np.r_[np.nan, (2 * half / t)[1:]], 4)
+    np.testing.assert_allclose(combo["p90"] - combo["forecast"], f * half)
+    np.testing.assert_allclose(combo["forecast"] - combo["p10"], f * half)
+    assert combo["p10"].iloc[0] == cases["p10"].iloc[0]
+    pd.testing.assert_frame_equal(out[out.method == "three_year_profile"],
+                                  cases[cases.method == "three_year_profile"])

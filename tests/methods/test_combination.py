@@ -137,3 +137,50 @@ def test_the_engine_gives_the_per_series_backtest_errors_to_the_width(small_data
     wild, p_wild = rest_sd((30.0, -25.0, 20.0))
     np.testing.assert_allclose(p_calm, p_wild)  # the point does not depend on the width
     assert wild > 3 * calm
+
+
+def test_default_ces_member_has_no_full_seasonal_type():
+    y = _series(70)
+    m = Combination().fit(y, 1)
+    assert m.fitted_["ces"].space == ("N", "S", "P")
+    assert m.fitted_["ces"].model_.model_["seasontype"] in ("N", "S", "P")
+    own = Combination(member_kwargs={}).fit(y, 1)
+    assert own.fitted_["ces"].space is None  # AutoCES' whole model space
+    # the same forecast as spelling the default out
+    spelled = Combination(member_kwargs={"ces": {"space": ("N", "S", "P")}}).fit(y, 1)
+    np.testing.assert_array_equal(m.predict(8), spelled.predict(8))
+
+
+def test_panel_width_factors_pull_toward_the_median_width():
+    w = np.r_[np.linspace(0.02, 0.2, 30), np.nan, 0.0]
+    f = C.panel_width_factors(w, 4)
+    m = np.median(w[:30])
+    np.testing.assert_allclose(f[:30], C.PANEL_WIDTH_SCALES[4] * (w[:30] / m) ** -0.1)
+    assert f[30] == 1.0 and f[31] == 1.0  # undefined widths are left alone
+    # the widest range is narrowed relative to the narrowest: their ratio shrinks to ^0.9
+    new = w[:30] * f[:30]
+    assert new[-1] / new[0] == pytest.approx((w[29] / w[0]) ** 0.9)
+    # August's scale, a month between interpolated, fewer than MIN_PANEL series: nothing
+    assert C.panel_width_factors(w, 8)[0] == pytest.approx(
+        C.PANEL_WIDTH_SCALES[8] * (w[0] / m) ** -0.1)
+    g6 = (C.PANEL_WIDTH_SCALES[4] + C.PANEL_WIDTH_SCALES[8]) / 2
+    assert C.panel_width_factors(w, 6)[0] == pytest.approx(g6 * (w[0] / m) ** -0.1)
+    np.testing.assert_array_equal(C.panel_width_factors(w[: C.MIN_PANEL - 1], 4), 1.0)
+
+
+def test_year_total_width_reads_the_paths_quantiles():
+    rng = np.random.default_rng(0)
+    point = np.full(8, 10.0)
+    paths = point + rng.normal(0, 1, (4000, 8))
+    w = C.year_total_width(paths, point, 40.0, 4)
+    q10, q90 = np.quantile(paths.sum(axis=1), [0.1, 0.9])
+    assert w == pytest.approx((q90 - q10) / 120.0)
+    assert np.isnan(C.year_total_width(paths, point * 0, 0.0, 4))
+
+
+def test_only_combo_with_its_own_width_takes_the_panel_rule():
+    from forecast.methods import make_method
+
+    assert Combination().uses_panel_width
+    assert not Combination(width="horizon").uses_panel_width
+    assert not make_method("combo_cal").uses_panel_width
