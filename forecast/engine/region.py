@@ -44,6 +44,7 @@ from forecast.io.limits import (
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset, missing_months
 from forecast.methods import selection
+from forecast.methods.base import scale_deviations
 from forecast.methods.selection import Choice
 from forecast.parallel import chunk_evenly, map_chunks
 from forecast.seeding import series_rng
@@ -621,8 +622,7 @@ def _panel_widths(paths: np.ndarray, point: np.ndarray, used: Sequence[str],
             widths[i] = year_total_width(paths[i], point[i], float(ytd[i]) if n else 0.0, n)
     factors = panel_width_factors(widths, n)
     for k in np.flatnonzero(factors != 1.0).tolist():
-        paths[k] = (point[k][None, :] + factors[k] * (paths[k] - point[k][None, :])
-                    ).astype(paths.dtype)
+        paths[k] = scale_deviations(paths[k], point[k], float(factors[k]))
 
 
 def _assemble(ds: Dataset, as_of: pd.Period, res: _Resolved, by_uid: dict[str, SeriesOutput],

@@ -81,11 +81,15 @@ Other months: linear in n between April and August, held constant outside."""
 MAX_OWN_YEARS = 5
 
 
+def by_cutoff(table: dict[int, float], n: int) -> float:
+    """A constant per cut-off month: linear in n between the table's months, held outside."""
+    lo, hi = min(table), max(table)
+    return float(np.interp(float(np.clip(n, lo, hi)), [lo, hi], [table[lo], table[hi]]))
+
+
 def own_width_constant(n: int) -> float:
     """c_n for cut-off month ``n`` (0 = December: the next year, like n = 0 months known)."""
-    lo, hi = min(OWN_WIDTH_CONSTANTS), max(OWN_WIDTH_CONSTANTS)
-    x = float(np.clip(n, lo, hi))
-    return float(np.interp(x, [lo, hi], [OWN_WIDTH_CONSTANTS[lo], OWN_WIDTH_CONSTANTS[hi]]))
+    return by_cutoff(OWN_WIDTH_CONSTANTS, n)
 
 
 def own_scale(rel_sd: float, own_errors: np.ndarray,
@@ -125,11 +129,8 @@ def panel_width_factors(rel_width: np.ndarray, n: int,
     out = np.ones(w.shape)
     if int(ok.sum()) < MIN_PANEL:
         return out
-    lo, hi = min(PANEL_WIDTH_SCALES), max(PANEL_WIDTH_SCALES)
-    g = float(np.interp(float(np.clip(n, lo, hi)), [lo, hi],
-                        [PANEL_WIDTH_SCALES[lo], PANEL_WIDTH_SCALES[hi]]))
     m = float(np.median(w[ok]))
-    out[ok] = g * (w[ok] / m) ** (power - 1.0)
+    out[ok] = by_cutoff(PANEL_WIDTH_SCALES, n) * (w[ok] / m) ** (power - 1.0)
     return out
 
 
