@@ -5,8 +5,11 @@ month (history up to it only) with the standard method and its per-series backte
 signed errors couple the paths), 1 000 paths per series, and the
 P10–P90 of each total (the region and each division; net cost, revenue and gross cost) is
 compared with the year's outcome: with the series' paths paired independently, joined by
-:mod:`forecast.engine.joint`, and joined and level-corrected by :mod:`forecast.engine.level`
-(what ``forecast_region`` does by default). Prints coverage and median APE per variant and
+:mod:`forecast.engine.joint`, and joined and level-corrected by :mod:`forecast.engine.level`,
+and with the net totals' ranges floored by their own earlier errors as well
+(:mod:`forecast.engine.totals_width`, ``bench/region_width_rule.md``: what ``forecast_region``
+does by default since session 8).
+Prints coverage and median APE per variant and
 level (also per half of the years), the
 probability of balance (net cost within the budget) and writes one row per total and as-of.
 
@@ -37,6 +40,7 @@ from forecast.engine.region import (  # noqa: E402
     forecast_region,
     series_rng,
 )
+from forecast.engine.totals_width import widened  # noqa: E402
 from forecast.ledger import schema as S  # noqa: E402
 from forecast.ledger.dataset import load_default  # noqa: E402
 
@@ -78,7 +82,7 @@ def one_as_of(ds, year: int, n: int, method: str, n_paths: int,
     t0 = time.perf_counter()
     choice = choose_methods(ds, as_of, (method,)) if own_errors else None
     rf = forecast_region(ds, as_of, n_paths=n_paths, seed=0, default_method=method,
-                         methods=choice, joint=False, level=False)
+                         methods=choice, joint=False, level=False, totals_floor=False)
     seconds = time.perf_counter() - t0
     hist = _histories(ds, rf)
     uids = [S.series_id(u, a) for u, a in zip(rf.keys['unit'], rf.keys['account'], strict=True)]
@@ -86,11 +90,13 @@ def one_as_of(ds, year: int, n: int, method: str, n_paths: int,
     coupled = joint.joint_paths(rf.paths, hist, n % 12, series_rng(0, "joint|paths"),
                                 errors=errors)
     levelled = corrected(replace(rf, paths=coupled), errors)
+    floored = widened(levelled, errors)
     act = actual_totals(ds, year, rf.keys)
     m = rf.month_mask(year)
     rows = []
     for variant, f in (("oberoende", rf), ("samvarierande", replace(rf, paths=coupled)),
-                       ("samvarierande + nivå", levelled)):
+                       ("samvarierande + nivå", levelled),
+                       ("samvarierande + nivå + bredd", floored)):
         rest = f.paths[:, :, m].sum(axis=2, dtype=np.float64)  # (n_series, n_paths)
         rows += series_rows(f, rest, act, year, n, variant)
         for level, name, mask in groups(rf.keys):

@@ -13,6 +13,7 @@ from numpy.typing import ArrayLike
 
 from forecast.engine.level import correction_text
 from forecast.engine.result import RegionForecast
+from forecast.engine.totals_width import widening_text
 from forecast.io.formatting import fmt_number
 from forecast.methods.names import error_in_words, method_name, methods_text
 
@@ -86,4 +87,7 @@ def method_sentence(rf: RegionForecast, selection: Mapping[str, str]) -> str:
              if "combo" in kinds else "")
     also = (f" Regionens nivå är korrigerad efter tidigare års fel vid samma månad: {level}."
             if level else "")
+    wide = widening_text(rf)
+    also += (" Intervallen för nettototaler är vidgade till vad totalens egna fel tidigare år "
+             f"vid samma månad visar: {wide}." if wide else "")
     return f"Metod{n}: {what}. Backtest: {error_in_words(err)}.{width}{also}"

@@ -448,6 +448,7 @@ def forecast_region(
     progress: StepProgress | None = None,
     joint: bool = True,
     level: bool = True,
+    totals_floor: bool = True,
 ) -> RegionForecast:
     """Forecast every bottom series of ``ds`` after ``as_of`` with joint sample paths.
 
@@ -469,11 +470,10 @@ def forecast_region(
         workers: worker processes; None = 2 when the work is large enough to pay, else 1.
         forecaster: the per-series routines (the real methods unless a test passes fakes).
         progress: ``progress(step, done, total)`` after each chunk of series, per step.
-        joint: pair the series' paths by their historical co-movement
-            (:mod:`forecast.engine.joint`) so division and region ranges are not those of
-            independent series; each series' own paths are unchanged.
-        level: correct the region's revenue and cost by their own earlier year-end errors
-            (:mod:`forecast.engine.level`; only with the per-series backtest's errors).
+        joint: pair the series' paths by their co-movement (:mod:`forecast.engine.joint`);
+            each series' own paths are unchanged.
+        level: correct revenue and cost by their earlier errors (:mod:`forecast.engine.level`).
+        totals_floor: floor net totals by their errors (:mod:`forecast.engine.totals_width`).
 
     Returns the :class:`RegionForecast` (paths float32, tkr, reports' sign convention);
     raises ValueError if ``as_of`` is after the last outcome month or before the first.
@@ -490,17 +490,22 @@ def forecast_region(
         workers = MAX_WORKERS if len(res.inp.uids) * n_paths >= PARALLEL_MIN_WORK else 1
     outs = _run_series(res, as_of, n_paths, seed, workers, forecaster, progress)
     return _finish(_assemble(ds, as_of, res, outs, n_paths, seed), res, joint=joint,
-                   level=level)
+                   level=level, totals_floor=totals_floor)
 
 
-def _finish(rf: RegionForecast, res: _Resolved, *, joint: bool, level: bool) -> RegionForecast:
-    """The assembled forecast with joint paths and the level correction, as asked."""
+def _finish(rf: RegionForecast, res: _Resolved, *, joint: bool, level: bool,
+            totals_floor: bool = False) -> RegionForecast:
+    """The assembled forecast with joint paths, level correction and totals' floor, as asked."""
     if joint:
         rf = _joined(rf, res)
     if level:
         from forecast.engine.level import corrected
 
         rf = corrected(rf, res.errors)
+    if totals_floor:
+        from forecast.engine.totals_width import widened
+
+        rf = widened(rf, res.errors)
     return rf
 
 

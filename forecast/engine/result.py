@@ -49,6 +49,9 @@ class RegionForecast:
     level_correction: tuple[tuple[str, float, int], ...] = ()
     """Per account type corrected: (type, correction % of the year total, earlier years) of
     :mod:`forecast.engine.level`; empty if none was made."""
+    totals_width: tuple[tuple[str, float], ...] = ()
+    """Per net total widened by :mod:`forecast.engine.totals_width`: (division or
+    'Regionen', factor on its series' path deviations); empty if none was."""
 
     @property
     def n_series(self) -> int:

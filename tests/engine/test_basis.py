@@ -85,3 +85,8 @@ def test_method_sentence_names_method_and_error_in_words() -> None:
     assert method_sentence(levelled, {}).endswith(
         "Regionens nivå är korrigerad efter tidigare års fel vid samma månad: kostnader "
         "-0,8\u00a0% (4 tidigare år).")
+    assert "vidgade" not in method_sentence(levelled, {})
+    wide = _with(levelled, totals_width=(("Medicin", 1.3),))
+    assert method_sentence(wide, {}).endswith(
+        " Intervallen för nettototaler är vidgade till vad totalens egna fel tidigare år vid "
+        "samma månad visar: Medicin ×1,30.")
