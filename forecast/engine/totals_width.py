@@ -79,10 +79,14 @@ def _shift_per_series(rf: RegionForecast) -> np.ndarray:
 
 
 def groups(rf: RegionForecast) -> list[tuple[str, np.ndarray]]:
-    """(name, row mask) of every division's net total, sorted, then the region's."""
-    div = rf.keys[DIVISION_COLUMN].to_numpy()
-    out = [(str(d), div == d) for d in sorted(set(div.tolist()))]
-    return out + [(REGION_NAME, np.ones(len(div), dtype=bool))]
+    """(name, row mask) of every division's net total, sorted, then the region's.
+
+    With a single division the region is that division's total and is not listed twice.
+    """
+    div = rf.keys[DIVISION_COLUMN].astype(str).to_numpy()
+    names = sorted(set(div.tolist()))
+    out = [(d, div == d) for d in names]
+    return out + ([(REGION_NAME, np.ones(len(div), dtype=bool))] if len(names) > 1 else [])
 
 
 def widened(rf: RegionForecast, errors: np.ndarray | None) -> RegionForecast:

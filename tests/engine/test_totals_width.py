@@ -103,3 +103,11 @@ def test_level_shift_is_taken_off_the_errors() -> None:
     shifted = replace(rf, level_correction=(("kostnad", -2.0, 4),))
     assert widened(shifted, errors) is shifted
     assert widened(rf, errors).totals_width
+
+
+def test_a_single_division_is_the_region_and_is_floored_once() -> None:
+    rf = random_forecast(n_paths=200)
+    one = replace(rf, keys=rf.keys.assign(division="Hela"))
+    assert [name for name, _ in groups(one)] == ["Hela"]
+    out = widened(one, np.full((one.n_series, 3), 6.0))
+    assert [name for name, _ in out.totals_width] == ["Hela"]
