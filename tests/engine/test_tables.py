@@ -145,3 +145,11 @@ def test_prognos_export_tables_in_order_with_metadata(case):
     assert meta.parameters["Slumpfrö"] == "1"
     assert meta.parameters["Metodval"] == "backtest av årsutfallet per serie"
     assert T.prognos_metadata(rf, ds, choose=False).parameters["Metodval"] == "nej"
+    # the corrections made from earlier errors are recorded, also when none was made
+    assert meta.parameters["Nivåkorrigering efter tidigare års fel"]
+    assert meta.parameters["Bredd för nettototaler efter tidigare års fel"]
+    from dataclasses import replace
+
+    wide = replace(rf, totals_width=(("Medicin", 1.2),))
+    assert T.prognos_metadata(wide, ds, choose=True).parameters[
+        "Bredd för nettototaler efter tidigare års fel"] == "Medicin ×1,20"
