@@ -494,7 +494,7 @@ def forecast_region(
 
 
 def _finish(rf: RegionForecast, res: _Resolved, *, joint: bool, level: bool,
-            totals_floor: bool = False) -> RegionForecast:
+            totals_floor: bool) -> RegionForecast:
     """The assembled forecast with joint paths, level correction and totals' floor, as asked."""
     if joint:
         rf = _joined(rf, res)

@@ -13,7 +13,8 @@ and then to the region's, as a floor:
 - ``s = own_scale(r, e)`` with r the total's current relative sd, and the target sd is
   ``own_width_constant(n)·s·|T_g|``, the constants fitted on M3 for a series' range;
 - below the target, every series of the group has its path deviations from its point
-  multiplied by target / current sd; never narrowed. Divisions first, then the region.
+  multiplied by target / current sd, in every forecast month (the plan years' ranges widen
+  with it, as with the panel width rule); never narrowed. Divisions first, then the region.
 
 Points, every total's point and coherence are unchanged. The rule and its measured effect:
 ``bench/region_width_rule.md``.
@@ -27,11 +28,12 @@ import numpy as np
 
 from forecast.engine.level import TYPE_COLUMN, year_totals
 from forecast.engine.result import RegionForecast
+from forecast.ledger import schema as S
 from forecast.methods.base import scale_deviations
 from forecast.methods.combination import own_scale, own_width_constant
 
-DIVISION_COLUMN = "division"
-REGION_NAME = "Regionen"
+REGION_NAME = "Region totalt"
+"""The region's name in the record of what was widened (the tables' row of the same total)."""
 METADATA_LABEL = "Bredd för nettototaler efter tidigare års fel"
 """The metadata row of every export and laid forecast that says which totals were widened."""
 
@@ -83,7 +85,7 @@ def groups(rf: RegionForecast) -> list[tuple[str, np.ndarray]]:
 
     With a single division the region is that division's total and is not listed twice.
     """
-    div = rf.keys[DIVISION_COLUMN].astype(str).to_numpy()
+    div = rf.keys[S.DIVISION].astype(str).to_numpy()
     names = sorted(set(div.tolist()))
     out = [(d, div == d) for d in names]
     return out + ([(REGION_NAME, np.ones(len(div), dtype=bool))] if len(names) > 1 else [])
@@ -133,7 +135,7 @@ def widened(rf: RegionForecast, errors: np.ndarray | None) -> RegionForecast:
 
 
 def widening_text(rf: RegionForecast) -> str:
-    """The widened totals in Swedish, e.g. "Nära vård ×1,35, Regionen ×1,10"; "" if none."""
+    """The widened totals in Swedish, e.g. "Nära vård ×1,35, Region totalt ×1,10"; "" if none."""
     from forecast.io.formatting import fmt_number
 
     return ", ".join(f"{name} ×{fmt_number(f, 2)}" for name, f in rf.totals_width)

@@ -185,35 +185,3 @@ def test_only_combo_with_its_own_width_takes_the_panel_rule():
     assert not Combination(width="horizon").uses_panel_width
     assert not make_method("combo_cal").uses_panel_width
 
-
-def test_the_engine_floors_a_division_by_its_own_errors_unless_asked_not_to(small_dataset):
-    import pandas as pd
-
-    from forecast.engine.region import forecast_region
-    from forecast.ledger import schema as S
-    from forecast.methods.selection import Choice
-
-    ds = small_dataset(last="2023-04", short_unit=None)
-    as_of = pd.Period("2023-04", freq="M")
-    probe = forecast_region(ds, as_of, n_paths=200, default_method="combo", workers=1)
-    keys = probe.keys
-    uids = [S.series_id(u, a) for u, a in zip(keys["unit"], keys["account"], strict=True)]
-    div = keys["division"].iat[0]
-    # every series of one division erred by 15 % the same way in three earlier years
-    methods = {u: Choice("combo", 2.0, 3, "", (15.0, 15.0, 15.0) if d == div else (0.1,) * 3)
-               for u, d in zip(uids, keys["division"], strict=True)}
-    kw = {"n_paths": 200, "methods": methods, "default_method": "combo", "workers": 1}
-    floored = forecast_region(ds, as_of, **kw)
-    plain = forecast_region(ds, as_of, totals_floor=False, **kw)
-    assert plain.totals_width == ()
-    made = dict(floored.totals_width)
-    assert made[div] > 1.0
-    np.testing.assert_array_equal(floored.point, plain.point)
-    rows = (keys["division"] == div).to_numpy()
-    rest = floored.month_mask(2023)
-
-    def sd(rf):
-        return float(rf.paths[rows][:, :, rest].sum(axis=(0, 2), dtype=np.float64).std())
-
-    assert sd(floored) == pytest.approx(made[div] * made.get("Regionen", 1.0) * sd(plain),
-                                        rel=1e-3)
