@@ -25,9 +25,8 @@ from forecast import __version__
 from forecast.cycle.adjustments import AdjustedForecast, Adjustment
 from forecast.cycle.names import EXAMPLE_DATASET as EXAMPLE_DATASET  # re-exported
 from forecast.cycle.names import USER_DATASET as USER_DATASET  # re-exported
-from forecast.engine.level import metadata as level_metadata
 from forecast.engine.result import RegionForecast
-from forecast.engine.totals_width import metadata as width_metadata
+from forecast.engine.totals_width import corrections_metadata
 
 LAID_SCHEMA_VERSION = 1
 KEY_COLUMNS = ("unit", "account", "division", "category", "account_type")
@@ -136,8 +135,7 @@ def build_laid(af: AdjustedForecast, *, dataset: str, author: str, comment: str,
         adjustments=af.adjustments,
         allocations=tuple(_year_part(rf, a) for a in af.allocations),
         author=author.strip(), comment=comment.strip(), input_hash=rf.input_hash,
-        method=method, parameters={**dict(parameters or {}), **level_metadata(rf),
-                                            **width_metadata(rf)},
+        method=method, parameters={**dict(parameters or {}), **corrections_metadata(rf)},
         region_quantiles=(float(np.quantile(tot, 0.1)), float(np.quantile(tot, 0.5)),
                           float(np.quantile(tot, 0.9))))
 

@@ -78,6 +78,12 @@ def year_totals(rf: RegionForecast) -> np.ndarray:
     return np.asarray(rf.ytd_outcome, dtype=np.float64) + rest
 
 
+def shift_per_series(rf: RegionForecast) -> np.ndarray:
+    """(n_series,) the correction (% of its year total) each series was moved by."""
+    by_type = {typ: pct for typ, pct, _ in rf.level_correction}
+    return np.array([by_type.get(t, 0.0) for t in rf.keys[TYPE_COLUMN].tolist()], dtype=float)
+
+
 def corrected(rf: RegionForecast, errors: np.ndarray | None) -> RegionForecast:
     """``rf`` with the level correction per account type (recorded in ``level_correction``).
 

@@ -19,9 +19,8 @@ import pandas as pd
 
 from forecast import __version__
 from forecast.engine import hierarchy as H
-from forecast.engine.level import metadata as level_metadata
 from forecast.engine.result import RegionForecast
-from forecast.engine.totals_width import metadata as width_metadata
+from forecast.engine.totals_width import corrections_metadata
 from forecast.followup.tables import load_notes
 from forecast.followup.transition import PlanProjection, project_transition_plan
 from forecast.io.export import ExportMetadata, ExportTable
@@ -365,8 +364,7 @@ def prognos_metadata(rf: RegionForecast, ds: Dataset, *, choose: bool,
             "Serier": str(rf.n_series),
             "Avstämning": H.RECONCILIATION,
             "Prognosmånader": f"{rf.months[0]} – {rf.months[-1]}",
-            **level_metadata(rf),
-            **width_metadata(rf),
+            **corrections_metadata(rf),
             **load_notes(ds),
         },
     )

@@ -26,7 +26,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from forecast.engine.level import TYPE_COLUMN, year_totals
+from forecast.engine import level
 from forecast.engine.result import RegionForecast
 from forecast.ledger import schema as S
 from forecast.methods.base import scale_deviations
@@ -73,22 +73,14 @@ def floor_factor(totals: np.ndarray, point_total: float, errors: np.ndarray, n: 
     return max(1.0, target / r)
 
 
-def _shift_per_series(rf: RegionForecast) -> np.ndarray:
-    """(n_series,) the level correction (%) each series was moved by."""
-    by_type = {typ: pct for typ, pct, _ in rf.level_correction}
-    types = rf.keys[TYPE_COLUMN].to_numpy()
-    return np.array([by_type.get(t, 0.0) for t in types], dtype=float)
-
-
 def groups(rf: RegionForecast) -> list[tuple[str, np.ndarray]]:
     """(name, row mask) of every division's net total, sorted, then the region's.
 
     With a single division the region is that division's total and is not listed twice.
     """
-    div = rf.keys[S.DIVISION].astype(str).to_numpy()
-    names = sorted(set(div.tolist()))
-    out = [(d, div == d) for d in names]
-    return out + ([(REGION_NAME, np.ones(len(div), dtype=bool))] if len(names) > 1 else [])
+    names = sorted(set(rf.keys[S.DIVISION].tolist()))
+    out = [(str(d), rf.row_mask(**{S.DIVISION: d})) for d in names]
+    return out + ([(REGION_NAME, rf.row_mask())] if len(names) > 1 else [])
 
 
 def widened(rf: RegionForecast, errors: np.ndarray | None) -> RegionForecast:
@@ -107,12 +99,12 @@ def widened(rf: RegionForecast, errors: np.ndarray | None) -> RegionForecast:
     errors = np.asarray(errors, dtype=float)
     n = rf.as_of.month % 12
     rest = rf.month_mask(rf.as_of.year)
-    point_year = year_totals(rf)
+    point_year = level.year_totals(rf)
     size = np.abs(point_year)
-    shift = _shift_per_series(rf)
+    shift = level.shift_per_series(rf)
     # rest-of-year totals per series and path; scaling a series' deviations by f scales the
     # deviations of these sums from its point's by f, so the factors compose here
-    point_rest = rf.point[:, rest].sum(axis=1, dtype=np.float64)
+    point_rest = point_year - np.asarray(rf.ytd_outcome, dtype=np.float64)
     dev = rf.paths[:, :, rest].sum(axis=2, dtype=np.float64) - point_rest[:, None]
     factor = np.ones(rf.n_series)
     made: list[tuple[str, float]] = []
@@ -142,5 +134,10 @@ def widening_text(rf: RegionForecast) -> str:
 
 
 def metadata(rf: RegionForecast) -> dict[str, str]:
-    """The metadata row of the widening (every export and laid forecast carries it)."""
+    """The metadata row of the widening."""
     return {METADATA_LABEL: widening_text(rf) or "ingen"}
+
+
+def corrections_metadata(rf: RegionForecast) -> dict[str, str]:
+    """The rows of both corrections from earlier errors, in every export and laid forecast."""
+    return {**level.metadata(rf), **metadata(rf)}

@@ -22,12 +22,6 @@ from forecast.methods.combination import own_scale, own_width_constant
 from tests.engine.test_hierarchy import random_forecast
 
 
-def _net_totals(rf, rows: np.ndarray) -> np.ndarray:
-    rest = rf.month_mask(rf.as_of.year)
-    return (float(rf.ytd_outcome[rows].sum())
-            + rf.paths[rows][:, :, rest].sum(axis=(0, 2), dtype=np.float64))
-
-
 def test_group_error_is_tkr_weighted_net_of_the_level_shift_and_a_missing_series_is_zero() -> None:
     errors = np.array([[2.0, np.nan, 1.0], [-1.0, np.nan, np.nan]])
     size = np.array([100.0, 300.0])
@@ -67,16 +61,16 @@ def test_widened_lifts_a_division_to_its_floor_and_keeps_points_and_totals() -> 
     made = dict(out.totals_width)
     assert target in made and made[target] > 1
     # the division's sd is exactly its floor (the region's own floor may widen it further)
-    r = float(np.std(_net_totals(rf, rows))) / abs(net)
+    r = float(np.std(rf.year_total_paths(rows))) / abs(net)
     e = group_errors(errors[rows], size[rows], np.zeros(rows.sum()), net)
     want = own_width_constant(rf.as_of.month % 12) * own_scale(r, e) * abs(net)
     f_region = made.get(REGION_NAME, 1.0)
-    assert np.std(_net_totals(out, rows)) == pytest.approx(want * f_region, rel=1e-4)
+    assert np.std(out.year_total_paths(rows)) == pytest.approx(want * f_region, rel=1e-4)
     # other divisions only by the region's factor
     other = div == names[1]
     if names[1] not in made:
-        assert np.std(_net_totals(out, other)) == pytest.approx(
-            f_region * np.std(_net_totals(rf, other)), rel=1e-4)
+        assert np.std(out.year_total_paths(other)) == pytest.approx(
+            f_region * np.std(rf.year_total_paths(other)), rel=1e-4)
     # points untouched, every level of totals still adds up
     np.testing.assert_array_equal(out.point, rf.point)
     tot = H.all_year_totals(out)
@@ -137,10 +131,8 @@ def test_the_engine_floors_a_division_by_its_own_errors_unless_asked_not_to(smal
     assert made[div] > 1.0
     np.testing.assert_array_equal(floored.point, plain.point)
     rows = (keys["division"] == div).to_numpy()
-    rest = floored.month_mask(2023)
-
     def sd(rf):
-        return float(rf.paths[rows][:, :, rest].sum(axis=(0, 2), dtype=np.float64).std())
+        return float(rf.year_total_paths(rows).std())
 
     assert sd(floored) == pytest.approx(made[div] * made.get(REGION_NAME, 1.0) * sd(plain),
                                         rel=1e-3)
