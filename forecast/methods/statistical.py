@@ -341,29 +341,6 @@ class AutoARIMAMethod(_StatsforecastMethod):
     sf_model = "AutoARIMA"
 
 
-class AirlineMethod(_StatsforecastMethod):
-    """``airline``: the airline model ARIMA(0,1,1)(0,1,1)₁₂ (statsforecast ``ARIMA``).
-
-    One fixed ARIMA instead of AutoARIMA's search (``bench/standard_rule_v5.md``), fitted by
-    maximum likelihood from the conditional-sum-of-squares start (``CSS-ML``; statsforecast's
-    ``CSS`` alone forecasts zeros and its ``ML`` alone returned zero coefficients). The
-    library has no simulation for ARIMA, so the method is a point member only.
-    """
-
-    alias = "airline"
-
-    def _model(self) -> Any:
-        from statsforecast.models import ARIMA
-
-        return ARIMA(order=(0, 1, 1), seasonal_order=(0, 1, 1), season_length=SEASON,
-                     method="CSS-ML")
-
-    def simulate(self, h: int, n_paths: int, rng: np.random.Generator, *,
-                 budget_future: np.ndarray | None = None) -> np.ndarray:
-        """Not available: a point member only (see the class docstring)."""
-        raise MethodFailed(f"{self.alias}: ger bara en punktprognos (inga banor)")
-
-
 class AggregatedETSMethod(_StatsforecastMethod):
     """``ets_b2``: AutoETS on ``block``-month sums ending at the last month, split by profile."""
 
