@@ -81,6 +81,24 @@ def null_draws(series: np.ndarray, groups: list[tuple[str, np.ndarray]], tau: fl
     return np.concatenate(out)
 
 
+def print_intervals(sid: np.ndarray, cov: np.ndarray, groups: list[tuple[str, np.ndarray]],
+                    rng: np.random.Generator) -> None:
+    """Each group's observed coverage with a 90 % interval from resampling series."""
+    ids = np.unique(sid)
+    pos = [np.flatnonzero(sid == s) for s in ids]
+    m = np.stack([g for _, g in groups]).astype(float)
+    boot = []
+    for _ in range(500):
+        idx = np.concatenate([pos[i] for i in rng.integers(0, len(ids), len(ids))])
+        boot.append(100 * (cov[idx] @ m[:, idx].T) / m[:, idx].sum(axis=1))
+    lo, hi = np.quantile(np.array(boot), [0.05, 0.95], axis=0)
+    obs = 100 * (cov @ m.T) / m.sum(axis=1)
+    print("\ngrupp: observerad täckning (90 % över omdragna serier)")
+    for (name, g), o, low, high in zip(groups, obs, lo, hi, strict=True):
+        flag = "  utanför 78–82" if (o < 78 or o > 82) else ""
+        print(f"  {name:32s} {o:5.1f} ({low:5.1f}–{high:5.1f}) n={int(g.sum())}{flag}")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--cases", type=Path, required=True)
@@ -102,24 +120,11 @@ def main(argv: list[str] | None = None) -> int:
     rng = np.random.default_rng(1)
     for tau in (0.0, 0.25, 0.5):
         w = null_draws(cases["series_id"].to_numpy(), groups, tau, rng)
-        print(f"perfekt kalibrerat intervall, τ = {tau:.2f}: värsta grupp median {np.median(w):.1f}, "
-              f"90 % {np.quantile(w, 0.9):.1f}; andel dragningar inom 78–82 % i alla grupper "
-              f"{100 * np.mean(w <= 2):.1f} %; andel ≥ observerad {100 * np.mean(w >= observed):.1f} %")
-    # 90 % intervals of the observed subgroup coverages, resampling series
-    sid = cases["series_id"].to_numpy()
-    ids = np.unique(sid)
-    pos = [np.flatnonzero(sid == s) for s in ids]
-    m = np.stack([g for _, g in groups]).astype(float)
-    boot = []
-    for _ in range(500):
-        idx = np.concatenate([pos[i] for i in rng.integers(0, len(ids), len(ids))])
-        boot.append(100 * (cov[idx] @ m[:, idx].T) / m[:, idx].sum(axis=1))
-    lo, hi = np.quantile(np.array(boot), [0.05, 0.95], axis=0)
-    obs = 100 * (cov @ m.T) / m.sum(axis=1)
-    print("\ngrupp: observerad täckning (90 % över omdragna serier)")
-    for (name, g), o, l, h in zip(groups, obs, lo, hi, strict=True):
-        flag = "  utanför 78–82" if (o < 78 or o > 82) else ""
-        print(f"  {name:32s} {o:5.1f} ({l:5.1f}–{h:5.1f}) n={int(g.sum())}{flag}")
+        print(f"perfekt kalibrerat intervall, τ = {tau:.2f}: värsta grupp median "
+              f"{np.median(w):.1f}, 90 % {np.quantile(w, 0.9):.1f}; andel dragningar inom "
+              f"78–82 % i alla grupper {100 * np.mean(w <= 2):.1f} %; andel ≥ observerad "
+              f"{100 * np.mean(w >= observed):.1f} %")
+    print_intervals(cases["series_id"].to_numpy(), cov, groups, rng)
     return 0
 
 
