@@ -11,7 +11,8 @@ of M3 is not read. Its figures choose nothing: they say what a next rule could t
 Usage::
 
     .venv/bin/python bench/ets_member_explore.py \\
-        --panel "M3 utveckling" /tmp/dev_cases.csv /tmp/gbm/dev_members.csv /tmp/gbm/dev_autoets.csv \\
+        --panel "M3 utveckling" /tmp/dev_cases.csv /tmp/gbm/dev_members.csv \\
+            /tmp/gbm/dev_autoets.csv \\
         --panel sjukhus /tmp/hosp/cases.csv /tmp/hosp/members.csv /tmp/hosp/cases.csv \\
         --panel FRED-MD /tmp/fred/cases.csv /tmp/fred/members.csv /tmp/fred/cases.csv
 """
@@ -44,18 +45,22 @@ def forecasts(files: tuple[str, str, str]) -> pd.DataFrame:
     return wide.join(actual).reset_index()
 
 
+def median_ape(f: np.ndarray, actual: np.ndarray) -> float:
+    return float(np.nanmedian(100 * np.abs(f - actual) / np.abs(actual)))
+
+
 def ratios(df: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for n, g in df.groupby("cutoff"):
-        def med(f: np.ndarray) -> float:
-            return float(np.nanmedian(100 * np.abs(f - g["actual"]) / g["actual"].abs()))
-        base = med(g[ETS].to_numpy(float))
+        act = g["actual"].to_numpy(float)
+        base = median_ape(g[ETS].to_numpy(float), act)
         for name, (how, cols) in CANDIDATES.items():
             x = g[list(cols)].to_numpy(float)
             f = {"one": x[:, 0], "median": np.median(x, axis=1),
                  "mean": x.mean(axis=1)}[how]
+            m = median_ape(f, act)
             rows.append({"kandidat": name, "brytmånad": n, "fall": int(np.isfinite(f).sum()),
-                         "median APE": med(f), "kvot mot AutoETS": med(f) / base})
+                         "median APE": m, "kvot mot AutoETS": m / base})
     return pd.DataFrame(rows)
 
 
