@@ -3,8 +3,9 @@
 Reads ``combo``'s ``--per-case`` file, the members' ``--per-case`` file (theta, ces,
 prior_year_profile, three_year_profile, ces_b2) and ``bench/m3_members.py`` rows of
 ``airline`` for the same sample (the member is in commit b48611a only: it was removed when
-it was not adopted, so those rows are made at that commit), and scores the rule's five candidates (median / mean /
-trimmed mean of the members' year totals) against ``combo`` on the same cases.
+it was not adopted, so those rows are made at that commit), and scores the rule's five
+candidates (median / mean / trimmed mean of the members' year totals) against ``combo`` on
+the same cases.
 
 Usage::
 
