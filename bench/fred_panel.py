@@ -12,15 +12,17 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from hospital_panel import read_checked  # noqa: E402
+
 SHA256 = "b62383200451cd400e372583f76dfd4054d7045fe1a7ee994d97734c8cf62f3d"
-MAX_BYTES = 5_000_000
 
 
 def parse(text: str) -> tuple[list[pd.DataFrame], list[str]]:
@@ -53,14 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("tsf", type=Path)
     p.add_argument("out", type=Path)
     a = p.parse_args(argv)
-    if a.tsf.stat().st_size > MAX_BYTES:
-        print(f"{a.tsf}: större än {MAX_BYTES} byte", file=sys.stderr)
-        return 2
-    raw = a.tsf.read_bytes()
-    if hashlib.sha256(raw).hexdigest() != SHA256:
-        print(f"{a.tsf}: fel sha256 (bench/fred_rule.md)", file=sys.stderr)
-        return 2
     try:
+        raw = read_checked(a.tsf, SHA256, "bench/fred_rule.md")
         frames, left_out = parse(raw.decode("latin-1"))
     except ValueError as exc:
         print(f"{a.tsf}: {exc}", file=sys.stderr)

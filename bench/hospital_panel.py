@@ -62,21 +62,24 @@ def to_long(wide: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def read_checked(path: Path, sha256: str, rule: str) -> bytes:
+    """The file's bytes, if it is at most MAX_BYTES and has the rule's sha256."""
+    if path.stat().st_size > MAX_BYTES:
+        raise ValueError(f"större än {MAX_BYTES} byte")
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    if digest != sha256:
+        raise ValueError(f"sha256 {digest}, väntade {sha256} ({rule})")
+    return raw
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("wide", type=Path)
     p.add_argument("out", type=Path)
     a = p.parse_args(argv)
-    if a.wide.stat().st_size > MAX_BYTES:
-        print(f"{a.wide}: större än {MAX_BYTES} byte", file=sys.stderr)
-        return 2
-    raw = a.wide.read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()
-    if digest != SHA256:
-        print(f"{a.wide}: sha256 {digest}, väntade {SHA256} (bench/hospital_rule.md)",
-              file=sys.stderr)
-        return 2
     try:
+        read_checked(a.wide, SHA256, "bench/hospital_rule.md")
         long = to_long(pd.read_csv(a.wide))
     except ValueError as exc:
         print(f"{a.wide}: {exc}", file=sys.stderr)

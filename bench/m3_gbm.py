@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from m3_pooled import AUTOETS_MEDIAN, FEATURES, MIN_TRAIN, ape, case_features  # noqa: E402
+from m3_pooled import FEATURES, MIN_TRAIN, case_features, ratio_table  # noqa: E402
 
 from forecast.evaluation.backtest import case_years, panel_series, read_bench  # noqa: E402
 from forecast.evaluation.samples import bench_split  # noqa: E402
@@ -120,16 +120,7 @@ def report(df: pd.DataFrame, sample: str) -> pd.DataFrame:
         df[f"gbm_{leaves}"] = gbm_forecast(df, leaves)
         df[f"gbm_mean_{leaves}"] = (df[f"gbm_{leaves}"] + df["combo"]) / 2
         names += [f"gbm_{leaves}", f"gbm_mean_{leaves}"]
-    rows = []
-    for n, g in df.groupby("cutoff"):
-        base = ape(g["combo"], g["actual"]).median()
-        for m in names:
-            med = ape(g[m], g["actual"]).median()
-            rows.append({"metod": m, "brytmånad": n, "fall": len(g),
-                         "fall med modellen": int((g[m] != g["combo"]).sum()),
-                         "median APE": med, "kvot mot combo": med / base,
-                         "kvot mot AutoETS": med / AUTOETS_MEDIAN[sample][n]})
-    return pd.DataFrame(rows)
+    return ratio_table(df, names, sample, "fall med modellen")
 
 
 def main(argv: list[str] | None = None) -> int:

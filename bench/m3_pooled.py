@@ -112,13 +112,19 @@ def report(df: pd.DataFrame, sample: str) -> pd.DataFrame:
     df = df.copy()
     df["pooled"] = pooled_forecast(df)
     df["pooled_mean"] = (df["pooled"] + df["combo"]) / 2
+    return ratio_table(df, ("combo", "pooled", "pooled_mean"), sample)
+
+
+def ratio_table(df: pd.DataFrame, names: tuple[str, ...] | list[str], sample: str,
+                changed: str = "fall med poolad modell") -> pd.DataFrame:
+    """Median APE of each forecast column in ``names`` and its ratios to combo and AutoETS."""
     rows = []
     for n, g in df.groupby("cutoff"):
         base = ape(g["combo"], g["actual"]).median()
-        for m in ("combo", "pooled", "pooled_mean"):
+        for m in names:
             med = ape(g[m], g["actual"]).median()
             rows.append({"metod": m, "brytmånad": n, "fall": len(g),
-                         "fall med poolad modell": int((g[m] != g["combo"]).sum()),
+                         changed: int((g[m] != g["combo"]).sum()),
                          "median APE": med, "kvot mot combo": med / base,
                          "kvot mot AutoETS": med / AUTOETS_MEDIAN[sample][n]})
     return pd.DataFrame(rows)
