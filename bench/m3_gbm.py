@@ -27,9 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from m3_pooled import FEATURES, MIN_TRAIN, case_features, ratio_table  # noqa: E402
+from m3_pooled import FEATURES, MIN_TRAIN, ratio_table  # noqa: E402
+from m3_pooled import build as pooled_build  # noqa: E402
 
-from forecast.evaluation.backtest import case_years, panel_series, read_bench  # noqa: E402
+from forecast.evaluation.backtest import Series  # noqa: E402
 from forecast.evaluation.samples import bench_split  # noqa: E402
 
 MEMBERS = ("theta", "ces", "prior_year_profile", "three_year_profile", "theta_b2", "ces_b2")
@@ -47,41 +48,28 @@ def volatility(y: np.ndarray, end: int) -> float:
 
 
 def build(bench: str, cases_file: str, members_file: str, ids: set[str]) -> pd.DataFrame:
-    """One row per protocol case of ``ids``: features, combo's forecast and the actual."""
-    cases = pd.read_csv(cases_file, dtype={"series_id": str})
-    combo = cases[cases["method"] == "combo"].set_index(["series_id", "year", "cutoff"])
+    """The third attempt's rows (``m3_pooled.build``) with the members' features and target."""
     mem = pd.read_csv(members_file, dtype={"series_id": str})
     mem = mem.pivot_table(index=["series_id", "year", "cutoff"], columns="method",
                           values="forecast", aggfunc="first")
-    panel = read_bench(bench)
-    panel = panel[panel["series_id"].isin(ids)]
-    rows = []
-    for s in panel_series(panel):
-        for year, t_jan in case_years(s):
-            for n in (4, 8):
-                key = (s.series_id, year, n)
-                if key not in combo.index:
-                    continue
-                c = float(combo.loc[key, "forecast"])
-                actual = float(s.y[t_jan: t_jan + 12].sum())
-                row = {"series_id": s.series_id, "year": year, "cutoff": n,
-                       "actual": actual, "combo": c, "target": np.nan, "usable": False}
-                f = case_features(s.y, t_jan, n, c)
-                if f is not None and key in mem.index:
-                    rest_c = c - f["ytd"]
-                    m = mem.loc[key]
-                    rests = {k: float(m.get(k, np.nan)) - f["ytd"] for k in MEMBERS}
-                    if all(np.isfinite(v) and v > 0 for v in rests.values()):
-                        row.update(f)
-                        row.update({f"d_{k}": np.log(v / rest_c) for k, v in rests.items()})
-                        row["vol"] = volatility(s.y, t_jan + n)
-                        row["years"] = (t_jan + n) // 12
-                        row["rest_c"] = rest_c
-                        row["usable"] = True
-                        rest = actual - f["ytd"]
-                        row["target"] = np.log(rest / rest_c) if rest > 0 else np.nan
-                rows.append(row)
-    return pd.DataFrame(rows)
+
+    def add_members(s: Series, t_jan: int, n: int, row: dict) -> None:
+        key = (s.series_id, row["year"], n)
+        rest_c = row["combo"] - row["ytd"]
+        rests = ({k: float(mem.loc[key].get(k, np.nan)) - row["ytd"] for k in MEMBERS}
+                 if key in mem.index else {})
+        if not rests or not all(np.isfinite(v) and v > 0 for v in rests.values()):
+            row["usable"] = False
+            return
+        row.update({f"d_{k}": np.log(v / rest_c) for k, v in rests.items()})
+        row.update(vol=volatility(s.y, t_jan + n), years=(t_jan + n) // 12, rest_c=rest_c)
+
+    df = pooled_build(bench, cases_file, ids, extra=add_members)
+    rest = (df["actual"] - df["ytd"]).to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        target = np.log(rest / df["rest_c"].to_numpy(float))
+    df["target"] = np.where(df["usable"].to_numpy(bool) & (rest > 0), target, np.nan)
+    return df
 
 
 def feature_names() -> list[str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +25,12 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from forecast.evaluation.backtest import case_years, panel_series, read_bench  # noqa: E402
+from forecast.evaluation.backtest import (  # noqa: E402
+    Series,
+    case_years,
+    panel_series,
+    read_bench,
+)
 from forecast.evaluation.samples import bench_split  # noqa: E402
 
 FEATURES = ("g_ytd", "g_12", "g_3", "g_rest_prev", "g_ytd_prev", "g_combo")
@@ -55,8 +61,13 @@ def case_features(y: np.ndarray, t_jan: int, n: int, combo_total: float) -> dict
             "g_ytd_prev": np.log(a1 / a2), "g_combo": np.log(combo_rest / r1)}
 
 
-def build(bench: str, cases_file: str, ids: set[str]) -> pd.DataFrame:
-    """One row per protocol case of ``ids``: features, combo's forecast and the actual."""
+def build(bench: str, cases_file: str, ids: set[str],
+          extra: Callable[[Series, int, int, dict], None] | None = None) -> pd.DataFrame:
+    """One row per protocol case of ``ids``: features, combo's forecast and the actual.
+
+    ``extra(series, t_jan, cutoff, row)``, if given, adds to (or rejects, with
+    ``row["usable"] = False``) each row whose features exist.
+    """
     cases = pd.read_csv(cases_file, dtype={"series_id": str})
     cases = cases[cases["method"] == "combo"].set_index(["series_id", "year", "cutoff"])
     panel = read_bench(bench)
@@ -78,6 +89,8 @@ def build(bench: str, cases_file: str, ids: set[str]) -> pd.DataFrame:
                     row.update(f)
                     rest = actual - f["ytd"]
                     row["target"] = np.log(rest / f["r1"]) if rest > 0 else np.nan
+                    if extra is not None:
+                        extra(s, t_jan, n, row)
                 rows.append(row)
     return pd.DataFrame(rows)
 
