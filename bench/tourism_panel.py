@@ -1,0 +1,79 @@
+"""The tourism competition's monthly panel in the benchmark's long format (``bench/tourism_rule.md``).
+
+Reads ``data/tourists.rda`` of ``rstudio/academyDatasets`` (an R data file with columns
+``month``, ``city``, ``country``, ``tourists``: the 366 monthly series of Athanasopoulos,
+Hyndman, Song & Wu 2010, whole series, under coded names), checks its size and sha256 and
+that every series' months follow each other without gaps or repeats, and writes
+``series_id,category,start,t,value`` to a path outside the repository. Needs ``pyreadr``
+(bench only, not a dependency of the product: ``.venv/bin/pip install pyreadr==0.5.8``).
+
+Usage::
+
+    git -C /work/.mirror/rstudio+academyDatasets/repo show HEAD:data/tourists.rda \\
+        > /tmp/tour/tourists.rda
+    .venv/bin/python bench/tourism_panel.py /tmp/tour/tourists.rda /tmp/tour/tourism_long.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from hospital_panel import read_checked  # noqa: E402
+
+SHA256 = "0f2b610c7af92b8a544c73f67728a64f91cafc9e4586a76666eab63abc38c738"
+COLUMNS = ("month", "city", "country", "tourists")
+
+
+def to_long(df: pd.DataFrame) -> pd.DataFrame:
+    """The long panel of the checked data frame (one series per city and country)."""
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise ValueError(f"kolumnerna {missing} saknas; väntade {list(COLUMNS)}")
+    month = pd.to_datetime(df["month"], errors="coerce")
+    value = pd.to_numeric(df["tourists"], errors="coerce").astype(float)
+    bad = np.flatnonzero(month.isna().to_numpy() | ~np.isfinite(value.to_numpy())
+                         | (value.to_numpy() < 0))
+    if bad.size:
+        raise ValueError(f"rad {bad[0] + 1}: väntade en månad och ett antal ≥ 0")
+    frame = pd.DataFrame({"series_id": df["city"].astype(str) + "|" + df["country"].astype(str),
+                          "m": month.dt.year * 12 + month.dt.month - 1, "value": value})
+    frame = frame.sort_values(["series_id", "m"], kind="stable")
+    out = []
+    for sid, g in frame.groupby("series_id", sort=True):
+        steps = np.diff(g["m"].to_numpy())
+        if np.any(steps != 1):
+            raise ValueError(f"serien {sid!r}: månaderna följer inte på varandra")
+        first = int(g["m"].iloc[0])
+        out.append(pd.DataFrame({"series_id": sid, "category": "TOURISM",
+                                 "start": f"{first // 12}-{first % 12 + 1:02d}",
+                                 "t": np.arange(len(g)), "value": g["value"].to_numpy()}))
+    return pd.concat(out, ignore_index=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("rda", type=Path)
+    p.add_argument("out", type=Path)
+    a = p.parse_args(argv)
+    try:
+        read_checked(a.rda, SHA256, "bench/tourism_rule.md")
+        import pyreadr
+
+        long = to_long(pyreadr.read_r(str(a.rda))["tourists"])
+    except (ValueError, KeyError) as exc:
+        print(f"{a.rda}: {exc}", file=sys.stderr)
+        return 2
+    long.to_csv(a.out, index=False)
+    print(f"{long.series_id.nunique()} serier, {len(long)} rader → {a.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
