@@ -1,4 +1,4 @@
-"""The tourism competition's monthly panel in the benchmark's long format (``bench/tourism_rule.md``).
+"""The tourism monthly panel in the benchmark's long format (``bench/tourism_rule.md``).
 
 Reads ``data/tourists.rda`` of ``rstudio/academyDatasets`` (an R data file with columns
 ``month``, ``city``, ``country``, ``tourists``: the 366 monthly series of Athanasopoulos,
