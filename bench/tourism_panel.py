@@ -31,27 +31,39 @@ SHA256 = "0f2b610c7af92b8a544c73f67728a64f91cafc9e4586a76666eab63abc38c738"
 COLUMNS = ("month", "city", "country", "tourists")
 
 
-def to_long(df: pd.DataFrame) -> pd.DataFrame:
-    """The long panel of the checked data frame (one series per city and country)."""
-    missing = [c for c in COLUMNS if c not in df.columns]
+def to_long(df: pd.DataFrame, keys: tuple[str, ...] = ("city", "country"),
+            month_col: str = "month", value_col: str = "tourists",
+            category: str = "TOURISM") -> pd.DataFrame:
+    """The long panel of a checked data frame: one series per combination of ``keys``.
+
+    ``month_col`` holds dates (the first of each month; R's ``yearmonth`` arrives as days
+    since 1970-01-01) and ``value_col`` counts or amounts ≥ 0. Raises ValueError naming the
+    first bad row, a missing column or a series whose months do not follow each other.
+    """
+    missing = [c for c in (month_col, *keys, value_col) if c not in df.columns]
     if missing:
-        raise ValueError(f"kolumnerna {missing} saknas; väntade {list(COLUMNS)}")
-    month = pd.to_datetime(df["month"], errors="coerce")
-    value = pd.to_numeric(df["tourists"], errors="coerce").astype(float)
+        raise ValueError(f"kolumnerna {missing} saknas; väntade {[month_col, *keys, value_col]}")
+    raw = df[month_col]
+    month = (pd.Timestamp("1970-01-01") + pd.to_timedelta(raw, unit="D")
+             if pd.api.types.is_numeric_dtype(raw) else pd.to_datetime(raw, errors="coerce"))
+    value = pd.to_numeric(df[value_col], errors="coerce").astype(float)
     bad = np.flatnonzero(month.isna().to_numpy() | ~np.isfinite(value.to_numpy())
-                         | (value.to_numpy() < 0))
+                         | (value.to_numpy() < 0) | (month.dt.day.to_numpy() != 1))
     if bad.size:
-        raise ValueError(f"rad {bad[0] + 1}: väntade en månad och ett antal ≥ 0")
-    frame = pd.DataFrame({"series_id": df["city"].astype(str) + "|" + df["country"].astype(str),
-                          "m": month.dt.year * 12 + month.dt.month - 1, "value": value})
+        raise ValueError(f"rad {bad[0] + 1}: väntade en månads första dag och ett värde ≥ 0")
+    sid = df[keys[0]].astype(str)
+    for k in keys[1:]:
+        sid = sid + "|" + df[k].astype(str)
+    frame = pd.DataFrame({"series_id": sid, "m": month.dt.year * 12 + month.dt.month - 1,
+                          "value": value})
     frame = frame.sort_values(["series_id", "m"], kind="stable")
     out = []
-    for sid, g in frame.groupby("series_id", sort=True):
+    for name, g in frame.groupby("series_id", sort=True):
         steps = np.diff(g["m"].to_numpy())
         if np.any(steps != 1):
-            raise ValueError(f"serien {sid!r}: månaderna följer inte på varandra")
+            raise ValueError(f"serien {name!r}: månaderna följer inte på varandra")
         first = int(g["m"].iloc[0])
-        out.append(pd.DataFrame({"series_id": sid, "category": "TOURISM",
+        out.append(pd.DataFrame({"series_id": name, "category": category,
                                  "start": f"{first // 12}-{first % 12 + 1:02d}",
                                  "t": np.arange(len(g)), "value": g["value"].to_numpy()}))
     return pd.concat(out, ignore_index=True)

@@ -1,0 +1,56 @@
+"""The PBS cost panel in the benchmark's long format (``bench/pbs_rule.md``).
+
+Reads ``data/PBS.rda`` of ``tidyverts/tsibbledata`` (Medicare Australia's monthly
+Pharmaceutical Benefits Scheme data, July 1991 – June 2008: scripts and cost per concession
+type, patient type and ATC2 drug group), checks its size and sha256, builds one series of
+``Cost`` per concession × type × ATC2 group (months without gaps, amounts ≥ 0), keeps the
+series whose every month is positive and writes ``series_id,category,start,t,value`` to a
+path outside the repository; the series left out are counted. Needs ``pyreadr`` (bench
+only: ``.venv/bin/pip install pyreadr==0.5.8``).
+
+Usage::
+
+    git -C /work/.mirror/tidyverts+tsibbledata/repo show HEAD:data/PBS.rda > /tmp/pbs/PBS.rda
+    .venv/bin/python bench/pbs_panel.py /tmp/pbs/PBS.rda /tmp/pbs/pbs_long.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from hospital_panel import read_checked  # noqa: E402
+from tourism_panel import to_long  # noqa: E402
+
+SHA256 = "aad7b30c05b724bb7d9df152605c116b9e1f167ae3a344d8950b8f6da43ffa3c"
+KEYS = ("Concession", "Type", "ATC2")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("rda", type=Path)
+    p.add_argument("out", type=Path)
+    a = p.parse_args(argv)
+    try:
+        read_checked(a.rda, SHA256, "bench/pbs_rule.md")
+        import pyreadr
+
+        long = to_long(pyreadr.read_r(str(a.rda))["PBS"], keys=KEYS, month_col="Month",
+                       value_col="Cost", category="PBS")
+    except (ValueError, KeyError) as exc:
+        print(f"{a.rda}: {exc}", file=sys.stderr)
+        return 2
+    positive = long.groupby("series_id")["value"].transform("min") > 0
+    kept = long.loc[positive]
+    n_out = long.loc[~positive, "series_id"].nunique()
+    kept.to_csv(a.out, index=False)
+    print(f"{kept.series_id.nunique()} serier, {len(kept)} rader → {a.out}; utelämnade "
+          f"(någon månad ≤ 0): {n_out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
