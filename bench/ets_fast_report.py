@@ -26,6 +26,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from ets_member_explore import forecasts  # noqa: E402
 from m3_choose_v2 import weighted_median  # noqa: E402
 
 KEY = ["series_id", "year", "cutoff"]
@@ -33,18 +34,10 @@ MEMBERS = ("theta", "ces", "prior_year_profile")
 ETS = "autoets_statsforecast"
 
 
-def long_wide(files: list[str]) -> pd.DataFrame:
-    """Per-case files (one row per case and method) as one column per method, and actual."""
-    allc = pd.concat([pd.read_csv(f, dtype={"series_id": str}) for f in dict.fromkeys(files)])
-    allc = allc.drop_duplicates([*KEY, "method"])
-    wide = allc.pivot_table(index=KEY, columns="method", values="forecast", aggfunc="first")
-    return wide.join(allc.groupby(KEY)["actual"].first())
-
-
 def table(cases: str, members: str, autoets: str, etsf: list[str]) -> tuple[pd.DataFrame,
                                                                            list[str]]:
     """One row per case with every method's year total; the restricted members' names."""
-    wide = long_wide([cases, members, autoets])
+    wide = forecasts((cases, members, autoets)).set_index(KEY)
     extra = pd.concat([pd.read_csv(f, dtype={"series_id": str}) for f in etsf])
     names = [c[: -len("_sec")] for c in extra.columns if c.endswith("_sec")]
     keep = [*KEY, *names, *(f"{n}_sec" for n in names)]
