@@ -16,40 +16,25 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from hospital_panel import read_checked  # noqa: E402
-from tourism_panel import to_long  # noqa: E402
+from tourism_panel import convert, write  # noqa: E402
 
 SHA256 = "aad7b30c05b724bb7d9df152605c116b9e1f167ae3a344d8950b8f6da43ffa3c"
 KEYS = ("Concession", "Type", "ATC2")
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("rda", type=Path)
-    p.add_argument("out", type=Path)
-    a = p.parse_args(argv)
-    try:
-        read_checked(a.rda, SHA256, "bench/pbs_rule.md")
-        import pyreadr
-
-        long = to_long(pyreadr.read_r(str(a.rda))["PBS"], keys=KEYS, month_col="Month",
-                       value_col="Cost", category="PBS")
-    except (ValueError, KeyError) as exc:
-        print(f"{a.rda}: {exc}", file=sys.stderr)
-        return 2
+    code, long, out = convert(argv, __doc__, SHA256, "bench/pbs_rule.md", "PBS", keys=KEYS,
+                              month_col="Month", value_col="Cost", category="PBS")
+    if long is None or out is None:
+        return code
     positive = long.groupby("series_id")["value"].transform("min") > 0
-    kept = long.loc[positive]
     n_out = long.loc[~positive, "series_id"].nunique()
-    kept.to_csv(a.out, index=False)
-    print(f"{kept.series_id.nunique()} serier, {len(kept)} rader → {a.out}; utelämnade "
-          f"(någon månad ≤ 0): {n_out}")
-    return 0
+    return write(long.loc[positive], out, f"; utelämnade (någon månad ≤ 0): {n_out}")
 
 
 if __name__ == "__main__":

@@ -15,35 +15,21 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from hospital_panel import read_checked  # noqa: E402
-from tourism_panel import to_long  # noqa: E402
+from tourism_panel import convert, write  # noqa: E402
 
 SHA256 = "1826ec66b3d82edbde26c37d710f2fb5cf2c7044540f7f59c4480e1a987314cf"
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("rda", type=Path)
-    p.add_argument("out", type=Path)
-    a = p.parse_args(argv)
-    try:
-        read_checked(a.rda, SHA256, "bench/standard_rule_v7.md")
-        import pyreadr
-
-        long = to_long(pyreadr.read_r(str(a.rda))["aus_retail"], keys=("Series ID",),
-                       month_col="Month", value_col="Turnover", category="RETAIL")
-    except (ValueError, KeyError) as exc:
-        print(f"{a.rda}: {exc}", file=sys.stderr)
-        return 2
-    long.to_csv(a.out, index=False)
-    print(f"{long.series_id.nunique()} serier, {len(long)} rader → {a.out}")
-    return 0
+    code, long, out = convert(argv, __doc__, SHA256, "bench/standard_rule_v7.md", "aus_retail",
+                              keys=("Series ID",), month_col="Month", value_col="Turnover",
+                              category="RETAIL")
+    return code if long is None or out is None else write(long, out)
 
 
 if __name__ == "__main__":

@@ -69,22 +69,34 @@ def to_long(df: pd.DataFrame, keys: tuple[str, ...] = ("city", "country"),
     return pd.concat(out, ignore_index=True)
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def convert(argv: list[str] | None, doc: str, sha256: str, rule: str, obj: str,
+            **long_kwargs) -> tuple[int, pd.DataFrame | None, Path | None]:
+    """Parse ``RDA OUT``, check the file against ``sha256`` and return the long panel of the
+    R object ``obj`` (:func:`to_long` with ``long_kwargs``); exit code 2 and a message
+    naming the file on bad input."""
+    p = argparse.ArgumentParser(description=doc.splitlines()[0])
     p.add_argument("rda", type=Path)
     p.add_argument("out", type=Path)
     a = p.parse_args(argv)
     try:
-        read_checked(a.rda, SHA256, "bench/tourism_rule.md")
+        read_checked(a.rda, sha256, rule)
         import pyreadr
 
-        long = to_long(pyreadr.read_r(str(a.rda))["tourists"])
+        return 0, to_long(pyreadr.read_r(str(a.rda))[obj], **long_kwargs), a.out
     except (ValueError, KeyError) as exc:
         print(f"{a.rda}: {exc}", file=sys.stderr)
-        return 2
-    long.to_csv(a.out, index=False)
-    print(f"{long.series_id.nunique()} serier, {len(long)} rader → {a.out}")
+        return 2, None, None
+
+
+def write(long: pd.DataFrame, out: Path, extra: str = "") -> int:
+    long.to_csv(out, index=False)
+    print(f"{long.series_id.nunique()} serier, {len(long)} rader → {out}{extra}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    code, long, out = convert(argv, __doc__, SHA256, "bench/tourism_rule.md", "tourists")
+    return code if long is None or out is None else write(long, out)
 
 
 if __name__ == "__main__":
