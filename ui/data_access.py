@@ -261,3 +261,12 @@ def baseline(ctx: Context) -> Any:
                                       progress=progress, **forecast_kwargs())
 
     return compute_shared(_slot_of(ctx), compute, _ProgressBar(ctx.as_of))
+
+
+def statistical(ctx: Context) -> Any:
+    """The month's statistical forecast (no adjustments), as stored for the data and month.
+
+    :func:`baseline` is the forecast of record (laid and adjusted where laid); this one is
+    what adjustments are applied to and previewed on.
+    """
+    return baseline(ctx)
