@@ -67,6 +67,9 @@ class LaidForecast:
     locked: bool = False
     region_quantiles: tuple[float, float, float] = (float("nan"),) * 3
     """P10/P50/P90 of the region's final net year total (from the summed paths), tkr."""
+    stat_forecast_id: int | None = None
+    """The stored statistical forecast it was laid on (:mod:`forecast.store.statistical`);
+    None for versions laid before forecasts were stored."""
 
     @property
     def uids(self) -> list[str]:
@@ -100,8 +103,11 @@ def _year_part(rf: RegionForecast, monthly: np.ndarray) -> np.ndarray:
 
 
 def build_laid(af: AdjustedForecast, *, dataset: str, author: str, comment: str,
-               method: str, parameters: dict[str, str] | None = None) -> LaidForecast:
+               method: str, parameters: dict[str, str] | None = None,
+               stat_forecast_id: int | None = None) -> LaidForecast:
     """The laid-forecast draft of an adjusted forecast (pure; nothing is stored).
+
+    ``stat_forecast_id`` names the stored statistical forecast ``af`` was made on.
 
     Raises:
         LaidError: no comment or author, or a comment longer than :data:`MAX_COMMENT`.
@@ -137,7 +143,8 @@ def build_laid(af: AdjustedForecast, *, dataset: str, author: str, comment: str,
         author=author.strip(), comment=comment.strip(), input_hash=rf.input_hash,
         method=method, parameters={**dict(parameters or {}), **corrections_metadata(rf)},
         region_quantiles=(float(np.quantile(tot, 0.1)), float(np.quantile(tot, 0.5)),
-                          float(np.quantile(tot, 0.9))))
+                          float(np.quantile(tot, 0.9))),
+        stat_forecast_id=stat_forecast_id)
 
 
 # --------------------------------------------------------------------------- (de)serialise

@@ -62,6 +62,9 @@ def write_laid_rows(conn: sa.Connection, lf: LaidForecast) -> tuple[int, int, st
             for a, al in zip(lf.adjustments, lf.allocations, strict=True)]
     if rows:
         conn.execute(T.laid_adjustments.insert(), rows)
+    if lf.stat_forecast_id is not None:
+        conn.execute(T.laid_basis.insert().values(laid_id=new_id,
+                                                  stat_forecast_id=lf.stat_forecast_id))
     C.audit(conn, lf.author, "lägg prognos",
             f"{lf.dataset} {lf.as_of} version {version}: {len(lf.adjustments)} justeringar; "
             f"{lf.comment}")
@@ -180,10 +183,31 @@ class LaidStore(C.Store):
                                 .order_by(T.laid_adjustments.c.id)).scalars().all()
             locked = conn.execute(sa.select(T.laid_locks.c.id)
                                   .where(T.laid_locks.c.laid_id == row.id)).first() is not None
-        return self._decode(row, series, list(adjs), locked)
+            basis = conn.execute(sa.select(T.laid_basis.c.stat_forecast_id)
+                                 .where(T.laid_basis.c.laid_id == row.id)).scalar()
+        return self._decode(row, series, list(adjs), locked, basis)
+
+    def current_version(self, dataset: str, as_of: pd.Period | str,
+                        input_hash: str) -> tuple[int, int] | None:
+        """(id, version) of the month's current version laid on data ``input_hash``.
+
+        The fastställd version when it was laid on these data, else the latest version laid
+        on them; None when none was (a version laid on other data is never the current one).
+        """
+        t, lk = T.laid_forecasts, T.laid_locks
+        q = sa.select(t.c.id, t.c.version, lk.c.id.label("lock")).outerjoin(
+            lk, lk.c.laid_id == t.c.id).where(t.c.dataset == dataset,
+                                              t.c.as_of == str(pd.Period(as_of, freq="M")),
+                                              t.c.input_hash == input_hash)
+        with self.db.read() as conn:
+            rows = conn.execute(q).all()
+        if not rows:
+            return None
+        best = max(rows, key=lambda r: (r.lock is not None, r.version))
+        return int(best.id), int(best.version)
 
     def _decode(self, row: Any, series_payload: str, adj_payloads: list[str],
-                locked: bool) -> LaidForecast:
+                locked: bool, basis: int | None = None) -> LaidForecast:
         what = f"den lagda prognosen {row.as_of} version {row.version}"
         if int(row.schema_version) > LAID_SCHEMA_VERSION:
             raise self.db.error(f"{what} har formatversion {row.schema_version}, nyare än "
@@ -206,7 +230,8 @@ class LaidStore(C.Store):
             allocations=tuple(al for _, al in pairs), author=row.author, comment=row.comment,
             input_hash=row.input_hash, method=row.method, parameters=params, id=int(row.id),
             version=int(row.version), created=row.created, program_version=row.program_version,
-            locked=locked, region_quantiles=rq)
+            locked=locked, region_quantiles=rq,
+            stat_forecast_id=None if basis is None else int(basis))
 
     def laid_months(self, dataset: str) -> list[pd.Period]:
         """Months with at least one laid forecast, oldest first."""

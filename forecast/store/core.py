@@ -259,7 +259,12 @@ def _v1_to_v2(conn: sa.Connection) -> None:
     T.metadata.create_all(conn, checkfirst=True)
 
 
-MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _v1_to_v2}
+def _v2_to_v3(conn: sa.Connection) -> None:
+    """Version 2 → 3: stored statistical forecasts and the laid versions' basis are added."""
+    T.metadata.create_all(conn, checkfirst=True)
+
+
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
 """Store format version n → migration to n + 1 (run inside one write transaction)."""
 
 

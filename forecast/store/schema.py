@@ -5,6 +5,8 @@ Store format versions (``store_meta.schema_version``):
 - 1: only ``scenarios`` (databases made before laid forecasts existed; no ``store_meta``).
 - 2: + ``store_meta``, ``audit``, ``laid_forecasts``, ``laid_series``, ``laid_adjustments``,
   ``laid_locks``, ``adjustment_sets``.
+- 3: + ``stat_forecasts`` (the statistical forecast of a data hash and month, paths included)
+  and ``laid_basis`` (which stored statistical forecast a laid version was made on).
 
 Every table is append-only: rows are inserted, never updated; "the current one" is a query.
 The only deletion is a scenario's explicit, confirmed ``delete``.
@@ -16,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-STORE_VERSION = 2
+STORE_VERSION = 3
 """The store format version this program writes."""
 
 metadata = sa.MetaData()
@@ -145,3 +147,31 @@ adjustment_sets = sa.Table(
     _required("payload", sa.Text),
     sa.UniqueConstraint("dataset", "as_of", "version", name="uq_adjset_version"),
 )
+
+stat_forecasts = sa.Table(
+    "stat_forecasts", metadata,
+    _id(),
+    _required("input_hash", sa.String(128)),
+    _month("as_of"),
+    _required("method", sa.String(200)),
+    _required("n_paths", sa.Integer),
+    _required("seed", sa.BigInteger),
+    _required("program_version", sa.String(64)),
+    _time("created"),
+    _required("n_series", sa.Integer),
+    _required("format_version", sa.Integer),
+    _required("payload", sa.LargeBinary),
+    sa.UniqueConstraint("input_hash", "as_of", "method", "n_paths", "seed", "program_version",
+                        name="uq_stat_forecast"),
+)
+"""The statistical forecast computed once per (data hash, month, method, paths, seed, program
+version): :mod:`forecast.engine.serialize` bytes, paths included."""
+
+laid_basis = sa.Table(
+    "laid_basis", metadata,
+    _id(),
+    _laid_id(unique=True),
+    _required("stat_forecast_id", sa.Integer, sa.ForeignKey("stat_forecasts.id")),
+)
+"""The stored statistical forecast a laid version was made on (none for versions laid before
+store format 3)."""

@@ -1,0 +1,92 @@
+"""Stored statistical forecasts: computed once per key, read by every process afterwards.
+
+The key is (data hash, month, method, paths, seed, program version); the database is the one
+of the laid forecasts.
+
+A row is never overwritten: a second process that computed the same forecast meanwhile finds
+the first one's row and keeps it (the forecast is deterministic for its key, so both agree). A
+change of data, method, paths, seed or program version is another key, so it is computed anew
+and never silently reused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from forecast.engine.result import RegionForecast
+from forecast.engine.serialize import FORMAT_VERSION, FormatError, from_bytes, to_bytes
+from forecast.store import core as C
+from forecast.store import schema as T
+
+
+@dataclass(frozen=True)
+class StatKey:
+    """What makes a statistical forecast: the same key always gives the same numbers."""
+
+    input_hash: str
+    as_of: str
+    """``YYYY-MM``."""
+    method: str
+    """``standard`` or the alias of one method for every series."""
+    n_paths: int
+    seed: int
+    program_version: str
+
+    def where(self) -> sa.ColumnElement[bool]:
+        """The row filter of this key."""
+        t = T.stat_forecasts
+        return sa.and_(t.c.input_hash == self.input_hash, t.c.as_of == self.as_of,
+                       t.c.method == self.method, t.c.n_paths == self.n_paths,
+                       t.c.seed == self.seed, t.c.program_version == self.program_version)
+
+
+class StatisticalStore(C.Store):
+    """The statistical forecasts of the store (opened as :class:`forecast.store.core.Store`)."""
+
+    def find(self, key: StatKey) -> int | None:
+        """The id of the stored forecast of ``key``, None if none is stored."""
+        with self.db.read() as conn:
+            row = conn.execute(sa.select(T.stat_forecasts.c.id).where(key.where())).first()
+        return None if row is None else int(row[0])
+
+    def load(self, stat_id: int) -> RegionForecast:
+        """The stored forecast with id ``stat_id``.
+
+        Raises:
+            StoreError: no such row, or its bytes cannot be read (damaged, newer format).
+        """
+        t = T.stat_forecasts
+        with self.db.read() as conn:
+            data = conn.execute(sa.select(t.c.payload).where(t.c.id == stat_id)).scalar()
+        if data is None:
+            raise self.db.error(f"ingen lagrad statistisk prognos med id {stat_id}")
+        try:
+            return from_bytes(bytes(data))
+        except FormatError as exc:
+            raise self.db.error(f"statistisk prognos {stat_id}: {exc}") from None
+
+    def save(self, key: StatKey, rf: RegionForecast, *, author: str = "") -> int:
+        """Store ``rf`` under ``key``; returns its id (an existing row of the key is kept)."""
+        payload = to_bytes(rf)
+        t = T.stat_forecasts
+
+        def _save(conn: sa.Connection) -> int:
+            found = conn.execute(sa.select(t.c.id).where(key.where())).first()
+            if found is not None:
+                return int(found[0])
+            res = conn.execute(t.insert().values(
+                input_hash=key.input_hash, as_of=key.as_of, method=key.method,
+                n_paths=key.n_paths, seed=key.seed, program_version=key.program_version,
+                created=C.now(), n_series=rf.n_series, format_version=FORMAT_VERSION,
+                payload=payload))
+            new = res.inserted_primary_key
+            if new is None:  # pragma: no cover - every backend we support returns it
+                raise RuntimeError("databasen gav ingen nyckel för den nya raden")
+            C.audit(conn, author or "budgetprognos", "statistisk prognos",
+                    f"{key.as_of} {key.method}, {key.n_paths} banor, frö {key.seed}, "
+                    f"data {key.input_hash[:12]}, program {key.program_version}")
+            return int(new[0])
+
+        return self.db.write(_save)
