@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,13 +20,16 @@ from forecast.cycle.names import EXAMPLE_DATASET, USER_DATASET
 
 if TYPE_CHECKING:
     import numpy as np
+    import pandas as pd
 
     from forecast.cycle.adjustments import AdjustedForecast, Adjustment
     from forecast.cycle.laid import LaidForecast
     from forecast.cycle.laid_store import LaidStore
+    from forecast.cycle.record import ForecastOfRecord, Spec
     from forecast.engine.result import RegionForecast
     from forecast.io.export import ExportMetadata
     from forecast.ledger.dataset import Dataset
+    from forecast.store.statistical import StatisticalStore
 
 
 def add_store_arguments(p: argparse.ArgumentParser) -> None:
@@ -137,14 +141,15 @@ def adopt_scenario(scenario: Any, rf: RegionForecast, ds: Dataset,
 
 
 def draft(af: AdjustedForecast, meta: ExportMetadata, args: argparse.Namespace,
-          ds: Dataset) -> LaidForecast:
+          ds: Dataset, stat_forecast_id: int | None = None) -> LaidForecast:
     """The laid-forecast draft of this run (stored only with ``--lagg``)."""
     from forecast.cycle.laid import LaidError, build_laid
 
     try:
         return build_laid(af, dataset=dataset_name(args), author=author(args),
                           comment=args.kommentar or "(ej lagd)", method=meta.method,
-                          parameters={**dict(meta.parameters), "Källa": ds.source})
+                          parameters={**dict(meta.parameters), "Källa": ds.source},
+                          stat_forecast_id=stat_forecast_id)
     except LaidError as exc:
         raise CliError(str(exc)) from None
 
@@ -201,3 +206,46 @@ def lock_laid(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     print(f"Fastställd: {rec.dataset} {rec.label()}.")
     return 0
+
+
+def stat_store(args: argparse.Namespace) -> StatisticalStore:
+    """The stored statistical forecasts of ``--db`` (or the default database)."""
+    from forecast.store.base import StoreError
+    from forecast.store.statistical import StatisticalStore
+
+    try:
+        return StatisticalStore(getattr(args, "db", None))
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+
+
+def spec_of(args: argparse.Namespace) -> Spec:
+    """The statistical forecast's paths, seed and method (``--paths``, ``--seed``, ``--metod``)."""
+    from forecast.cycle.record import Spec
+
+    return Spec(n_paths=args.paths, seed=args.seed, method=getattr(args, "metod", None))
+
+
+def progress_line(step: str, done: int, total: int) -> None:
+    """A computed forecast's progress on standard error (one line, rewritten)."""
+    end = "\n" if done >= total else ""
+    print(f"\r{step}: {done} av {total} serier", end=end, file=sys.stderr, flush=True)
+
+
+def record_of(args: argparse.Namespace, ds: Dataset, as_of: pd.Period,
+              spec: Spec | None = None) -> ForecastOfRecord:
+    """The forecast of record of ``ds`` at ``as_of`` (``forecast.cycle.record.resolve``).
+
+    Read from the store when the app or an earlier command stored it; computed once and stored
+    otherwise. ``spec`` None: from ``--paths``, ``--seed`` and ``--metod``.
+    """
+    from forecast.cycle.laid import LaidError
+    from forecast.cycle.record import resolve
+    from forecast.store.base import StoreError
+
+    try:
+        return resolve(ds, as_of, dataset=dataset_name(args), laid=store(args),
+                       store=stat_store(args), spec=spec or spec_of(args),
+                       progress=progress_line)
+    except (StoreError, LaidError) as exc:
+        raise CliError(str(exc)) from None

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import replace
+from typing import Any
 
 from cli.common import (
     CliError,
@@ -44,9 +46,14 @@ from cli.cycle import (
     lay,
     list_laid,
     lock_laid,
+    progress_line,
     read_adjustment_file,
+    record_of,
+    spec_of,
+    stat_store,
     with_adjustments,
 )
+from forecast.cycle.defaults import DEFAULT_PATHS, DEFAULT_SEED
 from forecast.io.limits import MAX_PATH_CELLS, MAX_PATHS, MAX_SEED, MIN_PATHS, fmt_int
 
 HELP = "årsprognos med osäkerhetsintervall per enhet, division och kostnadsslag"
@@ -64,11 +71,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="sista månaden med utfall som prognosen bygger på, t.ex. 2023-04")
     add_output_arguments(p, required=False)
     add_cycle_arguments(p)
-    p.add_argument("--paths", type=int, default=1000, metavar="N",
+    p.add_argument("--paths", type=int, default=DEFAULT_PATHS, metavar="N",
                    help=f"antal simulerade banor per serie, {fmt_int(MIN_PATHS)}–"
                         f"{fmt_int(MAX_PATHS)} (standard 1000; prövas innan data läses); "
                         f"serier × banor × månader får vara högst {fmt_int(MAX_PATH_CELLS)}")
-    p.add_argument("--seed", type=int, default=0, metavar="S",
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S",
                    help="slumpfrö; samma frö ger samma prognos (standard 0)")
     p.add_argument("--metod", default=None, metavar="ALIAS",
                    help="en metod för alla serier, t.ex. combo (standard: metod vald per "
@@ -107,28 +114,54 @@ def _run(args: argparse.Namespace) -> int:
     if pd.isna(last) or as_of > last:
         raise CliError(f"prognosmånaden {as_of} ligger efter sista månaden med utfall ({last}). "
                        f"Välj {last} eller en tidigare månad.")
+    if not adjustments and scenario is None and not args.lagg:
+        return _record(args, ds, as_of, out)
+    return _draft(args, ds, as_of, out, adjustments, scenario)
+
+
+def _record(args: argparse.Namespace, ds: Any, as_of: Any, out: Any) -> int:
+    """The month's forecast of record (laid, else the stored statistical) to ``out``."""
+    from forecast.cycle.export import record_export
+
+    t0 = time.perf_counter()
+    rec = record_of(args, ds, as_of)
+    tables, meta = record_export(rec, ds, choose=args.metod is None)
+    rf = rec.final
+    print(f"Prognos per {as_of}: {rec.heading()}; {rf.n_series} serier × {rf.n_paths} banor "
+          f"på {time.perf_counter() - t0:.1f} s; "
+          f"{sum(1 for n in rf.notes if n)} serier med anmärkning")
+    files = write_output(tables, meta, out, args)
+    print(f"{len(tables)} tabeller (belopp i {args.enhet}) skrivna till {written(files)}")
+    return 0
+
+
+def _draft(args: argparse.Namespace, ds: Any, as_of: Any, out: Any, adjustments: Any,
+           scenario: Any) -> int:
+    """The stored statistical forecast with the given adjustments; laid with ``--lagg``."""
     from forecast.cycle.adjustments import apply_adjustments
+    from forecast.cycle.record import statistical
     from forecast.cycle.tables import adjusted_tables
-    from forecast.engine.region import standard_forecast
     from forecast.engine.tables import prognos_export
 
     t0 = time.perf_counter()
     try:
-        rf = standard_forecast(ds, as_of, n_paths=args.paths, seed=args.seed,
-                               method=args.metod)
+        rf, sid = statistical(ds, as_of, stat_store(args), spec_of(args),
+                              progress=progress_line)
         af = apply_adjustments(rf, adjustments, adopt_scenario(scenario, rf, ds, args))
         tables, meta = prognos_export(af.final, ds, choose=args.metod is None)
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    lf = draft(af, meta, args, ds)
-    fallbacks = sum(1 for n in rf.notes if n)
+    lf = draft(af, meta, args, ds, stat_forecast_id=sid)
     print(f"Prognos per {as_of}: {rf.n_series} serier × {rf.n_paths} banor på "
-          f"{time.perf_counter() - t0:.1f} s; {fallbacks} serier med anmärkning; "
-          f"{len(adjustments)} justeringar")
+          f"{time.perf_counter() - t0:.1f} s; {sum(1 for n in rf.notes if n)} serier med "
+          f"anmärkning; {len(adjustments)} justeringar")
+    meta = with_adjustments(meta, lf)
+    if args.lagg:
+        rec = lay(lf, args)
+        meta = replace(meta, parameters={**dict(meta.parameters), "Prognos som visas":
+                       f"Lagd prognos {rec.as_of} version {rec.version} av {rec.author}"})
     if out is not None:
         tables = [*tables, *adjusted_tables(lf)]
-        files = write_output(tables, with_adjustments(meta, lf), out, args)
+        files = write_output(tables, meta, out, args)
         print(f"{len(tables)} tabeller (belopp i {args.enhet}) skrivna till {written(files)}")
-    if args.lagg:
-        lay(lf, args)
     return 0

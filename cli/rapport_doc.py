@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cli.common import EXIT_IO, CliError, check_range
+from forecast.cycle.defaults import DEFAULT_PATHS, DEFAULT_SEED
 from forecast.io.limits import MAX_PATHS, MIN_PATHS, fmt_int
 from forecast.report import DEFAULT_CEILING_PCT
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from forecast.engine.result import RegionForecast
+    from forecast.cycle.record import ForecastOfRecord
     from forecast.ledger.dataset import Dataset
     from forecast.report.inputs import ForecastChange, ScenarioRisk
     from forecast.report.model import Report
@@ -45,10 +46,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--dataset", metavar="NAMN",
                    help="datasetet vars lagda prognoser ger prognosförändringen (standard "
                         "'Exempelregionen', med --data 'Egen huvudbok')")
-    g.add_argument("--paths", type=int, default=1000, metavar="N",
+    g.add_argument("--paths", type=int, default=DEFAULT_PATHS, metavar="N",
                    help=f"simulerade banor per serie, {fmt_int(MIN_PATHS)}–{fmt_int(MAX_PATHS)} "
                         "(standard 1000; se prognos --help)")
-    g.add_argument("--seed", type=int, default=0, metavar="S", help="slumpfrö (standard 0)")
+    g.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S",
+                   help=f"slumpfrö (standard {DEFAULT_SEED})")
     g.add_argument("--metod", default=None, metavar="ALIAS",
                    help="en metod för alla serier (standard: standardprognosen)")
     g.add_argument("--tak", default=None, metavar="PROCENT",
@@ -127,13 +129,13 @@ def laid_change(args: argparse.Namespace, as_of: pd.Period) -> ForecastChange | 
         raise CliError(str(exc)) from None
 
 
-def _risk(args: argparse.Namespace, rf: RegionForecast, ds: Dataset) -> ScenarioRisk | None:
+def _risk(args: argparse.Namespace, rec: ForecastOfRecord, ds: Dataset) -> ScenarioRisk | None:
     scenario = _scenario(args)
     if scenario is None:
         return None
     from scenarios.reporting import risk_for
 
-    return risk_for(rf, scenario, ds)
+    return risk_for(rec.final, scenario, ds, base=rec.heading())
 
 
 def _render(report: Report, out: Path, template: Path | None) -> bytes:
@@ -150,31 +152,28 @@ def _render(report: Report, out: Path, template: Path | None) -> bytes:
 
 
 def write_document(args: argparse.Namespace, ds: Dataset, as_of: pd.Period, out: Path) -> str:
-    """Forecast, build and render the report to ``out``; returns the summary line.
+    """Build the report of the forecast of record and render it to ``out``; the summary line.
+
+    The forecast of record is read from the store (computed and stored once when missing).
 
     Raises:
         CliError: a bad scenario (file or name), a forecast or report that cannot be made
             (exit 2), or an output file that cannot be written (exit 1).
     """
-    from forecast.engine.hierarchy import RECONCILIATION
-    from forecast.engine.region import standard_forecast
-    from forecast.engine.tables import method_summary_text
-    from forecast.report.builder import build_report
+    from cli.cycle import record_of
     from forecast.report.docx_writer import TemplateError
+    from forecast.report.of_record import report_of_record
     from scenarios.files import ScenarioFileError
 
     t0 = time.perf_counter()
     try:
-        rf = standard_forecast(ds, as_of, n_paths=args.paths, seed=args.seed,
-                               method=args.metod)
-        risk = _risk(args, rf, ds)
+        rec = record_of(args, ds, as_of)
+        rf = rec.final
+        risk = _risk(args, rec, ds)
         change = laid_change(args, as_of)
-        how = f"en metod för alla serier: {args.metod}" if args.metod else "standardprognosen"
-        report = build_report(
-            ds, as_of, rf, change=change, risk=risk, ceiling_pct=parse_ceiling(args.tak),
-            provenance=[("Metod", f"årsprognos per serie ({how}); {method_summary_text(rf)}"),
-                        ("Avstämning", RECONCILIATION),
-                        ("Mall", args.mall.name if args.mall else "standard (A4)")])
+        report = report_of_record(
+            ds, rec, change=change, risk=risk, ceiling_pct=parse_ceiling(args.tak),
+            provenance=[("Mall", args.mall.name if args.mall else "standard (A4)")])
         data = _render(report, out, args.mall)
     except ScenarioFileError as exc:
         raise CliError(str(exc), plain=True) from None
@@ -188,6 +187,6 @@ def write_document(args: argparse.Namespace, ds: Dataset, as_of: pd.Period, out:
         raise CliError(f"kunde inte skriva {str(out)!r}: {exc}", EXIT_IO) from None
     kind = "Word" if out.suffix.lower() == ".docx" else "PDF"
     scen = f", scenario {risk.name!r}" if risk else ""
-    return (f"Rapport ({kind}) per {as_of}: {rf.n_series} serier × {rf.n_paths} banor{scen}, "
+    return (f"Rapport ({kind}) per {as_of} ({rec.heading()}): {rf.n_series} serier × {rf.n_paths} banor{scen}, "
             f"{len(report.tables())} tabeller och {len(report.charts())} diagram på "
             f"{time.perf_counter() - t0:.1f} s, skriven till {out}")

@@ -10,7 +10,9 @@ Examples::
     budgetprognos scenario show Dygnsvila --version 1
     budgetprognos scenario delete Dygnsvila --ja
 
-``run`` exports: year totals (baseline vs scenario, this year and two plan years), P10/P50/P90
+``run`` starts from the month's forecast of record (``forecast.cycle.record``: the fastställd or
+latest laid version, else the stored statistical forecast; ``--db``, ``--dataset``) and exports:
+year totals (baseline vs scenario, this year and two plan years), P10/P50/P90
 and the probability of a result within budget, the bridge (table ``bridge``) and the
 assumptions, with metadata including the scenario's parameters as JSON.
 
@@ -38,13 +40,13 @@ from cli.common import (
     write_output,
     written,
 )
+from cli.cycle import add_store_arguments, record_of
 from forecast.io.limits import MAX_DRAWS, MAX_SEED, MIN_DRAWS
 
 if TYPE_CHECKING:
     from scenarios.assumptions import Scenario
     from scenarios.store import ScenarioStore
 
-BASELINE_PATHS = 1000
 
 
 HELP = "scenarier: kör scenariofiler och hantera sparade scenarier"
@@ -63,6 +65,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     r.add_argument("--seed", type=int, metavar="S", help="frö (basprognos och Monte Carlo)")
     add_output_arguments(r)
     add_data_argument(r)
+    add_store_arguments(r)
 
     for name, helptext in (("list", "lista sparade scenarier"),):
         s = sub.add_parser(name, help=helptext)
@@ -106,21 +109,23 @@ def _run_scenario(args: argparse.Namespace) -> int:
         check_references_in_data(ds, scenario)  # right after loading, before any forecast
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    from forecast.engine.region import standard_forecast
+    from forecast.cycle.record import Spec
     from forecast.io.formatting import fmt_pct, fmt_tkr
     from scenarios.engine import apply
     from scenarios.export import scenario_export
     from scenarios.montecarlo import simulate
 
+    rec = record_of(args, ds, as_of, Spec())
+    rf = rec.final
     try:
-        rf = standard_forecast(ds, as_of, n_paths=BASELINE_PATHS, seed=seed)
         res = apply(rf, scenario, ds=ds)
         mc = simulate(rf, scenario, ds=ds, n_draws=n_draws, seed=seed)
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    tables, meta = scenario_export(rf, res, mc, ds, file=args.file.name)
+    tables, meta = scenario_export(rf, res, mc, ds, file=args.file.name, base=rec.heading())
     files = write_output(tables, meta, out, args)
     diff = res.year_result() - res.year_result(baseline=True)
+    print(f"Basprognos: {rec.heading()}")
     print(f"Scenario '{scenario.name}' per {as_of}: skillnad mot basprognos {as_of.year} "
           f"{fmt_tkr(diff)}; sannolikhet budget i balans "
           f"{fmt_pct(100 * mc.prob_within_budget(), 0)}; skrivet till {written(files)}")

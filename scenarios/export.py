@@ -22,7 +22,7 @@ from scenarios.montecarlo import MCResult
 
 
 def scenario_export(rf: RegionForecast, res: ScenarioResult, mc: MCResult, ds: Dataset, *,
-                    file: str, created: datetime | None = None
+                    file: str, created: datetime | None = None, base: str = ""
                     ) -> tuple[list[ExportTable], ExportMetadata]:
     """The export tables of a scenario run and their metadata (same in the CLI and the app).
 
@@ -33,9 +33,10 @@ def scenario_export(rf: RegionForecast, res: ScenarioResult, mc: MCResult, ds: D
         ds: the data set.
         file: where the scenario came from (a file name, or the app's page).
         created: the export time (now if None).
+        base: which forecast ``rf`` is (the forecast of record's heading), for the metadata.
     """
     meta = scenario_metadata(rf, ds, res.scenario, file=file, n_draws=mc.n_draws,
-                             seed=mc.seed, created=created)
+                             seed=mc.seed, created=created, base=base)
     return scenario_tables(res, mc, ds), meta
 
 
@@ -119,15 +120,16 @@ def scenario_tables(res: ScenarioResult, mc: MCResult, ds: Dataset | None
 
 
 def scenario_metadata(rf: RegionForecast, ds: Dataset, scenario: Scenario, *, file: str,
-                      n_draws: int, seed: int, created: datetime | None = None
-                      ) -> ExportMetadata:
+                      n_draws: int, seed: int, created: datetime | None = None,
+                      base: str = "") -> ExportMetadata:
     """Export metadata including the scenario parameters as JSON."""
     return ExportMetadata(
         as_of=str(rf.as_of), input_hash=rf.input_hash or ds.source_hash, source=ds.source,
         method=("basprognos forecast.engine.region.standard_forecast "
                 f"({rf.n_paths} banor) + scenarios.engine (Shapley-brygga) + Monte Carlo (PERT)"),
         program_version=__version__, created=created or datetime.now(UTC),
-        parameters={"Scenario": scenario.name, "Scenariofil": file,
+        parameters={"Basprognos": base or "statistisk prognos", "Scenario": scenario.name,
+                    "Scenariofil": file,
                     "Dragningar": str(n_draws), "Frö": str(seed),
                     "Scenarioparametrar (JSON)": scenario.model_dump_json()},
     )

@@ -5,6 +5,8 @@ See :class:`forecast.report.inputs.ScenarioRisk`.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from forecast.engine.result import RegionForecast
 from forecast.ledger.dataset import Dataset
 from forecast.report.inputs import ScenarioRisk
@@ -47,9 +49,13 @@ def scenario_risk(result: ScenarioResult, mc: montecarlo.MCResult) -> ScenarioRi
         notes=tuple(result.notes))
 
 
-def risk_for(rf: RegionForecast, scenario: Scenario, ds: Dataset) -> ScenarioRisk:
-    """Apply ``scenario`` to ``rf``, run its Monte Carlo (capped draws) and summarise."""
+def risk_for(rf: RegionForecast, scenario: Scenario, ds: Dataset, *,
+             base: str = "") -> ScenarioRisk:
+    """Apply ``scenario`` to ``rf``, run its Monte Carlo (capped draws) and summarise.
+
+    ``base`` says which forecast ``rf`` is (the forecast of record's heading).
+    """
     result = apply(rf, scenario, ds=ds)
     draws = min(scenario.n_draws, MAX_REPORT_DRAWS)
     mc = montecarlo.simulate(rf, scenario, ds=ds, n_draws=draws)
-    return scenario_risk(result, mc)
+    return replace(scenario_risk(result, mc), base=base)

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 import yaml
 
-from ui.data_access import Context, baseline, core, forecast_kwargs
+from ui.data_access import Context, baseline, core, forecast_kwargs, record
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -44,94 +44,73 @@ by_division = _followup_table("by_division")
 by_category = _followup_table("by_category")
 
 
-def _laid(ctx: Context) -> Any:
-    from ui import cycle_access as CA
+def _rk(ctx: Context) -> str:
+    """The cache key of the context's forecast of record (stored forecast and laid version)."""
+    return str(record(ctx).key)
 
-    return CA.laid(ctx)
+
+def record_heading(ctx: Context) -> str:
+    """Which forecast the pages show: version, author and local time, or "ej lagd"."""
+    return str(record(ctx).heading())
 
 
 def has_laid(ctx: Context) -> bool:
-    """True if the context's month has a laid forecast (the pages show it, not a baseline)."""
-    return _laid(ctx) is not None
+    """True if the context's month has a version laid on its data (no computing)."""
+    from ui.cycle_access import laid_current
 
-
-def _laid_key(lf: Any) -> str:
-    return "" if lf is None else f"{lf.id}|{lf.created}"
+    return laid_current(ctx) is not None
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _monthly_forecast(_ctx: Context, data_hash: str, as_of: str, laid_key: str,
-                      _lf: Any) -> pd.DataFrame:
+def _monthly_forecast(_ctx: Context, data_hash: str, as_of: str, rk: str) -> pd.DataFrame:
     mod = core("forecast.engine.monthly")
-    if _lf is None:
-        return mod.monthly_with_forecast(monthly(_ctx), baseline(_ctx))
-    means = core("forecast.cycle.overview").month_means(_lf)
-    return mod.with_month_forecast(monthly(_ctx), _ctx.as_of, means)
+    return mod.monthly_with_forecast(monthly(_ctx), baseline(_ctx))
 
 
-def monthly_with_forecast(ctx: Context, *, laid: bool = True) -> pd.DataFrame:
-    """The monthly follow-up with the forecast of the remaining months (``Prognos``).
-
-    From the month's laid forecast when there is one (``laid``), else the baseline's.
-    """
-    lf = _laid(ctx) if laid else None
-    return _monthly_forecast(ctx, ctx.data_hash, str(ctx.as_of), _laid_key(lf), lf)
+def monthly_with_forecast(ctx: Context) -> pd.DataFrame:
+    """The monthly follow-up with the forecast of record's remaining months (``Prognos``)."""
+    return _monthly_forecast(ctx, ctx.data_hash, str(ctx.as_of), _rk(ctx))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _basis(_ctx: Context, data_hash: str, as_of: str, laid_key: str, _lf: Any) -> list[str]:
-    if _lf is not None:
-        return core("forecast.cycle.overview").basis_warnings(_lf)
+def _basis(_ctx: Context, data_hash: str, as_of: str, rk: str) -> list[str]:
     return core("forecast.engine.basis").basis_warnings(baseline(_ctx))
 
 
-def basis_warnings(ctx: Context, *, laid: bool = False) -> list[str]:
-    """``forecast.engine.basis.basis_warnings`` of the cached baseline.
-
-    With ``laid``, of the month's laid forecast when there is one (no recomputation).
-    """
-    lf = _laid(ctx) if laid else None
-    return _basis(ctx, ctx.data_hash, str(ctx.as_of), _laid_key(lf), lf)
+def basis_warnings(ctx: Context) -> list[str]:
+    """``forecast.engine.basis.basis_warnings`` of the forecast of record."""
+    return _basis(ctx, ctx.data_hash, str(ctx.as_of), _rk(ctx))
 
 
 def method_sentence(ctx: Context, selection: dict[str, str]) -> str:
-    """``forecast.engine.basis.method_sentence`` of the cached baseline for a selection."""
+    """``forecast.engine.basis.method_sentence`` of the forecast of record for a selection."""
     return core("forecast.engine.basis").method_sentence(baseline(ctx), selection)
 
 
-
-
-def year_end(ctx: Context) -> dict[str, float]:
+def year_end(ctx: Context) -> dict[str, Any]:
     """The region's year-end net result against budget (``forecast.engine.hierarchy.year_totals``).
 
     Keys are the hierarchy's column names (``prognos``, ``p10``, ``p50``, ``p90``,
-    ``annual_budget``, ``dev_budget``, ``dev_budget_p10``, ``dev_budget_p90`` …), tkr. When the
-    month has a laid forecast its figures are returned at once (no recomputation), with
-    ``laid`` = its label.
+    ``annual_budget``, ``dev_budget``, ``dev_budget_p10``, ``dev_budget_p90`` …), tkr, of the
+    forecast of record, with ``source`` = which forecast it is (:func:`record_heading`).
     """
-    lf = _laid(ctx)
-    if lf is not None:
-        s = lf.summary()
-        return {"prognos": s["final"], "p10": s["p10"], "p50": s["p50"], "p90": s["p90"],
-                "annual_budget": s["budget"], "dev_budget": s["deviation"],
-                "dev_budget_p10": s["p10"] - s["budget"],
-                "dev_budget_p90": s["p90"] - s["budget"],
-                "laid": f"{lf.label()} av {lf.author}"}
-    return dict(_year_totals(ctx, ()).iloc[0])
+    out: dict[str, Any] = dict(_year_totals(ctx, ()).iloc[0])
+    out["source"] = record_heading(ctx)
+    return out
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _year_totals_cached(_ctx: Context, data_hash: str, as_of: str, by: tuple[str, ...],
-                        year: int | None) -> pd.DataFrame:
+def _year_totals_cached(_ctx: Context, data_hash: str, as_of: str, rk: str,
+                        by: tuple[str, ...], year: int | None) -> pd.DataFrame:
     return core("forecast.engine.hierarchy").year_totals(baseline(_ctx), by, year=year)
 
 
 def _year_totals(ctx: Context, by: tuple[str, ...], year: int | None = None) -> pd.DataFrame:
-    return _year_totals_cached(ctx, ctx.data_hash, str(ctx.as_of), tuple(by), year)
+    return _year_totals_cached(ctx, ctx.data_hash, str(ctx.as_of), _rk(ctx), tuple(by), year)
 
 
 def year_totals(ctx: Context, by: tuple[str, ...], year: int | None = None) -> pd.DataFrame:
-    """``forecast.engine.hierarchy.year_totals`` of the cached baseline (a copy)."""
+    """``forecast.engine.hierarchy.year_totals`` of the forecast of record (a copy)."""
     return _year_totals(ctx, by, year)
 
 # --------------------------------------------------------------------------- forecast
@@ -169,37 +148,39 @@ def presets() -> dict[str, Any]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _scenario_context(_rf: Any, _ds: Any, data_hash: str, as_of: str) -> Any:
+def _scenario_context(_rf: Any, _ds: Any, data_hash: str, as_of: str, rk: str) -> Any:
     return core("scenarios.engine").build_context(_rf, _ds)
 
 
 def scenario_context(ctx: Context) -> Any:
     """The scenario engine's context for the baseline (built once per data and month)."""
-    return _scenario_context(baseline(ctx), ctx.ds, ctx.data_hash, str(ctx.as_of))
+    return _scenario_context(baseline(ctx), ctx.ds, ctx.data_hash, str(ctx.as_of), _rk(ctx))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _apply(_ctx: Context, data_hash: str, as_of: str, scenario_json: str, _scenario: Any) -> Any:
+def _apply(_ctx: Context, data_hash: str, as_of: str, rk: str, scenario_json: str,
+           _scenario: Any) -> Any:
     engine = core("scenarios.engine")
     return engine.apply(baseline(_ctx), _scenario, ds=_ctx.ds, ctx=scenario_context(_ctx))
 
 
 def apply_scenario(ctx: Context, scenario: Any) -> Any:
     """``scenarios.engine.apply`` on the cached baseline (cached per scenario content)."""
-    return _apply(ctx, ctx.data_hash, str(ctx.as_of), scenario.model_dump_json(), scenario)
+    return _apply(ctx, ctx.data_hash, str(ctx.as_of), _rk(ctx), scenario.model_dump_json(),
+                  scenario)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _simulate(_ctx: Context, data_hash: str, as_of: str, scenario_json: str, n_draws: int,
-              _scenario: Any) -> Any:
+def _simulate(_ctx: Context, data_hash: str, as_of: str, rk: str, scenario_json: str,
+              n_draws: int, _scenario: Any) -> Any:
     mc = core("scenarios.montecarlo")
     return mc.simulate(baseline(_ctx), _scenario, ds=_ctx.ds, n_draws=n_draws)
 
 
 def simulate_scenario(ctx: Context, scenario: Any, n_draws: int) -> Any:
     """``scenarios.montecarlo.simulate`` on the cached baseline (cached per scenario)."""
-    return _simulate(ctx, ctx.data_hash, str(ctx.as_of), scenario.model_dump_json(), n_draws,
-                     scenario)
+    return _simulate(ctx, ctx.data_hash, str(ctx.as_of), _rk(ctx), scenario.model_dump_json(),
+                     n_draws, scenario)
 
 
 @st.cache_resource(show_spinner=False)
@@ -220,13 +201,14 @@ def store() -> Any:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _prognos_table(name: str, _ctx: Context, data_hash: str, as_of: str) -> pd.DataFrame:
+def _prognos_table(name: str, _ctx: Context, data_hash: str, as_of: str,
+                   rk: str) -> pd.DataFrame:
     pt = core("forecast.engine.tables")
     return getattr(pt, name)(baseline(_ctx), _ctx.ds)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _unit_category(_ctx: Context, data_hash: str, as_of: str,
+def _unit_category(_ctx: Context, data_hash: str, as_of: str, rk: str,
                    selection: tuple[tuple[str, str], ...]) -> pd.DataFrame:
     return core("forecast.engine.tables").unit_category_table(baseline(_ctx), _ctx.ds,
                                                               dict(selection))
@@ -234,21 +216,22 @@ def _unit_category(_ctx: Context, data_hash: str, as_of: str,
 
 def unit_category_table(ctx: Context, selection: dict[str, str] | None = None) -> pd.DataFrame:
     """``forecast.engine.tables.unit_category_table`` of the cached baseline (by codes)."""
-    return _unit_category(ctx, ctx.data_hash, str(ctx.as_of), tuple((selection or {}).items()))
+    return _unit_category(ctx, ctx.data_hash, str(ctx.as_of), _rk(ctx),
+                          tuple((selection or {}).items()))
 
 
 def division_table(ctx: Context) -> pd.DataFrame:
     """``forecast.engine.tables.division_table`` of the cached baseline."""
-    return _prognos_table("division_table", ctx, ctx.data_hash, str(ctx.as_of))
+    return _prognos_table("division_table", ctx, ctx.data_hash, str(ctx.as_of), _rk(ctx))
 
 
 def category_table(ctx: Context) -> pd.DataFrame:
     """``forecast.engine.tables.category_table`` of the cached baseline."""
-    return _prognos_table("category_table", ctx, ctx.data_hash, str(ctx.as_of))
+    return _prognos_table("category_table", ctx, ctx.data_hash, str(ctx.as_of), _rk(ctx))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _fan(_ctx: Context, data_hash: str, as_of: str, selection: tuple[tuple[str, str], ...]
+def _fan(_ctx: Context, data_hash: str, as_of: str, rk: str, selection: tuple[tuple[str, str], ...]
          ) -> tuple[pd.DataFrame, pd.DataFrame]:
     fan = core("forecast.engine.fan")
     return fan.fan_chart_data(baseline(_ctx), _ctx.ds.ledger, dict(selection))
@@ -260,7 +243,7 @@ def fan_data(ctx: Context, selection: dict[str, str]) -> tuple[pd.DataFrame, pd.
     ``selection`` maps key columns (division, unit, category) to values; empty = region.
     Quantiles are taken over the group's summed paths (never summed quantiles).
     """
-    return _fan(ctx, ctx.data_hash, str(ctx.as_of), tuple(selection.items()))
+    return _fan(ctx, ctx.data_hash, str(ctx.as_of), _rk(ctx), tuple(selection.items()))
 
 
 def baseline_keys(ctx: Context) -> pd.DataFrame:
@@ -279,35 +262,32 @@ def compare_results(ctx: Context, refs: tuple[tuple[str, int], ...]) -> pd.DataF
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _prognos_export(_ctx: Context, data_hash: str, as_of: str) -> Any:
-    tables = core("forecast.engine.tables")
-    return tables.prognos_export(baseline(_ctx), _ctx.ds,
-                                 choose=bool(forecast_kwargs().get("choose", False)))
+def _prognos_export(_ctx: Context, data_hash: str, as_of: str, rk: str) -> Any:
+    from forecast.cycle.export import record_export
+
+    return record_export(record(_ctx), _ctx.ds, choose=bool(forecast_kwargs().get("choose")))
 
 
 def prognos_export(ctx: Context) -> tuple[list[Any], Any]:
-    """``forecast.engine.tables.prognos_export`` of the cached baseline (tables, metadata).
+    """The Årsprognos export of the forecast of record (tables, metadata).
 
-    The metadata's time is the time of this call (the tables are computed once).
+    ``forecast.cycle.export.record_export``: the forecast of record's tables, and for a laid
+    version its *Statistisk och justerad* and *Justeringar* sheets. The metadata's time is the
+    time of this call (the tables are computed once).
     """
-    tables, meta = _prognos_export(ctx, ctx.data_hash, str(ctx.as_of))
+    tables, meta = _prognos_export(ctx, ctx.data_hash, str(ctx.as_of), _rk(ctx))
     return list(tables), replace(meta, created=datetime.now(UTC))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _overview(_ctx: Context, data_hash: str, as_of: str, laid_key: str, _lf: Any) -> Any:
-    source = baseline(_ctx) if _lf is None else \
-        core("forecast.cycle.overview").prognos_by(_lf)
-    return core("forecast.report.builder").overview_tables(_ctx.ds, _ctx.as_of, source)
+def _overview(_ctx: Context, data_hash: str, as_of: str, rk: str) -> Any:
+    return core("forecast.report.builder").overview_tables(_ctx.ds, _ctx.as_of, baseline(_ctx))
 
 
 def overview_tables(ctx: Context) -> tuple[Any, Any, Any]:
     """The report's summary, per-division and per-category tables (printed, with Prognos).
 
-    ``forecast.report.builder.overview_tables`` of the month's laid forecast when there is
-    one (no recomputation), else of the cached baseline: the same cells as the Word/PDF
-    report's section *Ekonomiskt utfall*.
+    ``forecast.report.builder.overview_tables`` of the forecast of record: the same cells as
+    the Word/PDF report's section *Ekonomiskt utfall*.
     """
-    lf = _laid(ctx)
-    tables = _overview(ctx, ctx.data_hash, str(ctx.as_of), _laid_key(lf), lf)
-    return tuple(tables)
+    return tuple(_overview(ctx, ctx.data_hash, str(ctx.as_of), _rk(ctx)))

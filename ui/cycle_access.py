@@ -18,10 +18,13 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
+from forecast.cycle.adjustments import AdjustedForecast
 from forecast.cycle.laid import EXAMPLE_DATASET, USER_DATASET, LaidError, LaidForecast
 from forecast.cycle.laid_store import LaidStore
+from forecast.cycle.record import ForecastOfRecord, Spec, laid_spec, of_laid
 from forecast.cycle.roles import RolesError, load_roles
 from forecast.store.core import StoreError, default_url
+from ui import data_access as DA
 from ui import state_keys as K
 from ui.data_access import Context
 
@@ -70,34 +73,74 @@ def dataset_name(ctx: Context) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _load(url: str, dataset: str, as_of: str, version: int, created: str) -> LaidForecast:
+def _load(url: str, dataset: str, as_of: str, version: int, row_id: str) -> LaidForecast:
     return _store(url).load(dataset, as_of, version)
 
 
-def _current_version(st_: LaidStore, dataset: str, as_of: str) -> tuple[int, str] | None:
-    lst = st_.list(dataset)
-    rows = lst[lst["Månad"] == as_of]
-    if rows.empty:
-        return None
-    locked = rows[rows["Fastställd"] == "ja"]
-    row = (locked if len(locked) else rows).sort_values("Version").iloc[-1]
-    return int(row["Version"]), str(row["Lagd"])
-
-
 def laid(ctx: Context, as_of: str | None = None) -> LaidForecast | None:
-    """The current laid forecast of the context's month (or ``as_of``), None if none."""
+    """The current laid forecast of the context's month (or ``as_of``), None if none.
+
+    Only versions laid on the session's data count (:meth:`LaidStore.current_version`).
+    """
     st_ = store()
     if st_ is None:
         return None
     month = as_of or str(ctx.as_of)
     try:
-        cur = _current_version(st_, dataset_name(ctx), month)
+        cur = st_.current_version(dataset_name(ctx), month, ctx.data_hash)
         if cur is None:
             return None
-        return _load(st_.url, dataset_name(ctx), month, cur[0], cur[1])
+        return _load(st_.url, dataset_name(ctx), month, cur[1], str(cur[0]))
     except (StoreError, LaidError) as exc:
         st.error(f"Den lagda prognosen kan inte läsas: {exc}")
         return None
+
+
+def laid_current(ctx: Context) -> tuple[int, int] | None:
+    """(id, version) of the month's current version laid on the session's data, None if none.
+
+    The fastställd version, else the latest (``LaidStore.current_version``); a version laid on
+    other data (another upload under the same name) is never the current one.
+    """
+    st_ = store()
+    if st_ is None:
+        return None
+    try:
+        return st_.current_version(dataset_name(ctx), str(ctx.as_of), ctx.data_hash)
+    except StoreError as exc:
+        st.error(f"Lagda prognoser kan inte läsas: {exc}")
+        return None
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _laid_record(url: str, dataset: str, as_of: str, laid_id: int, version: int,
+                 data_hash: str, _ds: Any) -> ForecastOfRecord:
+    lf = _store(url).load(dataset, as_of, version)
+    return of_laid(_ds, lf, DA.stat_store())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _stat_record(data_hash: str, as_of: str, stat_id: int | None, _rf: Any) -> ForecastOfRecord:
+    return ForecastOfRecord(_rf, AdjustedForecast(_rf, (), ()), Spec(), stat_id)
+
+
+def record(ctx: Context) -> ForecastOfRecord:
+    """The month's forecast of record (``forecast.cycle.record``), made once per process.
+
+    The fastställd or latest laid version laid on these data (its stored statistical forecast
+    plus its adjustments), else the stored statistical forecast.
+    """
+    cur = laid_current(ctx)
+    if cur is not None:
+        st_ = store()
+        assert st_ is not None  # laid_current found a version in it
+        lf = _load(st_.url, dataset_name(ctx), str(ctx.as_of), cur[1], str(cur[0]))
+        if lf.stat_forecast_id is None:  # laid before forecasts were stored: once, with a bar
+            DA.statistical_entry(ctx, laid_spec(lf, Spec()))
+        return _laid_record(st_.url, dataset_name(ctx), str(ctx.as_of), cur[0], cur[1],
+                            ctx.data_hash, ctx.ds)
+    rf, sid = DA.statistical_entry(ctx)
+    return _stat_record(ctx.data_hash, str(ctx.as_of), sid, rf)
 
 
 def laid_months(ctx: Context) -> list[pd.Period]:

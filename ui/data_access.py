@@ -24,14 +24,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from forecast.cycle.defaults import DEFAULT_PATHS, DEFAULT_SEED
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset, load_default
 from ui import state_keys as K
 
-# Forecast settings of the interactive app: fewer paths than the batch report, so the app and
-# its end-to-end tests stay fast. Tests import these to recompute the same numbers.
-UI_N_PATHS = 500
-UI_SEED = 20230401
+# The forecast of record's defaults (forecast.cycle.record): the same paths and seed as the
+# command line, the report and the scenarios. Tests import these to recompute the same numbers.
+UI_N_PATHS = DEFAULT_PATHS
+UI_SEED = DEFAULT_SEED
 
 
 def forecast_kwargs() -> dict[str, Any]:
@@ -237,30 +238,67 @@ def compute_shared(slot: _Slot, compute: Any, bar: Any, *,
     return slot.rf
 
 
-def _slot_of(ctx: Context) -> _Slot:
-    return _slot(ctx.data_hash, str(ctx.as_of), UI_N_PATHS, UI_SEED)
+def _spec(n_paths: int = UI_N_PATHS, seed: int = UI_SEED) -> Any:
+    from forecast.cycle.record import Spec
+
+    return Spec(n_paths=n_paths, seed=seed)
 
 
-def baseline_ready(ctx: Context) -> bool:
-    """True if the context's baseline is in the shared cache (so :func:`baseline` is quick)."""
-    return _slot_of(ctx).rf is not None
+@st.cache_resource(show_spinner=False)
+def _stat_store(url: str) -> Any:
+    from forecast.store.statistical import StatisticalStore
+
+    return StatisticalStore(url)
 
 
-def baseline(ctx: Context) -> Any:
-    """The baseline RegionForecast for the context, cached per data hash and as-of month.
+def stat_store() -> Any:
+    """The store of statistical forecasts (``forecast.store.statistical``), None on a fault.
 
-    When it has to be computed, a progress bar shows each step (series done of total), in this
-    session and in every other session that asks for the same forecast meanwhile. The
-    forecast is computed outside any cached function (a shared slot per key, one computation
-    at a time: :func:`compute_shared`), so the bar is never recorded and replayed by
-    Streamlit's cache.
+    A fault is shown as one Swedish line; the forecast is then computed but not kept.
     """
-    def compute(progress: Any) -> Any:
-        engine = core("forecast.engine.region")
-        return engine.forecast_region(ctx.ds, ctx.as_of, n_paths=UI_N_PATHS, seed=UI_SEED,
-                                      progress=progress, **forecast_kwargs())
+    from forecast.store.base import StoreError
+    from forecast.store.core import default_url
 
-    return compute_shared(_slot_of(ctx), compute, _ProgressBar(ctx.as_of))
+    try:
+        return _stat_store(default_url())
+    except StoreError as exc:
+        st.warning(f"Prognoser kan inte sparas eller läsas från databasen: {exc}")
+        return None
+
+
+def statistical_ready(ctx: Context, spec: Any = None) -> bool:
+    """True if the statistical forecast is in this process or in the store (no computing)."""
+    spec = spec or _spec()
+    if _slot(ctx.data_hash, str(ctx.as_of), spec.n_paths, spec.seed).rf is not None:
+        return True
+    store = stat_store()
+    return store is not None and store.find(spec.key(ctx.ds, ctx.as_of)) is not None
+
+
+def statistical_entry(ctx: Context, spec: Any = None) -> tuple[Any, int | None]:
+    """The stored statistical forecast and its store id (computed and stored only once).
+
+    Read from the store when any process (the app, the CLI's ``prognos``) stored it; else
+    computed once, with a progress bar in every session that waits for it, and stored.
+    """
+    from forecast.cycle.record import statistical as stored
+
+    spec = spec or _spec()
+    slot = _slot(ctx.data_hash, str(ctx.as_of), spec.n_paths, spec.seed)
+    if slot.rf is not None:
+        return slot.rf
+    store = stat_store()
+    sid = None if store is None else store.find(spec.key(ctx.ds, ctx.as_of))
+    if sid is not None:
+        with slot.lock:
+            if slot.rf is None:
+                slot.rf = (store.load(sid), sid)
+        return slot.rf
+
+    def compute(progress: Any) -> Any:
+        return stored(ctx.ds, ctx.as_of, store, spec, progress=progress)
+
+    return compute_shared(slot, compute, _ProgressBar(ctx.as_of))
 
 
 def statistical(ctx: Context) -> Any:
@@ -269,4 +307,28 @@ def statistical(ctx: Context) -> Any:
     :func:`baseline` is the forecast of record (laid and adjusted where laid); this one is
     what adjustments are applied to and previewed on.
     """
-    return baseline(ctx)
+    return statistical_entry(ctx)[0]
+
+
+def record(ctx: Context) -> Any:
+    """The month's forecast of record (``forecast.cycle.record``): see ``ui.cycle_access``."""
+    from ui.cycle_access import record as of_record
+
+    return of_record(ctx)
+
+
+def baseline_ready(ctx: Context) -> bool:
+    """True if the forecast of record opens without computing (laid, in memory or stored)."""
+    from ui.cycle_access import laid_current
+
+    return laid_current(ctx) is not None or statistical_ready(ctx)
+
+
+def baseline(ctx: Context) -> Any:
+    """The forecast of record of the context: the RegionForecast every page shows.
+
+    The fastställd or latest laid version (statistical plus its adjustments) when one was
+    laid on these data, else the stored statistical forecast (computed once, with a progress
+    bar, when no process has stored it yet).
+    """
+    return record(ctx).final

@@ -21,7 +21,7 @@ from forecast.io.export import (
 )
 from ui import cached, recompute
 from ui import state_keys as K
-from ui.data_access import Context, baseline, context, core
+from ui.data_access import Context, baseline, context, core, record
 from ui.upload_field import upload_field
 from ui.widgets import page_header
 
@@ -88,7 +88,8 @@ def scenario_bundle(ctx: Context) -> tuple[list[ExportTable], ExportMetadata]:
     mc = cached.simulate_scenario(ctx, scenario,
                                   int(st.session_state.get(K.SC_DRAWS, DEFAULT_DRAWS)))
     return core("scenarios.export").scenario_export(baseline(ctx), res, mc, ctx.ds,
-                                                    file=SCENARIO_SOURCE)
+                                                    file=SCENARIO_SOURCE,
+                                                    base=cached.record_heading(ctx))
 
 
 SCENARIO_SOURCE = "sidan Scenarier i appen"
@@ -129,16 +130,17 @@ def _report_section(ctx: Context) -> None:
             template = checked_template(upload.getvalue())
         except TemplateError as exc:
             st.error(str(exc))
-    rf = baseline(ctx)
+    rec = record(ctx)
+    st.caption(f"Rapporten visar: {rec.heading()}.")
     change = laid_change_lookup(CA.store(), CA.dataset_name(ctx), ctx.as_of)
     b1, b2, _ = st.columns([1, 1, 2])
     b1.download_button(
-        "Word (.docx)", data=report_downloader(ctx.ds, rf, fmt="docx", scenario=scenario,
+        "Word (.docx)", data=report_downloader(ctx.ds, rec, fmt="docx", scenario=scenario,
                                                change=change, template=template),
         file_name=f"budgetprognos_rapport_{ctx.as_of}.docx", mime=DOCX_MIME,
         key="w_dl_rapport_docx", icon=":material/article:", on_click="ignore")
     b2.download_button(
-        "PDF", data=report_downloader(ctx.ds, rf, fmt="pdf", scenario=scenario,
+        "PDF", data=report_downloader(ctx.ds, rec, fmt="pdf", scenario=scenario,
                                       change=change),
         file_name=f"budgetprognos_rapport_{ctx.as_of}.pdf", mime=PDF_MIME,
         key="w_dl_rapport_pdf", icon=":material/picture_as_pdf:", on_click="ignore")

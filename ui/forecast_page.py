@@ -148,18 +148,10 @@ def render() -> None:
         laid_summary(lf)
         recompute.remember(ctx, cached.year_end(ctx))
     adjustment_editor(ctx, lf, user)
-    if lf is not None and not st.session_state.get(K.FC_RECOMPUTE):
-        st.caption("Den statistiska prognosen i detalj (per enhet, diagram och metoder) räknas "
-                   "om från utfallet; den lagda prognosen ovan ändras inte.")
-        if st.button("Visa statistisk prognos i detalj (räknas om)",
-                     icon=":material/refresh:"):
-            st.session_state[K.FC_RECOMPUTE] = True
-            st.rerun()
-        lay_controls(ctx, user)
-        return
-    if lf is not None:
-        st.header("Statistisk prognos (omräknad)")
     recompute.baseline_keeping_old(ctx)
+    st.header("Prognosen i detalj")
+    st.caption(f"Visar: {cached.record_heading(ctx)} (per enhet, diagram och metoder; ingen "
+               "omräkning).")
     basis_notice(cached.basis_warnings(ctx))
     sel = _selectors(ctx)
     _metrics(ctx, sel)

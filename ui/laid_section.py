@@ -21,7 +21,7 @@ from forecast.io.parsing import ValidationFailed
 from forecast.store.core import StoreError
 from ui import cycle_access as CA
 from ui import state_keys as K
-from ui.data_access import Context, baseline
+from ui.data_access import Context, statistical_entry
 from ui.widgets import show_table
 
 AMOUNTS = (CT.BUDGET, CT.STAT, CT.ADJ, CT.FINAL, CT.DEV)
@@ -149,12 +149,13 @@ def lay_controls(ctx: Context, user: str | None) -> None:
         return
     try:
         adjs = store.adjustment_set(CA.dataset_name(ctx), str(ctx.as_of))
-        rf = baseline(ctx)
+        rf, sid = statistical_entry(ctx)
         af = apply_adjustments(rf, adjs)
         draft = build_laid(af, dataset=CA.dataset_name(ctx), author=user or "",
                            comment=comment, method="standard årsprognos (appen)",
                            parameters={"Banor per serie": str(rf.n_paths),
-                                       "Slumpfrö": str(rf.seed), "Källa": ctx.ds.source})
+                                       "Slumpfrö": str(rf.seed), "Källa": ctx.ds.source},
+                           stat_forecast_id=sid)
         rec = store.lay(draft)
     except (AdjustmentError, LaidError, StoreError) as exc:
         st.error(f"Prognosen lades inte: {exc}")

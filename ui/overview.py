@@ -92,9 +92,9 @@ def _year_end(ctx: Context) -> None:
     c4.metric("Årsprognos P10–P90", f"{fmt_mkr(ye[H.P10])} – {fmt_mkr(ye[H.P90])}",
               border=True, help="8 av 10 simulerade årsresultat ligger inom intervallet.")
     recompute.remember(ctx, ye)
-    laid = f"Lagd prognos {ye['laid']}. " if "laid" in ye else ""
-    st.caption(f"{laid}Underlag: utfall till och med {month_label(ctx.as_of, long=True)}; "
-               f"P50 (median) {fmt_mkr(ye[H.P50])}. Negativa belopp är nettokostnad.")
+    st.caption(f"{ye['source']}. Underlag: utfall till och med "
+               f"{month_label(ctx.as_of, long=True)}; P50 (median) {fmt_mkr(ye[H.P50])}. "
+               "Negativa belopp är nettokostnad.")
 
 
 def _against_limit(label: str, value: float, limit: float, limit_word: str) -> None:
@@ -213,9 +213,8 @@ def render() -> None:
     page_header("Översikt",
                 f"Hälso- och sjukvårdens ekonomi per {month_label(ctx.as_of, long=True)}: "
                 "årsprognos, nyckeltal och utfall mot budget.", HELP)
-    if not cached.has_laid(ctx):
-        recompute.baseline_keeping_old(ctx)
-    basis_notice(cached.basis_warnings(ctx, laid=True))
+    recompute.baseline_keeping_old(ctx)
+    basis_notice(cached.basis_warnings(ctx))
     _year_end(ctx)
     _summary_tables(ctx)
     _indicators(ctx)

@@ -33,7 +33,7 @@ class Shown:
 
 def remember(ctx: Context, figures: dict[str, Any]) -> None:
     """Keep the year-end figures now on screen (keys of ``ui.cached.year_end``)."""
-    source = f"lagd prognos {figures['laid']}" if "laid" in figures else "statistisk prognos"
+    source = str(figures.get("source", "statistisk prognos"))
     st.session_state[K.LAST_FIGURES] = Shown(
         as_of=str(ctx.as_of), data_hash=ctx.data_hash, source=source,
         prognos=float(figures[H.PROGNOS]), budget=float(figures[H.BUDGET]),

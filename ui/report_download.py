@@ -11,11 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from forecast.engine.hierarchy import RECONCILIATION
-from forecast.engine.tables import method_summary_text
-from forecast.report.builder import build_report
 from forecast.report.charts import render_all
 from forecast.report.docx_writer import load_template, report_to_docx
+from forecast.report.of_record import report_of_record
 from forecast.report.pdf_writer import report_to_pdf
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -46,14 +44,14 @@ def _docx(report: Any, charts: dict[str, bytes], template: bytes | None) -> byte
         return report_to_docx(report, charts, template=path)
 
 
-def report_bytes(ds: Any, rf: Any, *, fmt: str, scenario: Any | None = None,
+def report_bytes(ds: Any, rec: Any, *, fmt: str, scenario: Any | None = None,
                  change: Callable[[], Any] | None = None,
                  template: bytes | None = None) -> bytes:
     """The report of ``ds`` at ``rf.as_of`` as .docx or .pdf bytes.
 
     Args:
         ds: the data set.
-        rf: its baseline forecast (the app's cached one).
+        rec: the forecast of record (``forecast.cycle.record.ForecastOfRecord``).
         fmt: ``"docx"`` or ``"pdf"``.
         scenario: a ``scenarios.assumptions.Scenario`` for the risk section, or None.
         change: returns the change since the last laid forecast (or None), called here.
@@ -65,24 +63,22 @@ def report_bytes(ds: Any, rf: Any, *, fmt: str, scenario: Any | None = None,
     if scenario is not None:
         from scenarios.reporting import risk_for
 
-        risk = risk_for(rf, scenario.model_copy(
-            update={"n_draws": min(scenario.n_draws, UI_REPORT_DRAWS)}), ds)
+        risk = risk_for(rec.final, scenario.model_copy(
+            update={"n_draws": min(scenario.n_draws, UI_REPORT_DRAWS)}), ds, base=rec.heading())
     mall = "egen mall" if template is not None and fmt == "docx" else "standard (A4)"
-    report = build_report(ds, rf.as_of, rf, risk=risk, change=change() if change else None,
-                          provenance=[
-        ("Metod", f"årsprognos per serie (appens standardprognos); {method_summary_text(rf)}"),
-        ("Avstämning", RECONCILIATION), ("Mall", mall)])
+    report = report_of_record(ds, rec, risk=risk, change=change() if change else None,
+                              provenance=[("Mall", mall)])
     charts = render_all(report.charts())
     return _docx(report, charts, template) if fmt == "docx" else report_to_pdf(report, charts)
 
 
-def report_downloader(ds: Any, rf: Any, *, fmt: str, scenario: Any | None = None,
+def report_downloader(ds: Any, rec: Any, *, fmt: str, scenario: Any | None = None,
                       change: Callable[[], Any] | None = None,
                       template: bytes | None = None) -> Callable[[], bytes]:
     """A zero-argument callable making the report file (run by Streamlit on click)."""
     if fmt not in ("docx", "pdf"):
         raise ValueError(f"okänt format {fmt!r}")
-    return lambda: report_bytes(ds, rf, fmt=fmt, scenario=scenario, change=change,
+    return lambda: report_bytes(ds, rec, fmt=fmt, scenario=scenario, change=change,
                                 template=template)
 
 

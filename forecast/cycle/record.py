@@ -22,21 +22,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 from forecast import __version__
 from forecast.cycle.adjustments import AdjustedForecast, apply_adjustments
+from forecast.cycle.defaults import DEFAULT_PATHS, DEFAULT_SEED
 from forecast.cycle.laid import LaidForecast
 from forecast.engine.result import RegionForecast
+from forecast.io.formatting import fmt_timestamp
 from forecast.ledger.dataset import Dataset
 from forecast.store.statistical import StatisticalStore, StatKey
 
-DEFAULT_PATHS = 1000
-"""Paths per series of the forecast of record (app, CLI, report, scenarios alike)."""
-DEFAULT_SEED = 0
-"""Seed of the forecast of record."""
 STANDARD = "standard"
 """The method name of the standard årsprognos in a stored forecast's key."""
 MATCH_TOLERANCE_TKR = 0.5
@@ -154,7 +153,7 @@ class ForecastOfRecord:
             f"{self.statistical.input_hash}|{self.as_of}|{self.spec}"
         return f"{stat}|{self.laid.id if self.laid is not None else 0}"
 
-    def heading(self, when: Callable[[str], str] = lambda t: t[:16].replace("T", " ")) -> str:
+    def heading(self, when: Callable[[str], str] = fmt_timestamp) -> str:
         """Which forecast this is, for headings: version, author and time, or the statistical.
 
         Args:
@@ -166,7 +165,7 @@ class ForecastOfRecord:
         what = "Fastställd prognos" if lf.locked else "Lagd prognos"
         return f"{what} {lf.as_of} version {lf.version} av {lf.author}, lagd {when(lf.created)}"
 
-    def provenance(self, when: Callable[[str], str] = lambda t: t[:16].replace("T", " "),
+    def provenance(self, when: Callable[[str], str] = fmt_timestamp,
                    ) -> list[tuple[str, str]]:
         """(label, value) rows for every export's metadata: which forecast, and its parts."""
         rows = [("Prognos som visas", self.heading(when)),
@@ -183,21 +182,21 @@ class ForecastOfRecord:
         return rows
 
 
-class LaidSource:
+class LaidSource(Protocol):
     """What :func:`resolve` needs of the laid-forecast store (``LaidStore`` has it)."""
 
     def current_version(self, dataset: str, as_of: pd.Period | str,
-                        input_hash: str) -> tuple[int, int] | None:  # pragma: no cover
+                        input_hash: str) -> tuple[int, int] | None:
         """(id, version) of the current version laid on these data, None if none."""
-        raise NotImplementedError
+        ...
 
     def load(self, dataset: str, as_of: pd.Period | str,
-             version: int | None = None) -> LaidForecast:  # pragma: no cover
+             version: int | None = None) -> LaidForecast:
         """The laid version."""
-        raise NotImplementedError
+        ...
 
 
-def _laid_spec(lf: LaidForecast, spec: Spec) -> Spec:
+def laid_spec(lf: LaidForecast, spec: Spec) -> Spec:
     """The spec a version laid before forecasts were stored was made with (its parameters)."""
     p = lf.parameters
     try:
@@ -220,7 +219,7 @@ def of_laid(ds: Dataset, lf: LaidForecast, store: StatisticalStore | None, spec:
         stat, sid = store.load(lf.stat_forecast_id), lf.stat_forecast_id
         used = Spec(stat.n_paths, stat.seed, spec.method)
     else:
-        used = _laid_spec(lf, spec)
+        used = laid_spec(lf, spec)
         stat, sid = statistical(ds, lf.as_of, store, used, progress=progress, compute=compute)
     adjusted = laid_adjusted(stat, lf)
     gap = mismatch_tkr(adjusted, lf)

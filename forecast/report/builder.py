@@ -23,7 +23,7 @@ from forecast.report import figures as G
 from forecast.report import text as X
 from forecast.report import topics as T
 from forecast.report.inputs import ForecastChange, ScenarioRisk
-from forecast.report.model import Block, Report, ReportTable, Section, UserText
+from forecast.report.model import Block, Paragraph, Report, ReportTable, Section, UserText
 
 HEADINGS = ("Ekonomiskt utfall", "Årsprognos", "Hyrpersonal", "Omställningsplan",
             "Nettokostnadsutveckling", "Risker")
@@ -73,7 +73,10 @@ def _risk_blocks(tables: dict[str, ReportTable], risk: ScenarioRisk | None
     if risk is None:
         return (X.no_scenario_paragraph(tables),)
     t = tables[T.KEY_SCENARIO]
-    return (t, tables[T.KEY_SCENARIO_MC], *X.scenario_paragraphs(tables, risk.name, risk.year),
+    base = (Paragraph((f"Scenariot utgår från basprognosen: {risk.base}.",)),) \
+        if risk.base else ()
+    return (*base, t, tables[T.KEY_SCENARIO_MC],
+            *X.scenario_paragraphs(tables, risk.name, risk.year),
             C.bridge_chart("scenario_brygga", f"Scenario: från basprognos till scenario "
                            f"{risk.year}, mkr", t, t.frame.columns[0],
                            caption="Staplarna är tabellens rader."))
@@ -104,7 +107,7 @@ def build_report(ds: Dataset, as_of: pd.Period | str, rf: RegionForecast, *,
                  risk: ScenarioRisk | None = None,
                  provenance: Sequence[tuple[str, str]] = (),
                  ceiling_pct: float = DEFAULT_CEILING_PCT, title: str = DEFAULT_TITLE,
-                 created: datetime | None = None) -> Report:
+                 created: datetime | None = None, forecast_source: str = "") -> Report:
     """The economic section of the committee report for ``as_of``.
 
     Args:
@@ -118,6 +121,8 @@ def build_report(ds: Dataset, as_of: pd.Period | str, rf: RegionForecast, *,
         ceiling_pct: the ceiling of net cost development, %.
         title: the document title (the committee).
         created: time of creation (now if None).
+        forecast_source: which forecast ``rf`` is (e.g. "Lagd prognos 2023-04 version 2 av
+            Anna, …"), printed first in the section *Årsprognos*; empty: not printed.
 
     Raises:
         ValueError: no outcome for ``as_of``, or a forecast made at another month.
@@ -131,7 +136,8 @@ def build_report(ds: Dataset, as_of: pd.Period | str, rf: RegionForecast, *,
     target = F.AGENCY_TARGET_PCT
     sections = (
         _outcome_section(tables, p),
-        Section(HEADINGS[1], (tables[G.KEY_FORECAST], *X.forecast_paragraphs(tables, p)[:2],
+        Section(HEADINGS[1], (*X.source_paragraph(forecast_source),
+                              tables[G.KEY_FORECAST], *X.forecast_paragraphs(tables, p)[:2],
                               C.fan_chart(ds, rf), tables[G.KEY_FORECAST_DIV],
                               X.forecast_paragraphs(tables, p)[2])),
         Section(CHANGE_HEADING, _change_blocks(tables, change), level=2),

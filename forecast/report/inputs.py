@@ -75,3 +75,5 @@ class ScenarioRisk:
     n_draws: int
     parameters: str = ""
     notes: tuple[str, ...] = field(default=())
+    base: str = ""
+    """Which forecast the scenario starts from (the forecast of record's heading)."""

@@ -171,6 +171,11 @@ def forecast_paragraphs(tables: Tables, p: pd.Period) -> list[Paragraph]:
     return [Paragraph(tuple(first)), Paragraph(tuple(second)), Paragraph(tuple(third))]
 
 
+def source_paragraph(source: str) -> list[Paragraph]:
+    """Which forecast the section shows (``Prognosen som visas: …``); none for empty text."""
+    return [Paragraph((f"Prognosen som visas: {source}.",))] if source else []
+
+
 def no_change_paragraph() -> Paragraph:
     """Said when there is no earlier laid forecast to compare with."""
     return Paragraph((
