@@ -187,6 +187,7 @@ def write_document(args: argparse.Namespace, ds: Dataset, as_of: pd.Period, out:
         raise CliError(f"kunde inte skriva {str(out)!r}: {exc}", EXIT_IO) from None
     kind = "Word" if out.suffix.lower() == ".docx" else "PDF"
     scen = f", scenario {risk.name!r}" if risk else ""
-    return (f"Rapport ({kind}) per {as_of} ({rec.heading()}): {rf.n_series} serier × {rf.n_paths} banor{scen}, "
+    return (f"Rapport ({kind}) per {as_of} ({rec.heading()}): {rf.n_series} serier × "
+            f"{rf.n_paths} banor{scen}, "
             f"{len(report.tables())} tabeller och {len(report.charts())} diagram på "
             f"{time.perf_counter() - t0:.1f} s, skriven till {out}")
