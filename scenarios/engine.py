@@ -154,7 +154,7 @@ def build_context(rf: RegionForecast, ds: Dataset | None = None) -> Context:
     onehot = np.zeros((len(uniques), len(unit)))
     onehot[codes, np.arange(len(unit))] = 1.0
     return Context(
-        rf=rf, ds=ds, base=np.asarray(rf.point, dtype=float),
+        rf=rf, ds=ds, base=rf.expected,
         month_ord=np.asarray(rf.months.asi8, dtype=int),
         unit=unit, account=keys["account"].astype(str).to_numpy(),
         category=keys["category"].astype(str).to_numpy(),
@@ -495,7 +495,8 @@ class ScenarioResult:
     baseline: RegionForecast
     scenario: A.Scenario
     point: np.ndarray
-    """(n_series, n_months) scenario point forecast = baseline.point + Σ effects, tkr."""
+    """(n_series, n_months) scenario point forecast = the baseline's expected amounts (mean of
+    its paths, the årsprognos) + Σ effects, tkr."""
     effects: dict[str, np.ndarray]
     """Per assumption label: its Shapley-attributed effect (n_series, n_months), tkr."""
     level_total: np.ndarray
@@ -515,7 +516,7 @@ class ScenarioResult:
         """Net result of ``year`` (default as_of.year), tkr; outcome so far included."""
         rf = self.baseline
         year = rf.as_of.year if year is None else year
-        arr = rf.point if baseline else self.point
+        arr = rf.expected if baseline else self.point
         tot = float(arr[:, rf.month_mask(year)].sum())
         return tot + (float(rf.ytd_outcome.sum()) if year == rf.as_of.year else 0.0)
 

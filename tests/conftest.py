@@ -13,6 +13,7 @@ options), ``fake_methods`` (fake per-series methods passed to the engine as its
 from __future__ import annotations
 
 import os
+import tempfile
 
 import pytest
 from hypothesis import settings
@@ -26,6 +27,19 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 # The CLI's last-resort guard turns unexpected errors into one Swedish line; in the tests they
 # must propagate, so a bug is never passed off as a handled exit code (cli.main.RAISE_ENV).
 os.environ.setdefault("BUDGETPROGNOS_RAISE", "1")
+
+# Stored forecasts, laid versions and scenarios go to a database of this test process, never to
+# the user's ~/.budgetprognos (a test that needs its own store passes --db or sets the variable).
+os.environ.setdefault("BUDGETPROGNOS_DB_URL",
+                      f"sqlite:///{tempfile.mkdtemp(prefix='budgetprognos-test-')}/store.db")
+
+
+@pytest.fixture(autouse=True)
+def _own_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test its own store: a forecast stored by one test (fakes included) never reaches
+    another. Servers started by module fixtures keep the process's store (set above)."""
+    path = tmp_path_factory.mktemp("store") / "store.db"
+    monkeypatch.setenv("BUDGETPROGNOS_DB_URL", f"sqlite:///{path}")
 
 
 @pytest.fixture

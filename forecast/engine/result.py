@@ -9,6 +9,7 @@ its rows of these arrays: per path, then quantiles (never summed quantiles).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,6 +53,12 @@ class RegionForecast:
     totals_width: tuple[tuple[str, float], ...] = ()
     """Per net total widened by :mod:`forecast.engine.totals_width`: (division or
     'Regionen', factor on its series' path deviations); empty if none was."""
+
+    @functools.cached_property
+    def expected(self) -> np.ndarray:
+        """(n_series, n_months) mean of the paths per month (float64): the årsprognos's own
+        monthly amounts, which every table sums (``point`` is the method's own path)."""
+        return self.paths.mean(axis=1, dtype=np.float64)
 
     @property
     def n_series(self) -> int:

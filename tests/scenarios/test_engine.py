@@ -41,7 +41,7 @@ ALL = [
 
 def test_empty_scenario_equals_baseline():
     r = apply(RF, scen())
-    assert np.array_equal(r.point, RF.point)
+    assert np.array_equal(r.point, RF.expected)
     assert np.array_equal(r.scenario_paths(), RF.paths)
     b = r.bridge()
     assert list(b["kind"]) == ["start", "end"]
@@ -129,7 +129,7 @@ def test_dygnsvila_fte_mode_cost_is_fte_times_cost():
     s = scen(A.Dygnsvila(start="2023-09", extra_fte=12, cost_per_fte_tkr=600, agency_share=0,
                          overtime_share=0))
     r = apply(RF, s)
-    eff = r.point - RF.point
+    eff = r.point - RF.expected
     assert eff.sum(axis=0) == pytest.approx(np.full(len(RF.months), -600.0))
     assert np.all(eff[~rows(RF, account="Personalkostnader")] == 0)
 
@@ -137,12 +137,12 @@ def test_dygnsvila_fte_mode_cost_is_fte_times_cost():
 def test_dygnsvila_need_mode_splits_own_and_agency():
     s = scen(A.Dygnsvila(start="2023-11", extra_need=2.0, agency_share=0.5, overtime_share=0,
                          agency_multiplier=2.0, staff_group="läkare", units=["K1"]))
-    eff = apply(RF, s).point - RF.point
+    eff = apply(RF, s).point - RF.expected
     before = RF.months < "2023-11"
     assert np.all(eff[:, before] == 0)
     pers = rows(RF, unit="K1", account="Personalkostnader")
     lak = rows(RF, unit="K1", account="Inhyrd personal läkare")
-    base_cost = RF.point[pers][:, ~before].sum()
+    base_cost = RF.expected[pers][:, ~before].sum()
     assert eff[pers].sum() == pytest.approx(0.02 * 0.5 * base_cost)
     assert eff[lak].sum() == pytest.approx(0.02 * 0.5 * 2.0 * base_cost)
     assert np.all(eff[~(pers | lak)] == 0)
@@ -152,9 +152,9 @@ def test_dygnsvila_agency_falls_back_to_personnel_without_agency_account():
     rf = make_rf(skip=(("K1", "Inhyrd personal läkare"),))
     s = scen(A.Dygnsvila(start="2023-09", extra_need=1.0, agency_share=1.0, overtime_share=0,
                          agency_multiplier=2.0, staff_group="läkare", units=["K1"]))
-    eff = apply(rf, s).point - rf.point
+    eff = apply(rf, s).point - rf.expected
     pers = rows(rf, unit="K1", account="Personalkostnader")
-    assert eff[pers].sum() == pytest.approx(0.01 * 2.0 * rf.point[pers].sum())
+    assert eff[pers].sum() == pytest.approx(0.01 * 2.0 * rf.expected[pers].sum())
 
 
 def agency_and_total(rf, target_month, mult=2.5, year=None):
@@ -185,24 +185,24 @@ def test_hyrpersonal_reaches_target_and_books_own_cost():
     ag = rows(RF, category="Inhyrd personal")
     pers = rows(RF, account="Personalkostnader")
     dec = RF.months == "2023-12"
-    share = r.point[ag][:, dec].sum() / RF.point[pers][:, dec].sum()
+    share = r.point[ag][:, dec].sum() / RF.expected[pers][:, dec].sum()
     # personnel rows changed too; the target is on the baseline's own cost
     assert share == pytest.approx(0.02)
-    removed = (r.point - RF.point)[ag].sum()
-    added_own = (r.point - RF.point)[pers].sum()
+    removed = (r.point - RF.expected)[ag].sum()
+    added_own = (r.point - RF.expected)[pers].sum()
     assert removed > 0
     assert added_own == pytest.approx(-removed / mult)
 
 
 def test_hyrpersonal_below_target_does_nothing():
     r = apply(RF, scen(A.Hyrpersonal(target_share_pct=50)))
-    assert np.array_equal(r.point, RF.point)
+    assert np.array_equal(r.point, RF.expected)
 
 
 def test_omstallning_realisation_from_data_and_rest_of_year():
     assert observed_realisation(DS, RF.as_of) == pytest.approx(0.64)
     r = apply(RF, scen(A.Omstallningsplan()), ds=DS)
-    eff = r.point - RF.point
+    eff = r.point - RF.expected
     # m1: 6000/yr from Jan → 500/month; m2: 1200 from March → 120/month; Sep–Dec = 4 months
     assert eff[:, year_mask(RF)].sum() == pytest.approx(0.64 * 4 * (500 + 120))
     assert eff[:, ~year_mask(RF)].sum() == 0
@@ -213,7 +213,7 @@ def test_omstallning_without_data_defaults_to_seed_000_and_carry_over():
     m = A.PlanMeasure(name="x", unit="N1", account="Läkemedel", planned_annual_tkr=1200,
                       start="2023-01")
     r = apply(RF, scen(A.Omstallningsplan(measures=[m], carry_over=True, realisation_pct=50)))
-    eff = (r.point - RF.point)[rows(RF, unit="N1", account="Läkemedel")][0]
+    eff = (r.point - RF.expected)[rows(RF, unit="N1", account="Läkemedel")][0]
     assert np.allclose(eff, 0.5 * 100)
     r = apply(RF, scen(A.Omstallningsplan(measures=[m])))
     assert r.params[0]["realisation_pct"] == 64.0
@@ -221,26 +221,26 @@ def test_omstallning_without_data_defaults_to_seed_000_and_carry_over():
 
 def test_statsbidrag_one_off_and_recurring():
     r = apply(RF, scen(A.Statsbidrag(amount_tkr=105_000, month="2023-10")))
-    eff = r.point - RF.point
+    eff = r.point - RF.expected
     assert eff.sum() == pytest.approx(105_000)
     assert np.all(eff[~rows(RF, account="Erhållna bidrag")] == 0)
     assert eff[:, RF.months == "2023-10"].sum() == pytest.approx(105_000)
     r = apply(RF, scen(A.Statsbidrag(amount_tkr=10, month="2024-01", recurring=True,
                                      end="2024-12", units=["M1"])))
-    assert (r.point - RF.point).sum() == pytest.approx(120)
+    assert (r.point - RF.expected).sum() == pytest.approx(120)
 
 
 def test_wage_step_from_month_and_repeat():
     r = apply(RF, scen(A.Lon(pct=4.0, month="2024-04")))
     pers = rows(RF, account="Personalkostnader")
     after = RF.months >= "2024-04"
-    eff = r.point - RF.point
-    assert eff[pers][:, after].sum() == pytest.approx(0.04 * RF.point[pers][:, after].sum())
+    eff = r.point - RF.expected
+    assert eff[pers][:, after].sum() == pytest.approx(0.04 * RF.expected[pers][:, after].sum())
     assert eff[:, ~after].sum() == 0
     r2 = apply(RF, scen(A.Lon(pct=4.0, month="2024-04", repeat_yearly=True)))
     m25 = RF.months >= "2025-04"
-    assert (r2.point - RF.point)[pers][:, m25].sum() == pytest.approx(
-        0.08 * RF.point[pers][:, m25].sum())
+    assert (r2.point - RF.expected)[pers][:, m25].sum() == pytest.approx(
+        0.08 * RF.expected[pers][:, m25].sum())
 
 
 def test_rate_applies_to_level_effects_too():
@@ -270,7 +270,7 @@ def test_unknown_unit_is_a_clear_error():
 def test_as_forecast_keeps_the_shape():
     r = apply(RF, scen(*ALL), ds=DS)
     f = r.as_forecast()
-    assert f.paths.shape == RF.paths.shape and f.point.shape == RF.point.shape
+    assert f.paths.shape == RF.paths.shape and f.point.shape == RF.expected.shape
     # level effects shift every path by the same amount
     r2 = apply(RF, scen(A.Statsbidrag(amount_tkr=500, month="2023-10")))
     assert np.allclose(r2.as_forecast().year_total_paths() - RF.year_total_paths(), 500)
