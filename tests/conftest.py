@@ -30,14 +30,16 @@ os.environ.setdefault("BUDGETPROGNOS_RAISE", "1")
 
 # Stored forecasts, laid versions and scenarios go to a database of this test process, never to
 # the user's ~/.budgetprognos (a test that needs its own store passes --db or sets the variable).
-os.environ.setdefault("BUDGETPROGNOS_DB_URL",
-                      f"sqlite:///{tempfile.mkdtemp(prefix='budgetprognos-test-')}/store.db")
+SESSION_DB_URL = os.environ.setdefault(
+    "BUDGETPROGNOS_DB_URL", f"sqlite:///{tempfile.mkdtemp(prefix='budgetprognos-test-')}/store.db")
 
 
 @pytest.fixture(autouse=True)
 def _own_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test its own store: a forecast stored by one test (fakes included) never reaches
-    another. Servers started by module fixtures keep the process's store (set above)."""
+    another. A store a module fixture set is kept, as are servers' (set above)."""
+    if os.environ.get("BUDGETPROGNOS_DB_URL") != SESSION_DB_URL:
+        return
     path = tmp_path_factory.mktemp("store") / "store.db"
     monkeypatch.setenv("BUDGETPROGNOS_DB_URL", f"sqlite:///{path}")
 
