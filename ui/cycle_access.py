@@ -18,7 +18,6 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from forecast.cycle.adjustments import AdjustedForecast
 from forecast.cycle.laid import EXAMPLE_DATASET, USER_DATASET, LaidError, LaidForecast
 from forecast.cycle.laid_store import LaidStore
 from forecast.cycle.record import ForecastOfRecord, Spec, laid_spec, of_laid
@@ -121,7 +120,7 @@ def _laid_record(url: str, dataset: str, as_of: str, laid_id: int, version: int,
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _stat_record(data_hash: str, as_of: str, stat_id: int | None, _rf: Any) -> ForecastOfRecord:
-    return ForecastOfRecord(_rf, AdjustedForecast(_rf, (), ()), Spec(), stat_id)
+    return ForecastOfRecord.of_statistical(_rf, stat_id)
 
 
 def record(ctx: Context) -> ForecastOfRecord:

@@ -129,6 +129,11 @@ class ForecastOfRecord:
     laid: LaidForecast | None = None
     notes: tuple[str, ...] = ()
 
+    @classmethod
+    def of_statistical(cls, rf: RegionForecast, stat_id: int | None = None) -> ForecastOfRecord:
+        """The record of a month not laid: the statistical forecast ``rf`` itself."""
+        return cls(rf, AdjustedForecast(rf, (), ()), Spec(rf.n_paths, rf.seed), stat_id)
+
     @property
     def final(self) -> RegionForecast:
         """The forecast every output shows: statistical plus the laid adjustments, if laid."""

@@ -56,8 +56,11 @@ class RegionForecast:
 
     @functools.cached_property
     def expected(self) -> np.ndarray:
-        """(n_series, n_months) mean of the paths per month (float64): the årsprognos's own
-        monthly amounts, which every table sums (``point`` is the method's own path)."""
+        """(n_series, n_months) mean of the paths per month (float64).
+
+        The årsprognos's own
+        monthly amounts, which every table sums (``point`` is the method's own path).
+        """
         return self.paths.mean(axis=1, dtype=np.float64)
 
     @property

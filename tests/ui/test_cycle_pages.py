@@ -14,9 +14,11 @@ from forecast.cycle.adjustments import Adjustment, apply_adjustments
 from forecast.cycle.change import decompose, sentence
 from forecast.cycle.laid import EXAMPLE_DATASET, build_laid
 from forecast.cycle.laid_store import LaidStore
+from forecast.cycle.record import Spec, statistical
 from forecast.engine.region import standard_forecast
 from forecast.io.formatting import fmt_mkr
 from forecast.ledger.dataset import DATA_DIR, load_default
+from forecast.store.statistical import StatisticalStore
 from ui import state_keys as K
 
 TIMEOUT = 120
@@ -31,13 +33,18 @@ def store_url(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('ui') / 'store.db'}"
     if not (DATA_DIR / "ledger.csv").exists():
         return url
-    ds, st = load_default(), LaidStore(url)
+    ds, st, stats = load_default(), LaidStore(url), StatisticalStore(url)
     for month, adjs in (("2022-04", []), ("2022-08", []), ("2023-03", []), ("2023-04", [ADJ])):
-        rf = standard_forecast(ds, pd.Period(month, "M"), n_paths=50,
-                               method="three_year_profile")
+        rf, sid = statistical(ds, pd.Period(month, "M"), stats, Spec(n_paths=50),
+                              compute=_fast)
         st.lay(build_laid(apply_adjustments(rf, adjs), dataset=EXAMPLE_DATASET, author="Anna",
-                          comment=f"lagd {month}", method="three_year_profile"))
+                          comment=f"lagd {month}", method="three_year_profile",
+                          stat_forecast_id=sid))
     return url
+
+
+def _fast(ds, as_of, *, n_paths, seed, method, progress):  # noqa: ANN001
+    return standard_forecast(ds, as_of, n_paths=n_paths, seed=seed, method="three_year_profile")
 
 
 @pytest.fixture(autouse=True)
@@ -63,7 +70,7 @@ def test_overview_opens_on_the_laid_forecast(store_url):
     lf = LaidStore(store_url).load(EXAMPLE_DATASET, "2023-04")
     got = next(m.value for m in at.metric if m.label == "Årsprognos, nettoresultat")
     assert got == fmt_mkr(lf.summary()["final"])
-    assert any("Lagd prognos 2023-04 v1 av Anna" in c.value for c in at.caption)
+    assert any("Lagd prognos 2023-04 version 1 av Anna" in c.value for c in at.caption)
 
 
 @needs_data
@@ -74,7 +81,9 @@ def test_prognos_page_shows_laid_figures_and_adjustments_without_recomputing(sto
     lf = LaidStore(store_url).load(EXAMPLE_DATASET, "2023-04")
     assert next(m.value for m in at.metric if m.label == "Varav justeringar") == \
         fmt_mkr(lf.summary()["adj"], 1)
-    assert any(b.label.startswith("Visa statistisk prognos") for b in at.button)
+    # the detail (per unit, chart, methods) is the laid forecast's, with no recomputation
+    assert any(h.value == "Prognosen i detalj" for h in at.header)
+    assert any("Visar: Lagd prognos 2023-04 version 1 av Anna" in c.value for c in at.caption)
     # no controller without a name: the edit table is read-only
     assert any("Endast controllers" in c.value for c in at.caption)
     at.sidebar.text_input(key=K.USER_NAME_INPUT).input("Anna").run()
@@ -171,7 +180,7 @@ def test_switching_to_a_month_not_laid_recomputes_by_step_and_drops_the_old_figu
     at = run_page("oversikt")
     shown = at.session_state[K.LAST_FIGURES]
     assert isinstance(shown, Shown) and shown.as_of == "2023-04"
-    assert shown.source == "lagd prognos 2023-04 v1 av Anna"
+    assert shown.source.startswith("Lagd prognos 2023-04 version 1 av Anna, lagd ")
     assert not steps  # the laid month: nothing computed
     at.sidebar.selectbox(key=K.AS_OF).set_value("2023-02").run()
     assert not at.exception, at.exception
@@ -179,7 +188,7 @@ def test_switching_to_a_month_not_laid_recomputes_by_step_and_drops_the_old_figu
     assert not any("Äldre siffror" in w.value for w in at.warning)
     assert not any(m.label.startswith("Äldre") for m in at.metric)
     assert any("Underlag: utfall till och med februari 2023" in c.value for c in at.caption)
-    assert at.session_state[K.LAST_FIGURES].source == "statistisk prognos"
+    assert at.session_state[K.LAST_FIGURES].source == "Statistisk prognos per 2023-02, ej lagd"
 
 
 def test_old_figures_are_marked_as_old_with_their_month_and_source():

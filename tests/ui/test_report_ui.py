@@ -9,6 +9,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
+from forecast.cycle.record import ForecastOfRecord
 from forecast.ledger.dataset import DATA_DIR, load_default
 from forecast.report.builder import HEADINGS, overview_tables
 from scenarios.files import load_scenario
@@ -56,7 +57,7 @@ def test_export_page_offers_the_report() -> None:
 
 def test_report_bytes_make_word_and_pdf() -> None:
     ds = small_dataset()
-    rf = fast_forecast(ds, "2023-04", 30)
+    rf = ForecastOfRecord.of_statistical(fast_forecast(ds, "2023-04", 30))
     docx = report_downloader(ds, rf, fmt="docx")()
     texts = [p.text for p in Document(io.BytesIO(docx)).paragraphs]
     assert all(h in texts for h in HEADINGS)
@@ -83,7 +84,7 @@ def test_report_bytes_with_a_template_and_a_laid_change(tmp_path: Path) -> None:
     tpl.sections[0].header.paragraphs[0].text = "Region Testland"
     buf = io.BytesIO()
     tpl.save(buf)
-    rf = fast_forecast(ds, "2023-04", 30)
+    rf = ForecastOfRecord.of_statistical(fast_forecast(ds, "2023-04", 30))
     docx = report_bytes(ds, rf, fmt="docx", template=checked_template(buf.getvalue()),
                         change=laid_change_lookup(store, "T", rf.as_of))
     doc = Document(io.BytesIO(docx))
