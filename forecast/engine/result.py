@@ -58,8 +58,8 @@ class RegionForecast:
     def expected(self) -> np.ndarray:
         """(n_series, n_months) mean of the paths per month (float64).
 
-        The årsprognos's own
-        monthly amounts, which every table sums (``point`` is the method's own path).
+        The årsprognos's own monthly amounts, which every table and the scenario base sum
+        (``point`` is the method's own path).
         """
         return self.paths.mean(axis=1, dtype=np.float64)
 
