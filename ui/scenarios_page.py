@@ -243,7 +243,8 @@ def _key_figures(ctx: Context, res: Any, mc: Any) -> None:
         c3.metric(_deficit_label(deficit * 1000.0),
                   fmt_pct(mc.prob_deficit_at_most(deficit * 1000.0) * 100, 0), border=True,
                   help="Andel av simuleringarna; ändra beloppet vid fördelningen.")
-    st.caption(f"År {ctx.as_of.year}. Basprognos {fmt_mkr(row['baseline_tkr'], 1)}. "
+    st.caption(f"År {ctx.as_of.year}. Basprognos {fmt_mkr(row['baseline_tkr'], 1)} "
+               f"({cached.record_heading(ctx)}). "
                f"Scenariots intervall P10–P90: {fmt_mkr(qs['p10_tkr'])} till "
                f"{fmt_mkr(qs['p90_tkr'])}. Sannolikhet och intervall: "
                f"{fmt_number(mc.n_draws)} simuleringar av antagandenas intervall och "

@@ -7,18 +7,23 @@ baseline the other end-to-end tests warm up.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
+import docx
+import openpyxl
 import pandas as pd
 import pytest
 
-from forecast.cycle.adjustments import apply_adjustments
+from forecast.cycle.adjustments import Adjustment, apply_adjustments
 from forecast.cycle.laid import EXAMPLE_DATASET, build_laid
 from forecast.cycle.laid_store import LaidStore
+from forecast.engine import hierarchy as H
 from forecast.io.formatting import fmt_mkr
 from forecast.ledger.dataset import load_default
 from tests.e2e_support import (
     APP_IDLE,
     e2e_marks,
+    key_selector,
     streamlit_server,
     wait_for_app,
 )
@@ -30,17 +35,39 @@ DONE_TIMEOUT = 900_000
 METRIC = "Årsprognos, nettoresultat"
 
 
-@pytest.fixture(scope="module")
-def laid_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+ADJ = Adjustment(comment="dygnsvila från hösten", amount_tkr=-5000.0, division="Medicin",
+                 category="Personalkostnader", start="2023-05", end="2023-12",
+                 rule="prognos", author="Anna")
+
+
+def _fast(ds, as_of, *, n_paths, seed, method, progress):  # noqa: ANN001
+    """A quick method in place of the standard one: the app finds it stored under the
+    standard key, as if ``budgetprognos prognos`` had computed it (the numbers' way through
+    the outputs is what is tested)."""
     from forecast.engine.region import standard_forecast
 
+    return standard_forecast(ds, as_of, n_paths=50, seed=seed, method="three_year_profile")
+
+
+def record(url: str, month: str):  # noqa: ANN201
+    """The month's forecast of record in ``url``'s store (never computed here: stored)."""
+    from forecast.cycle.record import resolve
+    from forecast.store.statistical import StatisticalStore
+
+    return resolve(load_default(), pd.Period(month, "M"), dataset=EXAMPLE_DATASET,
+                   laid=LaidStore(url), store=StatisticalStore(url), compute=_fast)
+
+
+@pytest.fixture(scope="module")
+def laid_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """March laid as computed; April laid with −5 mkr for dygnsvila in Medicin."""
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e-cycle') / 'store.db'}"
-    ds, st = load_default(), LaidStore(url)
-    for month in ("2023-03", "2023-04"):
-        rf = standard_forecast(ds, pd.Period(month, "M"), n_paths=50,
-                               method="three_year_profile")
-        st.lay(build_laid(apply_adjustments(rf, []), dataset=EXAMPLE_DATASET, author="Anna",
-                          comment=f"lagd {month}", method="three_year_profile"))
+    st = LaidStore(url)
+    for month, adjs in (("2023-03", []), ("2023-04", [ADJ])):
+        rec = record(url, month)
+        st.lay(build_laid(apply_adjustments(rec.statistical, adjs), dataset=EXAMPLE_DATASET,
+                          author="Anna", comment=f"lagd {month}", method="standard",
+                          stat_forecast_id=rec.stat_id))
     return url
 
 
@@ -68,8 +95,8 @@ def test_recomputing_a_month_not_laid_keeps_the_laid_figures_marked_as_old(page,
     page.get_by_role("combobox", name="Prognosmånad (senaste utfall)").click()
     page.get_by_role("option", name="februari 2023").click()
     # while the statistical forecast of February is computed: the April figures, as old
-    notice = page.get_by_text("Äldre siffror: årsprognos per april 2023 (lagd prognos 2023-04 "
-                              "v1 av Anna)")
+    notice = page.get_by_text("Äldre siffror: årsprognos per april 2023 (Lagd prognos 2023-04 "
+                              "version 1 av Anna")
     expect(notice).to_be_visible(timeout=TIMEOUT)
     old = page.locator("[data-testid='stMetric']", has_text="Äldre: årsprognos 2023")
     expect(old).to_contain_text(fmt_mkr(laid["final"]))
@@ -83,3 +110,72 @@ def test_recomputing_a_month_not_laid_keeps_the_laid_figures_marked_as_old(page,
     expect(notice).to_have_count(0)
     expect(old).to_have_count(0)
     expect(bar).to_have_count(0)  # nor replayed by a cached call after the computation
+
+
+def _download(page, key: str, target: Path) -> Path:
+    with page.expect_download() as info:
+        page.locator(f"{key_selector(key)} button").click()
+    dl = info.value
+    assert dl.failure() is None, dl.failure()
+    path = target / dl.suggested_filename
+    dl.save_as(path)
+    return path
+
+
+def _region_net(path: Path) -> float:
+    """The xlsx's «Region totalt» row «Nettokostnad 2023», column «Årsprognos» (as written)."""
+    rows = [[c.value for c in r] for r in openpyxl.load_workbook(path)["Region totalt"]
+            .iter_rows()]
+    header = next(r for r in rows if "Årsprognos" in r)
+    line = next(r for r in rows if r and r[0] == "Nettokostnad 2023")
+    return float(line[header.index("Årsprognos")])
+
+
+def _overview_metric(page, url: str) -> str:  # noqa: ANN001
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    wait_for_app(page)
+    metric = page.locator("[data-testid='stMetric']", has_text=METRIC).first
+    expect(metric).to_be_visible(timeout=TIMEOUT)
+    return metric.inner_text()
+
+
+def test_a_laid_month_with_an_adjustment_is_one_number_everywhere_and_after_a_restart(
+        browser, laid_store, tmp_path):
+    """Översikt, Prognos, the Årsprognos xlsx and the Word report of April (laid with an
+    adjustment) show the forecast of record's figure; a restarted server shows it again."""
+    from playwright.sync_api import expect
+
+    rec = record(laid_store, "2023-04")
+    assert rec.laid is not None and rec.laid.adjustments and rec.laid.version == 1
+    total = float(H.year_totals(rec.final, ())[H.PROGNOS].iloc[0])
+    assert total == pytest.approx(rec.laid.summary()["final"], abs=0.5)
+    env = {"BUDGETPROGNOS_DB_URL": laid_store}
+    with streamlit_server(env=env) as url:
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1000},
+                                  accept_downloads=True)
+        page = ctx.new_page()
+        page.set_default_timeout(TIMEOUT)
+        assert fmt_mkr(total) in _overview_metric(page, url)
+        expect(page.get_by_text("Lagd prognos 2023-04 version 1 av Anna").first).to_be_visible()
+        page.goto(f"{url}/prognos")
+        wait_for_app(page)
+        laid_metric = page.locator("[data-testid='stMetric']", has_text="(lagd)").first
+        expect(laid_metric).to_contain_text(fmt_mkr(total, 1))
+        page.goto(f"{url}/export")
+        wait_for_app(page)
+        xlsx = _download(page, "w_dl_prognos_xlsx", tmp_path)
+        assert _region_net(xlsx) * 1000 == pytest.approx(total, abs=0.5)  # mkr, unrounded
+        assert {"Statistisk och justerad", "Justeringar"} <= set(
+            openpyxl.load_workbook(xlsx).sheetnames)
+        word = docx.Document(str(_download(page, "w_dl_rapport_docx", tmp_path)))
+        text = " ".join(p.text for p in word.paragraphs)
+        assert "Prognosen som visas: Lagd prognos 2023-04 version 1 av Anna" in text
+        ctx.close()
+    with streamlit_server(env=env) as url:  # a restart: a new process reads the store
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = ctx.new_page()
+        page.set_default_timeout(TIMEOUT)
+        assert fmt_mkr(total) in _overview_metric(page, url)
+        ctx.close()
