@@ -7,7 +7,11 @@ Examples::
 
 The laid forecasts of the year (current version per month) are compared with the year's
 actual net result; ``--backtest`` months never laid are forecast again at that month with
-the history up to it only (``--metod``, standard: the standard årsprognos).
+the history up to it only (``--metod``, standard: the standard årsprognos). For the laid
+months the output also has the forecast value added (FVA) of the adjustments: statistical
+forecast, adjustments and laid forecast beside the outcome for the region, per division and
+per kostnadsslag (tables "FVA region", "FVA per division", "FVA per kostnadsslag", "FVA över
+året"; :mod:`forecast.cycle.value_added`).
 
 Exit codes: 0 written; 2 bad input (year not complete, nothing to compare, bad month list)
 or a database fault; 1 the output file could not be written.
@@ -94,6 +98,7 @@ def _run(args: argparse.Namespace) -> int:
     check_range("--ar", args.ar, 1900, 2100)
     check_range("--paths", args.paths, MIN_PATHS, MAX_PATHS)
     months = _months(args.backtest)
+    from forecast.cycle import value_added as VA
     from forecast.cycle.accuracy import AccuracyError, accuracy_table
     from forecast.io.export import ExportMetadata, ExportTable
     from forecast.methods import REGISTRY
@@ -109,17 +114,38 @@ def _run(args: argparse.Namespace) -> int:
                                backtest=backtester(ds, args))
     except AccuracyError as exc:
         raise CliError(str(exc)) from None
+    fva = VA.value_added_table(ds, args.ar, laid) if laid else None
     meta = ExportMetadata(
         as_of=f"{args.ar}-12", input_hash=ds.source_hash, source=ds.source,
         method="lagda prognoser" + (f"; backtest med {args.metod or 'standard'}" if months
                                     else ""),
         program_version=__version__, created=datetime.now(UTC),
         parameters={"Dataset": name, "Lagda månader": ", ".join(str(x.as_of) for x in laid)
-                    or "–", "Backtestmånader": args.backtest or "–"})
-    write_output([ExportTable("Prognossäkerhet", f"Prognossäkerhet {args.ar}",
-                              table.set_index("Månad"), amount_columns=AMOUNTS,
-                              percent_columns=("Avvikelse %",))], meta, out, args)
-    print(table[["Månad", "Källa", "Årsprognos", "Avvikelse prognos − utfall", "Avvikelse %"]]
-          .to_string(index=False, float_format=lambda v: f"{v:,.1f}".replace(",", " ")))
+                    or "–", "Backtestmånader": args.backtest or "–",
+                    **(VA.provenance(args.ar, laid) if fva is not None else {})})
+    tables = [ExportTable("Prognossäkerhet", f"Prognossäkerhet {args.ar}",
+                          table.set_index("Månad"), amount_columns=AMOUNTS,
+                          percent_columns=("Avvikelse %",))]
+    tables += VA.value_added_tables(fva, args.ar) if fva is not None else []
+    write_output(tables, meta, out, args)
+    _print(table[["Månad", "Källa", "Årsprognos", "Avvikelse prognos − utfall", "Avvikelse %"]])
+    if fva is not None:
+        _print_fva(fva)
     print(f"skrivet till {out}")
     return 0
+
+
+def _print(frame: pd.DataFrame) -> None:
+    from forecast.io.formatting import fmt_number
+
+    print(frame.to_string(index=False, float_format=lambda v: fmt_number(v, 1)))
+
+
+def _print_fva(fva: pd.DataFrame) -> None:
+    """The region's FVA per laid month on the terminal (tkr)."""
+    from forecast.cycle import value_added as VA
+
+    print("\nFörädlingsvärde (FVA) för regionen, tkr (positivt: justeringarna förbättrade "
+          "prognosen):")
+    _print(VA.group_view(fva, "region").reset_index()[
+        [VA.MONTH, VA.STAT, VA.ADJ, VA.LAID, VA.OUTCOME, VA.FVA, VA.VERDICT]])

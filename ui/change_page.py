@@ -11,6 +11,7 @@ import streamlit as st
 
 from forecast.cycle import change as CH
 from forecast.cycle import tables as CT
+from forecast.cycle import value_added as VA
 from forecast.cycle.accuracy import AccuracyError, accuracy_table
 from forecast.cycle.change import ChangeError
 from forecast.cycle.laid import LaidForecast
@@ -19,14 +20,16 @@ from ui import cycle_access as CA
 from ui import state_keys as K
 from ui.data_access import context
 from ui.export_page import XLSX_MIME, downloader
-from ui.widgets import page_header, show_table, waterfall_chart
+from ui.widgets import grouped_bar_chart, page_header, show_table, to_mkr, waterfall_chart
 
 HELP = """
 Förändringen av årsprognosen (avvikelse mot budget på helår) från en lagd prognos till nästa,
 uppdelad i delar som summerar exakt: **utfallet** i de nya månaderna mot vad föregående
 prognos räknade med, **omprognosen** av årets återstående månader, **justeringar** som lagts
 till, ändrats eller tagits bort (med sina kommentarer) och **scenarioantaganden** som tagits in.
-**Prognossäkerhet** jämför varje lagd prognos för ett avslutat år med årets utfall.
+**Prognossäkerhet** jämför varje lagd prognos för ett avslutat år med årets utfall, och
+**förädlingsvärdet (FVA)** visar om justeringarna förde prognosen närmare utfallet än den
+statistiska prognosen: för regionen, per division och per kostnadsslag.
 """
 
 
@@ -138,3 +141,42 @@ def _accuracy(ctx, months: list[pd.Period]) -> None:  # noqa: ANN001
              tooltip=["Månad", "Källa", alt.Tooltip("mkr:Q", format=",.1f"),
                       alt.Tooltip("Avvikelse %:Q", format=",.1f")])
     st.altair_chart(chart.properties(title=f"Prognossäkerhet {year}"), width="stretch")
+    _value_added(ctx, int(year), laid)
+
+
+def _value_added(ctx, year: int, laid: list[LaidForecast]) -> None:  # noqa: ANN001
+    """«Förbättrade justeringarna prognosen?»: FVA per laid month, region/division/category."""
+    st.subheader("Förbättrade justeringarna prognosen? (FVA)")
+    st.caption(VA.NOTE)
+    try:
+        table = VA.value_added_table(ctx.ds, year, laid)
+    except AccuracyError as exc:
+        st.info(str(exc))
+        return
+    region, division, category, whole = st.tabs(["Region", "Per division", "Per kostnadsslag",
+                                                   "Över året"])
+    with region:
+        _fva_group(table, "region", VA.REGION)
+    for tab, level, key in ((division, "division", K.FVA_DIVISION),
+                            (category, "category", K.FVA_CATEGORY)):
+        with tab:
+            group = st.selectbox(VA.LEVELS[level], VA.groups(table, level), key=key)
+            _fva_group(table, level, group)
+    with whole:
+        summary = VA.year_summary(table)
+        for level in VA.LEVELS:
+            show_table(VA.summary_view(summary, level), amount_columns=VA.SUMMARY_AMOUNTS)
+    st.download_button("Ladda ned förädlingsvärdet (Excel)",
+                       data=downloader(VA.value_added_tables(table, year),
+                                       VA.metadata(ctx.ds, year, laid, CA.dataset_name(ctx)),
+                                       fmt="xlsx", unit="mkr"),
+                       file_name=f"foradlingsvarde_{year}.xlsx", mime=XLSX_MIME,
+                       icon=":material/download:")
+
+
+def _fva_group(table: pd.DataFrame, level: str, group: str) -> None:
+    show_table(VA.group_view(table, level, group), amount_columns=VA.AMOUNTS)
+    st.altair_chart(grouped_bar_chart(to_mkr(VA.error_bars(table, level, group), ["tkr"]),
+                                      category=VA.MONTH, group="Prognos", value="tkr",
+                                      title=f"Absolut fel mot utfallet, {group}"),
+                    width="stretch")

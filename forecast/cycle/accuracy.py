@@ -26,8 +26,8 @@ class AccuracyError(ValueError):
     """The year is not complete, or there is nothing to compare (Swedish message)."""
 
 
-def actual_net(ds: Dataset, year: int) -> float:
-    """The actual net result of ``year`` (sum of all outcome, tkr).
+def year_outcome(ds: Dataset, year: int) -> pd.DataFrame:
+    """The ledger's outcome rows of a completed ``year`` (tkr).
 
     Raises:
         AccuracyError: the ledger has no outcome for December of ``year``.
@@ -39,7 +39,21 @@ def actual_net(ds: Dataset, year: int) -> float:
         last = out[S.PERIOD].max() if len(out) else "inget"
         raise AccuracyError(f"året {year} är inte avslutat (sista utfall: {last}); "
                             "prognossäkerhet kräver utfall till och med december")
-    return float(out[S.AMOUNT].sum())
+    return out
+
+
+def actual_net(ds: Dataset, year: int) -> float:
+    """The actual net result of ``year`` (sum of all outcome, tkr).
+
+    Raises:
+        AccuracyError: the ledger has no outcome for December of ``year``.
+    """
+    return float(year_outcome(ds, year)[S.AMOUNT].sum())
+
+
+def source_label(lf: LaidForecast) -> str:
+    """Which version a row shows: ``lagd v2`` or ``lagd v2 fastställd``."""
+    return f"lagd v{lf.version}" + (" fastställd" if lf.locked else "")
 
 
 def _row(lf: LaidForecast, source: str, actual: float) -> dict[str, object]:
@@ -71,8 +85,7 @@ def accuracy_table(ds: Dataset, year: int, laid: Sequence[LaidForecast], *,
         AccuracyError: the year is not complete, or no row at all.
     """
     actual = actual_net(ds, year)
-    rows = {lf.as_of.month: _row(lf, f"lagd v{lf.version}" + (" fastställd" if lf.locked
-                                                              else ""), actual)
+    rows = {lf.as_of.month: _row(lf, source_label(lf), actual)
             for lf in laid if lf.as_of.year == year}
     for m in backtest_months:
         if m not in rows and backtest is not None and 1 <= m <= 11:

@@ -223,3 +223,55 @@ def test_change_page_shows_the_audit_trail_newest_first(store_url):
     assert len(lays) >= 4 and set(lays["Vem"]) == {"Anna"}
     assert any(v.startswith(f"{EXAMPLE_DATASET} 2023-04 version 1: 1 justeringar")
                for v in lays["Vad"])
+
+
+def _with_adjustment(lf, division: str, category: str, amount: float):
+    """``lf`` with ``amount`` tkr spread over the series of ``division`` × ``category``."""
+    from dataclasses import replace
+
+    s = lf.series.copy()
+    rows = (s["division"] == division) & (s["category"] == category)
+    s.loc[rows, "adj_year"] += amount / rows.sum()
+    s["final_year"] = s["stat_year"] + s["adj_year"]
+    return replace(lf, series=s, comment=f"{lf.comment}, justerad")
+
+
+@needs_data
+def test_change_page_shows_forecast_value_added_per_region_division_and_category(
+        store_url, tmp_path, monkeypatch):
+    from forecast.cycle import value_added as VA
+    from ui.widgets import display_frame, swedish_table
+
+    src = LaidStore(store_url)
+    url = f"sqlite:///{tmp_path / 'fva.db'}"
+    mine = LaidStore(url)
+    laid = [mine.lay(src.load(EXAMPLE_DATASET, "2022-04")),
+            mine.lay(_with_adjustment(src.load(EXAMPLE_DATASET, "2022-08"), "Kirurgi",
+                                      "Personalkostnader", -30_000.0))]
+    monkeypatch.setenv("BUDGETPROGNOS_DB_URL", url)
+    table = VA.value_added_table(load_default(), 2022, laid)
+
+    def shown(level: str, group: str) -> list[list[str]]:
+        frame = swedish_table(VA.group_view(table, level, group), amount_columns=VA.AMOUNTS)
+        return display_frame(frame).astype(str).to_numpy().tolist()
+
+    at = run_page("forandring")
+    at.selectbox(key=K.ACC_YEAR).set_value(2022).run()
+    assert not at.exception, at.exception
+    frames = [d.value.astype(str).to_numpy().tolist() for d in at.dataframe
+              if "FVA" in d.value.columns]
+    region = shown("region", VA.REGION)
+    assert region in frames
+    assert [r[-1] for r in region][0] == VA.UNCHANGED  # April: no adjustment
+    assert [r[-1] for r in region][1] != VA.UNCHANGED  # August: 30 mkr moved the forecast
+    assert any(h.value.startswith("Förbättrade justeringarna prognosen") for h in at.subheader)
+    at.selectbox(key=K.FVA_DIVISION).set_value("Kirurgi").run()
+    at.selectbox(key=K.FVA_CATEGORY).set_value("Personalkostnader").run()
+    assert not at.exception, at.exception
+    frames = [d.value.astype(str).to_numpy().tolist() for d in at.dataframe
+              if "FVA" in d.value.columns]
+    assert shown("division", "Kirurgi") in frames
+    assert shown("category", "Personalkostnader") in frames
+    assert shown("division", "Medicin") not in frames
+    summary = [d.value for d in at.dataframe if "Medel FVA" in d.value.columns]
+    assert [list(f.columns)[0] for f in summary] == ["Region", "Division", "Kostnadsslag"]
