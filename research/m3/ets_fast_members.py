@@ -1,9 +1,9 @@
 """Restricted ETS members for a next point rule (session 10; a script).
 
 AutoETS as a fourth member of ``combo`` helped on all three panels read so far
-(``bench/ets_member_explore.py``) but costs more than AutoETS alone. This script registers
+(``research/panels/ets_member_explore.py``) but costs more than AutoETS alone. This script registers
 restricted ETS model spaces as backtest variants and writes their year-total forecasts per
-case with ``bench/m3_members.py`` (same options), so a rule can compare their accuracy and
+case with ``research/m3/m3_members.py`` (same options), so a rule can compare their accuracy and
 cost with the full space:
 
 - ``ets_ana_log``: ETS(A,N,A) on log values (one model; multiplicative season and error on
@@ -15,19 +15,15 @@ cost with the full space:
 
 Usage::
 
-    .venv/bin/python bench/ets_fast_members.py --sample dev --min-before 36 \\
+    .venv/bin/python -m research.m3.ets_fast_members --sample dev --min-before 36 \\
         --members ets_ana_log,ets_mnm --out /tmp/etsf/dev_1.csv --part 1/2
 """
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from forecast.evaluation.backtest import VARIANTS  # noqa: E402
+from forecast.evaluation.backtest import VARIANTS
 
 RESTRICTED: dict[str, tuple[str, dict]] = {
     "ets_ana_log": ("ets", {"log": True, "model": "ANA"}),
@@ -38,7 +34,7 @@ RESTRICTED: dict[str, tuple[str, dict]] = {
 }
 VARIANTS.update(RESTRICTED)
 
-import m3_members  # noqa: E402
+from research.m3 import m3_members  # noqa: E402  (after the variants are registered)
 
 if __name__ == "__main__":
     sys.exit(m3_members.main())

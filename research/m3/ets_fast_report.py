@@ -2,15 +2,16 @@
 
 Combines year totals already computed per case — ``combo`` (``--per-case`` file), its three
 members and AutoETS (``--per-case`` files) and the restricted ETS members of
-``bench/ets_fast_members.py`` (wide rows with ``<member>`` and ``<member>_sec``) — and prints
+``research/m3/ets_fast_members.py`` (wide rows with ``<member>`` and ``<member>_sec``) — and prints
 per cut-off, for median(theta, ces, prior, E) with each E: the median APE, the ratio to
 ``combo`` and to AutoETS on the same cases (with a 90 % interval over 1 000 resampled
 series, seed 1), and E's mean seconds per fit. Only what the files hold is read; which panel
-and half they come from decides what the figures may choose (``bench/standard_rule_v7.md``).
+and half they come from decides what the figures may choose
+(``research/rules/standard_rule_v7.md``).
 
 Usage::
 
-    .venv/bin/python bench/ets_fast_report.py --cases /tmp/dev_cases.csv \\
+    .venv/bin/python -m research.m3.ets_fast_report --cases /tmp/dev_cases.csv \\
         --members /tmp/gbm/dev_members.csv --autoets /tmp/gbm/dev_autoets.csv \\
         --etsf /tmp/etsf/dev_1.csv /tmp/etsf/dev_2.csv
 """
@@ -18,16 +19,12 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from ets_member_explore import forecasts  # noqa: E402
-from m3_choose_v2 import weighted_median  # noqa: E402
+from research.m3.m3_choose_v2 import weighted_median
+from research.panels.ets_member_explore import forecasts
 
 KEY = ["series_id", "year", "cutoff"]
 MEMBERS = ("theta", "ces", "prior_year_profile")

@@ -1,7 +1,7 @@
-"""Fifth attempt at the point (``bench/standard_rule_v5.md``): combinations with an airline ARIMA.
+"""Fifth attempt at the point (``rules/standard_rule_v5.md``): combinations with an airline ARIMA.
 
 Reads ``combo``'s ``--per-case`` file, the members' ``--per-case`` file (theta, ces,
-prior_year_profile, three_year_profile, ces_b2) and ``bench/m3_members.py`` rows of
+prior_year_profile, three_year_profile, ces_b2) and ``research/m3/m3_members.py`` rows of
 ``airline`` for the same sample (the member is in commit b48611a only: it was removed when
 it was not adopted, so those rows are made at that commit), and scores the rule's five
 candidates (median / mean / trimmed mean of the members' year totals) against ``combo`` on
@@ -9,7 +9,7 @@ the same cases.
 
 Usage::
 
-    .venv/bin/python bench/m3_airline.py --cases /tmp/dev_cases.csv \\
+    .venv/bin/python -m research.m3.m3_airline --cases /tmp/dev_cases.csv \\
         --members /tmp/gbm/dev_members.csv --airline /tmp/air/dev_airline_1.csv \\
         --airline /tmp/air/dev_airline_2.csv --sample dev
 """
@@ -17,15 +17,11 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from m3_pooled import AUTOETS_MEDIAN, ape  # noqa: E402
+from research.m3.m3_pooled import AUTOETS_MEDIAN, ape
 
 KEY = ["series_id", "year", "cutoff"]
 CANDIDATES: dict[str, tuple[str, tuple[str, ...]]] = {

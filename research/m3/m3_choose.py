@@ -1,6 +1,6 @@
-"""Apply the rule of ``bench/standard_rule.md`` to collected member forecasts (a script).
+"""Apply the rule of ``research/rules/standard_rule.md`` to collected member forecasts (a script).
 
-Reads the CSV files written by ``bench/m3_members.py`` (merged on series, year, cut-off),
+Reads the CSV files written by ``research/m3/m3_members.py`` (merged on series, year, cut-off),
 scores every candidate combination (member subset × combiner) on the protocol cases and
 prints them ranked by the rule: qualifies when its median APE is below ``combo``'s at both
 cut-offs; ranked by the worse of its two ratios to ``combo``; speed admissible when the
@@ -8,7 +8,7 @@ members' summed fit time per case is at most 60 % of AutoETS's.
 
 Usage::
 
-    .venv/bin/python bench/m3_choose.py /tmp/dev_cheap.csv /tmp/dev_ets.csv
+    .venv/bin/python -m research.m3.m3_choose /tmp/dev_cheap.csv /tmp/dev_ets.csv
 """
 
 from __future__ import annotations

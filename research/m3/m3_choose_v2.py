@@ -1,6 +1,6 @@
-"""Apply the second rule (``bench/standard_rule_v2.md``) to collected member rows (a script).
+"""Apply the second rule (``rules/standard_rule_v2.md``) to collected member rows (a script).
 
-Reads the CSV files of ``bench/m3_members.py --sample all`` (and, optionally, a file of
+Reads the CSV files of ``research/m3/m3_members.py --sample all`` (and, optionally, a file of
 ``combo``'s own rows, whose year totals and path spread are then used for today's standard
 instead of the median of its members' year totals), splits the series with seed 15, and
 prints, in this order: every point candidate on the development sample ranked by the rule;
@@ -10,7 +10,7 @@ and category and the ratio to AutoETS with a 90 % interval by resampling series.
 
 Usage::
 
-    .venv/bin/python bench/m3_choose_v2.py /tmp/m3/members_1.csv /tmp/m3/members_2.csv \\
+    .venv/bin/python -m research.m3.m3_choose_v2 /tmp/m3/members_1.csv /tmp/m3/members_2.csv \\
         --combo /tmp/m3/combo_1.csv /tmp/m3/combo_2.csv
 """
 
@@ -26,15 +26,12 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import linprog
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from forecast.evaluation.samples import split_series
+from research.m3.m3_choose import KEYS, combine
+from research.m3.m3_widths import case_volatility
+from research.paths import M3_MONTHLY
 
-from m3_choose import KEYS, combine  # noqa: E402
-from m3_widths import case_volatility  # noqa: E402
-
-from forecast.evaluation.samples import split_series  # noqa: E402
-
-BENCH = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "m3_monthly.csv.gz"
+BENCH = M3_MONTHLY
 SEED = 15
 MEMBERS = ("theta", "ces", "three_year_profile", "prior_year_profile", "theta_b2", "ces_b2")
 COMBO = ("theta", "ces", "prior_year_profile")

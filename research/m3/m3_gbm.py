@@ -1,4 +1,4 @@
-"""Fourth attempt at the point (``bench/standard_rule_v4.md``): a LightGBM correction of combo.
+"""Fourth attempt at the point (``rules/standard_rule_v4.md``): a LightGBM correction of combo.
 
 Reads the M3 panel, ``combo``'s ``--per-case`` file and the members' ``--per-case`` file of
 the same sample, builds the rule's features from each case's history up to the cut-off and
@@ -6,32 +6,25 @@ the members' forecasts, fits a gradient-boosted L1 model of ``log(R / R_combo)``
 on the panel's earlier calendar years and scores ``gbm`` and ``gbm_mean`` against ``combo``.
 
 Needs ``lightgbm`` (``pip install lightgbm``), which is not a dependency of the package: the
-model was not adopted (``bench/results/m3_gbm_dev.txt``).
+model was not adopted (``research/m3/results/m3_gbm_dev.txt``).
 
 Usage::
 
-    .venv/bin/python bench/m3_gbm.py --bench ../shared/bench/m3_monthly.csv.gz \\
+    .venv/bin/python -m research.m3.m3_gbm --bench ../shared/bench/m3_monthly.csv.gz \\
         --cases /tmp/dev_cases.csv --members /tmp/gbm/dev_members.csv --sample dev
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-from m3_pooled import FEATURES, MIN_TRAIN, ratio_table  # noqa: E402
-from m3_pooled import build as pooled_build  # noqa: E402
-
-from forecast.evaluation.backtest import Series  # noqa: E402
-from forecast.evaluation.samples import bench_split  # noqa: E402
+from forecast.evaluation.backtest import Series
+from forecast.evaluation.samples import bench_split
+from research.m3.m3_pooled import FEATURES, MIN_TRAIN, ratio_table
+from research.m3.m3_pooled import build as pooled_build
 
 MEMBERS = ("theta", "ces", "prior_year_profile", "three_year_profile", "theta_b2", "ces_b2")
 LEAVES = (7, 15)

@@ -9,12 +9,12 @@ spread of the rest-of-year total of its simulated paths for the members in ``--p
 range is built from). Rows are appended per chunk of series, so a long run can be read
 while it goes and resumed (series already in the output are skipped).
 
-The combination and width rule (``bench/standard_rule.md``) is then chosen from these rows
-on the development sample only (``bench/m3_choose.py``).
+The combination and width rule (``research/rules/standard_rule.md``) is then chosen from these rows
+on the development sample only (``research/m3/m3_choose.py``).
 
 Usage::
 
-    nice -n 10 .venv/bin/python bench/m3_members.py --sample dev --members theta,ces \\
+    nice -n 10 .venv/bin/python -m research.m3.m3_members --sample dev --members theta,ces \\
         --out /tmp/members_dev.csv
 """
 
@@ -29,14 +29,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from forecast.evaluation.backtest import build_method, case_years, panel_series, read_bench
+from forecast.evaluation.samples import bench_split
+from forecast.methods import MethodFailed
+from research.paths import M3_MONTHLY
 
-from forecast.evaluation.backtest import build_method, case_years, panel_series, read_bench  # noqa: E402
-from forecast.evaluation.samples import bench_split  # noqa: E402
-from forecast.methods import MethodFailed  # noqa: E402
-
-BENCH = ROOT.parent / "shared" / "bench" / "m3_monthly.csv.gz"
+BENCH = M3_MONTHLY
 CUTOFFS = (4, 8)
 
 

@@ -8,7 +8,7 @@ half's terciles, seed 15) and by M3 category, with the largest |coverage − 80|
 
 Usage::
 
-    .venv/bin/python bench/m3_per_case_report.py --dev /tmp/dev_cases.csv \\
+    .venv/bin/python -m research.m3.m3_per_case_report --dev /tmp/dev_cases.csv \\
         --confirm /tmp/confirm_cases.csv
 """
 
@@ -21,11 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from m3_choose_v2 import BENCH, subgroups, worst  # noqa: E402
-from m3_widths import case_volatility  # noqa: E402
+from research.m3.m3_choose_v2 import BENCH, subgroups, worst
+from research.m3.m3_widths import case_volatility
 
 
 def with_features(cases: pd.DataFrame, bench: Path) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Third attempt at the point (``bench/standard_rule_v3.md``): a pooled growth regression.
+"""Third attempt at the point (``research/rules/standard_rule_v3.md``): a pooled growth regression.
 
 Reads the M3 panel and a ``budgetprognos backtest --per-case`` file of ``combo`` (its year
 total per case), builds the rule's features from each case's history up to the cut-off,
@@ -7,38 +7,33 @@ fits a median regression per cut-off on the panel's earlier calendar years and s
 
 Usage::
 
-    .venv/bin/python bench/m3_pooled.py --bench ../shared/bench/m3_monthly.csv.gz \\
+    .venv/bin/python -m research.m3.m3_pooled --bench ../shared/bench/m3_monthly.csv.gz \\
         --cases /tmp/m3/bt_dev_cases.csv --sample dev
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import warnings
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from forecast.evaluation.backtest import (  # noqa: E402
+from forecast.evaluation.backtest import (
     Series,
     case_years,
     panel_series,
     read_bench,
 )
-from forecast.evaluation.samples import bench_split  # noqa: E402
+from forecast.evaluation.samples import bench_split
 
 FEATURES = ("g_ytd", "g_12", "g_3", "g_rest_prev", "g_ytd_prev", "g_combo")
 EXPLORE_FEATURES = (FEATURES, ("g_combo", "g_ytd"), ("g_combo", "g_ytd", "g_3"),
                     ("g_ytd", "g_12", "g_3", "g_rest_prev", "g_ytd_prev"))
 MIN_TRAIN = 300
 CLIP = 1.0
-AUTOETS_MEDIAN = {  # bench/results/m3_rule_v2.txt: AutoETS on the same protocol cases
+AUTOETS_MEDIAN = {  # research/m3/results/m3_rule_v2.txt: AutoETS on the same protocol cases
     "dev": {4: 2.333, 8: 1.039}, "confirm": {4: 2.235, 8: 0.948}}
 
 

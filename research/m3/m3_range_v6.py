@@ -1,4 +1,4 @@
-"""The grid of ``bench/range_rule_v6.md``: volatility and width pull on today's ranges.
+"""The grid of ``research/rules/range_rule_v6.md``: volatility and width pull on today's ranges.
 
 Every ``combo`` case's path deviations × h_n · (v / m_v)^q · (w / m_w)^(−d) (v volatility,
 w relative P10–P90 width, medians per cut-off in the panel scored), h_n fitted on the
@@ -8,7 +8,7 @@ on the hospital panel beside today's range.
 
 Usage::
 
-    .venv/bin/python bench/m3_range_v6.py --dev /tmp/dev_cases.csv \\
+    .venv/bin/python -m research.m3.m3_range_v6 --dev /tmp/dev_cases.csv \\
         [--confirm --confirm-file /tmp/confirm_cases.csv \\
          --hospital-file /tmp/hosp/cases.csv --hospital-bench /tmp/hosp/hospital_long.csv]
 """
@@ -16,20 +16,16 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from hospital_report import level_thirds  # noqa: E402
-from m3_choose_v2 import BENCH, subgroups  # noqa: E402
-from m3_per_case_report import with_features  # noqa: E402
-from m3_vol_width import vol_factor  # noqa: E402
-from m3_width_shrink import fit_g, rescaled  # noqa: E402
+from research.m3.m3_choose_v2 import BENCH, subgroups
+from research.m3.m3_per_case_report import with_features
+from research.m3.m3_vol_width import vol_factor
+from research.m3.m3_width_shrink import fit_g, rescaled
+from research.panels.hospital_report import level_thirds
 
 QS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)
 DS = (0.0, 0.05, 0.1, 0.15)

@@ -1,12 +1,12 @@
 """Development and confirmation figures of the standard, today's combo and AutoETS (a script).
 
-From the rows of ``bench/m3_members.py`` (protocol cases only): per sample and cut-off, the
+From the rows of ``research/m3/m3_members.py`` (protocol cases only): per sample and cut-off, the
 protocol's figures (median / mean APE, share > 5 %, P10–P90 coverage and median width) for
 
 - ``combo`` (today: median of Theta, CES, prior-year profile; Theta's path spread widened
   by 1 + 0.025 · months left, exactly as ``forecast.methods.combination``);
 - the candidate point ``--members``/``--how`` with the conformal range (q10/q90 per cut-off
-  fitted on the development rows, ``bench/m3_widths.py`` form ``r``), and ``combo``'s point
+  fitted on the development rows, ``research/m3/m3_widths.py`` form ``r``), and ``combo``'s point
   with the conformal range;
 - AutoETS (point only where no paths were collected);
 
@@ -14,7 +14,7 @@ and the coverage by width quarter and volatility third of the conformal ranges a
 
 Usage::
 
-    .venv/bin/python bench/m3_report.py --dev A.csv B.csv --confirm C.csv D.csv \\
+    .venv/bin/python -m research.m3.m3_report --dev A.csv B.csv --confirm C.csv D.csv \\
         --members theta,ces,theta_b2 --how mean
 """
 
@@ -27,13 +27,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from m3_choose import COMBO, combine, load  # noqa: E402
-from m3_widths import BENCH, add_features, coverage_table, fit_qs, worst  # noqa: E402
-
-from forecast.methods.combination import OUT_OF_SAMPLE_WIDENING  # noqa: E402
+from forecast.methods.combination import OUT_OF_SAMPLE_WIDENING
+from research.m3.m3_choose import COMBO, combine, load
+from research.m3.m3_widths import BENCH, add_features, coverage_table, fit_qs, worst
 
 
 def figures(df: pd.DataFrame, fc: np.ndarray, lo: np.ndarray | None,

@@ -4,7 +4,7 @@ The issue asks for P10–P90 coverage within 78–82 % in every M3 subgroup (wid
 volatility thirds, categories; each cut-off). Every subgroup holds a few hundred to a
 thousand cases, so even a range that covers with probability exactly 0.8 in every case
 lands some subgroups outside 78–82 % by chance. This script takes the subgroups of a real
-``--per-case`` file (the same groups as ``bench/m3_per_case_report.py``), replaces the
+``--per-case`` file (the same groups as ``research/m3/m3_per_case_report.py``), replaces the
 coverage by draws of a perfectly calibrated range — independent per case, and with the
 cases of one series sharing a common calibration error (a series-level random effect whose
 spread is a parameter) — and prints how often the worst subgroup is within 2 points, next
@@ -13,24 +13,20 @@ coverage from resampling series.
 
 Usage::
 
-    .venv/bin/python bench/m3_subgroup_noise.py --cases /tmp/dev_cases.csv
+    .venv/bin/python -m research.m3.m3_subgroup_noise --cases /tmp/dev_cases.csv
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from m3_choose_v2 import BENCH  # noqa: E402
-from m3_per_case_report import with_features  # noqa: E402
+from research.m3.m3_choose_v2 import BENCH
+from research.m3.m3_per_case_report import with_features
 
 DRAWS = 2000
 

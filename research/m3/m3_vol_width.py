@@ -1,7 +1,7 @@
 """Ranges scaled by the series' volatility relative to the panel's, on M3 per-case files.
 
 Exploration of session 8 (rule: the addendum "volatility factor" of
-``bench/standard_rule_v3.md``): every case's path deviations (today's ``combo``, with the
+``research/rules/standard_rule_v3.md``): every case's path deviations (today's ``combo``, with the
 panel width rule) are multiplied by h_n · (v / m_v)^q, v the case's volatility (median
 |y_t − y_{t−12}| / |y_{t−12}| over the last 36 months of its history, known at the cut-off),
 m_v the median v of the panel's cases at the same cut-off, h_n per cut-off so that the
@@ -10,25 +10,21 @@ q (once) on the confirmation half beside today's range.
 
 Usage::
 
-    .venv/bin/python bench/m3_vol_width.py --dev /tmp/dev_cases.csv \\
+    .venv/bin/python -m research.m3.m3_vol_width --dev /tmp/dev_cases.csv \\
         --confirm-file /tmp/confirm_cases.csv [--confirm]
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from m3_choose_v2 import BENCH, subgroups, worst  # noqa: E402
-from m3_per_case_report import with_features  # noqa: E402
-from m3_width_shrink import fit_g, rescaled  # noqa: E402
+from research.m3.m3_choose_v2 import BENCH, subgroups, worst
+from research.m3.m3_per_case_report import with_features
+from research.m3.m3_width_shrink import fit_g, rescaled
 
 POWERS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
 

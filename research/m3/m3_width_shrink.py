@@ -1,6 +1,6 @@
 """Ranges shrunk toward the panel's typical width, on M3 per-case files (a script).
 
-The addendum of ``bench/standard_rule_v3.md``: every case's path deviations are multiplied
+The addendum of ``research/rules/standard_rule_v3.md``: every case's path deviations are multiplied
 by g · (w / m)^(p − 1), w the case's relative P10–P90 width (P90 − P10)/|T| of ``combo``, m
 the median w of the panel's cases at the same cut-off, g per cut-off so that the development
 cases cover 80 %. Year-total quantiles scale exactly with the deviations, so the new P10/P90
@@ -9,24 +9,20 @@ are T + factor · (P10 − T) and T + factor · (P90 − T). Chooses p on develo
 
 Usage::
 
-    .venv/bin/python bench/m3_width_shrink.py --dev /tmp/dev_cases.csv \\
+    .venv/bin/python -m research.m3.m3_width_shrink --dev /tmp/dev_cases.csv \\
         --confirm-file /tmp/confirm_cases.csv [--confirm]
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from m3_choose_v2 import BENCH, subgroups, worst  # noqa: E402
-from m3_per_case_report import with_features  # noqa: E402
+from research.m3.m3_choose_v2 import BENCH, subgroups, worst
+from research.m3.m3_per_case_report import with_features
 
 POWERS = (1.0, 0.9, 0.8, 0.75, 0.7, 0.6)
 

@@ -1,14 +1,14 @@
 """Fit and check year-total range models on collected member forecasts (a script).
 
-Implements the range part of ``bench/standard_rule.md`` on the rows of
-``bench/m3_members.py``: for a chosen combination (``--members``, ``--how``) and path member
+Implements the range part of ``research/rules/standard_rule.md`` on the rows of
+``research/m3/m3_members.py``: for a chosen combination (``--members``, ``--how``) and path member
 (``--path-member``), every scale form is fitted on the development rows (``--fit`` files) and
 its P10–P90 coverage printed overall, by cut-off, by quarter of the range width and by third
 of volatility, on the development rows and, when given, on other rows (``--check`` files).
 
 Usage::
 
-    .venv/bin/python bench/m3_widths.py --fit /tmp/dev_cheap.csv --members theta,ces,theta_b2
+    .venv/bin/python -m research.m3.m3_widths --fit /tmp/dev_cheap.csv --members theta,ces,theta_b2
 """
 
 from __future__ import annotations
@@ -20,14 +20,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from forecast.evaluation.backtest import panel_series, read_bench
+from research.m3.m3_choose import KEYS, combine
+from research.paths import M3_MONTHLY
 
-from m3_choose import KEYS, combine  # noqa: E402
-
-from forecast.evaluation.backtest import panel_series, read_bench  # noqa: E402
-
-BENCH = Path(__file__).resolve().parents[3] / "shared" / "bench" / "m3_monthly.csv.gz"
+BENCH = M3_MONTHLY
 MAX_OWN = 5
 
 
@@ -158,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--per-cutoff", action="store_true", help="q10/q90 per cut-off")
     p.add_argument("--brief", action="store_true", help="only the summary line per form")
     a = p.parse_args(argv)
-    from m3_choose import load
+    from research.m3.m3_choose import load
 
     members = a.members.split(",")
     dev = add_features(load(a.fit), members, a.how, a.path_member, a.bench)

@@ -6,13 +6,13 @@ normal across series), its year-end errors are drawn from a normal or a heavy-ta
 ``width="own"`` builds it: s = sqrt((r² + Σ e_k²)/(1 + K)) from K earlier errors and a prior
 spread r (σ times a lognormal factor: a model's own spread is an imperfect guide), then
 P10/P90 = ± z·c·s with c set so that coverage is 80 % overall. Coverage is then read by
-quarter of the range width, as in ``bench/m3_per_case_report.py``. With the true σ known
+quarter of the range width, as in ``research/m3/m3_per_case_report.py``. With the true σ known
 (K → ∞) every quarter would cover 80 %; this shows what a handful of years allows, and
 what pulling each width toward the panel's median (``power`` < 1) does to it.
 
 Usage::
 
-    .venv/bin/python bench/width_quarter_sim.py
+    .venv/bin/python -m research.m3.width_quarter_sim
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ of M3 is not read. Its figures choose nothing: they say what a next rule could t
 
 Usage::
 
-    .venv/bin/python bench/ets_member_explore.py \\
+    .venv/bin/python -m research.panels.ets_member_explore \\
         --panel "M3 utveckling" /tmp/dev_cases.csv /tmp/gbm/dev_members.csv \\
             /tmp/gbm/dev_autoets.csv \\
         --panel sjukhus /tmp/hosp/cases.csv /tmp/hosp/members.csv /tmp/hosp/cases.csv \\

@@ -1,4 +1,4 @@
-"""FRED-MD (Monash ``.tsf``) in the benchmark's long format (``bench/fred_rule.md``).
+"""FRED-MD (Monash ``.tsf``) in the benchmark's long format (``research/rules/fred_rule.md``).
 
 Reads ``fred_md_dataset.tsf`` (header lines, then ``name:start:v1,v2,…`` per series),
 checks its sha256, keeps the series whose every value is positive and writes
@@ -6,7 +6,7 @@ checks its sha256, keeps the series whose every value is positive and writes
 
 Usage::
 
-    .venv/bin/python bench/fred_panel.py /tmp/fred.tsf /tmp/fred_long.csv
+    .venv/bin/python -m research.panels.fred_panel /tmp/fred.tsf /tmp/fred_long.csv
 """
 
 from __future__ import annotations
@@ -18,9 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from hospital_panel import read_checked  # noqa: E402
+from research.panels.hospital_panel import read_checked
 
 SHA256 = "b62383200451cd400e372583f76dfd4054d7045fe1a7ee994d97734c8cf62f3d"
 
@@ -56,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("out", type=Path)
     a = p.parse_args(argv)
     try:
-        raw = read_checked(a.tsf, SHA256, "bench/fred_rule.md")
+        raw = read_checked(a.tsf, SHA256, "research/rules/fred_rule.md")
         frames, left_out = parse(raw.decode("latin-1"))
     except ValueError as exc:
         print(f"{a.tsf}: {exc}", file=sys.stderr)

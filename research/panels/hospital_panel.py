@@ -1,4 +1,4 @@
-"""The expsmooth hospital panel in the benchmark's long format (``bench/hospital_rule.md``).
+"""The expsmooth hospital panel in the benchmark's long format (``rules/hospital_rule.md``).
 
 Reads the public wide CSV (``data-raw/hospital/hospital.csv`` of ``rstudio/academyDatasets``:
 two key columns, then ``Month1 2000`` … ``Month12 2006``), checks it and writes
@@ -7,7 +7,8 @@ to a path outside the repository. The data are never copied into the repository.
 
 Usage::
 
-    .venv/bin/python bench/hospital_panel.py /tmp/hosp/hospital.csv /tmp/hosp/hospital_long.csv
+    .venv/bin/python -m research.panels.hospital_panel /tmp/hosp/hospital.csv \\
+        /tmp/hosp/hospital_long.csv
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("out", type=Path)
     a = p.parse_args(argv)
     try:
-        read_checked(a.wide, SHA256, "bench/hospital_rule.md")
+        read_checked(a.wide, SHA256, "research/rules/hospital_rule.md")
         long = to_long(pd.read_csv(a.wide))
     except ValueError as exc:
         print(f"{a.wide}: {exc}", file=sys.stderr)

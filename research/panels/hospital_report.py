@@ -1,4 +1,4 @@
-"""The hospital panel's figures (``bench/hospital_rule.md``), from a ``--per-case`` file.
+"""The hospital panel's figures (``research/rules/hospital_rule.md``), from a ``--per-case`` file.
 
 Prints per cut-off: median APE of every method, ``combo`` / AutoETS with a 90 % interval
 from resampling series, and ``combo``'s P10–P90 coverage overall, by width quarter, by
@@ -6,26 +6,21 @@ volatility third and by level third, with the worst |coverage − 80|.
 
 Usage::
 
-    .venv/bin/python bench/hospital_report.py --bench /tmp/hosp/hospital_long.csv \\
+    .venv/bin/python -m research.panels.hospital_report --bench /tmp/hosp/hospital_long.csv \\
         --cases /tmp/hosp/cases.csv
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from m3_choose_v2 import subgroups, worst  # noqa: E402
-from m3_widths import case_volatility  # noqa: E402
-
-from forecast.evaluation.backtest import panel_series, read_bench  # noqa: E402
+from forecast.evaluation.backtest import panel_series, read_bench
+from research.m3.m3_choose_v2 import subgroups, worst
+from research.m3.m3_widths import case_volatility
 
 PEER = "autoets_statsforecast"
 STANDARD = "combo"

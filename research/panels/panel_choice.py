@@ -1,4 +1,4 @@
-"""The seventh rule's candidate (``bench/standard_rule_v7.md``): a panel's choice by earlier years.
+"""The seventh rule's candidate (``rules/standard_rule_v7.md``): a panel's choice by earlier years.
 
 From ``--per-case`` files (one row per case and method: ``combo``, ``prior_year_profile``,
 ``three_year_profile`` and ``autoets_statsforecast``), for each panel, cut-off n and year Y
@@ -10,7 +10,7 @@ coverage and how often each method was chosen.
 
 Usage::
 
-    .venv/bin/python bench/panel_choice.py --panel sjukhus /tmp/hosp/cases.csv \\
+    .venv/bin/python -m research.panels.panel_choice --panel sjukhus /tmp/hosp/cases.csv \\
         --panel "M3 utveckling" /tmp/dev_cases.csv /tmp/gbm/dev_members.csv \\
             /tmp/gbm/dev_autoets.csv
 """

@@ -1,17 +1,18 @@
-"""The tourism monthly panel in the benchmark's long format (``bench/tourism_rule.md``).
+"""The tourism monthly panel in the benchmark's long format (``research/rules/tourism_rule.md``).
 
 Reads ``data/tourists.rda`` of ``rstudio/academyDatasets`` (an R data file with columns
 ``month``, ``city``, ``country``, ``tourists``: the 366 monthly series of Athanasopoulos,
 Hyndman, Song & Wu 2010, whole series, under coded names), checks its size and sha256 and
 that every series' months follow each other without gaps or repeats, and writes
 ``series_id,category,start,t,value`` to a path outside the repository. Needs ``pyreadr``
-(bench only, not a dependency of the product: ``.venv/bin/pip install pyreadr==0.5.8``).
+(research only, not a dependency of the product: ``.venv/bin/pip install pyreadr==0.5.8``).
 
 Usage::
 
     git -C /work/.mirror/rstudio+academyDatasets/repo show HEAD:data/tourists.rda \\
         > /tmp/tour/tourists.rda
-    .venv/bin/python bench/tourism_panel.py /tmp/tour/tourists.rda /tmp/tour/tourism_long.csv
+    .venv/bin/python -m research.panels.tourism_panel /tmp/tour/tourists.rda \\
+        /tmp/tour/tourism_long.csv
 """
 
 from __future__ import annotations
@@ -23,9 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from hospital_panel import read_checked  # noqa: E402
+from research.panels.hospital_panel import read_checked
 
 SHA256 = "0f2b610c7af92b8a544c73f67728a64f91cafc9e4586a76666eab63abc38c738"
 COLUMNS = ("month", "city", "country", "tourists")
@@ -95,7 +94,7 @@ def write(long: pd.DataFrame, out: Path, extra: str = "") -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    code, long, out = convert(argv, __doc__, SHA256, "bench/tourism_rule.md", "tourists")
+    code, long, out = convert(argv, __doc__, SHA256, "research/rules/tourism_rule.md", "tourists")
     return code if long is None or out is None else write(long, out)
 
 

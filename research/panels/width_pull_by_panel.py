@@ -7,21 +7,18 @@ width quarter per cut-off. Nothing is chosen: the figures say which panels want 
 
 Usage::
 
-    .venv/bin/python bench/width_pull_by_panel.py --panel "M3 utveckling" /tmp/dev_cases.csv \\
+    .venv/bin/python -m research.panels.width_pull_by_panel \\
+        --panel "M3 utveckling" /tmp/dev_cases.csv \\
         --panel sjukhus /tmp/hosp/cases.csv --panel turism /tmp/tour/cases.csv
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from m3_width_shrink import rescaled, shrink_factor  # noqa: E402
+from research.m3.m3_width_shrink import rescaled, shrink_factor
 
 EXTRA = (1.0, 0.9, 0.8, 0.7)
 TODAY = 0.9

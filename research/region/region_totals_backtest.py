@@ -7,15 +7,16 @@ P10–P90 of each total (the region and each division; net cost, revenue and gro
 compared with the year's outcome: with the series' paths paired independently, joined by
 :mod:`forecast.engine.joint`, and joined and level-corrected by :mod:`forecast.engine.level`,
 and with the net totals' ranges floored by their own earlier errors as well
-(:mod:`forecast.engine.totals_width`, ``bench/region_width_rule.md``: what ``forecast_region``
-does by default since session 8).
+(:mod:`forecast.engine.totals_width`, ``research/rules/region_width_rule.md``: what
+``forecast_region`` does by default since session 8).
 Prints coverage and median APE per variant and
 level (also per half of the years), the
 probability of balance (net cost within the budget) and writes one row per total and as-of.
 
 Usage::
 
-    nice -n 10 .venv/bin/python bench/region_totals_backtest.py --out /tmp/region_totals.csv
+    nice -n 10 .venv/bin/python -m research.region.region_totals_backtest \\
+        --out /tmp/region_totals.csv
 """
 
 from __future__ import annotations
@@ -29,20 +30,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from forecast.engine import joint  # noqa: E402
-from forecast.engine.level import corrected  # noqa: E402
-from forecast.engine.region import (  # noqa: E402
+from forecast.engine import joint
+from forecast.engine.level import corrected
+from forecast.engine.region import (
     _choice_errors,
     choose_methods,
     forecast_region,
     series_rng,
 )
-from forecast.engine.totals_width import widened  # noqa: E402
-from forecast.ledger import schema as S  # noqa: E402
-from forecast.ledger.dataset import load_default  # noqa: E402
+from forecast.engine.totals_width import widened
+from forecast.ledger import schema as S
+from forecast.ledger.dataset import load_default
 
 YEARS = (2019, 2020, 2021, 2022)
 CUTOFFS = (4, 8)
