@@ -2,7 +2,7 @@
 
 Point: the mean of the three-year profile and of Theta and CES on two-month sums
 (``three_year_profile``, ``theta_b2``, ``ces_b2``), chosen on the M3 development sample by the
-rule in ``bench/standard_rule.md`` (among the admissible candidates within 0.01 of the best
+rule in ``research/rules/standard_rule.md`` (among the admissible candidates within 0.01 of the best
 ratio to ``combo``, the one with fewest members, then the cheapest).
 
 Range: normalised split conformal. On the development cases, the year-end error of the
@@ -16,6 +16,10 @@ errors), with the two factors solved so that after re-centring — the paths' me
 point forecast, which the tables show — P10 and P90 are still on target. Cut-off months
 other than April and August interpolate the quantiles linearly in the number of months
 left, clamped to 1..12 months.
+
+Measured and not adopted (``research/HISTORY.md``, issue 14's first attempt), so it is not in
+the product's method registry; :func:`register` adds it for a research run, e.g.
+``.venv/bin/python -m research.methods.backtest --bench … --methods combo,combo_cal``.
 """
 
 from __future__ import annotations
@@ -118,3 +122,10 @@ class CalibratedCombination(Combination):
 
     def __repr__(self) -> str:
         return f"CalibratedCombination(members={self.members}, how={self.how!r})"
+
+
+def register() -> None:
+    """Add ``combo_cal`` to the method registry of this process (and of forked workers)."""
+    from forecast.methods import REGISTRY
+
+    REGISTRY[CalibratedCombination.alias] = CalibratedCombination
