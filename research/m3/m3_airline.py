@@ -1,4 +1,6 @@
-"""Fifth attempt at the point (``rules/standard_rule_v5.md``): combinations with an airline ARIMA.
+"""Fifth attempt at the point: combinations with an airline ARIMA (a script).
+
+The rule: ``research/rules/standard_rule_v5.md``.
 
 Reads ``combo``'s ``--per-case`` file, the members' ``--per-case`` file (theta, ces,
 prior_year_profile, three_year_profile, ces_b2) and ``research/m3/m3_members.py`` rows of

@@ -1,4 +1,6 @@
-"""Apply the second rule (``rules/standard_rule_v2.md``) to collected member rows (a script).
+"""Apply the second rule to collected member rows (a script).
+
+The rule: ``research/rules/standard_rule_v2.md``.
 
 Reads the CSV files of ``research/m3/m3_members.py --sample all`` (and, optionally, a file of
 ``combo``'s own rows, whose year totals and path spread are then used for today's standard

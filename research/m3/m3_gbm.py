@@ -1,4 +1,6 @@
-"""Fourth attempt at the point (``rules/standard_rule_v4.md``): a LightGBM correction of combo.
+"""Fourth attempt at the point: a LightGBM correction of combo (a script).
+
+The rule: ``research/rules/standard_rule_v4.md``.
 
 Reads the M3 panel, ``combo``'s ``--per-case`` file and the members' ``--per-case`` file of
 the same sample, builds the rule's features from each case's history up to the cut-off and

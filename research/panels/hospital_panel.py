@@ -1,4 +1,6 @@
-"""The expsmooth hospital panel in the benchmark's long format (``rules/hospital_rule.md``).
+"""The expsmooth hospital panel in the benchmark's long format (a script).
+
+The rule: ``research/rules/hospital_rule.md``.
 
 Reads the public wide CSV (``data-raw/hospital/hospital.csv`` of ``rstudio/academyDatasets``:
 two key columns, then ``Month1 2000`` … ``Month12 2006``), checks it and writes

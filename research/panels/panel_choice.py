@@ -1,4 +1,6 @@
-"""The seventh rule's candidate (``rules/standard_rule_v7.md``): a panel's choice by earlier years.
+"""The seventh rule's candidate: a panel's choice by earlier years (a script).
+
+The rule: ``research/rules/standard_rule_v7.md``.
 
 From ``--per-case`` files (one row per case and method: ``combo``, ``prior_year_profile``,
 ``three_year_profile`` and ``autoets_statsforecast``), for each panel, cut-off n and year Y

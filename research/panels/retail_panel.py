@@ -1,4 +1,6 @@
-"""Australian retail turnover in the benchmark's long format (``rules/standard_rule_v7.md``).
+"""Australian retail turnover in the benchmark's long format (a script).
+
+The rule: ``research/rules/standard_rule_v7.md``.
 
 Reads ``data/aus_retail.rda`` of ``tidyverts/tsibbledata`` (the Australian Bureau of
 Statistics' monthly retail turnover, million AUD, by state and industry, April 1982 –
