@@ -35,9 +35,9 @@ lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --quiet -o constraints.txt
 
 ## Lint: ruff, the type checker (mypy on forecast, scenarios, cli, ui, app.py; see pyproject)
-## and the 60-line limit on functions outside tests, bench and data/generate.py.
+## and the 60-line limit on functions outside tests, bench, research and data/generate.py.
 lint: $(STAMP)
-	$(BIN)/ruff check forecast scenarios ui cli app.py tests bench data scripts
+	$(BIN)/ruff check forecast scenarios ui cli app.py tests bench research data scripts
 	$(BIN)/mypy
 	$(BIN)/python scripts/long_functions.py
 

@@ -2,7 +2,7 @@
 
 Examples::
 
-    budgetprognos backtest --bench ../shared/bench/m3_monthly.csv.gz --out m3.csv
+    budgetprognos backtest --bench m3_monthly.csv.gz --out m3.csv
     budgetprognos backtest --sample 300 --seed 0 --methods combo,ets --out m3_sample.csv
     budgetprognos backtest --out region.csv          # the embedded example region
 """
@@ -71,7 +71,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sample", type=int, default=None, help="antal slumpvis valda serier")
     p.add_argument("--split", choices=("dev", "confirm"), default=None,
                    help="bara utvecklings- eller bekräftelseurvalet av --bench (delat per "
-                        "serie och kategori, bench/standard_rule_v2.md)")
+                        "serie och kategori)")
     p.add_argument("--split-seed", type=int, default=None,
                    help="slumpfrö för delningen (standard 15; den första regelns var 14)")
     p.add_argument("--seed", type=int, default=0, help="slumpfrö för urval och banor")

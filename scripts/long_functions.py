@@ -1,8 +1,8 @@
 """List functions longer than a limit (default 60 lines), measured with ``ast``.
 
 A function's length is from its ``def`` line (decorators excluded) to its last line,
-docstring included. Tests, bench scripts and ``data/generate.py`` are outside the rule and
-are skipped unless ``--all`` is given.
+docstring included. Tests, bench and research scripts and ``data/generate.py`` are outside the
+rule and are skipped unless ``--all`` is given.
 
 Usage::
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATHS = ("forecast", "scenarios", "cli", "ui", "app.py", "data")
-EXEMPT = ("tests/", "bench/", "data/generate.py")
+EXEMPT = ("tests/", "bench/", "research/", "data/generate.py")
 
 
 def python_files(paths: list[str]) -> list[Path]:
@@ -58,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("paths", nargs="*", default=list(DEFAULT_PATHS))
     p.add_argument("--limit", type=int, default=60)
-    p.add_argument("--all", action="store_true", help="include tests, bench, data/generate.py")
+    p.add_argument("--all", action="store_true",
+                   help="include tests, bench, research, data/generate.py")
     args = p.parse_args(argv)
     count = 0
     for f in python_files(args.paths):

@@ -24,7 +24,7 @@ So, per account type (revenue, cost) over the whole region:
 Nothing is corrected without the per-series backtest (one method for all series) or for the
 plan years. The choice of this rule (region × type, one prior pseudo-year, no extra width;
 median rather than mean for robustness, the two within 0,02 points of each other there) among
-the variants in ``bench/EXPERIMENTS.md`` was made on the embedded region's backtest
+the variants compared was made on the embedded region's backtest
 2019–2022; the region is the only ledger with a hierarchy the project has, so the figures are
 stated per half of those years (the gain holds in both), not on a separate confirmation set.
 """

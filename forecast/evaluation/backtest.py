@@ -1,4 +1,4 @@
-"""The year-end accuracy protocol (bench/PROTOCOL.md) on any long panel of monthly series.
+"""The year-end accuracy protocol on any long panel of monthly series.
 
 Panel: columns ``series_id``, ``start`` ('YYYY-MM' of the first observation), ``t`` (0-based
 index), ``value``. For every series and calendar year Y fully in the series with at least 36

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 SPLIT_SEED = 15
-"""The seed of the split of the second rule, ``bench/standard_rule_v2.md`` (the first rule,
-``bench/standard_rule.md``, used 14)."""
+"""The seed of the split of M3 that the standard's range was chosen and confirmed on (an
+earlier split used 14)."""
 
 
 def split_series(series_ids: Sequence[str], categories: Sequence[str] | None = None,

@@ -16,7 +16,6 @@ from forecast.methods.baselines import (
     SeasonalNaiveGrowth,
     ThreeYearProfile,
 )
-from forecast.methods.calibrated import CalibratedCombination
 from forecast.methods.combination import Combination
 from forecast.methods.statistical import (
     AggregatedCESMethod,
@@ -50,7 +49,6 @@ REGISTRY: dict[str, type[Method]] = {
         SARIMAXMethod,
         UnobservedComponentsMethod,
         Combination,
-        CalibratedCombination,
     )
 }
 

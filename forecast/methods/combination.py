@@ -6,7 +6,7 @@ controllers' prior-year profile by default; CES without AutoCES' costly full sea
 coherently: the combined point path plus the deviations of one model member's simulated paths
 (``path_member``, Theta), scaled so that the range of the year total fits the series:
 
-- ``width="own"`` (the default, chosen by ``bench/standard_rule_v2.md``): the rest-of-year
+- ``width="own"`` (the default, chosen on one half of M3, confirmed on the other): the rest-of-year
   total's sd is c_n · s · |T|, with s the Theta paths' relative spread shrunk toward the
   series' *own* relative year-end errors of this combination at the same cut-off in up to
   five earlier years (:func:`own_scale`; one pseudo-year of prior weight) and c_n fitted on
@@ -23,7 +23,7 @@ coherently: the combined point path plus the deviations of one model member's si
   1 + 0.025 × months left (and, with ``insample_calibration`` and a member that supports it,
   ETS's ratio of realised in-sample errors to its paths' spread).
 
-How the members and widths were chosen: ``bench/EXPERIMENTS.md``.
+How the members and widths were chosen: ``research/README.md``.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from forecast.methods.base import (
 OUT_OF_SAMPLE_WIDENING = 0.025
 """The ``width="horizon"`` path scale is ``1 + 0.025 · (months left in the year)``: in-sample
 errors understate out-of-sample ones, more so the longer the horizon (set on M3 series apart
-from those that chose the members; see ``bench/EXPERIMENTS.md``)."""
+from those that chose the members)."""
 
 
 def combine_points(points: np.ndarray, how: str = "median", rest_steps: int | None = None
@@ -73,10 +73,10 @@ def combine_points(points: np.ndarray, how: str = "median", rest_steps: int | No
 
 OWN_PRIOR_WEIGHT = 1.0
 """Pseudo-years of Theta's own spread against the series' own earlier year-end errors in the
-width of ``width="own"`` (chosen by ``bench/standard_rule_v2.md``)."""
+width of ``width="own"`` (chosen on the development half of M3)."""
 OWN_WIDTH_CONSTANTS: dict[int, float] = {4: 1.092, 8: 1.087}
 """c_n of ``width="own"`` per cut-off month: the rest-of-year total's sd is c_n · s · |T|
-(fitted on the development half of M3 to 80 % P10–P90 coverage, ``bench/m3_choose_v2.py``).
+(fitted on the development half of M3 to 80 % P10–P90 coverage).
 Other months: linear in n between April and August, held constant outside."""
 MAX_OWN_YEARS = 5
 
@@ -104,9 +104,10 @@ def own_scale(rel_sd: float, own_errors: np.ndarray,
 PANEL_WIDTH_POWER = 0.9
 """p of the panel width rule: a series' range is multiplied by g_n · (w / m)^(p − 1), w its
 relative P10–P90 width of the year total, m the median w of the panel at the same cut-off
-(chosen by the last addendum of ``bench/standard_rule_v3.md``). A width estimated from a few
+(chosen on the development half of M3). A width estimated from a few
 earlier years is noisy: the narrowest ranges are too narrow and the widest too wide
-(``bench/width_quarter_sim.py``); pulling each toward the panel's typical width evens them."""
+(a simulation shows this even when every assumption holds); pulling each toward the panel's
+typical width evens them."""
 PANEL_WIDTH_SCALES: dict[int, float] = {4: 0.979, 8: 0.973}
 """g_n of the panel width rule per cut-off (development half of M3 to 80 % coverage; other
 months interpolated like :data:`OWN_WIDTH_CONSTANTS`)."""
@@ -147,7 +148,7 @@ def year_total_width(paths: np.ndarray, point: np.ndarray, ytd: float, n: int) -
 DEFAULT_MEMBER_KWARGS: dict[str, dict] = {"ces": {"space": ("N", "S", "P")}}
 """The members' settings unless ``member_kwargs`` is given: CES without AutoCES' full
 seasonal type, about half of its cost; the same forecasts wherever AutoCES would not have
-chosen that type, and the same accuracy on both halves of M3 (``bench/standard_rule_v3.md``)."""
+chosen that type, and the same accuracy on both halves of M3."""
 
 
 _POINT_CACHE: dict[tuple, float] = {}
@@ -175,8 +176,7 @@ class Combination(Method):
 
     Paths: Theta's simulated path deviations around the combined point (their mean is the
     point), scaled by the width rule (``width``: ``"own"`` from the series' own earlier
-    year-end errors, ``"horizon"`` by :data:`OUT_OF_SAMPLE_WIDENING`). Why these members and
-    this width: ``bench/EXPERIMENTS.md``.
+    year-end errors, ``"horizon"`` by :data:`OUT_OF_SAMPLE_WIDENING`).
     """
 
     alias = "combo"

@@ -28,7 +28,6 @@ METHOD_NAMES: dict[str, str] = {
     "theta": "Theta-metoden",
     "theta_b2": "Theta-metoden på tvåmånaderssummor",
     "ces_b2": "Komplex exponentiell utjämning på tvåmånaderssummor",
-    "combo_cal": "Kombination av tre metoder, kalibrerat intervall",
     "ces": "Komplex exponentiell utjämning (CES)",
     "arima": "ARIMA",
     "sarimax": "Regression mot budget (SARIMAX)",
@@ -45,7 +44,6 @@ SHORT_NAMES: dict[str, str] = {
     "remaining_budget": "Återstående budget", "budget_ratio": "Budgetkvot",
     "ets": "ETS", "ets_b2": "ETS tvåmånader", "theta": "Theta", "ces": "CES",
     "theta_b2": "Theta tvåmånader", "ces_b2": "CES tvåmånader",
-    "combo_cal": "Kombination (kalibrerad)",
     "arima": "ARIMA", "sarimax": "SARIMAX", "ucm": "UCM", "mean": "Snitt hittills",
     "budget": "Budget",
 }

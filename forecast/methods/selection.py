@@ -41,7 +41,7 @@ DEFAULT_CANDIDATES: tuple[str, ...] = (
 """Candidates of a free per-series choice (:class:`PerSeriesChoice`, ``choose_methods``
 without candidates): the controllers' own methods (the budget methods where a budget exists)
 and Theta. The standard årsprognos does not choose among them (measured less accurate than
-``combo``: ``bench/EXPERIMENTS.md``)."""
+``combo`` on M3)."""
 ROBUST_METHODS: tuple[str, ...] = ("combo", "three_year_profile", "prior_year_profile")
 """Used, in this order, when the history is too short to choose by backtest."""
 FALLBACK_CHAIN: tuple[str, ...] = (

@@ -8,7 +8,7 @@
 - ``ets_b2``: temporal aggregation: statsforecast ``AutoETS`` on two-month sums (season 6)
   whose blocks end at the last observed month, so the rest of the year is whole blocks; the
   block forecasts are split over their months by the average calendar profile of the last
-  three years (measured: ``bench/EXPERIMENTS.md``).
+  three years.
 - ``sarimax``: statsmodels ``SARIMAX`` airline model (0,1,1)(0,1,1)12 with the budget as an
   exogenous regressor when one is given; paths from ``results.simulate(anchor='end')``.
 - ``ucm``: statsmodels ``UnobservedComponents``: local level + seasonal, with step dummies
@@ -299,7 +299,7 @@ class CESMethod(_StatsforecastMethod):
     ``space`` restricts the seasonal types AutoCES chooses among (by AICc, as AutoCES does
     itself): each type is fitted with AutoCES(model=type) and the first with the smallest
     AICc is kept, so with all four types the fit is AutoCES' own. The full seasonal model
-    costs about half of AutoCES' time (measured in ``bench/EXPERIMENTS.md``).
+    costs about half of AutoCES' time.
     """
 
     alias = "ces"

@@ -153,24 +153,3 @@ def test_combination_default_widening_grows_with_the_horizon():
     august = Combination(insample_calibration=False).fit(Y[:56], 1)
     assert april.scale_ == pytest.approx(1 + OUT_OF_SAMPLE_WIDENING * 8)
     assert august.scale_ == pytest.approx(1 + OUT_OF_SAMPLE_WIDENING * 4)
-
-
-def test_calibrated_paths_put_p10_p90_at_the_conformal_quantiles():
-    from forecast.methods.calibrated import calibrated_paths, conformal_q
-
-    rng = np.random.default_rng(5)
-    sims = 10 + rng.standard_normal((4000, 12)) * np.linspace(1, 2, 12)
-    point = np.full(12, 10.0)
-    q = (-1.6, 1.0)
-    out = calibrated_paths(point, sims, 8, q)
-    d = out[:, :8].sum(axis=1) - point[:8].sum()
-    sd = (sims[:, :8].sum(axis=1)).std()
-    np.testing.assert_allclose(out.mean(axis=0), point, atol=1e-9)
-    lo, hi = np.quantile(d, [0.1, 0.9])
-    shift = d.mean()  # re-centring moves both by the same small amount
-    assert abs(shift) < 1e-9
-    assert abs(lo - q[0] * sd) < 0.03 * sd and abs(hi - q[1] * sd) < 0.03 * sd
-    assert abs(lo) > abs(hi)  # lopsided like q
-    # quantiles interpolate in the months left and are clamped
-    assert conformal_q(8) != conformal_q(4)
-    assert conformal_q(40) == conformal_q(12)

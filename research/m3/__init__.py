@@ -1,0 +1,1 @@
+"""Experiments on the M3 monthly panel (development and confirmation halves)."""

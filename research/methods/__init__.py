@@ -1,0 +1,1 @@
+"""Methods that were measured and not adopted, kept runnable for the research scripts."""

@@ -1,0 +1,1 @@
+"""Other public panels: converters to the long format, and cross-panel reports."""

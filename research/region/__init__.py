@@ -1,0 +1,1 @@
+"""Variants of the embedded region's division and region totals, backtested."""
