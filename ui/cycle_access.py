@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from forecast.cycle.laid import EXAMPLE_DATASET, USER_DATASET, LaidError, LaidForecast
-from forecast.cycle.laid_store import LaidStore
+from forecast.cycle.laid_store import LaidStore, LockInfo
 from forecast.cycle.roles import RolesError, load_roles
 from forecast.store.core import StoreError, default_url
 from ui import state_keys as K
@@ -70,18 +70,24 @@ def dataset_name(ctx: Context) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _load(url: str, dataset: str, as_of: str, version: int, created: str) -> LaidForecast:
+def _load(url: str, dataset: str, as_of: str, version: int, created: str,
+          locked: bool) -> LaidForecast:
+    """One stored version, decoded once.
+
+    ``created`` and ``locked`` are part of the cache key: a version fastställd since it was
+    read is read again.
+    """
     return _store(url).load(dataset, as_of, version)
 
 
-def _current_version(st_: LaidStore, dataset: str, as_of: str) -> tuple[int, str] | None:
+def _current_version(st_: LaidStore, dataset: str, as_of: str) -> tuple[int, str, bool] | None:
     lst = st_.list(dataset)
     rows = lst[lst["Månad"] == as_of]
     if rows.empty:
         return None
     locked = rows[rows["Fastställd"] == "ja"]
     row = (locked if len(locked) else rows).sort_values("Version").iloc[-1]
-    return int(row["Version"]), str(row["Lagd"])
+    return int(row["Version"]), str(row["Lagd"]), len(locked) > 0
 
 
 def laid(ctx: Context, as_of: str | None = None) -> LaidForecast | None:
@@ -94,9 +100,21 @@ def laid(ctx: Context, as_of: str | None = None) -> LaidForecast | None:
         cur = _current_version(st_, dataset_name(ctx), month)
         if cur is None:
             return None
-        return _load(st_.url, dataset_name(ctx), month, cur[0], cur[1])
+        return _load(st_.url, dataset_name(ctx), month, *cur)
     except (StoreError, LaidError) as exc:
         st.error(f"Den lagda prognosen kan inte läsas: {exc}")
+        return None
+
+
+def lock_info(ctx: Context) -> LockInfo | None:
+    """Who fastställde the context's month and when (None if nobody, or on a shown fault)."""
+    st_ = store()
+    if st_ is None:
+        return None
+    try:
+        return st_.lock_info(dataset_name(ctx), str(ctx.as_of))
+    except StoreError as exc:
+        st.error(f"Fastställelsen kan inte läsas: {exc}")
         return None
 
 

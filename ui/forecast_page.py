@@ -12,7 +12,8 @@ from ui import cached, recompute
 from ui import cycle_access as CA
 from ui import state_keys as K
 from ui.data_access import context
-from ui.laid_section import adjustment_editor, laid_summary, lay_controls
+from ui.laid_section import adjustment_editor, laid_summary
+from ui.month_section import month_controls
 from ui.widgets import (
     basis_notice,
     display_frame,
@@ -155,7 +156,7 @@ def render() -> None:
                      icon=":material/refresh:"):
             st.session_state[K.FC_RECOMPUTE] = True
             st.rerun()
-        lay_controls(ctx, user)
+        month_controls(ctx, lf, user, computed=False)
         return
     if lf is not None:
         st.header("Statistisk prognos (omräknad)")
@@ -166,7 +167,7 @@ def render() -> None:
     _fan(ctx, sel)
     _tables(ctx, sel)
     st.caption(PT.NOTE)
-    lay_controls(ctx, user)
+    month_controls(ctx, lf, user, computed=True)
 
 
 

@@ -8,20 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import pandas as pd
 import pytest
 
-from forecast.cycle.adjustments import apply_adjustments
-from forecast.cycle.laid import EXAMPLE_DATASET, build_laid
+from forecast.cycle.laid import EXAMPLE_DATASET
 from forecast.cycle.laid_store import LaidStore
 from forecast.io.formatting import fmt_mkr
-from forecast.ledger.dataset import load_default
 from tests.e2e_support import (
     APP_IDLE,
     e2e_marks,
     streamlit_server,
     wait_for_app,
 )
+from tests.laid_fixtures import lay_example_months
 
 pytestmark = e2e_marks()
 TIMEOUT = 120_000
@@ -32,15 +30,8 @@ METRIC = "Årsprognos, nettoresultat"
 
 @pytest.fixture(scope="module")
 def laid_store(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from forecast.engine.region import standard_forecast
-
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e-cycle') / 'store.db'}"
-    ds, st = load_default(), LaidStore(url)
-    for month in ("2023-03", "2023-04"):
-        rf = standard_forecast(ds, pd.Period(month, "M"), n_paths=50,
-                               method="three_year_profile")
-        st.lay(build_laid(apply_adjustments(rf, []), dataset=EXAMPLE_DATASET, author="Anna",
-                          comment=f"lagd {month}", method="three_year_profile"))
+    lay_example_months(url, ("2023-03", "2023-04"))
     return url
 
 
