@@ -47,8 +47,8 @@ def adjustment_preview(ctx: Context, lf: LaidForecast | None, *, computed: bool)
     st.subheader("Förhandsvisning av sparade justeringar (ej lagda)")
     month = K.month_key(ctx.data_hash, str(ctx.as_of))
     if not computed and st.session_state.get(K.PREVIEW_MONTH) != month:
-        st.caption(f"{len(saved)} sparade justeringar skiljer sig från den lagda prognosen. "
-                   "Förhandsvisningen räknar den statistiska prognosen.")
+        st.caption(f"De sparade justeringarna ({len(saved)} st) skiljer sig från den lagda "
+                   "prognosens. Förhandsvisningen räknar den statistiska prognosen.")
         if not st.button("Visa effekten av de sparade justeringarna", key=K.PREVIEW_BUTTON,
                          icon=":material/preview:"):
             return
@@ -59,8 +59,8 @@ def adjustment_preview(ctx: Context, lf: LaidForecast | None, *, computed: bool)
         st.error(f"Förhandsvisningen kan inte visas: {exc}")
         return
     s = draft.summary()
-    st.caption(f"Den statistiska prognosen med de {len(saved)} sparade justeringarna, så som "
-               "«Lägg prognos» skulle lägga den.")
+    st.caption(f"Den statistiska prognosen med de sparade justeringarna ({len(saved)} st), så "
+               "som «Lägg prognos» skulle lägga den.")
     c1, c2, c3 = st.columns(3)
     c1.metric("Statistisk prognos", fmt_mkr(s["stat"], 1), border=True)
     c2.metric("Justerad prognos", fmt_mkr(s["final"], 1), border=True)
