@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from forecast.cycle.laid import EXAMPLE_DATASET, USER_DATASET, LaidError, LaidForecast
-from forecast.cycle.laid_store import LaidStore
+from forecast.cycle.laid_store import LaidStore, LockInfo
 from forecast.cycle.record import ForecastOfRecord, Spec, laid_spec, of_laid
 from forecast.cycle.roles import RolesError, load_roles
 from forecast.store.core import StoreError, default_url
@@ -72,7 +72,13 @@ def dataset_name(ctx: Context) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _load(url: str, dataset: str, as_of: str, version: int, row_id: str) -> LaidForecast:
+def _load(url: str, dataset: str, as_of: str, version: int, row_id: int,
+          locked: bool) -> LaidForecast:
+    """One stored version, decoded once.
+
+    ``row_id`` and ``locked`` are part of the cache key: a version fastställd since it was
+    read is read again.
+    """
     return _store(url).load(dataset, as_of, version)
 
 
@@ -89,14 +95,14 @@ def laid(ctx: Context, as_of: str | None = None) -> LaidForecast | None:
         cur = st_.current_version(dataset_name(ctx), month, ctx.data_hash)
         if cur is None:
             return None
-        return _load(st_.url, dataset_name(ctx), month, cur[1], str(cur[0]))
+        return _load(st_.url, dataset_name(ctx), month, cur[1], cur[0], cur[2])
     except (StoreError, LaidError) as exc:
         st.error(f"Den lagda prognosen kan inte läsas: {exc}")
         return None
 
 
-def laid_current(ctx: Context) -> tuple[int, int] | None:
-    """(id, version) of the month's current version laid on the session's data, None if none.
+def laid_current(ctx: Context) -> tuple[int, int, bool] | None:
+    """(id, version, fastställd) of the month's version laid on the session's data, or None.
 
     The fastställd version, else the latest (``LaidStore.current_version``); a version laid on
     other data (another upload under the same name) is never the current one.
@@ -113,7 +119,7 @@ def laid_current(ctx: Context) -> tuple[int, int] | None:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _laid_record(url: str, dataset: str, as_of: str, laid_id: int, version: int,
-                 data_hash: str, _ds: Any) -> ForecastOfRecord:
+                 locked: bool, data_hash: str, _ds: Any) -> ForecastOfRecord:
     lf = _store(url).load(dataset, as_of, version)
     return of_laid(_ds, lf, DA.stat_store())
 
@@ -133,13 +139,25 @@ def record(ctx: Context) -> ForecastOfRecord:
     if cur is not None:
         st_ = store()
         assert st_ is not None  # laid_current found a version in it
-        lf = _load(st_.url, dataset_name(ctx), str(ctx.as_of), cur[1], str(cur[0]))
+        lf = _load(st_.url, dataset_name(ctx), str(ctx.as_of), cur[1], cur[0], cur[2])
         if lf.stat_forecast_id is None:  # laid before forecasts were stored: once, with a bar
             DA.statistical_entry(ctx, laid_spec(lf, Spec()))
         return _laid_record(st_.url, dataset_name(ctx), str(ctx.as_of), cur[0], cur[1],
-                            ctx.data_hash, ctx.ds)
+                            cur[2], ctx.data_hash, ctx.ds)
     rf, sid = DA.statistical_entry(ctx)
     return _stat_record(ctx.data_hash, str(ctx.as_of), sid, rf)
+
+
+def lock_info(ctx: Context) -> LockInfo | None:
+    """Who fastställde the context's month and when (None if nobody, or on a shown fault)."""
+    st_ = store()
+    if st_ is None:
+        return None
+    try:
+        return st_.lock_info(dataset_name(ctx), str(ctx.as_of))
+    except StoreError as exc:
+        st.error(f"Fastställelsen kan inte läsas: {exc}")
+        return None
 
 
 def laid_months(ctx: Context) -> list[pd.Period]:

@@ -12,7 +12,8 @@ from ui import cached, recompute
 from ui import cycle_access as CA
 from ui import state_keys as K
 from ui.data_access import context
-from ui.laid_section import adjustment_editor, laid_summary, lay_controls
+from ui.laid_section import adjustment_editor, laid_summary
+from ui.month_section import month_controls
 from ui.widgets import (
     basis_notice,
     display_frame,
@@ -158,7 +159,7 @@ def render() -> None:
     _fan(ctx, sel)
     _tables(ctx, sel)
     st.caption(PT.NOTE)
-    lay_controls(ctx, user)
+    month_controls(ctx, lf, user, computed=True)
 
 
 

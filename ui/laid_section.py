@@ -13,10 +13,15 @@ import streamlit as st
 
 from forecast.cycle import tables as CT
 from forecast.cycle.adjustment_file import parse_table, to_table
-from forecast.cycle.adjustments import SPREAD_RULES, AdjustmentError, apply_adjustments
+from forecast.cycle.adjustments import (
+    SPREAD_RULES,
+    Adjustment,
+    AdjustmentError,
+    apply_adjustments,
+)
 from forecast.cycle.laid import LaidError, LaidForecast, build_laid
 from forecast.io.entry import MAX_ENTRY_CHARS
-from forecast.io.formatting import fmt_mkr
+from forecast.io.formatting import fmt_mkr, fmt_timestamp
 from forecast.io.parsing import ValidationFailed
 from forecast.store.core import StoreError
 from ui import cycle_access as CA
@@ -31,7 +36,7 @@ def laid_summary(lf: LaidForecast) -> None:
     """The laid forecast at once (no recomputation): banner, metrics, statistical/adjusted."""
     s = lf.summary()
     st.info(f"Visar lagd prognos {lf.label()} av {lf.author}, lagd "
-            f"{lf.created[:16].replace('T', ' ')}: {lf.comment}", icon=":material/lock:")
+            f"{fmt_timestamp(lf.created)}: {lf.comment}", icon=":material/lock:")
     c1, c2 = st.columns(2)
     c3, c4 = st.columns(2)
     c1.metric(f"Årsprognos {lf.as_of.year} (lagd)", fmt_mkr(s["final"], 1), border=True)
@@ -39,22 +44,32 @@ def laid_summary(lf: LaidForecast) -> None:
     c3.metric("Avvikelse mot budget", fmt_mkr(s["deviation"], 1), border=True)
     c4.metric("Varav justeringar", fmt_mkr(s["adj"], 1), border=True,
               delta=f"{len(lf.adjustments)} st", delta_color="off", delta_arrow="off")
-    frame = CT.adjusted_frame(lf)
-    per_div = frame[frame["Kostnadsslag"].isin(["Summa", ""])]
     st.subheader("Statistisk prognos, justeringar och årsprognos")
-    show_table(CT.labelled(per_div), amount_columns=AMOUNTS)
+    adjusted_tables(lf)
+
+
+def adjusted_tables(lf: LaidForecast) -> None:
+    """Statistical → adjusted per division, and per division and category in an expander."""
+    frame = CT.adjusted_frame(lf)
+    show_table(CT.labelled(CT.division_totals(frame)), amount_columns=AMOUNTS)
     with st.expander("Per division och kostnadsslag"):
         show_table(CT.labelled(frame), amount_columns=AMOUNTS)
 
 
-def _source_frame(ctx: Context, lf: LaidForecast | None) -> pd.DataFrame:
+def saved_adjustments(ctx: Context) -> list[Adjustment]:
+    """The month's latest saved adjustment set ([] if none, or after showing a fault)."""
     store = CA.store()
-    saved = []
-    if store is not None:
-        try:
-            saved = store.adjustment_set(CA.dataset_name(ctx), str(ctx.as_of))
-        except StoreError as exc:
-            st.error(str(exc))
+    if store is None:
+        return []
+    try:
+        return store.adjustment_set(CA.dataset_name(ctx), str(ctx.as_of))
+    except StoreError as exc:
+        st.error(str(exc))
+        return []
+
+
+def _source_frame(ctx: Context, lf: LaidForecast | None) -> pd.DataFrame:
+    saved = saved_adjustments(ctx)
     if not saved and lf is not None:
         saved = list(lf.adjustments)
     return to_table(saved)
@@ -136,28 +151,42 @@ def _save(ctx: Context, edited: pd.DataFrame, user: str) -> None:
         st.session_state[K.ADJ_MESSAGE] = ("fel", f"Justeringarna sparades inte: {exc}")
 
 
-def lay_controls(ctx: Context, user: str | None) -> None:
-    """«Lägg prognos»: the statistical forecast plus the saved adjustments, as a new version."""
+def lay_controls(ctx: Context, lf: LaidForecast | None, user: str | None) -> None:
+    """«Lägg prognos»: the statistical forecast plus the saved adjustments, as a new version.
+
+    The comment box is keyed by data, month and current version, so each starts empty; after
+    a lay the page is drawn again with the new version (and an empty box).
+    """
     if not CA.is_controller(user):
         return
     st.subheader("Lägg prognos")
-    comment = st.text_input("Kommentar till den lagda prognosen", key=K.LAY_COMMENT)
-    if not st.button("Lägg prognos", icon=":material/lock:", disabled=not comment.strip()):
-        return
+    month = K.month_key(ctx.data_hash, str(ctx.as_of))
+    box = K.lay_comment(ctx.data_hash, str(ctx.as_of), lf.version if lf is not None else 0)
+    comment = st.text_input("Kommentar till den lagda prognosen", key=box)
+    if st.button("Lägg prognos", icon=":material/lock:", disabled=not comment.strip()):
+        outcome = _lay(ctx, comment, user or "")
+        st.session_state[K.LAY_MESSAGE] = (month, *outcome)
+        if outcome[0] == "ok":
+            del st.session_state[box]
+            st.rerun()
+    msg = st.session_state.get(K.LAY_MESSAGE)
+    if msg and msg[0] == month:
+        (st.success if msg[1] == "ok" else st.error)(msg[2])
+
+
+def _lay(ctx: Context, comment: str, user: str) -> tuple[str, str]:
     store = CA.store()
     if store is None:
-        return
+        return "fel", "Prognosen lades inte: lagret kan inte öppnas."
     try:
         adjs = store.adjustment_set(CA.dataset_name(ctx), str(ctx.as_of))
         rf, sid = statistical_entry(ctx)
-        af = apply_adjustments(rf, adjs)
-        draft = build_laid(af, dataset=CA.dataset_name(ctx), author=user or "",
-                           comment=comment, method="standard årsprognos (appen)",
+        draft = build_laid(apply_adjustments(rf, adjs), dataset=CA.dataset_name(ctx),
+                           author=user, comment=comment, method="standard årsprognos (appen)",
                            parameters={"Banor per serie": str(rf.n_paths),
                                        "Slumpfrö": str(rf.seed), "Källa": ctx.ds.source},
                            stat_forecast_id=sid)
         rec = store.lay(draft)
     except (AdjustmentError, LaidError, StoreError) as exc:
-        st.error(f"Prognosen lades inte: {exc}")
-        return
-    st.success(f"Lagd prognos {rec.label()} av {rec.author}.")
+        return "fel", f"Prognosen lades inte: {exc}"
+    return "ok", f"Lagd prognos {rec.label()} av {rec.author}."

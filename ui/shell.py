@@ -67,12 +67,15 @@ def page_spec(key: str) -> PageSpec:
 
 
 def sidebar() -> None:
-    """The as-of month selector and the data source line, shown on every page."""
+    """The as-of month selector and the data source line, shown on every page.
+
+    The month is kept in the URL (``?manad=YYYY-MM``, beside the dataset's ``data``), so a
+    reload or a shared link opens the same month.
+    """
     ds = current_dataset()
     months = outcome_months(ds)
     if st.session_state.get(K.AS_OF) not in months:
-        laid = [str(m) for m in CA.laid_months(context()) if str(m) in months]
-        st.session_state[K.AS_OF] = laid[-1] if laid else months[-1]
+        st.session_state[K.AS_OF] = _opening_month(months, fresh=K.AS_OF not in st.session_state)
     with st.sidebar:
         st.selectbox(
             "Prognosmånad (senaste utfall)", months[::-1], key=K.AS_OF,
@@ -80,8 +83,38 @@ def sidebar() -> None:
             help="Månaden vars bokslut prognosen bygger på. Förval: senaste månaden med utfall "
                  "(listan börjar med den senaste).",
         )
+        _month_note()
         st.caption(f"Data: {ds.source}")
+    if st.query_params.get(K.MONTH_PARAM) != st.session_state[K.AS_OF]:
+        st.query_params[K.MONTH_PARAM] = st.session_state[K.AS_OF]
     CA.ask_name()
+
+
+def _opening_month(months: list[str], *, fresh: bool) -> str:
+    """The month a session opens on.
+
+    A new session takes the URL's month if it has outcome; else the latest laid month, else
+    the last outcome month. An unusable URL month is noted (:func:`_month_note`).
+    """
+    asked = st.query_params.get(K.MONTH_PARAM) if fresh else None
+    if asked in months:
+        return str(asked)
+    laid = [str(m) for m in CA.laid_months(context()) if str(m) in months]
+    month = laid[-1] if laid else months[-1]
+    if asked:
+        st.session_state[K.MONTH_NOTE] = (
+            month, f"Månaden «{asked[:20]}» i adressen finns inte bland månaderna med utfall "
+                   f"och används inte; visar {month_text(month, long=True)}.")
+    return month
+
+
+def _month_note() -> None:
+    """The note on an unusable URL month, while the month shown instead is on screen."""
+    note = st.session_state.get(K.MONTH_NOTE)
+    if note and note[0] == st.session_state.get(K.AS_OF):
+        st.warning(note[1], icon=":material/link_off:")
+    elif note:
+        del st.session_state[K.MONTH_NOTE]
 
 
 def _configure() -> None:

@@ -33,16 +33,32 @@ the one on screen (a later rerun of any kind does not take it away)."""
 
 DATA_PARAM: Final = "data"
 """URL query parameter holding the key of the user's stored dataset (survives a reload)."""
+MONTH_PARAM: Final = "manad"
+"""URL query parameter holding the as-of month (``YYYY-MM``; survives a reload)."""
+MONTH_NOTE: Final = "bp_month_note"
+"""(month shown, Swedish note) when the URL's month could not be used; shown until the user
+picks another month."""
 USER_NAME: Final = "bp_user_name"
 """The user's name when no [auth] is configured (asked once, kept for the session)."""
 """True once the user asked to recompute the statistical forecast over a laid one."""
 ADJ_MESSAGE: Final = "bp_adj_message"
 """The outcome of the last "Spara" / "Lägg prognos" on the Prognos page (kind, text)."""
+LAY_MESSAGE: Final = "bp_lay_message"
+"""(month key, kind, text): the outcome of the last «Lägg prognos», shown on that month."""
+LOCK_MESSAGE: Final = "bp_lock_message"
+"""(month key, text): why the last «Fastställ» was refused, shown on that month."""
+PREVIEW_MONTH: Final = "bp_preview_month"
+"""The month key whose adjustment preview the user asked for over a laid forecast."""
 
 # --- widgets (set by the user) ---------------------------------------------------------------
 USER_NAME_INPUT: Final = "w_user_name"
 ADJ_EDITOR: Final = "w_adj_editor"
 LAY_COMMENT: Final = "w_lay_comment"
+"""Prefix of the lay comment box's key (:func:`lay_comment`)."""
+LOCK_CONFIRM: Final = "w_lock_confirm"
+"""Prefix of the fastställ confirmation checkbox's key (:func:`lock_confirm`)."""
+LOCK_BUTTON: Final = "w_lock_button"
+PREVIEW_BUTTON: Final = "w_preview_button"
 CHG_PREVIOUS: Final = "w_chg_previous"
 CHG_CURRENT: Final = "w_chg_current"
 ACC_YEAR: Final = "w_acc_year"
@@ -93,3 +109,21 @@ SC_CONTROL_PREFIX: Final = "w_sc_ctl__"
 def scenario_control(path: str) -> str:
     """The widget key of one scenario assumption control, e.g. ``dygnsvila.extra_fte``."""
     return f"{SC_CONTROL_PREFIX}{path}"
+
+
+def month_key(data_hash: str, month: str) -> str:
+    """The identity of a dataset's month in session state: ``<data hash>|<YYYY-MM>``."""
+    return f"{data_hash}|{month}"
+
+
+def lay_comment(data_hash: str, month: str, version: int) -> str:
+    """The lay comment box's key for a dataset, month and current laid version (0: none).
+
+    A new month, dataset or version is a new widget, so its box starts empty.
+    """
+    return f"{LAY_COMMENT}__{month_key(data_hash, month)}|v{version}"
+
+
+def lock_confirm(data_hash: str, month: str, version: int) -> str:
+    """The fastställ confirmation's key: a confirmation holds for one version only."""
+    return f"{LOCK_CONFIRM}__{month_key(data_hash, month)}|v{version}"

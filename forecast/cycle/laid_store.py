@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -25,6 +25,7 @@ from forecast.cycle.laid import (
     _series_from,
     _series_payload,
 )
+from forecast.io.formatting import fmt_timestamp
 from forecast.store import core as C
 from forecast.store import schema as T
 from forecast.store.core import StoreError
@@ -71,6 +72,15 @@ def write_laid_rows(conn: sa.Connection, lf: LaidForecast) -> tuple[int, int, st
     return new_id, version, created
 
 
+@dataclass(frozen=True)
+class LockInfo:
+    """Who fastställde which version of a month, and when (``created``: stored UTC ISO)."""
+
+    version: int
+    author: str
+    created: str
+
+
 class LaidStore(C.Store):
     """Laid forecasts, locks, adjustment sets and the audit trail (opened as :class:`C.Store`)."""
 
@@ -100,8 +110,8 @@ class LaidStore(C.Store):
                 v = conn.execute(sa.select(T.laid_forecasts.c.version)
                                  .where(T.laid_forecasts.c.id == held.laid_id)).scalar_one()
                 raise LaidError(f"prognosen för {as_of} är redan fastställd (version {v}, av "
-                                f"{held.author} {held.created[:16]}); lägg en ny version "
-                                "i stället")
+                                f"{held.author} {fmt_timestamp(held.created)}); lägg en ny "
+                                "version i stället")
             conn.execute(lk.insert().values(dataset=dataset, as_of=str(as_of), laid_id=row.id,
                                             author=author or "okänd", created=C.now()))
             C.audit(conn, author, "fastställ prognos", f"{dataset} {as_of} version {row.version}")
@@ -188,8 +198,8 @@ class LaidStore(C.Store):
         return self._decode(row, series, list(adjs), locked, basis)
 
     def current_version(self, dataset: str, as_of: pd.Period | str,
-                        input_hash: str) -> tuple[int, int] | None:
-        """(id, version) of the month's current version laid on data ``input_hash``.
+                        input_hash: str) -> tuple[int, int, bool] | None:
+        """(id, version, fastställd) of the month's current version laid on ``input_hash``.
 
         The fastställd version when it was laid on these data, else the latest version laid
         on them; None when none was (a version laid on other data is never the current one).
@@ -204,7 +214,7 @@ class LaidStore(C.Store):
         if not rows:
             return None
         best = max(rows, key=lambda r: (r.lock is not None, r.version))
-        return int(best.id), int(best.version)
+        return int(best.id), int(best.version), best.lock is not None
 
     def _decode(self, row: Any, series_payload: str, adj_payloads: list[str],
                 locked: bool, basis: int | None = None) -> LaidForecast:
@@ -232,6 +242,16 @@ class LaidStore(C.Store):
             version=int(row.version), created=row.created, program_version=row.program_version,
             locked=locked, region_quantiles=rq,
             stat_forecast_id=None if basis is None else int(basis))
+
+    def lock_info(self, dataset: str, as_of: pd.Period | str) -> LockInfo | None:
+        """The month's lock (version, who, when), or None if no version is fastställd."""
+        t, lk = T.laid_forecasts, T.laid_locks
+        q = (sa.select(t.c.version, lk.c.author, lk.c.created)
+             .join(t, t.c.id == lk.c.laid_id)
+             .where(lk.c.dataset == dataset, lk.c.as_of == str(pd.Period(as_of, freq="M"))))
+        with self.db.read() as conn:
+            row = conn.execute(q).first()
+        return None if row is None else LockInfo(int(row.version), row.author, row.created)
 
     def laid_months(self, dataset: str) -> list[pd.Period]:
         """Months with at least one laid forecast, oldest first."""
@@ -268,7 +288,7 @@ class LaidStore(C.Store):
             except ValueError:
                 summ = {"final": float("nan"), "deviation": float("nan")}
             out.append([r.dataset, r.as_of, r.version, "ja" if r.lock else "", r.author,
-                        r.created[:19].replace("T", " "), r.comment, r.n_series,
+                        fmt_timestamp(r.created), r.comment, r.n_series,
                         int(n_adj.get(r.id, 0)), summ.get("final"), summ.get("deviation"),
                         r.input_hash[:12], r.program_version])
         return pd.DataFrame(out, columns=LIST_COLUMNS)
@@ -289,4 +309,4 @@ class LaidStore(C.Store):
         return pd.DataFrame([tuple(r) for r in rows], columns=["Tid", "Vem", "Händelse", "Vad"])
 
 
-__all__ = ["LaidError", "LaidStore", "StoreError"]
+__all__ = ["LaidError", "LaidStore", "LockInfo", "StoreError"]

@@ -191,8 +191,8 @@ class LaidSource(Protocol):
     """What :func:`resolve` needs of the laid-forecast store (``LaidStore`` has it)."""
 
     def current_version(self, dataset: str, as_of: pd.Period | str,
-                        input_hash: str) -> tuple[int, int] | None:
-        """(id, version) of the current version laid on these data, None if none."""
+                        input_hash: str) -> tuple[int, int, bool] | None:
+        """(id, version, fastställd) of the current version laid on these data, or None."""
         ...
 
     def load(self, dataset: str, as_of: pd.Period | str,

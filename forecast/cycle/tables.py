@@ -16,6 +16,7 @@ from forecast.cycle import change as CH
 from forecast.cycle.grouping import group_rows
 from forecast.cycle.laid import LaidForecast
 from forecast.io.export import ExportMetadata, ExportTable
+from forecast.io.formatting import fmt_timestamp
 
 STAT, ADJ, FINAL = "Statistisk prognos", "Justering", "Årsprognos"
 BUDGET, DEV = "Årsbudget", "Avvikelse mot budget"
@@ -60,10 +61,15 @@ def adjustments_frame(lf: LaidForecast) -> pd.DataFrame:
         "Låg": np.nan if a.low_tkr is None else a.low_tkr,
         "Hög": np.nan if a.high_tkr is None else a.high_tkr,
         "Fördelning": a.rule, "Varav i år": float(al.sum()), "Kommentar": a.comment,
-        "Författare": a.author, "Tid": a.created[:19].replace("T", " "),
+        "Författare": a.author, "Tid": fmt_timestamp(a.created),
     } for a, al in zip(lf.adjustments, lf.allocations, strict=True)],
         columns=["Sort", "Mål", "Från", "Till", "Belopp", "Låg", "Hög", "Fördelning",
                  "Varav i år", "Kommentar", "Författare", "Tid"])
+
+
+def division_totals(frame: pd.DataFrame) -> pd.DataFrame:
+    """The per-division totals and the region's row of an :func:`adjusted_frame`."""
+    return frame[frame["Kostnadsslag"].isin(["Summa", ""])]
 
 
 def labelled(frame: pd.DataFrame, cols: tuple[str, ...] = ("Division", "Kostnadsslag")
@@ -130,8 +136,9 @@ def change_metadata(fc: CH.ForecastChange) -> ExportMetadata:
     return ExportMetadata(
         as_of=str(c.as_of), input_hash=c.input_hash, source=f"lagda prognoser i '{c.dataset}'",
         method=c.method, program_version=__version__, created=datetime.now(UTC),
-        parameters={"Ny prognos": f"{c.label()} av {c.author} {c.created[:16]}",
-                    "Föregående prognos": f"{p.label()} av {p.author} {p.created[:16]}",
+        parameters={"Ny prognos": f"{c.label()} av {c.author} {fmt_timestamp(c.created)}",
+                    "Föregående prognos":
+                        f"{p.label()} av {p.author} {fmt_timestamp(p.created)}",
                     "Föregående indata-hash": p.input_hash,
                     "Justeringar": f"{len(p.adjustments)} → {len(c.adjustments)}",
                     "Justeringarnas författare": ", ".join(sorted(

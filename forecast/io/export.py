@@ -37,6 +37,7 @@ import pandas as pd
 import xlsxwriter
 
 from forecast.io.formats import ALLOWED_SUFFIXES, CSV_FORMS
+from forecast.io.formatting import fmt_timestamp
 
 Unit = Literal["mkr", "tkr"]
 Dialect = Literal["sv", "intl"]
@@ -122,7 +123,7 @@ class ExportMetadata:
             ("Källa", self.source),
             ("Metod", self.method),
             ("Programversion", self.program_version),
-            ("Skapad", self.created.isoformat(timespec="seconds")),
+            ("Skapad", fmt_timestamp(self.created)),
         ]
         out.extend((str(k), str(v)) for k, v in self.parameters.items())
         return out

@@ -16,6 +16,7 @@ Amounts in the engine are tkr; :func:`fmt_mkr` divides by 1 000.
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import SupportsFloat
 
 import pandas as pd
@@ -98,14 +99,27 @@ def ytd_label(period: pd.Period | str) -> str:
 LOCAL_TIMEZONE = "Europe/Stockholm"
 
 
-def fmt_timestamp(value: str | pd.Timestamp | None, tz: str = LOCAL_TIMEZONE) -> str:
-    """A stored time (ISO 8601, UTC) as Swedish local time to the minute: ``2026-12-01 21:40``.
-
-    A time without zone is taken as UTC; ``None``/empty gives ``–``.
-    """
+def _local(value: str | datetime | pd.Timestamp | None, tz: str) -> pd.Timestamp | None:
     if value is None or (isinstance(value, str) and not value.strip()) or _is_missing(value):
-        return MISSING
+        return None
     ts = pd.Timestamp(value)
     if ts.tzinfo is None:
         ts = ts.tz_localize("UTC")
-    return ts.tz_convert(tz).strftime("%Y-%m-%d %H:%M")
+    return ts.tz_convert(tz)
+
+
+def fmt_timestamp(value: str | datetime | pd.Timestamp | None,
+                  tz: str = LOCAL_TIMEZONE) -> str:
+    """A stored time (ISO 8601, UTC) as Swedish local time to the minute: ``2026-12-01 21:40``.
+
+    The one way the program shows a time to a person (app, exports, reports, command line);
+    stored times stay UTC. A time without zone is taken as UTC; ``None``/empty gives ``–``.
+    """
+    ts = _local(value, tz)
+    return MISSING if ts is None else ts.strftime("%Y-%m-%d %H:%M")
+
+
+def fmt_date(value: str | datetime | pd.Timestamp | None, tz: str = LOCAL_TIMEZONE) -> str:
+    """The local date of a stored time, as :func:`fmt_timestamp` reads it: ``2026-12-01``."""
+    ts = _local(value, tz)
+    return MISSING if ts is None else ts.strftime("%Y-%m-%d")

@@ -15,7 +15,7 @@ from forecast import __version__
 from forecast.engine.result import RegionForecast
 from forecast.followup import tables as F
 from forecast.followup.transition import PlanProjection, project_transition_plan
-from forecast.io.formatting import fmt_pct, month_label
+from forecast.io.formatting import fmt_date, fmt_pct, fmt_timestamp, month_label
 from forecast.ledger.dataset import Dataset
 from forecast.report import DEFAULT_CEILING_PCT
 from forecast.report import chartdata as C
@@ -153,14 +153,14 @@ def build_report(ds: Dataset, as_of: pd.Period | str, rf: RegionForecast, *,
         as_of=p, created=created, sections=sections,
         provenance=_provenance(ds, p, rf, change, risk, provenance, ceiling_pct, created),
         footer=f"{title} · ekonomi per {month_label(p, long=True)} · "
-               f"{created.date().isoformat()}")
+               f"{fmt_date(created)}")
 
 
 def _provenance(ds: Dataset, p: pd.Period, rf: RegionForecast, change: ForecastChange | None,
                 risk: ScenarioRisk | None, extra: Sequence[tuple[str, str]],
                 ceiling_pct: float, created: datetime) -> tuple[tuple[str, str], ...]:
     rows = [("Per månad", str(p)), ("Källa", ds.source), ("Indata-hash", ds.source_hash),
-            ("Programversion", __version__), ("Skapad", created.isoformat(timespec="seconds")),
+            ("Programversion", __version__), ("Skapad", fmt_timestamp(created)),
             ("Prognos", f"{rf.n_series} serier × {rf.n_paths} simulerade banor, slumpfrö "
                         f"{rf.seed}; prognosmånader {rf.months[0]} – {rf.months[-1]}"),
             ("Tak för nettokostnadsutveckling", fmt_pct(ceiling_pct)),

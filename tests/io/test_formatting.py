@@ -72,3 +72,18 @@ def test_fmt_timestamp_is_local_swedish_time_to_the_minute() -> None:
     assert fmt_timestamp("2026-07-01T20:40:10+00:00") == "2026-07-01 22:40"  # CEST
     assert fmt_timestamp("2026-07-01T20:40:10") == "2026-07-01 22:40"  # naive = UTC
     assert fmt_timestamp("") == MISSING and fmt_timestamp(None) == MISSING
+
+
+def test_one_local_zone_for_every_kind_of_stored_time() -> None:
+    """Winter +1 h, summer +2 h, a datetime as well as ISO text, and the local date."""
+    from datetime import UTC, datetime
+
+    from forecast.io.formatting import fmt_date, fmt_timestamp
+
+    assert fmt_timestamp("2023-01-15T09:12:00+00:00") == "2023-01-15 10:12"  # CET
+    assert fmt_timestamp("2023-05-08T08:12:59.999+00:00") == "2023-05-08 10:12"  # CEST
+    assert fmt_timestamp(datetime(2023, 5, 8, 8, 12, tzinfo=UTC)) == "2023-05-08 10:12"
+    assert fmt_timestamp(pd.Timestamp("2023-03-26T00:59:00Z")) == "2023-03-26 01:59"
+    assert fmt_timestamp(pd.Timestamp("2023-03-26T01:00:00Z")) == "2023-03-26 03:00"  # DST
+    assert fmt_date("2023-12-31T23:30:00+00:00") == "2024-01-01"
+    assert fmt_date(None) == "–"

@@ -79,6 +79,25 @@ def test_lay_versions_lock_and_roundtrip(db_url):
     assert list(newest["Tid"]) == list(trail["Tid"].iloc[::-1].iloc[:2])
 
 
+def test_lock_info_says_who_and_when_and_times_are_shown_local(db_url):
+    from forecast.io.formatting import fmt_timestamp
+
+    st = LaidStore(db_url)
+    st.lay(draft(comment="första"))
+    st.lay(draft(comment="andra"))
+    assert st.lock_info("D", "2023-08") is None
+    st.lock("D", "2023-08", author="Bo", version=1)
+    info = st.lock_info("D", "2023-08")
+    assert info is not None and (info.version, info.author) == (1, "Bo")
+    assert info.created.endswith("+00:00")  # stored UTC
+    assert st.lock_info("D", "2023-07") is None and st.lock_info("E", "2023-08") is None
+    lst = st.list("D")
+    assert list(lst["Lagd"]) == [fmt_timestamp(st.load("D", "2023-08", v).created)
+                                 for v in (1, 2)]
+    with pytest.raises(LS.LaidError, match=fmt_timestamp(info.created)):
+        st.lock("D", "2023-08", author="Anna", version=2)
+
+
 def test_interrupted_lay_leaves_previous_version(db_url, monkeypatch):
     st = LaidStore(db_url)
     st.lay(draft(comment="hel"))

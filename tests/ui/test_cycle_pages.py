@@ -10,15 +10,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from forecast.cycle.adjustment_file import parse_table, to_table
-from forecast.cycle.adjustments import Adjustment, apply_adjustments
+from forecast.cycle.adjustments import Adjustment
 from forecast.cycle.change import decompose, sentence
-from forecast.cycle.laid import EXAMPLE_DATASET, build_laid
+from forecast.cycle.laid import EXAMPLE_DATASET
 from forecast.cycle.laid_store import LaidStore
-from forecast.cycle.record import Spec, statistical
-from forecast.engine.region import standard_forecast
 from forecast.io.formatting import fmt_mkr
 from forecast.ledger.dataset import DATA_DIR, load_default
-from forecast.store.statistical import StatisticalStore
+from tests.laid_fixtures import lay_example_months
 from ui import state_keys as K
 
 TIMEOUT = 120
@@ -33,18 +31,8 @@ def store_url(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('ui') / 'store.db'}"
     if not (DATA_DIR / "ledger.csv").exists():
         return url
-    ds, st, stats = load_default(), LaidStore(url), StatisticalStore(url)
-    for month, adjs in (("2022-04", []), ("2022-08", []), ("2023-03", []), ("2023-04", [ADJ])):
-        rf, sid = statistical(ds, pd.Period(month, "M"), stats, Spec(n_paths=50),
-                              compute=_fast)
-        st.lay(build_laid(apply_adjustments(rf, adjs), dataset=EXAMPLE_DATASET, author="Anna",
-                          comment=f"lagd {month}", method="three_year_profile",
-                          stat_forecast_id=sid))
+    lay_example_months(url, ("2022-04", "2022-08", "2023-03", "2023-04"), {"2023-04": [ADJ]})
     return url
-
-
-def _fast(ds, as_of, *, n_paths, seed, method, progress):  # noqa: ANN001
-    return standard_forecast(ds, as_of, n_paths=n_paths, seed=seed, method="three_year_profile")
 
 
 @pytest.fixture(autouse=True)
@@ -275,3 +263,211 @@ def test_change_page_shows_forecast_value_added_per_region_division_and_category
     assert shown("division", "Medicin") not in frames
     summary = [d.value for d in at.dataframe if "Medel FVA" in d.value.columns]
     assert [list(f.columns)[0] for f in summary] == ["Region", "Division", "Kostnadsslag"]
+
+
+# --------------------------------------------------------------------------- the month (issue 23)
+
+COMMENT_LABEL = "Kommentar till den lagda prognosen"
+
+
+@pytest.fixture(scope="module")
+def template_db(tmp_path_factory) -> Path:
+    """A store with April and March 2023 laid (no adjustments), copied for each test."""
+    path = tmp_path_factory.mktemp("mall") / "store.db"
+    if not (DATA_DIR / "ledger.csv").exists():
+        return path
+    lay_example_months(f"sqlite:///{path}", ("2023-03", "2023-04"))
+    return path
+
+
+@pytest.fixture
+def month_store(template_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LaidStore:
+    """This test's own store (a copy of the template), so a lock or lay stays in the test."""
+    import shutil
+
+    import streamlit as st
+
+    path = tmp_path / "store.db"
+    shutil.copy(template_db, path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("BUDGETPROGNOS_DB_URL", url)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    return LaidStore(url)
+
+
+def quick_forecasts(monkeypatch: pytest.MonkeyPatch):
+    """The statistical forecast of the app made cheap (20 paths, one simple method)."""
+    import streamlit as st
+
+    from forecast.engine import region
+
+    real = region.forecast_region
+
+    def quick(ds, as_of, *, n_paths, seed, progress=None, **_):
+        return real(ds, as_of, n_paths=20, seed=seed, default_method="three_year_profile",
+                    progress=progress)
+
+    monkeypatch.setattr(region, "forecast_region", quick)
+    st.cache_resource.clear()
+    return quick
+
+
+def run_as(key: str, user: str | None) -> AppTest:
+    at = AppTest.from_function(_page_app, args=(key,), default_timeout=TIMEOUT)
+    if user:
+        at.session_state[K.USER_NAME] = user
+    return at.run()
+
+
+def _buttons(at: AppTest, key: str) -> list:
+    return [b for b in at.button if b.key == key]
+
+
+def _comment_box(at: AppTest):
+    return next(t for t in at.text_input if t.label == COMMENT_LABEL)
+
+
+@needs_data
+def test_fastställ_only_after_the_confirmation_and_in_the_audit_trail(month_store):
+    from forecast.io.formatting import fmt_timestamp
+
+    at = run_as("prognos", "Anna")
+    assert not at.exception, at.exception
+    assert month_store.lock_info(EXAMPLE_DATASET, "2023-04") is None
+    from streamlit.testing.v1.errors import AppTestError
+
+    assert at.button(key=K.LOCK_BUTTON).disabled  # no confirmation: the button refuses
+    with pytest.raises(AppTestError, match="disabled"):
+        at.button(key=K.LOCK_BUTTON).click()
+    assert month_store.lock_info(EXAMPLE_DATASET, "2023-04") is None
+    confirm = K.lock_confirm(load_default().source_hash, "2023-04", 1)
+    at.checkbox(key=confirm).check().run()
+    at.button(key=K.LOCK_BUTTON).click().run()
+    assert not at.exception, at.exception
+    info = month_store.lock_info(EXAMPLE_DATASET, "2023-04")
+    assert info is not None and (info.version, info.author) == (1, "Anna")
+    assert any(f"är fastställd: version 1, av Anna {fmt_timestamp(info.created)}" in s.value
+               for s in at.success)
+    assert any("Visar lagd prognos 2023-04 v1 (fastställd) av Anna" in i.value for i in at.info)
+    assert not _buttons(at, K.LOCK_BUTTON) and not at.error
+    last = month_store.audit_trail(newest_first=True).iloc[0]
+    assert (last["Vem"], last["Händelse"]) == ("Anna", "fastställ prognos")
+    assert last["Vad"] == f"{EXAMPLE_DATASET} 2023-04 version 1"
+
+
+@needs_data
+def test_only_controllers_may_fastställ_and_everyone_sees_who_did(month_store, tmp_path,
+                                                                   monkeypatch):
+    from forecast.io.formatting import fmt_timestamp
+
+    roles = tmp_path / "roller.toml"
+    roles.write_text('[roller]\ncontroller = ["bo"]\n', encoding="utf-8")
+    monkeypatch.setenv("BUDGETPROGNOS_ROLES", str(roles))
+    for user in ("Anna", None):
+        at = run_as("prognos", user)
+        assert not at.exception, at.exception
+        assert not _buttons(at, K.LOCK_BUTTON)
+        assert not any(c.key and c.key.startswith(K.LOCK_CONFIRM) for c in at.checkbox)
+    assert _buttons(run_as("prognos", "Bo"), K.LOCK_BUTTON)
+    month_store.lock(EXAMPLE_DATASET, "2023-04", author="Bo", version=1)
+    at = run_as("prognos", "Anna")
+    info = month_store.lock_info(EXAMPLE_DATASET, "2023-04")
+    assert info is not None
+    assert any(f"version 1, av Bo {fmt_timestamp(info.created)}" in s.value for s in at.success)
+
+
+@needs_data
+def test_laid_banner_shows_local_time(month_store):
+    from forecast.io.formatting import fmt_timestamp
+
+    lf = month_store.load(EXAMPLE_DATASET, "2023-04")
+    at = run_as("prognos", None)
+    banner = next(i.value for i in at.info if i.value.startswith("Visar lagd prognos"))
+    assert f"lagd {fmt_timestamp(lf.created)}:" in banner
+    assert lf.created[:16].replace("T", " ") != fmt_timestamp(lf.created)  # UTC is not shown
+
+
+@needs_data
+def test_preview_shows_the_saved_adjustments_before_laying_and_is_what_is_laid(
+        month_store, monkeypatch):
+    from forecast.cycle.preview import preview
+    from ui.data_access import UI_N_PATHS, UI_SEED
+
+    quick = quick_forecasts(monkeypatch)
+    month_store.save_adjustment_set(EXAMPLE_DATASET, "2023-04", [ADJ], author="Anna")
+    at = run_as("prognos", "Anna")
+    assert not at.exception, at.exception
+    assert any(h.value.startswith("Förhandsvisning") for h in at.subheader)
+    at.button(key=K.PREVIEW_BUTTON).click().run()
+    assert not at.exception, at.exception
+    rf = quick(load_default(), pd.Period("2023-04", "M"), n_paths=UI_N_PATHS, seed=UI_SEED)
+    want = preview(rf, [ADJ], dataset=EXAMPLE_DATASET).summary()
+    shown = [(m.label, m.value) for m in at.metric]
+    assert ("Justerad prognos", fmt_mkr(want["final"], 1)) in shown
+    assert ("Statistisk prognos", fmt_mkr(want["stat"], 1)) in shown
+    assert ("Varav justeringar", fmt_mkr(-12_000.0, 1)) in shown
+    kirurgi = [d.value.loc[d.value.iloc[:, 0] == "Kirurgi / Summa", "Justering"].item()
+               for d in at.dataframe if "Justering" in d.value.columns
+               and "Kirurgi / Summa" in set(d.value.iloc[:, 0])]
+    # the laid v1 (no adjustments) and the preview, each per division and in the expander
+    assert kirurgi == [fmt_mkr(0.0, 1)] * 2 + [fmt_mkr(-12_000.0, 1)] * 2
+    # the preview stays while the user lays; the laid version has the previewed figure
+    _comment_box(at).input("dygnsvila").run()
+    next(b for b in at.button if b.label == "Lägg prognos").click().run()
+    assert not at.exception, at.exception
+    lf = month_store.load(EXAMPLE_DATASET, "2023-04")
+    assert lf.version == 2 and lf.summary()["final"] == pytest.approx(want["final"])
+    assert any("De sparade justeringarna är de som ingår" in c.value for c in at.caption)
+
+
+@needs_data
+def test_lay_comment_box_starts_empty_after_a_lay_and_on_a_new_month(month_store,
+                                                                     monkeypatch):
+    quick_forecasts(monkeypatch)
+    at = run_as("prognos", "Anna")
+    _comment_box(at).input("skäl för april").run()
+    next(b for b in at.button if b.label == "Lägg prognos").click().run()
+    assert not at.exception, at.exception
+    lf = month_store.load(EXAMPLE_DATASET, "2023-04")
+    assert (lf.version, lf.comment) == (2, "skäl för april")
+    assert any("Lagd prognos 2023-04 v2 av Anna" in s.value for s in at.success)
+    assert _comment_box(at).value == ""
+    _comment_box(at).input("skäl för april igen").run()
+    at.sidebar.selectbox(key=K.AS_OF).set_value("2023-03").run()
+    assert not at.exception, at.exception
+    assert _comment_box(at).value == ""
+
+
+@needs_data
+def test_as_of_month_is_kept_in_the_url_and_read_back(store_url):
+    at = AppTest.from_function(_page_app, args=("oversikt",), default_timeout=TIMEOUT)
+    at.query_params[K.MONTH_PARAM] = "2023-03"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.sidebar.selectbox(key=K.AS_OF).value == "2023-03"
+    assert at.session_state[K.LAST_FIGURES].as_of == "2023-03"
+    assert at.query_params[K.MONTH_PARAM] == "2023-03"
+    at.sidebar.selectbox(key=K.AS_OF).set_value("2022-08").run()
+    assert not at.exception, at.exception
+    assert at.query_params[K.MONTH_PARAM] == "2022-08"
+    # a reload: a new session with the URL as it was left
+    again = AppTest.from_function(_page_app, args=("oversikt",), default_timeout=TIMEOUT)
+    again.query_params.update(at.query_params)
+    again.run()
+    assert again.sidebar.selectbox(key=K.AS_OF).value == "2022-08"
+
+
+@needs_data
+@pytest.mark.parametrize("asked", ["2031-01", "april", "2023-13"])
+def test_an_unusable_month_in_the_url_is_noted_and_not_used(store_url, asked):
+    at = AppTest.from_function(_page_app, args=("oversikt",), default_timeout=TIMEOUT)
+    at.query_params[K.MONTH_PARAM] = asked
+    at.run()
+    assert not at.exception, at.exception
+    assert at.sidebar.selectbox(key=K.AS_OF).value == "2023-04"  # the latest laid month
+    notes = [w.value for w in at.sidebar.warning]
+    assert len(notes) == 1 and f"«{asked}» i adressen" in notes[0] and "april 2023" in notes[0]
+    assert at.query_params[K.MONTH_PARAM] == "2023-04"
+    at.sidebar.selectbox(key=K.AS_OF).set_value("2023-03").run()
+    assert not at.sidebar.warning

@@ -11,15 +11,13 @@ from pathlib import Path
 
 import docx
 import openpyxl
-import pandas as pd
 import pytest
 
-from forecast.cycle.adjustments import Adjustment, apply_adjustments
-from forecast.cycle.laid import EXAMPLE_DATASET, build_laid
+from forecast.cycle.adjustments import Adjustment
+from forecast.cycle.laid import EXAMPLE_DATASET
 from forecast.cycle.laid_store import LaidStore
 from forecast.engine import hierarchy as H
 from forecast.io.formatting import fmt_mkr
-from forecast.ledger.dataset import load_default
 from tests.e2e_support import (
     APP_IDLE,
     e2e_marks,
@@ -27,6 +25,7 @@ from tests.e2e_support import (
     streamlit_server,
     wait_for_app,
 )
+from tests.laid_fixtures import example_record, lay_example_months
 
 pytestmark = e2e_marks()
 TIMEOUT = 120_000
@@ -40,34 +39,11 @@ ADJ = Adjustment(comment="dygnsvila från hösten", amount_tkr=-5000.0, division
                  rule="prognos", author="Anna")
 
 
-def _fast(ds, as_of, *, n_paths, seed, method, progress):  # noqa: ANN001
-    """A quick method in place of the standard one: the app finds it stored under the
-    standard key, as if ``budgetprognos prognos`` had computed it (the numbers' way through
-    the outputs is what is tested)."""
-    from forecast.engine.region import standard_forecast
-
-    return standard_forecast(ds, as_of, n_paths=50, seed=seed, method="three_year_profile")
-
-
-def record(url: str, month: str):  # noqa: ANN201
-    """The month's forecast of record in ``url``'s store (never computed here: stored)."""
-    from forecast.cycle.record import resolve
-    from forecast.store.statistical import StatisticalStore
-
-    return resolve(load_default(), pd.Period(month, "M"), dataset=EXAMPLE_DATASET,
-                   laid=LaidStore(url), store=StatisticalStore(url), compute=_fast)
-
-
 @pytest.fixture(scope="module")
 def laid_store(tmp_path_factory: pytest.TempPathFactory) -> str:
     """March laid as computed; April laid with −5 mkr for dygnsvila in Medicin."""
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e-cycle') / 'store.db'}"
-    st = LaidStore(url)
-    for month, adjs in (("2023-03", []), ("2023-04", [ADJ])):
-        rec = record(url, month)
-        st.lay(build_laid(apply_adjustments(rec.statistical, adjs), dataset=EXAMPLE_DATASET,
-                          author="Anna", comment=f"lagd {month}", method="standard",
-                          stat_forecast_id=rec.stat_id))
+    lay_example_months(url, ("2023-03", "2023-04"), {"2023-04": [ADJ]})
     return url
 
 
@@ -147,7 +123,7 @@ def test_a_laid_month_with_an_adjustment_is_one_number_everywhere_and_after_a_re
     adjustment) show the forecast of record's figure; a restarted server shows it again."""
     from playwright.sync_api import expect
 
-    rec = record(laid_store, "2023-04")
+    rec = example_record(laid_store, "2023-04")
     assert rec.laid is not None and rec.laid.adjustments and rec.laid.version == 1
     total = float(H.year_totals(rec.final, ())[H.PROGNOS].iloc[0])
     assert total == pytest.approx(rec.laid.summary()["final"], abs=0.5)
