@@ -20,8 +20,9 @@ One set of defaults for every consumer: :data:`DEFAULT_PATHS` paths and seed
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
@@ -128,16 +129,23 @@ class ForecastOfRecord:
     stat_id: int | None = None
     laid: LaidForecast | None = None
     notes: tuple[str, ...] = ()
+    alignment: np.ndarray | None = None
+    """(n_series, n_months) amounts added to every path so a version laid before forecasts
+    were stored shows, series by series, the year totals that were laid (None: none needed)."""
 
     @classmethod
     def of_statistical(cls, rf: RegionForecast, stat_id: int | None = None) -> ForecastOfRecord:
         """The record of a month not laid: the statistical forecast ``rf`` itself."""
         return cls(rf, AdjustedForecast(rf, (), ()), Spec(rf.n_paths, rf.seed), stat_id)
 
-    @property
+    @functools.cached_property
     def final(self) -> RegionForecast:
         """The forecast every output shows: statistical plus the laid adjustments, if laid."""
-        return self.adjusted.final
+        rf = self.adjusted.final
+        if self.alignment is None:
+            return rf
+        paths = (rf.paths + self.alignment[:, None, :]).astype(rf.paths.dtype)
+        return replace(rf, paths=paths, point=rf.point + self.alignment)
 
     @property
     def as_of(self) -> pd.Period:
@@ -228,10 +236,28 @@ def of_laid(ds: Dataset, lf: LaidForecast, store: StatisticalStore | None, spec:
         stat, sid = statistical(ds, lf.as_of, store, used, progress=progress, compute=compute)
     adjusted = laid_adjusted(stat, lf)
     gap = mismatch_tkr(adjusted, lf)
+    alignment = None
     if gap > MATCH_TOLERANCE_TKR:
-        notes.append(f"den statistiska prognosen räknades om och skiljer sig från den som "
-                     f"lades med upp till {gap:,.0f} tkr per serie".replace(",", " "))
-    return ForecastOfRecord(stat, adjusted, used, sid, lf, tuple(notes))
+        alignment = align_to_laid(adjusted, lf)
+        notes.append("versionen lades innan prognoser lagrades: den statistiska prognosen "
+                     "räknades om, och varje series belopp för året är flyttat till det som "
+                     f"lades (upp till {gap:,.0f} tkr); intervallen är de omräknade"
+                     .replace(",", " "))
+    return ForecastOfRecord(stat, adjusted, used, sid, lf, tuple(notes), alignment)
+
+
+def align_to_laid(adjusted: AdjustedForecast, lf: LaidForecast) -> np.ndarray:
+    """(n_series, n_months) the difference to the laid year totals.
+
+    Spread evenly over the forecast year's remaining months (nothing in the plan years).
+    """
+    rf = adjusted.statistical
+    year = adjusted.year_paths(lf.as_of.year).mean(axis=1)
+    delta = lf.series["final_year"].to_numpy(float) - year
+    mask = rf.month_mask(lf.as_of.year)
+    out = np.zeros(rf.point.shape)
+    out[:, mask] = delta[:, None] / max(int(mask.sum()), 1)
+    return out
 
 
 def resolve(ds: Dataset, as_of: pd.Period, *, dataset: str, laid: LaidSource | None,

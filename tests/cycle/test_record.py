@@ -151,3 +151,25 @@ def test_a_second_process_reads_the_same_number_without_computing(ds, stores, tm
     kind, version, total = out.stdout.split()[0], out.stdout.split()[1], out.stdout.split()[2]
     assert (kind, int(version)) == ("lagd", lf.version)
     assert float(total) == pytest.approx(lf.summary()["final"], abs=0.5)
+
+
+def test_a_version_laid_before_forecasts_were_stored_shows_what_was_laid(ds, stores):
+    """No stored basis: the statistical forecast is computed again (another method here, so
+    it differs) and every series' year total is moved to the laid one, with a note."""
+    _, stat, laid = stores
+    first = Counting()
+    rec = resolve(ds, AS_OF, dataset="D", laid=None, store=None, spec=SPEC, compute=first)
+    lf = laid.lay(build_laid(apply_adjustments(rec.statistical, [_personnel(rec.statistical)]),
+                             dataset="D", author="Anna", comment="äldre", method="test"))
+    assert lf.stat_forecast_id is None
+
+    def other(ds, as_of, *, n_paths, seed, method, progress):  # noqa: ANN001
+        return forecast_region(ds, as_of, n_paths=n_paths, seed=seed + 1, workers=1,
+                               forecaster=FAKE_METHODS, default_method="fake")
+
+    now = resolve(ds, AS_OF, dataset="D", laid=laid, store=stat, spec=SPEC, compute=other)
+    assert now.laid.id == lf.id and now.notes and "innan prognoser lagrades" in now.notes[0]
+    year = H.series_year_paths(now.final).mean(axis=1)
+    assert np.allclose(year, lf.series["final_year"], atol=0.5)
+    assert H.year_totals(now.final, ())[H.PROGNOS].iloc[0] == pytest.approx(
+        lf.summary()["final"], abs=0.5)
