@@ -160,3 +160,14 @@ def screenshot(page, name: str) -> Path:
     finally:
         page.set_viewport_size(size)
     return path
+
+
+def download(page, key: str, target_dir: Path) -> Path:  # noqa: ANN001
+    """Click the download button of widget ``key``; the saved file (suggested name)."""
+    with page.expect_download() as info:
+        page.locator(f"{key_selector(key)} button").click()
+    dl = info.value
+    assert dl.failure() is None, dl.failure()
+    path = target_dir / dl.suggested_filename
+    dl.save_as(path)
+    return path

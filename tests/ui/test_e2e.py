@@ -19,6 +19,7 @@ from forecast.ledger.dataset import Dataset
 from tests.e2e_support import (
     APP_IDLE,
     ARTIFACTS,
+    download,
     e2e_marks,
     key_selector,
     screenshot,
@@ -453,13 +454,8 @@ def test_own_dataset_shows_no_example_data_and_survives_a_reload(
 
 
 def _download(page, key: str, target_dir):
-    with page.expect_download() as info:
-        page.locator(f"{key_selector(key)} button").click()
-    dl = info.value
-    assert dl.failure() is None, dl.failure()
-    path = target_dir / dl.suggested_filename
-    dl.save_as(path)
-    return dl.suggested_filename, path
+    path = download(page, key, target_dir)
+    return path.name, path
 
 
 def test_excel_download_has_sheets_and_no_formulas(page, server_url: str,

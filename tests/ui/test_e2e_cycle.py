@@ -20,8 +20,8 @@ from forecast.engine import hierarchy as H
 from forecast.io.formatting import fmt_mkr
 from tests.e2e_support import (
     APP_IDLE,
+    download,
     e2e_marks,
-    key_selector,
     streamlit_server,
     wait_for_app,
 )
@@ -88,16 +88,6 @@ def test_recomputing_a_month_not_laid_keeps_the_laid_figures_marked_as_old(page,
     expect(bar).to_have_count(0)  # nor replayed by a cached call after the computation
 
 
-def _download(page, key: str, target: Path) -> Path:
-    with page.expect_download() as info:
-        page.locator(f"{key_selector(key)} button").click()
-    dl = info.value
-    assert dl.failure() is None, dl.failure()
-    path = target / dl.suggested_filename
-    dl.save_as(path)
-    return path
-
-
 def _region_net(path: Path) -> float:
     """The xlsx's «Region totalt» row «Nettokostnad 2023», column «Årsprognos» (as written)."""
     rows = [[c.value for c in r] for r in openpyxl.load_workbook(path)["Region totalt"]
@@ -141,11 +131,11 @@ def test_a_laid_month_with_an_adjustment_is_one_number_everywhere_and_after_a_re
         expect(laid_metric).to_contain_text(fmt_mkr(total, 1))
         page.goto(f"{url}/export")
         wait_for_app(page)
-        xlsx = _download(page, "w_dl_prognos_xlsx", tmp_path)
+        xlsx = download(page, "w_dl_prognos_xlsx", tmp_path)
         assert _region_net(xlsx) * 1000 == pytest.approx(total, abs=0.5)  # mkr, unrounded
         assert {"Statistisk och justerad", "Justeringar"} <= set(
             openpyxl.load_workbook(xlsx).sheetnames)
-        word = docx.Document(str(_download(page, "w_dl_rapport_docx", tmp_path)))
+        word = docx.Document(str(download(page, "w_dl_rapport_docx", tmp_path)))
         text = " ".join(p.text for p in word.paragraphs)
         assert "Prognosen som visas: Lagd prognos 2023-04 version 1 av Anna" in text
         ctx.close()
