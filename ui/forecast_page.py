@@ -159,7 +159,7 @@ def render() -> None:
     _fan(ctx, sel)
     _tables(ctx, sel)
     st.caption(PT.NOTE)
-    month_controls(ctx, lf, user, computed=True)
+    month_controls(ctx, lf, user)
 
 
 

@@ -20,24 +20,24 @@ from ui.data_access import Context, statistical
 from ui.laid_section import adjusted_tables, lay_controls, saved_adjustments
 
 
-def month_controls(ctx: Context, lf: LaidForecast | None, user: str | None, *,
-                   computed: bool) -> None:
+def month_controls(ctx: Context, lf: LaidForecast | None, user: str | None) -> None:
     """Preview of the saved adjustments, then «Lägg prognos», then fastställ.
 
     Args:
         ctx: the data and month.
         lf: the month's current laid forecast (None if none).
         user: the user's name (None if unknown).
-        computed: True if the page has the statistical forecast at hand already; else the
-            preview waits for the user to ask for it (it may have to be computed).
     """
-    adjustment_preview(ctx, lf, computed=computed)
+    adjustment_preview(ctx, lf)
     lay_controls(ctx, lf, user)
     lock_controls(ctx, lf, user)
 
 
-def adjustment_preview(ctx: Context, lf: LaidForecast | None, *, computed: bool) -> None:
-    """The effect of the saved adjustments, statistical → adjusted, before they are laid."""
+def adjustment_preview(ctx: Context, lf: LaidForecast | None) -> None:
+    """The effect of the saved adjustments, statistical → adjusted, before they are laid.
+
+    Shown at once: the statistical forecast is the month's stored one (no recomputation).
+    """
     saved = saved_adjustments(ctx)
     if not saved:
         return
@@ -45,14 +45,6 @@ def adjustment_preview(ctx: Context, lf: LaidForecast | None, *, computed: bool)
         st.caption("De sparade justeringarna är de som ingår i den lagda prognosen ovan.")
         return
     st.subheader("Förhandsvisning av sparade justeringar (ej lagda)")
-    month = K.month_key(ctx.data_hash, str(ctx.as_of))
-    if not computed and st.session_state.get(K.PREVIEW_MONTH) != month:
-        st.caption(f"De sparade justeringarna ({len(saved)} st) skiljer sig från den lagda "
-                   "prognosens. Förhandsvisningen räknar den statistiska prognosen.")
-        if not st.button("Visa effekten av de sparade justeringarna", key=K.PREVIEW_BUTTON,
-                         icon=":material/preview:"):
-            return
-        st.session_state[K.PREVIEW_MONTH] = month
     try:
         draft = preview(statistical(ctx), saved, dataset=CA.dataset_name(ctx))
     except AdjustmentError as exc:
