@@ -1,56 +1,20 @@
 """Forecasting methods behind one interface, and their registry.
 
 Use :func:`make_method` with an alias from :data:`REGISTRY`; every method has ``fit``,
-``predict`` and ``simulate`` (see :mod:`forecast.methods.base`).
+``predict`` and ``simulate`` (see :mod:`forecast.methods.base`). ``REGISTRY`` and
+``make_method`` live in :mod:`forecast.methods.registry` and are loaded on first use, so
+importing a light module of this package (``names``, ``base``) does not load the statistical
+libraries.
 """
 
 from __future__ import annotations
 
-from forecast.methods.base import Method, MethodFailed
-from forecast.methods.baselines import (
-    BudgetRatio,
-    PriorYearProfile,
-    RemainingBudget,
-    RunRate,
-    SeasonalNaive,
-    SeasonalNaiveGrowth,
-    ThreeYearProfile,
-)
-from forecast.methods.combination import Combination
-from forecast.methods.statistical import (
-    AggregatedCESMethod,
-    AggregatedETSMethod,
-    AggregatedThetaMethod,
-    AutoARIMAMethod,
-    CESMethod,
-    ETSMethod,
-    SARIMAXMethod,
-    ThetaMethod,
-    UnobservedComponentsMethod,
-)
+from typing import TYPE_CHECKING, Any
 
-REGISTRY: dict[str, type[Method]] = {
-    cls.alias: cls
-    for cls in (
-        RunRate,
-        SeasonalNaive,
-        SeasonalNaiveGrowth,
-        PriorYearProfile,
-        ThreeYearProfile,
-        RemainingBudget,
-        BudgetRatio,
-        ETSMethod,
-        AggregatedETSMethod,
-        AggregatedThetaMethod,
-        AggregatedCESMethod,
-        ThetaMethod,
-        CESMethod,
-        AutoARIMAMethod,
-        SARIMAXMethod,
-        UnobservedComponentsMethod,
-        Combination,
-    )
-}
+from forecast.methods.base import Method, MethodFailed
+
+if TYPE_CHECKING:
+    from forecast.methods.registry import REGISTRY, make_method
 
 REFERENCE_METHODS: tuple[str, ...] = (
     "run_rate",
@@ -60,18 +24,15 @@ REFERENCE_METHODS: tuple[str, ...] = (
 )
 """The protocol's four controller methods, under exactly these names."""
 
+_LAZY = ("REGISTRY", "make_method")
 
-def make_method(alias: str, **kwargs) -> Method:
-    """A new, unfitted method by alias.
 
-    Raises:
-        KeyError: unknown alias (the message lists the known ones).
-    """
-    try:
-        cls = REGISTRY[alias]
-    except KeyError:
-        raise KeyError(f"okänd metod {alias!r}; kända: {sorted(REGISTRY)}") from None
-    return cls(**kwargs)
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from forecast.methods import registry
+
+        return getattr(registry, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["REFERENCE_METHODS", "REGISTRY", "Method", "MethodFailed", "make_method"]
