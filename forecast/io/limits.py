@@ -41,9 +41,13 @@ limit                      value           why
 ``MAX_SHARED_STRINGS``     1 000 000       ``<si>`` items in an XLSX's shared strings
 ``MAX_STYLES``             65 000          cell formats (``<xf>``) in an XLSX's styles; Excel
                                            itself allows 64 000
-``MAX_SIE_RECORDS``        1 000 000       ``#TRANS``/``#PSALDO``/``#PBUDGET`` records of a
-                                           SIE file, counted before they are parsed
-``MAX_SIE_VOUCHERS``       300 000         ``#VER`` vouchers of a SIE file
+``MAX_SIE_RECORDS``        300 000         ``#TRANS``/``#PSALDO``/``#PBUDGET`` records of a
+                                           SIE file (as ``MAX_ROWS``), counted on the bytes
+                                           before parsing and again while reading
+``MAX_SIE_VOUCHERS``       100 000         ``#VER`` vouchers of a SIE file (the same way)
+``MAX_SIE_LINES``          1 000 000       lines of a SIE file (vouchers, braces, records)
+``MAX_SIE_BRACES``         10              ``{`` on one SIE record line (an object list
+                                           has one pair; 100 000 took 13,6 s)
 ``MAX_YAML_DEPTH``         20              nesting of a scenario file (a scenario needs 4)
 =========================  ==============  ==================================================
 """
@@ -71,8 +75,10 @@ MAX_XLSX_ROWS: Final = 50_000
 MAX_LINE_BYTES: Final = 100_000
 MAX_SHARED_STRINGS: Final = 1_000_000
 MAX_STYLES: Final = 65_000
-MAX_SIE_RECORDS: Final = 1_000_000
-MAX_SIE_VOUCHERS: Final = 300_000
+MAX_SIE_RECORDS: Final = 300_000
+MAX_SIE_VOUCHERS: Final = 100_000
+MAX_SIE_LINES: Final = 1_000_000
+MAX_SIE_BRACES: Final = 10
 MAX_YAML_DEPTH: Final = 20
 
 

@@ -429,6 +429,18 @@ def _line_text(data: bytes, offset: int, encoding: str) -> str:
     return show(data[start:end if end >= 0 else len(data)].decode(encoding, "replace").strip())
 
 
+def utf8_line(data: bytes) -> tuple[int, str] | None:
+    """(line, its text read as UTF-8) of the first UTF-8 encoded letter (å, ä, ö, é …), if any.
+
+    For formats with a fixed 8-bit encoding (SIE's CP437), where such byte pairs are
+    otherwise box-drawing characters no real text has.
+    """
+    m = _UTF8_LETTER.search(data)
+    if m is None:
+        return None
+    return _line_of(data, m.start()), _line_text(data, m.start(), "utf-8")
+
+
 def mixed_encoding(data: bytes, filename: str) -> ValidationFailed | None:
     """A problem if ``data`` is not UTF-8 but holds UTF-8 letters too (halves in two encodings).
 
