@@ -3,9 +3,9 @@
 ``--data FIL`` (repeatable: outcome and budget in one file or several), ``--organisation FIL``,
 ``--kontoplan FIL``, ``--hyrpersonal-fte FIL``, ``--atgarder FIL`` (with
 ``--atgardseffekter FIL``), ``--belopp kr|tkr``, ``--tecken rapport|debet`` and
-``--hoppa-over-summarader`` and ``--luckor-ar-noll``. Without ``--data`` the embedded example is used, and the other
-files are refused (they would be mixed into the example). No arithmetic here: the loading and
-its checks are :func:`forecast.io.dataset_files.load_dataset`.
+``--hoppa-over-summarader``, ``--luckor-ar-noll``. Without ``--data`` the embedded example
+is used, and the other files are refused (they would be mixed into the example). No
+arithmetic here: the loading and its checks are :func:`forecast.io.dataset_files.load_dataset`.
 """
 
 from __future__ import annotations

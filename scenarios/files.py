@@ -246,8 +246,7 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def load_yaml(text: str) -> Any:
-    """YAML text → data with the safe loader; aliases, tags, duplicate keys and deep nesting
-    refused.
+    """YAML text → data with the safe loader; aliases, tags, dup keys and deep nesting refused.
 
     The events are scanned first (fast, nothing is built; the scan stops at the first
     refusal, so 50 000 nested lists cost microseconds), then the text is loaded.
