@@ -309,31 +309,28 @@ def big_xlsx(d: Path, rows: int) -> Path:
     return path
 
 
-def xlsx_with_part(d: Path, name: str, part: str, xml_head: str, item: str, n: int) -> Path:
-    """The small workbook plus a part of ``n`` repeated items (shared strings, styles)."""
-    body = xml_head + item * n + "</" + xml_head.split("<")[-1].split()[0].rstrip(">") + ">"
-    return _write(d / name, workbook([("Blad1", sheet_xml(ledger_rows()))], {part: body}))
-
-
 def many_shared_strings_xlsx(d: Path, n: int = 3_000_000) -> Path:
-    """A workbook whose sharedStrings.xml has ``n`` items."""
+    """A workbook whose sharedStrings.xml has ``n`` distinct items (not a zip bomb)."""
     head = ('<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
             f'2006/main" count="{n}" uniqueCount="{n}">')
-    return xlsx_with_part(d, "strings.xlsx", "xl/sharedStrings.xml", head, "<si><t>x</t></si>", n)
+    body = head + "".join(f"<si><t>{i}</t></si>" for i in range(n)) + "</sst>"
+    return _write(d / "strings.xlsx", workbook([("Blad1", sheet_xml(ledger_rows()))],
+                                               {"xl/sharedStrings.xml": body}))
 
 
 def many_styles_xlsx(d: Path, n: int = 400_000) -> Path:
-    """A workbook whose styles.xml has ``n`` cell formats."""
+    """A workbook whose styles.xml has ``n`` distinct cell formats (not a zip bomb)."""
     head = ('<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/'
             f'spreadsheetml/2006/main"><cellXfs count="{n}">')
-    body = head + '<xf numFmtId="0"/>' * n + "</cellXfs></styleSheet>"
+    body = head + "".join(f'<xf numFmtId="{i % 160}" fontId="{i}"/>' for i in range(n))
+    body += "</cellXfs></styleSheet>"
     return _write(d / "styles.xlsx", workbook([("Blad1", sheet_xml(ledger_rows()))],
                                               {"xl/styles.xml": body}))
 
 
 def many_rows_csv(d: Path, rows: int) -> Path:
     """A CSV ledger of ``rows`` valid-looking rows (≈ 22 bytes each)."""
-    body = "\n".join(f"2023-01;U{i % 1000:04d};Läkemedel;utfall;-1" for i in range(rows))
+    body = "\n".join(f"2023-01;U{i % 100};X;utfall;1" for i in range(rows))
     return _write(d / f"rader_{rows}.csv", (HEADER + "\n" + body).encode())
 
 
