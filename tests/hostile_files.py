@@ -375,7 +375,7 @@ def many_vouchers_sie(d: Path, n: int = 300_000) -> Path:
 
 def many_trans_sie(d: Path, n: int = 1_900_000) -> Path:
     """One voucher of ``n`` transactions."""
-    body = ["#VER A 1 20230115", "{", *(['#TRANS 5011 {1 "K101"} 1.00'] * n), "}"]
+    body = ["#VER A 1 20230115", "{", *(["#TRANS 5011 {} 1"] * n), "}"]
     return sie_file(d, "trans.se", sie_text(body))
 
 
@@ -385,8 +385,9 @@ def long_konto_sie(d: Path, size: int = 40_000_000) -> Path:
 
 
 def braces_sie(d: Path, n: int = 100_000) -> Path:
-    """A line of ``n`` ``{``."""
-    return sie_file(d, "klammer.se", sie_text(["#VER A 1 20230115", "{" * n]))
+    """A ``#TRANS`` record line with ``n`` ``{`` in its object list."""
+    return sie_file(d, "klammer.se", sie_text(["#VER A 1 20230115", "{",
+                                               "#TRANS 5011 " + "{" * n + " 1.00", "}"]))
 
 
 def deep_yaml(d: Path, depth: int = 50_000) -> Path:

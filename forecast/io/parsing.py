@@ -551,7 +551,7 @@ def csv_records(data: bytes, filename: str,
             if len(rec) > MAX_COLUMNS:
                 raise _too_wide(filename, len(rec), len(records) + 1)
             records.append([same.setdefault(v, v) for v in rec])
-            if len(records) > MAX_ROWS:
+            if len(records) > MAX_ROWS + 1:  # the header and MAX_ROWS rows below it
                 raise _fail(filename, f"Filen har fler än {fmt_int(MAX_ROWS)} rader",
                             f"högst {fmt_int(MAX_ROWS)}")
     except csv.Error as exc:
