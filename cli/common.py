@@ -15,6 +15,7 @@ export and the data model are imported by the helpers that use them, when a comm
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -66,10 +67,73 @@ def error(command: str, message: str) -> None:
     print(f"budgetprognos {command}: {message}", file=sys.stderr)
 
 
+OUTPUT_DESTS = ("out", "cases_out", "per_case")
+"""The flags that name files a command writes; every other path flag is read."""
+
+
+def _flag(dest: str) -> str:
+    return "FIL" if dest == "file" else "--" + dest.replace("_", "-")
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def check_not_overwriting(args: argparse.Namespace) -> None:
+    """Refuse a command whose output file is one of its own input files (resolved paths).
+
+    Raises:
+        CliError: naming both flags and the file.
+    """
+    inputs: list[tuple[str, Path]] = []
+    for dest, value in vars(args).items():
+        if dest in OUTPUT_DESTS:
+            continue
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, Path):
+                inputs.append((dest, v))
+    for out_dest in OUTPUT_DESTS:
+        out = getattr(args, out_dest, None)
+        if not isinstance(out, Path):
+            continue
+        for dest, path in inputs:
+            if _same(out, path):
+                raise CliError(f"{_flag(out_dest)} {str(out)!r} är samma fil som indatafilen "
+                               f"{_flag(dest)} {str(path)!r}; välj ett annat namn för utfilen "
+                               "(indata skrivs aldrig över)")
+
+
+SEED_DESTS = ("seed", "split_seed")
+
+
+def check_seeds(args: argparse.Namespace) -> None:
+    """Every seed flag a command has (``--seed``, ``--split-seed``) in ``0..MAX_SEED``.
+
+    Raises:
+        CliError: naming the flag, the range and the value.
+    """
+    from forecast.io.limits import MAX_SEED
+
+    for dest in SEED_DESTS:
+        value = getattr(args, dest, None)
+        if isinstance(value, int):
+            check_range(_flag(dest), value, 0, MAX_SEED)
+
+
 def guarded(command: str, fn: Callable[[argparse.Namespace], int],
             args: argparse.Namespace) -> int:
-    """Run ``fn(args)``; a :class:`CliError` becomes its message on stderr and its code."""
+    """Run ``fn(args)``; a :class:`CliError` becomes its message on stderr and its code.
+
+    An output file that is one of the command's inputs is refused before anything runs.
+    """
     try:
+        check_not_overwriting(args)
+        check_seeds(args)
         return fn(args)
     except CliError as exc:
         if exc.plain:
@@ -83,6 +147,31 @@ def guarded(command: str, fn: Callable[[argparse.Namespace], int],
     except LimitExceeded as exc:  # a size above its limit, found below the CLI
         error(command, str(exc))
         return EXIT_INPUT
+
+
+OS_ERRORS: dict[int, str] = {
+    errno.ENOSPC: "disken är full",
+    errno.EDQUOT: "diskkvoten är slut",
+    errno.EACCES: "behörighet saknas",
+    errno.EPERM: "åtgärden är inte tillåten",
+    errno.ENOENT: "filen eller katalogen finns inte",
+    errno.ENOTDIR: "en del av sökvägen är ingen katalog",
+    errno.EISDIR: "sökvägen är en katalog",
+    errno.EROFS: "filsystemet är skrivskyddat",
+    errno.EIO: "in/ut-fel på disken",
+    errno.ENAMETOOLONG: "filnamnet är för långt",
+    errno.EMFILE: "för många öppna filer",
+    errno.EEXIST: "filen finns redan",
+    errno.EFBIG: "filen blir för stor för filsystemet",
+}
+"""OS error numbers → what they mean, in Swedish."""
+
+
+def os_error_text(exc: OSError) -> str:
+    """An OS error in Swedish: ``disken är full``; unknown numbers keep their code."""
+    if exc.errno in OS_ERRORS:
+        return OS_ERRORS[exc.errno]
+    return f"operativsystemet svarade med felkod {exc.errno}" if exc.errno else "in/ut-fel"
 
 
 def _one_line(exc: BaseException, limit: int = 200) -> str:
@@ -107,6 +196,10 @@ def run_guarded(command: str, fn: Callable[[argparse.Namespace], int | None],
     except Exception as exc:  # noqa: BLE001 - the last guard before the user's terminal
         if os.environ.get(RAISE_ENV):
             raise
+        if isinstance(exc, OSError):
+            where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+            error(command, f"in/ut-fel{where}: {os_error_text(exc)}")
+            return EXIT_IO
         kind = ("minnet räckte inte" if isinstance(exc, MemoryError)
                 else f"oväntat fel ({type(exc).__name__}: {_one_line(exc)})")
         error(command, f"{kind}. Kontrollera indata, eller rapportera felet med kommandot "
@@ -244,5 +337,5 @@ def write_output(tables: Sequence[ExportTable], meta: ExportMetadata, out: Path,
         return write_tables(list(tables), meta, out, unit=args.enhet,
                             dialect=args.csv_dialect, form=getattr(args, "csv_form", "tabell"))
     except OSError as exc:
-        raise CliError(f"kunde inte skriva {str(out)!r}: {exc}", EXIT_IO) from None
+        raise CliError(f"kunde inte skriva {str(out)!r}: {os_error_text(exc)}", EXIT_IO) from None
 

@@ -3,9 +3,9 @@
 ``--data FIL`` (repeatable: outcome and budget in one file or several), ``--organisation FIL``,
 ``--kontoplan FIL``, ``--hyrpersonal-fte FIL``, ``--atgarder FIL`` (with
 ``--atgardseffekter FIL``), ``--belopp kr|tkr``, ``--tecken rapport|debet`` and
-``--hoppa-over-summarader``. Without ``--data`` the embedded example is used, and the other
-files are refused (they would be mixed into the example). No arithmetic here: the loading and
-its checks are :func:`forecast.io.dataset_files.load_dataset`.
+``--hoppa-over-summarader``, ``--luckor-ar-noll``. Without ``--data`` the embedded example
+is used, and the other files are refused (they would be mixed into the example). No
+arithmetic here: the loading and its checks are :func:`forecast.io.dataset_files.load_dataset`.
 """
 
 from __future__ import annotations
@@ -60,6 +60,9 @@ def add_dataset_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--hoppa-over-summarader", action="store_true",
                    help="hoppa över Summa-/delsummerader (antal och summa redovisas) i "
                         "stället för att avvisa filen")
+    g.add_argument("--luckor-ar-noll", action="store_true",
+                   help="en månad som saknas inom en serie (enhet, konto, typ) är 0 i stället "
+                        "för ett fel (antalet redovisas); en rad med 0 anger det per månad")
 
 
 def dataset_files(args: argparse.Namespace) -> DatasetFiles | None:
@@ -100,6 +103,7 @@ def read_options(args: argparse.Namespace) -> ReadOptions:
     return ReadOptions(amount_unit=getattr(args, "belopp", None),
                        sign=getattr(args, "tecken", None),
                        skip_sum_rows=bool(getattr(args, "hoppa_over_summarader", False)),
+                       gaps_as_zero=bool(getattr(args, "luckor_ar_noll", False)),
                        sheet=getattr(args, "blad", None))
 
 

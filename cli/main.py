@@ -19,6 +19,7 @@ import argparse
 import importlib
 import sys
 
+from cli.argparse_sv import SwedishParser
 from cli.common import run_guarded
 
 
@@ -46,7 +47,7 @@ SUBCOMMANDS = {
 }
 
 
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:  # a SwedishParser
     """The full argument parser with every available subcommand (or just ``only``).
 
     Parsing a known subcommand imports only its module, and no command module imports
@@ -54,12 +55,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     are imported by the code that runs the command), so ``--help`` and a light command such
     as ``prognosforandring`` start quickly (``tests/cli/test_startup.py``).
     """
-    parser = argparse.ArgumentParser(
+    parser = SwedishParser(
         prog="budgetprognos",
         description="Årsprognos, uppföljning och scenarier för hälso- och sjukvårdens ekonomi.",
     )
     parser.add_argument("--version", action=_Version)
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
     names = [only] if only in SUBCOMMANDS else list(SUBCOMMANDS)
     for name in names:
         module = SUBCOMMANDS[name]

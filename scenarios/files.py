@@ -16,7 +16,7 @@ from typing import Any
 import pydantic
 import yaml
 
-from forecast.io.limits import fmt_int
+from forecast.io.limits import MAX_YAML_DEPTH, fmt_int
 from scenarios.assumptions import TYPE_NAMES, Scenario
 
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -184,30 +184,98 @@ _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """PyYAML's safe loader, the libyaml (C) one when installed."""
 
 
-def load_yaml(text: str) -> Any:
-    """YAML text → data with the safe loader, aliases refused (no alias bomb can expand).
+class _Refused(yaml.YAMLError):
+    """A construct scenario files do not take (deep nesting, a tag, a duplicate key)."""
 
-    The events are scanned for an alias first (fast, nothing is built), then the text is
-    loaded.
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in
+                       ("str", "int", "float", "bool", "null", "seq", "map"))
+"""The only explicit tags allowed (``!!str`` …); ``!!binary``, ``!!python/…`` and the like
+are refused."""
+
+
+def _check_event(event: Any, stack: list[list[Any]]) -> None:
+    """Depth, tag and duplicate-key rules for one parse event; ``stack`` holds open nodes.
+
+    A frame is ``[is_mapping, keys seen, next scalar is a key]``.
+
+    Raises:
+        _Refused: naming the line and the rule.
+    """
+    line = event.start_mark.line + 1
+    tag = getattr(event, "tag", None)
+    if tag is not None and tag not in PLAIN_TAGS and not (
+            isinstance(event, yaml.ScalarEvent) and tag == "!" and event.implicit[1]):
+        shown = tag.replace("tag:yaml.org,2002:", "!!")
+        raise _Refused(line, f"YAML-taggen {shown!r} tas inte emot i scenariofiler; skriv "
+                       "värdet utan tagg")
+    if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.ScalarEvent)):
+        if stack and stack[-1][0]:
+            frame = stack[-1]
+            if frame[2]:
+                key = event.value if isinstance(event, yaml.ScalarEvent) else None
+                if key is not None and key in frame[1]:
+                    raise _Refused(line, f"nyckeln {key!r} förekommer två gånger i samma "
+                                   "objekt; ta bort den ena")
+                if key is not None:
+                    frame[1].add(key)
+            frame[2] = not frame[2]
+    if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+        if len(stack) >= MAX_YAML_DEPTH:
+            raise _Refused(line, f"för djupt nästlad: mer än {MAX_YAML_DEPTH} nivåer (ett "
+                           "scenario behöver 4)")
+        stack.append([isinstance(event, yaml.MappingStartEvent), set(), True])
+    elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+        stack.pop()
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's pairs as a dict; a key twice is refused (the last would win)."""
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise _Refused(0, f"nyckeln {k!r} förekommer två gånger i samma objekt; ta bort "
+                           "den ena")
+        out[k] = v
+    return out
+
+
+def load_yaml(text: str) -> Any:
+    """YAML text → data with the safe loader; aliases, tags, dup keys and deep nesting refused.
+
+    The events are scanned first (fast, nothing is built; the scan stops at the first
+    refusal, so 50 000 nested lists cost microseconds), then the text is loaded.
 
     Raises:
         _AliasRefused: the text uses an alias (``*name``).
+        _Refused: a tag other than the plain ones, a key twice in one mapping, or nesting
+            deeper than ``MAX_YAML_DEPTH``.
         yaml.YAMLError: the text is not YAML.
     """
+    stack: list[list[Any]] = []
     for event in yaml.parse(text, Loader=_LOADER):
         if isinstance(event, yaml.AliasEvent):
             raise _AliasRefused(event.start_mark.line + 1)
+        _check_event(event, stack)
     return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
 
 
 def parse_text(text: str, fmt: str, source: str = "scenariot") -> Scenario:
     """Parse YAML (``fmt='yaml'``, aliases refused) or JSON text into a Scenario."""
     try:
-        data = json.loads(text) if fmt == "json" else load_yaml(text)
+        data = json.loads(text, object_pairs_hook=_unique) if fmt == "json" else load_yaml(text)
     except _AliasRefused as exc:
         raise ScenarioFileError(source, [
             f"rad {exc.line}: YAML-alias (*namn) tas inte emot i scenariofiler; skriv ut "
             "värdet på varje ställe"]) from None
+    except _Refused as exc:
+        where = f"rad {exc.line}: " if exc.line else ""
+        raise ScenarioFileError(source, [f"{where}{exc.message}"]) from None
     except RecursionError:
         raise ScenarioFileError(source, [
             f"kan inte tolkas som {fmt.upper()}: för djupt nästlad"]) from None

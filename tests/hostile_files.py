@@ -235,3 +235,162 @@ def run_limited(code: str, *, mem_mb: int = 1500, timeout: float = 120.0,
     return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
                           text=True, timeout=timeout, preexec_fn=cap, env=child_env,
                           cwd=str(ROOT), check=False)
+
+
+# --- malformed zips and big workbooks (issue 28) ---------------------------------------------
+
+
+def _stored_workbook() -> bytes:
+    """The small ledger workbook with every part stored (not deflated), to corrupt by hand."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(workbook([("Blad1", sheet_xml(ledger_rows()))]))) as src, \
+            zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+    return buf.getvalue()
+
+
+def malformed_zip(kind: str) -> bytes:
+    """An XLSX whose zip is broken in one way the probe of issue 28 used.
+
+    ``magic``: a local file header's signature garbled (``Bad magic number``); ``crc``: a
+    byte of the sheet changed so its CRC no longer matches (``Bad CRC-32``); ``truncated``:
+    the file cut in half; ``sizes``: the central directory's sizes of the sheet lie;
+    ``xxe``: an external entity in ``docProps/core.xml``.
+    """
+    data = bytearray(_stored_workbook())
+    sheet = data.find(b"<sheetData>")
+    if kind == "magic":
+        at = data.find(b"PK\x03\x04", data.find(b"xl/worksheets/sheet1.xml") - 40)
+        data[at + 2:at + 4] = b"\x07\x07"
+    elif kind == "crc":
+        data[sheet + 1] ^= 0x01
+    elif kind == "truncated":
+        del data[len(data) // 2:]
+    elif kind == "sizes":
+        with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+            info = zf.getinfo("xl/worksheets/sheet1.xml")
+        cd = data.find(b"PK\x01\x02" + data[info.header_offset + 4:info.header_offset + 6])
+        while cd >= 0:  # the central record of the sheet: its name follows at +46
+            if data[cd + 46:cd + 46 + 24] == b"xl/worksheets/sheet1.xml":
+                break
+            cd = data.find(b"PK\x01\x02", cd + 4)
+        data[cd + 20:cd + 24] = (10).to_bytes(4, "little")  # compressed size
+        data[cd + 24:cd + 28] = (10).to_bytes(4, "little")  # uncompressed size
+    elif kind == "xxe":
+        core = ('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+                'metadata/core-properties"><cp:keywords>&x;</cp:keywords></cp:coreProperties>')
+        return workbook([("Blad1", sheet_xml(ledger_rows()))], {"docProps/core.xml": core})
+    else:
+        raise KeyError(kind)
+    return bytes(data)
+
+
+MALFORMED_ZIPS = ("magic", "crc", "truncated", "sizes", "xxe")
+
+
+def big_xlsx(d: Path, rows: int) -> Path:
+    """A ledger sheet of ``rows`` one-cell rows (streamed into the zip)."""
+    path = d / f"rader_{rows}.xlsx"
+    head = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+            'openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+    base = workbook([("Blad1", head + "</sheetData></worksheet>")])
+    with zipfile.ZipFile(io.BytesIO(base)) as src, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                dst.writestr(info.filename, src.read(info))
+        with dst.open("xl/worksheets/sheet1.xml", "w") as fh:
+            fh.write(head.encode())
+            for i in range(1, rows + 1):
+                fh.write(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>'.encode())
+            fh.write(b"</sheetData></worksheet>")
+    return path
+
+
+def many_shared_strings_xlsx(d: Path, n: int = 3_000_000) -> Path:
+    """A workbook whose sharedStrings.xml has ``n`` distinct items (not a zip bomb)."""
+    head = ('<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+            f'2006/main" count="{n}" uniqueCount="{n}">')
+    body = head + "".join(f"<si><t>{i}</t></si>" for i in range(n)) + "</sst>"
+    return _write(d / "strings.xlsx", workbook([("Blad1", sheet_xml(ledger_rows()))],
+                                               {"xl/sharedStrings.xml": body}))
+
+
+def many_styles_xlsx(d: Path, n: int = 400_000) -> Path:
+    """A workbook whose styles.xml has ``n`` distinct cell formats (not a zip bomb)."""
+    head = ('<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/'
+            f'spreadsheetml/2006/main"><cellXfs count="{n}">')
+    body = head + "".join(f'<xf numFmtId="{i % 160}" fontId="{i}"/>' for i in range(n))
+    body += "</cellXfs></styleSheet>"
+    return _write(d / "styles.xlsx", workbook([("Blad1", sheet_xml(ledger_rows()))],
+                                              {"xl/styles.xml": body}))
+
+
+def many_rows_csv(d: Path, rows: int) -> Path:
+    """A CSV ledger of ``rows`` valid-looking rows (≈ 22 bytes each)."""
+    body = "\n".join(f"2023-01;U{i % 100};X;utfall;1" for i in range(rows))
+    return _write(d / f"rader_{rows}.csv", (HEADER + "\n" + body).encode())
+
+
+def long_line_csv(d: Path, size: int = 40_000_000) -> Path:
+    """A CSV whose second line is one field of ``size`` bytes."""
+    return _write(d / "lang.csv", (HEADER + "\n2023-01;K101;" + "x" * size + ";utfall;1").encode())
+
+
+def mixed_encoding_csv(d: Path) -> Path:
+    """The first half of the ledger in UTF-8, the second in Windows-1252."""
+    lines = ledger_lines(4)
+    half = len(lines) // 2
+    data = ("\n".join(lines[:half]) + "\n").encode() + "\n".join(lines[half:]).encode("cp1252")
+    return _write(d / "blandad.csv", data)
+
+
+def gap_csv(d: Path) -> Path:
+    """Unit K101, Läkemedel: outcome in January and March but none in February."""
+    lines = [ln for ln in ledger_lines(4)
+             if not ln.startswith("2023-02;K101;Läkemedel;utfall")]
+    return _write(d / "lucka.csv", "\n".join(lines).encode())
+
+
+def sie_text(body: list[str]) -> list[str]:
+    """A SIE 4 header with dimension 1 = Ansvar, then ``body``."""
+    return ['#FLAGGA 0', '#FORMAT PC8', '#SIETYP 4', '#DIM 1 "Ansvar"',
+            '#OBJEKT 1 "K101" "Kirurgi"', *body]
+
+
+def sie_file(d: Path, name: str, lines: list[str], encoding: str = "cp437") -> Path:
+    """Write SIE lines in ``encoding``."""
+    return _write(d / name, "\r\n".join(lines).encode(encoding))
+
+
+def many_vouchers_sie(d: Path, n: int = 300_000) -> Path:
+    """``n`` vouchers of one transaction each."""
+    body = []
+    for i in range(n):
+        body += [f"#VER A {i} 20230115", "{", '#TRANS 5011 {1 "K101"} 100.00', "}"]
+    return sie_file(d, "ver.se", sie_text(body))
+
+
+def many_trans_sie(d: Path, n: int = 1_900_000) -> Path:
+    """One voucher of ``n`` transactions."""
+    body = ["#VER A 1 20230115", "{", *(["#TRANS 5011 {} 1"] * n), "}"]
+    return sie_file(d, "trans.se", sie_text(body))
+
+
+def long_konto_sie(d: Path, size: int = 40_000_000) -> Path:
+    """One ``#KONTO`` line of ``size`` bytes."""
+    return sie_file(d, "konto.se", sie_text([f'#KONTO 5011 "{"x" * size}"']))
+
+
+def braces_sie(d: Path, n: int = 100_000) -> Path:
+    """A ``#TRANS`` record line with ``n`` ``{`` in its object list."""
+    return sie_file(d, "klammer.se", sie_text(["#VER A 1 20230115", "{",
+                                               "#TRANS 5011 " + "{" * n + " 1.00", "}"]))
+
+
+def deep_yaml(d: Path, depth: int = 50_000) -> Path:
+    """A scenario whose description is ``depth`` nested lists."""
+    return _write(d / "djup.yaml", ("name: djup\ndescription: " + "[" * depth + "]" * depth
+                                    + "\nassumptions: []\n").encode())

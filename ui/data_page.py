@@ -115,6 +115,7 @@ def _options() -> Any:
         amount_unit=BELOPP.get(st.session_state.get(K.DATA_BELOPP, ""), None),
         sign=TECKEN.get(st.session_state.get(K.DATA_TECKEN, ""), None),
         skip_sum_rows=bool(st.session_state.get(K.DATA_SUMMA, False)),
+        gaps_as_zero=bool(st.session_state.get(K.DATA_LUCKOR, False)),
         sheet=(st.session_state.get(K.DATA_BLAD) or "").strip() or None)
 
 
@@ -149,7 +150,19 @@ def _import() -> None:
     except parsing.ValidationFailed as exc:
         _rejected(exc)
         return
+    except Exception as exc:  # noqa: BLE001 - no traceback reaches the page (issue 28)
+        st.session_state[K.UPLOAD_REPORT] = []
+        st.session_state[K.UPLOAD_MESSAGE] = ("error", unreadable(exc))
+        return
     _accepted(loaded, files, options, store)
+
+
+def unreadable(exc: BaseException) -> str:
+    """The Swedish line for an unexpected error while reading the files (no traceback)."""
+    what = ("minnet räckte inte" if isinstance(exc, MemoryError)
+            else f"ett oväntat fel ({type(exc).__name__})")
+    return (f"Filerna kunde inte läsas: {what}. Nuvarande data behålls. Kontrollera filerna, "
+            "eller rapportera felet med filen.")
 
 
 def _rejected(exc: Any) -> None:
@@ -265,6 +278,9 @@ def _upload_form() -> None:
     c3.checkbox("Hoppa över summarader", key=K.DATA_SUMMA,
                 help="Annars avvisas en fil med Summa-/delsummerader (de räknas annars två "
                      "gånger). Antal och summa som hoppas över redovisas.")
+    c3.checkbox("Saknade månader inom en serie är 0", key=K.DATA_LUCKOR,
+                help="Annars avvisas en serie (enhet, konto, typ) som saknar en månad mellan "
+                     "sin första och sista månad. En rad med 0 anger det för en månad i taget.")
     st.text_input("Blad i XLSX-filen", key=K.DATA_BLAD,
                   help="Tomt: ett blad som heter Ledger eller Huvudbok, annars det första "
                        "bladet. Valideringen säger vilket blad som lästes.")

@@ -17,8 +17,13 @@ Rules applied to every format alike:
   (it would count twice); rows differing only in further coding (Verksamhet, Motpart, SIE
   transactions) are summed;
 - a month missing for a kind in the whole set (between its first and last month) is warned
-  of and never read as zero (the forecast refuses such history); a series without bookings in
-  a month the set has is zero for that month;
+  of and never read as zero (the forecast refuses such history);
+- a month missing inside one series (unit, category, kind: between the series' first and last
+  month) is a problem naming the unit, the category and the months, unless the user states
+  it as zero: a row with amount 0 for that month, or the option ``gaps_as_zero``
+  (``--luckor-ar-noll``; the app's checkbox), which notes how many months were read as 0.
+  SIE transactions (``#TRANS``) are exempt: a month without transactions is zero by the
+  format;
 - outcome after the as-of month is a problem;
 - totals are kept: per file and kind, the amounts read = the amounts held + those mapped to
   ``ingår ej`` (checked on every load; the figures are in the load report).
@@ -116,6 +121,8 @@ def dataset_key(files: DatasetFiles, options: ReadOptions) -> str:
     h = hashlib.sha256(files.digest().encode())
     h.update(repr((options.amount_unit, options.sign, options.skip_sum_rows,
                    options.sheet)).encode("utf-8"))
+    if options.gaps_as_zero:  # only then, so the keys of stored datasets stay the same
+        h.update(b"gaps_as_zero")
     return h.hexdigest()
 
 
@@ -195,6 +202,7 @@ def load_dataset(files: DatasetFiles, options: ReadOptions | None = None, *,
     raw, mapping, excluded = _map_accounts(raw, texts, accounts, kmap, files, work)
     org = _organisation(raw, reads, org, files, work)
     _check_rows(raw, reads, work)
+    _check_series_gaps(raw, options, work)
     if as_of is not None:
         _check_as_of(raw, pd.Period(as_of, freq="M"), work)
     _sign_warning(raw, reads, accounts, options, work)
@@ -395,6 +403,56 @@ def _check_months(raw: pd.DataFrame, work: _Work) -> None:
                 f"{ordinal_label(lo)} och {ordinal_label(hi)} ({shown}). De läses inte som "
                 "noll: uppföljningen jämför bara månader som finns, och prognosen kräver "
                 "alla månader fram till prognosmånaden.")
+
+
+def _check_series_gaps(raw: pd.DataFrame, options: ReadOptions, work: _Work) -> None:
+    """A month missing inside a series is a problem (or, with ``gaps_as_zero``, a note).
+
+    A series is (unit, category, kind) after mapping; series read only from SIE ``#TRANS``
+    rows are exempt (no transactions in a month is zero by the format).
+    """
+    if raw.empty:
+        return
+    trans = raw[B.CODING].astype(str).str.startswith("#TRANS:")
+    keys = [S.UNIT, S.ACCOUNT, S.KIND]
+    rows = raw.loc[~trans.to_numpy(), [*keys, S.PERIOD, B.FILE]]
+    if rows.empty:
+        return
+    stats = rows.groupby(keys, sort=False, observed=True).agg(
+        lo=(S.PERIOD, "min"), hi=(S.PERIOD, "max"), n=(S.PERIOD, "nunique"),
+        file=(B.FILE, "first"))
+    # months the set has for the kind (a month the whole set lacks is warned of elsewhere)
+    kind_months = {k: np.sort(g.unique()) for k, g in raw.groupby(S.KIND)[S.PERIOD]}
+    expected = np.zeros(len(stats), dtype=np.int64)
+    for k, have_k in kind_months.items():
+        sel = (stats.index.get_level_values(S.KIND) == k)
+        expected[sel] = (np.searchsorted(have_k, stats["hi"].to_numpy()[sel], side="right")
+                         - np.searchsorted(have_k, stats["lo"].to_numpy()[sel], side="left"))
+    stats["expected"] = expected
+    gappy = stats[stats["expected"] > stats["n"]]
+    if gappy.empty:
+        return
+    months = int((gappy["expected"] - gappy["n"]).sum())
+    if options.gaps_as_zero:
+        work.notes.append(f"{fmt_int(months)} saknade månader inom {fmt_int(len(gappy))} "
+                          "serier lästes som 0 (--luckor-ar-noll).")
+        return
+    have = rows.drop_duplicates([*keys, S.PERIOD]).set_index(keys)[S.PERIOD]
+    for key, st in gappy.head(LISTED_PER_FILE).iterrows():
+        present = set(have.loc[[key]].tolist())
+        missing = [int(m) for m in kind_months[key[2]]
+                   if st["lo"] <= m <= st["hi"] and m not in present]
+        shown = ", ".join(ordinal_label(m) for m in missing[:6]) + (
+            f" och {len(missing) - 6} till" if len(missing) > 6 else "")
+        unit, account, kind = key
+        work.add(Problem(str(st["file"]), None, "period",
+                         f"Enhet {show(unit)}, konto {show(account)} ({kind}) saknar "
+                         f"{shown} (mellan {ordinal_label(st['lo'])} och "
+                         f"{ordinal_label(st['hi'])}); en saknad månad läses inte som 0",
+                         "en rad för varje månad i serien; skriv 0 för en månad som "
+                         "verkligen är 0, eller välj att saknade månader är 0 "
+                         "(--luckor-ar-noll, i appen en kryssruta)"))
+    work.total += max(len(gappy) - LISTED_PER_FILE, 0)
 
 
 def _check_as_of(raw: pd.DataFrame, as_of: pd.Period, work: _Work) -> None:

@@ -66,7 +66,8 @@ def save(files: DatasetFiles, options: ReadOptions, root: Path | None = None) ->
         entries.append({"role": role, "name": f.name, "file": f"{i:03d}.bin"})
     manifest = {"version": FORMAT_VERSION, "files": entries,
                 "options": {"amount_unit": options.amount_unit, "sign": options.sign,
-                            "skip_sum_rows": options.skip_sum_rows, "sheet": options.sheet}}
+                            "skip_sum_rows": options.skip_sum_rows, "sheet": options.sheet,
+                            **({"gaps_as_zero": True} if options.gaps_as_zero else {})}}
     (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
                                        encoding="utf-8")
     try:

@@ -25,7 +25,30 @@ limit                      value           why
 ``MAX_DRAW_VALUES``        30 000 000      draws × (uncertain parameters + 3 years)
 ``MAX_ASSUMPTIONS``        100             assumptions in one scenario
 ``MAX_LIST_ITEMS``         5 000           units / categories / measures in one assumption
-``MAX_SEED``               2³² − 1         numpy's seed range
+``MAX_SEED``               2³² − 1         numpy's seed range (``--seed``, file field
+                                           ``seed``); 0 is the smallest
+``MAX_ROWS``               300 000         lines of a CSV/TXT ledger, counted from its line
+                                           breaks *before* parsing: 10 000 series × 30
+                                           months; the whole load reads 300 000 rows in
+                                           ~4 s and ~360 MB (bench_hostile), more is
+                                           refused in < 1 s (was 20 s and 1,2 GB)
+``MAX_XLSX_ROWS``          50 000          rows of an XLSX sheet, counted in the sheet's XML
+                                           before openpyxl parses it (openpyxl reads only
+                                           ~10 000 ledger rows a second: larger ledgers go
+                                           as CSV; 200 000 rows took 19–26 s)
+``MAX_LINE_BYTES``         100 000         bytes of one CSV/TXT/SIE line (a ledger line is
+                                           < 200; one 40 MB line took 3,5 GB)
+``MAX_SHARED_STRINGS``     1 000 000       ``<si>`` items in an XLSX's shared strings
+``MAX_STYLES``             65 000          cell formats (``<xf>``) in an XLSX's styles; Excel
+                                           itself allows 64 000
+``MAX_SIE_RECORDS``        300 000         ``#TRANS``/``#PSALDO``/``#PBUDGET`` records of a
+                                           SIE file (as ``MAX_ROWS``), counted on the bytes
+                                           before parsing and again while reading
+``MAX_SIE_VOUCHERS``       100 000         ``#VER`` vouchers of a SIE file (the same way)
+``MAX_SIE_LINES``          1 000 000       lines of a SIE file (vouchers, braces, records)
+``MAX_SIE_BRACES``         10              ``{`` on one SIE record line (an object list
+                                           has one pair; 100 000 took 13,6 s)
+``MAX_YAML_DEPTH``         20              nesting of a scenario file (a scenario needs 4)
 =========================  ==============  ==================================================
 """
 
@@ -47,6 +70,35 @@ MAX_DRAW_VALUES: Final = 30_000_000
 MAX_ASSUMPTIONS: Final = 100
 MAX_LIST_ITEMS: Final = 5_000
 MAX_SEED: Final = 2**32 - 1
+MAX_ROWS: Final = 300_000
+MAX_XLSX_ROWS: Final = 50_000
+MAX_LINE_BYTES: Final = 100_000
+MAX_SHARED_STRINGS: Final = 1_000_000
+MAX_STYLES: Final = 65_000
+MAX_SIE_RECORDS: Final = 300_000
+MAX_SIE_VOUCHERS: Final = 100_000
+MAX_SIE_LINES: Final = 1_000_000
+MAX_SIE_BRACES: Final = 10
+MAX_YAML_DEPTH: Final = 20
+
+
+def line_stats(data: bytes) -> tuple[int, int, int]:
+    """(line breaks, length of the longest line in bytes, its 1-based line number) of ``data``.
+
+    Counted on the bytes with numpy, before anything is decoded or split: ~50 ms for 50 MB.
+    A line ends at LF (CR LF counts once); a file of only CR line ends counts CRs instead.
+    """
+    import numpy as np
+
+    buf = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(buf == 10)
+    if len(ends) == 0 and data.count(b"\r"):
+        ends = np.flatnonzero(buf == 13)
+    starts = np.concatenate(([0], ends + 1))
+    stops = np.concatenate((ends, [len(buf)]))
+    lengths = stops - starts
+    i = int(np.argmax(lengths)) if len(lengths) else 0
+    return len(ends), int(lengths[i]) if len(lengths) else 0, i + 1
 
 
 class LimitExceeded(ValueError):

@@ -25,7 +25,14 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from forecast.io.limits import MAX_COLUMNS, fmt_int
+from forecast.io.limits import (
+    MAX_COLUMNS,
+    MAX_LINE_BYTES,
+    MAX_ROWS,
+    MAX_XLSX_ROWS,
+    fmt_int,
+    line_stats,
+)
 from forecast.io.xlsx_sheets import (
     SHEET_NAMES,  # noqa: F401 - re-exported
     SHEET_RULE,  # noqa: F401 - re-exported
@@ -43,7 +50,6 @@ MAX_UPLOAD_BYTES: Final = 50 * 1024 * 1024
 MAX_ZIP_ENTRIES: Final = 10_000
 MAX_ZIP_UNCOMPRESSED: Final = 200 * 1024 * 1024
 MAX_ZIP_RATIO: Final = 100
-MAX_ROWS: Final = 2_000_000
 
 CSV_EXTENSIONS: Final = (".csv", ".txt")
 XLSX_EXTENSIONS: Final = (".xlsx",)
@@ -368,8 +374,101 @@ def _records(data: bytes, filename: str, known: set[str] | None, sheet: str | No
     if data.startswith(b"PK\x03\x04"):
         raise _fail(filename, "Filen ser ut att vara en Excel-arbetsbok, inte text",
                     "byt filändelsen till .xlsx, eller spara som CSV")
+    check_lines(data, filename)
     records, sep = csv_records(data, filename, known)
     return records, sep, None
+
+
+def check_lines(data: bytes, filename: str, max_rows: int = MAX_ROWS,
+                what: str = "huvudboken") -> None:
+    """Refuse a text file with more lines than ``max_rows`` or a line above ``MAX_LINE_BYTES``.
+
+    Counted on the bytes before anything is decoded or split (:func:`line_stats`), so a
+    file of millions of lines or one endless line is refused in milliseconds.
+
+    Raises:
+        ValidationFailed: naming the count or the line, and the limit.
+    """
+    breaks, longest, line = line_stats(data)
+    if breaks > max_rows:
+        raise _fail(filename, f"Filen har för många rader: {fmt_int(breaks)} radbrytningar "
+                    f"(gränsen är {fmt_int(max_rows)})",
+                    f"högst {fmt_int(max_rows)} rader; dela upp {what} i flera filer "
+                    "(t.ex. utfall och budget, eller ett år per fil)")
+    if longest > MAX_LINE_BYTES:
+        start = 0 if line == 1 else _nth_line_start(data, line)
+        seg = data[start:start + longest]
+        fields = max(seg.count(b";"), seg.count(b"\t"), seg.count(b",")) + 1
+        if fields > MAX_COLUMNS:
+            raise _too_wide(filename, fields, line)
+        raise _fail(filename, f"Raden är för lång: {fmt_int(longest)} byte (gränsen är "
+                    f"{fmt_int(MAX_LINE_BYTES)})", "rader på högst "
+                    f"{fmt_int(MAX_LINE_BYTES)} byte; en huvudboksrad har några få fält",
+                    row=line)
+
+
+def _nth_line_start(data: bytes, line: int) -> int:
+    """Byte offset where line ``line`` (1-based) starts."""
+    import numpy as np
+
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    return int(ends[line - 2]) + 1 if len(ends) >= line - 1 else 0
+
+
+_UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _line_text(data: bytes, offset: int, encoding: str) -> str:
+    """The text of the line holding byte ``offset``, decoded as ``encoding``, for a message."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    end = data.find(b"\n", offset)
+    return show(data[start:end if end >= 0 else len(data)].decode(encoding, "replace").strip())
+
+
+def utf8_line(data: bytes) -> tuple[int, str] | None:
+    """(line, its text read as UTF-8) of the first UTF-8 encoded letter (å, ä, ö, é …), if any.
+
+    For formats with a fixed 8-bit encoding (SIE's CP437), where such byte pairs are
+    otherwise box-drawing characters no real text has.
+    """
+    m = _UTF8_LETTER.search(data)
+    if m is None:
+        return None
+    return _line_of(data, m.start()), _line_text(data, m.start(), "utf-8")
+
+
+def mixed_encoding(data: bytes, filename: str) -> ValidationFailed | None:
+    """A problem if ``data`` is not UTF-8 but holds UTF-8 letters too (halves in two encodings).
+
+    Names the first UTF-8 line and the first line that is not UTF-8, with their text.
+    """
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    m = _UTF8_LETTER.search(data)
+    if m is None:
+        return None
+    start, end = data.rfind(b"\n", 0, bad) + 1, data.find(b"\n", bad)
+    try:
+        data[start:end if end >= 0 else len(data)].decode("cp1252")
+        other = "Windows-1252"
+    except UnicodeDecodeError:
+        other = "varken UTF-8 eller Windows-1252"
+    seen = sorted([(_line_of(data, m.start()), m.start(), "UTF-8", "utf-8"),
+                   (_line_of(data, bad), bad, other, "cp1252")])
+    (first, at1, name1, enc1), (differs, at2, name2, enc2) = seen
+    return _fail(
+        filename, f"Teckenkodningen blandas i filen: rad {first} är {name1} "
+        f"('{_line_text(data, at1, enc1)}') men rad {differs} är {name2} "
+        f"('{_line_text(data, at2, enc2)}')",
+        "en teckenkodning i hela filen (UTF-8, UTF-16 med BOM eller Windows-1252); spara om "
+        "den som CSV UTF-8", row=differs)
 
 
 def decode(data: bytes, filename: str) -> str:
@@ -391,6 +490,8 @@ def decode(data: bytes, filename: str) -> str:
                     "UTF-8 (med eller utan BOM), UTF-16 med BOM eller Windows-1252; spara "
                     "om filen som CSV UTF-8")
     else:
+        if (mixed := mixed_encoding(data, filename)) is not None:
+            raise mixed
         for encoding in ("utf-8-sig", "cp1252"):
             try:
                 return data.decode(encoding)
@@ -445,12 +546,14 @@ def csv_records(data: bytes, filename: str,
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', strict=True)
     records: list[list[Any]] = []
     try:
+        same: dict[str, str] = {}  # one object per distinct cell text: months, units, …
         for rec in reader:
-            records.append(rec)
             if len(rec) > MAX_COLUMNS:
-                raise _too_wide(filename, len(rec), len(records))
-            if len(records) > MAX_ROWS:
-                raise _fail(filename, f"Filen har fler än {MAX_ROWS} rader", f"högst {MAX_ROWS}")
+                raise _too_wide(filename, len(rec), len(records) + 1)
+            records.append([same.setdefault(v, v) for v in rec])
+            if len(records) > MAX_ROWS + 1:  # the header and MAX_ROWS rows below it
+                raise _fail(filename, f"Filen har fler än {fmt_int(MAX_ROWS)} rader",
+                            f"högst {fmt_int(MAX_ROWS)}")
     except csv.Error as exc:
         raise _fail(filename, f"Raden kan inte delas upp i fält ({exc})",
                     'fält åtskilda av avgränsaren; citattecken (") runt fält som innehåller '
@@ -658,8 +761,10 @@ def _xlsx_records(data: bytes, filename: str, data_only: bool, max_row: int | No
         records: list[list[Any]] = []
         for row in bounded_rows(ws, max_row=max_row):
             records.append([_excel_cell(v) for v in row] if data_only else row)
-            if len(records) > MAX_ROWS:
-                raise _fail(filename, f"Bladet har fler än {MAX_ROWS} rader", f"högst {MAX_ROWS}")
+            if len(records) > MAX_XLSX_ROWS:
+                raise _fail(filename, f"Bladet har fler än {fmt_int(MAX_XLSX_ROWS)} rader",
+                            f"högst {fmt_int(MAX_XLSX_ROWS)} rader i en .xlsx-fil; spara "
+                            "större huvudböcker som CSV")
         hint = "."
         is_header = _known_header(known)
         if known and choice.others and not (records and is_header(records[0])):

@@ -14,13 +14,21 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
 import defusedxml.ElementTree as DefusedET
 
-from forecast.io.limits import MAX_COLUMNS, fmt_int
+from forecast.io.limits import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_SHARED_STRINGS,
+    MAX_STYLES,
+    MAX_XLSX_ROWS,
+    fmt_int,
+)
 
 SHEET_NAMES: Final = ("ledger", "huvudbok")
 SHEET_RULE: Final = ("bladet som anges med --blad NAMN; annars ett blad som heter Ledger eller "
@@ -165,8 +173,9 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     try:
         wb = DefusedET.fromstring(zf.read("xl/workbook.xml"))
         rels = DefusedET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, DefusedET.ParseError, ValueError):
-        return {}
+    except (KeyError, DefusedET.ParseError, ValueError, zipfile.BadZipFile, zlib.error,
+            EOFError, OSError, RuntimeError, NotImplementedError):
+        return {}  # a broken part is reported by the scan that inflates every part
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
     out: dict[str, str] = {}
     for el in wb.iter():
@@ -184,45 +193,160 @@ def _col_index(letters: bytes) -> int:
     return n
 
 
-def widest_cell(zf: zipfile.ZipFile, part: str) -> tuple[int, str]:
-    """(column number, cell reference) of the right-most cell of a sheet part, streaming.
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+_ROW_NUM = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br="([0-9]{1,9})"')
+_SI_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")
+_XF_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?xf[\s>/]")
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_TAIL = 256
 
-    Returns ``(0, "")`` when the part holds no cell with an ``r`` reference.
+
+@dataclass
+class SheetScan:
+    """What the raw XML of the chosen sheet says of its size (see :func:`scan_workbook`).
+
+    Attributes:
+        width: Column number of the right-most cell; ``ref`` its reference (``XFD7``).
+        rows: ``<row>`` elements; ``last_row`` the highest row number named.
     """
-    best, ref = 0, ""
-    tail = b""
-    with zf.open(part) as fh:
-        while chunk := fh.read(_CHUNK):
-            buf = tail + chunk
-            for m in _CELL_REF.finditer(buf):
-                col = _col_index(m.group(1))
-                if col > best:
-                    best, ref = col, (m.group(1) + m.group(2)).decode()
-            tail = buf[-256:]
-    return best, ref
+
+    width: int = 0
+    ref: str = ""
+    rows: int = 0
+    last_row: int = 0
 
 
-def check_width(zf: zipfile.ZipFile, wanted: str | None) -> None:
-    """Refuse the sheet to be read if any cell lies beyond ``MAX_COLUMNS``, before parsing.
+def _count(pattern: re.Pattern[bytes], buf: bytes, tail: int) -> int:
+    """Matches in ``buf`` not lying wholly in its first ``tail`` bytes (counted before)."""
+    return sum(1 for m in pattern.finditer(buf) if m.end() > tail)
+
+
+def _scan_sheet(buf: bytes, tail: int, scan: SheetScan) -> None:
+    for m in _CELL_REF.finditer(buf):
+        col = _col_index(m.group(1))
+        if col > scan.width:
+            scan.width, scan.ref = col, (m.group(1) + m.group(2)).decode()
+        scan.last_row = max(scan.last_row, int(m.group(2)))
+    for m in _ROW_NUM.finditer(buf):
+        scan.last_row = max(scan.last_row, int(m.group(1)))
+    scan.rows += _count(_ROW_TAG, buf, tail)
+
+
+def _stream_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None,
+                 scan: SheetScan) -> int:
+    """Inflate one part (its CRC is checked at the end); count what its kind may overflow.
+
+    Returns the ``<si>`` (shared strings) or ``<xf>`` (styles) count, else 0.
 
     Raises:
-        SheetError: naming the cell, the width and the limit.
+        SheetError: a DTD in an XML part, or a count above its limit while streaming.
     """
+    name = info.filename
+    kind = ("sheet" if name == sheet else "si" if name == "xl/sharedStrings.xml"
+            else "xf" if name == "xl/styles.xml" else "")
+    found, tail = 0, b""
+    with zf.open(info) as fh:
+        first = True
+        while chunk := fh.read(_CHUNK):
+            if first and name.endswith((".xml", ".rels", ".vml")) and _DTD.search(chunk[:4096]):
+                raise SheetError(f"Arbetsbokens del {name} innehåller en DTD (<!DOCTYPE> eller "
+                                 "<!ENTITY>), som en vanlig arbetsbok aldrig har",
+                                 "en vanlig .xlsx-arbetsbok sparad från Excel eller LibreOffice")
+            first = False
+            buf = tail + chunk
+            if kind == "sheet":
+                _scan_sheet(buf, len(tail), scan)
+                _check_rows(scan)
+            elif kind:
+                found += _count(_SI_TAG if kind == "si" else _XF_TAG, buf, len(tail))
+                _check_count(kind, found)
+            tail = buf[-_TAIL:]
+    return found
+
+
+def _check_rows(scan: SheetScan) -> None:
+    n = max(scan.rows, scan.last_row)
+    if n > MAX_XLSX_ROWS:
+        raise SheetError(f"Bladet har för många rader: minst {fmt_int(n)} (gränsen är "
+                         f"{fmt_int(MAX_XLSX_ROWS)} för .xlsx)",
+                         f"högst {fmt_int(MAX_XLSX_ROWS)} rader i en .xlsx-fil; spara större "
+                         f"huvudböcker som CSV (högst {fmt_int(MAX_ROWS)} rader)")
+
+
+def _check_count(kind: str, n: int) -> None:
+    limit, what = ((MAX_SHARED_STRINGS, "delade texter (sharedStrings)") if kind == "si"
+                   else (MAX_STYLES, "cellformat (styles)"))
+    if n > limit:
+        raise SheetError(f"Arbetsboken har för många {what}: minst {fmt_int(n)} (gränsen är "
+                         f"{fmt_int(limit)})", f"högst {fmt_int(limit)} {what}; spara "
+                         "huvudboken som CSV, eller rensa formaten i Excel")
+
+
+def scan_workbook(zf: zipfile.ZipFile, wanted: str | None) -> SheetScan:
+    """Check the workbook from its zip parts before openpyxl builds anything.
+
+    Every part is inflated once as a stream (so a broken or lying zip is found here, with
+    its CRC); the chosen sheet's XML gives its width and row count, ``sharedStrings.xml``
+    its ``<si>`` count and ``styles.xml`` its ``<xf>`` count, each refused at its limit
+    (:data:`~forecast.io.limits.MAX_COLUMNS`, ``MAX_XLSX_ROWS``, ``MAX_SHARED_STRINGS``,
+    ``MAX_STYLES``) while streaming; an XML part with a DTD is refused.
+
+    Raises:
+        SheetError: naming the part, the count or the cell, and the limit; or the zip is
+            broken (Swedish).
+    """
+    scan = SheetScan()
+    try:
+        part = _chosen_part(zf, wanted)
+        for info in zf.infolist():
+            if not info.is_dir():
+                _stream_part(zf, info, part, scan)
+    except SheetError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError,
+            NotImplementedError) as exc:
+        raise SheetError(f"Arbetsboken är skadad: en del kan inte packas upp ({_zip_reason(exc)})",
+                         "en vanlig .xlsx-arbetsbok sparad från Excel eller LibreOffice; "
+                         "spara om den") from None
+    if scan.width > MAX_COLUMNS:
+        row = int(re.sub(r"^[A-Z]+", "", scan.ref))
+        raise SheetError(
+            f"Bladet har en cell i kolumn {column_letter(scan.width)} (cell "
+            f"{scan.ref}): för många kolumner, {fmt_int(scan.width)} (gränsen är "
+            f"{MAX_COLUMNS})",
+            f"högst {MAX_COLUMNS} kolumner; ta bort cellerna till höger om huvudboken",
+            row=row)
+    return scan
+
+
+def _zip_reason(exc: BaseException) -> str:
+    text = str(exc).lower()
+    if "crc" in text:
+        return "kontrollsumman stämmer inte"
+    if "magic" in text or "bad zip" in text or "truncated" in text or isinstance(exc, EOFError):
+        return "filen är avkortad eller förvanskad"
+    if "encrypt" in text or "password" in text:
+        return "delen är krypterad"
+    if "compression" in text:
+        return "okänd packningsmetod"
+    return "ogiltiga packade data"
+
+
+def _chosen_part(zf: zipfile.ZipFile, wanted: str | None) -> str | None:
     parts = sheet_parts(zf)
     if not parts:
-        return
+        return None
     try:
         choice = choose_sheet(list(parts), wanted)
     except SheetError:
-        return  # reported with the full list of sheets when openpyxl opens the workbook
-    part = parts[choice.name]
-    if part not in zf.namelist():
-        return
-    width, ref = widest_cell(zf, part)
-    if width > MAX_COLUMNS:
-        row = int(re.sub(r"^[A-Z]+", "", ref))
-        raise SheetError(
-            f"Bladet '{choice.name}' har en cell i kolumn {column_letter(width)} (cell "
-            f"{ref}): för många kolumner, {fmt_int(width)} (gränsen är {MAX_COLUMNS})",
-            f"högst {MAX_COLUMNS} kolumner; ta bort cellerna till höger om huvudboken",
-            row=row)
+        return None  # reported with the full list of sheets when openpyxl opens the workbook
+    return parts[choice.name]
+
+
+def check_width(zf: zipfile.ZipFile, wanted: str | None) -> None:
+    """Refuse the workbook by :func:`scan_workbook` (width, rows, strings, styles, zip).
+
+    Raises:
+        SheetError: naming the cell or count and the limit.
+    """
+    scan_workbook(zf, wanted)

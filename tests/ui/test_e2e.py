@@ -617,3 +617,30 @@ def test_data_page_uploaders_speak_swedish(page, server_url: str) -> None:
     expect(page.locator(key_selector(K.UP_ORG))).to_contain_text("Drag and drop")  # in the DOM
     assert _english_on_page(page) == []  # but not shown
     screenshot(page, "data_uploaders")
+
+
+@pytest.mark.parametrize("kind", ["magic", "crc", "truncated", "sizes", "xxe"])
+def test_a_malformed_workbook_is_one_swedish_line_and_the_data_stays(
+        page, server_url: str, default_ds: Dataset, kind: str) -> None:
+    """Issue 28: a broken zip (garbled, wrong CRC, cut, lying sizes, XXE) shows no traceback."""
+    from playwright.sync_api import expect
+
+    from tests.hostile_files import malformed_zip
+
+    goto(page, server_url, "data")
+    sidebar = page.locator("[data-testid='stSidebar']")
+    expect(page.locator(APP_IDLE)).to_have_count(1)
+    page.locator(f"{key_selector(K.UPLOADER)} input[type='file']").set_input_files(
+        files=[{"name": f"{kind}.xlsx", "mimeType": "application/vnd.openxmlformats-"
+                "officedocument.spreadsheetml.sheet", "buffer": malformed_zip(kind)}])
+    expect(page.get_by_text(f"Läses in: huvudbok {kind}.xlsx.")).to_be_visible()
+    button = page.get_by_role("button", name="Läs in datamängden")
+    expect(button).to_be_enabled()
+    expect(page.locator(APP_IDLE)).to_have_count(1)
+    button.click()
+    error = page.locator("[data-testid='stAlertContentError']")
+    expect(error).to_contain_text(f"Filen '{kind}.xlsx' lästes inte in")
+    expect(error).to_contain_text("Nuvarande data behålls.")
+    expect(error).to_contain_text(re.compile("arbetsbok", re.IGNORECASE))
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
+    expect(sidebar).to_contain_text(f"Data: {default_ds.source}")

@@ -54,12 +54,17 @@ class ReadOptions:
             tables. SIE is always debet.
         skip_sum_rows: Drop ``Summa``/subtotal rows (reported) instead of refusing the file.
         sheet: The XLSX sheet to read (``--blad``); None: the importer's sheet rule.
+        gaps_as_zero: A month missing inside a series (between its first and last month)
+            is zero (``--luckor-ar-noll``, the app's «Saknade månader inom en serie är 0»)
+            instead of a problem; the count is noted. Writing a row with 0 states it one
+            month at a time.
     """
 
     amount_unit: AmountUnit | None = None
     sign: SignConvention | None = None
     skip_sum_rows: bool = False
     sheet: str | None = None
+    gaps_as_zero: bool = False
 
     def __post_init__(self) -> None:
         """Refuse values outside the allowed ones (Swedish message)."""

@@ -29,12 +29,27 @@ import numpy as np
 import pandas as pd
 
 from forecast.io.importer import _Collector
-from forecast.io.parsing import MAX_ROWS, ParseError, ValidationFailed, parse_month_cell, show
+from forecast.io.limits import (
+    MAX_SIE_BRACES,
+    MAX_SIE_LINES,
+    MAX_SIE_RECORDS,
+    MAX_SIE_VOUCHERS,
+    fmt_int,
+)
+from forecast.io.parsing import (
+    ParseError,
+    ValidationFailed,
+    check_lines,
+    parse_month_cell,
+    show,
+    utf8_line,
+)
 from forecast.io.readers import base as B
 from forecast.ledger import schema as S
 
 SIE_EXTENSIONS: Final = (".se", ".si", ".sie")
 UNIT_DIM_NAMES: Final = ("ansvar", "kostnadsställe", "kostnadsstalle", "resultatenhet", "enhet")
+_NESTED = re.compile(r"\{[^}]*\{")
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\{[^}]*\}|[^\s"{}]+')
 _AMOUNT = re.compile(r"-?\d+(?:\.\d+)?")
 _DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
@@ -92,6 +107,8 @@ class _State:
         default_factory=list)
     voucher_month: int | None = None
     voucher_line: int = 0
+    open_brace: int = 0  # line of the voucher's open '{', 0 outside a voucher body
+    records: int = 0
     sietyp: str = ""
     fmt: str = ""
 
@@ -102,12 +119,10 @@ def read_sie(data: bytes, filename: str, options: B.ReadOptions) -> B.LedgerRead
     Raises:
         ValidationFailed: If the file is not SIE at all (no ``#`` records).
     """
-    text = bytes(data).decode("cp437")
+    data = bytes(data)
+    _check_size(data, filename)
+    text = data.decode("cp437")
     lines = text.splitlines()
-    if len(lines) > MAX_ROWS:
-        raise ValidationFailed([B.Problem(filename, None, None,
-                                          f"Filen har fler än {MAX_ROWS} rader",
-                                          f"högst {MAX_ROWS}")])
     if not any(line.lstrip().startswith("#") for line in lines[:50]):
         raise ValidationFailed([B.Problem(filename, 1, None, "Filen är ingen SIE-fil (inga "
                                           "#-poster i början)", "en SIE-fil typ 3 eller 4")])
@@ -115,8 +130,17 @@ def read_sie(data: bytes, filename: str, options: B.ReadOptions) -> B.LedgerRead
     st = _State()
     for n, line in enumerate(lines, start=1):
         _line(line.strip(), n, st, out)
+    if st.open_brace:
+        out.add(st.voucher_line, "#VER", f"Verifikationen på rad {st.voucher_line} saknar "
+                f"sitt avslutande }} (öppnades med {{ på rad {st.open_brace})",
+                _BRACES_ALLOWED, check="klammer")
     result = B.LedgerRead(filename, B.empty_raw(), sign_checked=True)
     _check_header(st, options, out)
+    if (at := utf8_line(data)) is not None:
+        out.add(at[0], "#FORMAT", f"Rad {at[0]} är skriven i UTF-8 ('{at[1]}'), men SIE-filer "
+                f"är CP437 (#FORMAT {st.fmt or 'PC8'}): texterna skulle läsas fel",
+                "en SIE-fil sparad med #FORMAT PC8 (CP437), som SIE-formatet föreskriver",
+                check="format")
     result.frame = _frame(st, filename, out, result)
     result.unit_names = {obj: name for (dim, obj), name in st.objects.items()
                          if dim == _unit_dim(st)}
@@ -127,17 +151,75 @@ def read_sie(data: bytes, filename: str, options: B.ReadOptions) -> B.LedgerRead
     return result
 
 
+_BRACES_ALLOWED: Final = ("varje #VER följd av { på egen rad, dess #TRANS-rader och } på "
+                          "egen rad; inga andra { eller }")
+
+
+def _check_size(data: bytes, filename: str) -> None:
+    """Refuse a SIE file whose lines, records or vouchers exceed their limits, from its bytes.
+
+    Raises:
+        ValidationFailed: naming the count and the limit.
+    """
+    check_lines(data, filename, MAX_SIE_LINES, what="SIE-filen")
+    records = sum(data.count(t) for t in (b"#TRANS", b"#PSALDO", b"#PBUDGET"))
+    vouchers = data.count(b"#VER")
+    for n, limit, what in ((records, MAX_SIE_RECORDS, "poster (#TRANS, #PSALDO, #PBUDGET)"),
+                           (vouchers, MAX_SIE_VOUCHERS, "verifikationer (#VER)")):
+        if n > limit:
+            raise ValidationFailed([B.Problem(
+                filename, None, None, f"SIE-filen har för många {what}: {fmt_int(n)} "
+                f"(gränsen är {fmt_int(limit)})", f"högst {fmt_int(limit)}; exportera en "
+                "kortare period per fil")])
+
+
+def _brace(line: str, n: int, st: _State, out: _Collector) -> None:
+    """A voucher's ``{`` or ``}`` line; an unbalanced one is a problem naming its line."""
+    if line == "{":
+        if st.open_brace:
+            out.add(n, None, f"Extra {{ på rad {n}: verifikationen öppnades redan på rad "
+                    f"{st.open_brace}", _BRACES_ALLOWED, check="klammer")
+        elif st.voucher_month is None and not st.voucher_line:
+            out.add(n, None, f"{{ på rad {n} står inte efter en #VER", _BRACES_ALLOWED,
+                    check="klammer")
+        st.open_brace = st.open_brace or n
+        return
+    if not st.open_brace:
+        out.add(n, None, f"}} på rad {n} stänger ingen verifikation", _BRACES_ALLOWED,
+                check="klammer")
+    st.open_brace, st.voucher_month, st.voucher_line = 0, None, 0
+
+
 def _line(line: str, n: int, st: _State, out: _Collector) -> None:
     if not line.startswith("#"):
-        if line in ("{", "}") or not line:
-            if line == "}":
-                st.voucher_month = None
+        if line in ("{", "}"):
+            _brace(line, n, st, out)
+            return
+        if not line:
             return
         out.add(n, None, f"Raden '{show(line)}' är ingen SIE-post", "rader som börjar med #, "
                 "eller { och } runt en verifikations #TRANS-rader", check="post")
         return
+    if "{" in line or "}" in line:
+        opened, closed = line.count("{"), line.count("}")
+        if opened != closed or opened > MAX_SIE_BRACES or _NESTED.search(line):
+            out.add(n, None, f"Raden har obalanserade eller nästlade klammerparenteser "
+                    f"({fmt_int(opened)} {{ och {fmt_int(closed)} }})",
+                    f"objektlistor {{dimension \"objekt\" …}} utan nästling, högst "
+                    f"{MAX_SIE_BRACES} per rad", check="klammer")
+            return
     f = tokens(line)
     tag = f[0].upper()
+    if tag == "#VER" and st.open_brace:
+        out.add(st.voucher_line, "#VER", f"Verifikationen på rad {st.voucher_line} saknar "
+                f"sitt avslutande }} (nästa #VER på rad {n})", _BRACES_ALLOWED, check="klammer")
+        st.open_brace = 0
+    if tag in ("#TRANS", "#PSALDO", "#PBUDGET"):
+        st.records += 1
+        if st.records > MAX_SIE_RECORDS:  # the byte count above makes this a second guard
+            raise ValidationFailed([B.Problem(out.filename, n, tag, "SIE-filen har för många "
+                                              f"poster (gränsen är {fmt_int(MAX_SIE_RECORDS)})",
+                                              "en kortare period per fil")])
     try:
         _record(tag, f, n, st)
     except (ParseError, IndexError) as exc:
