@@ -81,6 +81,10 @@ def sidebar() -> None:
                  "(listan börjar med den senaste).",
         )
         st.caption(f"Data: {ds.source}")
+    if K.SC_DRAFT in st.session_state:  # navigation clears the address: name the scenario again
+        from ui.scenario_state import keep_in_url
+
+        keep_in_url()
     CA.ask_name()
 
 

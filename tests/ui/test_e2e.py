@@ -475,7 +475,7 @@ def test_excel_download_has_sheets_and_no_formulas(page, server_url: str,
     expected = {
         "uppfoljning": [t.name for t in followup_tables(default_ds, AS_OF)] + [METADATA_SHEET],
         # The scenario export is the CLI's (scenarios.export, one builder for both).
-        "scenario": ["arsresultat", "osakerhet", "bridge", "antaganden", METADATA_SHEET],
+        "scenario": ["arsresultat", "osakerhet", "brygga", "antaganden", METADATA_SHEET],
     }
     for bundle, sheets in expected.items():
         name, path = _download(page, f"w_dl_{bundle}_xlsx", target)
