@@ -37,7 +37,7 @@ UNNAMED = "Namnlöst scenario"
 
 def encode(scenario: Scenario) -> str | None:
     """The draft as a URL-safe token, or None when it is longer than the limit."""
-    raw = scenario.model_dump_json(exclude_defaults=True).encode("utf-8")
+    raw = scenario.model_dump_json().encode("utf-8")
     token = base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode("ascii").rstrip("=")
     return token if len(token) <= MAX_TOKEN_CHARS else None
 

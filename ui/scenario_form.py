@@ -64,6 +64,10 @@ BLOCKS: tuple[Block, ...] = (
         Control("start", "Startmånad", "month", help="AB från 2023-10, läkare från 2024-02"),
         _pct("extra_need", "Extra bemanningsbehov, % av egen personalkostnad", 0.0, 100.0, 0.5,
              "Inget publicerat underlag finns: ange ett intervall."),
+        Control("extra_fte", "Ange behovet i årsarbetare i stället", "bool",
+                help="Då gäller årsarbetarna nedan gånger kostnaden per årsarbetare, inte "
+                     "procenten ovan."),
+        _pct("extra_fte", "Extra årsarbetare", 0.0, 100_000.0, 1.0, decimals=1),
         Control("staff_share", "Personalgruppens andel av personalkostnaden (0–1)", "float",
                 0.0, 1.0, 0.05),
         Control("agency_share", "Andel som täcks av hyrpersonal (0–1)", "float", 0.0, 1.0, 0.05),
@@ -124,7 +128,7 @@ MODELS: dict[str, type[A._Assumption]] = {
 
 ENABLED = "enabled"
 RANGE_PARTS = ("low", "likely", "high")
-OPTIONAL_RANGES = {("omstallningsplan", "realisation_pct")}
+OPTIONAL_RANGES = {("omstallningsplan", "realisation_pct"), ("dygnsvila", "extra_fte")}
 """Range fields that may be None; a bool control of the same field switches them on."""
 
 
@@ -179,6 +183,8 @@ def controls_from_scenario(scenario: A.Scenario, first_month: str) -> dict[str, 
 def _fallback_range(type_: str, field: str) -> dict[str, float]:
     if (type_, field) == ("omstallningsplan", "realisation_pct"):
         return {"low": 48.0, "likely": 64.0, "high": 80.0}
+    if (type_, field) == ("dygnsvila", "extra_fte"):
+        return {"low": 20.0, "likely": 40.0, "high": 60.0}
     return {"low": 0.0, "likely": 0.0, "high": 0.0}
 
 
