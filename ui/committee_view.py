@@ -73,11 +73,16 @@ def bridge_chart(frame: pd.DataFrame, *, title: str, domain: Domain = None) -> A
             domain=list(COLOURS), range=list(COLOURS.values())),
             legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("Post:N"), alt.Tooltip("text:N", title="mkr")])
-    labels = base.mark_text(align="left", dx=4, fontWeight="bold").encode(
-        x=alt.X("till:Q", scale=scale), text="text:N")
+    # the value stands beyond the bar's end: right of a rise, left of a fall
+    up = base.transform_filter("datum['till'] >= datum['från']").mark_text(
+        align="left", dx=4, fontWeight="bold").encode(x=alt.X("till:Q", scale=scale),
+                                                      text="text:N")
+    down = base.transform_filter("datum['till'] < datum['från']").mark_text(
+        align="right", dx=-4, fontWeight="bold").encode(x=alt.X("till:Q", scale=scale),
+                                                        text="text:N")
     rule = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333333").encode(
         x=alt.X("x:Q", scale=scale))
-    return alt.layer(bars, labels, rule).properties(title=title, height=alt.Step(34))
+    return alt.layer(bars, up, down, rule).properties(title=title, height=alt.Step(34))
 
 
 def tornado_chart(frame: pd.DataFrame, *, title: str, domain: Domain = None) -> Any:
@@ -90,15 +95,20 @@ def tornado_chart(frame: pd.DataFrame, *, title: str, domain: Domain = None) -> 
     base = alt.Chart(frame).encode(
         y=alt.Y("Parameter:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)))
     bars = base.mark_bar(color="#7a9cc6").encode(
-        x=alt.X("vid P10:Q", title="mkr mot resultatet vid troliga värden", scale=scale,
+        x=alt.X("vid P10:Q", title="mkr mot troliga värden", scale=scale,
                 axis=alt.Axis(format=AMOUNT_AXIS_FORMAT)),
         x2="vid P90:Q",
         tooltip=[alt.Tooltip("Parameter:N"), alt.Tooltip("text10:N", title="vid P10, mkr"),
                  alt.Tooltip("text90:N", title="vid P90, mkr")])
-    lo = base.mark_text(align="right", dx=-4).encode(x=alt.X("vid P10:Q", scale=scale),
-                                                     text="text10:N")
-    hi = base.mark_text(align="left", dx=4).encode(x=alt.X("vid P90:Q", scale=scale),
-                                                   text="text90:N")
+    # each value beyond its own end of the bar (the lower end's text to its left)
+    lo_end = "min(datum['vid P10'], datum['vid P90'])"
+    hi_end = "max(datum['vid P10'], datum['vid P90'])"
+    lo = base.transform_calculate(x=lo_end, t="datum['vid P10'] <= datum['vid P90'] ? "
+                                  "datum.text10 : datum.text90").mark_text(
+        align="right", dx=-4).encode(x=alt.X("x:Q", scale=scale), text="t:N")
+    hi = base.transform_calculate(x=hi_end, t="datum['vid P10'] <= datum['vid P90'] ? "
+                                  "datum.text90 : datum.text10").mark_text(
+        align="left", dx=4).encode(x=alt.X("x:Q", scale=scale), text="t:N")
     rule = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333333").encode(
         x=alt.X("x:Q", scale=scale))
     return alt.layer(bars, lo, hi, rule).properties(title=title, height=alt.Step(34))
@@ -135,11 +145,11 @@ def committee_section(view: Any, *, domain: Domain = None, tornado_domain: Domai
     """Bridge, sensitivity, plan shortfall, FTE and plan years of one scenario."""
     for note in view.notes:
         st.caption(note)
+    st.markdown(f"**Brygga {view.year}**: från basprognosen "
+                f"{fmt_number(view.printed_baseline_mkr, 1)} mkr till scenariot "
+                f"{fmt_number(view.printed_scenario_mkr, 1)} mkr, största posten först.")
     st.altair_chart(bridge_chart(bridge_frame(view), domain=domain,
-                                 title=f"Brygga {view.year}: från basprognos "
-                                       f"{fmt_number(view.printed_baseline_mkr, 1)} mkr till "
-                                       f"scenario {fmt_number(view.printed_scenario_mkr, 1)} "
-                                       "mkr"), width="stretch")
+                                 title="Skillnad mot basprognosen, mkr"), width="stretch")
     for line in plan_lines(view):
         st.markdown(line)
     tf = tornado_frame(view)
