@@ -25,7 +25,7 @@ Labelled = Sequence[tuple[str, CommitteeView]]
 
 MAX_SHEET_SCENARIOS = 4
 """The one-page sheet holds at most this many scenarios side by side."""
-MAX_SHEET_ROWS = 10
+MAX_SHEET_ROWS = 8
 """Rows of differing assumptions printed on the sheet (the rest are in the Excel file)."""
 
 _NUMBER = re.compile(r"^\d+\.\s*")
@@ -240,8 +240,9 @@ def _bridge_table(views: Labelled) -> SheetTable:
 
 def _swing_table(views: Labelled) -> SheetTable:
     rows = []
+    top = 3 if len(views) <= 2 else 2
     for label, v in views:
-        for s in v.swings[:3]:
+        for s in v.swings[:top]:
             rows.append((label, f"{_plain(s.assumption)} › {s.parameter}",
                          f"{fmt_number(s.value_low, 1)} – {fmt_number(s.value_high, 1)}",
                          f"{_m(s.result_low_tkr / 1000.0)} till {_m(s.result_high_tkr / 1000.0)}"))
@@ -251,9 +252,12 @@ def _swing_table(views: Labelled) -> SheetTable:
 
 
 def _fte_table(views: Labelled) -> SheetTable:
+    # the page holds the need and the recruitment; the split of the need is in Excel
     rows = tuple((label, _plain(f.assumption), f.what,
                   f"{fmt_number(f.likely, 0)} ({fmt_number(f.low, 0)}–{fmt_number(f.high, 0)})")
-                 for label, v in views for f in v.fte)
+                 for label, v in views for f in v.fte
+                 if len(views) <= 2 or not f.what.startswith("varav ö")
+                 and not f.what.startswith("varav h"))
     return SheetTable("Årsarbetare", ("Scenario", "Antagande", "Vad", "Trolig (låg–hög)"), rows)
 
 

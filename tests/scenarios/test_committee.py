@@ -140,3 +140,13 @@ def test_save_rules() -> None:
     assert stale.verdict == "confirm" and "version 2" in stale.message and "4" in stale.message
     assert save_check("D", ("D", 4), 4).verdict == "ok"
     assert UNNAMED
+
+
+def test_sheet_of_four_scenarios_fits_one_page(views) -> None:
+    import pypdf
+
+    from scenarios.sheet import sheet_to_pdf
+
+    four = [(f"{n} v1", views[n][1]) for n in ("dygn", "hyr", "plan", "alla")]
+    s = sheet(four, comparison_metadata(four, as_of="2023-08", input_hash="h", source="t"))
+    assert len(pypdf.PdfReader(io.BytesIO(sheet_to_pdf(s))).pages) == 1

@@ -96,8 +96,16 @@ BLOCKS = {"dygnsvila": "Dygnsvila 11 timmar", "hyrpersonal": "Hyrpersonal mot mÃ
 
 def toggle(page, key: str) -> None:
     """Click a switch or checkbox of an assumption block (opening the block first)."""
+    from playwright.sync_api import expect
+
     block(page, BLOCKS[key.removeprefix(K.SC_CONTROL_PREFIX).split(".")[0]])
+    box = page.locator(f"{key_selector(key)} input").first
+    was = box.is_checked()
     page.locator(f"{key_selector(key)} label").first.click()
+    expect(box).to_be_checked(checked=not was)
+    # the rerun the click starts must have finished before the next field is typed into
+    expect(page.locator("[data-testid='stApp'][data-test-script-state='running']")
+           ).to_have_count(0)
     idle(page)
 
 
