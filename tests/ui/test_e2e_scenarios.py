@@ -229,8 +229,10 @@ def test_four_scenarios_kept_compared_and_exported(page, server_url: str, db_url
     assert len(pypdf.PdfReader(io.BytesIO(pdf.read_bytes())).pages) == 1
 
     page.set_viewport_size({"width": 800, "height": 1000})
-    page.goto(page.url.split("/jamfor")[0] + "/scenarier")
+    page.goto(page.url.replace("/jamfor", "/scenarier"))  # the address names the scenario
     wait_for_app(page)
     idle(page)
+    expect(metric(page, RESULT)).to_have_text(shown)
+    expect(page.locator("[data-testid='stSkeleton']")).to_have_count(0)
     screenshot(page, "scen26_scenarier_800")
 
