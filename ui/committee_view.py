@@ -117,7 +117,8 @@ def tornado_chart(frame: pd.DataFrame, *, title: str, domain: Domain = None) -> 
 def plan_lines(view: Any) -> list[str]:
     """The shortfall against the plan, as sentences."""
     # "3. Omställningsplan" at the start of a line would be read as a numbered list
-    return [f"{p.assumption.replace('. ', chr(92) + '. ', 1)}: planerad effekt {view.year} {fmt_mkr(p.planned_tkr, 1)}, "
+    return [f"{p.assumption.replace('. ', chr(92) + '. ', 1)}: planerad effekt {view.year} "
+            f"{fmt_mkr(p.planned_tkr, 1)}, "
             f"förväntad {fmt_mkr(p.expected_tkr, 1)} ({fmt_pct(p.realisation_pct, 0)}). "
             f"**Underskott mot plan: {fmt_mkr(p.shortfall_tkr, 1)}.**" for p in view.plan]
 
