@@ -247,10 +247,16 @@ class Hyrpersonal(_Assumption):
 
 
 class PlanMeasure(_Finite):
-    """A user-given omställningsplan measure (as forecast.ledger.dimensions.Measure)."""
+    """A user-given omställningsplan measure (as forecast.ledger.dimensions.Measure).
+
+    An empty ``unit`` means the whole region: the saving is spread over every unit's series
+    of ``account`` in proportion to their baseline amounts. ``realisation_pct`` rates this
+    measure on its own; None takes the plan's rate.
+    """
 
     name: str = Field(min_length=1, max_length=200)
-    unit: str = Field(min_length=1, max_length=200, description="Unit code")
+    unit: str = Field(default="", max_length=200,
+                      description="Unit code; empty = the whole region")
     account: str = Field(min_length=1, max_length=200,
                          description="Leaf account or category the saving is on")
     planned_annual_tkr: float = Field(gt=0, le=MAX_TKR, description=(
@@ -258,6 +264,8 @@ class PlanMeasure(_Finite):
     start: Month = Field(description="First month of effect, YYYY-MM")
     year: int | None = Field(default=None, ge=2000, le=2100,
                              description="Plan year; default the start month's year")
+    realisation_pct: ShareRange | None = Field(  # type: ignore[valid-type]
+        default=None, description="This measure's realisation, %; None = the plan's rate")
 
 
 class Omstallningsplan(_Assumption):
@@ -282,6 +290,9 @@ class Omstallningsplan(_Assumption):
     measures: list[PlanMeasure] | None = Field(default=None, max_length=MAX_LIST_ITEMS,
                                                description=(
         "Measures; None = the data set's measures of the as-of year"))
+    added: list[PlanMeasure] = Field(default_factory=list, max_length=MAX_LIST_ITEMS,
+                                     description=(
+        "Measures added by the user besides ``measures`` (or the data set's)"))
     realisation_pct: ShareRange | None = Field(  # type: ignore[valid-type]
         default=None, description="Realisation, % of planned effect; None = observed in data")
     ramp_months: int = Field(default=0, ge=0, le=36, description=(
@@ -407,6 +418,21 @@ TYPE_NAMES: dict[str, str] = {
     "sjukfranvaro": "Sjukfrånvaro",
 }
 """Swedish display name per assumption type."""
+
+PARAM_NAMES: dict[str, str] = {
+    "extra_need": "Extra bemanningsbehov, % av personalkostnad",
+    "extra_fte": "Extra årsarbetare",
+    "cost_per_fte_tkr": "Kostnad per årsarbetare, tkr",
+    "agency_multiplier": "Hyrpersonalens kostnad mot egen personal, ×",
+    "overtime_multiplier": "Övertidens kostnad mot ordinarie tid, ×",
+    "realisation_pct": "Realiseringsgrad, %",
+    "pct": "Förändring, %",
+    "pct_per_year": "Extra prisökning, % per år",
+    "amount_tkr": "Belopp, tkr",
+    "change_pp": "Förändring av sjukfrånvaron, procentenheter",
+    "elasticity_pct_per_pp": "Personalkostnad, % per procentenhet",
+}
+"""Swedish name of every uncertain parameter (a range field), as exports and charts show it."""
 
 
 class Scenario(_Finite):

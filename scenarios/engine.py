@@ -186,6 +186,12 @@ class Compiled:
     weight: np.ndarray | None = None
     rate: Coef | None = None
     notes: tuple[str, ...] = ()
+    param_labels: dict[str, str] = field(default_factory=dict)
+    """Swedish names of parameters not in :data:`scenarios.assumptions.PARAM_NAMES`."""
+
+    def param_name(self, name: str) -> str:
+        """The Swedish name of parameter ``name`` (the field name if none is known)."""
+        return self.param_labels.get(name) or A.PARAM_NAMES.get(name, name)
 
     def rate_weight(self) -> tuple[Coef, np.ndarray]:
         """The rate and its weight (a ``"rate"`` assumption has both).
@@ -335,43 +341,91 @@ def _realisation_range(ctx: Context, a: A.Omstallningsplan) -> A.Range:
 
 
 def _measures(ctx: Context, a: A.Omstallningsplan) -> list[A.PlanMeasure]:
+    """The plan's measures: the given ones (or the data set's of the as-of year) + added."""
     if a.measures is not None:
-        return list(a.measures)
-    if ctx.ds is None:
-        return []
-    return [A.PlanMeasure(name=m.name, unit=m.unit, account=m.account,
-                          planned_annual_tkr=m.planned_annual_tkr, start=m.start_period,
-                          year=m.year)
-            for m in ctx.ds.measures if m.year == ctx.rf.as_of.year]
+        base = list(a.measures)
+    elif ctx.ds is None:
+        base = []
+    else:
+        base = [A.PlanMeasure(name=m.name, unit=m.unit, account=m.account,
+                              planned_annual_tkr=m.planned_annual_tkr, start=m.start_period,
+                              year=m.year)
+                for m in ctx.ds.measures if m.year == ctx.rf.as_of.year]
+    return base + list(a.added)
 
 
-@compiles("omstallningsplan")
-def compile_omstallning(ctx: Context, a: A.Omstallningsplan) -> Compiled:
-    """Level term of :class:`~scenarios.assumptions.Omstallningsplan` (saving × realisation)."""
-    basis = np.zeros_like(ctx.base)
-    notes: list[str] = []
-    first = ctx.first_ord
-    for m in _measures(ctx, a):  # one row per measure (few), arrays per month
+def measure_param(i: int) -> str:
+    """The parameter name of measure ``i``'s own realisation range."""
+    return f"realisation_pct_{i}"
+
+
+def _measure_weights(ctx: Context, m: A.PlanMeasure) -> np.ndarray | None:
+    """(n_series,) how measure ``m``'s saving is booked: one series, or spread by size."""
+    if m.unit:
         rows = np.flatnonzero((ctx.unit == m.unit) & (ctx.account == m.account))
         if rows.size == 0:
             rows = np.flatnonzero((ctx.unit == m.unit) & (ctx.category == m.account))
         if rows.size == 0:
-            notes.append(f"åtgärden '{m.name}' saknar serie {m.unit}/{m.account}; utelämnad")
+            return None
+        w = np.zeros(len(ctx.unit))
+        w[rows[0]] = 1.0
+        return w
+    mask = (ctx.account == m.account) | (ctx.category == m.account)
+    if not mask.any():
+        return None
+    size = np.abs(ctx.base).sum(axis=1) * mask
+    return size / size.sum() if size.sum() > 0 else mask / mask.sum()
+
+
+def _measure_monthly(ctx: Context, a: A.Omstallningsplan, m: A.PlanMeasure) -> np.ndarray:
+    """(n_months,) the measure's planned saving per forecast month × the ramp, tkr."""
+    start = month_ord(m.start)
+    year = m.year or pd.Period(m.start, freq="M").year
+    year_end = month_code(year, 12)
+    active = max(months_active(m.start, year), 1)
+    eff_start = max(start, ctx.first_ord)
+    ramp = (np.clip((ctx.month_ord - eff_start + 1) / a.ramp_months, 0, 1)
+            if a.ramp_months else np.ones(len(ctx.month_ord)))
+    monthly = np.where((ctx.month_ord >= eff_start) & (ctx.month_ord <= year_end),
+                       m.planned_annual_tkr / active, 0.0)
+    if a.carry_over:
+        monthly = np.where(ctx.month_ord > year_end, m.planned_annual_tkr / 12.0, monthly)
+    return monthly * ramp
+
+
+def _pct_coef(name: str) -> Coef:
+    return lambda p: p[name]
+
+
+@compiles("omstallningsplan")
+def compile_omstallning(ctx: Context, a: A.Omstallningsplan) -> Compiled:
+    """Level terms of :class:`~scenarios.assumptions.Omstallningsplan` (saving × realisation).
+
+    Measures without their own realisation share one term at the plan's rate; a measure with
+    its own range gets its own term and parameter (:func:`measure_param`).
+    """
+    shared = np.zeros_like(ctx.base)
+    notes: list[str] = []
+    ranges: dict[str, A.Range] = {"realisation_pct": _realisation_range(ctx, a)}
+    labels: dict[str, str] = {}
+    own: list[Term] = []
+    for i, m in enumerate(_measures(ctx, a)):  # one row per measure (few), arrays per month
+        w = _measure_weights(ctx, m)
+        if w is None:
+            where = f"{m.unit}/{m.account}" if m.unit else f"kontot {m.account}"
+            notes.append(f"åtgärden '{m.name}' saknar serie {where}; utelämnad")
             continue
-        start = month_ord(m.start)
-        year = m.year or pd.Period(m.start, freq="M").year
-        year_end = month_code(year, 12)
-        active = max(months_active(m.start, year), 1)
-        eff_start = max(start, first)
-        ramp = (np.clip((ctx.month_ord - eff_start + 1) / a.ramp_months, 0, 1)
-                if a.ramp_months else np.ones(len(ctx.month_ord)))
-        monthly = np.where((ctx.month_ord >= eff_start) & (ctx.month_ord <= year_end),
-                           m.planned_annual_tkr / active, 0.0)
-        if a.carry_over:
-            monthly = np.where(ctx.month_ord > year_end, m.planned_annual_tkr / 12.0, monthly)
-        basis[rows[0]] += monthly * ramp / 100.0
-    return Compiled("", a.type, "level", {"realisation_pct": _realisation_range(ctx, a)},
-                    terms=(Term(basis, lambda p: p["realisation_pct"]),), notes=tuple(notes))
+        basis = w[:, None] * _measure_monthly(ctx, a, m)[None, :] / 100.0
+        if m.realisation_pct is None:
+            shared += basis
+            continue
+        key = measure_param(i)
+        ranges[key] = m.realisation_pct
+        labels[key] = f"Realiseringsgrad, {m.name}, %"
+        own.append(Term(basis, _pct_coef(key)))
+    terms = (Term(shared, _pct_coef("realisation_pct")), *own)
+    return Compiled("", a.type, "level", ranges, terms=terms, notes=tuple(notes),
+                    param_labels=labels)
 
 
 @compiles("statsbidrag")

@@ -89,7 +89,7 @@ def assumption_table(res: ScenarioResult, ds: Dataset | None) -> pd.DataFrame:
     for c, used in zip(compile_scenario(ctx, res.scenario), res.params, strict=True):
         for name, r in c.ranges.items():
             labels.append(c.label)
-            rows.append({"Parameter": name, "Låg": r.low, "Troligast": r.likely,
+            rows.append({"Parameter": c.param_name(name), "Låg": r.low, "Troligast": r.likely,
                          "Hög": r.high, "Använt": used[name]})
     return pd.DataFrame(rows, index=pd.Index(labels, name="Antagande"),
                         columns=["Parameter", "Låg", "Troligast", "Hög", "Använt"])
@@ -111,7 +111,7 @@ def scenario_tables(res: ScenarioResult, mc: MCResult, ds: Dataset | None
                     percent_columns=("Sannolikhet budget i balans",),
                     note=f"Monte Carlo, {mc.n_draws} dragningar, frö {mc.seed}; planåren mot "
                          "årets budget (oförändrad ram)."),
-        ExportTable("bridge", f"Brygga från basprognos till scenario {y}", bt,
+        ExportTable("brygga", f"Brygga från basprognos till scenario {y}", bt,
                     amount_columns=("Belopp", "Ackumulerat", "Avvikelse mot budget"),
                     note="Staplarna är Shapley-värden och summerar exakt till skillnaden."),
         ExportTable("antaganden", "Antaganden och osäkerhetsintervall",

@@ -67,12 +67,14 @@ def reference_problems(units: Sequence[str], scenario: A.Scenario, accounts: Any
                             acc_known, acc_shown)
         if isinstance(a, A.Statsbidrag):
             out += _unknown(f"{base}.account", "okänt konto", [a.account], acc_known, acc_shown)
-        if isinstance(a, A.Omstallningsplan) and a.measures:
-            for k, m in enumerate(a.measures):
-                out += _unknown(f"{base}.measures[{k}].unit", "okänd enhet", [m.unit], unit_known,
-                                units)
-                out += _unknown(f"{base}.measures[{k}].account", "okänt konto eller kostnadsslag",
-                                [m.account], acc_known, acc_shown)
+        if isinstance(a, A.Omstallningsplan):
+            for field, ms in (("measures", a.measures or []), ("added", a.added)):
+                for k, m in enumerate(ms):
+                    where = f"{base}.{field}[{k}]"
+                    out += _unknown(f"{where}.unit", "okänd enhet", [m.unit] if m.unit else [],
+                                    unit_known, units)
+                    out += _unknown(f"{where}.account", "okänt konto eller kostnadsslag",
+                                    [m.account], acc_known, acc_shown)
     return out
 
 

@@ -291,3 +291,23 @@ def overview_tables(ctx: Context) -> tuple[Any, Any, Any]:
     the Word/PDF report's section *Ekonomiskt utfall*.
     """
     return tuple(_overview(ctx, ctx.data_hash, str(ctx.as_of), _rk(ctx)))
+
+
+# --------------------------------------------------------------------------- committee view
+# (issue 26: small cached accessors added at the end, keyed like the scenario calls above)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _committee(_ctx: Context, data_hash: str, as_of: str, rk: str, scenario_json: str,
+               n_draws: int, _scenario: Any) -> Any:
+    res = apply_scenario(_ctx, _scenario)
+    mc = simulate_scenario(_ctx, _scenario, n_draws)
+    return core("scenarios.committee").committee_view(
+        baseline(_ctx), res, mc, _ctx.ds, base=record_heading(_ctx),
+        ctx=scenario_context(_ctx))
+
+
+def committee_view(ctx: Context, scenario: Any, n_draws: int) -> Any:
+    """``scenarios.committee.committee_view`` of ``scenario`` on the forecast of record."""
+    return _committee(ctx, ctx.data_hash, str(ctx.as_of), _rk(ctx), scenario.model_dump_json(),
+                      n_draws, scenario)

@@ -1,26 +1,52 @@
-"""The page «Jämför»: saved scenarios – or versions of one scenario – side by side."""
+"""The page «Jämför»: saved scenarios – or versions of one scenario – side by side.
+
+Every column is a ``scenarios.committee.CommitteeView`` on the same base (the forecast of
+record); the tables, the Excel file and the one-page sheet (Word, PDF) are built by
+``scenarios.comparison`` from the same views, so the figures agree in every format.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from forecast.io.formatting import fmt_mkr, fmt_number, fmt_timestamp
+from forecast.io.export import tables_to_xlsx_bytes
+from forecast.io.formatting import fmt_mkr, fmt_number, fmt_pct
+from scenarios import comparison as C
+from scenarios.sheet import DOCX_MIME, PDF_MIME, sheet_to_docx, sheet_to_pdf
 from scenarios.store import save_unless_unchanged
 from ui import cached
+from ui import scenario_state as D
 from ui import state_keys as K
+from ui.committee_view import (
+    bridge_chart,
+    bridge_frame,
+    shared_domain,
+    tornado_chart,
+    tornado_frame,
+)
 from ui.cycle_access import guard_store
-from ui.data_access import CoreMissing, context
-from ui.widgets import grouped_bar_chart, page_header, to_mkr
+from ui.data_access import Context, CoreMissing, context
+from ui.widgets import page_header
 
 HELP = """
 Välj sparade scenarier eller **versioner av samma scenario** (sidan **Scenarier** → *Spara
-scenariot*) för att se dem sida vid sida: antaganden, årsresultat per år, skillnaden mot
-basprognosen och avvikelsen mot budget, i mkr. Alla räknas på samma basprognos (vald data och
-prognosmånad) med antagandenas troliga värden. Diagrammet visar skillnaden mot basprognosen,
-så att även små skillnader mellan scenarierna syns. Knappen nedan sparar exempelscenarierna i
-lagret (ett exempel som redan finns oförändrat sparas inte igen).
+scenariot*) och, om du vill, scenariot du arbetar med just nu. Alla räknas på samma
+basprognos (prognosen som gäller för vald data och prognosmånad).
+
+- **Resultat**: årets resultat, P10–P90 (80 % av simuleringarna), sannolikheten för budget i
+  balans och avvikelsen mot budget.
+- **Antaganden** sida vid sida; rader där scenarierna skiljer sig är markerade.
+- **Bryggor** och **känslighet** per scenario, på samma skala så att staplarna går att jämföra.
+- **Ladda ned** jämförelsen som Excel (belopp som tal i tkr) eller som ett scenarioblad på en
+  sida (Word eller PDF) till nämndens handlingar.
 """
+
+DRAFT_LABEL = "Scenariot på sidan Scenarier (ej sparat)"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @guard_store("Scenarierna sparades inte")
@@ -34,7 +60,7 @@ def _save_examples() -> None:
         "Exempelscenarierna fanns redan oförändrade i lagret.")
 
 
-def version_options(store) -> dict[str, tuple[str, int]]:  # noqa: ANN001
+def version_options(store: Any) -> dict[str, tuple[str, int]]:
     """Every stored version as "namn vN", names in order and the newest version first."""
     out: dict[str, tuple[str, int]] = {}
     for name in store.list_scenarios()["name"]:
@@ -43,7 +69,7 @@ def version_options(store) -> dict[str, tuple[str, int]]:  # noqa: ANN001
     return out
 
 
-def _default(store, options: dict[str, tuple[str, int]]) -> list[str]:  # noqa: ANN001
+def _default(store: Any, options: dict[str, tuple[str, int]]) -> list[str]:
     """The version this session saved last, else the most recently saved one."""
     last = st.session_state.get(K.LAST_SAVED)
     if last is not None:
@@ -57,28 +83,104 @@ def _default(store, options: dict[str, tuple[str, int]]) -> list[str]:  # noqa: 
     return [f"{newest['name']} v{int(newest['version'])}"]
 
 
-def display_rows(table: pd.DataFrame) -> pd.DataFrame:
-    """The core's comparison with Swedish text cells: amounts in mkr, times local."""
-    rows = {}
-    for label, values in table.iterrows():
-        text = str(label)
-        if "(tkr)" in text:
-            rows[text.replace("(tkr)", "(mkr)")] = [fmt_mkr(v, 1) for v in values]
-        elif text in ("Uppdaterad", "Skapad"):
-            rows[text] = [fmt_timestamp(v) for v in values]
-        else:
-            rows[text] = [fmt_number(v, 1) if isinstance(v, float) else
-                          ("" if v is None else str(v)) for v in values]
-    out = pd.DataFrame(rows, index=table.columns).T
-    return out.rename_axis("Egenskap").reset_index()
+def result_display(views: C.Labelled) -> pd.DataFrame:
+    """The key figures as Swedish text, one column per scenario."""
+    rows: dict[str, list[str]] = {
+        "Sannolikhet budget i balans": [fmt_pct(100 * v.prob_balance, 0) for _, v in views],
+        "Scenario, årsresultat": [fmt_mkr(v.printed_scenario_mkr * 1000, 1) for _, v in views],
+        "P10–P90": [f"{fmt_mkr(v.p10_tkr)} till {fmt_mkr(v.p90_tkr)}" for _, v in views],
+        "Avvikelse mot budget": [fmt_mkr(v.deviation_tkr, 1) for _, v in views],
+        "Skillnad mot basprognos": [fmt_mkr(v.printed_difference_mkr * 1000, 1)
+                                    for _, v in views],
+        "Basprognos": [fmt_mkr(v.printed_baseline_mkr * 1000, 1) for _, v in views],
+        "Budget": [fmt_mkr(v.budget_tkr, 1) for _, v in views],
+    }
+    if any(v.plan for _, v in views):
+        rows["Omställningsplan: underskott mot plan"] = [
+            fmt_mkr(sum(p.shortfall_tkr for p in v.plan), 1) if v.plan else "–"
+            for _, v in views]
+    return pd.DataFrame(rows, index=[label for label, _ in views]).T.rename_axis("Nyckeltal")
 
 
-def difference_long(table: pd.DataFrame) -> pd.DataFrame:
-    """Long rows (År, Scenario, tkr) of the difference from the baseline per year."""
-    prefix = "Skillnad mot basprognos "
-    return pd.DataFrame([
-        {"År": str(i)[len(prefix):].split()[0], "Scenario": c, "tkr": float(table.loc[i, c])}
-        for i in table.index if str(i).startswith(prefix) for c in table.columns])
+def highlighted_assumptions(views: C.Labelled) -> Any:
+    """The assumptions side by side, differing rows highlighted (a pandas Styler)."""
+    table = C.assumption_table(views)
+
+    def colour(row: pd.Series) -> list[str]:
+        on = row["Skiljer sig"] == "ja"
+        return ["background-color: #fff3cd; font-weight: bold" if on else ""] * len(row)
+
+    return table.style.apply(colour, axis=1)
+
+
+def _views(ctx: Context, chosen: list[str], options: dict[str, tuple[str, int]]
+           ) -> list[tuple[str, Any]]:
+    n = int(st.session_state.get(K.SC_DRAWS, 2000))
+    out = []
+    for label in chosen:
+        sc = D.draft().scenario if label == DRAFT_LABEL else cached.store().load(*options[label])
+        out.append((label, cached.committee_view(ctx, sc, n)))
+    return out
+
+
+def _downloads(ctx: Context, views: C.Labelled) -> None:
+    meta = C.comparison_metadata(views, as_of=str(ctx.as_of), input_hash=ctx.data_hash,
+                                 source=ctx.ds.source)
+    tables = C.comparison_tables(views)
+    too_many = len(views) > C.MAX_SHEET_SCENARIOS
+
+    def xlsx() -> bytes:
+        return tables_to_xlsx_bytes(tables, meta, unit="tkr")
+
+    def sheet(write: Callable[[C.Sheet], bytes]) -> Callable[[], bytes]:
+        return lambda: write(C.sheet(views, meta))
+
+    b1, b2, b3 = st.columns(3)
+    stamp = f"{ctx.as_of}"
+    b1.download_button("Excel (.xlsx)", data=xlsx, file_name=f"jamforelse_{stamp}.xlsx",
+                       mime=XLSX_MIME, key=K.CMP_DOWNLOAD_XLSX, icon=":material/table_view:",
+                       on_click="ignore")
+    b2.download_button("Scenarioblad, Word", data=sheet(sheet_to_docx),
+                       file_name=f"scenarioblad_{stamp}.docx", mime=DOCX_MIME,
+                       key=K.CMP_DOWNLOAD_DOCX, icon=":material/article:", on_click="ignore",
+                       disabled=too_many)
+    b3.download_button("Scenarioblad, PDF", data=sheet(sheet_to_pdf),
+                       file_name=f"scenarioblad_{stamp}.pdf", mime=PDF_MIME,
+                       key=K.CMP_DOWNLOAD_PDF, icon=":material/picture_as_pdf:",
+                       on_click="ignore", disabled=too_many)
+    if too_many:
+        st.caption(f"Scenariobladet rymmer högst {C.MAX_SHEET_SCENARIOS} scenarier på en sida; "
+                   "välj färre för bladet (Excel-filen tar alla).")
+
+
+def _charts(views: C.Labelled) -> None:
+    bridges = [bridge_frame(v) for _, v in views]
+    tornados = [tornado_frame(v) for _, v in views]
+    bd = shared_domain(bridges, ["från", "till"])
+    td = shared_domain([t for t in tornados if not t.empty] or [pd.DataFrame(
+        {"vid P10": [], "vid P90": []})], ["vid P10", "vid P90"])
+    st.subheader("Bryggor och känslighet (samma skala)")
+    for (label, v), bf, tf in zip(views, bridges, tornados, strict=True):
+        st.markdown(f"**{label}**")
+        st.altair_chart(bridge_chart(bf, domain=bd, title=f"Brygga {v.year}, mkr"),
+                        width="stretch")
+        if not tf.empty:
+            st.altair_chart(tornado_chart(tf, domain=td, title="Känslighet P10→P90, mkr"),
+                            width="stretch")
+
+
+def _choose(store: Any) -> tuple[list[str], dict[str, tuple[str, int]]]:
+    options = version_options(store)
+    labels = [DRAFT_LABEL, *options]
+    if K.CMP_SELECTION not in st.session_state:
+        st.session_state[K.CMP_SELECTION] = _default(store, options)
+    st.session_state[K.CMP_SELECTION] = [c for c in st.session_state[K.CMP_SELECTION]
+                                         if c in labels]
+    chosen = st.pills("Scenarier och versioner att jämföra", labels, selection_mode="multi",
+                      key=K.CMP_SELECTION,
+                      help="Klicka för att välja eller välja bort; flera versioner av samma "
+                           "scenario går att jämföra.")
+    return list(chosen or []), options
 
 
 @guard_store("Scenariolagret kan inte nås")
@@ -97,27 +199,17 @@ def render() -> None:
     msg = st.session_state.pop(K.SAVE_MESSAGE, None)
     if msg:
         st.success(msg)
-    options = version_options(store)
-    if not options:
-        st.info("Inga sparade scenarier ännu.")
-        return
-    if K.CMP_SELECTION not in st.session_state:
-        st.session_state[K.CMP_SELECTION] = _default(store, options)
-    st.session_state[K.CMP_SELECTION] = [c for c in st.session_state[K.CMP_SELECTION]
-                                         if c in options]
-    chosen = st.pills("Scenarier och versioner att jämföra", list(options),
-                      selection_mode="multi", key=K.CMP_SELECTION,
-                      help="Klicka för att välja eller välja bort; flera versioner av samma "
-                           "scenario går att jämföra.")
+    chosen, options = _choose(store)
     if not chosen:
         st.info("Välj minst ett scenario.")
         return
-    table = cached.compare(ctx, tuple(options[c] for c in chosen))
-    # A static table: every cell in full, no English toolbar.
-    st.table(display_rows(table).set_index("Egenskap"))
-    long = difference_long(table)
-    if not long.empty:
-        st.altair_chart(grouped_bar_chart(to_mkr(long, ["tkr"]), category="År",
-                                          group="Scenario", value="tkr",
-                                          title="Skillnad mot basprognosen per år, mkr"),
-                        width="stretch")
+    views = _views(ctx, chosen, options)
+    st.caption(f"Basprognos: {cached.record_heading(ctx)}. "
+               f"{fmt_number(views[0][1].n_draws)} simuleringar per scenario.")
+    st.subheader("Resultat")
+    st.table(result_display(views))
+    _downloads(ctx, views)
+    st.subheader("Antaganden sida vid sida")
+    st.caption("Gulmarkerade rader skiljer sig mellan scenarierna.")
+    st.dataframe(highlighted_assumptions(views), width="stretch")
+    _charts(views)

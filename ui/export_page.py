@@ -41,8 +41,10 @@ siffrorna går att spåra.
 prognosmånad i sidfoten, underlaget i en bilaga). En egen Word-mall med regionens format
 används från kommandoraden: `budgetprognos rapport --out rapport.docx --mall mall.docx`.
 
-Scenariot som exporteras är det som senast visades på sidan **Scenarier** (annars
-standardförvalet).
+Scenariot som exporteras är det du arbetar med på sidan **Scenarier** (det finns kvar mellan
+sidorna och i adressen); finns inget, standardförvalet. Under *Scenario* finns också
+**scenariobladet**: en sida till nämnden (Word eller PDF) med sannolikheten för budget i balans,
+resultatet med P10–P90, bryggan, känsligheten och årsarbetarna.
 """
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -101,6 +103,36 @@ BUNDLES: dict[str, tuple[str, Callable[[Context], tuple[list[ExportTable], Expor
     "prognos": ("Årsprognos", prognos_bundle),
     "scenario": ("Scenario", scenario_bundle),
 }
+
+
+def scenario_sheet(ctx: Context) -> tuple[object, object]:
+    """The one-page sheet of the scenario being edited: (Word, PDF) zero-argument makers."""
+    from scenarios import comparison as C
+    from scenarios.sheet import sheet_to_docx, sheet_to_pdf
+    from ui.scenarios_page import DEFAULT_DRAWS, current_scenario_or_default
+
+    scenario = current_scenario_or_default(ctx)
+    view = cached.committee_view(ctx, scenario,
+                                 int(st.session_state.get(K.SC_DRAWS, DEFAULT_DRAWS)))
+    views = [(scenario.name, view)]
+    meta = C.comparison_metadata(views, as_of=str(ctx.as_of), input_hash=ctx.data_hash,
+                                 source=ctx.ds.source)
+    return (lambda: sheet_to_docx(C.sheet(views, meta)),
+            lambda: sheet_to_pdf(C.sheet(views, meta)))
+
+
+def _sheet_buttons(ctx: Context) -> None:
+    from scenarios.sheet import DOCX_MIME, PDF_MIME
+
+    docx, pdf = scenario_sheet(ctx)
+    b1, b2, _ = st.columns([1, 1, 2])
+    b1.download_button("Scenarioblad, Word", data=docx,  # type: ignore[arg-type]
+                       file_name=f"scenarioblad_{ctx.as_of}.docx", mime=DOCX_MIME,
+                       key="w_dl_sheet_docx", icon=":material/article:", on_click="ignore")
+    b2.download_button("Scenarioblad, PDF", data=pdf,  # type: ignore[arg-type]
+                       file_name=f"scenarioblad_{ctx.as_of}.pdf", mime=PDF_MIME,
+                       key="w_dl_sheet_pdf", icon=":material/picture_as_pdf:",
+                       on_click="ignore")
 
 
 def _report_section(ctx: Context) -> None:
@@ -180,4 +212,8 @@ def render() -> None:
             file_name=f"budgetprognos_{key}_{stamp}.{'zip' if zipped else 'csv'}",
             mime="application/zip" if zipped else "text/csv",
             key=f"w_dl_{key}_csv", icon=":material/description:", on_click="ignore")
+        if key == "scenario":
+            st.caption(f"Scenario: {tables[0].title if tables else ''} — "
+                       f"'{meta.parameters.get('Scenario', '')}'.")
+            _sheet_buttons(ctx)
     _report_section(ctx)

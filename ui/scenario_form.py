@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from pydantic import ValidationError
+
 from forecast.io.entry import NumberField
 from scenarios import assumptions as A
 
@@ -62,6 +64,10 @@ BLOCKS: tuple[Block, ...] = (
         Control("start", "Startmånad", "month", help="AB från 2023-10, läkare från 2024-02"),
         _pct("extra_need", "Extra bemanningsbehov, % av egen personalkostnad", 0.0, 100.0, 0.5,
              "Inget publicerat underlag finns: ange ett intervall."),
+        Control("extra_fte", "Ange behovet i årsarbetare i stället", "bool",
+                help="Då gäller årsarbetarna nedan gånger kostnaden per årsarbetare, inte "
+                     "procenten ovan."),
+        _pct("extra_fte", "Extra årsarbetare", 0.0, 100_000.0, 1.0, decimals=1),
         Control("staff_share", "Personalgruppens andel av personalkostnaden (0–1)", "float",
                 0.0, 1.0, 0.05),
         Control("agency_share", "Andel som täcks av hyrpersonal (0–1)", "float", 0.0, 1.0, 0.05),
@@ -122,7 +128,7 @@ MODELS: dict[str, type[A._Assumption]] = {
 
 ENABLED = "enabled"
 RANGE_PARTS = ("low", "likely", "high")
-OPTIONAL_RANGES = {("omstallningsplan", "realisation_pct")}
+OPTIONAL_RANGES = {("omstallningsplan", "realisation_pct"), ("dygnsvila", "extra_fte")}
 """Range fields that may be None; a bool control of the same field switches them on."""
 
 
@@ -177,6 +183,8 @@ def controls_from_scenario(scenario: A.Scenario, first_month: str) -> dict[str, 
 def _fallback_range(type_: str, field: str) -> dict[str, float]:
     if (type_, field) == ("omstallningsplan", "realisation_pct"):
         return {"low": 48.0, "likely": 64.0, "high": 80.0}
+    if (type_, field) == ("dygnsvila", "extra_fte"):
+        return {"low": 20.0, "likely": 40.0, "high": 60.0}
     return {"low": 0.0, "likely": 0.0, "high": 0.0}
 
 
@@ -317,3 +325,107 @@ def validation_messages(errors: Sequence[Mapping[str, Any]]) -> list[str]:
             msg = _swedish_numbers(msg)
         out.append(f"{where}: {msg}")
     return out
+
+
+# --------------------------------------------------------------------------- plan measures
+
+MEASURE_COLUMNS = ("Namn", "Belopp, mkr per år", "Start", "Enhet", "Konto", "Realisering låg",
+                   "Realisering trolig", "Realisering hög")
+AMOUNT_FIELD = NumberField("Belopp, mkr per år", 0.001, A.MAX_TKR / 1000.0, 3)
+REALISATION_FIELD = NumberField("Realisering, %", 0.0, 200.0, 1)
+
+
+def mkr_text(mkr: float) -> str:
+    """An mkr amount the Swedish way, one decimal (for labels)."""
+    from forecast.io.formatting import fmt_number
+
+    return fmt_number(mkr, 1)
+
+
+def measure_rows(measures: Sequence[A.PlanMeasure], whole_region: str) -> Any:
+    """The editor's rows of the user's measures (amount in mkr as Swedish text)."""
+    import pandas as pd
+
+    rows = []
+    for m in measures:
+        r = m.realisation_pct
+        rows.append({"Namn": m.name, "Belopp, mkr per år": AMOUNT_FIELD.show(
+            m.planned_annual_tkr / 1000.0), "Start": m.start, "Enhet": m.unit or whole_region,
+            "Konto": m.account,
+            "Realisering låg": REALISATION_FIELD.show(r.low) if r else "",
+            "Realisering trolig": REALISATION_FIELD.show(r.likely) if r else "",
+            "Realisering hög": REALISATION_FIELD.show(r.high) if r else ""})
+    return pd.DataFrame(rows, columns=list(MEASURE_COLUMNS))
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and v != v) or str(v).strip() == ""
+
+
+def _measure(i: int, row: Mapping[str, Any], whole_region: str
+             ) -> tuple[A.PlanMeasure | None, list[str]]:
+    where = f"Åtgärd rad {i + 1}"
+    errors: list[str] = []
+    for col in ("Namn", "Belopp, mkr per år", "Start", "Enhet", "Konto"):
+        if _blank(row.get(col)):
+            errors.append(f"{where}, kolumn {col}: saknas")
+    if errors:
+        return None, errors
+    from forecast.io.entry import EntryError
+
+    try:
+        amount = AMOUNT_FIELD.parse(str(row["Belopp, mkr per år"]))
+    except EntryError as exc:
+        return None, [f"{where}, kolumn Belopp: {exc}"]
+    parts = [row.get(f"Realisering {w}") for w in PART_WORDS]
+    rate: dict[str, float] | None = None
+    if not all(_blank(p) for p in parts):
+        if any(_blank(p) for p in parts):
+            return None, [f"{where}: ange realisering låg, trolig och hög, eller ingen"]
+        try:
+            vals = [REALISATION_FIELD.parse(str(p)) for p in parts]
+        except EntryError as exc:
+            return None, [f"{where}, kolumn Realisering: {exc}"]
+        rate = dict(zip(RANGE_PARTS, vals, strict=True))
+    unit = "" if row["Enhet"] == whole_region else str(row["Enhet"])
+    try:
+        return A.PlanMeasure(name=str(row["Namn"]).strip(), unit=unit,
+                             account=str(row["Konto"]), planned_annual_tkr=amount * 1000.0,
+                             start=str(row["Start"]), realisation_pct=rate), []
+    except ValidationError as exc:
+        return None, [f"{where}: {m}" for m in validation_messages(exc.errors())]
+
+
+def measures_from_rows(rows: Sequence[Mapping[str, Any]], *, whole_region: str
+                       ) -> tuple[list[A.PlanMeasure], list[str]]:
+    """The user's measures from the editor's rows, or Swedish messages naming row and column.
+
+    Completely empty rows are ignored; nothing else is dropped or guessed.
+    """
+    out: list[A.PlanMeasure] = []
+    errors: list[str] = []
+    for i, row in enumerate(rows):
+        if all(_blank(row.get(c)) for c in MEASURE_COLUMNS):
+            continue
+        m, errs = _measure(i, row, whole_region)
+        errors += errs
+        if m is not None:
+            out.append(m)
+    return out, errors
+
+
+def with_plan_measures(scenario: A.Scenario, added: Sequence[A.PlanMeasure],
+                       with_data: bool) -> A.Scenario:
+    """``scenario`` with its (first) omställningsplan's added measures replaced.
+
+    ``with_data`` False leaves the data set's measures out (``measures = []``).
+    """
+    out = []
+    done = False
+    for a in scenario.assumptions:
+        if isinstance(a, A.Omstallningsplan) and not done:
+            done = True
+            keep = (None if a.measures == [] else a.measures) if with_data else []
+            a = a.model_copy(update={"added": list(added), "measures": keep})
+        out.append(a)
+    return scenario.model_copy(update={"assumptions": out})

@@ -15,13 +15,17 @@ from pydantic import ValidationError
 from forecast.io.entry import NumberField
 from forecast.io.formatting import fmt_mkr, fmt_number, fmt_pct, fmt_timestamp
 from scenarios import assumptions as A
+from scenarios.document import MAX_NAME_CHARS, UNNAMED, save_check
 from ui import cached
 from ui import scenario_form as F
+from ui import scenario_state as D
 from ui import state_keys as K
+from ui.committee_view import committee_section
 from ui.cycle_access import guard_store
 from ui.data_access import Context, CoreMissing, context
+from ui.measures_editor import measures_section
 from ui.number_entry import number_entry, read_entry, set_entry
-from ui.widgets import histogram_chart, month_text, page_header, show_table, waterfall_chart
+from ui.widgets import histogram_chart, month_text, page_header
 
 HELP = """
 Välj ett **förval** – ett exempelscenario eller ett sparat scenario (med version) – och justera
@@ -36,16 +40,18 @@ inget om förrän det är rättat. Fältet gäller när du trycker Enter eller l
 
 - **Bryggan** visar hur varje antagande flyttar årets resultat från basprognosen till
   scenariot (delarna summerar exakt).
-- **Sannolikhet att underskottet blir högst …** är andelen simuleringar där underskottet mot
-  budget inte blir större än beloppet du anger (0 mkr = budget i balans).
+- **Sannolikhet för budget i balans** är andelen simuleringar där resultatet når budget. Ange
+  ett annat belopp vid fördelningen för att fråga om ett största godtaget underskott.
+- **Känsligheten** visar hur mycket årets resultat rör sig när ett intervall går från sin
+  P10 till sin P90 (övriga antaganden vid troligt värde).
+- Scenariot finns kvar när du går till andra sidor och kommer tillbaka, och adressen i
+  webbläsaren pekar ut det, så det finns kvar efter omladdning.
 - En tom månad betyder antagandets standard, t.ex. *första prognosmånaden*.
 
 Basprognosen räknas inte om när du ändrar ett antagande; bara scenariot räknas om.
 """
 
-BASE_KEY = K.SCENARIO_BASE
-LAST_KEY = K.SCENARIO_LAST
-SAVED_PREFIX = "Sparat: "
+SAVED_PREFIX = D.SAVED_PREFIX
 RESULTS_KEY = "sc_results"
 """Key of the container of the key figures (sticky at the top, see ``ui.document``)."""
 DEFICIT_FIELD = NumberField("Högsta underskott mot budget, mkr", -1_000_000.0, 1_000_000.0, 1,
@@ -56,9 +62,7 @@ def _months(ctx: Context) -> list[str]:
     return cached.forecast_month_labels(ctx)
 
 
-def saved_label(name: str, version: int) -> str:
-    """The Förval entry of a stored scenario version."""
-    return f"{SAVED_PREFIX}{name} v{version}"
+saved_label = D.saved_label
 
 
 def _saved_refs() -> dict[str, tuple[str, int]]:
@@ -74,29 +78,40 @@ def _saved_refs() -> dict[str, tuple[str, int]]:
     return out
 
 
-def _load_into_controls(scenario: A.Scenario, first_month: str) -> None:
-    st.session_state[BASE_KEY] = scenario
+def _write_controls(d: D.Draft, first_month: str) -> None:
+    """Write the draft into the controls (they are a view of it)."""
     fields = F.number_fields()
-    for p, v in F.controls_from_scenario(scenario, first_month).items():
+    for p, v in F.controls_from_scenario(d.scenario, first_month).items():
         key = K.scenario_control(p)
         if p in fields:
             set_entry(key, fields[p], float(v))
         else:
             st.session_state[key] = v
-    st.session_state[K.SC_NAME] = scenario.name
-    st.session_state[K.SC_DESCRIPTION] = scenario.description
-    st.session_state[K.SC_AUTHOR] = scenario.author
-    st.session_state[K.SCENARIO_LOADED] = scenario.name
+    st.session_state[K.SC_NAME] = d.name
+    st.session_state[K.SC_DESCRIPTION] = d.scenario.description
+    st.session_state[K.SC_AUTHOR] = d.scenario.author
+    st.session_state[K.SC_PRESET] = d.origin
+
+
+def _controls_missing() -> bool:
+    """True when Streamlit has dropped the controls (after a visit to another page)."""
+    keys = [K.SC_PRESET, K.SC_NAME, *(K.scenario_control(p) for p in
+                                      F.controls_from_scenario(A.Scenario(name="x"), "2000-01"))]
+    return any(k not in st.session_state for k in keys)
 
 
 def _on_preset(presets: dict[str, A.Scenario], first_month: str) -> None:
-    name = st.session_state.get(K.SC_PRESET)
-    if name in presets:
-        _load_into_controls(presets[name], first_month)
-        return
-    ref = _saved_refs().get(str(name))
-    if ref is not None:
-        _load_into_controls(cached.store().load(*ref), first_month)
+    label = str(st.session_state.get(K.SC_PRESET))
+    if label in presets:
+        d = D.from_preset(label, presets[label])
+    else:
+        ref = _saved_refs().get(label)
+        if ref is None:
+            return
+        d = D.from_saved(*ref, cached.store().load(*ref))
+    D.set_draft(d)
+    st.session_state.pop(K.SC_PENDING, None)
+    _write_controls(d, first_month)
 
 
 def _month_control(c: F.Control, key: str, months: list[str], kw: dict[str, Any]) -> None:
@@ -176,6 +191,12 @@ def _meta() -> dict[str, str]:
             "author": st.session_state.get(K.SC_AUTHOR) or ""}
 
 
+def computed_name(typed: str) -> str:
+    """The name a draft is computed and exported under: the typed one, if it can be saved."""
+    name = typed.strip()
+    return name if 0 < len(name) <= MAX_NAME_CHARS else UNNAMED
+
+
 def scenario_from_state(ctx: Context) -> tuple[A.Scenario | None, list[str]]:
     """The scenario the controls describe, or None and Swedish messages saying why not."""
     values, errors = _values()
@@ -184,8 +205,8 @@ def scenario_from_state(ctx: Context) -> tuple[A.Scenario | None, list[str]]:
     first = _months(ctx)[0]
     meta = _meta()
     try:
-        sc = F.scenario_from_controls(st.session_state[BASE_KEY], values, first_month=first,
-                                      name=meta["name"] or None)
+        sc = F.scenario_from_controls(D.draft().scenario, values, first_month=first,
+                                      name=computed_name(meta["name"]))
         return sc.model_copy(update={"description": meta["description"],
                                      "author": meta["author"]}), []
     except ValidationError as exc:
@@ -201,11 +222,8 @@ def current_scenario(ctx: Context) -> A.Scenario:
 
 
 def current_scenario_or_default(ctx: Context) -> A.Scenario:
-    """The scenario last valid on the page in this session, else the standard preset."""
-    last = st.session_state.get(LAST_KEY)
-    if last is not None:
-        return last
-    return next(iter(cached.presets().values()))
+    """The scenario being edited (the session's draft; restored from the address)."""
+    return D.draft().scenario
 
 
 DRAW_OPTIONS = (1000, 2000, 5000, 10_000)
@@ -221,55 +239,30 @@ def _deficit_label(deficit_tkr: float) -> str:
     return f"Sannolikhet att underskottet mot budget blir högst {fmt_mkr(deficit_tkr, 1)}"
 
 
-def _key_figures(ctx: Context, res: Any, mc: Any) -> None:
-    """The year-end figures and the probability in one row (it stays on screen)."""
-    row = res.summary().set_index("year").loc[ctx.as_of.year]
-    q = mc.quantiles()
-    qs = q.loc[(q["year"] == ctx.as_of.year) & (q["variant"] == "scenario")].iloc[0]
-    c1, c2, c3 = st.columns(3)
-    c1.metric("Scenario, årsresultat", fmt_mkr(row["scenario_tkr"], 1),
-              border=True, delta=f"{fmt_mkr(row['difference_tkr'], 1)} mot bas",
-              delta_arrow="off", delta_color="off",
-              help=f"Basprognosen: {fmt_mkr(row['baseline_tkr'], 1)}.")
-    c2.metric("Scenario mot budget", fmt_mkr(row["scenario_deviation_tkr"], 1), border=True,
-              delta=f"budget {fmt_mkr(row['budget_tkr'], 1)}", delta_arrow="off",
-              delta_color="off")
+def _key_figures(ctx: Context, view: Any, mc: Any) -> None:
+    """Probability (balance by default), result with its P10–P90, deviation (stays on top)."""
     if K.SC_DEFICIT not in st.session_state:
-        set_entry(K.SC_DEFICIT, DEFICIT_FIELD, mc.suggested_deficit_tkr() / 1000.0)
+        set_entry(K.SC_DEFICIT, DEFICIT_FIELD, 0.0)
     deficit, _ = read_entry(K.SC_DEFICIT, DEFICIT_FIELD)
+    c1, c2, c3 = st.columns(3)
     if deficit is None:
-        c3.metric("Sannolikhet", "–", border=True, help="Rätta beloppet under diagrammen.")
+        c1.metric("Sannolikhet", "–", border=True, help="Rätta beloppet vid fördelningen.")
     else:
-        c3.metric(_deficit_label(deficit * 1000.0),
+        c1.metric(_deficit_label(deficit * 1000.0),
                   fmt_pct(mc.prob_deficit_at_most(deficit * 1000.0) * 100, 0), border=True,
-                  help="Andel av simuleringarna; ändra beloppet vid fördelningen.")
-    st.caption(f"År {ctx.as_of.year}. Basprognos {fmt_mkr(row['baseline_tkr'], 1)} "
-               f"({cached.record_heading(ctx)}). "
-               f"Scenariots intervall P10–P90: {fmt_mkr(qs['p10_tkr'])} till "
-               f"{fmt_mkr(qs['p90_tkr'])}. Sannolikhet och intervall: "
+                  help="Andel av simuleringarna; ett annat belopp anges vid fördelningen.")
+    c2.metric(f"Scenario, årsresultat {view.year}", fmt_mkr(view.printed_scenario_mkr * 1000, 1),
+              border=True, delta=f"P10–P90: {fmt_mkr(view.p10_tkr)} till {fmt_mkr(view.p90_tkr)}",
+              delta_arrow="off", delta_color="off",
+              help="80 % av simuleringarna hamnar mellan P10 och P90.")
+    c3.metric("Scenario mot budget", fmt_mkr(view.deviation_tkr, 1), border=True,
+              delta=f"{fmt_mkr(view.printed_difference_mkr * 1000, 1)} mot basprognosen",
+              delta_arrow="off", delta_color="off",
+              help=f"Budget {fmt_mkr(view.budget_tkr, 1)}; basprognos "
+                   f"{fmt_mkr(view.printed_baseline_mkr * 1000, 1)}.")
+    st.caption(f"Basprognos: {cached.record_heading(ctx)}. Sannolikhet och intervall: "
                f"{fmt_number(mc.n_draws)} simuleringar av antagandenas intervall och "
                "basprognosens osäkerhet.")
-
-
-def _bridge(ctx: Context, res: Any) -> None:
-    """The bridge chart, its table and the plan years."""
-    y = ctx.as_of.year
-    for note in res.notes:
-        st.caption(note)
-    br = res.bridge()
-    st.altair_chart(waterfall_chart(br, title=f"Brygga {y}: basprognos → scenario, mkr"),
-                    width="stretch")
-    with st.expander("Bryggan som tabell och planåren"):
-        show_table(br[["step", "value_tkr", "cumulative_tkr"]].rename(columns={
-            "step": "Post", "value_tkr": "Effekt", "cumulative_tkr": "Ackumulerat"}),
-            amount_columns=("Effekt", "Ackumulerat"))
-        show_table(res.summary().set_index("year").rename(columns={
-            "baseline_tkr": "Basprognos", "scenario_tkr": "Scenario",
-            "difference_tkr": "Skillnad", "budget_tkr": "Budget",
-            "baseline_deviation_tkr": "Bas mot budget",
-            "scenario_deviation_tkr": "Scenario mot budget"}).rename_axis("År"),
-            amount_columns=("Basprognos", "Scenario", "Skillnad", "Budget", "Bas mot budget",
-                            "Scenario mot budget"))
 
 
 def _distribution(ctx: Context, mc: Any) -> None:
@@ -281,7 +274,7 @@ def _distribution(ctx: Context, mc: Any) -> None:
                          format_func=fmt_number)
     with c2:
         deficit = number_entry(DEFICIT_FIELD, K.SC_DEFICIT,
-                               help="Sannolikheten ovan gäller ett underskott mot budget på "
+                               help="Sannolikheten överst gäller ett underskott mot budget på "
                                     "högst detta belopp; 0 = budget i balans, negativt = "
                                     f"överskott. Tillåtet: {DEFICIT_FIELD.allowed()}.")
     values = pd.DataFrame({"mkr": mc.totals[:, 0] / 1000.0})
@@ -293,13 +286,54 @@ def _distribution(ctx: Context, mc: Any) -> None:
                     width="stretch")
 
 
-def _save(ctx_hash: str, scenario: A.Scenario, first_month: str) -> None:
-    """Callback of "Spara scenariot": a new version; Förval and Jämför show it."""
-    rec = cached.store().save(scenario, input_hash=ctx_hash)
+def _do_save(ctx_hash: str, scenario: A.Scenario, name: str) -> None:
+    rec = cached.store().save(scenario.model_copy(update={"name": name}), input_hash=ctx_hash)
     st.session_state[K.LAST_SAVED] = (rec.name, rec.version)
-    st.session_state[K.SC_SAVE_NOTE] = (f"Sparat: '{rec.name}' version {rec.version}.", scenario)
-    st.session_state[K.SC_PRESET] = saved_label(rec.name, rec.version)
-    st.session_state[BASE_KEY] = rec.scenario
+    st.session_state[K.SC_SAVE_NOTE] = (f"Sparat: '{rec.name}' version {rec.version}.",
+                                        rec.scenario)
+    st.session_state.pop(K.SC_PENDING, None)
+    d = D.from_saved(rec.name, rec.version, rec.scenario)
+    D.set_draft(d)
+    st.session_state[K.SC_PRESET] = d.origin
+    st.session_state[K.SC_NAME] = rec.name
+
+
+def _save(ctx_hash: str, scenario: A.Scenario, first_month: str) -> None:
+    """Callback of "Spara scenariot": refuse, ask, or save a new version."""
+    typed = str(st.session_state.get(K.SC_NAME) or "")
+    name = typed.strip()
+    try:
+        latest: int | None = cached.store().record(name).version if name else None
+    except KeyError:
+        latest = None
+    check = save_check(typed, D.draft().based_on, latest)
+    if check.verdict == "refused":
+        st.session_state[K.SC_SAVE_NOTE] = ("!" + check.message, scenario)
+    elif check.verdict == "confirm":
+        st.session_state[K.SC_PENDING] = (check.message, scenario, name)
+    else:
+        _do_save(ctx_hash, scenario, name)
+
+
+def _confirm(ctx_hash: str) -> None:
+    pending = st.session_state.get(K.SC_PENDING)
+    if pending is not None:
+        _do_save(ctx_hash, pending[1], pending[2])
+
+
+def _pending(ctx: Context, scenario: A.Scenario) -> None:
+    pending = st.session_state.get(K.SC_PENDING)
+    if pending is None:
+        return
+    if pending[1] != scenario:  # the assumptions changed since: ask again on the next save
+        st.session_state.pop(K.SC_PENDING, None)
+        return
+    st.warning(pending[0], icon=":material/warning:")
+    c1, c2 = st.columns(2)
+    c1.button("Ja, spara ny version", key=K.SC_SAVE_CONFIRM, type="primary",
+              on_click=_confirm, args=(ctx.data_hash,))
+    c2.button("Avbryt", key=K.SC_SAVE_CANCEL,
+              on_click=lambda: st.session_state.pop(K.SC_PENDING, None))
 
 
 def _versions_table(store: Any, name: str) -> None:
@@ -308,9 +342,21 @@ def _versions_table(store: Any, name: str) -> None:
         "Version": versions["version"].astype(int).astype(str),
         "Beskrivning": versions["description"], "Författare": versions["author"],
         "Skapad": versions["updated"].map(fmt_timestamp),
-        "Indata-hash": versions["input_hash"].str[:12],
         "Programversion": versions["program_version"]})
     st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def _save_note(scenario: A.Scenario) -> None:
+    note = st.session_state.get(K.SC_SAVE_NOTE)
+    if note is None:
+        return
+    if note[1] != scenario and not note[0].startswith("!"):
+        st.session_state.pop(K.SC_SAVE_NOTE, None)  # the assumptions changed since the save
+    elif note[0].startswith("!"):
+        st.error(note[0][1:], icon=":material/error:")
+        st.session_state.pop(K.SC_SAVE_NOTE, None)
+    else:
+        st.success(note[0])
 
 
 @guard_store("Scenariolagret kan inte nås")
@@ -321,15 +367,14 @@ def _store(ctx: Context, scenario: A.Scenario) -> None:
     except CoreMissing:
         st.info("Scenariolagret är inte tillgängligt i den här versionen ännu.")
         return
+    d = D.draft()
+    base = (f"Utgår från '{d.based_on[0]}' version {d.based_on[1]}." if d.based_on else
+            "Ett nytt scenario: ge det ett namn innan du sparar.")
+    st.caption(base + " Att spara lägger till en ny version; tidigare versioner finns kvar.")
     st.button("Spara scenariot", icon=":material/save:", key="w_sc_save",
-              help="Sparar namn, beskrivning, författare och antaganden som en ny version; "
-                   "tidigare versioner finns kvar.",
               on_click=_save, args=(ctx.data_hash, scenario, _months(ctx)[0]))
-    note = st.session_state.get(K.SC_SAVE_NOTE)
-    if note is not None and note[1] == scenario:
-        st.success(note[0])
-    else:
-        st.session_state.pop(K.SC_SAVE_NOTE, None)  # the assumptions changed since the save
+    _pending(ctx, scenario)
+    _save_note(scenario)
     saved = store.list_scenarios()
     if saved.empty:
         st.caption("Inga sparade scenarier ännu.")
@@ -345,18 +390,30 @@ def _store(ctx: Context, scenario: A.Scenario) -> None:
             st.rerun()
 
 
-def _left(presets: dict[str, A.Scenario], months: list[str]) -> None:
+def _name_field() -> None:
+    st.text_input("Scenariots namn", key=K.SC_NAME, max_chars=4 * MAX_NAME_CHARS,
+                  placeholder="Namn krävs för att spara",
+                  help=f"Högst {MAX_NAME_CHARS} tecken. Ett förval sparas aldrig under "
+                       "förvalets namn: ange ett eget.")
+    n = len(str(st.session_state.get(K.SC_NAME) or "").strip())
+    if n > MAX_NAME_CHARS:
+        st.error(f"Namnet är {n} tecken; det får vara högst {MAX_NAME_CHARS} tecken.",
+                 icon=":material/error:")
+
+
+def _left(presets: dict[str, A.Scenario], months: list[str], ctx: Context) -> None:
     options = [*presets, *_saved_refs()]
     if st.session_state.get(K.SC_PRESET) not in options:
-        options.append(st.session_state[K.SC_PRESET])
+        options.append(st.session_state.get(K.SC_PRESET) or "")
     st.selectbox("Förval", options, key=K.SC_PRESET, on_change=_on_preset,
-                 args=(presets, months[0]),
+                 args=(presets, months[0]), format_func=lambda o: o or "eget scenario",
                  help="Exempelscenarierna och alla sparade versioner. Att välja ett förval "
                       "skriver över antagandena nedan.")
-    st.text_input("Scenariots namn", key=K.SC_NAME, max_chars=200)
+    _name_field()
     st.text_input("Beskrivning", key=K.SC_DESCRIPTION, max_chars=2000)
     st.text_input("Författare", key=K.SC_AUTHOR, max_chars=200)
     _controls(months)
+    measures_section(ctx, months)
 
 
 def render() -> None:
@@ -369,26 +426,34 @@ def render() -> None:
         st.info("Prognosmotorn är inte tillgänglig ännu.")
         return
     presets = cached.presets()
-    if BASE_KEY not in st.session_state:
-        st.session_state[K.SC_PRESET] = next(iter(presets))
-        _load_into_controls(presets[st.session_state[K.SC_PRESET]], months[0])
+    d = D.draft()
+    msg = st.session_state.pop(K.SC_URL_MESSAGE, None)
+    if msg:
+        st.warning(msg, icon=":material/warning:")
+    if _controls_missing():
+        _write_controls(d, months[0])
     st.session_state.setdefault(K.SC_DRAWS, DEFAULT_DRAWS)
     scenario, errors = scenario_from_state(ctx)
+    if scenario is not None:
+        D.update(scenario, str(st.session_state.get(K.SC_NAME) or ""))
     # The key figures stay at the top of the window while the user scrolls (ui.document).
     with st.container(key=RESULTS_KEY):
         if scenario is None:
             st.error("Antagandena är inte giltiga, så inget har räknats om. Rätta:\n\n"
                      + "\n".join(f"- {e}" for e in errors), icon=":material/error:")
         else:
-            st.session_state[LAST_KEY] = scenario
-            res = cached.apply_scenario(ctx, scenario)
-            mc = cached.simulate_scenario(ctx, scenario, int(st.session_state[K.SC_DRAWS]))
-            _key_figures(ctx, res, mc)
+            n = int(st.session_state[K.SC_DRAWS])
+            mc = cached.simulate_scenario(ctx, scenario, n)
+            view = cached.committee_view(ctx, scenario, n)
+            _key_figures(ctx, view, mc)
+    if D.too_long_for_url(D.draft()):
+        st.caption("Utkastet är för stort för att stå i adressen: spara det för att behålla "
+                   "det efter en omladdning.")
     left, right = st.columns([2, 3], gap="large")
     with right:
         if scenario is not None:
-            _bridge(ctx, res)
+            committee_section(view)
             _distribution(ctx, mc)
             _store(ctx, scenario)
     with left:
-        _left(presets, months)
+        _left(presets, months, ctx)

@@ -87,6 +87,10 @@ def sidebar() -> None:
         st.caption(f"Data: {ds.source}")
     if st.query_params.get(K.MONTH_PARAM) != st.session_state[K.AS_OF]:
         st.query_params[K.MONTH_PARAM] = st.session_state[K.AS_OF]
+    if K.SC_DRAFT in st.session_state:  # navigation clears the address: name the scenario again
+        from ui.scenario_state import keep_in_url
+
+        keep_in_url()
     CA.ask_name()
 
 

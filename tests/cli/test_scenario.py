@@ -53,9 +53,9 @@ def test_cli_runs_each_example_to_xlsx_and_csv(example, tmp_path, synthetic, cap
     # scenario's seed drives only its Monte Carlo
     assert synthetic[0] == ("2023-04", 1000, 0)
     wb = openpyxl.load_workbook(xlsx)
-    assert {"arsresultat", "osakerhet", "bridge", "antaganden"} <= set(wb.sheetnames)
+    assert {"arsresultat", "osakerhet", "brygga", "antaganden"} <= set(wb.sheetnames)
     rows = read_csv_rows(csvf)
-    bridge = [r for r in rows if r[0] == "bridge"]
+    bridge = [r for r in rows if r[0] == "brygga"]
     scenario = load_scenario(example)
     steps = {r[1] for r in bridge}
     assert {"Basprognos", "Scenario", *scenario.labels()} <= steps
@@ -71,7 +71,7 @@ def test_cli_bridge_in_csv_adds_up(tmp_path, synthetic):
                  "--enhet", "tkr", "--csv-dialect", "intl", "--csv-form", "lang"]) == 0
     text = out.read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(text)))
-    vals = {(r[1], r[2]): r[3] for r in rows if r[0] == "bridge"}
+    vals = {(r[1], r[2]): r[3] for r in rows if r[0] == "brygga"}
     labels = load_scenario(ex).labels()
     start = float(vals[("Basprognos", "Belopp")])
     end = float(vals[("Scenario", "Belopp")])
@@ -156,4 +156,4 @@ def test_cli_on_the_real_engine(tmp_path):
     ex = [p for p in EXAMPLES if p.stem == "kombinerat"][0]
     assert main(["scenario", "run", str(ex), "--draws", "2000", "--out", str(out)]) == 0
     wb = openpyxl.load_workbook(out)
-    assert "bridge" in wb.sheetnames
+    assert "brygga" in wb.sheetnames

@@ -94,17 +94,23 @@ def test_scenario_control_changes_year_end_by_core_amount() -> None:
 
     at = run_page("scenarier")
     assert not at.exception, at.exception
-    before = metric(at, "Scenario, årsresultat")
+    before = metric(at, "Scenario, årsresultat 2023")
     at.text_input(key=K.scenario_control("dygnsvila.extra_need.likely")).input("3,5").run()
     assert not at.exception, at.exception
-    after = metric(at, "Scenario, årsresultat")
+    after = metric(at, "Scenario, årsresultat 2023")
     ds = load_default()
     rf = forecast_region(ds, pd.Period("2023-04", "M"), n_paths=UI_N_PATHS, seed=UI_SEED,
                          **forecast_kwargs())
     sc = A.Scenario(name="t", assumptions=[A.Dygnsvila(extra_need={"low": 1.0, "likely": 3.5,
                                                                    "high": 4.0})])
-    expected = apply(rf, sc, ds=ds).year_result()
-    assert after == fmt_mkr(expected, 1)
+    res = apply(rf, sc, ds=ds)
+    # printed once: the printed base + the printed difference (the bars add up to it)
+    from forecast.report.rounding import round_half_away
+
+    printed = (round_half_away(res.year_result(baseline=True) / 1000, 1)
+               + round_half_away((res.year_result() - res.year_result(baseline=True)) / 1000, 1))
+    assert after == fmt_mkr(printed * 1000, 1)
+    assert abs(printed * 1000 - res.year_result()) <= 100
     assert after != before
     assert any(m.label.startswith("Sannolikhet") for m in at.metric)
 
@@ -119,7 +125,7 @@ def test_invalid_range_shows_swedish_error_not_exception() -> None:
     assert "Dygnsvila 11 timmar › Extra bemanningsbehov" in text
     assert "låg ≤ trolig ≤ hög" in text and "Value error" not in text
     assert "low" not in text and "likely" not in text
-    assert not any(m.label == "Scenario, årsresultat" for m in at.metric)
+    assert not any(m.label.startswith("Scenario, årsresultat") for m in at.metric)
 
 
 @needs_data
@@ -135,7 +141,7 @@ def test_bad_number_text_shows_swedish_error_and_no_figures(text: str, message: 
     errors = [e.value for e in at.error]
     assert any(message in e and "Extra bemanningsbehov" in e and "trolig" in e
                for e in errors), errors
-    assert not any(m.label == "Scenario, årsresultat" for m in at.metric)
+    assert not any(m.label.startswith("Scenario, årsresultat") for m in at.metric)
 
 
 @needs_data
@@ -151,7 +157,7 @@ def test_decimal_comma_everywhere_on_scenarier() -> None:
     assert all("." not in v for v in shown.values()), shown
     at.text_input(key=K.scenario_control("dygnsvila.staff_share")).input("0,5").run()
     assert not at.exception and not at.error
-    assert at.session_state[K.SCENARIO_LAST].assumptions[0].staff_share == 0.5
+    assert at.session_state[K.SC_DRAFT].scenario.assumptions[0].staff_share == 0.5
 
 
 @needs_data
@@ -187,31 +193,79 @@ def test_validation_messages_are_swedish() -> None:
 @needs_data
 def test_save_and_compare_scenarios() -> None:
     at = run_page("scenarier")
+    at.button(key="w_sc_save").click().run()
+    assert any("Ange ett namn" in e.value for e in at.error)  # never the preset's name
+    at.text_input(key=K.SC_NAME).input("Dygnsvila HSN").run()
     at.text_input(key=K.SC_DESCRIPTION).input("Första försöket").run()
     at.text_input(key=K.SC_AUTHOR).input("Anna Controller").run()
     at.button(key="w_sc_save").click().run()
     assert not at.exception, at.exception
     assert any("version 1" in s.value for s in at.success)
-    assert at.selectbox(key=K.SC_PRESET).value == "Sparat: Dygnsvila 11 timmar, standard v1"
+    assert at.selectbox(key=K.SC_PRESET).value == "Sparat: Dygnsvila HSN v1"
+    assert dict(at.query_params).get(K.SC_PARAM_NAME) in ("Dygnsvila HSN", ["Dygnsvila HSN"])
     at.run()  # a rerun of any kind (a widget elsewhere) keeps the message of the save
     assert any("version 1" in s.value for s in at.success)
     at.text_input(key=K.SC_DESCRIPTION).input("Andra försöket").run()
     assert not any("version 1" in s.value for s in at.success)  # not once the scenario changed
     from scenarios.store import ScenarioStore
 
-    rec = ScenarioStore().record("Dygnsvila 11 timmar, standard")
+    rec = ScenarioStore().record("Dygnsvila HSN")
     assert (rec.description, rec.author) == ("Första försöket", "Anna Controller")
     at = run_page("jamfor")
     assert not at.exception, at.exception
-    assert len(at.table) == 1
     rows = at.table[0].value
-    assert "Dygnsvila 11 timmar, standard v1" in rows.columns
-    labels = list(rows.index)
-    assert any(lbl.startswith("Resultat ") and lbl.endswith("(mkr)") for lbl in labels)
-    assert not any("(tkr)" in lbl for lbl in labels)
-    res = rows.loc[next(lbl for lbl in labels if lbl.startswith("Resultat "))].iloc[0]
-    assert res.endswith("\u00a0mkr")
-    assert len(rows.loc["Uppdaterad"].iloc[0]) == len("2026-12-01 21:40")
+    assert "Dygnsvila HSN v1" in rows.columns
+    assert rows.loc["Sannolikhet budget i balans"].iloc[0].endswith("\u00a0%")
+    assert "till" in rows.loc["P10–P90"].iloc[0]
+
+
+@needs_data
+def test_a_save_based_on_an_older_version_asks_first() -> None:
+    from scenarios.store import ScenarioStore
+
+    at = run_page("scenarier")
+    at.text_input(key=K.SC_NAME).input("Delad").run()
+    at.button(key="w_sc_save").click().run()
+    ScenarioStore().save(A.Scenario(name="Delad", description="från en annan flik"))
+    at.text_input(key=K.SC_DESCRIPTION).input("min ändring").run()
+    at.button(key="w_sc_save").click().run()
+    warning = " ".join(w.value for w in at.warning)
+    assert "version 1" in warning and "version 2" in warning and "Spara ändå" in warning
+    assert len(ScenarioStore().versions("Delad")) == 2  # nothing saved before the answer
+    at.button(key=K.SC_SAVE_CONFIRM).click().run()
+    assert any("version 3" in s.value for s in at.success)
+
+
+@needs_data
+def test_scenario_survives_other_pages_and_a_reload() -> None:
+    """The draft is one session object: leaving the page and coming back keeps it; a new
+    session (a reload) gets it back from the address."""
+    from ui.scenario_state import Draft
+
+    def nav_app() -> None:
+        import streamlit as st
+
+        from ui.shell import run_single
+
+        run_single(st.session_state.get("test_page", "scenarier"))
+
+    at = AppTest.from_function(nav_app, default_timeout=TIMEOUT).run()
+    at.text_input(key=K.scenario_control("dygnsvila.extra_need.likely")).input("3,5").run()
+    shown = metric(at, "Scenario, årsresultat 2023")
+    for page in ("oversikt", "jamfor", "export", "scenarier"):
+        at.session_state["test_page"] = page
+        at.run()
+        assert not at.exception, (page, at.exception)
+    assert metric(at, "Scenario, årsresultat 2023") == shown
+    draft: Draft = at.session_state[K.SC_DRAFT]
+    assert draft.scenario.assumptions[0].extra_need.likely == 3.5
+    params = {k: v for k, v in at.query_params.items()}
+    reload = AppTest.from_function(_page_app, args=("scenarier",), default_timeout=TIMEOUT)
+    for k, v in params.items():
+        reload.query_params[k] = v[0] if isinstance(v, list) else v
+    reload.run()
+    assert not reload.exception, reload.exception
+    assert metric(reload, "Scenario, årsresultat 2023") == shown
 
 
 @needs_data
@@ -228,21 +282,6 @@ def test_examples_are_saved_once_under_distinct_names() -> None:
     from ui.cached import presets
 
     assert len(saved) == len({s.name for s in presets().values()}) == len(presets())
-
-
-def test_compare_display_is_mkr_and_local_time() -> None:
-    from ui.compare_page import difference_long, display_rows
-
-    table = pd.DataFrame({"a v1": [1, "2026-12-01T20:40:10.556697+00:00", -3_456_100.0,
-                                   -23_400.0],
-                          "a v2": [2, "2026-12-01T20:41:00+00:00", -3_460_000.0, -27_300.0]},
-                         index=["Version", "Uppdaterad", "Resultat 2023 (tkr)",
-                                "Skillnad mot basprognos 2023 (tkr)"])
-    rows = display_rows(table).set_index("Egenskap")
-    assert rows.loc["Resultat 2023 (mkr)", "a v1"] == "-3\u00a0456,1\u00a0mkr"
-    assert rows.loc["Uppdaterad", "a v1"] == "2026-12-01 21:40"
-    long = difference_long(table)
-    assert list(long["År"]) == ["2023", "2023"] and list(long["tkr"]) == [-23_400.0, -27_300.0]
 
 
 # --------------------------------------------------------------------------- pure helpers
@@ -470,3 +509,23 @@ def test_downloader_zip_has_one_csv_per_table() -> None:
                           program_version="0", created=datetime(2023, 5, 1, tzinfo=UTC))
     z = zipfile.ZipFile(io.BytesIO(downloader([t], meta, fmt="zip", unit="mkr")()))
     assert z.namelist() == ["t.csv", "metadata.csv"]
+
+
+def test_committee_bridge_has_full_axis_labels_and_a_shared_scale() -> None:
+    from types import SimpleNamespace as NS
+
+    from ui.committee_view import bridge_chart, bridge_frame, shared_domain
+
+    bars = (NS(label="1. A", printed_mkr=78.1), NS(label="2. B", printed_mkr=-28.4),
+            NS(label="3. C", printed_mkr=12.0))
+    view = NS(bridge=bars, printed_difference_mkr=61.7)
+    f = bridge_frame(view)
+    assert f["till"].iloc[-2] == pytest.approx(61.7) == f["till"].iloc[-1]
+    assert list(f["text"]) == ["78,1", "-28,4", "12,0", "61,7"]
+    small = bridge_frame(NS(bridge=(NS(label="1. A", printed_mkr=12.0),),
+                            printed_difference_mkr=12.0))
+    dom = shared_domain([f, small], ["från", "till"])
+    assert dom[0] <= 0 <= dom[1] and dom[1] > 78.1
+    spec = bridge_chart(small, title="t", domain=dom).to_dict()
+    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == list(dom)
+    assert any(layer["mark"]["type"] == "text" for layer in spec["layer"])

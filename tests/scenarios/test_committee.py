@@ -1,0 +1,152 @@
+"""The committee's view, the document rules and the comparison's exports (synthetic base)."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import openpyxl
+import pytest
+
+from forecast.io.export import tables_to_xlsx_bytes
+from scenarios import assumptions as A
+from scenarios.committee import committee_view, pert_quantile
+from scenarios.comparison import comparison_metadata, comparison_tables, sheet
+from scenarios.document import MAX_NAME_CHARS, UNNAMED, decode, encode, save_check
+from scenarios.engine import apply
+from scenarios.montecarlo import pert, simulate
+from tests.scenario_fixtures import make_ds, make_rf
+
+PLAN = A.Omstallningsplan(measures=[], realisation_pct=A.PctRange(low=40, likely=60, high=80),
+                          added=[A.PlanMeasure(name="Plan", account="Personalkostnader",
+                                               planned_annual_tkr=100_000, start="2023-01",
+                                               year=2023)])
+
+
+@pytest.fixture(scope="module")
+def views():
+    rf, ds = make_rf(), make_ds()
+    out = {}
+    for name, ass in {"dygn": [A.Dygnsvila()], "hyr": [A.Hyrpersonal()], "plan": [PLAN],
+                      "alla": [A.Dygnsvila(), A.Hyrpersonal(), PLAN]}.items():
+        sc = A.Scenario(name=name, assumptions=ass)
+        res = apply(rf, sc, ds=ds)
+        out[name] = (res, committee_view(rf, res, simulate(rf, sc, ds=ds, n_draws=2000), ds,
+                                         base="bas"))
+    return out
+
+
+def test_printed_bars_add_to_printed_total_and_are_sorted(views) -> None:
+    for res, v in views.values():
+        assert sum(b.printed_mkr for b in v.bridge) == pytest.approx(v.printed_difference_mkr)
+        sizes = [abs(b.exact_tkr) for b in v.bridge]
+        assert sizes == sorted(sizes, reverse=True)
+        assert v.printed_scenario_mkr == pytest.approx(
+            v.printed_baseline_mkr + v.printed_difference_mkr)
+        assert v.scenario_tkr == pytest.approx(res.year_result())
+
+
+def test_plan_of_100_mkr_at_60_percent_shows_its_shortfall(views) -> None:
+    _, v = views["plan"]
+    (p,) = v.plan
+    # the whole plan year lies in the data here: 8 of 12 months remain after 2023-08 … the
+    # planned effect of the forecast months is 100 000 × 4/12 at 100 %
+    assert p.planned_tkr == pytest.approx(100_000 * 4 / 12)
+    assert p.expected_tkr == pytest.approx(0.6 * p.planned_tkr)
+    assert p.shortfall_tkr == pytest.approx(0.4 * p.planned_tkr)
+
+
+def test_tornado_swing_is_the_pert_p10_to_p90_of_each_range(views) -> None:
+    res, v = views["plan"]
+    (s,) = v.swings
+    r = A.PctRange(low=40, likely=60, high=80)
+    draws = pert(np.random.default_rng(1), r, 200_000)
+    assert s.value_low == pytest.approx(np.quantile(draws, 0.1), abs=0.1)
+    assert s.value_high == pytest.approx(pert_quantile(r, 0.9))
+    planned = v.plan[0].planned_tkr
+    assert s.result_low_tkr == pytest.approx(planned * (s.value_low - 60) / 100)
+
+
+def test_fte_of_dygnsvila_splits_the_need(views) -> None:
+    _, v = views["dygn"]
+    need, own, ot, ag = v.fte
+    assert own.likely == pytest.approx(need.likely * 0.6)
+    assert ot.likely + ag.likely + own.likely == pytest.approx(need.likely)
+    assert need.low < need.likely < need.high
+    _, h = views["hyr"]
+    assert h.fte and h.fte[0].likely > 0
+
+
+def test_plan_years_without_budget_in_data_are_missing(views) -> None:
+    _, v = views["alla"]
+    assert v.years[0].budget_tkr is not None
+    assert v.years[1].budget_tkr is None and v.years[1].deviation_tkr is None
+
+
+def test_comparison_excel_has_swedish_sheets_and_numbers(views) -> None:
+    pair = [("plan v1", views["plan"][1]), ("alla v1", views["alla"][1])]
+    meta = comparison_metadata(pair, as_of="2023-08", input_hash="h", source="test")
+    wb = openpyxl.load_workbook(io.BytesIO(tables_to_xlsx_bytes(
+        comparison_tables(pair), meta, unit="tkr")))
+    assert {"resultat", "antaganden", "brygga", "kanslighet", "arsarbetare",
+            "planar"} <= set(wb.sheetnames)
+    values = [c.value for row in wb["resultat"].iter_rows() for c in row]
+    assert any(isinstance(x, float) and x == pytest.approx(pair[0][1].scenario_tkr)
+               for x in values)
+    text = " ".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row
+                    if isinstance(c.value, str))
+    for english in ("agency_multiplier", "extra_need", "realisation_pct", "bridge"):
+        assert english not in text
+
+
+def test_one_page_sheet_in_word_and_pdf(views) -> None:
+    import docx
+    import pypdf
+
+    from scenarios.sheet import sheet_to_docx, sheet_to_pdf
+
+    pair = [("plan v1", views["plan"][1]), ("alla v1", views["alla"][1])]
+    s = sheet(pair, comparison_metadata(pair, as_of="2023-08", input_hash="h", source="t"))
+    pdf = pypdf.PdfReader(io.BytesIO(sheet_to_pdf(s)))
+    assert len(pdf.pages) == 1
+    text = pdf.pages[0].extract_text()
+    assert "Sannolikhet budget i balans" in text and "Underskott mot plan" in text.title() \
+        or "underskott mot plan" in text
+    word = docx.Document(io.BytesIO(sheet_to_docx(s)))
+    cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
+    v = pair[1][1]
+    assert f"{v.printed_difference_mkr:.1f}".replace(".", ",").replace("-", "-") in " ".join(
+        cells)
+
+
+def test_draft_token_round_trips_and_refuses_damage() -> None:
+    sc = A.Scenario(name="x", assumptions=[A.Dygnsvila(), PLAN])
+    token = encode(sc)
+    assert token is not None and decode(token) == sc
+    with pytest.raises(ValueError, match="skadat|scenarioformatet"):
+        decode(token[:-5] + "AAAAA")
+    with pytest.raises(ValueError, match="längre än"):
+        decode("A" * 9000)
+
+
+def test_save_rules() -> None:
+    assert save_check("  ", None, None).verdict == "refused"
+    long = save_check("x" * (MAX_NAME_CHARS + 1), None, None)
+    assert long.verdict == "refused" and str(MAX_NAME_CHARS) in long.message
+    assert save_check("Ny", None, None).verdict == "ok"
+    clash = save_check("Dygnsvila", None, 2)
+    assert clash.verdict == "confirm" and "redan" in clash.message and clash.next_version == 3
+    stale = save_check("D", ("D", 2), 4)
+    assert stale.verdict == "confirm" and "version 2" in stale.message and "4" in stale.message
+    assert save_check("D", ("D", 4), 4).verdict == "ok"
+    assert UNNAMED
+
+
+def test_sheet_of_four_scenarios_fits_one_page(views) -> None:
+    import pypdf
+
+    from scenarios.sheet import sheet_to_pdf
+
+    four = [(f"{n} v1", views[n][1]) for n in ("dygn", "hyr", "plan", "alla")]
+    s = sheet(four, comparison_metadata(four, as_of="2023-08", input_hash="h", source="t"))
+    assert len(pypdf.PdfReader(io.BytesIO(sheet_to_pdf(s))).pages) == 1

@@ -1,0 +1,166 @@
+"""The committee's view of a scenario on screen: bridge, sensitivity, plan, FTE, plan years.
+
+Everything shown comes from ``scenarios.committee.CommitteeView`` (the same figures as the
+exports); this module only lays them out. Charts have their full axis (zero included),
+every bar its printed value, and take an optional shared ``domain`` so that two scenarios
+compared side by side are drawn on the same scale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from forecast.io.formatting import fmt_mkr, fmt_number, fmt_pct
+from ui.widgets import AMOUNT_AXIS_FORMAT, show_table
+
+Domain = tuple[float, float] | None
+COLOURS = {"förbättring": "#3a923a", "försämring": "#c0392b", "summa": "#1f5f8b"}
+
+
+def bridge_frame(view: Any) -> pd.DataFrame:
+    """The bars of the difference from the base, largest first, then their sum (mkr).
+
+    Each bar runs from the running total before it to after it, starting at 0; the values are
+    the printed ones, so the last bar ends exactly at the printed sum.
+    """
+    rows, level = [], 0.0
+    for b in view.bridge:
+        start, level = level, round(level + b.printed_mkr, 1)
+        rows.append({"Post": b.label, "från": start, "till": level, "värde": b.printed_mkr,
+                     "typ": "förbättring" if b.printed_mkr >= 0 else "försämring"})
+    rows.append({"Post": "Summa skillnad", "från": 0.0, "till": view.printed_difference_mkr,
+                 "värde": view.printed_difference_mkr, "typ": "summa"})
+    out = pd.DataFrame(rows)
+    out["text"] = [fmt_number(v, 1) for v in out["värde"]]
+    return out
+
+
+def tornado_frame(view: Any) -> pd.DataFrame:
+    """One row per uncertain parameter: result at its P10 and P90 vs likely (mkr)."""
+    rows = [{"Parameter": f"{s.assumption} › {s.parameter}",
+             "vid P10": s.result_low_tkr / 1000.0, "vid P90": s.result_high_tkr / 1000.0,
+             "text10": fmt_number(s.result_low_tkr / 1000.0, 1),
+             "text90": fmt_number(s.result_high_tkr / 1000.0, 1)} for s in view.swings]
+    return pd.DataFrame(rows, columns=["Parameter", "vid P10", "vid P90", "text10", "text90"])
+
+
+def shared_domain(frames: Sequence[pd.DataFrame], columns: Sequence[str]) -> tuple[float, float]:
+    """One x range (mkr, zero included, 10 % margin for the labels) for several charts."""
+    values = [0.0] + [float(x) for f in frames for c in columns for x in f[c]]
+    lo, hi = min(values), max(values)
+    pad = 0.12 * max(hi - lo, 1.0)
+    return (lo - pad if lo < 0 else 0.0, hi + pad if hi > 0 else 0.0)
+
+
+def bridge_chart(frame: pd.DataFrame, *, title: str, domain: Domain = None) -> Any:
+    """The difference waterfall, bars lying down, value at each bar's end, full axis."""
+    import altair as alt
+
+    domain = domain or shared_domain([frame], ["från", "till"])
+    order = list(frame["Post"])
+    scale = alt.Scale(domain=list(domain), zero=True, nice=False)
+    base = alt.Chart(frame).encode(
+        y=alt.Y("Post:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)))
+    bars = base.mark_bar().encode(
+        x=alt.X("från:Q", title="mkr, skillnad mot basprognosen", scale=scale,
+                axis=alt.Axis(format=AMOUNT_AXIS_FORMAT)),
+        x2="till:Q",
+        color=alt.Color("typ:N", title=None, scale=alt.Scale(
+            domain=list(COLOURS), range=list(COLOURS.values())),
+            legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("Post:N"), alt.Tooltip("text:N", title="mkr")])
+    # the value stands beyond the bar's end: right of a rise, left of a fall
+    up = base.transform_filter("datum['till'] >= datum['från']").mark_text(
+        align="left", dx=4, fontWeight="bold").encode(x=alt.X("till:Q", scale=scale),
+                                                      text="text:N")
+    down = base.transform_filter("datum['till'] < datum['från']").mark_text(
+        align="right", dx=-4, fontWeight="bold").encode(x=alt.X("till:Q", scale=scale),
+                                                        text="text:N")
+    rule = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333333").encode(
+        x=alt.X("x:Q", scale=scale))
+    return alt.layer(bars, up, down, rule).properties(title=title, height=alt.Step(34))
+
+
+def tornado_chart(frame: pd.DataFrame, *, title: str, domain: Domain = None) -> Any:
+    """Each range's P10→P90 swing of the year result (widest on top), full axis."""
+    import altair as alt
+
+    domain = domain or shared_domain([frame], ["vid P10", "vid P90"])
+    order = list(frame["Parameter"])
+    scale = alt.Scale(domain=list(domain), zero=True, nice=False)
+    base = alt.Chart(frame).encode(
+        y=alt.Y("Parameter:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)))
+    bars = base.mark_bar(color="#7a9cc6").encode(
+        x=alt.X("vid P10:Q", title="mkr mot troliga värden", scale=scale,
+                axis=alt.Axis(format=AMOUNT_AXIS_FORMAT)),
+        x2="vid P90:Q",
+        tooltip=[alt.Tooltip("Parameter:N"), alt.Tooltip("text10:N", title="vid P10, mkr"),
+                 alt.Tooltip("text90:N", title="vid P90, mkr")])
+    # each value beyond its own end of the bar (the lower end's text to its left)
+    lo_end = "min(datum['vid P10'], datum['vid P90'])"
+    hi_end = "max(datum['vid P10'], datum['vid P90'])"
+    lo = base.transform_calculate(x=lo_end, t="datum['vid P10'] <= datum['vid P90'] ? "
+                                  "datum.text10 : datum.text90").mark_text(
+        align="right", dx=-4).encode(x=alt.X("x:Q", scale=scale), text="t:N")
+    hi = base.transform_calculate(x=hi_end, t="datum['vid P10'] <= datum['vid P90'] ? "
+                                  "datum.text90 : datum.text10").mark_text(
+        align="left", dx=4).encode(x=alt.X("x:Q", scale=scale), text="t:N")
+    rule = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333333").encode(
+        x=alt.X("x:Q", scale=scale))
+    return alt.layer(bars, lo, hi, rule).properties(title=title, height=alt.Step(34))
+
+
+def plan_lines(view: Any) -> list[str]:
+    """The shortfall against the plan, as sentences."""
+    # "3. Omställningsplan" at the start of a line would be read as a numbered list
+    return [f"{p.assumption.replace('. ', chr(92) + '. ', 1)}: planerad effekt {view.year} "
+            f"{fmt_mkr(p.planned_tkr, 1)}, "
+            f"förväntad {fmt_mkr(p.expected_tkr, 1)} ({fmt_pct(p.realisation_pct, 0)}). "
+            f"**Underskott mot plan: {fmt_mkr(p.shortfall_tkr, 1)}.**" for p in view.plan]
+
+
+def fte_frame(view: Any) -> pd.DataFrame:
+    """The FTE consequences as a table of text."""
+    return pd.DataFrame([{"Antagande": f.assumption, "Vad": f.what,
+                          "Trolig": fmt_number(f.likely, 0),
+                          "Låg–hög": f"{fmt_number(f.low, 0)}–{fmt_number(f.high, 0)}",
+                          "Underlag": f.basis} for f in view.fte])
+
+
+def years_frame(view: Any) -> pd.DataFrame:
+    """The year and the plan years; a missing budget is said to be missing."""
+    missing = "saknas i data"
+    return pd.DataFrame([{
+        "År": str(y.year), "Basprognos": fmt_mkr(y.baseline_tkr, 1),
+        "Scenario": fmt_mkr(y.scenario_tkr, 1),
+        "Budget": missing if y.budget_tkr is None else fmt_mkr(y.budget_tkr, 1),
+        "Scenario mot budget": missing if y.deviation_tkr is None
+        else fmt_mkr(y.deviation_tkr, 1)} for y in view.years])
+
+
+def committee_section(view: Any, *, domain: Domain = None, tornado_domain: Domain = None,
+                      key: str = "") -> None:
+    """Bridge, sensitivity, plan shortfall, FTE and plan years of one scenario."""
+    for note in view.notes:
+        st.caption(note)
+    st.markdown(f"**Brygga {view.year}**: från basprognosen "
+                f"{fmt_number(view.printed_baseline_mkr, 1)} mkr till scenariot "
+                f"{fmt_number(view.printed_scenario_mkr, 1)} mkr, största posten först.")
+    st.altair_chart(bridge_chart(bridge_frame(view), domain=domain,
+                                 title="Skillnad mot basprognosen, mkr"), width="stretch")
+    for line in plan_lines(view):
+        st.markdown(line)
+    tf = tornado_frame(view)
+    if not tf.empty:
+        st.altair_chart(tornado_chart(tf, domain=tornado_domain,
+                                      title="Känslighet: varje intervall från P10 till P90"),
+                        width="stretch")
+    if view.fte:
+        st.markdown("**Årsarbetare**")
+        st.table(fte_frame(view).set_index("Antagande"))
+    with st.expander("Året och planåren"):
+        show_table(years_frame(view).set_index("År"))
