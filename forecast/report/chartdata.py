@@ -13,7 +13,7 @@ from forecast.ledger.dataset import Dataset
 from forecast.ledger.dimensions import PERSONAL, agency_account
 from forecast.report.figures import AVVIKELSE, BUDGET, PROGNOS
 from forecast.report.model import Chart, ReportTable
-from forecast.report.rounding import apportion
+from forecast.report.rounding import apportion, round_half_away
 
 KEY_BUDGET_BRIDGE = "brygga_budget"
 
@@ -106,14 +106,18 @@ def budget_bridge_table(category: ReportTable, forecast: ReportTable, *,
     frame = category.frame
     totals = set(category.total_rows)
     cats = [r for r in frame.index if r not in totals and not str(r).startswith("varav ")]
-    dev = frame.loc[cats, AVVIKELSE].astype(float) / 1000.0
+    dev = frame.loc[cats, AVVIKELSE].astype(float) / 1000.0  # printed tkr → mkr
     top = list(dev.abs().sort_values(ascending=False, kind="stable").index[:n_largest])
     steps = [(str(c), float(dev[c])) for c in top]
     if len(dev) > len(top):
         steps.append(("Övriga kostnadsslag", float(dev.drop(top).sum())))
     start = forecast.cell(F.NET, BUDGET)
     end = forecast.cell(F.NET, PROGNOS)
-    parts = apportion([v for _, v in steps], end - start)
+    parts = [round_half_away(v) for _, v in steps]
+    if len(steps) > len(top):  # the other categories take the rounding: the bars add up
+        parts[-1] = end - start - sum(parts[:-1])
+    else:
+        parts = list(apportion([v for _, v in steps], end - start))
     index = ["Budget", *(lab for lab, _ in steps), "Prognos"]
     table = pd.DataFrame({"Nettokostnad helår": [start, *parts, end]}, index=pd.Index(index))
     return ReportTable(KEY_BUDGET_BRIDGE, "Från budget till årsprognos, största avvikelser per "
