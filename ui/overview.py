@@ -88,9 +88,11 @@ def _year_end(ctx: Context) -> None:
               help="Medelvärdet av de simulerade årsresultaten (summerar exakt över enheter).")
     c2.metric("Budget", fmt_printed_mkr(ye[H.BUDGET]), border=True)
     c3.metric("Avvikelse mot budget", fmt_printed_mkr(ye[H.DEV]), border=True,
-              delta=f"P10–P90: {fmt_printed_mkr(ye[H.DEV_P10])} till {fmt_printed_mkr(ye[H.DEV_P90])}",
+              delta=f"P10–P90: {fmt_printed_mkr(ye[H.DEV_P10])} till "
+                    f"{fmt_printed_mkr(ye[H.DEV_P90])}",
               delta_color="off", delta_arrow="off")
-    c4.metric("Årsprognos P10–P90", f"{fmt_printed_mkr(ye[H.P10])} – {fmt_printed_mkr(ye[H.P90])}",
+    c4.metric("Årsprognos P10–P90",
+              f"{fmt_printed_mkr(ye[H.P10])} – {fmt_printed_mkr(ye[H.P90])}",
               border=True, help="8 av 10 simulerade årsresultat ligger inom intervallet.")
     recompute.remember(ctx, ye)
     st.caption(f"{ye['source']}. Underlag: utfall till och med "

@@ -1,5 +1,7 @@
-"""The report's words that only people can give: summary, division comments, measures, risks
-and opportunities, and the forecast's assumptions (issue 25).
+"""The report's words that only people can give (issue 25).
+
+The summary, division comments, measures, risks and opportunities, and the forecast's
+assumptions.
 
 A :class:`Narrative` belongs to one dataset and month. It is entered in the app (kept in the
 store, :mod:`forecast.store.narratives`) or given to the CLI as a YAML/JSON file
