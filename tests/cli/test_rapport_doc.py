@@ -129,7 +129,7 @@ def test_change_since_the_last_laid_forecast(tmp_path: Path) -> None:
     doc = Document(str(out))
     texts = [p.text for p in doc.paragraphs]
     change = next(t for t in texts if t.startswith("Prognosen har "))
-    assert "sedan den lagda prognosen för mar 2023" in change
+    assert "sedan den lagda prognosen för mars 2023" in change
     assert any("«Dygnsvila från oktober» (Controller A)" in t for t in texts)
     assert not any(t.startswith("Det finns ingen tidigare lagd prognos") for t in texts)
     rows = [r.cells[0].text for t in doc.tables for r in t.rows]

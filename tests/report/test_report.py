@@ -16,7 +16,13 @@ from forecast.ledger.dataset import load_default
 from forecast.ledger.dimensions import TOTAL_GROSS_COST, TOTAL_NET_COST, TOTAL_REVENUE
 from forecast.report import figures as G
 from forecast.report import topics as T
-from forecast.report.builder import CHANGE_HEADING, HEADINGS, build_report, overview_tables
+from forecast.report.builder import (
+    CHANGE_HEADING,
+    HEADINGS,
+    SUMMARY_HEADING,
+    build_report,
+    overview_tables,
+)
 from forecast.report.inputs import Comment, ForecastChange
 from forecast.report.model import Paragraph, Ref, Report, UserText
 from forecast.report.rounding import printed_mkr
@@ -158,7 +164,7 @@ def test_every_number_in_the_sentences_is_a_table_cell(name: str,
 def test_headings_in_order(region_report: Report, scenario_report: Report) -> None:
     for r in (region_report, scenario_report):
         top = [s.heading for s in r.sections if s.level == 1]
-        assert top == list(HEADINGS)
+        assert top == [SUMMARY_HEADING, *HEADINGS]
         assert [s.heading for s in r.sections if s.level == 2] == [CHANGE_HEADING]
         assert {c.kind for c in r.charts()} >= {"fan", "share", "bridge"}
 
@@ -234,7 +240,7 @@ def test_change_section_with_comments_as_reasons(scenario_report: Report) -> Non
     assert values.iloc[0] + values.loc[T.CHANGE_TOTAL] == values.iloc[-1]
     change = next(s for s in scenario_report.sections if s.heading == CHANGE_HEADING)
     text = " ".join(scenario_report.text_of(b) for b in change.blocks if isinstance(b, Paragraph))
-    assert "sedan den lagda prognosen för mar 2023, från -400 till " in text.replace(NBSP, " ")
+    assert "sedan den lagda prognosen för mars 2023, från -400 till " in text.replace(NBSP, " ")
     assert "«Dygnsvilan från oktober och hyrpersonal i sommar» (Controller A)" in text
     assert any(isinstance(p, UserText) for b in change.blocks if isinstance(b, Paragraph)
                for p in b.parts)
