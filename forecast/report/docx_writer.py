@@ -232,13 +232,25 @@ def _text_width(doc: DocxDocument) -> int:
     return int(width) if width > Cm(5) else int(Cm(16.6))
 
 
-CHAR_WIDTH = Pt(4.2)
-"""About one character of the tables' 7.5 pt text (for sharing the width by content)."""
-CELL_PADDING = 3
+CHAR_WIDTH = Pt(5.0)
+"""About one (bold) character of the tables' text in a wide font (sharing the width by content)."""
+CELL_PADDING = 4
 """Word's default cell margins (2 × 0,19 cm), in characters, plus one for bold."""
 
 
-def _widths(t: Table, rows: list[list[str]], width: int) -> None:
+def _fitting_size(doc: DocxDocument, rows: list[list[str]], size: Pt) -> Pt:
+    """The table's font size: smaller (down to 5,5 pt) until every column's longest word fits.
+
+    Measured in a wide font, so a figure is never split across lines in Word or LibreOffice.
+    """
+    n = len(rows[0])
+    chars = sum(max(len(w) for r in rows for w in r[j].split(" ")) + CELL_PADDING
+                for j in range(n))
+    fit = _text_width(doc) / (chars * CHAR_WIDTH / TABLE_FONT)
+    return Pt(max(5.5, min(size.pt, int(fit) / 12700 * 2 // 1 / 2)))
+
+
+def _widths(t: Table, rows: list[list[str]], width: int, size: Pt = TABLE_FONT) -> None:
     """Column widths from the content, within ``width`` (the template's text width).
 
     Every column gets at least its longest word (numbers never wrap: their thousands spaces
@@ -250,7 +262,7 @@ def _widths(t: Table, rows: list[list[str]], width: int) -> None:
             for j in range(n)]
     line = [max(len(r[j]) for r in rows) + CELL_PADDING for j in range(n)]
     chars = [float(w) for w in word]
-    room = width / CHAR_WIDTH - sum(chars)
+    room = width / (CHAR_WIDTH * size / TABLE_FONT) - sum(chars)
     for j in sorted(range(n), key=lambda k: (k != 0, line[k] - word[k])):
         add = max(0.0, min(line[j] - word[j], room))
         chars[j] += add
@@ -273,7 +285,8 @@ def add_table(doc: DocxDocument, table: ReportTable) -> None:
     t = doc.add_table(rows=1 + len(body), cols=len(header))
     t.style = _style(doc, "Table Grid")
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    size = Pt(6.5) if len(header) > 9 else Pt(7) if len(header) > 7 else TABLE_FONT
+    size = _fitting_size(doc, [header, *body],
+                         Pt(6.5) if len(header) > 9 else Pt(7) if len(header) > 7 else TABLE_FONT)
     for j, h in enumerate(header):
         _cell_text(t.rows[0].cells[j], clean_text(h), bold=True, right=j > 0, size=size)
     _repeat_header(t.rows[0])
@@ -282,7 +295,7 @@ def add_table(doc: DocxDocument, table: ReportTable) -> None:
         bold = row[0] in totals
         for j, text in enumerate(row):
             _cell_text(t.rows[i].cells[j], text, bold=bold, right=j > 0, size=size)
-    _widths(t, [header, *body], _text_width(doc))
+    _widths(t, [header, *body], _text_width(doc), size)
     if table.note:
         note = doc.add_paragraph()
         r = note.add_run(clean_text(table.note))
