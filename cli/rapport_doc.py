@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from forecast.ledger.dataset import Dataset
     from forecast.report.inputs import ForecastChange, ScenarioRisk
     from forecast.report.model import Report
+    from forecast.report.narrative import Narrative
     from scenarios.assumptions import Scenario
 
 DOCUMENT_SUFFIXES = (".docx", ".pdf")
@@ -35,7 +36,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     """The document options of ``rapport`` (ignored for .xlsx/.csv)."""
     g = p.add_argument_group("Word/PDF-rapport (--out med .docx eller .pdf)")
     g.add_argument("--mall", type=Path, metavar="FIL",
-                   help="egen Word-mall (.docx) med regionens format, sidhuvud och logga")
+                   help="egen Word-mall (.docx eller .dotx) med regionens format, sidhuvud "
+                        "och logga")
+    g.add_argument("--berattelse", type=Path, metavar="FIL",
+                   help="sammanfattning, kommentarer per division, åtgärder, risker och "
+                        "antaganden (YAML/JSON); utan den används den senast sparade i "
+                        "databasen för datasetet och månaden, om någon")
+    g.add_argument("--region", default="", metavar="NAMN",
+                   help="regionens namn överst i rapporten (högst 200 tecken)")
+    g.add_argument("--namnd", default="", metavar="NAMN",
+                   help="nämndens namn som rubrik (standard Hälso- och sjukvårdsnämnden)")
     g.add_argument("--scenario", type=Path, metavar="FIL",
                    help="scenariofil (YAML/JSON) för avsnittet Risker")
     g.add_argument("--scenario-namn", metavar="NAMN",
@@ -91,6 +101,11 @@ def check_options(args: argparse.Namespace) -> None:
             raise CliError(f"okänd metod {args.metod!r}; kända: {', '.join(sorted(REGISTRY))}")
     from forecast.report.docx_writer import TemplateError, load_template
 
+    for flag, value in (("--region", args.region), ("--namnd", args.namnd)):
+        if len(value) > 200:
+            raise CliError(f"{flag}: högst 200 tecken tillåts (här {len(value)})")
+    if args.berattelse is not None and not args.berattelse.is_file():
+        raise CliError(f"berättelsefilen {str(args.berattelse)!r} finns inte")
     try:
         parse_ceiling(args.tak)
         if args.mall is not None:
@@ -138,6 +153,39 @@ def _risk(args: argparse.Namespace, rec: ForecastOfRecord, ds: Dataset) -> Scena
     return risk_for(rec.final, scenario, ds, base=rec.heading())
 
 
+def narrative_of(args: argparse.Namespace, ds: Dataset, as_of: pd.Period) -> Narrative | None:
+    """The narrative of the report: ``--berattelse`` FIL, else the store's latest, else None.
+
+    Raises:
+        CliError: a file that cannot be used (its name, field and row) or a store fault.
+    """
+    from forecast.report.narrative import NarrativeError, load_narrative_bytes
+    from forecast.store.core import StoreError
+
+    divisions = list(ds.org.divisions)
+    if args.berattelse is not None:
+        path = args.berattelse
+        try:
+            size = path.stat().st_size
+            from forecast.report.narrative import MAX_FILE_BYTES
+
+            if size > MAX_FILE_BYTES:
+                raise CliError(f"{path.name}: filen är {size // 1024} kB; högst "
+                               f"{MAX_FILE_BYTES // 1024} kB tillåts.")
+            return load_narrative_bytes(path.read_bytes(), path.name, divisions)
+        except NarrativeError as exc:
+            raise CliError(str(exc)) from None
+        except OSError as exc:
+            raise CliError(f"kunde inte läsa {str(path)!r}: {exc}", EXIT_IO) from None
+    from cli.cycle import dataset_name
+    from forecast.store.narratives import NarrativeStore
+
+    try:
+        return NarrativeStore(args.db).latest(dataset_name(args), as_of)
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+
+
 def _render(report: Report, out: Path, template: Path | None) -> bytes:
     from forecast.report.charts import render_all  # matplotlib: only when a report is drawn
 
@@ -173,7 +221,9 @@ def write_document(args: argparse.Namespace, ds: Dataset, as_of: pd.Period, out:
         change = laid_change(args, as_of)
         report = report_of_record(
             ds, rec, change=change, risk=risk, ceiling_pct=parse_ceiling(args.tak),
-            provenance=[("Mall", args.mall.name if args.mall else "standard (A4)")])
+            provenance=[("Mall", args.mall.name if args.mall else "standard (A4)")],
+            narrative=narrative_of(args, ds, as_of), region=args.region,
+            committee=args.namnd)
         data = _render(report, out, args.mall)
     except ScenarioFileError as exc:
         raise CliError(str(exc), plain=True) from None

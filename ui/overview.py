@@ -11,6 +11,7 @@ import streamlit as st
 from forecast.engine import hierarchy as H
 from forecast.engine.monthly import ACK_PROGNOS, PROGNOS
 from forecast.io.formatting import fmt_mkr, fmt_pct, month_label
+from forecast.report.rounding import fmt_printed_mkr
 from ui import cached, recompute
 from ui import state_keys as K
 from ui.data_access import Context, CoreMissing, context
@@ -83,17 +84,20 @@ def _year_end(ctx: Context) -> None:
     # Two by two: four metrics side by side cut the P10–P90 figures short.
     c1, c2 = st.columns(2)
     c3, c4 = st.columns(2)
-    c1.metric("Årsprognos, nettoresultat", fmt_mkr(ye[H.PROGNOS]), border=True,
+    c1.metric("Årsprognos, nettoresultat", fmt_printed_mkr(ye[H.PROGNOS]), border=True,
               help="Medelvärdet av de simulerade årsresultaten (summerar exakt över enheter).")
-    c2.metric("Budget", fmt_mkr(ye[H.BUDGET]), border=True)
-    c3.metric("Avvikelse mot budget", fmt_mkr(ye[H.DEV]), border=True,
-              delta=f"P10–P90: {fmt_mkr(ye[H.DEV_P10])} till {fmt_mkr(ye[H.DEV_P90])}",
+    c2.metric("Budget", fmt_printed_mkr(ye[H.BUDGET]), border=True)
+    c3.metric("Avvikelse mot budget", fmt_printed_mkr(ye[H.DEV]), border=True,
+              delta=f"P10–P90: {fmt_printed_mkr(ye[H.DEV_P10])} till "
+                    f"{fmt_printed_mkr(ye[H.DEV_P90])}",
               delta_color="off", delta_arrow="off")
-    c4.metric("Årsprognos P10–P90", f"{fmt_mkr(ye[H.P10])} – {fmt_mkr(ye[H.P90])}",
+    c4.metric("Årsprognos P10–P90",
+              f"{fmt_printed_mkr(ye[H.P10])} – {fmt_printed_mkr(ye[H.P90])}",
               border=True, help="8 av 10 simulerade årsresultat ligger inom intervallet.")
     recompute.remember(ctx, ye)
     st.caption(f"{ye['source']}. Underlag: utfall till och med "
-               f"{month_label(ctx.as_of, long=True)}; P50 (median) {fmt_mkr(ye[H.P50])}. "
+               f"{month_label(ctx.as_of, long=True)}; P50 (median) "
+               f"{fmt_printed_mkr(ye[H.P50])}. "
                "Negativa belopp är nettokostnad.")
 
 

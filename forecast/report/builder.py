@@ -20,14 +20,17 @@ from forecast.ledger.dataset import Dataset
 from forecast.report import DEFAULT_CEILING_PCT
 from forecast.report import chartdata as C
 from forecast.report import figures as G
+from forecast.report import summary as Z
 from forecast.report import text as X
 from forecast.report import topics as T
 from forecast.report.inputs import ForecastChange, ScenarioRisk
 from forecast.report.model import Block, Paragraph, Report, ReportTable, Section, UserText
+from forecast.report.narrative import Narrative
 
 HEADINGS = ("Ekonomiskt utfall", "Årsprognos", "Hyrpersonal", "Omställningsplan",
             "Nettokostnadsutveckling", "Risker")
 CHANGE_HEADING = "Prognosförändring"
+SUMMARY_HEADING = "Sammanfattning"
 """Default ceiling of net cost development, % (an example region's goal; DOMAIN.md)."""
 DEFAULT_TITLE = "Hälso- och sjukvårdsnämnden"
 
@@ -44,11 +47,28 @@ def overview_tables(ds: Dataset, as_of: pd.Period | str, rf: RegionForecast | G.
     return summary, division, G.category_table(ds, p, rf)
 
 
-def _outcome_section(tables: dict[str, ReportTable], p: pd.Period) -> Section:
+def _division_comments(tables: dict[str, ReportTable], narrative: Narrative | None
+                       ) -> tuple[Paragraph, ...]:
+    """The divisions' own comments, in the division table's order (seed 001 per division)."""
+    if narrative is None:
+        return ()
+    order = [str(r).split(" – ", 1)[1] for r in tables[G.KEY_DIVISION].frame.index
+             if str(r).startswith(f"{F.NET} – ")]
+    return tuple(Paragraph((f"{d}: ", UserText(narrative.comment_of(d))))
+                 for d in order if narrative.comment_of(d))
+
+
+def _outcome_section(tables: dict[str, ReportTable], p: pd.Period,
+                     narrative: Narrative | None) -> Section:
     return Section(HEADINGS[0], (
         tables[G.KEY_SUMMARY], *X.summary_paragraphs(tables, p),
         tables[G.KEY_DIVISION], X.division_paragraph(tables, p),
+        *_division_comments(tables, narrative),
         tables[G.KEY_CATEGORY], *X.category_paragraphs(tables, p)))
+
+
+def _optional(tables: dict[str, ReportTable], *keys: str) -> tuple[ReportTable, ...]:
+    return tuple(tables[k] for k in keys if k in tables)
 
 
 def _change_blocks(tables: dict[str, ReportTable], change: ForecastChange | None
@@ -70,12 +90,13 @@ def _change_blocks(tables: dict[str, ReportTable], change: ForecastChange | None
 
 def _risk_blocks(tables: dict[str, ReportTable], risk: ScenarioRisk | None
                  ) -> tuple[Block, ...]:
+    own = _optional(tables, Z.KEY_RISKS)
     if risk is None:
-        return (X.no_scenario_paragraph(tables),)
+        return (*own, X.no_scenario_paragraph(tables))
     t = tables[T.KEY_SCENARIO]
     base = (Paragraph((f"Scenariot utgår från basprognosen: {risk.base}.",)),) \
         if risk.base else ()
-    return (*base, t, tables[T.KEY_SCENARIO_MC],
+    return (*own, *base, t, tables[T.KEY_SCENARIO_MC],
             *X.scenario_paragraphs(tables, risk.name, risk.year),
             C.bridge_chart("scenario_brygga", f"Scenario: från basprognos till scenario "
                            f"{risk.year}, mkr", t, t.frame.columns[0],
@@ -84,7 +105,7 @@ def _risk_blocks(tables: dict[str, ReportTable], risk: ScenarioRisk | None
 
 def _tables(ds: Dataset, p: pd.Period, rf: RegionForecast, plan: PlanProjection,
             change: ForecastChange | None, risk: ScenarioRisk | None,
-            ceiling_pct: float) -> dict[str, ReportTable]:
+            ceiling_pct: float, narrative: Narrative | None) -> dict[str, ReportTable]:
     summary, division = G.division_tables(ds, p, rf)
     category = G.category_table(ds, p, rf)
     forecast = G.forecast_table(rf, summary)
@@ -99,6 +120,7 @@ def _tables(ds: Dataset, p: pd.Period, rf: RegionForecast, plan: PlanProjection,
         out.append(T.change_table(change, p))
     if risk is not None:
         out.extend(T.scenario_tables(risk))
+    out.extend(Z.narrative_tables(narrative, p))
     return {t.key: t for t in out}
 
 
@@ -107,7 +129,8 @@ def build_report(ds: Dataset, as_of: pd.Period | str, rf: RegionForecast, *,
                  risk: ScenarioRisk | None = None,
                  provenance: Sequence[tuple[str, str]] = (),
                  ceiling_pct: float = DEFAULT_CEILING_PCT, title: str = DEFAULT_TITLE,
-                 created: datetime | None = None, forecast_source: str = "") -> Report:
+                 created: datetime | None = None, forecast_source: str = "",
+                 narrative: Narrative | None = None, region: str = "") -> Report:
     """The economic section of the committee report for ``as_of``.
 
     Args:
@@ -123,6 +146,9 @@ def build_report(ds: Dataset, as_of: pd.Period | str, rf: RegionForecast, *,
         created: time of creation (now if None).
         forecast_source: which forecast ``rf`` is (e.g. "Lagd prognos 2023-04 version 2 av
             Anna, …"), printed first in the section *Årsprognos*; empty: not printed.
+        narrative: the people's words (summary, division comments, measures, risks,
+            assumptions), or None: the report then says only what the numbers support.
+        region: the region's name, printed above the title (empty: not printed).
 
     Raises:
         ValueError: no outcome for ``as_of``, or a forecast made at another month.
@@ -132,42 +158,54 @@ def build_report(ds: Dataset, as_of: pd.Period | str, rf: RegionForecast, *,
         raise ValueError(f"Prognosen är gjord per {rf.as_of}, rapporten avser {p}.")
     plan = plan or project_transition_plan(ds, p, rf.n_paths, rf.seed)
     created = created or datetime.now(UTC)
-    tables = _tables(ds, p, rf, plan, change, risk, ceiling_pct)
-    target = F.AGENCY_TARGET_PCT
+    tables = _tables(ds, p, rf, plan, change, risk, ceiling_pct, narrative)
     sections = (
-        _outcome_section(tables, p),
+        Section(SUMMARY_HEADING, Z.summary_blocks(tables, p, narrative), boxed=True),
+        _outcome_section(tables, p, narrative),
         Section(HEADINGS[1], (*X.source_paragraph(forecast_source),
                               tables[G.KEY_FORECAST], *X.forecast_paragraphs(tables, p)[:2],
                               C.fan_chart(ds, rf), tables[G.KEY_FORECAST_DIV],
-                              X.forecast_paragraphs(tables, p)[2])),
+                              X.forecast_paragraphs(tables, p)[2],
+                              *_optional(tables, Z.KEY_ASSUMPTIONS))),
         Section(CHANGE_HEADING, _change_blocks(tables, change), level=2),
         Section(HEADINGS[2], (tables[G.KEY_AGENCY], X.agency_paragraph(tables, p),
-                              C.share_chart(ds, p, target))),
-        Section(HEADINGS[3], tuple(b for b in (tables.get(G.KEY_PLAN),
-                                               X.plan_paragraph(tables, p)) if b is not None)),
+                              C.share_chart(ds, p, F.AGENCY_TARGET_PCT))),
+        Section(HEADINGS[3], (*_optional(tables, G.KEY_PLAN), X.plan_paragraph(tables, p),
+                              *_optional(tables, Z.KEY_MEASURES))),
         Section(HEADINGS[4], (tables[G.KEY_DEVELOPMENT], X.development_paragraph(tables, p))),
         Section(HEADINGS[5], _risk_blocks(tables, risk)),
     )
+    heading = f"{region} · {title}" if region.strip() else title
     return Report(
         title=title, subtitle=f"Ekonomiskt utfall och årsprognos per {month_label(p, long=True)}",
         as_of=p, created=created, sections=sections,
-        provenance=_provenance(ds, p, rf, change, risk, provenance, ceiling_pct, created),
-        footer=f"{title} · ekonomi per {month_label(p, long=True)} · "
-               f"{fmt_date(created)}")
+        provenance=_provenance(ds, p, rf, change, risk, provenance, ceiling_pct, created,
+                               narrative),
+        footer=f"{heading} · ekonomi per {month_label(p, long=True)} · "
+               f"{fmt_date(created)}", region=region.strip())
 
 
 def _provenance(ds: Dataset, p: pd.Period, rf: RegionForecast, change: ForecastChange | None,
                 risk: ScenarioRisk | None, extra: Sequence[tuple[str, str]],
-                ceiling_pct: float, created: datetime) -> tuple[tuple[str, str], ...]:
-    rows = [("Per månad", str(p)), ("Källa", ds.source), ("Indata-hash", ds.source_hash),
-            ("Programversion", __version__), ("Skapad", fmt_timestamp(created)),
+                ceiling_pct: float, created: datetime, narrative: Narrative | None
+                ) -> tuple[tuple[str, str], ...]:
+    rows = [("Per månad", month_label(p, long=True)), ("Källa", ds.source),
+            ("Indata-hash", ds.source_hash), ("Programversion", __version__),
+            ("Skapad", f"{fmt_timestamp(pd.Timestamp(created))} (svensk tid)"),
             ("Prognos", f"{rf.n_series} serier × {rf.n_paths} simulerade banor, slumpfrö "
-                        f"{rf.seed}; prognosmånader {rf.months[0]} – {rf.months[-1]}"),
+                        f"{rf.seed}; prognosmånader {month_label(rf.months[0], long=True)}–"
+                        f"{month_label(rf.months[-1], long=True)}"),
             ("Tak för nettokostnadsutveckling", fmt_pct(ceiling_pct)),
             ("Mål för hyrandel", fmt_pct(F.AGENCY_TARGET_PCT, 0))]
     rows += [(str(k), str(v)) for k, v in extra]
-    rows.append(("Lagd prognos", f"{change.previous_as_of} ({change.source})" if change
-                 else "ingen tidigare lagd prognos"))
+    rows.append(("Lagd prognos", f"{month_label(change.previous_as_of, long=True)} "
+                 f"({change.source})" if change else "ingen tidigare lagd prognos"))
+    if narrative is not None and not narrative.is_empty():
+        who = f"version {narrative.version} av {narrative.author}, " \
+              f"{fmt_timestamp(narrative.created)}" if narrative.version else "given som fil"
+        rows.append(("Kommentarer och åtgärder", who))
+    else:
+        rows.append(("Kommentarer och åtgärder", "inga angivna; texten bygger på siffrorna"))
     if risk is not None:
         rows += [("Scenario", risk.name), ("Scenariots parametrar", risk.parameters),
                  ("Scenariots simuleringar", str(risk.n_draws))]

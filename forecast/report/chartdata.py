@@ -7,13 +7,13 @@ import pandas as pd
 
 from forecast.engine.result import RegionForecast
 from forecast.followup import tables as F
-from forecast.io.formatting import MONTHS_SHORT, fmt_pct
+from forecast.io.formatting import MONTHS_LONG, MONTHS_SHORT, fmt_number, fmt_pct, month_label
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset
 from forecast.ledger.dimensions import PERSONAL, agency_account
 from forecast.report.figures import AVVIKELSE, BUDGET, PROGNOS
-from forecast.report.model import Chart, ReportTable
-from forecast.report.rounding import apportion
+from forecast.report.model import Chart, ReportTable, clean_text
+from forecast.report.rounding import apportion, printed_mkr, round_half_away
 
 KEY_BUDGET_BRIDGE = "brygga_budget"
 
@@ -106,17 +106,62 @@ def budget_bridge_table(category: ReportTable, forecast: ReportTable, *,
     frame = category.frame
     totals = set(category.total_rows)
     cats = [r for r in frame.index if r not in totals and not str(r).startswith("varav ")]
-    dev = frame.loc[cats, AVVIKELSE].astype(float) / 1000.0
+    dev = frame.loc[cats, AVVIKELSE].astype(float) / 1000.0  # printed tkr → mkr
     top = list(dev.abs().sort_values(ascending=False, kind="stable").index[:n_largest])
     steps = [(str(c), float(dev[c])) for c in top]
     if len(dev) > len(top):
         steps.append(("Övriga kostnadsslag", float(dev.drop(top).sum())))
     start = forecast.cell(F.NET, BUDGET)
     end = forecast.cell(F.NET, PROGNOS)
-    parts = apportion([v for _, v in steps], end - start)
+    parts = [round_half_away(v) for _, v in steps]
+    if len(steps) > len(top):  # the other categories take the rounding: the bars add up
+        parts[-1] = end - start - sum(parts[:-1])
+    else:
+        parts = list(apportion([v for _, v in steps], end - start))
     index = ["Budget", *(lab for lab, _ in steps), "Prognos"]
     table = pd.DataFrame({"Nettokostnad helår": [start, *parts, end]}, index=pd.Index(index))
     return ReportTable(KEY_BUDGET_BRIDGE, "Från budget till årsprognos, största avvikelser per "
                        "kostnadsslag", table, "Post", total_rows=("Prognos",),
                        note="Avvikelse per kostnadsslag = prognos − budget; delarna summerar "
                             "till prognosens avvikelse mot budget.")
+
+
+def printed(mkr: float) -> float:
+    """An mkr value of a chart as the report prints it (the printed tkr figure, rounded)."""
+    return printed_mkr(mkr * 1000.0)
+
+
+def _long(short: str) -> str:
+    return MONTHS_LONG[MONTHS_SHORT.index(short)] if short in MONTHS_SHORT else short
+
+
+def alt_text(chart: Chart) -> str:
+    """A chart described in words with its printed figures (alt text for Word and PDF)."""
+    d = chart.data
+    if chart.kind == "bridge":
+        steps = "; ".join(f"{clean_text(p)} {fmt_number(v)} mkr"
+                          for p, v in zip(d["Post"], d["Värde"], strict=True))
+        return f"Vattenfallsdiagram. {clean_text(chart.title)}: {steps}."
+    if chart.kind == "share":
+        known = d.dropna(subset=["Hyrandel R12 %"])
+        if known.empty:
+            return f"Linjediagram. {clean_text(chart.title)}: inga hela 12-månadersperioder."
+        first, last = known.iloc[0], known.iloc[-1]
+        return (f"Linjediagram. {clean_text(chart.title)}: från "
+                f"{fmt_number(first['Hyrandel R12 %'], 1)} % i "
+                f"{month_label(first['Månad'], long=True)} "
+                f"till {fmt_number(last['Hyrandel R12 %'], 1)} % i "
+                f"{month_label(last['Månad'], long=True)}; målet är högst "
+                f"{fmt_number(chart.params.get('target_pct', 2.0), 0)} %.")
+    done = d.dropna(subset=["Ack utfall"])
+    end = d.iloc[-1]
+    text = f"Linjediagram. {clean_text(chart.title)}."
+    if not done.empty:
+        text += (f" Ackumulerat utfall till och med {_long(done.iloc[-1]['Månad'])}: "
+                 f"{fmt_number(printed(done.iloc[-1]['Ack utfall']))} mkr.")
+    if np.isfinite(end["Prognos"]):
+        text += (f" Prognos för december: {fmt_number(printed(end['Prognos']))} mkr, "
+                 f"P10 {fmt_number(printed(end['P10']))} och P90 "
+                 f"{fmt_number(printed(end['P90']))} mkr; budget "
+                 f"{fmt_number(printed(end['Ack budget']))} mkr.")
+    return text

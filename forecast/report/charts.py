@@ -18,9 +18,10 @@ import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from forecast.io.formatting import fmt_number  # noqa: E402
+from forecast.io.formatting import fmt_number, month_label  # noqa: E402
+from forecast.report.chartdata import printed  # noqa: E402
 from forecast.report.fonts import FONT_FAMILY  # noqa: E402
-from forecast.report.model import Chart, clean_text  # noqa: E402
+from forecast.report.model import Chart, clean_text, typeset  # noqa: E402
 
 DPI = 200
 SIZE = (7.0, 3.6)
@@ -36,9 +37,14 @@ def _axes(title: str) -> tuple[Figure, plt.Axes]:
     return fig, ax
 
 
+def _num(v: float, decimals: int = 0) -> str:
+    """A printed number with the true minus sign (U+2212)."""
+    return typeset(fmt_number(v, decimals))
+
+
 def _swedish_axis(ax: plt.Axes, decimals: int = 0, suffix: str = "") -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(
-        lambda v, _pos: fmt_number(v, decimals) + suffix))
+        lambda v, _pos: _num(v, decimals) + suffix))
 
 
 def _png(fig: Figure) -> bytes:
@@ -54,14 +60,23 @@ def fan(chart: Chart) -> bytes:
     d = chart.data
     fig, ax = _axes(chart.title)
     x = np.arange(len(d))
-    ax.fill_between(x, d["P10"], d["P90"], color=ORANGE, alpha=0.25, linewidth=0,
+    ax.fill_between(x, d["P10"], d["P90"], color=ORANGE, alpha=0.35, linewidth=0,
                     label="Prognos P10–P90")
+    for q in ("P10", "P90"):  # the band's edges, visible even when the band is narrow
+        ax.plot(x, d[q], color=ORANGE, linewidth=0.8, linestyle=":")
     ax.plot(x, d["Ack budget"], color=GREY, linestyle="--", linewidth=1.4, label="Budget")
     ax.plot(x, d["Prognos"], color=ORANGE, linewidth=1.6, label="Prognos")
     ax.plot(x, d["Ack utfall"], color=BLUE, linewidth=2.2, marker="o", markersize=3,
             label="Utfall")
     ax.set_xticks(x, list(d["Månad"]))
     _swedish_axis(ax)
+    last = len(d) - 1
+    if np.isfinite(d["Prognos"].iloc[last]):  # the year's figures, where they are read
+        for col, colour, dy in (("Prognos", ORANGE, 0), ("Ack budget", GREY, 0)):
+            v = float(d[col].iloc[last])
+            ax.annotate(_num(printed(v)), (last, v), xytext=(4, dy), textcoords="offset points",
+                        fontsize=7, color=colour, va="center", ha="left")
+        ax.set_xlim(-0.3, last + 1.2)
     ax.legend(fontsize=8, frameon=False, loc="lower left")
     return _png(fig)
 
@@ -76,8 +91,12 @@ def share(chart: Chart) -> bytes:
     target = float(chart.params.get("target_pct", 2.0))
     ax.axhline(target, color=RED, linestyle="--", linewidth=1.2, label="Mål")
     step = max(1, len(d) // 8)
-    ax.set_xticks(x[::step], [str(m) for m in d["Månad"]][::step])
-    ax.set_ylim(bottom=0)
+    ax.set_xticks(x[::step], [month_label(m) for m in d["Månad"]][::step], fontsize=7)
+    ax.set_ylim(bottom=0, top=max(target, float(np.nanmax(d["Hyrandel R12 %"]))) * 1.15)
+    if len(d) and np.isfinite(d["Hyrandel R12 %"].iloc[-1]):
+        v = float(d["Hyrandel R12 %"].iloc[-1])
+        ax.annotate(_num(v, 1) + "\u00a0%", (x[-1], v), xytext=(0, 6),
+                    textcoords="offset points", fontsize=7, ha="center", color=BLUE)
     _swedish_axis(ax, 1, " %")
     ax.legend(fontsize=8, frameon=False, loc="upper left")
     return _png(fig)
@@ -105,7 +124,7 @@ def bridge(chart: Chart) -> bytes:
     x = np.arange(len(values))
     ax.bar(x, heights, bottom=bottoms, color=colours, width=0.65)
     for xi, b, h in zip(x, bottoms, heights, strict=True):
-        ax.annotate(fmt_number(h), (xi, b + h), ha="center", fontsize=7,
+        ax.annotate(_num(h), (xi, b + h), ha="center", fontsize=7,
                     va="bottom" if h >= 0 else "top", xytext=(0, 2 if h >= 0 else -2),
                     textcoords="offset points")
     labels = [_wrap(clean_text(s)) for s in d["Post"]]
@@ -117,20 +136,13 @@ def bridge(chart: Chart) -> bytes:
 
 def _levels_range(bottoms: list[float], heights: list[float], kinds: list[str]
                   ) -> tuple[float, float]:
-    """The y range around the waterfall's levels (zero left out when far away).
-
-    Start and end bars then run off the top or bottom edge, as in the committee reports'
-    bridges, so the steps stay readable.
-    """
+    """The y range of the waterfall: always from zero, so no bar is cut and the axis is whole."""
     levels = [b + h for b, h in zip(bottoms, heights, strict=True)]
     levels += [b for b, k in zip(bottoms, kinds, strict=True) if k == "step"]
-    lo, hi = min(levels), max(levels)
+    lo, hi = min([*levels, 0.0]), max([*levels, 0.0])
     span = hi - lo
-    if lo <= 0 <= hi or min(abs(lo), abs(hi)) < 0.5 * span:
-        lo, hi = min(lo, 0.0), max(hi, 0.0)
-        span = hi - lo
-    pad = 0.15 * span if span else max(1.0, 0.05 * abs(hi))
-    return lo - pad, hi + pad
+    pad = 0.12 * span if span else 1.0
+    return lo - (pad if lo < 0 else 0.0), hi + (pad if hi > 0 else 0.0)
 
 
 def _wrap(text: str, width: int = 22) -> str:

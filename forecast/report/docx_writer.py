@@ -21,7 +21,8 @@ from docx.shared import Cm, Pt
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from forecast.report.model import Chart, Paragraph, Report, ReportTable, clean_text
+from forecast.report.chartdata import alt_text
+from forecast.report.model import Chart, Paragraph, Report, ReportTable, clean_text, typeset
 
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
 MAX_TEMPLATE_ENTRIES = 2000
@@ -29,6 +30,11 @@ MAX_TEMPLATE_UNPACKED = 200 * 1024 * 1024
 CHART_WIDTH = Cm(16)
 TABLE_FONT = Pt(7.5)
 APPENDIX = "Bilaga: Underlag och metod"
+
+
+DOCX_MAIN = b"wordprocessingml.document.main+xml"
+DOTX_MAIN = b"wordprocessingml.template.main+xml"
+LANGUAGE = "sv-SE"
 
 
 class TemplateError(ValueError):
@@ -50,27 +56,40 @@ def _check_zip(path: Path) -> None:
     if len(infos) > MAX_TEMPLATE_ENTRIES or \
             sum(i.file_size for i in infos) > MAX_TEMPLATE_UNPACKED:
         raise TemplateError(f"Mallen {path.name} packar upp till för mycket innehåll.")
-    if not types or b"wordprocessingml.document.main+xml" not in types:
+    if not types or (DOCX_MAIN not in types and DOTX_MAIN not in types):
         what = "makron" if b"macroEnabled" in types else "fel innehållstyp"
         raise TemplateError(f"Mallen {path.name} duger inte ({what}); spara den som ett "
                             "vanligt Word-dokument (.docx).")
 
 
+def _as_document(path: Path) -> io.BytesIO:
+    """The template's package with a Word template's (.dotx) main part typed as a document."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(DOTX_MAIN, DOCX_MAIN)
+            dst.writestr(info, data)
+    out.seek(0)
+    return out
+
+
 def load_template(path: Path | str) -> DocxDocument:
-    """Open a region's .docx template, checked and bounded before it is parsed.
+    """Open a region's .docx or .dotx template, checked and bounded before it is parsed.
 
     Raises:
-        TemplateError: not a file, not .docx, too large, macro-enabled or unreadable.
+        TemplateError: not a file, not .docx/.dotx, too large, macro-enabled or unreadable.
     """
     path = Path(path)
     if not path.is_file():
         raise TemplateError(f"Mallen {path} finns inte.")
-    if path.suffix.lower() != ".docx":
-        raise TemplateError(f"Mallen {path.name} måste vara en .docx-fil (inte "
+    if path.suffix.lower() not in (".docx", ".dotx"):
+        raise TemplateError(f"Mallen {path.name} måste vara en .docx- eller .dotx-fil (inte "
                             f"{path.suffix or 'utan ändelse'}).")
     _check_zip(path)
     try:
-        doc = Document(str(path))
+        doc = Document(_as_document(path))
     except Exception as exc:  # python-docx raises several types for a broken package
         raise TemplateError(f"Mallen {path.name} kunde inte läsas som Word-dokument: "
                             f"{type(exc).__name__}.") from exc
@@ -104,14 +123,21 @@ def _field(paragraph: DocxParagraph, instr: str) -> None:
     paragraph._p.append(fld)
 
 
+def _has_field(element: object) -> bool:
+    """Whether an XML part holds a field (e.g. the template's own page number)."""
+    xml = getattr(element, "xml", "")
+    return "w:fldSimple" in xml or "w:instrText" in xml or "w:fldChar" in xml
+
+
 def _footer(doc: DocxDocument, report: Report, *, keep_existing: bool) -> None:
     for section in doc.sections:
         footer = section.footer
-        if keep_existing and any(p.text.strip() for p in footer.paragraphs):
+        if keep_existing and (any(p.text.strip() for p in footer.paragraphs)
+                              or _has_field(footer._element)):
             continue
         p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
         p.text = ""
-        run = p.add_run(f"{clean_text(report.footer)} · Sida ")
+        run = p.add_run(f"{typeset(clean_text(report.footer), joiner=True)} · Sida ")
         run.font.size = Pt(8)
         _field(p, "PAGE")
         p.add_run(" av ").font.size = Pt(8)
@@ -136,6 +162,43 @@ def _default_look(doc: DocxDocument) -> None:
     doc.styles["Title"].font.size = Pt(22)
 
 
+def _language(doc: DocxDocument) -> None:
+    """Swedish (sv-SE) as the language, and no automatic hyphenation.
+
+    Set in the document defaults and every character-bearing style, so Word's spelling and
+    grammar check read Swedish; labels and headings are never split.
+    """
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    targets = []
+    if defaults is not None:
+        rpr_default = defaults.find(qn("w:rPrDefault"))
+        if rpr_default is not None:
+            targets.append(rpr_default.get_or_add_rPr() if hasattr(rpr_default, "get_or_add_rPr")
+                           else rpr_default.find(qn("w:rPr")))
+    targets += [s.element.get_or_add_rPr() for s in doc.styles
+                if s.type == 1 and s.element.find(qn("w:rPr")) is not None]
+    targets.append(doc.styles["Normal"].element.get_or_add_rPr())
+    for rpr in (t for t in targets if t is not None):
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            rpr.append(lang)
+        lang.set(qn("w:val"), LANGUAGE)
+        lang.set(qn("w:eastAsia"), LANGUAGE)
+        lang.set(qn("w:bidi"), "ar-SA")
+    settings = doc.settings.element
+    for tag, attrs in (("w:autoHyphenation", {"w:val": "false"}),
+                       ("w:themeFontLang", {"w:val": LANGUAGE})):
+        el = settings.find(qn(tag))
+        if el is None:
+            el = OxmlElement(tag)
+            settings.append(el)
+        for k, v in attrs.items():
+            el.set(qn(k), v)
+    doc.core_properties.language = LANGUAGE
+
+
 def _page_setup(doc: DocxDocument) -> None:
     _default_look(doc)
     for s in doc.sections:
@@ -147,7 +210,7 @@ def _page_setup(doc: DocxDocument) -> None:
 def _cell_text(cell: _Cell, text: str, *, bold: bool, right: bool,
                size: Pt = TABLE_FONT) -> None:
     p = cell.paragraphs[0]
-    run = p.add_run(text)
+    run = p.add_run(typeset(text, joiner=True))
     run.font.size = size
     run.bold = bold
     if right:
@@ -162,29 +225,68 @@ def _repeat_header(row: _Row) -> None:
     tr_pr.append(el)
 
 
-def _widths(t: Table, n: int) -> None:
-    """Fixed column widths: a wide label column, the rest shared (Word and LibreOffice)."""
-    width = Cm(16.6) if n > 3 else Cm(7 + 3.2 * (n - 1))
-    first = Cm(3.4) if n > 9 else Cm(3.9) if n > 7 else Cm(4.6) if n > 4 else Cm(7)
-    other = int((width - first) / max(1, n - 1))
+def _text_width(doc: DocxDocument) -> int:
+    """The body's text width (EMU) of the last section: the page less its margins."""
+    sec = doc.sections[-1]
+    width = (sec.page_width or Cm(21.0)) - (sec.left_margin or 0) - (sec.right_margin or 0)
+    return int(width) if width > Cm(5) else int(Cm(16.6))
+
+
+CHAR_WIDTH = Pt(5.0)
+"""About one (bold) character of the tables' text in a wide font (sharing the width by content)."""
+CELL_PADDING = 4
+"""Word's default cell margins (2 × 0,19 cm), in characters, plus one for bold."""
+
+
+def _fitting_size(doc: DocxDocument, rows: list[list[str]], size: Pt) -> Pt:
+    """The table's font size: smaller (down to 5,5 pt) until every column's longest word fits.
+
+    Measured in a wide font, so a figure is never split across lines in Word or LibreOffice.
+    """
+    n = len(rows[0])
+    chars = sum(max(len(w) for r in rows for w in r[j].split(" ")) + CELL_PADDING
+                for j in range(n))
+    fit = _text_width(doc) / (chars * CHAR_WIDTH / TABLE_FONT)
+    return Pt(max(5.5, min(size.pt, int(fit) / 12700 * 2 // 1 / 2)))
+
+
+def _widths(t: Table, rows: list[list[str]], width: int, size: Pt = TABLE_FONT) -> None:
+    """Column widths from the content, within ``width`` (the template's text width).
+
+    Every column gets at least its longest word (numbers never wrap: their thousands spaces
+    are no-break); the width left over goes to columns whose lines are longer than that,
+    the label column first.
+    """
+    n = len(rows[0])
+    word = [max(len(w) for r in rows for w in r[j].split(" ")) + CELL_PADDING
+            for j in range(n)]
+    line = [max(len(r[j]) for r in rows) + CELL_PADDING for j in range(n)]
+    chars = [float(w) for w in word]
+    room = width / (CHAR_WIDTH * size / TABLE_FONT) - sum(chars)
+    for j in sorted(range(n), key=lambda k: (k != 0, line[k] - word[k])):
+        add = max(0.0, min(line[j] - word[j], room))
+        chars[j] += add
+        room -= add
+    sizes = [int(width * c / sum(chars)) for c in chars]
     t.autofit = False
     for j, col in enumerate(t.columns):
-        col.width = first if j == 0 else other
+        col.width = sizes[j]
     for row in t.rows:
         for j, cell in enumerate(row.cells):
-            cell.width = first if j == 0 else other
+            cell.width = sizes[j]
 
 
 def add_table(doc: DocxDocument, table: ReportTable) -> None:
     """A printed table: title, header row (repeated on each page), body, note."""
-    title = doc.add_paragraph()
+    title = doc.add_paragraph(style=_style(doc, "Caption"))
     title.add_run(clean_text(table.title)).bold = True
     title.paragraph_format.keep_with_next = True
     header, body = table.header(), table.body()
     t = doc.add_table(rows=1 + len(body), cols=len(header))
     t.style = _style(doc, "Table Grid")
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    size = Pt(6.5) if len(header) > 9 else Pt(7) if len(header) > 7 else TABLE_FONT
+    size = _fitting_size(doc, [header, *body],
+                         Pt(6.5) if len(header) > 9 else Pt(7) if len(header) > 7 else TABLE_FONT)
     for j, h in enumerate(header):
         _cell_text(t.rows[0].cells[j], clean_text(h), bold=True, right=j > 0, size=size)
     _repeat_header(t.rows[0])
@@ -193,7 +295,7 @@ def add_table(doc: DocxDocument, table: ReportTable) -> None:
         bold = row[0] in totals
         for j, text in enumerate(row):
             _cell_text(t.rows[i].cells[j], text, bold=bold, right=j > 0, size=size)
-    _widths(t, len(header))
+    _widths(t, [header, *body], _text_width(doc), size)
     if table.note:
         note = doc.add_paragraph()
         r = note.add_run(clean_text(table.note))
@@ -202,7 +304,10 @@ def add_table(doc: DocxDocument, table: ReportTable) -> None:
 
 def add_chart(doc: DocxDocument, chart: Chart, png: bytes) -> None:
     """A chart picture with its caption."""
-    doc.add_picture(io.BytesIO(png), width=CHART_WIDTH)
+    shape = doc.add_picture(io.BytesIO(png), width=min(CHART_WIDTH, _text_width(doc)))
+    doc_pr = shape._inline.docPr
+    doc_pr.set("descr", clean_text(typeset(alt_text(chart), joiner=False)))
+    doc_pr.set("title", clean_text(chart.title))
     if chart.caption:
         cap = doc.add_paragraph()
         r = cap.add_run(clean_text(chart.caption))
@@ -246,13 +351,20 @@ def report_to_docx(report: Report, charts: dict[str, bytes], *,
     if template is None:
         _page_setup(doc)
     _footer(doc, report, keep_existing=template is not None)
+    _language(doc)
     tables = report.tables()
+    if report.region:
+        doc.add_paragraph(clean_text(report.region), style=_style(doc, "Subtitle"))
     title = _style(doc, "Title")
     doc.add_paragraph(clean_text(report.title), style=title) if title else _heading(
         doc, report.title, 1)
-    doc.add_paragraph(clean_text(report.subtitle))
+    doc.add_paragraph(clean_text(report.subtitle), style=_style(doc, "Subtitle"))
     for section in report.sections:
         _heading(doc, section.heading, section.level)
+        if section.boxed:
+            _box(doc, [report_text(b, tables) for b in section.blocks
+                       if isinstance(b, Paragraph)])
+            continue
         for block in section.blocks:
             if isinstance(block, ReportTable):
                 add_table(doc, block)
@@ -271,5 +383,27 @@ def report_to_docx(report: Report, charts: dict[str, bytes], *,
 
 
 def report_text(paragraph: Paragraph, tables: dict[str, ReportTable]) -> str:
-    """A paragraph's printed text (the same in every format)."""
-    return paragraph.render(tables)
+    """A paragraph's printed text (the same words and figures as the PDF).
+
+    Word's minus is bound to its number by a word joiner as well.
+    """
+    return typeset(paragraph.render(tables), joiner=True)
+
+
+def _box(doc: DocxDocument, texts: list[str]) -> None:
+    """The summary box: one shaded cell holding the paragraphs."""
+    t = doc.add_table(rows=1, cols=1)
+    t.style = _style(doc, "Table Grid")
+    cell = t.rows[0].cells[0]
+    cell.width = _text_width(doc)
+    tc_pr = cell._tc.get_or_add_tcPr()
+    shade = OxmlElement("w:shd")
+    shade.set(qn("w:val"), "clear")
+    shade.set(qn("w:color"), "auto")
+    shade.set(qn("w:fill"), "EEF3F8")
+    tc_pr.append(shade)
+    for i, text in enumerate(texts):
+        p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
+        p.add_run(text)
+        p.paragraph_format.space_after = Pt(4)
+    doc.add_paragraph()

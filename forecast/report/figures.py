@@ -22,7 +22,15 @@ from forecast.io.formatting import month_label, ytd_label
 from forecast.ledger.dataset import Dataset
 from forecast.ledger.dimensions import INHYRD, TOTAL_GROSS_COST, TOTAL_NET_COST, TOTAL_REVENUE
 from forecast.report.model import ReportTable
-from forecast.report.rounding import Split, Step, Sum, round_frame, round_half_away
+from forecast.report.rounding import (
+    Split,
+    Step,
+    printed_mkr,
+    round_column,
+    round_frame,
+    round_half_away,
+    tkr_printed,
+)
 
 KEY_SUMMARY = "sammanfattning"
 KEY_DIVISION = "division"
@@ -38,9 +46,10 @@ BUDGET = "Budget"
 AVVIKELSE = "Avvikelse"
 P10, P90 = "P10", "P90"
 PROB = "Sannolikhet i balans %"
-DIVISION_NOTE = ("Diff = utfall − budget; negativt är sämre än budget. Avrundat till hela mkr "
-                 "så att divisionerna summerar till totalen; nettokostnad = intäkter + "
-                 "bruttokostnader.")
+DIVISION_NOTE = ("Diff = utfall − budget; negativt är sämre än budget. Varje summa och "
+                 "differens är avrundad för sig till hela mkr och divisionerna fördelade så "
+                 "att de summerar till den; därför kan en rad avvika med 1 mkr från "
+                 "differensen eller summan av avrundade tal.")
 
 
 def prognos_column(as_of: pd.Period) -> str:
@@ -87,21 +96,16 @@ def _division_forecast(by: PrognosBy) -> dict[str, float]:
 
 
 def _division_plan(rows: list[str]) -> list[Step]:
-    divs = [r.split(" – ", 1)[1] for r in rows if r.startswith(f"{F.REVENUE} – ")]
-    divs += [r.split(" – ", 1)[1] for r in rows if r.startswith(f"{F.GROSS} – ")
-             and r.split(" – ", 1)[1] not in divs]
-    return [
-        Sum(F.NET, (F.REVENUE, F.GROSS)),
-        Split(F.REVENUE, tuple(f"{F.REVENUE} – {d}" for d in divs)),
-        Split(F.GROSS, tuple(f"{F.GROSS} – {d}" for d in divs)),
-        *(Sum(f"{F.NET} – {d}", (f"{F.REVENUE} – {d}", f"{F.GROSS} – {d}")) for d in divs),
-    ]
+    """Each measure's total rounded once; its divisions apportioned to add up to it."""
+    divs = list(dict.fromkeys(r.split(" – ", 1)[1] for r in rows if " – " in r))
+    return [Split(m, tuple(f"{m} – {d}" for d in divs if f"{m} – {d}" in rows))
+            for m in (F.REVENUE, F.GROSS, F.NET)]
 
 
-def _with_diffs(r: pd.DataFrame, p: pd.Period, prog: str) -> pd.DataFrame:
-    """Difference columns from the printed base columns, in the follow-up's column order."""
+def _with_diffs(exact: pd.DataFrame, p: pd.Period, prog: str) -> pd.DataFrame:
+    """The exact difference columns (from the exact base columns), in the follow-up's order."""
     u, b, d = F.month_columns(p)
-    out = r.copy()
+    out = exact.copy()
     if u in out:
         out[d] = out[u] - out[b]
     out[F.DIFF] = out[F.ACK_UTFALL] - out[F.ACK_BUDGET]
@@ -116,16 +120,17 @@ def division_tables(ds: Dataset, p: pd.Period, rf: RegionForecast | PrognosBy
     """Seed 001's summary and division tables (mkr) with the forecast column.
 
     Both are printed from one rounding, so the summary equals the division table's totals.
-    ``rf`` is the region forecast or any :data:`PrognosBy` (e.g. a laid forecast's).
+    Every total and every difference is its exact value rounded once
+    (:func:`~forecast.report.rounding.printed_mkr`); the divisions are apportioned so that
+    they add up to their total. ``rf`` is the region forecast or any :data:`PrognosBy`.
     """
-    exact = _mkr(F.by_division(ds, p))
     prog = prognos_column(p)
     fc = _division_forecast(_prognos(rf))
-    exact[prog] = [fc.get(str(r), 0.0) / 1000.0 for r in exact.index]
-    u, b, _ = F.month_columns(p)
-    base = [u, b, F.ACK_UTFALL, F.ACK_BUDGET, F.ACK_FG, F.annual_budget_column(p), prog]
+    tkr = F.by_division(ds, p)
+    tkr[prog] = [fc.get(str(r), 0.0) for r in tkr.index]
+    exact = _with_diffs(tkr, p, prog).map(lambda v: tkr_printed(v) / 1000.0)
     plan = _division_plan([str(r) for r in exact.index])
-    printed = _with_diffs(round_frame(exact, plan, base), p, prog)
+    printed = round_frame(exact, plan, list(exact.columns))
     m, ytd = month_label(p), ytd_label(p)
     summary = ReportTable(
         KEY_SUMMARY, f"Ekonomisk sammanfattning, {m} och {ytd}",
@@ -156,12 +161,11 @@ def _category_plan(rows: list[str], exact: pd.DataFrame, ds: Dataset) -> list[St
     type_of_cat = {cat_of[a]: t for a, t in types.items()}
     rev = tuple(r for r in rows if type_of_cat.get(r) == "intakt")
     cost = tuple(r for r in rows if type_of_cat.get(r) == "kostnad")
-    plan: list[Step] = [Sum(TOTAL_NET_COST, (TOTAL_REVENUE, TOTAL_GROSS_COST)),
-                        Split(TOTAL_REVENUE, rev), Split(TOTAL_GROSS_COST, cost)]
+    plan: list[Step] = [Split(TOTAL_REVENUE, rev), Split(TOTAL_GROSS_COST, cost)]
     varav = tuple(r for r in rows if r.startswith("varav "))
     if varav and INHYRD in rows:
         gap = (exact.loc[list(varav)].sum() - exact.loc[INHYRD]).abs().max()
-        if gap < 0.5:
+        if gap < 0.5 * (len(varav) + 1):  # the rows are whole tkr already
             plan.append(Split(INHYRD, varav))
     return plan
 
@@ -177,18 +181,18 @@ def category_table(ds: Dataset, p: pd.Period, rf: RegionForecast | PrognosBy) ->
     fc = _category_forecast(_prognos(rf), rows)
     exact[prog] = [fc.get(r, 0.0) for r in rows]
     budget = F.annual_budget_column(p)
-    base = [F.ACK_UTFALL, F.ACK_BUDGET, F.ACK_FG, budget, prog]
-    printed = round_frame(exact, _category_plan(rows, exact[base], ds), base)
-    printed[F.DIFF] = printed[F.ACK_UTFALL] - printed[F.ACK_BUDGET]
-    printed[F.DIFF_FG] = printed[F.ACK_UTFALL] - printed[F.ACK_FG]
-    printed[AVVIKELSE] = printed[prog] - printed[budget]
-    printed = printed[[F.ACK_UTFALL, F.ACK_BUDGET, F.DIFF, F.ACK_FG, F.DIFF_FG, budget, prog,
-                       AVVIKELSE]]
+    exact = exact.map(tkr_printed)
+    exact[F.DIFF] = exact[F.ACK_UTFALL] - exact[F.ACK_BUDGET]
+    exact[F.DIFF_FG] = exact[F.ACK_UTFALL] - exact[F.ACK_FG]
+    exact[AVVIKELSE] = exact[prog] - exact[budget]
+    cols = [F.ACK_UTFALL, F.ACK_BUDGET, F.DIFF, F.ACK_FG, F.DIFF_FG, budget, prog, AVVIKELSE]
+    printed = round_frame(exact[cols], _category_plan(rows, exact[cols], ds), cols)
     return ReportTable(
         KEY_CATEGORY, f"Ekonomisk analys per kostnadsslag, {ytd_label(p)}, och årsprognos",
         printed, "Kostnadsslag", unit="tkr",
         total_rows=(TOTAL_REVENUE, TOTAL_GROSS_COST, TOTAL_NET_COST),
-        note="Avvikelse = prognos − budget för helåret. Varav-raderna ingår i Inhyrd personal.")
+        note="Avvikelse = prognos − budget för helåret. Varav-raderna ingår i Inhyrd personal. "
+             "Nettokostnaden är avrundad för sig och kan avvika med 1 tkr från summan.")
 
 
 def _prob_at_least(rf: RegionForecast, rows: np.ndarray, budget: float) -> float:
@@ -209,13 +213,14 @@ def forecast_table(rf: RegionForecast, summary: ReportTable) -> ReportTable:
     for label, mask in masks.items():
         q = rf.year_total_quantiles(mask)
         bud = float(rf.annual_budget[mask].sum())
+        prog_tkr = float(rf.year_total_paths(mask).mean())
         rows[label] = {
             PROGNOS: summary.cell(label, prog), BUDGET: summary.cell(label, budget),
-            P10: round_half_away(q[0.1] / 1000.0), P90: round_half_away(q[0.9] / 1000.0),
+            AVVIKELSE: printed_mkr(prog_tkr - bud),
+            P10: printed_mkr(q[0.1]), P90: printed_mkr(q[0.9]),
             PROB: round_half_away(_prob_at_least(rf, mask, bud)),
         }
-    frame = pd.DataFrame(rows).T[[PROGNOS, BUDGET, P10, P90, PROB]]
-    frame.insert(2, AVVIKELSE, frame[PROGNOS] - frame[BUDGET])
+    frame = pd.DataFrame(rows).T[[PROGNOS, BUDGET, AVVIKELSE, P10, P90, PROB]]
     return ReportTable(
         KEY_FORECAST, f"Årsprognos {p.year} per {month_label(p)}", frame, "Helår",
         percent_columns=(PROB,), total_rows=(F.NET,),
@@ -232,20 +237,27 @@ def forecast_division_table(rf: RegionForecast, division: ReportTable) -> Report
     """
     p = rf.as_of
     prog, budget = prognos_column(p), F.annual_budget_column(p)
-    rows = {}
+    rows, devs = {}, {}
     for label in division.frame.index:
         if not str(label).startswith(f"{F.NET} – "):
             continue
         d = str(label).split(" – ", 1)[1]
-        q = rf.year_total_quantiles(rf.row_mask(division=d))
+        mask = rf.row_mask(division=d)
+        q = rf.year_total_quantiles(mask)
+        devs[d] = tkr_printed(float(rf.year_total_paths(mask).mean())
+                              - float(rf.annual_budget[mask].sum())) / 1000.0
         rows[d] = {PROGNOS: division.cell(label, prog), BUDGET: division.cell(label, budget),
-                   P10: round_half_away(q[0.1] / 1000.0), P90: round_half_away(q[0.9] / 1000.0)}
+                   P10: printed_mkr(q[0.1]), P90: printed_mkr(q[0.9])}
     q = rf.year_total_quantiles()
+    devs["Totalt"] = tkr_printed(float(rf.year_total_paths().mean())
+                                 - float(rf.annual_budget.sum())) / 1000.0
     rows["Totalt"] = {PROGNOS: division.cell(F.NET, prog),
                       BUDGET: division.cell(F.NET, budget),
-                      P10: round_half_away(q[0.1] / 1000.0), P90: round_half_away(q[0.9] / 1000.0)}
+                      P10: printed_mkr(q[0.1]), P90: printed_mkr(q[0.9])}
     frame = pd.DataFrame(rows).T[[PROGNOS, BUDGET, P10, P90]]
-    frame.insert(2, AVVIKELSE, frame[PROGNOS] - frame[BUDGET])
+    dev = round_column(pd.Series(devs), [Split("Totalt", tuple(d for d in devs
+                                                               if d != "Totalt"))])
+    frame.insert(2, AVVIKELSE, dev.reindex(frame.index))
     return ReportTable(KEY_FORECAST_DIV, f"Årsprognos {p.year} per division, nettokostnad",
                        frame, "Division", total_rows=("Totalt",),
                        note="P10 och P90 summerar inte över divisionerna (kvantiler).")

@@ -29,6 +29,21 @@ def clean_text(text: object) -> str:
     return _XML_ILLEGAL.sub("", str(text)).replace("\r\n", "\n").replace("\r", "\n")
 
 
+MINUS = "\u2212"
+WORD_JOINER = "\u2060"
+_HYPHEN_MINUS = re.compile(r"(?<![\w\u2212.,])-(?=\d)")
+
+
+def typeset(text: str, *, joiner: bool = False) -> str:
+    """Printed text with each negative number's hyphen-minus as U+2212 MINUS SIGN.
+
+    The minus is bound to its digits: U+2212 before a digit is a line-break prohibition in
+    Unicode's line-breaking rules (Typst, LibreOffice); with ``joiner`` a WORD JOINER (U+2060)
+    follows as well, for Word. Hyphens inside words and dates (``2023-04``) are kept.
+    """
+    return _HYPHEN_MINUS.sub(MINUS + WORD_JOINER if joiner else MINUS, text)
+
+
 @dataclass(frozen=True)
 class ReportTable:
     """A table as printed: values rounded to their display unit, Swedish labels.
@@ -44,6 +59,7 @@ class ReportTable:
         percent_columns: columns holding percent values.
         total_rows: rows printed in bold (sums).
         note: footnote printed below the table.
+        text_columns: columns holding text (user words), printed as they are.
     """
 
     key: str
@@ -55,6 +71,7 @@ class ReportTable:
     percent_columns: tuple[str, ...] = ()
     total_rows: tuple[str, ...] = ()
     note: str = ""
+    text_columns: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.frame.index.is_unique:
@@ -72,6 +89,9 @@ class ReportTable:
 
     def text(self, row: str, column: str) -> str:
         """One cell as printed (Swedish format; ``–`` where missing)."""
+        if column in self.text_columns:
+            value = self.frame.at[row, column]
+            return clean_text(value) if isinstance(value, str) and value.strip() else MISSING
         return fmt_number(self.cell(row, column), self.decimals_of(column))
 
     def header(self) -> list[str]:
@@ -207,6 +227,8 @@ class Section:
     heading: str
     blocks: tuple[Block, ...]
     level: int = 1
+    boxed: bool = False
+    """Printed in a shaded box (the summary that opens the report)."""
 
 
 @dataclass(frozen=True)
@@ -220,6 +242,8 @@ class Report:
     sections: tuple[Section, ...]
     provenance: tuple[tuple[str, str], ...]
     footer: str
+    region: str = ""
+    """The region's name (printed above the title; empty: not printed)."""
 
     def tables(self) -> dict[str, ReportTable]:
         """Every table by key (keys are unique across the report)."""

@@ -14,15 +14,18 @@ from forecast.engine.hierarchy import RECONCILIATION
 from forecast.engine.tables import method_summary_text
 from forecast.ledger.dataset import Dataset
 from forecast.report import DEFAULT_CEILING_PCT
-from forecast.report.builder import build_report
+from forecast.report.builder import DEFAULT_TITLE, build_report
 from forecast.report.inputs import ForecastChange, ScenarioRisk
 from forecast.report.model import Report
+from forecast.report.narrative import Narrative
 
 
 def report_of_record(ds: Dataset, rec: ForecastOfRecord, *, change: ForecastChange | None = None,
                      risk: ScenarioRisk | None = None,
                      provenance: Sequence[tuple[str, str]] = (),
-                     ceiling_pct: float = DEFAULT_CEILING_PCT) -> Report:
+                     ceiling_pct: float = DEFAULT_CEILING_PCT,
+                     narrative: Narrative | None = None, region: str = "",
+                     committee: str = "") -> Report:
     """The report of ``ds`` at the record's month, from the forecast of record.
 
     Args:
@@ -32,11 +35,24 @@ def report_of_record(ds: Dataset, rec: ForecastOfRecord, *, change: ForecastChan
         risk: a scenario's results on the forecast of record, or None.
         provenance: further appendix rows (e.g. the template).
         ceiling_pct: the ceiling of net cost development, %.
+        narrative: the people's words for the month (store or file), or None.
+        region: the region's name (a setting or the template's), or empty.
+        committee: the committee's name for the title (empty: Hälso- och sjukvårdsnämnden).
     """
     rf = rec.final
     rows = [*rec.provenance(),
-            ("Metod", f"årsprognos per serie ({rec.spec.describe()}); "
-                      f"{method_summary_text(rf)}"),
+            ("Metod", method_in_words(rec.spec.describe(), method_summary_text(rf))),
             ("Avstämning", RECONCILIATION), *provenance]
     return build_report(ds, rec.as_of, rf, change=change, risk=risk, provenance=rows,
-                        ceiling_pct=ceiling_pct, forecast_source=rec.heading())
+                        ceiling_pct=ceiling_pct, forecast_source=rec.heading(),
+                        narrative=narrative, region=region,
+                        title=committee.strip() or DEFAULT_TITLE)
+
+
+def method_in_words(spec: str, summary: str) -> str:
+    """The forecast method for the appendix, in words before the technical names."""
+    return ("Årsprognosen är utfallet hittills plus en statistisk prognos för årets återstående "
+            "månader, gjord per serie (enhet och konto) och summerad till region, division och "
+            "kostnadsslag. För varje serie simuleras många möjliga utfall; prognosen är deras "
+            "medelvärde och intervallet P10–P90 visar spridningen. Serierna avstäms så att "
+            f"delarna summerar till totalen. Tekniskt: {spec}; {summary}.")

@@ -1,5 +1,8 @@
 """The report as PDF, typeset by Typst (the ``typst`` PyPI package: no outside binary).
 
+The PDF is tagged and meets PDF/UA-1 as Typst checks it (document title, language sv-SE,
+alt text on every chart, table header rows); minus signs are U+2212, never hyphenated.
+
 The Typst source is fixed (``report.typ`` beside this module); the report reaches it as JSON
 through ``sys.inputs``, so no user text is ever parsed as markup. Fonts: DejaVu Sans from
 matplotlib's package (:mod:`forecast.report.fonts`), system fonts ignored.
@@ -15,9 +18,10 @@ from typing import Any
 
 import typst
 
+from forecast.report.chartdata import alt_text
 from forecast.report.docx_writer import APPENDIX
 from forecast.report.fonts import FONT_FAMILY, font_dir
-from forecast.report.model import Chart, Paragraph, Report, ReportTable, clean_text
+from forecast.report.model import Chart, Paragraph, Report, ReportTable, clean_text, typeset
 
 TEMPLATE = Path(__file__).with_name("report.typ")
 
@@ -27,12 +31,16 @@ def _block(block: object, tables: dict[str, ReportTable]) -> dict[str, Any]:
         totals = {clean_text(r) for r in block.total_rows}
         return {"kind": "table", "title": clean_text(block.title),
                 "header": [clean_text(h) for h in block.header()],
-                "rows": [{"cells": row, "total": row[0] in totals} for row in block.body()],
+                "rows": [{"cells": [typeset(c) for c in row], "total": row[0] in totals}
+                         for row in block.body()],
+                "text_cols": [j + 1 for j, c in enumerate(block.frame.columns)
+                              if c in block.text_columns],
                 "note": clean_text(block.note)}
     if isinstance(block, Chart):
-        return {"kind": "chart", "file": f"{block.key}.png", "caption": clean_text(block.caption)}
+        return {"kind": "chart", "file": f"{block.key}.png", "caption": clean_text(block.caption),
+                "alt": typeset(alt_text(block))}
     if isinstance(block, Paragraph):
-        return {"kind": "p", "text": block.render(tables)}
+        return {"kind": "p", "text": typeset(block.render(tables))}
     raise TypeError(f"okänt block {type(block).__name__}")
 
 
@@ -41,8 +49,9 @@ def report_payload(report: Report) -> dict[str, Any]:
     tables = report.tables()
     return {
         "title": clean_text(report.title), "subtitle": clean_text(report.subtitle),
+        "region": clean_text(report.region),
         "footer": clean_text(report.footer), "font": FONT_FAMILY, "appendix": APPENDIX,
-        "sections": [{"heading": clean_text(s.heading), "level": s.level,
+        "sections": [{"heading": clean_text(s.heading), "level": s.level, "boxed": s.boxed,
                       "blocks": [_block(b, tables) for b in s.blocks]}
                      for s in report.sections],
         "provenance": [[clean_text(k), clean_text(v)] for k, v in report.provenance],
@@ -65,5 +74,5 @@ def report_to_pdf(report: Report, charts: dict[str, bytes]) -> bytes:
                          created.minute, created.second, tzinfo=created.tzinfo)
         pdf = typst.compile(str(main), root=str(root), font_paths=[str(font_dir())],
                             ignore_system_fonts=True, sys_inputs={"data": payload},
-                            timestamp=int(stamp.timestamp()))
+                            timestamp=int(stamp.timestamp()), pdf_standards=["ua-1"])
     return bytes(pdf)

@@ -1,10 +1,17 @@
-"""Rounding for print so that printed totals are the sums of their printed rows.
+"""Rounding for print: one printed figure per quantity.
+
+The rule (issue 25): **every total and every difference is its exact value rounded once**
+(half away from zero; an amount in mkr is its printed tkr figure rounded to mkr, so a figure
+printed in both units never disagrees); the parts of a total are apportioned by the
+largest-remainder method so that they add up to it, each within one unit of its exact value.
+Identities between separately rounded quantities (utfall − budget = diff, intäkter +
+bruttokostnader = nettokostnad) may then be off by one in the last digit, as in any rounded
+public report; the tables' notes say so. The app's Översikt prints the same figures through
+:func:`printed_mkr`.
 
 A plan lists, top-down, which rows are totals of which; every column is rounded on its own.
-A :class:`Split` total is rounded as usual and its rows are rounded by the largest-remainder
-method so that they add up to it, each staying within one unit of its exact value. A
-:class:`Sum` row is the sum of its printed parts (as seed 001 prints net cost = printed
-revenue + printed gross cost, e.g. 548 − 1 660 = −1 112).
+A :class:`Split` total is rounded as usual and its rows are apportioned to it. A :class:`Sum`
+row is the sum of its printed parts (kept for tables whose rows must add up exactly).
 """
 
 from __future__ import annotations
@@ -15,11 +22,36 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from forecast.io.formatting import MISSING, NBSP, fmt_number
+
 
 def round_half_away(x: float, decimals: int = 0) -> float:
     """``x`` rounded half away from zero (as a person rounds 0,5 up), not banker's rounding."""
     f = 10.0 ** decimals
     return float(np.sign(x) * np.floor(abs(x) * f + 0.5) / f)
+
+
+def tkr_printed(tkr: float) -> float:
+    """An amount in tkr as printed in a tkr table (whole tkr)."""
+    return round_half_away(float(tkr))
+
+
+def printed_mkr(tkr: float, decimals: int = 0) -> float:
+    """An amount given in tkr as printed in mkr: the printed tkr figure rounded once to mkr.
+
+    The one rounding of a headline figure, shared by the report and the app's Översikt.
+    """
+    return round_half_away(tkr_printed(tkr) / 1000.0, decimals)
+
+
+def fmt_printed_mkr(tkr: float | None, decimals: int = 0) -> str:
+    """:func:`printed_mkr` as Swedish text, e.g. ``-1 111 mkr`` (``–`` when missing).
+
+    The app's Översikt prints its year-end figures with this, so they are the report's cells.
+    """
+    if tkr is None or not np.isfinite(float(tkr)):
+        return MISSING
+    return f"{fmt_number(printed_mkr(float(tkr), decimals), decimals)}{NBSP}mkr"
 
 
 def apportion(values: Sequence[float], target: float, decimals: int = 0) -> np.ndarray:

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from forecast.followup import tables as F
-from forecast.io.formatting import MONTHS_LONG, NBSP
+from forecast.io.formatting import MONTHS_LONG, MONTHS_SHORT, NBSP
 from forecast.ledger.dimensions import TOTAL_GROSS_COST, TOTAL_NET_COST, TOTAL_REVENUE
 from forecast.report import figures as G
 from forecast.report import topics as T
@@ -171,6 +171,15 @@ def forecast_paragraphs(tables: Tables, p: pd.Period) -> list[Paragraph]:
     return [Paragraph(tuple(first)), Paragraph(tuple(second)), Paragraph(tuple(third))]
 
 
+def laid_label(row: str) -> str:
+    """``Lagd prognos mar 2023`` (a change table's first row) → ``mars 2023``."""
+    label = row.replace("Lagd prognos ", "")
+    month, _, year = label.partition(" ")
+    if month in MONTHS_SHORT and year:
+        return f"{MONTHS_LONG[MONTHS_SHORT.index(month)]} {year}"
+    return label
+
+
 def source_paragraph(source: str) -> list[Paragraph]:
     """Which forecast the section shows (``Prognosen som visas: …``); none for empty text."""
     return [Paragraph((f"Prognosen som visas: {source}.",))] if source else []
@@ -191,7 +200,7 @@ def change_paragraphs(tables: Tables, comments: Sequence[UserText]) -> list[Para
     prev, cur, col = rows[0], rows[-1], t.frame.columns[0]
     delta = _val(tables, Ref(T.KEY_CHANGE, T.CHANGE_TOTAL, col))
     verb = "förbättrats" if delta > 0 else "försämrats" if delta < 0 else "är oförändrad"
-    label = prev.replace("Lagd prognos ", "")
+    label = laid_label(prev)
     parts: list[Part] = [f"Prognosen har {verb} sedan den lagda prognosen för {label}"
                          if delta else f"Prognosen {verb} sedan den lagda prognosen för {label}",
                          ", från ", Ref(T.KEY_CHANGE, prev, col, suffix=""), " till ",
@@ -219,10 +228,11 @@ def agency_paragraph(tables: Tables, p: pd.Period) -> Paragraph:
     now, prev_fte, now_fte = cols[2], cols[5], cols[6]
     parts: list[Part] = [
         f"Kostnaden för inhyrd personal uppgick under {period_words(p)} till ",
-        Ref(k, "Totalt", now), ", vilket är ",
+        Ref(k, "Totalt", now, absolute=True), ", vilket är ",
         *_compare(tables, Ref(k, "Totalt", T.COST_CHANGE), "mindre", "mer", "lika mycket"),
-        " än samma period föregående år. Läkare svarade för ", Ref(k, "Läkare", now),
-        " och sjuksköterskor för ", Ref(k, "Sjuksköterskor", now),
+        " än samma period föregående år. Inhyrda läkare kostade ",
+        Ref(k, "Läkare", now, absolute=True), " och inhyrda sjuksköterskor ",
+        Ref(k, "Sjuksköterskor", now, absolute=True),
         ". Helårsprognosen är ", Ref(k, "Totalt", G.prognos_column(p)), "."]
     if pd.notna(t.cell("Totalt", now_fte)):
         parts += [" Det motsvarar ", Ref(k, "Totalt", now_fte, suffix=" årsarbetare"),
@@ -306,6 +316,8 @@ def scenario_paragraphs(tables: Tables, name: str, year: int) -> list[Paragraph]
         "Med scenariot hamnar nettokostnaden med 80 % sannolikhet mellan ",
         Ref(km, "Scenario", G.P10, suffix=""), " och ", Ref(km, "Scenario", G.P90),
         ", och sannolikheten för en budget i balans är ",
-        Ref(km, "Scenario", G.PROB, suffix=PCT), f". För {year + 1} är scenariots effekt ",
-        Ref(km, "Scenario", f"Effekt {year + 1}"), " mot basprognosen."]
+        Ref(km, "Scenario", G.PROB, suffix=PCT), f". För {year + 1} gör scenariot "
+        "resultatet ", *_compare(tables, Ref(km, "Scenario", f"Effekt {year + 1}"),
+                                 "bättre än basprognosen", "sämre än basprognosen",
+                                 "oförändrat mot basprognosen"), "."]
     return [Paragraph(tuple(first)), Paragraph(tuple(second))]

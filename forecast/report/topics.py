@@ -26,7 +26,14 @@ from forecast.report.figures import (
 )
 from forecast.report.inputs import ForecastChange, ScenarioRisk
 from forecast.report.model import ReportTable, clean_text
-from forecast.report.rounding import Split, apportion, round_frame, round_half_away
+from forecast.report.rounding import (
+    Split,
+    apportion,
+    printed_mkr,
+    round_frame,
+    round_half_away,
+    tkr_printed,
+)
 
 KEY_CHANGE = "prognosforandring"
 KEY_SCENARIO = "scenario"
@@ -70,10 +77,11 @@ def agency_table(ds: Dataset, p: pd.Period, rf: RegionForecast) -> ReportTable:
     fte_heads = [f"Åa {h}" for h in heads[1:]]
     for h, c in zip(fte_heads, fte, strict=True):
         exact[h] = ag[c]
+    exact = exact.map(lambda v: tkr_printed(v * 1000.0) / 1000.0 if pd.notna(v) else v)
+    exact.insert(4, COST_CHANGE, exact[heads[2]] - exact[heads[1]])
+    exact[FTE_CHANGE] = exact[fte_heads[1]] - exact[fte_heads[0]]
     plan = [Split("Totalt", AGENCY_ROWS)]
-    printed = round_frame(exact, plan, [*heads, prog_col, *fte_heads])
-    printed.insert(4, COST_CHANGE, printed[heads[2]] - printed[heads[1]])
-    printed[FTE_CHANGE] = printed[fte_heads[1]] - printed[fte_heads[0]]
+    printed = round_frame(exact, plan, [*heads, COST_CHANGE, prog_col, *fte_heads, FTE_CHANGE])
     printed[R12] = [round_half_away(v, 1) for v in ag["Hyrandel R12 %"]]
     printed[SHARE_FORECAST] = [round_half_away(share[r], 1) for r in printed.index]
     printed[TARGET] = [F.AGENCY_TARGET_PCT if r == "Totalt" else np.nan for r in printed.index]
@@ -136,7 +144,7 @@ def development_table(ds: Dataset, p: pd.Period, rf: RegionForecast, summary: Re
         F.ACK_UTFALL: [summary.cell(r, F.ACK_UTFALL) for r in rows],
         F.ACK_FG: [summary.cell(r, F.ACK_FG) for r in rows],
     }, index=pd.Index(rows))
-    frame[F.FORANDRING] = frame[F.ACK_UTFALL] - frame[F.ACK_FG]
+    frame[F.FORANDRING] = [summary.cell(r, F.DIFF_FG) for r in rows]
     frame[F.UTVECKLING] = [round_half_away(v, 1) for v in dev[F.UTVECKLING]]
     frame["Prognos helår %"] = [round_half_away(float(full[r]), 1) for r in rows]
     frame[CEILING] = [np.nan, np.nan, ceiling_pct]
@@ -153,8 +161,8 @@ def change_table(change: ForecastChange, p: pd.Period) -> ReportTable:
     """The forecast change since the last laid forecast: from previous to current (mkr)."""
     prev_label = f"Lagd prognos {month_label(change.previous_as_of)}"
     cur_label = f"Prognos {month_label(p)}"
-    prev = round_half_away(change.previous_tkr / 1000.0)
-    cur = round_half_away(change.current_tkr / 1000.0)
+    prev = printed_mkr(change.previous_tkr)
+    cur = printed_mkr(change.current_tkr)
     labels = [clean_text(lab) for lab, _ in change.components]
     parts = apportion([v / 1000.0 for _, v in change.components], cur - prev)
     values = [prev, *parts, cur - prev, cur]
@@ -172,30 +180,31 @@ def change_table(change: ForecastChange, p: pd.Period) -> ReportTable:
 
 def scenario_tables(risk: ScenarioRisk) -> tuple[ReportTable, ReportTable]:
     """The scenario's bridge (mkr) and its Monte Carlo range with the balance probability."""
-    base = round_half_away(risk.steps[0][1] / 1000.0)
-    end_exact = sum(v for _, v in risk.steps) / 1000.0
-    end = round_half_away(end_exact)
+    base = printed_mkr(risk.steps[0][1])
+    end = printed_mkr(sum(v for _, v in risk.steps))
     labels = [clean_text(lab) for lab, _ in risk.steps[1:]]
     effects = apportion([v / 1000.0 for _, v in risk.steps[1:]], end - base)
-    budget = round_half_away(risk.budget_tkr / 1000.0)
+    budget = printed_mkr(risk.budget_tkr)
     index = ["Basprognos", *labels, "Scenario"]
     if len(set(index)) != len(index):
         index = ["Basprognos", *(f"{i + 1}. {lab}" for i, lab in enumerate(labels)), "Scenario"]
     values = [base, *effects, end]
     frame = pd.DataFrame({f"Nettokostnad {risk.year}": values}, index=pd.Index(index))
-    frame["Mot budget"] = [base - budget, *[np.nan] * len(labels), end - budget]
+    dev_end = printed_mkr(sum(v for _, v in risk.steps) - risk.budget_tkr)
+    frame["Mot budget"] = [printed_mkr(risk.steps[0][1] - risk.budget_tkr),
+                           *[np.nan] * len(labels), dev_end]
     bridge = ReportTable(KEY_SCENARIO, f"Scenario {clean_text(risk.name)}: effekt på "
                          f"årsresultatet {risk.year}", frame, "Post", total_rows=("Scenario",),
                          note="Basprognos = årsprognosen. Antagandenas effekter (troliga "
                               "värden) summerar exakt till skillnaden; samspel fördelat med "
                               "Shapley-värden.")
     mc = pd.DataFrame({
-        P10: [round_half_away(risk.p10_tkr / 1000.0)],
-        "P50": [round_half_away(risk.p50_tkr / 1000.0)],
-        P90: [round_half_away(risk.p90_tkr / 1000.0)],
+        P10: [printed_mkr(risk.p10_tkr)],
+        "P50": [printed_mkr(risk.p50_tkr)],
+        P90: [printed_mkr(risk.p90_tkr)],
         "Budget": [budget],
         PROB: [round_half_away(risk.prob_within_budget * 100.0)],
-        f"Effekt {risk.year + 1}": [round_half_away(risk.next_year_effect_tkr / 1000.0)],
+        f"Effekt {risk.year + 1}": [printed_mkr(risk.next_year_effect_tkr)],
     }, index=pd.Index(["Scenario"]))
     rng = ReportTable(KEY_SCENARIO_MC, f"Scenario {clean_text(risk.name)}: spridning "
                       f"({fmt_number(risk.n_draws)} simuleringar)", mc, "Utfall helår",

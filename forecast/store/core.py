@@ -323,7 +323,13 @@ def _v2_to_v3(conn: sa.Connection) -> None:
     T.metadata.create_all(conn, checkfirst=True)
 
 
-MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
+def _v3_to_v4(conn: sa.Connection) -> None:
+    """Version 3 → 4: the report narratives are added (no data moves)."""
+    T.metadata.create_all(conn, checkfirst=True)
+
+
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3,
+                                                          3: _v3_to_v4}
 """Store format version n → migration to n + 1 (run inside one write transaction)."""
 
 

@@ -7,6 +7,8 @@ Store format versions (``store_meta.schema_version``):
   ``laid_locks``, ``adjustment_sets``.
 - 3: + ``stat_forecasts`` (the statistical forecast of a data hash and month, paths included)
   and ``laid_basis`` (which stored statistical forecast a laid version was made on).
+- 4: + ``report_narratives`` (the report's summary, division comments, measures, risks and
+  assumptions of a dataset and month, versioned).
 
 Every table is append-only: rows are inserted, never updated; "the current one" is a query.
 The only deletion is a scenario's explicit, confirmed ``delete``.
@@ -18,7 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-STORE_VERSION = 3
+STORE_VERSION = 4
 """The store format version this program writes."""
 
 metadata = sa.MetaData()
@@ -175,3 +177,15 @@ laid_basis = sa.Table(
 )
 """The stored statistical forecast a laid version was made on (none for versions laid before
 store format 3)."""
+
+report_narratives = sa.Table(
+    "report_narratives", metadata,
+    _id(),
+    *_dataset_month(),
+    _required("version", sa.Integer),
+    *_authored(),
+    _required("payload", sa.Text),
+    sa.UniqueConstraint("dataset", "as_of", "version", name="uq_narrative_version"),
+)
+"""The report's words written by people for a dataset and month (JSON of
+:meth:`forecast.report.narrative.Narrative.to_payload`); every save is a new version."""

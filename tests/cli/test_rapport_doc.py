@@ -129,7 +129,7 @@ def test_change_since_the_last_laid_forecast(tmp_path: Path) -> None:
     doc = Document(str(out))
     texts = [p.text for p in doc.paragraphs]
     change = next(t for t in texts if t.startswith("Prognosen har "))
-    assert "sedan den lagda prognosen för mar 2023" in change
+    assert "sedan den lagda prognosen för mars 2023" in change
     assert any("«Dygnsvila från oktober» (Controller A)" in t for t in texts)
     assert not any(t.startswith("Det finns ingen tidigare lagd prognos") for t in texts)
     rows = [r.cells[0].text for t in doc.tables for r in t.rows]
@@ -140,3 +140,36 @@ def test_change_since_the_last_laid_forecast(tmp_path: Path) -> None:
                  "--dataset", "Testregion"]) == 0
     assert any(p.text.startswith("Det finns ingen tidigare lagd prognos")
                for p in Document(str(out2)).paragraphs)
+
+
+NARRATIVE = Path(__file__).resolve().parents[1] / "data" / "berattelse_2023-04.yaml"
+
+
+def test_narrative_file_region_and_committee(tmp_path: Path) -> None:
+    out = tmp_path / "r.docx"
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    narrative = tmp_path / "berattelse.yaml"  # the small dataset's divisions are Div A/B
+    narrative.write_text(NARRATIVE.read_text(encoding="utf-8").replace("  Kirurgi:", "  Div A:")
+                         .replace("  Medicin:", "  Div B:"), encoding="utf-8")
+    assert main(["rapport", "--as-of", "2023-04", "--out", str(out), *FAST, "--db", db,
+                 "--berattelse", str(narrative), "--region", "Region Exempel",
+                 "--namnd", "Regionstyrelsen"]) == 0
+    doc = Document(str(out))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "Region Exempel" and texts[1] == "Regionstyrelsen"
+    box = doc.tables[0].rows[0].cells[0].text
+    assert box.startswith("Nämnden redovisar ett resultat")
+    assert any(t.startswith("Div A: Avvikelsen beror") for t in texts)
+    labels = [r.cells[0].text for t in doc.tables for r in t.rows]
+    assert "Minskad inhyrd personal" in labels and "Löneöversyn" in labels
+
+
+def test_a_bad_narrative_file_is_named_with_its_field(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    bad = tmp_path / "b.yaml"
+    bad.write_text("risker:\n  - text: R\n    typ: fara\n", encoding="utf-8")
+    code = main(["rapport", "--as-of", "2023-04", "--out", str(tmp_path / "r.pdf"), *FAST,
+                 "--db", f"sqlite:///{tmp_path / 's.db'}", "--berattelse", str(bad)])
+    assert code == 2
+    assert "b.yaml: risker, rad 1, typ" in capsys.readouterr().err

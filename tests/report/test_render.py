@@ -94,7 +94,8 @@ def test_docx_holds_every_heading_table_and_chart(region_reports, as_of: str) ->
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     for h in (*HEADINGS, CHANGE_HEADING, APPENDIX):
         assert h in headings
-    assert len(doc.tables) == len(report.tables()) + 1  # + the provenance appendix
+    # + the summary box (one shaded cell) and the provenance appendix
+    assert len(doc.tables) == len(report.tables()) + 2
     assert len(doc.inline_shapes) == len(report.charts()) >= 3
     sec = doc.sections[0]
     assert round(sec.page_width.cm, 1) == 21.0 and round(sec.page_height.cm, 1) == 29.7
@@ -105,22 +106,28 @@ def test_docx_holds_every_heading_table_and_chart(region_reports, as_of: str) ->
     assert month in footer.text and CREATED.date().isoformat() in footer.text
     appendix = {r.cells[0].text: r.cells[1].text for r in doc.tables[-1].rows}
     assert appendix["Indata-hash"] == load_default().source_hash
-    assert appendix["Per månad"] == as_of and appendix["Programversion"]
+    assert appendix["Per månad"] == month and appendix["Programversion"]
+
+
+def _plain(text: str) -> str:
+    """Word's text with the typeset minus (U+2212 + WORD JOINER) read back as ``-``."""
+    return text.replace("\u2212\u2060", "-").replace("\u2212", "-")
 
 
 def _docx_cell(doc, report: Report, key: str, row: str, col: str) -> str:
     keys = list(report.tables())
     t = report.tables()[key]
-    table = doc.tables[keys.index(key)]
+    table = doc.tables[keys.index(key) + 1]  # after the summary box
     i = list(t.frame.index).index(row) + 1
     j = list(t.frame.columns).index(col) + 1
-    return table.rows[i].cells[j].text
+    return _plain(table.rows[i].cells[j].text)
 
 
 def test_docx_sentence_numbers_are_its_table_cells(region_reports) -> None:
     report, charts = region_reports["2023-04"]
     doc = Document(io.BytesIO(_docx(report, charts)))
-    texts = [p.text for p in doc.paragraphs]
+    texts = [_plain(p.text) for p in doc.paragraphs]
+    texts += [_plain(p.text) for p in doc.tables[0].rows[0].cells[0].paragraphs]  # the box
     tables = report.tables()
     checked = 0
     for para in report.paragraphs():
@@ -145,7 +152,7 @@ def test_pdf_pages_and_text_read_back(region_reports, as_of: str) -> None:
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) >= 5
     text = "\n".join(p.extract_text() for p in reader.pages)
-    flat = re.sub(r"\s+", " ", text.replace(NBSP, " "))
+    flat = re.sub(r"\s+", " ", text.replace(NBSP, " ").replace("\u2212", "-"))
     for h in (*HEADINGS, CHANGE_HEADING, APPENDIX):
         assert h in text
     for t in report.tables().values():
@@ -232,7 +239,7 @@ def test_bad_templates_are_refused_with_a_reason(tmp_path: Path) -> None:
         load_template(tmp_path / "saknas.docx")
     docm = tmp_path / "mall.docm"
     docm.write_bytes(b"x")
-    with pytest.raises(TemplateError, match=r"måste vara en \.docx-fil"):
+    with pytest.raises(TemplateError, match=r"måste vara en \.docx- eller \.dotx-fil"):
         load_template(docm)
     junk = tmp_path / "trasig.docx"
     junk.write_text("inte en zip")

@@ -16,9 +16,16 @@ from forecast.ledger.dataset import load_default
 from forecast.ledger.dimensions import TOTAL_GROSS_COST, TOTAL_NET_COST, TOTAL_REVENUE
 from forecast.report import figures as G
 from forecast.report import topics as T
-from forecast.report.builder import CHANGE_HEADING, HEADINGS, build_report, overview_tables
+from forecast.report.builder import (
+    CHANGE_HEADING,
+    HEADINGS,
+    SUMMARY_HEADING,
+    build_report,
+    overview_tables,
+)
 from forecast.report.inputs import Comment, ForecastChange
 from forecast.report.model import Paragraph, Ref, Report, UserText
+from forecast.report.rounding import printed_mkr
 from scenarios.files import load_scenario
 from scenarios.reporting import risk_for
 from tests.report.fixtures import fast_forecast, seed001
@@ -77,15 +84,19 @@ def test_seed_001_table_gives_its_published_figures(seed_report: Report) -> None
         (F.REVENUE, F.ACK_UTFALL): 548, (F.REVENUE, F.ACK_BUDGET): 492, (F.REVENUE, F.DIFF): 56,
         (F.GROSS, F.ACK_UTFALL): -1660, (F.GROSS, F.ACK_BUDGET): -1461, (F.GROSS, F.DIFF): -199,
         (F.GROSS, F.ACK_FG): -1503, (F.GROSS, F.DIFF_FG): -157,
-        (F.NET, F.ACK_UTFALL): -1112, (F.NET, F.ACK_BUDGET): -969, (F.NET, F.DIFF): -143,
+        (F.NET, F.ACK_BUDGET): -969, (F.NET, F.DIFF): -143,
         (F.NET, F.ACK_FG): -974,
     }
     for (row, col), value in published.items():
         assert s.cell(row, col) == value, (row, col)
-    # The published table is not consistent with its own tkr totals in two cells: revenue
-    # 2022 528 646 tkr prints 528 there (we print 529), and −1 112 − (−974) prints −137 there
-    # (we print −138, the difference of the printed cells).
-    assert s.cell(F.REVENUE, F.ACK_FG) == 529 and s.cell(F.NET, F.DIFF_FG) == -138
+    # One printed figure per quantity (issue 25): the published table is not consistent with
+    # its own tkr totals in three cells. Net cost −1 111 463 tkr prints −1 112 there
+    # (548 − 1 660) and revenue 2022 528 646 tkr prints 528; the net diff to last year is
+    # "-137,5 mkr" in the seed's text and −137 in its table. We print each total and difference
+    # rounded once (half away from zero): −1 111, 529 and −138, so an mkr figure is always the
+    # tkr table's figure (and the sentence's one-decimal figure) rounded.
+    assert s.cell(F.NET, F.ACK_UTFALL) == -1111 and s.cell(F.REVENUE, F.ACK_FG) == 529
+    assert s.cell(F.NET, F.DIFF_FG) == -138
     c = t[G.KEY_CATEGORY]
     table = published_table().set_index("konto")
     for konto, r in table.iterrows():
@@ -107,7 +118,7 @@ def test_seed_001_sentences_read_like_the_seed(seed_report: Report) -> None:
     text = " ".join(seed_report.text_of(p) for p in seed_report.paragraphs()).replace(NBSP, " ")
     assert "Intäkterna för perioden januari–april uppgick till 548 mkr och var 56 mkr över " \
            "budget" in text
-    assert "Nettokostnaden uppgick till -1 112 mkr, vilket var 143 mkr sämre än budget" in text
+    assert "Nettokostnaden uppgick till -1 111 mkr, vilket var 143 mkr sämre än budget" in text
     # seed 001: "nettokostnadsavvikelsen jämfört med budget till -142,6 mkr ... intäktsökning om
     # 56,0 mkr och en kostnadsökning om -198,6 mkr ... personalkostnader (-72,8 mkr)"
     assert "nettokostnadsavvikelsen jämfört med budget till -142,6 mkr" in text
@@ -153,20 +164,26 @@ def test_every_number_in_the_sentences_is_a_table_cell(name: str,
 def test_headings_in_order(region_report: Report, scenario_report: Report) -> None:
     for r in (region_report, scenario_report):
         top = [s.heading for s in r.sections if s.level == 1]
-        assert top == list(HEADINGS)
+        assert top == [SUMMARY_HEADING, *HEADINGS]
         assert [s.heading for s in r.sections if s.level == 2] == [CHANGE_HEADING]
         assert {c.kind for c in r.charts()} >= {"fan", "share", "bridge"}
 
 
-def test_printed_totals_add_up(region_report: Report) -> None:
+def test_printed_totals_add_up(region, region_report: Report) -> None:
+    """Totals and differences are rounded once; divisions add up to their printed total."""
+    ds, _ = region
+    exact = F.by_division(ds, "2023-04")
     t = region_report.tables()
     s, d = t[G.KEY_SUMMARY], t[G.KEY_DIVISION]
     for col in s.frame.columns:
-        assert s.cell(F.NET, col) == s.cell(F.REVENUE, col) + s.cell(F.GROSS, col)
         for measure in (F.REVENUE, F.GROSS, F.NET):
             parts = [r for r in d.frame.index if str(r).startswith(f"{measure} – ")]
             assert d.frame.loc[parts, col].sum() == pytest.approx(d.cell(measure, col))
             assert d.cell(measure, col) == s.cell(measure, col)
+            if col in exact.columns:
+                assert s.cell(measure, col) == printed_mkr(exact.at[measure, col]), (measure, col)
+        # separately rounded: the identity holds to within one unit
+        assert abs(s.cell(F.NET, col) - s.cell(F.REVENUE, col) - s.cell(F.GROSS, col)) <= 1
     c = t[G.KEY_CATEGORY]
     rows = list(c.frame.index)
     rev = rows[:rows.index(TOTAL_REVENUE)]
@@ -223,7 +240,7 @@ def test_change_section_with_comments_as_reasons(scenario_report: Report) -> Non
     assert values.iloc[0] + values.loc[T.CHANGE_TOTAL] == values.iloc[-1]
     change = next(s for s in scenario_report.sections if s.heading == CHANGE_HEADING)
     text = " ".join(scenario_report.text_of(b) for b in change.blocks if isinstance(b, Paragraph))
-    assert "sedan den lagda prognosen för mar 2023, från -400 till " in text.replace(NBSP, " ")
+    assert "sedan den lagda prognosen för mars 2023, från -400 till " in text.replace(NBSP, " ")
     assert "«Dygnsvilan från oktober och hyrpersonal i sommar» (Controller A)" in text
     assert any(isinstance(p, UserText) for b in change.blocks if isinstance(b, Paragraph)
                for p in b.parts)

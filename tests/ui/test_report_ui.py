@@ -89,7 +89,7 @@ def test_report_bytes_with_a_template_and_a_laid_change(tmp_path: Path) -> None:
                         change=laid_change_lookup(store, "T", rf.as_of))
     doc = Document(io.BytesIO(docx))
     assert doc.sections[0].header.paragraphs[0].text == "Region Testland"
-    assert any(p.text.startswith("Prognosen ") and "lagda prognosen för mar 2023" in p.text
+    assert any(p.text.startswith("Prognosen ") and "lagda prognosen för mars 2023" in p.text
                for p in doc.paragraphs)
     assert laid_change_lookup(None, "T", rf.as_of)() is None
     with pytest.raises(TemplateError, match="ingen Word-fil"):

@@ -1,0 +1,75 @@
+"""The report narratives of each dataset and month: append-only versions with author and time.
+
+Saving writes a new version and an audit row in one transaction; "the current one" is the
+latest version (:meth:`NarrativeStore.latest`). See :mod:`forecast.report.narrative`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import sqlalchemy as sa
+
+from forecast.report.narrative import Narrative, narrative_from_json
+from forecast.store import core as C
+from forecast.store import schema as T
+
+
+class NarrativeStore(C.Store):
+    """The report narratives (opened as :class:`forecast.store.core.Store`)."""
+
+    def save(self, narrative: Narrative, *, dataset: str, as_of: pd.Period | str,
+             author: str) -> Narrative:
+        """Store ``narrative`` as the next version of ``dataset`` and ``as_of``.
+
+        Returns:
+            The stored narrative (with author, version and time).
+
+        Raises:
+            StoreError: the database cannot be written.
+            ValueError: no author given.
+        """
+        who = author.strip()
+        if not who:
+            raise ValueError("ange vem som sparar berättelsen (författare)")
+        month = str(pd.Period(as_of, freq="M"))
+        payload = narrative.to_json()
+        t = T.report_narratives
+
+        def write(conn: sa.Connection) -> Narrative:
+            version = int(conn.execute(
+                sa.select(sa.func.coalesce(sa.func.max(t.c.version), 0))
+                .where(t.c.dataset == dataset, t.c.as_of == month)).scalar_one()) + 1
+            created = C.now()
+            conn.execute(t.insert().values(dataset=dataset, as_of=month, version=version,
+                                           author=who, created=created, payload=payload))
+            C.audit(conn, who, "spara berättelse",
+                    f"{dataset} {month} version {version}: {len(narrative.measures)} "
+                    f"åtgärder, {len(narrative.risks)} risker/möjligheter, "
+                    f"{len(narrative.assumptions)} antaganden")
+            return narrative_from_json(payload, author=who, version=version, created=created)
+
+        return self.db.write(write)
+
+    def latest(self, dataset: str, as_of: pd.Period | str) -> Narrative | None:
+        """The latest version for ``dataset`` and ``as_of``, or None when none is saved."""
+        t = T.report_narratives
+        month = str(pd.Period(as_of, freq="M"))
+        with self.db.read() as conn:
+            row = conn.execute(
+                sa.select(t.c.payload, t.c.author, t.c.version, t.c.created)
+                .where(t.c.dataset == dataset, t.c.as_of == month)
+                .order_by(t.c.version.desc()).limit(1)).first()
+        if row is None:
+            return None
+        return narrative_from_json(row.payload, author=row.author, version=int(row.version),
+                                   created=row.created)
+
+    def versions(self, dataset: str, as_of: pd.Period | str) -> list[tuple[int, str, str]]:
+        """(version, author, created) of every saved version, oldest first."""
+        t = T.report_narratives
+        month = str(pd.Period(as_of, freq="M"))
+        with self.db.read() as conn:
+            rows = conn.execute(sa.select(t.c.version, t.c.author, t.c.created)
+                                .where(t.c.dataset == dataset, t.c.as_of == month)
+                                .order_by(t.c.version)).all()
+        return [(int(r.version), str(r.author), str(r.created)) for r in rows]
