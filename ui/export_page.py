@@ -7,6 +7,7 @@ callable from :func:`downloader`).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import streamlit as st
 
@@ -165,17 +166,49 @@ def _report_section(ctx: Context) -> None:
     rec = record(ctx)
     st.caption(f"Rapporten visar: {rec.heading()}.")
     change = laid_change_lookup(CA.store(), CA.dataset_name(ctx), ctx.as_of)
+    narrative = _narrative_section(ctx)
     b1, b2, _ = st.columns([1, 1, 2])
     b1.download_button(
         "Word (.docx)", data=report_downloader(ctx.ds, rec, fmt="docx", scenario=scenario,
-                                               change=change, template=template),
+                                               change=change, template=template,
+                                               narrative=narrative),
         file_name=f"budgetprognos_rapport_{ctx.as_of}.docx", mime=DOCX_MIME,
         key="w_dl_rapport_docx", icon=":material/article:", on_click="ignore")
     b2.download_button(
         "PDF", data=report_downloader(ctx.ds, rec, fmt="pdf", scenario=scenario,
-                                      change=change),
+                                      change=change, narrative=narrative),
         file_name=f"budgetprognos_rapport_{ctx.as_of}.pdf", mime=PDF_MIME,
         key="w_dl_rapport_pdf", icon=":material/picture_as_pdf:", on_click="ignore")
+
+
+def _narrative_section(ctx: Context) -> Any:
+    """The month's report narrative: the latest saved version, or a new file saved here."""
+    from forecast.report.narrative import NarrativeError, load_narrative_bytes
+    from forecast.store.base import StoreError
+    from forecast.store.core import default_url
+    from forecast.store.narratives import NarrativeStore
+    from ui import cycle_access as CA
+
+    dataset = CA.dataset_name(ctx)
+    try:
+        store = NarrativeStore(default_url())
+        upload = upload_field("Berättelse till rapporten (valfri): sammanfattning, kommentar per "
+                              "division, åtgärder, risker och antaganden – YAML eller JSON som "
+                              "för rapport --berattelse", ["yaml", "yml", "json"],
+                              K.EXPORT_NARRATIVE, max_bytes=256 * 1024)
+        if upload is not None and st.button("Spara berättelsen", key=K.EXPORT_NARRATIVE_SAVE):
+            user = CA.current_user() or ""
+            parsed = load_narrative_bytes(upload.getvalue(), upload.name,
+                                          list(ctx.ds.org.divisions))
+            saved = store.save(parsed, dataset=dataset, as_of=ctx.as_of, author=user)
+            st.success(f"Berättelsen sparades som version {saved.version}.")
+        latest = store.latest(dataset, ctx.as_of)
+    except (NarrativeError, StoreError, ValueError) as exc:
+        st.error(f"Berättelsen kan inte användas: {exc}")
+        return None
+    if latest is not None:
+        st.caption(f"Rapporten tar med berättelsen version {latest.version} av {latest.author}.")
+    return latest
 
 
 def render() -> None:

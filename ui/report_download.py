@@ -46,7 +46,7 @@ def _docx(report: Any, charts: dict[str, bytes], template: bytes | None) -> byte
 
 def report_bytes(ds: Any, rec: Any, *, fmt: str, scenario: Any | None = None,
                  change: Callable[[], Any] | None = None,
-                 template: bytes | None = None) -> bytes:
+                 template: bytes | None = None, narrative: Any | None = None) -> bytes:
     """The report of ``ds`` at ``rf.as_of`` as .docx or .pdf bytes.
 
     Args:
@@ -56,6 +56,7 @@ def report_bytes(ds: Any, rec: Any, *, fmt: str, scenario: Any | None = None,
         scenario: a ``scenarios.assumptions.Scenario`` for the risk section, or None.
         change: returns the change since the last laid forecast (or None), called here.
         template: a checked .docx template (:func:`checked_template`) for Word, or None.
+        narrative: the month's report narrative (``forecast.report.narrative``), or None.
     """
     if fmt not in ("docx", "pdf"):
         raise ValueError(f"okänt format {fmt!r}")
@@ -67,19 +68,20 @@ def report_bytes(ds: Any, rec: Any, *, fmt: str, scenario: Any | None = None,
             update={"n_draws": min(scenario.n_draws, UI_REPORT_DRAWS)}), ds, base=rec.heading())
     mall = "egen mall" if template is not None and fmt == "docx" else "standard (A4)"
     report = report_of_record(ds, rec, risk=risk, change=change() if change else None,
-                              provenance=[("Mall", mall)])
+                              provenance=[("Mall", mall)], narrative=narrative)
     charts = render_all(report.charts())
     return _docx(report, charts, template) if fmt == "docx" else report_to_pdf(report, charts)
 
 
 def report_downloader(ds: Any, rec: Any, *, fmt: str, scenario: Any | None = None,
                       change: Callable[[], Any] | None = None,
-                      template: bytes | None = None) -> Callable[[], bytes]:
+                      template: bytes | None = None,
+                      narrative: Any | None = None) -> Callable[[], bytes]:
     """A zero-argument callable making the report file (run by Streamlit on click)."""
     if fmt not in ("docx", "pdf"):
         raise ValueError(f"okänt format {fmt!r}")
     return lambda: report_bytes(ds, rec, fmt=fmt, scenario=scenario, change=change,
-                                template=template)
+                                template=template, narrative=narrative)
 
 
 def laid_change_lookup(store: Any, dataset: str, as_of: Any) -> Callable[[], Any]:

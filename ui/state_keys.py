@@ -124,6 +124,8 @@ EXPORT_UNIT: Final = "w_export_unit"
 EXPORT_DIALECT: Final = "w_export_dialect"
 EXPORT_FORM: Final = "w_export_form"
 EXPORT_REPORT_SCENARIO: Final = "w_export_report_scenario"
+EXPORT_NARRATIVE: Final = "w_export_narrative"
+EXPORT_NARRATIVE_SAVE: Final = "w_export_narrative_save"
 EXPORT_TEMPLATE: Final = "w_export_template"
 
 SC_CONTROL_PREFIX: Final = "w_sc_ctl__"
