@@ -12,15 +12,18 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
+from forecast.access import Action
 from forecast.io.entry import NumberField
 from forecast.io.formatting import fmt_mkr, fmt_number, fmt_pct, fmt_timestamp
 from scenarios import assumptions as A
 from ui import cached
+from ui import cycle_access as CA
 from ui import scenario_form as F
 from ui import state_keys as K
 from ui.cycle_access import guard_store
 from ui.data_access import Context, CoreMissing, context
 from ui.number_entry import number_entry, read_entry, set_entry
+from ui.text import md
 from ui.widgets import histogram_chart, month_text, page_header, show_table, waterfall_chart
 
 HELP = """
@@ -244,7 +247,7 @@ def _key_figures(ctx: Context, res: Any, mc: Any) -> None:
                   fmt_pct(mc.prob_deficit_at_most(deficit * 1000.0) * 100, 0), border=True,
                   help="Andel av simuleringarna; ändra beloppet vid fördelningen.")
     st.caption(f"År {ctx.as_of.year}. Basprognos {fmt_mkr(row['baseline_tkr'], 1)} "
-               f"({cached.record_heading(ctx)}). "
+               f"({md(cached.record_heading(ctx))}). "
                f"Scenariots intervall P10–P90: {fmt_mkr(qs['p10_tkr'])} till "
                f"{fmt_mkr(qs['p90_tkr'])}. Sannolikhet och intervall: "
                f"{fmt_number(mc.n_draws)} simuleringar av antagandenas intervall och "
@@ -295,9 +298,15 @@ def _distribution(ctx: Context, mc: Any) -> None:
 
 def _save(ctx_hash: str, scenario: A.Scenario, first_month: str) -> None:
     """Callback of "Spara scenariot": a new version; Förval and Jämför show it."""
-    rec = cached.store().save(scenario, input_hash=ctx_hash)
+    if not CA.may(Action.SAVE_SCENARIO):
+        st.session_state[K.SC_SAVE_NOTE] = ("Bara en controller får spara scenarier.", scenario)
+        return
+    author = CA.current_user() or ""  # the signed-in user, never the typed author field
+    rec = cached.store().save(scenario.model_copy(update={"author": author}),
+                              input_hash=ctx_hash)
     st.session_state[K.LAST_SAVED] = (rec.name, rec.version)
-    st.session_state[K.SC_SAVE_NOTE] = (f"Sparat: '{rec.name}' version {rec.version}.", scenario)
+    st.session_state[K.SC_SAVE_NOTE] = (f"Sparat: '{md(rec.name)}' version {rec.version}.",
+                                        scenario)
     st.session_state[K.SC_PRESET] = saved_label(rec.name, rec.version)
     st.session_state[BASE_KEY] = rec.scenario
 
@@ -336,12 +345,15 @@ def _store(ctx: Context, scenario: A.Scenario) -> None:
         return
     name = st.selectbox("Sparade scenarier", list(saved["name"]), key=K.SC_STORED,
                         help="Hämta en version med Förval överst till vänster.")
-    with st.expander(f"Versioner av '{name}'"):
+    with st.expander(f"Versioner av '{md(name)}'"):
         _versions_table(store, name)
+    if not CA.may(Action.DELETE_SCENARIO):
+        return
     with st.popover("Radera", icon=":material/delete:"):
-        st.write(f"Tar bort alla {len(store.versions(name))} versioner av '{name}' permanent.")
+        st.write(f"Döljer alla {len(store.versions(name))} versioner av '{md(name)}'; "
+                 "raderingen sparas med ditt namn i granskningsloggen.")
         if st.button("Ja, radera", key="w_sc_delete", type="primary"):
-            store.delete(name, confirm=True)
+            store.delete(name, confirm=True, who=CA.current_user() or "")
             st.rerun()
 
 

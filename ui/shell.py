@@ -84,10 +84,10 @@ def sidebar() -> None:
                  "(listan börjar med den senaste).",
         )
         _month_note()
-        st.caption(f"Data: {ds.source}")
+        st.caption(f"Data: {CA.escape_text(ds.source)}")
     if st.query_params.get(K.MONTH_PARAM) != st.session_state[K.AS_OF]:
         st.query_params[K.MONTH_PARAM] = st.session_state[K.AS_OF]
-    CA.ask_name()
+    CA.show_identity()
 
 
 def _opening_month(months: list[str], *, fresh: bool) -> str:
@@ -127,6 +127,8 @@ def _configure() -> None:
 def main() -> None:
     """Build the navigation from :data:`PAGES`, draw the sidebar and run the chosen page."""
     _configure()
+    if CA.gate() is None:  # not signed in, no role, or single-user mode off localhost
+        return
     nav = st.navigation([p.page(default=i == 0) for i, p in enumerate(PAGES)])
     sidebar()
     guarded(nav.run)
