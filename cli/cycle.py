@@ -136,8 +136,13 @@ def dataset_name(args: argparse.Namespace) -> str:
 
 def _store_own(args: argparse.Namespace) -> str:
     from cli.dataset_args import DataArgsError, dataset_files, read_options
+    from forecast.access import AccessDenied, Action
     from forecast.io import dataset_store as DS
 
+    try:
+        policy(args).require(Action.VIEW)  # an outsider stores nothing on the server
+    except AccessDenied as exc:
+        raise CliError(str(exc)) from None
     try:
         files = dataset_files(args)
     except DataArgsError as exc:

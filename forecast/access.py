@@ -139,7 +139,12 @@ class Policy:
             owner.groups & self.roles.groups_of(self.identity.user))
 
     def require_dataset(self, owner: DatasetOwner | None, action: Action = Action.VIEW) -> None:
-        """Raise :class:`NotFound` unless the dataset is visible, then :meth:`require`."""
+        """Raise :class:`NotFound` unless the dataset is visible, then :meth:`require`.
+
+        A user in no role is refused as such first (whatever the dataset, so nothing leaks).
+        """
+        if self.role is None:
+            self.require(action)
         if not self.sees(owner):
             raise NotFound()
         self.require(action)
