@@ -69,7 +69,7 @@ def policy(args: argparse.Namespace) -> Policy:
     """
     cached = getattr(args, "_policy", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     from forecast.access import AccessDenied, os_identity
     from forecast.access import policy as make
     from forecast.cycle.roles import RolesError

@@ -152,7 +152,9 @@ def guarded(render: Callable[[], object]) -> None:
 
 
 def run_single(key: str) -> None:
-    """Render one page with the sidebar, without navigation (for AppTest)."""
+    """Render one page with the sidebar, without navigation (for AppTest), behind the gate."""
     _configure()
+    if CA.gate() is None:
+        return
     sidebar()
     guarded(page_spec(key).render)

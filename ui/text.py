@@ -13,15 +13,18 @@ from __future__ import annotations
 import re
 from typing import Final
 
-_SPECIAL: Final = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^%@])")
+_SPECIAL: Final = re.compile(r"([\\`*_{}\[\]()#!|<>~$:&@.])")
+_LEADING: Final = re.compile(r"^(\s*)([-+=])")
 _BREAKS: Final = re.compile(r"[\r\n\t\x0b\x0c\u2028\u2029]+")
 
 
 def md(text: object) -> str:
     """``text`` as literal text in Streamlit Markdown (line breaks become spaces).
 
-    Every ASCII punctuation character Markdown, GitHub Markdown (autolinks, tables,
-    strikethrough), Streamlit's directives (``:red[…]``, ``:material/…:``), LaTeX (``$``) or
-    HTML could act on is backslash-escaped, which CommonMark renders as the character itself.
+    Every ASCII punctuation character Markdown, GitHub Markdown (autolinks ``www.``/``@``/
+    ``http:``, tables, strikethrough), Streamlit's directives (``:red[…]``, ``:material/…:``),
+    LaTeX (``$``) or HTML could act on is backslash-escaped, which CommonMark renders as the
+    character itself; a leading ``-``, ``+`` or ``=`` (a list or a heading line) too.
     """
-    return _SPECIAL.sub(r"\\\1", _BREAKS.sub(" ", str(text)))
+    escaped = _SPECIAL.sub(r"\\\1", _BREAKS.sub(" ", str(text)))
+    return _LEADING.sub(r"\1\\\2", escaped)

@@ -123,7 +123,7 @@ def save(files: DatasetFiles, options: ReadOptions, owner: DatasetOwner,
     return new_id
 
 
-def _manifest(key: str, root: Path) -> dict:  # type: ignore[type-arg]
+def _manifest(key: str, root: Path) -> dict:
     if not is_key(key):
         raise StoreError("Ogiltig datamängdsnyckel; tillåtet: ds- och 32 hexadecimala tecken")
     try:
