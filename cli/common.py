@@ -302,6 +302,8 @@ def load_dataset(args: argparse.Namespace, as_of: Month | None) -> Dataset:
     """
     from forecast.io.parsing import ValidationFailed
 
+    if getattr(args, "dataset", None):
+        return _stored_dataset(args)
     try:
         ds, loaded = load_from_args(args, None if as_of is None else str(as_of), load_default)
     except DataArgsError as exc:
@@ -312,6 +314,20 @@ def load_dataset(args: argparse.Namespace, as_of: Month | None) -> Dataset:
         raise CliError(exc.report(), plain=True) from None
     print_load_report(loaded)
     return ds
+
+
+def _stored_dataset(args: argparse.Namespace) -> Dataset:
+    """The stored dataset of ``--dataset ID``, if the user may see it (never with ``--data``)."""
+    from cli.cycle import policy
+    from forecast.io import dataset_store as DS
+
+    if getattr(args, "data", None):
+        raise CliError("--dataset och --data kan inte anges samtidigt (välj en sparad "
+                       "datamängd eller egna filer)")
+    try:
+        return DS.load(str(args.dataset).strip(), policy(args)).dataset
+    except DS.StoreError as exc:
+        raise CliError(f"--dataset: {exc}") from None
 
 
 def written(files: Sequence[Path]) -> str:

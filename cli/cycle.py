@@ -9,19 +9,19 @@ building a parser, or a run that never opens the store, does not load them.
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cli.common import CliError, as_of_argument
-from forecast.cycle.names import EXAMPLE_DATASET, USER_DATASET
+from forecast.cycle.names import EXAMPLE_DATASET
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+    from forecast.access import Action, Policy
     from forecast.cycle.adjustments import AdjustedForecast, Adjustment
     from forecast.cycle.laid import LaidForecast
     from forecast.cycle.laid_store import LaidStore
@@ -34,9 +34,10 @@ if TYPE_CHECKING:
 
 def add_store_arguments(p: argparse.ArgumentParser) -> None:
     """``--dataset NAMN`` and ``--db URL``."""
-    p.add_argument("--dataset", metavar="NAMN",
-                   help=f"namnet som lagda prognoser sparas under (standard "
-                        f"'{EXAMPLE_DATASET}' för exempeldatan, '{USER_DATASET}' för --data)")
+    p.add_argument("--dataset", metavar="ID",
+                   help=f"en sparad datamängd (ds-…, som i appens adress) att läsa och lägga "
+                        f"prognoser för i stället för --data; utan: '{EXAMPLE_DATASET}' för "
+                        f"exempeldatan, och --data sparas som din egen datamängd")
     p.add_argument("--db", metavar="URL",
                    help="databas-URL (standard $BUDGETPROGNOS_DB_URL eller "
                         "~/.budgetprognos/scenarier.db)")
@@ -53,36 +54,122 @@ def add_cycle_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lagg", action="store_true",
                    help="lägg prognosen: spara den som ny version i databasen")
     p.add_argument("--kommentar", default="", help="kommentar till den lagda prognosen")
-    p.add_argument("--forfattare", metavar="NAMN", help="författare (standard: inloggad användare)")
+    p.add_argument("--forfattare", metavar="NAMN",
+                   help="visningsnamn som författare (standard: din användare i "
+                        "operativsystemet; med en rollfil bara ett namn som står under "
+                        "[visningsnamn] för dig)")
     p.add_argument("--version", type=int, metavar="N", help="version att fastställa")
     add_store_arguments(p)
 
 
+def policy(args: argparse.Namespace) -> Policy:
+    """Who runs the command (the operating-system user) under the roles file; kept on ``args``.
+
+    Never a flag: ``--forfattare`` is only a display name (:func:`author`).
+    """
+    cached = getattr(args, "_policy", None)
+    if cached is not None:
+        return cached
+    from forecast.access import AccessDenied, os_identity
+    from forecast.access import policy as make
+    from forecast.cycle.roles import RolesError
+
+    try:
+        pol = make(os_identity())
+    except (AccessDenied, RolesError) as exc:
+        raise CliError(str(exc)) from None
+    args._policy = pol
+    return pol
+
+
+def require(args: argparse.Namespace, action: Action) -> None:
+    """Refuse (exit 2) unless the user may do ``action`` on the command's dataset.
+
+    A stored dataset the user may not see is answered as a missing one.
+    """
+    from forecast.access import AccessDenied, NotFound
+
+    name = dataset_name(args)
+    try:
+        policy(args).require_dataset(_owner(name), action)
+    except (AccessDenied, NotFound) as exc:
+        raise CliError(str(exc)) from None
+
+
+def _owner(name: str) -> Any:
+    from forecast.access import is_example
+
+    if is_example(name):
+        return None
+    from forecast.io import dataset_store as DS
+
+    try:
+        return DS.info(name).owner
+    except DS.StoreError as exc:
+        raise CliError(str(exc)) from None
+
+
 def dataset_name(args: argparse.Namespace) -> str:
-    """The dataset name laid forecasts are stored under."""
-    if getattr(args, "dataset", None):
-        return str(args.dataset).strip()
-    return EXAMPLE_DATASET if getattr(args, "data", None) is None else USER_DATASET
+    """The identity of the command's dataset: what laid forecasts are stored under.
+
+    ``--dataset ID`` (a stored dataset, checked visible), else ``--data`` stored as the
+    user's own dataset (the same id every time for the same files), else the example.
+    """
+    cached = getattr(args, "_dataset_id", None)
+    if cached is not None:
+        return str(cached)
+    given = getattr(args, "dataset", None)
+    if given:
+        from forecast.io import dataset_store as DS
+
+        try:
+            name = DS.visible(str(given).strip(), policy(args)).id
+        except DS.StoreError as exc:
+            raise CliError(f"--dataset: {exc}") from None
+    elif getattr(args, "data", None):
+        name = _store_own(args)
+    else:
+        name = EXAMPLE_DATASET
+    args._dataset_id = name
+    return name
+
+
+def _store_own(args: argparse.Namespace) -> str:
+    from cli.dataset_args import DataArgsError, dataset_files, read_options
+    from forecast.access import AccessDenied, Action
+    from forecast.io import dataset_store as DS
+
+    try:
+        policy(args).require(Action.VIEW)  # an outsider stores nothing on the server
+    except AccessDenied as exc:
+        raise CliError(str(exc)) from None
+    try:
+        files = dataset_files(args)
+    except DataArgsError as exc:
+        raise CliError(str(exc)) from None
+    assert files is not None  # --data is given
+    try:
+        return DS.save(files, read_options(args), policy(args).new_owner())
+    except OSError as exc:
+        raise CliError(f"datamängden kan inte sparas i {DS.store_root()}: {exc}") from None
 
 
 def author(args: argparse.Namespace) -> str:
-    """``--forfattare`` or the login name."""
-    if getattr(args, "forfattare", None):
-        return str(args.forfattare).strip()
+    """The name recorded as author: ``--forfattare`` if the user may sign so, else the user."""
+    from forecast.access import AccessDenied
+
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "okänd"
+        return policy(args).signature(getattr(args, "forfattare", None))
+    except AccessDenied as exc:
+        raise CliError(str(exc)) from None
 
 
 def require_controller(args: argparse.Namespace, action: str) -> None:
-    """Refuse unless the author is a controller in the roles file (exit 2)."""
-    from forecast.cycle.roles import RolesError, load_roles
+    """Refuse unless the user may lay (``action`` "lägga…") or fastställ (exit 2)."""
+    from forecast.access import Action
 
-    try:
-        load_roles().require_controller(author(args), action)
-    except (PermissionError, RolesError) as exc:
-        raise CliError(str(exc)) from None
+    require(args, Action.LOCK if action.startswith("fastst") else Action.LAY)
+    author(args)  # a display name the user may not sign with is refused before any work
 
 
 def check_lay_arguments(args: argparse.Namespace) -> None:
@@ -163,10 +250,21 @@ def with_adjustments(meta: ExportMetadata, lf: LaidForecast) -> ExportMetadata:
 
 
 def store(args: argparse.Namespace) -> LaidStore:
-    """The laid-forecast store of ``--db`` (or the default)."""
-    from forecast.cycle.laid_store import LaidStore
+    """The laid-forecast store of ``--db`` (or the default), opened for a user who may view.
 
-    return LaidStore(getattr(args, "db", None))
+    A change of the roles file since the last command or page is written to the audit trail.
+    """
+    from forecast.access import Action, audit_role_change
+    from forecast.cycle.laid_store import LaidStore
+    from forecast.store.base import StoreError
+
+    require(args, Action.VIEW)
+    try:
+        st = LaidStore(getattr(args, "db", None))
+        audit_role_change(st.db, policy(args).roles, policy(args).identity)
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+    return st
 
 
 def lay(lf: LaidForecast, args: argparse.Namespace) -> LaidForecast:
@@ -181,7 +279,7 @@ def lay(lf: LaidForecast, args: argparse.Namespace) -> LaidForecast:
 
 def list_laid(args: argparse.Namespace) -> int:
     """``prognos lista``."""
-    df = store(args).list(args.dataset)
+    df = store(args).list(dataset_name(args))
     if df.empty:
         print("Inga lagda prognoser.")
         return 0

@@ -27,7 +27,7 @@ from cli.common import (
     write_output,
     written,
 )
-from cli.cycle import EXAMPLE_DATASET, add_store_arguments, store
+from cli.cycle import add_store_arguments, dataset_name, store
 
 HELP = "prognosförändring mot föregående lagda prognos, med orsaker"
 DESCRIPTION = ("Förändringen av årsprognosen (avvikelse mot budget) från föregående "
@@ -58,7 +58,7 @@ def _run(args: argparse.Namespace) -> int:
 
     t0 = time.perf_counter()
     st = store(args)
-    dataset = args.dataset or EXAMPLE_DATASET
+    dataset = dataset_name(args)
     if args.mot is not None:
         mot = as_of_argument(args.mot)
     else:

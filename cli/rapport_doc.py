@@ -132,14 +132,13 @@ def laid_change(args: argparse.Namespace, as_of: pd.Period) -> ForecastChange | 
     None when ``as_of`` or no earlier month of the year is laid in the dataset; the report
     then says plainly that no earlier laid forecast exists.
     """
-    from cli.cycle import dataset_name
+    from cli.cycle import dataset_name, store
     from forecast.cycle.laid import LaidError
-    from forecast.cycle.laid_store import LaidStore
     from forecast.report.cycle_change import laid_change as lookup
     from forecast.store.core import StoreError
 
     try:
-        return lookup(LaidStore(args.db), dataset_name(args), as_of)
+        return lookup(store(args), dataset_name(args), as_of)
     except (LaidError, StoreError) as exc:
         raise CliError(str(exc)) from None
 

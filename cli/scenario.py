@@ -40,7 +40,7 @@ from cli.common import (
     write_output,
     written,
 )
-from cli.cycle import add_store_arguments, record_of
+from cli.cycle import add_store_arguments, author, dataset_name, policy, record_of, require
 from forecast.io.limits import MAX_DRAWS, MAX_SEED, MIN_DRAWS
 
 if TYPE_CHECKING:
@@ -67,20 +67,21 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_data_argument(r)
     add_store_arguments(r)
 
-    for name, helptext in (("list", "lista sparade scenarier"),):
-        s = sub.add_parser(name, help=helptext)
-        s.add_argument("--db", metavar="URL", help="databas-URL (standard $BUDGETPROGNOS_DB_URL)")
+    s = sub.add_parser("list", help="lista sparade scenarier")
+    add_store_arguments(s)
     s = sub.add_parser("show", help="visa ett sparat scenario (YAML)")
     s.add_argument("name")
     s.add_argument("--version", type=int)
-    s.add_argument("--db", metavar="URL")
-    s = sub.add_parser("save", help="spara en scenariofil som ny version")
+    add_store_arguments(s)
+    s = sub.add_parser("save", help="spara en scenariofil som ny version (controller)")
     s.add_argument("file", type=Path, metavar="FIL")
-    s.add_argument("--db", metavar="URL")
-    s = sub.add_parser("delete", help="radera alla versioner av ett sparat scenario")
+    s.add_argument("--forfattare", metavar="NAMN", help="visningsnamn som författare")
+    add_store_arguments(s)
+    s = sub.add_parser("delete", help="radera (dölj) alla versioner av ett sparat scenario "
+                                      "(controller; raderingen står i granskningsloggen)")
     s.add_argument("name")
     s.add_argument("--ja", action="store_true", help="bekräfta raderingen")
-    s.add_argument("--db", metavar="URL")
+    add_store_arguments(s)
 
 
 def _scenario_file(path: Path) -> Scenario:
@@ -132,10 +133,16 @@ def _run_scenario(args: argparse.Namespace) -> int:
     return 0
 
 
+_NEEDS = {"list": "VIEW", "show": "VIEW", "save": "SAVE_SCENARIO", "delete": "DELETE_SCENARIO"}
+
+
 def _store(args: argparse.Namespace) -> ScenarioStore:
+    """The scenario store of the command's dataset, once the user may do the action."""
+    from forecast.access import Action
     from scenarios.store import ScenarioStore
 
-    return ScenarioStore(args.db)
+    require(args, Action[_NEEDS[args.action]])
+    return ScenarioStore(args.db, dataset=dataset_name(args))
 
 
 def _manage(args: argparse.Namespace) -> int:
@@ -151,7 +158,8 @@ def _manage(args: argparse.Namespace) -> int:
                   .to_string(index=False))
         return 0
     if args.action == "save":
-        rec = st.save(_scenario_file(args.file))
+        scenario = _scenario_file(args.file)
+        rec = st.save(scenario.model_copy(update={"author": author(args)}))
         print(f"Sparat '{rec.name}' version {rec.version}.")
         return 0
     try:
@@ -161,8 +169,9 @@ def _manage(args: argparse.Namespace) -> int:
             print(yaml.safe_dump(rec.scenario.model_dump(mode="json"), allow_unicode=True,
                                  sort_keys=False), end="")
             return 0
-        n = st.delete(args.name, confirm=args.ja)
-        print(f"Raderade {n} versioner av '{args.name}'.")
+        n = st.delete(args.name, confirm=args.ja, who=policy(args).identity.user)
+        print(f"Raderade {n} versioner av '{args.name}' (dolda; de finns kvar i "
+              "granskningsloggen).")
         return 0
     except KeyError as exc:
         raise CliError(str(exc.args[0])) from None

@@ -28,7 +28,9 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     ConfigDict,
     Field,
+    ValidationInfo,
     create_model,
+    field_validator,
     model_validator,
 )
 
@@ -448,6 +450,18 @@ class Scenario(_Finite):
     seed: int = Field(default=0, ge=0, le=MAX_SEED, description="Monte Carlo seed, 0–2³²−1")
     n_draws: int = Field(default=10_000, ge=MIN_DRAWS, le=MAX_DRAWS,
                          description="Monte Carlo draws, 100–1 000 000")
+
+    @field_validator("name", "author")
+    @classmethod
+    def _no_control(cls, v: str, info: ValidationInfo) -> str:
+        """Names are shown in shared lists: no control, invisible or bidi-override characters."""
+        from forecast.cycle.names import name_problem
+
+        what = {"name": "namnet", "author": "författaren"}[str(info.field_name)]
+        problem = name_problem(v, what) if v else None
+        if problem:
+            raise ValueError(problem)
+        return v
 
     def labels(self) -> list[str]:
         """Unique display labels: ``'1. Dygnsvila 11 timmar'`` … (numbered in order)."""

@@ -14,8 +14,11 @@ Rules:
   every fault) are those of the shared core :mod:`forecast.store.core`; the laid forecasts
   live in the same database. A save that fails half-way rolls back and leaves the previous
   versions intact. Every save and delete appends an audit row.
-- ``delete`` removes every version of a name permanently (no tombstone), and only with
-  ``confirm=True``.
+- A store object is scoped to one dataset (its identity, ``forecast.cycle.names``): it lists,
+  reads, saves and deletes only that dataset's scenarios; names and versions are per dataset.
+- ``delete`` is a soft delete, only with ``confirm=True``: a ``scenario_deletions`` row (who,
+  when, up to which row) hides every version saved so far; the rows stay, and the audit trail
+  names the deleter. Saving the name again starts a new, visible version.
 - Saved formats are versioned: ``schema_version`` per row; the parameters are the
   :class:`~scenarios.assumptions.Scenario` as JSON. Older schema versions are upgraded on load
   by :data:`MIGRATIONS`; version 1 is the current one.
@@ -33,6 +36,7 @@ import pydantic
 import sqlalchemy as sa
 
 from forecast import __version__
+from forecast.cycle.names import EXAMPLE_DATASET
 from forecast.engine.result import RegionForecast
 from forecast.ledger.dataset import Dataset
 from forecast.store import core as C
@@ -94,12 +98,14 @@ def _insert(conn: sa.Connection, row: dict[str, Any]) -> int:
     return int(key[0])
 
 
-def _next_version(conn: sa.Connection, name: str) -> tuple[int, str | None]:
+def _next_version(conn: sa.Connection, dataset: str, name: str) -> tuple[int, str | None]:
+    """The next version number (deleted versions count) and the first live version's time."""
     t = scenarios_table
-    row = conn.execute(
-        sa.select(sa.func.max(t.c.version), sa.func.min(t.c.created)).where(t.c.name == name)
-    ).one()
-    return (int(row[0] or 0) + 1, row[1])
+    top = conn.execute(sa.select(sa.func.max(t.c.version))
+                       .where(t.c.dataset == dataset, t.c.name == name)).scalar()
+    first = conn.execute(sa.select(sa.func.min(t.c.created))
+                         .where(_live(t, dataset), t.c.name == name)).scalar()
+    return (int(top or 0) + 1, first)
 
 
 def _record(row: Any, db: C.Database | None = None) -> SavedScenario:
@@ -130,8 +136,27 @@ def _record(row: Any, db: C.Database | None = None) -> SavedScenario:
     )
 
 
+def _live(t: sa.Table, dataset: str) -> Any:
+    """The condition "a row of ``dataset`` not hidden by a soft delete"."""
+    d = T.scenario_deletions
+    hidden = sa.exists().where(d.c.dataset == t.c.dataset, d.c.name == t.c.name,
+                               d.c.upto_id >= t.c.id)
+    return (t.c.dataset == dataset) & ~hidden
+
+
 class ScenarioStore(C.Store):
-    """Versioned scenario store (rules in the module docstring; opened as :class:`C.Store`)."""
+    """Versioned scenario store of one dataset (rules in the module docstring).
+
+    Args:
+        url: SQLAlchemy URL (None = the default).
+        dataset: the dataset identity the scenarios belong to (default: the example).
+        lock_timeout_s: how long a write waits for another writer's lock.
+    """
+
+    def __init__(self, url: str | None = None, *, dataset: str = EXAMPLE_DATASET,
+                 lock_timeout_s: float = C.LOCK_TIMEOUT_S) -> None:
+        super().__init__(url, lock_timeout_s=lock_timeout_s)
+        self.dataset = dataset
 
     @property
     def engine(self) -> sa.Engine:
@@ -144,17 +169,18 @@ class ScenarioStore(C.Store):
         params = scenario.model_dump_json()
 
         def _save(conn: sa.Connection) -> SavedScenario:
-            version, created = _next_version(conn, scenario.name)
+            version, created = _next_version(conn, self.dataset, scenario.name)
             now = C.now()
             row = {
                 "name": scenario.name, "version": version,
                 "description": scenario.description, "author": scenario.author,
                 "created": created or now, "updated": now, "parameters": params,
                 "input_hash": input_hash, "program_version": __version__,
-                "schema_version": SCHEMA_VERSION,
+                "schema_version": SCHEMA_VERSION, "dataset": self.dataset,
             }
             new_id = _insert(conn, row)
-            C.audit(conn, scenario.author, "spara scenario", f"{scenario.name} v{version}")
+            C.audit(conn, scenario.author, "spara scenario",
+                    f"{self.dataset}: {scenario.name} v{version}")
             return _record(conn.execute(sa.select(t).where(t.c.id == new_id)).one(), self.db)
 
         return self.db.write(_save)
@@ -164,12 +190,12 @@ class ScenarioStore(C.Store):
         t = scenarios_table
         latest = (sa.select(t.c.name, sa.func.max(t.c.version).label("v"),
                             sa.func.count().label("n_versions"))
-                  .group_by(t.c.name).subquery())
+                  .where(_live(t, self.dataset)).group_by(t.c.name).subquery())
         q = (sa.select(t.c.id, t.c.name, t.c.version, latest.c.n_versions, t.c.description,
                        t.c.author, t.c.created, t.c.updated, t.c.input_hash,
                        t.c.program_version)
              .join(latest, (t.c.name == latest.c.name) & (t.c.version == latest.c.v))
-             .order_by(t.c.name))
+             .where(t.c.dataset == self.dataset).order_by(t.c.name))
         with self.db.read() as conn:
             return pd.DataFrame(conn.execute(q).mappings().all(),
                                 columns=["id", "name", "version", "n_versions", "description",
@@ -183,7 +209,7 @@ class ScenarioStore(C.Store):
             KeyError: no such scenario or version.
         """
         t = scenarios_table
-        q = sa.select(t).where(t.c.name == name)
+        q = sa.select(t).where(_live(t, self.dataset), t.c.name == name)
         q = q.where(t.c.version == version) if version is not None else \
             q.order_by(t.c.version.desc()).limit(1)
         with self.db.read() as conn:
@@ -197,7 +223,7 @@ class ScenarioStore(C.Store):
         """The stored record with row id ``id_`` (KeyError if none)."""
         t = scenarios_table
         with self.db.read() as conn:
-            row = conn.execute(sa.select(t).where(t.c.id == id_)).first()
+            row = conn.execute(sa.select(t).where(_live(t, self.dataset), t.c.id == id_)).first()
         if row is None:
             raise KeyError(f"inget sparat scenario med id {id_}")
         return _record(row, self.db)
@@ -211,34 +237,41 @@ class ScenarioStore(C.Store):
         t = scenarios_table
         q = (sa.select(t.c.id, t.c.version, t.c.description, t.c.author, t.c.created,
                        t.c.updated, t.c.input_hash, t.c.program_version, t.c.schema_version)
-             .where(t.c.name == name).order_by(t.c.version))
+             .where(_live(t, self.dataset), t.c.name == name).order_by(t.c.version))
         with self.db.read() as conn:
             rows = conn.execute(q).mappings().all()
         return pd.DataFrame(rows, columns=["id", "version", "description", "author", "created",
                                            "updated", "input_hash", "program_version",
                                            "schema_version"])
 
-    def delete(self, name: str, *, confirm: bool = False) -> int:
-        """Delete every version of ``name`` permanently; returns the number of rows removed.
+    def delete(self, name: str, *, confirm: bool = False, who: str = "") -> int:
+        """Soft-delete every version of ``name``; returns the number of versions hidden.
+
+        The rows stay; a ``scenario_deletions`` row and an audit row name ``who`` and when.
 
         Raises:
-            ValueError: without ``confirm=True`` (nothing is deleted).
+            ValueError: without ``confirm=True``, or without ``who`` (nothing is deleted).
             KeyError: no scenario called ``name``.
         """
-        n = len(self.versions(name))
-        if n == 0:
+        versions = self.versions(name)
+        if versions.empty:
             raise KeyError(f"scenariot '{name}' finns inte")
         if not confirm:
             raise ValueError(
-                f"radering av '{name}' tar bort alla {n} versioner permanent; "
+                f"radering av '{name}' döljer alla {len(versions)} versioner; "
                 "bekräfta med confirm=True"
             )
-        t = scenarios_table
+        if not who.strip():
+            raise ValueError("radering kräver vem som raderar")
+        d = T.scenario_deletions
+        upto = int(versions["id"].max())
 
         def _delete(conn: sa.Connection) -> int:
-            res = conn.execute(t.delete().where(t.c.name == name))
-            C.audit(conn, "", "radera scenario", f"{name}: {res.rowcount} versioner")
-            return int(res.rowcount)
+            conn.execute(d.insert().values(dataset=self.dataset, name=name, upto_id=upto,
+                                           who=who, time=C.now()))
+            C.audit(conn, who, "radera scenario",
+                    f"{self.dataset}: {name}: {len(versions)} versioner (dolda, sparade)")
+            return len(versions)
 
         return self.db.write(_delete)
 

@@ -32,6 +32,11 @@ os.environ.setdefault("BUDGETPROGNOS_RAISE", "1")
 # the user's ~/.budgetprognos (a test that needs its own store passes --db or sets the variable).
 SESSION_DB_URL = os.environ.setdefault(
     "BUDGETPROGNOS_DB_URL", f"sqlite:///{tempfile.mkdtemp(prefix='budgetprognos-test-')}/store.db")
+# Stored datasets likewise (the CLI's --data and the app's uploads store them), and the roles
+# file: none unless a test writes one (single-user mode), never the user's own.
+os.environ.setdefault("BUDGETPROGNOS_DATA_DIR", tempfile.mkdtemp(prefix="budgetprognos-data-"))
+os.environ.setdefault("BUDGETPROGNOS_ROLES",
+                      os.path.join(tempfile.mkdtemp(prefix="budgetprognos-roles-"), "ingen.toml"))
 
 
 @pytest.fixture(autouse=True)

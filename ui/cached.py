@@ -184,17 +184,19 @@ def simulate_scenario(ctx: Context, scenario: Any, n_draws: int) -> Any:
 
 
 @st.cache_resource(show_spinner=False)
-def _store(url: str) -> Any:
-    return core("scenarios.store").ScenarioStore(url)
+def _store(url: str, dataset: str) -> Any:
+    return core("scenarios.store").ScenarioStore(url, dataset=dataset)
 
 
 def store() -> Any:
-    """The scenario store at the configured URL (``BUDGETPROGNOS_DB_URL`` or the default).
+    """The session's dataset's scenarios at the configured URL (``BUDGETPROGNOS_DB_URL``).
 
     Its SQLAlchemy engine has no pool: every operation opens its own short-lived connection,
     so one store object is safe to share between sessions.
     """
-    return _store(core("scenarios.store").default_url())
+    from ui.data_access import context
+
+    return _store(core("scenarios.store").default_url(), context().dataset_id)
 
 
 # --------------------------------------------------------------------------- prognos tables

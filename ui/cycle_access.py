@@ -3,9 +3,10 @@
 - The laid-forecast store is shared (``st.cache_resource``; no pooled connections); a laid
   forecast is decoded once per stored row id. A database fault becomes one Swedish line on
   the page (``st.error``), never a traceback.
-- Identity: Streamlit's ``st.login`` (OIDC) when ``[auth]`` is configured in secrets, else a
-  name asked once in the sidebar and kept in the session. Roles come from the roles file
-  (:mod:`forecast.cycle.roles`).
+- Identity: Streamlit's ``st.login`` (OIDC) when ``[auth]`` is configured in secrets. Without
+  it the app is in single-user mode: it serves only a server bound to localhost
+  (``server.address``), and the user is the operating-system user running it. Never a typed
+  name. What the user may do is :mod:`forecast.access` (roles from the roles file).
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from forecast.cycle.laid import EXAMPLE_DATASET, USER_DATASET, LaidError, LaidForecast
+from forecast.access import SINGLE_USER, AccessDenied, Action, Identity, Policy, os_identity
+from forecast.access import policy as make_policy
+from forecast.cycle.laid import LaidError, LaidForecast
 from forecast.cycle.laid_store import LaidStore, LockInfo
 from forecast.cycle.record import ForecastOfRecord, Spec, laid_spec, of_laid
-from forecast.cycle.roles import RolesError, load_roles
+from forecast.cycle.roles import RolesError
 from forecast.store.core import StoreError, default_url
 from ui import data_access as DA
 from ui import state_keys as K
@@ -66,9 +69,8 @@ def store() -> LaidStore | None:
 
 
 def dataset_name(ctx: Context) -> str:
-    """The dataset name of the session's data (the example or the user's own ledger)."""
-    return USER_DATASET if K.DATASET in st.session_state and \
-        st.session_state[K.DATASET] is not None else EXAMPLE_DATASET
+    """The identity of the session's dataset (the example's, or the stored dataset's id)."""
+    return ctx.dataset_id
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -174,6 +176,8 @@ def laid_months(ctx: Context) -> list[pd.Period]:
 
 # --------------------------------------------------------------------------- identity
 
+LOCAL_ADDRESSES = frozenset({"localhost", "127.0.0.1", "::1"})
+
 
 def _auth_configured() -> bool:
     try:
@@ -182,37 +186,111 @@ def _auth_configured() -> bool:
         return False
 
 
-def current_user() -> str | None:
-    """The signed-in user's name (OIDC), or the name given in the sidebar; None if neither."""
+def bound_to_localhost() -> bool:
+    """True if the server listens on the loopback address only (``server.address``)."""
+    return str(st.get_option("server.address") or "") in LOCAL_ADDRESSES
+
+
+def identity() -> Identity | None:
+    """The signed-in user (OIDC), or the OS user in single-user mode; None if not signed in.
+
+    Single-user mode (no ``[auth]``) on a server not bound to localhost serves nobody.
+    """
     if _auth_configured():
         user: Any = st.user
         if not user.is_logged_in:
-            st.sidebar.button("Logga in", on_click=st.login)
             return None
-        return str(user.get("email") or user.get("name") or "")
-    return st.session_state.get(K.USER_NAME) or None
+        who = str(user.get("email") or user.get("sub") or "")
+        return Identity(who, "inloggning") if who else None
+    if not bound_to_localhost():
+        return None
+    return os_identity()
 
 
-def ask_name() -> None:
-    """Ask for the user's name once (no [auth]); shown in the sidebar."""
-    if _auth_configured() or st.session_state.get(K.USER_NAME):
-        if st.session_state.get(K.USER_NAME):
-            st.sidebar.caption(f"Inloggad som {st.session_state[K.USER_NAME]}")
+def policy() -> Policy | None:
+    """The policy of the session's identity (None: not signed in, or a fault shown)."""
+    who = identity()
+    if who is None:
+        return None
+    try:
+        pol = make_policy(who)
+    except (RolesError, AccessDenied) as exc:
+        st.error(str(exc))
+        return None
+    _audit_roles(pol)
+    return pol
+
+
+def _audit_roles(pol: Policy) -> None:
+    """Write a change of the roles file to the audit trail (checked once per session)."""
+    digest = pol.roles.digest()
+    if st.session_state.get(K.ROLES_AUDITED) == digest:
         return
+    from forecast.access import audit_role_change
 
-    def _keep() -> None:
-        st.session_state[K.USER_NAME] = st.session_state.get(K.USER_NAME_INPUT, "").strip()
+    st_ = store()
+    if st_ is not None:
+        with store_faults("Rolländringen kan inte skrivas i granskningsloggen"):
+            audit_role_change(st_.db, pol.roles, pol.identity)
+            st.session_state[K.ROLES_AUDITED] = digest
 
-    st.sidebar.text_input("Ditt namn (för lagda prognoser och justeringar)",
-                          key=K.USER_NAME_INPUT, on_change=_keep)
+
+def gate() -> Policy | None:
+    """The session's policy if it may view; else a sign-in or a Swedish refusal is shown."""
+    if _auth_configured() and not st.user.is_logged_in:
+        st.title("Budgetprognos")
+        st.info("Logga in med regionens konto för att se prognoserna.")
+        st.button("Logga in", on_click=st.login, type="primary")
+        return None
+    if not _auth_configured() and not bound_to_localhost():
+        st.error("Ingen inloggning är konfigurerad ([auth] i .streamlit/secrets.toml), så "
+                 "appen körs bara i enanvändarläge på den här datorn. Starta den med "
+                 "--server.address localhost, eller konfigurera inloggning (se README, "
+                 "«Driftsättning för en förvaltning»).")
+        return None
+    pol = policy()
+    if pol is None:
+        return None
+    if not pol.may(Action.VIEW):
+        st.error(f"{pol.identity.user} har ingen roll i budgetprognos; be förvaltningens "
+                 "administratör om rollen granskare eller controller.")
+        return None
+    return pol
+
+
+def current_user() -> str | None:
+    """The user's identity (sign-in or single-user OS user); None if there is none."""
+    who = identity()
+    return who.user if who is not None else None
+
+
+def may(action: Action) -> bool:
+    """True if the session's user may do ``action`` (roles only; datasets are checked on load)."""
+    pol = policy()
+    return pol is not None and pol.may(action)
+
+
+def show_identity() -> None:
+    """Who is signed in, the role and the mode, in the sidebar (and «Logga ut» with sign-in)."""
+    pol = policy()
+    if pol is None:
+        return
+    role = pol.role or "ingen roll"
+    if pol.identity.source == "inloggning":
+        st.sidebar.caption(f"Inloggad som {escape_text(pol.identity.user)} ({role})")
+        st.sidebar.button("Logga ut", on_click=st.logout)
+    else:
+        st.sidebar.caption(f"**{SINGLE_USER.capitalize()}** (ingen inloggning; bara den här "
+                           f"datorn): {escape_text(pol.identity.user)} ({role})")
 
 
 def is_controller(user: str | None) -> bool:
-    """True if ``user`` may lay and lock forecasts and edit adjustments."""
-    if not user:
-        return False
-    try:
-        return load_roles().is_controller(user)
-    except RolesError as exc:
-        st.error(str(exc))
-        return False
+    """True if the session's user (``user``, from :func:`current_user`) may lay and fastställ."""
+    return bool(user) and may(Action.LAY)
+
+
+def escape_text(text: str) -> str:
+    """User text shown as text in Markdown (see :func:`ui.text.md`)."""
+    from ui.text import md
+
+    return md(text)

@@ -25,6 +25,7 @@ import pandas as pd
 import streamlit as st
 
 from forecast.cycle.defaults import DEFAULT_PATHS, DEFAULT_SEED
+from forecast.cycle.names import EXAMPLE_DATASET
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset, load_default
 from ui import state_keys as K
@@ -78,25 +79,38 @@ def default_dataset() -> Dataset:
 
 
 @st.cache_resource(show_spinner="Läser in den sparade datamängden …", max_entries=8)
-def stored_dataset(key: str) -> Dataset:
-    """The user's dataset stored on the server under ``key`` (read and validated once)."""
+def _stored_dataset(key: str, _viewer: Any) -> Dataset:
     from forecast.io.dataset_store import load
 
-    return load(key).dataset
+    return load(key, _viewer).dataset
+
+
+def stored_dataset(key: str, viewer: Any) -> Dataset:
+    """The dataset stored on the server under ``key``, if ``viewer`` may see it.
+
+    The access check (``forecast.io.dataset_store.visible``) runs on every call, before the
+    process-wide cache is consulted; a dataset the viewer may not see is answered exactly as a
+    missing one.
+    """
+    from forecast.io.dataset_store import visible
+
+    visible(key, viewer)
+    return _stored_dataset(key, viewer)
 
 
 def current_dataset() -> Dataset:
     """The data set of this session: the last accepted upload, else the embedded example.
 
     After a browser reload the session is new: the dataset named by the URL's ``data``
-    parameter is read back from the server's store. The parameter is kept in the URL while a
-    user's dataset is in use.
+    parameter (its stored id, never the data hash) is read back from the server's store if
+    the user may see it. The parameter is kept in the URL while a user's dataset is in use.
     """
     ds = st.session_state.get(K.DATASET)
     if ds is None:
         ds = _from_url()
-    if ds is not None and st.query_params.get(K.DATA_PARAM) != ds.source_hash:
-        st.query_params[K.DATA_PARAM] = ds.source_hash
+    key = st.session_state.get(K.DATASET_ID)
+    if ds is not None and key and st.query_params.get(K.DATA_PARAM) != key:
+        st.query_params[K.DATA_PARAM] = key
     return ds if ds is not None else default_dataset()
 
 
@@ -105,14 +119,21 @@ def _from_url() -> Dataset | None:
     if not key:
         return None
     from forecast.io.dataset_store import StoreError
+    from ui.cycle_access import policy
 
+    viewer = policy()
     try:
-        ds = stored_dataset(key)
+        if viewer is None:
+            from forecast.access import NOT_FOUND
+
+            raise StoreError(NOT_FOUND)
+        ds = stored_dataset(key, viewer)
     except StoreError as exc:
         del st.query_params[K.DATA_PARAM]
         st.session_state[K.UPLOAD_MESSAGE] = ("error", f"{exc}. Exempeldatan används.")
         return None
     st.session_state[K.DATASET] = ds
+    st.session_state[K.DATASET_ID] = key
     return ds
 
 
@@ -133,6 +154,8 @@ class Context:
 
     ds: Dataset
     as_of: pd.Period
+    dataset_id: str = EXAMPLE_DATASET
+    """The identity laid forecasts, adjustments and scenarios of ``ds`` are stored under."""
 
     @property
     def data_hash(self) -> str:
@@ -147,7 +170,9 @@ def context() -> Context:
     chosen = st.session_state.get(K.AS_OF)
     if chosen not in months:
         chosen = months[-1] if months else str(ds.last_outcome)
-    return Context(ds=ds, as_of=pd.Period(chosen, freq="M"))
+    key = st.session_state.get(K.DATASET_ID) if K.DATASET in st.session_state and \
+        st.session_state[K.DATASET] is not None else None
+    return Context(ds=ds, as_of=pd.Period(chosen, freq="M"), dataset_id=key or EXAMPLE_DATASET)
 
 
 Progress = tuple[str, int, int]

@@ -128,7 +128,14 @@ def _too_large(files: Any, limit: int) -> str | None:
 
 
 def _import() -> None:
-    """Callback of «Läs in»: load the set; replace the data only on success."""
+    """Callback of «Läs in»: load the set; replace the data only on success (controllers)."""
+    from forecast.access import Action
+    from ui import cycle_access as CA
+
+    if not CA.may(Action.MANAGE_DATASETS):
+        st.session_state[K.UPLOAD_MESSAGE] = (
+            "error", "Bara en controller får läsa in datamängder.")
+        return
     try:
         dsf = core("forecast.io.dataset_files")
         store = core("forecast.io.dataset_store")
@@ -178,14 +185,23 @@ def _rejected(exc: Any) -> None:
 
 def _accepted(loaded: Any, files: Any, options: Any, store: Any) -> None:
     ds = loaded.dataset
+    from ui import cycle_access as CA
+
     kept = ""
+    pol = CA.policy()
     try:
-        store.save(files, options)
+        if pol is None:
+            raise OSError("ingen användare")
+        key = store.save(files, options, pol.new_owner())
+        st.query_params[K.DATA_PARAM] = key
     except OSError:
+        import secrets
+
+        key = store.PREFIX + secrets.token_hex(16)  # this session's own, never shared
         kept = (" Datamängden kunde inte sparas på servern och finns bara kvar tills sidan "
                 "laddas om.")
     st.session_state[K.DATASET] = ds
-    st.query_params[K.DATA_PARAM] = ds.source_hash
+    st.session_state[K.DATASET_ID] = key
     st.session_state.pop(K.AS_OF, None)  # default to the new data's last outcome month
     st.session_state.pop(K.UPLOAD_REPORT, None)
     months = outcome_months(ds)
@@ -200,7 +216,7 @@ def _accepted(loaded: Any, files: Any, options: Any, store: Any) -> None:
 
 def _to_example() -> None:
     """Callback of «Byt till exempeldata»."""
-    for key in (K.DATASET, K.AS_OF, K.UPLOAD_REPORT):
+    for key in (K.DATASET, K.DATASET_ID, K.AS_OF, K.UPLOAD_REPORT):
         st.session_state.pop(key, None)
     if K.DATA_PARAM in st.query_params:
         del st.query_params[K.DATA_PARAM]

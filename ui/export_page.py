@@ -23,6 +23,7 @@ from forecast.io.export import (
 from ui import cached, recompute
 from ui import state_keys as K
 from ui.data_access import Context, baseline, context, core, record
+from ui.text import md
 from ui.upload_field import upload_field
 from ui.widgets import page_header
 
@@ -164,7 +165,7 @@ def _report_section(ctx: Context) -> None:
         except TemplateError as exc:
             st.error(str(exc))
     rec = record(ctx)
-    st.caption(f"Rapporten visar: {rec.heading()}.")
+    st.caption(f"Rapporten visar: {md(rec.heading())}.")
     change = laid_change_lookup(CA.store(), CA.dataset_name(ctx), ctx.as_of)
     narrative = _narrative_section(ctx)
     b1, b2, _ = st.columns([1, 1, 2])

@@ -14,6 +14,7 @@ from ui import state_keys as K
 from ui.data_access import context
 from ui.laid_section import adjustment_editor, laid_summary
 from ui.month_section import month_controls
+from ui.text import md
 from ui.widgets import (
     basis_notice,
     display_frame,
@@ -151,7 +152,7 @@ def render() -> None:
     adjustment_editor(ctx, lf, user)
     recompute.baseline_keeping_old(ctx)
     st.header("Prognosen i detalj")
-    st.caption(f"Visar: {cached.record_heading(ctx)} (per enhet, diagram och metoder; ingen "
+    st.caption(f"Visar: {md(cached.record_heading(ctx))} (per enhet, diagram och metoder; ingen "
                "omräkning).")
     basis_notice(cached.basis_warnings(ctx))
     sel = _selectors(ctx)

@@ -27,6 +27,7 @@ from forecast.store.core import StoreError
 from ui import cycle_access as CA
 from ui import state_keys as K
 from ui.data_access import Context, statistical_entry
+from ui.text import md
 from ui.widgets import show_table
 
 AMOUNTS = (CT.BUDGET, CT.STAT, CT.ADJ, CT.FINAL, CT.DEV)
@@ -35,8 +36,8 @@ AMOUNTS = (CT.BUDGET, CT.STAT, CT.ADJ, CT.FINAL, CT.DEV)
 def laid_summary(lf: LaidForecast) -> None:
     """The laid forecast at once (no recomputation): banner, metrics, statistical/adjusted."""
     s = lf.summary()
-    st.info(f"Visar lagd prognos {lf.label()} av {lf.author}, lagd "
-            f"{fmt_timestamp(lf.created)}: {lf.comment}", icon=":material/lock:")
+    st.info(f"Visar lagd prognos {lf.label()} av {md(lf.author)}, lagd "
+            f"{fmt_timestamp(lf.created)}: {md(lf.comment)}", icon=":material/lock:")
     c1, c2 = st.columns(2)
     c3, c4 = st.columns(2)
     c1.metric(f"Årsprognos {lf.as_of.year} (lagd)", fmt_mkr(s["final"], 1), border=True)
@@ -129,7 +130,7 @@ def adjustment_editor(ctx: Context, lf: LaidForecast | None, user: str | None) -
                             column_config=editor_columns(), column_order=EDITOR_ORDER)
     if not may:
         st.caption("Endast controllers kan ändra justeringar och lägga prognoser"
-                   + ("" if user else " (ange ditt namn i sidomenyn)") + ".")
+                   + ("" if user else " (logga in)") + ".")
         return
     if st.button("Spara justeringar", icon=":material/save:"):
         _save(ctx, edited, user or "")
@@ -189,4 +190,4 @@ def _lay(ctx: Context, comment: str, user: str) -> tuple[str, str]:
         rec = store.lay(draft)
     except (AdjustmentError, LaidError, StoreError) as exc:
         return "fel", f"Prognosen lades inte: {exc}"
-    return "ok", f"Lagd prognos {rec.label()} av {rec.author}."
+    return "ok", f"Lagd prognos {rec.label()} av {md(rec.author)}."

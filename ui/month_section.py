@@ -18,6 +18,7 @@ from ui import cycle_access as CA
 from ui import state_keys as K
 from ui.data_access import Context, statistical
 from ui.laid_section import adjusted_tables, lay_controls, saved_adjustments
+from ui.text import md
 
 
 def month_controls(ctx: Context, lf: LaidForecast | None, user: str | None) -> None:
@@ -70,7 +71,7 @@ def lock_controls(ctx: Context, lf: LaidForecast | None, user: str | None) -> No
     info = CA.lock_info(ctx)
     if info is not None:
         st.success(f"Prognosen för {month_label(ctx.as_of, long=True)} är fastställd: version "
-                   f"{info.version}, av {info.author} {fmt_timestamp(info.created)}.",
+                   f"{info.version}, av {md(info.author)} {fmt_timestamp(info.created)}.",
                    icon=":material/verified:")
         return
     if not CA.is_controller(user):

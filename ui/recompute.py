@@ -16,6 +16,7 @@ from forecast.engine import hierarchy as H
 from forecast.io.formatting import fmt_mkr, month_label
 from ui import state_keys as K
 from ui.data_access import Context, baseline, baseline_ready
+from ui.text import md
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ def remember(ctx: Context, figures: dict[str, Any]) -> None:
 def old_notice(shown: Shown, ctx: Context) -> str:
     """The line above the old figures: what they are and what is being computed."""
     return (f"Äldre siffror: årsprognos per {month_label(shown.as_of, long=True)} "
-            f"({shown.source}). Prognosen per {month_label(ctx.as_of, long=True)} räknas "
+            f"({md(shown.source)}). Prognosen per {month_label(ctx.as_of, long=True)} räknas "
             "fram; siffrorna byts när den är klar.")
 
 

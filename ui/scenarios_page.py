@@ -12,11 +12,13 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
+from forecast.access import Action
 from forecast.io.entry import NumberField
 from forecast.io.formatting import fmt_mkr, fmt_number, fmt_pct, fmt_timestamp
 from scenarios import assumptions as A
 from scenarios.document import MAX_NAME_CHARS, UNNAMED, save_check
 from ui import cached
+from ui import cycle_access as CA
 from ui import scenario_form as F
 from ui import scenario_state as D
 from ui import state_keys as K
@@ -25,6 +27,7 @@ from ui.cycle_access import guard_store
 from ui.data_access import Context, CoreMissing, context
 from ui.measures_editor import measures_section
 from ui.number_entry import number_entry, read_entry, set_entry
+from ui.text import md
 from ui.widgets import histogram_chart, month_text, page_header
 
 HELP = """
@@ -260,7 +263,7 @@ def _key_figures(ctx: Context, view: Any, mc: Any) -> None:
               delta_arrow="off", delta_color="off",
               help=f"Budget {fmt_mkr(view.budget_tkr, 1)}; basprognos "
                    f"{fmt_mkr(view.printed_baseline_mkr * 1000, 1)}.")
-    st.caption(f"Basprognos: {cached.record_heading(ctx)}. Sannolikhet och intervall: "
+    st.caption(f"Basprognos: {md(cached.record_heading(ctx))}. Sannolikhet och intervall: "
                f"{fmt_number(mc.n_draws)} simuleringar av antagandenas intervall och "
                "basprognosens osäkerhet.")
 
@@ -287,9 +290,11 @@ def _distribution(ctx: Context, mc: Any) -> None:
 
 
 def _do_save(ctx_hash: str, scenario: A.Scenario, name: str) -> None:
-    rec = cached.store().save(scenario.model_copy(update={"name": name}), input_hash=ctx_hash)
+    author = CA.current_user() or ""  # the signed-in user, never the typed author field
+    rec = cached.store().save(scenario.model_copy(update={"name": name, "author": author}),
+                              input_hash=ctx_hash)
     st.session_state[K.LAST_SAVED] = (rec.name, rec.version)
-    st.session_state[K.SC_SAVE_NOTE] = (f"Sparat: '{rec.name}' version {rec.version}.",
+    st.session_state[K.SC_SAVE_NOTE] = (f"Sparat: '{md(rec.name)}' version {rec.version}.",
                                         rec.scenario)
     st.session_state.pop(K.SC_PENDING, None)
     d = D.from_saved(rec.name, rec.version, rec.scenario)
@@ -300,6 +305,9 @@ def _do_save(ctx_hash: str, scenario: A.Scenario, name: str) -> None:
 
 def _save(ctx_hash: str, scenario: A.Scenario, first_month: str) -> None:
     """Callback of "Spara scenariot": refuse, ask, or save a new version."""
+    if not CA.may(Action.SAVE_SCENARIO):
+        st.session_state[K.SC_SAVE_NOTE] = ("!Bara en controller får spara scenarier.", scenario)
+        return
     typed = str(st.session_state.get(K.SC_NAME) or "")
     name = typed.strip()
     try:
@@ -381,12 +389,15 @@ def _store(ctx: Context, scenario: A.Scenario) -> None:
         return
     name = st.selectbox("Sparade scenarier", list(saved["name"]), key=K.SC_STORED,
                         help="Hämta en version med Förval överst till vänster.")
-    with st.expander(f"Versioner av '{name}'"):
+    with st.expander(f"Versioner av '{md(name)}'"):
         _versions_table(store, name)
+    if not CA.may(Action.DELETE_SCENARIO):
+        return
     with st.popover("Radera", icon=":material/delete:"):
-        st.write(f"Tar bort alla {len(store.versions(name))} versioner av '{name}' permanent.")
+        st.write(f"Döljer alla {len(store.versions(name))} versioner av '{md(name)}'; "
+                 "raderingen sparas med ditt namn i granskningsloggen.")
         if st.button("Ja, radera", key="w_sc_delete", type="primary"):
-            store.delete(name, confirm=True)
+            store.delete(name, confirm=True, who=CA.current_user() or "")
             st.rerun()
 
 

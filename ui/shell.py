@@ -84,14 +84,14 @@ def sidebar() -> None:
                  "(listan börjar med den senaste).",
         )
         _month_note()
-        st.caption(f"Data: {ds.source}")
+        st.caption(f"Data: {CA.escape_text(ds.source)}")
     if st.query_params.get(K.MONTH_PARAM) != st.session_state[K.AS_OF]:
         st.query_params[K.MONTH_PARAM] = st.session_state[K.AS_OF]
     if K.SC_DRAFT in st.session_state:  # navigation clears the address: name the scenario again
         from ui.scenario_state import keep_in_url
 
         keep_in_url()
-    CA.ask_name()
+    CA.show_identity()
 
 
 def _opening_month(months: list[str], *, fresh: bool) -> str:
@@ -131,6 +131,8 @@ def _configure() -> None:
 def main() -> None:
     """Build the navigation from :data:`PAGES`, draw the sidebar and run the chosen page."""
     _configure()
+    if CA.gate() is None:  # not signed in, no role, or single-user mode off localhost
+        return
     nav = st.navigation([p.page(default=i == 0) for i, p in enumerate(PAGES)])
     sidebar()
     guarded(nav.run)
@@ -154,7 +156,9 @@ def guarded(render: Callable[[], object]) -> None:
 
 
 def run_single(key: str) -> None:
-    """Render one page with the sidebar, without navigation (for AppTest)."""
+    """Render one page with the sidebar, without navigation (for AppTest), behind the gate."""
     _configure()
+    if CA.gate() is None:
+        return
     sidebar()
     guarded(page_spec(key).render)

@@ -1,24 +1,38 @@
-"""A user's accepted dataset kept on the server under its hash, so it survives a reload.
+"""A user's accepted dataset kept on the server: owned, shared with groups, under a random id.
 
 The files are stored as they were uploaded (bytes) with a small JSON manifest (format
-version, each file's role and name, the reading options); loading reads them again through
+version, owner, the groups it is shared with, the data's key, each file's role and name, the
+reading options); loading reads them again through
 :func:`forecast.io.dataset_files.load_dataset`, so a stored dataset is validated exactly as a
-fresh one and nothing is unpickled. The key is :func:`~forecast.io.dataset_files.dataset_key`
-(64 hex digits); any other text is refused before it touches a path.
+fresh one and nothing is unpickled.
+
+- The id (in the app's URL, and the identity laid forecasts, adjustments and scenarios are
+  stored under) is ``ds-`` and 32 random hex digits: unguessable, and *not* the data hash
+  printed in reports (:func:`~forecast.io.dataset_files.dataset_key`, kept in the manifest and
+  in the provenance). Any other text is refused before it touches a path.
+- Every read names who reads (:class:`forecast.access.Policy`); a dataset the reader may not
+  see is answered exactly as a missing one (:data:`forecast.access.NOT_FOUND`).
+- The same owner storing the same data again gets the same id back (an index file per owner
+  and data key); another owner gets a dataset of their own.
+- Format 1 (a folder named by the data hash, no owner) is never served: its owner is unknown.
 
 The root directory is ``$BUDGETPROGNOS_DATA_DIR``, else ``~/.local/share/budgetprognos/
-datamangder``.
+datamangder``. It holds a region's ledger: readable by the server's account only (0700).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
+import secrets
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
+from forecast.access import NOT_FOUND, DatasetOwner
 from forecast.io.dataset_files import (
     DatasetFiles,
     InputFile,
@@ -28,14 +42,29 @@ from forecast.io.dataset_files import (
 )
 from forecast.io.readers import ReadOptions
 
-FORMAT_VERSION: Final = 1
+if TYPE_CHECKING:
+    from forecast.access import Policy
+
+FORMAT_VERSION: Final = 2
 ENV_DIR: Final = "BUDGETPROGNOS_DATA_DIR"
-_KEY = re.compile(r"[0-9a-f]{64}")
+PREFIX: Final = "ds-"
+_ID = re.compile(r"ds-[0-9a-f]{32}")
 _ROLES: Final = ("organisation", "kontoplan", "agency_fte", "measures", "measure_effects")
+_INDEX: Final = ".index"
 
 
 class StoreError(ValueError):
-    """A stored dataset cannot be found or read (Swedish message)."""
+    """A stored dataset cannot be found, seen or read (Swedish message)."""
+
+
+@dataclass(frozen=True)
+class StoredInfo:
+    """What the manifest says about a stored dataset (no file read)."""
+
+    id: str
+    owner: DatasetOwner
+    data_key: str
+    names: tuple[str, ...]
 
 
 def store_root() -> Path:
@@ -47,52 +76,102 @@ def store_root() -> Path:
 
 
 def is_key(text: object) -> bool:
-    """Whether ``text`` has the form of a dataset key (64 lower-case hex digits)."""
-    return isinstance(text, str) and _KEY.fullmatch(text) is not None
+    """Whether ``text`` has the form of a dataset id (``ds-`` and 32 lower-case hex digits)."""
+    return isinstance(text, str) and _ID.fullmatch(text) is not None
 
 
-def save(files: DatasetFiles, options: ReadOptions, root: Path | None = None) -> str:
-    """Store an (accepted) dataset's files; returns its key. Storing twice is harmless."""
+def _index_file(root: Path, owner: str, data_key: str) -> Path:
+    digest = hashlib.sha256(f"{owner}\n{data_key}".encode()).hexdigest()
+    return root / _INDEX / digest
+
+
+def _existing(root: Path, owner: DatasetOwner, data_key: str) -> str | None:
+    try:
+        found = _index_file(root, owner.owner, data_key).read_text(encoding="ascii").strip()
+    except OSError:
+        return None
+    return found if is_key(found) and (root / found / "manifest.json").is_file() else None
+
+
+def save(files: DatasetFiles, options: ReadOptions, owner: DatasetOwner,
+         root: Path | None = None) -> str:
+    """Store an (accepted) dataset's files for ``owner``; returns its id.
+
+    The same owner storing the same data again gets the same id (nothing is written).
+    """
     root = root or store_root()
     key = dataset_key(files, options)
-    target = root / key
-    if (target / "manifest.json").is_file():
-        return key
-    root.mkdir(parents=True, exist_ok=True)
+    found = _existing(root, owner, key)
+    if found is not None:
+        return found
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    (root / _INDEX).mkdir(mode=0o700, exist_ok=True)
+    new_id = PREFIX + secrets.token_hex(16)
     tmp = Path(tempfile.mkdtemp(dir=root, prefix=".tmp-"))
     entries = []
     for i, (role, f) in enumerate(files.roles()):
         (tmp / f"{i:03d}.bin").write_bytes(f.data)
         entries.append({"role": role, "name": f.name, "file": f"{i:03d}.bin"})
-    manifest = {"version": FORMAT_VERSION, "files": entries,
+    manifest = {"version": FORMAT_VERSION, "owner": owner.owner,
+                "groups": sorted(owner.groups), "data_key": key, "files": entries,
                 "options": {"amount_unit": options.amount_unit, "sign": options.sign,
                             "skip_sum_rows": options.skip_sum_rows, "sheet": options.sheet,
                             **({"gaps_as_zero": True} if options.gaps_as_zero else {})}}
     (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
                                        encoding="utf-8")
+    tmp.rename(root / new_id)
+    _index_file(root, owner.owner, key).write_text(new_id, encoding="ascii")
+    return new_id
+
+
+def _manifest(key: str, root: Path) -> dict:
+    if not is_key(key):
+        raise StoreError("Ogiltig datamängdsnyckel; tillåtet: ds- och 32 hexadecimala tecken")
     try:
-        tmp.rename(target)
-    except OSError:  # stored meanwhile by another session
-        for child in tmp.iterdir():
-            child.unlink()
-        tmp.rmdir()
-    return key
+        manifest = json.loads((root / key / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise StoreError(NOT_FOUND) from None
+    if not isinstance(manifest, dict) or manifest.get("version") != FORMAT_VERSION:
+        raise StoreError(NOT_FOUND)
+    return manifest
 
 
-def read(key: str, root: Path | None = None) -> tuple[DatasetFiles, ReadOptions]:
-    """The files and options stored under ``key``.
+def info(key: str, root: Path | None = None) -> StoredInfo:
+    """Owner, groups and data key of the dataset ``key`` (for the access check).
 
     Raises:
-        StoreError: ``key`` is not a key, or nothing (readable) is stored under it.
+        StoreError: ``key`` is not an id, or nothing readable is stored under it.
     """
-    if not is_key(key):
-        raise StoreError("Ogiltig datamängdsnyckel; tillåtet: 64 hexadecimala tecken")
-    folder = (root or store_root()) / key
+    m = _manifest(key, root or store_root())
     try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        if manifest.get("version") != FORMAT_VERSION:
-            raise StoreError(f"Den sparade datamängden har okänt format "
-                             f"({manifest.get('version')}); tillåtet: {FORMAT_VERSION}")
+        owner = DatasetOwner(str(m["owner"]), frozenset(str(g) for g in m["groups"]))
+        return StoredInfo(key, owner, str(m["data_key"]),
+                          tuple(str(e["name"]) for e in m["files"]))
+    except (KeyError, TypeError):
+        raise StoreError(NOT_FOUND) from None
+
+
+def visible(key: str, viewer: Policy, root: Path | None = None) -> StoredInfo:
+    """:func:`info` if ``viewer`` may see the dataset, else :data:`NOT_FOUND` as if missing."""
+    found = info(key, root)
+    if not viewer.sees(found.owner):
+        raise StoreError(NOT_FOUND)
+    return found
+
+
+def read(key: str, viewer: Policy, root: Path | None = None
+         ) -> tuple[DatasetFiles, ReadOptions]:
+    """The files and options stored under ``key``, if ``viewer`` may see them.
+
+    Raises:
+        StoreError: ``key`` is not an id, or nothing (readable) is stored under it, or
+            ``viewer`` may not see it (the same message as missing).
+    """
+    root = root or store_root()
+    visible(key, viewer, root)
+    folder = root / key
+    try:
+        manifest = _manifest(key, root)
         ledgers, side = [], {}
         for e in manifest["files"]:
             f = InputFile(str(e["name"]), (folder / Path(str(e["file"])).name).read_bytes())
@@ -104,19 +183,19 @@ def read(key: str, root: Path | None = None) -> tuple[DatasetFiles, ReadOptions]
     except (OSError, KeyError, TypeError, ValueError, json.JSONDecodeError) as exc:
         if isinstance(exc, StoreError):
             raise
-        raise StoreError("Den sparade datamängden finns inte längre på servern") from None
+        raise StoreError(NOT_FOUND) from None
     return DatasetFiles(ledgers=tuple(ledgers), **side), opts
 
 
-def load(key: str, root: Path | None = None) -> LoadedDataset:
-    """Read and validate the dataset stored under ``key``.
+def load(key: str, viewer: Policy, root: Path | None = None) -> LoadedDataset:
+    """Read and validate the dataset stored under ``key`` (if ``viewer`` may see it).
 
     Raises:
         StoreError: As :func:`read`, or the stored files no longer validate, or their key no
             longer matches (changed on disk).
     """
-    files, opts = read(key, root)
-    if dataset_key(files, opts) != key:
+    files, opts = read(key, viewer, root)
+    if dataset_key(files, opts) != info(key, root).data_key:
         raise StoreError("Den sparade datamängden har ändrats på servern och används inte")
     from forecast.io.parsing import ValidationFailed
 

@@ -32,6 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.pool import NullPool
 
+from forecast.cycle.names import EXAMPLE_DATASET
 from forecast.store import schema as T
 from forecast.store.base import StoreError, now
 
@@ -328,8 +329,36 @@ def _v3_to_v4(conn: sa.Connection) -> None:
     T.metadata.create_all(conn, checkfirst=True)
 
 
-MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3,
-                                                          3: _v3_to_v4}
+_SCENARIO_COLUMNS = ("id", "name", "version", "description", "author", "created", "updated",
+                     "parameters", "input_hash", "program_version", "schema_version")
+
+
+def _v4_to_v5(conn: sa.Connection) -> None:
+    """Version 4 → 5: scenarios belong to a dataset (earlier rows: the example); soft deletes.
+
+    PostgreSQL adds the column and swaps the unique constraint; SQLite, which cannot alter a
+    constraint, copies the rows (ids kept) into the new table.
+    """
+    if "dataset" not in {c["name"] for c in sa.inspect(conn).get_columns("scenarios")}:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("ALTER TABLE scenarios RENAME TO scenarios_v4")
+            T.scenarios.create(conn)
+            cols = ", ".join(_SCENARIO_COLUMNS)
+            conn.exec_driver_sql(f"INSERT INTO scenarios ({cols}, dataset) SELECT {cols}, "
+                                 f"'{EXAMPLE_DATASET}' FROM scenarios_v4")
+            conn.exec_driver_sql("DROP TABLE scenarios_v4")
+        else:
+            conn.exec_driver_sql(f"ALTER TABLE scenarios ADD COLUMN dataset VARCHAR(200) NOT "
+                                 f"NULL DEFAULT '{EXAMPLE_DATASET}'")
+            conn.exec_driver_sql("ALTER TABLE scenarios DROP CONSTRAINT "
+                                 "uq_scenario_name_version")
+            conn.exec_driver_sql("ALTER TABLE scenarios ADD CONSTRAINT "
+                                 "uq_scenario_dataset_version UNIQUE (dataset, name, version)")
+    T.metadata.create_all(conn, checkfirst=True)
+
+
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {
+    1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
 """Store format version n → migration to n + 1 (run inside one write transaction)."""
 
 

@@ -9,9 +9,12 @@ Store format versions (``store_meta.schema_version``):
   and ``laid_basis`` (which stored statistical forecast a laid version was made on).
 - 4: + ``report_narratives`` (the report's summary, division comments, measures, risks and
   assumptions of a dataset and month, versioned).
+- 5: ``scenarios.dataset`` (the dataset identity a scenario belongs to; unique per dataset,
+  name and version) and ``scenario_deletions`` (a scenario's soft delete: who, when, which
+  rows). Rows of earlier stores belong to the example (``Exempelregionen``).
 
 Every table is append-only: rows are inserted, never updated; "the current one" is a query.
-The only deletion is a scenario's explicit, confirmed ``delete``.
+Deleting a scenario appends a ``scenario_deletions`` row; nothing is removed.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-STORE_VERSION = 4
+from forecast.cycle.names import EXAMPLE_DATASET
+
+STORE_VERSION = 5
 """The store format version this program writes."""
 
 metadata = sa.MetaData()
@@ -94,8 +99,21 @@ scenarios = sa.Table(
     _required("input_hash", sa.String(128), default=""),
     _required("program_version", sa.String(64)),
     _required("schema_version", sa.Integer),
-    sa.UniqueConstraint("name", "version", name="uq_scenario_name_version"),
+    _name("dataset", server_default=EXAMPLE_DATASET),
+    sa.UniqueConstraint("dataset", "name", "version", name="uq_scenario_dataset_version"),
 )
+
+scenario_deletions = sa.Table(
+    "scenario_deletions", metadata,
+    _id(),
+    _name("dataset"),
+    _name("name"),
+    _required("upto_id", sa.Integer),
+    _name("who"),
+    _time("time"),
+)
+"""A scenario's soft delete: its rows of ``dataset`` and ``name`` with id ≤ ``upto_id`` are
+hidden (kept for the audit trail); saving the name again starts a visible new version."""
 
 audit = sa.Table(
     "audit", metadata,

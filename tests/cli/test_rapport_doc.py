@@ -110,7 +110,7 @@ def _private_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_change_since_the_last_laid_forecast(tmp_path: Path) -> None:
     from forecast.cycle.adjustments import Adjustment, apply_adjustments
-    from forecast.cycle.laid import build_laid
+    from forecast.cycle.laid import EXAMPLE_DATASET, build_laid
     from forecast.cycle.laid_store import LaidStore
     from tests.report.fixtures import fast_forecast
 
@@ -121,11 +121,10 @@ def test_change_since_the_last_laid_forecast(tmp_path: Path) -> None:
                      category="Personalkostnader", start="2023-10", author="Controller A")
     for as_of, adjs in (("2023-03", []), ("2023-04", [adj])):
         rf = fast_forecast(ds, as_of, 30)
-        store.lay(build_laid(apply_adjustments(rf, adjs), dataset="Testregion",
+        store.lay(build_laid(apply_adjustments(rf, adjs), dataset=EXAMPLE_DATASET,
                              author="Controller A", comment=f"Lagd {as_of}", method="test"))
     out = tmp_path / "r.docx"
-    assert main(["rapport", "--as-of", "2023-04", "--out", str(out), *FAST, "--db", url,
-                 "--dataset", "Testregion"]) == 0
+    assert main(["rapport", "--as-of", "2023-04", "--out", str(out), *FAST, "--db", url]) == 0
     doc = Document(str(out))
     texts = [p.text for p in doc.paragraphs]
     change = next(t for t in texts if t.startswith("Prognosen har "))
@@ -136,8 +135,7 @@ def test_change_since_the_last_laid_forecast(tmp_path: Path) -> None:
     assert "Justering tillagd: Dygnsvila från oktober" in rows
     # a month without a laid forecast: said plainly
     out2 = tmp_path / "r2.docx"
-    assert main(["rapport", "--as-of", "2023-02", "--out", str(out2), *FAST, "--db", url,
-                 "--dataset", "Testregion"]) == 0
+    assert main(["rapport", "--as-of", "2023-02", "--out", str(out2), *FAST, "--db", url]) == 0
     assert any(p.text.startswith("Det finns ingen tidigare lagd prognos")
                for p in Document(str(out2)).paragraphs)
 

@@ -141,17 +141,21 @@ def test_incomplete_year_is_refused(laid, capsys):
 
 
 def test_adopted_scenario_is_part_d(laid, capsys):
-    """April laid again under another dataset name with a scenario file adopted: the
+    """April laid again in a store of its own with a scenario file adopted: the
     prognosförändring puts its effect in (d), named by the assumption."""
-    tmp, url = laid
+    tmp, _ = laid
     from pathlib import Path
+
+    from forecast.cycle.laid import EXAMPLE_DATASET
+
+    url = f"sqlite:///{tmp / 'scen.db'}"
 
     example = Path(__file__).resolve().parents[2] / "scenarios" / "examples" / "dygnsvila.yaml"
     for argv in (["--as-of", "2023-03"], ["--as-of", "2023-04", "--scenario", str(example)]):
-        assert cli.main(["prognos", *argv, "--lagg", "--kommentar", "s", "--dataset", "Scen",
+        assert cli.main(["prognos", *argv, "--lagg", "--kommentar", "s", "--db", url,
                          "--forfattare", "Anna", *FAST]) == 0
     st = LaidStore(url)
-    prev, cur = st.load("Scen", "2023-03"), st.load("Scen", "2023-04")
+    prev, cur = st.load(EXAMPLE_DATASET, "2023-03"), st.load(EXAMPLE_DATASET, "2023-04")
     scen = [a for a in cur.adjustments if a.kind == "scenario"]
     assert scen and all(a.comment.startswith("Scenario: ") for a in scen)
     fc = decompose(prev, cur)
@@ -161,5 +165,5 @@ def test_adopted_scenario_is_part_d(laid, capsys):
     assert t["scenario"] == pytest.approx(expected) and t["scenario"] != 0
     assert t["adjustments"] == 0
     assert sum(t[p] for p in PARTS) == pytest.approx(t["change"], abs=1e-6)
-    assert cli.main(["prognosforandring", "--as-of", "2023-04", "--dataset", "Scen",
+    assert cli.main(["prognosforandring", "--as-of", "2023-04", "--db", url,
                      "--out", str(tmp / "scen.csv")]) == 0

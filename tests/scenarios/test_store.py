@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from forecast.store import schema as T
 from scenarios import assumptions as A
 from scenarios import store as St
 from scenarios.store import ScenarioStore
@@ -92,10 +93,28 @@ def test_delete_needs_confirmation(url):
     with pytest.raises(ValueError, match="confirm=True"):
         st.delete("Dygnsvila")
     assert len(st.versions("Dygnsvila")) == 2
-    assert st.delete("Dygnsvila", confirm=True) == 2
+    with pytest.raises(ValueError, match="vem som raderar"):
+        st.delete("Dygnsvila", confirm=True)
+    assert st.delete("Dygnsvila", confirm=True, who="anna") == 2
     assert st.list_scenarios().empty
     with pytest.raises(KeyError):
-        st.delete("Dygnsvila", confirm=True)
+        st.delete("Dygnsvila", confirm=True, who="anna")
+    # a soft delete: the rows stay, the audit trail names the deleter; a new save is v3
+    with st.db.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(T.scenarios)).scalar() == 2
+        trail = conn.execute(sa.select(T.audit.c.who, T.audit.c.action)).all()
+    assert ("anna", "radera scenario") in trail
+    assert st.save(scen()).version == 3 and len(st.versions("Dygnsvila")) == 1
+
+
+def test_scenarios_belong_to_their_dataset(url):
+    a, b = ScenarioStore(url, dataset="ds-" + "a" * 32), ScenarioStore(url, dataset="ds-" + "b" * 32)
+    a.save(scen())
+    assert b.list_scenarios().empty and b.save(scen()).version == 1  # names per dataset
+    with pytest.raises(KeyError):
+        b.record_by_id(int(a.list_scenarios()["id"].iloc[0]))
+    b.delete("Dygnsvila", confirm=True, who="bo")
+    assert a.load("Dygnsvila").name == "Dygnsvila"  # the other dataset's is untouched
 
 
 def test_compare_side_by_side_with_results(url):

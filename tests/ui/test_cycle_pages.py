@@ -3,6 +3,7 @@ page (change and prognossäkerhet) reads them."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -39,6 +40,8 @@ def store_url(tmp_path_factory) -> str:
 def _store(store_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("BUDGETPROGNOS_DB_URL", store_url)
     monkeypatch.setenv("BUDGETPROGNOS_ROLES", str(tmp_path / "inga_roller.toml"))
+    for var in ("LOGNAME", "USER"):  # the identity is the OS user (single-user mode)
+        monkeypatch.setenv(var, "Anna")
 
 
 def _page_app(key: str) -> None:
@@ -72,10 +75,8 @@ def test_prognos_page_shows_laid_figures_and_adjustments_without_recomputing(sto
     # the detail (per unit, chart, methods) is the laid forecast's, with no recomputation
     assert any(h.value == "Prognosen i detalj" for h in at.header)
     assert any("Visar: Lagd prognos 2023-04 version 1 av Anna" in c.value for c in at.caption)
-    # no controller without a name: the edit table is read-only
-    assert any("Endast controllers" in c.value for c in at.caption)
-    at.sidebar.text_input(key=K.USER_NAME_INPUT).input("Anna").run()
-    assert not at.exception, at.exception
+    # single-user mode: the OS user (here Anna) is named in the sidebar and may edit
+    assert any("Enanvändarläge" in c.value and "Anna" in c.value for c in at.sidebar.caption)
     assert any(b.label == "Spara justeringar" for b in at.button)
     assert any(b.label == "Lägg prognos" for b in at.button)
 
@@ -314,9 +315,10 @@ def quick_forecasts(monkeypatch: pytest.MonkeyPatch):
 
 
 def run_as(key: str, user: str | None) -> AppTest:
+    """The page as the OS user ``user`` (None: a user with no role); restored by ``_store``."""
     at = AppTest.from_function(_page_app, args=(key,), default_timeout=TIMEOUT)
-    if user:
-        at.session_state[K.USER_NAME] = user
+    for var in ("LOGNAME", "USER"):
+        os.environ[var] = user or "gast"
     return at.run()
 
 
@@ -362,7 +364,7 @@ def test_only_controllers_may_fastställ_and_everyone_sees_who_did(month_store, 
     from forecast.io.formatting import fmt_timestamp
 
     roles = tmp_path / "roller.toml"
-    roles.write_text('[roller]\ncontroller = ["bo"]\n', encoding="utf-8")
+    roles.write_text('[roller]\ncontroller = ["bo"]\ngranskare = ["anna"]\n', encoding="utf-8")
     monkeypatch.setenv("BUDGETPROGNOS_ROLES", str(roles))
     for user in ("Anna", None):
         at = run_as("prognos", user)

@@ -555,9 +555,8 @@ def test_adjustment_editor_reads_the_decimal_comma(page, server_url: str, db_url
     from forecast.cycle.laid_store import LaidStore
 
     goto(page, server_url, "prognos")
-    name = page.get_by_label("Ditt namn (för lagda prognoser och justeringar)")
-    name.fill("Controller E2E")
-    name.press("Enter")
+    # single-user mode: the server's OS user is the controller (no name is typed)
+    expect(page.locator("[data-testid='stSidebar']")).to_contain_text("Enanvändarläge")
     save = page.get_by_role("button", name="Spara justeringar")
     expect(save).to_be_visible()
     expect(page.locator(APP_IDLE)).to_have_count(1)
