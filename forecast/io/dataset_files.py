@@ -43,14 +43,13 @@ from forecast.io.organisation import read_organisation, unknown_units
 from forecast.io.parsing import MAX_UPLOAD_BYTES, Problem, ValidationFailed, ordinal_label, show
 from forecast.io.readers import LedgerRead, ReadOptions, read_ledger_source
 from forecast.io.readers import base as B
+from forecast.io.readers.sign import judge_sign
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset
 from forecast.ledger.dimensions import AccountHierarchy, Measure, OrgHierarchy, Unit
 
 T = TypeVar("T")
 NO_DIVISION: Final = "Utan division"
-SIGN_WARNING_SHARE: Final = 0.9
-SIGN_WARNING_MIN_ROWS: Final = 10
 LISTED_PER_FILE: Final = 1000
 
 
@@ -192,12 +191,12 @@ def load_dataset(files: DatasetFiles, options: ReadOptions | None = None, *,
     if not _within_limits(raw, work):
         work.raise_if_any()  # bounded before the mapping and checks that scale with them
     texts = {k: v for r in reads for k, v in r.account_texts.items()}
+    raw = _detect_sign(raw, reads, _types_as_written(raw, accounts, kmap), options, work)
     raw, mapping, excluded = _map_accounts(raw, texts, accounts, kmap, files, work)
     org = _organisation(raw, reads, org, files, work)
     _check_rows(raw, reads, work)
     if as_of is not None:
         _check_as_of(raw, pd.Period(as_of, freq="M"), work)
-    _sign_warning(raw, reads, accounts, options, work)
     extras = _extras(files, accounts, org, work)
     work.raise_if_any()
     ledger = _aggregate(raw)
@@ -406,27 +405,64 @@ def _check_as_of(raw: pd.DataFrame, as_of: pd.Period, work: _Work) -> None:
                          f"utfall till och med {as_of}; budget får gälla senare månader"))
 
 
-def _sign_warning(raw: pd.DataFrame, reads: list[LedgerRead], accounts: AccountHierarchy,
-                  options: ReadOptions, work: _Work) -> None:
-    """Warn when a table file read with the report sign has nearly all costs positive."""
-    if options.sign == "debet":
-        return
+def _types_as_written(raw: pd.DataFrame, accounts: AccountHierarchy,
+                      kmap: KP.AccountMap | None) -> dict[str, str]:
+    """Account as written → ``intakt``/``kostnad`` where the mapping or a name tells it."""
     types = accounts.type_of()
+    out: dict[str, str] = {}
+    for acc in pd.unique(raw[S.ACCOUNT]):
+        hit = kmap.lookup(acc) if kmap is not None else None
+        leaf = hit.leaf if hit is not None else accounts.resolve(acc)
+        if leaf in types:
+            out[acc] = types[leaf]
+    return out
+
+
+def _detect_sign(raw: pd.DataFrame, reads: list[LedgerRead], types: dict[str, str],
+                 options: ReadOptions, work: _Work) -> pd.DataFrame:
+    """Each table file read without a chosen sign, in the sign its outcome rows show.
+
+    A file whose data show the debit sign (:func:`~forecast.io.readers.sign.judge_sign`) is
+    flipped to the reports' sign, with the evidence in the notes; an unclear file is read
+    with the reports' sign and warned of. A sign the user chose is kept, with a warning when
+    the data show the other one.
+    """
+    ctl = options.controls
+    raw = raw.copy()  # the reads' frames may share memory with the concatenation
     for r in reads:
         if r.sign_checked:
             continue
-        part = raw[(raw[B.FILE] == r.filename) & (raw[S.KIND] == S.UTFALL)]
-        cost = part[part[S.ACCOUNT].map(types) == "kostnad"]
-        nonzero = cost[cost[S.AMOUNT] != 0]
-        if len(nonzero) < SIGN_WARNING_MIN_ROWS:
+        rows = raw[B.FILE] == r.filename
+        part = raw[rows & (raw[S.KIND] == S.UTFALL)]
+        kind = part[S.ACCOUNT].map(types)
+        # The amounts as the file wrote them (a chosen debet sign was already flipped).
+        written = -1.0 if options.sign == "debet" else 1.0
+        ev = judge_sign(written * part.loc[kind == "kostnad", S.AMOUNT].to_numpy(),
+                        written * part.loc[kind == "intakt", S.AMOUNT].to_numpy())
+        if options.sign is not None:
+            if ev.verdict in ("debet", "rapport") and ev.verdict != options.sign:
+                work.warnings.append(
+                    f"Varning, {r.filename}: {ev.evidence()}, men filen lästes med tecknet "
+                    f"{options.sign} ({ctl.name('tecken')}). Välj "
+                    f"{ctl.choose('tecken', ev.verdict)} om datan har rätt.")
             continue
-        share = float((nonzero[S.AMOUNT] > 0).mean())
-        if share >= SIGN_WARNING_SHARE:
+        if ev.verdict == "debet":
+            raw.loc[rows, S.AMOUNT] = -raw.loc[rows, S.AMOUNT] + 0.0
+            r.frame = r.frame.assign(**{S.AMOUNT: -r.frame[S.AMOUNT] + 0.0})
+            r.sign_source = f"debet enligt datan: {ev.evidence()}"
+            r.notes.append(
+                f"Tecknet lästes som debet (kostnader positiva) eftersom {ev.evidence()}; "
+                "beloppen vändes till rapporternas tecken (intäkter +, kostnader −). Är det "
+                f"fel: välj {ctl.choose('tecken', 'rapport')}.")
+        elif ev.verdict == "rapport":
+            r.sign_source = f"rapportens tecken enligt datan: {ev.evidence()}"
+        elif ev.verdict == "oklart":
+            r.sign_source = "rapportens tecken (datan avgör inte)"
             work.warnings.append(
-                f"Varning, {r.filename}: {fmt_number(share * 100, 0)} % av utfallsraderna på "
-                "kostnadskonton är positiva, men filen lästes med rapporternas tecken "
-                "(kostnader negativa). Är filen i debet/kredit-tecken? Läs den i så fall med "
-                "--tecken debet.")
+                f"Varning, {r.filename}: tecknet går inte att avgöra ur datan ({ev.evidence()}); "
+                "filen lästes med rapporternas tecken (kostnader negativa). Välj "
+                f"{ctl.choose('tecken', 'debet')} om kostnaderna är positiva i filen.")
+    return raw
 
 
 def _extras(files: DatasetFiles, accounts: AccountHierarchy, org: OrgHierarchy, work: _Work
