@@ -12,9 +12,9 @@ from forecast.engine import hierarchy as H
 from forecast.engine.monthly import ACK_PROGNOS, PROGNOS
 from forecast.io.formatting import fmt_mkr, fmt_pct, month_label
 from ui import cached, recompute
-from ui.forecast_gate import forecast_or_none
 from ui import state_keys as K
 from ui.data_access import Context, CoreMissing, context
+from ui.forecast_gate import forecast_or_none
 from ui.widgets import (
     basis_notice,
     core_missing,

@@ -126,6 +126,8 @@ class LoadReport:
     warnings: tuple[str, ...]
     totals: pd.DataFrame
     mapping: pd.DataFrame
+    reading: tuple[str, ...] = ()
+    """Per file, how its amounts were read (unit and sign, with what decided each)."""
 
 
 @dataclass(frozen=True)
@@ -209,8 +211,9 @@ def load_dataset(files: DatasetFiles, options: ReadOptions | None = None, *,
                  source_hash=dataset_key(files, options),
                  notes=tuple(work.notes + work.warnings), account_mapping=mapping,
                  load_totals=totals)
+    reading = tuple(f"{r.filename}: {n}" for r in reads for n in r.reading)
     return LoadedDataset(ds, LoadReport(tuple(work.notes), tuple(work.warnings), totals,
-                                        mapping))
+                                        mapping, reading))
 
 
 def _side(work: _Work, f: InputFile | None, read: Callable[[InputFile], T]) -> T | None:
@@ -454,8 +457,12 @@ def _detect_sign(raw: pd.DataFrame, reads: list[LedgerRead], types: dict[str, st
                 f"Tecknet lästes som debet (kostnader positiva) eftersom {ev.evidence()}; "
                 "beloppen vändes till rapporternas tecken (intäkter +, kostnader −). Är det "
                 f"fel: välj {ctl.choose('tecken', 'rapport')}.")
+            r.reading.append(r.notes[-1])
         elif ev.verdict == "rapport":
             r.sign_source = f"rapportens tecken enligt datan: {ev.evidence()}"
+            r.notes.append("Beloppen lästes med rapporternas tecken (intäkter +, kostnader −) "
+                           f"eftersom {ev.evidence()}.")
+            r.reading.append(r.notes[-1])
         elif ev.verdict == "oklart":
             r.sign_source = "rapportens tecken (datan avgör inte)"
             work.warnings.append(

@@ -209,10 +209,12 @@ def forecast_table(rf: RegionForecast, summary: ReportTable) -> ReportTable:
     for label, mask in masks.items():
         q = rf.year_total_quantiles(mask)
         bud = float(rf.annual_budget[mask].sum())
+        printed_budget = summary.cell(label, budget)  # NaN: no budget for the year (absent)
         rows[label] = {
-            PROGNOS: summary.cell(label, prog), BUDGET: summary.cell(label, budget),
+            PROGNOS: summary.cell(label, prog), BUDGET: printed_budget,
             P10: round_half_away(q[0.1] / 1000.0), P90: round_half_away(q[0.9] / 1000.0),
-            PROB: round_half_away(_prob_at_least(rf, mask, bud)),
+            PROB: (round_half_away(_prob_at_least(rf, mask, bud))
+                   if np.isfinite(printed_budget) else np.nan),
         }
     frame = pd.DataFrame(rows).T[[PROGNOS, BUDGET, P10, P90, PROB]]
     frame.insert(2, AVVIKELSE, frame[PROGNOS] - frame[BUDGET])

@@ -139,6 +139,9 @@ class LedgerRead:
     account_texts: dict[str, str] = field(default_factory=dict)
     sign_checked: bool = False
     dropped: int = 0
+    reading: list[str] = field(default_factory=list)
+    """How the amounts were read: the unit and the sign, each with what decided it (also
+    among ``notes``)."""
     sign_source: str = ""
     """What decided the sign convention, with its evidence (empty: the option or SIE)."""
     unit_source: str = ""

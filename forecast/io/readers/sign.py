@@ -37,13 +37,21 @@ class SignEvidence:
     revenue_negative: float
     """Share of the non-zero revenue rows that are negative (0–1; NaN without rows)."""
 
-    def evidence(self) -> str:
-        """The evidence in Swedish, e.g. "100 % av 84 utfallsrader på kostnadskonton …"."""
-        parts = [f"{_pct(self.cost_positive)} av {fmt_number(self.cost_rows)} utfallsrader "
-                 "på kostnadskonton är positiva"]
+    def evidence(self, debet: bool | None = None) -> str:
+        """The evidence in Swedish, e.g. "100 % av 84 utfallsrader på kostnadskonton …".
+
+        Args:
+            debet: state the shares that speak for the debit sign (True) or the reports' sign
+                (False); None: for the verdict (debit when unclear).
+        """
+        d = self.verdict != "rapport" if debet is None else debet
+        cost = self.cost_positive if d else 1 - self.cost_positive
+        rev = self.revenue_negative if d else 1 - self.revenue_negative
+        parts = [f"{_pct(cost)} av {fmt_number(self.cost_rows)} utfallsrader på kostnadskonton "
+                 f"är {'positiva' if d else 'negativa'}"]
         if self.revenue_rows:
-            parts.append(f"{_pct(self.revenue_negative)} av {fmt_number(self.revenue_rows)} på "
-                         "intäktskonton negativa")
+            parts.append(f"{_pct(rev)} av {fmt_number(self.revenue_rows)} på intäktskonton "
+                         f"{'negativa' if d else 'positiva'}")
         return " och ".join(parts)
 
 

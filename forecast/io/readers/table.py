@@ -170,9 +170,12 @@ def read_table_ledger(data: bytes, filename: str, options: B.ReadOptions) -> B.L
     elif sheet_note:
         result.notes.append(sheet_note)
     result.notes.append(B.unit_note(kronor, source))
+    result.reading.append(result.notes[-1])
     result.unit_source = source
-    if options.sign == "debet":
-        result.notes.append(B.sign_note(True))
+    if options.sign is not None:
+        result.notes.append(B.sign_note(options.sign == "debet")[:-1]
+                            + f", valt med {options.controls.name('tecken')}.")
+        result.reading.append(result.notes[-1])
     return result
 
 
