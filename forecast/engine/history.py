@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from forecast.io.formatting import month_label
+from forecast.io.formatting import month_label, runs_of, span_label
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset, missing_months
 
@@ -53,27 +53,6 @@ class ForecastHistory:
         return self.start if self.gap else None
 
 
-def span_label(months: list[pd.Period] | tuple[pd.Period, ...]) -> str:
-    """``maj–december 2022``, ``december 2022–mars 2023`` or ``april 2023`` (contiguous)."""
-    first, last = months[0], months[-1]
-    if first == last:
-        return month_label(first, long=True)
-    if first.year == last.year:
-        return f"{month_label(first, long=True).split()[0]}–{month_label(last, long=True)}"
-    return f"{month_label(first, long=True)}–{month_label(last, long=True)}"
-
-
-def _runs(months: list[pd.Period]) -> list[list[pd.Period]]:
-    """Contiguous runs of sorted months."""
-    runs: list[list[pd.Period]] = []
-    for m in months:
-        if runs and (m - runs[-1][-1]).n == 1:
-            runs[-1].append(m)
-        else:
-            runs.append([m])
-    return runs
-
-
 def forecast_history(ds: Dataset, as_of: pd.Period | str) -> ForecastHistory:
     """The history a forecast at ``as_of`` can rest on, and the line that says what it lacks.
 
@@ -88,7 +67,7 @@ def forecast_history(ds: Dataset, as_of: pd.Period | str) -> ForecastHistory:
         return ForecastHistory(p, False, None, (), 0, f"Ingen prognos: utfall saknas för "
                                f"{month_label(p, long=True)}.")
     gaps = missing_months(led, S.UTFALL, p)
-    last_run = _runs(gaps)[-1] if gaps else []
+    last_run = runs_of(gaps)[-1] if gaps else []
     start = (last_run[-1] + 1) if last_run else have.min()
     n = (p - start).n + 1
     parts = []

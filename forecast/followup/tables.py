@@ -21,7 +21,7 @@ import pandas as pd
 
 from forecast import __version__
 from forecast.io.export import ExportMetadata, ExportTable
-from forecast.io.formatting import MONTHS_SHORT, month_label, ytd_label
+from forecast.io.formatting import MONTHS_SHORT, month_label, runs_of, span_label, ytd_label
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset
 from forecast.ledger.dimensions import (
@@ -163,24 +163,17 @@ def budget_coverage(ds: Dataset, year: int) -> str | None:
     """A Swedish sentence when the year's budget is missing or covers only part of the year.
 
     None when every month of ``year`` has budget. Absent is not zero: the tables print
-    ``saknas`` where no budget exists, and a partial budget's year total is the sum of the
-    months it covers.
+    no budget where none exists, and a partial budget's year total is the sum of the months
+    it covers.
     """
     months = budget_months(ds, year)
     if len(months) == 12:
         return None
     if not months:
-        return f"Budget för {year} saknas i indata: budgetkolumnerna visar 'saknas'."
-    from forecast.engine.history import span_label  # one month-range wording everywhere
-
-    runs: list[list[pd.Period]] = []
-    for m in months:
-        if runs and (m - runs[-1][-1]).n == 1:
-            runs[-1].append(m)
-        else:
-            runs.append([m])
-    spans = ", ".join(span_label(r) for r in runs)
-    return (f"Budget {year} finns bara för {spans} ({len(months)} av 12 månader): "
+        return (f"Budget för {year} saknas i indata: budget och avvikelse mot budget redovisas "
+                "inte (de är inte noll).")
+    spans = ", ".join(span_label(r) for r in runs_of(months))
+    return (f"Budget {year} finns bara för {spans}: "
             f"'{annual_budget_column(pd.Period(f'{year}-01', 'M'))}' är summan av de "
             "månaderna, inte en helårsbudget.")
 

@@ -390,13 +390,16 @@ def _check_months(raw: pd.DataFrame, work: _Work) -> None:
         lo, hi = min(have), max(have)
         missing = [m for m in range(lo, hi + 1) if m not in have]
         if missing:
-            shown = ", ".join(ordinal_label(m) for m in missing[:6]) + (
-                f" och {len(missing) - 6} till" if len(missing) > 6 else "")
+            from forecast.io.formatting import runs_of, span_label
+
+            runs = runs_of(list(pd.PeriodIndex.from_ordinals(missing, freq="M")))
+            shown = ", ".join(span_label(r) for r in runs[:6]) + (
+                f" och {len(runs) - 6} perioder till" if len(runs) > 6 else "")
             work.warnings.append(
                 f"Varning: {kind} saknas helt för {len(missing)} månader mellan "
                 f"{ordinal_label(lo)} och {ordinal_label(hi)} ({shown}). De läses inte som "
-                "noll: uppföljningen jämför bara månader som finns, och prognosen kräver "
-                "alla månader fram till prognosmånaden.")
+                "noll: uppföljningen jämför bara månader som finns, och prognosen bygger på "
+                "det obrutna utfallet fram till prognosmånaden.")
 
 
 def _check_as_of(raw: pd.DataFrame, as_of: pd.Period, work: _Work) -> None:

@@ -122,10 +122,11 @@ def test_missing_budget_and_previous_year_are_absent_not_zero(loaded) -> None:  
     assert s[[F.ACK_BUDGET, F.DIFF, "Budget 2022", F.ACK_FG, F.DIFF_FG]].isna().all().all()
     assert s.loc[F.NET, F.ACK_UTFALL] == pytest.approx(O.net_kr(2022) / 1000.0)
     assert F.monthly(ds, "2022-04")["Budget"].isna().all()
-    assert F.budget_coverage(ds, 2022) == ("Budget för 2022 saknas i indata: budgetkolumnerna "
-                                           "visar 'saknas'.")
+    assert F.budget_coverage(ds, 2022) == ("Budget för 2022 saknas i indata: budget och "
+                                           "avvikelse mot budget redovisas inte (de är inte "
+                                           "noll).")
     assert F.budget_coverage(ds, 2023) == (
-        "Budget 2023 finns bara för januari–april 2023 (4 av 12 månader): 'Budget 2023' är "
+        "Budget 2023 finns bara för januari–april 2023: 'Budget 2023' är "
         "summan av de månaderna, inte en helårsbudget.")
     dev = F.cost_development(ds, "2023-04")
     assert dev.loc["Nettokostnadsutveckling", F.UTVECKLING] == pytest.approx(8.0)

@@ -47,7 +47,7 @@ def test_no_budget_no_previous_year(ds) -> None:  # noqa: ANN001
 
 def test_partial_budget_is_flagged_and_no_development_against_part_of_a_year(ds) -> None:  # noqa: ANN001
     text = _text(ds, "2023-04")
-    assert "Budget 2023 finns bara för januari–april 2023 (4 av 12 månader)" in text
+    assert "Budget 2023 finns bara för januari–april 2023" in text
     dev = text.split("Nettokostnadsutvecklingen för januari–april var ")[1].split("\n")[0]
     assert dev.startswith("8,0\u00a0%")
     assert "Enligt årsprognosen" not in dev  # the year against part of last year: not said
