@@ -475,8 +475,8 @@ def forecast_region(
 ) -> RegionForecast:
     """Forecast every bottom series of ``ds`` after ``as_of`` with joint sample paths.
 
-    Steps: :func:`_resolve` (series and their methods) → :func:`_run_series` (a pool when it
-    pays) → :func:`_assemble` (the :class:`RegionForecast` with notes and summary columns).
+    Steps: :func:`_resolve` (series, methods) → :func:`_run_series` (a pool when it pays) →
+    :func:`_assemble` (the :class:`RegionForecast` with notes and summary columns).
 
     Args:
         ds: the data set (ledger, org, accounts).
@@ -493,14 +493,12 @@ def forecast_region(
         workers: worker processes; None = 2 when the work is large enough to pay, else 1.
         forecaster: the per-series routines (the real methods unless a test passes fakes).
         progress: ``progress(step, done, total)`` after each chunk of series, per step.
-        joint: pair the series' paths by their co-movement (:mod:`forecast.engine.joint`);
-            each series' own paths are unchanged.
+        joint: pair the series' paths by co-movement (each series' own paths unchanged).
+        step_reason: why the history starts at a step (in the per-series note).
         level: correct revenue and cost by their earlier errors (:mod:`forecast.engine.level`).
         totals_floor: floor net totals by their errors (:mod:`forecast.engine.totals_width`).
-        step_reason: why the history starts at a step, in the per-series note.
 
-    Returns the :class:`RegionForecast` (paths float32, tkr, reports' sign convention);
-    raises ValueError if ``as_of`` is after the last outcome month or before the first.
+    Returns the :class:`RegionForecast` (float32 paths, tkr); ValueError on a bad ``as_of``.
     """
     as_of = pd.Period(as_of, freq="M")
     _check_as_of(ds, as_of, steps)

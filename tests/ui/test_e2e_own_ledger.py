@@ -80,7 +80,7 @@ def test_own_export_with_the_defaults(page, own_server: str, tmp_path) -> None: 
     screenshot(page, "own_data_loaded")
 
     # Översikt as of April 2023: a run-rate forecast after the gap, said in one line.
-    page.get_by_role("link", name="Översikt").click()
+    page.get_by_role("link", name="Översikt", exact=True).click()
     expect(page.locator(APP_IDLE)).to_have_count(1, timeout=300_000)
     expect(main).to_contain_text("Utfall saknas för maj–december 2022, så prognosen bygger "
                                  "bara på utfallet januari–april 2023", timeout=300_000)
@@ -91,7 +91,7 @@ def test_own_export_with_the_defaults(page, own_server: str, tmp_path) -> None: 
     _no_error(page)
     screenshot(page, "own_data_overview")
     for link in ("Prognos", "Scenarier", "Export"):
-        page.get_by_role("link", name=link).click()
+        page.get_by_role("link", name=link, exact=True).click()
         expect(page.locator(APP_IDLE)).to_have_count(1, timeout=300_000)
         expect(main).to_contain_text("Utfall saknas för maj–december 2022", timeout=300_000)
         _no_error(page)
