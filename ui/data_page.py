@@ -75,7 +75,10 @@ def app_controls() -> Any:
     return base.Controls(names=(("belopp", f"fältet «{BELOPP_LABEL}»"),
                                 ("tecken", f"fältet «{TECKEN_LABEL}»"),
                                 ("summarader", f"rutan «{SUMMA_LABEL}»"),
-                                ("blad", f"fältet «{BLAD_LABEL}»")),
+                                ("blad", f"fältet «{BLAD_LABEL}»"),
+                                ("organisation", f"fältet «{SIDE_UPLOADS[0][2]}»"),
+                                ("atgarder", f"fältet «{SIDE_UPLOADS[3][2]}»"),
+                                ("atgardseffekter", f"fältet «{SIDE_UPLOADS[4][2]}»")),
                          values=values, flags=False)
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")

@@ -190,16 +190,16 @@ def load_dataset(files: DatasetFiles, options: ReadOptions | None = None, *,
             files.organisation is not None and org is None):
         work.raise_if_any()  # without a valid mapping/organisation every row would be a problem
     raw = pd.concat([r.frame for r in reads], ignore_index=True) if reads else B.empty_raw()
-    if not _within_limits(raw, work):
+    if not _within_limits(raw, work, options.controls):
         work.raise_if_any()  # bounded before the mapping and checks that scale with them
     texts = {k: v for r in reads for k, v in r.account_texts.items()}
     raw = _detect_sign(raw, reads, _types_as_written(raw, accounts, kmap), options, work)
     raw, mapping, excluded = _map_accounts(raw, texts, accounts, kmap, files, work)
-    org = _organisation(raw, reads, org, files, work)
+    org = _organisation(raw, reads, org, files, work, options.controls)
     _check_rows(raw, reads, work)
     if as_of is not None:
         _check_as_of(raw, pd.Period(as_of, freq="M"), work)
-    extras = _extras(files, accounts, org, work)
+    extras = _extras(files, accounts, org, work, options.controls)
     work.raise_if_any()
     ledger = _aggregate(raw)
     totals = _totals(reads, excluded, ledger)
@@ -245,7 +245,8 @@ def _read_ledgers(files: DatasetFiles, options: ReadOptions, work: _Work) -> lis
     return reads
 
 
-def _within_limits(raw: pd.DataFrame, work: _Work) -> bool:
+def _within_limits(raw: pd.DataFrame, work: _Work,
+                   controls: B.Controls = B.CLI_CONTROLS) -> bool:
     """Distinct units and accounts, and each amount, within :mod:`forecast.io.limits`."""
     ok = True
     for column, what, limit in ((S.UNIT, "enheter", MAX_UNITS),
@@ -261,7 +262,7 @@ def _within_limits(raw: pd.DataFrame, work: _Work) -> bool:
         ok = False
         work.add(Problem(r.file, int(r.row), None, f"Beloppet {fmt_number(r.amount_tkr, 0)} "
                          "tkr är orimligt stort", f"högst {fmt_int(MAX_ABS_AMOUNT_TKR)} tkr "
-                         "per rad (kontrollera --belopp kr/tkr)"))
+                         f"per rad (kontrollera {controls.name('belopp')}: kr eller tkr)"))
     return ok
 
 
@@ -311,7 +312,8 @@ def _mapping_frame(raw: pd.DataFrame, leaf: pd.Series, texts: dict[str, str],
 
 
 def _organisation(raw: pd.DataFrame, reads: list[LedgerRead], org: OrgHierarchy | None,
-                  files: DatasetFiles, work: _Work) -> OrgHierarchy:
+                  files: DatasetFiles, work: _Work, controls: B.Controls = B.CLI_CONTROLS
+                  ) -> OrgHierarchy:
     names = {k: v for r in reads for k, v in r.unit_names.items()}
     if org is not None and files.organisation is not None:
         for fname, grp in raw.groupby(B.FILE, sort=False):
@@ -321,10 +323,11 @@ def _organisation(raw: pd.DataFrame, reads: list[LedgerRead], org: OrgHierarchy 
         units = tuple(u if u.name != u.id or u.id not in names else
                       u.model_copy(update={"name": names[u.id]}) for u in org.units)
         return OrgHierarchy(region=org.region, units=units)
-    return _org_from_ledger(raw, names, work)
+    return _org_from_ledger(raw, names, work, controls)
 
 
-def _org_from_ledger(raw: pd.DataFrame, names: dict[str, str], work: _Work) -> OrgHierarchy:
+def _org_from_ledger(raw: pd.DataFrame, names: dict[str, str], work: _Work,
+                     controls: B.Controls = B.CLI_CONTROLS) -> OrgHierarchy:
     divisions: dict[str, str] = {}
     has_div = raw[S.DIVISION].notna() & (raw[S.DIVISION].astype(str).str.strip() != "")
     for (unit, div), grp in raw[has_div].groupby([S.UNIT, S.DIVISION], sort=False):
@@ -334,7 +337,7 @@ def _org_from_ledger(raw: pd.DataFrame, names: dict[str, str], work: _Work) -> O
                              f"Enheten '{show(unit)}' har olika divisioner: "
                              f"'{divisions[unit]}' och '{show(div)}'",
                              "samma division på alla rader för en enhet, eller en "
-                             "organisationsfil (--organisation)"))
+                             f"organisationsfil ({controls.name('organisation')})"))
         divisions.setdefault(unit, str(div))
     units = [Unit(id=u, name=names.get(u) or u, division=divisions.get(u, NO_DIVISION))
              for u in pd.unique(raw[S.UNIT])]
@@ -475,7 +478,8 @@ def _detect_sign(raw: pd.DataFrame, reads: list[LedgerRead], types: dict[str, st
     return raw
 
 
-def _extras(files: DatasetFiles, accounts: AccountHierarchy, org: OrgHierarchy, work: _Work
+def _extras(files: DatasetFiles, accounts: AccountHierarchy, org: OrgHierarchy, work: _Work,
+            controls: B.Controls = B.CLI_CONTROLS
             ) -> tuple[pd.DataFrame, tuple[Measure, ...], pd.DataFrame]:
     empty = Dataset(ledger=pd.DataFrame(), org=org)
     fte = _side(work, files.agency_fte, lambda f: read_agency_fte(f.data, f.name))
@@ -483,7 +487,8 @@ def _extras(files: DatasetFiles, accounts: AccountHierarchy, org: OrgHierarchy, 
     effects = None
     if files.measure_effects is not None and files.measures is None:
         work.add(Problem(files.measure_effects.name, None, None, "Åtgärdseffekter utan "
-                         "åtgärdsfil", "--atgardseffekter tillsammans med --atgarder"))
+                         "åtgärdsfil", f"{controls.name('atgardseffekter')} tillsammans med "
+                         f"{controls.name('atgarder')}"))
     elif measures is not None:
         effects = _side(work, files.measure_effects,
                         lambda f: read_measure_effects(f.data, f.name, measures))

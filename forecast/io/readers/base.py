@@ -58,13 +58,15 @@ class Controls:
 
     names: tuple[tuple[str, str], ...] = (("belopp", "--belopp"), ("tecken", "--tecken"),
                                           ("summarader", "--hoppa-over-summarader"),
-                                          ("blad", "--blad"))
+                                          ("blad", "--blad"), ("organisation", "--organisation"),
+                                          ("atgarder", "--atgarder"),
+                                          ("atgardseffekter", "--atgardseffekter"))
     values: tuple[tuple[tuple[str, str], str], ...] = ()
     flags: bool = True
 
     def name(self, option: str) -> str:
         """The control of ``option``, e.g. ``--tecken`` or ``fältet «Tecken i huvudboken»``."""
-        return dict(self.names)[option]
+        return dict(self.names).get(option) or dict(CLI_NAMES)[option]
 
     def choose(self, option: str, value: str | None = None) -> str:
         """``--tecken debet`` or ``«debet (…)» i fältet «Tecken i huvudboken»``."""
@@ -76,6 +78,7 @@ class Controls:
 
 
 CLI_CONTROLS: Final = Controls()
+CLI_NAMES: Final = CLI_CONTROLS.names
 """The command line's flags."""
 
 
