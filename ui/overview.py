@@ -46,6 +46,8 @@ det gemensamma målet 2 %. **Omställningsplan** visar rapporterad effekt mot pl
 Välj prognosmånad i sidomenyn.
 """
 
+MISSING_TEXT = "saknas"
+"""How a figure the data do not hold (budget, previous year, FTE) is shown."""
 DEFAULT_CEILING_PCT = 2.2
 """Default ceiling of net cost development, % (an example region's goal; DOMAIN.md)."""
 
@@ -84,12 +86,18 @@ def _year_end(ctx: Context) -> None:
     # Two by two: four metrics side by side cut the P10–P90 figures short.
     c1, c2 = st.columns(2)
     c3, c4 = st.columns(2)
+    from forecast.followup.tables import budget_coverage, budget_months
+
+    has_budget = bool(budget_months(ctx.ds, ctx.as_of.year))  # none: absent, not zero
     c1.metric("Årsprognos, nettoresultat", fmt_mkr(ye[H.PROGNOS]), border=True,
               help="Medelvärdet av de simulerade årsresultaten (summerar exakt över enheter).")
-    c2.metric("Budget", fmt_mkr(ye[H.BUDGET]), border=True)
-    c3.metric("Avvikelse mot budget", fmt_mkr(ye[H.DEV]), border=True,
-              delta=f"P10–P90: {fmt_mkr(ye[H.DEV_P10])} till {fmt_mkr(ye[H.DEV_P90])}",
-              delta_color="off", delta_arrow="off")
+    c2.metric("Budget", fmt_mkr(ye[H.BUDGET]) if has_budget else MISSING_TEXT, border=True)
+    c3.metric("Avvikelse mot budget", fmt_mkr(ye[H.DEV]) if has_budget else MISSING_TEXT,
+              border=True, delta_color="off", delta_arrow="off",
+              delta=(f"P10–P90: {fmt_mkr(ye[H.DEV_P10])} till {fmt_mkr(ye[H.DEV_P90])}"
+                     if has_budget else "budget saknas i indata"))
+    if (coverage := budget_coverage(ctx.ds, ctx.as_of.year)) is not None:
+        st.warning(coverage, icon=":material/warning:")
     c4.metric("Årsprognos P10–P90", f"{fmt_mkr(ye[H.P10])} – {fmt_mkr(ye[H.P90])}",
               border=True, help="8 av 10 simulerade årsresultat ligger inom intervallet.")
     recompute.remember(ctx, ye)
@@ -136,7 +144,8 @@ def _followup_tables(ctx: Context) -> None:
     for tab, frame in ((t1, cached.summary(ctx)), (t2, cached.by_division(ctx)),
                        (t3, cached.by_category(ctx))):
         with tab:
-            show_table(frame, amount_columns=amount_columns(frame), unit="tkr")
+            show_table(frame, amount_columns=amount_columns(frame), unit="tkr",
+                       missing=MISSING_TEXT)
 
 
 def _row(frame: pd.DataFrame, label: str, column: str) -> float:
@@ -197,7 +206,8 @@ def _details(ctx: Context, plan: pd.DataFrame, agency: pd.DataFrame) -> None:
 
         show_table(agency, amount_columns=agency_amount_columns(agency),
                    percent_columns=("Hyrandel R12 %", "Mål %"),
-                   number_columns=tuple(c for c in agency.columns if c.startswith("Snitt åa")))
+                   number_columns=tuple(c for c in agency.columns if c.startswith("Snitt åa")),
+                   missing=MISSING_TEXT)
 
 
 def _monthly(ctx: Context, *, forecast: bool = True) -> None:

@@ -108,8 +108,14 @@ def test_own_export_with_the_defaults(page, own_server: str, tmp_path) -> None: 
     name, path = _download(page, "w_dl_rapport_docx", tmp_path)
     assert name == "budgetprognos_rapport_2022-04.docx"
     doc = "\n".join(p.text for p in Document(str(path)).paragraphs)
-    assert "budgeterade" not in doc and "sämre än budget" not in doc
+    # the notes explain "negativt är sämre än budget"; no sentence states a deviation
+    assert "budgeterade" not in doc and not re.search(r"mkr (sämre|bättre) än budget", doc)
     assert "inom taket" not in doc and "Helårsprognosen är 0" not in doc
     assert "Budget för 2022 saknas i indata" in doc
     assert "Nettokostnadsutvecklingen för januari–april kan inte beräknas" in doc
     screenshot(page, "own_data_export_2022-04")
+    page.get_by_role("link", name="Översikt", exact=True).click()
+    expect(page.locator(APP_IDLE)).to_have_count(1, timeout=300_000)
+    budget = page.locator("[data-testid='stMetric']").filter(has_text="Budget").first
+    expect(budget).to_contain_text("saknas")  # no budget for 2022: absent, not 0 mkr
+    _no_error(page)
