@@ -19,7 +19,7 @@ from forecast.io.formatting import fmt_number, month_label
 from ui import state_keys as K
 from ui.data_access import CoreMissing, context, core, current_dataset, outcome_months
 from ui.upload_field import upload_field
-from ui.widgets import page_header
+from ui.widgets import page_header, show_table
 
 HELP = """
 En datamängd är en uppsättning filer som läses in och kontrolleras tillsammans:
@@ -57,8 +57,29 @@ SIDE_UPLOADS = ((K.UP_ORG, "organisation", "Organisation (valfri)"),
                 (K.UP_FTE, "agency_fte", "Årsarbetare inhyrd personal (valfri)"),
                 (K.UP_MEASURES, "measures", "Åtgärder i omställningsplanen (valfri)"),
                 (K.UP_EFFECTS, "measure_effects", "Rapporterade åtgärdseffekter (valfri)"))
-BELOPP = {"enligt kolumnrubriken, annars tkr": None, "kr": "kr", "tkr": "tkr"}
-TECKEN = {"rapport (kostnader negativa)": None, "debet (kostnader positiva)": "debet"}
+BELOPP = {"enligt filen (titelrad, kolumnrubrik eller beloppens storlek)": None,
+          "kr (kronor)": "kr", "tkr (tusental kronor)": "tkr"}
+TECKEN = {"enligt datan (kostnadskontonas tecken)": None,
+          "rapport (kostnader negativa)": "rapport", "debet (kostnader positiva)": "debet"}
+BELOPP_LABEL = "Beloppens enhet"
+TECKEN_LABEL = "Tecken i huvudboken"
+SUMMA_LABEL = "Hoppa över summarader"
+BLAD_LABEL = "Blad i XLSX-filen"
+
+
+def app_controls() -> Any:
+    """How the core's messages name the reading options on this page (its own fields)."""
+    base = core("forecast.io.readers.base")
+    values = tuple(((opt, v), label) for opt, table in (("belopp", BELOPP), ("tecken", TECKEN))
+                   for label, v in table.items() if v is not None)
+    return base.Controls(names=(("belopp", f"fältet «{BELOPP_LABEL}»"),
+                                ("tecken", f"fältet «{TECKEN_LABEL}»"),
+                                ("summarader", f"rutan «{SUMMA_LABEL}»"),
+                                ("blad", f"fältet «{BLAD_LABEL}»"),
+                                ("organisation", f"fältet «{SIDE_UPLOADS[0][2]}»"),
+                                ("atgarder", f"fältet «{SIDE_UPLOADS[3][2]}»"),
+                                ("atgardseffekter", f"fältet «{SIDE_UPLOADS[4][2]}»")),
+                         values=values, flags=False)
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
@@ -116,7 +137,8 @@ def _options() -> Any:
         sign=TECKEN.get(st.session_state.get(K.DATA_TECKEN, ""), None),
         skip_sum_rows=bool(st.session_state.get(K.DATA_SUMMA, False)),
         gaps_as_zero=bool(st.session_state.get(K.DATA_LUCKOR, False)),
-        sheet=(st.session_state.get(K.DATA_BLAD) or "").strip() or None)
+        sheet=(st.session_state.get(K.DATA_BLAD) or "").strip() or None,
+        controls=app_controls())
 
 
 def _too_large(files: Any, limit: int) -> str | None:
@@ -204,14 +226,38 @@ def _accepted(loaded: Any, files: Any, options: Any, store: Any) -> None:
     st.session_state[K.DATASET_ID] = key
     st.session_state.pop(K.AS_OF, None)  # default to the new data's last outcome month
     st.session_state.pop(K.UPLOAD_REPORT, None)
-    months = outcome_months(ds)
-    names = ", ".join(f"'{_md_escape(f.name)}'" for _, f in files.roles())
-    warn = "".join(f"\n\n{_md_escape(w)}" for w in loaded.report.warnings)
     st.session_state[K.UPLOAD_MESSAGE] = (
-        "warning" if warn else "success",
-        f"Datamängden lästes in ({names}): {fmt_number(len(ds.ledger))} rader, "
-        f"{fmt_number(len(ds.org.units))} enheter, utfall t.o.m. "
-        f"{month_label(months[-1], long=True)}.{kept}{warn}")
+        "warning" if loaded.report.warnings else "success",
+        accepted_message(loaded, [f.name for _, f in files.roles()], outcome_months(ds),
+                         kept))
+
+
+def accepted_message(loaded: Any, names: list[str], months: list[str], kept: str = "") -> str:
+    """The message after an accepted load, in Swedish prose (Markdown, file text escaped).
+
+    Says what was read (files, rows, units, months), how the amounts were read (unit and
+    sign, with what decided them), a budget that covers only part of the year, and every
+    warning.
+    """
+    ds = loaded.dataset
+    files = _md_escape(_and_list([f"«{n}»" for n in names]))
+    head = (f"Datamängden lästes in från {files}: {fmt_number(len(ds.ledger))} rader, "
+            f"{fmt_number(len(ds.org.units))} enheter och utfall för "
+            f"{fmt_number(len(months))} månader t.o.m. {month_label(months[-1], long=True)}."
+            f"{kept}")
+    how = [_md_escape(n) for n in loaded.report.reading]
+    budget = core("forecast.followup.tables").budget_coverage(
+        ds, pd.Period(months[-1], freq="M").year)
+    lines = [head, *how, *([_md_escape(budget)] if budget else []),
+             *(_md_escape(w) for w in loaded.report.warnings)]
+    return "\n\n".join(lines)
+
+
+def _and_list(items: list[str]) -> str:
+    """``a``, ``a och b``, ``a, b och c``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} och {items[-1]}"
 
 
 def _to_example() -> None:
@@ -235,15 +281,18 @@ def _current(ctx_months: list[str]) -> None:
     c4.metric("Utfallsmånader", f"{month_label(ctx_months[0])} – {month_label(ctx_months[-1])}",
               border=True)
     st.caption(f"Indata-hash (SHA-256): `{ds.source_hash[:16]}…`")
-    _contents(ds)
+    _contents(ds, ctx_months[-1])
     _details(ds)
 
 
-def _contents(ds: Any) -> None:
+def _contents(ds: Any, as_of: str) -> None:
     fte = "finns" if ds.agency_fte is not None and not ds.agency_fte.empty else \
         "saknas i indata"
     plan = f"{len(ds.measures)} åtgärder" if ds.measures else "saknas i indata"
     st.markdown(f"**Årsarbetare inhyrd personal:** {fte}. **Omställningsplan:** {plan}.")
+    budget = core("forecast.followup.tables").budget_coverage(ds, pd.Period(as_of, "M").year)
+    if budget:
+        st.warning(_md_escape(budget), icon=":material/warning:")
     if ds.notes:
         with st.expander("Vad inläsningen gjorde"):
             st.markdown("\n".join(f"- {_md_escape(n)}" for n in ds.notes))
@@ -258,12 +307,14 @@ def _details(ds: Any) -> None:
         if ds.account_mapping is None:
             st.caption("Huvudboken använder kostnadsslagens egna namn; ingen kontoplan behövs.")
         else:
-            st.dataframe(ds.account_mapping.round(1), hide_index=True, width="stretch")
+            show_table(ds.account_mapping, amount_columns=("Utfall tkr", "Budget tkr"),
+                       number_columns=("Rader",), unit="tkr", decimals=0)
     if ds.load_totals is not None:
         with st.expander("Kontroll: summor lästa och i huvudboken"):
             st.caption("Per fil och typ, tkr: beloppen som lästes, de som kontoplanen anger "
                        "som 'ingår ej', och de som finns i huvudboken.")
-            st.dataframe(ds.load_totals.round(1), hide_index=True, width="stretch")
+            show_table(ds.load_totals, amount_columns=("Läst tkr", "Ingår ej tkr",
+                                                       "I huvudboken tkr"), unit="tkr")
 
 
 def _report() -> None:
@@ -289,15 +340,21 @@ def _upload_form() -> None:
     for i, (key, _, label) in enumerate(SIDE_UPLOADS):
         upload_field(label, SIDE_TYPES, key, container=left if i % 2 == 0 else right)
     c1, c2, c3 = st.columns(3)
-    c1.selectbox("Beloppens enhet", list(BELOPP), key=K.DATA_BELOPP)
-    c2.selectbox("Tecken i huvudboken", list(TECKEN), key=K.DATA_TECKEN)
-    c3.checkbox("Hoppa över summarader", key=K.DATA_SUMMA,
+    c1.selectbox(BELOPP_LABEL, list(BELOPP), key=K.DATA_BELOPP,
+                 help="Enligt filen: en titelrad som 'Belopp i kronor' eller 'Belopp i tkr', "
+                      "eller en kolumnrubrik som 'Utfall kr'. Säger filen inget avgör "
+                      "beloppens storlek, och är den tvetydig frågar sidan.")
+    c2.selectbox(TECKEN_LABEL, list(TECKEN), key=K.DATA_TECKEN,
+                 help="Enligt datan: är nästan alla utfall på kostnadskonton positiva (och "
+                      "intäkterna negativa) läses filen som debet och vänds; beläggen står i "
+                      "meddelandet efter inläsningen.")
+    c3.checkbox(SUMMA_LABEL, key=K.DATA_SUMMA,
                 help="Annars avvisas en fil med Summa-/delsummerader (de räknas annars två "
                      "gånger). Antal och summa som hoppas över redovisas.")
     c3.checkbox("Saknade månader inom en serie är 0", key=K.DATA_LUCKOR,
                 help="Annars avvisas en serie (enhet, konto, typ) som saknar en månad mellan "
                      "sin första och sista månad. En rad med 0 anger det för en månad i taget.")
-    st.text_input("Blad i XLSX-filen", key=K.DATA_BLAD,
+    st.text_input(BLAD_LABEL, key=K.DATA_BLAD,
                   help="Tomt: ett blad som heter Ledger eller Huvudbok, annars det första "
                        "bladet. Valideringen säger vilket blad som lästes.")
     ledgers, side = _chosen()

@@ -20,9 +20,10 @@ from forecast.io.export import (
     tables_to_csv_zip_bytes,
     tables_to_xlsx_bytes,
 )
-from ui import cached, recompute
+from ui import cached
 from ui import state_keys as K
 from ui.data_access import Context, baseline, context, core, record
+from ui.forecast_gate import forecast_or_none
 from ui.text import md
 from ui.upload_field import upload_field
 from ui.widgets import page_header
@@ -228,8 +229,10 @@ def render() -> None:
                     else "lång: en rad per cell")
     stamp = f"{ctx.as_of}"
     # computed here, outside the cached tables, so its progress bar is not replayed by them
-    recompute.baseline_keeping_old(ctx)
+    has_forecast = forecast_or_none(ctx) is not None
     for key, (title, bundle) in BUNDLES.items():
+        if key != "uppfoljning" and not has_forecast:
+            continue
         st.subheader(title)
         tables, meta = bundle(ctx)
         st.caption("Tabeller: " + ", ".join(t.title for t in tables))
@@ -250,4 +253,8 @@ def render() -> None:
             st.caption(f"Scenario: {tables[0].title if tables else ''} — "
                        f"'{meta.parameters.get('Scenario', '')}'.")
             _sheet_buttons(ctx)
-    _report_section(ctx)
+    if has_forecast:
+        _report_section(ctx)
+    else:
+        st.caption("Årsprognos, scenario och rapporten till nämnden kräver en prognos för "
+                   "månaden; uppföljningen ovan kräver ingen.")

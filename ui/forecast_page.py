@@ -12,6 +12,7 @@ from ui import cached, recompute
 from ui import cycle_access as CA
 from ui import state_keys as K
 from ui.data_access import context
+from ui.forecast_gate import forecast_or_none, history
 from ui.laid_section import adjustment_editor, laid_summary
 from ui.month_section import month_controls
 from ui.text import md
@@ -144,13 +145,17 @@ def render() -> None:
     page_header("Prognos",
                 f"Årsprognos {ctx.as_of.year} per division, enhet och kostnadsslag, med "
                 f"utfall till och med {month_label(ctx.as_of, long=True)}.", HELP)
+    if not history(ctx).possible:
+        forecast_or_none(ctx, pointer=True)
+        return
     user = CA.current_user()
     lf = CA.laid(ctx)
     if lf is not None:
         laid_summary(lf)
         recompute.remember(ctx, cached.year_end(ctx))
     adjustment_editor(ctx, lf, user)
-    recompute.baseline_keeping_old(ctx)
+    if forecast_or_none(ctx, pointer=True) is None:
+        return
     st.header("Prognosen i detalj")
     st.caption(f"Visar: {md(cached.record_heading(ctx))} (per enhet, diagram och metoder; ingen "
                "omräkning).")

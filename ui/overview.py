@@ -15,6 +15,7 @@ from forecast.report.rounding import fmt_printed_mkr
 from ui import cached, recompute
 from ui import state_keys as K
 from ui.data_access import Context, CoreMissing, context
+from ui.forecast_gate import forecast_or_none
 from ui.widgets import (
     basis_notice,
     core_missing,
@@ -46,6 +47,8 @@ det gemensamma målet 2 %. **Omställningsplan** visar rapporterad effekt mot pl
 Välj prognosmånad i sidomenyn.
 """
 
+MISSING_TEXT = "saknas"
+"""How a figure the data do not hold (budget, previous year, FTE) is shown."""
 DEFAULT_CEILING_PCT = 2.2
 """Default ceiling of net cost development, % (an example region's goal; DOMAIN.md)."""
 
@@ -84,13 +87,20 @@ def _year_end(ctx: Context) -> None:
     # Two by two: four metrics side by side cut the P10–P90 figures short.
     c1, c2 = st.columns(2)
     c3, c4 = st.columns(2)
+    from forecast.followup.tables import budget_coverage, budget_months
+
+    has_budget = bool(budget_months(ctx.ds, ctx.as_of.year))  # none: absent, not zero
     c1.metric("Årsprognos, nettoresultat", fmt_printed_mkr(ye[H.PROGNOS]), border=True,
               help="Medelvärdet av de simulerade årsresultaten (summerar exakt över enheter).")
-    c2.metric("Budget", fmt_printed_mkr(ye[H.BUDGET]), border=True)
-    c3.metric("Avvikelse mot budget", fmt_printed_mkr(ye[H.DEV]), border=True,
-              delta=f"P10–P90: {fmt_printed_mkr(ye[H.DEV_P10])} till "
-                    f"{fmt_printed_mkr(ye[H.DEV_P90])}",
-              delta_color="off", delta_arrow="off")
+    c2.metric("Budget", fmt_printed_mkr(ye[H.BUDGET]) if has_budget else MISSING_TEXT,
+              border=True)
+    c3.metric("Avvikelse mot budget", fmt_printed_mkr(ye[H.DEV]) if has_budget
+              else MISSING_TEXT, border=True, delta_color="off", delta_arrow="off",
+              delta=(f"P10–P90: {fmt_printed_mkr(ye[H.DEV_P10])} till "
+                     f"{fmt_printed_mkr(ye[H.DEV_P90])}" if has_budget
+                     else "budget saknas i indata"))
+    if (coverage := budget_coverage(ctx.ds, ctx.as_of.year)) is not None:
+        st.warning(coverage, icon=":material/warning:")
     c4.metric("Årsprognos P10–P90",
               f"{fmt_printed_mkr(ye[H.P10])} – {fmt_printed_mkr(ye[H.P90])}",
               border=True, help="8 av 10 simulerade årsresultat ligger inom intervallet.")
@@ -109,8 +119,10 @@ def _against_limit(label: str, value: float, limit: float, limit_word: str) -> N
               delta_color="inverse" if over else "normal", delta_arrow="off")
 
 
-def _summary_tables(ctx: Context) -> None:
+def _summary_tables(ctx: Context, *, forecast: bool = True) -> None:
     st.subheader("Ekonomisk sammanfattning")
+    if not forecast:
+        return _followup_tables(ctx)
     try:
         summary, division, category = cached.overview_tables(ctx)
     except CoreMissing:
@@ -125,6 +137,20 @@ def _summary_tables(ctx: Context) -> None:
         show_report_table(division)
     with t3:
         show_report_table(category)
+
+
+def _followup_tables(ctx: Context) -> None:
+    """The follow-up tables without a forecast column (no forecast for the month)."""
+    from forecast.followup.tables import amount_columns
+
+    st.caption("Som i nämndrapporten: månaden, ackumulerat, föregående år och årsbudget, tkr "
+               "(utan prognoskolumn).")
+    t1, t2, t3 = st.tabs(["Sammanfattning", "Per division", "Per kostnadsslag"])
+    for tab, frame in ((t1, cached.summary(ctx)), (t2, cached.by_division(ctx)),
+                       (t3, cached.by_category(ctx))):
+        with tab:
+            show_table(frame, amount_columns=amount_columns(frame), unit="tkr",
+                       missing=MISSING_TEXT)
 
 
 def _row(frame: pd.DataFrame, label: str, column: str) -> float:
@@ -185,26 +211,30 @@ def _details(ctx: Context, plan: pd.DataFrame, agency: pd.DataFrame) -> None:
 
         show_table(agency, amount_columns=agency_amount_columns(agency),
                    percent_columns=("Hyrandel R12 %", "Mål %"),
-                   number_columns=tuple(c for c in agency.columns if c.startswith("Snitt åa")))
+                   number_columns=tuple(c for c in agency.columns if c.startswith("Snitt åa")),
+                   missing=MISSING_TEXT)
 
 
-def _monthly(ctx: Context) -> None:
-    st.subheader("Utfall, budget och prognos per månad")
+def _monthly(ctx: Context, *, forecast: bool = True) -> None:
+    st.subheader("Utfall, budget och prognos per månad" if forecast else
+                 "Utfall och budget per månad")
     try:
-        mon = cached.monthly_with_forecast(ctx)
+        mon = cached.monthly_with_forecast(ctx) if forecast else cached.monthly(ctx)
     except CoreMissing:
         core_missing("Månadsuppföljningen")
         return
-    chart = to_mkr(mon.reset_index(), ["Utfall", "Budget", PROGNOS, "Ack utfall",
-                                       "Ack budget", ACK_PROGNOS])
+    lines = ["Utfall", "Budget", PROGNOS] if forecast else ["Utfall", "Budget"]
+    acks = ["Ack utfall", "Ack budget", ACK_PROGNOS] if forecast else ["Ack utfall",
+                                                                         "Ack budget"]
+    chart = to_mkr(mon.reset_index(), [c for c in lines + acks if c in mon.columns])
     left, right = st.columns(2)
-    left.altair_chart(monthly_chart(chart, value_columns=["Utfall", "Budget", PROGNOS],
+    left.altair_chart(monthly_chart(chart, value_columns=lines,
                                     title="Nettoresultat per månad, mkr"), width="stretch")
-    right.altair_chart(monthly_chart(chart, value_columns=["Ack utfall", "Ack budget",
-                                                           ACK_PROGNOS],
+    right.altair_chart(monthly_chart(chart, value_columns=acks,
                                      title="Ackumulerat, mkr"), width="stretch")
-    st.caption("Prognos = medelvärdet av simuleringarna för årets återstående månader; den "
-               "börjar i prognosmånadens utfall.")
+    if forecast:
+        st.caption("Prognos = medelvärdet av simuleringarna för årets återstående månader; den "
+                   "börjar i prognosmånadens utfall.")
     with st.expander("Tabell per månad"):
         show_table(mon, amount_columns=tuple(mon.columns),
                    download=download_spec(ctx, "Utfall, budget och prognos per månad",
@@ -217,9 +247,10 @@ def render() -> None:
     page_header("Översikt",
                 f"Hälso- och sjukvårdens ekonomi per {month_label(ctx.as_of, long=True)}: "
                 "årsprognos, nyckeltal och utfall mot budget.", HELP)
-    recompute.baseline_keeping_old(ctx)
-    basis_notice(cached.basis_warnings(ctx))
-    _year_end(ctx)
-    _summary_tables(ctx)
+    has_forecast = forecast_or_none(ctx, pointer=False) is not None
+    if has_forecast:
+        basis_notice(cached.basis_warnings(ctx))
+        _year_end(ctx)
+    _summary_tables(ctx, forecast=has_forecast)
     _indicators(ctx)
-    _monthly(ctx)
+    _monthly(ctx, forecast=has_forecast)

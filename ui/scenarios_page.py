@@ -25,6 +25,7 @@ from ui import state_keys as K
 from ui.committee_view import committee_section
 from ui.cycle_access import guard_store
 from ui.data_access import Context, CoreMissing, context
+from ui.forecast_gate import forecast_or_none
 from ui.measures_editor import measures_section
 from ui.number_entry import number_entry, read_entry, set_entry
 from ui.text import md
@@ -431,6 +432,8 @@ def render() -> None:
     """Draw the page: controls on the left, the results on the right (they stay in view)."""
     ctx = context()
     page_header("Scenarier", "Vad händer med årets resultat om antagandena ändras?", HELP)
+    if forecast_or_none(ctx, pointer=True) is None:
+        return
     try:
         months = _months(ctx)
     except CoreMissing:

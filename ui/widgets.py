@@ -96,7 +96,8 @@ def core_missing(what: str) -> None:
 
 def swedish_table(frame: pd.DataFrame, *, amount_columns: Iterable[str] = (),
                   percent_columns: Iterable[str] = (), number_columns: Iterable[str] = (),
-                  unit: str = "mkr", decimals: int = 1) -> pd.DataFrame:
+                  unit: str = "mkr", decimals: int = 1, missing: str | None = None
+                  ) -> pd.DataFrame:
     """A display copy of ``frame`` with numbers as Swedish text (NBSP thousands, decimal comma).
 
     Args:
@@ -106,8 +107,11 @@ def swedish_table(frame: pd.DataFrame, *, amount_columns: Iterable[str] = (),
         number_columns: other numbers (e.g. FTE), shown with ``decimals`` decimals.
         unit: "mkr" or "tkr".
         decimals: decimals of mkr amounts and plain numbers.
+        missing: the text of a missing figure in those columns (e.g. ``saknas`` for a
+            budget or previous year not in the data); None: the dash of ``fmt_number``.
     """
     out = frame.copy()
+    absent = frame.isna()
     for c in amount_columns:
         if c in out.columns:
             if unit == "mkr":
@@ -120,6 +124,10 @@ def swedish_table(frame: pd.DataFrame, *, amount_columns: Iterable[str] = (),
     for c in number_columns:
         if c in out.columns:
             out[c] = out[c].map(lambda v: fmt_number(v, decimals))
+    if missing is not None:
+        for c in (*amount_columns, *percent_columns, *number_columns):
+            if c in out.columns:
+                out[c] = out[c].where(~absent[c], missing)
     return out
 
 
@@ -131,6 +139,7 @@ class TableFormat(TypedDict, total=False):
     number_columns: Iterable[str]
     unit: str
     decimals: int
+    missing: str | None
 
 
 def show_table(frame: pd.DataFrame, *, download: TableDownload | None = None,

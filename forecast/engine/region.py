@@ -369,7 +369,8 @@ def _choose_chunk(tasks: list[SeriesInput], cutoff: int, candidates: tuple[str, 
 def choose_methods(ds: Dataset, as_of: pd.Period, candidates: Iterable[str] | None = None,
                    *, workers: int = MAX_WORKERS,
                    forecaster: SeriesForecaster = METHODS,
-                   progress: StepProgress | None = None) -> dict[str, Any]:
+                   progress: StepProgress | None = None,
+                   steps: Sequence[pd.Period] = ()) -> dict[str, Any]:
     """Per-series rolling-origin choice of method on the year-end error (cacheable).
 
     Args:
@@ -379,13 +380,15 @@ def choose_methods(ds: Dataset, as_of: pd.Period, candidates: Iterable[str] | No
         workers: worker processes (1 = in this process).
         forecaster: the per-series routines (the real methods unless a test passes fakes).
         progress: told the series done after each chunk (step "Backtest per serie").
+        steps: history starts (as :func:`forecast_region`): nothing before the latest is
+            used.
 
     Returns:
         ``{unique_id: Choice}`` with alias, backtested median APE %, origins and a note.
     """
     as_of = pd.Period(as_of, freq="M")
     cands = tuple(candidates) if candidates is not None else forecaster.candidates
-    inp = _prepare(ds, as_of)
+    inp = _prepare(ds, as_of, steps)
     h = len(forecast_months(as_of))
     tasks = _series_inputs(inp, as_of, h, [forecaster.default_method] * len(inp.uids))
     res = _run(_choose_chunk, tasks, workers if len(tasks) > 20 else 1, workers * 4,
@@ -408,12 +411,31 @@ per-series choice was measured less accurate than ``combo`` on M3.)"""
 def standard_forecast(ds: Dataset, as_of: pd.Period, *, n_paths: int = 1000, seed: int = 0,
                       method: str | None = None, workers: int | None = None,
                       progress: StepProgress | None = None) -> RegionForecast:
-    """The standard årsprognos (:data:`STANDARD_FORECAST`), or one ``method`` for all series."""
+    """The standard årsprognos (:data:`STANDARD_FORECAST`), or one ``method`` for all series.
+
+    The history is what :func:`forecast.engine.history.forecast_history` allows: after a run
+    of months missing from the whole ledger, it starts at the first month after it.
+
+    Raises:
+        ValueError: no forecast is possible at ``as_of`` (the history's Swedish line).
+    """
+    from forecast.engine.history import forecast_history
+
+    hist = forecast_history(ds, pd.Period(as_of, freq="M"))
+    if not hist.possible:
+        raise ValueError(hist.line)
+    steps = () if hist.cut is None else (hist.cut,)
     if method is None:
         return forecast_region(ds, as_of, n_paths=n_paths, seed=seed, workers=workers,
-                               progress=progress, **STANDARD_FORECAST)
+                               progress=progress, steps=steps, step_reason=GAP_REASON,
+                               **STANDARD_FORECAST)
     return forecast_region(ds, as_of, n_paths=n_paths, seed=seed, workers=workers,
-                           default_method=method, progress=progress)
+                           default_method=method, progress=progress, steps=steps,
+                           step_reason=GAP_REASON)
+
+
+GAP_REASON = "utfall saknas månaderna före"
+"""The per-series note's reason when the history starts after months missing in the ledger."""
 
 
 # --------------------------------------------------------------------------- region
@@ -449,11 +471,12 @@ def forecast_region(
     joint: bool = True,
     level: bool = True,
     totals_floor: bool = True,
+    step_reason: str = "strukturbrott",
 ) -> RegionForecast:
     """Forecast every bottom series of ``ds`` after ``as_of`` with joint sample paths.
 
-    Steps: :func:`_resolve` (series and their methods) → :func:`_run_series` (a pool when it
-    pays) → :func:`_assemble` (the :class:`RegionForecast` with notes and summary columns).
+    Steps: :func:`_resolve` (series, methods) → :func:`_run_series` (a pool when it pays) →
+    :func:`_assemble` (the :class:`RegionForecast` with notes and summary columns).
 
     Args:
         ds: the data set (ledger, org, accounts).
@@ -470,22 +493,22 @@ def forecast_region(
         workers: worker processes; None = 2 when the work is large enough to pay, else 1.
         forecaster: the per-series routines (the real methods unless a test passes fakes).
         progress: ``progress(step, done, total)`` after each chunk of series, per step.
-        joint: pair the series' paths by their co-movement (:mod:`forecast.engine.joint`);
-            each series' own paths are unchanged.
+        joint: pair the series' paths by co-movement (each series' own paths unchanged).
+        step_reason: why the history starts at a step (in the per-series note).
         level: correct revenue and cost by their earlier errors (:mod:`forecast.engine.level`).
         totals_floor: floor net totals by their errors (:mod:`forecast.engine.totals_width`).
 
-    Returns the :class:`RegionForecast` (paths float32, tkr, reports' sign convention);
-    raises ValueError if ``as_of`` is after the last outcome month or before the first.
+    Returns the :class:`RegionForecast` (float32 paths, tkr); ValueError on a bad ``as_of``.
     """
     as_of = pd.Period(as_of, freq="M")
-    _check_as_of(ds, as_of)
+    _check_as_of(ds, as_of, steps)
     _check_size(ds, as_of, n_paths, seed)
     if choose:
         methods = choose_methods(ds, as_of, candidates, forecaster=forecaster,
                                  workers=MAX_WORKERS if workers is None else workers,
-                                 progress=progress)
-    res = _resolve(ds, as_of, methods, default_method or forecaster.default_method, steps)
+                                 progress=progress, steps=steps)
+    res = _resolve(ds, as_of, methods, default_method or forecaster.default_method, steps,
+                   step_reason)
     if workers is None:
         workers = MAX_WORKERS if len(res.inp.uids) * n_paths >= PARALLEL_MIN_WORK else 1
     outs = _run_series(res, as_of, n_paths, seed, workers, forecaster, progress)
@@ -542,14 +565,17 @@ def _missing_as_of(ds: Dataset, as_of: pd.Period, inp: _Inputs) -> list[str]:
             for i, uid in enumerate(inp.uids)]
 
 
-def _check_as_of(ds: Dataset, as_of: pd.Period) -> None:
+def _check_as_of(ds: Dataset, as_of: pd.Period, steps: Sequence[pd.Period] = ()) -> None:
     last = ds.last_outcome
     if pd.isna(last) or as_of > last:
         raise ValueError(
             f"prognosmånaden {as_of} ligger efter sista utfallsmånaden {last}; "
             "välj en månad med bokfört utfall"
         )
-    gaps = missing_months(ds.ledger, S.UTFALL, as_of)
+    starts = [pd.Period(p, freq="M") for p in steps]
+    start = max((p for p in starts if p <= as_of), default=None)
+    gaps = [m for m in missing_months(ds.ledger, S.UTFALL, as_of)
+            if start is None or m >= start]
     if gaps:
         shown = ", ".join(str(m) for m in gaps[:6]) + (" …" if len(gaps) > 6 else "")
         raise ValueError(
@@ -559,7 +585,7 @@ def _check_as_of(ds: Dataset, as_of: pd.Period) -> None:
 
 
 def _resolve(ds: Dataset, as_of: pd.Period, methods: Mapping[str, Any] | None, default: str,
-             steps: Sequence[pd.Period]) -> _Resolved:
+             steps: Sequence[pd.Period], step_reason: str = "strukturbrott") -> _Resolved:
     """Build the series and look up each series' alias and evidence."""
     inp = _prepare(ds, as_of, steps)
     n = len(inp.uids)
@@ -582,7 +608,7 @@ def _resolve(ds: Dataset, as_of: pd.Period, methods: Mapping[str, Any] | None, d
                     for c, m in zip(choice_notes, _missing_as_of(ds, as_of, inp), strict=True)]
     step_months = [pd.Period(q, freq="M") for q in steps]
     if any(p <= as_of for p in step_months):
-        step_note = f"historik från {max(p for p in step_months if p <= as_of)} (strukturbrott)"
+        step_note = f"historik från {max(p for p in step_months if p <= as_of)} ({step_reason})"
         choice_notes = [f"{c}; {step_note}" if c else step_note for c in choice_notes]
     return _Resolved(inp, forecast_months(as_of), aliases, apes, choice_notes, errors)
 

@@ -21,7 +21,7 @@ import pandas as pd
 
 from forecast import __version__
 from forecast.io.export import ExportMetadata, ExportTable
-from forecast.io.formatting import MONTHS_SHORT, month_label, ytd_label
+from forecast.io.formatting import MONTHS_SHORT, month_label, runs_of, span_label, ytd_label
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset
 from forecast.ledger.dimensions import (
@@ -152,11 +152,44 @@ def _has_prev(led: pd.DataFrame, as_of: pd.Period) -> bool:
     return not _window(led, S.UTFALL, pd.Period(f"{as_of.year - 1}-01", "M"), as_of - 12).empty
 
 
-def _columns(fig: pd.DataFrame, as_of: pd.Period, *, month: bool, has_prev: bool
-             ) -> pd.DataFrame:
+def budget_months(ds: Dataset, year: int) -> list[pd.Period]:
+    """The months of ``year`` with any budget row in the ledger, sorted."""
+    led = ds.ledger
+    per = led.loc[(led[S.KIND] == S.BUDGET), S.PERIOD]
+    return sorted(p for p in per.unique() if p.year == year)
+
+
+def budget_coverage(ds: Dataset, year: int) -> str | None:
+    """A Swedish sentence when the year's budget is missing or covers only part of the year.
+
+    None when every month of ``year`` has budget. Absent is not zero: the tables print
+    no budget where none exists, and a partial budget's year total is the sum of the months
+    it covers.
+    """
+    months = budget_months(ds, year)
+    if len(months) == 12:
+        return None
+    if not months:
+        return (f"Budget för {year} saknas i indata: budget och avvikelse mot budget redovisas "
+                "inte (de är inte noll).")
+    spans = ", ".join(span_label(r) for r in runs_of(months))
+    return (f"Budget {year} finns bara för {spans}: "
+            f"'{annual_budget_column(pd.Period(f'{year}-01', 'M'))}' är summan av de "
+            "månaderna, inte en helårsbudget.")
+
+
+def _has_budget(led: pd.DataFrame, as_of: pd.Period) -> bool:
+    """Whether the ledger has any budget in the year of ``as_of``."""
+    return not _window(led, S.BUDGET, pd.Period(f"{as_of.year}-01", "M"),
+                       pd.Period(f"{as_of.year}-12", "M")).empty
+
+
+def _columns(fig: pd.DataFrame, as_of: pd.Period, *, month: bool, has_prev: bool,
+             has_budget: bool = True) -> pd.DataFrame:
     """Report headings and diffs from :func:`_figures` sums (rows kept).
 
-    Without previous-year outcome the fg år columns are missing (NaN), not zero.
+    Without previous-year outcome the fg år columns are missing (NaN), not zero; without
+    any budget in the year the budget and diff columns are.
     """
     out = pd.DataFrame(index=fig.index)
     if month:
@@ -172,6 +205,10 @@ def _columns(fig: pd.DataFrame, as_of: pd.Period, *, month: bool, has_prev: bool
     if not has_prev:
         out[[ACK_FG, DIFF_FG]] = np.nan
     out[annual_budget_column(as_of)] = fig["bud_year"]
+    if not has_budget:
+        gone = [c for c in out.columns if c.startswith(("Budget", "Diff"))
+                or c in (ACK_BUDGET, DIFF)]
+        out[[c for c in gone if c != DIFF_FG]] = np.nan
     return out
 
 
@@ -194,7 +231,8 @@ def summary(ds: Dataset, as_of: pd.Period | str) -> pd.DataFrame:
     p = check_as_of(ds, as_of)
     led = _enriched(ds)
     fig = _figures(led, p, ["type"])
-    out = _columns(_by_type(fig), p, month=True, has_prev=_has_prev(led, p))
+    out = _columns(_by_type(fig), p, month=True, has_prev=_has_prev(led, p),
+                   has_budget=_has_budget(led, p))
     out.index.name = "Intäkter och kostnader"
     return out
 
@@ -223,7 +261,7 @@ def by_division(ds: Dataset, as_of: pd.Period | str) -> pd.DataFrame:
         rows[measure] = pd.concat(parts, axis=1).sum(axis=1) if parts else \
             pd.Series(0.0, index=list(_FIG))
     out = _columns(pd.DataFrame(rows).T.reindex(columns=list(_FIG)), p, month=True,
-                   has_prev=_has_prev(led, p))
+                   has_prev=_has_prev(led, p), has_budget=_has_budget(led, p))
     out.index.name = "Division"
     return out
 
@@ -263,7 +301,8 @@ def by_category(ds: Dataset, as_of: pd.Period | str, *, agency_detail: bool = Tr
                 rows[f"varav {UNSPLIT_LABEL}"] = fig.loc[UNSPLIT_AGENCY]
     rows[TOTAL_GROSS_COST] = cats.loc[cost_cats].sum()
     rows[TOTAL_NET_COST] = rows[TOTAL_REVENUE] + rows[TOTAL_GROSS_COST]
-    out = _columns(pd.DataFrame(rows).T, p, month=False, has_prev=_has_prev(led, p))
+    out = _columns(pd.DataFrame(rows).T, p, month=False, has_prev=_has_prev(led, p),
+                   has_budget=_has_budget(led, p))
     out.index.name = "Kostnadsslag"
     return out
 
@@ -401,6 +440,12 @@ def _agency_row(ds: Dataset, p: pd.Period, out_led: pd.DataFrame, sel: pd.DataFr
     return rec
 
 
+def amount_columns(frame: pd.DataFrame) -> tuple[str, ...]:
+    """The tkr columns of a follow-up table (numeric, not a percent)."""
+    return tuple(c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
+                 and "%" not in str(c))
+
+
 def agency_amount_columns(frame: pd.DataFrame) -> tuple[str, ...]:
     """The tkr columns of an :func:`agency_share` frame."""
     return tuple(c for c in frame.columns if "kostnad" in c or c.startswith("Ack utfall"))
@@ -465,14 +510,14 @@ def monthly(ds: Dataset, as_of: pd.Period | str) -> pd.DataFrame:
     prev_m = prev.groupby(S.PERIOD)[S.AMOUNT].sum()
     utfall = out_m.reindex(months).where(months <= p)
     utfall = utfall.where(~((months <= p) & utfall.isna()), 0.0)
-    budget = bud_m.reindex(months).fillna(0.0)
+    budget = bud_m.reindex(months)  # a month without any budget row: missing, not zero
     frame = pd.DataFrame({
         "Utfall": utfall.to_numpy(),
         "Budget": budget.to_numpy(),
     }, index=pd.Index([f"{MONTHS_SHORT[m.month - 1]} {m.year}" for m in months], name="Månad"))
     frame["Diff"] = frame["Utfall"] - frame["Budget"]
     frame["Ack utfall"] = frame["Utfall"].cumsum().where(frame["Utfall"].notna())
-    frame["Ack budget"] = frame["Budget"].cumsum()
+    frame["Ack budget"] = frame["Budget"].cumsum().where(frame["Budget"].notna())
     frame["Ack diff"] = frame["Ack utfall"] - frame["Ack budget"]
     frame["Utfall fg år"] = (prev_m.reindex(months - 12).to_numpy() if not prev.empty
                              else np.nan)

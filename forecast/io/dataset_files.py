@@ -48,14 +48,13 @@ from forecast.io.organisation import read_organisation, unknown_units
 from forecast.io.parsing import MAX_UPLOAD_BYTES, Problem, ValidationFailed, ordinal_label, show
 from forecast.io.readers import LedgerRead, ReadOptions, read_ledger_source
 from forecast.io.readers import base as B
+from forecast.io.readers.sign import judge_sign
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset
 from forecast.ledger.dimensions import AccountHierarchy, Measure, OrgHierarchy, Unit
 
 T = TypeVar("T")
 NO_DIVISION: Final = "Utan division"
-SIGN_WARNING_SHARE: Final = 0.9
-SIGN_WARNING_MIN_ROWS: Final = 10
 LISTED_PER_FILE: Final = 1000
 
 
@@ -134,6 +133,8 @@ class LoadReport:
     warnings: tuple[str, ...]
     totals: pd.DataFrame
     mapping: pd.DataFrame
+    reading: tuple[str, ...] = ()
+    """Per file, how its amounts were read (unit and sign, with what decided each)."""
 
 
 @dataclass(frozen=True)
@@ -196,17 +197,17 @@ def load_dataset(files: DatasetFiles, options: ReadOptions | None = None, *,
             files.organisation is not None and org is None):
         work.raise_if_any()  # without a valid mapping/organisation every row would be a problem
     raw = pd.concat([r.frame for r in reads], ignore_index=True) if reads else B.empty_raw()
-    if not _within_limits(raw, work):
+    if not _within_limits(raw, work, options.controls):
         work.raise_if_any()  # bounded before the mapping and checks that scale with them
     texts = {k: v for r in reads for k, v in r.account_texts.items()}
+    raw = _detect_sign(raw, reads, _types_as_written(raw, accounts, kmap), options, work)
     raw, mapping, excluded = _map_accounts(raw, texts, accounts, kmap, files, work)
-    org = _organisation(raw, reads, org, files, work)
+    org = _organisation(raw, reads, org, files, work, options.controls)
     _check_rows(raw, reads, work)
     _check_series_gaps(raw, options, work)
     if as_of is not None:
         _check_as_of(raw, pd.Period(as_of, freq="M"), work)
-    _sign_warning(raw, reads, accounts, options, work)
-    extras = _extras(files, accounts, org, work)
+    extras = _extras(files, accounts, org, work, options.controls)
     work.raise_if_any()
     ledger = _aggregate(raw)
     totals = _totals(reads, excluded, ledger)
@@ -218,8 +219,9 @@ def load_dataset(files: DatasetFiles, options: ReadOptions | None = None, *,
                  source_hash=dataset_key(files, options),
                  notes=tuple(work.notes + work.warnings), account_mapping=mapping,
                  load_totals=totals)
+    reading = tuple(f"{r.filename}: {n}" for r in reads for n in r.reading)
     return LoadedDataset(ds, LoadReport(tuple(work.notes), tuple(work.warnings), totals,
-                                        mapping))
+                                        mapping, reading))
 
 
 def _side(work: _Work, f: InputFile | None, read: Callable[[InputFile], T]) -> T | None:
@@ -251,7 +253,8 @@ def _read_ledgers(files: DatasetFiles, options: ReadOptions, work: _Work) -> lis
     return reads
 
 
-def _within_limits(raw: pd.DataFrame, work: _Work) -> bool:
+def _within_limits(raw: pd.DataFrame, work: _Work,
+                   controls: B.Controls = B.CLI_CONTROLS) -> bool:
     """Distinct units and accounts, and each amount, within :mod:`forecast.io.limits`."""
     ok = True
     for column, what, limit in ((S.UNIT, "enheter", MAX_UNITS),
@@ -267,7 +270,7 @@ def _within_limits(raw: pd.DataFrame, work: _Work) -> bool:
         ok = False
         work.add(Problem(r.file, int(r.row), None, f"Beloppet {fmt_number(r.amount_tkr, 0)} "
                          "tkr är orimligt stort", f"högst {fmt_int(MAX_ABS_AMOUNT_TKR)} tkr "
-                         "per rad (kontrollera --belopp kr/tkr)"))
+                         f"per rad (kontrollera {controls.name('belopp')}: kr eller tkr)"))
     return ok
 
 
@@ -317,7 +320,8 @@ def _mapping_frame(raw: pd.DataFrame, leaf: pd.Series, texts: dict[str, str],
 
 
 def _organisation(raw: pd.DataFrame, reads: list[LedgerRead], org: OrgHierarchy | None,
-                  files: DatasetFiles, work: _Work) -> OrgHierarchy:
+                  files: DatasetFiles, work: _Work, controls: B.Controls = B.CLI_CONTROLS
+                  ) -> OrgHierarchy:
     names = {k: v for r in reads for k, v in r.unit_names.items()}
     if org is not None and files.organisation is not None:
         for fname, grp in raw.groupby(B.FILE, sort=False):
@@ -327,10 +331,11 @@ def _organisation(raw: pd.DataFrame, reads: list[LedgerRead], org: OrgHierarchy 
         units = tuple(u if u.name != u.id or u.id not in names else
                       u.model_copy(update={"name": names[u.id]}) for u in org.units)
         return OrgHierarchy(region=org.region, units=units)
-    return _org_from_ledger(raw, names, work)
+    return _org_from_ledger(raw, names, work, controls)
 
 
-def _org_from_ledger(raw: pd.DataFrame, names: dict[str, str], work: _Work) -> OrgHierarchy:
+def _org_from_ledger(raw: pd.DataFrame, names: dict[str, str], work: _Work,
+                     controls: B.Controls = B.CLI_CONTROLS) -> OrgHierarchy:
     divisions: dict[str, str] = {}
     has_div = raw[S.DIVISION].notna() & (raw[S.DIVISION].astype(str).str.strip() != "")
     for (unit, div), grp in raw[has_div].groupby([S.UNIT, S.DIVISION], sort=False):
@@ -340,7 +345,7 @@ def _org_from_ledger(raw: pd.DataFrame, names: dict[str, str], work: _Work) -> O
                              f"Enheten '{show(unit)}' har olika divisioner: "
                              f"'{divisions[unit]}' och '{show(div)}'",
                              "samma division på alla rader för en enhet, eller en "
-                             "organisationsfil (--organisation)"))
+                             f"organisationsfil ({controls.name('organisation')})"))
         divisions.setdefault(unit, str(div))
     units = [Unit(id=u, name=names.get(u) or u, division=divisions.get(u, NO_DIVISION))
              for u in pd.unique(raw[S.UNIT])]
@@ -396,13 +401,16 @@ def _check_months(raw: pd.DataFrame, work: _Work) -> None:
         lo, hi = min(have), max(have)
         missing = [m for m in range(lo, hi + 1) if m not in have]
         if missing:
-            shown = ", ".join(ordinal_label(m) for m in missing[:6]) + (
-                f" och {len(missing) - 6} till" if len(missing) > 6 else "")
+            from forecast.io.formatting import runs_of, span_label
+
+            runs = runs_of(list(pd.PeriodIndex.from_ordinals(missing, freq="M")))
+            shown = ", ".join(span_label(r) for r in runs[:6]) + (
+                f" och {len(runs) - 6} perioder till" if len(runs) > 6 else "")
             work.warnings.append(
                 f"Varning: {kind} saknas helt för {len(missing)} månader mellan "
                 f"{ordinal_label(lo)} och {ordinal_label(hi)} ({shown}). De läses inte som "
-                "noll: uppföljningen jämför bara månader som finns, och prognosen kräver "
-                "alla månader fram till prognosmånaden.")
+                "noll: uppföljningen jämför bara månader som finns, och prognosen bygger på "
+                "det obrutna utfallet fram till prognosmånaden.")
 
 
 def _check_series_gaps(raw: pd.DataFrame, options: ReadOptions, work: _Work) -> None:
@@ -464,30 +472,72 @@ def _check_as_of(raw: pd.DataFrame, as_of: pd.Period, work: _Work) -> None:
                          f"utfall till och med {as_of}; budget får gälla senare månader"))
 
 
-def _sign_warning(raw: pd.DataFrame, reads: list[LedgerRead], accounts: AccountHierarchy,
-                  options: ReadOptions, work: _Work) -> None:
-    """Warn when a table file read with the report sign has nearly all costs positive."""
-    if options.sign == "debet":
-        return
+def _types_as_written(raw: pd.DataFrame, accounts: AccountHierarchy,
+                      kmap: KP.AccountMap | None) -> dict[str, str]:
+    """Account as written → ``intakt``/``kostnad`` where the mapping or a name tells it."""
     types = accounts.type_of()
+    out: dict[str, str] = {}
+    for acc in pd.unique(raw[S.ACCOUNT]):
+        hit = kmap.lookup(acc) if kmap is not None else None
+        leaf = hit.leaf if hit is not None else accounts.resolve(acc)
+        if leaf in types:
+            out[acc] = types[leaf]
+    return out
+
+
+def _detect_sign(raw: pd.DataFrame, reads: list[LedgerRead], types: dict[str, str],
+                 options: ReadOptions, work: _Work) -> pd.DataFrame:
+    """Each table file read without a chosen sign, in the sign its outcome rows show.
+
+    A file whose data show the debit sign (:func:`~forecast.io.readers.sign.judge_sign`) is
+    flipped to the reports' sign, with the evidence in the notes; an unclear file is read
+    with the reports' sign and warned of. A sign the user chose is kept, with a warning when
+    the data show the other one.
+    """
+    ctl = options.controls
+    raw = raw.copy()  # the reads' frames may share memory with the concatenation
     for r in reads:
         if r.sign_checked:
             continue
-        part = raw[(raw[B.FILE] == r.filename) & (raw[S.KIND] == S.UTFALL)]
-        cost = part[part[S.ACCOUNT].map(types) == "kostnad"]
-        nonzero = cost[cost[S.AMOUNT] != 0]
-        if len(nonzero) < SIGN_WARNING_MIN_ROWS:
+        rows = raw[B.FILE] == r.filename
+        part = raw[rows & (raw[S.KIND] == S.UTFALL)]
+        kind = part[S.ACCOUNT].map(types)
+        # The amounts as the file wrote them (a chosen debet sign was already flipped).
+        written = -1.0 if options.sign == "debet" else 1.0
+        ev = judge_sign(written * part.loc[kind == "kostnad", S.AMOUNT].to_numpy(),
+                        written * part.loc[kind == "intakt", S.AMOUNT].to_numpy())
+        if options.sign is not None:
+            if ev.verdict in ("debet", "rapport") and ev.verdict != options.sign:
+                work.warnings.append(
+                    f"Varning, {r.filename}: {ev.evidence()}, men filen lästes med tecknet "
+                    f"{options.sign} ({ctl.name('tecken')}). Välj "
+                    f"{ctl.choose('tecken', ev.verdict)} om datan har rätt.")
             continue
-        share = float((nonzero[S.AMOUNT] > 0).mean())
-        if share >= SIGN_WARNING_SHARE:
+        if ev.verdict == "debet":
+            raw.loc[rows, S.AMOUNT] = -raw.loc[rows, S.AMOUNT] + 0.0
+            r.frame = r.frame.assign(**{S.AMOUNT: -r.frame[S.AMOUNT] + 0.0})
+            r.sign_source = f"debet enligt datan: {ev.evidence()}"
+            r.notes.append(
+                f"Tecknet lästes som debet (kostnader positiva) eftersom {ev.evidence()}; "
+                "beloppen vändes till rapporternas tecken (intäkter +, kostnader −). Är det "
+                f"fel: välj {ctl.choose('tecken', 'rapport')}.")
+            r.reading.append(r.notes[-1])
+        elif ev.verdict == "rapport":
+            r.sign_source = f"rapportens tecken enligt datan: {ev.evidence()}"
+            r.notes.append("Beloppen lästes med rapporternas tecken (intäkter +, kostnader −) "
+                           f"eftersom {ev.evidence()}.")
+            r.reading.append(r.notes[-1])
+        elif ev.verdict == "oklart":
+            r.sign_source = "rapportens tecken (datan avgör inte)"
             work.warnings.append(
-                f"Varning, {r.filename}: {fmt_number(share * 100, 0)} % av utfallsraderna på "
-                "kostnadskonton är positiva, men filen lästes med rapporternas tecken "
-                "(kostnader negativa). Är filen i debet/kredit-tecken? Läs den i så fall med "
-                "--tecken debet.")
+                f"Varning, {r.filename}: tecknet går inte att avgöra ur datan ({ev.evidence()}); "
+                "filen lästes med rapporternas tecken (kostnader negativa). Välj "
+                f"{ctl.choose('tecken', 'debet')} om kostnaderna är positiva i filen.")
+    return raw
 
 
-def _extras(files: DatasetFiles, accounts: AccountHierarchy, org: OrgHierarchy, work: _Work
+def _extras(files: DatasetFiles, accounts: AccountHierarchy, org: OrgHierarchy, work: _Work,
+            controls: B.Controls = B.CLI_CONTROLS
             ) -> tuple[pd.DataFrame, tuple[Measure, ...], pd.DataFrame]:
     empty = Dataset(ledger=pd.DataFrame(), org=org)
     fte = _side(work, files.agency_fte, lambda f: read_agency_fte(f.data, f.name))
@@ -495,7 +545,8 @@ def _extras(files: DatasetFiles, accounts: AccountHierarchy, org: OrgHierarchy, 
     effects = None
     if files.measure_effects is not None and files.measures is None:
         work.add(Problem(files.measure_effects.name, None, None, "Åtgärdseffekter utan "
-                         "åtgärdsfil", "--atgardseffekter tillsammans med --atgarder"))
+                         "åtgärdsfil", f"{controls.name('atgardseffekter')} tillsammans med "
+                         f"{controls.name('atgarder')}"))
     elif measures is not None:
         effects = _side(work, files.measure_effects,
                         lambda f: read_measure_effects(f.data, f.name, measures))

@@ -123,3 +123,24 @@ def fmt_date(value: str | datetime | pd.Timestamp | None, tz: str = LOCAL_TIMEZO
     """The local date of a stored time, as :func:`fmt_timestamp` reads it: ``2026-12-01``."""
     ts = _local(value, tz)
     return MISSING if ts is None else ts.strftime("%Y-%m-%d")
+
+
+def span_label(months: list[pd.Period] | tuple[pd.Period, ...]) -> str:
+    """``maj–december 2022``, ``december 2022–mars 2023`` or ``april 2023`` (contiguous)."""
+    first, last = months[0], months[-1]
+    if first == last:
+        return month_label(first, long=True)
+    if first.year == last.year:
+        return f"{month_label(first, long=True).split()[0]}–{month_label(last, long=True)}"
+    return f"{month_label(first, long=True)}–{month_label(last, long=True)}"
+
+
+def runs_of(months: list[pd.Period]) -> list[list[pd.Period]]:
+    """Contiguous runs of sorted months."""
+    runs: list[list[pd.Period]] = []
+    for m in months:
+        if runs and (m - runs[-1][-1]).n == 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return runs

@@ -73,6 +73,10 @@ def _optional(tables: dict[str, ReportTable], *keys: str) -> tuple[ReportTable, 
 
 def _change_blocks(tables: dict[str, ReportTable], change: ForecastChange | None
                    ) -> tuple[Block, ...]:
+    if change is None and C.KEY_BUDGET_BRIDGE not in tables:  # no budget: nothing to bridge
+        return (X.no_change_paragraph(), Paragraph((
+            "Budget för året saknas i indata, så ingen brygga från budget till årsprognos "
+            "visas.",)))
     if change is None:
         bridge = tables[C.KEY_BUDGET_BRIDGE]
         return (X.no_change_paragraph(), bridge,
@@ -115,7 +119,8 @@ def _tables(ds: Dataset, p: pd.Period, rf: RegionForecast, plan: PlanProjection,
     if plan_t is not None:
         out.append(plan_t)
     if change is None:
-        out.append(C.budget_bridge_table(category, forecast))
+        if forecast.frame[G.BUDGET].notna().all():  # no budget: nothing to bridge from
+            out.append(C.budget_bridge_table(category, forecast))
     else:
         out.append(T.change_table(change, p))
     if risk is not None:
@@ -163,6 +168,7 @@ def build_report(ds: Dataset, as_of: pd.Period | str, rf: RegionForecast, *,
         Section(SUMMARY_HEADING, Z.summary_blocks(tables, p, narrative), boxed=True),
         _outcome_section(tables, p, narrative),
         Section(HEADINGS[1], (*X.source_paragraph(forecast_source),
+                              *X.budget_coverage_paragraph(F.budget_coverage(ds, p.year)),
                               tables[G.KEY_FORECAST], *X.forecast_paragraphs(tables, p)[:2],
                               C.fan_chart(ds, rf), tables[G.KEY_FORECAST_DIV],
                               X.forecast_paragraphs(tables, p)[2],

@@ -214,11 +214,13 @@ def forecast_table(rf: RegionForecast, summary: ReportTable) -> ReportTable:
         q = rf.year_total_quantiles(mask)
         bud = float(rf.annual_budget[mask].sum())
         prog_tkr = float(rf.year_total_paths(mask).mean())
+        printed_budget = summary.cell(label, budget)  # NaN: no budget for the year (absent)
+        has_budget = bool(np.isfinite(printed_budget))
         rows[label] = {
-            PROGNOS: summary.cell(label, prog), BUDGET: summary.cell(label, budget),
-            AVVIKELSE: printed_mkr(prog_tkr - bud),
+            PROGNOS: summary.cell(label, prog), BUDGET: printed_budget,
+            AVVIKELSE: printed_mkr(prog_tkr - bud) if has_budget else np.nan,
             P10: printed_mkr(q[0.1]), P90: printed_mkr(q[0.9]),
-            PROB: round_half_away(_prob_at_least(rf, mask, bud)),
+            PROB: round_half_away(_prob_at_least(rf, mask, bud)) if has_budget else np.nan,
         }
     frame = pd.DataFrame(rows).T[[PROGNOS, BUDGET, AVVIKELSE, P10, P90, PROB]]
     return ReportTable(

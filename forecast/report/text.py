@@ -44,6 +44,15 @@ def _val(tables: Tables, ref: Ref) -> float:
     return round_half_away(t.cell(ref.row, ref.column) * ref.scale, dec)
 
 
+def _absent(tables: Tables, ref: Ref) -> bool:
+    """True when the cell is missing (no budget, no previous year): never printed as a value."""
+    return bool(pd.isna(tables[ref.table].cell(ref.row, ref.column)))
+
+
+NO_BUDGET = "budget saknas i indata"
+NO_PREVIOUS = "utfall för samma period föregående år saknas i indata"
+
+
 def _compare(tables: Tables, ref: Ref, better: str, worse: str, level: str) -> list[Part]:
     """``143 mkr sämre än budget`` style: magnitude + word by the printed sign."""
     v = _val(tables, ref)
@@ -67,23 +76,31 @@ def summary_paragraphs(tables: Tables, p: pd.Period) -> list[Paragraph]:
     """Seed 001's words under the summary: revenue and net cost against budget and last year."""
     k, per = G.KEY_SUMMARY, period_words(p)
     month_diff = F.month_columns(p)[2]
+    budget = not _absent(tables, Ref(k, F.NET, F.DIFF))
+    prev = not _absent(tables, Ref(k, F.NET, F.DIFF_FG))
     rev: list[Part] = [
         f"Intäkterna för perioden {per} uppgick till ", Ref(k, F.REVENUE, F.ACK_UTFALL),
-        " och var ",
-        *_compare(tables, Ref(k, F.REVENUE, F.DIFF), "över budget", "under budget",
-                  "var i nivå med budget"),
-        ". Jämfört med föregående år var intäkterna ",
-        *_compare(tables, Ref(k, F.REVENUE, F.DIFF_FG), "högre", "lägre", "oförändrade"), "."]
+        *([" och var ", *_compare(tables, Ref(k, F.REVENUE, F.DIFF), "över budget",
+                                  "under budget", "var i nivå med budget")] if budget else []),
+        *([". Jämfört med föregående år var intäkterna ",
+           *_compare(tables, Ref(k, F.REVENUE, F.DIFF_FG), "högre", "lägre", "oförändrade")]
+          if prev else []), "."]
     net: list[Part] = [
-        "Nettokostnaden uppgick till ", Ref(k, F.NET, F.ACK_UTFALL), ", vilket var ",
-        *_compare(tables, Ref(k, F.NET, F.DIFF), "bättre än budget", "sämre än budget",
-                  "i nivå med budget"),
-        ". Jämfört med föregående år var nettokostnaden ",
-        *_compare(tables, Ref(k, F.NET, F.DIFF_FG), "lägre", "högre", "oförändrad"),
-        f". För {MONTHS_LONG[p.month - 1]} månad var nettokostnaden ",
-        *_compare(tables, Ref(k, F.NET, month_diff), "bättre än budget", "sämre än budget",
-                  "i nivå med budget"), "."]
-    return [Paragraph(tuple(rev)), Paragraph(tuple(net))]
+        "Nettokostnaden uppgick till ", Ref(k, F.NET, F.ACK_UTFALL),
+        *([", vilket var ", *_compare(tables, Ref(k, F.NET, F.DIFF), "bättre än budget",
+                                      "sämre än budget", "i nivå med budget")]
+          if budget else []),
+        *([". Jämfört med föregående år var nettokostnaden ",
+           *_compare(tables, Ref(k, F.NET, F.DIFF_FG), "lägre", "högre", "oförändrad")]
+          if prev else []),
+        *([f". För {MONTHS_LONG[p.month - 1]} månad var nettokostnaden ",
+           *_compare(tables, Ref(k, F.NET, month_diff), "bättre än budget",
+                     "sämre än budget", "i nivå med budget")]
+          if not _absent(tables, Ref(k, F.NET, month_diff)) else []), "."]
+    missing = [w for w, ok in ((NO_BUDGET, budget), (NO_PREVIOUS, prev)) if not ok]
+    tail = [Paragraph((f"Jämförelsen saknas där {' och '.join(missing)}.".capitalize(),))] \
+        if missing else []
+    return [Paragraph(tuple(rev)), Paragraph(tuple(net)), *tail]
 
 
 def _ranked(table: ReportTable, rows: Sequence[str], column: str) -> list[str]:
@@ -93,6 +110,9 @@ def _ranked(table: ReportTable, rows: Sequence[str], column: str) -> list[str]:
 def division_paragraph(tables: Tables, p: pd.Period) -> Paragraph:
     """The net deviation per division, worst first, and who drives it."""
     t = tables[G.KEY_DIVISION]
+    if _absent(tables, Ref(G.KEY_DIVISION, F.NET, F.DIFF)):
+        return Paragraph((f"Nettokostnadens avvikelse mot budget per division för "
+                          f"{period_words(p)} kan inte redovisas: {NO_BUDGET}.",))
     rows = [str(r) for r in t.frame.index if str(r).startswith(f"{F.NET} – ")]
     ranked = _ranked(t, rows, F.DIFF)
     items: list[list[Part]] = [[r.split(" – ", 1)[1], " (", Ref(G.KEY_DIVISION, r, F.DIFF), ")"]
@@ -124,7 +144,12 @@ def category_paragraphs(tables: Tables, p: pd.Period) -> list[Paragraph]:
              str(r).startswith("varav ")]
     costs = [r for r in costs if r in t.frame.index and _is_cost(t, r)]
     out = []
-    for column, against in ((F.DIFF, "budget"), (F.DIFF_FG, "samma period föregående år")):
+    for column, against, why in ((F.DIFF, "budget", NO_BUDGET),
+                                 (F.DIFF_FG, "samma period föregående år", NO_PREVIOUS)):
+        if _absent(tables, Ref(k, TOTAL_NET_COST, column)):
+            out.append(Paragraph((f"Avvikelsen per kostnadsslag jämfört med {against} för "
+                                  f"{period_words(p)} kan inte redovisas: {why}.",)))
+            continue
         total = t.cell(TOTAL_GROSS_COST, column)
         parts: list[Part] = [
             f"För perioden {period_words(p)} uppgick nettokostnadsavvikelsen jämfört med "
@@ -149,6 +174,8 @@ def _is_cost(t: ReportTable, row: str) -> bool:
 def forecast_paragraphs(tables: Tables, p: pd.Period) -> list[Paragraph]:
     """The year's forecast, its 80 % range and the probability of a budget in balance."""
     k = G.KEY_FORECAST
+    if _absent(tables, Ref(k, F.NET, G.BUDGET)):
+        return _forecast_without_budget(tables, p)
     first: list[Part] = [
         f"Årsprognosen för {p.year}, med utfall till och med {MONTHS_LONG[p.month - 1]}, är en "
         "nettokostnad på ", Ref(k, F.NET, G.PROGNOS), " mot budgeterade ",
@@ -178,6 +205,27 @@ def laid_label(row: str) -> str:
     if month in MONTHS_SHORT and year:
         return f"{MONTHS_LONG[MONTHS_SHORT.index(month)]} {year}"
     return label
+
+
+def _forecast_without_budget(tables: Tables, p: pd.Period) -> list[Paragraph]:
+    """The forecast's words when the year has no budget: no deviation, no balance."""
+    k = G.KEY_FORECAST
+    return [Paragraph((
+        f"Årsprognosen för {p.year}, med utfall till och med {MONTHS_LONG[p.month - 1]}, är en "
+        "nettokostnad på ", Ref(k, F.NET, G.PROGNOS), ". Med 80 % sannolikhet hamnar "
+        "nettokostnaden mellan ", Ref(k, F.NET, G.P10, suffix=""), " och ",
+        Ref(k, F.NET, G.P90), ".")),
+        Paragraph(("Intäkterna beräknas till ", Ref(k, F.REVENUE, G.PROGNOS),
+                   " och bruttokostnaderna till ", Ref(k, F.GROSS, G.PROGNOS),
+                   f". Budget för {p.year} saknas i indata, så varken avvikelse mot budget "
+                   "eller sannolikheten för en budget i balans kan anges.")),
+        Paragraph(("Prognosens avvikelse mot budget per division kan inte redovisas: "
+                   f"{NO_BUDGET}.",))]
+
+
+def budget_coverage_paragraph(sentence: str | None) -> list[Paragraph]:
+    """A budget that covers only part of the year, said where the forecast is compared."""
+    return [Paragraph((sentence,))] if sentence else []
 
 
 def source_paragraph(source: str) -> list[Paragraph]:
@@ -228,16 +276,20 @@ def agency_paragraph(tables: Tables, p: pd.Period) -> Paragraph:
     now, prev_fte, now_fte = cols[2], cols[5], cols[6]
     parts: list[Part] = [
         f"Kostnaden för inhyrd personal uppgick under {period_words(p)} till ",
-        Ref(k, "Totalt", now, absolute=True), ", vilket är ",
-        *_compare(tables, Ref(k, "Totalt", T.COST_CHANGE), "mindre", "mer", "lika mycket"),
-        " än samma period föregående år. Inhyrda läkare kostade ",
-        Ref(k, "Läkare", now, absolute=True), " och inhyrda sjuksköterskor ",
-        Ref(k, "Sjuksköterskor", now, absolute=True),
+        Ref(k, "Totalt", now, absolute=True),
+        *([", vilket är ", *_compare(tables, Ref(k, "Totalt", T.COST_CHANGE), "mindre", "mer",
+                                     "lika mycket"), " än samma period föregående år"]
+          if not _absent(tables, Ref(k, "Totalt", T.COST_CHANGE))
+          else [f" ({NO_PREVIOUS})"]),
+        ". Inhyrda läkare kostade ", Ref(k, "Läkare", now, absolute=True),
+        " och inhyrda sjuksköterskor ", Ref(k, "Sjuksköterskor", now, absolute=True),
         ". Helårsprognosen är ", Ref(k, "Totalt", G.prognos_column(p)), "."]
-    if pd.notna(t.cell("Totalt", now_fte)):
+    if pd.notna(t.cell("Totalt", now_fte)) and pd.notna(t.cell("Totalt", prev_fte)):
         parts += [" Det motsvarar ", Ref(k, "Totalt", now_fte, suffix=" årsarbetare"),
                   " i snitt per månad mot ", Ref(k, "Totalt", prev_fte, suffix=""),
                   " föregående år."]
+    elif pd.isna(t.cell("Totalt", now_fte)):
+        parts += [" Årsarbetare för inhyrd personal saknas i indata."]
     share = _val(tables, Ref(k, "Totalt", T.R12))
     target = t.cell("Totalt", T.TARGET)
     parts += [" Hyrandelen, rullande 12 månader, är ", Ref(k, "Totalt", T.R12, suffix=PCT),
@@ -271,6 +323,9 @@ def development_paragraph(tables: Tables, p: pd.Period) -> Paragraph:
     net = _val(tables, Ref(k, F.NET, F.UTVECKLING))
     ceiling = t.cell(F.NET, T.CEILING)
     rev = _val(tables, Ref(k, F.REVENUE, F.UTVECKLING))
+    if _absent(tables, Ref(k, F.NET, F.UTVECKLING)):
+        return Paragraph((f"Nettokostnadsutvecklingen för {period_words(p)} kan inte "
+                          f"beräknas: {NO_PREVIOUS}.",))
     return Paragraph((
         f"Nettokostnadsutvecklingen för {period_words(p)} var ",
         Ref(k, F.NET, F.UTVECKLING, suffix=PCT),
@@ -279,8 +334,9 @@ def development_paragraph(tables: Tables, p: pd.Period) -> Paragraph:
         ". Bruttokostnadsutvecklingen var ", Ref(k, F.GROSS, F.UTVECKLING, suffix=PCT),
         " och intäkterna ", "ökade" if rev >= 0 else "minskade", " med ",
         Ref(k, F.REVENUE, F.UTVECKLING, suffix=PCT, absolute=True),
-        ". Enligt årsprognosen blir nettokostnadsutvecklingen för helåret ",
-        Ref(k, F.NET, "Prognos helår %", suffix=PCT), "."))
+        *((". Enligt årsprognosen blir nettokostnadsutvecklingen för helåret ",
+           Ref(k, F.NET, "Prognos helår %", suffix=PCT))
+          if not _absent(tables, Ref(k, F.NET, "Prognos helår %")) else ()), "."))
 
 
 def no_scenario_paragraph(tables: Tables) -> Paragraph:
@@ -290,7 +346,8 @@ def no_scenario_paragraph(tables: Tables) -> Paragraph:
         "Inget scenario är valt för rapporten; risken beskrivs här av prognosens egen "
         "spridning. I det ogynnsamma utfallet (P10) blir nettokostnaden ",
         Ref(k, F.NET, G.P10), " och i det gynnsamma (P90) ", Ref(k, F.NET, G.P90),
-        ". Sannolikheten för en budget i balans är ", Ref(k, F.NET, G.PROB, suffix=PCT),
+        *((". Sannolikheten för en budget i balans är ", Ref(k, F.NET, G.PROB, suffix=PCT))
+          if not _absent(tables, Ref(k, F.NET, G.PROB)) else ()),
         ". Kända händelser som ännu inte syns i utfallet, till exempel skärpta "
         "dygnsviloregler eller förändrad hyrpersonal, ingår inte utan ett scenario."))
 

@@ -139,6 +139,8 @@ def development_table(ds: Dataset, p: pd.Period, rf: RegionForecast, summary: Re
     full = {F.REVENUE: types[H.DEVELOPMENT].get("intakt", np.nan),
             F.GROSS: types[H.DEVELOPMENT].get("kostnad", np.nan),
             F.NET: float(H.year_totals(rf, ())[H.DEVELOPMENT].iloc[0])}
+    if sum(1 for m in F.available_months(ds) if m.year == p.year - 1) < 12:
+        full = dict.fromkeys(full, np.nan)  # against part of last year: not a development
     rows = [F.REVENUE, F.GROSS, F.NET]
     frame = pd.DataFrame({
         F.ACK_UTFALL: [summary.cell(r, F.ACK_UTFALL) for r in rows],

@@ -213,19 +213,21 @@ def test_numbers_without_kontoplan_point_to_the_template(tmp_path: Path) -> None
     assert "budgetprognos kontoplan --data FIL --out mall.csv" in p.allowed
 
 
-def test_month_missing_in_the_whole_set_is_warned_and_the_forecast_refuses(
+def test_month_missing_in_the_whole_set_is_warned_and_the_forecast_starts_after_it(
         tmp_path: Path) -> None:
-    from forecast.engine.region import forecast_region
+    from forecast.engine.region import forecast_region, standard_forecast
 
     amounts = X.known_amounts()
     amounts = amounts[amounts["period"] != "2022-06"]
     loaded = load_dataset(_set(tmp_path, X.write_sie4(tmp_path / "hb.se", amounts)))
     [w] = loaded.report.warnings
     assert w.startswith("Varning: utfall saknas helt för 1 månader mellan 2022-01 och 2023-04 "
-                        "(2022-06). De läses inte som noll")
+                        "(juni 2022). De läses inte som noll")
     assert w in loaded.dataset.notes
     with pytest.raises(ValueError, match="utfall saknas helt för 1 månader"):
         forecast_region(loaded.dataset, pd.Period("2023-04", "M"), n_paths=10)
+    rf = standard_forecast(loaded.dataset, pd.Period("2023-04", "M"), n_paths=10)
+    assert all("historik från 2022-07 (utfall saknas månaderna före)" in n for n in rf.notes)
 
 
 def test_outcome_after_as_of(tmp_path: Path) -> None:
@@ -235,19 +237,24 @@ def test_outcome_after_as_of(tmp_path: Path) -> None:
     assert "Utfall för 2023-04 ligger efter prognosmånaden 2023-03" in e.value.report()
 
 
-def test_sign_warning_for_a_debet_file_read_as_report(tmp_path: Path) -> None:
+def test_debet_sign_detected_from_the_data_or_warned_against_a_chosen_sign(tmp_path: Path
+                                                                           ) -> None:
     amounts = X.known_amounts()
     flipped = amounts.assign(kr=-amounts["kr"])
     hb = X.write_raindance(tmp_path / "hb.csv", flipped)
-    loaded = load_dataset(_set(tmp_path, hb), ReadOptions(amount_unit="kr"))
-    [w] = loaded.report.warnings
-    assert "100 % av utfallsraderna på kostnadskonton är positiva" in w and "--tecken debet" in w
+    ok = load_dataset(_set(tmp_path, X.write_raindance(tmp_path / "ok.csv", amounts)),
+                      ReadOptions(amount_unit="kr")).dataset.ledger
+    detected = load_dataset(_set(tmp_path, hb), ReadOptions(amount_unit="kr"))
+    assert detected.report.warnings == ()
+    assert any("Tecknet lästes som debet (kostnader positiva) eftersom 100 % av" in n
+               and "--tecken rapport" in n for n in detected.report.reading)
+    pd.testing.assert_frame_equal(detected.dataset.ledger, ok, rtol=1e-12)
+    chosen = load_dataset(_set(tmp_path, hb), ReadOptions(amount_unit="kr", sign="rapport"))
+    [w] = chosen.report.warnings
+    assert "utfallsrader på kostnadskonton är positiva" in w and "--tecken debet" in w
     fixed = load_dataset(_set(tmp_path, hb), ReadOptions(amount_unit="kr", sign="debet"))
     assert fixed.report.warnings == ()
-    pd.testing.assert_frame_equal(
-        fixed.dataset.ledger,
-        load_dataset(_set(tmp_path, X.write_raindance(tmp_path / "ok.csv", amounts)),
-                     ReadOptions(amount_unit="kr")).dataset.ledger, rtol=1e-12)
+    pd.testing.assert_frame_equal(fixed.dataset.ledger, ok, rtol=1e-12)
 
 
 def test_rejected_set_lists_problems_of_every_file(tmp_path: Path) -> None:

@@ -43,6 +43,46 @@ TECKEN_ALLOWED: Final = ("rapport (intäkter positiva, kostnader negativa) eller
 
 
 @dataclass(frozen=True)
+class Controls:
+    """How messages name the reading options: the CLI's flags, or the app's own fields.
+
+    A message that tells the user to choose another option names the control the user has:
+    ``--tecken debet`` on the command line, «debet» in the field «Tecken i huvudboken» in the
+    app. :meth:`choose` writes that phrase.
+
+    Attributes:
+        names: option (``belopp``, ``tecken``, ``summarader``, ``blad``) → the control's name.
+        values: (option, value) → how the control shows the value (default: the value).
+        flags: True for command-line flags (``--belopp kr``), False for fields.
+    """
+
+    names: tuple[tuple[str, str], ...] = (("belopp", "--belopp"), ("tecken", "--tecken"),
+                                          ("summarader", "--hoppa-over-summarader"),
+                                          ("blad", "--blad"), ("organisation", "--organisation"),
+                                          ("atgarder", "--atgarder"),
+                                          ("atgardseffekter", "--atgardseffekter"))
+    values: tuple[tuple[tuple[str, str], str], ...] = ()
+    flags: bool = True
+
+    def name(self, option: str) -> str:
+        """The control of ``option``, e.g. ``--tecken`` or ``fältet «Tecken i huvudboken»``."""
+        return dict(self.names).get(option) or dict(CLI_NAMES)[option]
+
+    def choose(self, option: str, value: str | None = None) -> str:
+        """``--tecken debet`` or ``«debet (…)» i fältet «Tecken i huvudboken»``."""
+        if value is None:
+            return self.name(option)
+        if self.flags:
+            return f"{self.name(option)} {value}"
+        return f"«{dict(self.values).get((option, value), value)}» i {self.name(option)}"
+
+
+CLI_CONTROLS: Final = Controls()
+CLI_NAMES: Final = CLI_CONTROLS.names
+"""The command line's flags."""
+
+
+@dataclass(frozen=True)
 class ReadOptions:
     """How to read amounts; the CLI flags ``--belopp``, ``--tecken``, ``--hoppa-over-summarader``.
 
@@ -58,6 +98,8 @@ class ReadOptions:
             is zero (``--luckor-ar-noll``, the app's «Saknade månader inom en serie är 0»)
             instead of a problem; the count is noted. Writing a row with 0 states it one
             month at a time.
+        controls: How messages name these options (the CLI's flags or the app's fields);
+            not part of the data (not compared, not in the dataset's hash).
     """
 
     amount_unit: AmountUnit | None = None
@@ -65,6 +107,7 @@ class ReadOptions:
     skip_sum_rows: bool = False
     sheet: str | None = None
     gaps_as_zero: bool = False
+    controls: Controls = field(default=CLI_CONTROLS, compare=False)
 
     def __post_init__(self) -> None:
         """Refuse values outside the allowed ones (Swedish message)."""
@@ -92,6 +135,7 @@ class LedgerRead:
         sign_checked: True when the format fixes the sign (SIE), so no sign warning applies.
         dropped: Rows dropped on purpose (sum rows with ``skip_sum_rows``, SIE rows outside
             the result accounts): how many, and their total in tkr per kind.
+        unit_source: What decided the amount unit, in words (empty for SIE: always kronor).
     """
 
     filename: str
@@ -103,6 +147,13 @@ class LedgerRead:
     account_texts: dict[str, str] = field(default_factory=dict)
     sign_checked: bool = False
     dropped: int = 0
+    reading: list[str] = field(default_factory=list)
+    """How the amounts were read: the unit and the sign, each with what decided it (also
+    among ``notes``)."""
+    sign_source: str = ""
+    """What decided the sign convention, with its evidence (empty: the option or SIE)."""
+    unit_source: str = ""
+    """What decided the unit (the option, a header, a title row, the amounts' size)."""
 
     def read_totals(self) -> dict[str, float]:
         """Sum of the amounts kept, tkr, per kind (the totals-kept check's left side)."""
@@ -168,6 +219,46 @@ def unit_note(kronor: bool, source: str) -> str:
     if kronor:
         return f"Beloppen lästes i kronor ({source}) och delades med 1 000 till tkr."
     return f"Beloppen lästes i tkr ({source})."
+
+
+_TKR_WORDS = re.compile(r"(?<![\w])(tkr|tsek|ksek|kkr|tusental\s+kronor|tusen\s+kronor|"
+                        r"tusentals\s+kronor)(?![\w])", re.IGNORECASE)
+_KR_WORDS = re.compile(r"(?<![\w])(kronor|kr|sek)(?![\w])", re.IGNORECASE)
+_MKR_WORDS = re.compile(r"(?<![\w])(mkr|mnkr|msek|miljoner\s+kronor)(?![\w])", re.IGNORECASE)
+
+
+def stated_unit(text: str) -> AmountUnit | Literal["mkr"] | None:
+    """The amount unit a title or header text states: ``tkr``, ``kr``, ``mkr`` or None.
+
+    "Belopp i tkr", "tusental kronor" → tkr; "Belopp i kronor", "kr", "SEK" → kr;
+    "mkr" → mkr (not a unit the ledger can be read in). A text naming two units states none.
+    """
+    found = {u for u, rx in (("tkr", _TKR_WORDS), ("mkr", _MKR_WORDS)) if rx.search(text)}
+    rest = _MKR_WORDS.sub(" ", _TKR_WORDS.sub(" ", text))
+    if _KR_WORDS.search(rest):
+        found.add("kr")
+    return found.pop() if len(found) == 1 else None  # type: ignore[return-value]
+
+
+SIZE_TKR_BELOW: Final = 5_000.0
+"""A file silent about its unit whose typical amount (median of the non-zero |amounts|) is
+below this reads as tkr: a unit's month on one account is rarely 5 mkr."""
+SIZE_KR_FROM: Final = 100_000.0
+"""… and from this as kronor: a typical row of 100 mkr would be far beyond any region."""
+
+
+def unit_by_size(amounts: np.ndarray) -> AmountUnit | None:
+    """``tkr`` or ``kr`` when the typical size of ``amounts`` says it, None when ambiguous."""
+    a = np.abs(np.asarray(amounts, dtype=np.float64))
+    a = a[np.isfinite(a) & (a > 0)]
+    if a.size == 0:
+        return "tkr"
+    typical = float(np.median(a))
+    if typical < SIZE_TKR_BELOW:
+        return "tkr"
+    if typical >= SIZE_KR_FROM:
+        return "kr"
+    return None
 
 
 def sign_note(debet: bool) -> str:

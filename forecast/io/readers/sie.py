@@ -270,12 +270,15 @@ def _check_header(st: _State, options: B.ReadOptions, out: _Collector) -> None:
     if st.fmt and st.fmt != "PC8":
         out.add(None, "#FORMAT", f"Teckenformatet '{show(st.fmt)}' stöds inte",
                 "#FORMAT PC8 (CP437), som SIE-formatet föreskriver", check="format")
+    ctl = options.controls
     if options.amount_unit == "tkr":
-        out.add(None, None, "--belopp tkr gäller inte SIE-filer: SIE har alltid belopp i "
-                "kronor", "--belopp kr eller utan --belopp", check="belopp")
+        out.add(None, None, f"{ctl.choose('belopp', 'tkr')} gäller inte SIE-filer: SIE har "
+                "alltid belopp i kronor", f"{ctl.choose('belopp', 'kr')} eller inget val",
+                check="belopp")
     if options.sign == "rapport":
-        out.add(None, None, "--tecken rapport gäller inte SIE-filer: SIE har alltid "
-                "debet/kredit-tecken", "--tecken debet eller utan --tecken", check="tecken")
+        out.add(None, None, f"{ctl.choose('tecken', 'rapport')} gäller inte SIE-filer: SIE "
+                "har alltid debet/kredit-tecken",
+                f"{ctl.choose('tecken', 'debet')} eller inget val", check="tecken")
 
 
 def _unit_dim(st: _State) -> str:

@@ -92,7 +92,7 @@ COLUMNS_ALLOWED: Final = (
     "objekt, fri"
 )
 SUM_ALLOWED: Final = ("rader med belopp per enhet och konto, inga summarader (de skulle "
-                      "räknas två gånger); ta bort dem eller använd --hoppa-over-summarader")
+                      "räknas två gånger); ta bort dem eller använd {summarader}")
 
 
 def _norm(name: Any) -> str:
@@ -158,7 +158,7 @@ def read_table_ledger(data: bytes, filename: str, options: B.ReadOptions) -> B.L
     if note := _title_note(records, k):
         result.notes.append(note)
     mapped, units = _map_header(raw, k + 1, out)
-    kronor = _kronor(units, options, mapped, k + 1, out)
+    kronor, source = _kronor(units, _title_unit(records[:k]), options, raw, mapped, k + 1, out)
     if raw.cells.empty or len(raw.rows) == 0:
         out.add(None, None, "Filen har inga datarader", "minst en rad under rubrikraden")
     keep = _sum_rows(raw, options, out, result, mapped, kronor)
@@ -169,10 +169,13 @@ def read_table_ledger(data: bytes, filename: str, options: B.ReadOptions) -> B.L
         result.problems.insert(0, B.Problem(filename, None, None, sheet_note, ""))
     elif sheet_note:
         result.notes.append(sheet_note)
-    result.notes.append(B.unit_note(kronor, "--belopp" if options.amount_unit else
-                                    "kolumnrubriken" if units else "standard"))
-    if options.sign == "debet":
-        result.notes.append(B.sign_note(True))
+    result.notes.append(B.unit_note(kronor, source))
+    result.reading.append(result.notes[-1])
+    result.unit_source = source
+    if options.sign is not None:
+        result.notes.append(B.sign_note(options.sign == "debet")[:-1]
+                            + f", valt med {options.controls.name('tecken')}.")
+        result.reading.append(result.notes[-1])
     return result
 
 
@@ -254,20 +257,80 @@ def _missing_fields(mapped: dict[str, tuple[int, str]], header_row: int,
                 check="rubrik")
 
 
-def _kronor(units: dict[str, str], options: B.ReadOptions, mapped: dict[str, tuple[int, str]],
-            header_row: int, out: _Collector) -> bool:
+def _title_unit(records: list[list[Any]]) -> tuple[str, str] | None:
+    """(unit, text) of the first title cell above the header that states a unit."""
+    for rec in records:
+        for v in rec:
+            if isinstance(v, str) and v.strip() and (unit := B.stated_unit(v)) is not None:
+                return unit, v.strip()
+    return None
+
+
+def _kronor(units: dict[str, str], title: tuple[str, str] | None, options: B.ReadOptions,
+            raw: RawTable, mapped: dict[str, tuple[int, str]], header_row: int,
+            out: _Collector) -> tuple[bool, str]:
+    """Whether the amounts are kronor, and what said so (for the note).
+
+    In order: the reading option, the amount headers (``Utfall kr``), a title row ("Belopp i
+    kronor"), the amounts' typical size; when the file is silent and the size ambiguous the
+    user is asked (a problem naming the control). Disagreements are problems.
+    """
+    ctl = options.controls
     stated = set(units.values())
     if len(stated) > 1:
         out.add(header_row, ", ".join(units), "Beloppskolumnerna anger olika enheter "
                 f"({', '.join(f'{n}: {u}' for n, u in units.items())})",
                 "samma enhet (kr eller tkr) i alla beloppskolumner", check="enhet")
-    if options.amount_unit and stated and options.amount_unit not in stated:
-        name = next(iter(units))
-        out.add(header_row, name, f"Kolumnen '{show(name)}' anger {units[name]} men "
-                f"--belopp är {options.amount_unit}",
-                f"--belopp {units[name]}, eller en rubrik utan enhet", check="enhet")
-    chosen: str = options.amount_unit or (sorted(stated)[0] if len(stated) == 1 else "tkr")
-    return chosen == "kr"
+    if title is not None:
+        if title[0] == "mkr":
+            out.add(None, None, f"Titelraden '{show(title[1], 60)}' anger mkr",
+                    "belopp i kr eller tkr", check="enhet")
+        elif stated and title[0] not in stated:
+            out.add(header_row, ", ".join(units), f"Titelraden '{show(title[1], 60)}' anger "
+                    f"{title[0]} men kolumnrubriken {sorted(stated)[0]}",
+                    "samma enhet i titelrad och kolumnrubrik", check="enhet")
+    said = (sorted(stated)[0], f"kolumnrubriken '{next(iter(units))}'") if len(stated) == 1 \
+        else (title[0], f"titelraden '{show(title[1], 60)}'") if title is not None and \
+        title[0] != "mkr" else None
+    if options.amount_unit:
+        if said is not None and options.amount_unit != said[0]:
+            out.add(header_row, next(iter(units), None), f"Filen anger {said[0]} ({said[1]}) "
+                    f"men {ctl.name('belopp')} är {options.amount_unit}",
+                    f"{ctl.choose('belopp', said[0])}, eller en fil utan enhet", check="enhet")
+        return options.amount_unit == "kr", f"valt med {ctl.name('belopp')}"
+    if said is not None:
+        return said[0] == "kr", said[1]
+    return _kronor_by_size(raw, mapped, ctl, out)
+
+
+SIZE_SAMPLE: Final = 20_000
+"""Amount cells looked at to judge the unit by size (the first ones of the file)."""
+
+
+def _kronor_by_size(raw: RawTable, mapped: dict[str, tuple[int, str]], ctl: B.Controls,
+                    out: _Collector) -> tuple[bool, str]:
+    values = []
+    for col in (AMOUNT_COL, UTFALL_COL, BUDGET_COL):
+        if col in mapped:
+            for v in raw.cells[mapped[col][0]].to_numpy()[:SIZE_SAMPLE]:
+                try:
+                    values.append(_amount(v))
+                except ParseError:
+                    continue
+    unit = B.unit_by_size(np.array(values, dtype=np.float64))
+    a = np.abs(np.array(values, dtype=np.float64))
+    typical = fmt_number(float(np.median(a[a > 0])), 0) if (a > 0).any() else "0"
+    if unit is None:
+        out.add(None, ", ".join(mapped[c][1] for c in (AMOUNT_COL, UTFALL_COL, BUDGET_COL)
+                                if c in mapped) or None,
+                f"Filen anger inte om beloppen är i kronor eller tkr, och storleken avgör inte "
+                f"(typiskt belopp {typical})",
+                f"välj {ctl.choose('belopp', 'kr')} eller {ctl.choose('belopp', 'tkr')}, "
+                "eller skriv enheten i titelraden eller kolumnrubriken (t.ex. Utfall kr)",
+                check="enhet")
+        return False, "ingen enhet angiven"
+    return unit == "kr", (f"filen anger ingen enhet; typiskt belopp {typical} tyder på "
+                          f"{'kronor' if unit == 'kr' else 'tkr'}")
 
 
 def _sum_rows(raw: RawTable, options: B.ReadOptions, out: _Collector, result: B.LedgerRead,
@@ -291,7 +354,8 @@ def _sum_rows(raw: RawTable, options: B.ReadOptions, out: _Collector, result: B.
     if not options.skip_sum_rows:
         for i in idx:
             out.add(int(raw.rows[i]), None, f"Raden är en summarad ('{show(first_text[i])}')",
-                    SUM_ALLOWED, check="summa")
+                    SUM_ALLOWED.format(summarader=options.controls.name("summarader")),
+                    check="summa")
         return ~is_sum
     result.dropped += len(idx)
     rows = ", ".join(str(int(r)) for r in raw.rows[idx][:5])
@@ -303,7 +367,8 @@ def _sum_rows(raw: RawTable, options: B.ReadOptions, out: _Collector, result: B.
             total = float(B.scale_and_sign(np.array([total]), kronor=kronor,
                                            debet=options.sign == "debet")[0])
             sums.append(f"{label} {fmt_number(total, 1)} tkr")
-    result.notes.append(f"{len(idx)} summarader hoppades över (--hoppa-over-summarader): "
+    result.notes.append(f"{len(idx)} summarader hoppades över "
+                        f"({options.controls.name('summarader')}): "
                         f"rad {rows}{more}; deras summa: {', '.join(sums) or 'inga belopp'}.")
     return ~is_sum
 

@@ -107,10 +107,18 @@ def test_kronor_from_flag_or_header_and_conflicts() -> None:
     assert "delades med 1 000" in r.notes[-1] and "kolumnrubriken" in r.notes[-1]
     r = _read(text, amount_unit="tkr")
     [p] = r.problems
-    assert p.message == "Kolumnen 'Belopp kr' anger kr men --belopp är tkr"
+    assert p.message == "Filen anger kr (kolumnrubriken 'Belopp kr') men --belopp är tkr"
     plain = "Ansvar;Konto;Period;Belopp;Typ\n1101;5011;2023-01;-12 345;utfall\n"
     assert _read(plain, amount_unit="kr").frame[S.AMOUNT].tolist() == [-12.345]
-    assert _read(plain).frame[S.AMOUNT].tolist() == [-12345.0]  # default tkr
+    [ask] = _read(plain).problems  # silent file, ambiguous size: the user is asked
+    assert ask.message == ("Filen anger inte om beloppen är i kronor eller tkr, och storleken "
+                           "avgör inte (typiskt belopp 12\u00a0345)")
+    assert ask.allowed.startswith("välj --belopp kr eller --belopp tkr")
+    small = "Ansvar;Konto;Period;Belopp;Typ\n1101;5011;2023-01;-123,4;utfall\n"
+    assert _read(small).frame[S.AMOUNT].tolist() == [-123.4]  # small: tkr by size
+    big = "Ansvar;Konto;Period;Belopp;Typ\n1101;5011;2023-01;-1 234 567;utfall\n"
+    r = _read(big)
+    assert r.frame[S.AMOUNT].tolist() == [-1234.567] and "tyder på kronor" in r.notes[-1]
     mixed = _read("Ansvar;Konto;Period;Utfall kr;Budget tkr\n1101;5011;2023-01;1;2\n")
     assert mixed.problems[0].message.startswith("Beloppskolumnerna anger olika enheter")
 
