@@ -359,7 +359,8 @@ def _save_note(scenario: A.Scenario) -> None:
     note = st.session_state.get(K.SC_SAVE_NOTE)
     if note is None:
         return
-    if note[1] != scenario and not note[0].startswith("!"):
+    saved = note[1].model_copy(update={"author": scenario.author})  # the saver is the user
+    if saved != scenario and not note[0].startswith("!"):
         st.session_state.pop(K.SC_SAVE_NOTE, None)  # the assumptions changed since the save
     elif note[0].startswith("!"):
         st.error(note[0][1:], icon=":material/error:")

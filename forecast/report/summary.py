@@ -31,6 +31,9 @@ Tables = Mapping[str, ReportTable]
 
 def _result_line(tables: Tables, p: pd.Period) -> Paragraph:
     k = G.KEY_SUMMARY
+    if X._absent(tables, Ref(k, F.NET, F.DIFF)):
+        return Paragraph((f"Resultat {X.period_words(p)}: nettokostnaden är ",
+                          Ref(k, F.NET, F.ACK_UTFALL), f" ({X.NO_BUDGET})."))
     return Paragraph((
         f"Resultat {X.period_words(p)}: nettokostnaden är ", Ref(k, F.NET, F.ACK_UTFALL), ", ",
         *X._compare(tables, Ref(k, F.NET, F.DIFF), "bättre än budget", "sämre än budget",
@@ -39,6 +42,12 @@ def _result_line(tables: Tables, p: pd.Period) -> Paragraph:
 
 def _forecast_line(tables: Tables, p: pd.Period) -> Paragraph:
     k = G.KEY_FORECAST
+    if X._absent(tables, Ref(k, F.NET, G.BUDGET)):
+        return Paragraph((
+            f"Årsprognos {p.year}: nettokostnaden beräknas till ", Ref(k, F.NET, G.PROGNOS),
+            " (80 % sannolikhet mellan ", Ref(k, F.NET, G.P10, suffix=""), " och ",
+            Ref(k, F.NET, G.P90), f"); {X.NO_BUDGET}, så avvikelse och sannolikheten för en "
+            "budget i balans kan inte anges."))
     return Paragraph((
         f"Årsprognos {p.year}: nettokostnaden beräknas till ", Ref(k, F.NET, G.PROGNOS),
         " mot budgeterade ", Ref(k, F.NET, G.BUDGET), ", det vill säga ",
@@ -75,6 +84,9 @@ def _change_line(tables: Tables) -> Paragraph:
 
 def _development_line(tables: Tables, p: pd.Period) -> Paragraph:
     k = G.KEY_DEVELOPMENT
+    if X._absent(tables, Ref(k, F.NET, F.UTVECKLING)):
+        return Paragraph((f"Nettokostnadsutveckling {X.period_words(p)}: kan inte beräknas, "
+                          f"{X.NO_PREVIOUS}.",))
     net = X._val(tables, Ref(k, F.NET, F.UTVECKLING))
     ceiling = tables[k].cell(F.NET, T.CEILING)
     return Paragraph((

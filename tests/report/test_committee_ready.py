@@ -229,7 +229,7 @@ def test_a_version_3_store_is_migrated(tmp_path) -> None:
     engine.dispose()
     store = NarrativeStore(url)
     with store.db.read() as conn:
-        assert store.db.schema_version(conn) == T.STORE_VERSION == 4
+        assert store.db.schema_version(conn) == T.STORE_VERSION >= 4
     assert store.latest("D", "2023-04") is None
 
 
