@@ -164,11 +164,9 @@ def author(args: argparse.Namespace) -> str:
         raise CliError(str(exc)) from None
 
 
-def require_controller(args: argparse.Namespace, action: str) -> None:
-    """Refuse unless the user may lay (``action`` "lägga…") or fastställ (exit 2)."""
-    from forecast.access import Action
-
-    require(args, Action.LOCK if action.startswith("fastst") else Action.LAY)
+def require_controller(args: argparse.Namespace, action: Action) -> None:
+    """Refuse unless the user may ``action`` (lay or fastställ; exit 2)."""
+    require(args, action)
     author(args)  # a display name the user may not sign with is refused before any work
 
 
@@ -177,7 +175,9 @@ def check_lay_arguments(args: argparse.Namespace) -> None:
     if args.lagg:
         if not args.kommentar.strip():
             raise CliError('--lagg kräver --kommentar "…" (varför prognosen läggs)')
-        require_controller(args, "lägga prognoser")
+        from forecast.access import Action
+
+        require_controller(args, Action.LAY)
     if args.justeringar is not None and not args.justeringar.is_file():
         raise CliError(f"filen {str(args.justeringar)!r} finns inte")
 
@@ -294,7 +294,9 @@ def lock_laid(args: argparse.Namespace) -> int:
     if args.as_of is None:
         raise CliError("faststall kräver --as-of ÅÅÅÅ-MM")
     as_of = as_of_argument(args.as_of)
-    require_controller(args, "fastställa prognoser")
+    from forecast.access import Action
+
+    require_controller(args, Action.LOCK)
     from forecast.cycle.laid import LaidError
 
     try:

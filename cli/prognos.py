@@ -125,7 +125,7 @@ def _record(args: argparse.Namespace, ds: Any, as_of: Any, out: Any) -> int:
 
     t0 = time.perf_counter()
     rec = record_of(args, ds, as_of)
-    tables, meta = record_export(rec, ds, choose=args.metod is None)
+    tables, meta = record_export(rec, ds)
     rf = rec.final
     print(f"Prognos per {as_of}: {rec.heading()}; {rf.n_series} serier × {rf.n_paths} banor "
           f"på {time.perf_counter() - t0:.1f} s; "

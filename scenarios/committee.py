@@ -151,6 +151,11 @@ class CommitteeView:
     notes: tuple[str, ...]
 
     @property
+    def plan_shortfall_tkr(self) -> float:
+        """The omställningsplan's shortfall against plan over its measures, tkr (NaN: none)."""
+        return float(sum(p.shortfall_tkr for p in self.plan)) if self.plan else float("nan")
+
+    @property
     def difference_tkr(self) -> float:
         """Scenario − base, tkr (the sum of the bars)."""
         return self.scenario_tkr - self.baseline_tkr
@@ -189,6 +194,19 @@ def printed_bridge(res: ScenarioResult) -> tuple[BridgeBar, ...]:
     bars = [BridgeBar(str(s), str(t), float(e), float(p)) for s, t, e, p in
             zip(rows["step"], rows["type"], exact, printed, strict=True)]
     return tuple(sorted(bars, key=lambda b: -abs(b.exact_tkr)))
+
+
+def bridge_spans(bars: Sequence[BridgeBar]) -> list[tuple[float, float]]:
+    """(from, to) in mkr of each printed bar: each starts where the one before it ended (0 first).
+
+    The levels are the printed values added up (rounded to the printed decimal), so the last
+    bar ends exactly at the printed sum.
+    """
+    spans, level = [], 0.0
+    for b in bars:
+        start, level = level, round(level + b.printed_mkr, 1)
+        spans.append((start, level))
+    return spans
 
 
 def pert_quantile(r: A.Range, q: float) -> float:

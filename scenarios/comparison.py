@@ -40,13 +40,12 @@ def result_table(views: Labelled) -> pd.DataFrame:
     """One row per scenario: result, budget, P10–P90, probability of balance (tkr, %)."""
     rows = {}
     for label, v in views:
-        shortfall = sum(p.shortfall_tkr for p in v.plan) if v.plan else float("nan")
         rows[label] = {
             "Basprognos": v.baseline_tkr, "Scenario": v.scenario_tkr,
             "Skillnad mot basprognos": v.difference_tkr, "Budget": v.budget_tkr,
             "Avvikelse mot budget": v.deviation_tkr, "P10": v.p10_tkr, "P50": v.p50_tkr,
             "P90": v.p90_tkr, "Sannolikhet budget i balans": 100.0 * v.prob_balance,
-            "Omställningsplanens underskott mot plan": shortfall,
+            "Omställningsplanens underskott mot plan": v.plan_shortfall_tkr,
         }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("Scenario")
 
@@ -215,7 +214,7 @@ def _key_table(views: Labelled) -> SheetTable:
                                               for _, v in views))]
     if any(v.plan for _, v in views):
         rows.append(("Omställningsplan: underskott mot plan, mkr",
-                     *(_m(sum(p.shortfall_tkr for p in v.plan) / 1000.0) if v.plan else "–"
+                     *(_m(v.plan_shortfall_tkr / 1000.0) if v.plan else "–"
                        for _, v in views)))
     year = views[0][1].year
     return SheetTable(f"Nyckeltal {year}", ("", *(label for label, _ in views)), tuple(rows))

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 import yaml
 
-from ui.data_access import Context, baseline, core, forecast_kwargs, record
+from ui.data_access import Context, baseline, core, record
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -52,13 +52,6 @@ def _rk(ctx: Context) -> str:
 def record_heading(ctx: Context) -> str:
     """Which forecast the pages show: version, author and local time, or "ej lagd"."""
     return str(record(ctx).heading())
-
-
-def has_laid(ctx: Context) -> bool:
-    """True if the context's month has a version laid on its data (no computing)."""
-    from ui.cycle_access import laid_current
-
-    return laid_current(ctx) is not None
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -267,7 +260,7 @@ def compare_results(ctx: Context, refs: tuple[tuple[str, int], ...]) -> pd.DataF
 def _prognos_export(_ctx: Context, data_hash: str, as_of: str, rk: str) -> Any:
     from forecast.cycle.export import record_export
 
-    return record_export(record(_ctx), _ctx.ds, choose=bool(forecast_kwargs().get("choose")))
+    return record_export(record(_ctx), _ctx.ds)
 
 
 def prognos_export(ctx: Context) -> tuple[list[Any], Any]:

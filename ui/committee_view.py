@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from forecast.io.formatting import fmt_mkr, fmt_number, fmt_pct
+from scenarios.committee import bridge_spans
 from ui.widgets import AMOUNT_AXIS_FORMAT, show_table
 
 Domain = tuple[float, float] | None
@@ -27,11 +28,9 @@ def bridge_frame(view: Any) -> pd.DataFrame:
     Each bar runs from the running total before it to after it, starting at 0; the values are
     the printed ones, so the last bar ends exactly at the printed sum.
     """
-    rows, level = [], 0.0
-    for b in view.bridge:
-        start, level = level, round(level + b.printed_mkr, 1)
-        rows.append({"Post": b.label, "från": start, "till": level, "värde": b.printed_mkr,
-                     "typ": "förbättring" if b.printed_mkr >= 0 else "försämring"})
+    rows = [{"Post": b.label, "från": start, "till": end, "värde": b.printed_mkr,
+             "typ": "förbättring" if b.printed_mkr >= 0 else "försämring"}
+            for b, (start, end) in zip(view.bridge, bridge_spans(view.bridge), strict=True)]
     rows.append({"Post": "Summa skillnad", "från": 0.0, "till": view.printed_difference_mkr,
                  "värde": view.printed_difference_mkr, "typ": "summa"})
     out = pd.DataFrame(rows)

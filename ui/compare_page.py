@@ -97,7 +97,7 @@ def result_display(views: C.Labelled) -> pd.DataFrame:
     }
     if any(v.plan for _, v in views):
         rows["Omställningsplan: underskott mot plan"] = [
-            fmt_mkr(sum(p.shortfall_tkr for p in v.plan), 1) if v.plan else "–"
+            fmt_mkr(v.plan_shortfall_tkr, 1) if v.plan else "–"
             for _, v in views]
     return pd.DataFrame(rows, index=[label for label, _ in views]).T.rename_axis("Nyckeltal")
 

@@ -29,6 +29,7 @@ from forecast.store.core import StoreError, default_url
 from ui import data_access as DA
 from ui import state_keys as K
 from ui.data_access import Context
+from ui.text import md
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -109,21 +110,24 @@ def laid_current(ctx: Context) -> tuple[int, int, bool] | None:
     The fastställd version, else the latest (``LaidStore.current_version``); a version laid on
     other data (another upload under the same name) is never the current one.
     """
+    if "laid_current" in ctx.memo:
+        return ctx.memo["laid_current"]
     st_ = store()
     if st_ is None:
         return None
     try:
-        return st_.current_version(dataset_name(ctx), str(ctx.as_of), ctx.data_hash)
+        cur = st_.current_version(dataset_name(ctx), str(ctx.as_of), ctx.data_hash)
     except StoreError as exc:
         st.error(f"Lagda prognoser kan inte läsas: {exc}")
         return None
+    ctx.memo["laid_current"] = cur
+    return cur
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _laid_record(url: str, dataset: str, as_of: str, laid_id: int, version: int,
-                 locked: bool, data_hash: str, _ds: Any) -> ForecastOfRecord:
-    lf = _store(url).load(dataset, as_of, version)
-    return of_laid(_ds, lf, DA.stat_store())
+                 locked: bool, data_hash: str, _ds: Any, _lf: LaidForecast) -> ForecastOfRecord:
+    return of_laid(_ds, _lf, DA.stat_store())
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -135,8 +139,15 @@ def record(ctx: Context) -> ForecastOfRecord:
     """The month's forecast of record (``forecast.cycle.record``), made once per process.
 
     The fastställd or latest laid version laid on these data (its stored statistical forecast
-    plus its adjustments), else the stored statistical forecast.
+    plus its adjustments), else the stored statistical forecast. Looked up once per page run
+    (``ctx.memo``).
     """
+    if "record" not in ctx.memo:
+        ctx.memo["record"] = _record(ctx)
+    return ctx.memo["record"]
+
+
+def _record(ctx: Context) -> ForecastOfRecord:
     cur = laid_current(ctx)
     if cur is not None:
         st_ = store()
@@ -145,7 +156,7 @@ def record(ctx: Context) -> ForecastOfRecord:
         if lf.stat_forecast_id is None:  # laid before forecasts were stored: once, with a bar
             DA.statistical_entry(ctx, laid_spec(lf, Spec()))
         return _laid_record(st_.url, dataset_name(ctx), str(ctx.as_of), cur[0], cur[1],
-                            cur[2], ctx.data_hash, ctx.ds)
+                            cur[2], ctx.data_hash, ctx.ds, lf)
     rf, sid = DA.statistical_entry(ctx)
     return _stat_record(ctx.data_hash, str(ctx.as_of), sid, rf)
 
@@ -277,20 +288,14 @@ def show_identity() -> None:
         return
     role = pol.role or "ingen roll"
     if pol.identity.source == "inloggning":
-        st.sidebar.caption(f"Inloggad som {escape_text(pol.identity.user)} ({role})")
+        st.sidebar.caption(f"Inloggad som {md(pol.identity.user)} ({role})")
         st.sidebar.button("Logga ut", on_click=st.logout)
     else:
         st.sidebar.caption(f"**{SINGLE_USER.capitalize()}** (ingen inloggning; bara den här "
-                           f"datorn): {escape_text(pol.identity.user)} ({role})")
+                           f"datorn): {md(pol.identity.user)} ({role})")
 
 
 def is_controller(user: str | None) -> bool:
     """True if the session's user (``user``, from :func:`current_user`) may lay and fastställ."""
     return bool(user) and may(Action.LAY)
 
-
-def escape_text(text: str) -> str:
-    """User text shown as text in Markdown (see :func:`ui.text.md`)."""
-    from ui.text import md
-
-    return md(text)

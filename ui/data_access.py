@@ -156,6 +156,10 @@ class Context:
     as_of: pd.Period
     dataset_id: str = EXAMPLE_DATASET
     """The identity laid forecasts, adjustments and scenarios of ``ds`` are stored under."""
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """What one page run has looked up for this context (the forecast of record and its laid
+    version), so the many accessors of a page ask the store once; a new run has a new
+    context."""
 
     @property
     def data_hash(self) -> str:

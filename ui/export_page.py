@@ -183,17 +183,24 @@ def _report_section(ctx: Context) -> None:
         key="w_dl_rapport_pdf", icon=":material/picture_as_pdf:", on_click="ignore")
 
 
+@st.cache_resource(show_spinner=False)
+def _narratives(url: str) -> Any:
+    """The narrative store (opened once per process; no pooled connections)."""
+    from forecast.store.narratives import NarrativeStore
+
+    return NarrativeStore(url)
+
+
 def _narrative_section(ctx: Context) -> Any:
     """The month's report narrative: the latest saved version, or a new file saved here."""
     from forecast.report.narrative import NarrativeError, load_narrative_bytes
     from forecast.store.base import StoreError
     from forecast.store.core import default_url
-    from forecast.store.narratives import NarrativeStore
     from ui import cycle_access as CA
 
     dataset = CA.dataset_name(ctx)
     try:
-        store = NarrativeStore(default_url())
+        store = _narratives(default_url())
         upload = upload_field("Berättelse till rapporten (valfri): sammanfattning, kommentar per "
                               "division, åtgärder, risker och antaganden – YAML eller JSON som "
                               "för rapport --berattelse", ["yaml", "yml", "json"],

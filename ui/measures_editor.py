@@ -13,6 +13,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from forecast.followup.transition import measures_of_year
+from forecast.io.formatting import fmt_mkr
 from scenarios import assumptions as A
 from ui import cached
 from ui import scenario_form as F
@@ -45,10 +47,9 @@ def measures_section(ctx: Context, months: list[str]) -> None:
     if plan is None:
         return
     with st.expander("Omställningsplanens åtgärder: egna belopp", expanded=bool(plan.added)):
-        data = [m for m in ctx.ds.measures if m.year == ctx.as_of.year]
-        total = sum(m.planned_annual_tkr for m in data) / 1000.0
+        data, total = measures_of_year(ctx.ds, ctx.as_of.year)
         with_data = st.checkbox(
-            f"Med datans åtgärder ({len(data)} st, {F.mkr_text(total)} mkr per år)",
+            f"Med datans åtgärder ({len(data)} st, {fmt_mkr(total, 1)} per år)",
             value=plan.measures is None, key=K.SC_DATA_MEASURES,
             help="Bocka ur för att bara räkna med de egna åtgärderna nedan.")
         units = [WHOLE_REGION, *sorted(cached.baseline_keys(ctx)["unit"].astype(str).unique())]

@@ -335,13 +335,6 @@ AMOUNT_FIELD = NumberField("Belopp, mkr per år", 0.001, A.MAX_TKR / 1000.0, 3)
 REALISATION_FIELD = NumberField("Realisering, %", 0.0, 200.0, 1)
 
 
-def mkr_text(mkr: float) -> str:
-    """An mkr amount the Swedish way, one decimal (for labels)."""
-    from forecast.io.formatting import fmt_number
-
-    return fmt_number(mkr, 1)
-
-
 def measure_rows(measures: Sequence[A.PlanMeasure], whole_region: str) -> Any:
     """The editor's rows of the user's measures (amount in mkr as Swedish text)."""
     import pandas as pd

@@ -21,6 +21,7 @@ from ui import cycle_access as CA
 from ui import document
 from ui import state_keys as K
 from ui.data_access import context, current_dataset, outcome_months
+from ui.text import md
 from ui.widgets import month_text
 
 
@@ -84,7 +85,7 @@ def sidebar() -> None:
                  "(listan börjar med den senaste).",
         )
         _month_note()
-        st.caption(f"Data: {CA.escape_text(ds.source)}")
+        st.caption(f"Data: {md(ds.source)}")
     if st.query_params.get(K.MONTH_PARAM) != st.session_state[K.AS_OF]:
         st.query_params[K.MONTH_PARAM] = st.session_state[K.AS_OF]
     if K.SC_DRAFT in st.session_state:  # navigation clears the address: name the scenario again

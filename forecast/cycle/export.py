@@ -35,11 +35,15 @@ def titled(tables: list[ExportTable], rec: ForecastOfRecord) -> list[ExportTable
     return [replace(t, title=f"{t.title} – {heading}") for t in tables]
 
 
-def record_export(rec: ForecastOfRecord, ds: Dataset, *, choose: bool = True,
-                  created: datetime | None = None
+def record_export(rec: ForecastOfRecord, ds: Dataset, *, created: datetime | None = None
                   ) -> tuple[list[ExportTable], ExportMetadata]:
-    """The Årsprognos export (tables, metadata) of the forecast of record."""
-    tables, meta = prognos_export(rec.final, ds, choose=choose, created=created)
+    """The Årsprognos export (tables, metadata) of the forecast of record.
+
+    Its method is the record's: the standard (a backtested choice per series) unless the
+    statistical forecast was made with one method for all series.
+    """
+    tables, meta = prognos_export(rec.final, ds, choose=rec.spec.method is None,
+                                  created=created)
     if rec.laid is not None:
         tables = [*tables, *adjusted_tables(rec.laid)]
     return titled(tables, rec), record_metadata(meta, rec)

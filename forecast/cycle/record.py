@@ -33,7 +33,7 @@ from forecast.cycle.adjustments import AdjustedForecast, apply_adjustments
 from forecast.cycle.defaults import DEFAULT_PATHS, DEFAULT_SEED
 from forecast.cycle.laid import LaidForecast
 from forecast.engine.result import RegionForecast
-from forecast.io.formatting import fmt_timestamp
+from forecast.io.formatting import fmt_number, fmt_timestamp, fmt_tkr
 from forecast.ledger.dataset import Dataset
 from forecast.store.statistical import StatisticalStore, StatKey
 
@@ -67,7 +67,7 @@ class Spec:
     def describe(self) -> str:
         """``standardprognosen, 1 000 banor per serie, slumpfrö 0``."""
         how = "standardprognosen" if self.method is None else f"en metod för alla: {self.method}"
-        return f"{how}, {self.n_paths:,} banor per serie, slumpfrö {self.seed}".replace(",", " ")
+        return f"{how}, {fmt_number(self.n_paths)} banor per serie, slumpfrö {self.seed}"
 
 
 def _standard(ds: Dataset, as_of: pd.Period, **kw: object) -> RegionForecast:
@@ -187,8 +187,8 @@ class ForecastOfRecord:
         lf = self.laid
         if lf is not None:
             rows.append(("Kommentar till lagd prognos", lf.comment))
-            adjs = "; ".join(f"{a.scope_text}: {a.amount_tkr:,.0f} tkr, {a.comment} "
-                             f"({a.author or lf.author})".replace(",", " ")
+            adjs = "; ".join(f"{a.scope_text}: {fmt_tkr(a.amount_tkr)}, {a.comment} "
+                             f"({a.author or lf.author})"
                              for a in lf.adjustments)
             rows.append(("Justeringar", adjs or "inga"))
         rows += [("Anmärkning", n) for n in self.notes]
@@ -241,8 +241,7 @@ def of_laid(ds: Dataset, lf: LaidForecast, store: StatisticalStore | None, spec:
         alignment = align_to_laid(adjusted, lf)
         notes.append("versionen lades innan prognoser lagrades: den statistiska prognosen "
                      "räknades om, och varje series belopp för året är flyttat till det som "
-                     f"lades (upp till {gap:,.0f} tkr); intervallen är de omräknade"
-                     .replace(",", " "))
+                     f"lades (upp till {fmt_tkr(gap)}); intervallen är de omräknade")
     return ForecastOfRecord(stat, adjusted, used, sid, lf, tuple(notes), alignment)
 
 

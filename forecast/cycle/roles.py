@@ -21,6 +21,7 @@ no role is an outsider and may do nothing. What each role may do is decided in o
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -154,6 +155,13 @@ def load_roles(path: Path | None = None) -> Roles:
     path = path or roles_path()
     if not path.is_file():
         return Roles(None, str(path))
-    if path.stat().st_size > MAX_BYTES:
+    info = path.stat()
+    if info.st_size > MAX_BYTES:
         raise RolesError(f"rollfilen {path} är större än {MAX_BYTES} byte")
-    return parse_roles(path.read_text(encoding="utf-8"), str(path))
+    return _parsed(str(path), info.st_mtime_ns, info.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(path: str, mtime_ns: int, size: int) -> Roles:
+    """The roles file parsed once per version on disk (every page and action asks for it)."""
+    return parse_roles(Path(path).read_text(encoding="utf-8"), path)

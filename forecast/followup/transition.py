@@ -60,6 +60,12 @@ def _bayes_bootstrap_mean(x: np.ndarray, n_paths: int, rng: np.random.Generator)
     return w @ x
 
 
+def measures_of_year(ds: Dataset, year: int) -> tuple[list[Measure], float]:
+    """The data's measures of ``year`` and their planned annual effect in all, tkr."""
+    measures = [m for m in ds.measures if m.year == year]
+    return measures, float(sum(m.planned_annual_tkr for m in measures))
+
+
 def project_transition_plan(ds: Dataset, as_of: pd.Period, n_paths: int = 1000,
                             seed: int = 0) -> PlanProjection:
     """Project each measure's full-year effect from its monthly realisation so far.

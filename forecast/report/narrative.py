@@ -41,6 +41,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from forecast.io.formatting import fmt_number
+
 MAX_FILE_BYTES = 256 * 1024
 MAX_TEXT = 4000
 MAX_SHORT = 200
@@ -172,8 +174,8 @@ def _mkr(value: Any, where: str) -> float | None:
         raise NarrativeError(f"{where}: ska vara ett belopp i mkr, t.ex. -12,5.")
     v = float(value)
     if abs(v) > MAX_MKR:
-        raise NarrativeError(f"{where}: {v:g} mkr är utanför ±{MAX_MKR:,.0f} mkr."
-                             .replace(",", " "))
+        raise NarrativeError(f"{where}: {fmt_number(v, 1)} mkr är utanför "
+                             f"±{fmt_number(MAX_MKR)} mkr.")
     if round(v, 1) != v:
         raise NarrativeError(f"{where}: högst en decimal (mkr), här {v:g}.")
     return v
