@@ -46,7 +46,7 @@ from forecast.ledger.dataset import Dataset, missing_months
 from forecast.methods import selection
 from forecast.methods.base import scale_deviations
 from forecast.methods.selection import Choice
-from forecast.parallel import chunk_evenly, map_chunks
+from forecast.parallel import chunk_evenly, cluster_address, for_chunks
 from forecast.seeding import series_rng
 
 UNKNOWN_DIVISION = "Okänd division"
@@ -330,21 +330,47 @@ def _forecast_chunk(tasks: list[SeriesInput], h: int, n_paths: int, seed: int,
 StepProgress = Callable[[str, int, int], None]
 """``progress(step, series_done, series_total)``: the step is a Swedish label."""
 PROGRESS_CHUNKS = 20
+CHUNK_SERIES = 25
+"""Series per chunk sent to a worker: small enough that the two workers finish together
+(series differ tenfold in cost) and that results in flight stay a few MB, large enough that
+sending a chunk costs little beside its work."""
+
+
+def _chunks(tasks: list[Any], workers: int, n_chunks: int, progress: bool) -> list[list[Any]]:
+    """The chunks of ``tasks``: one in this process, else about :data:`CHUNK_SERIES` each."""
+    if workers <= 1 and cluster_address() is None:
+        return chunk_evenly(tasks, PROGRESS_CHUNKS if progress else 1)
+    n = max(n_chunks, PROGRESS_CHUNKS if progress else 1, -(-len(tasks) // CHUNK_SERIES))
+    return chunk_evenly(tasks, n)
+
+
+def _stream(fn: Callable[..., list[Any]], tasks: list[Any], workers: int, n_chunks: int,
+            *args: Any, consume: Callable[[list[Any]], None],
+            progress: StepProgress | None = None, step: str = "") -> None:
+    """``consume(fn(chunk, *args))`` for every chunk in order, in a pool, on a cluster or here.
+
+    Results do not depend on the chunking: every series seeds its own generator.
+    """
+    chunks = _chunks(tasks, workers, n_chunks, progress is not None)
+    total = len(tasks)
+    done = [0]
+
+    def take(res: list[Any], n: int) -> None:
+        consume(res)
+        done[0] += n
+        if progress is not None:
+            progress(step, done[0], total)
+
+    for_chunks(fn, chunks, workers, *args, consume=take)
 
 
 def _run(fn: Callable[..., list[Any]], tasks: list[Any], workers: int, n_chunks: int,
          *args: Any, progress: StepProgress | None = None, step: str = "") -> list[Any]:
-    """``fn(chunk, *args)`` over ``n_chunks`` chunks in a pool, or over all in this process.
-
-    With ``progress``, at least :data:`PROGRESS_CHUNKS` chunks so it moves in steps (results
-    do not depend on the chunking: every series seeds its own generator).
-    """
-    if progress is not None:
-        chunks = chunk_evenly(tasks, max(n_chunks, PROGRESS_CHUNKS))
-        return map_chunks(fn, chunks, workers, *args,
-                          progress=lambda d, t: progress(step, d, t))
-    chunks = chunk_evenly(tasks, n_chunks) if workers > 1 else [tasks]
-    return map_chunks(fn, chunks, workers, *args)
+    """``fn(chunk, *args)`` over the chunks of ``tasks``, concatenated in order."""
+    out: list[Any] = []
+    _stream(fn, tasks, workers, n_chunks, *args, consume=out.extend, progress=progress,
+            step=step)
+    return out
 
 
 # --------------------------------------------------------------------------- choice
@@ -363,6 +389,28 @@ def _choose_chunk(tasks: list[SeriesInput], cutoff: int, candidates: tuple[str, 
             c = Choice(t.alias, float("nan"), 0,
                        f"metodval misslyckades ({type(exc).__name__}); standardmetod används")
         out.append((t.uid, c))
+    return out
+
+
+def _chosen_task(task: SeriesInput, choice: Any) -> SeriesInput:
+    """``task`` with the chosen method and its own earlier errors.
+
+    The same as :func:`_resolve` and :func:`_series_inputs` give after a separate choice.
+    """
+    alias = choice if isinstance(choice, str) else str(choice.alias)
+    errs = tuple(getattr(choice, "errors", ()) or ())
+    own = forecast_relative_errors(np.asarray(errs, dtype=float), task.y) if errs else None
+    return replace(task, alias=alias, own_errors=own)
+
+
+def _choose_forecast_chunk(tasks: list[SeriesInput], cutoff: int,
+                           candidates: tuple[str, ...], h: int, n_paths: int, seed: int,
+                           forecaster: SeriesForecaster) -> list[tuple[Any, SeriesOutput]]:
+    """Per series: the backtest choice, then the forecast with it (one pass, one transfer)."""
+    out = []
+    for (_, c), t in zip(_choose_chunk(tasks, cutoff, candidates, forecaster), tasks,
+                         strict=True):
+        out.append((c, forecast_series(_chosen_task(t, c), h, n_paths, seed, forecaster)))
     return out
 
 
@@ -452,8 +500,12 @@ def forecast_region(
 ) -> RegionForecast:
     """Forecast every bottom series of ``ds`` after ``as_of`` with joint sample paths.
 
-    Steps: :func:`_resolve` (series and their methods) → :func:`_run_series` (a pool when it
-    pays) → :func:`_assemble` (the :class:`RegionForecast` with notes and summary columns).
+    Steps: with ``choose``, :func:`_choose_forecast_chunk` (each series' backtest, then its
+    forecast, in one pass); else :func:`_resolve` (series and their methods) →
+    :func:`_run_series`; both in a pool or on a Dask cluster (:mod:`forecast.parallel`),
+    each chunk's outputs written into the region's arrays as it arrives (:class:`_Collected`)
+    → :func:`_assemble` (the :class:`RegionForecast` with notes and summary columns) →
+    :func:`_finish` (joint paths, level, totals' floor, in place: one paths array in memory).
 
     Args:
         ds: the data set (ledger, org, accounts).
@@ -481,15 +533,25 @@ def forecast_region(
     as_of = pd.Period(as_of, freq="M")
     _check_as_of(ds, as_of)
     _check_size(ds, as_of, n_paths, seed)
-    if choose:
-        methods = choose_methods(ds, as_of, candidates, forecaster=forecaster,
-                                 workers=MAX_WORKERS if workers is None else workers,
-                                 progress=progress)
-    res = _resolve(ds, as_of, methods, default_method or forecaster.default_method, steps)
+    default = default_method or forecaster.default_method
+    inp = _prepare(ds, as_of, steps)
     if workers is None:
-        workers = MAX_WORKERS if len(res.inp.uids) * n_paths >= PARALLEL_MIN_WORK else 1
-    outs = _run_series(res, as_of, n_paths, seed, workers, forecaster, progress)
-    return _finish(_assemble(ds, as_of, res, outs, n_paths, seed), res, joint=joint,
+        workers = MAX_WORKERS if choose or len(inp.uids) * n_paths >= PARALLEL_MIN_WORK else 1
+    col = _Collected(inp.uids, n_paths, len(forecast_months(as_of)))
+    if choose and steps:  # the choice sees the whole history, the forecast from the step
+        methods = choose_methods(ds, as_of, candidates, forecaster=forecaster,
+                                 workers=workers, progress=progress)
+    elif choose:  # the per-series backtest and the forecast in one pass per series
+        cands = tuple(candidates) if candidates is not None else forecaster.candidates
+        tasks = _series_inputs(inp, as_of, col.h, [default] * len(inp.uids))
+        _stream(_choose_forecast_chunk, tasks, workers, workers * 4, as_of.month % 12,
+                cands, col.h, n_paths, seed, forecaster, consume=col.take_chosen,
+                progress=progress, step="Backtest och prognos per serie")
+        methods = col.choices
+    res = _resolve(ds, as_of, methods, default, steps, inp)
+    if not (choose and not steps):
+        _run_series(res, as_of, n_paths, seed, workers, forecaster, col, progress)
+    return _finish(_assemble(ds, as_of, res, col, n_paths, seed), res, joint=joint,
                    level=level, totals_floor=totals_floor)
 
 
@@ -501,11 +563,11 @@ def _finish(rf: RegionForecast, res: _Resolved, *, joint: bool, level: bool,
     if level:
         from forecast.engine.level import corrected
 
-        rf = corrected(rf, res.errors)
+        rf = corrected(rf, res.errors, in_place=True)
     if totals_floor:
         from forecast.engine.totals_width import widened
 
-        rf = widened(rf, res.errors)
+        rf = widened(rf, res.errors, in_place=True)
     return rf
 
 
@@ -515,7 +577,7 @@ def _joined(rf: RegionForecast, res: _Resolved) -> RegionForecast:
 
     tasks = _series_inputs(res.inp, rf.as_of, len(res.months), res.aliases)
     paths = joint_paths(rf.paths, [t.y for t in tasks], rf.as_of.month % 12,
-                        series_rng(rf.seed, "joint|paths"), errors=res.errors)
+                        series_rng(rf.seed, "joint|paths"), errors=res.errors, in_place=True)
     return replace(rf, paths=paths)
 
 
@@ -559,9 +621,9 @@ def _check_as_of(ds: Dataset, as_of: pd.Period) -> None:
 
 
 def _resolve(ds: Dataset, as_of: pd.Period, methods: Mapping[str, Any] | None, default: str,
-             steps: Sequence[pd.Period]) -> _Resolved:
-    """Build the series and look up each series' alias and evidence."""
-    inp = _prepare(ds, as_of, steps)
+             steps: Sequence[pd.Period], inp: _Inputs | None = None) -> _Resolved:
+    """Look up each series' alias and evidence (the series of ``inp``, else prepared here)."""
+    inp = _prepare(ds, as_of, steps) if inp is None else inp
     n = len(inp.uids)
     if n == 0:
         raise ValueError(f"inga serier med utfall till och med {as_of}")
@@ -599,15 +661,46 @@ def _choice_errors(choices: list[Any]) -> np.ndarray | None:
     return out
 
 
+class _Collected:
+    """The series' outputs, written into the region's arrays as each chunk arrives.
+
+    Only one chunk's outputs are held besides the arrays (the paths array is the one the
+    :class:`RegionForecast` keeps).
+    """
+
+    def __init__(self, uids: Sequence[str], n_paths: int, h: int) -> None:
+        self.row = {u: i for i, u in enumerate(uids)}
+        self.h = h
+        self.paths = np.empty((len(uids), n_paths, h), dtype=np.float32)
+        self.point = np.empty((len(uids), h), dtype=float)
+        self.used = [""] * len(uids)
+        self.notes = [""] * len(uids)
+        self.seen = np.zeros(len(uids), dtype=bool)
+        self.choices: dict[str, Any] = {}
+
+    def take(self, outs: list[SeriesOutput]) -> None:
+        """Write a chunk's outputs into their rows."""
+        for o in outs:
+            i = self.row[o.uid]
+            self.paths[i] = o.paths
+            self.point[i] = o.point
+            self.used[i], self.notes[i] = o.alias, o.note
+            self.seen[i] = True
+
+    def take_chosen(self, pairs: list[tuple[Any, SeriesOutput]]) -> None:
+        """Keep a chunk's choices and write its outputs."""
+        for c, o in pairs:
+            self.choices[o.uid] = c
+        self.take([o for _, o in pairs])
+
+
 def _run_series(res: _Resolved, as_of: pd.Period, n_paths: int, seed: int, workers: int,
-                forecaster: SeriesForecaster,
-                progress: StepProgress | None = None) -> dict[str, SeriesOutput]:
-    """Forecast every series (``workers`` processes); the outputs by series id."""
-    h = len(res.months)
-    tasks = _series_inputs(res.inp, as_of, h, res.aliases, res.errors)
-    outs = _run(_forecast_chunk, tasks, workers, workers * 2, h, n_paths, seed, forecaster,
-                progress=progress, step="Prognos per serie")
-    return {o.uid: o for o in outs}
+                forecaster: SeriesForecaster, col: _Collected,
+                progress: StepProgress | None = None) -> None:
+    """Forecast every series (``workers`` processes or a cluster) into ``col``."""
+    tasks = _series_inputs(res.inp, as_of, col.h, res.aliases, res.errors)
+    _stream(_forecast_chunk, tasks, workers, workers * 2, col.h, n_paths, seed, forecaster,
+            consume=col.take, progress=progress, step="Prognos per serie")
 
 
 def _panel_widths(paths: np.ndarray, point: np.ndarray, used: Sequence[str],
@@ -630,30 +723,27 @@ def _panel_widths(paths: np.ndarray, point: np.ndarray, used: Sequence[str],
         paths[k] = scale_deviations(paths[k], point[k], float(factors[k]))
 
 
-def _assemble(ds: Dataset, as_of: pd.Period, res: _Resolved, by_uid: dict[str, SeriesOutput],
+def _assemble(ds: Dataset, as_of: pd.Period, res: _Resolved, col: _Collected,
               n_paths: int, seed: int) -> RegionForecast:
-    """The :class:`RegionForecast` of the outputs, in the series order, with notes."""
-    inp, n, h = res.inp, len(res.inp.uids), len(res.months)
-    paths = np.empty((n, n_paths, h), dtype=np.float32)
-    point = np.empty((n, h), dtype=float)
-    used, notes = [], []
-    for i, uid in enumerate(inp.uids):
-        o = by_uid[uid]
-        paths[i] = o.paths
-        point[i] = o.point
-        used.append(o.alias)
-        parts = [p for p in (res.choice_notes[i], o.note) if p]
-        if o.alias != res.aliases[i] and not o.note:
-            parts.append(f"{res.aliases[i]} ersattes av {o.alias}")
+    """The :class:`RegionForecast` of the collected outputs, in the series order, with notes."""
+    inp = res.inp
+    if not col.seen.all():
+        raise RuntimeError("en serie saknar prognos efter körningen")
+    notes = []
+    for i in range(len(inp.uids)):
+        parts = [p for p in (res.choice_notes[i], col.notes[i]) if p]
+        if col.used[i] != res.aliases[i] and not col.notes[i]:
+            parts.append(f"{res.aliases[i]} ersattes av {col.used[i]}")
         notes.append("; ".join(parts))
+    paths, point = col.paths, col.point
     summ = _summary_columns(inp, as_of)
-    _panel_widths(paths, point, used, summ["ytd_outcome"], as_of)
+    _panel_widths(paths, point, col.used, summ["ytd_outcome"], as_of)
     constrain_sign(paths, history_sign(inp.outcome))  # a cost never turns into revenue
     return RegionForecast(
         as_of=as_of, keys=inp.keys, months=res.months, paths=paths, point=point,
         ytd_outcome=summ["ytd_outcome"], annual_budget=summ["annual_budget"],
         prior_ytd_outcome=summ["prior_ytd_outcome"],
         prior_year_outcome=summ["prior_year_outcome"],
-        method=tuple(used), backtest_ape=res.apes, notes=tuple(notes),
+        method=tuple(col.used), backtest_ape=res.apes, notes=tuple(notes),
         input_hash=ds.source_hash, seed=seed,
     )
