@@ -175,18 +175,33 @@ def phase_dask(args: argparse.Namespace) -> dict:
 
 
 def phase_store(args: argparse.Namespace) -> dict:
+    """The stored bytes of a forecast of this size (paths drawn at random: the format is
+    uncompressed, so its size and time do not depend on the values)."""
     from forecast.engine import serialize
-    from forecast.engine.region import standard_forecast
+    from forecast.engine.result import RegionForecast
 
-    ds = region(args.n_series)
-    rf = standard_forecast(ds, ds.last_outcome, n_paths=args.paths, seed=0, workers=2)
+    n, h = args.n_series, 32
+    rng = np.random.default_rng(0)
+    keys = pd.DataFrame({"unit": [f"E{i // 11:05d}" for i in range(n)],
+                         "account": [f"k{i % 11}" for i in range(n)],
+                         "division": "D", "account_type": "kostnad", "category": "c"})
+    paths = np.empty((n, args.paths, h), dtype=np.float32)
+    for s in range(0, n, 500):
+        paths[s: s + 500] = rng.standard_normal((len(paths[s: s + 500]), args.paths, h))
+    zeros = np.zeros(n)
+    rf = RegionForecast(as_of=pd.Period("2024-04", freq="M"), keys=keys,
+                        months=pd.period_range("2024-05", periods=h, freq="M"), paths=paths,
+                        point=np.zeros((n, h)), ytd_outcome=zeros, annual_budget=zeros,
+                        prior_ytd_outcome=zeros, prior_year_outcome=zeros,
+                        method=("combo",) * n, backtest_ape=zeros, notes=("",) * n)
     with PeakMemory() as mem:
         t0 = time.perf_counter()
         data = serialize.to_bytes(rf)
         t1 = time.perf_counter()
         back = serialize.from_bytes(data)
         t2 = time.perf_counter()
-    return {"phase": "store", "n_series": rf.n_series, "bytes_mb": len(data) / 2**20,
+    return {"phase": "store", "n_series": n, "bytes_mb": len(data) / 2**20,
+            "paths_mb": paths.nbytes / 2**20,
             "write_seconds": t1 - t0, "read_seconds": t2 - t1, "peak_tree_mb": mem.peak,
             "identical": bool(np.array_equal(back.paths, rf.paths))}
 

@@ -500,59 +500,69 @@ def forecast_region(
 ) -> RegionForecast:
     """Forecast every bottom series of ``ds`` after ``as_of`` with joint sample paths.
 
-    Steps: with ``choose``, :func:`_choose_forecast_chunk` (each series' backtest, then its
-    forecast, in one pass); else :func:`_resolve` (series and their methods) →
-    :func:`_run_series`; both in a pool or on a Dask cluster (:mod:`forecast.parallel`),
-    each chunk's outputs written into the region's arrays as it arrives (:class:`_Collected`)
-    → :func:`_assemble` (the :class:`RegionForecast` with notes and summary columns) →
-    :func:`_finish` (joint paths, level, totals' floor, in place: one paths array in memory).
+    Steps: :func:`_chosen_and_forecast` (backtest and forecast in one pass per series) or
+    :func:`_run_series`, on a pool or a Dask cluster (:mod:`forecast.parallel`) →
+    :func:`_assemble` → :func:`_finish` (joint, level, floor in place: one paths array).
 
     Args:
-        ds: the data set (ledger, org, accounts).
+        ds: the data set.
         as_of: last outcome month used (must have outcome); history never goes beyond it.
         n_paths: simulated paths per series.
         seed: seed of every series' generator (the result is deterministic for a seed).
-        choose: run the per-series rolling-origin choice (:func:`choose_methods`) first.
-        methods: cached choice ``{unique_id: alias or Choice}``; series not in it use
-            ``default_method``. Ignored when ``choose`` is True.
+        choose: each series' rolling-origin choice first (as :func:`choose_methods`).
+        methods: ``{unique_id: alias or Choice}`` (else ``default_method``; not with choose).
         default_method: alias for series without a choice (``forecaster.default_method``).
-        steps: known structural breaks (e.g. a reorganisation): the history of every series
-            starts at the latest step month on or before ``as_of`` (noted per series).
+        steps: structural breaks: histories start at the latest step month ≤ ``as_of``.
         candidates: candidate aliases for ``choose``.
         workers: worker processes; None = 2 when the work is large enough to pay, else 1.
-        forecaster: the per-series routines (the real methods unless a test passes fakes).
-        progress: ``progress(step, done, total)`` after each chunk of series, per step.
-        joint: pair the series' paths by their co-movement (:mod:`forecast.engine.joint`);
-            each series' own paths are unchanged.
-        level: correct revenue and cost by their earlier errors (:mod:`forecast.engine.level`).
-        totals_floor: floor net totals by their errors (:mod:`forecast.engine.totals_width`).
+        forecaster: the per-series routines (tests pass fakes).
+        progress: ``progress(step, done, total)`` after each chunk.
+        joint: pair the paths by co-movement (:mod:`forecast.engine.joint`).
+        level: correct revenue and cost by earlier errors (:mod:`forecast.engine.level`).
+        totals_floor: floor net totals' ranges (:mod:`forecast.engine.totals_width`).
 
-    Returns the :class:`RegionForecast` (paths float32, tkr, reports' sign convention);
-    raises ValueError if ``as_of`` is after the last outcome month or before the first.
+    Returns the :class:`RegionForecast` (float32 paths, tkr, reports' sign); ValueError if
+    ``as_of`` is after the last outcome month or before the first.
     """
-    as_of = pd.Period(as_of, freq="M")
-    _check_as_of(ds, as_of)
-    _check_size(ds, as_of, n_paths, seed)
-    default = default_method or forecaster.default_method
-    inp = _prepare(ds, as_of, steps)
-    if workers is None:
-        workers = MAX_WORKERS if choose or len(inp.uids) * n_paths >= PARALLEL_MIN_WORK else 1
+    as_of = _checked_as_of(ds, as_of, n_paths, seed)
+    default, inp = default_method or forecaster.default_method, _prepare(ds, as_of, steps)
+    big = choose or len(inp.uids) * n_paths >= PARALLEL_MIN_WORK
+    workers = (MAX_WORKERS if big else 1) if workers is None else workers
     col = _Collected(inp.uids, n_paths, len(forecast_months(as_of)))
-    if choose and steps:  # the choice sees the whole history, the forecast from the step
-        methods = choose_methods(ds, as_of, candidates, forecaster=forecaster,
-                                 workers=workers, progress=progress)
-    elif choose:  # the per-series backtest and the forecast in one pass per series
-        cands = tuple(candidates) if candidates is not None else forecaster.candidates
-        tasks = _series_inputs(inp, as_of, col.h, [default] * len(inp.uids))
-        _stream(_choose_forecast_chunk, tasks, workers, workers * 4, as_of.month % 12,
-                cands, col.h, n_paths, seed, forecaster, consume=col.take_chosen,
-                progress=progress, step="Backtest och prognos per serie")
-        methods = col.choices
-    res = _resolve(ds, as_of, methods, default, steps, inp)
-    if not (choose and not steps):
+    run = _Run(n_paths, seed, workers, forecaster, progress)
+    if choose and not steps:  # the per-series backtest and the forecast in one pass
+        res = _chosen_and_forecast(ds, as_of, inp, col, run, candidates, default)
+    else:
+        if choose:  # the choice sees the whole history, the forecast from the step
+            methods = choose_methods(ds, as_of, candidates, forecaster=forecaster,
+                                     workers=workers, progress=progress)
+        res = _resolve(ds, as_of, methods, default, steps, inp)
         _run_series(res, as_of, n_paths, seed, workers, forecaster, col, progress)
     return _finish(_assemble(ds, as_of, res, col, n_paths, seed), res, joint=joint,
                    level=level, totals_floor=totals_floor)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """How the series are run: paths, seed, workers, methods and progress."""
+
+    n_paths: int
+    seed: int
+    workers: int
+    forecaster: SeriesForecaster
+    progress: StepProgress | None
+
+
+def _chosen_and_forecast(ds: Dataset, as_of: pd.Period, inp: _Inputs, col: _Collected,
+                         run: _Run, candidates: Iterable[str] | None,
+                         default: str) -> _Resolved:
+    """Each series' backtest choice and its forecast in one pass (into ``col``)."""
+    cands = tuple(candidates) if candidates is not None else run.forecaster.candidates
+    tasks = _series_inputs(inp, as_of, col.h, [default] * len(inp.uids))
+    _stream(_choose_forecast_chunk, tasks, run.workers, run.workers * 4, as_of.month % 12,
+            cands, col.h, run.n_paths, run.seed, run.forecaster, consume=col.take_chosen,
+            progress=run.progress, step="Backtest och prognos per serie")
+    return _resolve(ds, as_of, col.choices, default, (), inp)
 
 
 def _finish(rf: RegionForecast, res: _Resolved, *, joint: bool, level: bool,
@@ -579,6 +589,14 @@ def _joined(rf: RegionForecast, res: _Resolved) -> RegionForecast:
     paths = joint_paths(rf.paths, [t.y for t in tasks], rf.as_of.month % 12,
                         series_rng(rf.seed, "joint|paths"), errors=res.errors, in_place=True)
     return replace(rf, paths=paths)
+
+
+def _checked_as_of(ds: Dataset, as_of: Any, n_paths: int, seed: int) -> pd.Period:
+    """``as_of`` as a month, its outcome and the forecast's size checked."""
+    as_of = pd.Period(as_of, freq="M")
+    _check_as_of(ds, as_of)
+    _check_size(ds, as_of, n_paths, seed)
+    return as_of
 
 
 def _check_size(ds: Dataset, as_of: pd.Period, n_paths: int, seed: int) -> None:
