@@ -13,6 +13,8 @@ For each size (the embedded region's 443 series and the generated regions of
 - ``dask``: the standard on a local Dask cluster of two workers
   (``distributed.LocalCluster(n_workers=2)``) and on the local pool, the paths compared
   bit for bit;
+- ``memory``: the same path as the standard with a quick real method in place of ``combo``
+  (``--method``, default ``seasonal_naive``), for the 20 000-series memory goal in minutes;
 - ``store``: the forecast of record's stored bytes (``serialize.to_bytes``/``from_bytes``):
   size and time.
 
@@ -120,6 +122,28 @@ def phase_ours(args: argparse.Namespace) -> dict:
             "methods": pd.Series(rf.method).value_counts().head(4).to_dict()}
 
 
+def phase_memory(args: argparse.Namespace) -> dict:
+    """Memory at a size with a quick real method in place of ``combo`` (``--method``).
+
+    The same path as the standard (each series' backtest choice, 1 000 paths, joint paths,
+    level, totals' floor, in place); the method only changes the time, not what is held.
+    """
+    from forecast.engine.region import forecast_region
+
+    ds = region(args.n_series)
+    import_before_timing()
+    alias = args.method or "seasonal_naive"
+    with PeakMemory() as mem:
+        t0 = time.perf_counter()
+        rf = forecast_region(ds, ds.last_outcome, n_paths=args.paths, seed=0, workers=2,
+                             choose=True, candidates=(alias,), default_method=alias)
+        dt = time.perf_counter() - t0
+    return {"phase": "memory", "method": alias, "n_series": rf.n_series,
+            "n_paths": rf.n_paths, "months": len(rf.months), "seconds": dt,
+            "peak_tree_mb": mem.peak, "paths_mb": rf.paths.nbytes / 2**20,
+            "level_correction": bool(rf.level_correction)}
+
+
 def peer_frame(ds) -> tuple[pd.DataFrame, int]:
     """Each series' outcome as our engine sees it (first outcome month … as-of), and h."""
     from forecast.engine import region as E
@@ -206,12 +230,13 @@ def phase_store(args: argparse.Namespace) -> dict:
             "identical": bool(np.array_equal(back.paths, rf.paths))}
 
 
-PHASES = {"ours": phase_ours, "peer": phase_peer, "dask": phase_dask, "store": phase_store}
+PHASES = {"ours": phase_ours, "peer": phase_peer, "dask": phase_dask, "store": phase_store,
+          "memory": phase_memory}
 
 
 def run_child(phase: str, n: int, args: argparse.Namespace) -> dict:
     cmd = [sys.executable, __file__, "--phase", phase, "--n-series", str(n),
-           "--paths", str(args.paths)]
+           "--paths", str(args.paths), *(["--method", args.method] if args.method else [])]
     env = dict(os.environ, PYTHONHASHSEED="0")
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if proc.returncode != 0:
@@ -251,6 +276,12 @@ def summary(results: list[dict]) -> None:
             print(f"  Dask, lokalt kluster med 2 arbetare, {r['n_series']} serier: "
                   f"{r['dask_seconds']:.1f} s (lokal pool {r['local_seconds']:.1f} s); "
                   f"identiska siffror: {'ja' if r['identical'] else 'NEJ'}")
+        if r.get("phase") == "memory" and "peak_tree_mb" in r:
+            ok = r["peak_tree_mb"] <= 4096
+            print(f"  {r['n_series']} serier × {r['n_paths']} banor ({r['method']} i stället "
+                  f"för combo, samma väg): {r['seconds']:.0f} s, toppminne "
+                  f"{r['peak_tree_mb']:.0f} MB (banor {r['paths_mb']:.0f} MB; mål ≤ 4 096 MB: "
+                  f"{_verdict(ok)})")
         if r.get("phase") == "store" and "bytes_mb" in r:
             print(f"  lagrad prognos, {r['n_series']} serier: {r['bytes_mb']:.0f} MB, skriv "
                   f"{r['write_seconds']:.1f} s, läs {r['read_seconds']:.1f} s, toppminne "
@@ -266,6 +297,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-peer", action="store_true")
     p.add_argument("--no-dask", action="store_true")
     p.add_argument("--store", type=int, nargs="*", default=[], help="sizes for the store phase")
+    p.add_argument("--memory", type=int, nargs="*", default=[],
+                   help="sizes for the memory phase (a quick method in place of combo)")
+    p.add_argument("--method", default=None, help="the memory phase's method")
     args = p.parse_args(argv)
     if args.phase:
         res = PHASES[args.phase](args)
@@ -282,6 +316,9 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(results[-1], ensure_ascii=False), flush=True)
     if not args.no_dask:
         results.append(run_child("dask", 2000, args))
+        print(json.dumps(results[-1], ensure_ascii=False), flush=True)
+    for n in args.memory:
+        results.append(run_child("memory", n, args))
         print(json.dumps(results[-1], ensure_ascii=False), flush=True)
     for n in args.store:
         results.append(run_child("store", n, args))
