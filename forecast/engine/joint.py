@@ -90,9 +90,15 @@ def latent(u: np.ndarray, n_paths: int, rng: np.random.Generator,
     lam = prior_years / (k + prior_years)
     q = np.mean(u**2, axis=1)
     g = rng.standard_normal((k, n_paths))
-    common = (u @ g) / np.sqrt(k)
     idio = np.sqrt(np.clip(lam + (1 - lam) * (1 - q), 0.0, None))
-    return np.sqrt(1 - lam) * common + idio[:, None] * eps
+    # √(1−λ)·(u g)/√K + idio·ε, each operation in place (the same numbers, bit for bit,
+    # with two (n_series, n_paths) arrays in memory instead of four)
+    common = u @ g
+    common /= np.sqrt(k)
+    common *= np.sqrt(1 - lam)
+    eps *= idio[:, None]
+    common += eps
+    return common
 
 
 def couple(paths: np.ndarray, rest_months: int, z: np.ndarray, *,
