@@ -20,7 +20,7 @@ import importlib
 import sys
 
 from cli.argparse_sv import SwedishParser
-from cli.common import run_guarded
+from cli.common import add_cluster_argument, run_guarded
 
 
 class _Version(argparse.Action):
@@ -35,6 +35,10 @@ class _Version(argparse.Action):
         from forecast import __version__
 
         parser.exit(message=f"budgetprognos {__version__}\n")
+
+FORECASTING = frozenset({"rapport", "prognos", "backtest", "scenario", "prognosforandring",
+                         "prognossakerhet"})
+"""Subcommands that may forecast: they take ``--kluster`` (a Dask cluster for that work)."""
 
 SUBCOMMANDS = {
     "rapport": "cli.rapport",
@@ -72,6 +76,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:  # a Swedi
             continue
         p = sub.add_parser(name, help=mod.HELP, description=mod.DESCRIPTION)
         mod.add_arguments(p)
+        if name in FORECASTING:
+            add_cluster_argument(p)
         p.set_defaults(_run=mod.run)
     return parser
 
@@ -80,7 +86,13 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code (see :func:`cli.common.run_guarded`)."""
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser(argv[0] if argv else None).parse_args(argv)
-    return run_guarded(args.command, args._run, args)
+    address = getattr(args, "kluster", None)
+    if address is None:
+        return run_guarded(args.command, args._run, args)
+    from forecast.parallel import use_cluster
+
+    with use_cluster(address):
+        return run_guarded(args.command, args._run, args)
 
 
 if __name__ == "__main__":

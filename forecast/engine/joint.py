@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from forecast.engine.blocks import BLOCK
 from forecast.methods.base import MethodFailed
 from forecast.methods.baselines import own_year_end_errors, prior_year_profile_point
 
@@ -89,29 +90,42 @@ def latent(u: np.ndarray, n_paths: int, rng: np.random.Generator,
     lam = prior_years / (k + prior_years)
     q = np.mean(u**2, axis=1)
     g = rng.standard_normal((k, n_paths))
-    common = (u @ g) / np.sqrt(k)
     idio = np.sqrt(np.clip(lam + (1 - lam) * (1 - q), 0.0, None))
-    return np.sqrt(1 - lam) * common + idio[:, None] * eps
+    # √(1−λ)·(u g)/√K + idio·ε, each operation in place (the same numbers, bit for bit,
+    # with two (n_series, n_paths) arrays in memory instead of four)
+    common = u @ g
+    common /= np.sqrt(k)
+    common *= np.sqrt(1 - lam)
+    eps *= idio[:, None]
+    common += eps
+    return common
 
 
-def couple(paths: np.ndarray, rest_months: int, z: np.ndarray) -> np.ndarray:
+def couple(paths: np.ndarray, rest_months: int, z: np.ndarray, *,
+           in_place: bool = False) -> np.ndarray:
     """Re-pair every series' paths so their rest-of-year totals follow the ranks of ``z``.
 
     Args:
-        paths: (n_series, n_paths, h) paths (not modified).
+        paths: (n_series, n_paths, h) paths (not modified unless ``in_place``).
         rest_months: leading months summed for the ranking (the rest of the year).
         z: (n_series, n_paths) latents.
+        in_place: re-pair ``paths`` itself, one series at a time (no second array).
 
     Returns:
-        A new array of the same shape; row i holds exactly the paths of ``paths[i]``.
+        ``paths`` re-paired (a new array unless ``in_place``); row i holds exactly the paths
+        of ``paths[i]``.
     """
     r = max(int(rest_months), 1)
-    tot = paths[:, :, :r].sum(axis=2, dtype=np.float64)
-    src = np.argsort(tot, axis=1, kind="stable")
-    dst = np.argsort(z, axis=1, kind="stable")
-    out = np.empty_like(paths)
-    rows = np.arange(paths.shape[0])[:, None]
-    out[rows, dst] = paths[rows, src]
+    out = paths if in_place else np.empty_like(paths)
+    for s in range(0, len(paths), BLOCK):
+        block = paths[s: s + BLOCK]
+        tot = block[:, :, :r].sum(axis=2, dtype=np.float64)
+        src = np.argsort(tot, axis=1, kind="stable")
+        dst = np.argsort(z[s: s + BLOCK], axis=1, kind="stable")
+        rows = np.arange(len(block))[:, None]
+        moved = np.empty_like(block)
+        moved[rows, dst] = block[rows, src]
+        out[s: s + BLOCK] = moved
     return out
 
 
@@ -125,7 +139,8 @@ def standardise(errors: np.ndarray) -> np.ndarray:
 
 
 def joint_paths(paths: np.ndarray, histories: list[np.ndarray], n: int,
-                rng: np.random.Generator, errors: np.ndarray | None = None) -> np.ndarray:
+                rng: np.random.Generator, errors: np.ndarray | None = None, *,
+                in_place: bool = False) -> np.ndarray:
     """Couple independent per-series paths by their historical year-end co-movement.
 
     Args:
@@ -136,10 +151,11 @@ def joint_paths(paths: np.ndarray, histories: list[np.ndarray], n: int,
         errors: (n_series, years) the forecast method's own signed year-end errors in
             earlier years (the standard's per-series backtest), column k = k + 1 years back;
             used instead of the prior-year profile's when given.
+        in_place: re-pair ``paths`` itself (the engine's own array; no second copy).
     """
     if errors is not None and np.isfinite(errors).any():
         u = standardise(np.asarray(errors, dtype=float))
     else:
         u = surprises(histories, n)
     z = latent(u, paths.shape[1], rng)
-    return couple(paths, 12 - n, z)
+    return couple(paths, 12 - n, z, in_place=in_place)

@@ -35,6 +35,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from forecast.engine.blocks import add_months
 from forecast.engine.result import RegionForecast
 
 PRIOR_YEARS = 1.0
@@ -84,13 +85,15 @@ def shift_per_series(rf: RegionForecast) -> np.ndarray:
     return np.array([by_type.get(t, 0.0) for t in rf.keys[TYPE_COLUMN].tolist()], dtype=float)
 
 
-def corrected(rf: RegionForecast, errors: np.ndarray | None) -> RegionForecast:
+def corrected(rf: RegionForecast, errors: np.ndarray | None, *,
+              in_place: bool = False) -> RegionForecast:
     """``rf`` with the level correction per account type (recorded in ``level_correction``).
 
     Args:
         rf: the region forecast (joint or independent paths: the shift keeps their order).
         errors: (n_series, K) the chosen methods' signed earlier year-end errors in the
             series order of ``rf``, or None (no per-series backtest: nothing corrected).
+        in_place: change ``rf.paths`` itself (the engine's own array; no second copy).
 
     Returns:
         The corrected forecast, or ``rf`` itself if no group was corrected.
@@ -116,7 +119,8 @@ def corrected(rf: RegionForecast, errors: np.ndarray | None) -> RegionForecast:
     if not made:
         return rf
     point = (rf.point + add).astype(rf.point.dtype)
-    paths = (rf.paths + add[:, None, :]).astype(rf.paths.dtype)
+    paths = rf.paths if in_place else rf.paths.copy()
+    add_months(paths, add)
     return replace(rf, point=point, paths=paths, level_correction=tuple(made))
 
 

@@ -46,7 +46,7 @@ from forecast.ledger.dataset import Dataset, missing_months
 from forecast.methods import selection
 from forecast.methods.base import scale_deviations
 from forecast.methods.selection import Choice
-from forecast.parallel import chunk_evenly, map_chunks
+from forecast.parallel import chunk_evenly, cluster_address, for_chunks
 from forecast.seeding import series_rng
 
 UNKNOWN_DIVISION = "Okänd division"
@@ -330,21 +330,47 @@ def _forecast_chunk(tasks: list[SeriesInput], h: int, n_paths: int, seed: int,
 StepProgress = Callable[[str, int, int], None]
 """``progress(step, series_done, series_total)``: the step is a Swedish label."""
 PROGRESS_CHUNKS = 20
+CHUNK_SERIES = 25
+"""Series per chunk sent to a worker: small enough that the two workers finish together
+(series differ tenfold in cost) and that results in flight stay a few MB, large enough that
+sending a chunk costs little beside its work."""
+
+
+def _chunks(tasks: list[Any], workers: int, n_chunks: int, progress: bool) -> list[list[Any]]:
+    """The chunks of ``tasks``: one in this process, else about :data:`CHUNK_SERIES` each."""
+    if workers <= 1 and cluster_address() is None:
+        return chunk_evenly(tasks, PROGRESS_CHUNKS if progress else 1)
+    n = max(n_chunks, PROGRESS_CHUNKS if progress else 1, -(-len(tasks) // CHUNK_SERIES))
+    return chunk_evenly(tasks, n)
+
+
+def _stream(fn: Callable[..., list[Any]], tasks: list[Any], workers: int, n_chunks: int,
+            *args: Any, consume: Callable[[list[Any]], None],
+            progress: StepProgress | None = None, step: str = "") -> None:
+    """``consume(fn(chunk, *args))`` for every chunk in order, in a pool, on a cluster or here.
+
+    Results do not depend on the chunking: every series seeds its own generator.
+    """
+    chunks = _chunks(tasks, workers, n_chunks, progress is not None)
+    total = len(tasks)
+    done = [0]
+
+    def take(res: list[Any], n: int) -> None:
+        consume(res)
+        done[0] += n
+        if progress is not None:
+            progress(step, done[0], total)
+
+    for_chunks(fn, chunks, workers, *args, consume=take)
 
 
 def _run(fn: Callable[..., list[Any]], tasks: list[Any], workers: int, n_chunks: int,
          *args: Any, progress: StepProgress | None = None, step: str = "") -> list[Any]:
-    """``fn(chunk, *args)`` over ``n_chunks`` chunks in a pool, or over all in this process.
-
-    With ``progress``, at least :data:`PROGRESS_CHUNKS` chunks so it moves in steps (results
-    do not depend on the chunking: every series seeds its own generator).
-    """
-    if progress is not None:
-        chunks = chunk_evenly(tasks, max(n_chunks, PROGRESS_CHUNKS))
-        return map_chunks(fn, chunks, workers, *args,
-                          progress=lambda d, t: progress(step, d, t))
-    chunks = chunk_evenly(tasks, n_chunks) if workers > 1 else [tasks]
-    return map_chunks(fn, chunks, workers, *args)
+    """``fn(chunk, *args)`` over the chunks of ``tasks``, concatenated in order."""
+    out: list[Any] = []
+    _stream(fn, tasks, workers, n_chunks, *args, consume=out.extend, progress=progress,
+            step=step)
+    return out
 
 
 # --------------------------------------------------------------------------- choice
@@ -363,6 +389,28 @@ def _choose_chunk(tasks: list[SeriesInput], cutoff: int, candidates: tuple[str, 
             c = Choice(t.alias, float("nan"), 0,
                        f"metodval misslyckades ({type(exc).__name__}); standardmetod används")
         out.append((t.uid, c))
+    return out
+
+
+def _chosen_task(task: SeriesInput, choice: Any) -> SeriesInput:
+    """``task`` with the chosen method and its own earlier errors.
+
+    The same as :func:`_resolve` and :func:`_series_inputs` give after a separate choice.
+    """
+    alias = choice if isinstance(choice, str) else str(choice.alias)
+    errs = tuple(getattr(choice, "errors", ()) or ())
+    own = forecast_relative_errors(np.asarray(errs, dtype=float), task.y) if errs else None
+    return replace(task, alias=alias, own_errors=own)
+
+
+def _choose_forecast_chunk(tasks: list[SeriesInput], cutoff: int,
+                           candidates: tuple[str, ...], h: int, n_paths: int, seed: int,
+                           forecaster: SeriesForecaster) -> list[tuple[Any, SeriesOutput]]:
+    """Per series: the backtest choice, then the forecast with it (one pass, one transfer)."""
+    out = []
+    for (_, c), t in zip(_choose_chunk(tasks, cutoff, candidates, forecaster), tasks,
+                         strict=True):
+        out.append((c, forecast_series(_chosen_task(t, c), h, n_paths, seed, forecaster)))
     return out
 
 
@@ -475,45 +523,70 @@ def forecast_region(
 ) -> RegionForecast:
     """Forecast every bottom series of ``ds`` after ``as_of`` with joint sample paths.
 
-    Steps: :func:`_resolve` (series, methods) → :func:`_run_series` (a pool when it pays) →
-    :func:`_assemble` (the :class:`RegionForecast` with notes and summary columns).
+    Steps: :func:`_chosen_and_forecast` (backtest and forecast in one pass per series) or
+    :func:`_run_series`, on a pool or a Dask cluster (:mod:`forecast.parallel`) →
+    :func:`_assemble` → :func:`_finish` (joint, level, floor in place: one paths array).
 
     Args:
-        ds: the data set (ledger, org, accounts).
+        ds: the data set.
         as_of: last outcome month used (must have outcome); history never goes beyond it.
         n_paths: simulated paths per series.
         seed: seed of every series' generator (the result is deterministic for a seed).
-        choose: run the per-series rolling-origin choice (:func:`choose_methods`) first.
-        methods: cached choice ``{unique_id: alias or Choice}``; series not in it use
-            ``default_method``. Ignored when ``choose`` is True.
+        choose: each series' rolling-origin choice first (as :func:`choose_methods`).
+        methods: ``{unique_id: alias or Choice}`` (else ``default_method``; not with choose).
         default_method: alias for series without a choice (``forecaster.default_method``).
-        steps: known structural breaks (e.g. a reorganisation): the history of every series
-            starts at the latest step month on or before ``as_of`` (noted per series).
+        steps: structural breaks: histories start at the latest step month ≤ ``as_of``.
         candidates: candidate aliases for ``choose``.
         workers: worker processes; None = 2 when the work is large enough to pay, else 1.
-        forecaster: the per-series routines (the real methods unless a test passes fakes).
-        progress: ``progress(step, done, total)`` after each chunk of series, per step.
-        joint: pair the series' paths by co-movement (each series' own paths unchanged).
+        forecaster: the per-series routines (tests pass fakes).
+        progress: ``progress(step, done, total)`` after each chunk.
         step_reason: why the history starts at a step (in the per-series note).
-        level: correct revenue and cost by their earlier errors (:mod:`forecast.engine.level`).
-        totals_floor: floor net totals by their errors (:mod:`forecast.engine.totals_width`).
+        joint: pair the paths by co-movement (:mod:`forecast.engine.joint`).
+        level: correct revenue and cost by earlier errors (:mod:`forecast.engine.level`).
+        totals_floor: floor net totals' ranges (:mod:`forecast.engine.totals_width`).
 
-    Returns the :class:`RegionForecast` (float32 paths, tkr); ValueError on a bad ``as_of``.
+    Returns the :class:`RegionForecast` (float32 paths, tkr, reports' sign); ValueError if
+    ``as_of`` is after the last outcome month or before the first.
     """
-    as_of = pd.Period(as_of, freq="M")
-    _check_as_of(ds, as_of, steps)
-    _check_size(ds, as_of, n_paths, seed)
-    if choose:
-        methods = choose_methods(ds, as_of, candidates, forecaster=forecaster,
-                                 workers=MAX_WORKERS if workers is None else workers,
-                                 progress=progress, steps=steps)
-    res = _resolve(ds, as_of, methods, default_method or forecaster.default_method, steps,
-                   step_reason)
-    if workers is None:
-        workers = MAX_WORKERS if len(res.inp.uids) * n_paths >= PARALLEL_MIN_WORK else 1
-    outs = _run_series(res, as_of, n_paths, seed, workers, forecaster, progress)
-    return _finish(_assemble(ds, as_of, res, outs, n_paths, seed), res, joint=joint,
+    as_of = _checked_as_of(ds, as_of, n_paths, seed, steps)
+    default, inp = default_method or forecaster.default_method, _prepare(ds, as_of, steps)
+    big = choose or len(inp.uids) * n_paths >= PARALLEL_MIN_WORK
+    workers = (MAX_WORKERS if big else 1) if workers is None else workers
+    col = _Collected(inp.uids, n_paths, len(forecast_months(as_of)))
+    run = _Run(n_paths, seed, workers, forecaster, progress)
+    if choose and not steps:  # the per-series backtest and the forecast in one pass
+        res = _chosen_and_forecast(ds, as_of, inp, col, run, candidates, default)
+    else:
+        if choose:  # with a step, the choice and the forecast both from the step
+            methods = choose_methods(ds, as_of, candidates, forecaster=forecaster,
+                                     workers=workers, progress=progress, steps=steps)
+        res = _resolve(ds, as_of, methods, default, steps, inp, step_reason)
+        _run_series(res, as_of, n_paths, seed, workers, forecaster, col, progress)
+    return _finish(_assemble(ds, as_of, res, col, n_paths, seed), res, joint=joint,
                    level=level, totals_floor=totals_floor)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """How the series are run: paths, seed, workers, methods and progress."""
+
+    n_paths: int
+    seed: int
+    workers: int
+    forecaster: SeriesForecaster
+    progress: StepProgress | None
+
+
+def _chosen_and_forecast(ds: Dataset, as_of: pd.Period, inp: _Inputs, col: _Collected,
+                         run: _Run, candidates: Iterable[str] | None,
+                         default: str) -> _Resolved:
+    """Each series' backtest choice and its forecast in one pass (into ``col``)."""
+    cands = tuple(candidates) if candidates is not None else run.forecaster.candidates
+    tasks = _series_inputs(inp, as_of, col.h, [default] * len(inp.uids))
+    _stream(_choose_forecast_chunk, tasks, run.workers, run.workers * 4, as_of.month % 12,
+            cands, col.h, run.n_paths, run.seed, run.forecaster, consume=col.take_chosen,
+            progress=run.progress, step="Backtest och prognos per serie")
+    return _resolve(ds, as_of, col.choices, default, (), inp)
 
 
 def _finish(rf: RegionForecast, res: _Resolved, *, joint: bool, level: bool,
@@ -524,11 +597,11 @@ def _finish(rf: RegionForecast, res: _Resolved, *, joint: bool, level: bool,
     if level:
         from forecast.engine.level import corrected
 
-        rf = corrected(rf, res.errors)
+        rf = corrected(rf, res.errors, in_place=True)
     if totals_floor:
         from forecast.engine.totals_width import widened
 
-        rf = widened(rf, res.errors)
+        rf = widened(rf, res.errors, in_place=True)
     return rf
 
 
@@ -538,8 +611,17 @@ def _joined(rf: RegionForecast, res: _Resolved) -> RegionForecast:
 
     tasks = _series_inputs(res.inp, rf.as_of, len(res.months), res.aliases)
     paths = joint_paths(rf.paths, [t.y for t in tasks], rf.as_of.month % 12,
-                        series_rng(rf.seed, "joint|paths"), errors=res.errors)
+                        series_rng(rf.seed, "joint|paths"), errors=res.errors, in_place=True)
     return replace(rf, paths=paths)
+
+
+def _checked_as_of(ds: Dataset, as_of: Any, n_paths: int, seed: int,
+                   steps: Sequence[pd.Period] = ()) -> pd.Period:
+    """``as_of`` as a month, its outcome (from the latest step) and the forecast's size checked."""
+    as_of = pd.Period(as_of, freq="M")
+    _check_as_of(ds, as_of, steps)
+    _check_size(ds, as_of, n_paths, seed)
+    return as_of
 
 
 def _check_size(ds: Dataset, as_of: pd.Period, n_paths: int, seed: int) -> None:
@@ -585,9 +667,10 @@ def _check_as_of(ds: Dataset, as_of: pd.Period, steps: Sequence[pd.Period] = ())
 
 
 def _resolve(ds: Dataset, as_of: pd.Period, methods: Mapping[str, Any] | None, default: str,
-             steps: Sequence[pd.Period], step_reason: str = "strukturbrott") -> _Resolved:
-    """Build the series and look up each series' alias and evidence."""
-    inp = _prepare(ds, as_of, steps)
+             steps: Sequence[pd.Period], inp: _Inputs | None = None,
+             step_reason: str = "strukturbrott") -> _Resolved:
+    """Look up each series' alias and evidence (the series of ``inp``, else prepared here)."""
+    inp = _prepare(ds, as_of, steps) if inp is None else inp
     n = len(inp.uids)
     if n == 0:
         raise ValueError(f"inga serier med utfall till och med {as_of}")
@@ -625,15 +708,46 @@ def _choice_errors(choices: list[Any]) -> np.ndarray | None:
     return out
 
 
+class _Collected:
+    """The series' outputs, written into the region's arrays as each chunk arrives.
+
+    Only one chunk's outputs are held besides the arrays (the paths array is the one the
+    :class:`RegionForecast` keeps).
+    """
+
+    def __init__(self, uids: Sequence[str], n_paths: int, h: int) -> None:
+        self.row = {u: i for i, u in enumerate(uids)}
+        self.h = h
+        self.paths = np.empty((len(uids), n_paths, h), dtype=np.float32)
+        self.point = np.empty((len(uids), h), dtype=float)
+        self.used = [""] * len(uids)
+        self.notes = [""] * len(uids)
+        self.seen = np.zeros(len(uids), dtype=bool)
+        self.choices: dict[str, Any] = {}
+
+    def take(self, outs: list[SeriesOutput]) -> None:
+        """Write a chunk's outputs into their rows."""
+        for o in outs:
+            i = self.row[o.uid]
+            self.paths[i] = o.paths
+            self.point[i] = o.point
+            self.used[i], self.notes[i] = o.alias, o.note
+            self.seen[i] = True
+
+    def take_chosen(self, pairs: list[tuple[Any, SeriesOutput]]) -> None:
+        """Keep a chunk's choices and write its outputs."""
+        for c, o in pairs:
+            self.choices[o.uid] = c
+        self.take([o for _, o in pairs])
+
+
 def _run_series(res: _Resolved, as_of: pd.Period, n_paths: int, seed: int, workers: int,
-                forecaster: SeriesForecaster,
-                progress: StepProgress | None = None) -> dict[str, SeriesOutput]:
-    """Forecast every series (``workers`` processes); the outputs by series id."""
-    h = len(res.months)
-    tasks = _series_inputs(res.inp, as_of, h, res.aliases, res.errors)
-    outs = _run(_forecast_chunk, tasks, workers, workers * 2, h, n_paths, seed, forecaster,
-                progress=progress, step="Prognos per serie")
-    return {o.uid: o for o in outs}
+                forecaster: SeriesForecaster, col: _Collected,
+                progress: StepProgress | None = None) -> None:
+    """Forecast every series (``workers`` processes or a cluster) into ``col``."""
+    tasks = _series_inputs(res.inp, as_of, col.h, res.aliases, res.errors)
+    _stream(_forecast_chunk, tasks, workers, workers * 2, col.h, n_paths, seed, forecaster,
+            consume=col.take, progress=progress, step="Prognos per serie")
 
 
 def _panel_widths(paths: np.ndarray, point: np.ndarray, used: Sequence[str],
@@ -656,30 +770,27 @@ def _panel_widths(paths: np.ndarray, point: np.ndarray, used: Sequence[str],
         paths[k] = scale_deviations(paths[k], point[k], float(factors[k]))
 
 
-def _assemble(ds: Dataset, as_of: pd.Period, res: _Resolved, by_uid: dict[str, SeriesOutput],
+def _assemble(ds: Dataset, as_of: pd.Period, res: _Resolved, col: _Collected,
               n_paths: int, seed: int) -> RegionForecast:
-    """The :class:`RegionForecast` of the outputs, in the series order, with notes."""
-    inp, n, h = res.inp, len(res.inp.uids), len(res.months)
-    paths = np.empty((n, n_paths, h), dtype=np.float32)
-    point = np.empty((n, h), dtype=float)
-    used, notes = [], []
-    for i, uid in enumerate(inp.uids):
-        o = by_uid[uid]
-        paths[i] = o.paths
-        point[i] = o.point
-        used.append(o.alias)
-        parts = [p for p in (res.choice_notes[i], o.note) if p]
-        if o.alias != res.aliases[i] and not o.note:
-            parts.append(f"{res.aliases[i]} ersattes av {o.alias}")
+    """The :class:`RegionForecast` of the collected outputs, in the series order, with notes."""
+    inp = res.inp
+    if not col.seen.all():
+        raise RuntimeError("en serie saknar prognos efter körningen")
+    notes = []
+    for i in range(len(inp.uids)):
+        parts = [p for p in (res.choice_notes[i], col.notes[i]) if p]
+        if col.used[i] != res.aliases[i] and not col.notes[i]:
+            parts.append(f"{res.aliases[i]} ersattes av {col.used[i]}")
         notes.append("; ".join(parts))
+    paths, point = col.paths, col.point
     summ = _summary_columns(inp, as_of)
-    _panel_widths(paths, point, used, summ["ytd_outcome"], as_of)
+    _panel_widths(paths, point, col.used, summ["ytd_outcome"], as_of)
     constrain_sign(paths, history_sign(inp.outcome))  # a cost never turns into revenue
     return RegionForecast(
         as_of=as_of, keys=inp.keys, months=res.months, paths=paths, point=point,
         ytd_outcome=summ["ytd_outcome"], annual_budget=summ["annual_budget"],
         prior_ytd_outcome=summ["prior_ytd_outcome"],
         prior_year_outcome=summ["prior_year_outcome"],
-        method=tuple(used), backtest_ape=res.apes, notes=tuple(notes),
+        method=tuple(col.used), backtest_ape=res.apes, notes=tuple(notes),
         input_hash=ds.source_hash, seed=seed,
     )

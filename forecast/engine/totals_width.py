@@ -27,6 +27,7 @@ from dataclasses import replace
 import numpy as np
 
 from forecast.engine import level
+from forecast.engine.blocks import month_sums
 from forecast.engine.result import RegionForecast
 from forecast.ledger import schema as S
 from forecast.methods.base import scale_deviations
@@ -83,13 +84,15 @@ def groups(rf: RegionForecast) -> list[tuple[str, np.ndarray]]:
     return out + ([(REGION_NAME, rf.row_mask())] if len(names) > 1 else [])
 
 
-def widened(rf: RegionForecast, errors: np.ndarray | None) -> RegionForecast:
+def widened(rf: RegionForecast, errors: np.ndarray | None, *,
+            in_place: bool = False) -> RegionForecast:
     """``rf`` with its division and region net totals' ranges floored (``totals_width``).
 
     Args:
         rf: the region forecast (after the joint paths and the level correction).
         errors: (n_series, K) the chosen methods' signed earlier year-end errors in the
             series order of ``rf``, or None (nothing changed).
+        in_place: change ``rf.paths`` itself (the engine's own array; no second copy).
 
     Returns:
         The widened forecast, or ``rf`` itself if no total was below its floor.
@@ -105,7 +108,7 @@ def widened(rf: RegionForecast, errors: np.ndarray | None) -> RegionForecast:
     # rest-of-year totals per series and path; scaling a series' deviations by f scales the
     # deviations of these sums from its point's by f, so the factors compose here
     point_rest = point_year - np.asarray(rf.ytd_outcome, dtype=np.float64)
-    dev = rf.paths[:, :, rest].sum(axis=2, dtype=np.float64) - point_rest[:, None]
+    dev = month_sums(rf.paths, rest) - point_rest[:, None]
     factor = np.ones(rf.n_series)
     made: list[tuple[str, float]] = []
     for name, rows in groups(rf):
@@ -120,7 +123,7 @@ def widened(rf: RegionForecast, errors: np.ndarray | None) -> RegionForecast:
             factor[rows] *= f
     if not made:
         return rf
-    paths = rf.paths.copy()
+    paths = rf.paths if in_place else rf.paths.copy()
     for i in np.flatnonzero(factor != 1.0).tolist():
         paths[i] = scale_deviations(paths[i], rf.point[i], float(factor[i]))
     return replace(rf, paths=paths, totals_width=tuple(made))

@@ -15,12 +15,14 @@ limit                      value           why
 ``MAX_SERIES``             20 000          unit × account pairs forecast
 ``MAX_ABS_AMOUNT_TKR``     1e9             1 000 000 mkr; a region's whole budget is ~ 1e8
 ``MIN_PATHS/MAX_PATHS``    10 / 10 000     simulated paths per series (flag ``--paths``,
-                                           checked before any data is read); more would
-                                           not fit ``MAX_PATH_CELLS`` for even 94 series
-                                           of 32 months
-``MAX_PATH_CELLS``         30 000 000      series × paths × months held in memory (float32,
-                                           ~120 MB, plus the per-series work); the embedded
-                                           region (443 series × 32 months) takes ≤ 2 116 paths
+                                           checked before any data is read)
+``MAX_PATH_CELLS``         720 000 000     series × paths × months held in memory: the
+                                           float32 paths array (2,9 GB), the one copy the
+                                           engine keeps (outputs are written into it as
+                                           they arrive, the joint paths, level and floor
+                                           work in place); 1 000 paths for every series up
+                                           to ``MAX_SERIES`` at any as-of month (≤ 36
+                                           months), measured in ``bench/bench_scale.py``
 ``MIN_DRAWS/MAX_DRAWS``    100 / 1 000 000 Monte Carlo draws (file field and ``--draws``)
 ``MAX_DRAW_VALUES``        30 000 000      draws × (uncertain parameters + 3 years)
 ``MAX_ASSUMPTIONS``        100             assumptions in one scenario
@@ -63,7 +65,7 @@ MAX_SERIES: Final = 20_000
 MAX_ABS_AMOUNT_TKR: Final = 1e9
 MIN_PATHS: Final = 10
 MAX_PATHS: Final = 10_000
-MAX_PATH_CELLS: Final = 30_000_000
+MAX_PATH_CELLS: Final = 720_000_000
 MIN_DRAWS: Final = 100
 MAX_DRAWS: Final = 1_000_000
 MAX_DRAW_VALUES: Final = 30_000_000

@@ -103,13 +103,15 @@ def test_prognos_paths_above_the_flag_limit_are_refused_before_the_data_is_read(
     assert not out.exists()
 
 
-def test_prognos_paths_that_would_not_fit_are_refused_before_the_work(tmp_path, capsys) -> None:
-    out = tmp_path / "p.xlsx"
-    assert main(["prognos", "--as-of", "2023-04", "--out", str(out), "--paths", "5000"]) == 2
-    err = capsys.readouterr().err
-    assert "prognosen blir för stor: 443 serier × 5 000 banor × 32 månader" in err
-    assert "gränsen är 30 000 000" in err and "välj högst 2 116 banor" in err
-    assert not out.exists()
+def test_paths_that_would_not_fit_are_refused_and_1000_fit_at_the_series_limit() -> None:
+    from forecast.io.limits import MAX_SERIES, LimitExceeded, check_paths
+
+    check_paths(1000, MAX_SERIES, 36)  # every series, 1 000 paths, any as-of month
+    with pytest.raises(LimitExceeded) as exc:
+        check_paths(2000, MAX_SERIES, 32)
+    msg = str(exc.value)
+    assert "prognosen blir för stor: 20 000 serier × 2 000 banor × 32 månader" in msg
+    assert "gränsen är 720 000 000" in msg and "välj högst 1 125 banor" in msg
 
 
 def test_prognos_seed_is_bounded(tmp_path, capsys) -> None:
@@ -143,8 +145,9 @@ def test_engine_refuses_paths_above_the_limit(small_dataset, fake_methods) -> No
 
 
 def test_engine_refuses_paths_that_would_not_fit(fake_methods) -> None:
-    with pytest.raises(LimitExceeded, match="prognosen blir för stor: 443 serier × 3 000"):
-        forecast_region(load_default(), pd.Period("2023-04", freq="M"), n_paths=3_000,
+    # (series × paths × months above MAX_PATH_CELLS: check_paths, tested above)
+    with pytest.raises(LimitExceeded, match="antalet banor .* 10 000, fick 10 001"):
+        forecast_region(load_default(), pd.Period("2023-04", freq="M"), n_paths=10_001,
                         forecaster=fake_methods, workers=1)
 
 

@@ -43,10 +43,51 @@ def _with_meta(data: bytes, **change) -> bytes:
 
 
 def test_newer_format_and_damage_are_refused_in_swedish():
-    data = to_bytes(make_rf("2023-04", n_paths=5))
+    data = _v1_bytes(make_rf("2023-04", n_paths=5))  # version 1 (npz) damaged
     with pytest.raises(FormatError, match="nyare än programmets"):
         from_bytes(_with_meta(data, format=99))
     with pytest.raises(FormatError, match="kan inte läsas"):
         from_bytes(data[: len(data) // 2])
     with pytest.raises(FormatError, match="skadad"):
         from_bytes(_with_meta(data, key_order=["nope"]))
+
+
+def _v1_bytes(rf) -> bytes:
+    """The version-1 bytes (``.npz`` with a ``meta`` member), as program 0.x wrote them."""
+    from forecast.engine.serialize import ARRAYS, _meta
+
+    meta = {**_meta(rf), "format": 1}
+    buf = io.BytesIO()
+    np.savez(buf, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+             **{n: np.ascontiguousarray(getattr(rf, n)) for n in ARRAYS})
+    return buf.getvalue()
+
+
+def test_version_1_keeps_loading_and_version_2_is_written():
+    from forecast.engine.serialize import FORMAT_VERSION, MAGIC
+
+    rf = make_rf("2023-04", n_paths=12)
+    rf = replace(rf, paths=rf.paths.astype(np.float32))
+    new = to_bytes(rf)
+    assert FORMAT_VERSION == 2 and new.startswith(MAGIC)
+    for data in (new, _v1_bytes(rf)):
+        back = from_bytes(data)
+        assert np.array_equal(back.paths, rf.paths) and back.paths.dtype == np.float32
+        assert np.array_equal(back.point, rf.point) and back.method == rf.method
+        assert not back.paths.flags.writeable
+
+
+def test_version_2_newer_or_cut_is_refused():
+    import struct
+
+    data = to_bytes(make_rf("2023-04", n_paths=5))
+    size = struct.unpack_from("<I", data, 4)[0]
+    head = json.loads(data[8: 8 + size])
+    newer = json.dumps({**head, "format": 3}, ensure_ascii=False).encode()
+    assert len(newer) == size  # same length: the arrays stay where they were
+    with pytest.raises(FormatError, match="nyare än programmets"):
+        from_bytes(data[:8] + newer + data[8 + size:])
+    with pytest.raises(FormatError, match="kan inte läsas"):
+        from_bytes(data[: len(data) // 2])
+    with pytest.raises(FormatError, match="kan inte läsas"):
+        from_bytes(data[:6])

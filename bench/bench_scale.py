@@ -1,0 +1,336 @@
+"""A region's size: the standard årsprognos beside statsforecast's AutoETS (a script, not a test).
+
+For each size (the embedded region's 443 series and the generated regions of
+``data/region_scale.py``: 2 000, 5 000, 20 000 series), in one run on this machine:
+
+- ``ours``: the standard årsprognos (``engine.standard_forecast``: each series' year-end
+  backtest, ``combo`` with 1 000 paths, joint paths, level, totals' floor) on 2 worker
+  processes, from the prepared data set to the finished ``RegionForecast``;
+- ``peer``: statsforecast ``AutoETS(season_length=12)`` with ``n_jobs=2`` on the same series
+  (each series' outcome from its first month through the as-of month, as our engine sees
+  it), the same horizon and an 80 % interval; a series too short for it gets the library's
+  ``fallback_model`` (``Naive``);
+- ``dask``: the standard on a local Dask cluster of two workers
+  (``distributed.LocalCluster(n_workers=2)``) and on the local pool, the paths compared
+  bit for bit;
+- ``memory``: the same path as the standard with a quick real method in place of ``combo``
+  (``--method``, default ``seasonal_naive``), for the 20 000-series memory goal in minutes;
+- ``store``: the forecast of record's stored bytes (``serialize.to_bytes``/``from_bytes``):
+  size and time.
+
+Each phase runs in a fresh interpreter; both sides import their libraries before the clock.
+Peak memory is the largest sum of the resident memory of the phase's process and all its
+children (workers), sampled every 0,25 s with psutil, beside ``ru_maxrss``; the memory
+phase also gives the sum of PSS (pages the forked workers share with the parent counted
+once: the RSS sum counts them in every process).
+Goals (issue 27): at 443, 2 000 and 5 000 series ours ≤ 1,0 × the peer's time; at 5 000
+series ≤ 2 GB; 20 000 series with 1 000 paths within 4 GB; the Dask run identical.
+
+Usage::
+
+    .venv/bin/python bench/bench_scale.py                      # 443, 2 000, 5 000 + dask
+    .venv/bin/python bench/bench_scale.py --sizes 20000 --no-peer --no-dask
+    .venv/bin/python bench/bench_scale.py --phase ours --n-series 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+class PeakMemory:
+    """The largest RSS sum of this process and its children, sampled in a thread (MB)."""
+
+    def __init__(self, every: float = 0.25) -> None:
+        import psutil
+
+        self.proc = psutil.Process()
+        self.peak = 0.0
+        self.peak_pss = 0.0
+        self.every = every
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        import psutil
+
+        total = pss = 0
+        for p in [self.proc, *self.proc.children(recursive=True)]:
+            try:
+                total += p.memory_info().rss
+                pss += p.memory_full_info().pss  # shared (forked) pages counted once
+            except psutil.Error:
+                continue
+        self.peak = max(self.peak, total / 2**20)
+        self.peak_pss = max(self.peak_pss, pss / 2**20)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self._sample()
+
+    def __enter__(self) -> PeakMemory:
+        self._sample()
+        self._t.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._t.join()
+        self._sample()
+
+
+def region(n_series: int):
+    if n_series == 443:
+        from forecast.ledger.dataset import load_default
+
+        return load_default()
+    from data.region_scale import dataset
+
+    return dataset(n_series)
+
+
+def import_before_timing() -> None:
+    import statsforecast.ces  # noqa: F401
+    import statsforecast.models  # noqa: F401
+    import statsforecast.theta  # noqa: F401
+
+    from forecast.engine import region as _  # noqa: F401
+    from forecast.methods import selection  # noqa: F401
+
+
+def phase_ours(args: argparse.Namespace) -> dict:
+    from forecast.engine.region import standard_forecast
+
+    ds = region(args.n_series)
+    import_before_timing()
+    with PeakMemory() as mem:
+        t0 = time.perf_counter()
+        rf = standard_forecast(ds, ds.last_outcome, n_paths=args.paths, seed=0, workers=2)
+        dt = time.perf_counter() - t0
+    return {"phase": "ours", "n_series": rf.n_series, "n_paths": rf.n_paths,
+            "months": len(rf.months), "seconds": dt, "peak_tree_mb": mem.peak,
+            "paths_mb": rf.paths.nbytes / 2**20,
+            "methods": pd.Series(rf.method).value_counts().head(4).to_dict()}
+
+
+def phase_memory(args: argparse.Namespace) -> dict:
+    """Memory at a size with a quick real method in place of ``combo`` (``--method``).
+
+    The same path as the standard (each series' backtest choice, 1 000 paths, joint paths,
+    level, totals' floor, in place); the method only changes the time, not what is held.
+    """
+    from forecast.engine.region import forecast_region
+
+    ds = region(args.n_series)
+    import_before_timing()
+    alias = args.method or "seasonal_naive"
+    with PeakMemory() as mem:
+        t0 = time.perf_counter()
+        rf = forecast_region(ds, ds.last_outcome, n_paths=args.paths, seed=0, workers=2,
+                             choose=True, candidates=(alias,), default_method=alias)
+        dt = time.perf_counter() - t0
+    return {"phase": "memory", "method": alias, "n_series": rf.n_series,
+            "n_paths": rf.n_paths, "months": len(rf.months), "seconds": dt,
+            "peak_tree_mb": mem.peak, "peak_tree_pss_mb": mem.peak_pss,
+            "paths_mb": rf.paths.nbytes / 2**20, "level_correction": bool(rf.level_correction)}
+
+
+def peer_frame(ds) -> tuple[pd.DataFrame, int]:
+    """Each series' outcome as our engine sees it (first outcome month … as-of), and h."""
+    from forecast.engine import region as E
+
+    as_of = ds.last_outcome
+    inp = E._prepare(ds, as_of)
+    h = len(E.forecast_months(as_of))
+    tasks = E._series_inputs(inp, as_of, h, ["combo"] * len(inp.uids))
+    months = pd.period_range(inp.first_month, as_of, freq="M").to_timestamp()
+    parts = [pd.DataFrame({"unique_id": t.uid, "ds": months[len(months) - t.y.size:],
+                           "y": t.y}) for t in tasks if t.y.size]
+    return pd.concat(parts, ignore_index=True), h
+
+
+def phase_peer(args: argparse.Namespace) -> dict:
+    from statsforecast import StatsForecast
+    from statsforecast.models import AutoETS, Naive
+
+    df, h = peer_frame(region(args.n_series))
+    with PeakMemory() as mem:
+        t0 = time.perf_counter()
+        sf = StatsForecast(models=[AutoETS(season_length=12)], freq="MS", n_jobs=2,
+                           fallback_model=Naive())
+        fc = sf.forecast(df=df, h=h, level=[80])
+        dt = time.perf_counter() - t0
+    return {"phase": "peer", "method": "statsforecast AutoETS(season_length=12), n_jobs=2",
+            "n_series": int(df["unique_id"].nunique()), "months": h, "seconds": dt,
+            "peak_tree_mb": mem.peak, "rows": len(fc)}
+
+
+def phase_dask(args: argparse.Namespace) -> dict:
+    from distributed import Client, LocalCluster
+
+    from forecast.engine.region import standard_forecast
+    from forecast.parallel import use_cluster
+
+    ds = region(args.n_series)
+    import_before_timing()
+    t0 = time.perf_counter()
+    local = standard_forecast(ds, ds.last_outcome, n_paths=args.paths, seed=0, workers=2)
+    t_local = time.perf_counter() - t0
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, \
+            Client(cluster):
+        t1 = time.perf_counter()
+        with use_cluster(cluster.scheduler_address):
+            remote = standard_forecast(ds, ds.last_outcome, n_paths=args.paths, seed=0)
+        t_dask = time.perf_counter() - t1
+    same = (np.array_equal(local.paths, remote.paths)
+            and np.array_equal(local.point, remote.point)
+            and local.method == remote.method and local.notes == remote.notes)
+    return {"phase": "dask", "n_series": local.n_series, "n_paths": local.n_paths,
+            "local_seconds": t_local, "dask_seconds": t_dask, "identical": bool(same)}
+
+
+def phase_store(args: argparse.Namespace) -> dict:
+    """The stored bytes of a forecast of this size (paths drawn at random: the format is
+    uncompressed, so its size and time do not depend on the values)."""
+    from forecast.engine import serialize
+    from forecast.engine.result import RegionForecast
+
+    n, h = args.n_series, 32
+    rng = np.random.default_rng(0)
+    keys = pd.DataFrame({"unit": [f"E{i // 11:05d}" for i in range(n)],
+                         "account": [f"k{i % 11}" for i in range(n)],
+                         "division": "D", "account_type": "kostnad", "category": "c"})
+    paths = np.empty((n, args.paths, h), dtype=np.float32)
+    for s in range(0, n, 500):
+        paths[s: s + 500] = rng.standard_normal((len(paths[s: s + 500]), args.paths, h))
+    zeros = np.zeros(n)
+    rf = RegionForecast(as_of=pd.Period("2024-04", freq="M"), keys=keys,
+                        months=pd.period_range("2024-05", periods=h, freq="M"), paths=paths,
+                        point=np.zeros((n, h)), ytd_outcome=zeros, annual_budget=zeros,
+                        prior_ytd_outcome=zeros, prior_year_outcome=zeros,
+                        method=("combo",) * n, backtest_ape=zeros, notes=("",) * n)
+    with PeakMemory() as mem:
+        t0 = time.perf_counter()
+        data = serialize.to_bytes(rf)
+        t1 = time.perf_counter()
+        back = serialize.from_bytes(data)
+        t2 = time.perf_counter()
+    return {"phase": "store", "n_series": n, "bytes_mb": len(data) / 2**20,
+            "paths_mb": paths.nbytes / 2**20,
+            "write_seconds": t1 - t0, "read_seconds": t2 - t1, "peak_tree_mb": mem.peak,
+            "identical": bool(np.array_equal(back.paths, rf.paths))}
+
+
+PHASES = {"ours": phase_ours, "peer": phase_peer, "dask": phase_dask, "store": phase_store,
+          "memory": phase_memory}
+
+
+def run_child(phase: str, n: int, args: argparse.Namespace) -> dict:
+    cmd = [sys.executable, __file__, "--phase", phase, "--n-series", str(n),
+           "--paths", str(args.paths), *(["--method", args.method] if args.method else [])]
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    if proc.returncode != 0:
+        return {"phase": phase, "n_series": n, "error": proc.stderr.strip().splitlines()[-3:]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _verdict(ok: bool) -> str:
+    return "uppfyllt" if ok else "EJ uppfyllt"
+
+
+def summary(results: list[dict]) -> None:
+    print("\nSammanfattning")
+    ours = {r["n_series"]: r for r in results if r.get("phase") == "ours" and "seconds" in r}
+    peer = {r["n_series"]: r for r in results if r.get("phase") == "peer" and "seconds" in r}
+    for n, o in sorted(ours.items()):
+        line = (f"  {n} serier × {o['n_paths']} banor: standard {o['seconds']:.1f} s, "
+                f"toppminne {o['peak_tree_mb']:.0f} MB (banor {o['paths_mb']:.0f} MB)")
+        if n in peer:
+            q = peer[n]
+            ratio = o["seconds"] / q["seconds"]
+            line += (f"; AutoETS {q['seconds']:.1f} s ({q['peak_tree_mb']:.0f} MB); kvot "
+                     f"{ratio:.2f} (mål ≤ 1,0: {_verdict(ratio <= 1.0)})")
+        if n == 5000:
+            line += f"; minne mål ≤ 2 048 MB: {_verdict(o['peak_tree_mb'] <= 2048)}"
+        if n == 20000:
+            line += f"; minne mål ≤ 4 096 MB: {_verdict(o['peak_tree_mb'] <= 4096)}"
+        print(line)
+    sizes = sorted(ours)
+    if len(sizes) > 1:
+        a, b = sizes[0], sizes[-1]
+        growth = (ours[b]["seconds"] / ours[a]["seconds"]) / (b / a)
+        print(f"  tillväxt {a} → {b} serier: tid × {ours[b]['seconds'] / ours[a]['seconds']:.1f}"
+              f" för serier × {b / a:.1f} (kvot {growth:.2f}; ≤ 1 = högst linjär)")
+    for r in results:
+        if r.get("phase") == "dask" and "identical" in r:
+            print(f"  Dask, lokalt kluster med 2 arbetare, {r['n_series']} serier: "
+                  f"{r['dask_seconds']:.1f} s (lokal pool {r['local_seconds']:.1f} s); "
+                  f"identiska siffror: {'ja' if r['identical'] else 'NEJ'}")
+        if r.get("phase") == "memory" and "peak_tree_mb" in r:
+            ok = r.get("peak_tree_pss_mb", r["peak_tree_mb"]) <= 4096
+            print(f"  {r['n_series']} serier × {r['n_paths']} banor ({r['method']} i stället "
+                  f"för combo, samma väg): {r['seconds']:.0f} s, toppminne "
+                  f"{r['peak_tree_mb']:.0f} MB RSS-summa, {r.get('peak_tree_pss_mb', 0):.0f} MB "
+                  f"PSS (banor {r['paths_mb']:.0f} MB; mål ≤ 4 096 MB: {_verdict(ok)})")
+        if r.get("phase") == "store" and "bytes_mb" in r:
+            print(f"  lagrad prognos, {r['n_series']} serier: {r['bytes_mb']:.0f} MB, skriv "
+                  f"{r['write_seconds']:.1f} s, läs {r['read_seconds']:.1f} s, toppminne "
+                  f"{r['peak_tree_mb']:.0f} MB")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--phase", choices=sorted(PHASES))
+    p.add_argument("--n-series", type=int, default=2000)
+    p.add_argument("--paths", type=int, default=1000)
+    p.add_argument("--sizes", type=int, nargs="*", default=[443, 2000, 5000])
+    p.add_argument("--no-peer", action="store_true")
+    p.add_argument("--no-dask", action="store_true")
+    p.add_argument("--store", type=int, nargs="*", default=[], help="sizes for the store phase")
+    p.add_argument("--memory", type=int, nargs="*", default=[],
+                   help="sizes for the memory phase (a quick method in place of combo)")
+    p.add_argument("--method", default=None, help="the memory phase's method")
+    args = p.parse_args(argv)
+    if args.phase:
+        res = PHASES[args.phase](args)
+        res["ru_maxrss_mb"] = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+        print(json.dumps(res, ensure_ascii=False, default=str))
+        return 0
+    print(f"CPU: {os.cpu_count()} kärnor; last {os.getloadavg()[0]:.1f}; storlekar {args.sizes}; "
+          f"banor {args.paths}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    results = []
+    for n in args.sizes:
+        for phase in ["ours", *([] if args.no_peer else ["peer"])]:
+            results.append(run_child(phase, n, args))
+            print(json.dumps(results[-1], ensure_ascii=False), flush=True)
+    if not args.no_dask:
+        results.append(run_child("dask", 2000, args))
+        print(json.dumps(results[-1], ensure_ascii=False), flush=True)
+    for n in args.memory:
+        results.append(run_child("memory", n, args))
+        print(json.dumps(results[-1], ensure_ascii=False), flush=True)
+    for n in args.store:
+        results.append(run_child("store", n, args))
+        print(json.dumps(results[-1], ensure_ascii=False), flush=True)
+    summary(results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
