@@ -111,4 +111,9 @@ def report_settings(scenario: Scenario) -> tuple[tuple[str, str, str, str], ...]
                 or OWN_SETTING
             out.append((f"{label.split('. ', 1)[1]}: {field_label(a.type, name).lower()}",
                         _sv_value(v), rng or "–", source))
+    seen: dict[str, int] = {}
+    for i, (name, value, rng, source) in enumerate(out):  # one label twice: numbered
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            out[i] = (f"{name} ({seen[name]})", value, rng, source)
     return tuple(out)

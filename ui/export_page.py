@@ -157,8 +157,9 @@ def _report_section(ctx: Context) -> None:
     with_scenario = st.checkbox("Ta med scenariot (senast visat på Scenarier) i avsnittet "
                                 "Risker", key=K.EXPORT_REPORT_SCENARIO)
     scenario = current_scenario_or_default(ctx) if with_scenario else None
-    upload = upload_field("Egen Word-mall (valfri): regionens format, sidhuvud och logga",
-                          ["docx"], K.EXPORT_TEMPLATE, max_bytes=MAX_TEMPLATE_BYTES)
+    upload = upload_field("Egen Word-mall (valfri, .docx eller .dotx): regionens format, "
+                          "sidhuvud och logga", ["docx", "dotx"], K.EXPORT_TEMPLATE,
+                          max_bytes=MAX_TEMPLATE_BYTES)
     template = None
     if upload is not None:
         try:
