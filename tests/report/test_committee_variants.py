@@ -37,7 +37,7 @@ from forecast.cycle.laid_store import LaidStore
 from forecast.cycle.record import Spec, resolve
 from forecast.engine.region import standard_forecast
 from forecast.followup import tables as F
-from forecast.io.formatting import NBSP
+from forecast.io.formatting import NBSP, fmt_number
 from forecast.ledger.dataset import load_default
 from forecast.report import figures as G
 from forecast.report import style as Y
@@ -46,7 +46,7 @@ from forecast.report.charts import render_all
 from forecast.report.cycle_change import laid_change
 from forecast.report.docx_fonts import FACES, SETTINGS_ORDER, obfuscate
 from forecast.report.docx_writer import APPENDIX, report_to_docx
-from forecast.report.model import MINUS
+from forecast.report.model import MINUS, typeset
 from forecast.report.of_record import report_of_record
 from forecast.report.pdf_writer import report_to_pdf
 from forecast.store.statistical import StatisticalStore
@@ -337,3 +337,71 @@ def test_a_narrow_template_wraps_no_figure_in_its_columns(written, tmp_path: Pat
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for i in range(min(3, len(doc))):
         doc[i].render(scale=1.2).to_pil().save(ARTIFACTS / f"mall-smal-p{i + 1}.png")
+
+
+# ----------------------------------------------------------------- charts
+
+
+def _alts(node, out: list[str], depth: int = 0) -> list[str]:  # noqa: ANN001
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if depth > 60:
+        return out
+    if isinstance(node, dict):
+        if "/Alt" in node:
+            out.append(str(node["/Alt"]))
+        kids = node.get("/K")
+        if kids is not None:
+            _alts(kids, out, depth + 1)
+    elif isinstance(node, list):
+        for k in node:
+            _alts(k, out, depth + 1)
+    return out
+
+
+def test_charts_have_alt_text_in_both_formats_with_their_printed_figures(written) -> None:
+    report, docx_bytes, pdf_bytes = written["scenario"]
+    charts = report.charts()
+    descr = [s._inline.docPr.get("descr") for s in Document(io.BytesIO(docx_bytes)).inline_shapes]
+    root = PdfReader(io.BytesIO(pdf_bytes)).trailer["/Root"]
+    alts = _alts(root["/StructTreeRoot"], [])
+    assert len(descr) == len(charts) and len(alts) >= len(charts)
+    for d in descr:
+        assert d.startswith(("Linjediagram", "Vattenfallsdiagram")) and d in alts
+    bridge = next(c for c in charts if c.kind == "bridge")
+    d = descr[charts.index(bridge)]
+    for v in bridge.data["Värde"]:  # every bar's value label is in the alt text
+        assert typeset(fmt_number(v)) in d
+
+
+def test_waterfall_axis_on_even_ticks_and_cut_only_when_steps_are_small() -> None:
+    from forecast.report.chartdata import bridge_is_cut, bridge_levels
+    from forecast.report.charts import _bridge_range
+
+    small = [-535.0, -3.0, -13.0, -6.0, -557.0]
+    kinds = ["start", "step", "step", "step", "end"]
+    assert bridge_is_cut(small, kinds)
+    lo, hi = _bridge_range(*bridge_levels(small, kinds), kinds, cut=True)
+    assert lo <= -557 and -535 <= hi < 0 and hi - lo < 100
+    assert lo % 5 == 0 and hi % 5 == 0  # on the ticks (even steps of 1, 2, 2,5, 5 or 10)
+    big = [-100.0, -60.0, 30.0, -130.0]
+    kinds4 = ["start", "step", "step", "end"]
+    assert not bridge_is_cut(big, kinds4)
+    lo, hi = _bridge_range(*bridge_levels(big, kinds4), kinds4, cut=False)
+    assert hi == 0.0 and lo <= -160
+
+
+def test_months_and_bands_are_readable_in_august_2022() -> None:
+    from forecast.report.chartdata import fan_chart, share_chart
+    from forecast.report.charts import render
+    from tests.report.fixtures import fast_forecast
+
+    ds = load_default()
+    rf = fast_forecast(ds, "2022-08", 60)
+    fan = fan_chart(ds, rf)
+    future = fan.data.iloc[8:]
+    assert (future["P90"] - future["P10"] > 0).all()  # a band to see (its edges are drawn)
+    share = share_chart(ds, pd.Period("2022-08", "M"), 2.0)
+    from forecast.io.formatting import month_label
+
+    assert month_label(share.data["Månad"].iloc[-1]) == "aug 2022"
+    assert render(fan)[:4] == b"\x89PNG" and render(share)[:4] == b"\x89PNG"
