@@ -24,9 +24,9 @@ from forecast.report.fonts import FONT_FAMILY  # noqa: E402
 from forecast.report.model import Chart, clean_text, typeset  # noqa: E402
 
 DPI = 200
-SIZE = (7.0, 3.1)
-"""Inches; printed 16,6 cm wide, so about 7,3 cm high."""
-BRIDGE_SIZE = (7.0, 3.3)
+SIZE = (7.0, 2.9)
+"""Inches; printed 16,6 cm wide, so about 6,9 cm high."""
+BRIDGE_SIZE = (7.0, 3.0)
 BLUE, GREY, ORANGE, RED, GREEN = "#1f4e79", "#7f7f7f", "#d9822b", "#b22222", "#2e7d32"
 
 
