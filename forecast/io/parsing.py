@@ -1,6 +1,7 @@
 """Reading a user's file into a raw table, and the parsers of single cells.
 
-This is the lower half of the import (``forecast.io.importer`` is the upper half): bytes → a
+This is the lower half of the import (the readers in ``forecast.io.readers`` over
+:mod:`forecast.io.collect` are the upper half): bytes → a
 :class:`RawTable` of untyped cells with their spreadsheet row numbers, plus the problems found
 on the way (encoding, zip safety, blank rows, ragged rows, formulas without values). The cell
 parsers (:func:`parse_number`, :func:`parse_month_cell`) are pure and raise :class:`ParseError`
@@ -287,11 +288,6 @@ def parse_month_cell(value: Any) -> int:
     if (m := _NAMED.fullmatch(s.casefold())) and m.group(1) in _MONTHS:
         return _month_ordinal(int(m.group(2)), _MONTHS[m.group(1)], s)
     raise ParseError(f"Månaden '{show(value)}' känns inte igen")
-
-
-def period_of_ordinals(ordinals: np.ndarray) -> pd.PeriodIndex:
-    """Monthly periods from ordinals made by :func:`parse_month_cell`."""
-    return pd.PeriodIndex.from_ordinals(np.asarray(ordinals, dtype=np.int64), freq="M")
 
 
 def ordinal_label(ordinal: int) -> str:
