@@ -29,7 +29,7 @@ from ui.committee_view import (
     tornado_frame,
 )
 from ui.cycle_access import guard_store
-from ui.data_access import Context, CoreMissing, context
+from ui.data_access import Context, context
 from ui.widgets import page_header
 
 HELP = """
@@ -189,11 +189,7 @@ def render() -> None:
     ctx = context()
     page_header("Jämför scenarier",
                 "Sparade scenarier och versioner sida vid sida på samma basprognos.", HELP)
-    try:
-        store = cached.store()
-    except CoreMissing:
-        st.info("Scenariolagret är inte tillgängligt i den här versionen ännu.")
-        return
+    store = cached.store()
     st.button("Spara exempelscenarierna i lagret", on_click=_save_examples,
               icon=":material/library_add:", key="w_cmp_examples")
     msg = st.session_state.pop(K.SAVE_MESSAGE, None)

@@ -15,7 +15,7 @@ import streamlit as st
 
 from forecast.io.formatting import month_label
 from ui import recompute
-from ui.data_access import Context, core
+from ui.data_access import Context
 
 FOLLOWUP_POINTER = ("Uppföljningen (utfall mot budget och föregående år) visas ändå på "
                     "Översikt och kan laddas ned under Export.")
@@ -23,7 +23,8 @@ FOLLOWUP_POINTER = ("Uppföljningen (utfall mot budget och föregående år) vis
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _history(_ds: Any, data_hash: str, as_of: str) -> Any:
-    return core("forecast.engine.history").forecast_history(_ds, pd.Period(as_of, freq="M"))
+    from forecast.engine.history import forecast_history
+    return forecast_history(_ds, pd.Period(as_of, freq="M"))
 
 
 def history(ctx: Context) -> Any:

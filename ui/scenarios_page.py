@@ -24,7 +24,7 @@ from ui import scenario_state as D
 from ui import state_keys as K
 from ui.committee_view import committee_section
 from ui.cycle_access import guard_store
-from ui.data_access import Context, CoreMissing, context
+from ui.data_access import Context, context
 from ui.forecast_gate import forecast_or_none
 from ui.measures_editor import measures_section
 from ui.number_entry import number_entry, read_entry, set_entry
@@ -71,10 +71,7 @@ saved_label = D.saved_label
 
 def _saved_refs() -> dict[str, tuple[str, int]]:
     """Förval entries of every stored version, newest version of each name first."""
-    try:
-        store = cached.store()
-    except CoreMissing:
-        return {}
+    store = cached.store()
     out: dict[str, tuple[str, int]] = {}
     for name in store.list_scenarios()["name"]:
         for v in list(store.versions(name)["version"])[::-1]:
@@ -372,11 +369,7 @@ def _save_note(scenario: A.Scenario) -> None:
 @guard_store("Scenariolagret kan inte nås")
 def _store(ctx: Context, scenario: A.Scenario) -> None:
     st.subheader("Spara")
-    try:
-        store = cached.store()
-    except CoreMissing:
-        st.info("Scenariolagret är inte tillgängligt i den här versionen ännu.")
-        return
+    store = cached.store()
     d = D.draft()
     base = (f"Utgår från '{d.based_on[0]}' version {d.based_on[1]}." if d.based_on else
             "Ett nytt scenario: ge det ett namn innan du sparar.")
@@ -435,11 +428,7 @@ def render() -> None:
     page_header("Scenarier", "Vad händer med årets resultat om antagandena ändras?", HELP)
     if forecast_or_none(ctx, pointer=True) is None:
         return
-    try:
-        months = _months(ctx)
-    except CoreMissing:
-        st.info("Prognosmotorn är inte tillgänglig ännu.")
-        return
+    months = _months(ctx)
     presets = cached.presets()
     d = D.draft()
     msg = st.session_state.pop(K.SC_URL_MESSAGE, None)
