@@ -186,7 +186,7 @@ def _import() -> None:
     except parsing.ValidationFailed as exc:
         _rejected(exc)
         return
-    except Exception as exc:  # noqa: BLE001 - no traceback reaches the page (issue 28)
+    except Exception as exc:
         st.session_state[K.UPLOAD_REPORT] = []
         st.session_state[K.UPLOAD_MESSAGE] = ("error", unreadable(exc))
         return
