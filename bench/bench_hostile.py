@@ -178,7 +178,7 @@ def _zips(d: Path) -> str:
             out.append(f"{kind}: godtogs")
         except ValidationFailed as exc:
             out.append(f"{kind}: avvisad ({exc.problems[0].message[:50]})")
-        except Exception as exc:
+        except Exception as exc:  # the row's outcome
             out.append(f"{kind}: {type(exc).__name__}")
     return "; ".join(out)
 
@@ -305,7 +305,7 @@ def child(key: str) -> None:
         t0, c0 = time.perf_counter(), time.process_time()
         try:
             outcome = op()
-        except BaseException as exc:
+        except BaseException as exc:  # reported as the row's outcome
             outcome = f"FEL {type(exc).__name__}: {exc}"[:300]
         secs, cpu = time.perf_counter() - t0, time.process_time() - c0
     print(json.dumps({"op_s": secs, "op_cpu_s": cpu, "outcome": outcome}))

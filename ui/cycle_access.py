@@ -193,7 +193,7 @@ LOCAL_ADDRESSES = frozenset({"localhost", "127.0.0.1", "::1"})
 def _auth_configured() -> bool:
     try:
         return "auth" in st.secrets
-    except Exception:
+    except Exception:  # no secrets file at all
         return False
 
 

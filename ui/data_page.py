@@ -186,7 +186,7 @@ def _import() -> None:
     except parsing.ValidationFailed as exc:
         _rejected(exc)
         return
-    except Exception as exc:
+    except Exception as exc:  # no traceback reaches the page (issue 28)
         st.session_state[K.UPLOAD_REPORT] = []
         st.session_state[K.UPLOAD_MESSAGE] = ("error", unreadable(exc))
         return

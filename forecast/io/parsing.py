@@ -734,7 +734,7 @@ def _open_sheet(data: bytes, filename: str, data_only: bool, sheet: str | None
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only,
                                     keep_links=False)
-    except Exception as exc:
+    except Exception as exc:  # any parse failure is the user's file
         raise _fail(filename, f"Arbetsboken kan inte läsas ({type(exc).__name__})",
                     "en vanlig .xlsx-arbetsbok sparad från Excel eller LibreOffice") from None
     try:
@@ -773,7 +773,7 @@ def _xlsx_records(data: bytes, filename: str, data_only: bool, max_row: int | No
         raise
     except SheetError as exc:
         raise _fail(filename, exc.message, exc.allowed, row=exc.row) from None
-    except Exception as exc:
+    except Exception as exc:  # any parse failure is the user's file
         raise _fail(filename, f"Bladet kan inte läsas ({type(exc).__name__})",
                     "en vanlig .xlsx-arbetsbok sparad från Excel eller LibreOffice") from None
     finally:

@@ -30,7 +30,7 @@ def _files(tmp_path: Path) -> DatasetFiles:
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory):
+def loaded(tmp_path_factory: pytest.TempPathFactory):  # a LoadedDataset
     return load_dataset(_files(tmp_path_factory.mktemp("own")), ReadOptions())
 
 

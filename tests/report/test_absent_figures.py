@@ -18,7 +18,7 @@ from tests import own_ledger as O
 
 
 @pytest.fixture(scope="module")
-def ds(tmp_path_factory: pytest.TempPathFactory):
+def ds(tmp_path_factory: pytest.TempPathFactory):  # a Dataset
     f = O.write(tmp_path_factory.mktemp("own"))
     files = DatasetFiles(ledgers=(InputFile.from_path(f["huvudbok"]),),
                          organisation=InputFile.from_path(f["organisation"]),
