@@ -34,6 +34,7 @@ from forecast.io.limits import (
     fmt_int,
     line_stats,
 )
+from forecast.io.openpyxl_stream import can_stream
 from forecast.io.xlsx_sheets import (
     SHEET_NAMES,  # noqa: F401 - re-exported
     SHEET_RULE,  # noqa: F401 - re-exported
@@ -751,7 +752,7 @@ def _xlsx_records(data: bytes, filename: str, data_only: bool, max_row: int | No
     """The chosen sheet's rows and the note naming it (see :meth:`SheetChoice.note`)."""
     wb, ws, choice = _open_sheet(data, filename, data_only, sheet)
     try:
-        if not hasattr(ws, "_get_source"):
+        if not can_stream(ws):
             raise _fail(filename, f"Bladet '{choice.name}' är inget kalkylblad",
                         "ett kalkylblad med huvudboken")
         records: list[list[Any]] = []
