@@ -22,6 +22,13 @@ from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from forecast.report.chartdata import alt_text
+from forecast.report.docx_xml import (
+    cell_element,
+    inline_element,
+    paragraph_element,
+    part_element,
+    row_element,
+)
 from forecast.report.model import Chart, Paragraph, Report, ReportTable, clean_text, typeset
 
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
@@ -120,7 +127,7 @@ def _field(paragraph: DocxParagraph, instr: str) -> None:
     text.text = "1"
     run.append(text)
     fld.append(run)
-    paragraph._p.append(fld)
+    paragraph_element(paragraph).append(fld)
 
 
 def _has_field(element: object) -> bool:
@@ -133,7 +140,7 @@ def _footer(doc: DocxDocument, report: Report, *, keep_existing: bool) -> None:
     for section in doc.sections:
         footer = section.footer
         if keep_existing and (any(p.text.strip() for p in footer.paragraphs)
-                              or _has_field(footer._element)):
+                              or _has_field(part_element(footer))):
             continue
         p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
         p.text = ""
@@ -219,7 +226,7 @@ def _cell_text(cell: _Cell, text: str, *, bold: bool, right: bool,
 
 
 def _repeat_header(row: _Row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr = row_element(row).get_or_add_trPr()
     el = OxmlElement("w:tblHeader")
     el.set(qn("w:val"), "true")
     tr_pr.append(el)
@@ -305,7 +312,7 @@ def add_table(doc: DocxDocument, table: ReportTable) -> None:
 def add_chart(doc: DocxDocument, chart: Chart, png: bytes) -> None:
     """A chart picture with its caption."""
     shape = doc.add_picture(io.BytesIO(png), width=min(CHART_WIDTH, _text_width(doc)))
-    doc_pr = shape._inline.docPr
+    doc_pr = inline_element(shape).docPr
     doc_pr.set("descr", clean_text(typeset(alt_text(chart), joiner=False)))
     doc_pr.set("title", clean_text(chart.title))
     if chart.caption:
@@ -396,7 +403,7 @@ def _box(doc: DocxDocument, texts: list[str]) -> None:
     t.style = _style(doc, "Table Grid")
     cell = t.rows[0].cells[0]
     cell.width = _text_width(doc)
-    tc_pr = cell._tc.get_or_add_tcPr()
+    tc_pr = cell_element(cell).get_or_add_tcPr()
     shade = OxmlElement("w:shd")
     shade.set(qn("w:val"), "clear")
     shade.set(qn("w:color"), "auto")
