@@ -11,6 +11,7 @@ import streamlit as st
 from forecast.engine import hierarchy as H
 from forecast.engine.monthly import ACK_PROGNOS, PROGNOS
 from forecast.io.formatting import fmt_mkr, fmt_pct, month_label
+from forecast.report import DEFAULT_CEILING_PCT
 from forecast.report.rounding import fmt_printed_mkr
 from ui import cached, recompute
 from ui import state_keys as K
@@ -48,8 +49,6 @@ Välj prognosmånad i sidomenyn.
 
 MISSING_TEXT = "saknas"
 """How a figure the data do not hold (budget, previous year, FTE) is shown."""
-DEFAULT_CEILING_PCT = 2.2
-"""Default ceiling of net cost development, % (an example region's goal; DOMAIN.md)."""
 
 
 def ceiling_field() -> Any:
