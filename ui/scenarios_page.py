@@ -214,14 +214,6 @@ def scenario_from_state(ctx: Context) -> tuple[A.Scenario | None, list[str]]:
         return None, F.validation_messages(exc.errors())
 
 
-def current_scenario(ctx: Context) -> A.Scenario:
-    """The scenario the controls describe (raises ValueError with Swedish text if invalid)."""
-    sc, errors = scenario_from_state(ctx)
-    if sc is None:
-        raise ValueError("; ".join(errors))
-    return sc
-
-
 def current_scenario_or_default(ctx: Context) -> A.Scenario:
     """The scenario being edited (the session's draft; restored from the address)."""
     return D.draft().scenario

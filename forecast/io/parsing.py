@@ -671,30 +671,6 @@ def _excel_cell(v: Any) -> Any:
     return v
 
 
-def read_xlsx(data: bytes, filename: str, sheet: str | None = None,
-              known: set[str] | None = None) -> RawTable:
-    """Read one sheet of an XLSX, values only; the sheet by :data:`SHEET_RULE`.
-
-    Formulas are never evaluated: cached values are read; a formula without a cached value
-    becomes :data:`FORMULA_NO_VALUE`.
-
-    Args:
-        data: The workbook's bytes.
-        filename: The name as the user gave it.
-        sheet: The sheet to read (``--blad``); None: by the rule.
-        known: Normalised header names; when the chosen sheet's row 1 has fewer than three of
-            them, the sheets that have them are named in :attr:`RawTable.sheet_note`.
-
-    Raises:
-        ValidationFailed: If the zip is unsafe, the sheet does not exist or cannot be read.
-    """
-    records, note = xlsx_records(data, filename, sheet, known)
-    table = _table_from_records(records, filename, None)
-    if note is not None:
-        table.sheet_note = note
-    return table
-
-
 def xlsx_records(data: bytes, filename: str, sheet: str | None = None,
                  known: set[str] | None = None) -> tuple[list[list[Any]], str | None]:
     """The chosen sheet's records (formulas without values marked) and its sheet note.
