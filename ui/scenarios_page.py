@@ -6,7 +6,7 @@ scenario (``scenarios.engine.apply``) and redraws the Monte Carlo (``scenarios.m
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -30,6 +30,11 @@ from ui.measures_editor import measures_section
 from ui.number_entry import number_entry, read_entry, set_entry
 from ui.text import md
 from ui.widgets import histogram_chart, month_text, page_header
+
+if TYPE_CHECKING:
+    from scenarios.committee import CommitteeView
+    from scenarios.montecarlo import MCResult
+    from scenarios.store import ScenarioStore
 
 HELP = """
 Välj ett **förval** – ett exempelscenario eller ett sparat scenario (med version) – och justera
@@ -232,7 +237,7 @@ def _deficit_label(deficit_tkr: float) -> str:
     return f"Sannolikhet att underskottet mot budget blir högst {fmt_mkr(deficit_tkr, 1)}"
 
 
-def _key_figures(ctx: Context, view: Any, mc: Any) -> None:
+def _key_figures(ctx: Context, view: CommitteeView, mc: MCResult) -> None:
     """Probability (balance by default), result with its P10–P90, deviation (stays on top)."""
     if K.SC_DEFICIT not in st.session_state:
         set_entry(K.SC_DEFICIT, DEFICIT_FIELD, 0.0)
@@ -258,7 +263,7 @@ def _key_figures(ctx: Context, view: Any, mc: Any) -> None:
                "basprognosens osäkerhet.")
 
 
-def _distribution(ctx: Context, mc: Any) -> None:
+def _distribution(ctx: Context, mc: MCResult) -> None:
     """The number of draws, the deficit threshold and the histogram of the year results."""
     st.subheader("Fördelning av årsresultatet")
     c1, c2 = st.columns(2)
@@ -334,7 +339,7 @@ def _pending(ctx: Context, scenario: A.Scenario) -> None:
               on_click=lambda: st.session_state.pop(K.SC_PENDING, None))
 
 
-def _versions_table(store: Any, name: str) -> None:
+def _versions_table(store: ScenarioStore, name: str) -> None:
     versions = store.versions(name)
     shown = pd.DataFrame({
         "Version": versions["version"].astype(int).astype(str),
