@@ -81,7 +81,7 @@ def main() -> None:
         stat, laid = StatisticalStore(url), LaidStore(url)
         spec = Spec(n_paths=300, seed=0)
 
-        def rec(as_of: pd.Period):  # noqa: ANN202
+        def rec(as_of: pd.Period):
             return resolve(ds, as_of, dataset="exempel", laid=laid, store=stat, spec=spec)
 
         statistical = rec(APRIL)

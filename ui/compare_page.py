@@ -8,7 +8,7 @@ record); the tables, the Excel file and the one-page sheet (Word, PDF) are built
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -29,8 +29,11 @@ from ui.committee_view import (
     tornado_frame,
 )
 from ui.cycle_access import guard_store
-from ui.data_access import Context, CoreMissing, context
+from ui.data_access import Context, context
 from ui.widgets import page_header
+
+if TYPE_CHECKING:
+    from scenarios.store import ScenarioStore
 
 HELP = """
 Välj sparade scenarier eller **versioner av samma scenario** (sidan **Scenarier** → *Spara
@@ -60,7 +63,7 @@ def _save_examples() -> None:
         "Exempelscenarierna fanns redan oförändrade i lagret.")
 
 
-def version_options(store: Any) -> dict[str, tuple[str, int]]:
+def version_options(store: ScenarioStore) -> dict[str, tuple[str, int]]:
     """Every stored version as "namn vN", names in order and the newest version first."""
     out: dict[str, tuple[str, int]] = {}
     for name in store.list_scenarios()["name"]:
@@ -69,7 +72,7 @@ def version_options(store: Any) -> dict[str, tuple[str, int]]:
     return out
 
 
-def _default(store: Any, options: dict[str, tuple[str, int]]) -> list[str]:
+def _default(store: ScenarioStore, options: dict[str, tuple[str, int]]) -> list[str]:
     """The version this session saved last, else the most recently saved one."""
     last = st.session_state.get(K.LAST_SAVED)
     if last is not None:
@@ -169,7 +172,7 @@ def _charts(views: C.Labelled) -> None:
                             width="stretch")
 
 
-def _choose(store: Any) -> tuple[list[str], dict[str, tuple[str, int]]]:
+def _choose(store: ScenarioStore) -> tuple[list[str], dict[str, tuple[str, int]]]:
     options = version_options(store)
     labels = [DRAFT_LABEL, *options]
     if K.CMP_SELECTION not in st.session_state:
@@ -189,11 +192,7 @@ def render() -> None:
     ctx = context()
     page_header("Jämför scenarier",
                 "Sparade scenarier och versioner sida vid sida på samma basprognos.", HELP)
-    try:
-        store = cached.store()
-    except CoreMissing:
-        st.info("Scenariolagret är inte tillgängligt i den här versionen ännu.")
-        return
+    store = cached.store()
     st.button("Spara exempelscenarierna i lagret", on_click=_save_examples,
               icon=":material/library_add:", key="w_cmp_examples")
     msg = st.session_state.pop(K.SAVE_MESSAGE, None)

@@ -22,7 +22,7 @@ from forecast.io.export import (
 )
 from ui import cached
 from ui import state_keys as K
-from ui.data_access import Context, baseline, context, core, record
+from ui.data_access import Context, baseline, context, record
 from ui.forecast_gate import forecast_or_none
 from ui.text import md
 from ui.upload_field import upload_field
@@ -75,7 +75,8 @@ def downloader(tables: Sequence[ExportTable], meta: ExportMetadata, *, fmt: str,
 
 def followup_bundle(ctx: Context) -> tuple[list[ExportTable], ExportMetadata]:
     """The follow-up export of the core (``forecast.followup.tables.followup_export``)."""
-    return core("forecast.followup.tables").followup_export(ctx.ds, ctx.as_of)
+    from forecast.followup.tables import followup_export
+    return followup_export(ctx.ds, ctx.as_of)
 
 
 def prognos_bundle(ctx: Context) -> tuple[list[ExportTable], ExportMetadata]:
@@ -92,7 +93,8 @@ def scenario_bundle(ctx: Context) -> tuple[list[ExportTable], ExportMetadata]:
     res = cached.apply_scenario(ctx, scenario)
     mc = cached.simulate_scenario(ctx, scenario,
                                   int(st.session_state.get(K.SC_DRAWS, DEFAULT_DRAWS)))
-    return core("scenarios.export").scenario_export(baseline(ctx), res, mc, ctx.ds,
+    from scenarios.export import scenario_export
+    return scenario_export(baseline(ctx), res, mc, ctx.ds,
                                                     file=SCENARIO_SOURCE,
                                                     base=cached.record_heading(ctx))
 

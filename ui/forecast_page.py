@@ -55,7 +55,7 @@ fjol. Breda tabeller går att rulla i sidled.
 ALL = "Alla"
 
 
-def _selectors(ctx) -> dict[str, str]:  # noqa: ANN001
+def _selectors(ctx) -> dict[str, str]:
     keys = cached.baseline_keys(ctx)
     c1, c2, c3 = st.columns(3)
     divisions = [ALL, *dict.fromkeys(keys["division"])]
@@ -77,7 +77,7 @@ def _selectors(ctx) -> dict[str, str]:  # noqa: ANN001
     return {k: v for k, v in sel.items() if v != ALL}
 
 
-def _metrics(ctx, sel: dict[str, str]) -> None:  # noqa: ANN001
+def _metrics(ctx, sel: dict[str, str]) -> None:
     tot = cached.year_totals(ctx, tuple(sel))
     for k, v in sel.items():
         tot = tot.loc[tot[k] == v]
@@ -96,7 +96,7 @@ def _metrics(ctx, sel: dict[str, str]) -> None:  # noqa: ANN001
     st.caption(cached.method_sentence(ctx, sel))
 
 
-def _fan(ctx, sel: dict[str, str]) -> None:  # noqa: ANN001
+def _fan(ctx, sel: dict[str, str]) -> None:
     history, fan = cached.fan_data(ctx, sel)
     what = ", ".join(sel.values()) or "regionen totalt"
     chart = fan_chart(to_mkr(history, ["tkr"]).rename(columns={"tkr": "mkr"}),
@@ -105,7 +105,7 @@ def _fan(ctx, sel: dict[str, str]) -> None:  # noqa: ANN001
     st.altair_chart(chart, width="stretch")
 
 
-def _tables(ctx, sel: dict[str, str]) -> None:  # noqa: ANN001
+def _tables(ctx, sel: dict[str, str]) -> None:
     uc = cached.unit_category_table(ctx, sel).reset_index()
     st.subheader("Metod och backtestat fel")
     shown = swedish_table(uc[["Enhet", "Kostnadsslag", PT.PROGNOS, PT.P10, PT.P90, PT.METOD,

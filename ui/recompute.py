@@ -8,7 +8,7 @@ needs a baseline not yet computed calls :func:`baseline_keeping_old` first.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -17,6 +17,9 @@ from forecast.io.formatting import fmt_mkr, month_label
 from ui import state_keys as K
 from ui.data_access import Context, baseline, baseline_ready
 from ui.text import md
+
+if TYPE_CHECKING:
+    from forecast.engine.result import RegionForecast
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ def show_old(shown: Shown, ctx: Context) -> None:
     c3.metric("Äldre: avvikelse mot budget", fmt_mkr(shown.deviation), border=True)
 
 
-def baseline_keeping_old(ctx: Context) -> Any:
+def baseline_keeping_old(ctx: Context) -> RegionForecast:
     """The context's baseline; while it is computed, the last figures stay on screen as old.
 
     Old figures of the same month and data are not shown (nothing to replace).

@@ -89,11 +89,6 @@ def basis_notice(warnings: Sequence[str]) -> None:
             f"- {w}" for w in warnings), icon=":material/warning:")
 
 
-def core_missing(what: str) -> None:
-    """Tell the user that a part of the engine is not available in this build."""
-    st.info(f"{what} är inte tillgänglig i den här versionen ännu.", icon=":material/build:")
-
-
 def swedish_table(frame: pd.DataFrame, *, amount_columns: Iterable[str] = (),
                   percent_columns: Iterable[str] = (), number_columns: Iterable[str] = (),
                   unit: str = "mkr", decimals: int = 1, missing: str | None = None

@@ -24,7 +24,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from forecast.io.importer import _Collector, _text
+from forecast.io.collect import Collector, parse_text
 from forecast.io.parsing import ParseError, Problem, ValidationFailed, show
 from forecast.io.small_tables import Column, read_side_table
 from forecast.ledger.dimensions import AccountHierarchy
@@ -35,14 +35,14 @@ _NUMBER = re.compile(r"\d{1,12}")
 
 
 def _key(v: Any) -> str:
-    s = _text(v)
+    s = parse_text(v)
     if not s:
         raise ParseError("Kontot är tomt")
     return s
 
 
 def _number(v: Any) -> str:
-    s = _text(v)
+    s = parse_text(v)
     if not _NUMBER.fullmatch(s):
         raise ParseError(f"'{show(s)}' är inget kontonummer", "ett kontonummer (siffror)")
     return s
@@ -53,7 +53,7 @@ COLUMNS: Final = (
                     "kontonummer", "from"), _key, "ett kontonummer eller ett kontonamn"),
     Column("to", ("konto_till", "konto till", "till", "to"), _number,
            "ett kontonummer (tomt för ett enskilt konto)", required=False),
-    Column("category", ("kostnadsslag", "kategori", "category"), _text,
+    Column("category", ("kostnadsslag", "kategori", "category"), parse_text,
            "ett kostnadsslag i kontoplanen eller 'ingår ej'", required=False),
 )
 
@@ -151,7 +151,7 @@ def read_kontoplan(data: bytes, filename: str, accounts: AccountHierarchy) -> Ac
 
 
 def _range_ok(start: str, end: str | None, row: int, headers: dict[str, str],
-              out: _Collector) -> bool:
+              out: Collector) -> bool:
     if end is None:
         return True
     if not _NUMBER.fullmatch(start):
@@ -165,7 +165,7 @@ def _range_ok(start: str, end: str | None, row: int, headers: dict[str, str],
     return True
 
 
-def _overlaps(rows: list[MapRow], column: str, out: _Collector) -> None:
+def _overlaps(rows: list[MapRow], column: str, out: Collector) -> None:
     """Partly overlapping ranges and doubled accounts are problems; nesting is allowed."""
     numeric = sorted((r for r in rows if r.numeric), key=lambda r: (r.span[0], -r.span[1]))
     for i, a in enumerate(numeric):

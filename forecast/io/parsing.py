@@ -1,6 +1,7 @@
 """Reading a user's file into a raw table, and the parsers of single cells.
 
-This is the lower half of the import (``forecast.io.importer`` is the upper half): bytes → a
+This is the lower half of the import (the readers in ``forecast.io.readers`` over
+:mod:`forecast.io.collect` are the upper half): bytes → a
 :class:`RawTable` of untyped cells with their spreadsheet row numbers, plus the problems found
 on the way (encoding, zip safety, blank rows, ragged rows, formulas without values). The cell
 parsers (:func:`parse_number`, :func:`parse_month_cell`) are pure and raise :class:`ParseError`
@@ -33,6 +34,7 @@ from forecast.io.limits import (
     fmt_int,
     line_stats,
 )
+from forecast.io.openpyxl_stream import can_stream
 from forecast.io.xlsx_sheets import (
     SHEET_NAMES,  # noqa: F401 - re-exported
     SHEET_RULE,  # noqa: F401 - re-exported
@@ -287,11 +289,6 @@ def parse_month_cell(value: Any) -> int:
     if (m := _NAMED.fullmatch(s.casefold())) and m.group(1) in _MONTHS:
         return _month_ordinal(int(m.group(2)), _MONTHS[m.group(1)], s)
     raise ParseError(f"Månaden '{show(value)}' känns inte igen")
-
-
-def period_of_ordinals(ordinals: np.ndarray) -> pd.PeriodIndex:
-    """Monthly periods from ordinals made by :func:`parse_month_cell`."""
-    return pd.PeriodIndex.from_ordinals(np.asarray(ordinals, dtype=np.int64), freq="M")
 
 
 def ordinal_label(ordinal: int) -> str:
@@ -674,30 +671,6 @@ def _excel_cell(v: Any) -> Any:
     return v
 
 
-def read_xlsx(data: bytes, filename: str, sheet: str | None = None,
-              known: set[str] | None = None) -> RawTable:
-    """Read one sheet of an XLSX, values only; the sheet by :data:`SHEET_RULE`.
-
-    Formulas are never evaluated: cached values are read; a formula without a cached value
-    becomes :data:`FORMULA_NO_VALUE`.
-
-    Args:
-        data: The workbook's bytes.
-        filename: The name as the user gave it.
-        sheet: The sheet to read (``--blad``); None: by the rule.
-        known: Normalised header names; when the chosen sheet's row 1 has fewer than three of
-            them, the sheets that have them are named in :attr:`RawTable.sheet_note`.
-
-    Raises:
-        ValidationFailed: If the zip is unsafe, the sheet does not exist or cannot be read.
-    """
-    records, note = xlsx_records(data, filename, sheet, known)
-    table = _table_from_records(records, filename, None)
-    if note is not None:
-        table.sheet_note = note
-    return table
-
-
 def xlsx_records(data: bytes, filename: str, sheet: str | None = None,
                  known: set[str] | None = None) -> tuple[list[list[Any]], str | None]:
     """The chosen sheet's records (formulas without values marked) and its sheet note.
@@ -738,7 +711,7 @@ def _open_sheet(data: bytes, filename: str, data_only: bool, sheet: str | None
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only,
                                     keep_links=False)
-    except Exception as exc:  # noqa: BLE001 - any parse failure is the user's file
+    except Exception as exc:  # any parse failure is the user's file
         raise _fail(filename, f"Arbetsboken kan inte läsas ({type(exc).__name__})",
                     "en vanlig .xlsx-arbetsbok sparad från Excel eller LibreOffice") from None
     try:
@@ -755,7 +728,7 @@ def _xlsx_records(data: bytes, filename: str, data_only: bool, max_row: int | No
     """The chosen sheet's rows and the note naming it (see :meth:`SheetChoice.note`)."""
     wb, ws, choice = _open_sheet(data, filename, data_only, sheet)
     try:
-        if not hasattr(ws, "_get_source"):
+        if not can_stream(ws):
             raise _fail(filename, f"Bladet '{choice.name}' är inget kalkylblad",
                         "ett kalkylblad med huvudboken")
         records: list[list[Any]] = []
@@ -777,7 +750,7 @@ def _xlsx_records(data: bytes, filename: str, data_only: bool, max_row: int | No
         raise
     except SheetError as exc:
         raise _fail(filename, exc.message, exc.allowed, row=exc.row) from None
-    except Exception as exc:  # noqa: BLE001 - any parse failure is the user's file
+    except Exception as exc:  # any parse failure is the user's file
         raise _fail(filename, f"Bladet kan inte läsas ({type(exc).__name__})",
                     "en vanlig .xlsx-arbetsbok sparad från Excel eller LibreOffice") from None
     finally:

@@ -29,6 +29,7 @@ from forecast.io.limits import (
     MAX_XLSX_ROWS,
     fmt_int,
 )
+from forecast.io.openpyxl_stream import can_stream, sheet_rows
 
 SHEET_NAMES: Final = ("ledger", "huvudbok")
 SHEET_RULE: Final = ("bladet som anges med --blad NAMN; annars ett blad som heter Ledger eller "
@@ -112,15 +113,9 @@ def bounded_rows(ws: Any, max_row: int | None = None) -> Iterator[list[Any]]:
     Raises:
         SheetError: a cell lies beyond column ``MAX_COLUMNS`` (names the cell).
     """
-    from openpyxl.worksheet._reader import WorkSheetParser
-
-    wb = ws.parent
-    with ws._get_source() as src:  # openpyxl's own streaming source of the sheet XML
-        parser = WorkSheetParser(src, ws._shared_strings, data_only=wb.data_only,
-                                 epoch=wb.epoch, date_formats=wb._date_formats,
-                                 timedelta_formats=wb._timedelta_formats)
+    with sheet_rows(ws) as parsed:
         expected = 1
-        for idx, cells in parser.parse():
+        for idx, cells in parsed:
             if max_row is not None and idx > max_row:
                 break
             for _ in range(expected, idx):
@@ -146,7 +141,7 @@ def header_sheets(wb: Any, names: tuple[str, ...], is_header: Callable[[list[Any
     found = []
     for name in names:
         ws = wb[name]
-        if not hasattr(ws, "_get_source"):
+        if not can_stream(ws):
             continue
         try:
             first = next(bounded_rows(ws, max_row=1), [])

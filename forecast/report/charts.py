@@ -13,15 +13,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from forecast.io.formatting import fmt_number, month_label  # noqa: E402
-from forecast.report.chartdata import bridge_levels, printed  # noqa: E402
-from forecast.report.fonts import FONT_FAMILY  # noqa: E402
-from forecast.report.model import Chart, clean_text, typeset  # noqa: E402
+from forecast.io.formatting import fmt_number, month_label
+from forecast.report.chartdata import bridge_levels, printed
+from forecast.report.fonts import FONT_FAMILY
+from forecast.report.model import Chart, clean_text, typeset
 
 DPI = 200
 SIZE = (7.0, 2.9)

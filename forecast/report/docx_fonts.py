@@ -24,6 +24,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 from lxml import etree
 
+from forecast.report.docx_xml import set_part_blob
 from forecast.report.fonts import FONT_FAMILY, font_dir
 
 ODTTF = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
@@ -100,8 +101,8 @@ def embed_report_font(doc: DocxDocument, *, seed: str = "budgetprognos") -> None
         el.set(qn("w:subsetted"), "1")
         font_el.append(el)
     root.append(font_el)
-    font_table._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                      standalone=True)
+    set_part_blob(font_table, etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                             standalone=True))
     set_setting(doc, "w:embedTrueTypeFonts", {})
 
 

@@ -26,6 +26,14 @@ from forecast.report import style as Y
 from forecast.report.chartdata import alt_text
 from forecast.report.docx_fonts import embed_report_font, set_setting
 from forecast.report.docx_layout import fit_columns
+from forecast.report.docx_xml import (
+    cell_element,
+    inline_element,
+    paragraph_element,
+    part_element,
+    row_element,
+    table_element,
+)
 from forecast.report.model import Chart, Paragraph, Report, ReportTable, clean_text, typeset
 
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
@@ -124,7 +132,7 @@ def _field(paragraph: DocxParagraph, instr: str) -> None:
     text.text = "1"
     run.append(text)
     fld.append(run)
-    paragraph._p.append(fld)
+    paragraph_element(paragraph).append(fld)
 
 
 def _has_field(element: object) -> bool:
@@ -137,7 +145,7 @@ def _footer(doc: DocxDocument, report: Report, *, keep_existing: bool) -> None:
     for section in doc.sections:
         footer = section.footer
         if keep_existing and (any(p.text.strip() for p in footer.paragraphs)
-                              or _has_field(footer._element)):
+                              or _has_field(part_element(footer))):
             continue
         p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
         p.text = ""
@@ -254,10 +262,10 @@ def _cell_text(cell: _Cell, text: str, *, bold: bool, right: bool,
 
 def _mark_size(p: DocxParagraph, size: Pt) -> None:
     """The paragraph mark at the text's size, so a row is as high as its text (not Normal's)."""
-    r_pr = p._p.get_or_add_pPr().find(qn("w:rPr"))
+    r_pr = paragraph_element(p).get_or_add_pPr().find(qn("w:rPr"))
     if r_pr is None:
         r_pr = OxmlElement("w:rPr")
-        p._p.get_or_add_pPr().append(r_pr)
+        paragraph_element(p).get_or_add_pPr().append(r_pr)
     for tag in ("w:sz", "w:szCs"):
         el = OxmlElement(tag)
         el.set(qn("w:val"), str(round(size.pt * 2)))
@@ -265,7 +273,7 @@ def _mark_size(p: DocxParagraph, size: Pt) -> None:
 
 
 def _repeat_header(row: _Row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr = row_element(row).get_or_add_trPr()
     el = OxmlElement("w:tblHeader")
     el.set(qn("w:val"), "true")
     tr_pr.append(el)
@@ -312,7 +320,7 @@ def _set_widths(t: Table, widths_pt: tuple[float, ...]) -> None:
 def _house_table(t: Table, *, pad_x: float = Y.CELL_PAD_X_PT, pad_y: float = Y.CELL_PAD_Y_PT,
                  grid: str = Y.GRID) -> None:
     """The PDF's table look: thin grey grid, shaded header row, tight cell margins."""
-    tbl_pr = t._tbl.tblPr
+    tbl_pr = table_element(t).tblPr
     borders = OxmlElement("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{side}")
@@ -339,7 +347,7 @@ def _house_table(t: Table, *, pad_x: float = Y.CELL_PAD_X_PT, pad_y: float = Y.C
 
 
 def _shade(cell: _Cell, fill: str) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
+    tc_pr = cell_element(cell).get_or_add_tcPr()
     shade = OxmlElement("w:shd")
     shade.set(qn("w:val"), "clear")
     shade.set(qn("w:color"), "auto")
@@ -390,7 +398,7 @@ def add_table(doc: DocxDocument, table: ReportTable, *, house: bool = True) -> N
 def add_chart(doc: DocxDocument, chart: Chart, png: bytes) -> None:
     """A chart picture with its caption."""
     shape = doc.add_picture(io.BytesIO(png), width=min(CHART_WIDTH, _text_width(doc)))
-    doc_pr = shape._inline.docPr
+    doc_pr = inline_element(shape).docPr
     doc_pr.set("descr", clean_text(typeset(alt_text(chart), joiner=False)))
     doc_pr.set("title", clean_text(chart.title))
     if chart.caption:

@@ -52,7 +52,7 @@ def mask_url(url: str) -> str:
     """``url`` with its password replaced by ``***``."""
     try:
         return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - an unparsable URL is masked by pattern
+    except Exception:  # an unparsable URL is masked by pattern
         return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 

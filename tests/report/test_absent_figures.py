@@ -18,7 +18,7 @@ from tests import own_ledger as O
 
 
 @pytest.fixture(scope="module")
-def ds(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - a Dataset
+def ds(tmp_path_factory: pytest.TempPathFactory):  # a Dataset
     f = O.write(tmp_path_factory.mktemp("own"))
     files = DatasetFiles(ledgers=(InputFile.from_path(f["huvudbok"]),),
                          organisation=InputFile.from_path(f["organisation"]),
@@ -26,14 +26,14 @@ def ds(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - a Dataset
     return load_dataset(files, ReadOptions()).dataset
 
 
-def _text(ds, month: str) -> str:  # noqa: ANN001
+def _text(ds, month: str) -> str:
     rf = standard_forecast(ds, pd.Period(month, "M"), n_paths=50)
     rep = build_report(ds, month, rf)
     tables = rep.tables()
     return "\n".join(b.render(tables) for b in rep.blocks() if isinstance(b, Paragraph))
 
 
-def test_no_budget_no_previous_year(ds) -> None:  # noqa: ANN001
+def test_no_budget_no_previous_year(ds) -> None:
     text = _text(ds, "2022-04")
     assert "budgeterade" not in text and "sämre än budget" not in text
     assert "inom taket" not in text and "över taket" not in text
@@ -45,7 +45,7 @@ def test_no_budget_no_previous_year(ds) -> None:  # noqa: ANN001
     assert "Årsarbetare för inhyrd personal saknas i indata." in text
 
 
-def test_partial_budget_is_flagged_and_no_development_against_part_of_a_year(ds) -> None:  # noqa: ANN001
+def test_partial_budget_is_flagged_and_no_development_against_part_of_a_year(ds) -> None:
     text = _text(ds, "2023-04")
     assert "Budget 2023 finns bara för januari–april 2023" in text
     dev = text.split("Nettokostnadsutvecklingen för januari–april var ")[1].split("\n")[0]

@@ -33,13 +33,13 @@ def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture()
-def page(browser):  # noqa: ANN001, ANN201
+def page(browser):
     ctx = _context(browser, 1400)
     yield ctx.new_page()
     ctx.close()
 
 
-def _no_error(page) -> None:  # noqa: ANN001
+def _no_error(page) -> None:
     from playwright.sync_api import expect
 
     main = page.locator("[data-testid='stMain']")
@@ -48,7 +48,7 @@ def _no_error(page) -> None:  # noqa: ANN001
     expect(main).not_to_contain_text("ValueError")
 
 
-def test_own_export_with_the_defaults(page, own_server: str, tmp_path) -> None:  # noqa: ANN001
+def test_own_export_with_the_defaults(page, own_server: str, tmp_path) -> None:
     from docx import Document
     from playwright.sync_api import expect
 

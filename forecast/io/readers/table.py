@@ -32,15 +32,16 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from forecast.io.formatting import fmt_number
-from forecast.io.importer import (
-    _Collector,
-    _kind,
-    _parse_column,
-    _Parsed,
-    _text,
-    _unit_id,
+from forecast.io.collect import (
+    Collector,
+    Parsed,
+    norm_header,
+    parse_column,
+    parse_kind,
+    parse_text,
+    parse_unit_id,
 )
+from forecast.io.formatting import fmt_number
 from forecast.io.parsing import (
     MONTH_ALLOWED,
     ParseError,
@@ -95,13 +96,9 @@ SUM_ALLOWED: Final = ("rader med belopp per enhet och konto, inga summarader (de
                       "räknas två gånger); ta bort dem eller använd {summarader}")
 
 
-def _norm(name: Any) -> str:
-    return " ".join(str(name).split()).casefold()
-
-
 def header_field(name: Any) -> tuple[str | None, str | None]:
     """The field a header names and the amount unit it states (``kr``/``tkr``/None)."""
-    key = _norm(name)
+    key = norm_header(name)
     if key in _PLAIN:
         return _PLAIN[key], None
     if m := _AMOUNT_HEADER.fullmatch(key):
@@ -152,7 +149,7 @@ def read_table_ledger(data: bytes, filename: str, options: B.ReadOptions) -> B.L
     records, sep, sheet_note = read_records(bytes(data), filename, known, options.sheet)
     k = find_header(records)
     raw = _shifted(table_from_records(records[k:], filename, sep), k)
-    out = _Collector(filename, {name: j for j, name in enumerate(raw.header)} | {None: -2})
+    out = Collector(filename, {name: j for j, name in enumerate(raw.header)} | {None: -2})
     out.extend(raw.problems)
     result = B.LedgerRead(filename, B.empty_raw())
     if note := _title_note(records, k):
@@ -186,7 +183,7 @@ def _complete(mapped: dict[str, tuple[int, str]]) -> bool:
     return has_period and has_amount and S.UNIT in mapped and S.ACCOUNT in mapped
 
 
-def _map_header(raw: RawTable, header_row: int, out: _Collector
+def _map_header(raw: RawTable, header_row: int, out: Collector
                 ) -> tuple[dict[str, tuple[int, str]], dict[str, str]]:
     """Fields → (column index, header); amount column → stated unit. Problems reported."""
     mapped: dict[str, tuple[int, str]] = {}
@@ -215,7 +212,7 @@ def _map_header(raw: RawTable, header_row: int, out: _Collector
         if unit:
             units[name] = unit
     if YEAR in mapped and S.PERIOD in mapped:
-        if _norm(mapped[S.PERIOD][1]) in ("månad", "manad"):  # "År" + "Månad"
+        if norm_header(mapped[S.PERIOD][1]) in ("månad", "manad"):  # "År" + "Månad"
             mapped[MONTH] = mapped.pop(S.PERIOD)
         else:  # a full period beside the year: the year adds nothing, kept as coding
             codings.append(mapped.pop(YEAR))
@@ -229,7 +226,7 @@ def _map_header(raw: RawTable, header_row: int, out: _Collector
 
 
 def _missing_fields(mapped: dict[str, tuple[int, str]], header_row: int,
-                    out: _Collector) -> None:
+                    out: Collector) -> None:
     need = {S.UNIT: ("enhet", "enhet, ansvar, kostnadsställe eller kst"),
             S.ACCOUNT: ("konto", "konto, kontonummer eller kostnadsslag")}
     for f, (label, allowed) in need.items():
@@ -268,7 +265,7 @@ def _title_unit(records: list[list[Any]]) -> tuple[str, str] | None:
 
 def _kronor(units: dict[str, str], title: tuple[str, str] | None, options: B.ReadOptions,
             raw: RawTable, mapped: dict[str, tuple[int, str]], header_row: int,
-            out: _Collector) -> tuple[bool, str]:
+            out: Collector) -> tuple[bool, str]:
     """Whether the amounts are kronor, and what said so (for the note).
 
     In order: the reading option, the amount headers (``Utfall kr``), a title row ("Belopp i
@@ -308,7 +305,7 @@ SIZE_SAMPLE: Final = 20_000
 
 
 def _kronor_by_size(raw: RawTable, mapped: dict[str, tuple[int, str]], ctl: B.Controls,
-                    out: _Collector) -> tuple[bool, str]:
+                    out: Collector) -> tuple[bool, str]:
     values = []
     for col in (AMOUNT_COL, UTFALL_COL, BUDGET_COL):
         if col in mapped:
@@ -333,7 +330,7 @@ def _kronor_by_size(raw: RawTable, mapped: dict[str, tuple[int, str]], ctl: B.Co
                           f"{'kronor' if unit == 'kr' else 'tkr'}")
 
 
-def _sum_rows(raw: RawTable, options: B.ReadOptions, out: _Collector, result: B.LedgerRead,
+def _sum_rows(raw: RawTable, options: B.ReadOptions, out: Collector, result: B.LedgerRead,
               mapped: dict[str, tuple[int, str]], kronor: bool) -> np.ndarray:
     """Rows to keep; sum/subtotal rows are refused or (with the option) dropped and noted."""
     n = len(raw.rows)
@@ -392,14 +389,14 @@ def _amount(v: Any) -> float:
 
 
 def _year(v: Any) -> int:
-    s = _text(v)
+    s = parse_text(v)
     if not re.fullmatch(r"\d{4}", s) or not 1900 <= int(s) <= 2100:
         raise ParseError(f"Året '{show(v)}' känns inte igen")
     return int(s)
 
 
 def _month_of_year(v: Any) -> str:
-    s = _text(v)
+    s = parse_text(v)
     if re.fullmatch(r"\d{1,2}", s) and 1 <= int(s) <= 12:
         return f"{int(s):02d}"
     if re.fullmatch(r"\d{6}", s):  # 202304 in a month column next to År
@@ -411,29 +408,29 @@ _PARSERS: Final = {
     S.PERIOD: (parse_month_cell, MONTH_ALLOWED),
     YEAR: (_year, "ett år, t.ex. 2023"),
     MONTH: (_month_of_year, "ett månadsnummer 1–12 (bredvid kolumnen år)"),
-    S.UNIT: (_unit_id, "en enhetskod (text)"),
-    UNIT_NAME: (_text, "text"),
-    S.ACCOUNT: (_text, "ett kontonummer eller ett kostnadsslag"),
-    B.ACCOUNT_TEXT: (_text, "text"),
-    S.KIND: (_kind, "utfall eller budget (stora eller små bokstäver)"),
+    S.UNIT: (parse_unit_id, "en enhetskod (text)"),
+    UNIT_NAME: (parse_text, "text"),
+    S.ACCOUNT: (parse_text, "ett kontonummer eller ett kostnadsslag"),
+    B.ACCOUNT_TEXT: (parse_text, "text"),
+    S.KIND: (parse_kind, "utfall eller budget (stora eller små bokstäver)"),
     AMOUNT_COL: (_amount, B.AMOUNT_ALLOWED),
     UTFALL_COL: (_amount, B.AMOUNT_ALLOWED),
     BUDGET_COL: (_amount, B.AMOUNT_ALLOWED),
-    S.DIVISION: (_text, "en division (text)"),
+    S.DIVISION: (parse_text, "en division (text)"),
 }
 _OPTIONAL: Final = (UNIT_NAME, B.ACCOUNT_TEXT, S.DIVISION, UTFALL_COL, BUDGET_COL)
 
 
 def _rows(raw: RawTable, mapped: dict[str, tuple[int, str]], keep: np.ndarray, kronor: bool,
-          options: B.ReadOptions, out: _Collector, result: B.LedgerRead) -> pd.DataFrame:
+          options: B.ReadOptions, out: Collector, result: B.LedgerRead) -> pd.DataFrame:
     """Parse the kept rows into the raw frame (one row per amount)."""
     rows = raw.rows[keep]
-    parsed: dict[str, _Parsed] = {}
+    parsed: dict[str, Parsed] = {}
     for f, (j, name) in mapped.items():
         if f.startswith(CODING_COL):
             continue
         parse, allowed = _PARSERS[f]
-        parsed[f] = _parse_column(raw.cells[j].loc[keep].reset_index(drop=True), rows, parse,
+        parsed[f] = parse_column(raw.cells[j].loc[keep].reset_index(drop=True), rows, parse,
                                   column=name, allowed=allowed, out=out, check=f,
                                   optional=f in _OPTIONAL, grouped=f in (S.KIND, S.ACCOUNT))
     period = _periods(parsed, mapped, rows, out)
@@ -477,8 +474,8 @@ def _amount_columns(mapped: dict[str, tuple[int, str]]) -> list[tuple[str, str]]
     return [(k, c) for k, c in ((S.UTFALL, UTFALL_COL), (S.BUDGET, BUDGET_COL)) if c in mapped]
 
 
-def _periods(parsed: dict[str, _Parsed], mapped: dict[str, tuple[int, str]], rows: np.ndarray,
-             out: _Collector) -> tuple[np.ndarray, np.ndarray]:
+def _periods(parsed: dict[str, Parsed], mapped: dict[str, tuple[int, str]], rows: np.ndarray,
+             out: Collector) -> tuple[np.ndarray, np.ndarray]:
     if S.PERIOD in parsed:
         p = parsed[S.PERIOD]
         vals = np.where(p.ok, p.values, 0).astype(np.int64)
@@ -511,8 +508,8 @@ def _coding(raw: RawTable, mapped: dict[str, tuple[int, str]], keep: np.ndarray)
     return np.array(["\x1f".join(t) for t in zip(*parts, strict=True)], dtype=object)
 
 
-def _no_amount(parsed: dict[str, _Parsed], rows: np.ndarray,
-               mapped: dict[str, tuple[int, str]], out: _Collector) -> None:
+def _no_amount(parsed: dict[str, Parsed], rows: np.ndarray,
+               mapped: dict[str, tuple[int, str]], out: Collector) -> None:
     empties = [parsed[c].empty & parsed[c].ok for c in (UTFALL_COL, BUDGET_COL) if c in parsed]
     none = np.logical_and.reduce(empties)
     names = " och ".join(mapped[c][1] for c in (UTFALL_COL, BUDGET_COL) if c in mapped)
@@ -521,7 +518,7 @@ def _no_amount(parsed: dict[str, _Parsed], rows: np.ndarray,
                 check="inget belopp")
 
 
-def _fill_names(parsed: dict[str, _Parsed], result: B.LedgerRead) -> None:
+def _fill_names(parsed: dict[str, Parsed], result: B.LedgerRead) -> None:
     for key, name_col, target in ((S.UNIT, UNIT_NAME, result.unit_names),
                                   (S.ACCOUNT, B.ACCOUNT_TEXT, result.account_texts)):
         if name_col not in parsed:
