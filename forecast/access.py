@@ -18,7 +18,9 @@ adjust             –           –          yes
 lay, fastställ     –           –          yes
 scenario save      –           –          yes
 scenario delete    –           –          yes
+report narrative   –           –          yes
 manage data        –           –          yes
+share a dataset    –           –          owner or controller
 =============  =========  ==========  ===========
 
 and every action on a stored dataset needs the dataset to be visible to the user (owner or a
@@ -49,6 +51,7 @@ class Action(StrEnum):
     LOCK = "fastställa prognoser"
     SAVE_SCENARIO = "spara scenarier"
     DELETE_SCENARIO = "radera scenarier"
+    WRITE_NARRATIVE = "spara rapportens berättelse"
     MANAGE_DATASETS = "läsa in och hantera datamängder"
 
 
