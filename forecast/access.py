@@ -152,6 +152,22 @@ class Policy:
             raise NotFound()
         self.require(action)
 
+    def may_share(self, owner: DatasetOwner) -> bool:
+        """True if the identity may change whom a dataset it sees is shared with.
+
+        Its owner or a controller, who may see it; in single-user mode the one user.
+        """
+        if not self.sees(owner):
+            return False
+        return norm(owner.owner) == self.identity.key or self.role == CONTROLLER
+
+    def require_share(self, owner: DatasetOwner) -> None:
+        """:class:`NotFound` unless visible, :class:`AccessDenied` unless :meth:`may_share`."""
+        self.require_dataset(owner)
+        if not self.may_share(owner):
+            raise AccessDenied(f"{self.identity.user} får inte dela datamängden: bara dess "
+                               f"ägare ({owner.owner}) eller en controller får det")
+
     def new_owner(self) -> DatasetOwner:
         """The owner of a dataset this identity stores: itself, shared with its groups."""
         return DatasetOwner(self.identity.key, self.roles.groups_of(self.identity.user))
