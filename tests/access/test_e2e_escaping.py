@@ -19,7 +19,6 @@ from cli import main as cli
 from forecast.cycle.names import EXAMPLE_DATASET
 from scenarios import assumptions as A
 from scenarios.store import ScenarioStore
-from ui.text import JOINER
 from tests.e2e_support import (
     e2e_marks,
     free_port,
@@ -28,6 +27,7 @@ from tests.e2e_support import (
     streamlit_server,
     wait_for_app,
 )
+from ui.text import JOINER
 
 pytestmark = e2e_marks()
 TIMEOUT = 180_000
