@@ -57,6 +57,8 @@ MONTH_NOTE: Final = "bp_month_note"
 """(month shown, Swedish note) when the URL's month could not be used; shown until the user
 picks another month."""
 ROLES_AUDITED: Final = "bp_roles_audited"
+LOGIN_FAULT: Final = "bp_login_fault"
+"""Why «Logga in» could not start the sign-in (a misconfigured [auth]), shown once."""
 """Digest of the roles last checked against the audit trail in this session."""
 DATASET_ID: Final = "bp_dataset_id"
 """The identity of the session's stored dataset (``ds-…``; absent for the example)."""

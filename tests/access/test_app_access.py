@@ -10,55 +10,22 @@ Every test runs on a SQLite store and on PostgreSQL when one can be started
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from forecast.access import NOT_FOUND, Identity, policy
-from forecast.cycle.roles import load_roles
 from forecast.io import dataset_store as DS
-from forecast.io.dataset_files import DatasetFiles, InputFile
-from forecast.io.readers import ReadOptions
 from forecast.store import schema as T
-from tests.io import ledger_fixtures as X
+from tests.access.conftest import EVIL, app_page
 from ui import state_keys as K
 from ui.text import JOINER
-
-ROLES = ('[roller]\ncontroller = ["anna", "cecilia"]\ngranskare = ["bo"]\n'
-         '[grupper]\nhsn = ["anna", "bo"]\npv = ["cecilia"]\n')
-EVIL = "![x](http://127.0.0.1:9/p.png) [Logga in](http://e.se).csv"
-
-
-def _page(key: str) -> None:
-    from ui.shell import run_single
-
-    run_single(key)
-
-
-@pytest.fixture
-def anna_dataset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str) -> str:
-    monkeypatch.setenv("BUDGETPROGNOS_DB_URL", db_url)
-    roles = tmp_path / "roller.toml"
-    roles.write_text(ROLES, encoding="utf-8")
-    monkeypatch.setenv("BUDGETPROGNOS_ROLES", str(roles))
-    monkeypatch.setenv("BUDGETPROGNOS_DATA_DIR", str(tmp_path / "data"))
-    for var in ("LOGNAME", "USER"):
-        monkeypatch.setenv(var, "anna")
-    files = DatasetFiles(
-        ledgers=(InputFile(EVIL, X.write_raindance(tmp_path / "hb.csv",
-                                                   X.known_amounts()).read_bytes()),),
-        organisation=InputFile.from_path(X.write_org(tmp_path / "org.csv")),
-        kontoplan=InputFile.from_path(X.write_map(tmp_path / "map.csv")))
-    owner = policy(Identity("anna", "test"), load_roles()).new_owner()
-    return DS.save(files, ReadOptions(amount_unit="kr"), owner)
 
 
 def open_as(who: str, key: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     for var in ("LOGNAME", "USER"):
         monkeypatch.setenv(var, who)
-    at = AppTest.from_function(_page, args=("data",), default_timeout=60)
+    at = AppTest.from_function(app_page, args=("data",), default_timeout=60)
     at.query_params[K.DATA_PARAM] = key
     return at.run()
 
