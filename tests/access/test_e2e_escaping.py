@@ -89,7 +89,8 @@ def test_overview_and_compare_show_hostile_names_as_text(browser, listener, db_u
     monkeypatch.setenv("BUDGETPROGNOS_ROLES", str(tmp_path / "ingen.toml"))  # single-user
     rc = cli.main(["prognos", "--metod", "three_year_profile", "--paths", "100", "--as-of",
                    "2023-04", "--lagg", "--kommentar", "April", "--forfattare", author])
-    assert rc == 0, capsys.readouterr()
+    out = capsys.readouterr().out
+    assert rc == 0 and f"av {author}: årsprognos" in out, out  # the name as written
     ScenarioStore(db_url, dataset=EXAMPLE_DATASET).save(
         A.Scenario(name=name, description=hostile(port, "desc")))
     env = {"BUDGETPROGNOS_DB_URL": db_url, "BUDGETPROGNOS_ROLES": str(tmp_path / "ingen.toml"),
