@@ -1,5 +1,8 @@
 """The page «Jämför»: saved scenarios – or versions of one scenario – side by side.
 
+Scenario names (in the pills, headings and the result table's columns, all rendered as
+Markdown by Streamlit) and the laid forecast's author are shown through :func:`ui.text.md`.
+
 Every column is a ``scenarios.committee.CommitteeView`` on the same base (the forecast of
 record); the tables, the Excel file and the one-page sheet (Word, PDF) are built by
 ``scenarios.comparison`` from the same views, so the figures agree in every format.
@@ -30,6 +33,7 @@ from ui.committee_view import (
 )
 from ui.cycle_access import guard_store
 from ui.data_access import Context, context
+from ui.text import md
 from ui.widgets import page_header
 
 if TYPE_CHECKING:
@@ -164,7 +168,7 @@ def _charts(views: C.Labelled) -> None:
         {"vid P10": [], "vid P90": []})], ["vid P10", "vid P90"])
     st.subheader("Bryggor och känslighet (samma skala)")
     for (label, v), bf, tf in zip(views, bridges, tornados, strict=True):
-        st.markdown(f"**{label}**")
+        st.markdown(f"**{md(label)}**")
         st.altair_chart(bridge_chart(bf, domain=bd, title=f"Brygga {v.year}, mkr"),
                         width="stretch")
         if not tf.empty:
@@ -180,7 +184,7 @@ def _choose(store: ScenarioStore) -> tuple[list[str], dict[str, tuple[str, int]]
     st.session_state[K.CMP_SELECTION] = [c for c in st.session_state[K.CMP_SELECTION]
                                          if c in labels]
     chosen = st.pills("Scenarier och versioner att jämföra", labels, selection_mode="multi",
-                      key=K.CMP_SELECTION,
+                      key=K.CMP_SELECTION, format_func=md,
                       help="Klicka för att välja eller välja bort; flera versioner av samma "
                            "scenario går att jämföra.")
     return list(chosen or []), options
@@ -203,10 +207,10 @@ def render() -> None:
         st.info("Välj minst ett scenario.")
         return
     views = _views(ctx, chosen, options)
-    st.caption(f"Basprognos: {cached.record_heading(ctx)}. "
+    st.caption(f"Basprognos: {md(cached.record_heading(ctx))}. "
                f"{fmt_number(views[0][1].n_draws)} simuleringar per scenario.")
     st.subheader("Resultat")
-    st.table(result_display(views))
+    st.table(result_display(views).rename(columns=md))  # st.table renders Markdown
     _downloads(ctx, views)
     st.subheader("Antaganden sida vid sida")
     st.caption("Gulmarkerade rader skiljer sig mellan scenarierna.")

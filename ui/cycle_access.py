@@ -251,12 +251,28 @@ def _audit_roles(pol: Policy) -> None:
             st.session_state[K.ROLES_AUDITED] = digest
 
 
+def _login() -> None:
+    """Callback of «Logga in»: start the OIDC sign-in; a misconfiguration is one Swedish line."""
+    from streamlit.errors import StreamlitAuthError
+
+    try:
+        st.login()
+    except StreamlitAuthError as exc:
+        what = " ".join(str(exc).split())[:300] or type(exc).__name__
+        st.session_state[K.LOGIN_FAULT] = (
+            "Inloggningen kan inte startas: [auth] i .streamlit/secrets.toml är inte "
+            f"fullständig ({md(what)}); se README, «Deployment for a department».")
+
+
 def gate() -> Policy | None:
     """The session's policy if it may view; else a sign-in or a Swedish refusal is shown."""
     if _auth_configured() and not st.user.is_logged_in:
         st.title("Budgetprognos")
         st.info("Logga in med regionens konto för att se prognoserna.")
-        st.button("Logga in", on_click=st.login, type="primary")
+        fault = st.session_state.pop(K.LOGIN_FAULT, None)
+        if fault:
+            st.error(fault)
+        st.button("Logga in", on_click=_login, type="primary")
         return None
     if not _auth_configured() and not bound_to_localhost():
         st.error("Ingen inloggning är konfigurerad ([auth] i .streamlit/secrets.toml), så "

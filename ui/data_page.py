@@ -374,6 +374,16 @@ def _upload_form() -> None:
               icon=":material/upload:", disabled=not ledgers)
 
 
+def _datasets() -> None:
+    """«Mina datamängder»: the stored datasets the user sees; open or share one."""
+    from ui import cycle_access as CA
+    from ui import dataset_list
+
+    pol = CA.policy()
+    if pol is not None:
+        dataset_list.render(pol)
+
+
 def render() -> None:
     """Draw the page."""
     ctx = context()
@@ -382,6 +392,7 @@ def render() -> None:
     _current(outcome_months(ctx.ds))
     _upload_form()
     _report()
+    _datasets()
     if not ctx.ds.is_example:
         st.button("Byt till exempeldata", on_click=_to_example, key=K.DATA_EXAMPLE,
                   icon=":material/restart_alt:")

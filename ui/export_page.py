@@ -196,6 +196,7 @@ def _narratives(url: str) -> Any:
 
 def _narrative_section(ctx: Context) -> Any:
     """The month's report narrative: the latest saved version, or a new file saved here."""
+    from forecast.access import Action
     from forecast.report.narrative import NarrativeError, load_narrative_bytes
     from forecast.store.base import StoreError
     from forecast.store.core import default_url
@@ -207,19 +208,22 @@ def _narrative_section(ctx: Context) -> Any:
         upload = upload_field("Berättelse till rapporten (valfri): sammanfattning, kommentar per "
                               "division, åtgärder, risker och antaganden – YAML eller JSON som "
                               "för rapport --berattelse", ["yaml", "yml", "json"],
-                              K.EXPORT_NARRATIVE, max_bytes=256 * 1024)
+                              K.EXPORT_NARRATIVE, max_bytes=256 * 1024
+                              ) if CA.may(Action.WRITE_NARRATIVE) else None
         if upload is not None and st.button("Spara berättelsen", key=K.EXPORT_NARRATIVE_SAVE):
             user = CA.current_user() or ""
             parsed = load_narrative_bytes(upload.getvalue(), upload.name,
                                           list(ctx.ds.org.divisions))
-            saved = store.save(parsed, dataset=dataset, as_of=ctx.as_of, author=user)
+            saved = store.save(parsed, dataset=dataset, as_of=ctx.as_of, author=user,
+                               input_hash=ctx.data_hash)
             st.success(f"Berättelsen sparades som version {saved.version}.")
-        latest = store.latest(dataset, ctx.as_of)
+        latest = store.latest(dataset, ctx.as_of, ctx.data_hash)
     except (NarrativeError, StoreError, ValueError) as exc:
         st.error(f"Berättelsen kan inte användas: {exc}")
         return None
     if latest is not None:
-        st.caption(f"Rapporten tar med berättelsen version {latest.version} av {latest.author}.")
+        st.caption(f"Rapporten tar med berättelsen version {latest.version} av "
+                   f"{md(latest.author)}.")
     return latest
 
 

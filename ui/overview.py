@@ -1,4 +1,9 @@
-"""The page «Översikt»: the year at a glance for the committee."""
+"""The page «Översikt»: the year at a glance for the committee.
+
+The one user-supplied string it shows in Markdown is the laid forecast's author (in the
+heading of which forecast is shown), through :func:`ui.text.md`; unit and division names are
+in tables, which Streamlit shows as text.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from ui import cached, recompute
 from ui import state_keys as K
 from ui.data_access import Context, context
 from ui.forecast_gate import forecast_or_none
+from ui.text import md
 from ui.widgets import (
     basis_notice,
     download_spec,
@@ -99,7 +105,7 @@ def _year_end(ctx: Context) -> None:
               f"{fmt_printed_mkr(ye[H.P10])} – {fmt_printed_mkr(ye[H.P90])}",
               border=True, help="8 av 10 simulerade årsresultat ligger inom intervallet.")
     recompute.remember(ctx, ye)
-    st.caption(f"{ye['source']}. Underlag: utfall till och med "
+    st.caption(f"{md(ye['source'])}. Underlag: utfall till och med "
                f"{month_label(ctx.as_of, long=True)}; P50 (median) "
                f"{fmt_printed_mkr(ye[H.P50])}. "
                "Negativa belopp är nettokostnad.")
