@@ -60,7 +60,11 @@ class Controls:
                                           ("summarader", "--hoppa-over-summarader"),
                                           ("blad", "--blad"), ("organisation", "--organisation"),
                                           ("atgarder", "--atgarder"),
-                                          ("atgardseffekter", "--atgardseffekter"))
+                                          ("atgardseffekter", "--atgardseffekter"),
+                                          ("kontoplan", "--kontoplan FIL"),
+                                          ("luckor", "--luckor-ar-noll"),
+                                          ("kontoplansmall", "budgetprognos kontoplan "
+                                                             "--data FIL --out mall.csv"))
     values: tuple[tuple[tuple[str, str], str], ...] = ()
     flags: bool = True
 
