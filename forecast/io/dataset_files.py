@@ -339,7 +339,8 @@ def _organisation(raw: pd.DataFrame, reads: list[LedgerRead], org: OrgHierarchy 
 def _org_from_ledger(raw: pd.DataFrame, names: dict[str, str], work: _Work,
                      controls: B.Controls = B.CLI_CONTROLS) -> OrgHierarchy:
     divisions: dict[str, str] = {}
-    has_div = raw[S.DIVISION].notna() & (raw[S.DIVISION].astype(str).str.strip() != "")
+    has_div = B.per_distinct(raw[S.DIVISION], lambda d: d is not None and not pd.isna(d)
+                             and str(d).strip() != "")
     for (unit, div), grp in raw[has_div].groupby([S.UNIT, S.DIVISION], sort=False):
         if unit in divisions and divisions[unit].casefold() != str(div).casefold():
             r = grp.iloc[0]
@@ -423,9 +424,9 @@ def _check_series_gaps(raw: pd.DataFrame, options: ReadOptions, work: _Work) -> 
     """
     if raw.empty:
         return
-    trans = raw[B.CODING].astype(str).str.startswith("#TRANS:")
+    trans = B.per_distinct(raw[B.CODING], lambda c: str(c).startswith("#TRANS:"))
     keys = [S.UNIT, S.ACCOUNT, S.KIND]
-    rows = raw.loc[~trans.to_numpy(), [*keys, S.PERIOD, B.FILE]]
+    rows = raw.loc[~trans, [*keys, S.PERIOD, B.FILE]]
     if rows.empty:
         return
     stats = rows.groupby(keys, sort=False, observed=True).agg(
