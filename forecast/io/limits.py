@@ -29,15 +29,19 @@ limit                      value           why
 ``MAX_LIST_ITEMS``         5 000           units / categories / measures in one assumption
 ``MAX_SEED``               2³² − 1         numpy's seed range (``--seed``, file field
                                            ``seed``); 0 is the smallest
-``MAX_ROWS``               300 000         lines of a CSV/TXT ledger, counted from its line
-                                           breaks *before* parsing: 10 000 series × 30
-                                           months; the whole load reads 300 000 rows in
-                                           ~4 s and ~360 MB (bench_hostile), more is
-                                           refused in < 1 s (was 20 s and 1,2 GB)
+``MAX_ROWS``               1 250 000       lines of one CSV/TXT ledger file, counted from
+                                           its line breaks *before* parsing: a region's
+                                           ledger of 20 000 series × 60 months (outcome and
+                                           budget as two columns) fits one file; more is
+                                           refused in < 1 s. Reading is *not* within the
+                                           5 s / 500 MB goal at that size: 300 000 rows
+                                           take ~2 s CPU and ~290 MB, 1 200 000 rows ~14 s
+                                           CPU and ~1,2 GB (bench_hostile, docs/limits.md)
 ``MAX_XLSX_ROWS``          50 000          rows of an XLSX sheet, counted in the sheet's XML
                                            before openpyxl parses it (openpyxl reads only
-                                           ~10 000 ledger rows a second: larger ledgers go
-                                           as CSV; 200 000 rows took 19–26 s)
+                                           ~10 000 ledger rows a second, so 50 000 is its
+                                           5 s; larger ledgers go as CSV, up to
+                                           ``MAX_ROWS``; 200 000 rows took 19–26 s)
 ``MAX_LINE_BYTES``         100 000         bytes of one CSV/TXT/SIE line (a ledger line is
                                            < 200; one 40 MB line took 3,5 GB)
 ``MAX_SHARED_STRINGS``     1 000 000       ``<si>`` items in an XLSX's shared strings
@@ -72,7 +76,7 @@ MAX_DRAW_VALUES: Final = 30_000_000
 MAX_ASSUMPTIONS: Final = 100
 MAX_LIST_ITEMS: Final = 5_000
 MAX_SEED: Final = 2**32 - 1
-MAX_ROWS: Final = 300_000
+MAX_ROWS: Final = 1_250_000
 MAX_XLSX_ROWS: Final = 50_000
 MAX_LINE_BYTES: Final = 100_000
 MAX_SHARED_STRINGS: Final = 1_000_000
