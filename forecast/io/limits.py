@@ -29,14 +29,14 @@ limit                      value           why
 ``MAX_LIST_ITEMS``         5 000           units / categories / measures in one assumption
 ``MAX_SEED``               2³² − 1         numpy's seed range (``--seed``, file field
                                            ``seed``); 0 is the smallest
-``MAX_ROWS``               1 250 000       lines of one CSV/TXT ledger file, counted from
-                                           its line breaks *before* parsing: a region's
-                                           ledger of 20 000 series × 60 months (outcome and
-                                           budget as two columns) fits one file; more is
-                                           refused in < 1 s. Reading is *not* within the
-                                           5 s / 500 MB goal at that size: 300 000 rows
-                                           take ~2 s CPU and ~290 MB, 1 200 000 rows ~14 s
-                                           CPU and ~1,2 GB (bench_hostile, docs/limits.md)
+``MAX_ROWS``               300 000         lines of one CSV/TXT ledger file, counted from
+                                           its line breaks *before* parsing (more refused
+                                           in < 1 s). A region's 20 000 series × 60 months
+                                           is read as several files (one year per file:
+                                           240 000 rows), which form one set; one file of
+                                           1 000 000 rows would cost ~4 s CPU and > 600 MB
+                                           even to refuse a bad account (bench_hostile;
+                                           docs/limits.md)
 ``MAX_XLSX_ROWS``          50 000          rows of an XLSX sheet, counted in the sheet's XML
                                            before openpyxl parses it (openpyxl reads only
                                            ~10 000 ledger rows a second, so 50 000 is its
@@ -76,7 +76,7 @@ MAX_DRAW_VALUES: Final = 30_000_000
 MAX_ASSUMPTIONS: Final = 100
 MAX_LIST_ITEMS: Final = 5_000
 MAX_SEED: Final = 2**32 - 1
-MAX_ROWS: Final = 1_250_000
+MAX_ROWS: Final = 300_000
 MAX_XLSX_ROWS: Final = 50_000
 MAX_LINE_BYTES: Final = 100_000
 MAX_SHARED_STRINGS: Final = 1_000_000

@@ -74,8 +74,12 @@ def test_own_export_with_the_defaults(page, own_server: str, tmp_path) -> None: 
     expect(err).to_contain_text("en kontoplan i fältet «Kontoplan (valfri)»; gör en mall med "
                                 "knappen «Ladda ned kontoplansmall» under fälten")
     assert "--" not in err.inner_text() and "budgetprognos" not in err.inner_text()
-    name, tpl = _download(page, K.DATA_KP_TEMPLATE, tmp_path)
-    assert name == "kontoplan_mall.csv"
+    expect(page.locator(APP_IDLE)).to_have_count(1)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Ladda ned kontoplansmall").click()
+    assert info.value.failure() is None and info.value.suggested_filename == "kontoplan_mall.csv"
+    tpl = tmp_path / "kontoplan_mall.csv"
+    info.value.save_as(tpl)
     template = tpl.read_bytes().decode("utf-8-sig")
     assert all(f'"{konto}";"";"";"{text}"' in template for konto, text, _ in O.ACCOUNTS)
     _upload(page, K.UP_KONTOPLAN, files["kontoplan"])
