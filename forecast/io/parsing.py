@@ -822,7 +822,7 @@ def _xlsx_records(data: bytes, filename: str, data_only: bool, max_row: int | No
             found = header_sheets(wb, choice.others, is_header)
             if found:
                 hint = (f"; bladet '{found[0]}' har huvudbokens rubriker på rad 1: välj det "
-                        f"med --blad {found[0]} (i appen: fältet Blad).")
+                        f"med --blad {found[0]}.")
         return records, choice.note(hint)
     except ValidationFailed:
         raise

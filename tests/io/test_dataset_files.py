@@ -410,3 +410,22 @@ def test_too_many_units_is_refused_before_the_checks(monkeypatch: pytest.MonkeyP
     [msg] = _fail_with(DatasetFiles(ledgers=(_in("a.csv", text),)))
     assert msg == ("a.csv: Datamängden har för många enheter: 3 (gränsen är 2). "
                    "Tillåtet: högst 2 enheter")
+
+
+@pytest.mark.parametrize("named", [False, True])
+def test_in_the_app_the_sheet_note_names_the_pages_field(tmp_path: Path, named: bool) -> None:
+    from tests import hostile_files as H
+    from ui.data_page import app_controls
+
+    path = H.second_sheet_xlsx(tmp_path, summary_named_huvudbok=named)
+    with pytest.raises(ValidationFailed) as e:
+        load_dataset(DatasetFiles((InputFile.from_path(path),)),
+                     ReadOptions(controls=app_controls()))
+    note = next(p.message for p in e.value.problems if "lästes" in p.message)
+    assert "regeln: bladet som anges i fältet «Blad i XLSX-filen»" in note
+    assert note.endswith("bladet 'Data' har huvudbokens rubriker på rad 1: välj det i fältet "
+                         "«Blad i XLSX-filen».")
+    assert "--" not in note
+    ds = load_dataset(DatasetFiles((InputFile.from_path(path),)),
+                      ReadOptions(controls=app_controls(), sheet="Data")).dataset
+    assert not any("--blad" in n for n in ds.notes)

@@ -54,6 +54,7 @@ from forecast.io.parsing import (
     table_from_records,
 )
 from forecast.io.readers import base as B
+from forecast.io.xlsx_sheets import named_for
 from forecast.ledger import schema as S
 
 YEAR: Final = "year"
@@ -151,6 +152,8 @@ def read_table_ledger(data: bytes, filename: str, options: B.ReadOptions) -> B.L
     """
     known = {k for k in _PLAIN} | {"belopp", "utfall", "budget", *CODING_NAMES}
     records, sep, sheet_note = read_records(bytes(data), filename, known, options.sheet)
+    if sheet_note and not options.controls.flags:
+        sheet_note = named_for(sheet_note, options.controls.name("blad"))
     k = find_header(records)
     raw = _shifted(table_from_records(records[k:], filename, sep), k)
     out = _Collector(filename, {name: j for j, name in enumerate(raw.header)} | {None: -2})
