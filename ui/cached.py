@@ -94,7 +94,7 @@ def method_sentence(ctx: Context, selection: dict[str, str]) -> str:
 
 
 def year_end(ctx: Context) -> dict[str, Any]:
-    """The region's year-end net result against budget (``forecast.engine.hierarchy.year_totals``).
+    """The region's year-end net result against budget (``absent.held_year_totals``).
 
     Keys are the hierarchy's column names (``prognos``, ``p10``, ``p50``, ``p90``,
     ``annual_budget``, ``dev_budget``, ``dev_budget_p10``, ``dev_budget_p90`` …), tkr, of the
@@ -108,8 +108,8 @@ def year_end(ctx: Context) -> dict[str, Any]:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _year_totals_cached(_ctx: Context, data_hash: str, as_of: str, rk: str,
                         by: tuple[str, ...], year: int | None) -> pd.DataFrame:
-    from forecast.engine.hierarchy import year_totals
-    return year_totals(baseline(_ctx), by, year=year)
+    from forecast.engine.absent import held_year_totals
+    return held_year_totals(baseline(_ctx), _ctx.ds, by, year=year)
 
 
 def _year_totals(ctx: Context, by: tuple[str, ...], year: int | None = None) -> pd.DataFrame:
@@ -117,7 +117,10 @@ def _year_totals(ctx: Context, by: tuple[str, ...], year: int | None = None) -> 
 
 
 def year_totals(ctx: Context, by: tuple[str, ...], year: int | None = None) -> pd.DataFrame:
-    """``forecast.engine.hierarchy.year_totals`` of the forecast of record (a copy)."""
+    """``forecast.engine.absent.held_year_totals`` of the forecast of record (a copy).
+
+    Figures the data do not hold (budget, previous year) are NaN, not 0.
+    """
     return _year_totals(ctx, by, year)
 
 # --------------------------------------------------------------------------- forecast

@@ -82,8 +82,8 @@ def render() -> None:
     page_header("Prognosförändring", None, HELP)
     months = CA.laid_months(ctx)
     if not months:
-        st.info("Inga lagda prognoser ännu. Lägg en prognos på sidan Prognos eller med "
-                "`budgetprognos prognos --as-of ÅÅÅÅ-MM --lagg --kommentar \"…\"`.")
+        st.info("Inga lagda prognoser ännu. Lägg en prognos på sidan Prognos med knappen "
+                "«Lägg prognos» (skriv först en kommentar).")
     else:
         pair = _pick(months)
         if pair is not None:

@@ -42,8 +42,8 @@ En datamängd är en uppsättning filer som läses in och kontrolleras tillsamma
   Utan den tas enheterna ur huvudboken.
 - **Kontoplan**: `konto_från;konto_till;kostnadsslag`, ett konto eller ett intervall av
   kontonummer per rad. Behövs när huvudboken har kontonummer; kostnadsslagens egna namn (som i
-  rapporterna) fungerar utan. Gör en mall med `budgetprognos kontoplan --data FIL --out
-  mall.csv`.
+  rapporterna) fungerar utan. Knappen «Ladda ned kontoplansmall» (under fälten, när en
+  huvudbok är vald) ger en mall med huvudbokens alla konton att fylla i.
 - **Årsarbetare inhyrd personal** (valfri): `månad;enhet;personalgrupp;åa`.
 - **Åtgärder** och **effekter** (valfria): `id;namn;enhet;konto;planerad_årseffekt_tkr;
   startmånad;år` och `åtgärd;månad;effekt_tkr`.
@@ -76,6 +76,8 @@ BELOPP_LABEL = "Beloppens enhet"
 TECKEN_LABEL = "Tecken i huvudboken"
 SUMMA_LABEL = "Hoppa över summarader"
 BLAD_LABEL = "Blad i XLSX-filen"
+TEMPLATE_LABEL = "Ladda ned kontoplansmall"
+LUCKOR_LABEL = "Saknade månader inom en serie är 0"
 
 
 def app_controls() -> Controls:
@@ -89,7 +91,10 @@ def app_controls() -> Controls:
                                 ("blad", f"fältet «{BLAD_LABEL}»"),
                                 ("organisation", f"fältet «{SIDE_UPLOADS[0][2]}»"),
                                 ("atgarder", f"fältet «{SIDE_UPLOADS[3][2]}»"),
-                                ("atgardseffekter", f"fältet «{SIDE_UPLOADS[4][2]}»")),
+                                ("atgardseffekter", f"fältet «{SIDE_UPLOADS[4][2]}»"),
+                                ("kontoplan", f"en kontoplan i fältet «{SIDE_UPLOADS[1][2]}»"),
+                                ("kontoplansmall", f"knappen «{TEMPLATE_LABEL}» under fälten"),
+                                ("luckor", f"rutan «{LUCKOR_LABEL}»")),
                          values=values, flags=False)
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
@@ -362,7 +367,7 @@ def _upload_form() -> None:
     c3.checkbox(SUMMA_LABEL, key=K.DATA_SUMMA,
                 help="Annars avvisas en fil med Summa-/delsummerader (de räknas annars två "
                      "gånger). Antal och summa som hoppas över redovisas.")
-    c3.checkbox("Saknade månader inom en serie är 0", key=K.DATA_LUCKOR,
+    c3.checkbox(LUCKOR_LABEL, key=K.DATA_LUCKOR,
                 help="Annars avvisas en serie (enhet, konto, typ) som saknar en månad mellan "
                      "sin första och sista månad. En rad med 0 anger det för en månad i taget.")
     st.text_input(BLAD_LABEL, key=K.DATA_BLAD,
@@ -370,6 +375,8 @@ def _upload_form() -> None:
                        "bladet. Valideringen säger vilket blad som lästes.")
     ledgers, side = _chosen()
     st.caption(_md_escape(chosen_files(ledgers, side)))
+    if ledgers:
+        _template_button()
     st.button("Läs in datamängden", on_click=_import, type="primary", key=K.DATA_LOAD,
               icon=":material/upload:", disabled=not ledgers)
 
@@ -382,6 +389,26 @@ def _datasets() -> None:
     pol = CA.policy()
     if pol is not None:
         dataset_list.render(pol)
+
+
+def _template_button() -> None:
+    """«Ladda ned kontoplansmall»: every account of the chosen ledgers, made on click."""
+    from functools import partial
+
+    from forecast.io.kontoplan import template_download
+
+    files = _files()
+    if files is None:
+        return
+    kp = files.kontoplan
+    make = partial(template_download,
+                   [(f.data, f.name) for f in files.ledgers], _options(),
+                   (kp.data, kp.name) if kp is not None else None)
+    st.download_button(TEMPLATE_LABEL, data=make, file_name="kontoplan_mall.csv",
+                       mime="text/csv", key=K.DATA_KP_TEMPLATE, on_click="ignore",
+                       icon=":material/download:",
+                       help="Huvudbokens alla konton med kontotext och summor; fyll i "
+                            "kostnadsslag och läs in filen i fältet «Kontoplan (valfri)».")
 
 
 def render() -> None:

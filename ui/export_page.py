@@ -42,7 +42,10 @@ siffrorna går att spåra.
 
 **Rapport till nämnden**: ekonomiavsnittet som Word eller PDF (A4, sidnummer, datum och
 prognosmånad i sidfoten, underlaget i en bilaga). En egen Word-mall med regionens format
-används från kommandoraden: `budgetprognos rapport --out rapport.docx --mall mall.docx`.
+laddas upp i fältet «Egen Word-mall (valfri)». En berättelse till rapporten (sammanfattning,
+kommentar per division, åtgärder, risker och antaganden) är en YAML- eller JSON-fil med
+nycklarna `sammanfattning`, `divisioner`, `atgarder`, `risker` och `antaganden`; den laddas upp
+i fältet «Berättelse till rapporten» och sparas med knappen «Spara berättelsen».
 
 Scenariot som exporteras är det du arbetar med på sidan **Scenarier** (det finns kvar mellan
 sidorna och i adressen); finns inget, standardförvalet. Under *Scenario* finns också
@@ -206,8 +209,9 @@ def _narrative_section(ctx: Context) -> Any:
     try:
         store = _narratives(default_url())
         upload = upload_field("Berättelse till rapporten (valfri): sammanfattning, kommentar per "
-                              "division, åtgärder, risker och antaganden – YAML eller JSON som "
-                              "för rapport --berattelse", ["yaml", "yml", "json"],
+                              "division, åtgärder, risker och antaganden – en YAML- eller "
+                              "JSON-fil (formatet står i hjälptexten överst)",
+                              ["yaml", "yml", "json"],
                               K.EXPORT_NARRATIVE, max_bytes=256 * 1024
                               ) if CA.may(Action.WRITE_NARRATIVE) else None
         if upload is not None and st.button("Spara berättelsen", key=K.EXPORT_NARRATIVE_SAVE):

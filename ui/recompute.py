@@ -7,6 +7,7 @@ needs a baseline not yet computed calls :func:`baseline_keeping_old` first.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -57,8 +58,13 @@ def show_old(shown: Shown, ctx: Context) -> None:
     c1, c2, c3 = st.columns(3)
     year = shown.as_of[:4]
     c1.metric(f"Äldre: årsprognos {year}", fmt_mkr(shown.prognos), border=True)
-    c2.metric(f"Äldre: budget {year}", fmt_mkr(shown.budget), border=True)
-    c3.metric("Äldre: avvikelse mot budget", fmt_mkr(shown.deviation), border=True)
+    # NaN: the data held no budget for the year (absent, not zero)
+    c2.metric(f"Äldre: budget {year}", _shown(shown.budget), border=True)
+    c3.metric("Äldre: avvikelse mot budget", _shown(shown.deviation), border=True)
+
+
+def _shown(tkr: float) -> str:
+    return "saknas" if math.isnan(tkr) else fmt_mkr(tkr)
 
 
 def baseline_keeping_old(ctx: Context) -> RegionForecast:

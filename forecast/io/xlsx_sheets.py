@@ -36,6 +36,19 @@ SHEET_RULE: Final = ("bladet som anges med --blad NAMN; annars ett blad som hete
                      "Huvudbok; annars det första bladet")
 
 
+def named_for(text: str, control: str) -> str:
+    """A sheet note with the command line's ``--blad`` replaced by the app's ``control``.
+
+    The notes are written with the flag (:data:`SHEET_RULE`, :meth:`SheetChoice.note`, the
+    hint of the sheet that has the headers); in the app every message names the page's own
+    field instead, e.g. ``fältet «Blad i XLSX-filen»``.
+    """
+    text = text.replace("bladet som anges med --blad NAMN", f"bladet som anges i {control}")
+    text = text.replace("valt med --blad", f"valt i {control}")
+    return re.sub(r": välj det med --blad .*?\.$", f": välj det i {control}.", text,
+                  flags=re.DOTALL)
+
+
 def column_letter(n: int) -> str:
     """The spreadsheet name of the n-th column (1-based): ``A``, ``XFD``.
 

@@ -10,20 +10,14 @@ import pandas as pd
 import pytest
 
 from forecast.engine.region import standard_forecast
-from forecast.io.dataset_files import DatasetFiles, InputFile, load_dataset
-from forecast.io.readers import ReadOptions
 from forecast.report.builder import build_report
 from forecast.report.model import Paragraph
 from tests import own_ledger as O
 
 
 @pytest.fixture(scope="module")
-def ds(tmp_path_factory: pytest.TempPathFactory):  # a Dataset
-    f = O.write(tmp_path_factory.mktemp("own"))
-    files = DatasetFiles(ledgers=(InputFile.from_path(f["huvudbok"]),),
-                         organisation=InputFile.from_path(f["organisation"]),
-                         kontoplan=InputFile.from_path(f["kontoplan"]))
-    return load_dataset(files, ReadOptions()).dataset
+def ds(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - a Dataset
+    return O.dataset(tmp_path_factory.mktemp("own"))
 
 
 def _text(ds, month: str) -> str:

@@ -26,6 +26,7 @@ coding          verksamhet, motpart, projekt, aktivitet, objekt, fri (and their 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, Final
 
@@ -54,6 +55,7 @@ from forecast.io.parsing import (
     table_from_records,
 )
 from forecast.io.readers import base as B
+from forecast.io.xlsx_sheets import named_for
 from forecast.ledger import schema as S
 
 YEAR: Final = "year"
@@ -111,7 +113,7 @@ def header_field(name: Any) -> tuple[str | None, str | None]:
     return None, None
 
 
-def find_header(records: list[list[Any]]) -> int:
+def find_header(records: Sequence[list[Any]]) -> int:
     """Index of the header record: the first of the top rows naming two known columns."""
     for k, rec in enumerate(records[:HEADER_SEARCH_ROWS]):
         fields = {header_field(v)[0] for v in rec if isinstance(v, str) and v.strip()}
@@ -121,7 +123,7 @@ def find_header(records: list[list[Any]]) -> int:
     return 0
 
 
-def _title_note(records: list[list[Any]], k: int) -> str | None:
+def _title_note(records: Sequence[list[Any]], k: int) -> str | None:
     if k == 0:
         return None
     texts = [str(v).strip() for rec in records[:k] for v in rec
@@ -147,6 +149,8 @@ def read_table_ledger(data: bytes, filename: str, options: B.ReadOptions) -> B.L
     """
     known = {k for k in _PLAIN} | {"belopp", "utfall", "budget", *CODING_NAMES}
     records, sep, sheet_note = read_records(bytes(data), filename, known, options.sheet)
+    if sheet_note and not options.controls.flags:
+        sheet_note = named_for(sheet_note, options.controls.name("blad"))
     k = find_header(records)
     raw = _shifted(table_from_records(records[k:], filename, sep), k)
     out = Collector(filename, {name: j for j, name in enumerate(raw.header)} | {None: -2})
@@ -254,7 +258,7 @@ def _missing_fields(mapped: dict[str, tuple[int, str]], header_row: int,
                 check="rubrik")
 
 
-def _title_unit(records: list[list[Any]]) -> tuple[str, str] | None:
+def _title_unit(records: Sequence[list[Any]]) -> tuple[str, str] | None:
     """(unit, text) of the first title cell above the header that states a unit."""
     for rec in records:
         for v in rec:
@@ -306,16 +310,15 @@ SIZE_SAMPLE: Final = 20_000
 
 def _kronor_by_size(raw: RawTable, mapped: dict[str, tuple[int, str]], ctl: B.Controls,
                     out: Collector) -> tuple[bool, str]:
-    values = []
+    parts = []
     for col in (AMOUNT_COL, UTFALL_COL, BUDGET_COL):
         if col in mapped:
-            for v in raw.cells[mapped[col][0]].to_numpy()[:SIZE_SAMPLE]:
-                try:
-                    values.append(_amount(v))
-                except ParseError:
-                    continue
-    unit = B.unit_by_size(np.array(values, dtype=np.float64))
-    a = np.abs(np.array(values, dtype=np.float64))
+            parts.append(B.per_distinct(raw.cells[mapped[col][0]].to_numpy()[:SIZE_SAMPLE],
+                                        _amount_or_nan, dtype=np.float64))
+    values = np.concatenate(parts) if parts else np.zeros(0)
+    values = values[~np.isnan(values)]  # cells that are no amount do not judge the size
+    unit = B.unit_by_size(values)
+    a = np.abs(values)
     typical = fmt_number(float(np.median(a[a > 0])), 0) if (a > 0).any() else "0"
     if unit is None:
         out.add(None, ", ".join(mapped[c][1] for c in (AMOUNT_COL, UTFALL_COL, BUDGET_COL)
@@ -378,6 +381,13 @@ def _dropped_total(cells: np.ndarray) -> float:
         except ParseError:
             continue  # a dropped row's unreadable amount is not part of any sum
     return total
+
+
+def _amount_or_nan(v: Any) -> float:
+    try:
+        return _amount(v)
+    except ParseError:
+        return float("nan")
 
 
 def _amount(v: Any) -> float:
