@@ -14,7 +14,6 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-import yaml
 
 from ui.data_access import Context, baseline, core, record
 
@@ -124,6 +123,8 @@ EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "scenarios" / "examples"
 
 @st.cache_resource(show_spinner=False)
 def _presets() -> dict[str, Any]:
+    import yaml
+
     A = core("scenarios.assumptions")
     out: dict[str, Any] = {DEFAULT_PRESET: A.Scenario(
         name="Dygnsvila 11 timmar, standard", author="Exempel",

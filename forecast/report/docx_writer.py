@@ -101,7 +101,12 @@ def load_template(path: Path | str) -> DocxDocument:
 
 
 def _style(doc: DocxDocument, name: str) -> str | None:
-    return name if name in [s.name for s in doc.styles] else None
+    # the style names are read once per document (listing them is slow)
+    memo = vars(doc)
+    names = memo.get("_budgetprognos_style_names")
+    if names is None:
+        names = memo["_budgetprognos_style_names"] = frozenset(str(s.name) for s in doc.styles)
+    return name if name in names else None
 
 
 def _field(paragraph: DocxParagraph, instr: str) -> None:
@@ -287,14 +292,15 @@ def add_table(doc: DocxDocument, table: ReportTable) -> None:
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     size = _fitting_size(doc, [header, *body],
                          Pt(6.5) if len(header) > 9 else Pt(7) if len(header) > 7 else TABLE_FONT)
-    for j, h in enumerate(header):
-        _cell_text(t.rows[0].cells[j], clean_text(h), bold=True, right=j > 0, size=size)
-    _repeat_header(t.rows[0])
+    rows = list(t.rows)  # python-docx rebuilds a row's cells on each access: read them once
+    for j, cell in enumerate(rows[0].cells):
+        _cell_text(cell, clean_text(header[j]), bold=True, right=j > 0, size=size)
+    _repeat_header(rows[0])
     totals = {clean_text(r) for r in table.total_rows}
     for i, row in enumerate(body, start=1):
         bold = row[0] in totals
-        for j, text in enumerate(row):
-            _cell_text(t.rows[i].cells[j], text, bold=bold, right=j > 0, size=size)
+        for j, cell in enumerate(rows[i].cells):
+            _cell_text(cell, row[j], bold=bold, right=j > 0, size=size)
     _widths(t, [header, *body], _text_width(doc), size)
     if table.note:
         note = doc.add_paragraph()
@@ -330,9 +336,10 @@ def _appendix(doc: DocxDocument, report: Report) -> None:
     t = doc.add_table(rows=len(report.provenance), cols=2)
     t.style = _style(doc, "Table Grid")
     for row, (label, value) in zip(t.rows, report.provenance, strict=True):
-        _cell_text(row.cells[0], clean_text(label), bold=True, right=False)
-        _cell_text(row.cells[1], clean_text(value), bold=False, right=False)
-        row.cells[0].width, row.cells[1].width = Cm(5), Cm(11.6)
+        first, second = row.cells
+        _cell_text(first, clean_text(label), bold=True, right=False)
+        _cell_text(second, clean_text(value), bold=False, right=False)
+        first.width, second.width = Cm(5), Cm(11.6)
 
 
 def report_to_docx(report: Report, charts: dict[str, bytes], *,
