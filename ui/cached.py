@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
-import yaml
 
 from ui.data_access import Context, baseline, record
 
@@ -141,7 +140,10 @@ EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "scenarios" / "examples"
 
 @st.cache_resource(show_spinner=False)
 def _presets() -> dict[str, Scenario]:
+    import yaml
+
     from scenarios import assumptions as A
+
     out: dict[str, Scenario] = {DEFAULT_PRESET: A.Scenario(
         name="Dygnsvila 11 timmar, standard", author="Exempel",
         description="Standardantagandet för 11 timmars dygnsvila i hela regionen.",

@@ -6,7 +6,11 @@ zero-argument callable ``st.download_button`` runs on click.
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import tempfile
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +27,7 @@ if TYPE_CHECKING:
     from forecast.ledger.dataset import Dataset
     from forecast.report.cycle_change import LaidLookup
     from forecast.report.inputs import ForecastChange
-    from forecast.report.model import Report
+    from forecast.report.model import Chart, Report
     from forecast.report.narrative import Narrative
     from scenarios.assumptions import Scenario
 
@@ -44,6 +48,42 @@ def checked_template(data: bytes) -> bytes:
         path.write_bytes(data)
         load_template(path)
     return data
+
+
+CHART_CACHE_ENTRIES = 32
+"""Rendered report charts kept in the process (about 80 kB each)."""
+_charts: OrderedDict[str, bytes] = OrderedDict()
+_charts_lock = threading.Lock()
+
+
+def _chart_digest(chart: Chart) -> str:
+    """What a chart's picture depends on: its kind, title, parameters and data."""
+    body = pickle.dumps((chart.kind, chart.title, sorted(dict(chart.params).items()),
+                         chart.data), protocol=5)
+    return hashlib.sha256(body).hexdigest()
+
+
+def rendered_charts(charts: list[Chart]) -> dict[str, bytes]:
+    """PNG bytes of each chart by key, each picture drawn once per process and content.
+
+    Word and PDF of the same month (and a second click) share the pictures: drawing them is
+    most of a report's time.
+    """
+    out: dict[str, bytes] = {}
+    for chart in charts:
+        digest = _chart_digest(chart)
+        with _charts_lock:
+            png = _charts.get(digest)
+            if png is not None:
+                _charts.move_to_end(digest)
+        if png is None:
+            png = render_all([chart])[chart.key]
+            with _charts_lock:
+                _charts[digest] = png
+                while len(_charts) > CHART_CACHE_ENTRIES:
+                    _charts.popitem(last=False)
+        out[chart.key] = png
+    return out
 
 
 def _docx(report: Report, charts: dict[str, bytes], template: bytes | None) -> bytes:
@@ -81,7 +121,7 @@ def report_bytes(ds: Dataset, rec: ForecastOfRecord, *, fmt: str,
     mall = "egen mall" if template is not None and fmt == "docx" else "standard (A4)"
     report = report_of_record(ds, rec, risk=risk, change=change() if change else None,
                               provenance=[("Mall", mall)], narrative=narrative)
-    charts = render_all(report.charts())
+    charts = rendered_charts(report.charts())
     return _docx(report, charts, template) if fmt == "docx" else report_to_pdf(report, charts)
 
 

@@ -113,7 +113,12 @@ def load_template(path: Path | str) -> DocxDocument:
 
 
 def _style(doc: DocxDocument, name: str) -> str | None:
-    return name if name in [s.name for s in doc.styles] else None
+    # the style names are read once per document (listing them is slow)
+    memo = vars(doc)
+    names = memo.get("_budgetprognos_style_names")
+    if names is None:
+        names = memo["_budgetprognos_style_names"] = frozenset(str(s.name) for s in doc.styles)
+    return name if name in names else None
 
 
 def _field(paragraph: DocxParagraph, instr: str) -> None:
@@ -373,18 +378,19 @@ def add_table(doc: DocxDocument, table: ReportTable, *, house: bool = True) -> N
     layout = fit_columns(rows, _text_width(doc) / 12700, Y.table_pt(len(header)),
                          _cell_margins(doc, house=house))
     size = Pt(layout.size_pt)
+    cells = [r.cells for r in t.rows]  # python-docx rebuilds a row's cells on each access
     text_cols = {j + 1 for j, c in enumerate(table.frame.columns) if c in table.text_columns}
     for j, h in enumerate(header):
-        _cell_text(t.rows[0].cells[j], clean_text(h), bold=True,
+        _cell_text(cells[0][j], clean_text(h), bold=True,
                    right=j > 0 and j not in text_cols, size=size)
         if house:
-            _shade(t.rows[0].cells[j], Y.TABLE_HEADER_FILL)
+            _shade(cells[0][j], Y.TABLE_HEADER_FILL)
     _repeat_header(t.rows[0])
     totals = {clean_text(r) for r in table.total_rows}
     for i, row in enumerate(body, start=1):
         bold = row[0] in totals
         for j, text in enumerate(row):
-            _cell_text(t.rows[i].cells[j], text, bold=bold, right=j > 0 and j not in text_cols,
+            _cell_text(cells[i][j], text, bold=bold, right=j > 0 and j not in text_cols,
                        size=size)
     _set_widths(t, layout.widths_pt)
     if house:
