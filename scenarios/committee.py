@@ -296,33 +296,55 @@ def _agency_fte_now(ds: Dataset | None, as_of: pd.Period, units: Sequence[str]) 
     return float(f.loc[sel, S.FTE].sum()) if sel.any() else None
 
 
+def replaced_agency_fte(removed_tkr: float, agency_cost_tkr: float, agency_fte: float | None,
+                        multiplier: A.Range, own_cost_per_fte_tkr: float
+                        ) -> tuple[float, float, float, str]:
+    """The agency FTE an agency cut replaces with own staff: (low, likely, high, basis).
+
+    The one source of the FTE of the agency cut: the own staff to recruit are the agency FTE
+    that go (the same work, one FTE for one FTE).
+
+    - With the data's agency FTE (``agency_fte``, the as-of month): that FTE × the share of
+      the agency cost removed (``removed_tkr / agency_cost_tkr``, same month); certain.
+    - Without: the own cost that replaces the agency cost (``removed_tkr × 12 / multiplier``,
+      the engine's rule) / the own cost per FTE; low at the high multiplier and vice versa.
+
+    Args:
+        removed_tkr: agency cost removed in the month (tkr, ≥ 0).
+        agency_cost_tkr: the base's agency cost of the month (tkr, positive).
+        agency_fte: the data's agency FTE, or None.
+        multiplier: agency cost / own cost for the same work (×).
+        own_cost_per_fte_tkr: own staff cost per FTE and year (tkr).
+    """
+    if agency_fte is not None and agency_cost_tkr > 0:
+        n = agency_fte * removed_tkr / agency_cost_tkr
+        return n, n, n, (f"data: {agency_fte:.0f} inhyrda årsarbetare × andel av hyrkostnaden "
+                         "som tas bort; samma arbete görs av lika många egna årsarbetare")
+    year = removed_tkr * 12.0
+    return (year / multiplier.high / own_cost_per_fte_tkr,
+            year / multiplier.likely / own_cost_per_fte_tkr,
+            year / multiplier.low / own_cost_per_fte_tkr,
+            f"bortfallen hyrkostnad per år / kostnadsfaktor / {own_cost_per_fte_tkr:.0f} tkr "
+            "per årsarbetare (data saknar inhyrda årsarbetare)")
+
+
 def _hyr_fte(ctx: Context, c: Compiled, a: A.Hyrpersonal) -> list[FteLine]:
-    """Own staff to recruit and agency FTE that go, at December's removal rate × 12."""
+    """Own staff to recruit (= agency FTE that go) at December's removal rate."""
     from forecast.ledger.dimensions import INHYRD
 
     mask = ctx.rf.month_mask(ctx.rf.as_of.year)
     if not mask.any():
         return []
-    removed = c.terms[0].basis[:, mask].sum(axis=0)[-1]  # tkr removed in December
-    m = A.Range.model_validate(a.agency_multiplier)
-    per = a.own_cost_per_fte_tkr
-    out = [FteLine(c.label, f"Egen personal att rekrytera, årsarbetare (dec {ctx.rf.as_of.year})",
-                   float(removed * 12.0 / m.high / per), float(removed * 12.0 / m.likely / per),
-                   float(removed * 12.0 / m.low / per),
-                   f"bortfallen hyrkostnad per år / kostnadsfaktor / {per:.0f} tkr per "
-                   "årsarbetare")]
-    agency = _agency_fte_now(ctx.ds, ctx.rf.as_of, a.units)
+    removed = float(c.terms[0].basis[:, mask].sum(axis=0)[-1])  # tkr removed in December
     rows = np.asarray(ctx.category == INHYRD)
     if a.units:
         rows &= np.isin(ctx.unit, list(a.units))
     cost = -float(ctx.base[rows][:, mask].sum(axis=0)[-1]) if rows.any() else 0.0
-    if agency is not None and cost > 0:
-        fewer = agency * removed / cost
-        out.append(FteLine(c.label, f"Färre inhyrda årsarbetare (dec {ctx.rf.as_of.year})",
-                           fewer, fewer, fewer,
-                           f"data: {agency:.0f} inhyrda årsarbetare {ctx.rf.as_of} × andel "
-                           "av hyrkostnaden som tas bort"))
-    return out
+    low, likely, high, basis = replaced_agency_fte(
+        removed, cost, _agency_fte_now(ctx.ds, ctx.rf.as_of, a.units),
+        A.Range.model_validate(a.agency_multiplier), a.own_cost_per_fte_tkr)
+    return [FteLine(c.label, "Egen personal att rekrytera i stället för inhyrd, årsarbetare "
+                    f"(dec {ctx.rf.as_of.year})", low, likely, high, basis)]
 
 
 def fte_lines(ctx: Context, compiled: Sequence[Compiled], scenario: A.Scenario
@@ -421,3 +443,27 @@ def committee_view(rf: RegionForecast, res: ScenarioResult, mc: MCResult,
         plan=plan_shortfall(compiled, res, rf.month_mask(year)),
         fte=fte_lines(ctx, compiled, sc), years=year_lines(res, ds),
         assumptions=setting_rows(sc), notes=tuple(res.notes))
+
+
+def views_of(rf: RegionForecast, scenarios: Sequence[tuple[str, A.Scenario]],
+             ds: Dataset | None, *, n_draws: int, base: str = "",
+             ctx: Context | None = None) -> list[tuple[str, CommitteeView]]:
+    """``(label, committee_view)`` of each labelled scenario on the base ``rf``.
+
+    Each scenario is applied (``scenarios.engine.apply``, likely values) and simulated
+    (``scenarios.montecarlo.simulate`` with ``n_draws`` draws and the scenario's seed), as the
+    app's page Jämför does, so the CLI's comparison and the app's carry the same figures.
+
+    Raises:
+        ValueError: a scenario the data cannot carry (engine's Swedish message).
+    """
+    from scenarios.engine import apply
+    from scenarios.montecarlo import simulate
+
+    ctx = ctx or build_context(rf, ds)
+    out = []
+    for label, sc in scenarios:
+        res = apply(rf, sc, ds=ds, ctx=ctx)
+        mc = simulate(rf, sc, ds=ds, n_draws=n_draws)
+        out.append((label, committee_view(rf, res, mc, ds, base=base, ctx=ctx)))
+    return out

@@ -150,3 +150,44 @@ def test_sheet_of_four_scenarios_fits_one_page(views) -> None:
     four = [(f"{n} v1", views[n][1]) for n in ("dygn", "hyr", "plan", "alla")]
     s = sheet(four, comparison_metadata(four, as_of="2023-08", input_hash="h", source="t"))
     assert len(pypdf.PdfReader(io.BytesIO(sheet_to_pdf(s))).pages) == 1
+
+
+def test_agency_cut_fte_has_one_source() -> None:
+    """The own staff to recruit are the agency FTE that go: one figure, from the data if any."""
+    from scenarios.committee import replaced_agency_fte
+
+    m = A.Multiplier(low=1.5, likely=2.5, high=3.0)
+    low, likely, high, basis = replaced_agency_fte(500.0, 2000.0, 159.0, m, 650.0)
+    assert low == likely == high == pytest.approx(159.0 * 500.0 / 2000.0)
+    assert "159 inhyrda" in basis
+    low, likely, high, basis = replaced_agency_fte(500.0, 2000.0, None, m, 650.0)
+    assert (low, likely, high) == pytest.approx(
+        (6000.0 / 3.0 / 650.0, 6000.0 / 2.5 / 650.0, 6000.0 / 1.5 / 650.0))
+    assert "saknar" in basis
+
+
+def test_agency_cut_fte_in_the_view_is_the_data_share(views) -> None:
+    """With the data's agency FTE the view shows that FTE × the share removed, once."""
+    import dataclasses
+
+    import pandas as pd
+
+    from forecast.ledger import schema as S
+    from scenarios.committee import replaced_agency_fte
+
+    rf, ds = make_rf(), make_ds()
+    units = sorted(set(ds.ledger[S.UNIT].astype(str)))
+    fte = pd.DataFrame({S.PERIOD: [rf.as_of] * len(units), S.UNIT: units,
+                        "category": ["Inhyrd personal"] * len(units), S.FTE: 10.0})
+    ds = dataclasses.replace(ds, agency_fte=fte)
+    sc = A.Scenario(name="hyr", assumptions=[A.Hyrpersonal()])
+    res = apply(rf, sc, ds=ds)
+    v = committee_view(rf, res, simulate(rf, sc, ds=ds, n_draws=200), ds)
+    (line,) = [f for f in v.fte if "Hyrpersonal" in f.assumption]
+    assert line.low == line.likely == line.high > 0
+    _, no_data = views["hyr"]
+    (old,) = no_data.fte
+    assert old.low < old.likely < old.high  # the cost-based figure has the multiplier's range
+    assert replaced_agency_fte(1.0, 2.0, 10.0 * len(units), A.Multiplier(low=2, likely=2,
+                                                                          high=2), 650.0)[0] \
+        == pytest.approx(5.0 * len(units))
