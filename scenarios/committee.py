@@ -360,20 +360,49 @@ def fte_lines(ctx: Context, compiled: Sequence[Compiled], scenario: A.Scenario
 
 
 def budget_of_year(ds: Dataset | None, year: int) -> float | None:
-    """The net budget of ``year`` in the data, tkr, or None when the data hold none."""
-    if ds is None:
+    """The net budget of ``year`` in the data, tkr, or None when the data hold no full year.
+
+    A year whose budget rows cover fewer than 12 months is missing too (a part of a year's
+    budget is not the year's budget); :func:`budget_notes` says so.
+    """
+    months = _budget_months(ds, year)
+    if months != 12 or ds is None:
         return None
     led = ds.ledger
     sel = (led[S.KIND] == S.BUDGET) & (led[S.PERIOD].dt.year == year)
-    return float(led.loc[sel, S.AMOUNT].sum()) if sel.any() else None
+    return float(led.loc[sel, S.AMOUNT].sum())
+
+
+def _budget_months(ds: Dataset | None, year: int) -> int:
+    """How many months of ``year`` the data's budget rows cover."""
+    if ds is None:
+        return 0
+    led = ds.ledger
+    sel = (led[S.KIND] == S.BUDGET) & (led[S.PERIOD].dt.year == year)
+    return int(led.loc[sel, S.PERIOD].nunique())
+
+
+def budget_notes(ds: Dataset | None, years: Sequence[int]) -> tuple[str, ...]:
+    """A sentence for every plan year whose budget the data hold only in part."""
+    out = []
+    for y in years:
+        n = _budget_months(ds, y)
+        if 0 < n < 12:
+            out.append(f"Budget {y} finns bara för {n} av 12 månader i data och visas därför "
+                       "som saknad.")
+    return tuple(out)
 
 
 def year_lines(res: ScenarioResult, ds: Dataset | None) -> tuple[YearLine, ...]:
     """The as-of year (budget of the forecast) and the plan years (budget from the data)."""
     y0 = res.baseline.as_of.year
+    has_budget = bool(np.isfinite(np.asarray(res.baseline.annual_budget, dtype=float)).any())
     out = []
     for y in res.years:
-        budget = res.budget() if y == y0 else budget_of_year(ds, y)
+        if y == y0:
+            budget = res.budget() if has_budget else None
+        else:
+            budget = budget_of_year(ds, y)
         out.append(YearLine(y, res.year_result(y, baseline=True), res.year_result(y), budget))
     return tuple(out)
 
@@ -442,7 +471,8 @@ def committee_view(rf: RegionForecast, res: ScenarioResult, mc: MCResult,
         swings=sensitivity(ctx, compiled, year),
         plan=plan_shortfall(compiled, res, rf.month_mask(year)),
         fte=fte_lines(ctx, compiled, sc), years=year_lines(res, ds),
-        assumptions=setting_rows(sc), notes=tuple(res.notes))
+        assumptions=setting_rows(sc),
+        notes=(*res.notes, *budget_notes(ds, [y for y in res.years if y != year])))
 
 
 def views_of(rf: RegionForecast, scenarios: Sequence[tuple[str, A.Scenario]],

@@ -19,6 +19,10 @@ from scenarios.committee import bridge_spans
 from ui.widgets import AMOUNT_AXIS_FORMAT, show_table
 
 Domain = tuple[float, float] | None
+LABEL_BREAK = " › "
+"""Between a swing's assumption and its parameter; the chart breaks the label there."""
+LABEL_PX = 190
+"""Widest axis label line, px: the bars keep most of a narrow (800 px) screen."""
 COLOURS = {"förbättring": "#3a923a", "försämring": "#c0392b", "summa": "#1f5f8b"}
 
 
@@ -40,7 +44,7 @@ def bridge_frame(view: Any) -> pd.DataFrame:
 
 def tornado_frame(view: Any) -> pd.DataFrame:
     """One row per uncertain parameter: result at its P10 and P90 vs likely (mkr)."""
-    rows = [{"Parameter": f"{s.assumption} › {s.parameter}",
+    rows = [{"Parameter": f"{s.assumption}{LABEL_BREAK}{s.parameter}",
              "vid P10": s.result_low_tkr / 1000.0, "vid P90": s.result_high_tkr / 1000.0,
              "text10": fmt_number(s.result_low_tkr / 1000.0, 1),
              "text90": fmt_number(s.result_high_tkr / 1000.0, 1)} for s in view.swings]
@@ -63,7 +67,7 @@ def bridge_chart(frame: pd.DataFrame, *, title: str, domain: Domain = None) -> A
     order = list(frame["Post"])
     scale = alt.Scale(domain=list(domain), zero=True, nice=False)
     base = alt.Chart(frame).encode(
-        y=alt.Y("Post:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)))
+        y=alt.Y("Post:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_PX)))
     bars = base.mark_bar().encode(
         x=alt.X("från:Q", title="mkr, skillnad mot basprognosen", scale=scale,
                 axis=alt.Axis(format=AMOUNT_AXIS_FORMAT)),
@@ -92,7 +96,8 @@ def tornado_chart(frame: pd.DataFrame, *, title: str, domain: Domain = None) -> 
     order = list(frame["Parameter"])
     scale = alt.Scale(domain=list(domain), zero=True, nice=False)
     base = alt.Chart(frame).encode(
-        y=alt.Y("Parameter:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)))
+        y=alt.Y("Parameter:N", sort=order, title=None, axis=alt.Axis(
+            labelLimit=LABEL_PX, labelExpr=f"split(datum.label, '{LABEL_BREAK}')")))
     bars = base.mark_bar(color="#7a9cc6").encode(
         x=alt.X("vid P10:Q", title="mkr mot troliga värden", scale=scale,
                 axis=alt.Axis(format=AMOUNT_AXIS_FORMAT)),
@@ -110,7 +115,7 @@ def tornado_chart(frame: pd.DataFrame, *, title: str, domain: Domain = None) -> 
         align="left", dx=4).encode(x=alt.X("x:Q", scale=scale), text="t:N")
     rule = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333333").encode(
         x=alt.X("x:Q", scale=scale))
-    return alt.layer(bars, lo, hi, rule).properties(title=title, height=alt.Step(34))
+    return alt.layer(bars, lo, hi, rule).properties(title=title, height=alt.Step(40))
 
 
 def plan_lines(view: Any) -> list[str]:
@@ -123,11 +128,16 @@ def plan_lines(view: Any) -> list[str]:
 
 
 def fte_frame(view: Any) -> pd.DataFrame:
-    """The FTE consequences as a table of text."""
+    """The FTE consequences as a narrow table of text (how each is made: :func:`fte_basis`)."""
     return pd.DataFrame([{"Antagande": f.assumption, "Vad": f.what,
                           "Trolig": fmt_number(f.likely, 0),
-                          "Låg–hög": f"{fmt_number(f.low, 0)}–{fmt_number(f.high, 0)}",
-                          "Underlag": f.basis} for f in view.fte])
+                          "Låg–hög": f"{fmt_number(f.low, 0)}–{fmt_number(f.high, 0)}"}
+                         for f in view.fte])
+
+
+def fte_basis(view: Any) -> list[str]:
+    """How each FTE figure is made, one sentence per figure (shown under the table)."""
+    return [f"{f.what}: {f.basis}." for f in view.fte]
 
 
 def years_frame(view: Any) -> pd.DataFrame:
@@ -161,5 +171,6 @@ def committee_section(view: Any, *, domain: Domain = None, tornado_domain: Domai
     if view.fte:
         st.markdown("**Årsarbetare**")
         st.table(fte_frame(view).set_index("Antagande"))
+        st.caption(" ".join(fte_basis(view)))
     with st.expander("Året och planåren"):
         show_table(years_frame(view).set_index("År"))

@@ -24,8 +24,12 @@ from ui import scenario_form as F
 from ui import scenario_state as D
 from ui import state_keys as K
 from ui.data_access import Context
+from ui.text import md
+from ui.widgets import month_text
 
 WHOLE_REGION = "Hela regionen"
+MEASURES_KEY = "sc_measures"
+"""Key of the measures' container (inside the omställningsplan block)."""
 FIELDS = {"Namn": K.SC_MEASURE_NAME, "Belopp, mkr per år": K.SC_MEASURE_AMOUNT,
           "Start": K.SC_MEASURE_START, "Enhet": K.SC_MEASURE_UNIT, "Konto": K.SC_MEASURE_ACCOUNT,
           "Realisering låg": K.SC_MEASURE_LOW, "Realisering trolig": K.SC_MEASURE_LIKELY,
@@ -63,7 +67,7 @@ def _add(with_data: bool) -> None:
     for col in TEXT_FIELDS:
         st.session_state[FIELDS[col]] = ""
     st.session_state[K.SC_MEASURES_MESSAGE] = (
-        "success", f"Åtgärden «{measures[0].name}» är med i scenariot.")
+        "success", f"Åtgärden «{md(measures[0].name)}» är med i scenariot.")
 
 
 def _remove(with_data: bool) -> None:
@@ -73,7 +77,7 @@ def _remove(with_data: bool) -> None:
         return
     name = plan.added[i].name
     _set_measures([m for j, m in enumerate(plan.added) if j != i], with_data)
-    st.session_state[K.SC_MEASURES_MESSAGE] = ("success", f"Åtgärden «{name}» är borttagen.")
+    st.session_state[K.SC_MEASURES_MESSAGE] = ("success", f"Åtgärden «{md(name)}» är borttagen.")
 
 
 def _toggle_data() -> None:
@@ -89,8 +93,8 @@ def measure_text(m: A.PlanMeasure) -> str:
     rate = (f"realisering {F.REALISATION_FIELD.show(r.low)} / "
             f"{F.REALISATION_FIELD.show(r.likely)} / {F.REALISATION_FIELD.show(r.high)} %"
             if r is not None else "planens realiseringsgrad")
-    return (f"**{m.name}**: {fmt_mkr(m.planned_annual_tkr, 1)} per år från {m.start}, "
-            f"{where}, {m.account}; {rate}")
+    return (f"**{md(m.name)}**: {fmt_mkr(m.planned_annual_tkr, 1)} per år från "
+            f"{month_text(m.start)}, {md(where)}, {md(m.account)}; {rate}")
 
 
 def _fields(ctx: Context, months: list[str]) -> None:
@@ -101,7 +105,7 @@ def _fields(ctx: Context, months: list[str]) -> None:
     a, b = st.columns(2)
     a.text_input("Belopp, mkr per år", key=K.SC_MEASURE_AMOUNT, placeholder="t.ex. 100",
                  help="Planerad besparing för ett helt år, positivt tal (decimalkomma går bra).")
-    b.selectbox("Start", months, key=K.SC_MEASURE_START,
+    b.selectbox("Start", months, key=K.SC_MEASURE_START, format_func=month_text,
                 help="Första månaden med effekt; effekten fördelas på planårets månader "
                      "från start.")
     a.selectbox("Enhet", units, key=K.SC_MEASURE_UNIT)
@@ -128,11 +132,12 @@ def _listing(plan: A.Omstallningsplan, with_data: bool) -> None:
 
 
 def measures_section(ctx: Context, months: list[str]) -> None:
-    """The measures of the omställningsplan block (shown when the block is on)."""
+    """The measures of the omställningsplan block (inside it, shown when the block is on)."""
     plan = _plan(D.draft().scenario)
     if plan is None:
         return
-    with st.expander("Omställningsplanens åtgärder: egna belopp", expanded=bool(plan.added)):
+    with st.container(border=True, key=MEASURES_KEY):
+        st.markdown("**Planens åtgärder**")
         data, total = measures_of_year(ctx.ds, ctx.as_of.year)
         st.session_state[K.SC_DATA_MEASURES] = plan.measures is None
         with_data = st.checkbox(

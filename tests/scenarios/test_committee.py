@@ -191,3 +191,40 @@ def test_agency_cut_fte_in_the_view_is_the_data_share(views) -> None:
     assert replaced_agency_fte(1.0, 2.0, 10.0 * len(units), A.Multiplier(low=2, likely=2,
                                                                           high=2), 650.0)[0] \
         == pytest.approx(5.0 * len(units))
+
+
+def test_plan_year_budget_from_the_data_when_the_year_is_whole() -> None:
+    """Deliverable 6: a plan year's budget is the data's when all 12 months are there; a part
+    of a year is missing (and said so), as is a year without budget rows."""
+    import dataclasses
+
+    import pandas as pd
+
+    from forecast.ledger import schema as S
+    from scenarios.committee import budget_notes, budget_of_year, year_lines
+
+    rf, ds = make_rf(), make_ds()
+    years = sorted({int(y) for y in np.asarray(rf.months.year)})
+    plan_years = [y for y in years if y != rf.as_of.year]
+    assert plan_years
+    whole, part = plan_years[0], plan_years[-1] if len(plan_years) > 1 else None
+    rows = [{S.PERIOD: pd.Period(f"{whole}-{m:02d}", "M"), S.UNIT: "K1",
+             S.ACCOUNT: "Personalkostnader", S.KIND: S.BUDGET, S.AMOUNT: -1_000.0}
+            for m in range(1, 13)]
+    if part is not None:
+        rows += [{S.PERIOD: pd.Period(f"{part}-0{m}", "M"), S.UNIT: "K1",
+                  S.ACCOUNT: "Personalkostnader", S.KIND: S.BUDGET, S.AMOUNT: -1_000.0}
+                 for m in (1, 2, 3)]
+    ledger = pd.concat([ds.ledger, pd.DataFrame(rows)], ignore_index=True)
+    ds2 = dataclasses.replace(ds, ledger=ledger)
+    assert budget_of_year(ds2, whole) == pytest.approx(-12_000.0)
+    assert budget_of_year(ds, whole) is None
+    sc = A.Scenario(name="plan", assumptions=[PLAN])
+    lines = {y.year: y for y in year_lines(apply(rf, sc, ds=ds2), ds2)}
+    assert lines[whole].budget_tkr == pytest.approx(-12_000.0)
+    assert lines[whole].deviation_tkr == pytest.approx(lines[whole].scenario_tkr + 12_000.0)
+    if part is not None:
+        assert budget_of_year(ds2, part) is None
+        assert budget_notes(ds2, [part]) == (
+            f"Budget {part} finns bara för 3 av 12 månader i data och visas därför som "
+            "saknad.",)
