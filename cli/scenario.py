@@ -15,7 +15,7 @@ Examples::
 ``run`` starts from the month's forecast of record (``forecast.cycle.record``: the fastställd or
 latest laid version, else the stored statistical forecast; ``--db``, ``--dataset``) and exports:
 year totals (baseline vs scenario, this year and two plan years), P10/P50/P90
-and the probability of a result within budget, the bridge (table ``bridge``) and the
+and the probability of a result within budget, the bridge (table ``brygga``) and the
 assumptions, with metadata including the scenario's parameters as JSON.
 
 ``jamfor`` reads stored scenarios (``NAMN`` = the latest version, ``NAMN@N`` = version N) and

@@ -45,6 +45,8 @@ from scenarios.montecarlo import MCResult
 
 P_LOW, P_HIGH = 0.10, 0.90
 """The quantiles of the sensitivity swing and of the result's interval."""
+MIN_SWING_TKR = 0.5
+"""A swing smaller than this (tkr, half the last printed digit of a tkr table) is no swing."""
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,11 @@ def _year_effect(ctx: Context, compiled: Sequence[Compiled], params: Sequence[di
 
 
 def sensitivity(ctx: Context, compiled: Sequence[Compiled], year: int) -> tuple[Swing, ...]:
-    """Every uncertain parameter's P10→P90 swing of ``year``'s result, widest first."""
+    """Every uncertain parameter's P10→P90 swing of ``year``'s result, widest first.
+
+    A parameter that moves the result by less than :data:`MIN_SWING_TKR` either way is left
+    out: it has no bar to show (a plan's shared rate when every measure has its own).
+    """
     mask = ctx.rf.month_mask(year)
     likely = _year_effect(ctx, compiled, resolve_params(compiled, "likely"), mask)
     out = []
@@ -238,6 +244,8 @@ def sensitivity(ctx: Context, compiled: Sequence[Compiled], year: int) -> tuple[
             at = [_year_effect(ctx, compiled,
                                resolve_params(compiled, {param_key(i, name): v}), mask) - likely
                   for v in (lo, hi)]
+            if max(abs(at[0]), abs(at[1])) < MIN_SWING_TKR:
+                continue  # a range nothing depends on (e.g. a plan rate no measure takes)
             out.append(Swing(c.label, c.param_name(name), lo, hi, at[0], at[1]))
     return tuple(sorted(out, key=lambda s: -s.swing_tkr))
 

@@ -8,6 +8,7 @@ compared side by side are drawn on the same scale.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -44,7 +45,7 @@ def bridge_frame(view: Any) -> pd.DataFrame:
 
 def tornado_frame(view: Any) -> pd.DataFrame:
     """One row per uncertain parameter: result at its P10 and P90 vs likely (mkr)."""
-    rows = [{"Parameter": f"{s.assumption}{LABEL_BREAK}{s.parameter}",
+    rows = [{"Parameter": LABEL_BREAK.join([s.assumption, *textwrap.wrap(s.parameter, 30)]),
              "vid P10": s.result_low_tkr / 1000.0, "vid P90": s.result_high_tkr / 1000.0,
              "text10": fmt_number(s.result_low_tkr / 1000.0, 1),
              "text90": fmt_number(s.result_high_tkr / 1000.0, 1)} for s in view.swings]
@@ -115,7 +116,7 @@ def tornado_chart(frame: pd.DataFrame, *, title: str, domain: Domain = None) -> 
         align="left", dx=4).encode(x=alt.X("x:Q", scale=scale), text="t:N")
     rule = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333333").encode(
         x=alt.X("x:Q", scale=scale))
-    return alt.layer(bars, lo, hi, rule).properties(title=title, height=alt.Step(40))
+    return alt.layer(bars, lo, hi, rule).properties(title=title, height=alt.Step(48))
 
 
 def plan_lines(view: Any) -> list[str]:

@@ -101,15 +101,15 @@ def _fields(ctx: Context, months: list[str]) -> None:
     keys = cached.baseline_keys(ctx)
     units = [WHOLE_REGION, *sorted(keys["unit"].astype(str).unique())]
     accounts = sorted(keys["category"].astype(str).unique())
+    # one field a line: the block is a third of a wide screen and all of a narrow one
     st.text_input("Åtgärdens namn", key=K.SC_MEASURE_NAME, max_chars=200)
-    a, b = st.columns(2)
-    a.text_input("Belopp, mkr per år", key=K.SC_MEASURE_AMOUNT, placeholder="t.ex. 100",
-                 help="Planerad besparing för ett helt år, positivt tal (decimalkomma går bra).")
-    b.selectbox("Start", months, key=K.SC_MEASURE_START, format_func=month_text,
-                help="Första månaden med effekt; effekten fördelas på planårets månader "
-                     "från start.")
-    a.selectbox("Enhet", units, key=K.SC_MEASURE_UNIT)
-    b.selectbox("Kostnadsslag", accounts, key=K.SC_MEASURE_ACCOUNT)
+    st.text_input("Belopp, mkr per år", key=K.SC_MEASURE_AMOUNT, placeholder="t.ex. 100",
+                  help="Planerad besparing för ett helt år, positivt tal (decimalkomma går bra).")
+    st.selectbox("Start", months, key=K.SC_MEASURE_START, format_func=month_text,
+                 help="Första månaden med effekt; effekten fördelas på planårets månader "
+                      "från start.")
+    st.selectbox("Enhet", units, key=K.SC_MEASURE_UNIT)
+    st.selectbox("Kostnadsslag", accounts, key=K.SC_MEASURE_ACCOUNT)
     st.caption("Åtgärdens egen realiseringsgrad i % (låg / trolig / hög); tomt = planens "
                "realiseringsgrad ovan.")
     lo, li, hi = st.columns(3)
@@ -124,10 +124,9 @@ def _listing(plan: A.Omstallningsplan, with_data: bool) -> None:
         return
     st.markdown("\n".join(f"{i + 1}. {measure_text(m)}" for i, m in enumerate(plan.added)))
     options: list[Any] = list(range(len(plan.added)))
-    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
-    c1.selectbox("Ta bort åtgärd", options, key=K.SC_MEASURE_REMOVE,
+    st.selectbox("Åtgärd att ta bort", options, key=K.SC_MEASURE_REMOVE,
                  format_func=lambda i: f"{i + 1}. {plan.added[i].name}")
-    c2.button("Ta bort", key=K.SC_MEASURE_REMOVE_BUTTON, icon=":material/delete:",
+    st.button("Ta bort åtgärden", key=K.SC_MEASURE_REMOVE_BUTTON, icon=":material/delete:",
               on_click=_remove, args=(with_data,))
 
 

@@ -228,3 +228,17 @@ def test_plan_year_budget_from_the_data_when_the_year_is_whole() -> None:
         assert budget_notes(ds2, [part]) == (
             f"Budget {part} finns bara för 3 av 12 månader i data och visas därför som "
             "saknad.",)
+
+
+def test_a_range_nothing_depends_on_has_no_swing() -> None:
+    """A 100 mkr measure at a certain 60 %: the plan's shared rate moves nothing, so the
+    tornado has no bar for it (it showed 0,0 / 0,0)."""
+    rf, ds = make_rf(), make_ds()
+    own = PLAN.model_copy(update={"added": [PLAN.added[0].model_copy(
+        update={"realisation_pct": A.ShareRange(low=60, likely=60, high=60)})]})
+    sc = A.Scenario(name="plan", assumptions=[own])
+    res = apply(rf, sc, ds=ds)
+    v = committee_view(rf, res, simulate(rf, sc, ds=ds, n_draws=200), ds)
+    assert v.swings == ()
+    (p,) = v.plan
+    assert p.shortfall_tkr == pytest.approx(0.4 * p.planned_tkr)

@@ -140,11 +140,15 @@ def shot(page, name: str) -> None:
     screenshot(page, name).replace(SHOTS / f"{name}.png")
 
 
-def choose(page, key: str, option: str) -> None:
-    """Pick ``option`` in the selectbox of widget ``key``."""
-    page.locator(f"{key_selector(key)} [data-baseweb='select']").click()
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox labelled ``label``."""
+    from playwright.sync_api import expect
+
+    box = page.get_by_role("combobox", name=label)
+    box.click()
     page.get_by_role("option", name=option, exact=True).click()
     idle(page)
+    expect(box).to_have_value(option)
 
 
 def add_measure(page, name: str, amount: str, account: str, rate: str) -> None:
@@ -159,7 +163,7 @@ def add_measure(page, name: str, amount: str, account: str, rate: str) -> None:
         idle(page)
     fill(page, K.SC_MEASURE_NAME, name)
     fill(page, K.SC_MEASURE_AMOUNT, amount)
-    choose(page, K.SC_MEASURE_ACCOUNT, account)
+    choose(page, "Kostnadsslag", account)
     for key in (K.SC_MEASURE_LOW, K.SC_MEASURE_LIKELY, K.SC_MEASURE_HIGH):
         fill(page, key, rate)
     page.locator(f"{key_selector(K.SC_MEASURE_ADD)} button").click()
@@ -248,6 +252,10 @@ def compare_and_download(page) -> dict[str, object]:
     page.goto(page.url)  # loaded at 800 px: the sidebar folds away as on a small screen
     wait_for_app(page)
     idle(page)
+    pills = page.locator(key_selector(K.CMP_SELECTION))
+    for label in COMPARED[1:]:  # a new session: the choice is made again
+        pills.get_by_role("button", name=label, exact=True).click()
+        idle(page)
     shot(page, "jamfor_800")
     return files
 
