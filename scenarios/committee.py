@@ -27,6 +27,7 @@ import pandas as pd
 from scipy.special import betaincinv
 
 from forecast.engine.result import RegionForecast
+from forecast.io.formatting import fmt_number
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset
 from forecast.report.rounding import apportion, round_half_away
@@ -282,8 +283,8 @@ def _dygnsvila_fte(ctx: Context, label: str, a: A.Dygnsvila) -> list[FteLine]:
         r = A.Range.model_validate(a.extra_need)
         need = (cost * r.low / 100.0 / per, cost * r.likely / 100.0 / per,
                 cost * r.high / 100.0 / per)
-        basis = (f"behov i % × personalkostnad {cost / 1000.0:.0f} mkr per år / "
-                 f"{per:.0f} tkr per årsarbetare")
+        basis = (f"behov i % × personalkostnad {fmt_number(cost / 1000.0, 0)} mkr per år / "
+                 f"{fmt_number(per, 0)} tkr per årsarbetare")
     own = 1.0 - a.agency_share - a.overtime_share
     parts = [("Extra bemanningsbehov, årsarbetare", 1.0, basis),
              ("varav egen personal att rekrytera", own, "behov × andel egen personal"),
@@ -326,14 +327,16 @@ def replaced_agency_fte(removed_tkr: float, agency_cost_tkr: float, agency_fte: 
     """
     if agency_fte is not None and agency_cost_tkr > 0:
         n = agency_fte * removed_tkr / agency_cost_tkr
-        return n, n, n, (f"data: {agency_fte:.0f} inhyrda årsarbetare × andel av hyrkostnaden "
-                         "som tas bort; samma arbete görs av lika många egna årsarbetare")
+        return n, n, n, (f"data: {fmt_number(agency_fte, 0)} inhyrda årsarbetare × andel av "
+                         "hyrkostnaden som tas bort; samma arbete görs av lika många egna "
+                         "årsarbetare")
     year = removed_tkr * 12.0
     return (year / multiplier.high / own_cost_per_fte_tkr,
             year / multiplier.likely / own_cost_per_fte_tkr,
             year / multiplier.low / own_cost_per_fte_tkr,
-            f"bortfallen hyrkostnad per år / kostnadsfaktor / {own_cost_per_fte_tkr:.0f} tkr "
-            "per årsarbetare (data saknar inhyrda årsarbetare)")
+            f"bortfallen hyrkostnad per år / kostnadsfaktor / "
+            f"{fmt_number(own_cost_per_fte_tkr, 0)} tkr per årsarbetare (data saknar inhyrda "
+            "årsarbetare)")
 
 
 def _hyr_fte(ctx: Context, c: Compiled, a: A.Hyrpersonal) -> list[FteLine]:

@@ -74,13 +74,32 @@ def metric(page, label: str):
         "[data-testid='stMetricValue']")
 
 
+RUNNING = "[data-testid='stApp'][data-test-script-state='running']"
+
+
+def settle(page) -> None:
+    """Wait for the rerun an entry starts (if it starts within 2 s) to finish.
+
+    Checking for an idle app right after Enter can pass before the rerun begins; the next
+    field typed into would then be redrawn under the typing (two elements for one key).
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.locator(RUNNING).wait_for(state="attached", timeout=2_000)
+    except PlaywrightTimeout:
+        pass  # no rerun (the value was already there)
+    idle(page)
+
+
 def fill(page, key: str, text: str) -> None:
     from playwright.sync_api import expect
 
     box = page.locator(f"{key_selector(key)} input")
+    expect(box).to_have_count(1)
     box.fill(text)
     box.press("Enter")
-    idle(page)
+    settle(page)
     expect(box).to_have_value(text)
 
 
@@ -145,7 +164,9 @@ def choose(page, label: str, option: str) -> None:
     from playwright.sync_api import expect
 
     box = page.get_by_role("combobox", name=label)
+    idle(page)
     box.click()
+    box.fill(option)  # filters the list: the option is drawn even in a long, virtual list
     page.get_by_role("option", name=option, exact=True).click()
     idle(page)
     expect(box).to_have_value(option)
