@@ -197,7 +197,7 @@ def _open_and_switch(url: str, target: str) -> tuple[float, float]:
     return opened, switched
 
 
-def _measure(page, base: str, label: str, t0: float  # noqa: ANN001
+def _measure(page, base: str, label: str, t0: float
              ) -> tuple[float, float, float | None, float | None, float | None]:
     from e2e_support import APP_IDLE
     from playwright.sync_api import expect

@@ -167,8 +167,8 @@ def import_before_timing() -> None:
     from that process; ours are forked too, so with these imports done first neither side's
     time counts its library imports (about 4 s per worker here).
     """
-    import statsforecast.ces  # noqa: F401
-    import statsforecast.models  # noqa: F401
+    import statsforecast.ces
+    import statsforecast.models
     import statsforecast.theta  # noqa: F401
 
     from forecast.engine import region  # noqa: F401

@@ -104,8 +104,8 @@ def region(n_series: int):
 
 
 def import_before_timing() -> None:
-    import statsforecast.ces  # noqa: F401
-    import statsforecast.models  # noqa: F401
+    import statsforecast.ces
+    import statsforecast.models
     import statsforecast.theta  # noqa: F401
 
     from forecast.engine import region as _  # noqa: F401

@@ -196,7 +196,7 @@ def run_guarded(command: str, fn: Callable[[argparse.Namespace], int | None],
     except KeyboardInterrupt:
         error(command, "avbrutet")
         return EXIT_INTERRUPTED
-    except Exception as exc:  # noqa: BLE001 - the last guard before the user's terminal
+    except Exception as exc:  # the last guard before the user's terminal
         if os.environ.get(RAISE_ENV):
             raise
         if isinstance(exc, OSError):

@@ -271,9 +271,12 @@ def lay(lf: LaidForecast, args: argparse.Namespace) -> LaidForecast:
     """Store the draft as the next version and say so."""
     rec = store(args).lay(lf)
     s = rec.summary()
+    from forecast.io.formatting import fmt_mkr
+
+    # the figures in Swedish form; the author's name as written (no '.' turned into ',')
     print(f"Lagd prognos {rec.as_of} version {rec.version} i dataset '{rec.dataset}' av "
-          f"{rec.author}: årsprognos {s['final'] / 1000:.1f} mkr, avvikelse mot budget "
-          f"{s['deviation'] / 1000:.1f} mkr".replace(".", ","))
+          f"{rec.author}: årsprognos {fmt_mkr(s['final'], 1)}, avvikelse mot budget "
+          f"{fmt_mkr(s['deviation'], 1)}")
     return rec
 
 

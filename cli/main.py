@@ -11,6 +11,7 @@ and ``run(args) -> int``; the dispatcher registers every one the same way from
 - ``kontoplan``: a kontoplan template from the ledger's accounts (cli.kontoplan)
 - ``prognosforandring``: the change since the previous laid forecast (cli.prognosforandring)
 - ``prognossakerhet``: laid forecasts of a completed year against its outcome
+- ``datamangd``: the stored datasets one sees, and sharing one with groups (cli.datamangd)
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ SUBCOMMANDS = {
     "kontoplan": "cli.kontoplan",
     "prognosforandring": "cli.prognosforandring",
     "prognossakerhet": "cli.prognossakerhet",
+    "datamangd": "cli.datamangd",
 }
 
 

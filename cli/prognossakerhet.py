@@ -75,7 +75,7 @@ def _months(text: str) -> list[int]:
     return months
 
 
-def backtester(ds: Dataset, args: argparse.Namespace):  # noqa: ANN201 - a closure
+def backtester(ds: Dataset, args: argparse.Namespace):  # a closure
     """A function month → draft laid forecast made with the history up to that month."""
     from forecast.cycle.adjustments import apply_adjustments
     from forecast.cycle.laid import build_laid

@@ -180,7 +180,7 @@ def narrative_of(args: argparse.Namespace, ds: Dataset, as_of: pd.Period) -> Nar
     from forecast.store.narratives import NarrativeStore
 
     try:
-        return NarrativeStore(args.db).latest(dataset_name(args), as_of)
+        return NarrativeStore(args.db).latest(dataset_name(args), as_of, ds.source_hash)
     except StoreError as exc:
         raise CliError(str(exc)) from None
 

@@ -18,7 +18,9 @@ adjust             –           –          yes
 lay, fastställ     –           –          yes
 scenario save      –           –          yes
 scenario delete    –           –          yes
+report narrative   –           –          yes
 manage data        –           –          yes
+share a dataset    –           –          owner or controller
 =============  =========  ==========  ===========
 
 and every action on a stored dataset needs the dataset to be visible to the user (owner or a
@@ -49,6 +51,7 @@ class Action(StrEnum):
     LOCK = "fastställa prognoser"
     SAVE_SCENARIO = "spara scenarier"
     DELETE_SCENARIO = "radera scenarier"
+    WRITE_NARRATIVE = "spara rapportens berättelse"
     MANAGE_DATASETS = "läsa in och hantera datamängder"
 
 
@@ -148,6 +151,22 @@ class Policy:
         if not self.sees(owner):
             raise NotFound()
         self.require(action)
+
+    def may_share(self, owner: DatasetOwner) -> bool:
+        """True if the identity may change whom a dataset it sees is shared with.
+
+        Its owner or a controller, who may see it; in single-user mode the one user.
+        """
+        if not self.sees(owner):
+            return False
+        return norm(owner.owner) == self.identity.key or self.role == CONTROLLER
+
+    def require_share(self, owner: DatasetOwner) -> None:
+        """:class:`NotFound` unless visible, :class:`AccessDenied` unless :meth:`may_share`."""
+        self.require_dataset(owner)
+        if not self.may_share(owner):
+            raise AccessDenied(f"{self.identity.user} får inte dela datamängden: bara dess "
+                               f"ägare ({owner.owner}) eller en controller får det")
 
     def new_owner(self) -> DatasetOwner:
         """The owner of a dataset this identity stores: itself, shared with its groups."""

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.special import betaincinv
 
 from forecast.engine.result import RegionForecast
 from forecast.io.formatting import fmt_number
@@ -216,6 +215,8 @@ def pert_quantile(r: A.Range, q: float) -> float:
     """The ``q`` quantile of the PERT distribution on ``r`` (the Monte Carlo's)."""
     if r.high <= r.low:
         return float(r.likely)
+    from scipy.special import betaincinv  # imported when a range is first asked for
+
     span = r.high - r.low
     a = 1.0 + 4.0 * (r.likely - r.low) / span
     b = 1.0 + 4.0 * (r.high - r.likely) / span

@@ -13,6 +13,7 @@ from forecast.report.inputs import ScenarioRisk
 from scenarios import montecarlo
 from scenarios.assumptions import Scenario
 from scenarios.engine import ScenarioResult, apply
+from scenarios.labels import report_settings
 
 MAX_REPORT_DRAWS = 20_000
 """The report's Monte Carlo is capped here (a scenario file may ask for more)."""
@@ -46,6 +47,7 @@ def scenario_risk(result: ScenarioResult, mc: montecarlo.MCResult) -> ScenarioRi
         p10_tkr=float(row["p10_tkr"]), p50_tkr=float(row["p50_tkr"]),
         p90_tkr=float(row["p90_tkr"]), prob_within_budget=mc.prob_within_budget(year),
         n_draws=mc.n_draws, parameters=result.scenario.model_dump_json(),
+        settings=report_settings(result.scenario),
         notes=tuple(result.notes))
 
 

@@ -2,7 +2,8 @@
 
 Four documents from the forecast of record (``report_of_record``): statistical (PDF), laid with
 an adjustment and a laid March for the change section (PDF), the same with the scenario
-``kombinerat`` (PDF), and the laid one in Word on a .dotx template (LibreOffice → PDF). The
+``kombinerat`` (PDF), and the laid one in Word, plain and on a .dotx template (LibreOffice →
+PDF). The PDFs are kept beside the pages. The
 narrative is tests/data/berattelse_2023-04.yaml. Run: ``.venv/bin/python scripts/report_pages.py``.
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pypdfium2 as pdfium
 from docx import Document
+from docx.shared import Cm, Pt
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -43,6 +45,7 @@ APRIL, MARCH = pd.Period("2023-04", "M"), pd.Period("2023-03", "M")
 
 
 def _pages(pdf: bytes, name: str) -> None:
+    (OUT / f"{name}.pdf").write_bytes(pdf)
     doc = pdfium.PdfDocument(pdf)
     for i in range(len(doc)):
         doc[i].render(scale=1.4).to_pil().save(OUT / f"{name}-p{i + 1}.png")
@@ -50,7 +53,11 @@ def _pages(pdf: bytes, name: str) -> None:
 
 
 def _dotx(path: Path) -> Path:
+    """A region's template: 2,5 cm margins, an 11 pt serif body, its own header."""
     tpl = Document()
+    sec = tpl.sections[0]
+    sec.left_margin = sec.right_margin = Cm(2.5)
+    tpl.styles["Normal"].font.name, tpl.styles["Normal"].font.size = "Liberation Serif", Pt(11)
     tpl.sections[0].header.paragraphs[0].text = "Region Exempel · Hälso- och sjukvårdsnämnden"
     buf = io.BytesIO()
     tpl.save(buf)
@@ -74,7 +81,7 @@ def main() -> None:
         stat, laid = StatisticalStore(url), LaidStore(url)
         spec = Spec(n_paths=300, seed=0)
 
-        def rec(as_of: pd.Period):  # noqa: ANN202
+        def rec(as_of: pd.Period):
             return resolve(ds, as_of, dataset="exempel", laid=laid, store=stat, spec=spec)
 
         statistical = rec(APRIL)
@@ -103,12 +110,14 @@ def main() -> None:
         rs = report_of_record(ds, laid_rec, change=change, risk=risk, narrative=narrative,
                               region="Region Exempel")
         _pages(report_to_pdf(rs, render_all(rs.charts())), "april2023-lagd-scenario")
-        word = Path(tmp) / "april2023-mall.docx"
-        word.write_bytes(report_to_docx(r, charts, template=_dotx(Path(tmp) / "mall.dotx")))
-        (OUT / word.name).write_bytes(word.read_bytes())
-        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp,
-                        str(word)], check=True, capture_output=True, timeout=300)
-        _pages((Path(tmp) / "april2023-mall.pdf").read_bytes(), "april2023-mall-word")
+        for name, template in (("april2023-lagd-word", None),
+                               ("april2023-mall-word", _dotx(Path(tmp) / "mall.dotx"))):
+            word = Path(tmp) / f"{name}.docx"
+            word.write_bytes(report_to_docx(r, charts, template=template))
+            (OUT / word.name).write_bytes(word.read_bytes())
+            subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp,
+                            str(word)], check=True, capture_output=True, timeout=300)
+            _pages((Path(tmp) / f"{name}.pdf").read_bytes(), name)
 
 
 if __name__ == "__main__":

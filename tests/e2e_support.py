@@ -162,7 +162,7 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-def download(page, key: str, target_dir: Path) -> Path:  # noqa: ANN001
+def download(page, key: str, target_dir: Path) -> Path:
     """Click the download button of widget ``key``; the saved file (suggested name)."""
     with page.expect_download() as info:
         page.locator(f"{key_selector(key)} button").click()

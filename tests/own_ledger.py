@@ -93,6 +93,18 @@ def write(folder: Path) -> dict[str, Path]:
     return files
 
 
+def dataset(folder: Path):  # noqa: ANN201 - a forecast.ledger.dataset.Dataset
+    """The three files written to ``folder`` and loaded with the default read options."""
+    from forecast.io.dataset_files import DatasetFiles, InputFile, load_dataset
+    from forecast.io.readers import ReadOptions
+
+    f = write(folder)
+    files = DatasetFiles(ledgers=(InputFile.from_path(f["huvudbok"]),),
+                         organisation=InputFile.from_path(f["organisation"]),
+                         kontoplan=InputFile.from_path(f["kontoplan"]))
+    return load_dataset(files, ReadOptions()).dataset
+
+
 def net_kr(year: int, months: tuple[int, ...] = MONTHS) -> float:
     """Net result (reports' sign: revenue +, cost −) of the outcome of ``months`` of ``year``."""
     return -sum(amount_kr(u, a, year, m, "utfall") for u, _, _ in UNITS

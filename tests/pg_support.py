@@ -102,7 +102,7 @@ def fresh_database(server_url: str) -> str:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path) -> str:  # noqa: ANN001
+def db_url(request: pytest.FixtureRequest, tmp_path) -> str:
     """A fresh, empty store database: SQLite file, and PostgreSQL when available."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"

@@ -10,18 +10,28 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
-import yaml
 
-from ui.data_access import Context, baseline, core, record
+from ui.data_access import Context, baseline, record
+
+if TYPE_CHECKING:
+    from forecast.engine.result import RegionForecast
+    from forecast.io.export import ExportMetadata, ExportTable
+    from forecast.ledger.dataset import Dataset
+    from forecast.report.model import ReportTable
+    from scenarios import engine as scenario_engine
+    from scenarios.assumptions import Scenario
+    from scenarios.committee import CommitteeView
+    from scenarios.montecarlo import MCResult
+    from scenarios.store import ScenarioStore
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _followup(name: str, _ds: Any, data_hash: str, as_of: str) -> pd.DataFrame:
-    fu = core("forecast.followup.tables")
+def _followup(name: str, _ds: Dataset, data_hash: str, as_of: str) -> pd.DataFrame:
+    from forecast.followup import tables as fu
     return getattr(fu, name)(_ds, pd.Period(as_of, freq="M"))
 
 
@@ -56,7 +66,7 @@ def record_heading(ctx: Context) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _monthly_forecast(_ctx: Context, data_hash: str, as_of: str, rk: str) -> pd.DataFrame:
-    mod = core("forecast.engine.monthly")
+    from forecast.engine import monthly as mod
     return mod.monthly_with_forecast(monthly(_ctx), baseline(_ctx))
 
 
@@ -67,7 +77,8 @@ def monthly_with_forecast(ctx: Context) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _basis(_ctx: Context, data_hash: str, as_of: str, rk: str) -> list[str]:
-    return core("forecast.engine.basis").basis_warnings(baseline(_ctx))
+    from forecast.engine.basis import basis_warnings
+    return basis_warnings(baseline(_ctx))
 
 
 def basis_warnings(ctx: Context) -> list[str]:
@@ -77,11 +88,12 @@ def basis_warnings(ctx: Context) -> list[str]:
 
 def method_sentence(ctx: Context, selection: dict[str, str]) -> str:
     """``forecast.engine.basis.method_sentence`` of the forecast of record for a selection."""
-    return core("forecast.engine.basis").method_sentence(baseline(ctx), selection)
+    from forecast.engine.basis import method_sentence
+    return method_sentence(baseline(ctx), selection)
 
 
 def year_end(ctx: Context) -> dict[str, Any]:
-    """The region's year-end net result against budget (``forecast.engine.hierarchy.year_totals``).
+    """The region's year-end net result against budget (``absent.held_year_totals``).
 
     Keys are the hierarchy's column names (``prognos``, ``p10``, ``p50``, ``p90``,
     ``annual_budget``, ``dev_budget``, ``dev_budget_p10``, ``dev_budget_p90`` …), tkr, of the
@@ -95,7 +107,8 @@ def year_end(ctx: Context) -> dict[str, Any]:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _year_totals_cached(_ctx: Context, data_hash: str, as_of: str, rk: str,
                         by: tuple[str, ...], year: int | None) -> pd.DataFrame:
-    return core("forecast.engine.hierarchy").year_totals(baseline(_ctx), by, year=year)
+    from forecast.engine.absent import held_year_totals
+    return held_year_totals(baseline(_ctx), _ctx.ds, by, year=year)
 
 
 def _year_totals(ctx: Context, by: tuple[str, ...], year: int | None = None) -> pd.DataFrame:
@@ -103,7 +116,10 @@ def _year_totals(ctx: Context, by: tuple[str, ...], year: int | None = None) -> 
 
 
 def year_totals(ctx: Context, by: tuple[str, ...], year: int | None = None) -> pd.DataFrame:
-    """``forecast.engine.hierarchy.year_totals`` of the forecast of record (a copy)."""
+    """``forecast.engine.absent.held_year_totals`` of the forecast of record (a copy).
+
+    Figures the data do not hold (budget, previous year) are NaN, not 0.
+    """
     return _year_totals(ctx, by, year)
 
 # --------------------------------------------------------------------------- forecast
@@ -123,9 +139,12 @@ EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "scenarios" / "examples"
 
 
 @st.cache_resource(show_spinner=False)
-def _presets() -> dict[str, Any]:
-    A = core("scenarios.assumptions")
-    out: dict[str, Any] = {DEFAULT_PRESET: A.Scenario(
+def _presets() -> dict[str, Scenario]:
+    import yaml
+
+    from scenarios import assumptions as A
+
+    out: dict[str, Scenario] = {DEFAULT_PRESET: A.Scenario(
         name="Dygnsvila 11 timmar, standard", author="Exempel",
         description="Standardantagandet för 11 timmars dygnsvila i hela regionen.",
         assumptions=[A.Dygnsvila()])}
@@ -135,29 +154,31 @@ def _presets() -> dict[str, Any]:
     return out
 
 
-def presets() -> dict[str, Any]:
+def presets() -> dict[str, Scenario]:
     """Preset scenarios by display name: the standard dygnsvila preset, then the examples."""
     return dict(_presets())
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _scenario_context(_rf: Any, _ds: Any, data_hash: str, as_of: str, rk: str) -> Any:
-    return core("scenarios.engine").build_context(_rf, _ds)
+def _scenario_context(_rf: RegionForecast, _ds: Dataset, data_hash: str, as_of: str, rk: str
+                      ) -> scenario_engine.Context:
+    from scenarios.engine import build_context
+    return build_context(_rf, _ds)
 
 
-def scenario_context(ctx: Context) -> Any:
+def scenario_context(ctx: Context) -> scenario_engine.Context:
     """The scenario engine's context for the baseline (built once per data and month)."""
     return _scenario_context(baseline(ctx), ctx.ds, ctx.data_hash, str(ctx.as_of), _rk(ctx))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _apply(_ctx: Context, data_hash: str, as_of: str, rk: str, scenario_json: str,
-           _scenario: Any) -> Any:
-    engine = core("scenarios.engine")
+           _scenario: Scenario) -> scenario_engine.ScenarioResult:
+    from scenarios import engine
     return engine.apply(baseline(_ctx), _scenario, ds=_ctx.ds, ctx=scenario_context(_ctx))
 
 
-def apply_scenario(ctx: Context, scenario: Any) -> Any:
+def apply_scenario(ctx: Context, scenario: Scenario) -> scenario_engine.ScenarioResult:
     """``scenarios.engine.apply`` on the cached baseline (cached per scenario content)."""
     return _apply(ctx, ctx.data_hash, str(ctx.as_of), _rk(ctx), scenario.model_dump_json(),
                   scenario)
@@ -165,31 +186,32 @@ def apply_scenario(ctx: Context, scenario: Any) -> Any:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _simulate(_ctx: Context, data_hash: str, as_of: str, rk: str, scenario_json: str,
-              n_draws: int, _scenario: Any) -> Any:
-    mc = core("scenarios.montecarlo")
+              n_draws: int, _scenario: Scenario) -> MCResult:
+    from scenarios import montecarlo as mc
     return mc.simulate(baseline(_ctx), _scenario, ds=_ctx.ds, n_draws=n_draws)
 
 
-def simulate_scenario(ctx: Context, scenario: Any, n_draws: int) -> Any:
+def simulate_scenario(ctx: Context, scenario: Scenario, n_draws: int) -> MCResult:
     """``scenarios.montecarlo.simulate`` on the cached baseline (cached per scenario)."""
     return _simulate(ctx, ctx.data_hash, str(ctx.as_of), _rk(ctx), scenario.model_dump_json(),
                      n_draws, scenario)
 
 
 @st.cache_resource(show_spinner=False)
-def _store(url: str, dataset: str) -> Any:
-    return core("scenarios.store").ScenarioStore(url, dataset=dataset)
+def _store(url: str, dataset: str) -> ScenarioStore:
+    from scenarios.store import ScenarioStore
+    return ScenarioStore(url, dataset=dataset)
 
 
-def store() -> Any:
+def store() -> ScenarioStore:
     """The session's dataset's scenarios at the configured URL (``BUDGETPROGNOS_DB_URL``).
 
     Its SQLAlchemy engine has no pool: every operation opens its own short-lived connection,
     so one store object is safe to share between sessions.
     """
+    from scenarios.store import default_url
     from ui.data_access import context
-
-    return _store(core("scenarios.store").default_url(), context().dataset_id)
+    return _store(default_url(), context().dataset_id)
 
 
 # --------------------------------------------------------------------------- prognos tables
@@ -198,15 +220,15 @@ def store() -> Any:
 @st.cache_data(show_spinner=False, max_entries=32)
 def _prognos_table(name: str, _ctx: Context, data_hash: str, as_of: str,
                    rk: str) -> pd.DataFrame:
-    pt = core("forecast.engine.tables")
+    from forecast.engine import tables as pt
     return getattr(pt, name)(baseline(_ctx), _ctx.ds)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _unit_category(_ctx: Context, data_hash: str, as_of: str, rk: str,
                    selection: tuple[tuple[str, str], ...]) -> pd.DataFrame:
-    return core("forecast.engine.tables").unit_category_table(baseline(_ctx), _ctx.ds,
-                                                              dict(selection))
+    from forecast.engine.tables import unit_category_table
+    return unit_category_table(baseline(_ctx), _ctx.ds, dict(selection))
 
 
 def unit_category_table(ctx: Context, selection: dict[str, str] | None = None) -> pd.DataFrame:
@@ -228,7 +250,7 @@ def category_table(ctx: Context) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _fan(_ctx: Context, data_hash: str, as_of: str, rk: str, selection: tuple[tuple[str, str], ...]
          ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    fan = core("forecast.engine.fan")
+    from forecast.engine import fan
     return fan.fan_chart_data(baseline(_ctx), _ctx.ds.ledger, dict(selection))
 
 
@@ -257,13 +279,14 @@ def compare_results(ctx: Context, refs: tuple[tuple[str, int], ...]) -> pd.DataF
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _prognos_export(_ctx: Context, data_hash: str, as_of: str, rk: str) -> Any:
+def _prognos_export(_ctx: Context, data_hash: str, as_of: str, rk: str
+                    ) -> tuple[list[ExportTable], ExportMetadata]:
     from forecast.cycle.export import record_export
 
     return record_export(record(_ctx), _ctx.ds)
 
 
-def prognos_export(ctx: Context) -> tuple[list[Any], Any]:
+def prognos_export(ctx: Context) -> tuple[list[ExportTable], ExportMetadata]:
     """The Årsprognos export of the forecast of record (tables, metadata).
 
     ``forecast.cycle.export.record_export``: the forecast of record's tables, and for a laid
@@ -275,17 +298,19 @@ def prognos_export(ctx: Context) -> tuple[list[Any], Any]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _overview(_ctx: Context, data_hash: str, as_of: str, rk: str) -> Any:
-    return core("forecast.report.builder").overview_tables(_ctx.ds, _ctx.as_of, baseline(_ctx))
+def _overview(_ctx: Context, data_hash: str, as_of: str, rk: str
+              ) -> tuple[ReportTable, ReportTable, ReportTable]:
+    from forecast.report.builder import overview_tables
+    return overview_tables(_ctx.ds, _ctx.as_of, baseline(_ctx))
 
 
-def overview_tables(ctx: Context) -> tuple[Any, Any, Any]:
+def overview_tables(ctx: Context) -> tuple[ReportTable, ReportTable, ReportTable]:
     """The report's summary, per-division and per-category tables (printed, with Prognos).
 
     ``forecast.report.builder.overview_tables`` of the forecast of record: the same cells as
     the Word/PDF report's section *Ekonomiskt utfall*.
     """
-    return tuple(_overview(ctx, ctx.data_hash, str(ctx.as_of), _rk(ctx)))
+    return _overview(ctx, ctx.data_hash, str(ctx.as_of), _rk(ctx))
 
 
 # --------------------------------------------------------------------------- committee view
@@ -294,15 +319,16 @@ def overview_tables(ctx: Context) -> tuple[Any, Any, Any]:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _committee(_ctx: Context, data_hash: str, as_of: str, rk: str, scenario_json: str,
-               n_draws: int, _scenario: Any) -> Any:
+               n_draws: int, _scenario: Scenario) -> CommitteeView:
     res = apply_scenario(_ctx, _scenario)
     mc = simulate_scenario(_ctx, _scenario, n_draws)
-    return core("scenarios.committee").committee_view(
+    from scenarios.committee import committee_view
+    return committee_view(
         baseline(_ctx), res, mc, _ctx.ds, base=record_heading(_ctx),
         ctx=scenario_context(_ctx))
 
 
-def committee_view(ctx: Context, scenario: Any, n_draws: int) -> Any:
+def committee_view(ctx: Context, scenario: Scenario, n_draws: int) -> CommitteeView:
     """``scenarios.committee.committee_view`` of ``scenario`` on the forecast of record."""
     return _committee(ctx, ctx.data_hash, str(ctx.as_of), _rk(ctx), scenario.model_dump_json(),
                       n_draws, scenario)

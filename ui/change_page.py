@@ -51,7 +51,7 @@ def _pick(months: list[pd.Period]) -> tuple[pd.Period, pd.Period] | None:
     return pd.Period(prev, freq="M"), cur_p
 
 
-def _change(ctx, prev: LaidForecast, cur: LaidForecast) -> None:  # noqa: ANN001
+def _change(ctx, prev: LaidForecast, cur: LaidForecast) -> None:
     try:
         fc = CH.decompose(prev, cur)
     except ChangeError as exc:
@@ -82,8 +82,8 @@ def render() -> None:
     page_header("Prognosförändring", None, HELP)
     months = CA.laid_months(ctx)
     if not months:
-        st.info("Inga lagda prognoser ännu. Lägg en prognos på sidan Prognos eller med "
-                "`budgetprognos prognos --as-of ÅÅÅÅ-MM --lagg --kommentar \"…\"`.")
+        st.info("Inga lagda prognoser ännu. Lägg en prognos på sidan Prognos med knappen "
+                "«Lägg prognos» (skriv först en kommentar).")
     else:
         pair = _pick(months)
         if pair is not None:
@@ -117,7 +117,7 @@ def audit_log() -> None:
                      width="large")})
 
 
-def _accuracy(ctx, months: list[pd.Period]) -> None:  # noqa: ANN001
+def _accuracy(ctx, months: list[pd.Period]) -> None:
     st.header("Prognossäkerhet")
     years = sorted({m.year for m in months if m.year < ctx.ds.last_outcome.year or
                     ctx.ds.last_outcome.month == 12}, reverse=True)
@@ -144,7 +144,7 @@ def _accuracy(ctx, months: list[pd.Period]) -> None:  # noqa: ANN001
     _value_added(ctx, int(year), laid)
 
 
-def _value_added(ctx, year: int, laid: list[LaidForecast]) -> None:  # noqa: ANN001
+def _value_added(ctx, year: int, laid: list[LaidForecast]) -> None:
     """«Förbättrade justeringarna prognosen?»: FVA per laid month, region/division/category."""
     st.subheader("Förbättrade justeringarna prognosen? (FVA)")
     st.caption(VA.NOTE)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -18,6 +18,9 @@ import streamlit as st
 from forecast.io.formatting import fmt_mkr, fmt_number, fmt_pct
 from scenarios.committee import bridge_spans
 from ui.widgets import AMOUNT_AXIS_FORMAT, show_table
+
+if TYPE_CHECKING:
+    from scenarios.committee import CommitteeView
 
 Domain = tuple[float, float] | None
 LABEL_BREAK = " › "
@@ -27,7 +30,7 @@ LABEL_PX = 190
 COLOURS = {"förbättring": "#3a923a", "försämring": "#c0392b", "summa": "#1f5f8b"}
 
 
-def bridge_frame(view: Any) -> pd.DataFrame:
+def bridge_frame(view: CommitteeView) -> pd.DataFrame:
     """The bars of the difference from the base, largest first, then their sum (mkr).
 
     Each bar runs from the running total before it to after it, starting at 0; the values are
@@ -43,7 +46,7 @@ def bridge_frame(view: Any) -> pd.DataFrame:
     return out
 
 
-def tornado_frame(view: Any) -> pd.DataFrame:
+def tornado_frame(view: CommitteeView) -> pd.DataFrame:
     """One row per uncertain parameter: result at its P10 and P90 vs likely (mkr)."""
     rows = [{"Parameter": LABEL_BREAK.join([s.assumption, *textwrap.wrap(s.parameter, 30)]),
              "vid P10": s.result_low_tkr / 1000.0, "vid P90": s.result_high_tkr / 1000.0,
@@ -119,7 +122,7 @@ def tornado_chart(frame: pd.DataFrame, *, title: str, domain: Domain = None) -> 
     return alt.layer(bars, lo, hi, rule).properties(title=title, height=alt.Step(48))
 
 
-def plan_lines(view: Any) -> list[str]:
+def plan_lines(view: CommitteeView) -> list[str]:
     """The shortfall against the plan, as sentences."""
     # "3. Omställningsplan" at the start of a line would be read as a numbered list
     return [f"{p.assumption.replace('. ', chr(92) + '. ', 1)}: planerad effekt {view.year} "
@@ -128,7 +131,7 @@ def plan_lines(view: Any) -> list[str]:
             f"**Underskott mot plan: {fmt_mkr(p.shortfall_tkr, 1)}.**" for p in view.plan]
 
 
-def fte_frame(view: Any) -> pd.DataFrame:
+def fte_frame(view: CommitteeView) -> pd.DataFrame:
     """The FTE consequences as a narrow table of text (how each is made: :func:`fte_basis`)."""
     return pd.DataFrame([{"Antagande": f.assumption, "Vad": f.what,
                           "Trolig": fmt_number(f.likely, 0),
@@ -136,12 +139,12 @@ def fte_frame(view: Any) -> pd.DataFrame:
                          for f in view.fte])
 
 
-def fte_basis(view: Any) -> list[str]:
+def fte_basis(view: CommitteeView) -> list[str]:
     """How each FTE figure is made, one sentence per figure (shown under the table)."""
     return [f"{f.what}: {f.basis}." for f in view.fte]
 
 
-def years_frame(view: Any) -> pd.DataFrame:
+def years_frame(view: CommitteeView) -> pd.DataFrame:
     """The year and the plan years; a missing budget is said to be missing."""
     missing = "saknas i data"
     return pd.DataFrame([{
@@ -152,7 +155,7 @@ def years_frame(view: Any) -> pd.DataFrame:
         else fmt_mkr(y.deviation_tkr, 1)} for y in view.years])
 
 
-def committee_section(view: Any, *, domain: Domain = None, tornado_domain: Domain = None,
+def committee_section(view: CommitteeView, *, domain: Domain = None, tornado_domain: Domain = None,
                       key: str = "") -> None:
     """Bridge, sensitivity, plan shortfall, FTE and plan years of one scenario."""
     for note in view.notes:

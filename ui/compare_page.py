@@ -1,5 +1,8 @@
 """The page «Jämför»: saved scenarios – or versions of one scenario – side by side.
 
+Scenario names (in the pills, headings and the result table's columns, all rendered as
+Markdown by Streamlit) and the laid forecast's author are shown through :func:`ui.text.md`.
+
 Every column is a ``scenarios.committee.CommitteeView`` on the same base (the forecast of
 record); the tables, the Excel file and the one-page sheet (Word, PDF) are built by
 ``scenarios.comparison`` from the same views, so the figures agree in every format.
@@ -8,7 +11,7 @@ record); the tables, the Excel file and the one-page sheet (Word, PDF) are built
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -29,8 +32,12 @@ from ui.committee_view import (
     tornado_frame,
 )
 from ui.cycle_access import guard_store
-from ui.data_access import Context, CoreMissing, context
+from ui.data_access import Context, context
+from ui.text import md
 from ui.widgets import page_header
+
+if TYPE_CHECKING:
+    from scenarios.store import ScenarioStore
 
 HELP = """
 Välj sparade scenarier eller **versioner av samma scenario** (sidan **Scenarier** → *Spara
@@ -60,7 +67,7 @@ def _save_examples() -> None:
         "Exempelscenarierna fanns redan oförändrade i lagret.")
 
 
-def version_options(store: Any) -> dict[str, tuple[str, int]]:
+def version_options(store: ScenarioStore) -> dict[str, tuple[str, int]]:
     """Every stored version as "namn vN", names in order and the newest version first."""
     out: dict[str, tuple[str, int]] = {}
     for name in store.list_scenarios()["name"]:
@@ -69,7 +76,7 @@ def version_options(store: Any) -> dict[str, tuple[str, int]]:
     return out
 
 
-def _default(store: Any, options: dict[str, tuple[str, int]]) -> list[str]:
+def _default(store: ScenarioStore, options: dict[str, tuple[str, int]]) -> list[str]:
     """The version this session saved last, else the most recently saved one."""
     last = st.session_state.get(K.LAST_SAVED)
     if last is not None:
@@ -161,7 +168,7 @@ def _charts(views: C.Labelled) -> None:
         {"vid P10": [], "vid P90": []})], ["vid P10", "vid P90"])
     st.subheader("Bryggor och känslighet (samma skala)")
     for (label, v), bf, tf in zip(views, bridges, tornados, strict=True):
-        st.markdown(f"**{label}**")
+        st.markdown(f"**{md(label)}**")
         st.altair_chart(bridge_chart(bf, domain=bd, title=f"Brygga {v.year}, mkr"),
                         width="stretch")
         if not tf.empty:
@@ -169,7 +176,7 @@ def _charts(views: C.Labelled) -> None:
                             width="stretch")
 
 
-def _choose(store: Any) -> tuple[list[str], dict[str, tuple[str, int]]]:
+def _choose(store: ScenarioStore) -> tuple[list[str], dict[str, tuple[str, int]]]:
     options = version_options(store)
     labels = [DRAFT_LABEL, *options]
     if K.CMP_SELECTION not in st.session_state:
@@ -177,7 +184,7 @@ def _choose(store: Any) -> tuple[list[str], dict[str, tuple[str, int]]]:
     st.session_state[K.CMP_SELECTION] = [c for c in st.session_state[K.CMP_SELECTION]
                                          if c in labels]
     chosen = st.pills("Scenarier och versioner att jämföra", labels, selection_mode="multi",
-                      key=K.CMP_SELECTION,
+                      key=K.CMP_SELECTION, format_func=md,
                       help="Klicka för att välja eller välja bort; flera versioner av samma "
                            "scenario går att jämföra.")
     return list(chosen or []), options
@@ -189,11 +196,7 @@ def render() -> None:
     ctx = context()
     page_header("Jämför scenarier",
                 "Sparade scenarier och versioner sida vid sida på samma basprognos.", HELP)
-    try:
-        store = cached.store()
-    except CoreMissing:
-        st.info("Scenariolagret är inte tillgängligt i den här versionen ännu.")
-        return
+    store = cached.store()
     st.button("Spara exempelscenarierna i lagret", on_click=_save_examples,
               icon=":material/library_add:", key="w_cmp_examples")
     msg = st.session_state.pop(K.SAVE_MESSAGE, None)
@@ -204,10 +207,10 @@ def render() -> None:
         st.info("Välj minst ett scenario.")
         return
     views = _views(ctx, chosen, options)
-    st.caption(f"Basprognos: {cached.record_heading(ctx)}. "
+    st.caption(f"Basprognos: {md(cached.record_heading(ctx))}. "
                f"{fmt_number(views[0][1].n_draws)} simuleringar per scenario.")
     st.subheader("Resultat")
-    st.table(result_display(views))
+    st.table(result_display(views).rename(columns=md))  # st.table renders Markdown
     _downloads(ctx, views)
     st.subheader("Antaganden sida vid sida")
     st.caption("Gulmarkerade rader skiljer sig mellan scenarierna.")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -30,6 +30,10 @@ from ui import data_access as DA
 from ui import state_keys as K
 from ui.data_access import Context
 from ui.text import md
+
+if TYPE_CHECKING:
+    from forecast.engine.result import RegionForecast
+    from forecast.ledger.dataset import Dataset
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -126,12 +130,13 @@ def laid_current(ctx: Context) -> tuple[int, int, bool] | None:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _laid_record(url: str, dataset: str, as_of: str, laid_id: int, version: int,
-                 locked: bool, data_hash: str, _ds: Any, _lf: LaidForecast) -> ForecastOfRecord:
+                 locked: bool, data_hash: str, _ds: Dataset, _lf: LaidForecast) -> ForecastOfRecord:
     return of_laid(_ds, _lf, DA.stat_store())
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _stat_record(data_hash: str, as_of: str, stat_id: int | None, _rf: Any) -> ForecastOfRecord:
+def _stat_record(data_hash: str, as_of: str, stat_id: int | None, _rf: RegionForecast
+                 ) -> ForecastOfRecord:
     return ForecastOfRecord.of_statistical(_rf, stat_id)
 
 
@@ -193,7 +198,7 @@ LOCAL_ADDRESSES = frozenset({"localhost", "127.0.0.1", "::1"})
 def _auth_configured() -> bool:
     try:
         return "auth" in st.secrets
-    except Exception:  # noqa: BLE001 - no secrets file at all
+    except Exception:  # no secrets file at all
         return False
 
 
@@ -246,12 +251,28 @@ def _audit_roles(pol: Policy) -> None:
             st.session_state[K.ROLES_AUDITED] = digest
 
 
+def _login() -> None:
+    """Callback of «Logga in»: start the OIDC sign-in; a misconfiguration is one Swedish line."""
+    from streamlit.errors import StreamlitAuthError
+
+    try:
+        st.login()
+    except StreamlitAuthError as exc:
+        what = " ".join(str(exc).split())[:300] or type(exc).__name__
+        st.session_state[K.LOGIN_FAULT] = (
+            "Inloggningen kan inte startas: [auth] i .streamlit/secrets.toml är inte "
+            f"fullständig ({md(what)}); se README, «Deployment for a department».")
+
+
 def gate() -> Policy | None:
     """The session's policy if it may view; else a sign-in or a Swedish refusal is shown."""
     if _auth_configured() and not st.user.is_logged_in:
         st.title("Budgetprognos")
         st.info("Logga in med regionens konto för att se prognoserna.")
-        st.button("Logga in", on_click=st.login, type="primary")
+        fault = st.session_state.pop(K.LOGIN_FAULT, None)
+        if fault:
+            st.error(fault)
+        st.button("Logga in", on_click=_login, type="primary")
         return None
     if not _auth_configured() and not bound_to_localhost():
         st.error("Ingen inloggning är konfigurerad ([auth] i .streamlit/secrets.toml), så "

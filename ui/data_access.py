@@ -15,11 +15,10 @@ refits a method.
 
 from __future__ import annotations
 
-import importlib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -29,6 +28,12 @@ from forecast.cycle.names import EXAMPLE_DATASET
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset, load_default
 from ui import state_keys as K
+
+if TYPE_CHECKING:
+    from forecast.access import Policy
+    from forecast.cycle.record import ForecastOfRecord, Spec
+    from forecast.engine.result import RegionForecast
+    from forecast.store.statistical import StatisticalStore
 
 # The forecast of record's defaults (forecast.cycle.record): the same paths and seed as the
 # command line, the report and the scenarios. Tests import these to recompute the same numbers.
@@ -41,35 +46,8 @@ def forecast_kwargs() -> dict[str, Any]:
 
     ``forecast.engine.region`` (the methods) is imported here, not when the app opens.
     """
-    return dict(core("forecast.engine.region").STANDARD_FORECAST)
-
-
-
-class CoreMissing(RuntimeError):
-    """A core module the page needs is not available in this build."""
-
-
-def core(module: str) -> ModuleType:
-    """Import a core module by dotted name, or raise :class:`CoreMissing`.
-
-    Args:
-        module: e.g. ``"forecast.followup.tables"``.
-    """
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            raise CoreMissing(module) from exc
-        raise
-
-
-def has_core(module: str) -> bool:
-    """True if the core module ``module`` can be imported."""
-    try:
-        core(module)
-    except CoreMissing:
-        return False
-    return True
+    from forecast.engine.region import STANDARD_FORECAST
+    return dict(STANDARD_FORECAST)
 
 
 @st.cache_resource(show_spinner="Läser in exempeldata …")
@@ -79,13 +57,13 @@ def default_dataset() -> Dataset:
 
 
 @st.cache_resource(show_spinner="Läser in den sparade datamängden …", max_entries=8)
-def _stored_dataset(key: str, _viewer: Any) -> Dataset:
+def _stored_dataset(key: str, _viewer: Policy) -> Dataset:
     from forecast.io.dataset_store import load
 
     return load(key, _viewer).dataset
 
 
-def stored_dataset(key: str, viewer: Any) -> Dataset:
+def stored_dataset(key: str, viewer: Policy) -> Dataset:
     """The dataset stored on the server under ``key``, if ``viewer`` may see it.
 
     The access check (``forecast.io.dataset_store.visible``) runs on every call, before the
@@ -181,6 +159,8 @@ def context() -> Context:
 
 Progress = tuple[str, int, int]
 """One step of a forecast being computed: (step, series done, series in all)."""
+Entry = tuple["RegionForecast", int | None]
+"""A statistical forecast and its id in the store (None: not stored)."""
 
 WAIT_POLL_S = 0.25
 """How often a session that waits for another session's computation redraws its bar."""
@@ -195,7 +175,7 @@ class _Slot:
     """
 
     lock: threading.Lock = field(default_factory=threading.Lock)
-    rf: Any = None
+    rf: Entry | None = None
     progress: Progress | None = None
 
 
@@ -229,8 +209,8 @@ class _ProgressBar:
             self.bar.empty()
 
 
-def compute_shared(slot: _Slot, compute: Any, bar: Any, *,
-                   poll_s: float = WAIT_POLL_S) -> Any:
+def compute_shared(slot: _Slot, compute: Callable[[Callable[[str, int, int], None]], Entry],
+                   bar: _ProgressBar, *, poll_s: float = WAIT_POLL_S) -> Entry:
     """The slot's result, computed once however many sessions ask at the same time.
 
     The first caller runs ``compute(progress)`` and records each step in the slot as well as
@@ -267,20 +247,20 @@ def compute_shared(slot: _Slot, compute: Any, bar: Any, *,
     return slot.rf
 
 
-def _spec(n_paths: int = UI_N_PATHS, seed: int = UI_SEED) -> Any:
+def _spec(n_paths: int = UI_N_PATHS, seed: int = UI_SEED) -> Spec:
     from forecast.cycle.record import Spec
 
     return Spec(n_paths=n_paths, seed=seed)
 
 
 @st.cache_resource(show_spinner=False)
-def _stat_store(url: str) -> Any:
+def _stat_store(url: str) -> StatisticalStore:
     from forecast.store.statistical import StatisticalStore
 
     return StatisticalStore(url)
 
 
-def stat_store() -> Any:
+def stat_store() -> StatisticalStore | None:
     """The store of statistical forecasts (``forecast.store.statistical``), None on a fault.
 
     A fault is shown as one Swedish line; the forecast is then computed but not kept.
@@ -295,7 +275,7 @@ def stat_store() -> Any:
         return None
 
 
-def statistical_ready(ctx: Context, spec: Any = None) -> bool:
+def statistical_ready(ctx: Context, spec: Spec | None = None) -> bool:
     """True if the statistical forecast is in this process or in the store (no computing)."""
     spec = spec or _spec()
     if _slot(ctx.data_hash, str(ctx.as_of), spec.n_paths, spec.seed).rf is not None:
@@ -304,7 +284,7 @@ def statistical_ready(ctx: Context, spec: Any = None) -> bool:
     return store is not None and store.find(spec.key(ctx.ds, ctx.as_of)) is not None
 
 
-def statistical_entry(ctx: Context, spec: Any = None) -> tuple[Any, int | None]:
+def statistical_entry(ctx: Context, spec: Spec | None = None) -> Entry:
     """The stored statistical forecast and its store id (computed and stored only once).
 
     Read from the store when any process (the app, the CLI's ``prognos``) stored it; else
@@ -318,19 +298,20 @@ def statistical_entry(ctx: Context, spec: Any = None) -> tuple[Any, int | None]:
         return slot.rf
     store = stat_store()
     sid = None if store is None else store.find(spec.key(ctx.ds, ctx.as_of))
-    if sid is not None:
+    if store is not None and sid is not None:
         with slot.lock:
             if slot.rf is None:
                 slot.rf = (store.load(sid), sid)
-        return slot.rf
+            entry = slot.rf
+        return entry
 
-    def compute(progress: Any) -> Any:
+    def compute(progress: Callable[[str, int, int], None]) -> Entry:
         return stored(ctx.ds, ctx.as_of, store, spec, progress=progress)
 
     return compute_shared(slot, compute, _ProgressBar(ctx.as_of))
 
 
-def statistical(ctx: Context) -> Any:
+def statistical(ctx: Context) -> RegionForecast:
     """The month's statistical forecast (no adjustments), as stored for the data and month.
 
     :func:`baseline` is the forecast of record (laid and adjusted where laid); this one is
@@ -339,7 +320,7 @@ def statistical(ctx: Context) -> Any:
     return statistical_entry(ctx)[0]
 
 
-def record(ctx: Context) -> Any:
+def record(ctx: Context) -> ForecastOfRecord:
     """The month's forecast of record (``forecast.cycle.record``): see ``ui.cycle_access``."""
     from ui.cycle_access import record as of_record
 
@@ -353,7 +334,7 @@ def baseline_ready(ctx: Context) -> bool:
     return laid_current(ctx) is not None or statistical_ready(ctx)
 
 
-def baseline(ctx: Context) -> Any:
+def baseline(ctx: Context) -> RegionForecast:
     """The forecast of record of the context: the RegionForecast every page shows.
 
     The fastställd or latest laid version (statistical plus its adjustments) when one was

@@ -10,16 +10,25 @@ in the URL, so it survives a browser reload. Nothing from the embedded example i
 from __future__ import annotations
 
 import re
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
 from forecast.io.formatting import fmt_number, month_label
 from ui import state_keys as K
-from ui.data_access import CoreMissing, context, core, current_dataset, outcome_months
+from ui.data_access import context, current_dataset, outcome_months
 from ui.upload_field import upload_field
 from ui.widgets import page_header, show_table
+
+if TYPE_CHECKING:
+    from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+    from forecast.io.dataset_files import DatasetFiles, LoadedDataset
+    from forecast.io.parsing import ValidationFailed
+    from forecast.io.readers.base import AmountUnit, Controls, ReadOptions, SignConvention
+    from forecast.ledger.dataset import Dataset
 
 HELP = """
 En datamängd är en uppsättning filer som läses in och kontrolleras tillsammans:
@@ -33,8 +42,8 @@ En datamängd är en uppsättning filer som läses in och kontrolleras tillsamma
   Utan den tas enheterna ur huvudboken.
 - **Kontoplan**: `konto_från;konto_till;kostnadsslag`, ett konto eller ett intervall av
   kontonummer per rad. Behövs när huvudboken har kontonummer; kostnadsslagens egna namn (som i
-  rapporterna) fungerar utan. Gör en mall med `budgetprognos kontoplan --data FIL --out
-  mall.csv`.
+  rapporterna) fungerar utan. Knappen «Ladda ned kontoplansmall» (under fälten, när en
+  huvudbok är vald) ger en mall med huvudbokens alla konton att fylla i.
 - **Årsarbetare inhyrd personal** (valfri): `månad;enhet;personalgrupp;åa`.
 - **Åtgärder** och **effekter** (valfria): `id;namn;enhet;konto;planerad_årseffekt_tkr;
   startmånad;år` och `åtgärd;månad;effekt_tkr`.
@@ -57,19 +66,23 @@ SIDE_UPLOADS = ((K.UP_ORG, "organisation", "Organisation (valfri)"),
                 (K.UP_FTE, "agency_fte", "Årsarbetare inhyrd personal (valfri)"),
                 (K.UP_MEASURES, "measures", "Åtgärder i omställningsplanen (valfri)"),
                 (K.UP_EFFECTS, "measure_effects", "Rapporterade åtgärdseffekter (valfri)"))
-BELOPP = {"enligt filen (titelrad, kolumnrubrik eller beloppens storlek)": None,
-          "kr (kronor)": "kr", "tkr (tusental kronor)": "tkr"}
-TECKEN = {"enligt datan (kostnadskontonas tecken)": None,
-          "rapport (kostnader negativa)": "rapport", "debet (kostnader positiva)": "debet"}
+BELOPP: dict[str, AmountUnit | None] = {
+    "enligt filen (titelrad, kolumnrubrik eller beloppens storlek)": None,
+    "kr (kronor)": "kr", "tkr (tusental kronor)": "tkr"}
+TECKEN: dict[str, SignConvention | None] = {
+    "enligt datan (kostnadskontonas tecken)": None,
+    "rapport (kostnader negativa)": "rapport", "debet (kostnader positiva)": "debet"}
 BELOPP_LABEL = "Beloppens enhet"
 TECKEN_LABEL = "Tecken i huvudboken"
 SUMMA_LABEL = "Hoppa över summarader"
 BLAD_LABEL = "Blad i XLSX-filen"
+TEMPLATE_LABEL = "Ladda ned kontoplansmall"
+LUCKOR_LABEL = "Saknade månader inom en serie är 0"
 
 
-def app_controls() -> Any:
+def app_controls() -> Controls:
     """How the core's messages name the reading options on this page (its own fields)."""
-    base = core("forecast.io.readers.base")
+    from forecast.io.readers import base
     values = tuple(((opt, v), label) for opt, table in (("belopp", BELOPP), ("tecken", TECKEN))
                    for label, v in table.items() if v is not None)
     return base.Controls(names=(("belopp", f"fältet «{BELOPP_LABEL}»"),
@@ -78,7 +91,10 @@ def app_controls() -> Any:
                                 ("blad", f"fältet «{BLAD_LABEL}»"),
                                 ("organisation", f"fältet «{SIDE_UPLOADS[0][2]}»"),
                                 ("atgarder", f"fältet «{SIDE_UPLOADS[3][2]}»"),
-                                ("atgardseffekter", f"fältet «{SIDE_UPLOADS[4][2]}»")),
+                                ("atgardseffekter", f"fältet «{SIDE_UPLOADS[4][2]}»"),
+                                ("kontoplan", f"en kontoplan i fältet «{SIDE_UPLOADS[1][2]}»"),
+                                ("kontoplansmall", f"knappen «{TEMPLATE_LABEL}» under fälten"),
+                                ("luckor", f"rutan «{LUCKOR_LABEL}»")),
                          values=values, flags=False)
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
@@ -89,9 +105,9 @@ def _md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def _files() -> Any:
+def _files() -> DatasetFiles | None:
     """The uploaded set as ``DatasetFiles``, or None when no ledger file is chosen."""
-    dsf = core("forecast.io.dataset_files")
+    from forecast.io import dataset_files as dsf
     ledgers = _ledger_uploads()
     if not ledgers:
         return None
@@ -118,7 +134,7 @@ def chosen_files(ledgers: list[str], side: list[tuple[str, str]]) -> str:
     return "Läses in: " + "; ".join(parts) + "."
 
 
-def _ledger_uploads() -> list[Any]:
+def _ledger_uploads() -> list[UploadedFile]:
     """The ledger files that have reached the server (a list even for one)."""
     ledgers = st.session_state.get(K.UPLOADER) or []
     return ledgers if isinstance(ledgers, list) else [ledgers]
@@ -130,8 +146,8 @@ def _chosen() -> tuple[list[str], list[tuple[str, str]]]:
     return [u.name for u in _ledger_uploads()], side
 
 
-def _options() -> Any:
-    readers = core("forecast.io.readers")
+def _options() -> ReadOptions:
+    from forecast.io import readers
     return readers.ReadOptions(
         amount_unit=BELOPP.get(st.session_state.get(K.DATA_BELOPP, ""), None),
         sign=TECKEN.get(st.session_state.get(K.DATA_TECKEN, ""), None),
@@ -141,7 +157,7 @@ def _options() -> Any:
         controls=app_controls())
 
 
-def _too_large(files: Any, limit: int) -> str | None:
+def _too_large(files: DatasetFiles, limit: int) -> str | None:
     for _, f in files.roles():
         if len(f.data) > limit:
             return (f"Filen '{_md_escape(f.name)}' är för stor: högst "
@@ -158,14 +174,10 @@ def _import() -> None:
         st.session_state[K.UPLOAD_MESSAGE] = (
             "error", "Bara en controller får läsa in datamängder.")
         return
-    try:
-        dsf = core("forecast.io.dataset_files")
-        store = core("forecast.io.dataset_store")
-        parsing = core("forecast.io.parsing")
-        files = _files()
-    except CoreMissing:
-        st.session_state[K.UPLOAD_MESSAGE] = ("error", "Import är inte tillgänglig ännu.")
-        return
+    from forecast.io import dataset_files as dsf
+    from forecast.io import dataset_store as store
+    from forecast.io import parsing
+    files = _files()
     if files is None:
         st.session_state[K.UPLOAD_MESSAGE] = ("error", "Välj minst en huvudboksfil.")
         return
@@ -179,7 +191,7 @@ def _import() -> None:
     except parsing.ValidationFailed as exc:
         _rejected(exc)
         return
-    except Exception as exc:  # noqa: BLE001 - no traceback reaches the page (issue 28)
+    except Exception as exc:  # no traceback reaches the page (issue 28)
         st.session_state[K.UPLOAD_REPORT] = []
         st.session_state[K.UPLOAD_MESSAGE] = ("error", unreadable(exc))
         return
@@ -194,7 +206,7 @@ def unreadable(exc: BaseException) -> str:
             "eller rapportera felet med filen.")
 
 
-def _rejected(exc: Any) -> None:
+def _rejected(exc: ValidationFailed) -> None:
     st.session_state[K.UPLOAD_REPORT] = [
         {PROBLEM_COLUMNS[k]: getattr(p, k) for k in PROBLEM_COLUMNS} for p in exc.problems]
     head = exc.report(limit=0).splitlines()[0]
@@ -205,7 +217,8 @@ def _rejected(exc: Any) -> None:
                  + "\n".join(f"- {line}" for line in first) + more)
 
 
-def _accepted(loaded: Any, files: Any, options: Any, store: Any) -> None:
+def _accepted(loaded: LoadedDataset, files: DatasetFiles, options: ReadOptions,
+              store: ModuleType) -> None:
     ds = loaded.dataset
     from ui import cycle_access as CA
 
@@ -232,7 +245,8 @@ def _accepted(loaded: Any, files: Any, options: Any, store: Any) -> None:
                          kept))
 
 
-def accepted_message(loaded: Any, names: list[str], months: list[str], kept: str = "") -> str:
+def accepted_message(loaded: LoadedDataset, names: list[str], months: list[str],
+                     kept: str = "") -> str:
     """The message after an accepted load, in Swedish prose (Markdown, file text escaped).
 
     Says what was read (files, rows, units, months), how the amounts were read (unit and
@@ -246,7 +260,8 @@ def accepted_message(loaded: Any, names: list[str], months: list[str], kept: str
             f"{fmt_number(len(months))} månader t.o.m. {month_label(months[-1], long=True)}."
             f"{kept}")
     how = [_md_escape(n) for n in loaded.report.reading]
-    budget = core("forecast.followup.tables").budget_coverage(
+    from forecast.followup.tables import budget_coverage
+    budget = budget_coverage(
         ds, pd.Period(months[-1], freq="M").year)
     lines = [head, *how, *([_md_escape(budget)] if budget else []),
              *(_md_escape(w) for w in loaded.report.warnings)]
@@ -285,12 +300,13 @@ def _current(ctx_months: list[str]) -> None:
     _details(ds)
 
 
-def _contents(ds: Any, as_of: str) -> None:
+def _contents(ds: Dataset, as_of: str) -> None:
     fte = "finns" if ds.agency_fte is not None and not ds.agency_fte.empty else \
         "saknas i indata"
     plan = f"{len(ds.measures)} åtgärder" if ds.measures else "saknas i indata"
     st.markdown(f"**Årsarbetare inhyrd personal:** {fte}. **Omställningsplan:** {plan}.")
-    budget = core("forecast.followup.tables").budget_coverage(ds, pd.Period(as_of, "M").year)
+    from forecast.followup.tables import budget_coverage
+    budget = budget_coverage(ds, pd.Period(as_of, "M").year)
     if budget:
         st.warning(_md_escape(budget), icon=":material/warning:")
     if ds.notes:
@@ -298,7 +314,7 @@ def _contents(ds: Any, as_of: str) -> None:
             st.markdown("\n".join(f"- {_md_escape(n)}" for n in ds.notes))
 
 
-def _details(ds: Any) -> None:
+def _details(ds: Dataset) -> None:
     with st.expander("Organisation (enheter och divisioner)"):
         frame = ds.org.to_frame().rename(columns={
             "unit": "Enhet", "unit_name": "Namn", "division": "Division"})
@@ -351,7 +367,7 @@ def _upload_form() -> None:
     c3.checkbox(SUMMA_LABEL, key=K.DATA_SUMMA,
                 help="Annars avvisas en fil med Summa-/delsummerader (de räknas annars två "
                      "gånger). Antal och summa som hoppas över redovisas.")
-    c3.checkbox("Saknade månader inom en serie är 0", key=K.DATA_LUCKOR,
+    c3.checkbox(LUCKOR_LABEL, key=K.DATA_LUCKOR,
                 help="Annars avvisas en serie (enhet, konto, typ) som saknar en månad mellan "
                      "sin första och sista månad. En rad med 0 anger det för en månad i taget.")
     st.text_input(BLAD_LABEL, key=K.DATA_BLAD,
@@ -359,8 +375,40 @@ def _upload_form() -> None:
                        "bladet. Valideringen säger vilket blad som lästes.")
     ledgers, side = _chosen()
     st.caption(_md_escape(chosen_files(ledgers, side)))
+    if ledgers:
+        _template_button()
     st.button("Läs in datamängden", on_click=_import, type="primary", key=K.DATA_LOAD,
               icon=":material/upload:", disabled=not ledgers)
+
+
+def _datasets() -> None:
+    """«Mina datamängder»: the stored datasets the user sees; open or share one."""
+    from ui import cycle_access as CA
+    from ui import dataset_list
+
+    pol = CA.policy()
+    if pol is not None:
+        dataset_list.render(pol)
+
+
+def _template_button() -> None:
+    """«Ladda ned kontoplansmall»: every account of the chosen ledgers, made on click."""
+    from functools import partial
+
+    from forecast.io.kontoplan import template_download
+
+    files = _files()
+    if files is None:
+        return
+    kp = files.kontoplan
+    make = partial(template_download,
+                   [(f.data, f.name) for f in files.ledgers], _options(),
+                   (kp.data, kp.name) if kp is not None else None)
+    st.download_button(TEMPLATE_LABEL, data=make, file_name="kontoplan_mall.csv",
+                       mime="text/csv", key=K.DATA_KP_TEMPLATE, on_click="ignore",
+                       icon=":material/download:",
+                       help="Huvudbokens alla konton med kontotext och summor; fyll i "
+                            "kostnadsslag och läs in filen i fältet «Kontoplan (valfri)».")
 
 
 def render() -> None:
@@ -371,6 +419,7 @@ def render() -> None:
     _current(outcome_months(ctx.ds))
     _upload_form()
     _report()
+    _datasets()
     if not ctx.ds.is_example:
         st.button("Byt till exempeldata", on_click=_to_example, key=K.DATA_EXAMPLE,
                   icon=":material/restart_alt:")

@@ -22,7 +22,7 @@ from forecast.io.export import (
 )
 from ui import cached
 from ui import state_keys as K
-from ui.data_access import Context, baseline, context, core, record
+from ui.data_access import Context, baseline, context, record
 from ui.forecast_gate import forecast_or_none
 from ui.text import md
 from ui.upload_field import upload_field
@@ -42,7 +42,10 @@ siffrorna går att spåra.
 
 **Rapport till nämnden**: ekonomiavsnittet som Word eller PDF (A4, sidnummer, datum och
 prognosmånad i sidfoten, underlaget i en bilaga). En egen Word-mall med regionens format
-används från kommandoraden: `budgetprognos rapport --out rapport.docx --mall mall.docx`.
+laddas upp i fältet «Egen Word-mall (valfri)». En berättelse till rapporten (sammanfattning,
+kommentar per division, åtgärder, risker och antaganden) är en YAML- eller JSON-fil med
+nycklarna `sammanfattning`, `divisioner`, `atgarder`, `risker` och `antaganden`; den laddas upp
+i fältet «Berättelse till rapporten» och sparas med knappen «Spara berättelsen».
 
 Scenariot som exporteras är det du arbetar med på sidan **Scenarier** (det finns kvar mellan
 sidorna och i adressen); finns inget, standardförvalet. Under *Scenario* finns också
@@ -75,7 +78,8 @@ def downloader(tables: Sequence[ExportTable], meta: ExportMetadata, *, fmt: str,
 
 def followup_bundle(ctx: Context) -> tuple[list[ExportTable], ExportMetadata]:
     """The follow-up export of the core (``forecast.followup.tables.followup_export``)."""
-    return core("forecast.followup.tables").followup_export(ctx.ds, ctx.as_of)
+    from forecast.followup.tables import followup_export
+    return followup_export(ctx.ds, ctx.as_of)
 
 
 def prognos_bundle(ctx: Context) -> tuple[list[ExportTable], ExportMetadata]:
@@ -92,7 +96,8 @@ def scenario_bundle(ctx: Context) -> tuple[list[ExportTable], ExportMetadata]:
     res = cached.apply_scenario(ctx, scenario)
     mc = cached.simulate_scenario(ctx, scenario,
                                   int(st.session_state.get(K.SC_DRAWS, DEFAULT_DRAWS)))
-    return core("scenarios.export").scenario_export(baseline(ctx), res, mc, ctx.ds,
+    from scenarios.export import scenario_export
+    return scenario_export(baseline(ctx), res, mc, ctx.ds,
                                                     file=SCENARIO_SOURCE,
                                                     base=cached.record_heading(ctx))
 
@@ -157,8 +162,9 @@ def _report_section(ctx: Context) -> None:
     with_scenario = st.checkbox("Ta med scenariot (senast visat på Scenarier) i avsnittet "
                                 "Risker", key=K.EXPORT_REPORT_SCENARIO)
     scenario = current_scenario_or_default(ctx) if with_scenario else None
-    upload = upload_field("Egen Word-mall (valfri): regionens format, sidhuvud och logga",
-                          ["docx"], K.EXPORT_TEMPLATE, max_bytes=MAX_TEMPLATE_BYTES)
+    upload = upload_field("Egen Word-mall (valfri, .docx eller .dotx): regionens format, "
+                          "sidhuvud och logga", ["docx", "dotx"], K.EXPORT_TEMPLATE,
+                          max_bytes=MAX_TEMPLATE_BYTES)
     template = None
     if upload is not None:
         try:
@@ -193,6 +199,7 @@ def _narratives(url: str) -> Any:
 
 def _narrative_section(ctx: Context) -> Any:
     """The month's report narrative: the latest saved version, or a new file saved here."""
+    from forecast.access import Action
     from forecast.report.narrative import NarrativeError, load_narrative_bytes
     from forecast.store.base import StoreError
     from forecast.store.core import default_url
@@ -202,21 +209,25 @@ def _narrative_section(ctx: Context) -> Any:
     try:
         store = _narratives(default_url())
         upload = upload_field("Berättelse till rapporten (valfri): sammanfattning, kommentar per "
-                              "division, åtgärder, risker och antaganden – YAML eller JSON som "
-                              "för rapport --berattelse", ["yaml", "yml", "json"],
-                              K.EXPORT_NARRATIVE, max_bytes=256 * 1024)
+                              "division, åtgärder, risker och antaganden – en YAML- eller "
+                              "JSON-fil (formatet står i hjälptexten överst)",
+                              ["yaml", "yml", "json"],
+                              K.EXPORT_NARRATIVE, max_bytes=256 * 1024
+                              ) if CA.may(Action.WRITE_NARRATIVE) else None
         if upload is not None and st.button("Spara berättelsen", key=K.EXPORT_NARRATIVE_SAVE):
             user = CA.current_user() or ""
             parsed = load_narrative_bytes(upload.getvalue(), upload.name,
                                           list(ctx.ds.org.divisions))
-            saved = store.save(parsed, dataset=dataset, as_of=ctx.as_of, author=user)
+            saved = store.save(parsed, dataset=dataset, as_of=ctx.as_of, author=user,
+                               input_hash=ctx.data_hash)
             st.success(f"Berättelsen sparades som version {saved.version}.")
-        latest = store.latest(dataset, ctx.as_of)
+        latest = store.latest(dataset, ctx.as_of, ctx.data_hash)
     except (NarrativeError, StoreError, ValueError) as exc:
         st.error(f"Berättelsen kan inte användas: {exc}")
         return None
     if latest is not None:
-        st.caption(f"Rapporten tar med berättelsen version {latest.version} av {latest.author}.")
+        st.caption(f"Rapporten tar med berättelsen version {latest.version} av "
+                   f"{md(latest.author)}.")
     return latest
 
 

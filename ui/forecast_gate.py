@@ -8,25 +8,31 @@ line saying what is missing (``forecast.engine.history``), never an error.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
 from forecast.io.formatting import month_label
 from ui import recompute
-from ui.data_access import Context, core
+from ui.data_access import Context
+
+if TYPE_CHECKING:
+    from forecast.engine.history import ForecastHistory
+    from forecast.engine.result import RegionForecast
+    from forecast.ledger.dataset import Dataset
 
 FOLLOWUP_POINTER = ("Uppföljningen (utfall mot budget och föregående år) visas ändå på "
                     "Översikt och kan laddas ned under Export.")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _history(_ds: Any, data_hash: str, as_of: str) -> Any:
-    return core("forecast.engine.history").forecast_history(_ds, pd.Period(as_of, freq="M"))
+def _history(_ds: Dataset, data_hash: str, as_of: str) -> ForecastHistory:
+    from forecast.engine.history import forecast_history
+    return forecast_history(_ds, pd.Period(as_of, freq="M"))
 
 
-def history(ctx: Context) -> Any:
+def history(ctx: Context) -> ForecastHistory:
     """``forecast.engine.history.forecast_history`` of the context (cheap, cached)."""
     return _history(ctx.ds, ctx.data_hash, str(ctx.as_of))
 
@@ -36,7 +42,7 @@ def history_line(ctx: Context) -> str:
     return str(history(ctx).line)
 
 
-def forecast_or_none(ctx: Context, *, pointer: bool = False) -> Any:
+def forecast_or_none(ctx: Context, *, pointer: bool = False) -> RegionForecast | None:
     """The forecast of record, or None with one line on the page saying why not.
 
     When the forecast can be made on part of the history only, the line says so above it.

@@ -55,7 +55,7 @@ fjol. Breda tabeller går att rulla i sidled.
 ALL = "Alla"
 
 
-def _selectors(ctx) -> dict[str, str]:  # noqa: ANN001
+def _selectors(ctx) -> dict[str, str]:
     keys = cached.baseline_keys(ctx)
     c1, c2, c3 = st.columns(3)
     divisions = [ALL, *dict.fromkeys(keys["division"])]
@@ -77,7 +77,12 @@ def _selectors(ctx) -> dict[str, str]:  # noqa: ANN001
     return {k: v for k, v in sel.items() if v != ALL}
 
 
-def _metrics(ctx, sel: dict[str, str]) -> None:  # noqa: ANN001
+def _or_missing(text: str, value: float) -> str:
+    """``text``, or ``saknas`` for a figure the data do not hold (NaN: absent, not zero)."""
+    return "saknas" if pd.isna(value) else text
+
+
+def _metrics(ctx, sel: dict[str, str]) -> None:
     tot = cached.year_totals(ctx, tuple(sel))
     for k, v in sel.items():
         tot = tot.loc[tot[k] == v]
@@ -87,16 +92,18 @@ def _metrics(ctx, sel: dict[str, str]) -> None:  # noqa: ANN001
     c3, c4 = st.columns(2)
     c1.metric(f"Årsprognos {ctx.as_of.year}", fmt_mkr(r[H.PROGNOS], 1), border=True)
     c2.metric("P10–P90", f"{fmt_mkr(r[H.P10], 1)} – {fmt_mkr(r[H.P90], 1)}", border=True)
-    c3.metric("Avvikelse mot budget", fmt_mkr(r[H.DEV], 1), border=True,
-              delta=f"budget {fmt_mkr(r[H.BUDGET], 1)}", delta_color="off", delta_arrow="off")
-    c4.metric("Helårsprognos mot fjolårets helår", fmt_pct(r[H.DEVELOPMENT]), border=True,
+    c3.metric("Avvikelse mot budget", _or_missing(fmt_mkr(r[H.DEV], 1), r[H.DEV]), border=True,
+              delta=f"budget {_or_missing(fmt_mkr(r[H.BUDGET], 1), r[H.BUDGET])}",
+              delta_color="off", delta_arrow="off")
+    c4.metric("Helårsprognos mot fjolårets helår",
+              _or_missing(fmt_pct(r[H.DEVELOPMENT]), r[H.DEVELOPMENT]), border=True,
               help="Årsprognosen jämförd med hela fjolårets utfall. Översiktens "
                    "nettokostnadsutveckling jämför i stället årets utfall hittills med samma "
                    "månader i fjol, så talen skiljer sig.")
     st.caption(cached.method_sentence(ctx, sel))
 
 
-def _fan(ctx, sel: dict[str, str]) -> None:  # noqa: ANN001
+def _fan(ctx, sel: dict[str, str]) -> None:
     history, fan = cached.fan_data(ctx, sel)
     what = ", ".join(sel.values()) or "regionen totalt"
     chart = fan_chart(to_mkr(history, ["tkr"]).rename(columns={"tkr": "mkr"}),
@@ -105,7 +112,7 @@ def _fan(ctx, sel: dict[str, str]) -> None:  # noqa: ANN001
     st.altair_chart(chart, width="stretch")
 
 
-def _tables(ctx, sel: dict[str, str]) -> None:  # noqa: ANN001
+def _tables(ctx, sel: dict[str, str]) -> None:
     uc = cached.unit_category_table(ctx, sel).reset_index()
     st.subheader("Metod och backtestat fel")
     shown = swedish_table(uc[["Enhet", "Kostnadsslag", PT.PROGNOS, PT.P10, PT.P90, PT.METOD,
@@ -118,7 +125,7 @@ def _tables(ctx, sel: dict[str, str]) -> None:  # noqa: ANN001
     if not sel:
         st.subheader("Per division")
         div = swedish_table(cached.division_table(ctx), amount_columns=PT.AMOUNTS,
-                            percent_columns=PT.PERCENTS)
+                            percent_columns=PT.PERCENTS, missing="saknas")
         cols = [PT.ACK, PT.BUDGET, PT.PROGNOS, PT.P10, PT.P90, PT.AVV, PT.UTV]
         st.dataframe(_with_interval(display_frame(div[cols])), hide_index=True,
                      width="stretch")

@@ -1,4 +1,9 @@
-"""The page «Översikt»: the year at a glance for the committee."""
+"""The page «Översikt»: the year at a glance for the committee.
+
+The one user-supplied string it shows in Markdown is the laid forecast's author (in the
+heading of which forecast is shown), through :func:`ui.text.md`; unit and division names are
+in tables, which Streamlit shows as text.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +16,15 @@ import streamlit as st
 from forecast.engine import hierarchy as H
 from forecast.engine.monthly import ACK_PROGNOS, PROGNOS
 from forecast.io.formatting import fmt_mkr, fmt_pct, month_label
+from forecast.report import DEFAULT_CEILING_PCT
 from forecast.report.rounding import fmt_printed_mkr
 from ui import cached, recompute
 from ui import state_keys as K
-from ui.data_access import Context, CoreMissing, context
+from ui.data_access import Context, context
 from ui.forecast_gate import forecast_or_none
+from ui.text import md
 from ui.widgets import (
     basis_notice,
-    core_missing,
     download_spec,
     monthly_chart,
     page_header,
@@ -49,8 +55,6 @@ Välj prognosmånad i sidomenyn.
 
 MISSING_TEXT = "saknas"
 """How a figure the data do not hold (budget, previous year, FTE) is shown."""
-DEFAULT_CEILING_PCT = 2.2
-"""Default ceiling of net cost development, % (an example region's goal; DOMAIN.md)."""
 
 
 def ceiling_field() -> Any:
@@ -79,11 +83,7 @@ def ceiling_badge(pct: float, ceiling: float | None) -> dict[str, Any]:
 
 def _year_end(ctx: Context) -> None:
     st.subheader(f"Årsprognos {ctx.as_of.year}")
-    try:
-        ye = cached.year_end(ctx)
-    except CoreMissing:
-        core_missing("Årsprognosen")
-        return
+    ye = cached.year_end(ctx)
     # Two by two: four metrics side by side cut the P10–P90 figures short.
     c1, c2 = st.columns(2)
     c3, c4 = st.columns(2)
@@ -105,7 +105,7 @@ def _year_end(ctx: Context) -> None:
               f"{fmt_printed_mkr(ye[H.P10])} – {fmt_printed_mkr(ye[H.P90])}",
               border=True, help="8 av 10 simulerade årsresultat ligger inom intervallet.")
     recompute.remember(ctx, ye)
-    st.caption(f"{ye['source']}. Underlag: utfall till och med "
+    st.caption(f"{md(ye['source'])}. Underlag: utfall till och med "
                f"{month_label(ctx.as_of, long=True)}; P50 (median) "
                f"{fmt_printed_mkr(ye[H.P50])}. "
                "Negativa belopp är nettokostnad.")
@@ -123,11 +123,7 @@ def _summary_tables(ctx: Context, *, forecast: bool = True) -> None:
     st.subheader("Ekonomisk sammanfattning")
     if not forecast:
         return _followup_tables(ctx)
-    try:
-        summary, division, category = cached.overview_tables(ctx)
-    except CoreMissing:
-        core_missing("Sammanfattningen")
-        return
+    summary, division, category = cached.overview_tables(ctx)
     st.caption(f"Som i nämndrapporten: månaden, ackumulerat, föregående år, årsbudget och "
                f"årsprognos ({summary.title}).")
     t1, t2, t3 = st.tabs(["Sammanfattning", "Per division", "Per kostnadsslag"])
@@ -159,13 +155,9 @@ def _row(frame: pd.DataFrame, label: str, column: str) -> float:
 
 def _indicators(ctx: Context) -> None:
     st.subheader("Nyckeltal")
-    try:
-        dev = cached.cost_development(ctx)
-        agency = cached.agency_share(ctx)
-        plan = cached.transition_plan(ctx)
-    except CoreMissing:
-        core_missing("Uppföljningen")
-        return
+    dev = cached.cost_development(ctx)
+    agency = cached.agency_share(ctx)
+    plan = cached.transition_plan(ctx)
     c1, c2, c3 = st.columns(3)
     with c1:
         from ui.number_entry import number_entry, read_entry
@@ -218,11 +210,7 @@ def _details(ctx: Context, plan: pd.DataFrame, agency: pd.DataFrame) -> None:
 def _monthly(ctx: Context, *, forecast: bool = True) -> None:
     st.subheader("Utfall, budget och prognos per månad" if forecast else
                  "Utfall och budget per månad")
-    try:
-        mon = cached.monthly_with_forecast(ctx) if forecast else cached.monthly(ctx)
-    except CoreMissing:
-        core_missing("Månadsuppföljningen")
-        return
+    mon = cached.monthly_with_forecast(ctx) if forecast else cached.monthly(ctx)
     lines = ["Utfall", "Budget", PROGNOS] if forecast else ["Utfall", "Budget"]
     acks = ["Ack utfall", "Ack budget", ACK_PROGNOS] if forecast else ["Ack utfall",
                                                                          "Ack budget"]

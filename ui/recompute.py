@@ -7,8 +7,9 @@ needs a baseline not yet computed calls :func:`baseline_keeping_old` first.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -17,6 +18,9 @@ from forecast.io.formatting import fmt_mkr, month_label
 from ui import state_keys as K
 from ui.data_access import Context, baseline, baseline_ready
 from ui.text import md
+
+if TYPE_CHECKING:
+    from forecast.engine.result import RegionForecast
 
 
 @dataclass(frozen=True)
@@ -54,11 +58,16 @@ def show_old(shown: Shown, ctx: Context) -> None:
     c1, c2, c3 = st.columns(3)
     year = shown.as_of[:4]
     c1.metric(f"Äldre: årsprognos {year}", fmt_mkr(shown.prognos), border=True)
-    c2.metric(f"Äldre: budget {year}", fmt_mkr(shown.budget), border=True)
-    c3.metric("Äldre: avvikelse mot budget", fmt_mkr(shown.deviation), border=True)
+    # NaN: the data held no budget for the year (absent, not zero)
+    c2.metric(f"Äldre: budget {year}", _shown(shown.budget), border=True)
+    c3.metric("Äldre: avvikelse mot budget", _shown(shown.deviation), border=True)
 
 
-def baseline_keeping_old(ctx: Context) -> Any:
+def _shown(tkr: float) -> str:
+    return "saknas" if math.isnan(tkr) else fmt_mkr(tkr)
+
+
+def baseline_keeping_old(ctx: Context) -> RegionForecast:
     """The context's baseline; while it is computed, the last figures stay on screen as old.
 
     Old figures of the same month and data are not shown (nothing to replace).

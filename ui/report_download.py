@@ -6,15 +6,30 @@ zero-argument callable ``st.download_button`` runs on click.
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import tempfile
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from forecast.report.charts import render_all
 from forecast.report.docx_writer import load_template, report_to_docx
 from forecast.report.of_record import report_of_record
 from forecast.report.pdf_writer import report_to_pdf
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from forecast.cycle.record import ForecastOfRecord
+    from forecast.ledger.dataset import Dataset
+    from forecast.report.cycle_change import LaidLookup
+    from forecast.report.inputs import ForecastChange
+    from forecast.report.model import Chart, Report
+    from forecast.report.narrative import Narrative
+    from scenarios.assumptions import Scenario
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_MIME = "application/pdf"
@@ -35,7 +50,43 @@ def checked_template(data: bytes) -> bytes:
     return data
 
 
-def _docx(report: Any, charts: dict[str, bytes], template: bytes | None) -> bytes:
+CHART_CACHE_ENTRIES = 32
+"""Rendered report charts kept in the process (about 80 kB each)."""
+_charts: OrderedDict[str, bytes] = OrderedDict()
+_charts_lock = threading.Lock()
+
+
+def _chart_digest(chart: Chart) -> str:
+    """What a chart's picture depends on: its kind, title, parameters and data."""
+    body = pickle.dumps((chart.kind, chart.title, sorted(dict(chart.params).items()),
+                         chart.data), protocol=5)
+    return hashlib.sha256(body).hexdigest()
+
+
+def rendered_charts(charts: list[Chart]) -> dict[str, bytes]:
+    """PNG bytes of each chart by key, each picture drawn once per process and content.
+
+    Word and PDF of the same month (and a second click) share the pictures: drawing them is
+    most of a report's time.
+    """
+    out: dict[str, bytes] = {}
+    for chart in charts:
+        digest = _chart_digest(chart)
+        with _charts_lock:
+            png = _charts.get(digest)
+            if png is not None:
+                _charts.move_to_end(digest)
+        if png is None:
+            png = render_all([chart])[chart.key]
+            with _charts_lock:
+                _charts[digest] = png
+                while len(_charts) > CHART_CACHE_ENTRIES:
+                    _charts.popitem(last=False)
+        out[chart.key] = png
+    return out
+
+
+def _docx(report: Report, charts: dict[str, bytes], template: bytes | None) -> bytes:
     if template is None:
         return report_to_docx(report, charts)
     with tempfile.TemporaryDirectory(prefix="budgetprognos-mall-") as tmp:
@@ -44,9 +95,10 @@ def _docx(report: Any, charts: dict[str, bytes], template: bytes | None) -> byte
         return report_to_docx(report, charts, template=path)
 
 
-def report_bytes(ds: Any, rec: Any, *, fmt: str, scenario: Any | None = None,
-                 change: Callable[[], Any] | None = None,
-                 template: bytes | None = None, narrative: Any | None = None) -> bytes:
+def report_bytes(ds: Dataset, rec: ForecastOfRecord, *, fmt: str,
+                 scenario: Scenario | None = None,
+                 change: Callable[[], ForecastChange | None] | None = None,
+                 template: bytes | None = None, narrative: Narrative | None = None) -> bytes:
     """The report of ``ds`` at ``rf.as_of`` as .docx or .pdf bytes.
 
     Args:
@@ -69,14 +121,15 @@ def report_bytes(ds: Any, rec: Any, *, fmt: str, scenario: Any | None = None,
     mall = "egen mall" if template is not None and fmt == "docx" else "standard (A4)"
     report = report_of_record(ds, rec, risk=risk, change=change() if change else None,
                               provenance=[("Mall", mall)], narrative=narrative)
-    charts = render_all(report.charts())
+    charts = rendered_charts(report.charts())
     return _docx(report, charts, template) if fmt == "docx" else report_to_pdf(report, charts)
 
 
-def report_downloader(ds: Any, rec: Any, *, fmt: str, scenario: Any | None = None,
-                      change: Callable[[], Any] | None = None,
+def report_downloader(ds: Dataset, rec: ForecastOfRecord, *, fmt: str,
+                      scenario: Scenario | None = None,
+                      change: Callable[[], ForecastChange | None] | None = None,
                       template: bytes | None = None,
-                      narrative: Any | None = None) -> Callable[[], bytes]:
+                      narrative: Narrative | None = None) -> Callable[[], bytes]:
     """A zero-argument callable making the report file (run by Streamlit on click)."""
     if fmt not in ("docx", "pdf"):
         raise ValueError(f"okänt format {fmt!r}")
@@ -84,7 +137,8 @@ def report_downloader(ds: Any, rec: Any, *, fmt: str, scenario: Any | None = Non
                                 template=template, narrative=narrative)
 
 
-def laid_change_lookup(store: Any, dataset: str, as_of: Any) -> Callable[[], Any]:
+def laid_change_lookup(store: LaidLookup | None, dataset: str, as_of: pd.Period
+                       ) -> Callable[[], ForecastChange | None]:
     """A callable returning the change since the last laid forecast, or None.
 
     None when there is none or the store fails; the report then says that no earlier laid
@@ -94,7 +148,7 @@ def laid_change_lookup(store: Any, dataset: str, as_of: Any) -> Callable[[], Any
     from forecast.report.cycle_change import laid_change
     from forecast.store.core import StoreError
 
-    def lookup() -> Any:
+    def lookup() -> ForecastChange | None:
         if store is None:
             return None
         try:

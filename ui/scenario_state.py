@@ -22,7 +22,6 @@ from scenarios import assumptions as A
 from scenarios.document import UNNAMED, decode, encode
 from ui import cached
 from ui import state_keys as K
-from ui.data_access import CoreMissing
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,7 @@ def _from_url() -> Draft | None:
             return Draft(sc, typed, based, origin, changed=True)
         if based is not None:
             return from_saved(*based, cached.store().load(*based))
-    except (ValueError, KeyError, CoreMissing) as exc:
+    except (ValueError, KeyError) as exc:
         st.session_state[K.SC_URL_MESSAGE] = (
             f"Scenariot i adressen kunde inte läsas ({str(exc).strip(chr(39))}); "
             "standardförvalet visas.")

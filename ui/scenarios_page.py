@@ -6,7 +6,7 @@ scenario (``scenarios.engine.apply``) and redraws the Monte Carlo (``scenarios.m
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -24,12 +24,17 @@ from ui import scenario_state as D
 from ui import state_keys as K
 from ui.committee_view import committee_section
 from ui.cycle_access import guard_store
-from ui.data_access import Context, CoreMissing, context
+from ui.data_access import Context, context
 from ui.forecast_gate import forecast_or_none
 from ui.measures_editor import measures_section
 from ui.number_entry import number_entry, read_entry, set_entry
 from ui.text import md
 from ui.widgets import histogram_chart, month_text, page_header
+
+if TYPE_CHECKING:
+    from scenarios.committee import CommitteeView
+    from scenarios.montecarlo import MCResult
+    from scenarios.store import ScenarioStore
 
 HELP = """
 Välj ett **förval** – ett exempelscenario eller ett sparat scenario (med version) – och justera
@@ -71,10 +76,7 @@ saved_label = D.saved_label
 
 def _saved_refs() -> dict[str, tuple[str, int]]:
     """Förval entries of every stored version, newest version of each name first."""
-    try:
-        store = cached.store()
-    except CoreMissing:
-        return {}
+    store = cached.store()
     out: dict[str, tuple[str, int]] = {}
     for name in store.list_scenarios()["name"]:
         for v in list(store.versions(name)["version"])[::-1]:
@@ -219,14 +221,6 @@ def scenario_from_state(ctx: Context) -> tuple[A.Scenario | None, list[str]]:
         return None, F.validation_messages(exc.errors())
 
 
-def current_scenario(ctx: Context) -> A.Scenario:
-    """The scenario the controls describe (raises ValueError with Swedish text if invalid)."""
-    sc, errors = scenario_from_state(ctx)
-    if sc is None:
-        raise ValueError("; ".join(errors))
-    return sc
-
-
 def current_scenario_or_default(ctx: Context) -> A.Scenario:
     """The scenario being edited (the session's draft; restored from the address)."""
     return D.draft().scenario
@@ -245,7 +239,7 @@ def _deficit_label(deficit_tkr: float) -> str:
     return f"Sannolikhet att underskottet mot budget blir högst {fmt_mkr(deficit_tkr, 1)}"
 
 
-def _key_figures(ctx: Context, view: Any, mc: Any) -> None:
+def _key_figures(ctx: Context, view: CommitteeView, mc: MCResult) -> None:
     """Probability (balance by default), result with its P10–P90, deviation (stays on top)."""
     if K.SC_DEFICIT not in st.session_state:
         set_entry(K.SC_DEFICIT, DEFICIT_FIELD, 0.0)
@@ -271,7 +265,7 @@ def _key_figures(ctx: Context, view: Any, mc: Any) -> None:
                "basprognosens osäkerhet.")
 
 
-def _distribution(ctx: Context, mc: Any) -> None:
+def _distribution(ctx: Context, mc: MCResult) -> None:
     """The number of draws, the deficit threshold and the histogram of the year results."""
     st.subheader("Fördelning av årsresultatet")
     c1, c2 = st.columns(2)
@@ -347,7 +341,7 @@ def _pending(ctx: Context, scenario: A.Scenario) -> None:
               on_click=lambda: st.session_state.pop(K.SC_PENDING, None))
 
 
-def _versions_table(store: Any, name: str) -> None:
+def _versions_table(store: ScenarioStore, name: str) -> None:
     versions = store.versions(name)
     shown = pd.DataFrame({
         "Version": versions["version"].astype(int).astype(str),
@@ -374,11 +368,7 @@ def _save_note(scenario: A.Scenario) -> None:
 @guard_store("Scenariolagret kan inte nås")
 def _store(ctx: Context, scenario: A.Scenario) -> None:
     st.subheader("Spara")
-    try:
-        store = cached.store()
-    except CoreMissing:
-        st.info("Scenariolagret är inte tillgängligt i den här versionen ännu.")
-        return
+    store = cached.store()
     d = D.draft()
     base = (f"Utgår från '{d.based_on[0]}' version {d.based_on[1]}." if d.based_on else
             "Ett nytt scenario: ge det ett namn innan du sparar.")
@@ -436,11 +426,7 @@ def render() -> None:
     page_header("Scenarier", "Vad händer med årets resultat om antagandena ändras?", HELP)
     if forecast_or_none(ctx, pointer=True) is None:
         return
-    try:
-        months = _months(ctx)
-    except CoreMissing:
-        st.info("Prognosmotorn är inte tillgänglig ännu.")
-        return
+    months = _months(ctx)
     presets = cached.presets()
     d = D.draft()
     msg = st.session_state.pop(K.SC_URL_MESSAGE, None)

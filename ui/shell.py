@@ -148,7 +148,7 @@ def guarded(render: Callable[[], object]) -> None:
     """
     try:
         render()
-    except Exception as exc:  # noqa: BLE001 - the last guard before the user's screen
+    except Exception as exc:  # the last guard before the user's screen
         if os.environ.get("BUDGETPROGNOS_RAISE"):
             raise
         text = " ".join(str(exc).split())[:200]

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 import pandas as pd
 import streamlit as st
 
-from forecast.io.export import ExportMetadata, ExportTable, table_to_csv_bytes
 from forecast.io.formatting import (
     MONTHS_LONG,
     MONTHS_SHORT,
@@ -87,11 +86,6 @@ def basis_notice(warnings: Sequence[str]) -> None:
     if warnings:
         st.warning("**Prognosens underlag är svagt.**\n\n" + "\n".join(
             f"- {w}" for w in warnings), icon=":material/warning:")
-
-
-def core_missing(what: str) -> None:
-    """Tell the user that a part of the engine is not available in this build."""
-    st.info(f"{what} är inte tillgänglig i den här versionen ännu.", icon=":material/build:")
 
 
 def swedish_table(frame: pd.DataFrame, *, amount_columns: Iterable[str] = (),
@@ -182,8 +176,13 @@ def _sheet_name(title: str) -> str:
 
 def table_csv(frame: pd.DataFrame, spec: TableDownload, *, amount_columns: Sequence[str] = (),
               percent_columns: Sequence[str] = ()) -> bytes:
-    """The table as the export's table-form CSV (Swedish, tkr, metadata below the table)."""
+    """The table as the export's table-form CSV (Swedish, tkr, metadata below the table).
+
+    ``forecast.io.export`` (and xlsxwriter) is imported on the first download, not when the
+    app opens.
+    """
     from forecast import __version__
+    from forecast.io.export import ExportMetadata, ExportTable, table_to_csv_bytes
 
     data = frame if frame.index.name is not None else frame.set_index(frame.columns[0])
     cols = [str(c) for c in data.columns]

@@ -201,12 +201,6 @@ def pattern(adj: Adjustment, rf: RegionForecast,
     return np.outer(w, months / months.sum())
 
 
-def allocate(adj: Adjustment, rf: RegionForecast,
-             mean_monthly: np.ndarray | None = None) -> np.ndarray:
-    """(n_series, n_months) the adjustment's stated amount per series and forecast month."""
-    return adj.amount_tkr * pattern(adj, rf, mean_monthly)
-
-
 def total_draws(adj: Adjustment, n_paths: int, seed: int) -> np.ndarray:
     """(n_paths,) the adjustment's total per path: exactly its amount, or the widened range.
 

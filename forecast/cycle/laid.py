@@ -150,7 +150,8 @@ def build_laid(af: AdjustedForecast, *, dataset: str, author: str, comment: str,
 # --------------------------------------------------------------------------- (de)serialise
 
 
-def _series_payload(lf: LaidForecast) -> str:
+def series_payload(lf: LaidForecast) -> str:
+    """The laid forecast's series columns and monthly figures as the stored JSON payload."""
     cols = {c: lf.series[c].tolist() for c in SERIES_COLUMNS}
     cols["backtest_ape"] = [None if not np.isfinite(v) else float(v)
                             for v in lf.series["backtest_ape"]]
@@ -158,14 +159,16 @@ def _series_payload(lf: LaidForecast) -> str:
                        "adj_monthly": lf.adj_monthly.tolist()}, ensure_ascii=False)
 
 
-def _adjustment_payload(adj: Adjustment, alloc: np.ndarray, uids: list[str]) -> str:
+def adjustment_payload(adj: Adjustment, alloc: np.ndarray, uids: list[str]) -> str:
+    """One adjustment and its allocation on the series it touches, as the stored payload."""
     rows = np.flatnonzero(alloc.any(axis=1))
     return json.dumps({"adjustment": adj.to_dict(),
                        "allocation": {uids[i]: alloc[i].tolist() for i in rows}},
                       ensure_ascii=False)
 
 
-def _series_from(payload: str, n_months: int) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+def series_from(payload: str, n_months: int) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The series frame and arrays back from :func:`series_payload`'s JSON."""
     d = json.loads(payload)
     series = pd.DataFrame(d["columns"], columns=list(SERIES_COLUMNS))
     series["backtest_ape"] = series["backtest_ape"].astype(float)
@@ -175,8 +178,9 @@ def _series_from(payload: str, n_months: int) -> tuple[pd.DataFrame, np.ndarray,
     return series, stat, adj
 
 
-def _adjustment_from(payload: str, uids: list[str],
-                     n_months: int) -> tuple[Adjustment, np.ndarray]:
+def adjustment_from(payload: str, uids: list[str],
+                    n_months: int) -> tuple[Adjustment, np.ndarray]:
+    """The adjustment and its full allocation back from :func:`adjustment_payload`."""
     d = json.loads(payload)
     pos = {u: i for i, u in enumerate(uids)}
     alloc = np.zeros((len(uids), n_months))

@@ -20,10 +20,10 @@ from forecast.cycle.laid import (
     LAID_SCHEMA_VERSION,
     LaidError,
     LaidForecast,
-    _adjustment_from,
-    _adjustment_payload,
-    _series_from,
-    _series_payload,
+    adjustment_from,
+    adjustment_payload,
+    series_from,
+    series_payload,
 )
 from forecast.io.formatting import fmt_timestamp
 from forecast.store import core as C
@@ -57,9 +57,9 @@ def _insert_laid(conn: sa.Connection, lf: LaidForecast) -> tuple[int, int, str]:
 def write_laid_rows(conn: sa.Connection, lf: LaidForecast) -> tuple[int, int, str]:
     """Insert the forecast, its series and its adjustments in the caller's transaction."""
     new_id, version, created = _insert_laid(conn, lf)
-    conn.execute(T.laid_series.insert().values(laid_id=new_id, payload=_series_payload(lf)))
+    conn.execute(T.laid_series.insert().values(laid_id=new_id, payload=series_payload(lf)))
     uids = lf.uids
-    rows = [{"laid_id": new_id, "payload": _adjustment_payload(a, al, uids)}
+    rows = [{"laid_id": new_id, "payload": adjustment_payload(a, al, uids)}
             for a, al in zip(lf.adjustments, lf.allocations, strict=True)]
     if rows:
         conn.execute(T.laid_adjustments.insert(), rows)
@@ -225,9 +225,9 @@ class LaidStore(C.Store):
         as_of = pd.Period(row.as_of, freq="M")
         k = 12 - as_of.month
         try:
-            series, stat, adj = _series_from(series_payload, k)
+            series, stat, adj = series_from(series_payload, k)
             uids = [f"{u}|{a}" for u, a in zip(series["unit"], series["account"], strict=True)]
-            pairs = [_adjustment_from(p, uids, k) for p in adj_payloads]
+            pairs = [adjustment_from(p, uids, k) for p in adj_payloads]
             params = json.loads(row.parameters)
             summ = json.loads(row.summary)
             rq = (float(summ["p10"]), float(summ["p50"]), float(summ["p90"]))

@@ -108,11 +108,10 @@ def series_year_paths(rf: RegionForecast, year: int | None = None) -> np.ndarray
     path's twelve months.
     """
     year = rf.as_of.year if year is None else int(year)
-    m = rf.month_mask(year)
-    rest = rf.paths[:, :, m].sum(axis=2, dtype=np.float64)
+    rest = rf.year_rest(year)  # computed once per forecast and year
     if year == rf.as_of.year:
-        rest += rf.ytd_outcome[:, None]
-    return rest
+        return rest + rf.ytd_outcome[:, None]
+    return rest.copy()
 
 
 def _pct(num: np.ndarray, den: np.ndarray) -> np.ndarray:

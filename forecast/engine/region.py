@@ -503,11 +503,8 @@ class _Resolved:
 
 
 def forecast_region(
-    ds: Dataset,
-    as_of: pd.Period,
-    *,
-    n_paths: int = 1000,
-    seed: int = 0,
+    ds: Dataset, as_of: pd.Period, *,
+    n_paths: int = 1000, seed: int = 0,
     choose: bool = False,
     methods: Mapping[str, Any] | None = None,
     default_method: str | None = None,

@@ -84,12 +84,27 @@ class RegionForecast:
             mask &= (self.keys[col] == val).to_numpy()
         return mask
 
+    def year_rest(self, year: int) -> np.ndarray:
+        """(n_series, n_paths) float64 sum of each path's forecast months of ``year`` (read-only).
+
+        Computed once per forecast and year (the forecast is immutable): every year total,
+        table, report and scenario sums these instead of the (n_series, n_paths, n_months)
+        paths again.
+        """
+        memo: dict[int, np.ndarray] = self.__dict__.setdefault("_year_rest", {})
+        year = int(year)
+        if year not in memo:
+            rest = self.paths[:, :, self.month_mask(year)].sum(axis=2, dtype=np.float64)
+            rest.setflags(write=False)
+            memo[year] = rest
+        return memo[year]
+
     def year_total_paths(self, rows: np.ndarray | None = None) -> np.ndarray:
         """(n_paths,) year total of as_of.year over ``rows``: outcome so far + each path's rest."""
-        rows = np.ones(self.n_series, dtype=bool) if rows is None else rows
-        m = self.month_mask(self.as_of.year)
-        rest = self.paths[rows][:, :, m].sum(axis=(0, 2), dtype=np.float64)
-        return float(self.ytd_outcome[rows].sum()) + rest
+        rest = self.year_rest(self.as_of.year)
+        if rows is None:
+            return float(self.ytd_outcome.sum()) + rest.sum(axis=0)
+        return float(self.ytd_outcome[rows].sum()) + rest[rows].sum(axis=0)
 
     def year_total_quantiles(self, rows: np.ndarray | None = None) -> dict[float, float]:
         """P10/P50/P90 of the year total over ``rows`` from the summed paths."""

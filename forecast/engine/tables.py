@@ -19,6 +19,7 @@ import pandas as pd
 
 from forecast import __version__
 from forecast.engine import hierarchy as H
+from forecast.engine.absent import Held, absent_note, blank_absent, held, held_year_totals
 from forecast.engine.result import RegionForecast
 from forecast.engine.totals_width import corrections_metadata
 from forecast.followup.tables import load_notes
@@ -86,7 +87,8 @@ def _labels(ds: Dataset) -> dict[str, str]:
 
 
 def unit_category_table(rf: RegionForecast, ds: Dataset,
-                        selection: Mapping[str, str] | None = None) -> pd.DataFrame:
+                        selection: Mapping[str, str] | None = None, *,
+                        hd: Held | None = None) -> pd.DataFrame:
     """Per unit: every category, then Summa intäkter, Summa bruttokostnader, Nettokostnad.
 
     Args:
@@ -94,10 +96,13 @@ def unit_category_table(rf: RegionForecast, ds: Dataset,
         ds: the data set (names, category order).
         selection: codes to keep, by key column (``division``, ``unit``, ``category``); a
             category keeps only that category's rows. None or empty: every row.
+        hd: what the ledger holds (:func:`forecast.engine.absent.held`; read if None).
+            Figures it lacks are NaN, not 0.
     """
+    hd = hd or held(rf, ds)
     sel = dict(selection or {})
     units_in = rf.keys.loc[rf.row_mask(**{k: v for k, v in sel.items() if k != "category"})]
-    blocks = [(u, label, row) for u, label, row in _unit_category_rows(rf, ds)
+    blocks = [(u, label, row) for u, label, row in _unit_category_rows(rf, ds, hd)
               if u in set(units_in["unit"])
               and ("category" not in sel or label == sel["category"])]
     return pd.DataFrame([r for _, _, r in blocks],
@@ -105,12 +110,12 @@ def unit_category_table(rf: RegionForecast, ds: Dataset,
                                        name="Enhet / kostnadsslag"))
 
 
-def _unit_category_rows(rf: RegionForecast, ds: Dataset
+def _unit_category_rows(rf: RegionForecast, ds: Dataset, hd: Held
                         ) -> list[tuple[str, str, dict[str, object]]]:
     """``(unit code, row label, row)`` of :func:`unit_category_table`, in table order."""
-    cats = H.year_totals(rf, ("unit", "account_type", "category"))
-    types = H.year_totals(rf, ("unit", "account_type"))
-    nets = H.year_totals(rf, ("unit",))
+    cats = held_year_totals(rf, ds, ("unit", "account_type", "category"), hd=hd)
+    types = held_year_totals(rf, ds, ("unit", "account_type"), hd=hd)
+    nets = held_year_totals(rf, ds, ("unit",), hd=hd)
     order = {c: i for i, c in enumerate(ds.accounts.categories)}
     names = _labels(ds)
     division = dict(zip(rf.keys["unit"], rf.keys["division"], strict=False))
@@ -136,24 +141,31 @@ def _unit_category_rows(rf: RegionForecast, ds: Dataset
     return blocks
 
 
-def division_table(rf: RegionForecast, ds: Dataset) -> pd.DataFrame:
-    """Net cost per division and the region's net cost."""
-    div = H.year_totals(rf, ("division",))
+def division_table(rf: RegionForecast, ds: Dataset, *, hd: Held | None = None
+                   ) -> pd.DataFrame:
+    """Net cost per division and the region's net cost (figures the ledger lacks NaN)."""
+    hd = hd or held(rf, ds)
+    div = held_year_totals(rf, ds, ("division",), hd=hd)
     present = list(div["division"])
     order = [d for d in ds.org.divisions if d in present] + [d for d in present
                                                               if d not in ds.org.divisions]
     div = div.set_index("division").loc[order]
-    reg = H.year_totals(rf, ())
+    reg = held_year_totals(rf, ds, (), hd=hd)
     out = pd.concat([_values(div.reset_index(drop=True)), _values(reg)], ignore_index=True)
     out.index = pd.Index([*order, "Region totalt"], name="Division")
     return out
 
 
-def category_table(rf: RegionForecast, ds: Dataset) -> pd.DataFrame:
-    """The region per category: revenue categories, Summa intäkter, cost categories, …, net."""
-    cats = H.year_totals(rf, ("account_type", "category"))
-    types = H.year_totals(rf, ("account_type",))
-    reg = H.year_totals(rf, ())
+def category_table(rf: RegionForecast, ds: Dataset, *, hd: Held | None = None
+                   ) -> pd.DataFrame:
+    """The region per category: revenue categories, Summa intäkter, cost categories, …, net.
+
+    Figures the ledger lacks are NaN (:mod:`forecast.engine.absent`).
+    """
+    hd = hd or held(rf, ds)
+    cats = held_year_totals(rf, ds, ("account_type", "category"), hd=hd)
+    types = held_year_totals(rf, ds, ("account_type",), hd=hd)
+    reg = held_year_totals(rf, ds, (), hd=hd)
     order = {c: i for i, c in enumerate(ds.accounts.categories)}
     frames, labels = [], []
     for typ in ("intakt", "kostnad"):
@@ -171,29 +183,37 @@ def category_table(rf: RegionForecast, ds: Dataset) -> pd.DataFrame:
     return out
 
 
-def region_table(rf: RegionForecast) -> pd.DataFrame:
-    """Revenue, gross cost and net cost of the region, this year and the two plan years."""
+def region_table(rf: RegionForecast, hd: Held) -> pd.DataFrame:
+    """Revenue, gross cost and net cost of the region, this year and the two plan years.
+
+    This year's figures the ledger lacks (``hd``) are NaN.
+    """
     rows, labels = [], []
     y0 = rf.as_of.year
     for year in (y0, y0 + 1, y0 + 2):
-        types = H.year_totals(rf, ("account_type",), year=year)
+        types = blank_absent(H.year_totals(rf, ("account_type",), year=year), rf,
+                             ("account_type",), hd, year)
         for typ in ("intakt", "kostnad"):
             t = types[types["account_type"] == typ]
             if len(t):
                 rows.append(_values(t))
                 labels.append(f"{H.TYPE_LABEL[typ]} {year}")
-        rows.append(_values(H.year_totals(rf, (), year=year)))
+        rows.append(_values(blank_absent(H.year_totals(rf, (), year=year), rf, (), hd, year)))
         labels.append(f"Nettokostnad {year}")
     out = pd.concat(rows, ignore_index=True)
     out.index = pd.Index(labels, name="Post")
     return out
 
 
-def agency_table(rf: RegionForecast) -> tuple[pd.DataFrame, str]:
-    """Agency spend per agency leaf with its share of own personnel cost, and a note."""
-    leaves = H.year_totals(rf, ("category", "account"))
+def agency_table(rf: RegionForecast, hd: Held) -> tuple[pd.DataFrame, str]:
+    """Agency spend per agency leaf with its share of own personnel cost, and a note.
+
+    The previous year and development are NaN where the ledger lacks them (``hd``).
+    """
+    by_leaf, by_cat = ("category", "account"), ("category",)
+    leaves = blank_absent(H.year_totals(rf, by_leaf), rf, by_leaf, hd)
     ag = leaves[leaves["category"] == INHYRD]
-    tot = H.year_totals(rf, ("category",))
+    tot = blank_absent(H.year_totals(rf, by_cat), rf, by_cat, hd)
     rows: list[tuple[pd.Series, dict[str, float] | None]] = []
     labels: list[str] = []
     for _, r in ag.iterrows():
@@ -307,31 +327,33 @@ def prognos_tables(rf: RegionForecast, ds: Dataset, *,
     y = rf.as_of.year
     per = f"{y}, per {rf.as_of.strftime('%Y-%m')}"
     plan = plan or project_transition_plan(ds, rf.as_of, rf.n_paths, rf.seed)
-    uc = unit_category_table(rf, ds)
-    div = division_table(rf, ds)
-    cat = category_table(rf, ds)
-    reg = region_table(rf)
-    ag, ag_note = agency_table(rf)
+    hd = held(rf, ds)
+    uc = unit_category_table(rf, ds, hd=hd)
+    div = division_table(rf, ds, hd=hd)
+    cat = category_table(rf, ds, hd=hd)
+    reg = region_table(rf, hd)
+    ag, ag_note = agency_table(rf, hd)
     pl = plan_table(plan, ds)
     me = methods_table(rf, ds)
     n = TABLE_NAMES
+    note = " ".join(filter(None, (NOTE, absent_note(hd))))
     return [
         ExportTable(n["unit_category"][0], f"{n['unit_category'][1]} {per}", uc,
-                    amount_columns=AMOUNTS, percent_columns=(*PERCENTS, APE), note=NOTE),
+                    amount_columns=AMOUNTS, percent_columns=(*PERCENTS, APE), note=note),
         ExportTable(n["division"][0], f"{n['division'][1]} {per}", div,
-                    amount_columns=AMOUNTS, percent_columns=PERCENTS, note=NOTE),
+                    amount_columns=AMOUNTS, percent_columns=PERCENTS, note=note),
         ExportTable(n["category"][0], f"{n['category'][1]} {per}", cat,
-                    amount_columns=AMOUNTS, percent_columns=PERCENTS, note=NOTE),
+                    amount_columns=AMOUNTS, percent_columns=PERCENTS, note=note),
         ExportTable(n["region"][0], f"{n['region'][1]} {y}–{y + 2}, per "
                     f"{rf.as_of.strftime('%Y-%m')}", reg,
                     amount_columns=AMOUNTS, percent_columns=PERCENTS,
-                    note=NOTE + " Planåren saknar budget här; deras utveckling jämförs "
+                    note=note + " Planåren saknar budget här; deras utveckling jämförs "
                                 "med föregående års prognos, bana för bana."),
         ExportTable(n["agency"][0], f"Hyrpersonal, prognos {per}", ag,
                     amount_columns=(ACK, FG, PROGNOS, P10, P50, P90),
                     percent_columns=(UTV, "Hyrandel R12 utfall %", "Hyrandel helår P10 %",
                                      "Hyrandel helår P50 %", "Hyrandel helår P90 %"),
-                    note=ag_note),
+                    note=" ".join(filter(None, (ag_note, absent_note(hd))))),
         ExportTable(n["plan"][0], f"Omställningsplan {y}: prognos för årseffekten, per "
                     f"{rf.as_of.strftime('%Y-%m')}", pl,
                     amount_columns=("Planerad årseffekt", "Planerad hittills",

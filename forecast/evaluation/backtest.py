@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from forecast.evaluation.cases import year_end_origins
 from forecast.methods import REFERENCE_METHODS, Method, MethodFailed, make_method
 from forecast.methods.base import cutoff_month
+from forecast.methods.cases import year_end_origins
 from forecast.methods.selection import (
     LAST_RESORT,
     PerSeriesChoice,

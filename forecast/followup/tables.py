@@ -80,8 +80,12 @@ def annual_budget_column(as_of: pd.Period) -> str:
 
 def available_months(ds: Dataset) -> list[pd.Period]:
     """Months with outcome (utfall) in the ledger, sorted."""
+    return list(ds.derived("followup.available_months", _available_months))
+
+
+def _available_months(ds: Dataset) -> tuple[pd.Period, ...]:
     periods = ds.ledger.loc[ds.ledger[S.KIND] == S.UTFALL, S.PERIOD].unique()
-    return sorted(pd.Period(p, freq="M") for p in periods)
+    return tuple(sorted(pd.Period(p, freq="M") for p in periods))
 
 
 def _describe_months(months: list[pd.Period]) -> str:
@@ -112,7 +116,15 @@ def check_as_of(ds: Dataset, as_of: pd.Period | str) -> pd.Period:
 
 
 def _enriched(ds: Dataset) -> pd.DataFrame:
-    """The ledger with the account's type and category and the unit's division."""
+    """The ledger with the account's type and category and the unit's division (read-only).
+
+    Made once per data set (every table of a month filters the same frame); its ``kind``
+    is categorical, so the many filters by kind compare codes, not strings.
+    """
+    return ds.derived("followup.enriched", _make_enriched)
+
+
+def _make_enriched(ds: Dataset) -> pd.DataFrame:
     led = ds.ledger
     types = ds.accounts.type_of()
     unknown = sorted(set(led[S.ACCOUNT].unique()) - set(types))
@@ -122,6 +134,7 @@ def _enriched(ds: Dataset) -> pd.DataFrame:
     out["type"] = out[S.ACCOUNT].map(types)
     out["category"] = out[S.ACCOUNT].map(ds.accounts.category_of())
     out["division"] = out[S.UNIT].map(ds.org.division_of()).fillna(NO_DIVISION)
+    out[S.KIND] = out[S.KIND].astype("category")
     return out
 
 
@@ -356,7 +369,8 @@ def _avg_fte(ds: Dataset, start: pd.Period, end: pd.Period,
     fte = ds.agency_fte
     if fte is None or fte.empty:
         return pd.Series(dtype=float)
-    per = pd.PeriodIndex(fte["period"], freq="M")
+    per = ds.derived("followup.fte_periods", lambda d: pd.PeriodIndex(d.agency_fte["period"],
+                                                                      freq="M"))
     in_window = (per >= start) & (per <= end)
     n_months = per[in_window].nunique()
     if n_months == 0:
@@ -428,7 +442,7 @@ def _agency_row(ds: Dataset, p: pd.Period, out_led: pd.DataFrame, sel: pd.DataFr
            "Mål %": target_pct}
     for y in years:
         part = _ytd_rows(sel, p, y)
-        has = not _ytd_rows(out_led, p, y).empty
+        has = not part.empty or not _ytd_rows(out_led, p, y).empty
         rec[f"Ack utfall {ytd_label(f'{y}-{p.month:02d}')}"] = (
             float(part.loc[part[S.ACCOUNT].isin(accounts), S.AMOUNT].sum()) if has
             else float("nan"))

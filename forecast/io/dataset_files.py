@@ -201,7 +201,8 @@ def load_dataset(files: DatasetFiles, options: ReadOptions | None = None, *,
         work.raise_if_any()  # bounded before the mapping and checks that scale with them
     texts = {k: v for r in reads for k, v in r.account_texts.items()}
     raw = _detect_sign(raw, reads, _types_as_written(raw, accounts, kmap), options, work)
-    raw, mapping, excluded = _map_accounts(raw, texts, accounts, kmap, files, work)
+    raw, mapping, excluded = _map_accounts(raw, texts, accounts, kmap, files, work,
+                                           options.controls)
     org = _organisation(raw, reads, org, files, work, options.controls)
     _check_rows(raw, reads, work)
     _check_series_gaps(raw, options, work)
@@ -275,7 +276,8 @@ def _within_limits(raw: pd.DataFrame, work: _Work,
 
 
 def _map_accounts(raw: pd.DataFrame, texts: dict[str, str], accounts: AccountHierarchy,
-                  kmap: KP.AccountMap | None, files: DatasetFiles, work: _Work
+                  kmap: KP.AccountMap | None, files: DatasetFiles, work: _Work,
+                  controls: B.Controls = B.CLI_CONTROLS
                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Raw rows with the leaf in ``account``; the mapping shown; the excluded totals."""
     kp_name = files.kontoplan.name if files.kontoplan else None
@@ -293,7 +295,7 @@ def _map_accounts(raw: pd.DataFrame, texts: dict[str, str], accounts: AccountHie
         column = "konto"
         work.add(KP.unmapped_problem(fname, column, acc, texts.get(acc),
                                      grp[B.ROW].to_numpy(), float(grp[S.AMOUNT].sum()),
-                                     kp_name))
+                                     kp_name, controls))
     mapping = _mapping_frame(raw, leaf, texts, via)
     out = raw.assign(account_as_written=raw[S.ACCOUNT], **{S.ACCOUNT: leaf})
     gone = out[S.ACCOUNT] == KP.EXCLUDED
@@ -337,7 +339,8 @@ def _organisation(raw: pd.DataFrame, reads: list[LedgerRead], org: OrgHierarchy 
 def _org_from_ledger(raw: pd.DataFrame, names: dict[str, str], work: _Work,
                      controls: B.Controls = B.CLI_CONTROLS) -> OrgHierarchy:
     divisions: dict[str, str] = {}
-    has_div = raw[S.DIVISION].notna() & (raw[S.DIVISION].astype(str).str.strip() != "")
+    has_div = B.per_distinct(raw[S.DIVISION], lambda d: d is not None and not pd.isna(d)
+                             and str(d).strip() != "")
     for (unit, div), grp in raw[has_div].groupby([S.UNIT, S.DIVISION], sort=False):
         if unit in divisions and divisions[unit].casefold() != str(div).casefold():
             r = grp.iloc[0]
@@ -421,9 +424,9 @@ def _check_series_gaps(raw: pd.DataFrame, options: ReadOptions, work: _Work) -> 
     """
     if raw.empty:
         return
-    trans = raw[B.CODING].astype(str).str.startswith("#TRANS:")
+    trans = B.per_distinct(raw[B.CODING], lambda c: str(c).startswith("#TRANS:"))
     keys = [S.UNIT, S.ACCOUNT, S.KIND]
-    rows = raw.loc[~trans.to_numpy(), [*keys, S.PERIOD, B.FILE]]
+    rows = raw.loc[~trans, [*keys, S.PERIOD, B.FILE]]
     if rows.empty:
         return
     stats = rows.groupby(keys, sort=False, observed=True).agg(
@@ -443,7 +446,7 @@ def _check_series_gaps(raw: pd.DataFrame, options: ReadOptions, work: _Work) -> 
     months = int((gappy["expected"] - gappy["n"]).sum())
     if options.gaps_as_zero:
         work.notes.append(f"{fmt_int(months)} saknade månader inom {fmt_int(len(gappy))} "
-                          "serier lästes som 0 (--luckor-ar-noll).")
+                          f"serier lästes som 0 ({options.controls.name('luckor')}).")
         return
     have = rows.drop_duplicates([*keys, S.PERIOD]).set_index(keys)[S.PERIOD]
     for key, st in gappy.head(LISTED_PER_FILE).iterrows():
@@ -459,7 +462,7 @@ def _check_series_gaps(raw: pd.DataFrame, options: ReadOptions, work: _Work) -> 
                          f"{ordinal_label(st['hi'])}); en saknad månad läses inte som 0",
                          "en rad för varje månad i serien; skriv 0 för en månad som "
                          "verkligen är 0, eller välj att saknade månader är 0 "
-                         "(--luckor-ar-noll, i appen en kryssruta)"))
+                         f"({options.controls.name('luckor')})"))
     work.total += max(len(gappy) - LISTED_PER_FILE, 0)
 
 

@@ -15,6 +15,9 @@ fresh one and nothing is unpickled.
 - The same owner storing the same data again gets the same id back (an index file per owner
   and data key); another owner gets a dataset of their own.
 - Format 1 (a folder named by the data hash, no owner) is never served: its owner is unknown.
+- :func:`listing` lists the datasets a user sees (own and shared with their groups);
+  :func:`share` changes the groups one is shared with (its owner or a controller, audited in
+  the store's audit trail in the same transaction as the manifest is replaced).
 
 The root directory is ``$BUDGETPROGNOS_DATA_DIR``, else ``~/.local/share/budgetprognos/
 datamangder``. It holds a region's ledger: readable by the server's account only (0700).
@@ -30,9 +33,10 @@ import secrets
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from forecast.access import NOT_FOUND, DatasetOwner
+from forecast.cycle.roles import norm
 from forecast.io.dataset_files import (
     DatasetFiles,
     InputFile,
@@ -51,6 +55,9 @@ PREFIX: Final = "ds-"
 _ID = re.compile(r"ds-[0-9a-f]{32}")
 _ROLES: Final = ("organisation", "kontoplan", "agency_fte", "measures", "measure_effects")
 _INDEX: Final = ".index"
+MAX_LISTED: Final = 500
+"""At most this many datasets are listed for one user (the newest first)."""
+SHARE_AUDIT: Final = "dela datamängd"
 
 
 class StoreError(ValueError):
@@ -65,6 +72,7 @@ class StoredInfo:
     owner: DatasetOwner
     data_key: str
     names: tuple[str, ...]
+    created: str = ""
 
 
 def store_root() -> Path:
@@ -112,7 +120,9 @@ def save(files: DatasetFiles, options: ReadOptions, owner: DatasetOwner,
     for i, (role, f) in enumerate(files.roles()):
         (tmp / f"{i:03d}.bin").write_bytes(f.data)
         entries.append({"role": role, "name": f.name, "file": f"{i:03d}.bin"})
-    manifest = {"version": FORMAT_VERSION, "owner": owner.owner,
+    from forecast.store.base import now
+
+    manifest = {"version": FORMAT_VERSION, "owner": owner.owner, "created": now(),
                 "groups": sorted(owner.groups), "data_key": key, "files": entries,
                 "options": {"amount_unit": options.amount_unit, "sign": options.sign,
                             "skip_sum_rows": options.skip_sum_rows, "sheet": options.sheet,
@@ -146,7 +156,7 @@ def info(key: str, root: Path | None = None) -> StoredInfo:
     try:
         owner = DatasetOwner(str(m["owner"]), frozenset(str(g) for g in m["groups"]))
         return StoredInfo(key, owner, str(m["data_key"]),
-                          tuple(str(e["name"]) for e in m["files"]))
+                          tuple(str(e["name"]) for e in m["files"]), str(m.get("created", "")))
     except (KeyError, TypeError):
         raise StoreError(NOT_FOUND) from None
 
@@ -204,3 +214,86 @@ def load(key: str, viewer: Policy, root: Path | None = None) -> LoadedDataset:
     except ValidationFailed as exc:
         raise StoreError("Den sparade datamängden godtas inte längre: "
                          + exc.report(limit=3)) from None
+
+
+def listing(viewer: Policy, root: Path | None = None) -> tuple[list[StoredInfo], int]:
+    """The datasets ``viewer`` sees (own first, then shared; newest first), and how many.
+
+    At most :data:`MAX_LISTED` are returned; the count is of all the viewer sees. Datasets
+    that cannot be read are left out (as missing).
+    """
+    root = root or store_root()
+    try:
+        keys = [p.name for p in root.iterdir() if is_key(p.name)]
+    except OSError:
+        return [], 0
+    seen = []
+    for key in keys:
+        try:
+            found = info(key, root)
+        except StoreError:
+            continue
+        if viewer.sees(found.owner):
+            seen.append(found)
+    seen.sort(key=lambda i: i.created, reverse=True)
+    seen.sort(key=lambda i: i.owner.owner != viewer.identity.key)
+    return seen[:MAX_LISTED], len(seen)
+
+
+def share(key: str, groups: frozenset[str], actor: Policy, db: Any,
+          root: Path | None = None) -> StoredInfo:
+    """Share the dataset ``key`` with exactly ``groups`` (replacing the earlier ones).
+
+    Only its owner or a controller who sees it may (:meth:`forecast.access.Policy.require_share`);
+    every group must be one of the roles file's ``[grupper]``. The change is appended to the
+    audit trail of ``db`` (a :class:`forecast.store.core.Database`: who, when, the groups before
+    and after) in the transaction that replaces the manifest, so neither happens alone.
+
+    Raises:
+        StoreError: not an id, missing or not visible (:data:`NOT_FOUND`), or an unknown group.
+        forecast.access.AccessDenied: visible, but the actor may not share it.
+    """
+    from forecast.access import NotFound
+    from forecast.store import core as C
+
+    root = root or store_root()
+    found = info(key, root)
+    try:
+        actor.require_share(found.owner)
+    except NotFound:
+        raise StoreError(NOT_FOUND) from None
+    known = frozenset(actor.roles.groups)
+    wanted = frozenset(norm(g) for g in groups)
+    unknown = sorted(wanted - known)
+    if unknown:
+        allowed = ", ".join(sorted(known)) or "inga (rollfilen har ingen [grupper])"
+        raise StoreError(f"Okänd grupp '{unknown[0]}'; tillåtna: {allowed}")
+    manifest = _manifest(key, root)
+    manifest["groups"] = sorted(wanted)
+    before = ", ".join(sorted(found.owner.groups)) or "ingen"
+    after = ", ".join(sorted(wanted)) or "ingen"
+
+    def write(conn: Any) -> None:
+        C.audit(conn, actor.identity.user, SHARE_AUDIT,
+                f"{key} (ägare {found.owner.owner}): grupper {before} → {after}")
+        _replace_manifest(root / key, manifest)
+
+    try:
+        db.write(write)
+    except OSError as exc:
+        raise StoreError(f"Delningen kunde inte sparas: {exc.strerror or exc}") from None
+    return info(key, root)
+
+
+def _replace_manifest(folder: Path, manifest: dict) -> None:
+    """Write ``manifest`` beside the old one and swap it in atomically."""
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".manifest-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(manifest, f, ensure_ascii=False, indent=1)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, folder / "manifest.json")
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -18,7 +18,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from forecast.io.importer import _text, _unit_id
+from forecast.io.collect import parse_text, parse_unit_id
 from forecast.io.parsing import NUMBER_ALLOWED, ParseError, parse_month_cell, parse_number, show
 from forecast.io.small_tables import Column, read_side_table
 from forecast.ledger.dimensions import AccountHierarchy, Measure
@@ -27,7 +27,7 @@ GROUPS: Final = ("läkare", "sjuksköterskor", "övriga")
 
 
 def _group(v: Any) -> str:
-    s = _text(v).casefold()
+    s = parse_text(v).casefold()
     if s not in GROUPS:
         raise ParseError(f"Personalgruppen '{show(v)}' känns inte igen")
     return s
@@ -56,7 +56,7 @@ def _positive(v: Any) -> float:
 
 
 def _year(v: Any) -> int:
-    s = _text(v)
+    s = parse_text(v)
     if not s.isdigit() or not 2000 <= int(s) <= 2100:
         raise ParseError(f"Året '{show(v)}' känns inte igen")
     return int(s)
@@ -66,17 +66,17 @@ MONTH_COL: Final = Column("period", ("månad", "manad", "period"), parse_month_c
                           "en månad, t.ex. 2023-04")
 FTE_COLUMNS: Final = (
     MONTH_COL,
-    Column("unit", ("enhet", "ansvar", "kst", "unit"), _unit_id, "en enhetskod"),
+    Column("unit", ("enhet", "ansvar", "kst", "unit"), parse_unit_id, "en enhetskod"),
     Column("category", ("personalgrupp", "kategori", "category"), _group,
            "läkare, sjuksköterskor eller övriga"),
     Column("fte", ("åa", "årsarbetare", "fte", "arsarbetare"), _nonneg,
            "ett tal ≥ 0 (årsarbetare), t.ex. 3,5"),
 )
 MEASURE_COLUMNS: Final = (
-    Column("id", ("id", "åtgärd", "atgard"), _text, "en kod för åtgärden"),
-    Column("name", ("namn", "name", "benämning"), _text, "text"),
-    Column("unit", ("enhet", "ansvar", "kst", "unit"), _unit_id, "en enhetskod"),
-    Column("account", ("konto", "kostnadsslag", "account"), _text, "ett kostnadsslag"),
+    Column("id", ("id", "åtgärd", "atgard"), parse_text, "en kod för åtgärden"),
+    Column("name", ("namn", "name", "benämning"), parse_text, "text"),
+    Column("unit", ("enhet", "ansvar", "kst", "unit"), parse_unit_id, "en enhetskod"),
+    Column("account", ("konto", "kostnadsslag", "account"), parse_text, "ett kostnadsslag"),
     Column("planned", ("planerad_årseffekt_tkr", "planerad årseffekt", "planerad_arseffekt_tkr",
                        "planned_annual_tkr"), _positive, "ett tal > 0 (tkr, besparing)"),
     Column("start", ("startmånad", "startmanad", "start_period", "start"), parse_month_cell,
@@ -84,7 +84,7 @@ MEASURE_COLUMNS: Final = (
     Column("year", ("år", "ar", "year"), _year, "ett år, t.ex. 2023"),
 )
 EFFECT_COLUMNS: Final = (
-    Column("measure", ("åtgärd", "atgard", "id", "measure_id"), _text, "åtgärdens id"),
+    Column("measure", ("åtgärd", "atgard", "id", "measure_id"), parse_text, "åtgärdens id"),
     MONTH_COL,
     Column("effect", ("effekt_tkr", "effekt", "effect_tkr"), lambda v: _number(v),
            NUMBER_ALLOWED),

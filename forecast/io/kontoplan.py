@@ -24,8 +24,9 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from forecast.io.importer import _Collector, _text
+from forecast.io.collect import Collector, parse_text
 from forecast.io.parsing import ParseError, Problem, ValidationFailed, show
+from forecast.io.readers.base import CLI_CONTROLS, Controls, ReadOptions
 from forecast.io.small_tables import Column, read_side_table
 from forecast.ledger.dimensions import AccountHierarchy
 
@@ -35,14 +36,14 @@ _NUMBER = re.compile(r"\d{1,12}")
 
 
 def _key(v: Any) -> str:
-    s = _text(v)
+    s = parse_text(v)
     if not s:
         raise ParseError("Kontot är tomt")
     return s
 
 
 def _number(v: Any) -> str:
-    s = _text(v)
+    s = parse_text(v)
     if not _NUMBER.fullmatch(s):
         raise ParseError(f"'{show(s)}' är inget kontonummer", "ett kontonummer (siffror)")
     return s
@@ -53,7 +54,7 @@ COLUMNS: Final = (
                     "kontonummer", "from"), _key, "ett kontonummer eller ett kontonamn"),
     Column("to", ("konto_till", "konto till", "till", "to"), _number,
            "ett kontonummer (tomt för ett enskilt konto)", required=False),
-    Column("category", ("kostnadsslag", "kategori", "category"), _text,
+    Column("category", ("kostnadsslag", "kategori", "category"), parse_text,
            "ett kostnadsslag i kontoplanen eller 'ingår ej'", required=False),
 )
 
@@ -151,7 +152,7 @@ def read_kontoplan(data: bytes, filename: str, accounts: AccountHierarchy) -> Ac
 
 
 def _range_ok(start: str, end: str | None, row: int, headers: dict[str, str],
-              out: _Collector) -> bool:
+              out: Collector) -> bool:
     if end is None:
         return True
     if not _NUMBER.fullmatch(start):
@@ -165,7 +166,7 @@ def _range_ok(start: str, end: str | None, row: int, headers: dict[str, str],
     return True
 
 
-def _overlaps(rows: list[MapRow], column: str, out: _Collector) -> None:
+def _overlaps(rows: list[MapRow], column: str, out: Collector) -> None:
     """Partly overlapping ranges and doubled accounts are problems; nesting is allowed."""
     numeric = sorted((r for r in rows if r.numeric), key=lambda r: (r.span[0], -r.span[1]))
     for i, a in enumerate(numeric):
@@ -194,16 +195,21 @@ def _show(r: MapRow) -> str:
 
 
 def unmapped_problem(filename: str, column: str, account: str, text: str | None,
-                     rows: np.ndarray, amount: float, kontoplan: str | None) -> Problem:
-    """The problem of an account of the ledger that the mapping does not cover."""
+                     rows: np.ndarray, amount: float, kontoplan: str | None,
+                     controls: Controls | None = None) -> Problem:
+    """The problem of an account of the ledger that the mapping does not cover.
+
+    ``controls`` names where a kontoplan is given and a template made: the CLI's flags and
+    command (default) or the app's field and button.
+    """
+    ctl = controls or CLI_CONTROLS
     shown = ", ".join(str(int(r)) for r in rows[:5]) + (
         f" och {len(rows) - 5} rader till" if len(rows) > 5 else "")
     label = f"Kontot {show(account)}" + (f" ({show(text)})" if text else "")
     where = f"i kontoplanen '{kontoplan}'" if kontoplan else "i någon kontoplan"
     allowed = ("en rad för kontot i kontoplanen (konto_från;konto_till;kostnadsslag)"
                if kontoplan else "ett kostnadsslag i kontoplanen, eller kontonummer med "
-               "--kontoplan FIL; gör en mall med: budgetprognos kontoplan --data FIL "
-               "--out mall.csv")
+               f"{ctl.name('kontoplan')}; gör en mall med {ctl.name('kontoplansmall')}")
     return Problem(filename, int(rows[0]), column,
                    f"{label} finns inte {where} (rad {shown}; summa "
                    f"{_tkr(amount)} tkr)", allowed)
@@ -248,8 +254,44 @@ def template(raw: pd.DataFrame, texts: dict[str, str], accounts: AccountHierarch
         drop=True)
 
 
-def write_template(frame: pd.DataFrame, path: Path | str) -> None:
-    """Write a template as Swedish CSV (``;``, decimal comma, UTF-8 with BOM).
+def template_of_ledgers(ledgers: list[tuple[bytes, str]], options: ReadOptions,
+                        kontoplan: tuple[bytes, str] | None = None
+                        ) -> tuple[pd.DataFrame, list[Problem]]:
+    """The kontoplan template of ledger files (the app's button, the CLI's ``kontoplan``).
+
+    Args:
+        ledgers: (bytes, file name) of each ledger file.
+        options: how the amounts are read.
+        kontoplan: an existing kontoplan whose categories are filled in.
+
+    Returns:
+        :func:`template`'s frame, and the problems that stopped reading the files (then the
+        frame is empty).
+    """
+    from forecast.io.readers import read_ledger_source
+    from forecast.io.readers.base import empty_raw
+
+    accounts = AccountHierarchy()
+    try:
+        reads = [read_ledger_source(data, name, options) for data, name in ledgers]
+    except ValidationFailed as exc:
+        return template(empty_raw(), {}, accounts), list(exc.problems)
+    problems = [p for r in reads for p in r.problems]
+    mapping = None
+    if kontoplan is not None and not problems:
+        try:
+            mapping = read_kontoplan(kontoplan[0], kontoplan[1], accounts)
+        except ValidationFailed as exc:
+            problems = list(exc.problems)
+    if problems:
+        return template(empty_raw(), {}, accounts), problems
+    raw = pd.concat([r.frame for r in reads], ignore_index=True) if reads else empty_raw()
+    texts = {k: v for r in reads for k, v in r.account_texts.items()}
+    return template(raw, texts, accounts, mapping), []
+
+
+def template_bytes(frame: pd.DataFrame) -> bytes:
+    """A template as Swedish CSV bytes (``;``, decimal comma, UTF-8 with BOM).
 
     Texts are neutralised against spreadsheet formula injection and quoted; amounts are written
     with a decimal comma and no thousands separator, so the file reads back as a kontoplan.
@@ -261,9 +303,35 @@ def write_template(frame: pd.DataFrame, path: Path | str) -> None:
         out[col] = out[col].map(lambda v: neutralise(str(v)) if v else "")
     for col in ("utfall_tkr", "budget_tkr"):
         out[col] = out[col].map(lambda x: f"{x:.3f}".replace(".", ","))
-    Path(path).write_text(out.to_csv(sep=";", index=False, quoting=csv.QUOTE_ALL,
-                                     lineterminator="\r\n"), encoding="utf-8-sig")
+    return out.to_csv(sep=";", index=False, quoting=csv.QUOTE_ALL,
+                      lineterminator="\r\n").encode("utf-8-sig")
+
+
+def template_download(ledgers: list[tuple[bytes, str]], options: ReadOptions,
+                      kontoplan: tuple[bytes, str] | None = None) -> bytes:
+    """The app's «Ladda ned kontoplansmall»: :func:`template_bytes` of the ledgers.
+
+    When the files cannot be read the file lists the problems instead (``fil;rad;kolumn;
+    problem;tillåtet``), so the click never fails silently.
+    """
+    frame, problems = template_of_ledgers(ledgers, options, kontoplan)
+    if not problems:
+        return template_bytes(frame)
+    from forecast.io.export import neutralise
+
+    rows = pd.DataFrame([(p.file, "" if p.row is None else p.row, p.column or "", p.message,
+                          p.allowed or "") for p in problems],
+                        columns=["fil", "rad", "kolumn", "problem", "tillåtet"])
+    rows = rows.map(lambda v: neutralise(str(v)))
+    return rows.to_csv(sep=";", index=False, quoting=csv.QUOTE_ALL,
+                       lineterminator="\r\n").encode("utf-8-sig")
+
+
+def write_template(frame: pd.DataFrame, path: Path | str) -> None:
+    """Write :func:`template_bytes` of ``frame`` to ``path``."""
+    Path(path).write_bytes(template_bytes(frame))
 
 
 __all__ = ["EXCLUDED", "AccountMap", "ValidationFailed", "read_kontoplan", "template",
-           "unmapped_problem", "write_template"]
+           "template_bytes", "template_download", "template_of_ledgers", "unmapped_problem",
+           "write_template"]

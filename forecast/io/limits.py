@@ -29,15 +29,19 @@ limit                      value           why
 ``MAX_LIST_ITEMS``         5 000           units / categories / measures in one assumption
 ``MAX_SEED``               2³² − 1         numpy's seed range (``--seed``, file field
                                            ``seed``); 0 is the smallest
-``MAX_ROWS``               300 000         lines of a CSV/TXT ledger, counted from its line
-                                           breaks *before* parsing: 10 000 series × 30
-                                           months; the whole load reads 300 000 rows in
-                                           ~4 s and ~360 MB (bench_hostile), more is
-                                           refused in < 1 s (was 20 s and 1,2 GB)
+``MAX_ROWS``               300 000         lines of one CSV/TXT ledger file, counted from
+                                           its line breaks *before* parsing (more refused
+                                           in < 1 s). A region's 20 000 series × 60 months
+                                           is read as several files (one year per file:
+                                           240 000 rows), which form one set; one file of
+                                           1 000 000 rows would cost ~4 s CPU and > 600 MB
+                                           even to refuse a bad account (bench_hostile;
+                                           docs/limits.md)
 ``MAX_XLSX_ROWS``          50 000          rows of an XLSX sheet, counted in the sheet's XML
                                            before openpyxl parses it (openpyxl reads only
-                                           ~10 000 ledger rows a second: larger ledgers go
-                                           as CSV; 200 000 rows took 19–26 s)
+                                           ~10 000 ledger rows a second, so 50 000 is its
+                                           5 s; larger ledgers go as CSV, up to
+                                           ``MAX_ROWS``; 200 000 rows took 19–26 s)
 ``MAX_LINE_BYTES``         100 000         bytes of one CSV/TXT/SIE line (a ledger line is
                                            < 200; one 40 MB line took 3,5 GB)
 ``MAX_SHARED_STRINGS``     1 000 000       ``<si>`` items in an XLSX's shared strings

@@ -13,7 +13,7 @@ from typing import Final
 
 import numpy as np
 
-from forecast.io.importer import _Collector, _text, _unit_id
+from forecast.io.collect import Collector, parse_text, parse_unit_id
 from forecast.io.parsing import Problem, ValidationFailed, show
 from forecast.io.small_tables import Column, read_side_table
 from forecast.ledger.dimensions import OrgHierarchy, Unit
@@ -21,12 +21,12 @@ from forecast.ledger.dimensions import OrgHierarchy, Unit
 WHAT: Final = "organisationsfilen"
 COLUMNS: Final = (
     Column("unit", ("enhet", "ansvar", "kst", "kostnadsställe", "unit", "enhetskod"),
-           _unit_id, "en enhetskod (text, utan tecknet '|')"),
-    Column("name", ("namn", "enhetsnamn", "benämning", "name", "unit_name"), _text, "text",
+           parse_unit_id, "en enhetskod (text, utan tecknet '|')"),
+    Column("name", ("namn", "enhetsnamn", "benämning", "name", "unit_name"), parse_text, "text",
            required=False),
-    Column("division", ("division",), _text, "en division (text)"),
+    Column("division", ("division",), parse_text, "en division (text)"),
 )
-AREA_AS_DIVISION: Final = (*COLUMNS[:2], Column("division", ("område", "omrade"), _text,
+AREA_AS_DIVISION: Final = (*COLUMNS[:2], Column("division", ("område", "omrade"), parse_text,
                                                 "en division (text)"))
 
 
@@ -65,7 +65,7 @@ def read_organisation(data: bytes, filename: str, region: str | None = None) -> 
 
 
 def _duplicates(units: np.ndarray, rows: np.ndarray, ok: np.ndarray, column: str,
-                out: _Collector) -> None:
+                out: Collector) -> None:
     first: dict[str, int] = {}
     for u, r, good in zip(units, rows, ok, strict=True):
         if not good:

@@ -1,6 +1,7 @@
 """Reading a user's file into a raw table, and the parsers of single cells.
 
-This is the lower half of the import (``forecast.io.importer`` is the upper half): bytes → a
+This is the lower half of the import (the readers in ``forecast.io.readers`` over
+:mod:`forecast.io.collect` are the upper half): bytes → a
 :class:`RawTable` of untyped cells with their spreadsheet row numbers, plus the problems found
 on the way (encoding, zip safety, blank rows, ragged rows, formulas without values). The cell
 parsers (:func:`parse_number`, :func:`parse_month_cell`) are pure and raise :class:`ParseError`
@@ -18,13 +19,14 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
+from forecast.io.csv_columns import CsvRecords, plain_counts, quoted_counts, read_columns
 from forecast.io.limits import (
     MAX_COLUMNS,
     MAX_LINE_BYTES,
@@ -33,6 +35,7 @@ from forecast.io.limits import (
     fmt_int,
     line_stats,
 )
+from forecast.io.openpyxl_stream import can_stream
 from forecast.io.xlsx_sheets import (
     SHEET_NAMES,  # noqa: F401 - re-exported
     SHEET_RULE,  # noqa: F401 - re-exported
@@ -45,6 +48,9 @@ from forecast.io.xlsx_sheets import (
     header_sheets,
 )
 from forecast.ledger.month import code_label, month_code
+
+Records = Sequence[list[Any]]
+"""A file's records before the header is chosen: lists, or a CSV's columns (``CsvRecords``)."""
 
 MAX_UPLOAD_BYTES: Final = 50 * 1024 * 1024
 MAX_ZIP_ENTRIES: Final = 10_000
@@ -289,11 +295,6 @@ def parse_month_cell(value: Any) -> int:
     raise ParseError(f"Månaden '{show(value)}' känns inte igen")
 
 
-def period_of_ordinals(ordinals: np.ndarray) -> pd.PeriodIndex:
-    """Monthly periods from ordinals made by :func:`parse_month_cell`."""
-    return pd.PeriodIndex.from_ordinals(np.asarray(ordinals, dtype=np.int64), freq="M")
-
-
 def ordinal_label(ordinal: int) -> str:
     """``YYYY-MM`` of a month ordinal."""
     return code_label(ordinal)
@@ -336,7 +337,7 @@ def read_table(data: bytes, filename: str, known: set[str] | None = None,
 
 def read_records(data: bytes, filename: str, known: set[str] | None = None,
                  sheet: str | None = None
-                 ) -> tuple[list[list[Any]], str | None, str | None]:
+                 ) -> tuple[Records, str | None, str | None]:
     """A file's records before any header is chosen (row i of the list is row i + 1).
 
     For readers that find the header below title rows themselves; the checks are those of
@@ -349,13 +350,13 @@ def read_records(data: bytes, filename: str, known: set[str] | None = None,
     return _records(data, filename, known, sheet)
 
 
-def table_from_records(records: list[list[Any]], filename: str, sep: str | None) -> RawTable:
+def table_from_records(records: Records, filename: str, sep: str | None) -> RawTable:
     """Header (the first record) and data rows of records, as :func:`read_table` makes them."""
     return _table_from_records(records, filename, sep)
 
 
 def _records(data: bytes, filename: str, known: set[str] | None, sheet: str | None
-             ) -> tuple[list[list[Any]], str | None, str | None]:
+             ) -> tuple[Records, str | None, str | None]:
     if len(data) > MAX_UPLOAD_BYTES:
         raise _fail(filename, f"Filen är för stor ({len(data) / 1024 / 1024:.1f} MB)",
                     f"högst {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
@@ -369,8 +370,8 @@ def _records(data: bytes, filename: str, known: set[str] | None, sheet: str | No
     if not data.strip():
         raise _fail(filename, "Filen är tom", "en rubrikrad och minst en datarad")
     if ext in XLSX_EXTENSIONS:
-        records, note = xlsx_records(data, filename, sheet, known)
-        return records, None, note
+        rows, note = xlsx_records(data, filename, sheet, known)
+        return rows, None, note
     if data.startswith(b"PK\x03\x04"):
         raise _fail(filename, "Filen ser ut att vara en Excel-arbetsbok, inte text",
                     "byt filändelsen till .xlsx, eller spara som CSV")
@@ -539,10 +540,34 @@ def read_csv(data: bytes, filename: str, known: set[str] | None = None) -> RawTa
 
 
 def csv_records(data: bytes, filename: str,
-                known: set[str] | None = None) -> tuple[list[list[Any]], str]:
-    """CSV/TXT bytes as records and the sniffed separator."""
+                known: set[str] | None = None) -> tuple[Records, str]:
+    """CSV/TXT bytes as records and the sniffed separator.
+
+    The records are columns read by pandas' C reader (:mod:`forecast.io.csv_columns`);
+    where it would split the text otherwise than Python's ``csv`` reader, that reader's lists.
+    """
     text = decode(data, filename)
     sep = sniff_separator(text, known)
+    counts = plain_counts(text, sep)
+    if counts is None:
+        try:
+            counts, wide = quoted_counts(text, sep, MAX_COLUMNS, MAX_ROWS + 1)
+        except csv.Error:
+            return _python_records(text, sep, filename)  # names the row that cannot be split
+    else:
+        over = np.flatnonzero(counts > MAX_COLUMNS)
+        wide = int(over[0]) + 1 if len(over) else None
+    if wide is not None:
+        raise _too_wide(filename, int(counts[wide - 1]), wide)
+    if len(counts) > MAX_ROWS + 1:  # the header and MAX_ROWS rows below it
+        raise _fail(filename, f"Filen har fler än {fmt_int(MAX_ROWS)} rader",
+                    f"högst {fmt_int(MAX_ROWS)}")
+    records = read_columns(text, sep, counts)
+    return (records, sep) if records is not None else _python_records(text, sep, filename)
+
+
+def _python_records(text: str, sep: str, filename: str) -> tuple[list[list[Any]], str]:
+    """The records of ``text`` by Python's strict ``csv`` reader, as lists."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', strict=True)
     records: list[list[Any]] = []
     try:
@@ -579,16 +604,18 @@ def _row_blank(rec: list[Any]) -> bool:
     return True
 
 
-def _table_from_records(records: list[list[Any]], filename: str, sep: str | None) -> RawTable:
+def _table_from_records(records: Records, filename: str, sep: str | None) -> RawTable:
     """Header + data rows from records (row i of the list is spreadsheet row i + 1)."""
     problems: list[Problem] = []
-    if not records or _row_blank(records[0]):
+    if not len(records) or _row_blank(records[0]):
         raise _fail(filename, "Rad 1 är tom; rubrikraden ska stå på rad 1",
                     "en rubrikrad med period, enhet, konto, typ och belopp", row=1)
     header = ["" if v is None else str(v).strip() for v in records[0]]
     while header and not header[-1]:
         header.pop()
     width = len(header)
+    if isinstance(records, CsvRecords):
+        return _table_from_columns(records, header, filename, sep)
     blank = [_row_blank(rec) for rec in records]
     nonblank = [i for i in range(1, len(records)) if not blank[i]]
     last = nonblank[-1] if nonblank else 0
@@ -602,14 +629,7 @@ def _table_from_records(records: list[list[Any]], filename: str, sep: str | None
             continue
         if len(rec) > width:
             if not _row_blank(rec[width:]):
-                hint = ""
-                if sep == ",":
-                    hint = ("; med ',' som avgränsare måste tal med decimalkomma stå inom "
-                            'citattecken, t.ex. "-1234,5"')
-                problems.append(Problem(
-                    filename, nonblank[k] + 1, None,
-                    f"Raden har {len(rec)} fält men rubrikraden {width}{hint}",
-                    "lika många fält som rubrikraden"))
+                problems.append(_ragged(filename, nonblank[k] + 1, len(rec), width, sep))
             body[k] = rec[:width]
         else:
             body[k] = [*rec, *([None] * (width - len(rec)))]
@@ -619,6 +639,34 @@ def _table_from_records(records: list[list[Any]], filename: str, sep: str | None
         cells = pd.DataFrame({j: pd.Series([], dtype=object) for j in range(width)})
     return RawTable(header, cells, np.asarray(nonblank, dtype=np.int64) + 1, problems, sep,
                     preview=[list(r) for r in records[1:11]])
+
+
+def _ragged(filename: str, row: int, fields: int, width: int, sep: str | None) -> Problem:
+    hint = ""
+    if sep == ",":
+        hint = ("; med ',' som avgränsare måste tal med decimalkomma stå inom "
+                'citattecken, t.ex. "-1234,5"')
+    return Problem(filename, row, None, f"Raden har {fields} fält men rubrikraden {width}{hint}",
+                   "lika många fält som rubrikraden")
+
+
+def _table_from_columns(records: CsvRecords, header: list[str], filename: str,
+                        sep: str | None) -> RawTable:
+    """:func:`_table_from_records` of column records: the same table and problems, vectorised."""
+    width = len(header)
+    blank = records.blank()
+    blank[0] = False  # the header (not blank: checked by the caller)
+    nonblank = np.flatnonzero(~blank[1:]) + 1
+    last = int(nonblank[-1]) if len(nonblank) else 0
+    problems = [Problem(filename, int(i) + 1, None, "Raden är tom",
+                        "inga tomma rader mellan data (tomma rader i slutet går bra)")
+                for i in np.flatnonzero(blank[1:last]) + 1]
+    wide = nonblank[records.filled_beyond(width)[nonblank]]
+    problems += [_ragged(filename, int(i) + 1, int(records.counts[i]), width, sep)
+                 for i in wide]
+    problems.sort(key=lambda p: p.row or 0)
+    return RawTable(header, records.cells(nonblank, width), nonblank.astype(np.int64) + 1,
+                    problems, sep, preview=[list(r) for r in records[1:11]])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -674,30 +722,6 @@ def _excel_cell(v: Any) -> Any:
     return v
 
 
-def read_xlsx(data: bytes, filename: str, sheet: str | None = None,
-              known: set[str] | None = None) -> RawTable:
-    """Read one sheet of an XLSX, values only; the sheet by :data:`SHEET_RULE`.
-
-    Formulas are never evaluated: cached values are read; a formula without a cached value
-    becomes :data:`FORMULA_NO_VALUE`.
-
-    Args:
-        data: The workbook's bytes.
-        filename: The name as the user gave it.
-        sheet: The sheet to read (``--blad``); None: by the rule.
-        known: Normalised header names; when the chosen sheet's row 1 has fewer than three of
-            them, the sheets that have them are named in :attr:`RawTable.sheet_note`.
-
-    Raises:
-        ValidationFailed: If the zip is unsafe, the sheet does not exist or cannot be read.
-    """
-    records, note = xlsx_records(data, filename, sheet, known)
-    table = _table_from_records(records, filename, None)
-    if note is not None:
-        table.sheet_note = note
-    return table
-
-
 def xlsx_records(data: bytes, filename: str, sheet: str | None = None,
                  known: set[str] | None = None) -> tuple[list[list[Any]], str | None]:
     """The chosen sheet's records (formulas without values marked) and its sheet note.
@@ -738,7 +762,7 @@ def _open_sheet(data: bytes, filename: str, data_only: bool, sheet: str | None
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only,
                                     keep_links=False)
-    except Exception as exc:  # noqa: BLE001 - any parse failure is the user's file
+    except Exception as exc:  # any parse failure is the user's file
         raise _fail(filename, f"Arbetsboken kan inte läsas ({type(exc).__name__})",
                     "en vanlig .xlsx-arbetsbok sparad från Excel eller LibreOffice") from None
     try:
@@ -755,7 +779,7 @@ def _xlsx_records(data: bytes, filename: str, data_only: bool, max_row: int | No
     """The chosen sheet's rows and the note naming it (see :meth:`SheetChoice.note`)."""
     wb, ws, choice = _open_sheet(data, filename, data_only, sheet)
     try:
-        if not hasattr(ws, "_get_source"):
+        if not can_stream(ws):
             raise _fail(filename, f"Bladet '{choice.name}' är inget kalkylblad",
                         "ett kalkylblad med huvudboken")
         records: list[list[Any]] = []
@@ -771,13 +795,13 @@ def _xlsx_records(data: bytes, filename: str, data_only: bool, max_row: int | No
             found = header_sheets(wb, choice.others, is_header)
             if found:
                 hint = (f"; bladet '{found[0]}' har huvudbokens rubriker på rad 1: välj det "
-                        f"med --blad {found[0]} (i appen: fältet Blad).")
+                        f"med --blad {found[0]}.")
         return records, choice.note(hint)
     except ValidationFailed:
         raise
     except SheetError as exc:
         raise _fail(filename, exc.message, exc.allowed, row=exc.row) from None
-    except Exception as exc:  # noqa: BLE001 - any parse failure is the user's file
+    except Exception as exc:  # any parse failure is the user's file
         raise _fail(filename, f"Bladet kan inte läsas ({type(exc).__name__})",
                     "en vanlig .xlsx-arbetsbok sparad från Excel eller LibreOffice") from None
     finally:

@@ -2,8 +2,8 @@
 
 Each side file is a CSV/TXT or XLSX table with its header on row 1 and a few known columns
 (Swedish header aliases). :func:`read_side_table` maps the header, parses every column with
-the importer's cell parsers and collects every problem with file, row and column, so each
-side file's module only states its columns and its own rules.
+the shared cell parsers of :mod:`forecast.io.collect` and collects every problem with file,
+row and column, so each side file's module only states its columns and its own rules.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecast.io.importer import _Collector, _parse_column, _Parsed
+from forecast.io.collect import Collector, Parsed, norm_header, parse_column
 from forecast.io.parsing import RawTable, read_table, show
 
 
@@ -45,10 +45,10 @@ class SideTable:
     """A parsed side file: parsed columns by field, row numbers, the problems, extra columns."""
 
     raw: RawTable
-    parsed: dict[str, _Parsed]
+    parsed: dict[str, Parsed]
     headers: dict[str, str]
     rows: np.ndarray
-    out: _Collector
+    out: Collector
     extra: list[tuple[int, str]]
 
     def ok(self) -> np.ndarray:
@@ -56,10 +56,6 @@ class SideTable:
         if not self.parsed:
             return np.zeros(len(self.rows), dtype=bool)
         return np.logical_and.reduce([p.ok for p in self.parsed.values()])
-
-
-def _norm(name: str) -> str:
-    return " ".join(str(name).split()).casefold()
 
 
 def read_side_table(data: bytes, filename: str, columns: tuple[Column, ...], *, what: str,
@@ -112,13 +108,13 @@ def side_table(raw: RawTable, filename: str, columns: tuple[Column, ...], *, wha
     ``header_row`` is the row number header problems name (None: the header is no row).
     """
     aliases = {a: c for c in columns for a in c.aliases}
-    out = _Collector(filename, {name: j for j, name in enumerate(raw.header)} | {None: -2})
+    out = Collector(filename, {name: j for j, name in enumerate(raw.header)} | {None: -2})
     out.extend(raw.problems)
     listing = ", ".join(c.aliases[0] for c in columns)
     mapped: dict[str, tuple[int, str]] = {}
     extra: list[tuple[int, str]] = []
     for j, name in enumerate(raw.header):
-        col = aliases.get(_norm(name))
+        col = aliases.get(norm_header(name))
         if col is None:
             if allow_extra and name:
                 extra.append((j, name))
@@ -134,11 +130,11 @@ def side_table(raw: RawTable, filename: str, columns: tuple[Column, ...], *, wha
         if c.required and c.field not in mapped:
             out.add(header_row, c.aliases[0], f"Kolumnen '{c.aliases[0]}' saknas i {what}",
                     f"en kolumn med rubriken {' eller '.join(c.aliases[:3])}", check="rubrik")
-    parsed: dict[str, _Parsed] = {}
+    parsed: dict[str, Parsed] = {}
     by_field = {c.field: c for c in columns}
     for f, (j, name) in mapped.items():
         c = by_field[f]
-        parsed[f] = _parse_column(raw.cells[j], raw.rows, c.parse, column=name,
+        parsed[f] = parse_column(raw.cells[j], raw.rows, c.parse, column=name,
                                   allowed=c.allowed, out=out, check=f,
                                   optional=not c.required or c.empty_cells)
     return SideTable(raw, parsed, {f: n for f, (_, n) in mapped.items()}, raw.rows, out, extra)

@@ -29,10 +29,24 @@ from forecast.io.limits import (
     MAX_XLSX_ROWS,
     fmt_int,
 )
+from forecast.io.openpyxl_stream import can_stream, sheet_rows
 
 SHEET_NAMES: Final = ("ledger", "huvudbok")
 SHEET_RULE: Final = ("bladet som anges med --blad NAMN; annars ett blad som heter Ledger eller "
                      "Huvudbok; annars det första bladet")
+
+
+def named_for(text: str, control: str) -> str:
+    """A sheet note with the command line's ``--blad`` replaced by the app's ``control``.
+
+    The notes are written with the flag (:data:`SHEET_RULE`, :meth:`SheetChoice.note`, the
+    hint of the sheet that has the headers); in the app every message names the page's own
+    field instead, e.g. ``fältet «Blad i XLSX-filen»``.
+    """
+    text = text.replace("bladet som anges med --blad NAMN", f"bladet som anges i {control}")
+    text = text.replace("valt med --blad", f"valt i {control}")
+    return re.sub(r": välj det med --blad .*?\.$", f": välj det i {control}.", text,
+                  flags=re.DOTALL)
 
 
 def column_letter(n: int) -> str:
@@ -112,15 +126,9 @@ def bounded_rows(ws: Any, max_row: int | None = None) -> Iterator[list[Any]]:
     Raises:
         SheetError: a cell lies beyond column ``MAX_COLUMNS`` (names the cell).
     """
-    from openpyxl.worksheet._reader import WorkSheetParser
-
-    wb = ws.parent
-    with ws._get_source() as src:  # openpyxl's own streaming source of the sheet XML
-        parser = WorkSheetParser(src, ws._shared_strings, data_only=wb.data_only,
-                                 epoch=wb.epoch, date_formats=wb._date_formats,
-                                 timedelta_formats=wb._timedelta_formats)
+    with sheet_rows(ws) as parsed:
         expected = 1
-        for idx, cells in parser.parse():
+        for idx, cells in parsed:
             if max_row is not None and idx > max_row:
                 break
             for _ in range(expected, idx):
@@ -146,7 +154,7 @@ def header_sheets(wb: Any, names: tuple[str, ...], is_header: Callable[[list[Any
     found = []
     for name in names:
         ws = wb[name]
-        if not hasattr(ws, "_get_source"):
+        if not can_stream(ws):
             continue
         try:
             first = next(bounded_rows(ws, max_row=1), [])

@@ -13,13 +13,17 @@ Files of the embedded example in ``data/`` (UTF-8, ``,`` separator, ``.`` decima
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from forecast.ledger import schema as S
 from forecast.ledger.dimensions import AccountHierarchy, Measure, OrgHierarchy, Unit
+
+T = TypeVar("T")
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 DATA_FILES = ("ledger.csv", "units.csv", "agency_fte.csv", "measures.csv", "measure_effects.csv")
@@ -55,6 +59,17 @@ class Dataset:
     def last_outcome(self) -> pd.Period:
         """The last month with outcome (utfall) in the ledger."""
         return self.ledger.loc[self.ledger[S.KIND] == S.UTFALL, S.PERIOD].max()
+
+    def derived(self, name: str, make: Callable[[Dataset], T]) -> T:
+        """``make(self)``, computed once per data set and ``name`` (the data set is immutable).
+
+        For frames every follow-up table derives from the same ledger (e.g. the ledger with
+        its dimensions joined): the caller treats the result as read-only.
+        """
+        memo: dict[str, Any] = self.__dict__.setdefault("_derived", {})
+        if name not in memo:
+            memo[name] = make(self)
+        return memo[name]
 
     def with_ledger(self, ledger: pd.DataFrame, source: str, source_hash: str,
                     org: OrgHierarchy | None = None) -> Dataset:

@@ -4,7 +4,7 @@ Every baseline is a pure point function ``f(y, n, h, budget, budget_future) -> (
 (``n`` the cut-off month). Its range comes from the method's *own* year-end errors on the
 series' history: the same rule applied at the same cut-off month in earlier years, scored on
 the year total (see :func:`own_year_end_errors`; the years come from
-:func:`forecast.evaluation.cases.year_end_origins`), shrunk toward a prior from the seasonal
+:func:`forecast.methods.cases.year_end_origins`), shrunk toward a prior from the seasonal
 naive rule when few earlier years exist. Paths are a relative random walk around the point
 forecast (:func:`forecast.methods.base.random_walk_paths`), so the plan years widen.
 """
@@ -17,7 +17,6 @@ from typing import ClassVar, Self
 
 import numpy as np
 
-from forecast.evaluation.cases import year_end_origins
 from forecast.methods.base import (
     Method,
     MethodFailed,
@@ -27,6 +26,7 @@ from forecast.methods.base import (
     random_walk_paths,
     rest_of_year_steps,
 )
+from forecast.methods.cases import year_end_origins
 
 PointFn = Callable[[np.ndarray, int, int, np.ndarray | None, np.ndarray | None], np.ndarray]
 

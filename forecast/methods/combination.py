@@ -341,8 +341,3 @@ class Combination(Method):
 
     def __repr__(self) -> str:
         return f"Combination(members={self.members}, how={self.how!r})"
-
-
-def rest_total(paths: np.ndarray, n: int) -> np.ndarray:
-    """Sum of each path over the rest of the current year."""
-    return paths[:, : rest_of_year_steps(n, paths.shape[1])].sum(axis=1)

@@ -16,7 +16,6 @@ from typing import Any
 
 import numpy as np
 
-from forecast.evaluation.cases import year_end_origins
 from forecast.io.formatting import fmt_pct
 from forecast.methods import REGISTRY, make_method
 from forecast.methods.base import (
@@ -26,6 +25,7 @@ from forecast.methods.base import (
     cutoff_month,
     random_walk_paths,
 )
+from forecast.methods.cases import year_end_origins
 
 DEFAULT_METHOD = "combo"
 DEFAULT_CANDIDATES: tuple[str, ...] = (

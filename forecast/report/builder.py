@@ -15,7 +15,7 @@ from forecast import __version__
 from forecast.engine.result import RegionForecast
 from forecast.followup import tables as F
 from forecast.followup.transition import PlanProjection, project_transition_plan
-from forecast.io.formatting import fmt_date, fmt_pct, fmt_timestamp, month_label
+from forecast.io.formatting import fmt_date, fmt_number, fmt_pct, fmt_timestamp, month_label
 from forecast.ledger.dataset import Dataset
 from forecast.report import DEFAULT_CEILING_PCT
 from forecast.report import chartdata as C
@@ -135,7 +135,8 @@ def build_report(ds: Dataset, as_of: pd.Period | str, rf: RegionForecast, *,
                  provenance: Sequence[tuple[str, str]] = (),
                  ceiling_pct: float = DEFAULT_CEILING_PCT, title: str = DEFAULT_TITLE,
                  created: datetime | None = None, forecast_source: str = "",
-                 narrative: Narrative | None = None, region: str = "") -> Report:
+                 narrative: Narrative | None = None, region: str = "",
+                 method: str = "") -> Report:
     """The economic section of the committee report for ``as_of``.
 
     Args:
@@ -145,15 +146,15 @@ def build_report(ds: Dataset, as_of: pd.Period | str, rf: RegionForecast, *,
         plan: the transition plan's projection (made with rf's paths and seed if None).
         change: the change since the last laid forecast, or None when there is none.
         risk: a scenario's results for the risk section, or None.
-        provenance: extra label/value rows for the appendix (method, parameters…).
+        provenance: extra label/value rows for the appendix.
         ceiling_pct: the ceiling of net cost development, %.
         title: the document title (the committee).
         created: time of creation (now if None).
-        forecast_source: which forecast ``rf`` is (e.g. "Lagd prognos 2023-04 version 2 av
-            Anna, …"), printed first in the section *Årsprognos*; empty: not printed.
+        forecast_source: which forecast ``rf`` is, first in *Årsprognos* (empty: not printed).
         narrative: the people's words (summary, division comments, measures, risks,
             assumptions), or None: the report then says only what the numbers support.
         region: the region's name, printed above the title (empty: not printed).
+        method: the forecast method in words, first in the appendix (empty: not printed).
 
     Raises:
         ValueError: no outcome for ``as_of``, or a forecast made at another month.
@@ -181,14 +182,40 @@ def build_report(ds: Dataset, as_of: pd.Period | str, rf: RegionForecast, *,
         Section(HEADINGS[4], (tables[G.KEY_DEVELOPMENT], X.development_paragraph(tables, p))),
         Section(HEADINGS[5], _risk_blocks(tables, risk)),
     )
-    heading = f"{region} · {title}" if region.strip() else title
     return Report(
         title=title, subtitle=f"Ekonomiskt utfall och årsprognos per {month_label(p, long=True)}",
         as_of=p, created=created, sections=sections,
         provenance=_provenance(ds, p, rf, change, risk, provenance, ceiling_pct, created,
                                narrative),
-        footer=f"{heading} · ekonomi per {month_label(p, long=True)} · "
-               f"{fmt_date(created)}", region=region.strip())
+        footer=_footer(region, title, p, created), region=region.strip(),
+        appendix=_appendix_blocks(method, risk))
+
+
+def _footer(region: str, title: str, p: pd.Period, created: datetime) -> str:
+    heading = f"{region} · {title}" if region.strip() else title
+    return f"{heading} · ekonomi per {month_label(p, long=True)} · {fmt_date(created)}"
+
+
+SETTINGS_COLUMNS = ("Värde", "Intervall", "Källa")
+KEY_SCENARIO_SETTINGS = "scenario_antaganden"
+
+
+def scenario_settings_table(risk: ScenarioRisk) -> ReportTable:
+    """The scenario's assumptions as a Swedish table: name, value, range, source."""
+    names = [name for name, *_ in risk.settings]
+    frame = pd.DataFrame([list(rest) for _, *rest in risk.settings],
+                         columns=list(SETTINGS_COLUMNS), index=pd.Index(names))
+    return ReportTable(KEY_SCENARIO_SETTINGS, f"Scenariots antaganden: {risk.name}", frame,
+                       "Antagande", unit="", text_columns=SETTINGS_COLUMNS,
+                       note="Värde: det troliga värdet, som bryggan räknar med. Intervall: "
+                            "lägsta–högsta värde i simuleringen.")
+
+
+def _appendix_blocks(method: str, risk: ScenarioRisk | None) -> tuple[Block, ...]:
+    out: list[Block] = [Paragraph((UserText(method),))] if method.strip() else []
+    if risk is not None and risk.settings:
+        out.append(scenario_settings_table(risk))
+    return tuple(out)
 
 
 def _provenance(ds: Dataset, p: pd.Period, rf: RegionForecast, change: ForecastChange | None,
@@ -213,8 +240,9 @@ def _provenance(ds: Dataset, p: pd.Period, rf: RegionForecast, change: ForecastC
     else:
         rows.append(("Kommentarer och åtgärder", "inga angivna; texten bygger på siffrorna"))
     if risk is not None:
-        rows += [("Scenario", risk.name), ("Scenariots parametrar", risk.parameters),
-                 ("Scenariots simuleringar", str(risk.n_draws))]
+        rows += [("Scenario", risk.name),
+                 ("Scenariots simuleringar", f"{fmt_number(risk.n_draws)} dragningar"),
+                 ("Scenariots antaganden", "se tabellen nedan" if risk.settings else "inga")]
     else:
         rows.append(("Scenario", "inget"))
     return tuple(rows)

@@ -82,17 +82,53 @@ def share_chart(ds: Dataset, as_of: pd.Period, target_pct: float) -> Chart:
                          "personalkostnaden.")
 
 
+CUT_RATIO = 0.25
+"""A waterfall whose steps span less than this share of its largest total is drawn on a
+shortened axis (the totals cut and marked), so the steps can be seen."""
+CUT_NOTE = ("Axeln börjar inte vid noll: start- och slutstaplarna är avkortade (markerade "
+            "med snedstreck); siffrorna är hela värdena.")
+
+
+def bridge_levels(values: list[float], kinds: list[str]) -> tuple[list[float], list[float]]:
+    """Each bar's bottom and height: totals from zero, steps from the running level."""
+    bottoms, heights, level = [], [], 0.0
+    for v, k in zip(values, kinds, strict=True):
+        if k in ("start", "end"):
+            bottoms.append(0.0)
+            level = v
+        else:
+            bottoms.append(level)
+            level += v
+        heights.append(v)
+    return bottoms, heights
+
+
+def bridge_is_cut(values: list[float], kinds: list[str]) -> bool:
+    """Whether the waterfall is drawn on a shortened axis (:data:`CUT_RATIO`)."""
+    bottoms, heights = bridge_levels(values, kinds)
+    ends = [b + h for b, h in zip(bottoms, heights, strict=True)]
+    ends += [b for b, k in zip(bottoms, kinds, strict=True) if k == "step"]
+    totals = [abs(v) for v, k in zip(values, kinds, strict=True) if k != "step"]
+    span = max(ends) - min(ends)
+    same_sign = all(v < 0 for v in ends) or all(v > 0 for v in ends)
+    return bool(totals) and same_sign and span < CUT_RATIO * max(totals)
+
+
 def bridge_chart(key: str, title: str, table: ReportTable, column: str,
                  caption: str = "", drop: tuple[str, ...] = ()) -> Chart:
     """A waterfall from a printed table: first row the start, last row the end.
 
-    Rows in ``drop`` (e.g. a subtotal) are left out; the bars are the table's cells.
+    Rows in ``drop`` (e.g. a subtotal) are left out; the bars are the table's cells. When the
+    steps are small beside the totals the axis is shortened and the caption says so.
     """
     rows = [r for r in table.frame.index if r not in drop]
     values = [table.cell(r, column) for r in rows]
     kinds = ["start", *["step"] * (len(rows) - 2), "end"]
     data = pd.DataFrame({"Post": [str(r) for r in rows], "Värde": values, "Typ": kinds})
-    return Chart(key, "bridge", title, data, caption=caption)
+    cut = bridge_is_cut(values, kinds)
+    if cut:
+        caption = f"{caption} {CUT_NOTE}".strip()
+    return Chart(key, "bridge", title, data, caption=caption, params={"cut": float(cut)})
 
 
 def budget_bridge_table(category: ReportTable, forecast: ReportTable, *,

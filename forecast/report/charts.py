@@ -13,26 +13,29 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from forecast.io.formatting import fmt_number, month_label  # noqa: E402
-from forecast.report.chartdata import printed  # noqa: E402
-from forecast.report.fonts import FONT_FAMILY  # noqa: E402
-from forecast.report.model import Chart, clean_text, typeset  # noqa: E402
+from forecast.io.formatting import fmt_number, month_label
+from forecast.report.chartdata import bridge_levels, printed
+from forecast.report.fonts import FONT_FAMILY
+from forecast.report.model import Chart, clean_text, typeset
 
 DPI = 200
-SIZE = (7.0, 3.6)
+SIZE = (7.0, 2.9)
+"""Inches; printed 16,6 cm wide, so about 6,9 cm high."""
+BRIDGE_SIZE = (7.0, 3.0)
 BLUE, GREY, ORANGE, RED, GREEN = "#1f4e79", "#7f7f7f", "#d9822b", "#b22222", "#2e7d32"
 
 
-def _axes(title: str) -> tuple[Figure, plt.Axes]:
-    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI)
+def _axes(title: str, size: tuple[float, float] = SIZE) -> tuple[Figure, plt.Axes]:
+    fig, ax = plt.subplots(figsize=size, dpi=DPI)
     ax.set_title(clean_text(title), fontsize=10, loc="left", family=FONT_FAMILY)
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
     ax.tick_params(labelsize=8)
     return fig, ax
 
@@ -103,46 +106,75 @@ def share(chart: Chart) -> bytes:
 
 
 def bridge(chart: Chart) -> bytes:
-    """A waterfall: start bar, one floating bar per step (red worse, green better), end bar."""
+    """A waterfall: start bar, one floating bar per step (red worse, green better), end bar.
+
+    The axis runs from zero, unless the steps are small beside the totals
+    (:func:`~forecast.report.chartdata.bridge_is_cut`): then it spans the levels with even
+    ticks and the total bars are cut, marked with a white double slash at the cut.
+    """
     d = chart.data
-    fig, ax = _axes(chart.title)
-    values = d["Värde"].to_numpy(dtype=float)
+    fig, ax = _axes(chart.title, size=BRIDGE_SIZE)
+    values = [float(v) for v in d["Värde"]]
     kinds = list(d["Typ"])
-    bottoms, heights, colours = [], [], []
-    level = 0.0
-    for v, k in zip(values, kinds, strict=True):
-        if k in ("start", "end"):
-            bottoms.append(0.0)
-            heights.append(v)
-            colours.append(BLUE)
-            level = v
-        else:
-            bottoms.append(level)
-            heights.append(v)
-            colours.append(GREEN if v >= 0 else RED)
-            level += v
+    bottoms, heights = bridge_levels(values, kinds)
+    colours = [BLUE if k != "step" else GREEN if v >= 0 else RED
+               for v, k in zip(values, kinds, strict=True)]
     x = np.arange(len(values))
-    ax.bar(x, heights, bottom=bottoms, color=colours, width=0.65)
+    ax.bar(x, heights, bottom=bottoms, color=colours, width=0.62)
+    cut = bool(chart.params.get("cut", 0.0))
+    lo, hi = _bridge_range(bottoms, heights, kinds, cut=cut)
+    ax.set_ylim(lo, hi)
+    if cut:
+        ticks = ax.get_yticks()
+        gap = (ticks[1] - ticks[0]) / (hi - lo) if len(ticks) > 1 else 0.1
+        _cut_marks(ax, [float(xi) for xi, k in zip(x, kinds, strict=True) if k != "step"],
+                   y0=1 - gap / 2 if hi <= 0 else gap / 2)
+    span = hi - lo
     for xi, b, h in zip(x, bottoms, heights, strict=True):
-        ax.annotate(_num(h), (xi, b + h), ha="center", fontsize=7,
-                    va="bottom" if h >= 0 else "top", xytext=(0, 2 if h >= 0 else -2),
-                    textcoords="offset points")
-    labels = [_wrap(clean_text(s)) for s in d["Post"]]
-    ax.set_xticks(x, labels, fontsize=7, rotation=30, ha="right", rotation_mode="anchor")
+        end = b + h
+        below = h < 0
+        ax.annotate(_num(h), (xi, end), ha="center", fontsize=7,
+                    va="top" if below else "bottom", xytext=(0, -2 if below else 2),
+                    textcoords="offset points",
+                    annotation_clip=lo - span <= end <= hi + span)
+    width = max(10, 120 // max(1, len(x)))  # characters per line under each bar
+    ax.set_xticks(x, [_wrap(clean_text(s), width) for s in d["Post"]], fontsize=7)
     _swedish_axis(ax)
-    ax.set_ylim(*_levels_range(bottoms, heights, kinds))
     return _png(fig)
 
 
-def _levels_range(bottoms: list[float], heights: list[float], kinds: list[str]
-                  ) -> tuple[float, float]:
-    """The y range of the waterfall: always from zero, so no bar is cut and the axis is whole."""
+def _bridge_range(bottoms: list[float], heights: list[float], kinds: list[str], *,
+                  cut: bool) -> tuple[float, float]:
+    """The y range on even ticks: from zero (no bar cut), or the levels' span when ``cut``."""
     levels = [b + h for b, h in zip(bottoms, heights, strict=True)]
     levels += [b for b, k in zip(bottoms, kinds, strict=True) if k == "step"]
-    lo, hi = min([*levels, 0.0]), max([*levels, 0.0])
-    span = hi - lo
-    pad = 0.12 * span if span else 1.0
-    return lo - (pad if lo < 0 else 0.0), hi + (pad if hi > 0 else 0.0)
+    if not cut:
+        levels.append(0.0)
+    lo, hi = min(levels), max(levels)
+    pad = 0.15 * (hi - lo) if hi > lo else 1.0
+    lo, hi = (lo - pad if lo < 0 or cut else lo), (hi + pad if hi > 0 or cut else hi)
+    ticks = MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]).tick_values(lo, hi)
+    step = float(ticks[1] - ticks[0]) if len(ticks) > 1 else 1.0
+    lo2, hi2 = np.floor(lo / step) * step, np.ceil(hi / step) * step
+    if not cut:  # zero stays on the axis's end when every bar is on one side of it
+        lo2, hi2 = min(lo2, 0.0), max(hi2, 0.0)
+    return float(lo2), float(hi2)
+
+
+def _cut_marks(ax: plt.Axes, xs: list[float], *, y0: float) -> None:
+    """A white double slash across each cut total bar and on the axis, at ``y0``.
+
+    ``y0`` is an axes fraction: between the two ticks nearest the cut edge.
+    """
+    y0 -= 0.015
+    for xi in xs:
+        for dy in (0.0, 0.03):
+            ax.plot([xi - 0.36, xi + 0.36], [y0 + dy - 0.015, y0 + dy + 0.015], color="white",
+                    linewidth=2.2, transform=ax.get_xaxis_transform(), clip_on=False,
+                    solid_capstyle="butt")
+    for dy in (0.0, 0.03):
+        ax.plot([-0.012, 0.012], [y0 + dy - 0.012, y0 + dy + 0.012], color="black",
+                linewidth=0.8, transform=ax.transAxes, clip_on=False)
 
 
 def _wrap(text: str, width: int = 22) -> str:

@@ -13,22 +13,34 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from forecast.report import style as Y
 from forecast.report.chartdata import alt_text
+from forecast.report.docx_fonts import embed_report_font, set_setting
+from forecast.report.docx_layout import fit_columns
+from forecast.report.docx_xml import (
+    cell_element,
+    inline_element,
+    paragraph_element,
+    part_element,
+    row_element,
+    table_element,
+)
 from forecast.report.model import Chart, Paragraph, Report, ReportTable, clean_text, typeset
 
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
 MAX_TEMPLATE_ENTRIES = 2000
 MAX_TEMPLATE_UNPACKED = 200 * 1024 * 1024
 CHART_WIDTH = Cm(16)
-TABLE_FONT = Pt(7.5)
+TABLE_FONT = Pt(Y.TABLE_PT)
 APPENDIX = "Bilaga: Underlag och metod"
 
 
@@ -101,7 +113,12 @@ def load_template(path: Path | str) -> DocxDocument:
 
 
 def _style(doc: DocxDocument, name: str) -> str | None:
-    return name if name in [s.name for s in doc.styles] else None
+    # the style names are read once per document (listing them is slow)
+    memo = vars(doc)
+    names = memo.get("_budgetprognos_style_names")
+    if names is None:
+        names = memo["_budgetprognos_style_names"] = frozenset(str(s.name) for s in doc.styles)
+    return name if name in names else None
 
 
 def _field(paragraph: DocxParagraph, instr: str) -> None:
@@ -113,14 +130,14 @@ def _field(paragraph: DocxParagraph, instr: str) -> None:
     run = OxmlElement("w:r")
     r_pr = OxmlElement("w:rPr")
     size = OxmlElement("w:sz")
-    size.set(qn("w:val"), "16")
+    size.set(qn("w:val"), str(round(Y.FOOTER_PT * 2)))
     r_pr.append(size)
     run.append(r_pr)
     text = OxmlElement("w:t")
     text.text = "1"
     run.append(text)
     fld.append(run)
-    paragraph._p.append(fld)
+    paragraph_element(paragraph).append(fld)
 
 
 def _has_field(element: object) -> bool:
@@ -133,33 +150,68 @@ def _footer(doc: DocxDocument, report: Report, *, keep_existing: bool) -> None:
     for section in doc.sections:
         footer = section.footer
         if keep_existing and (any(p.text.strip() for p in footer.paragraphs)
-                              or _has_field(footer._element)):
+                              or _has_field(part_element(footer))):
             continue
         p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
         p.text = ""
         run = p.add_run(f"{typeset(clean_text(report.footer), joiner=True)} · Sida ")
-        run.font.size = Pt(8)
+        run.font.size = Pt(Y.FOOTER_PT)
         _field(p, "PAGE")
-        p.add_run(" av ").font.size = Pt(8)
+        p.add_run(" av ").font.size = Pt(Y.FOOTER_PT)
         _field(p, "NUMPAGES")
 
 
-DEFAULT_FONT = "Arial"
-"""Font of the default document (on every Windows/Mac; LibreOffice uses the metric-equal
-Liberation Sans). A region's template keeps its own fonts."""
+def _font(style: object, name: str) -> None:
+    r_fonts = style.element.get_or_add_rPr().get_or_add_rFonts()  # type: ignore[attr-defined]
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        r_fonts.set(qn(attr), name)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+        r_fonts.attrib.pop(qn(attr), None)
+
+
+def _no_border(style: object) -> None:
+    p_pr = style.element.find(qn("w:pPr"))  # type: ignore[attr-defined]
+    if p_pr is not None:
+        for b in p_pr.findall(qn("w:pBdr")):
+            p_pr.remove(b)
 
 
 def _default_look(doc: DocxDocument) -> None:
-    for name in ("Normal", "Title", "Heading 1", "Heading 2"):
+    """The report's one look (:mod:`forecast.report.style`), as the PDF has it.
+
+    The font is DejaVu Sans, embedded in the document (:mod:`forecast.report.docx_fonts`),
+    so Word shows the PDF's letters; headings dark blue and bold, no Word theme colours.
+    """
+    looks = {"Normal": (Y.BODY_PT, False, Y.INK, 0.0, Y.PARAGRAPH_AFTER_PT),
+             "Title": (Y.TITLE_PT, True, Y.INK, 0.0, 0.0),
+             "Subtitle": (Y.SUBTITLE_PT, False, Y.INK, 0.0, Y.HEADING_BELOW_PT[1]),
+             "Heading 1": (Y.HEADING_PT[1], True, Y.HEADING_COLOUR, Y.HEADING_ABOVE_PT[1],
+                           Y.HEADING_BELOW_PT[1]),
+             "Heading 2": (Y.HEADING_PT[2], True, Y.HEADING_COLOUR, Y.HEADING_ABOVE_PT[2],
+                           Y.HEADING_BELOW_PT[2]),
+             "Caption": (Y.BODY_PT, False, Y.INK, Y.PARAGRAPH_AFTER_PT, 3.0)}
+    for name, (size, bold, colour, above, below) in looks.items():
         style = doc.styles[name]
-        style.font.name = DEFAULT_FONT
-        r_fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-        for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-            r_fonts.set(qn(attr), DEFAULT_FONT)
-        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
-            r_fonts.attrib.pop(qn(attr), None)
-    doc.styles["Normal"].font.size = Pt(10)
-    doc.styles["Title"].font.size = Pt(22)
+        _font(style, Y.FONT)
+        style.font.size = Pt(size)
+        style.font.bold = bold
+        style.font.italic = False
+        style.font.color.rgb = RGBColor.from_string(colour)
+        style.paragraph_format.space_before = Pt(above)
+        style.paragraph_format.space_after = Pt(below)
+        style.paragraph_format.line_spacing = 1.1
+        _no_border(style)
+    for name in ("Heading 1", "Heading 2", "Caption"):
+        doc.styles[name].paragraph_format.keep_with_next = True
+    region = doc.styles.add_style(REGION_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    region.base_style = doc.styles["Normal"]
+    region.font.size = Pt(Y.REGION_PT)
+    region.font.color.rgb = RGBColor.from_string(Y.MUTED)
+    region.paragraph_format.space_after = Pt(0)
+    embed_report_font(doc)
+
+
+REGION_STYLE = "Region"
 
 
 def _language(doc: DocxDocument) -> None:
@@ -187,24 +239,17 @@ def _language(doc: DocxDocument) -> None:
         lang.set(qn("w:val"), LANGUAGE)
         lang.set(qn("w:eastAsia"), LANGUAGE)
         lang.set(qn("w:bidi"), "ar-SA")
-    settings = doc.settings.element
-    for tag, attrs in (("w:autoHyphenation", {"w:val": "false"}),
-                       ("w:themeFontLang", {"w:val": LANGUAGE})):
-        el = settings.find(qn(tag))
-        if el is None:
-            el = OxmlElement(tag)
-            settings.append(el)
-        for k, v in attrs.items():
-            el.set(qn(k), v)
+    set_setting(doc, "w:autoHyphenation", {"w:val": "false"})
+    set_setting(doc, "w:themeFontLang", {"w:val": LANGUAGE})
     doc.core_properties.language = LANGUAGE
 
 
 def _page_setup(doc: DocxDocument) -> None:
     _default_look(doc)
     for s in doc.sections:
-        s.page_width, s.page_height = Cm(21.0), Cm(29.7)
-        s.left_margin = s.right_margin = Cm(2.2)
-        s.top_margin, s.bottom_margin = Cm(2.0), Cm(2.0)
+        s.page_width, s.page_height = Cm(Y.PAGE_CM[0]), Cm(Y.PAGE_CM[1])
+        s.left_margin = s.right_margin = Cm(Y.MARGIN_X_CM)
+        s.top_margin, s.bottom_margin = Cm(Y.MARGIN_TOP_CM), Cm(Y.MARGIN_BOTTOM_CM)
 
 
 def _cell_text(cell: _Cell, text: str, *, bold: bool, right: bool,
@@ -215,11 +260,25 @@ def _cell_text(cell: _Cell, text: str, *, bold: bool, right: bool,
     run.bold = bold
     if right:
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    p.paragraph_format.space_after = Pt(0)
+    p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(0)
+    p.paragraph_format.line_spacing = 1.0
+    _mark_size(p, size)
+
+
+def _mark_size(p: DocxParagraph, size: Pt) -> None:
+    """The paragraph mark at the text's size, so a row is as high as its text (not Normal's)."""
+    r_pr = paragraph_element(p).get_or_add_pPr().find(qn("w:rPr"))
+    if r_pr is None:
+        r_pr = OxmlElement("w:rPr")
+        paragraph_element(p).get_or_add_pPr().append(r_pr)
+    for tag in ("w:sz", "w:szCs"):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), str(round(size.pt * 2)))
+        r_pr.append(el)
 
 
 def _repeat_header(row: _Row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr = row_element(row).get_or_add_trPr()
     el = OxmlElement("w:tblHeader")
     el.set(qn("w:val"), "true")
     tr_pr.append(el)
@@ -232,43 +291,30 @@ def _text_width(doc: DocxDocument) -> int:
     return int(width) if width > Cm(5) else int(Cm(16.6))
 
 
-CHAR_WIDTH = Pt(5.0)
-"""About one (bold) character of the tables' text in a wide font (sharing the width by content)."""
-CELL_PADDING = 4
-"""Word's default cell margins (2 × 0,19 cm), in characters, plus one for bold."""
+def _cell_margins(doc: DocxDocument, *, house: bool) -> float:
+    """Left plus right cell margin (pt): the house look's, or the template's table style's."""
+    if house:
+        return 2 * Y.CELL_PAD_X_PT
+    style = _style(doc, "Table Grid")
+    mar = doc.styles[style].element.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}") \
+        if style else None
+    total = 0.0
+    for side, alt in (("w:left", "w:start"), ("w:right", "w:end")):
+        el = None if mar is None else mar.find(qn(side))
+        if el is None and mar is not None:
+            el = mar.find(qn(alt))
+        twips = el.get(qn("w:w")) if el is not None else None
+        total += int(twips) / 20 if twips and twips.isdigit() else WORD_CELL_MARGIN_PT
+    return total
 
 
-def _fitting_size(doc: DocxDocument, rows: list[list[str]], size: Pt) -> Pt:
-    """The table's font size: smaller (down to 5,5 pt) until every column's longest word fits.
-
-    Measured in a wide font, so a figure is never split across lines in Word or LibreOffice.
-    """
-    n = len(rows[0])
-    chars = sum(max(len(w) for r in rows for w in r[j].split(" ")) + CELL_PADDING
-                for j in range(n))
-    fit = _text_width(doc) / (chars * CHAR_WIDTH / TABLE_FONT)
-    return Pt(max(5.5, min(size.pt, int(fit) / 12700 * 2 // 1 / 2)))
+WORD_CELL_MARGIN_PT = 5.4
+"""Word's default left/right cell margin (0,19 cm)."""
 
 
-def _widths(t: Table, rows: list[list[str]], width: int, size: Pt = TABLE_FONT) -> None:
-    """Column widths from the content, within ``width`` (the template's text width).
-
-    Every column gets at least its longest word (numbers never wrap: their thousands spaces
-    are no-break); the width left over goes to columns whose lines are longer than that,
-    the label column first.
-    """
-    n = len(rows[0])
-    word = [max(len(w) for r in rows for w in r[j].split(" ")) + CELL_PADDING
-            for j in range(n)]
-    line = [max(len(r[j]) for r in rows) + CELL_PADDING for j in range(n)]
-    chars = [float(w) for w in word]
-    room = width / (CHAR_WIDTH * size / TABLE_FONT) - sum(chars)
-    for j in sorted(range(n), key=lambda k: (k != 0, line[k] - word[k])):
-        add = max(0.0, min(line[j] - word[j], room))
-        chars[j] += add
-        room -= add
-    sizes = [int(width * c / sum(chars)) for c in chars]
+def _set_widths(t: Table, widths_pt: tuple[float, ...]) -> None:
     t.autofit = False
+    sizes = [Pt(w) for w in widths_pt]
     for j, col in enumerate(t.columns):
         col.width = sizes[j]
     for row in t.rows:
@@ -276,8 +322,51 @@ def _widths(t: Table, rows: list[list[str]], width: int, size: Pt = TABLE_FONT) 
             cell.width = sizes[j]
 
 
-def add_table(doc: DocxDocument, table: ReportTable) -> None:
-    """A printed table: title, header row (repeated on each page), body, note."""
+def _house_table(t: Table, *, pad_x: float = Y.CELL_PAD_X_PT, pad_y: float = Y.CELL_PAD_Y_PT,
+                 grid: str = Y.GRID) -> None:
+    """The PDF's table look: thin grey grid, shaded header row, tight cell margins."""
+    tbl_pr = table_element(t).tblPr
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{side}")
+        for k, v in (("w:val", "single"), ("w:sz", str(round(Y.GRID_PT * 8))),
+                     ("w:space", "0"), ("w:color", grid)):
+            el.set(qn(k), v)
+        borders.append(el)
+    mar = OxmlElement("w:tblCellMar")
+    for side, pt in (("top", pad_y), ("left", pad_x), ("bottom", pad_y), ("right", pad_x)):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(round(pt * 20)))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    for old in (tbl_pr.find(qn("w:tblBorders")), tbl_pr.find(qn("w:tblCellMar"))):
+        if old is not None:
+            tbl_pr.remove(old)
+    layout = tbl_pr.find(qn("w:tblLayout"))
+    if layout is not None:  # schema order: tblBorders, shd, tblLayout, tblCellMar
+        layout.addprevious(borders)
+        layout.addnext(mar)
+    else:
+        tbl_pr.append(borders)
+        tbl_pr.append(mar)
+
+
+def _shade(cell: _Cell, fill: str) -> None:
+    tc_pr = cell_element(cell).get_or_add_tcPr()
+    shade = OxmlElement("w:shd")
+    shade.set(qn("w:val"), "clear")
+    shade.set(qn("w:color"), "auto")
+    shade.set(qn("w:fill"), fill)
+    tc_pr.append(shade)
+
+
+def add_table(doc: DocxDocument, table: ReportTable, *, house: bool = True) -> None:
+    """A printed table: title, header row (repeated on each page), body, note.
+
+    Column widths and text size come from the cells (:mod:`forecast.report.docx_layout`) and
+    the document's text width (the template's, when one is used); ``house`` gives the table
+    the PDF's look, otherwise the template's table style stays as it is.
+    """
     title = doc.add_paragraph(style=_style(doc, "Caption"))
     title.add_run(clean_text(table.title)).bold = True
     title.paragraph_format.keep_with_next = True
@@ -285,33 +374,43 @@ def add_table(doc: DocxDocument, table: ReportTable) -> None:
     t = doc.add_table(rows=1 + len(body), cols=len(header))
     t.style = _style(doc, "Table Grid")
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    size = _fitting_size(doc, [header, *body],
-                         Pt(6.5) if len(header) > 9 else Pt(7) if len(header) > 7 else TABLE_FONT)
+    rows = [[typeset(clean_text(c), joiner=True) for c in r] for r in [header, *body]]
+    layout = fit_columns(rows, _text_width(doc) / 12700, Y.table_pt(len(header)),
+                         _cell_margins(doc, house=house))
+    size = Pt(layout.size_pt)
+    cells = [r.cells for r in t.rows]  # python-docx rebuilds a row's cells on each access
+    text_cols = {j + 1 for j, c in enumerate(table.frame.columns) if c in table.text_columns}
     for j, h in enumerate(header):
-        _cell_text(t.rows[0].cells[j], clean_text(h), bold=True, right=j > 0, size=size)
+        _cell_text(cells[0][j], clean_text(h), bold=True,
+                   right=j > 0 and j not in text_cols, size=size)
+        if house:
+            _shade(cells[0][j], Y.TABLE_HEADER_FILL)
     _repeat_header(t.rows[0])
     totals = {clean_text(r) for r in table.total_rows}
     for i, row in enumerate(body, start=1):
         bold = row[0] in totals
         for j, text in enumerate(row):
-            _cell_text(t.rows[i].cells[j], text, bold=bold, right=j > 0, size=size)
-    _widths(t, [header, *body], _text_width(doc), size)
+            _cell_text(cells[i][j], text, bold=bold, right=j > 0 and j not in text_cols,
+                       size=size)
+    _set_widths(t, layout.widths_pt)
+    if house:
+        _house_table(t)
     if table.note:
         note = doc.add_paragraph()
         r = note.add_run(clean_text(table.note))
-        r.italic, r.font.size = True, Pt(7.5)
+        r.italic, r.font.size = True, Pt(Y.NOTE_PT)
 
 
 def add_chart(doc: DocxDocument, chart: Chart, png: bytes) -> None:
     """A chart picture with its caption."""
     shape = doc.add_picture(io.BytesIO(png), width=min(CHART_WIDTH, _text_width(doc)))
-    doc_pr = shape._inline.docPr
+    doc_pr = inline_element(shape).docPr
     doc_pr.set("descr", clean_text(typeset(alt_text(chart), joiner=False)))
     doc_pr.set("title", clean_text(chart.title))
     if chart.caption:
         cap = doc.add_paragraph()
         r = cap.add_run(clean_text(chart.caption))
-        r.italic, r.font.size = True, Pt(8)
+        r.italic, r.font.size = True, Pt(Y.CAPTION_PT)
 
 
 def _heading(doc: DocxDocument, text: str, level: int) -> None:
@@ -324,15 +423,29 @@ def _heading(doc: DocxDocument, text: str, level: int) -> None:
         r.bold, r.font.size = True, Pt(16 - 2 * level)
 
 
-def _appendix(doc: DocxDocument, report: Report) -> None:
+def _appendix(doc: DocxDocument, report: Report, *, house: bool) -> None:
+    """The appendix: the method in words, the provenance table, the scenario's assumptions."""
     doc.add_page_break()
     _heading(doc, APPENDIX, 1)
+    tables = report.tables()
+    for block in report.appendix:
+        if isinstance(block, Paragraph):
+            doc.add_paragraph(report_text(block, tables))
     t = doc.add_table(rows=len(report.provenance), cols=2)
     t.style = _style(doc, "Table Grid")
-    for row, (label, value) in zip(t.rows, report.provenance, strict=True):
-        _cell_text(row.cells[0], clean_text(label), bold=True, right=False)
-        _cell_text(row.cells[1], clean_text(value), bold=False, right=False)
-        row.cells[0].width, row.cells[1].width = Cm(5), Cm(11.6)
+    rows = [[clean_text(k), clean_text(v)] for k, v in report.provenance]
+    layout = fit_columns(rows, _text_width(doc) / 12700, Y.TABLE_PT,
+                         _cell_margins(doc, house=house))
+    for row, (label, value) in zip(t.rows, rows, strict=True):
+        _cell_text(row.cells[0], label, bold=True, right=False, size=Pt(layout.size_pt))
+        _cell_text(row.cells[1], value, bold=False, right=False, size=Pt(layout.size_pt))
+    _set_widths(t, layout.widths_pt)
+    if house:
+        _house_table(t)
+    for block in report.appendix:
+        if isinstance(block, ReportTable):
+            doc.add_paragraph()
+            add_table(doc, block, house=house)
 
 
 def report_to_docx(report: Report, charts: dict[str, bytes], *,
@@ -348,13 +461,15 @@ def report_to_docx(report: Report, charts: dict[str, bytes], *,
         TemplateError: the template cannot be used.
     """
     doc = load_template(template) if template is not None else Document()
-    if template is None:
+    house = template is None
+    if house:
         _page_setup(doc)
     _footer(doc, report, keep_existing=template is not None)
     _language(doc)
     tables = report.tables()
     if report.region:
-        doc.add_paragraph(clean_text(report.region), style=_style(doc, "Subtitle"))
+        doc.add_paragraph(clean_text(report.region),
+                          style=_style(doc, REGION_STYLE) or _style(doc, "Subtitle"))
     title = _style(doc, "Title")
     doc.add_paragraph(clean_text(report.title), style=title) if title else _heading(
         doc, report.title, 1)
@@ -363,16 +478,16 @@ def report_to_docx(report: Report, charts: dict[str, bytes], *,
         _heading(doc, section.heading, section.level)
         if section.boxed:
             _box(doc, [report_text(b, tables) for b in section.blocks
-                       if isinstance(b, Paragraph)])
+                       if isinstance(b, Paragraph)], house=house)
             continue
         for block in section.blocks:
             if isinstance(block, ReportTable):
-                add_table(doc, block)
+                add_table(doc, block, house=house)
             elif isinstance(block, Chart):
                 add_chart(doc, block, charts[block.key])
             elif isinstance(block, Paragraph):
                 doc.add_paragraph(report_text(block, tables))
-    _appendix(doc, report)
+    _appendix(doc, report, house=house)
     props = doc.core_properties
     props.title = clean_text(f"{report.title} – {report.subtitle}")[:255]
     props.author = "budgetprognos"
@@ -390,18 +505,15 @@ def report_text(paragraph: Paragraph, tables: dict[str, ReportTable]) -> str:
     return typeset(paragraph.render(tables), joiner=True)
 
 
-def _box(doc: DocxDocument, texts: list[str]) -> None:
+def _box(doc: DocxDocument, texts: list[str], *, house: bool) -> None:
     """The summary box: one shaded cell holding the paragraphs."""
     t = doc.add_table(rows=1, cols=1)
     t.style = _style(doc, "Table Grid")
     cell = t.rows[0].cells[0]
     cell.width = _text_width(doc)
-    tc_pr = cell._tc.get_or_add_tcPr()
-    shade = OxmlElement("w:shd")
-    shade.set(qn("w:val"), "clear")
-    shade.set(qn("w:color"), "auto")
-    shade.set(qn("w:fill"), "EEF3F8")
-    tc_pr.append(shade)
+    _shade(cell, Y.BOX_FILL)
+    if house:
+        _house_table(t, pad_x=Y.BOX_PAD_PT, pad_y=Y.BOX_PAD_PT * 0.6, grid=Y.BOX_BORDER)
     for i, text in enumerate(texts):
         p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
         p.add_run(text)

@@ -59,7 +59,9 @@ class ScenarioRisk:
         p10_tkr, p50_tkr, p90_tkr: Monte Carlo quantiles of the scenario's year result.
         prob_within_budget: share of draws at or above budget (0–1).
         n_draws: Monte Carlo draws.
-        parameters: the scenario as text (for the provenance).
+        parameters: the scenario as JSON (machine-readable; not printed).
+        settings: (name, value, range, source) of every setting, in Swedish, for the
+            appendix's table of the scenario's assumptions.
     """
 
     name: str
@@ -74,6 +76,7 @@ class ScenarioRisk:
     prob_within_budget: float
     n_draws: int
     parameters: str = ""
+    settings: tuple[tuple[str, str, str, str], ...] = ()
     notes: tuple[str, ...] = field(default=())
     base: str = ""
     """Which forecast the scenario starts from (the forecast of record's heading)."""

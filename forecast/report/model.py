@@ -244,6 +244,9 @@ class Report:
     footer: str
     region: str = ""
     """The region's name (printed above the title; empty: not printed)."""
+    appendix: tuple[Block, ...] = ()
+    """Printed in the appendix after the provenance table: the method in words and the
+    scenario's assumptions as a table (name, value, range, source)."""
 
     def tables(self) -> dict[str, ReportTable]:
         """Every table by key (keys are unique across the report)."""

@@ -11,8 +11,10 @@ from collections.abc import Sequence
 
 from forecast.cycle.record import ForecastOfRecord
 from forecast.engine.hierarchy import RECONCILIATION
-from forecast.engine.tables import method_summary_text
+from forecast.engine.result import RegionForecast
+from forecast.io.formatting import fmt_number
 from forecast.ledger.dataset import Dataset
+from forecast.methods.names import method_name, methods_text
 from forecast.report import DEFAULT_CEILING_PCT
 from forecast.report.builder import DEFAULT_TITLE, build_report
 from forecast.report.inputs import ForecastChange, ScenarioRisk
@@ -40,13 +42,32 @@ def report_of_record(ds: Dataset, rec: ForecastOfRecord, *, change: ForecastChan
         committee: the committee's name for the title (empty: Hälso- och sjukvårdsnämnden).
     """
     rf = rec.final
-    rows = [*rec.provenance(),
-            ("Metod", method_in_words(rec.spec.describe(), method_summary_text(rf))),
-            ("Avstämning", RECONCILIATION), *provenance]
+    rows = [*rec.provenance(), ("Avstämning", RECONCILIATION_WORDS.get(RECONCILIATION,
+                                                                       RECONCILIATION)),
+            *provenance]
     return build_report(ds, rec.as_of, rf, change=change, risk=risk, provenance=rows,
                         ceiling_pct=ceiling_pct, forecast_source=rec.heading(),
                         narrative=narrative, region=region,
-                        title=committee.strip() or DEFAULT_TITLE)
+                        title=committee.strip() or DEFAULT_TITLE,
+                        method=method_in_words(_spec_words(rec), _methods_words(rf)))
+
+
+RECONCILIATION_WORDS = {"bottom-up": "nedifrån och upp: varje summa är summan av sina serier, "
+                                     "bana för bana"}
+"""The reconciliation in words (the engine's identifier is printed nowhere)."""
+
+
+def _spec_words(rec: ForecastOfRecord) -> str:
+    spec = rec.spec
+    how = "standardprognosen (metod vald per serie)" if spec.method is None else \
+        f"en metod för alla serier: {method_name(spec.method)}"
+    return f"{how}, {fmt_number(spec.n_paths)} simulerade banor per serie, slumpfrö {spec.seed}"
+
+
+def _methods_words(rf: RegionForecast) -> str:
+    flagged = sum(1 for n in rf.notes if n)
+    return (f"metoder: {methods_text(rf.method)}; {fmt_number(flagged)} av "
+            f"{fmt_number(rf.n_series)} serier med anmärkning")
 
 
 def method_in_words(spec: str, summary: str) -> str:
@@ -55,4 +76,4 @@ def method_in_words(spec: str, summary: str) -> str:
             "månader, gjord per serie (enhet och konto) och summerad till region, division och "
             "kostnadsslag. För varje serie simuleras många möjliga utfall; prognosen är deras "
             "medelvärde och intervallet P10–P90 visar spridningen. Serierna avstäms så att "
-            f"delarna summerar till totalen. Tekniskt: {spec}; {summary}.")
+            f"delarna summerar till totalen. Körningen: {spec}; {summary}.")

@@ -19,20 +19,27 @@ from typing import Any
 import typst
 
 from forecast.report.chartdata import alt_text
+from forecast.report.docx_layout import fit_columns
 from forecast.report.docx_writer import APPENDIX
-from forecast.report.fonts import FONT_FAMILY, font_dir
+from forecast.report.fonts import font_dir
 from forecast.report.model import Chart, Paragraph, Report, ReportTable, clean_text, typeset
+from forecast.report.style import CELL_PAD_X_PT, TABLE_PT, TEXT_WIDTH_CM, table_pt, typst_style
 
 TEMPLATE = Path(__file__).with_name("report.typ")
+TEXT_WIDTH_PT = TEXT_WIDTH_CM / 2.54 * 72
 
 
 def _block(block: object, tables: dict[str, ReportTable]) -> dict[str, Any]:
     if isinstance(block, ReportTable):
         totals = {clean_text(r) for r in block.total_rows}
-        return {"kind": "table", "title": clean_text(block.title),
-                "header": [clean_text(h) for h in block.header()],
-                "rows": [{"cells": [typeset(c) for c in row], "total": row[0] in totals}
-                         for row in block.body()],
+        header = block.header()
+        rows = [[typeset(clean_text(c)) for c in r] for r in [header, *block.body()]]
+        layout = fit_columns(rows, TEXT_WIDTH_PT, table_pt(len(header)), 2 * CELL_PAD_X_PT)
+        return {"kind": "table", "title": clean_text(block.title), "size": layout.size_pt,
+                "widths": [round(w, 2) for w in layout.widths_pt],
+                "header": rows[0],
+                "rows": [{"cells": cells, "total": row[0] in totals}
+                         for cells, row in zip(rows[1:], block.body(), strict=True)],
                 "text_cols": [j + 1 for j, c in enumerate(block.frame.columns)
                               if c in block.text_columns],
                 "note": clean_text(block.note)}
@@ -47,14 +54,18 @@ def _block(block: object, tables: dict[str, ReportTable]) -> dict[str, Any]:
 def report_payload(report: Report) -> dict[str, Any]:
     """The JSON the Typst template reads: every printed text of the report."""
     tables = report.tables()
+    prov = [[clean_text(k), typeset(clean_text(v))] for k, v in report.provenance]
     return {
         "title": clean_text(report.title), "subtitle": clean_text(report.subtitle),
         "region": clean_text(report.region),
-        "footer": clean_text(report.footer), "font": FONT_FAMILY, "appendix": APPENDIX,
+        "footer": clean_text(report.footer), "style": typst_style(), "appendix": APPENDIX,
         "sections": [{"heading": clean_text(s.heading), "level": s.level, "boxed": s.boxed,
                       "blocks": [_block(b, tables) for b in s.blocks]}
                      for s in report.sections],
-        "provenance": [[clean_text(k), clean_text(v)] for k, v in report.provenance],
+        "provenance": prov,
+        "provenance_widths": [round(w, 2) for w in fit_columns(
+            prov, TEXT_WIDTH_PT, TABLE_PT, 2 * CELL_PAD_X_PT).widths_pt],
+        "appendix_blocks": [_block(b, tables) for b in report.appendix],
     }
 
 

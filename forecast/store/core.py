@@ -52,7 +52,7 @@ def mask_url(url: str) -> str:
     """``url`` with its password replaced by ``***``."""
     try:
         return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - an unparsable URL is masked by pattern
+    except Exception:  # an unparsable URL is masked by pattern
         return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
@@ -357,8 +357,22 @@ def _v4_to_v5(conn: sa.Connection) -> None:
     T.metadata.create_all(conn, checkfirst=True)
 
 
+def _v5_to_v6(conn: sa.Connection) -> None:
+    """Version 5 → 6: a narrative records the data it was written on (earlier rows: ``''``).
+
+    Rows are kept as they are (append-only): those under a dataset identity stay served for
+    it; those under format 4's shared display name match no identity and are never served.
+    """
+    tables = set(sa.inspect(conn).get_table_names())
+    if T.report_narratives.name in tables and "input_hash" not in {
+            c["name"] for c in sa.inspect(conn).get_columns(T.report_narratives.name)}:
+        conn.exec_driver_sql("ALTER TABLE report_narratives ADD COLUMN input_hash "
+                             "VARCHAR(128) NOT NULL DEFAULT ''")
+    T.metadata.create_all(conn, checkfirst=True)
+
+
 MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {
-    1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
+    1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6}
 """Store format version n → migration to n + 1 (run inside one write transaction)."""
 
 

@@ -2,6 +2,11 @@
 
 Saving writes a new version and an audit row in one transaction; "the current one" is the
 latest version (:meth:`NarrativeStore.latest`). See :mod:`forecast.report.narrative`.
+
+A narrative is keyed by the dataset's *identity* (the example's, or a stored dataset's random
+id: :mod:`forecast.cycle.names`), never a display name, and records the data hash it was
+written on (store format 6): asked for with a hash, only a narrative written on those data
+(or one saved before format 6 kept the hash) is the current one, as for laid forecasts.
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ class NarrativeStore(C.Store):
     """The report narratives (opened as :class:`forecast.store.core.Store`)."""
 
     def save(self, narrative: Narrative, *, dataset: str, as_of: pd.Period | str,
-             author: str) -> Narrative:
+             author: str, input_hash: str = "") -> Narrative:
         """Store ``narrative`` as the next version of ``dataset`` and ``as_of``.
+
+        ``input_hash`` is the hash of the data it was written on (the session's data).
 
         Returns:
             The stored narrative (with author, version and time).
@@ -41,7 +48,8 @@ class NarrativeStore(C.Store):
                 .where(t.c.dataset == dataset, t.c.as_of == month)).scalar_one()) + 1
             created = C.now()
             conn.execute(t.insert().values(dataset=dataset, as_of=month, version=version,
-                                           author=who, created=created, payload=payload))
+                                           author=who, created=created, payload=payload,
+                                           input_hash=input_hash))
             C.audit(conn, who, "spara berättelse",
                     f"{dataset} {month} version {version}: {len(narrative.measures)} "
                     f"åtgärder, {len(narrative.risks)} risker/möjligheter, "
@@ -50,15 +58,22 @@ class NarrativeStore(C.Store):
 
         return self.db.write(write)
 
-    def latest(self, dataset: str, as_of: pd.Period | str) -> Narrative | None:
-        """The latest version for ``dataset`` and ``as_of``, or None when none is saved."""
+    def latest(self, dataset: str, as_of: pd.Period | str,
+               input_hash: str | None = None) -> Narrative | None:
+        """The latest version for ``dataset`` and ``as_of``, or None when none is saved.
+
+        With ``input_hash``, only versions written on those data (or saved before the hash
+        was kept) count.
+        """
         t = T.report_narratives
         month = str(pd.Period(as_of, freq="M"))
+        where = [t.c.dataset == dataset, t.c.as_of == month]
+        if input_hash is not None:
+            where.append(t.c.input_hash.in_([input_hash, ""]))
         with self.db.read() as conn:
             row = conn.execute(
                 sa.select(t.c.payload, t.c.author, t.c.version, t.c.created)
-                .where(t.c.dataset == dataset, t.c.as_of == month)
-                .order_by(t.c.version.desc()).limit(1)).first()
+                .where(*where).order_by(t.c.version.desc()).limit(1)).first()
         if row is None:
             return None
         return narrative_from_json(row.payload, author=row.author, version=int(row.version),

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 from forecast.cycle.names import EXAMPLE_DATASET
 
-STORE_VERSION = 5
+STORE_VERSION = 6
 """The store format version this program writes."""
 
 metadata = sa.MetaData()
@@ -203,7 +203,9 @@ report_narratives = sa.Table(
     _required("version", sa.Integer),
     *_authored(),
     _required("payload", sa.Text),
+    _required("input_hash", sa.String(128), server_default=""),
     sa.UniqueConstraint("dataset", "as_of", "version", name="uq_narrative_version"),
 )
-"""The report's words written by people for a dataset and month (JSON of
-:meth:`forecast.report.narrative.Narrative.to_payload`); every save is a new version."""
+"""The report's words written by people for a dataset (its identity) and month (JSON of
+:meth:`forecast.report.narrative.Narrative.to_payload`), with the data hash they were written
+on; every save is a new version."""

@@ -2,56 +2,30 @@
 
 The identity is the operating-system user running the server (no ``[auth]``; the server is
 bound to localhost by .streamlit/config.toml). With sign-in configured it is ``st.user``'s
-e-mail; the checks after it are the same (``forecast.access``).
+e-mail (test_app_signin.py); the checks after it are the same (``forecast.access``).
+
+Every test runs on a SQLite store and on PostgreSQL when one can be started
+(:mod:`tests.pg_support`): the laid forecasts, the audit trail and the shares live there.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from forecast.access import NOT_FOUND, Identity, policy
-from forecast.cycle.roles import load_roles
 from forecast.io import dataset_store as DS
-from forecast.io.dataset_files import DatasetFiles, InputFile
-from forecast.io.readers import ReadOptions
-from tests.io import ledger_fixtures as X
+from forecast.store import schema as T
+from tests.access.conftest import EVIL, app_page
 from ui import state_keys as K
-
-ROLES = ('[roller]\ncontroller = ["anna", "cecilia"]\ngranskare = ["bo"]\n'
-         '[grupper]\nhsn = ["anna", "bo"]\npv = ["cecilia"]\n')
-EVIL = "![x](http://127.0.0.1:9/p.png) [Logga in](http://e.se).csv"
-
-
-def _page(key: str) -> None:
-    from ui.shell import run_single
-
-    run_single(key)
-
-
-@pytest.fixture
-def anna_dataset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    roles = tmp_path / "roller.toml"
-    roles.write_text(ROLES, encoding="utf-8")
-    monkeypatch.setenv("BUDGETPROGNOS_ROLES", str(roles))
-    monkeypatch.setenv("BUDGETPROGNOS_DATA_DIR", str(tmp_path / "data"))
-    for var in ("LOGNAME", "USER"):
-        monkeypatch.setenv(var, "anna")
-    files = DatasetFiles(
-        ledgers=(InputFile(EVIL, X.write_raindance(tmp_path / "hb.csv",
-                                                   X.known_amounts()).read_bytes()),),
-        organisation=InputFile.from_path(X.write_org(tmp_path / "org.csv")),
-        kontoplan=InputFile.from_path(X.write_map(tmp_path / "map.csv")))
-    owner = policy(Identity("anna", "test"), load_roles()).new_owner()
-    return DS.save(files, ReadOptions(amount_unit="kr"), owner)
+from ui.text import JOINER
 
 
 def open_as(who: str, key: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     for var in ("LOGNAME", "USER"):
         monkeypatch.setenv(var, who)
-    at = AppTest.from_function(_page, args=("data",), default_timeout=60)
+    at = AppTest.from_function(app_page, args=("data",), default_timeout=60)
     at.query_params[K.DATA_PARAM] = key
     return at.run()
 
@@ -69,8 +43,9 @@ def test_a_viewer_of_the_group_sees_it_with_its_name_as_text(anna_dataset, monke
     at = open_as("bo", anna_dataset, monkeypatch)
     assert not at.exception, at.exception
     data_line = next(c.value for c in at.sidebar.caption if c.value.startswith("Data:"))
-    assert r"\!\[x\]\(http\://127\.0\.0\.1\:9/p\.png\)" in data_line  # shown, not fetched
-    assert r"\[Logga in\]\(http\://e\.se\)" in data_line
+    plain = data_line.replace(JOINER, "")  # the joiner stops GitHub's literal autolinks
+    assert r"\!\[x\]\(http\://127\.0\.0\.1\:9/p\.png\)" in plain  # shown, not fetched
+    assert r"\[Logga in\]\(http\://e\.se\)" in plain and f"http{JOINER}\\:" in data_line
     assert any("granskare" in c.value for c in at.sidebar.caption)
 
 
@@ -80,3 +55,59 @@ def test_an_outsider_sees_nothing(anna_dataset, monkeypatch):
     assert any("har ingen roll" in e.value for e in at.error)
     assert not at.sidebar.caption and not at.selectbox  # no data, no month, no pages
 
+
+
+def _audit(url: str) -> list[tuple[str, str, str]]:
+    from forecast.store.core import Database
+
+    db = Database(url)
+    with db.read() as conn:
+        rows = conn.execute(sa.select(T.audit.c.who, T.audit.c.action, T.audit.c.what)
+                            .where(T.audit.c.action == DS.SHARE_AUDIT)).all()
+    return [tuple(r) for r in rows]
+
+
+def test_the_owner_lists_and_shares_her_dataset_audited(anna_dataset, monkeypatch, db_url):
+    """Issue 30 (c): «Mina datamängder» lists owner and groups; sharing reaches a second
+    department and is written to the audit trail with who."""
+    before = open_as("cecilia", anna_dataset, monkeypatch)
+    assert NOT_FOUND in before.error[0].value
+    assert not [d for d in before.dataframe if "Datamängd" in d.value.columns]  # nothing listed
+    at = open_as("anna", anna_dataset, monkeypatch)
+    assert not at.exception, at.exception
+    listed = next(d.value for d in at.dataframe if "Datamängd" in d.value.columns)
+    assert listed.to_dict("records") == [{
+        "Datamängd": anna_dataset, "Filer": f"{EVIL}, org.csv, map.csv", "Ägare": "anna",
+        "Delad med grupperna": "hsn", "Sparad": listed["Sparad"].iloc[0], "Din": "ja"}]
+    assert at.selectbox(key=K.DS_CHOSEN).value == anna_dataset
+    at.multiselect(key=K.DS_GROUPS + anna_dataset).set_value(["hsn", "pv"])
+    at = at.button(key=K.DS_SHARE).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("delas nu med hsn, pv" in s.value for s in at.success)
+    assert _audit(db_url) == [("anna", DS.SHARE_AUDIT,
+                               f"{anna_dataset} (ägare anna): grupper hsn → hsn, pv")]
+    after = open_as("cecilia", anna_dataset, monkeypatch)  # the second department, now shared
+    assert not after.error, [e.value for e in after.error]
+    assert any(c.value.startswith("Data:") for c in after.sidebar.caption)
+
+
+def test_a_viewer_sees_the_list_but_may_not_share(anna_dataset, monkeypatch, db_url):
+    at = open_as("bo", anna_dataset, monkeypatch)
+    listed = next(d.value for d in at.dataframe if "Datamängd" in d.value.columns)
+    assert listed["Ägare"].tolist() == ["anna"] and listed["Din"].tolist() == ["nej"]
+    assert not [b for b in at.button if b.key == K.DS_SHARE]
+    assert any("Bara ägaren" in c.value for c in at.caption)
+    # nor through the core, whatever the page offers
+    from forecast.access import AccessDenied
+    from forecast.store.core import Database
+
+    with pytest.raises(AccessDenied, match="får inte dela"):
+        DS.share(anna_dataset, frozenset({"hsn", "pv"}), policy(Identity("bo", "t")),
+                 Database(db_url))
+    with pytest.raises(DS.StoreError, match=NOT_FOUND):  # another department: as missing
+        DS.share(anna_dataset, frozenset({"pv"}), policy(Identity("cecilia", "t")),
+                 Database(db_url))
+    with pytest.raises(DS.StoreError, match="Okänd grupp 'alla'; tillåtna: hsn, pv"):
+        DS.share(anna_dataset, frozenset({"alla"}), policy(Identity("anna", "t")),
+                 Database(db_url))
+    assert _audit(db_url) == [] and DS.info(anna_dataset).owner.groups == {"hsn"}

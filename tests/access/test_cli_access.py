@@ -164,3 +164,32 @@ def test_scenario_names_with_control_or_bidi_characters_are_refused(env, capsys,
         f.write_text(f'name: "{bad}"\nassumptions: []\n', encoding="utf-8")
         rc, out = run(env, "anna", ["scenario", "save", str(f)], capsys)
         assert rc == 2 and "otillåtet tecken" in out, out
+
+
+def test_datasets_listed_and_shared_on_the_command_line(env, capsys) -> None:
+    """Issue 30 (c) on the command line: only the owner or a controller shares, audited."""
+    rc, out = lay(env, "anna", "anna", capsys)
+    ds = dataset_of(out)
+    rc, out = run(env, "cecilia", ["datamangd", "lista"], capsys)
+    assert rc == 0 and ds not in out and "0 datamängder" in out  # another department
+    rc, out = run(env, "eve", ["datamangd", "lista"], capsys)
+    assert rc == 2 and "ingen roll" in out and ds not in out  # an outsider
+    rc, out = run(env, "bo", ["datamangd", "lista"], capsys)
+    assert rc == 0 and f"{ds}\tägare anna\tgrupper hsn" in out  # a viewer of the group
+    rc, out = run(env, "bo", ["datamangd", "dela", ds, "--grupp", "pv"], capsys)
+    assert rc == 2 and "får inte dela" in out
+    rc, out = run(env, "cecilia", ["datamangd", "dela", ds, "--grupp", "pv"], capsys)
+    assert rc == 2 and NOT_FOUND in out  # not visible to her: as missing
+    rc, out = run(env, "anna", ["datamangd", "dela", ds, "--grupp", "ekonomi"], capsys)
+    assert rc == 2 and "Okänd grupp 'ekonomi'; tillåtna: hsn, pv" in out
+    rc, out = run(env, "anna", ["datamangd", "dela", ds, "--grupp", "hsn", "--grupp", "PV"],
+                  capsys)
+    assert rc == 0 and "delas nu med hsn, pv" in out, out
+    rc, out = run(env, "cecilia", ["datamangd", "lista"], capsys)
+    assert rc == 0 and f"{ds}\tägare anna\tgrupper hsn, pv" in out  # shared: now she sees it
+    rc, out = run(env, "cecilia", ["prognos", "lista", "--dataset", ds], capsys)
+    assert rc == 0 and "anna" in out, out  # and its laid forecasts
+    with LaidStore(env["url"]).db.read() as conn:  # type: ignore[arg-type]
+        rows = conn.execute(sa.select(T.audit.c.who, T.audit.c.what)
+                            .where(T.audit.c.action == "dela datamängd")).all()
+    assert [tuple(r) for r in rows] == [("anna", f"{ds} (ägare anna): grupper hsn → hsn, pv")]

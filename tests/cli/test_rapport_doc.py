@@ -41,7 +41,8 @@ def test_writes_docx(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert any(t.startswith("Inget scenario är valt") for t in texts)
     appendix = {r.cells[0].text: r.cells[1].text for r in doc.tables[-1].rows}
     assert appendix["Indata-hash"] == "abc123"
-    assert "three_year_profile" in appendix["Metod"]
+    method = next(t for t in texts if t.startswith("Årsprognosen är utfallet hittills"))
+    assert "Treårig månadsprofil" in method and "three_year_profile" not in method
     assert "30 simulerade banor" in appendix["Prognos"]
 
 

@@ -47,7 +47,7 @@ ADJ = Adjustment(comment="dygnsvila från hösten", amount_tkr=-5000.0, division
                  rule="prognos", author="Anna")
 
 
-def fast(ds, as_of, *, n_paths, seed, method, progress):  # noqa: ANN001
+def fast(ds, as_of, *, n_paths, seed, method, progress):
     """The engine with one quick method (the numbers' path through the outputs is the same)."""
     return standard_forecast(ds, as_of, n_paths=n_paths, seed=seed, method="three_year_profile")
 

@@ -43,7 +43,7 @@ class Counting:
     def __init__(self) -> None:
         self.calls = 0
 
-    def __call__(self, ds, as_of, *, n_paths, seed, method, progress):  # noqa: ANN001
+    def __call__(self, ds, as_of, *, n_paths, seed, method, progress):
         self.calls += 1
         return forecast_region(ds, as_of, n_paths=n_paths, seed=seed, workers=1,
                                forecaster=FAKE_METHODS, default_method="fake")
@@ -163,7 +163,7 @@ def test_a_version_laid_before_forecasts_were_stored_shows_what_was_laid(ds, sto
                              dataset="D", author="Anna", comment="äldre", method="test"))
     assert lf.stat_forecast_id is None
 
-    def other(ds, as_of, *, n_paths, seed, method, progress):  # noqa: ANN001
+    def other(ds, as_of, *, n_paths, seed, method, progress):
         return forecast_region(ds, as_of, n_paths=n_paths, seed=seed + 1, workers=1,
                                forecaster=FAKE_METHODS, default_method="fake")
 

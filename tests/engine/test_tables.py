@@ -15,6 +15,7 @@ import pytest
 from forecast.engine import hierarchy as H
 from forecast.engine import region as engine
 from forecast.engine import tables as T
+from forecast.engine.absent import held
 from forecast.followup.transition import project_transition_plan
 from forecast.methods.names import method_name
 
@@ -80,8 +81,8 @@ def test_division_and_category_tables_add_up_to_the_region(case):
 
 
 def test_region_table_has_three_years_and_nets(case):
-    rf, _ = case
-    reg = T.region_table(rf)
+    rf, ds = case
+    reg = T.region_table(rf, held(rf, ds))
     y = AS_OF.year
     assert [i for i in reg.index if i.startswith("Nettokostnad")] == [
         f"Nettokostnad {y}", f"Nettokostnad {y + 1}", f"Nettokostnad {y + 2}"]
@@ -93,8 +94,8 @@ def test_region_table_has_three_years_and_nets(case):
 
 
 def test_agency_table_shares_and_note(case):
-    rf, _ = case
-    ag, note = T.agency_table(rf)
+    rf, ds = case
+    ag, note = T.agency_table(rf, held(rf, ds))
     leaves = ag.loc[["Inhyrd personal läkare", "Inhyrd personal sjuksköterskor"]]
     assert leaves[T.PROGNOS].sum() == pytest.approx(ag.loc["Inhyrd personal totalt", T.PROGNOS],
                                                     rel=1e-12)

@@ -213,6 +213,32 @@ def test_numbers_without_kontoplan_point_to_the_template(tmp_path: Path) -> None
     assert "budgetprognos kontoplan --data FIL --out mall.csv" in p.allowed
 
 
+def test_in_the_app_the_kontoplan_hint_names_the_pages_field_and_button(tmp_path: Path) -> None:
+    from ui.data_page import app_controls
+
+    hb = X.write_sie4(tmp_path / "hb.se", X.known_amounts())
+    with pytest.raises(ValidationFailed) as e:
+        load_dataset(_set(tmp_path, hb, kp=False), ReadOptions(controls=app_controls()))
+    p = e.value.problems[0]
+    assert p.allowed == ("ett kostnadsslag i kontoplanen, eller kontonummer med en kontoplan i "
+                         "fältet «Kontoplan (valfri)»; gör en mall med knappen «Ladda ned "
+                         "kontoplansmall» under fälten")
+    assert "--" not in p.allowed and "budgetprognos" not in p.allowed
+
+
+def test_the_apps_template_button_lists_every_account(tmp_path: Path) -> None:
+    from forecast.io.kontoplan import template_download
+
+    hb = X.write_sie4(tmp_path / "hb.se", X.known_amounts())
+    data = template_download([(hb.read_bytes(), "hb.se")], ReadOptions())
+    text = data.decode("utf-8-sig")
+    assert text.startswith('"konto_från";"konto_till";"kostnadsslag";"kontotext"')
+    assert '"3111";"";"";"Patientavgifter öppenvård"' in text
+    assert text.count("\r\n") == len(set(X.known_amounts()["konto"])) + 1
+    broken = template_download([(b"\x00\x01", "hb.csv")], ReadOptions()).decode("utf-8-sig")
+    assert broken.startswith('"fil";"rad";"kolumn";"problem";"tillåtet"') and "hb.csv" in broken
+
+
 def test_month_missing_in_the_whole_set_is_warned_and_the_forecast_starts_after_it(
         tmp_path: Path) -> None:
     from forecast.engine.region import forecast_region, standard_forecast
@@ -384,3 +410,22 @@ def test_too_many_units_is_refused_before_the_checks(monkeypatch: pytest.MonkeyP
     [msg] = _fail_with(DatasetFiles(ledgers=(_in("a.csv", text),)))
     assert msg == ("a.csv: Datamängden har för många enheter: 3 (gränsen är 2). "
                    "Tillåtet: högst 2 enheter")
+
+
+@pytest.mark.parametrize("named", [False, True])
+def test_in_the_app_the_sheet_note_names_the_pages_field(tmp_path: Path, named: bool) -> None:
+    from tests import hostile_files as H
+    from ui.data_page import app_controls
+
+    path = H.second_sheet_xlsx(tmp_path, summary_named_huvudbok=named)
+    with pytest.raises(ValidationFailed) as e:
+        load_dataset(DatasetFiles((InputFile.from_path(path),)),
+                     ReadOptions(controls=app_controls()))
+    note = next(p.message for p in e.value.problems if "lästes" in p.message)
+    assert "regeln: bladet som anges i fältet «Blad i XLSX-filen»" in note
+    assert note.endswith("bladet 'Data' har huvudbokens rubriker på rad 1: välj det i fältet "
+                         "«Blad i XLSX-filen».")
+    assert "--" not in note
+    ds = load_dataset(DatasetFiles((InputFile.from_path(path),)),
+                      ReadOptions(controls=app_controls(), sheet="Data")).dataset
+    assert not any("--blad" in n for n in ds.notes)

@@ -30,7 +30,7 @@ def _files(tmp_path: Path) -> DatasetFiles:
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - a LoadedDataset
+def loaded(tmp_path_factory: pytest.TempPathFactory):  # a LoadedDataset
     return load_dataset(_files(tmp_path_factory.mktemp("own")), ReadOptions())
 
 
@@ -59,7 +59,7 @@ def test_judge_sign_reads_the_evidence() -> None:
     assert judge_sign(np.full(5, 100.0), np.array([])).verdict == "för få rader"
 
 
-def test_defaults_read_kronor_from_the_title_and_the_debit_sign(loaded) -> None:  # noqa: ANN001
+def test_defaults_read_kronor_from_the_title_and_the_debit_sign(loaded) -> None:
     ds = loaded.dataset
     out = ds.ledger[ds.ledger[S.KIND] == S.UTFALL]
     for year in O.YEARS:
@@ -92,7 +92,7 @@ def test_a_chosen_sign_against_the_data_is_warned_of(tmp_path: Path) -> None:
     assert "Välj --tecken debet" in w
 
 
-def test_history_after_the_gap_and_its_line(loaded) -> None:  # noqa: ANN001
+def test_history_after_the_gap_and_its_line(loaded) -> None:
     h = forecast_history(loaded.dataset, "2023-04")
     assert h.possible and h.start == pd.Period("2023-01", "M") and h.months == 4
     assert h.cut == pd.Period("2023-01", "M") and len(h.gap) == 8
@@ -104,7 +104,7 @@ def test_history_after_the_gap_and_its_line(loaded) -> None:  # noqa: ANN001
     assert not forecast_history(loaded.dataset, "2022-07").possible
 
 
-def test_short_history_forecast_uses_the_months_after_the_gap(loaded) -> None:  # noqa: ANN001
+def test_short_history_forecast_uses_the_months_after_the_gap(loaded) -> None:
     from forecast.engine.region import standard_forecast
 
     rf = standard_forecast(loaded.dataset, pd.Period("2023-04", "M"), n_paths=50)
@@ -116,7 +116,7 @@ def test_short_history_forecast_uses_the_months_after_the_gap(loaded) -> None:  
     assert rf.point[:, year].sum() == pytest.approx(ytd_mean * 8, rel=1e-9)
 
 
-def test_missing_budget_and_previous_year_are_absent_not_zero(loaded) -> None:  # noqa: ANN001
+def test_missing_budget_and_previous_year_are_absent_not_zero(loaded) -> None:
     ds = loaded.dataset
     s = F.summary(ds, "2022-04")
     assert s[[F.ACK_BUDGET, F.DIFF, "Budget 2022", F.ACK_FG, F.DIFF_FG]].isna().all().all()

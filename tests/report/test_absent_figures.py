@@ -10,8 +10,6 @@ import pandas as pd
 import pytest
 
 from forecast.engine.region import standard_forecast
-from forecast.io.dataset_files import DatasetFiles, InputFile, load_dataset
-from forecast.io.readers import ReadOptions
 from forecast.report.builder import build_report
 from forecast.report.model import Paragraph
 from tests import own_ledger as O
@@ -19,21 +17,17 @@ from tests import own_ledger as O
 
 @pytest.fixture(scope="module")
 def ds(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - a Dataset
-    f = O.write(tmp_path_factory.mktemp("own"))
-    files = DatasetFiles(ledgers=(InputFile.from_path(f["huvudbok"]),),
-                         organisation=InputFile.from_path(f["organisation"]),
-                         kontoplan=InputFile.from_path(f["kontoplan"]))
-    return load_dataset(files, ReadOptions()).dataset
+    return O.dataset(tmp_path_factory.mktemp("own"))
 
 
-def _text(ds, month: str) -> str:  # noqa: ANN001
+def _text(ds, month: str) -> str:
     rf = standard_forecast(ds, pd.Period(month, "M"), n_paths=50)
     rep = build_report(ds, month, rf)
     tables = rep.tables()
     return "\n".join(b.render(tables) for b in rep.blocks() if isinstance(b, Paragraph))
 
 
-def test_no_budget_no_previous_year(ds) -> None:  # noqa: ANN001
+def test_no_budget_no_previous_year(ds) -> None:
     text = _text(ds, "2022-04")
     assert "budgeterade" not in text and "sämre än budget" not in text
     assert "inom taket" not in text and "över taket" not in text
@@ -45,7 +39,7 @@ def test_no_budget_no_previous_year(ds) -> None:  # noqa: ANN001
     assert "Årsarbetare för inhyrd personal saknas i indata." in text
 
 
-def test_partial_budget_is_flagged_and_no_development_against_part_of_a_year(ds) -> None:  # noqa: ANN001
+def test_partial_budget_is_flagged_and_no_development_against_part_of_a_year(ds) -> None:
     text = _text(ds, "2023-04")
     assert "Budget 2023 finns bara för januari–april 2023" in text
     dev = text.split("Nettokostnadsutvecklingen för januari–april var ")[1].split("\n")[0]

@@ -29,7 +29,7 @@ from forecast.report.builder import CHANGE_HEADING, HEADINGS, build_report
 from forecast.report.charts import render_all
 from forecast.report.docx_writer import APPENDIX, TemplateError, load_template, report_to_docx
 from forecast.report.inputs import Comment, ForecastChange
-from forecast.report.model import Ref, Report
+from forecast.report.model import Ref, Report, ReportTable
 from forecast.report.pdf_writer import report_to_pdf
 from scenarios.files import load_scenario
 from scenarios.reporting import risk_for
@@ -94,8 +94,9 @@ def test_docx_holds_every_heading_table_and_chart(region_reports, as_of: str) ->
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     for h in (*HEADINGS, CHANGE_HEADING, APPENDIX):
         assert h in headings
-    # + the summary box (one shaded cell) and the provenance appendix
-    assert len(doc.tables) == len(report.tables()) + 2
+    # + the summary box (one shaded cell), the provenance appendix and the appendix's tables
+    extra = [b for b in report.appendix if isinstance(b, ReportTable)]
+    assert len(doc.tables) == len(report.tables()) + 2 + len(extra)
     assert len(doc.inline_shapes) == len(report.charts()) >= 3
     sec = doc.sections[0]
     assert round(sec.page_width.cm, 1) == 21.0 and round(sec.page_height.cm, 1) == 29.7
@@ -104,7 +105,8 @@ def test_docx_holds_every_heading_table_and_chart(region_reports, as_of: str) ->
     assert 'w:instr="PAGE"' in xml and 'w:instr="NUMPAGES"' in xml
     month = "april 2023" if as_of == "2023-04" else "augusti 2022"
     assert month in footer.text and CREATED.date().isoformat() in footer.text
-    appendix = {r.cells[0].text: r.cells[1].text for r in doc.tables[-1].rows}
+    provenance = doc.tables[len(report.tables()) + 1]
+    appendix = {r.cells[0].text: r.cells[1].text for r in provenance.rows}
     assert appendix["Indata-hash"] == load_default().source_hash
     assert appendix["Per månad"] == month and appendix["Programversion"]
 

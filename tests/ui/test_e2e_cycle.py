@@ -97,7 +97,7 @@ def _region_net(path: Path) -> float:
     return float(line[header.index("Årsprognos")])
 
 
-def _overview_metric(page, url: str) -> str:  # noqa: ANN001
+def _overview_metric(page, url: str) -> str:
     from playwright.sync_api import expect
 
     page.goto(url)

@@ -33,19 +33,30 @@ def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture()
-def page(browser):  # noqa: ANN001, ANN201
+def page(browser):
     ctx = _context(browser, 1400)
     yield ctx.new_page()
     ctx.close()
 
 
-def _no_error(page) -> None:  # noqa: ANN001
+def _no_error(page) -> None:
     from playwright.sync_api import expect
 
     main = page.locator("[data-testid='stMain']")
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     expect(main).not_to_contain_text("Ett oväntat fel")
     expect(main).not_to_contain_text("ValueError")
+
+
+def _sheet(path, name: str) -> tuple[dict[str, list[object]], str]:  # noqa: ANN001
+    """The columns of a sheet of an exported workbook (heading row 3) and its note."""
+    import openpyxl
+
+    ws = openpyxl.load_workbook(str(path))[name]
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    head, body = rows[0], [r for r in rows[1:] if any(v is not None for v in r[1:])]
+    note = next(str(r[0]) for r in rows[1:] if r[0] and all(v is None for v in r[1:]))
+    return {str(h): [r[j] for r in body] for j, h in enumerate(head) if h}, note
 
 
 def test_own_export_with_the_defaults(page, own_server: str, tmp_path) -> None:  # noqa: ANN001
@@ -56,6 +67,21 @@ def test_own_export_with_the_defaults(page, own_server: str, tmp_path) -> None: 
     goto(page, own_server, "data")
     _upload(page, K.UPLOADER, files["huvudbok"])
     _upload(page, K.UP_ORG, files["organisation"])
+    # Account numbers without a kontoplan: the message names the page's field and button.
+    page.get_by_role("button", name="Läs in datamängden").click()
+    err = page.locator("[data-testid='stAlertContentError']")
+    expect(err).to_contain_text("Kontot 3110 (Patientavgifter) finns inte i någon kontoplan")
+    expect(err).to_contain_text("en kontoplan i fältet «Kontoplan (valfri)»; gör en mall med "
+                                "knappen «Ladda ned kontoplansmall» under fälten")
+    assert "--" not in err.inner_text() and "budgetprognos" not in err.inner_text()
+    expect(page.locator(APP_IDLE)).to_have_count(1)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Ladda ned kontoplansmall").click()
+    assert info.value.failure() is None and info.value.suggested_filename == "kontoplan_mall.csv"
+    tpl = tmp_path / "kontoplan_mall.csv"
+    info.value.save_as(tpl)
+    template = tpl.read_bytes().decode("utf-8-sig")
+    assert all(f'"{konto}";"";"";"{text}"' in template for konto, text, _ in O.ACCOUNTS)
     _upload(page, K.UP_KONTOPLAN, files["kontoplan"])
     page.get_by_role("button", name="Läs in datamängden").click()
     # a warning, not a success: outcome is missing for May–December 2022
@@ -95,6 +121,18 @@ def test_own_export_with_the_defaults(page, own_server: str, tmp_path) -> None: 
         expect(page.locator(APP_IDLE)).to_have_count(1, timeout=300_000)
         expect(main).to_contain_text("Utfall saknas för maj–december 2022", timeout=300_000)
         _no_error(page)
+    # The Årsprognos export and the report as of April 2023: the four-month budget is said,
+    # and 2022 (January–April only) is no previous year: empty cells, never 0.
+    _, xlsx = _download(page, "w_dl_prognos_xlsx", tmp_path)
+    div, note = _sheet(xlsx, "Per division")
+    assert all(v is None for v in div["Utfall fg år"]) and all(v is None for v in div[
+        "Utveckling mot fg år %"])
+    assert all(isinstance(v, float) and v < 0 for v in div["Årsbudget"])
+    assert "Budget 2023 finns bara för januari–april 2023" in note
+    assert "Utfall saknas i indata för maj–december 2022" in note
+    _, docx = _download(page, "w_dl_rapport_docx", tmp_path)
+    doc = "\n".join(p.text for p in Document(str(docx)).paragraphs)
+    assert "Budget 2023 finns bara för januari–april 2023" in doc
 
     # As of April 2022: no budget, no previous year; the Word report says so.
     url = re.sub(r"/export.*", "/export", page.url.split("?")[0])
@@ -113,7 +151,19 @@ def test_own_export_with_the_defaults(page, own_server: str, tmp_path) -> None: 
     assert "inom taket" not in doc and "Helårsprognosen är 0" not in doc
     assert "Budget för 2022 saknas i indata" in doc
     assert "Nettokostnadsutvecklingen för januari–april kan inte beräknas" in doc
+    _, xlsx = _download(page, "w_dl_prognos_xlsx", tmp_path)
+    div, note = _sheet(xlsx, "Per division")
+    for col in ("Årsbudget", "Avvikelse mot budget", "Utfall fg år"):
+        assert all(v is None for v in div[col]), col  # absent: an empty cell, not 0
+    assert all(isinstance(v, float) and v < 0 for v in div["Årsprognos"])
+    assert "Budget för 2022 saknas i indata" in note
     screenshot(page, "own_data_export_2022-04")
+    page.get_by_role("link", name="Prognos", exact=True).click()
+    expect(page.locator(APP_IDLE)).to_have_count(1, timeout=300_000)
+    dev = page.locator("[data-testid='stMetric']").filter(has_text="Avvikelse mot budget")
+    expect(dev).to_contain_text("saknas", timeout=300_000)
+    expect(dev).to_contain_text("budget saknas")
+    _no_error(page)
     page.get_by_role("link", name="Översikt", exact=True).click()
     expect(page.locator(APP_IDLE)).to_have_count(1, timeout=300_000)
     budget = page.locator("[data-testid='stMetric']").filter(has_text="Budget").first

@@ -30,7 +30,7 @@ def test_a_second_session_shows_the_progress_of_the_computation_it_waits_for() -
     runs: list[int] = []
     result = object()
 
-    def compute(progress):  # noqa: ANN001, ANN202
+    def compute(progress):
         runs.append(1)
         progress("Backtest per serie", 10, 40)
         reached.set()
@@ -74,7 +74,7 @@ def test_a_ready_result_draws_no_bar() -> None:
 def test_a_failed_computation_frees_the_slot_for_the_next_try() -> None:
     slot = _Slot()
 
-    def fail(progress):  # noqa: ANN001, ANN202
+    def fail(progress):
         progress("Backtest per serie", 1, 2)
         raise RuntimeError("fel")
 

@@ -15,8 +15,9 @@ Amounts in the raw frame are tkr in the reports' sign convention (revenue +, cos
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -60,7 +61,11 @@ class Controls:
                                           ("summarader", "--hoppa-over-summarader"),
                                           ("blad", "--blad"), ("organisation", "--organisation"),
                                           ("atgarder", "--atgarder"),
-                                          ("atgardseffekter", "--atgardseffekter"))
+                                          ("atgardseffekter", "--atgardseffekter"),
+                                          ("kontoplan", "--kontoplan FIL"),
+                                          ("luckor", "--luckor-ar-noll"),
+                                          ("kontoplansmall", "budgetprognos kontoplan "
+                                                             "--data FIL --out mall.csv"))
     values: tuple[tuple[tuple[str, str], str], ...] = ()
     flags: bool = True
 
@@ -267,3 +272,15 @@ def sign_note(debet: bool) -> str:
         return ("Beloppen lästes med debet/kredit-tecken (kostnader positiva) och vändes till "
                 "rapporternas tecken (intäkter +, kostnader −).")
     return "Beloppen lästes med rapporternas tecken (intäkter +, kostnader −)."
+
+
+def per_distinct(values: pd.Series | np.ndarray, fn: Callable[[Any], Any],
+                 dtype: Any = bool) -> np.ndarray:
+    """``fn`` of every value, computed once per distinct value (missing values included).
+
+    A ledger column holds a few hundred distinct texts in 300 000 rows; a Python call per
+    row (``.str.strip()``, ``.str.startswith``) cost ~0,5 s a column.
+    """
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    out = np.array([fn(v) for v in uniques] + [fn(None)], dtype=dtype)
+    return out[np.where(codes < 0, len(uniques), codes)]

@@ -28,7 +28,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from forecast.io.importer import _Collector
+from forecast.io.collect import Collector
 from forecast.io.limits import (
     MAX_SIE_BRACES,
     MAX_SIE_LINES,
@@ -126,7 +126,7 @@ def read_sie(data: bytes, filename: str, options: B.ReadOptions) -> B.LedgerRead
     if not any(line.lstrip().startswith("#") for line in lines[:50]):
         raise ValidationFailed([B.Problem(filename, 1, None, "Filen är ingen SIE-fil (inga "
                                           "#-poster i början)", "en SIE-fil typ 3 eller 4")])
-    out = _Collector(filename, {None: -1})
+    out = Collector(filename, {None: -1})
     st = _State()
     for n, line in enumerate(lines, start=1):
         _line(line.strip(), n, st, out)
@@ -173,7 +173,7 @@ def _check_size(data: bytes, filename: str) -> None:
                 "kortare period per fil")])
 
 
-def _brace(line: str, n: int, st: _State, out: _Collector) -> None:
+def _brace(line: str, n: int, st: _State, out: Collector) -> None:
     """A voucher's ``{`` or ``}`` line; an unbalanced one is a problem naming its line."""
     if line == "{":
         if st.open_brace:
@@ -190,7 +190,7 @@ def _brace(line: str, n: int, st: _State, out: _Collector) -> None:
     st.open_brace, st.voucher_month, st.voucher_line = 0, None, 0
 
 
-def _line(line: str, n: int, st: _State, out: _Collector) -> None:
+def _line(line: str, n: int, st: _State, out: Collector) -> None:
     if not line.startswith("#"):
         if line in ("{", "}"):
             _brace(line, n, st, out)
@@ -266,7 +266,7 @@ def _record(tag: str, f: list[str], n: int, st: _State) -> None:
         st.trans.append((n, tag, S.UTFALL, month, f[1], objects(f[2]), _amount(f[3])))
 
 
-def _check_header(st: _State, options: B.ReadOptions, out: _Collector) -> None:
+def _check_header(st: _State, options: B.ReadOptions, out: Collector) -> None:
     if st.fmt and st.fmt != "PC8":
         out.add(None, "#FORMAT", f"Teckenformatet '{show(st.fmt)}' stöds inte",
                 "#FORMAT PC8 (CP437), som SIE-formatet föreskriver", check="format")
@@ -297,7 +297,7 @@ def _is_balance(st: _State, account: str) -> bool:
     return account[:1] in ("1", "2")
 
 
-def _frame(st: _State, filename: str, out: _Collector, result: B.LedgerRead) -> pd.DataFrame:
+def _frame(st: _State, filename: str, out: Collector, result: B.LedgerRead) -> pd.DataFrame:
     """The raw frame from the gathered records; notes on what was left out."""
     dim = _unit_dim(st)
     label = st.dims.get(dim) or f"dimension {dim}"

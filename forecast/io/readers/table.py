@@ -26,21 +26,23 @@ coding          verksamhet, motpart, projekt, aktivitet, objekt, fri (and their 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
-from forecast.io.formatting import fmt_number
-from forecast.io.importer import (
-    _Collector,
-    _kind,
-    _parse_column,
-    _Parsed,
-    _text,
-    _unit_id,
+from forecast.io.collect import (
+    Collector,
+    Parsed,
+    norm_header,
+    parse_column,
+    parse_kind,
+    parse_text,
+    parse_unit_id,
 )
+from forecast.io.formatting import fmt_number
 from forecast.io.parsing import (
     MONTH_ALLOWED,
     ParseError,
@@ -53,6 +55,7 @@ from forecast.io.parsing import (
     table_from_records,
 )
 from forecast.io.readers import base as B
+from forecast.io.xlsx_sheets import named_for
 from forecast.ledger import schema as S
 
 YEAR: Final = "year"
@@ -95,13 +98,9 @@ SUM_ALLOWED: Final = ("rader med belopp per enhet och konto, inga summarader (de
                       "räknas två gånger); ta bort dem eller använd {summarader}")
 
 
-def _norm(name: Any) -> str:
-    return " ".join(str(name).split()).casefold()
-
-
 def header_field(name: Any) -> tuple[str | None, str | None]:
     """The field a header names and the amount unit it states (``kr``/``tkr``/None)."""
-    key = _norm(name)
+    key = norm_header(name)
     if key in _PLAIN:
         return _PLAIN[key], None
     if m := _AMOUNT_HEADER.fullmatch(key):
@@ -114,7 +113,7 @@ def header_field(name: Any) -> tuple[str | None, str | None]:
     return None, None
 
 
-def find_header(records: list[list[Any]]) -> int:
+def find_header(records: Sequence[list[Any]]) -> int:
     """Index of the header record: the first of the top rows naming two known columns."""
     for k, rec in enumerate(records[:HEADER_SEARCH_ROWS]):
         fields = {header_field(v)[0] for v in rec if isinstance(v, str) and v.strip()}
@@ -124,7 +123,7 @@ def find_header(records: list[list[Any]]) -> int:
     return 0
 
 
-def _title_note(records: list[list[Any]], k: int) -> str | None:
+def _title_note(records: Sequence[list[Any]], k: int) -> str | None:
     if k == 0:
         return None
     texts = [str(v).strip() for rec in records[:k] for v in rec
@@ -150,9 +149,11 @@ def read_table_ledger(data: bytes, filename: str, options: B.ReadOptions) -> B.L
     """
     known = {k for k in _PLAIN} | {"belopp", "utfall", "budget", *CODING_NAMES}
     records, sep, sheet_note = read_records(bytes(data), filename, known, options.sheet)
+    if sheet_note and not options.controls.flags:
+        sheet_note = named_for(sheet_note, options.controls.name("blad"))
     k = find_header(records)
     raw = _shifted(table_from_records(records[k:], filename, sep), k)
-    out = _Collector(filename, {name: j for j, name in enumerate(raw.header)} | {None: -2})
+    out = Collector(filename, {name: j for j, name in enumerate(raw.header)} | {None: -2})
     out.extend(raw.problems)
     result = B.LedgerRead(filename, B.empty_raw())
     if note := _title_note(records, k):
@@ -186,7 +187,7 @@ def _complete(mapped: dict[str, tuple[int, str]]) -> bool:
     return has_period and has_amount and S.UNIT in mapped and S.ACCOUNT in mapped
 
 
-def _map_header(raw: RawTable, header_row: int, out: _Collector
+def _map_header(raw: RawTable, header_row: int, out: Collector
                 ) -> tuple[dict[str, tuple[int, str]], dict[str, str]]:
     """Fields → (column index, header); amount column → stated unit. Problems reported."""
     mapped: dict[str, tuple[int, str]] = {}
@@ -215,7 +216,7 @@ def _map_header(raw: RawTable, header_row: int, out: _Collector
         if unit:
             units[name] = unit
     if YEAR in mapped and S.PERIOD in mapped:
-        if _norm(mapped[S.PERIOD][1]) in ("månad", "manad"):  # "År" + "Månad"
+        if norm_header(mapped[S.PERIOD][1]) in ("månad", "manad"):  # "År" + "Månad"
             mapped[MONTH] = mapped.pop(S.PERIOD)
         else:  # a full period beside the year: the year adds nothing, kept as coding
             codings.append(mapped.pop(YEAR))
@@ -229,7 +230,7 @@ def _map_header(raw: RawTable, header_row: int, out: _Collector
 
 
 def _missing_fields(mapped: dict[str, tuple[int, str]], header_row: int,
-                    out: _Collector) -> None:
+                    out: Collector) -> None:
     need = {S.UNIT: ("enhet", "enhet, ansvar, kostnadsställe eller kst"),
             S.ACCOUNT: ("konto", "konto, kontonummer eller kostnadsslag")}
     for f, (label, allowed) in need.items():
@@ -257,7 +258,7 @@ def _missing_fields(mapped: dict[str, tuple[int, str]], header_row: int,
                 check="rubrik")
 
 
-def _title_unit(records: list[list[Any]]) -> tuple[str, str] | None:
+def _title_unit(records: Sequence[list[Any]]) -> tuple[str, str] | None:
     """(unit, text) of the first title cell above the header that states a unit."""
     for rec in records:
         for v in rec:
@@ -268,7 +269,7 @@ def _title_unit(records: list[list[Any]]) -> tuple[str, str] | None:
 
 def _kronor(units: dict[str, str], title: tuple[str, str] | None, options: B.ReadOptions,
             raw: RawTable, mapped: dict[str, tuple[int, str]], header_row: int,
-            out: _Collector) -> tuple[bool, str]:
+            out: Collector) -> tuple[bool, str]:
     """Whether the amounts are kronor, and what said so (for the note).
 
     In order: the reading option, the amount headers (``Utfall kr``), a title row ("Belopp i
@@ -308,17 +309,16 @@ SIZE_SAMPLE: Final = 20_000
 
 
 def _kronor_by_size(raw: RawTable, mapped: dict[str, tuple[int, str]], ctl: B.Controls,
-                    out: _Collector) -> tuple[bool, str]:
-    values = []
+                    out: Collector) -> tuple[bool, str]:
+    parts = []
     for col in (AMOUNT_COL, UTFALL_COL, BUDGET_COL):
         if col in mapped:
-            for v in raw.cells[mapped[col][0]].to_numpy()[:SIZE_SAMPLE]:
-                try:
-                    values.append(_amount(v))
-                except ParseError:
-                    continue
-    unit = B.unit_by_size(np.array(values, dtype=np.float64))
-    a = np.abs(np.array(values, dtype=np.float64))
+            parts.append(B.per_distinct(raw.cells[mapped[col][0]].to_numpy()[:SIZE_SAMPLE],
+                                        _amount_or_nan, dtype=np.float64))
+    values = np.concatenate(parts) if parts else np.zeros(0)
+    values = values[~np.isnan(values)]  # cells that are no amount do not judge the size
+    unit = B.unit_by_size(values)
+    a = np.abs(values)
     typical = fmt_number(float(np.median(a[a > 0])), 0) if (a > 0).any() else "0"
     if unit is None:
         out.add(None, ", ".join(mapped[c][1] for c in (AMOUNT_COL, UTFALL_COL, BUDGET_COL)
@@ -333,7 +333,7 @@ def _kronor_by_size(raw: RawTable, mapped: dict[str, tuple[int, str]], ctl: B.Co
                           f"{'kronor' if unit == 'kr' else 'tkr'}")
 
 
-def _sum_rows(raw: RawTable, options: B.ReadOptions, out: _Collector, result: B.LedgerRead,
+def _sum_rows(raw: RawTable, options: B.ReadOptions, out: Collector, result: B.LedgerRead,
               mapped: dict[str, tuple[int, str]], kronor: bool) -> np.ndarray:
     """Rows to keep; sum/subtotal rows are refused or (with the option) dropped and noted."""
     n = len(raw.rows)
@@ -383,6 +383,13 @@ def _dropped_total(cells: np.ndarray) -> float:
     return total
 
 
+def _amount_or_nan(v: Any) -> float:
+    try:
+        return _amount(v)
+    except ParseError:
+        return float("nan")
+
+
 def _amount(v: Any) -> float:
     if isinstance(v, str):
         return B.parse_amount(v)
@@ -392,14 +399,14 @@ def _amount(v: Any) -> float:
 
 
 def _year(v: Any) -> int:
-    s = _text(v)
+    s = parse_text(v)
     if not re.fullmatch(r"\d{4}", s) or not 1900 <= int(s) <= 2100:
         raise ParseError(f"Året '{show(v)}' känns inte igen")
     return int(s)
 
 
 def _month_of_year(v: Any) -> str:
-    s = _text(v)
+    s = parse_text(v)
     if re.fullmatch(r"\d{1,2}", s) and 1 <= int(s) <= 12:
         return f"{int(s):02d}"
     if re.fullmatch(r"\d{6}", s):  # 202304 in a month column next to År
@@ -411,29 +418,29 @@ _PARSERS: Final = {
     S.PERIOD: (parse_month_cell, MONTH_ALLOWED),
     YEAR: (_year, "ett år, t.ex. 2023"),
     MONTH: (_month_of_year, "ett månadsnummer 1–12 (bredvid kolumnen år)"),
-    S.UNIT: (_unit_id, "en enhetskod (text)"),
-    UNIT_NAME: (_text, "text"),
-    S.ACCOUNT: (_text, "ett kontonummer eller ett kostnadsslag"),
-    B.ACCOUNT_TEXT: (_text, "text"),
-    S.KIND: (_kind, "utfall eller budget (stora eller små bokstäver)"),
+    S.UNIT: (parse_unit_id, "en enhetskod (text)"),
+    UNIT_NAME: (parse_text, "text"),
+    S.ACCOUNT: (parse_text, "ett kontonummer eller ett kostnadsslag"),
+    B.ACCOUNT_TEXT: (parse_text, "text"),
+    S.KIND: (parse_kind, "utfall eller budget (stora eller små bokstäver)"),
     AMOUNT_COL: (_amount, B.AMOUNT_ALLOWED),
     UTFALL_COL: (_amount, B.AMOUNT_ALLOWED),
     BUDGET_COL: (_amount, B.AMOUNT_ALLOWED),
-    S.DIVISION: (_text, "en division (text)"),
+    S.DIVISION: (parse_text, "en division (text)"),
 }
 _OPTIONAL: Final = (UNIT_NAME, B.ACCOUNT_TEXT, S.DIVISION, UTFALL_COL, BUDGET_COL)
 
 
 def _rows(raw: RawTable, mapped: dict[str, tuple[int, str]], keep: np.ndarray, kronor: bool,
-          options: B.ReadOptions, out: _Collector, result: B.LedgerRead) -> pd.DataFrame:
+          options: B.ReadOptions, out: Collector, result: B.LedgerRead) -> pd.DataFrame:
     """Parse the kept rows into the raw frame (one row per amount)."""
     rows = raw.rows[keep]
-    parsed: dict[str, _Parsed] = {}
+    parsed: dict[str, Parsed] = {}
     for f, (j, name) in mapped.items():
         if f.startswith(CODING_COL):
             continue
         parse, allowed = _PARSERS[f]
-        parsed[f] = _parse_column(raw.cells[j].loc[keep].reset_index(drop=True), rows, parse,
+        parsed[f] = parse_column(raw.cells[j].loc[keep].reset_index(drop=True), rows, parse,
                                   column=name, allowed=allowed, out=out, check=f,
                                   optional=f in _OPTIONAL, grouped=f in (S.KIND, S.ACCOUNT))
     period = _periods(parsed, mapped, rows, out)
@@ -477,8 +484,8 @@ def _amount_columns(mapped: dict[str, tuple[int, str]]) -> list[tuple[str, str]]
     return [(k, c) for k, c in ((S.UTFALL, UTFALL_COL), (S.BUDGET, BUDGET_COL)) if c in mapped]
 
 
-def _periods(parsed: dict[str, _Parsed], mapped: dict[str, tuple[int, str]], rows: np.ndarray,
-             out: _Collector) -> tuple[np.ndarray, np.ndarray]:
+def _periods(parsed: dict[str, Parsed], mapped: dict[str, tuple[int, str]], rows: np.ndarray,
+             out: Collector) -> tuple[np.ndarray, np.ndarray]:
     if S.PERIOD in parsed:
         p = parsed[S.PERIOD]
         vals = np.where(p.ok, p.values, 0).astype(np.int64)
@@ -511,8 +518,8 @@ def _coding(raw: RawTable, mapped: dict[str, tuple[int, str]], keep: np.ndarray)
     return np.array(["\x1f".join(t) for t in zip(*parts, strict=True)], dtype=object)
 
 
-def _no_amount(parsed: dict[str, _Parsed], rows: np.ndarray,
-               mapped: dict[str, tuple[int, str]], out: _Collector) -> None:
+def _no_amount(parsed: dict[str, Parsed], rows: np.ndarray,
+               mapped: dict[str, tuple[int, str]], out: Collector) -> None:
     empties = [parsed[c].empty & parsed[c].ok for c in (UTFALL_COL, BUDGET_COL) if c in parsed]
     none = np.logical_and.reduce(empties)
     names = " och ".join(mapped[c][1] for c in (UTFALL_COL, BUDGET_COL) if c in mapped)
@@ -521,7 +528,7 @@ def _no_amount(parsed: dict[str, _Parsed], rows: np.ndarray,
                 check="inget belopp")
 
 
-def _fill_names(parsed: dict[str, _Parsed], result: B.LedgerRead) -> None:
+def _fill_names(parsed: dict[str, Parsed], result: B.LedgerRead) -> None:
     for key, name_col, target in ((S.UNIT, UNIT_NAME, result.unit_names),
                                   (S.ACCOUNT, B.ACCOUNT_TEXT, result.account_texts)):
         if name_col not in parsed:

@@ -1,4 +1,4 @@
-"""The one year-end case enumeration (forecast.evaluation.cases) against the three loops it
+"""The one year-end case enumeration (forecast.methods.cases) against the three loops it
 replaced (the baselines' own errors, the choice's origins, the backtest's case years), kept
 here as slow, obvious references."""
 
@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forecast.evaluation.backtest import Series, case_years
-from forecast.evaluation.cases import year_end_origins
 from forecast.methods.base import cutoff_month
+from forecast.methods.cases import year_end_origins
 from forecast.methods.selection import origins
 
 
