@@ -9,12 +9,20 @@ Examples::
     budgetprognos scenario list
     budgetprognos scenario show Dygnsvila --version 1
     budgetprognos scenario delete Dygnsvila --ja
+    budgetprognos scenario jamfor "Alla tre" "Dygnsvila oktober@1" --out jamforelse.xlsx
+    budgetprognos scenario jamfor "Alla tre" "Plan 60 procent" --out scenarioblad.pdf
 
 ``run`` starts from the month's forecast of record (``forecast.cycle.record``: the fastställd or
 latest laid version, else the stored statistical forecast; ``--db``, ``--dataset``) and exports:
 year totals (baseline vs scenario, this year and two plan years), P10/P50/P90
-and the probability of a result within budget, the bridge (table ``bridge``) and the
+and the probability of a result within budget, the bridge (table ``brygga``) and the
 assumptions, with metadata including the scenario's parameters as JSON.
+
+``jamfor`` reads stored scenarios (``NAMN`` = the latest version, ``NAMN@N`` = version N) and
+writes what the app's page Jämför downloads, from the same builders
+(``scenarios.committee.committee_view`` on the forecast of record, ``scenarios.comparison``):
+the comparison's tables for ``.xlsx``/``.csv``, the one-page scenario sheet for ``.docx``/``.pdf``
+(``scenarios.sheet``).
 
 Exit codes: 0 done; 2 bad input (invalid scenario file, bad month, rejected data, unknown
 scenario, delete without --ja); 1 files or the store could not be read/written.
@@ -37,6 +45,7 @@ from cli.common import (
     error,
     guarded,
     load_dataset,
+    os_error_text,
     write_output,
     written,
 )
@@ -45,6 +54,7 @@ from forecast.io.limits import MAX_DRAWS, MAX_SEED, MIN_DRAWS
 
 if TYPE_CHECKING:
     from scenarios.assumptions import Scenario
+    from scenarios.comparison import Sheet
     from scenarios.store import ScenarioStore
 
 
@@ -77,11 +87,121 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     s.add_argument("file", type=Path, metavar="FIL")
     s.add_argument("--forfattare", metavar="NAMN", help="visningsnamn som författare")
     add_store_arguments(s)
+    _add_compare(sub)
     s = sub.add_parser("delete", help="radera (dölj) alla versioner av ett sparat scenario "
                                       "(controller; raderingen står i granskningsloggen)")
     s.add_argument("name")
     s.add_argument("--ja", action="store_true", help="bekräfta raderingen")
     add_store_arguments(s)
+
+
+SHEET_SUFFIXES = (".docx", ".pdf")
+DEFAULT_COMPARE_DRAWS = 2000
+"""The app's default number of draws (``ui.scenarios_page.DEFAULT_DRAWS``)."""
+
+
+def _add_compare(sub: argparse._SubParsersAction) -> None:
+    from scenarios.comparison import MAX_COMPARED, MAX_SHEET_SCENARIOS
+
+    c = sub.add_parser(
+        "jamfor", help="jämför sparade scenarier eller versioner: Excel/CSV eller "
+                       "scenarioblad på en sida (Word/PDF), som sidan Jämför")
+    c.add_argument("refs", nargs="+", metavar="NAMN[@VERSION]",
+                   help=f"sparade scenarier, 1–{MAX_COMPARED}; NAMN = senaste versionen, "
+                        f"NAMN@2 = version 2 (scenariobladet rymmer högst "
+                        f"{MAX_SHEET_SCENARIOS})")
+    c.add_argument("--as-of", metavar="ÅÅÅÅ-MM", help="prognosmånad; standard datans sista utfall")
+    c.add_argument("--draws", type=int, default=DEFAULT_COMPARE_DRAWS, metavar="N",
+                   help=f"Monte Carlo-dragningar per scenario, {MIN_DRAWS}–{MAX_DRAWS} "
+                        f"(standard {DEFAULT_COMPARE_DRAWS}, som appen)")
+    add_output_arguments(c, out_help="utfil: .xlsx eller .csv ger jämförelsens tabeller, "
+                                     ".docx eller .pdf scenariobladet på en sida")
+    add_data_argument(c)
+    add_store_arguments(c)
+
+
+def parse_ref(text: str) -> tuple[str, int | None]:
+    """``"Namn@2"`` → ("Namn", 2); ``"Namn"`` → ("Namn", None) (the latest version).
+
+    Raises:
+        CliError: an empty name or a version that is not a whole number ≥ 1.
+    """
+    name, at, version = text.rpartition("@")
+    if not at:
+        name, version = text, ""
+    name = name.strip()
+    if not name:
+        raise CliError(f"scenario {text!r}: namnet saknas (skriv NAMN eller NAMN@VERSION)")
+    if at and not (version.isdigit() and int(version) >= 1):
+        raise CliError(f"scenario {text!r}: versionen efter @ måste vara ett heltal ≥ 1, "
+                       f"fick {version!r}")
+    return name, int(version) if at else None
+
+
+def _compare_out(args: argparse.Namespace) -> Path:
+    from scenarios.comparison import MAX_COMPARED, MAX_SHEET_SCENARIOS
+
+    out: Path = args.out
+    sheet = out.suffix.lower() in SHEET_SUFFIXES
+    if not sheet:
+        check_out(out)
+    check_range("--draws", args.draws, MIN_DRAWS, MAX_DRAWS)
+    most = MAX_SHEET_SCENARIOS if sheet else MAX_COMPARED
+    if len(args.refs) > most:
+        what = "scenariobladet" if sheet else "en jämförelse"
+        raise CliError(f"{what} rymmer högst {most} scenarier; {len(args.refs)} är angivna")
+    return out
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from scenarios import comparison as CMP
+    from scenarios.committee import views_of
+
+    out = _compare_out(args)
+    refs = [parse_ref(r) for r in args.refs]  # all checked before any data is read
+    st = _store(args)
+    try:
+        chosen = [st.record(name, v) for name, v in refs]
+    except KeyError as exc:
+        raise CliError(str(exc.args[0])) from None
+    labels = [f"{r.name} v{r.version}" for r in chosen]
+    twice = sorted({label for label in labels if labels.count(label) > 1})
+    if twice:
+        raise CliError(f"samma version är angiven mer än en gång: {', '.join(twice)}")
+    as_of_arg = as_of_argument(args.as_of) if args.as_of else None
+    ds = load_dataset(args, as_of_arg)
+    as_of = as_of_arg or ds.last_outcome
+    from forecast.cycle.record import Spec
+
+    rec = record_of(args, ds, as_of, Spec())
+    labelled = [(label, r.scenario) for label, r in zip(labels, chosen, strict=True)]
+    try:
+        views = views_of(rec.final, labelled, ds, n_draws=args.draws, base=rec.heading())
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    meta = CMP.comparison_metadata(views, as_of=str(as_of), input_hash=ds.source_hash,
+                                   source=ds.source)
+    if out.suffix.lower() in SHEET_SUFFIXES:
+        files = [_write_sheet(CMP.sheet(views, meta), out)]
+    else:
+        files = write_output(CMP.comparison_tables(views), meta, out, args)
+    print(f"Basprognos: {rec.heading()}")
+    for label, v in views:
+        print(f"{CMP.headline(label, v)}")
+    print(f"Skrivet till {written(files)}")
+    return 0
+
+
+def _write_sheet(sheet: Sheet, out: Path) -> Path:
+    from scenarios.sheet import sheet_to_docx, sheet_to_pdf
+
+    write = sheet_to_pdf if out.suffix.lower() == ".pdf" else sheet_to_docx
+    data = write(sheet)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise CliError(f"kunde inte skriva {str(out)!r}: {os_error_text(exc)}", EXIT_IO) from None
+    return out
 
 
 def _scenario_file(path: Path) -> Scenario:
@@ -133,7 +253,8 @@ def _run_scenario(args: argparse.Namespace) -> int:
     return 0
 
 
-_NEEDS = {"list": "VIEW", "show": "VIEW", "save": "SAVE_SCENARIO", "delete": "DELETE_SCENARIO"}
+_NEEDS = {"list": "VIEW", "show": "VIEW", "jamfor": "VIEW", "save": "SAVE_SCENARIO",
+          "delete": "DELETE_SCENARIO"}
 
 
 def _store(args: argparse.Namespace) -> ScenarioStore:
@@ -183,6 +304,8 @@ def run(args: argparse.Namespace) -> int:
     """Run ``scenario``; returns the exit code."""
     if args.action == "run":
         return guarded("scenario", _run_scenario, args)
+    if args.action == "jamfor":
+        return guarded("scenario", _compare, args)
     try:
         return guarded("scenario", _manage, args)
     except OSError as exc:

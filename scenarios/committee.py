@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.engine.result import RegionForecast
+from forecast.io.formatting import fmt_number
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset
 from forecast.report.rounding import apportion, round_half_away
@@ -44,6 +45,8 @@ from scenarios.montecarlo import MCResult
 
 P_LOW, P_HIGH = 0.10, 0.90
 """The quantiles of the sensitivity swing and of the result's interval."""
+MIN_SWING_TKR = 0.5
+"""A swing smaller than this (tkr, half the last printed digit of a tkr table) is no swing."""
 
 
 @dataclass(frozen=True)
@@ -227,7 +230,11 @@ def _year_effect(ctx: Context, compiled: Sequence[Compiled], params: Sequence[di
 
 
 def sensitivity(ctx: Context, compiled: Sequence[Compiled], year: int) -> tuple[Swing, ...]:
-    """Every uncertain parameter's P10→P90 swing of ``year``'s result, widest first."""
+    """Every uncertain parameter's P10→P90 swing of ``year``'s result, widest first.
+
+    A parameter that moves the result by less than :data:`MIN_SWING_TKR` either way is left
+    out: it has no bar to show (a plan's shared rate when every measure has its own).
+    """
     mask = ctx.rf.month_mask(year)
     likely = _year_effect(ctx, compiled, resolve_params(compiled, "likely"), mask)
     out = []
@@ -239,6 +246,8 @@ def sensitivity(ctx: Context, compiled: Sequence[Compiled], year: int) -> tuple[
             at = [_year_effect(ctx, compiled,
                                resolve_params(compiled, {param_key(i, name): v}), mask) - likely
                   for v in (lo, hi)]
+            if max(abs(at[0]), abs(at[1])) < MIN_SWING_TKR:
+                continue  # a range nothing depends on (e.g. a plan rate no measure takes)
             out.append(Swing(c.label, c.param_name(name), lo, hi, at[0], at[1]))
     return tuple(sorted(out, key=lambda s: -s.swing_tkr))
 
@@ -275,8 +284,8 @@ def _dygnsvila_fte(ctx: Context, label: str, a: A.Dygnsvila) -> list[FteLine]:
         r = A.Range.model_validate(a.extra_need)
         need = (cost * r.low / 100.0 / per, cost * r.likely / 100.0 / per,
                 cost * r.high / 100.0 / per)
-        basis = (f"behov i % × personalkostnad {cost / 1000.0:.0f} mkr per år / "
-                 f"{per:.0f} tkr per årsarbetare")
+        basis = (f"behov i % × personalkostnad {fmt_number(cost / 1000.0, 0)} mkr per år / "
+                 f"{fmt_number(per, 0)} tkr per årsarbetare")
     own = 1.0 - a.agency_share - a.overtime_share
     parts = [("Extra bemanningsbehov, årsarbetare", 1.0, basis),
              ("varav egen personal att rekrytera", own, "behov × andel egen personal"),
@@ -297,33 +306,57 @@ def _agency_fte_now(ds: Dataset | None, as_of: pd.Period, units: Sequence[str]) 
     return float(f.loc[sel, S.FTE].sum()) if sel.any() else None
 
 
+def replaced_agency_fte(removed_tkr: float, agency_cost_tkr: float, agency_fte: float | None,
+                        multiplier: A.Range, own_cost_per_fte_tkr: float
+                        ) -> tuple[float, float, float, str]:
+    """The agency FTE an agency cut replaces with own staff: (low, likely, high, basis).
+
+    The one source of the FTE of the agency cut: the own staff to recruit are the agency FTE
+    that go (the same work, one FTE for one FTE).
+
+    - With the data's agency FTE (``agency_fte``, the as-of month): that FTE × the share of
+      the agency cost removed (``removed_tkr / agency_cost_tkr``, same month); certain.
+    - Without: the own cost that replaces the agency cost (``removed_tkr × 12 / multiplier``,
+      the engine's rule) / the own cost per FTE; low at the high multiplier and vice versa.
+
+    Args:
+        removed_tkr: agency cost removed in the month (tkr, ≥ 0).
+        agency_cost_tkr: the base's agency cost of the month (tkr, positive).
+        agency_fte: the data's agency FTE, or None.
+        multiplier: agency cost / own cost for the same work (×).
+        own_cost_per_fte_tkr: own staff cost per FTE and year (tkr).
+    """
+    if agency_fte is not None and agency_cost_tkr > 0:
+        n = agency_fte * removed_tkr / agency_cost_tkr
+        return n, n, n, (f"data: {fmt_number(agency_fte, 0)} inhyrda årsarbetare × andel av "
+                         "hyrkostnaden som tas bort; samma arbete görs av lika många egna "
+                         "årsarbetare")
+    year = removed_tkr * 12.0
+    return (year / multiplier.high / own_cost_per_fte_tkr,
+            year / multiplier.likely / own_cost_per_fte_tkr,
+            year / multiplier.low / own_cost_per_fte_tkr,
+            f"bortfallen hyrkostnad per år / kostnadsfaktor / "
+            f"{fmt_number(own_cost_per_fte_tkr, 0)} tkr per årsarbetare (data saknar inhyrda "
+            "årsarbetare)")
+
+
 def _hyr_fte(ctx: Context, c: Compiled, a: A.Hyrpersonal) -> list[FteLine]:
-    """Own staff to recruit and agency FTE that go, at December's removal rate × 12."""
+    """Own staff to recruit (= agency FTE that go) at December's removal rate."""
     from forecast.ledger.dimensions import INHYRD
 
     mask = ctx.rf.month_mask(ctx.rf.as_of.year)
     if not mask.any():
         return []
-    removed = c.terms[0].basis[:, mask].sum(axis=0)[-1]  # tkr removed in December
-    m = A.Range.model_validate(a.agency_multiplier)
-    per = a.own_cost_per_fte_tkr
-    out = [FteLine(c.label, f"Egen personal att rekrytera, årsarbetare (dec {ctx.rf.as_of.year})",
-                   float(removed * 12.0 / m.high / per), float(removed * 12.0 / m.likely / per),
-                   float(removed * 12.0 / m.low / per),
-                   f"bortfallen hyrkostnad per år / kostnadsfaktor / {per:.0f} tkr per "
-                   "årsarbetare")]
-    agency = _agency_fte_now(ctx.ds, ctx.rf.as_of, a.units)
+    removed = float(c.terms[0].basis[:, mask].sum(axis=0)[-1])  # tkr removed in December
     rows = np.asarray(ctx.category == INHYRD)
     if a.units:
         rows &= np.isin(ctx.unit, list(a.units))
     cost = -float(ctx.base[rows][:, mask].sum(axis=0)[-1]) if rows.any() else 0.0
-    if agency is not None and cost > 0:
-        fewer = agency * removed / cost
-        out.append(FteLine(c.label, f"Färre inhyrda årsarbetare (dec {ctx.rf.as_of.year})",
-                           fewer, fewer, fewer,
-                           f"data: {agency:.0f} inhyrda årsarbetare {ctx.rf.as_of} × andel "
-                           "av hyrkostnaden som tas bort"))
-    return out
+    low, likely, high, basis = replaced_agency_fte(
+        removed, cost, _agency_fte_now(ctx.ds, ctx.rf.as_of, a.units),
+        A.Range.model_validate(a.agency_multiplier), a.own_cost_per_fte_tkr)
+    return [FteLine(c.label, "Egen personal att rekrytera i stället för inhyrd, årsarbetare "
+                    f"(dec {ctx.rf.as_of.year})", low, likely, high, basis)]
 
 
 def fte_lines(ctx: Context, compiled: Sequence[Compiled], scenario: A.Scenario
@@ -339,20 +372,49 @@ def fte_lines(ctx: Context, compiled: Sequence[Compiled], scenario: A.Scenario
 
 
 def budget_of_year(ds: Dataset | None, year: int) -> float | None:
-    """The net budget of ``year`` in the data, tkr, or None when the data hold none."""
-    if ds is None:
+    """The net budget of ``year`` in the data, tkr, or None when the data hold no full year.
+
+    A year whose budget rows cover fewer than 12 months is missing too (a part of a year's
+    budget is not the year's budget); :func:`budget_notes` says so.
+    """
+    months = _budget_months(ds, year)
+    if months != 12 or ds is None:
         return None
     led = ds.ledger
     sel = (led[S.KIND] == S.BUDGET) & (led[S.PERIOD].dt.year == year)
-    return float(led.loc[sel, S.AMOUNT].sum()) if sel.any() else None
+    return float(led.loc[sel, S.AMOUNT].sum())
+
+
+def _budget_months(ds: Dataset | None, year: int) -> int:
+    """How many months of ``year`` the data's budget rows cover."""
+    if ds is None:
+        return 0
+    led = ds.ledger
+    sel = (led[S.KIND] == S.BUDGET) & (led[S.PERIOD].dt.year == year)
+    return int(led.loc[sel, S.PERIOD].nunique())
+
+
+def budget_notes(ds: Dataset | None, years: Sequence[int]) -> tuple[str, ...]:
+    """A sentence for every plan year whose budget the data hold only in part."""
+    out = []
+    for y in years:
+        n = _budget_months(ds, y)
+        if 0 < n < 12:
+            out.append(f"Budget {y} finns bara för {n} av 12 månader i data och visas därför "
+                       "som saknad.")
+    return tuple(out)
 
 
 def year_lines(res: ScenarioResult, ds: Dataset | None) -> tuple[YearLine, ...]:
     """The as-of year (budget of the forecast) and the plan years (budget from the data)."""
     y0 = res.baseline.as_of.year
+    has_budget = bool(np.isfinite(np.asarray(res.baseline.annual_budget, dtype=float)).any())
     out = []
     for y in res.years:
-        budget = res.budget() if y == y0 else budget_of_year(ds, y)
+        if y == y0:
+            budget = res.budget() if has_budget else None
+        else:
+            budget = budget_of_year(ds, y)
         out.append(YearLine(y, res.year_result(y, baseline=True), res.year_result(y), budget))
     return tuple(out)
 
@@ -421,4 +483,29 @@ def committee_view(rf: RegionForecast, res: ScenarioResult, mc: MCResult,
         swings=sensitivity(ctx, compiled, year),
         plan=plan_shortfall(compiled, res, rf.month_mask(year)),
         fte=fte_lines(ctx, compiled, sc), years=year_lines(res, ds),
-        assumptions=setting_rows(sc), notes=tuple(res.notes))
+        assumptions=setting_rows(sc),
+        notes=(*res.notes, *budget_notes(ds, [y for y in res.years if y != year])))
+
+
+def views_of(rf: RegionForecast, scenarios: Sequence[tuple[str, A.Scenario]],
+             ds: Dataset | None, *, n_draws: int, base: str = "",
+             ctx: Context | None = None) -> list[tuple[str, CommitteeView]]:
+    """``(label, committee_view)`` of each labelled scenario on the base ``rf``.
+
+    Each scenario is applied (``scenarios.engine.apply``, likely values) and simulated
+    (``scenarios.montecarlo.simulate`` with ``n_draws`` draws and the scenario's seed), as the
+    app's page Jämför does, so the CLI's comparison and the app's carry the same figures.
+
+    Raises:
+        ValueError: a scenario the data cannot carry (engine's Swedish message).
+    """
+    from scenarios.engine import apply
+    from scenarios.montecarlo import simulate
+
+    ctx = ctx or build_context(rf, ds)
+    out = []
+    for label, sc in scenarios:
+        res = apply(rf, sc, ds=ds, ctx=ctx)
+        mc = simulate(rf, sc, ds=ds, n_draws=n_draws)
+        out.append((label, committee_view(rf, res, mc, ds, base=base, ctx=ctx)))
+    return out

@@ -23,6 +23,8 @@ from scenarios.committee import CommitteeView
 
 Labelled = Sequence[tuple[str, CommitteeView]]
 
+MAX_COMPARED = 20
+"""Scenarios in one comparison at most (the CLI refuses more before any work)."""
 MAX_SHEET_SCENARIOS = 4
 """The one-page sheet holds at most this many scenarios side by side."""
 MAX_SHEET_ROWS = 8

@@ -8,6 +8,7 @@ compared side by side are drawn on the same scale.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,10 @@ if TYPE_CHECKING:
     from scenarios.committee import CommitteeView
 
 Domain = tuple[float, float] | None
+LABEL_BREAK = " › "
+"""Between a swing's assumption and its parameter; the chart breaks the label there."""
+LABEL_PX = 190
+"""Widest axis label line, px: the bars keep most of a narrow (800 px) screen."""
 COLOURS = {"förbättring": "#3a923a", "försämring": "#c0392b", "summa": "#1f5f8b"}
 
 
@@ -43,7 +48,7 @@ def bridge_frame(view: CommitteeView) -> pd.DataFrame:
 
 def tornado_frame(view: CommitteeView) -> pd.DataFrame:
     """One row per uncertain parameter: result at its P10 and P90 vs likely (mkr)."""
-    rows = [{"Parameter": f"{s.assumption} › {s.parameter}",
+    rows = [{"Parameter": LABEL_BREAK.join([s.assumption, *textwrap.wrap(s.parameter, 30)]),
              "vid P10": s.result_low_tkr / 1000.0, "vid P90": s.result_high_tkr / 1000.0,
              "text10": fmt_number(s.result_low_tkr / 1000.0, 1),
              "text90": fmt_number(s.result_high_tkr / 1000.0, 1)} for s in view.swings]
@@ -66,7 +71,7 @@ def bridge_chart(frame: pd.DataFrame, *, title: str, domain: Domain = None) -> A
     order = list(frame["Post"])
     scale = alt.Scale(domain=list(domain), zero=True, nice=False)
     base = alt.Chart(frame).encode(
-        y=alt.Y("Post:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)))
+        y=alt.Y("Post:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_PX)))
     bars = base.mark_bar().encode(
         x=alt.X("från:Q", title="mkr, skillnad mot basprognosen", scale=scale,
                 axis=alt.Axis(format=AMOUNT_AXIS_FORMAT)),
@@ -95,7 +100,8 @@ def tornado_chart(frame: pd.DataFrame, *, title: str, domain: Domain = None) -> 
     order = list(frame["Parameter"])
     scale = alt.Scale(domain=list(domain), zero=True, nice=False)
     base = alt.Chart(frame).encode(
-        y=alt.Y("Parameter:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)))
+        y=alt.Y("Parameter:N", sort=order, title=None, axis=alt.Axis(
+            labelLimit=LABEL_PX, labelExpr=f"split(datum.label, '{LABEL_BREAK}')")))
     bars = base.mark_bar(color="#7a9cc6").encode(
         x=alt.X("vid P10:Q", title="mkr mot troliga värden", scale=scale,
                 axis=alt.Axis(format=AMOUNT_AXIS_FORMAT)),
@@ -113,7 +119,7 @@ def tornado_chart(frame: pd.DataFrame, *, title: str, domain: Domain = None) -> 
         align="left", dx=4).encode(x=alt.X("x:Q", scale=scale), text="t:N")
     rule = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333333").encode(
         x=alt.X("x:Q", scale=scale))
-    return alt.layer(bars, lo, hi, rule).properties(title=title, height=alt.Step(34))
+    return alt.layer(bars, lo, hi, rule).properties(title=title, height=alt.Step(48))
 
 
 def plan_lines(view: CommitteeView) -> list[str]:
@@ -126,11 +132,16 @@ def plan_lines(view: CommitteeView) -> list[str]:
 
 
 def fte_frame(view: CommitteeView) -> pd.DataFrame:
-    """The FTE consequences as a table of text."""
+    """The FTE consequences as a narrow table of text (how each is made: :func:`fte_basis`)."""
     return pd.DataFrame([{"Antagande": f.assumption, "Vad": f.what,
                           "Trolig": fmt_number(f.likely, 0),
-                          "Låg–hög": f"{fmt_number(f.low, 0)}–{fmt_number(f.high, 0)}",
-                          "Underlag": f.basis} for f in view.fte])
+                          "Låg–hög": f"{fmt_number(f.low, 0)}–{fmt_number(f.high, 0)}"}
+                         for f in view.fte])
+
+
+def fte_basis(view: CommitteeView) -> list[str]:
+    """How each FTE figure is made, one sentence per figure (shown under the table)."""
+    return [f"{f.what}: {f.basis}." for f in view.fte]
 
 
 def years_frame(view: CommitteeView) -> pd.DataFrame:
@@ -164,5 +175,6 @@ def committee_section(view: CommitteeView, *, domain: Domain = None, tornado_dom
     if view.fte:
         st.markdown("**Årsarbetare**")
         st.table(fte_frame(view).set_index("Antagande"))
+        st.caption(" ".join(fte_basis(view)))
     with st.expander("Året och planåren"):
         show_table(years_frame(view).set_index("År"))

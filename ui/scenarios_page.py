@@ -161,7 +161,7 @@ def _control(block: F.Block, c: F.Control, months: list[str]) -> None:
         number_entry(F.number_fields()[F.path(block.type, c.field)], key, help=c.help or None)
 
 
-def _controls(months: list[str]) -> None:
+def _controls(months: list[str], ctx: Context) -> None:
     for block in F.BLOCKS:
         enabled_key = K.scenario_control(F.path(block.type, F.ENABLED))
         with st.expander(A.TYPE_NAMES[block.type], expanded=bool(st.session_state.get(
@@ -169,6 +169,8 @@ def _controls(months: list[str]) -> None:
             st.toggle("Med i scenariot", key=enabled_key)
             for c in block.controls:
                 _control(block, c, months)
+            if block.type == "omstallningsplan":
+                measures_section(ctx, months)
 
 
 def _values() -> tuple[dict[str, Any], list[str]]:
@@ -415,8 +417,7 @@ def _left(presets: dict[str, A.Scenario], months: list[str], ctx: Context) -> No
     _name_field()
     st.text_input("Beskrivning", key=K.SC_DESCRIPTION, max_chars=2000)
     st.text_input("Författare", key=K.SC_AUTHOR, max_chars=200)
-    _controls(months)
-    measures_section(ctx, months)
+    _controls(months, ctx)
 
 
 def render() -> None:

@@ -157,3 +157,62 @@ def test_cli_on_the_real_engine(tmp_path):
     assert main(["scenario", "run", str(ex), "--draws", "2000", "--out", str(out)]) == 0
     wb = openpyxl.load_workbook(out)
     assert "brygga" in wb.sheetnames
+
+
+def test_compare_exports_the_apps_comparison_and_sheet(tmp_path, synthetic, capsys):
+    """``scenario jamfor``: stored versions → the comparison (Excel) and the one-page sheet
+    (Word, PDF), the same builders and figures as the app's page Jämför."""
+    import pypdf
+    from docx import Document
+
+    from scenarios.committee import views_of
+    from scenarios.store import ScenarioStore
+
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    ex = [p for p in EXAMPLES if p.stem == "kombinerat"][0]
+    assert main(["scenario", "save", str(ex), "--db", db]) == 0
+    sc = load_scenario(ex)
+    changed = sc.model_copy(update={"description": "v2", "seed": 3})
+    ScenarioStore(db).save(changed)
+    xlsx = tmp_path / "j.xlsx"
+    refs = [f"{sc.name}@1", sc.name]
+    assert main(["scenario", "jamfor", *refs, "--draws", "300", "--enhet", "tkr",
+                 "--db", db, "--out", str(xlsx)]) == 0
+    wb = openpyxl.load_workbook(xlsx)
+    assert {"resultat", "antaganden", "brygga", "kanslighet", "metadata"} <= set(wb.sheetnames)
+    rows = {r[0].value: r for r in wb["resultat"].iter_rows()}
+    views = dict(views_of(make_rf("2023-04", n_paths=50, seed=0),
+                          [(f"{sc.name} v1", sc), (f"{sc.name} v2", changed)],
+                          make_ds("2023-04"), n_draws=300))
+    head = [c.value for c in wb["resultat"][3]]
+    for label, v in views.items():
+        row = [c.value for c in rows[label]]
+        assert row[head.index("Scenario", 1)] == pytest.approx(v.scenario_tkr)
+        assert row[head.index("Sannolikhet budget i balans")] == pytest.approx(
+            100 * v.prob_balance)
+    for suffix in (".docx", ".pdf"):
+        out = tmp_path / f"blad{suffix}"
+        assert main(["scenario", "jamfor", *refs, "--draws", "300", "--db", db,
+                     "--out", str(out)]) == 0
+        if suffix == ".pdf":
+            pdf = pypdf.PdfReader(out)
+            assert len(pdf.pages) == 1
+            text = pdf.pages[0].extract_text()
+        else:
+            text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+        assert f"{sc.name} v2" in text and "budget i balans" in text
+
+
+@pytest.mark.parametrize(("refs", "message"), [
+    (["X@0"], "heltal ≥ 1"), (["@2"], "namnet saknas"), (["Finns inte"], "finns inte"),
+    (["A", "A@1"], "mer än en gång"), (["A", "B", "C", "D", "E"], "högst 4")])
+def test_compare_refuses_bad_references(tmp_path, synthetic, capsys, refs, message):
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    from scenarios.store import ScenarioStore
+
+    for name in "ABCDE":
+        ScenarioStore(db).save(load_scenario(EXAMPLES[0]).model_copy(update={"name": name}))
+    assert main(["scenario", "jamfor", *refs, "--db", db, "--out",
+                 str(tmp_path / "b.pdf")]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "b.pdf").exists()

@@ -150,3 +150,95 @@ def test_sheet_of_four_scenarios_fits_one_page(views) -> None:
     four = [(f"{n} v1", views[n][1]) for n in ("dygn", "hyr", "plan", "alla")]
     s = sheet(four, comparison_metadata(four, as_of="2023-08", input_hash="h", source="t"))
     assert len(pypdf.PdfReader(io.BytesIO(sheet_to_pdf(s))).pages) == 1
+
+
+def test_agency_cut_fte_has_one_source() -> None:
+    """The own staff to recruit are the agency FTE that go: one figure, from the data if any."""
+    from scenarios.committee import replaced_agency_fte
+
+    m = A.Multiplier(low=1.5, likely=2.5, high=3.0)
+    low, likely, high, basis = replaced_agency_fte(500.0, 2000.0, 159.0, m, 650.0)
+    assert low == likely == high == pytest.approx(159.0 * 500.0 / 2000.0)
+    assert "159 inhyrda" in basis
+    low, likely, high, basis = replaced_agency_fte(500.0, 2000.0, None, m, 650.0)
+    assert (low, likely, high) == pytest.approx(
+        (6000.0 / 3.0 / 650.0, 6000.0 / 2.5 / 650.0, 6000.0 / 1.5 / 650.0))
+    assert "saknar" in basis
+
+
+def test_agency_cut_fte_in_the_view_is_the_data_share(views) -> None:
+    """With the data's agency FTE the view shows that FTE × the share removed, once."""
+    import dataclasses
+
+    import pandas as pd
+
+    from forecast.ledger import schema as S
+    from scenarios.committee import replaced_agency_fte
+
+    rf, ds = make_rf(), make_ds()
+    units = sorted(set(ds.ledger[S.UNIT].astype(str)))
+    fte = pd.DataFrame({S.PERIOD: [rf.as_of] * len(units), S.UNIT: units,
+                        "category": ["Inhyrd personal"] * len(units), S.FTE: 10.0})
+    ds = dataclasses.replace(ds, agency_fte=fte)
+    sc = A.Scenario(name="hyr", assumptions=[A.Hyrpersonal()])
+    res = apply(rf, sc, ds=ds)
+    v = committee_view(rf, res, simulate(rf, sc, ds=ds, n_draws=200), ds)
+    (line,) = [f for f in v.fte if "Hyrpersonal" in f.assumption]
+    assert line.low == line.likely == line.high > 0
+    _, no_data = views["hyr"]
+    (old,) = no_data.fte
+    assert old.low < old.likely < old.high  # the cost-based figure has the multiplier's range
+    assert replaced_agency_fte(1.0, 2.0, 10.0 * len(units), A.Multiplier(low=2, likely=2,
+                                                                          high=2), 650.0)[0] \
+        == pytest.approx(5.0 * len(units))
+
+
+def test_plan_year_budget_from_the_data_when_the_year_is_whole() -> None:
+    """Deliverable 6: a plan year's budget is the data's when all 12 months are there; a part
+    of a year is missing (and said so), as is a year without budget rows."""
+    import dataclasses
+
+    import pandas as pd
+
+    from forecast.ledger import schema as S
+    from scenarios.committee import budget_notes, budget_of_year, year_lines
+
+    rf, ds = make_rf(), make_ds()
+    years = sorted({int(y) for y in np.asarray(rf.months.year)})
+    plan_years = [y for y in years if y != rf.as_of.year]
+    assert plan_years
+    whole, part = plan_years[0], plan_years[-1] if len(plan_years) > 1 else None
+    rows = [{S.PERIOD: pd.Period(f"{whole}-{m:02d}", "M"), S.UNIT: "K1",
+             S.ACCOUNT: "Personalkostnader", S.KIND: S.BUDGET, S.AMOUNT: -1_000.0}
+            for m in range(1, 13)]
+    if part is not None:
+        rows += [{S.PERIOD: pd.Period(f"{part}-0{m}", "M"), S.UNIT: "K1",
+                  S.ACCOUNT: "Personalkostnader", S.KIND: S.BUDGET, S.AMOUNT: -1_000.0}
+                 for m in (1, 2, 3)]
+    ledger = pd.concat([ds.ledger, pd.DataFrame(rows)], ignore_index=True)
+    ds2 = dataclasses.replace(ds, ledger=ledger)
+    assert budget_of_year(ds2, whole) == pytest.approx(-12_000.0)
+    assert budget_of_year(ds, whole) is None
+    sc = A.Scenario(name="plan", assumptions=[PLAN])
+    lines = {y.year: y for y in year_lines(apply(rf, sc, ds=ds2), ds2)}
+    assert lines[whole].budget_tkr == pytest.approx(-12_000.0)
+    assert lines[whole].deviation_tkr == pytest.approx(lines[whole].scenario_tkr + 12_000.0)
+    if part is not None:
+        assert budget_of_year(ds2, part) is None
+        assert budget_notes(ds2, [part]) == (
+            f"Budget {part} finns bara för 3 av 12 månader i data och visas därför som "
+            "saknad.",)
+
+
+def test_a_range_nothing_depends_on_has_no_swing() -> None:
+    """A 100 mkr measure at a certain 60 %: the plan's shared rate moves nothing, so the
+    tornado has no bar for it (it showed 0,0 / 0,0)."""
+    rf, ds = make_rf(), make_ds()
+    own = PLAN.model_copy(update={"added": [PLAN.added[0].model_copy(
+        update={"realisation_pct": A.ShareRange(low=60, likely=60, high=60)})]})
+    sc = A.Scenario(name="plan", assumptions=[own])
+    res = apply(rf, sc, ds=ds)
+    v = committee_view(rf, res, simulate(rf, sc, ds=ds, n_draws=200), ds)
+    assert v.swings == ()
+    (p,) = v.plan
+    assert p.shortfall_tkr == pytest.approx(0.4 * p.planned_tkr)
