@@ -125,6 +125,9 @@ def install() -> tuple[str, ...]:
 
     from statsmodels.tsa.seasonal import seasonal_decompose as original
 
+    from forecast.methods.library import statsforecast_models
+
+    statsforecast_models()  # imported without Dask (forecast.methods.library)
     done = []
     for name in _PATCHED_MODULES:
         module = importlib.import_module(name)
