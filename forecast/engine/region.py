@@ -516,11 +516,8 @@ class _Resolved:
 
 
 def forecast_region(
-    ds: Dataset,
-    as_of: pd.Period,
-    *,
-    n_paths: int = 1000,
-    seed: int = 0,
+    ds: Dataset, as_of: pd.Period, *,
+    n_paths: int = 1000, seed: int = 0,
     choose: bool = False,
     methods: Mapping[str, Any] | None = None,
     default_method: str | None = None,
@@ -562,8 +559,7 @@ def forecast_region(
     ``as_of`` is after the last outcome month or before the first.
     """
     as_of, keys = _checked_as_of(ds, as_of, n_paths, seed, steps)
-    default = default_method or forecaster.default_method
-    inp = _prepare(ds, as_of, steps, keys)
+    default, inp = default_method or forecaster.default_method, _prepare(ds, as_of, steps, keys)
     big = choose or len(inp.uids) * n_paths >= PARALLEL_MIN_WORK
     workers = (MAX_WORKERS if big else 1) if workers is None else workers
     col = _Collected(inp.uids, n_paths, len(forecast_months(as_of)))
