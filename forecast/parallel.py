@@ -20,6 +20,7 @@ worker needs this program installed in the same version (it imports ``fn`` by na
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -136,12 +137,19 @@ def for_chunks(fn: Callable[..., list[R]], chunks: Sequence[list[T]], workers: i
         for chunk in chunks:
             consume(fn(chunk, *args), len(chunk))
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures: list[Any] = [pool.submit(fn, chunk, *args) for chunk in chunks]
-        for i, chunk in enumerate(chunks):
-            res = futures[i].result()
-            futures[i] = None  # the result is the consumer's now
-            consume(res, len(chunk))
+    # The forked workers share the parent's pages (the ledger, the libraries) until one is
+    # written; a worker's garbage collector would write to every object it traverses, so the
+    # objects existing now are kept out of collections while the pool runs (gc.freeze).
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures: list[Any] = [pool.submit(fn, chunk, *args) for chunk in chunks]
+            for i, chunk in enumerate(chunks):
+                res = futures[i].result()
+                futures[i] = None  # the result is the consumer's now
+                consume(res, len(chunk))
+    finally:
+        gc.unfreeze()
 
 
 def map_chunks(fn: Callable[..., list[R]], chunks: Sequence[list[T]], workers: int,

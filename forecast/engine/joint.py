@@ -123,9 +123,9 @@ def couple(paths: np.ndarray, rest_months: int, z: np.ndarray, *,
         src = np.argsort(tot, axis=1, kind="stable")
         dst = np.argsort(z[s: s + BLOCK], axis=1, kind="stable")
         rows = np.arange(len(block))[:, None]
-        moved = np.empty_like(block)
-        moved[rows, dst] = block[rows, src]
-        out[s: s + BLOCK] = moved
+        take = np.empty_like(src)  # path taken to place dst[j]: src[j] (one gather, no scatter)
+        take[rows, dst] = src
+        out[s: s + BLOCK] = block[rows, take]
     return out
 
 

@@ -165,8 +165,9 @@ class _Inputs:
     first_obs: np.ndarray  # (n,) column index of the first outcome month, -1 if none
 
 
-def _prepare(ds: Dataset, as_of: pd.Period, steps: Sequence[pd.Period] = ()) -> _Inputs:
-    keys = _series_keys(ds, as_of)
+def _prepare(ds: Dataset, as_of: pd.Period, steps: Sequence[pd.Period] = (),
+             keys: pd.DataFrame | None = None) -> _Inputs:
+    keys = _series_keys(ds, as_of) if keys is None else keys
     uids = [S.series_id(u, a) for u, a in zip(keys["unit"], keys["account"], strict=True)]
     led = ds.ledger
     out_nx = S.to_nixtla(led.loc[led[S.PERIOD] <= as_of], S.UTFALL)
@@ -184,21 +185,33 @@ def _prepare(ds: Dataset, as_of: pd.Period, steps: Sequence[pd.Period] = ()) -> 
         block = budget[:, jan + 12 * k: jan + 12 * (k + 1)]
         missing = ~np.any(block != 0, axis=1)
         block[missing] = cur[missing]
-    has_budget = np.isin(uids, bud_nx[S.UID].unique())
-    observed = np.isin(uids, out_nx[S.UID].unique())
-    # First outcome month per series (the history starts there).
-    first_obs = np.full(len(uids), -1)
-    if len(out_nx):
-        start = out_nx.groupby(S.UID)[S.DS].min()
-        idx = pd.PeriodIndex(start.reindex(uids), freq="M")
-        pos = np.asarray([(p - first).n if not pd.isna(p) else -1 for p in idx])
-        first_obs = np.where(observed, pos, -1)
+    has_budget = _member(uids, bud_nx[S.UID].unique())
+    first_obs = _first_outcome(out_nx, uids, first)
     breaks = [pd.Period(p, freq="M") for p in steps]
     breaks = [p for p in breaks if first < p <= as_of]
     if breaks:
         cut = (max(breaks) - first).n
         first_obs = np.where(first_obs >= 0, np.maximum(first_obs, cut), -1)
     return _Inputs(keys, uids, first, outcome, budget, has_budget, first_obs)
+
+
+def _member(uids: Sequence[str], present: Iterable[str]) -> np.ndarray:
+    """(n,) whether each uid is among ``present`` (a set lookup; ``np.isin`` on strings is slow)."""
+    seen = set(present)
+    return np.fromiter((u in seen for u in uids), dtype=bool, count=len(uids))
+
+
+def _first_outcome(out_nx: pd.DataFrame, uids: Sequence[str], first: pd.Period) -> np.ndarray:
+    """(n,) column index (months after ``first``) of each series' first outcome; -1 if none."""
+    if not len(out_nx):
+        return np.full(len(uids), -1)
+    start = out_nx.groupby(S.UID)[S.DS].min().reindex(uids)
+    origin = first.to_timestamp()
+    ok = start.notna().to_numpy()
+    ts = pd.DatetimeIndex(start[ok])
+    pos = np.full(len(uids), -1)
+    pos[ok] = (ts.year - origin.year) * 12 + (ts.month - origin.month)
+    return pos
 
 
 def _summary_columns(inp: _Inputs, as_of: pd.Period) -> dict[str, np.ndarray]:
@@ -545,8 +558,8 @@ def forecast_region(
     Returns the :class:`RegionForecast` (float32 paths, tkr, reports' sign); ValueError if
     ``as_of`` is after the last outcome month or before the first.
     """
-    as_of = _checked_as_of(ds, as_of, n_paths, seed, steps)
-    default, inp = default_method or forecaster.default_method, _prepare(ds, as_of, steps)
+    as_of, keys = _checked_as_of(ds, as_of, n_paths, seed, steps)
+    default, inp = default_method or forecaster.default_method, _prepare(ds, as_of, steps, keys)
     big = choose or len(inp.uids) * n_paths >= PARALLEL_MIN_WORK
     workers = (MAX_WORKERS if big else 1) if workers is None else workers
     col = _Collected(inp.uids, n_paths, len(forecast_months(as_of)))
@@ -613,21 +626,21 @@ def _joined(rf: RegionForecast, res: _Resolved) -> RegionForecast:
 
 
 def _checked_as_of(ds: Dataset, as_of: Any, n_paths: int, seed: int,
-                   steps: Sequence[pd.Period] = ()) -> pd.Period:
-    """``as_of`` as a month, its outcome (from the latest step) and the forecast's size checked."""
+                   steps: Sequence[pd.Period] = ()) -> tuple[pd.Period, pd.DataFrame]:
+    """``as_of`` as a month and the series' keys; its outcome and the forecast's size checked."""
     as_of = pd.Period(as_of, freq="M")
     _check_as_of(ds, as_of, steps)
-    _check_size(ds, as_of, n_paths, seed)
-    return as_of
+    keys = _series_keys(ds, as_of)
+    _check_size(len(keys), as_of, n_paths, seed)
+    return as_of, keys
 
 
-def _check_size(ds: Dataset, as_of: pd.Period, n_paths: int, seed: int) -> None:
-    """Refuse a bad seed or a forecast whose series × paths × months would not fit, first.
+def _check_size(n: int, as_of: pd.Period, n_paths: int, seed: int) -> None:
+    """Refuse a bad seed, or ``n`` series whose series × paths × months would not fit, first.
 
     Raises:
         LimitExceeded: too many series or paths (Swedish message naming limit and value).
     """
-    n = len(_series_keys(ds, as_of))
     check_range("fröet (--seed)", seed, 0, MAX_SEED)
     if n > MAX_SERIES:
         raise LimitExceeded(f"prognosen har {too_many('serier', n, MAX_SERIES)}")

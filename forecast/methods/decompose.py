@@ -110,6 +110,35 @@ def seasonal_decompose(x: object, model: str = "additive", period: int | None = 
     return Decomposition(seasonal=seasonal, trend=trend, resid=resid, observed=x)
 
 
+class NormalQuantiles:
+    """SciPy's ``norm`` as statsforecast's Theta module uses it: ``norm.ppf(q)``, each q once.
+
+    ``AutoTheta``'s seasonality test calls ``norm.ppf(0.95)`` on every fit (about 0,2 ms of
+    SciPy's argument checking for a constant); this returns SciPy's own value, computed once
+    per q (the same float), and passes any other use on to SciPy.
+    """
+
+    def __init__(self) -> None:
+        self._ppf: dict[float, object] = {}
+
+    def ppf(self, q: object, *args: object, **kwargs: object) -> object:
+        """``scipy.stats.norm.ppf(q)``, from a cache for a scalar q without other arguments."""
+        from scipy.stats import norm
+
+        if args or kwargs or not isinstance(q, float | int):
+            return norm.ppf(q, *args, **kwargs)
+        key = float(q)
+        if key not in self._ppf:
+            self._ppf[key] = norm.ppf(q)
+        return self._ppf[key]
+
+    def __getattr__(self, name: str) -> object:
+        from scipy.stats import norm
+
+        return getattr(norm, name)
+
+
+NORMAL = NormalQuantiles()
 _PATCHED_MODULES = ("statsforecast.theta", "statsforecast.ces")
 _installed = False
 
@@ -125,6 +154,9 @@ def install() -> tuple[str, ...]:
 
     from statsmodels.tsa.seasonal import seasonal_decompose as original
 
+    from forecast.methods.library import statsforecast_models
+
+    statsforecast_models()  # imported without Dask (forecast.methods.library)
     done = []
     for name in _PATCHED_MODULES:
         module = importlib.import_module(name)
@@ -133,8 +165,20 @@ def install() -> tuple[str, ...]:
             module.seasonal_decompose = seasonal_decompose  # type: ignore[attr-defined]
         if getattr(module, "seasonal_decompose", None) is seasonal_decompose:
             done.append(name)
+    _install_quantiles()
     _installed = True
     return tuple(done)
+
+
+def _install_quantiles() -> None:
+    """:data:`NORMAL` in place of SciPy's ``norm`` in statsforecast's Theta module."""
+    import importlib
+
+    from scipy.stats import norm
+
+    module = importlib.import_module("statsforecast.theta")
+    if getattr(module, "norm", None) is norm:
+        module.norm = NORMAL  # type: ignore[attr-defined]
 
 
 @contextmanager

@@ -26,6 +26,7 @@ import numpy as np
 
 from forecast.methods.base import Method, MethodFailed, check_history, cutoff_month
 from forecast.methods.decompose import ensure_installed
+from forecast.methods.library import statsforecast_models
 
 SEASON = 12
 
@@ -70,9 +71,7 @@ class _StatsforecastMethod(Method):
     """Name of the statsforecast model class (``statsforecast.models``), season 12."""
 
     def _model(self) -> Any:
-        from statsforecast import models
-
-        return getattr(models, self.sf_model)(season_length=SEASON)
+        return getattr(statsforecast_models(), self.sf_model)(season_length=SEASON)
 
     def fit(self, y: np.ndarray, start_month: int, *, budget: np.ndarray | None = None) -> Self:
         """Fit the library model on ``y`` (or ``log y``)."""
@@ -242,8 +241,7 @@ class ETSMethod(_StatsforecastMethod):
         self.model = model
 
     def _model(self) -> Any:
-        from statsforecast.models import AutoETS
-
+        AutoETS = statsforecast_models().AutoETS  # noqa: N806
         return AutoETS(season_length=SEASON, model=self.model)
 
     def fit(self, y: np.ndarray, start_month: int, *, budget: np.ndarray | None = None) -> Self:
@@ -318,8 +316,7 @@ class CESMethod(_StatsforecastMethod):
     def _fit_library(self, z: np.ndarray) -> Any:
         if self.space is None or self.space == CES_SEASON_TYPES:
             return self._model().fit(z)
-        from statsforecast.models import AutoCES
-
+        AutoCES = statsforecast_models().AutoCES  # noqa: N806
         best, best_ic = None, np.inf
         for stype in self.space:
             fit = AutoCES(season_length=SEASON, model=stype).fit(z)
@@ -353,8 +350,7 @@ class AggregatedETSMethod(_StatsforecastMethod):
         self.block = block
 
     def _model(self) -> Any:
-        from statsforecast.models import AutoETS
-
+        AutoETS = statsforecast_models().AutoETS  # noqa: N806
         return AutoETS(season_length=SEASON // self.block)
 
     def _modelled(self, y: np.ndarray) -> np.ndarray:
@@ -405,8 +401,7 @@ class AggregatedThetaMethod(AggregatedETSMethod):
     alias = "theta_b2"
 
     def _model(self) -> Any:
-        from statsforecast.models import AutoTheta
-
+        AutoTheta = statsforecast_models().AutoTheta  # noqa: N806
         return AutoTheta(season_length=SEASON // self.block)
 
     def simulate(self, h: int, n_paths: int, rng: np.random.Generator,
@@ -427,8 +422,7 @@ class AggregatedCESMethod(AggregatedThetaMethod):
     alias = "ces_b2"
 
     def _model(self) -> Any:
-        from statsforecast.models import AutoCES
-
+        AutoCES = statsforecast_models().AutoCES  # noqa: N806
         return AutoCES(season_length=SEASON // self.block)
 
 

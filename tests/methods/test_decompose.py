@@ -87,3 +87,18 @@ def test_forecasts_identical_with_and_without(alias: str) -> None:
     assert statsforecast.theta.seasonal_decompose is decompose.seasonal_decompose
     for a, b in zip(fast, slow, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_theta_s_normal_quantile_is_scipy_s_own_value() -> None:
+    from scipy.stats import norm
+
+    from forecast.methods.decompose import NORMAL, install
+
+    install()
+    import statsforecast.theta
+
+    assert statsforecast.theta.norm is NORMAL
+    assert NORMAL.ppf(0.95) == norm.ppf(0.95)
+    assert NORMAL.ppf(0.95) is NORMAL.ppf(0.95)  # computed once
+    assert np.array_equal(NORMAL.ppf(np.array([0.1, 0.9])), norm.ppf([0.1, 0.9]))
+    assert NORMAL.cdf(0.0) == norm.cdf(0.0)
