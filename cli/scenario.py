@@ -50,7 +50,13 @@ from cli.common import (
     written,
 )
 from cli.cycle import add_store_arguments, author, dataset_name, policy, record_of, require
-from forecast.io.limits import MAX_DRAWS, MAX_SEED, MIN_DRAWS
+from forecast.io.limits import (
+    MAX_COMPARED,
+    MAX_DRAWS,
+    MAX_SEED,
+    MAX_SHEET_SCENARIOS,
+    MIN_DRAWS,
+)
 
 if TYPE_CHECKING:
     from scenarios.assumptions import Scenario
@@ -101,8 +107,6 @@ DEFAULT_COMPARE_DRAWS = 2000
 
 
 def _add_compare(sub: argparse._SubParsersAction) -> None:
-    from scenarios.comparison import MAX_COMPARED, MAX_SHEET_SCENARIOS
-
     c = sub.add_parser(
         "jamfor", help="jämför sparade scenarier eller versioner: Excel/CSV eller "
                        "scenarioblad på en sida (Word/PDF), som sidan Jämför")
@@ -139,8 +143,6 @@ def parse_ref(text: str) -> tuple[str, int | None]:
 
 
 def _compare_out(args: argparse.Namespace) -> Path:
-    from scenarios.comparison import MAX_COMPARED, MAX_SHEET_SCENARIOS
-
     out: Path = args.out
     sheet = out.suffix.lower() in SHEET_SUFFIXES
     if not sheet:

@@ -19,14 +19,11 @@ import pandas as pd
 from forecast import __version__
 from forecast.io.export import ExportMetadata, ExportTable
 from forecast.io.formatting import fmt_mkr, fmt_number, fmt_pct
+from forecast.io.limits import MAX_SHEET_SCENARIOS
 from scenarios.committee import CommitteeView
 
 Labelled = Sequence[tuple[str, CommitteeView]]
 
-MAX_COMPARED = 20
-"""Scenarios in one comparison at most (the CLI refuses more before any work)."""
-MAX_SHEET_SCENARIOS = 4
-"""The one-page sheet holds at most this many scenarios side by side."""
 MAX_SHEET_ROWS = 8
 """Rows of differing assumptions printed on the sheet (the rest are in the Excel file)."""
 

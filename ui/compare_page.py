@@ -18,6 +18,7 @@ import streamlit as st
 
 from forecast.io.export import tables_to_xlsx_bytes
 from forecast.io.formatting import fmt_mkr, fmt_number, fmt_pct
+from forecast.io.limits import MAX_SHEET_SCENARIOS
 from scenarios import comparison as C
 from scenarios.sheet import DOCX_MIME, PDF_MIME, sheet_to_docx, sheet_to_pdf
 from scenarios.store import save_unless_unchanged
@@ -134,7 +135,7 @@ def _downloads(ctx: Context, views: C.Labelled) -> None:
     meta = C.comparison_metadata(views, as_of=str(ctx.as_of), input_hash=ctx.data_hash,
                                  source=ctx.ds.source)
     tables = C.comparison_tables(views)
-    too_many = len(views) > C.MAX_SHEET_SCENARIOS
+    too_many = len(views) > MAX_SHEET_SCENARIOS
 
     def xlsx() -> bytes:
         return tables_to_xlsx_bytes(tables, meta, unit="tkr")
@@ -156,7 +157,7 @@ def _downloads(ctx: Context, views: C.Labelled) -> None:
                        key=K.CMP_DOWNLOAD_PDF, icon=":material/picture_as_pdf:",
                        on_click="ignore", disabled=too_many)
     if too_many:
-        st.caption(f"Scenariobladet rymmer högst {C.MAX_SHEET_SCENARIOS} scenarier på en sida; "
+        st.caption(f"Scenariobladet rymmer högst {MAX_SHEET_SCENARIOS} scenarier på en sida; "
                    "välj färre för bladet (Excel-filen tar alla).")
 
 

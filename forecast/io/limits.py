@@ -74,6 +74,10 @@ MIN_DRAWS: Final = 100
 MAX_DRAWS: Final = 1_000_000
 MAX_DRAW_VALUES: Final = 30_000_000
 MAX_ASSUMPTIONS: Final = 100
+MAX_COMPARED: Final = 20
+"""Scenarios in one comparison at most (the CLI refuses more before any work)."""
+MAX_SHEET_SCENARIOS: Final = 4
+"""The one-page sheet holds at most this many scenarios side by side."""
 MAX_LIST_ITEMS: Final = 5_000
 MAX_SEED: Final = 2**32 - 1
 MAX_ROWS: Final = 300_000

@@ -118,7 +118,7 @@ def test_every_page_is_swedish_and_uncut_with_screenshot(browser, server_url: st
             goto(page, server_url, spec.key)
             expect(page.get_by_role("heading", level=1)).to_contain_text(
                 spec.title.split()[0])
-            expect(page.get_by_text("Hjälp")).to_be_visible()
+            expect(page.get_by_text("Hjälp", exact=True)).to_be_visible()
             expect(page.locator("[data-testid='stException']")).to_have_count(0)
             expect(page.locator("html")).to_have_attribute("lang", "sv")
             # Streamlit's English table toolbar and input hints are not shown.
