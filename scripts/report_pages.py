@@ -9,11 +9,9 @@ narrative is tests/data/berattelse_2023-04.yaml. Run: ``.venv/bin/python scripts
 
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
 import tempfile
-import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -39,6 +37,7 @@ from forecast.report.pdf_writer import report_to_pdf  # noqa: E402
 from forecast.store.statistical import StatisticalStore  # noqa: E402
 from scenarios.files import load_scenario  # noqa: E402
 from scenarios.reporting import risk_for  # noqa: E402
+from tests.docx_support import save_as_dotx  # noqa: E402
 
 OUT = ROOT / "test-artifacts" / "report"
 APRIL, MARCH = pd.Period("2023-04", "M"), pd.Period("2023-03", "M")
@@ -59,15 +58,7 @@ def _dotx(path: Path) -> Path:
     sec.left_margin = sec.right_margin = Cm(2.5)
     tpl.styles["Normal"].font.name, tpl.styles["Normal"].font.size = "Liberation Serif", Pt(11)
     tpl.sections[0].header.paragraphs[0].text = "Region Exempel · Hälso- och sjukvårdsnämnden"
-    buf = io.BytesIO()
-    tpl.save(buf)
-    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(path, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "[Content_Types].xml":
-                data = data.replace(b"document.main+xml", b"template.main+xml")
-            dst.writestr(info, data)
-    return path
+    return save_as_dotx(tpl, path)
 
 
 def main() -> None:

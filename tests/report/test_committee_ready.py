@@ -31,6 +31,7 @@ from forecast.report.pdf_writer import report_to_pdf
 from forecast.report.rounding import fmt_printed_mkr, printed_mkr, round_half_away
 from forecast.store import schema as T
 from forecast.store.narratives import NarrativeStore
+from tests.docx_support import save_as_dotx
 from tests.report.fixtures import fast_forecast
 
 CREATED = datetime(2023, 5, 10, 8, 0, tzinfo=UTC)
@@ -283,17 +284,7 @@ def _dotx(tmp_path: Path) -> Path:
             el = run._r.makeelement(qn("w:instrText"), {})
             el.text = text
         run._r.append(el)
-    buf = io.BytesIO()
-    tpl.save(buf)
-    path = tmp_path / "mall.dotx"
-    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(path, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "[Content_Types].xml":
-                data = data.replace(b"wordprocessingml.document.main+xml",
-                                    b"wordprocessingml.template.main+xml")
-            dst.writestr(info, data)
-    return path
+    return save_as_dotx(tpl, tmp_path / "mall.dotx")
 
 
 def test_a_dotx_template_keeps_header_and_its_page_number_footer(written, tmp_path) -> None:

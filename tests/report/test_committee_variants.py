@@ -52,6 +52,7 @@ from forecast.report.pdf_writer import report_to_pdf
 from forecast.store.statistical import StatisticalStore
 from scenarios.files import load_scenario
 from scenarios.reporting import risk_for
+from tests.docx_support import save_as_dotx
 from tests.report.fixtures import ARTIFACTS
 
 APRIL, MARCH = pd.Period("2023-04", "M"), pd.Period("2023-03", "M")
@@ -299,15 +300,7 @@ def _narrow_serif_dotx(path: Path) -> Path:
     normal = tpl.styles["Normal"]
     normal.font.name, normal.font.size = "Liberation Serif", Pt(11)
     tpl.sections[0].header.paragraphs[0].text = "Region Smalland · Hälso- och sjukvårdsnämnden"
-    buf = io.BytesIO()
-    tpl.save(buf)
-    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(path, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "[Content_Types].xml":
-                data = data.replace(b"document.main+xml", b"template.main+xml")
-            dst.writestr(info, data)
-    return path
+    return save_as_dotx(tpl, path)
 
 
 def test_a_narrow_template_wraps_no_figure_in_its_columns(written, tmp_path: Path) -> None:
