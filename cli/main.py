@@ -12,6 +12,7 @@ and ``run(args) -> int``; the dispatcher registers every one the same way from
 - ``prognosforandring``: the change since the previous laid forecast (cli.prognosforandring)
 - ``prognossakerhet``: laid forecasts of a completed year against its outcome
 - ``datamangd``: the stored datasets one sees, and sharing one with groups (cli.datamangd)
+- ``berattelse``: the report narrative of a month as a file, out of and into the store
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ SUBCOMMANDS = {
     "prognosforandring": "cli.prognosforandring",
     "prognossakerhet": "cli.prognossakerhet",
     "datamangd": "cli.datamangd",
+    "berattelse": "cli.berattelse",
 }
 
 

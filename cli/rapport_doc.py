@@ -40,8 +40,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "och logga")
     g.add_argument("--berattelse", type=Path, metavar="FIL",
                    help="sammanfattning, kommentarer per division, åtgärder, risker och "
-                        "antaganden (YAML/JSON); utan den används den senast sparade i "
-                        "databasen för datasetet och månaden, om någon")
+                        "antaganden (YAML/JSON); utan den används databasens: den som frystes "
+                        "med den lagda prognosen, annars det senaste utkastet för månaden "
+                        "(berattelse hamta skriver den till en fil)")
     g.add_argument("--region", default="", metavar="NAMN",
                    help="regionens namn överst i rapporten (högst 200 tecken)")
     g.add_argument("--namnd", default="", metavar="NAMN",
@@ -152,8 +153,12 @@ def _risk(args: argparse.Namespace, rec: ForecastOfRecord, ds: Dataset) -> Scena
     return risk_for(rec.final, scenario, ds, base=rec.heading())
 
 
-def narrative_of(args: argparse.Namespace, ds: Dataset, as_of: pd.Period) -> Narrative | None:
-    """The narrative of the report: ``--berattelse`` FIL, else the store's latest, else None.
+def narrative_of(args: argparse.Namespace, ds: Dataset, rec: ForecastOfRecord
+                 ) -> Narrative | None:
+    """The narrative of the report: ``--berattelse`` FIL, else the store's, else None.
+
+    The store's is the one frozen with the laid version the report shows, or for a month not
+    laid the latest draft (:meth:`forecast.store.narratives.NarrativeStore.for_report`).
 
     Raises:
         CliError: a file that cannot be used (its name, field and row) or a store fault.
@@ -180,7 +185,8 @@ def narrative_of(args: argparse.Namespace, ds: Dataset, as_of: pd.Period) -> Nar
     from forecast.store.narratives import NarrativeStore
 
     try:
-        return NarrativeStore(args.db).latest(dataset_name(args), as_of, ds.source_hash)
+        return NarrativeStore(args.db).for_report(dataset_name(args), rec.as_of, ds.source_hash,
+                                                  rec.laid.id if rec.laid is not None else None)
     except StoreError as exc:
         raise CliError(str(exc)) from None
 
@@ -221,7 +227,7 @@ def write_document(args: argparse.Namespace, ds: Dataset, as_of: pd.Period, out:
         report = report_of_record(
             ds, rec, change=change, risk=risk, ceiling_pct=parse_ceiling(args.tak),
             provenance=[("Mall", args.mall.name if args.mall else "standard (A4)")],
-            narrative=narrative_of(args, ds, as_of), region=args.region,
+            narrative=narrative_of(args, ds, rec), region=args.region,
             committee=args.namnd)
         data = _render(report, out, args.mall)
     except ScenarioFileError as exc:

@@ -42,10 +42,17 @@ siffrorna går att spåra.
 
 **Rapport till nämnden**: ekonomiavsnittet som Word eller PDF (A4, sidnummer, datum och
 prognosmånad i sidfoten, underlaget i en bilaga). En egen Word-mall med regionens format
-laddas upp i fältet «Egen Word-mall (valfri)». En berättelse till rapporten (sammanfattning,
-kommentar per division, åtgärder, risker och antaganden) är en YAML- eller JSON-fil med
-nycklarna `sammanfattning`, `divisioner`, `atgarder`, `risker` och `antaganden`; den laddas upp
-i fältet «Berättelse till rapporten» och sparas med knappen «Spara berättelsen».
+laddas upp i fältet «Egen Word-mall (valfri)».
+
+**Berättelse till rapporten** (sammanfattning, kommentar per division, åtgärder, risker och
+möjligheter, antaganden): skriv den i formuläret och spara med «Spara berättelsen» (belopp i
+mkr eller tkr med decimalkomma, t.ex. 2,5). Varje sparning är en ny version med din
+användare och tid i händelseloggen. När månadens prognos läggs fryses berättelsen som gäller
+då med den lagda versionen; rapporten för den lagda prognosen tar alltid med just den, och
+senare ändringar blir ett nytt utkast som kommer med nästa gång prognosen läggs. Berättelsen
+kan också laddas ned som YAML, redigeras och läsas in igen (fältet för berättelsefil, eller
+`budgetprognos rapport --berattelse FIL`). Filen har nycklarna `sammanfattning`,
+`divisioner`, `atgarder`, `risker` och `antaganden`.
 
 Scenariot som exporteras är det du arbetar med på sidan **Scenarier** (det finns kvar mellan
 sidorna och i adressen); finns inget, standardförvalet. Under *Scenario* finns också
@@ -174,7 +181,7 @@ def _report_section(ctx: Context) -> None:
     rec = record(ctx)
     st.caption(f"Rapporten visar: {md(rec.heading())}.")
     change = laid_change_lookup(CA.store(), CA.dataset_name(ctx), ctx.as_of)
-    narrative = _narrative_section(ctx)
+    narrative = _narrative_section(ctx, rec)
     b1, b2, _ = st.columns([1, 1, 2])
     b1.download_button(
         "Word (.docx)", data=report_downloader(ctx.ds, rec, fmt="docx", scenario=scenario,
@@ -197,38 +204,75 @@ def _narratives(url: str) -> Any:
     return NarrativeStore(url)
 
 
-def _narrative_section(ctx: Context) -> Any:
-    """The month's report narrative: the latest saved version, or a new file saved here."""
+def _narrative_section(ctx: Context, rec: Any) -> Any:
+    """The month's report narrative: written here (form or file), and the one the report takes.
+
+    The report of a laid version takes the narrative frozen with it; of a month not laid, the
+    latest saved version (:meth:`forecast.store.narratives.NarrativeStore.for_report`).
+    """
     from forecast.access import Action
-    from forecast.report.narrative import NarrativeError, load_narrative_bytes
+    from forecast.report.narrative import NarrativeError
     from forecast.store.base import StoreError
     from forecast.store.core import default_url
     from ui import cycle_access as CA
+    from ui import narrative_form as NW
 
     dataset = CA.dataset_name(ctx)
+    laid_id = rec.laid.id if rec.laid is not None else None
     try:
         store = _narratives(default_url())
-        upload = upload_field("Berättelse till rapporten (valfri): sammanfattning, kommentar per "
-                              "division, åtgärder, risker och antaganden – en YAML- eller "
-                              "JSON-fil (formatet står i hjälptexten överst)",
-                              ["yaml", "yml", "json"],
-                              K.EXPORT_NARRATIVE, max_bytes=256 * 1024
-                              ) if CA.may(Action.WRITE_NARRATIVE) else None
-        if upload is not None and st.button("Spara berättelsen", key=K.EXPORT_NARRATIVE_SAVE):
-            user = CA.current_user() or ""
-            parsed = load_narrative_bytes(upload.getvalue(), upload.name,
-                                          list(ctx.ds.org.divisions))
-            saved = store.save(parsed, dataset=dataset, as_of=ctx.as_of, author=user,
-                               input_hash=ctx.data_hash)
-            st.success(f"Berättelsen sparades som version {saved.version}.")
-        latest = store.latest(dataset, ctx.as_of, ctx.data_hash)
+        draft = store.latest(dataset, ctx.as_of, ctx.data_hash)
+        with st.expander("Berättelse till rapporten: sammanfattning, kommentarer, åtgärder, "
+                         "risker och antaganden", expanded=False):
+            if CA.may(Action.WRITE_NARRATIVE):
+                divisions = list(ctx.ds.org.divisions)
+                NW.narrative_form(draft, divisions, lambda n: store.save(
+                    n, dataset=dataset, as_of=ctx.as_of, author=CA.current_user() or "",
+                    input_hash=ctx.data_hash))
+                _narrative_upload(ctx, store, dataset)
+            NW.download_button(draft, str(ctx.as_of))
+        used = store.for_report(dataset, ctx.as_of, ctx.data_hash, laid_id)
     except (NarrativeError, StoreError, ValueError) as exc:
-        st.error(f"Berättelsen kan inte användas: {exc}")
+        st.error(f"Berättelsen kan inte användas: {md(exc)}")
         return None
-    if latest is not None:
-        st.caption(f"Rapporten tar med berättelsen version {latest.version} av "
-                   f"{md(latest.author)}.")
-    return latest
+    st.caption(_narrative_note(rec, used, draft))
+    return used
+
+
+def _narrative_note(rec: Any, used: Any, draft: Any) -> str:
+    """Which narrative the report takes, and whether a newer draft waits for the next lay."""
+    who = (f"berättelsen version {used.version} av {md(used.author)}"
+           if used is not None else "ingen berättelse")
+    if rec.laid is None:
+        return f"Rapporten tar med {who}."
+    note = (f"Rapporten visar den lagda prognosen version {rec.laid.version} och tar med "
+            f"{who} som gällde när den lades.")
+    if draft is not None and (used is None or draft.version != used.version):
+        note += (f" Senare utkast (version {draft.version}) kommer med när månadens prognos "
+                 "läggs på nytt.")
+    return note
+
+
+def _narrative_upload(ctx: Context, store: Any, dataset: str) -> None:
+    """The file route: a YAML/JSON narrative saved as a new version."""
+    from forecast.report.narrative import load_narrative_bytes
+    from forecast.store.base import StoreError
+    from ui import cycle_access as CA
+
+    upload = upload_field("Eller läs in en berättelsefil (YAML eller JSON; formatet står i "
+                          "hjälptexten överst)", ["yaml", "yml", "json"],
+                          K.EXPORT_NARRATIVE, max_bytes=256 * 1024)
+    if upload is None or not st.button("Spara berättelsefilen", key=K.EXPORT_NARRATIVE_SAVE):
+        return
+    try:
+        parsed = load_narrative_bytes(upload.getvalue(), upload.name,
+                                      list(ctx.ds.org.divisions))
+        saved = store.save(parsed, dataset=dataset, as_of=ctx.as_of,
+                           author=CA.current_user() or "", input_hash=ctx.data_hash)
+    except (ValueError, StoreError) as exc:  # NarrativeError is a ValueError
+        st.error(f"Berättelsefilen sparades inte: {md(exc)}")
+        return
+    st.success(f"Berättelsen sparades som version {saved.version}.")
 
 
 def render() -> None:

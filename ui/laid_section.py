@@ -164,6 +164,8 @@ def lay_controls(ctx: Context, lf: LaidForecast | None, user: str | None) -> Non
     month = K.month_key(ctx.data_hash, str(ctx.as_of))
     box = K.lay_comment(ctx.data_hash, str(ctx.as_of), lf.version if lf is not None else 0)
     comment = st.text_input("Kommentar till den lagda prognosen", key=box)
+    st.caption("Berättelsen till rapporten som gäller nu (sidan Export) fryses med den lagda "
+               "versionen; senare ändringar av den blir ett nytt utkast.")
     if st.button("Lägg prognos", icon=":material/lock:", disabled=not comment.strip()):
         outcome = _lay(ctx, comment, user or "")
         st.session_state[K.LAY_MESSAGE] = (month, *outcome)
@@ -190,4 +192,16 @@ def _lay(ctx: Context, comment: str, user: str) -> tuple[str, str]:
         rec = store.lay(draft)
     except (AdjustmentError, LaidError, StoreError) as exc:
         return "fel", f"Prognosen lades inte: {exc}"
-    return "ok", f"Lagd prognos {rec.label()} av {md(rec.author)}."
+    return "ok", f"Lagd prognos {rec.label()} av {md(rec.author)}.{_frozen_words(store, rec.id)}"
+
+
+def _frozen_words(store: Any, laid_id: int) -> str:
+    """Which narrative was frozen with the version just laid, as a sentence (empty on a fault)."""
+    from forecast.store.narratives import NarrativeStore
+
+    try:
+        _, words = NarrativeStore(store.url).frozen(laid_id)
+    except StoreError:
+        return ""
+    return (" Ingen berättelse var sparad för månaden." if words is None else
+            f" Berättelsen version {words.version} av {md(words.author)} är fryst med den.")

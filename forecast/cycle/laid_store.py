@@ -29,6 +29,7 @@ from forecast.io.formatting import fmt_timestamp
 from forecast.store import core as C
 from forecast.store import schema as T
 from forecast.store.core import StoreError
+from forecast.store.narratives import freeze
 
 LIST_COLUMNS = ["Dataset", "Månad", "Version", "Fastställd", "Författare", "Lagd",
                 "Kommentar", "Serier", "Justeringar", "Årsprognos (tkr)",
@@ -66,9 +67,11 @@ def write_laid_rows(conn: sa.Connection, lf: LaidForecast) -> tuple[int, int, st
     if lf.stat_forecast_id is not None:
         conn.execute(T.laid_basis.insert().values(laid_id=new_id,
                                                   stat_forecast_id=lf.stat_forecast_id))
+    words = freeze(conn, new_id, lf.dataset, lf.as_of, lf.input_hash)
+    frozen = "ingen berättelse" if words is None else f"berättelse version {words} fryst"
     C.audit(conn, lf.author, "lägg prognos",
-            f"{lf.dataset} {lf.as_of} version {version}: {len(lf.adjustments)} justeringar; "
-            f"{lf.comment}")
+            f"{lf.dataset} {lf.as_of} version {version}: {len(lf.adjustments)} justeringar, "
+            f"{frozen}; {lf.comment}")
     return new_id, version, created
 
 

@@ -320,3 +320,16 @@ def narrative_from_json(text: str, *, author: str = "", version: int = 0,
     """A stored narrative (JSON of :meth:`Narrative.to_payload`)."""
     return replace(parse_narrative(json.loads(text)), author=author, version=version,
                    created=created)
+
+
+FILE_HEADER = ("# Berättelse till rapporten (budgetprognos). Belopp i mkr med högst en decimal;\n"
+               "# läses in igen med «rapport --berattelse FIL», «berattelse spara FIL» eller i\n"
+               "# appen (Export → Berättelse till rapporten).\n")
+
+
+def narrative_to_yaml(n: Narrative) -> bytes:
+    """``n`` in the file format (UTF-8 YAML) that :func:`load_narrative_bytes` reads back."""
+    import yaml
+
+    body = yaml.safe_dump(n.to_payload(), allow_unicode=True, sort_keys=False, width=100)
+    return (FILE_HEADER + body).encode("utf-8")

@@ -7,9 +7,17 @@ A narrative is keyed by the dataset's *identity* (the example's, or a stored dat
 id: :mod:`forecast.cycle.names`), never a display name, and records the data hash it was
 written on (store format 6): asked for with a hash, only a narrative written on those data
 (or one saved before format 6 kept the hash) is the current one, as for laid forecasts.
+
+Versioned with the laid forecast (store format 7): when a month's forecast is laid, the
+narrative in force (:func:`freeze`, in the lay's own transaction) is frozen with that laid
+version. The report of a laid version takes that frozen narrative
+(:meth:`NarrativeStore.for_report`); later saves are new drafts and never change it. The report
+of a month not laid takes the latest draft.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -17,6 +25,40 @@ import sqlalchemy as sa
 from forecast.report.narrative import Narrative, narrative_from_json
 from forecast.store import core as C
 from forecast.store import schema as T
+
+
+def _current_id(conn: sa.Connection, dataset: str, month: str,
+                input_hash: str | None) -> tuple[int, int] | None:
+    """(row id, version) of the latest narrative of ``dataset`` and ``month`` on the data."""
+    t = T.report_narratives
+    where = [t.c.dataset == dataset, t.c.as_of == month]
+    if input_hash is not None:
+        where.append(t.c.input_hash.in_([input_hash, ""]))
+    row = conn.execute(sa.select(t.c.id, t.c.version).where(*where)
+                       .order_by(t.c.version.desc()).limit(1)).first()
+    return None if row is None else (int(row.id), int(row.version))
+
+
+def freeze(conn: sa.Connection, laid_id: int, dataset: str, as_of: pd.Period | str,
+           input_hash: str) -> int | None:
+    """Freeze the narrative in force with the laid version ``laid_id`` (caller's transaction).
+
+    The narrative in force is the latest saved for the dataset and month on the laid data
+    (:meth:`NarrativeStore.latest`). A row is written even when there is none, so the laid
+    version's report then has no narrative (rather than a later draft).
+
+    Returns:
+        The frozen narrative's version, or None when none was saved.
+    """
+    cur = _current_id(conn, dataset, str(pd.Period(as_of, freq="M")), input_hash)
+    conn.execute(T.laid_narratives.insert().values(
+        laid_id=laid_id, narrative_id=None if cur is None else cur[0]))
+    return None if cur is None else cur[1]
+
+
+def _decode(row: Any) -> Narrative:
+    return narrative_from_json(row.payload, author=row.author, version=int(row.version),
+                               created=row.created)
 
 
 class NarrativeStore(C.Store):
@@ -66,18 +108,43 @@ class NarrativeStore(C.Store):
         was kept) count.
         """
         t = T.report_narratives
-        month = str(pd.Period(as_of, freq="M"))
-        where = [t.c.dataset == dataset, t.c.as_of == month]
-        if input_hash is not None:
-            where.append(t.c.input_hash.in_([input_hash, ""]))
         with self.db.read() as conn:
-            row = conn.execute(
+            cur = _current_id(conn, dataset, str(pd.Period(as_of, freq="M")), input_hash)
+            row = None if cur is None else conn.execute(
                 sa.select(t.c.payload, t.c.author, t.c.version, t.c.created)
-                .where(*where).order_by(t.c.version.desc()).limit(1)).first()
-        if row is None:
-            return None
-        return narrative_from_json(row.payload, author=row.author, version=int(row.version),
-                                   created=row.created)
+                .where(t.c.id == cur[0])).first()
+        return None if row is None else _decode(row)
+
+    def frozen(self, laid_id: int) -> tuple[bool, Narrative | None]:
+        """The narrative frozen with the laid version ``laid_id``.
+
+        Returns:
+            (recorded, narrative): ``recorded`` is False for a version laid before narratives
+            were frozen (store format 7); ``narrative`` is None when none was in force.
+        """
+        t, ln = T.report_narratives, T.laid_narratives
+        with self.db.read() as conn:
+            link = conn.execute(sa.select(ln.c.narrative_id)
+                                .where(ln.c.laid_id == laid_id)).first()
+            if link is None or link.narrative_id is None:
+                return link is not None, None
+            row = conn.execute(sa.select(t.c.payload, t.c.author, t.c.version, t.c.created)
+                               .where(t.c.id == link.narrative_id)).one()
+        return True, _decode(row)
+
+    def for_report(self, dataset: str, as_of: pd.Period | str, input_hash: str | None,
+                   laid_id: int | None) -> Narrative | None:
+        """The narrative of the report of a month's forecast of record.
+
+        A laid version (``laid_id``): the narrative frozen with it (None if none was in
+        force); one laid before narratives were frozen, and a month not laid (``laid_id``
+        None or 0): the latest draft on the data.
+        """
+        if laid_id:
+            recorded, narrative = self.frozen(laid_id)
+            if recorded:
+                return narrative
+        return self.latest(dataset, as_of, input_hash)
 
     def versions(self, dataset: str, as_of: pd.Period | str) -> list[tuple[int, str, str]]:
         """(version, author, created) of every saved version, oldest first."""

@@ -12,6 +12,8 @@ Store format versions (``store_meta.schema_version``):
 - 5: ``scenarios.dataset`` (the dataset identity a scenario belongs to; unique per dataset,
   name and version) and ``scenario_deletions`` (a scenario's soft delete: who, when, which
   rows). Rows of earlier stores belong to the example (``Exempelregionen``).
+- 6: ``report_narratives.input_hash`` (the data a narrative was written on).
+- 7: + ``laid_narratives`` (the narrative frozen with each laid version when it was laid).
 
 Every table is append-only: rows are inserted, never updated; "the current one" is a query.
 Deleting a scenario appends a ``scenario_deletions`` row; nothing is removed.
@@ -25,7 +27,7 @@ import sqlalchemy as sa
 
 from forecast.cycle.names import EXAMPLE_DATASET
 
-STORE_VERSION = 6
+STORE_VERSION = 7
 """The store format version this program writes."""
 
 metadata = sa.MetaData()
@@ -209,3 +211,13 @@ report_narratives = sa.Table(
 """The report's words written by people for a dataset (its identity) and month (JSON of
 :meth:`forecast.report.narrative.Narrative.to_payload`), with the data hash they were written
 on; every save is a new version."""
+
+laid_narratives = sa.Table(
+    "laid_narratives", metadata,
+    _id(),
+    _laid_id(unique=True),
+    sa.Column("narrative_id", sa.Integer, sa.ForeignKey("report_narratives.id"), nullable=True),
+)
+"""The narrative in force when a version was laid (format 7): ``narrative_id`` names the
+``report_narratives`` row frozen with it, NULL when none was written then. A version laid
+before format 7 has no row here (its report takes the month's latest narrative, as before)."""
