@@ -193,3 +193,16 @@ def test_datasets_listed_and_shared_on_the_command_line(env, capsys) -> None:
         rows = conn.execute(sa.select(T.audit.c.who, T.audit.c.what)
                             .where(T.audit.c.action == "dela datamängd")).all()
     assert [tuple(r) for r in rows] == [("anna", f"{ds} (ägare anna): grupper hsn → hsn, pv")]
+
+
+def test_only_a_controller_saves_the_narrative(env, capsys, tmp_path) -> None:
+    """Issue 25: ``berattelse spara`` needs the controller's role; a granskare may fetch."""
+    f = tmp_path / "b.yaml"
+    f.write_text("sammanfattning: Kort.\n", encoding="utf-8")
+    rc, out = run(env, "bo", ["berattelse", "spara", str(f), "--as-of", "2023-04"], capsys)
+    assert rc == 2 and "spara rapportens berättelse" in out, out
+    rc, out = run(env, "anna", ["berattelse", "spara", str(f), "--as-of", "2023-04"], capsys)
+    assert rc == 0 and "version 1 av anna" in out, out
+    rc, out = run(env, "bo", ["berattelse", "hamta", str(tmp_path / "ut.yaml"), "--as-of",
+                              "2023-04"], capsys)
+    assert rc == 0 and (tmp_path / "ut.yaml").read_text(encoding="utf-8").count("Kort.") == 1
