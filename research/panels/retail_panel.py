@@ -18,17 +18,16 @@ Usage::
 
 from __future__ import annotations
 
-from research.panels.tourism_panel import convert, write
+from research.panels.convert import run
+from research.panels.tourism_panel import rda_build
 
 SHA256 = "1826ec66b3d82edbde26c37d710f2fb5cf2c7044540f7f59c4480e1a987314cf"
 
 
 def main(argv: list[str] | None = None) -> int:
-    code, long, out = convert(argv, __doc__, SHA256, "research/rules/standard_rule_v7.md",
-                              "aus_retail",
-                              keys=("Series ID",), month_col="Month", value_col="Turnover",
-                              category="RETAIL")
-    return code if long is None or out is None else write(long, out)
+    return run(argv, __doc__, "rda", SHA256, "research/rules/standard_rule_v7.md",
+               rda_build("aus_retail", keys=("Series ID",), month_col="Month",
+                         value_col="Turnover", category="RETAIL"))
 
 
 if __name__ == "__main__":
