@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -20,6 +20,8 @@ from scenarios.committee import bridge_spans
 from ui.widgets import AMOUNT_AXIS_FORMAT, show_table
 
 if TYPE_CHECKING:
+    import altair as alt
+
     from scenarios.committee import CommitteeView
 
 Domain = tuple[float, float] | None
@@ -63,7 +65,8 @@ def shared_domain(frames: Sequence[pd.DataFrame], columns: Sequence[str]) -> tup
     return (lo - pad if lo < 0 else 0.0, hi + pad if hi > 0 else 0.0)
 
 
-def bridge_chart(frame: pd.DataFrame, *, title: str, domain: Domain = None) -> Any:
+def bridge_chart(frame: pd.DataFrame, *, title: str, domain: Domain = None
+                 ) -> alt.LayerChart | alt.FacetChart:
     """The difference waterfall, bars lying down, value at each bar's end, full axis."""
     import altair as alt
 
@@ -92,7 +95,8 @@ def bridge_chart(frame: pd.DataFrame, *, title: str, domain: Domain = None) -> A
     return alt.layer(bars, up, down, rule).properties(title=title, height=alt.Step(34))
 
 
-def tornado_chart(frame: pd.DataFrame, *, title: str, domain: Domain = None) -> Any:
+def tornado_chart(frame: pd.DataFrame, *, title: str, domain: Domain = None
+                 ) -> alt.LayerChart | alt.FacetChart:
     """Each range's P10→P90 swing of the year result (widest on top), full axis."""
     import altair as alt
 

@@ -7,7 +7,7 @@ callable from :func:`downloader`).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -27,6 +27,10 @@ from ui.forecast_gate import forecast_or_none
 from ui.text import md
 from ui.upload_field import upload_field
 from ui.widgets import page_header
+
+if TYPE_CHECKING:
+    from forecast.report.narrative import Narrative
+    from forecast.store.narratives import NarrativeStore
 
 HELP = """
 Varje knapp laddar ned en fil med alla tabeller i gruppen och ett blad/avsnitt **metadata**
@@ -190,14 +194,14 @@ def _report_section(ctx: Context) -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def _narratives(url: str) -> Any:
+def _narratives(url: str) -> NarrativeStore:
     """The narrative store (opened once per process; no pooled connections)."""
     from forecast.store.narratives import NarrativeStore
 
     return NarrativeStore(url)
 
 
-def _narrative_section(ctx: Context) -> Any:
+def _narrative_section(ctx: Context) -> Narrative | None:
     """The month's report narrative: the latest saved version, or a new file saved here."""
     from forecast.access import Action
     from forecast.report.narrative import NarrativeError, load_narrative_bytes

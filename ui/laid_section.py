@@ -6,7 +6,7 @@ edit table keeps its source frame immutable and commits only on «Spara» (STYLE
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -29,6 +29,9 @@ from ui import state_keys as K
 from ui.data_access import Context, statistical_entry
 from ui.text import md
 from ui.widgets import show_table
+
+if TYPE_CHECKING:
+    from streamlit.elements.lib.column_types import ColumnConfig
 
 AMOUNTS = (CT.BUDGET, CT.STAT, CT.ADJ, CT.FINAL, CT.DEV)
 
@@ -92,9 +95,9 @@ EDITOR_WIDTHS = {"enhet": 70, "konto": 110, "division": 100, "kostnadsslag": 110
 """Column widths in px (fixed, so the table looks the same whatever is typed in it)."""
 
 
-def editor_columns() -> dict[str, Any]:
+def editor_columns() -> dict[str, ColumnConfig]:
     """The edit table's column configuration: amounts as right-aligned text, rules a list."""
-    config: dict[str, Any] = {
+    config: dict[str, ColumnConfig] = {
         c: st.column_config.TextColumn(c, width=EDITOR_WIDTHS[c]) for c in EDITOR_ORDER}
     for c in AMOUNT_COLUMNS:
         config[c] = st.column_config.TextColumn(c, help=AMOUNT_HELP, alignment="right",
