@@ -2,7 +2,10 @@
 
 A converter names its input's sha256 and rule and a ``build`` that turns the checked file into
 the long panel (``series_id,category,start,t,value``); :func:`run` parses ``SOURCE OUT``,
-refuses a file that is too large or has another sha256, and writes the panel.
+refuses a file that is too large or has another sha256, and writes the panel. A converter
+whose input is a file of a public repository names it as ``ORIGIN`` (repository, path);
+``--help`` then prints the command that copies it out of the local mirror
+(:func:`fetch_command`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 MAX_BYTES = 5_000_000
+MIRROR = "/work/.mirror"
+"""Where the public repositories are mirrored (``owner+name/repo``, a bare git directory)."""
 
 Build = Callable[[Path, bytes], tuple[pd.DataFrame, str]]
 """(source path, its checked bytes) → (long panel, extra text for the summary line)."""
@@ -32,6 +37,11 @@ def read_checked(path: Path, sha256: str, rule: str) -> bytes:
     return raw
 
 
+def fetch_command(repo: str, path: str, target: str = "FIL") -> str:
+    """The command that copies ``path`` of the mirrored ``repo`` (``owner/name``) to ``target``."""
+    return f"git -C {MIRROR}/{repo.replace('/', '+')}/repo show HEAD:{path} > {target}"
+
+
 def write(long: pd.DataFrame, out: Path, extra: str = "") -> int:
     """Write the long panel and print its size (exit code 0)."""
     long.to_csv(out, index=False)
@@ -40,12 +50,15 @@ def write(long: pd.DataFrame, out: Path, extra: str = "") -> int:
 
 
 def run(argv: list[str] | None, doc: str, source: str, sha256: str, rule: str,
-        build: Build) -> int:
+        build: Build, origin: tuple[str, str] | None = None) -> int:
     """Parse ``SOURCE OUT``, check the source and write what ``build`` makes of it.
 
-    Exit code 2 and a message naming the file when the file or its content is refused.
+    ``origin`` (repository, path) puts the command that fetches the source in ``--help``. Exit
+    code 2 and a message naming the file when the file or its content is refused.
     """
-    p = argparse.ArgumentParser(description=doc.splitlines()[0])
+    epilog = None if origin is None else f"Filen hämtas med: {fetch_command(*origin)}"
+    p = argparse.ArgumentParser(description=doc.splitlines()[0], epilog=epilog,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument(source, type=Path)
     p.add_argument("out", type=Path)
     a = p.parse_args(argv)

@@ -8,9 +8,8 @@ series whose every month is positive and writes ``series_id,category,start,t,val
 path outside the repository; the series left out are counted. Needs ``pyreadr`` (research
 only: ``.venv/bin/pip install pyreadr==0.5.8``).
 
-Usage::
+Usage (``--help`` shows how to fetch the file from the mirror)::
 
-    git -C /work/.mirror/tidyverts+tsibbledata/repo show HEAD:data/PBS.rda > /tmp/pbs/PBS.rda
     .venv/bin/python -m research.panels.pbs_panel /tmp/pbs/PBS.rda /tmp/pbs/pbs_long.csv
 """
 
@@ -23,6 +22,7 @@ import pandas as pd
 from research.panels.convert import run
 from research.panels.tourism_panel import rda_build
 
+ORIGIN = ("tidyverts/tsibbledata", "data/PBS.rda")
 SHA256 = "aad7b30c05b724bb7d9df152605c116b9e1f167ae3a344d8950b8f6da43ffa3c"
 KEYS = ("Concession", "Type", "ATC2")
 
@@ -36,7 +36,7 @@ def _build(path: Path, raw: bytes) -> tuple[pd.DataFrame, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    return run(argv, __doc__, "rda", SHA256, "research/rules/pbs_rule.md", _build)
+    return run(argv, __doc__, "rda", SHA256, "research/rules/pbs_rule.md", _build, ORIGIN)
 
 
 if __name__ == "__main__":

@@ -7,10 +7,8 @@ that every series' months follow each other without gaps or repeats, and writes
 ``series_id,category,start,t,value`` to a path outside the repository. Needs ``pyreadr``
 (research only, not a dependency of the product: ``.venv/bin/pip install pyreadr==0.5.8``).
 
-Usage::
+Usage (``--help`` shows how to fetch the file from the mirror)::
 
-    git -C /work/.mirror/rstudio+academyDatasets/repo show HEAD:data/tourists.rda \\
-        > /tmp/tour/tourists.rda
     .venv/bin/python -m research.panels.tourism_panel /tmp/tour/tourists.rda \\
         /tmp/tour/tourism_long.csv
 """
@@ -24,6 +22,7 @@ import pandas as pd
 
 from research.panels.convert import Build, run
 
+ORIGIN = ("rstudio/academyDatasets", "data/tourists.rda")
 SHA256 = "0f2b610c7af92b8a544c73f67728a64f91cafc9e4586a76666eab63abc38c738"
 COLUMNS = ("month", "city", "country", "tourists")
 
@@ -80,7 +79,7 @@ def rda_build(obj: str, keys: tuple[str, ...] = ("city", "country"), month_col: 
 
 def main(argv: list[str] | None = None) -> int:
     return run(argv, __doc__, "rda", SHA256, "research/rules/tourism_rule.md",
-               rda_build("tourists"))
+               rda_build("tourists"), ORIGIN)
 
 
 if __name__ == "__main__":
