@@ -16,30 +16,29 @@ import sys
 from typing import Any, Final, NoReturn
 
 USAGE_PREFIX: Final = "användning: "
+_ARGUMENT_DETAILS: Final = (
+    (r"invalid choice: (.*) \(choose from (.*)\)", r"ogiltigt val: \2 (välj bland \3)"),
+    (r"expected one argument", r"ett värde behövs"),
+    (r"expected at least one argument", r"minst ett värde behövs"),
+    (r"expected at most one argument", r"högst ett värde tillåts"),
+    (r"expected (\d+) arguments?", r"\2 värden behövs"),
+    (r"invalid int value: (.*)", r"inget heltal: \2"),
+    (r"invalid float value: (.*)", r"inget tal: \2"),
+    (r"invalid (.*?) value: (.*)", r"ogiltigt värde: \3"),
+    (r"not allowed with argument (.*)", r"kan inte anges tillsammans med \2"),
+    (r"ignored explicit argument (.*)", r"tar inget värde (fick \2)"),
+)
+"""argparse's ``argument X: <detail>`` messages by their detail, first match first; group 1 is
+the argument, so a detail's own groups count from 2."""
 ERRORS: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
     (re.compile(p), r) for p, r in (
         (r"^the following arguments are required: (.*)$", r"följande argument krävs: \1"),
         (r"^unrecognized arguments: (.*)$", r"okända argument: \1"),
-        (r"^argument (.*?): invalid choice: (.*) \(choose from (.*)\)$",
-         r"argument \1: ogiltigt val: \2 (välj bland \3)"),
-        (r"^argument (.*?): expected one argument$", r"argument \1: ett värde behövs"),
-        (r"^argument (.*?): expected at least one argument$",
-         r"argument \1: minst ett värde behövs"),
-        (r"^argument (.*?): expected at most one argument$",
-         r"argument \1: högst ett värde tillåts"),
-        (r"^argument (.*?): expected (\d+) arguments?$", r"argument \1: \2 värden behövs"),
-        (r"^argument (.*?): invalid int value: (.*)$", r"argument \1: inget heltal: \2"),
-        (r"^argument (.*?): invalid float value: (.*)$", r"argument \1: inget tal: \2"),
-        (r"^argument (.*?): invalid (.*?) value: (.*)$", r"argument \1: ogiltigt värde: \3"),
-        (r"^argument (.*?): not allowed with argument (.*)$",
-         r"argument \1: kan inte anges tillsammans med \2"),
-        (r"^argument (.*?): ignored explicit argument (.*)$",
-         r"argument \1: tar inget värde (fick \2)"),
+        *((rf"^argument (.*?): {p}$", rf"argument \1: {r}") for p, r in _ARGUMENT_DETAILS),
         (r"^one of the arguments (.*) is required$", r"ett av argumenten \1 krävs"),
         (r"^ambiguous option: (.*?) could match (.*)$",
          r"flaggan \1 är tvetydig: den kan betyda \2"),
     ))
-
 
 def translate(message: str) -> str:
     """Argparse's English error message in Swedish (unchanged if no pattern matches).

@@ -128,6 +128,18 @@ def launch_chromium(playwright):
                                       args=CHROMIUM_ARGS)
 
 
+@contextmanager
+def chromium() -> Iterator[object]:
+    """A headless Chromium (:func:`launch_chromium`), closed on exit. Playwright's sync API
+    allows one ``sync_playwright`` at a time in a thread, so a browser fixture holds one."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = launch_chromium(pw)
+        yield b
+        b.close()
+
+
 def wait_for_app(page) -> None:
     """Wait (auto-waiting expects, no sleeps) until the app is connected and idle."""
     from playwright.sync_api import expect

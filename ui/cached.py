@@ -7,10 +7,10 @@ not hashed (leading underscore); its content hash is the key.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -92,16 +92,26 @@ def method_sentence(ctx: Context, selection: dict[str, str]) -> str:
     return method_sentence(baseline(ctx), selection)
 
 
-def year_end(ctx: Context) -> dict[str, Any]:
-    """The region's year-end net result against budget (``absent.held_year_totals``).
+@dataclass(frozen=True)
+class YearEnd:
+    """The region's year-end figures of the forecast of record and which forecast it is.
 
-    Keys are the hierarchy's column names (``prognos``, ``p10``, ``p50``, ``p90``,
-    ``annual_budget``, ``dev_budget``, ``dev_budget_p10``, ``dev_budget_p90`` …), tkr, of the
-    forecast of record, with ``source`` = which forecast it is (:func:`record_heading`).
+    ``ye[column]`` is a figure by the hierarchy's column name (``prognos``, ``p10``, ``p50``,
+    ``p90``, ``annual_budget``, ``dev_budget``, ``dev_budget_p10``, ``dev_budget_p90`` …), tkr.
     """
-    out: dict[str, Any] = dict(_year_totals(ctx, ()).iloc[0])
-    out["source"] = record_heading(ctx)
-    return out
+
+    figures: dict[str, float]
+    source: str
+    """Which forecast the figures are (:func:`record_heading`)."""
+
+    def __getitem__(self, column: str) -> float:
+        return self.figures[column]
+
+
+def year_end(ctx: Context) -> YearEnd:
+    """The region's year-end net result against budget (``absent.held_year_totals``)."""
+    row = _year_totals(ctx, ()).iloc[0]
+    return YearEnd({str(k): float(v) for k, v in row.items()}, record_heading(ctx))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -20,7 +20,12 @@ from scenarios.committee import bridge_spans
 from ui.widgets import AMOUNT_AXIS_FORMAT, show_table
 
 if TYPE_CHECKING:
+    import altair as alt
+
     from scenarios.committee import CommitteeView
+
+    Layered = alt.LayerChart | alt.FacetChart
+    """What ``alt.layer(...).properties(...)`` is typed to return."""
 
 Domain = tuple[float, float] | None
 LABEL_BREAK = " › "
@@ -63,15 +68,37 @@ def shared_domain(frames: Sequence[pd.DataFrame], columns: Sequence[str]) -> tup
     return (lo - pad if lo < 0 else 0.0, hi + pad if hi > 0 else 0.0)
 
 
-def bridge_chart(frame: pd.DataFrame, *, title: str, domain: Domain = None) -> Any:
+def _lying_bars(frame: pd.DataFrame, label: str, ends: list[str], domain: Domain,
+                axis: alt.Axis) -> tuple[alt.Scale, alt.Chart]:
+    """The x scale and the base chart of bars lying down, one row per ``label`` in order.
+
+    The scale spans ``domain``, or the frame's own ``ends`` (zero included).
+    """
+    import altair as alt
+
+    domain = domain or shared_domain([frame], ends)
+    scale = alt.Scale(domain=list(domain), zero=True, nice=False)
+    base = alt.Chart(frame).encode(
+        y=alt.Y(f"{label}:N", sort=list(frame[label]), title=None, axis=axis))
+    return scale, base
+
+
+def _over_zero(layers: Sequence[alt.Chart], scale: alt.Scale, *, title: str,
+               row_px: int) -> Layered:
+    """The layers over a rule at zero, titled, ``row_px`` high per row."""
+    import altair as alt
+
+    rule = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333333").encode(
+        x=alt.X("x:Q", scale=scale))
+    return alt.layer(*layers, rule).properties(title=title, height=alt.Step(row_px))
+
+
+def bridge_chart(frame: pd.DataFrame, *, title: str, domain: Domain = None) -> Layered:
     """The difference waterfall, bars lying down, value at each bar's end, full axis."""
     import altair as alt
 
-    domain = domain or shared_domain([frame], ["från", "till"])
-    order = list(frame["Post"])
-    scale = alt.Scale(domain=list(domain), zero=True, nice=False)
-    base = alt.Chart(frame).encode(
-        y=alt.Y("Post:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_PX)))
+    scale, base = _lying_bars(frame, "Post", ["från", "till"], domain,
+                              alt.Axis(labelLimit=LABEL_PX))
     bars = base.mark_bar().encode(
         x=alt.X("från:Q", title="mkr, skillnad mot basprognosen", scale=scale,
                 axis=alt.Axis(format=AMOUNT_AXIS_FORMAT)),
@@ -87,21 +114,15 @@ def bridge_chart(frame: pd.DataFrame, *, title: str, domain: Domain = None) -> A
     down = base.transform_filter("datum['till'] < datum['från']").mark_text(
         align="right", dx=-4, fontWeight="bold").encode(x=alt.X("till:Q", scale=scale),
                                                         text="text:N")
-    rule = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333333").encode(
-        x=alt.X("x:Q", scale=scale))
-    return alt.layer(bars, up, down, rule).properties(title=title, height=alt.Step(34))
+    return _over_zero([bars, up, down], scale, title=title, row_px=34)
 
 
-def tornado_chart(frame: pd.DataFrame, *, title: str, domain: Domain = None) -> Any:
+def tornado_chart(frame: pd.DataFrame, *, title: str, domain: Domain = None) -> Layered:
     """Each range's P10→P90 swing of the year result (widest on top), full axis."""
     import altair as alt
 
-    domain = domain or shared_domain([frame], ["vid P10", "vid P90"])
-    order = list(frame["Parameter"])
-    scale = alt.Scale(domain=list(domain), zero=True, nice=False)
-    base = alt.Chart(frame).encode(
-        y=alt.Y("Parameter:N", sort=order, title=None, axis=alt.Axis(
-            labelLimit=LABEL_PX, labelExpr=f"split(datum.label, '{LABEL_BREAK}')")))
+    scale, base = _lying_bars(frame, "Parameter", ["vid P10", "vid P90"], domain, alt.Axis(
+        labelLimit=LABEL_PX, labelExpr=f"split(datum.label, '{LABEL_BREAK}')"))
     bars = base.mark_bar(color="#7a9cc6").encode(
         x=alt.X("vid P10:Q", title="mkr mot troliga värden", scale=scale,
                 axis=alt.Axis(format=AMOUNT_AXIS_FORMAT)),
@@ -117,9 +138,7 @@ def tornado_chart(frame: pd.DataFrame, *, title: str, domain: Domain = None) -> 
     hi = base.transform_calculate(x=hi_end, t="datum['vid P10'] <= datum['vid P90'] ? "
                                   "datum.text90 : datum.text10").mark_text(
         align="left", dx=4).encode(x=alt.X("x:Q", scale=scale), text="t:N")
-    rule = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333333").encode(
-        x=alt.X("x:Q", scale=scale))
-    return alt.layer(bars, lo, hi, rule).properties(title=title, height=alt.Step(48))
+    return _over_zero([bars, lo, hi], scale, title=title, row_px=48)
 
 
 def plan_lines(view: CommitteeView) -> list[str]:

@@ -11,7 +11,7 @@ record); the tables, the Excel file and the one-page sheet (Word, PDF) are built
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -38,6 +38,9 @@ from ui.text import md
 from ui.widgets import page_header
 
 if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
+
+    from scenarios.committee import CommitteeView
     from scenarios.store import ScenarioStore
 
 HELP = """
@@ -110,7 +113,7 @@ def result_display(views: C.Labelled) -> pd.DataFrame:
     return pd.DataFrame(rows, index=[label for label, _ in views]).T.rename_axis("Nyckeltal")
 
 
-def highlighted_assumptions(views: C.Labelled) -> Any:
+def highlighted_assumptions(views: C.Labelled) -> Styler:
     """The assumptions side by side, differing rows highlighted (a pandas Styler)."""
     table = C.assumption_table(views)
 
@@ -122,7 +125,7 @@ def highlighted_assumptions(views: C.Labelled) -> Any:
 
 
 def _views(ctx: Context, chosen: list[str], options: dict[str, tuple[str, int]]
-           ) -> list[tuple[str, Any]]:
+           ) -> list[tuple[str, CommitteeView]]:
     n = int(st.session_state.get(K.SC_DRAWS, 2000))
     out = []
     for label in chosen:

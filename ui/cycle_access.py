@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, ParamSpec
 
 import pandas as pd
 import streamlit as st
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from forecast.engine.result import RegionForecast
     from forecast.ledger.dataset import Dataset
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
 
 
 @contextmanager
@@ -47,15 +47,14 @@ def store_faults(what: str) -> Iterator[None]:
         st.error(f"{what}: {exc}")
 
 
-def guard_store(what: str) -> Callable[[F], F]:
+def guard_store(what: str) -> Callable[[Callable[P, None]], Callable[P, None]]:
     """Decorator: :func:`store_faults` around a page function or a widget callback."""
-    def deco(fn: F) -> F:
+    def deco(fn: Callable[P, None]) -> Callable[P, None]:
         @wraps(fn)
-        def inner(*args: Any, **kwargs: Any) -> Any:
+        def inner(*args: P.args, **kwargs: P.kwargs) -> None:
             with store_faults(what):
-                return fn(*args, **kwargs)
-            return None
-        return inner  # type: ignore[return-value]
+                fn(*args, **kwargs)
+        return inner
     return deco
 
 
@@ -213,7 +212,7 @@ def identity() -> Identity | None:
     Single-user mode (no ``[auth]``) on a server not bound to localhost serves nobody.
     """
     if _auth_configured():
-        user: Any = st.user
+        user = st.user
         if not user.is_logged_in:
             return None
         who = str(user.get("email") or user.get("sub") or "")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 import pandas as pd
 import streamlit as st
@@ -30,6 +30,8 @@ from forecast.ledger.dataset import Dataset, load_default
 from ui import state_keys as K
 
 if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
+
     from forecast.access import Policy
     from forecast.cycle.record import ForecastOfRecord, Spec
     from forecast.engine.result import RegionForecast
@@ -41,7 +43,7 @@ UI_N_PATHS = DEFAULT_PATHS
 UI_SEED = DEFAULT_SEED
 
 
-def forecast_kwargs() -> dict[str, Any]:
+def forecast_kwargs() -> dict[str, object]:
     """The standard årsprognos of the core (the same as ``budgetprognos prognos`` exports).
 
     ``forecast.engine.region`` (the methods) is imported here, not when the app opens.
@@ -126,6 +128,14 @@ def outcome_months(ds: Dataset) -> list[str]:
     return _outcome_months(ds, ds.source_hash)
 
 
+class PageMemo(TypedDict, total=False):
+    """What one page run has looked up (see :attr:`Context.memo`)."""
+
+    record: ForecastOfRecord
+    laid_current: tuple[int, int, bool] | None
+    """(id, version, fastställd) of the month's current laid version, None if there is none."""
+
+
 @dataclass(frozen=True)
 class Context:
     """What every page needs: the data set and the as-of month chosen in the sidebar."""
@@ -134,7 +144,7 @@ class Context:
     as_of: pd.Period
     dataset_id: str = EXAMPLE_DATASET
     """The identity laid forecasts, adjustments and scenarios of ``ds`` are stored under."""
-    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    memo: PageMemo = field(default_factory=PageMemo, compare=False, repr=False)
     """What one page run has looked up for this context (the forecast of record and its laid
     version), so the many accessors of a page ask the store once; a new run has a new
     context."""
@@ -189,7 +199,7 @@ class _ProgressBar:
 
     def __init__(self, as_of: pd.Period) -> None:
         self.as_of = as_of
-        self.bar: Any = None
+        self.bar: DeltaGenerator | None = None
 
     def start(self) -> None:
         """Draw the bar at once, before the first step reports."""

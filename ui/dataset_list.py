@@ -8,7 +8,8 @@ option labels (never Markdown); the one caption with user text goes through :fun
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -18,10 +19,13 @@ from forecast.io.formatting import fmt_number, fmt_timestamp
 from ui import state_keys as K
 from ui.text import md
 
+if TYPE_CHECKING:
+    from forecast.io.dataset_store import StoredInfo
+
 COLUMNS = ("Datamängd", "Filer", "Ägare", "Delad med grupperna", "Sparad", "Din")
 
 
-def table(infos: list[Any], pol: Policy) -> pd.DataFrame:
+def table(infos: list[StoredInfo], pol: Policy) -> pd.DataFrame:
     """One row per stored dataset: id, files, owner, groups, when saved, and whether it is yours."""
     rows = [(i.id, ", ".join(i.names), i.owner.owner, ", ".join(sorted(i.owner.groups)) or "–",
              fmt_timestamp(i.created) if i.created else "–",
@@ -29,7 +33,7 @@ def table(infos: list[Any], pol: Policy) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
-def _label(infos: dict[str, Any]) -> Any:
+def _label(infos: dict[str, StoredInfo]) -> Callable[[str], str]:
     def label(key: str) -> str:
         i = infos[key]
         names = ", ".join(i.names)

@@ -7,7 +7,7 @@ callable from :func:`downloader`).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -27,6 +27,11 @@ from ui.forecast_gate import forecast_or_none
 from ui.text import md
 from ui.upload_field import upload_field
 from ui.widgets import page_header
+
+if TYPE_CHECKING:
+    from forecast.cycle.record import ForecastOfRecord
+    from forecast.report.narrative import Narrative
+    from forecast.store.narratives import NarrativeStore
 
 HELP = """
 Varje knapp laddar ned en fil med alla tabeller i gruppen och ett blad/avsnitt **metadata**
@@ -197,14 +202,14 @@ def _report_section(ctx: Context) -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def _narratives(url: str) -> Any:
+def _narratives(url: str) -> NarrativeStore:
     """The narrative store (opened once per process; no pooled connections)."""
     from forecast.store.narratives import NarrativeStore
 
     return NarrativeStore(url)
 
 
-def _narrative_section(ctx: Context, rec: Any) -> Any:
+def _narrative_section(ctx: Context, rec: ForecastOfRecord) -> Narrative | None:
     """The month's report narrative: written here (form or file), and the one the report takes.
 
     The report of a laid version takes the narrative frozen with it; of a month not laid, the
@@ -239,7 +244,8 @@ def _narrative_section(ctx: Context, rec: Any) -> Any:
     return used
 
 
-def _narrative_note(rec: Any, used: Any, draft: Any) -> str:
+def _narrative_note(rec: ForecastOfRecord, used: Narrative | None,
+                    draft: Narrative | None) -> str:
     """Which narrative the report takes, and whether a newer draft waits for the next lay."""
     who = (f"berättelsen version {used.version} av {md(used.author)}"
            if used is not None else "ingen berättelse")
@@ -253,7 +259,7 @@ def _narrative_note(rec: Any, used: Any, draft: Any) -> str:
     return note
 
 
-def _narrative_upload(ctx: Context, store: Any, dataset: str) -> None:
+def _narrative_upload(ctx: Context, store: NarrativeStore, dataset: str) -> None:
     """The file route: a YAML/JSON narrative saved as a new version."""
     from forecast.report.narrative import load_narrative_bytes
     from forecast.store.base import StoreError

@@ -6,7 +6,7 @@ edit table keeps its source frame immutable and commits only on «Spara» (STYLE
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -29,6 +29,11 @@ from ui import state_keys as K
 from ui.data_access import Context, statistical_entry
 from ui.text import md
 from ui.widgets import show_table
+
+if TYPE_CHECKING:
+    from streamlit.elements.lib.column_types import ColumnConfig
+
+    from forecast.cycle.laid_store import LaidStore
 
 AMOUNTS = (CT.BUDGET, CT.STAT, CT.ADJ, CT.FINAL, CT.DEV)
 
@@ -92,9 +97,9 @@ EDITOR_WIDTHS = {"enhet": 70, "konto": 110, "division": 100, "kostnadsslag": 110
 """Column widths in px (fixed, so the table looks the same whatever is typed in it)."""
 
 
-def editor_columns() -> dict[str, Any]:
+def editor_columns() -> dict[str, ColumnConfig]:
     """The edit table's column configuration: amounts as right-aligned text, rules a list."""
-    config: dict[str, Any] = {
+    config: dict[str, ColumnConfig] = {
         c: st.column_config.TextColumn(c, width=EDITOR_WIDTHS[c]) for c in EDITOR_ORDER}
     for c in AMOUNT_COLUMNS:
         config[c] = st.column_config.TextColumn(c, help=AMOUNT_HELP, alignment="right",
@@ -195,7 +200,7 @@ def _lay(ctx: Context, comment: str, user: str) -> tuple[str, str]:
     return "ok", f"Lagd prognos {rec.label()} av {md(rec.author)}.{_frozen_words(store, rec.id)}"
 
 
-def _frozen_words(store: Any, laid_id: int) -> str:
+def _frozen_words(store: LaidStore, laid_id: int) -> str:
     """Which narrative was frozen with the version just laid, as a sentence (empty on a fault)."""
     from forecast.store.narratives import NarrativeStore
 

@@ -11,8 +11,6 @@ as text (they fit a narrow screen) and each can be removed.
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
 from forecast.followup.transition import measures_of_year
@@ -123,7 +121,7 @@ def _listing(plan: A.Omstallningsplan, with_data: bool) -> None:
         st.caption("Inga egna åtgärder ännu.")
         return
     st.markdown("\n".join(f"{i + 1}. {measure_text(m)}" for i, m in enumerate(plan.added)))
-    options: list[Any] = list(range(len(plan.added)))
+    options = list(range(len(plan.added)))
     st.selectbox("Åtgärd att ta bort", options, key=K.SC_MEASURE_REMOVE,
                  format_func=lambda i: f"{i + 1}. {plan.added[i].name}")
     st.button("Ta bort åtgärden", key=K.SC_MEASURE_REMOVE_BUTTON, icon=":material/delete:",

@@ -12,11 +12,14 @@ Swedish way (e.g. when a preset is loaded).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import streamlit as st
 
 from forecast.io.entry import MAX_ENTRY_CHARS, EntryError, NumberField
+
+if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
 
 
 def set_entry(key: str, field: NumberField, value: float) -> None:
@@ -31,7 +34,7 @@ def read_entry(key: str, field: NumberField) -> tuple[float | None, str | None]:
         ``(value, None)`` for valid text, ``(None, message)`` otherwise. A number stored by
         older code (not text) is taken as it is, range-checked.
     """
-    raw: Any = st.session_state.get(key, "")
+    raw: object = st.session_state.get(key, "")
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         raw = field.show(float(raw))
     try:
@@ -43,7 +46,8 @@ def read_entry(key: str, field: NumberField) -> tuple[float | None, str | None]:
 def number_entry(field: NumberField, key: str, *, default: float | None = None,
                  help: str | None = None,
                  label_visibility: Literal["visible", "hidden", "collapsed"] = "visible",
-                 container: Any = None, show_error: bool = True) -> float | None:
+                 container: DeltaGenerator | None = None, show_error: bool = True
+                 ) -> float | None:
     """Draw the field and return its number, or ``None`` (with a message shown) if invalid.
 
     Args:

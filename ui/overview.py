@@ -8,7 +8,7 @@ in tables, which Streamlit shows as text.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 import pandas as pd
 import streamlit as st
@@ -23,6 +23,9 @@ from ui import state_keys as K
 from ui.data_access import Context, context
 from ui.forecast_gate import forecast_or_none
 from ui.text import md
+
+if TYPE_CHECKING:
+    from forecast.io.entry import NumberField
 from ui.widgets import (
     basis_notice,
     download_spec,
@@ -57,14 +60,22 @@ MISSING_TEXT = "saknas"
 """How a figure the data do not hold (budget, previous year, FTE) is shown."""
 
 
-def ceiling_field() -> Any:
+def ceiling_field() -> NumberField:
     """The ceiling's number field (``forecast.io.entry`` is imported after the first figure)."""
     from forecast.io.entry import NumberField
 
     return NumberField("Tak för nettokostnadsutveckling, %", -50.0, 100.0, 1, "%")
 
 
-def ceiling_badge(pct: float, ceiling: float | None) -> dict[str, Any]:
+class Badge(TypedDict):
+    """The delta of a metric (``st.metric``'s keyword arguments)."""
+
+    delta: str
+    delta_color: Literal["normal", "inverse", "off"]
+    delta_arrow: Literal["off"]
+
+
+def ceiling_badge(pct: float, ceiling: float | None) -> Badge:
     """The metric's delta: over/within the ceiling, or plainly why there is no comparison.
 
     A missing development (no prior-year outcome) or an invalid ceiling never shows a green
@@ -105,7 +116,7 @@ def _year_end(ctx: Context) -> None:
               f"{fmt_printed_mkr(ye[H.P10])} – {fmt_printed_mkr(ye[H.P90])}",
               border=True, help="8 av 10 simulerade årsresultat ligger inom intervallet.")
     recompute.remember(ctx, ye)
-    st.caption(f"{md(ye['source'])}. Underlag: utfall till och med "
+    st.caption(f"{md(ye.source)}. Underlag: utfall till och med "
                f"{month_label(ctx.as_of, long=True)}; P50 (median) "
                f"{fmt_printed_mkr(ye[H.P50])}. "
                "Negativa belopp är nettokostnad.")

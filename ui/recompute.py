@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -21,6 +21,7 @@ from ui.text import md
 
 if TYPE_CHECKING:
     from forecast.engine.result import RegionForecast
+    from ui.cached import YearEnd
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,10 @@ class Shown:
     deviation: float
 
 
-def remember(ctx: Context, figures: dict[str, Any]) -> None:
-    """Keep the year-end figures now on screen (keys of ``ui.cached.year_end``)."""
-    source = str(figures.get("source", "statistisk prognos"))
+def remember(ctx: Context, figures: YearEnd) -> None:
+    """Keep the year-end figures now on screen (``ui.cached.year_end``)."""
     st.session_state[K.LAST_FIGURES] = Shown(
-        as_of=str(ctx.as_of), data_hash=ctx.data_hash, source=source,
+        as_of=str(ctx.as_of), data_hash=ctx.data_hash, source=figures.source,
         prognos=float(figures[H.PROGNOS]), budget=float(figures[H.BUDGET]),
         deviation=float(figures[H.DEV]))
 

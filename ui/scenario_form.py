@@ -13,14 +13,22 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import ValidationError
+from pydantic import JsonValue, ValidationError
 
 from forecast.io.entry import NumberField
 from scenarios import assumptions as A
 
+if TYPE_CHECKING:
+    import pandas as pd
+    from pydantic_core import ErrorDetails
+
 Kind = Literal["range", "float", "int", "bool", "month", "optmonth"]
+ControlValue = float | bool | str | None
+"""A control's value: a number (None while its text does not parse), a switch or a month."""
+Data = dict[str, JsonValue]
+"""An assumption or scenario as JSON (``model_dump(mode="json")``)."""
 
 
 @dataclass(frozen=True)
@@ -46,8 +54,22 @@ class Block:
 
     type: str
     controls: tuple[Control, ...]
-    defaults: Mapping[str, Any]
+    defaults: Mapping[str, JsonValue]
     """Required fields without a model default (values for a newly enabled block)."""
+
+
+def number(v: object) -> float:
+    """The number of a control value or a JSON field (TypeError for anything else)."""
+    if isinstance(v, bool | int | float | str):
+        return float(v)
+    raise TypeError(f"väntade ett tal, fick {v!r}")
+
+
+def whole_number(v: object) -> int:
+    """The whole number of a control value or a JSON field (TypeError for anything else)."""
+    if isinstance(v, bool | int | float | str):
+        return int(v)
+    raise TypeError(f"väntade ett heltal, fick {v!r}")
 
 
 def _pct(field: str, label: str, lo: float | None, hi: float | None, step: float,
@@ -137,10 +159,10 @@ def path(type_: str, field: str, part: str = "") -> str:
     return f"{type_}.{field}" + (f".{part}" if part else "")
 
 
-def default_assumption(type_: str, first_month: str) -> dict[str, Any]:
+def default_assumption(type_: str, first_month: str) -> Data:
     """A new assumption of ``type_`` as a dict, valid with the model's defaults."""
     block = next(b for b in BLOCKS if b.type == type_)
-    data: dict[str, Any] = {"type": type_, **block.defaults}
+    data: Data = {"type": type_, **block.defaults}
     for c in block.controls:
         if c.kind == "month" and c.field not in data:
             model_default = MODELS[type_].model_fields[c.field].default
@@ -149,13 +171,13 @@ def default_assumption(type_: str, first_month: str) -> dict[str, Any]:
     return MODELS[type_].model_validate(data).model_dump(mode="json")
 
 
-def controls_from_scenario(scenario: A.Scenario, first_month: str) -> dict[str, Any]:
+def controls_from_scenario(scenario: A.Scenario, first_month: str) -> dict[str, ControlValue]:
     """Control values for ``scenario``: the first assumption of each type fills its block.
 
     Blocks of types the scenario lacks get the type's defaults and ``enabled = False``.
     """
-    values: dict[str, Any] = {}
-    present: dict[str, dict[str, Any]] = {}
+    values: dict[str, ControlValue] = {}
+    present: dict[str, Data] = {}
     for a in scenario.assumptions:
         present.setdefault(a.type, a.model_dump(mode="json"))
     for block in BLOCKS:
@@ -166,17 +188,17 @@ def controls_from_scenario(scenario: A.Scenario, first_month: str) -> dict[str, 
             if c.kind == "range":
                 rng = v if isinstance(v, dict) else _fallback_range(block.type, c.field)
                 for part in RANGE_PARTS:
-                    values[path(block.type, c.field, part)] = float(rng[part])
+                    values[path(block.type, c.field, part)] = number(rng[part])
             elif c.kind == "bool" and (block.type, c.field) in OPTIONAL_RANGES:
                 values[path(block.type, c.field, "set")] = v is not None
             elif c.kind == "bool":
                 values[path(block.type, c.field)] = bool(v)
             elif c.kind in ("month", "optmonth"):
-                values[path(block.type, c.field)] = v or ""
+                values[path(block.type, c.field)] = str(v) if v else ""
             elif c.kind == "int":
-                values[path(block.type, c.field)] = int(v or 0)
+                values[path(block.type, c.field)] = whole_number(v or 0)
             else:
-                values[path(block.type, c.field)] = float(data[c.field])
+                values[path(block.type, c.field)] = number(data[c.field])
     return values
 
 
@@ -188,7 +210,7 @@ def _fallback_range(type_: str, field: str) -> dict[str, float]:
     return {"low": 0.0, "likely": 0.0, "high": 0.0}
 
 
-def scenario_from_controls(base: A.Scenario, values: Mapping[str, Any], *,
+def scenario_from_controls(base: A.Scenario, values: Mapping[str, ControlValue], *,
                            first_month: str, name: str | None = None) -> A.Scenario:
     """The scenario the controls describe: ``base`` with each block's fields overridden.
 
@@ -200,10 +222,10 @@ def scenario_from_controls(base: A.Scenario, values: Mapping[str, Any], *,
         pydantic.ValidationError: if a value is out of range (e.g. low > likely).
     """
     blocks = {b.type: b for b in BLOCKS}
-    out: list[Any] = []
+    out: list[JsonValue] = []
     done: set[str] = set()
 
-    def updated(data: dict[str, Any], block: Block) -> dict[str, Any]:
+    def updated(data: Data, block: Block) -> Data:
         data = dict(data)
         for c in block.controls:
             key = path(block.type, c.field)
@@ -212,7 +234,7 @@ def scenario_from_controls(base: A.Scenario, values: Mapping[str, Any], *,
                         not values.get(path(block.type, c.field, "set"), False):
                     data[c.field] = None
                     continue
-                data[c.field] = {p: float(values[path(block.type, c.field, p)])
+                data[c.field] = {p: number(values[path(block.type, c.field, p)])
                                  for p in RANGE_PARTS}
             elif c.kind == "bool" and (block.type, c.field) in OPTIONAL_RANGES:
                 continue
@@ -221,11 +243,11 @@ def scenario_from_controls(base: A.Scenario, values: Mapping[str, Any], *,
             elif c.kind == "month":
                 data[c.field] = values.get(key) or data.get(c.field)
             elif c.kind == "int":
-                data[c.field] = int(values[key])
+                data[c.field] = whole_number(values[key])
             elif c.kind == "bool":
                 data[c.field] = bool(values[key])
             else:
-                data[c.field] = float(values[key])
+                data[c.field] = number(values[key])
         return data
 
     for a in base.assumptions:
@@ -296,7 +318,7 @@ def _swedish_numbers(text: str) -> str:
     return re.sub(r"(?<=\d)\.(?=\d)", ",", text)
 
 
-def validation_messages(errors: Sequence[Mapping[str, Any]]) -> list[str]:
+def validation_messages(errors: Sequence[ErrorDetails]) -> list[str]:
     """Swedish messages for pydantic's ``exc.errors()`` of a scenario, naming the control.
 
     "assumptions.0.dygnsvila.extra_need: Value error, måste uppfylla low ≤ likely ≤ high"
@@ -335,7 +357,7 @@ AMOUNT_FIELD = NumberField("Belopp, mkr per år", 0.001, A.MAX_TKR / 1000.0, 3)
 REALISATION_FIELD = NumberField("Realisering, %", 0.0, 200.0, 1)
 
 
-def measure_rows(measures: Sequence[A.PlanMeasure], whole_region: str) -> Any:
+def measure_rows(measures: Sequence[A.PlanMeasure], whole_region: str) -> pd.DataFrame:
     """The editor's rows of the user's measures (amount in mkr as Swedish text)."""
     import pandas as pd
 
@@ -351,11 +373,11 @@ def measure_rows(measures: Sequence[A.PlanMeasure], whole_region: str) -> Any:
     return pd.DataFrame(rows, columns=list(MEASURE_COLUMNS))
 
 
-def _blank(v: Any) -> bool:
+def _blank(v: object) -> bool:
     return v is None or (isinstance(v, float) and v != v) or str(v).strip() == ""
 
 
-def _measure(i: int, row: Mapping[str, Any], whole_region: str
+def _measure(i: int, row: Mapping[str, object], whole_region: str
              ) -> tuple[A.PlanMeasure | None, list[str]]:
     where = f"Åtgärd rad {i + 1}"
     errors: list[str] = []
@@ -389,7 +411,7 @@ def _measure(i: int, row: Mapping[str, Any], whole_region: str
         return None, [f"{where}: {m}" for m in validation_messages(exc.errors())]
 
 
-def measures_from_rows(rows: Sequence[Mapping[str, Any]], *, whole_region: str
+def measures_from_rows(rows: Sequence[Mapping[str, object]], *, whole_region: str
                        ) -> tuple[list[A.PlanMeasure], list[str]]:
     """The user's measures from the editor's rows, or Swedish messages naming row and column.
 

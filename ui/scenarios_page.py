@@ -6,7 +6,7 @@ scenario (``scenarios.engine.apply``) and redraws the Monte Carlo (``scenarios.m
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -90,7 +90,7 @@ def _write_controls(d: D.Draft, first_month: str) -> None:
     for p, v in F.controls_from_scenario(d.scenario, first_month).items():
         key = K.scenario_control(p)
         if p in fields:
-            set_entry(key, fields[p], float(v))
+            set_entry(key, fields[p], F.number(v))
         else:
             st.session_state[key] = v
     st.session_state[K.SC_NAME] = d.name
@@ -120,14 +120,14 @@ def _on_preset(presets: dict[str, A.Scenario], first_month: str) -> None:
     _write_controls(d, first_month)
 
 
-def _month_control(c: F.Control, key: str, months: list[str], kw: dict[str, Any]) -> None:
+def _month_control(c: F.Control, key: str, months: list[str]) -> None:
     options = ([""] if c.kind == "optmonth" else []) + months
     current = st.session_state.get(key)
     if current and current not in options:
         options = [current, *options]
     none = f"standard: {c.none_label}" if c.none_label else "standard"
     st.selectbox(c.label, options, key=key,
-                 format_func=lambda m: month_text(m) if m else none, **kw)
+                 format_func=lambda m: month_text(m) if m else none, help=c.help or None)
 
 
 def _range_control(block: F.Block, c: F.Control) -> None:
@@ -148,15 +148,15 @@ def _range_control(block: F.Block, c: F.Control) -> None:
 
 def _control(block: F.Block, c: F.Control, months: list[str]) -> None:
     key = K.scenario_control(F.path(block.type, c.field))
-    kw: dict[str, Any] = {"help": c.help or None}
     if c.kind == "range":
         _range_control(block, c)
     elif c.kind == "bool" and (block.type, c.field) in F.OPTIONAL_RANGES:
-        st.checkbox(c.label, key=K.scenario_control(F.path(block.type, c.field, "set")), **kw)
+        st.checkbox(c.label, key=K.scenario_control(F.path(block.type, c.field, "set")),
+                    help=c.help or None)
     elif c.kind == "bool":
-        st.checkbox(c.label, key=key, **kw)
+        st.checkbox(c.label, key=key, help=c.help or None)
     elif c.kind in ("month", "optmonth"):
-        _month_control(c, key, months, kw)
+        _month_control(c, key, months)
     else:
         number_entry(F.number_fields()[F.path(block.type, c.field)], key, help=c.help or None)
 
@@ -173,11 +173,11 @@ def _controls(months: list[str], ctx: Context) -> None:
                 measures_section(ctx, months)
 
 
-def _values() -> tuple[dict[str, Any], list[str]]:
+def _values() -> tuple[dict[str, F.ControlValue], list[str]]:
     """The controls' values (numbers parsed the Swedish way) and the fields' messages."""
     prefix = K.SC_CONTROL_PREFIX
     fields = F.number_fields()
-    values: dict[str, Any] = {}
+    values: dict[str, F.ControlValue] = {}
     errors: list[str] = []
     for k, v in list(st.session_state.items()):
         if not (isinstance(k, str) and k.startswith(prefix)):

@@ -9,11 +9,15 @@ Streamlit's hidden instruction said: the formats and the size limit.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Literal, overload
 
 import streamlit as st
 
 from forecast.io.parsing import MAX_UPLOAD_BYTES
+
+if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
+    from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 _MB = 1024 * 1024
 
@@ -35,9 +39,22 @@ def upload_caption(types: Sequence[str], max_bytes: int = MAX_UPLOAD_BYTES, *,
     return f"Filtyp: {format_list(types)} · {size}"
 
 
+@overload
+def upload_field(label: str, types: Sequence[str], key: str, *, multiple: Literal[False] = False,
+                 max_bytes: int = MAX_UPLOAD_BYTES, help: str | None = None,
+                 container: DeltaGenerator | None = None) -> UploadedFile | None: ...
+
+
+@overload
+def upload_field(label: str, types: Sequence[str], key: str, *, multiple: Literal[True],
+                 max_bytes: int = MAX_UPLOAD_BYTES, help: str | None = None,
+                 container: DeltaGenerator | None = None) -> list[UploadedFile] | None: ...
+
+
 def upload_field(label: str, types: Sequence[str], key: str, *, multiple: bool = False,
                  max_bytes: int = MAX_UPLOAD_BYTES, help: str | None = None,
-                 container: Any = None) -> Any:
+                 container: DeltaGenerator | None = None
+                 ) -> UploadedFile | list[UploadedFile] | None:
     """Draw a file uploader with its Swedish caption and return what Streamlit returns.
 
     Args:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypedDict, Unpack
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 import pandas as pd
 import streamlit as st
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     import altair as alt
 
     from forecast.report.model import ReportTable
+    from ui.data_access import Context
 
 
 @functools.cache
@@ -164,7 +165,7 @@ class TableDownload:
     method: str = "tabell från appen budgetprognos"
 
 
-def download_spec(ctx: Any, title: str, key: str) -> TableDownload:
+def download_spec(ctx: Context, title: str, key: str) -> TableDownload:
     """The :class:`TableDownload` of a table on a page with context ``ctx`` (data, month)."""
     return TableDownload(title=title, key=key, as_of=str(ctx.as_of), input_hash=ctx.data_hash,
                          source=str(ctx.ds.source))

@@ -9,11 +9,11 @@ ledger holds; totals are derived by summing leaves.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Literal
+from collections.abc import Callable, Iterable
+from typing import Annotated, Literal, TypeVar
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 AccountType = Literal["intakt", "kostnad"]
 AgencyCategory = Literal["läkare", "sjuksköterskor", "övriga"]
@@ -108,21 +108,24 @@ DEFAULT_ACCOUNTS: tuple[Account, ...] = (
 )
 
 
-def _require_unique(keys: list[str], what: str) -> None:
-    """Refuse a hierarchy whose ``keys`` repeat (a validator's ValueError names ``what``)."""
-    if len(set(keys)) != len(keys):
-        raise ValueError(f"{what} must be unique")
+_T = TypeVar("_T")
+
+
+def _unique_by(key: Callable[[_T], str], what: str) -> AfterValidator:
+    """A field validator refusing a tuple whose ``key`` values repeat (ValueError: ``what``)."""
+    def check(items: tuple[_T, ...]) -> tuple[_T, ...]:
+        keys = [key(i) for i in items]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"{what} must be unique")
+        return items
+    return AfterValidator(check)
 
 
 class AccountHierarchy(Frozen):
     """Revenue and cost → the 16 categories → leaf accounts."""
 
-    accounts: tuple[Account, ...] = DEFAULT_ACCOUNTS
-
-    @model_validator(mode="after")
-    def _unique(self) -> AccountHierarchy:
-        _require_unique([a.name for a in self.accounts], "account names")
-        return self
+    accounts: Annotated[tuple[Account, ...],
+                        _unique_by(lambda a: a.name, "account names")] = DEFAULT_ACCOUNTS
 
     @property
     def leaves(self) -> list[str]:
@@ -192,12 +195,7 @@ class OrgHierarchy(Frozen):
     """Region → division (område) → unit."""
 
     region: str = REGION_DEFAULT
-    units: tuple[Unit, ...]
-
-    @model_validator(mode="after")
-    def _unique(self) -> OrgHierarchy:
-        _require_unique([u.id for u in self.units], "unit ids")
-        return self
+    units: Annotated[tuple[Unit, ...], _unique_by(lambda u: u.id, "unit ids")]
 
     @property
     def divisions(self) -> list[str]:

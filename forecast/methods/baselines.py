@@ -213,6 +213,15 @@ class _RuleMethod(Method):
     rule: ClassVar[PointFn]
     needs_budget: ClassVar[bool] = False
 
+    def __init_subclass__(cls, *, alias: str, min_history: int, rule: PointFn,
+                          needs_budget: bool = False, **kwargs: object) -> None:
+        """A rule method is its class keywords: ``class RunRate(_RuleMethod, alias=…, …)``."""
+        super().__init_subclass__(**kwargs)
+        cls.alias = alias
+        cls.min_history = min_history
+        cls.rule = staticmethod(rule)
+        cls.needs_budget = needs_budget
+
     def fit(self, y: np.ndarray, start_month: int, *, budget: np.ndarray | None = None) -> Self:
         """Store the history and calibrate the range on the series' earlier years."""
         y = check_history(y)
@@ -250,59 +259,34 @@ class _RuleMethod(Method):
         return random_walk_paths(point, sd, self.n_, n_paths, rng)
 
 
-class RunRate(_RuleMethod):
+class RunRate(_RuleMethod, alias="run_rate", min_history=1, rule=run_rate_point):
     """``run_rate``: actual so far · 12 / n (remaining months at the YTD mean)."""
 
-    alias = "run_rate"
-    min_history = 1
-    rule = staticmethod(run_rate_point)
 
-
-class SeasonalNaive(_RuleMethod):
+class SeasonalNaive(_RuleMethod, alias="seasonal_naive", min_history=12, rule=seasonal_naive_point):
     """``seasonal_naive``: the remaining months of the previous year, unchanged."""
 
-    alias = "seasonal_naive"
-    min_history = 12
-    rule = staticmethod(seasonal_naive_point)
 
-
-class SeasonalNaiveGrowth(_RuleMethod):
+class SeasonalNaiveGrowth(_RuleMethod, alias="seasonal_naive_growth", min_history=24,
+                          rule=seasonal_naive_growth_point):
     """``seasonal_naive_growth``: last year's months × rolling-12-month growth."""
 
-    alias = "seasonal_naive_growth"
-    min_history = 24
-    rule = staticmethod(seasonal_naive_growth_point)
 
-
-class PriorYearProfile(_RuleMethod):
+class PriorYearProfile(_RuleMethod, alias="prior_year_profile", min_history=12,
+                       rule=prior_year_profile_point):
     """``prior_year_profile``: YTD ÷ last year's share of its total in months 1..n."""
 
-    alias = "prior_year_profile"
-    min_history = 12
-    rule = staticmethod(prior_year_profile_point)
 
-
-class ThreeYearProfile(_RuleMethod):
+class ThreeYearProfile(_RuleMethod, alias="three_year_profile", min_history=36,
+                       rule=three_year_profile_point):
     """``three_year_profile``: YTD ÷ the three-year average share in months 1..n."""
 
-    alias = "three_year_profile"
-    min_history = 36
-    rule = staticmethod(three_year_profile_point)
 
-
-class RemainingBudget(_RuleMethod):
+class RemainingBudget(_RuleMethod, alias="remaining_budget", min_history=1,
+                      rule=remaining_budget_point, needs_budget=True):
     """``remaining_budget``: YTD outcome + the budget of the remaining months."""
 
-    alias = "remaining_budget"
-    min_history = 1
-    needs_budget = True
-    rule = staticmethod(remaining_budget_point)
 
-
-class BudgetRatio(_RuleMethod):
+class BudgetRatio(_RuleMethod, alias="budget_ratio", min_history=1,
+                  rule=budget_ratio_point, needs_budget=True):
     """``budget_ratio``: remaining budget × YTD outcome ÷ YTD budget."""
-
-    alias = "budget_ratio"
-    min_history = 1
-    needs_budget = True
-    rule = staticmethod(budget_ratio_point)

@@ -10,37 +10,24 @@ and ``tests/report/test_docx_xml.py`` fails when python-docx changes them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
-def paragraph_element(paragraph: Any) -> Any:
-    """The ``w:p`` element of a paragraph."""
-    return paragraph._p
+def _under(attribute: str, what: str) -> Callable[[Any], Any]:
+    """The accessor of the XML element python-docx keeps in ``attribute``."""
+    def element(obj: Any) -> Any:
+        return getattr(obj, attribute)
+    element.__doc__ = f"The {what}."
+    return element
 
 
-def row_element(row: Any) -> Any:
-    """The ``w:tr`` element of a table row."""
-    return row._tr
-
-
-def cell_element(cell: Any) -> Any:
-    """The ``w:tc`` element of a table cell."""
-    return cell._tc
-
-
-def inline_element(shape: Any) -> Any:
-    """The ``wp:inline`` element of an inline picture."""
-    return shape._inline
-
-
-def part_element(part: Any) -> Any:
-    """The root element of a header or footer (``w:hdr``/``w:ftr``)."""
-    return part._element
-
-
-def table_element(table: Any) -> Any:
-    """The ``w:tbl`` element of a table."""
-    return table._tbl
+paragraph_element = _under("_p", "``w:p`` element of a paragraph")
+row_element = _under("_tr", "``w:tr`` element of a table row")
+cell_element = _under("_tc", "``w:tc`` element of a table cell")
+inline_element = _under("_inline", "``wp:inline`` element of an inline picture")
+part_element = _under("_element", "root element of a header or footer (``w:hdr``/``w:ftr``)")
+table_element = _under("_tbl", "``w:tbl`` element of a table")
 
 
 def set_part_blob(part: Any, blob: bytes) -> None:

@@ -25,7 +25,7 @@ import pandas as pd
 
 from forecast.evaluation.backtest import Series
 from forecast.evaluation.samples import bench_split
-from research.m3.m3_pooled import FEATURES, MIN_TRAIN, ratio_table
+from research.m3.m3_pooled import FEATURES, ratio_table, walk_forward
 from research.m3.m3_pooled import build as pooled_build
 
 MEMBERS = ("theta", "ces", "prior_year_profile", "three_year_profile", "theta_b2", "ces_b2")
@@ -81,18 +81,11 @@ def gbm_forecast(df: pd.DataFrame, leaves: int) -> pd.Series:
               "num_threads": 2, "verbose": -1}
     cols = feature_names()
     out = df["combo"].copy()
-    for _, g in df.groupby("cutoff"):
-        ok = g[g["usable"]]
-        for year in sorted(ok["year"].unique()):
-            train = ok[(ok["year"] < year) & ok["target"].notna()]
-            if len(train) < MIN_TRAIN:
-                continue
-            model = lgb.train(params, lgb.Dataset(train[cols].to_numpy(),
-                                                  train["target"].to_numpy()),
-                              num_boost_round=300)
-            test = ok[ok["year"] == year]
-            pred = np.clip(model.predict(test[cols].to_numpy()), -CLIP, CLIP)
-            out.loc[test.index] = test["combo"] - test["rest_c"] + test["rest_c"] * np.exp(pred)
+    for train, test in walk_forward(df):
+        model = lgb.train(params, lgb.Dataset(train[cols].to_numpy(), train["target"].to_numpy()),
+                          num_boost_round=300)
+        pred = np.clip(model.predict(test[cols].to_numpy()), -CLIP, CLIP)
+        out.loc[test.index] = test["combo"] - test["rest_c"] + test["rest_c"] * np.exp(pred)
     return out
 
 

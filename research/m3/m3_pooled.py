@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import argparse
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -90,25 +90,31 @@ def build(bench: str, cases_file: str, ids: set[str],
     return pd.DataFrame(rows)
 
 
+def walk_forward(df: pd.DataFrame) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """(train, test) per cutoff and year: the usable cases of that cutoff in earlier years with
+    a target, and those of the year itself; years with fewer than MIN_TRAIN training cases are
+    skipped (their cases keep the combination)."""
+    for _, g in df.groupby("cutoff"):
+        ok = g[g["usable"]]
+        for year in sorted(ok["year"].unique()):
+            train = ok[(ok["year"] < year) & ok["target"].notna()]
+            if len(train) >= MIN_TRAIN:
+                yield train, ok[ok["year"] == year]
+
+
 def pooled_forecast(df: pd.DataFrame, features: tuple[str, ...] = FEATURES) -> pd.Series:
     """Each case's pooled year total (combo where the rule falls back)."""
     from statsmodels.regression.quantile_regression import QuantReg
 
     out = df["combo"].copy()
-    for _, g in df.groupby("cutoff"):
-        ok = g[g["usable"]]
-        for year in sorted(ok["year"].unique()):
-            train = ok[(ok["year"] < year) & ok["target"].notna()]
-            if len(train) < MIN_TRAIN:
-                continue
-            x = np.column_stack([np.ones(len(train)), train[list(features)].to_numpy()])
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                beta = QuantReg(train["target"].to_numpy(), x).fit(q=0.5).params
-            test = ok[ok["year"] == year]
-            xt = np.column_stack([np.ones(len(test)), test[list(features)].to_numpy()])
-            pred = np.clip(xt @ beta, -CLIP, CLIP)
-            out.loc[test.index] = test["ytd"] + test["r1"] * np.exp(pred)
+    for train, test in walk_forward(df):
+        x = np.column_stack([np.ones(len(train)), train[list(features)].to_numpy()])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            beta = QuantReg(train["target"].to_numpy(), x).fit(q=0.5).params
+        xt = np.column_stack([np.ones(len(test)), test[list(features)].to_numpy()])
+        pred = np.clip(xt @ beta, -CLIP, CLIP)
+        out.loc[test.index] = test["ytd"] + test["r1"] * np.exp(pred)
     return out
 
 

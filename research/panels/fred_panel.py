@@ -11,14 +11,12 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from research.panels.hospital_panel import read_checked
+from research.panels.convert import run
 
 SHA256 = "b62383200451cd400e372583f76dfd4054d7045fe1a7ee994d97734c8cf62f3d"
 
@@ -48,22 +46,14 @@ def parse(text: str) -> tuple[list[pd.DataFrame], list[str]]:
     return frames, left_out
 
 
+def _build(_path: Path, raw: bytes) -> tuple[pd.DataFrame, str]:
+    frames, left_out = parse(raw.decode("latin-1"))
+    return (pd.concat(frames, ignore_index=True),
+            f"; utelämnade (inte alla > 0): {', '.join(left_out)}")
+
+
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("tsf", type=Path)
-    p.add_argument("out", type=Path)
-    a = p.parse_args(argv)
-    try:
-        raw = read_checked(a.tsf, SHA256, "research/rules/fred_rule.md")
-        frames, left_out = parse(raw.decode("latin-1"))
-    except ValueError as exc:
-        print(f"{a.tsf}: {exc}", file=sys.stderr)
-        return 2
-    long = pd.concat(frames, ignore_index=True)
-    long.to_csv(a.out, index=False)
-    print(f"{len(frames)} serier, {len(long)} rader → {a.out}; utelämnade (inte alla > 0): "
-          f"{', '.join(left_out)}")
-    return 0
+    return run(argv, __doc__, "tsf", SHA256, "research/rules/fred_rule.md", _build)
 
 
 if __name__ == "__main__":

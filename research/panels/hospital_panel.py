@@ -15,18 +15,16 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
-import hashlib
 import re
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from research.panels.convert import run
+
 SHA256 = "00cfbae07c282023908e25d1652c910accd52a54fb7418110e4fe1fe2019a111"
 MONTH = re.compile(r"^Month(\d{1,2}) (\d{4})$")
-MAX_BYTES = 5_000_000
 
 
 def month_columns(columns: list[str]) -> tuple[int, int]:
@@ -65,31 +63,12 @@ def to_long(wide: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def read_checked(path: Path, sha256: str, rule: str) -> bytes:
-    """The file's bytes, if it is at most MAX_BYTES and has the rule's sha256."""
-    if path.stat().st_size > MAX_BYTES:
-        raise ValueError(f"större än {MAX_BYTES} byte")
-    raw = path.read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()
-    if digest != sha256:
-        raise ValueError(f"sha256 {digest}, väntade {sha256} ({rule})")
-    return raw
+def _build(path: Path, _raw: bytes) -> tuple[pd.DataFrame, str]:
+    return to_long(pd.read_csv(path)), ""
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("wide", type=Path)
-    p.add_argument("out", type=Path)
-    a = p.parse_args(argv)
-    try:
-        read_checked(a.wide, SHA256, "research/rules/hospital_rule.md")
-        long = to_long(pd.read_csv(a.wide))
-    except ValueError as exc:
-        print(f"{a.wide}: {exc}", file=sys.stderr)
-        return 2
-    long.to_csv(a.out, index=False)
-    print(f"{long.series_id.nunique()} serier, {len(long)} rader → {a.out}")
-    return 0
+    return run(argv, __doc__, "wide", SHA256, "research/rules/hospital_rule.md", _build)
 
 
 if __name__ == "__main__":

@@ -8,28 +8,35 @@ series whose every month is positive and writes ``series_id,category,start,t,val
 path outside the repository; the series left out are counted. Needs ``pyreadr`` (research
 only: ``.venv/bin/pip install pyreadr==0.5.8``).
 
-Usage::
+Usage (``--help`` shows how to fetch the file from the mirror)::
 
-    git -C /work/.mirror/tidyverts+tsibbledata/repo show HEAD:data/PBS.rda > /tmp/pbs/PBS.rda
     .venv/bin/python -m research.panels.pbs_panel /tmp/pbs/PBS.rda /tmp/pbs/pbs_long.csv
 """
 
 from __future__ import annotations
 
-from research.panels.tourism_panel import convert, write
+from pathlib import Path
 
+import pandas as pd
+
+from research.panels.convert import run
+from research.panels.tourism_panel import rda_build
+
+ORIGIN = ("tidyverts/tsibbledata", "data/PBS.rda")
 SHA256 = "aad7b30c05b724bb7d9df152605c116b9e1f167ae3a344d8950b8f6da43ffa3c"
 KEYS = ("Concession", "Type", "ATC2")
 
 
-def main(argv: list[str] | None = None) -> int:
-    code, long, out = convert(argv, __doc__, SHA256, "research/rules/pbs_rule.md", "PBS", keys=KEYS,
-                              month_col="Month", value_col="Cost", category="PBS")
-    if long is None or out is None:
-        return code
+def _build(path: Path, raw: bytes) -> tuple[pd.DataFrame, str]:
+    long, _ = rda_build("PBS", keys=KEYS, month_col="Month", value_col="Cost",
+                        category="PBS")(path, raw)
     positive = long.groupby("series_id")["value"].transform("min") > 0
     n_out = long.loc[~positive, "series_id"].nunique()
-    return write(long.loc[positive], out, f"; utelämnade (någon månad ≤ 0): {n_out}")
+    return long.loc[positive], f"; utelämnade (någon månad ≤ 0): {n_out}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run(argv, __doc__, "rda", SHA256, "research/rules/pbs_rule.md", _build, ORIGIN)
 
 
 if __name__ == "__main__":

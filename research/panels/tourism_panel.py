@@ -7,25 +7,22 @@ that every series' months follow each other without gaps or repeats, and writes
 ``series_id,category,start,t,value`` to a path outside the repository. Needs ``pyreadr``
 (research only, not a dependency of the product: ``.venv/bin/pip install pyreadr==0.5.8``).
 
-Usage::
+Usage (``--help`` shows how to fetch the file from the mirror)::
 
-    git -C /work/.mirror/rstudio+academyDatasets/repo show HEAD:data/tourists.rda \\
-        > /tmp/tour/tourists.rda
     .venv/bin/python -m research.panels.tourism_panel /tmp/tour/tourists.rda \\
         /tmp/tour/tourism_long.csv
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from research.panels.hospital_panel import read_checked
+from research.panels.convert import Build, run
 
+ORIGIN = ("rstudio/academyDatasets", "data/tourists.rda")
 SHA256 = "0f2b610c7af92b8a544c73f67728a64f91cafc9e4586a76666eab63abc38c738"
 COLUMNS = ("month", "city", "country", "tourists")
 
@@ -68,34 +65,21 @@ def to_long(df: pd.DataFrame, keys: tuple[str, ...] = ("city", "country"),
     return pd.concat(out, ignore_index=True)
 
 
-def convert(argv: list[str] | None, doc: str, sha256: str, rule: str, obj: str,
-            **long_kwargs) -> tuple[int, pd.DataFrame | None, Path | None]:
-    """Parse ``RDA OUT``, check the file against ``sha256`` and return the long panel of the
-    R object ``obj`` (:func:`to_long` with ``long_kwargs``); exit code 2 and a message
-    naming the file on bad input."""
-    p = argparse.ArgumentParser(description=doc.splitlines()[0])
-    p.add_argument("rda", type=Path)
-    p.add_argument("out", type=Path)
-    a = p.parse_args(argv)
-    try:
-        read_checked(a.rda, sha256, rule)
+def rda_build(obj: str, keys: tuple[str, ...] = ("city", "country"), month_col: str = "month",
+              value_col: str = "tourists", category: str = "TOURISM") -> Build:
+    """A :data:`Build` that reads the R object ``obj`` of an ``.rda`` file and returns its
+    long panel (:func:`to_long` with the other arguments)."""
+    def build(path: Path, _raw: bytes) -> tuple[pd.DataFrame, str]:
         import pyreadr
 
-        return 0, to_long(pyreadr.read_r(str(a.rda))[obj], **long_kwargs), a.out
-    except (ValueError, KeyError) as exc:
-        print(f"{a.rda}: {exc}", file=sys.stderr)
-        return 2, None, None
-
-
-def write(long: pd.DataFrame, out: Path, extra: str = "") -> int:
-    long.to_csv(out, index=False)
-    print(f"{long.series_id.nunique()} serier, {len(long)} rader → {out}{extra}")
-    return 0
+        frame = pyreadr.read_r(str(path))[obj]
+        return to_long(frame, keys, month_col, value_col, category), ""
+    return build
 
 
 def main(argv: list[str] | None = None) -> int:
-    code, long, out = convert(argv, __doc__, SHA256, "research/rules/tourism_rule.md", "tourists")
-    return code if long is None or out is None else write(long, out)
+    return run(argv, __doc__, "rda", SHA256, "research/rules/tourism_rule.md",
+               rda_build("tourists"), ORIGIN)
 
 
 if __name__ == "__main__":

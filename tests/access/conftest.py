@@ -4,6 +4,7 @@ people (anna and cecilia controllers in departments hsn and pv, bo granskare in 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,12 +14,21 @@ from forecast.cycle.roles import load_roles
 from forecast.io import dataset_store as DS
 from forecast.io.dataset_files import DatasetFiles, InputFile
 from forecast.io.readers import ReadOptions
+from tests.e2e_support import chromium
 from tests.io import ledger_fixtures as X
 from tests.pg_support import db_url, pg_server  # noqa: F401
 
 ROLES = ('[roller]\ncontroller = ["anna", "cecilia"]\ngranskare = ["bo"]\n'
          '[grupper]\nhsn = ["anna", "bo"]\npv = ["cecilia"]\n')
 EVIL = "![x](http://127.0.0.1:9/p.png) [Logga in](http://e.se).csv"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Chromium for each browser test module here, closed at its end (before
+    tests/ui's session browser starts: Playwright's sync API allows one at a time)."""
+    with chromium() as b:
+        yield b
 
 
 def app_page(key: str) -> None:

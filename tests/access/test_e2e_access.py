@@ -17,7 +17,6 @@ line. Then the server runs as each of:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
@@ -25,7 +24,6 @@ from cli import main as cli
 from forecast.access import NOT_FOUND
 from tests.e2e_support import (
     e2e_marks,
-    launch_chromium,
     screenshot,
     streamlit_server,
     wait_for_app,
@@ -34,17 +32,6 @@ from tests.e2e_support import (
 pytestmark = e2e_marks()
 TIMEOUT = 180_000
 MONTH = "2023-04"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Headless Chromium for this module (see test_e2e_escaping.browser)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = launch_chromium(pw)
-        yield b
-        b.close()
 
 
 def _server_env(who: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:

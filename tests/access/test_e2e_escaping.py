@@ -22,7 +22,6 @@ from scenarios.store import ScenarioStore
 from tests.e2e_support import (
     e2e_marks,
     free_port,
-    launch_chromium,
     screenshot,
     streamlit_server,
     wait_for_app,
@@ -31,18 +30,6 @@ from ui.text import JOINER
 
 pytestmark = e2e_marks()
 TIMEOUT = 180_000
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Headless Chromium for this module (closed before tests/ui's session browser starts:
-    Playwright's sync API allows one at a time in a thread)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = launch_chromium(pw)
-        yield b
-        b.close()
 
 
 class _Counter(http.server.BaseHTTPRequestHandler):

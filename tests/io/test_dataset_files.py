@@ -11,7 +11,7 @@ import pytest
 from forecast.followup import tables as F
 from forecast.io.dataset_files import DatasetFiles, InputFile, load_dataset
 from forecast.io.formatting import fmt_number
-from forecast.io.parsing import ValidationFailed
+from forecast.io.parsing import Problem, ValidationFailed
 from forecast.io.readers import ReadOptions
 from forecast.ledger import schema as S
 from forecast.ledger.dimensions import INHYRD
@@ -166,13 +166,21 @@ def test_side_file_problems(tmp_path: Path) -> None:
     assert "kolumn 'åa'" in text and "Åtgärdseffekter utan åtgärdsfil" in text
 
 
-def test_unit_not_in_organisation(tmp_path: Path) -> None:
+def _raindance_failing(tmp_path: Path, column: str, old: str, new: str
+                       ) -> tuple[pd.DataFrame, Path, list[Problem]]:
+    """The known amounts with ``column`` ``old`` → ``new``, their Raindance file, and the
+    problems that make loading it fail."""
     amounts = X.known_amounts()
-    amounts.loc[amounts["unit"] == "2201", "unit"] = "2299"
+    amounts.loc[amounts[column] == old, column] = new
     hb = X.write_raindance(tmp_path / "hb.csv", amounts)
     with pytest.raises(ValidationFailed) as e:
         load_dataset(_set(tmp_path, hb), ReadOptions(amount_unit="kr"))
-    p = e.value.problems[0]
+    return amounts, hb, e.value.problems
+
+
+def test_unit_not_in_organisation(tmp_path: Path) -> None:
+    _, _, problems = _raindance_failing(tmp_path, "unit", "2201", "2299")
+    p = problems[0]
     assert p.file == "hb.csv" and p.column == "enhet"
     assert "Enheten '2299' finns inte i organisationsfilen 'org.csv'" in p.message
 
@@ -188,12 +196,8 @@ def test_without_organisation_units_come_from_the_ledger(tmp_path: Path) -> None
 
 
 def test_unmapped_account_names_text_rows_and_amount(tmp_path: Path) -> None:
-    amounts = X.known_amounts()
-    amounts.loc[amounts["konto"] == "7010", "konto"] = "7990"
-    hb = X.write_raindance(tmp_path / "hb.csv", amounts)
-    with pytest.raises(ValidationFailed) as e:
-        load_dataset(_set(tmp_path, hb), ReadOptions(amount_unit="kr"))
-    [p] = e.value.problems
+    amounts, hb, problems = _raindance_failing(tmp_path, "konto", "7010", "7990")
+    [p] = problems
     total = amounts.loc[amounts["konto"] == "7990", "kr"].sum() / 1000
     lines = hb.read_text(encoding="cp1252").splitlines()
     first = next(i for i, line in enumerate(lines, start=1) if ";7990;" in line)
@@ -345,6 +349,13 @@ def _in(name: str, text: str) -> InputFile:
 
 
 LEDGER = "Ansvar;Konto;Period;Utfall\n1101;Läkemedel;2023-01;-5\n"
+MEASURES_HEADER = "id;namn;enhet;konto;planerad_årseffekt_tkr;startmånad;år\n"
+
+
+def _with_measures(rows: str, **others: InputFile) -> DatasetFiles:
+    """LEDGER with a measures file ``m.csv`` of ``rows`` under the standard header."""
+    measures = _in("m.csv", MEASURES_HEADER + rows)
+    return DatasetFiles(ledgers=(_in("a.csv", LEDGER),), measures=measures, **others)
 
 
 @pytest.mark.parametrize(("files", "fragment"), [
@@ -367,26 +378,16 @@ LEDGER = "Ansvar;Konto;Period;Utfall\n1101;Läkemedel;2023-01;-5\n"
     (DatasetFiles(ledgers=(_in("a.csv", "Ansvar;Konto;Period;Belopp tkr;Typ\n1;Läkemedel;"
                                         "2023-01;-2 000 000 000;utfall\n"),)),
      "a.csv, rad 2: Beloppet -2\u00a0000\u00a0000\u00a0000 tkr är orimligt stort"),
-    (DatasetFiles(ledgers=(_in("a.csv", LEDGER),), measures=_in(
-        "m.csv", "id;namn;enhet;konto;planerad_årseffekt_tkr;startmånad;år\n"
-                 "A;x;1101;Okänt;0;2023-01;2023\nA;y;9;Läkemedel;5;2023-01;2023\n")),
+    (_with_measures("A;x;1101;Okänt;0;2023-01;2023\nA;y;9;Läkemedel;5;2023-01;2023\n"),
      "m.csv, rad 2, kolumn 'planerad_årseffekt_tkr': Värdet '0' är noll"),
-    (DatasetFiles(ledgers=(_in("a.csv", LEDGER),), measures=_in(
-        "m.csv", "id;namn;enhet;konto;planerad_årseffekt_tkr;startmånad;år\n"
-                 "A;x;1101;Okänt;1;2023-01;2023\nA;y;1101;Läkemedel;5;2023-01;2023\n")),
+    (_with_measures("A;x;1101;Okänt;1;2023-01;2023\nA;y;1101;Läkemedel;5;2023-01;2023\n"),
      "m.csv, rad 3, kolumn 'id': Åtgärden 'A' står redan på rad 2"),
-    (DatasetFiles(ledgers=(_in("a.csv", LEDGER),), measures=_in(
-        "m.csv", "id;namn;enhet;konto;planerad_årseffekt_tkr;startmånad;år\n"
-                 "A;x;9999;Läkemedel;1;2023-01;2023\n")),
+    (_with_measures("A;x;9999;Läkemedel;1;2023-01;2023\n"),
      "Åtgärden 'A' gäller enheten '9999' som inte finns i organisationen"),
-    (DatasetFiles(ledgers=(_in("a.csv", LEDGER),), measures=_in(
-        "m.csv", "id;namn;enhet;konto;planerad_årseffekt_tkr;startmånad;år\nA;x;1101;Okänt;1;"
-                 "2023-01;2023\n")),
+    (_with_measures("A;x;1101;Okänt;1;2023-01;2023\n"),
      "m.csv, rad 2, kolumn 'konto': Kontot 'Okänt' finns inte i kontoplanen"),
-    (DatasetFiles(ledgers=(_in("a.csv", LEDGER),), measures=_in(
-        "m.csv", "id;namn;enhet;konto;planerad_årseffekt_tkr;startmånad;år\nA;x;1101;Läkemedel;"
-                 "1;2023-01;2023\n"), measure_effects=_in("e.csv", "åtgärd;månad;effekt_tkr\n"
-                                                               "B;2023-01;1\n")),
+    (_with_measures("A;x;1101;Läkemedel;1;2023-01;2023\n",
+                    measure_effects=_in("e.csv", "åtgärd;månad;effekt_tkr\nB;2023-01;1\n")),
      "e.csv, rad 2, kolumn 'åtgärd': Åtgärden 'B' finns inte i åtgärdsfilen"),
     (DatasetFiles(ledgers=(_in("a.csv", LEDGER),), agency_fte=_in(
         "f.csv", "månad;enhet;personalgrupp;åa\n2023-01;7777;läkare;1\n")),

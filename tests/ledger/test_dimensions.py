@@ -4,6 +4,7 @@ from pydantic import ValidationError
 
 from forecast.ledger.dimensions import (
     INHYRD,
+    Account,
     AccountHierarchy,
     Measure,
     OrgHierarchy,
@@ -35,10 +36,17 @@ def test_resolve_aliases_case_and_whitespace():
 
 def test_org_hierarchy_rejects_duplicate_units_and_pipes():
     u = Unit(id="K1", name="Kirurgi 1", division="Kirurgi")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="unit ids must be unique"):
         OrgHierarchy(units=(u, u))
     with pytest.raises(ValidationError):
         Unit(id="K|1", name="x", division="Kirurgi")
+
+
+def test_account_hierarchy_rejects_duplicate_names():
+    a = Account(name="Läkemedel", type="kostnad", category="Läkemedel")
+    with pytest.raises(ValidationError, match="account names must be unique"):
+        AccountHierarchy(accounts=(a, a))
+    assert AccountHierarchy(accounts=(a,)).leaves == ["Läkemedel"]
 
 
 def test_with_units_leaves_original_untouched():

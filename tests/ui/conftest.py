@@ -6,16 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e_support import launch_chromium
+from tests.e2e_support import chromium
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """One headless Chromium per test process: Playwright's sync API allows one
     ``sync_playwright`` at a time in a thread, so every browser test file shares it."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = launch_chromium(pw)
+    with chromium() as b:
         yield b
-        b.close()
