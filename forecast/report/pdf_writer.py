@@ -23,13 +23,16 @@ from forecast.report.docx_layout import breakable, fit_columns, parts
 from forecast.report.docx_writer import APPENDIX
 from forecast.report.fonts import font_dir
 from forecast.report.model import Chart, Paragraph, Report, ReportTable, clean_text, typeset
-from forecast.report.style import CELL_PAD_X_PT, TABLE_PT, TEXT_WIDTH_CM, table_pt, typst_style
+from forecast.report.style import CELL_PAD_X_PT, TEXT_WIDTH_CM, table_pt, typst_style
 
 TEMPLATE = Path(__file__).with_name("report.typ")
+APPENDIX_PT = 7.0
+"""The appendix's reference tables (provenance, the scenario's assumptions): compact."""
 TEXT_WIDTH_PT = TEXT_WIDTH_CM / 2.54 * 72
 
 
-def _block(block: object, tables: dict[str, ReportTable]) -> dict[str, Any]:
+def _block(block: object, tables: dict[str, ReportTable],
+           preferred_pt: float | None = None) -> dict[str, Any]:
     if isinstance(block, ReportTable):
         totals = {clean_text(r) for r in block.total_rows}
         header = block.header()
@@ -43,7 +46,7 @@ def _block(block: object, tables: dict[str, ReportTable]) -> dict[str, Any]:
              "rows": [{"cells": [r[j] for j in cols], "total": b}
                       for r, b in zip(rows[1:], bold, strict=True)],
              "text_cols": [k for k, j in enumerate(cols) if j in text_cols]}
-            for cols, layout in parts(rows, TEXT_WIDTH_PT, table_pt(len(header)),
+            for cols, layout in parts(rows, TEXT_WIDTH_PT, preferred_pt or table_pt(len(header)),
                                       2 * CELL_PAD_X_PT, block.break_indexes())],
                 "n_rows": len(rows) - 1, "note": clean_text(block.note)}
     if isinstance(block, Chart):
@@ -67,10 +70,23 @@ def report_payload(report: Report) -> dict[str, Any]:
                       "blocks": [_block(b, tables) for b in s.blocks]}
                      for s in report.sections],
         "provenance": prov,
+        "appendix_pt": APPENDIX_PT,
         "provenance_widths": [round(w, 2) for w in fit_columns(
-            prov, TEXT_WIDTH_PT, TABLE_PT, 2 * CELL_PAD_X_PT).widths_pt],
-        "appendix_blocks": [_block(b, tables) for b in report.appendix],
+            prov, TEXT_WIDTH_PT, APPENDIX_PT, 2 * CELL_PAD_X_PT).widths_pt],
+        "appendix_blocks": [_block(b, tables, APPENDIX_PT) for b in report.appendix],
     }
+
+
+def _lead_last_chart(sections: list[dict[str, Any]]) -> None:
+    """The main text's closing chart takes the paragraph before it along.
+
+    A chart that does not fit floats to the next page while the text after it fills this
+    one; at the end of the main text nothing follows, so the chart would stand alone on a
+    page: there it moves with its lead paragraph instead.
+    """
+    blocks = sections[-1]["blocks"] if sections else []
+    if len(blocks) >= 2 and blocks[-1]["kind"] == "chart" and blocks[-2]["kind"] == "p":
+        blocks[-1]["lead"] = blocks.pop(-2)["text"]
 
 
 def png_ratio(png: bytes) -> float:
@@ -86,6 +102,7 @@ def report_to_pdf(report: Report, charts: dict[str, bytes]) -> bytes:
     data = report_payload(report)
     for block in (b for s in data["sections"] for b in s["blocks"] if b["kind"] == "chart"):
         block["ratio"] = png_ratio(charts[block["file"].removesuffix(".png")])
+    _lead_last_chart(data["sections"])
     payload = json.dumps(data, ensure_ascii=False)
     with tempfile.TemporaryDirectory(prefix="budgetprognos-rapport-") as tmp:
         root = Path(tmp)
