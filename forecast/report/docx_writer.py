@@ -472,9 +472,10 @@ def _appendix(doc: DocxDocument, report: Report, *, house: bool) -> None:
             doc.add_paragraph(report_text(block, tables))
     t = doc.add_table(rows=len(report.provenance), cols=2)
     t.style = _style(doc, "Table Grid")
-    rows = [[clean_text(k), breakable(clean_text(v))] for k, v in report.provenance]
-    layout = fit_columns(rows, _text_width(doc) / 12700, Y.TABLE_PT,
-                         _cell_margins(doc, house=house))
+    rows = [[clean_text(k), clean_text(v)] for k, v in report.provenance]
+    # measured as if a long hash could wrap: Word breaks a word wider than its cell itself
+    layout = fit_columns([[k, breakable(v)] for k, v in rows], _text_width(doc) / 12700,
+                         Y.TABLE_PT, _cell_margins(doc, house=house))
     for row, (label, value) in zip(t.rows, rows, strict=True):
         _cell_text(row.cells[0], label, bold=True, right=False, size=Pt(layout.size_pt))
         _cell_text(row.cells[1], value, bold=False, right=False, size=Pt(layout.size_pt))
