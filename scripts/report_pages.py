@@ -38,6 +38,7 @@ from forecast.store.statistical import StatisticalStore  # noqa: E402
 from scenarios.files import load_scenario  # noqa: E402
 from scenarios.reporting import risk_for  # noqa: E402
 from tests.docx_support import save_as_dotx  # noqa: E402
+from tests.report.fixtures import page_fill  # noqa: E402
 
 OUT = ROOT / "test-artifacts" / "report"
 APRIL, MARCH = pd.Period("2023-04", "M"), pd.Period("2023-03", "M")
@@ -48,14 +49,15 @@ def _pages(pdf: bytes, name: str) -> None:
     doc = pdfium.PdfDocument(pdf)
     for i in range(len(doc)):
         doc[i].render(scale=1.4).to_pil().save(OUT / f"{name}-p{i + 1}.png")
-    print(f"{name}: {len(doc)} sidor")
+    fill = " ".join(f"{page_fill(doc[i]):.0%}" for i in range(len(doc)))
+    print(f"{name}: {len(doc)} sidor, fyllda {fill}")
 
 
 def _dotx(path: Path) -> Path:
-    """A region's template: 2,5 cm margins, an 11 pt serif body, its own header."""
+    """A narrow region's template: 3 cm margins, an 11 pt serif body, its own header."""
     tpl = Document()
     sec = tpl.sections[0]
-    sec.left_margin = sec.right_margin = Cm(2.5)
+    sec.left_margin = sec.right_margin = Cm(3.0)
     tpl.styles["Normal"].font.name, tpl.styles["Normal"].font.size = "Liberation Serif", Pt(11)
     tpl.sections[0].header.paragraphs[0].text = "Region Exempel · Hälso- och sjukvårdsnämnden"
     return save_as_dotx(tpl, path)

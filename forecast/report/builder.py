@@ -15,7 +15,14 @@ from forecast import __version__
 from forecast.engine.result import RegionForecast
 from forecast.followup import tables as F
 from forecast.followup.transition import PlanProjection, project_transition_plan
-from forecast.io.formatting import fmt_date, fmt_number, fmt_pct, fmt_timestamp, month_label
+from forecast.io.formatting import (
+    MISSING,
+    fmt_date,
+    fmt_number,
+    fmt_pct,
+    fmt_timestamp,
+    month_label,
+)
 from forecast.ledger.dataset import Dataset
 from forecast.report import DEFAULT_CEILING_PCT
 from forecast.report import chartdata as C
@@ -24,7 +31,15 @@ from forecast.report import summary as Z
 from forecast.report import text as X
 from forecast.report import topics as T
 from forecast.report.inputs import ForecastChange, ScenarioRisk
-from forecast.report.model import Block, Paragraph, Report, ReportTable, Section, UserText
+from forecast.report.model import (
+    Block,
+    Paragraph,
+    Report,
+    ReportTable,
+    Section,
+    UserText,
+    clean_text,
+)
 from forecast.report.narrative import Narrative
 
 HEADINGS = ("Ekonomiskt utfall", "Årsprognos", "Hyrpersonal", "Omställningsplan",
@@ -197,18 +212,35 @@ def _footer(region: str, title: str, p: pd.Period, created: datetime) -> str:
 
 
 SETTINGS_COLUMNS = ("Värde", "Intervall", "Källa")
+OWN_SETTING = "Scenariots antagande"
+"""The source of a setting the scenario sets itself (``scenarios.labels.OWN_SETTING``; the
+core does not import the scenario package)."""
 KEY_SCENARIO_SETTINGS = "scenario_antaganden"
 
 
 def scenario_settings_table(risk: ScenarioRisk) -> ReportTable:
-    """The scenario's assumptions as a Swedish table: name, value, range, source."""
-    names = [name for name, *_ in risk.settings]
-    frame = pd.DataFrame([list(rest) for _, *rest in risk.settings],
-                         columns=list(SETTINGS_COLUMNS), index=pd.Index(names))
+    """The scenario's assumptions as a Swedish table: name, value, range, source.
+
+    Compact: a source is printed once, numbered in the note below the table; the column
+    holds its number (``–`` for the scenario's own assumption), so each row is one line.
+    """
+    sources: list[str] = []
+    rows = []
+    for name, value, rng, source in risk.settings:
+        text = clean_text(source).strip()
+        if text and text != OWN_SETTING and text not in sources:
+            sources.append(text)
+        ref = str(sources.index(text) + 1) if text in sources else MISSING
+        rows.append((name, value, rng, ref))
+    frame = pd.DataFrame([list(rest) for _, *rest in rows], columns=list(SETTINGS_COLUMNS),
+                         index=pd.Index([name for name, *_ in rows]))
+    listed = " ".join(f"({i}) {s}{'' if s.endswith('.') else '.'}"
+                      for i, s in enumerate(sources, start=1))
     return ReportTable(KEY_SCENARIO_SETTINGS, f"Scenariots antaganden: {risk.name}", frame,
                        "Antagande", unit="", text_columns=SETTINGS_COLUMNS,
                        note="Värde: det troliga värdet, som bryggan räknar med. Intervall: "
-                            "lägsta–högsta värde i simuleringen.")
+                            "lägsta–högsta värde i simuleringen. Källa: – = scenariots eget "
+                            f"antagande. {listed}".strip())
 
 
 def _appendix_blocks(method: str, risk: ScenarioRisk | None) -> tuple[Block, ...]:

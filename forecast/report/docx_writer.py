@@ -25,7 +25,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from forecast.report import style as Y
 from forecast.report.chartdata import alt_text
 from forecast.report.docx_fonts import embed_report_font, set_setting
-from forecast.report.docx_layout import fit_columns
+from forecast.report.docx_layout import Layout, breakable, fit_columns, parts
 from forecast.report.docx_xml import (
     cell_element,
     inline_element,
@@ -323,9 +323,35 @@ def _set_widths(t: Table, widths_pt: tuple[float, ...]) -> None:
 
 
 def _house_table(t: Table, *, pad_x: float = Y.CELL_PAD_X_PT, pad_y: float = Y.CELL_PAD_Y_PT,
-                 grid: str = Y.GRID) -> None:
-    """The PDF's table look: thin grey grid, shaded header row, tight cell margins."""
+                 grid: str = Y.GRID, borders: bool = True) -> None:
+    """The PDF's table look: thin grey grid, shaded header row, tight cell margins.
+
+    With ``borders`` False only the cell margins are set (a template's table keeps its grid).
+    """
     tbl_pr = table_element(t).tblPr
+    mar = OxmlElement("w:tblCellMar")
+    for side, pt in (("top", pad_y), ("left", pad_x), ("bottom", pad_y), ("right", pad_x)):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(round(pt * 20)))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    kept = tbl_pr.find(qn("w:tblBorders"))
+    for old in (kept, tbl_pr.find(qn("w:tblCellMar"))):
+        if old is not None:
+            tbl_pr.remove(old)
+    grid_el = _borders(grid) if borders else kept
+    layout = tbl_pr.find(qn("w:tblLayout"))
+    if layout is not None:  # schema order: tblBorders, shd, tblLayout, tblCellMar
+        if grid_el is not None:
+            layout.addprevious(grid_el)
+        layout.addnext(mar)
+    else:
+        if grid_el is not None:
+            tbl_pr.append(grid_el)
+        tbl_pr.append(mar)
+
+
+def _borders(grid: str) -> object:
     borders = OxmlElement("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{side}")
@@ -333,22 +359,7 @@ def _house_table(t: Table, *, pad_x: float = Y.CELL_PAD_X_PT, pad_y: float = Y.C
                      ("w:space", "0"), ("w:color", grid)):
             el.set(qn(k), v)
         borders.append(el)
-    mar = OxmlElement("w:tblCellMar")
-    for side, pt in (("top", pad_y), ("left", pad_x), ("bottom", pad_y), ("right", pad_x)):
-        el = OxmlElement(f"w:{side}")
-        el.set(qn("w:w"), str(round(pt * 20)))
-        el.set(qn("w:type"), "dxa")
-        mar.append(el)
-    for old in (tbl_pr.find(qn("w:tblBorders")), tbl_pr.find(qn("w:tblCellMar"))):
-        if old is not None:
-            tbl_pr.remove(old)
-    layout = tbl_pr.find(qn("w:tblLayout"))
-    if layout is not None:  # schema order: tblBorders, shd, tblLayout, tblCellMar
-        layout.addprevious(borders)
-        layout.addnext(mar)
-    else:
-        tbl_pr.append(borders)
-        tbl_pr.append(mar)
+    return borders
 
 
 def _shade(cell: _Cell, fill: str) -> None:
@@ -364,41 +375,67 @@ def add_table(doc: DocxDocument, table: ReportTable, *, house: bool = True) -> N
     """A printed table: title, header row (repeated on each page), body, note.
 
     Column widths and text size come from the cells (:mod:`forecast.report.docx_layout`) and
-    the document's text width (the template's, when one is used); ``house`` gives the table
-    the PDF's look, otherwise the template's table style stays as it is.
+    the document's text width (the template's, when one is used); a table too wide for 7 pt
+    is printed in parts, each repeating the label column. ``house`` gives the table the PDF's
+    look; a template's table style stays, with the house's tight cell margins when its own
+    would push the text below 7 pt.
     """
     title = doc.add_paragraph(style=_style(doc, "Caption"))
     title.add_run(clean_text(table.title)).bold = True
     title.paragraph_format.keep_with_next = True
     header, body = table.header(), table.body()
-    t = doc.add_table(rows=1 + len(body), cols=len(header))
-    t.style = _style(doc, "Table Grid")
-    t.alignment = WD_TABLE_ALIGNMENT.CENTER
     rows = [[typeset(clean_text(c), joiner=True) for c in r] for r in [header, *body]]
-    layout = fit_columns(rows, _text_width(doc) / 12700, Y.table_pt(len(header)),
-                         _cell_margins(doc, house=house))
-    size = Pt(layout.size_pt)
-    cells = [r.cells for r in t.rows]  # python-docx rebuilds a row's cells on each access
+    width = _text_width(doc) / 12700
+    pad = _cell_margins(doc, house=house)
+    tight = not house and pad > 2 * Y.CELL_PAD_X_PT and \
+        len(parts(rows, width, Y.table_pt(len(header)), pad, table.break_indexes())) > 1
+    if tight:
+        pad = 2 * Y.CELL_PAD_X_PT
     text_cols = {j + 1 for j, c in enumerate(table.frame.columns) if c in table.text_columns}
-    for j, h in enumerate(header):
-        _cell_text(cells[0][j], clean_text(h), bold=True,
-                   right=j > 0 and j not in text_cols, size=size)
-        if house:
-            _shade(cells[0][j], Y.TABLE_HEADER_FILL)
-    _repeat_header(t.rows[0])
-    totals = {clean_text(r) for r in table.total_rows}
-    for i, row in enumerate(body, start=1):
-        bold = row[0] in totals
-        for j, text in enumerate(row):
-            _cell_text(cells[i][j], text, bold=bold, right=j > 0 and j not in text_cols,
-                       size=size)
-    _set_widths(t, layout.widths_pt)
-    if house:
-        _house_table(t)
-    if table.note:
+    bold = [row[0] in {clean_text(r) for r in table.total_rows} for row in body]
+    for k, (cols, layout) in enumerate(parts(rows, width, Y.table_pt(len(header)), pad,
+                                             table.break_indexes())):
+        if k:
+            gap = doc.add_paragraph()
+            gap.paragraph_format.keep_with_next = True
+            gap.paragraph_format.space_after = Pt(0)
+        t = _table_part(doc, [[r[j] for j in cols] for r in rows], layout,
+                        [j not in text_cols for j in cols], bold, house=house)
+        if tight:
+            _house_table(t, pad_y=0.0, borders=False)
+    if table.note:  # the last row goes along with the note
+        for cell in t.rows[-1].cells:
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
         note = doc.add_paragraph()
         r = note.add_run(clean_text(table.note))
         r.italic, r.font.size = True, Pt(Y.NOTE_PT)
+
+
+def _table_part(doc: DocxDocument, rows: list[list[str]], layout: Layout,
+                figures: list[bool], bold: list[bool], *, house: bool) -> Table:
+    """One Word table of ``rows`` (header first); ``figures``: which columns are right-aligned."""
+    t = doc.add_table(rows=len(rows), cols=len(rows[0]))
+    t.style = _style(doc, "Table Grid")
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    size = Pt(layout.size_pt)
+    cells = [r.cells for r in t.rows]  # python-docx rebuilds a row's cells on each access
+    for j, h in enumerate(rows[0]):
+        _cell_text(cells[0][j], h, bold=True, right=j > 0 and figures[j], size=size)
+        if house:
+            _shade(cells[0][j], Y.TABLE_HEADER_FILL)
+    _repeat_header(t.rows[0])
+    for i, row in enumerate(rows[1:], start=1):
+        for j, text in enumerate(row):
+            _cell_text(cells[i][j], text, bold=bold[i - 1], right=j > 0 and figures[j],
+                       size=size)
+            if i < len(rows) - 1 and len(rows) <= 9:  # a short table stays on one page
+                cells[i][j].paragraphs[0].paragraph_format.keep_with_next = True
+    for j in range(len(rows[0])):
+        cells[0][j].paragraphs[0].paragraph_format.keep_with_next = True
+    _set_widths(t, layout.widths_pt)
+    if house:
+        _house_table(t)
+    return t
 
 
 def add_chart(doc: DocxDocument, chart: Chart, png: bytes) -> None:
@@ -407,6 +444,8 @@ def add_chart(doc: DocxDocument, chart: Chart, png: bytes) -> None:
     doc_pr = inline_element(shape).docPr
     doc_pr.set("descr", clean_text(typeset(alt_text(chart), joiner=False)))
     doc_pr.set("title", clean_text(chart.title))
+    picture = doc.paragraphs[-1]
+    picture.paragraph_format.keep_with_next = bool(chart.caption)  # the caption goes along
     if chart.caption:
         cap = doc.add_paragraph()
         r = cap.add_run(clean_text(chart.caption))
@@ -425,8 +464,8 @@ def _heading(doc: DocxDocument, text: str, level: int) -> None:
 
 def _appendix(doc: DocxDocument, report: Report, *, house: bool) -> None:
     """The appendix: the method in words, the provenance table, the scenario's assumptions."""
-    doc.add_page_break()
     _heading(doc, APPENDIX, 1)
+    doc.paragraphs[-1].paragraph_format.page_break_before = True  # no blank page after a full one
     tables = report.tables()
     for block in report.appendix:
         if isinstance(block, Paragraph):
@@ -434,8 +473,9 @@ def _appendix(doc: DocxDocument, report: Report, *, house: bool) -> None:
     t = doc.add_table(rows=len(report.provenance), cols=2)
     t.style = _style(doc, "Table Grid")
     rows = [[clean_text(k), clean_text(v)] for k, v in report.provenance]
-    layout = fit_columns(rows, _text_width(doc) / 12700, Y.TABLE_PT,
-                         _cell_margins(doc, house=house))
+    # measured as if a long hash could wrap: Word breaks a word wider than its cell itself
+    layout = fit_columns([[k, breakable(v)] for k, v in rows], _text_width(doc) / 12700,
+                         Y.TABLE_PT, _cell_margins(doc, house=house))
     for row, (label, value) in zip(t.rows, rows, strict=True):
         _cell_text(row.cells[0], label, bold=True, right=False, size=Pt(layout.size_pt))
         _cell_text(row.cells[1], value, bold=False, right=False, size=Pt(layout.size_pt))

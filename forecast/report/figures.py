@@ -132,13 +132,14 @@ def division_tables(ds: Dataset, p: pd.Period, rf: RegionForecast | PrognosBy
     plan = _division_plan([str(r) for r in exact.index])
     printed = round_frame(exact, plan, list(exact.columns))
     m, ytd = month_label(p), ytd_label(p)
+    breaks = (F.ACK_UTFALL, F.ACK_FG, F.annual_budget_column(p))  # month, year to date, year
     summary = ReportTable(
         KEY_SUMMARY, f"Ekonomisk sammanfattning, {m} och {ytd}",
         printed.loc[[F.REVENUE, F.GROSS, F.NET]], "Intäkter och kostnader",
-        total_rows=(F.NET,), note=DIVISION_NOTE)
+        total_rows=(F.NET,), note=DIVISION_NOTE, breaks=breaks)
     division = ReportTable(
         KEY_DIVISION, f"Intäkter och kostnader per division, {m} och {ytd}", printed,
-        "Division", total_rows=(F.REVENUE, F.GROSS, F.NET), note=DIVISION_NOTE)
+        "Division", total_rows=(F.REVENUE, F.GROSS, F.NET), note=DIVISION_NOTE, breaks=breaks)
     return summary, division
 
 
@@ -191,6 +192,7 @@ def category_table(ds: Dataset, p: pd.Period, rf: RegionForecast | PrognosBy) ->
         KEY_CATEGORY, f"Ekonomisk analys per kostnadsslag, {ytd_label(p)}, och årsprognos",
         printed, "Kostnadsslag", unit="tkr",
         total_rows=(TOTAL_REVENUE, TOTAL_GROSS_COST, TOTAL_NET_COST),
+        breaks=(F.ACK_FG, budget),  # year to date, previous year, the full year
         note="Avvikelse = prognos − budget för helåret. Varav-raderna ingår i Inhyrd personal. "
              "Nettokostnaden är avrundad för sig och kan avvika med 1 tkr från summan.")
 

@@ -60,6 +60,8 @@ class ReportTable:
         total_rows: rows printed in bold (sums).
         note: footnote printed below the table.
         text_columns: columns holding text (user words), printed as they are.
+        breaks: columns a too-wide table may be split before (its natural groups: the
+            period, the previous year, the full year); empty: any column.
     """
 
     key: str
@@ -72,6 +74,7 @@ class ReportTable:
     total_rows: tuple[str, ...] = ()
     note: str = ""
     text_columns: tuple[str, ...] = ()
+    breaks: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.frame.index.is_unique:
@@ -98,6 +101,11 @@ class ReportTable:
         """Header cells: the row header with the unit, then the column headings."""
         head = f"{self.row_header}, {self.unit}" if self.unit else self.row_header
         return [head, *(str(c) for c in self.frame.columns)]
+
+    def break_indexes(self) -> tuple[int, ...]:
+        """:attr:`breaks` as indexes of the printed row (the label column is 0)."""
+        columns = [str(c) for c in self.frame.columns]
+        return tuple(columns.index(b) + 1 for b in self.breaks if b in columns)
 
     def body(self) -> list[list[str]]:
         """Every row as printed: label, then cell texts."""

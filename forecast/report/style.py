@@ -49,7 +49,7 @@ TEXT_WIDTH_CM = PAGE_CM[0] - 2 * MARGIN_X_CM
 
 def table_pt(n_columns: int) -> float:
     """The table text size by the number of columns (the label column included)."""
-    return 6.5 if n_columns > 9 else 7.0 if n_columns > 7 else TABLE_PT
+    return 7.0 if n_columns > 7 else TABLE_PT
 
 
 def typst_style() -> dict[str, Any]:

@@ -91,6 +91,7 @@ def agency_table(ds: Dataset, p: pd.Period, rf: RegionForecast) -> ReportTable:
         KEY_AGENCY, f"Kostnad för bemanningsföretag och årsarbetare per {month_label(p)}",
         printed, "Hyrpersonal", percent_columns=(R12, SHARE_FORECAST, TARGET),
         decimals={R12: 1, SHARE_FORECAST: 1, TARGET: 1}, total_rows=("Totalt",),
+        breaks=(fte_heads[0], R12),  # cost, staff (FTE), share
         note="Hyrandel = inhyrd personal / personalkostnader egen personal; prognos = "
              "median för helåret. Åa = årsarbetare (snitt per månad). Förändr. = "
              f"förändring mot föregående år.{r12_note}")

@@ -40,3 +40,22 @@ def fast_forecast(ds: Dataset, as_of: str, n_paths: int = 100) -> RegionForecast
     """The engine with one quick method and few paths (as the prognos CLI tests do)."""
     return standard_forecast(ds, pd.Period(as_of, freq="M"), n_paths=n_paths, seed=0,
                              method=FAST_METHOD)
+
+
+def page_fill(page: object) -> float:
+    """The share of a page's body (between the house margins) down to its last ink.
+
+    ``page`` is a pypdfium2 page; the body is the house look's (forecast/report/style.py).
+    """
+    from forecast.report import style as Y
+
+    img = page.render(scale=0.5).to_pil().convert("L")  # type: ignore[attr-defined]
+    w, h = img.size
+    top = int(h * Y.MARGIN_TOP_CM / Y.PAGE_CM[1])
+    bottom = int(h * (1 - Y.MARGIN_BOTTOM_CM / Y.PAGE_CM[1]))
+    px = img.load()
+    last = top
+    for y in range(top, bottom):
+        if any(px[x, y] < 200 for x in range(0, w, 2)):
+            last = y
+    return (last - top) / (bottom - top)

@@ -53,7 +53,7 @@ from forecast.store.statistical import StatisticalStore
 from scenarios.files import load_scenario
 from scenarios.reporting import risk_for
 from tests.docx_support import save_as_dotx
-from tests.report.fixtures import ARTIFACTS
+from tests.report.fixtures import ARTIFACTS, page_fill
 
 APRIL, MARCH = pd.Period("2023-04", "M"), pd.Period("2023-03", "M")
 SPEC = Spec(n_paths=60, seed=0)
@@ -250,8 +250,16 @@ def test_appendix_has_a_swedish_assumptions_table_method_in_words_and_local_time
     assert list(table.frame.columns) == ["Värde", "Intervall", "Källa"]
     wage = next(r for r in table.frame.index if "Löneökning" in r and "%" in r)
     assert table.frame.loc[wage].tolist()[:2] == ["4,1", "3,3–4,5"]
-    assert "Märket" in table.frame.loc[wage, "Källa"] or "märke" in table.frame.loc[
-        wage, "Källa"]
+    ref = table.frame.loc[wage, "Källa"]  # a source is numbered, printed once in the note
+    assert ref.isdigit()
+    pieces = re.split(r" \((\d+)\) ", table.note)
+    listed = list(zip(pieces[1::2], pieces[2::2], strict=True))
+    assert [n for n, _ in listed] == [str(i) for i in range(1, len(listed) + 1)]
+    assert any(m in dict(listed)[ref] for m in ("Märket", "märke"))
+    assert len({src for _, src in listed}) == len(listed)
+    assert set(table.frame["Källa"]) <= {"–", *(n for n, _ in listed)}
+    assert "(1)" in appendix
+    assert not re.search(r"Scenariots antagande(?!n)", appendix)  # not repeated per row
     start = next(r for r in table.frame.index
                  if r.startswith("Dygnsvila vårdpersonal") and "startmånad" in r)
     assert table.frame.loc[start, "Värde"] == "oktober 2023"
@@ -262,27 +270,13 @@ def test_appendix_has_a_swedish_assumptions_table_method_in_words_and_local_time
 # ----------------------------------------------------------------- pages
 
 
-def _used(page: pdfium.PdfPage) -> float:
-    """The share of the body (between the margins, above the footer) that holds ink."""
-    img = page.render(scale=0.5).to_pil().convert("L")
-    w, h = img.size
-    top = int(h * Y.MARGIN_TOP_CM / Y.PAGE_CM[1])
-    bottom = int(h * (1 - Y.MARGIN_BOTTOM_CM / Y.PAGE_CM[1]))
-    px = img.load()
-    last = top
-    for y in range(top, bottom):
-        if any(px[x, y] < 200 for x in range(0, w, 2)):
-            last = y
-    return (last - top) / (bottom - top)
-
-
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_no_page_of_the_main_text_is_left_a_third_empty(written, variant: str) -> None:
     _, _, pdf_bytes = written[variant]
     doc = pdfium.PdfDocument(pdf_bytes)
     texts = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
     first_appendix = next(i for i, t in enumerate(texts) if APPENDIX in t)
-    used = [_used(doc[i]) for i in range(first_appendix - 1)]  # the main text's last page ends
+    used = [page_fill(doc[i]) for i in range(first_appendix - 1)]  # the main text's last page ends
     assert all(u >= 2 / 3 for u in used), [round(u, 2) for u in used]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for i in range(len(doc)):
@@ -330,6 +324,18 @@ def test_a_narrow_template_wraps_no_figure_in_its_columns(written, tmp_path: Pat
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for i in range(min(3, len(doc))):
         doc[i].render(scale=1.2).to_pil().save(ARTIFACTS / f"mall-smal-p{i + 1}.png")
+    # no table text below 7 pt: a table too wide for it comes in two parts
+    xml = zipfile.ZipFile(src).read("word/document.xml").decode()
+    sizes = [int(v) / 2 for tbl in re.findall(r"<w:tbl>.*?</w:tbl>", xml, re.S)
+             for v in re.findall(r'<w:sz w:val="(\d+)"', tbl)]
+    assert sizes and min(sizes) >= 7.0, sorted(set(sizes))
+    assert xml.count("Kostnadsslag, tkr") == 2  # the category table in its two parts
+    # pages: none of the main text under 60 % full (Word breaks where LibreOffice does)
+    texts = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    first_appendix = next(i for i, t in enumerate(texts) if APPENDIX in t)
+    fill = [page_fill(doc[i]) for i in range(len(doc))]
+    assert all(f >= 0.6 for f in fill[:first_appendix - 1]), [round(f, 2) for f in fill]
+    assert all(f > 0.05 for f in fill), "a blank page"
 
 
 # ----------------------------------------------------------------- charts

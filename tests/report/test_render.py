@@ -25,11 +25,13 @@ from forecast.io.formatting import NBSP
 from forecast.ledger.dataset import load_default
 from forecast.ledger.dimensions import OrgHierarchy, Unit
 from forecast.report import figures as G
+from forecast.report import style as Y
 from forecast.report.builder import CHANGE_HEADING, HEADINGS, build_report
 from forecast.report.charts import render_all
+from forecast.report.docx_layout import parts
 from forecast.report.docx_writer import APPENDIX, TemplateError, load_template, report_to_docx
 from forecast.report.inputs import Comment, ForecastChange
-from forecast.report.model import Ref, Report, ReportTable
+from forecast.report.model import Ref, Report, ReportTable, clean_text, typeset
 from forecast.report.pdf_writer import report_to_pdf
 from scenarios.files import load_scenario
 from scenarios.reporting import risk_for
@@ -96,7 +98,8 @@ def test_docx_holds_every_heading_table_and_chart(region_reports, as_of: str) ->
         assert h in headings
     # + the summary box (one shaded cell), the provenance appendix and the appendix's tables
     extra = [b for b in report.appendix if isinstance(b, ReportTable)]
-    assert len(doc.tables) == len(report.tables()) + 2 + len(extra)
+    n_word = sum(len(cols) for cols in _word_parts(report).values())  # wide tables in parts
+    assert len(doc.tables) == n_word + 2 + len(extra)
     assert len(doc.inline_shapes) == len(report.charts()) >= 3
     sec = doc.sections[0]
     assert round(sec.page_width.cm, 1) == 21.0 and round(sec.page_height.cm, 1) == 29.7
@@ -105,7 +108,7 @@ def test_docx_holds_every_heading_table_and_chart(region_reports, as_of: str) ->
     assert 'w:instr="PAGE"' in xml and 'w:instr="NUMPAGES"' in xml
     month = "april 2023" if as_of == "2023-04" else "augusti 2022"
     assert month in footer.text and CREATED.date().isoformat() in footer.text
-    provenance = doc.tables[len(report.tables()) + 1]
+    provenance = doc.tables[n_word + 1]
     appendix = {r.cells[0].text: r.cells[1].text for r in provenance.rows}
     assert appendix["Indata-hash"] == load_default().source_hash
     assert appendix["Per månad"] == month and appendix["Programversion"]
@@ -116,13 +119,30 @@ def _plain(text: str) -> str:
     return text.replace("\u2212\u2060", "-").replace("\u2212", "-")
 
 
+def _word_parts(report: Report) -> dict[str, list[list[int]]]:
+    """Each table's Word parts (its column indexes), as the writer splits a too-wide one."""
+    out = {}
+    for key, t in report.tables().items():
+        rows = [[typeset(clean_text(c), joiner=True) for c in r] for r in [t.header(), *t.body()]]
+        out[key] = [cols for cols, _ in parts(rows, Y.TEXT_WIDTH_CM / 2.54 * 72,
+                                              Y.table_pt(len(rows[0])), 2 * Y.CELL_PAD_X_PT,
+                                              t.break_indexes())]
+    return out
+
+
 def _docx_cell(doc, report: Report, key: str, row: str, col: str) -> str:
-    keys = list(report.tables())
     t = report.tables()[key]
-    table = doc.tables[keys.index(key) + 1]  # after the summary box
     i = list(t.frame.index).index(row) + 1
     j = list(t.frame.columns).index(col) + 1
-    return _plain(table.rows[i].cells[j].text)
+    n = 1  # after the summary box
+    for k, groups in _word_parts(report).items():
+        for cols in groups:
+            if k == key and j in cols:
+                table = doc.tables[n]
+                assert _plain(table.rows[i].cells[0].text) == _plain(typeset(row, joiner=True))
+                return _plain(table.rows[i].cells[cols.index(j)].text)
+            n += 1
+    raise AssertionError((key, col))
 
 
 def test_docx_sentence_numbers_are_its_table_cells(region_reports) -> None:
