@@ -27,6 +27,7 @@ from forecast.cycle.names import EXAMPLE_DATASET as EXAMPLE_DATASET  # re-export
 from forecast.cycle.names import USER_DATASET as USER_DATASET  # re-exported
 from forecast.engine.result import RegionForecast
 from forecast.engine.totals_width import corrections_metadata
+from forecast.ledger.month import month_of
 
 LAID_SCHEMA_VERSION = 1
 KEY_COLUMNS = ("unit", "account", "division", "category", "account_type")
@@ -80,7 +81,7 @@ class LaidForecast:
     @property
     def months(self) -> pd.PeriodIndex:
         """The remaining months of the forecast year (as_of + 1 … December)."""
-        return pd.period_range(self.as_of + 1, pd.Period(f"{self.as_of.year}-12", freq="M"),
+        return pd.period_range(self.as_of + 1, month_of(self.as_of.year, 12),
                                freq="M")
 
     def summary(self) -> dict[str, float]:

@@ -16,6 +16,7 @@ from forecast.engine.result import RegionForecast
 from forecast.followup import tables as F
 from forecast.followup.transition import PlanProjection, project_transition_plan
 from forecast.io.formatting import fmt_date, fmt_number, fmt_pct, fmt_timestamp, month_label
+from forecast.ledger.as_of import check_as_of
 from forecast.ledger.dataset import Dataset
 from forecast.report import DEFAULT_CEILING_PCT
 from forecast.report import chartdata as C
@@ -35,14 +36,14 @@ SUMMARY_HEADING = "Sammanfattning"
 DEFAULT_TITLE = "Hälso- och sjukvårdsnämnden"
 
 
-def overview_tables(ds: Dataset, as_of: pd.Period | str, rf: RegionForecast | G.PrognosBy
+def overview_tables(ds: Dataset, as_of: pd.Period, rf: RegionForecast | G.PrognosBy
                     ) -> tuple[ReportTable, ReportTable, ReportTable]:
     """The summary, per-division and per-category tables with the forecast column.
 
     The same tables as the report's section *Ekonomiskt utfall* (for the app's Översikt);
     ``rf`` may be a :data:`~forecast.report.figures.PrognosBy` (a laid forecast's totals).
     """
-    p = F.check_as_of(ds, as_of)
+    p = check_as_of(ds, as_of)
     summary, division = G.division_tables(ds, p, rf)
     return summary, division, G.category_table(ds, p, rf)
 
@@ -129,7 +130,7 @@ def _tables(ds: Dataset, p: pd.Period, rf: RegionForecast, plan: PlanProjection,
     return {t.key: t for t in out}
 
 
-def build_report(ds: Dataset, as_of: pd.Period | str, rf: RegionForecast, *,
+def build_report(ds: Dataset, as_of: pd.Period, rf: RegionForecast, *,
                  plan: PlanProjection | None = None, change: ForecastChange | None = None,
                  risk: ScenarioRisk | None = None,
                  provenance: Sequence[tuple[str, str]] = (),
@@ -159,7 +160,7 @@ def build_report(ds: Dataset, as_of: pd.Period | str, rf: RegionForecast, *,
     Raises:
         ValueError: no outcome for ``as_of``, or a forecast made at another month.
     """
-    p = F.check_as_of(ds, as_of)
+    p = check_as_of(ds, as_of)
     if rf.as_of != p:
         raise ValueError(f"Prognosen är gjord per {rf.as_of}, rapporten avser {p}.")
     plan = plan or project_transition_plan(ds, p, rf.n_paths, rf.seed)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.engine import hierarchy as H
+from forecast.engine.monthly import PROGNOS
 from forecast.engine.result import RegionForecast
 from forecast.followup import tables as F
 from forecast.io.formatting import month_label, ytd_label
@@ -41,7 +42,6 @@ KEY_AGENCY = "hyrpersonal"
 KEY_PLAN = "omstallningsplan"
 KEY_DEVELOPMENT = "utveckling"
 
-PROGNOS = "Prognos"
 BUDGET = "Budget"
 AVVIKELSE = "Avvikelse"
 P10, P90 = "P10", "P90"
@@ -69,7 +69,7 @@ PrognosBy = Callable[[tuple[str, ...]], pd.Series]
 def prognos_by(rf: RegionForecast) -> PrognosBy:
     """:data:`PrognosBy` of a region forecast (``forecast.engine.hierarchy.year_totals``)."""
     def by(cols: tuple[str, ...]) -> pd.Series:
-        return H.year_totals(rf, cols).set_index(list(cols))[H.PROGNOS]
+        return H.year_totals(rf, cols).set_index(list(cols))[H.FORECAST]
 
     return by
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
+from forecast.ledger.month import month_text
 from forecast.report.narrative import Narrative, narrative_from_json
 from forecast.store import core as C
 from forecast.store import schema as T
@@ -22,7 +23,7 @@ from forecast.store import schema as T
 class NarrativeStore(C.Store):
     """The report narratives (opened as :class:`forecast.store.core.Store`)."""
 
-    def save(self, narrative: Narrative, *, dataset: str, as_of: pd.Period | str,
+    def save(self, narrative: Narrative, *, dataset: str, as_of: pd.Period,
              author: str, input_hash: str = "") -> Narrative:
         """Store ``narrative`` as the next version of ``dataset`` and ``as_of``.
 
@@ -38,7 +39,7 @@ class NarrativeStore(C.Store):
         who = author.strip()
         if not who:
             raise ValueError("ange vem som sparar berättelsen (författare)")
-        month = str(pd.Period(as_of, freq="M"))
+        month = month_text(as_of)
         payload = narrative.to_json()
         t = T.report_narratives
 
@@ -58,7 +59,7 @@ class NarrativeStore(C.Store):
 
         return self.db.write(write)
 
-    def latest(self, dataset: str, as_of: pd.Period | str,
+    def latest(self, dataset: str, as_of: pd.Period,
                input_hash: str | None = None) -> Narrative | None:
         """The latest version for ``dataset`` and ``as_of``, or None when none is saved.
 
@@ -66,7 +67,7 @@ class NarrativeStore(C.Store):
         was kept) count.
         """
         t = T.report_narratives
-        month = str(pd.Period(as_of, freq="M"))
+        month = month_text(as_of)
         where = [t.c.dataset == dataset, t.c.as_of == month]
         if input_hash is not None:
             where.append(t.c.input_hash.in_([input_hash, ""]))
@@ -79,10 +80,10 @@ class NarrativeStore(C.Store):
         return narrative_from_json(row.payload, author=row.author, version=int(row.version),
                                    created=row.created)
 
-    def versions(self, dataset: str, as_of: pd.Period | str) -> list[tuple[int, str, str]]:
+    def versions(self, dataset: str, as_of: pd.Period) -> list[tuple[int, str, str]]:
         """(version, author, created) of every saved version, oldest first."""
         t = T.report_narratives
-        month = str(pd.Period(as_of, freq="M"))
+        month = month_text(as_of)
         with self.db.read() as conn:
             rows = conn.execute(sa.select(t.c.version, t.c.author, t.c.created)
                                 .where(t.c.dataset == dataset, t.c.as_of == month)

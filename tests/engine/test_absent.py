@@ -51,7 +51,7 @@ def test_no_budget_and_no_previous_year_are_empty_not_zero(export_2022) -> None:
         frame = _table(tables, name)
         for col in (T.BUDGET, T.AVV, T.AVV_P10, T.AVV_P90, T.FG, T.UTV):
             assert frame[col].isna().all(), (name, col)
-        assert frame[T.PROGNOS].notna().all() and frame[T.ACK].notna().all()
+        assert frame[T.ARSPROGNOS].notna().all() and frame[T.ACK].notna().all()
     reg = _table(tables, "Region totalt")
     assert np.isnan(reg.loc["Nettokostnad 2022", T.BUDGET])
     assert np.isnan(reg.loc["Nettokostnad 2022", T.FG])

@@ -202,7 +202,7 @@ def test_no_user_text_becomes_a_field_or_markup(tmp_path: Path) -> None:
     now = float(rf.year_total_paths().mean())
     change = ForecastChange(pd.Period("2023-03", "M"), now - 1000.0, now,
                             ((EVIL, 1000.0),), (Comment(EVIL, EVIL),), source=EVIL)
-    report = build_report(ds, "2023-04", rf, change=change, created=CREATED)
+    report = build_report(ds, pd.Period("2023-04", "M"), rf, change=change, created=CREATED)
     charts = render_all(report.charts())
     data = _docx(report, charts)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
