@@ -40,8 +40,8 @@ def _pick(months: list[pd.Period]) -> tuple[pd.Period, pd.Period] | None:
     c1, c2 = st.columns(2)
     cur = c1.selectbox("Ny prognos", labels[::-1], key=K.CHG_CURRENT,
                        format_func=lambda m: month_label(month_from_text(m), long=True))
-    cur_p = pd.Period(cur, freq="M")
-    before = [m for m in labels if pd.Period(m, freq="M").year == cur_p.year and m < cur]
+    cur_p = month_from_text(cur)
+    before = [m for m in labels if month_from_text(m).year == cur_p.year and m < cur]
     if not before:
         st.info(f"Ingen lagd prognos före {month_label(cur_p, long=True)} samma år att jämföra "
                 "med.")
@@ -50,7 +50,7 @@ def _pick(months: list[pd.Period]) -> tuple[pd.Period, pd.Period] | None:
         st.session_state[K.CHG_PREVIOUS] = before[-1]
     prev = c2.selectbox("Föregående prognos", before[::-1], key=K.CHG_PREVIOUS,
                         format_func=lambda m: month_label(month_from_text(m), long=True))
-    return pd.Period(prev, freq="M"), cur_p
+    return month_from_text(prev), cur_p
 
 
 def _change(ctx, prev: LaidForecast, cur: LaidForecast) -> None:

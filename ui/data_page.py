@@ -264,7 +264,7 @@ def accepted_message(loaded: LoadedDataset, names: list[str], months: list[str],
     how = [_md_escape(n) for n in loaded.report.reading]
     from forecast.followup.tables import budget_coverage
     budget = budget_coverage(
-        ds, pd.Period(months[-1], freq="M").year)
+        ds, month_from_text(months[-1]).year)
     lines = [head, *how, *([_md_escape(budget)] if budget else []),
              *(_md_escape(w) for w in loaded.report.warnings)]
     return "\n\n".join(lines)
@@ -309,7 +309,7 @@ def _contents(ds: Dataset, as_of: str) -> None:
     plan = f"{len(ds.measures)} åtgärder" if ds.measures else "saknas i indata"
     st.markdown(f"**Årsarbetare inhyrd personal:** {fte}. **Omställningsplan:** {plan}.")
     from forecast.followup.tables import budget_coverage
-    budget = budget_coverage(ds, pd.Period(as_of, "M").year)
+    budget = budget_coverage(ds, month_from_text(as_of).year)
     if budget:
         st.warning(_md_escape(budget), icon=":material/warning:")
     if ds.notes:

@@ -93,7 +93,7 @@ def _metrics(ctx, sel: dict[str, str]) -> None:
     c1.metric(f"Årsprognos {ctx.as_of.year}", fmt_mkr(r[H.FORECAST], 1), border=True)
     c2.metric("P10–P90", f"{fmt_mkr(r[H.P10], 1)} – {fmt_mkr(r[H.P90], 1)}", border=True)
     c3.metric("Avvikelse mot budget", _or_missing(fmt_mkr(r[H.DEV], 1), r[H.DEV]), border=True,
-              delta=f"budget {_or_missing(fmt_mkr(r[H.BUDGET], 1), r[H.BUDGET])}",
+              delta=f"budget {_or_missing(fmt_mkr(r[H.ANNUAL_BUDGET], 1), r[H.ANNUAL_BUDGET])}",
               delta_color="off", delta_arrow="off")
     c4.metric("Helårsprognos mot fjolårets helår",
               _or_missing(fmt_pct(r[H.DEVELOPMENT]), r[H.DEVELOPMENT]), border=True,
@@ -126,7 +126,7 @@ def _tables(ctx, sel: dict[str, str]) -> None:
         st.subheader("Per division")
         div = swedish_table(cached.division_table(ctx), amount_columns=PT.AMOUNTS,
                             percent_columns=PT.PERCENTS, missing="saknas")
-        cols = [PT.ACK, PT.BUDGET, PT.ARSPROGNOS, PT.P10, PT.P90, PT.AVV, PT.UTV]
+        cols = [PT.ACK, PT.ARSBUDGET, PT.ARSPROGNOS, PT.P10, PT.P90, PT.AVV, PT.UTV]
         st.dataframe(_with_interval(display_frame(div[cols])), hide_index=True,
                      width="stretch")
         table_download(cached.division_table(ctx), download_spec(

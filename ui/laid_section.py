@@ -30,7 +30,7 @@ from ui.data_access import Context, statistical_entry
 from ui.text import md
 from ui.widgets import show_table
 
-AMOUNTS = (CT.BUDGET, CT.STAT, CT.ADJ, CT.FINAL, CT.DEV)
+AMOUNTS = (CT.ARSBUDGET, CT.STAT, CT.ADJ, CT.FINAL, CT.DEV)
 
 
 def laid_summary(lf: LaidForecast) -> None:

@@ -41,7 +41,7 @@ def remember(ctx: Context, figures: dict[str, Any]) -> None:
     source = str(figures.get("source", "statistisk prognos"))
     st.session_state[K.LAST_FIGURES] = Shown(
         as_of=str(ctx.as_of), data_hash=ctx.data_hash, source=source,
-        prognos=float(figures[H.FORECAST]), budget=float(figures[H.BUDGET]),
+        prognos=float(figures[H.FORECAST]), budget=float(figures[H.ANNUAL_BUDGET]),
         deviation=float(figures[H.DEV]))
 
 

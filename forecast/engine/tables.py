@@ -31,7 +31,7 @@ from forecast.ledger.dimensions import AGENCY_TARGET_PCT, INHYRD, PERSONAL
 from forecast.methods.names import method_name, methods_text
 
 ACK = "Ack utfall"
-BUDGET = "Årsbudget"
+ARSBUDGET = "Årsbudget"
 ARSPROGNOS = "Årsprognos"
 P10, P50, P90 = "P10", "P50", "P90"
 AVV = "Avvikelse mot budget"
@@ -43,9 +43,9 @@ METOD = "Metod"
 APE = "Backtestat fel %"
 ANM = "Anmärkning"
 
-AMOUNTS = (ACK, BUDGET, ARSPROGNOS, P10, P50, P90, AVV, AVV_P10, AVV_P90, FG)
+AMOUNTS = (ACK, ARSBUDGET, ARSPROGNOS, P10, P50, P90, AVV, AVV_P10, AVV_P90, FG)
 PERCENTS = (UTV, UTV_P10, UTV_P90)
-_MAP = {H.YTD: ACK, H.BUDGET: BUDGET, H.FORECAST: ARSPROGNOS, H.P10: P10, H.P50: P50,
+_MAP = {H.YTD: ACK, H.ANNUAL_BUDGET: ARSBUDGET, H.FORECAST: ARSPROGNOS, H.P10: P10, H.P50: P50,
         H.P90: P90, H.DEV: AVV, H.DEV_P10: AVV_P10, H.DEV_P90: AVV_P90, H.PRIOR_YEAR: FG,
         H.DEVELOPMENT: UTV, H.DEVELOPMENT_P10: UTV_P10, H.DEVELOPMENT_P90: UTV_P90}
 

@@ -4,8 +4,9 @@ A month is a monthly :class:`pandas.Period` (:data:`Month`) everywhere in the co
 integer it is that period's ordinal (months since 1970-01, :func:`month_code`), the code the
 importer and the scenario engine use in arrays.
 
-Text becomes a month only at the edges (UI, CLI, file readers, store): :func:`month_text` and
-:func:`month_from_text` are the store's and JSON's two directions; :func:`month_of` builds a month
+Text becomes a month only at the edges (UI, CLI, file readers, store); inside the core a function
+given a month assumes a Period. :func:`month_text` and :func:`month_from_text` are the two
+directions of a store key, JSON field or validated model field; :func:`month_of` builds a month
 from numbers. Two parsers, one per purpose:
 
 - :func:`parse_as_of`: the as-of month a user chooses (a flag, a scenario file, the app):

@@ -120,7 +120,7 @@ def _tables(ds: Dataset, p: pd.Period, rf: RegionForecast, plan: PlanProjection,
     if plan_t is not None:
         out.append(plan_t)
     if change is None:
-        if forecast.frame[G.BUDGET].notna().all():  # no budget: nothing to bridge from
+        if forecast.frame[G.BUDGET_HEADING].notna().all():  # no budget: nothing to bridge from
             out.append(C.budget_bridge_table(category, forecast))
     else:
         out.append(T.change_table(change, p))

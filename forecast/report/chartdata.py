@@ -12,7 +12,7 @@ from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset
 from forecast.ledger.dimensions import PERSONAL, agency_account
 from forecast.ledger.month import month_from_text
-from forecast.report.figures import AVVIKELSE, BUDGET, PROGNOS
+from forecast.report.figures import AVVIKELSE, BUDGET_HEADING, PROGNOS
 from forecast.report.model import Chart, ReportTable, clean_text
 from forecast.report.rounding import apportion, printed_mkr, round_half_away
 
@@ -148,7 +148,7 @@ def budget_bridge_table(category: ReportTable, forecast: ReportTable, *,
     steps = [(str(c), float(dev[c])) for c in top]
     if len(dev) > len(top):
         steps.append(("Övriga kostnadsslag", float(dev.drop(top).sum())))
-    start = forecast.cell(F.NET, BUDGET)
+    start = forecast.cell(F.NET, BUDGET_HEADING)
     end = forecast.cell(F.NET, PROGNOS)
     parts = [round_half_away(v) for _, v in steps]
     if len(steps) > len(top):  # the other categories take the rounding: the bars add up

@@ -85,13 +85,13 @@ def test_format_6_keys_narratives_by_dataset_identity_and_data(db_url):
     # format 4's shared display name belongs to no identity: no user's dataset gets it
     a, b = "ds-" + "a" * 32, "ds-" + "b" * 32
     assert store.latest(a, pd.Period("2023-04", "M"), "h-a") is None and store.latest(b, pd.Period("2023-04", "M")) is None
-    saved = store.save(Narrative(summary="Annas."), dataset=a, as_of="2023-04",
+    saved = store.save(Narrative(summary="Annas."), dataset=a, as_of=pd.Period("2023-04", "M"),
                        author="anna", input_hash="h-a")
     assert saved.version == 1
     assert store.latest(a, pd.Period("2023-04", "M"), "h-a").summary == "Annas."
     assert store.latest(a, pd.Period("2023-04", "M"), "annan data") is None  # not on other data
     assert store.latest(b, pd.Period("2023-04", "M"), "h-a") is None  # nor for another dataset
-    store.save(Narrative(summary="Cecilias."), dataset=b, as_of="2023-04", author="cecilia",
+    store.save(Narrative(summary="Cecilias."), dataset=b, as_of=pd.Period("2023-04", "M"), author="cecilia",
                input_hash="h-b")
     assert store.latest(a, pd.Period("2023-04", "M"), "h-a").summary == "Annas."
     assert store.latest(b, pd.Period("2023-04", "M"), "h-b").summary == "Cecilias."

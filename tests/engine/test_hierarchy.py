@@ -69,10 +69,10 @@ PARENT_CHILD = [
 def test_children_add_up_to_parent(rf, parent, child):
     par = H.year_totals(rf, parent)
     chi = H.year_totals(rf, child)
-    summed = chi.groupby(list(parent), sort=False)[[H.FORECAST, H.YTD, H.BUDGET, H.PRIOR_YEAR]].sum() \
-        if parent else chi[[H.FORECAST, H.YTD, H.BUDGET, H.PRIOR_YEAR]].sum().to_frame().T
+    summed = chi.groupby(list(parent), sort=False)[[H.FORECAST, H.YTD, H.ANNUAL_BUDGET, H.PRIOR_YEAR]].sum() \
+        if parent else chi[[H.FORECAST, H.YTD, H.ANNUAL_BUDGET, H.PRIOR_YEAR]].sum().to_frame().T
     par_vals = par.set_index(list(parent)) if parent else par
-    for col in (H.FORECAST, H.YTD, H.BUDGET, H.PRIOR_YEAR):
+    for col in (H.FORECAST, H.YTD, H.ANNUAL_BUDGET, H.PRIOR_YEAR):
         np.testing.assert_allclose(summed[col].to_numpy(),
                                    par_vals.loc[summed.index if parent else par.index, col],
                                    rtol=1e-12, atol=1e-6)
@@ -117,7 +117,7 @@ def test_quantiles_ordered_and_median_not_sum_of_medians(rf):
 def test_plan_year_has_no_outcome_and_compares_with_current_forecast(rf):
     cur = H.year_totals(rf, ())
     nxt = H.year_totals(rf, (), year=2024)
-    assert nxt[H.YTD].iloc[0] == 0 and np.isnan(nxt[H.BUDGET].iloc[0])
+    assert nxt[H.YTD].iloc[0] == 0 and np.isnan(nxt[H.ANNUAL_BUDGET].iloc[0])
     assert nxt[H.PRIOR_YEAR].iloc[0] == pytest.approx(cur[H.FORECAST].iloc[0])
     assert nxt[H.FORECAST].iloc[0] == pytest.approx(rf.paths[:, :, rf.month_mask(2024)]
                                                    .sum(axis=2, dtype=float).mean(axis=1).sum())

@@ -74,9 +74,9 @@ def test_division_and_category_tables_add_up_to_the_region(case):
     cat = T.category_table(rf, ds)
     leaves = cat.loc[~cat.index.isin([*H.TYPE_LABEL.values(), H.NET_LABEL])]
     assert leaves[T.ARSPROGNOS].sum() == pytest.approx(cat.loc[H.NET_LABEL, T.ARSPROGNOS], rel=1e-12)
-    assert cat.loc[H.NET_LABEL, T.BUDGET] == pytest.approx(rf.annual_budget.sum())
+    assert cat.loc[H.NET_LABEL, T.ARSBUDGET] == pytest.approx(rf.annual_budget.sum())
     # Deviation = prognos − budget (the reports' sign convention).
-    np.testing.assert_allclose(cat[T.AVV], cat[T.ARSPROGNOS] - cat[T.BUDGET], rtol=1e-12,
+    np.testing.assert_allclose(cat[T.AVV], cat[T.ARSPROGNOS] - cat[T.ARSBUDGET], rtol=1e-12,
                                atol=1e-9)
 
 

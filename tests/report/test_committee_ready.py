@@ -102,7 +102,7 @@ def test_the_overview_prints_the_reports_year_end_figures(region, written) -> No
     report, _, _ = written
     ye = H.year_totals(rf, ()).iloc[0]
     f = report.tables()[G.KEY_FORECAST]
-    for key, col in ((H.FORECAST, G.PROGNOS), (H.BUDGET, G.BUDGET), (H.DEV, G.AVVIKELSE),
+    for key, col in ((H.FORECAST, G.PROGNOS), (H.ANNUAL_BUDGET, G.BUDGET_HEADING), (H.DEV, G.AVVIKELSE),
                      (H.P10, G.P10), (H.P90, G.P90)):
         assert fmt_printed_mkr(ye[key]) == f"{f.text(F.NET, col)}{NBSP}mkr", key
         assert printed_mkr(ye[key]) == f.cell(F.NET, col)
@@ -206,9 +206,9 @@ def test_store_keeps_versions_with_author_and_audit(tmp_path, narrative) -> None
     url = f"sqlite:///{tmp_path / 's.db'}"
     store = NarrativeStore(url)
     assert store.latest("D", pd.Period("2023-04", "M")) is None
-    first = store.save(narrative, dataset="D", as_of="2023-04", author="Anna")
+    first = store.save(narrative, dataset="D", as_of=pd.Period("2023-04", "M"), author="Anna")
     second = store.save(parse_narrative({"sammanfattning": "Kort."}), dataset="D",
-                        as_of="2023-04", author="Bo")
+                        as_of=pd.Period("2023-04", "M"), author="Bo")
     assert (first.version, second.version) == (1, 2)
     latest = store.latest("D", pd.Period("2023-04", "M"))
     assert latest is not None and latest.summary == "Kort." and latest.author == "Bo"
@@ -218,7 +218,7 @@ def test_store_keeps_versions_with_author_and_audit(tmp_path, narrative) -> None
         rows = conn.execute(sa.select(T.audit.c.who, T.audit.c.action)).all()
     assert [tuple(r) for r in rows] == [("Anna", "spara berättelse"), ("Bo", "spara berättelse")]
     with pytest.raises(ValueError, match="författare"):
-        store.save(narrative, dataset="D", as_of="2023-04", author=" ")
+        store.save(narrative, dataset="D", as_of=pd.Period("2023-04", "M"), author=" ")
 
 
 def test_a_version_3_store_is_migrated(tmp_path) -> None:

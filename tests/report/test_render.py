@@ -50,7 +50,7 @@ def region_reports() -> dict[str, tuple[Report, dict[str, bytes]]]:
         if as_of == "2023-04":
             scenario = load_scenario("scenarios/examples/kombinerat.yaml")
             risk = risk_for(rf, scenario.model_copy(update={"n_draws": 2000}), ds)
-        r = build_report(ds, as_of, rf, risk=risk, created=CREATED)
+        r = build_report(ds, pd.Period(as_of, "M"), rf, risk=risk, created=CREATED)
         out[as_of] = (r, render_all(r.charts()))
     return out
 
