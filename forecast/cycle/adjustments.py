@@ -37,7 +37,7 @@ SPREAD_RULES = ("prognos", "budget", "lika")
 KINDS = ("justering", "scenario")
 MAX_ADJUSTMENTS = 500
 MAX_AMOUNT_TKR = 1e9
-MAX_COMMENT = 500
+MAX_ADJUSTMENT_COMMENT = 500
 SCOPE_FIELDS = ("unit", "account", "division", "category")
 SCOPE_LABELS = {"unit": "enhet", "account": "konto", "division": "division",
                 "category": "kostnadsslag"}
@@ -107,9 +107,9 @@ def check(adj: Adjustment) -> None:
     w = adj.where()
     if not adj.comment.strip():
         raise AdjustmentError(f"{w}kommentar saknas; varje justering måste ha en orsak")
-    if len(adj.comment) > MAX_COMMENT:
+    if len(adj.comment) > MAX_ADJUSTMENT_COMMENT:
         raise AdjustmentError(f"{w}kommentaren har {len(adj.comment)} tecken; högst "
-                              f"{MAX_COMMENT}")
+                              f"{MAX_ADJUSTMENT_COMMENT}")
     for name, v in (("belopp_tkr", adj.amount_tkr), ("låg_tkr", adj.low_tkr),
                     ("hög_tkr", adj.high_tkr)):
         if v is not None and (not math.isfinite(v) or abs(v) > MAX_AMOUNT_TKR):

@@ -30,11 +30,11 @@ from forecast.engine.totals_width import corrections_metadata
 from forecast.ledger.month import month_of
 
 LAID_SCHEMA_VERSION = 1
-KEY_COLUMNS = ("unit", "account", "division", "category", "account_type")
-SERIES_COLUMNS = (*KEY_COLUMNS, "ytd_outcome", "annual_budget", "stat_year", "adj_year",
+LAID_KEY_COLUMNS = ("unit", "account", "division", "category", "account_type")
+SERIES_COLUMNS = (*LAID_KEY_COLUMNS, "ytd_outcome", "annual_budget", "stat_year", "adj_year",
                   "final_year", "p10", "p50", "p90", "final_plan1", "final_plan2", "method",
                   "backtest_ape", "note")
-MAX_COMMENT = 2000
+MAX_LAID_COMMENT = 2000
 
 
 class LaidError(ValueError):
@@ -111,12 +111,12 @@ def build_laid(af: AdjustedForecast, *, dataset: str, author: str, comment: str,
     ``stat_forecast_id`` names the stored statistical forecast ``af`` was made on.
 
     Raises:
-        LaidError: no comment or author, or a comment longer than :data:`MAX_COMMENT`.
+        LaidError: no comment or author, or a comment longer than :data:`MAX_LAID_COMMENT`.
     """
     if not comment.strip():
         raise LaidError("en lagd prognos måste ha en kommentar (--kommentar)")
-    if len(comment) > MAX_COMMENT:
-        raise LaidError(f"kommentaren har {len(comment)} tecken; högst {MAX_COMMENT}")
+    if len(comment) > MAX_LAID_COMMENT:
+        raise LaidError(f"kommentaren har {len(comment)} tecken; högst {MAX_LAID_COMMENT}")
     if not author.strip():
         raise LaidError("en lagd prognos måste ha en författare (--forfattare)")
     rf = af.statistical
@@ -131,7 +131,7 @@ def build_laid(af: AdjustedForecast, *, dataset: str, author: str, comment: str,
     tot = final_paths.sum(axis=0)
     stat_year = rf.ytd_outcome + stat_m.sum(axis=1)
     adj_year = adj_m.sum(axis=1)
-    series = rf.keys[list(KEY_COLUMNS)].copy().reset_index(drop=True)
+    series = rf.keys[list(LAID_KEY_COLUMNS)].copy().reset_index(drop=True)
     series = series.assign(
         ytd_outcome=rf.ytd_outcome, annual_budget=rf.annual_budget, stat_year=stat_year,
         adj_year=adj_year, final_year=stat_year + adj_year, p10=q[0], p50=q[1], p90=q[2],

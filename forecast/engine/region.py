@@ -52,7 +52,7 @@ from forecast.parallel import chunk_evenly, cluster_address, for_chunks
 from forecast.seeding import series_rng
 
 UNKNOWN_DIVISION = "Okänd division"
-MAX_WORKERS = 2
+DEFAULT_WORKERS = 2
 PARALLEL_MIN_WORK = 150_000
 """Parallelise when n_series × n_paths exceeds this (below it the pool costs more)."""
 
@@ -429,7 +429,7 @@ def _choose_forecast_chunk(tasks: list[SeriesInput], cutoff: int,
 
 
 def choose_methods(ds: Dataset, as_of: pd.Period, candidates: Iterable[str] | None = None,
-                   *, workers: int = MAX_WORKERS,
+                   *, workers: int = DEFAULT_WORKERS,
                    forecaster: SeriesForecaster = METHODS,
                    progress: StepProgress | None = None,
                    steps: Sequence[pd.Period] = ()) -> dict[str, Any]:
@@ -561,7 +561,7 @@ def forecast_region(
     as_of, keys = _checked_as_of(ds, as_of, n_paths, seed, steps)
     default, inp = default_method or forecaster.default_method, _prepare(ds, as_of, steps, keys)
     big = choose or len(inp.uids) * n_paths >= PARALLEL_MIN_WORK
-    workers = (MAX_WORKERS if big else 1) if workers is None else workers
+    workers = (DEFAULT_WORKERS if big else 1) if workers is None else workers
     col = _Collected(inp.uids, n_paths, len(forecast_months(as_of)))
     run = _Run(n_paths, seed, workers, forecaster, progress)
     if choose and not steps:  # the per-series backtest and the forecast in one pass

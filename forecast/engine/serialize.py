@@ -40,7 +40,6 @@ MAGIC = b"BPRF"
 ALIGN = 64
 ARRAYS = ("paths", "point", "ytd_outcome", "annual_budget", "prior_ytd_outcome",
           "prior_year_outcome", "backtest_ape")
-KEY_COLUMNS = ("unit", "account", "division", "account_type", "category")
 
 
 class FormatError(ValueError):

@@ -36,18 +36,18 @@ def draft(as_of="2023-08", amount=-1000.0, comment="test", n_paths=50):
 def test_a_laid_forecast_records_the_level_correction_it_was_made_with() -> None:
     from dataclasses import replace
 
-    from forecast.engine.level import METADATA_LABEL
-    from forecast.engine.totals_width import METADATA_LABEL as WIDTH_LABEL
+    from forecast.engine.level import LEVEL_LABEL
+    from forecast.engine.totals_width import WIDTH_LABEL
 
     rf = make_rf("2023-08", n_paths=20)
     plain = build_laid(apply_adjustments(rf, []), dataset="D", author="Anna", comment="c",
                        method="test", parameters={"Banor": "20"})
-    assert plain.parameters == {"Banor": "20", METADATA_LABEL: "ingen", WIDTH_LABEL: "ingen"}
+    assert plain.parameters == {"Banor": "20", LEVEL_LABEL: "ingen", WIDTH_LABEL: "ingen"}
     levelled = replace(rf, level_correction=(("kostnad", -0.8, 4),),
                        totals_width=(("Medicin", 1.25), ("Regionen", 1.1)))
     lf = build_laid(apply_adjustments(levelled, []), dataset="D", author="Anna", comment="c",
                     method="test")
-    assert lf.parameters[METADATA_LABEL] == "kostnader -0,8\u00a0% (4 tidigare år)"
+    assert lf.parameters[LEVEL_LABEL] == "kostnader -0,8\u00a0% (4 tidigare år)"
     assert lf.parameters[WIDTH_LABEL] == "Medicin ×1,25, Regionen ×1,10"
 
 
