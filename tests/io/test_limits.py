@@ -44,6 +44,7 @@ def problems(path: Path, **kw: str) -> list[str]:
 
 READ_UNDER_LIMIT = """
     import json, sys
+    import pandas as pd
     from forecast.io.dataset_files import DatasetFiles, InputFile, load_dataset
     from forecast.io.parsing import ValidationFailed
     out = {}
