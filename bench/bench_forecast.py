@@ -126,8 +126,8 @@ def phase_embedded_forecast(args: argparse.Namespace) -> dict:
     return {"phase": "embedded_forecast", "n_series": rf.n_series, "n_paths": rf.n_paths,
             "with_choice": choice is not None, "forecast_seconds": t1 - t0,
             "totals_seconds": t2 - t1, "seconds": t2 - t0,
-            "coherence_max_abs_diff_tkr": float(abs(units[H.PROGNOS].sum()
-                                                    - region[H.PROGNOS])),
+            "coherence_max_abs_diff_tkr": float(abs(units[H.FORECAST].sum()
+                                                    - region[H.FORECAST])),
             "methods": pd.Series(rf.method).value_counts().to_dict()}
 
 

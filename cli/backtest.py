@@ -23,7 +23,7 @@ from forecast.io.limits import MAX_PATHS, MAX_SEED, MIN_PATHS, fmt_int
 if TYPE_CHECKING:
     import pandas as pd
 
-MAX_WORKERS = 32
+MAX_BACKTEST_WORKERS = 32
 """Worker processes the backtest may start (the machine's cores are the useful maximum)."""
 
 NET_COST_ID = "Regionen|nettokostnad"
@@ -105,7 +105,7 @@ def _check_args(args: argparse.Namespace) -> None:
     if args.methods is None:
         args.methods = ",".join(default_methods())
     check_range("--paths", args.paths, MIN_PATHS, MAX_PATHS)
-    check_range("--workers", args.workers, 1, MAX_WORKERS)
+    check_range("--workers", args.workers, 1, MAX_BACKTEST_WORKERS)
     check_range("--seed", args.seed, 0, MAX_SEED)
     if args.sample is not None:
         check_range("--sample", args.sample, 1, 1_000_000)

@@ -98,13 +98,13 @@ def _fetch(args: argparse.Namespace, narratives: NarrativeStore, input_hash: str
 
     dataset = dataset_name(args)
     if args.lagd:
-        cur = store(args).current_version(dataset, str(as_of), input_hash)
+        cur = store(args).current_version(dataset, as_of, input_hash)
         if cur is None:
             raise CliError(f"ingen lagd prognos för {as_of} på dessa data i dataset '{dataset}'")
-        n = narratives.for_report(dataset, str(as_of), input_hash, cur[0])
+        n = narratives.for_report(dataset, as_of, input_hash, cur[0])
         what = f"den lagda prognosen version {cur[1]}"
     else:
-        n = narratives.latest(dataset, str(as_of), input_hash)
+        n = narratives.latest(dataset, as_of, input_hash)
         what = "utkastet"
     if n is None:
         raise CliError(f"ingen berättelse för {as_of} ({what}) i dataset '{dataset}'")

@@ -327,7 +327,7 @@ def load_dataset(args: argparse.Namespace, as_of: Month | None) -> Dataset:
     if getattr(args, "dataset", None):
         return _stored_dataset(args)
     try:
-        ds, loaded = load_from_args(args, None if as_of is None else str(as_of), load_default)
+        ds, loaded = load_from_args(args, as_of, load_default)
     except DataArgsError as exc:
         raise CliError(str(exc)) from None
     except FileNotFoundError as exc:

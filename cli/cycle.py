@@ -303,7 +303,7 @@ def lock_laid(args: argparse.Namespace) -> int:
     from forecast.cycle.laid import LaidError
 
     try:
-        rec = store(args).lock(dataset_name(args), str(as_of), author=author(args),
+        rec = store(args).lock(dataset_name(args), as_of, author=author(args),
                                version=args.version)
     except LaidError as exc:
         raise CliError(str(exc)) from None

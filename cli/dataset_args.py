@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the parser is built without pandas; loading imports it (see
     from forecast.io.dataset_files import DatasetFiles, LoadedDataset
     from forecast.io.readers import ReadOptions
     from forecast.ledger.dataset import Dataset
+    from forecast.ledger.month import Month
 
 SIDE_FILES: Final = {
     "organisation": "--organisation", "kontoplan": "--kontoplan",
@@ -107,7 +108,7 @@ def read_options(args: argparse.Namespace) -> ReadOptions:
                        sheet=getattr(args, "blad", None))
 
 
-def load_from_args(args: argparse.Namespace, as_of: str | None,
+def load_from_args(args: argparse.Namespace, as_of: Month | None,
                    default: Callable[[], Dataset]) -> tuple[Dataset, LoadedDataset | None]:
     """The dataset the flags name (``default()`` without ``--data``) and its load report.
 

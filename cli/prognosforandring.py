@@ -68,7 +68,7 @@ def _run(args: argparse.Namespace) -> int:
                            "lägg en först eller ange --mot")
         mot = before[-1]
     try:
-        fc = decompose(st.load(dataset, str(mot)), st.load(dataset, str(as_of)))
+        fc = decompose(st.load(dataset, mot), st.load(dataset, as_of))
     except (LaidError, ChangeError) as exc:
         raise CliError(str(exc)) from None
     files = write_output(change_tables(fc), change_metadata(fc), out, args)

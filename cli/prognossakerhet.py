@@ -108,7 +108,7 @@ def _run(args: argparse.Namespace) -> int:
     ds = load_dataset(args, None)
     st = store(args)
     name = dataset_name(args)
-    laid = [st.load(name, str(m)) for m in st.laid_months(name) if m.year == args.ar]
+    laid = [st.load(name, m) for m in st.laid_months(name) if m.year == args.ar]
     try:
         table = accuracy_table(ds, args.ar, laid, backtest_months=months,
                                backtest=backtester(ds, args))

@@ -76,7 +76,8 @@ def _run(args: argparse.Namespace) -> int:
         rapport_doc.check_options(args)
     as_of = as_of_argument(args.as_of)
     ds = load_dataset(args, as_of)
-    from forecast.followup.tables import check_as_of, followup_export
+    from forecast.followup.tables import followup_export
+    from forecast.ledger.as_of import check_as_of
 
     if document:
         try:

@@ -46,7 +46,7 @@ from forecast.ledger.dimensions import AGENCY_CATEGORIES, AgencyCategory, Frozen
 StaffGroup = Literal["alla", "läkare", "sjuksköterskor", "övriga"]
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
-Month = Annotated[str, Field(pattern=MONTH_PATTERN, description="Month, YYYY-MM")]
+MonthText = Annotated[str, Field(pattern=MONTH_PATTERN, description="Month, YYYY-MM")]
 
 COST_PER_FTE_TKR = 650.0
 """Own staff cost per FTE incl. social fees, tkr/yr. Assumption (no figure in DOMAIN.md or the
@@ -168,7 +168,7 @@ class Dygnsvila(_Assumption):
     """
 
     type: Literal["dygnsvila"] = "dygnsvila"
-    start: Month = Field(default="2023-10", description=(
+    start: MonthText = Field(default="2023-10", description=(
         "First month of the rule, YYYY-MM. Default 2023-10 (AB, most staff); use 2024-02 for "
         "doctors (DOMAIN.md)."))
     staff_group: StaffGroup = Field(default="alla", description=(
@@ -231,9 +231,9 @@ class Hyrpersonal(_Assumption):
     type: Literal["hyrpersonal"] = "hyrpersonal"
     target_share_pct: float = Field(default=2.0, ge=0.0, le=100.0, description=(
         "Target agency cost, % of own personnel cost (SKR common target 2 %, DOMAIN.md)"))
-    target_month: Month | None = Field(default=None, description=(
+    target_month: MonthText | None = Field(default=None, description=(
         "Month the target is reached, YYYY-MM; default December of the as-of year"))
-    ramp_start: Month | None = Field(default=None, description=(
+    ramp_start: MonthText | None = Field(default=None, description=(
         "First month of the linear ramp, YYYY-MM; default the first forecast month"))
     categories: list[AgencyCategory] = Field(
         default_factory=lambda: list(AGENCY_CATEGORIES),
@@ -263,7 +263,7 @@ class PlanMeasure(_Finite):
                          description="Leaf account or category the saving is on")
     planned_annual_tkr: float = Field(gt=0, le=MAX_TKR, description=(
         "Planned full-year saving, tkr (positive, at most 1e8 tkr = 100 000 mkr)"))
-    start: Month = Field(description="First month of effect, YYYY-MM")
+    start: MonthText = Field(description="First month of effect, YYYY-MM")
     year: int | None = Field(default=None, ge=2000, le=2100,
                              description="Plan year; default the start month's year")
     realisation_pct: ShareRange | None = Field(  # type: ignore[valid-type]
@@ -319,7 +319,7 @@ class Lon(_Assumption):
         default=WagePct(low=3.0, likely=3.3, high=4.1), description=(
             "Wage increase, %, −20–50. Default likely 3.3 % (märket 2024), low 3.0 (2026), "
             "high 4.1 (2023), DOMAIN.md"))
-    month: Month = Field(default="2024-04", description="Effective month (DOMAIN.md: April)")
+    month: MonthText = Field(default="2024-04", description="Effective month (DOMAIN.md: April)")
     baseline_pct: float = Field(default=0.0, ge=-20.0, le=50.0, description=(
         "Increase the baseline already contains, %, −20–50; the scenario adds pct − baseline_pct. "
         "Default 0: the statistical baseline has no explicit revision step"))
@@ -341,7 +341,7 @@ class Pris(_Assumption):
         description="Extra price growth, % per year, relative to the baseline, −100–200")
     categories: Codes = Field(default_factory=lambda: ["Läkemedel"],
                                   description="Categories or leaf accounts affected")
-    start: Month | None = Field(default=None, description="First month; default first forecast")
+    start: MonthText | None = Field(default=None, description="First month; default first forecast")
     units: Codes = Field(default_factory=list, description="Unit codes; empty = all")
 
 
@@ -358,9 +358,9 @@ class Statsbidrag(_Assumption):
     amount_tkr: GrantTkr = Field(  # type: ignore[valid-type]
         description=("Grant, tkr (per month if recurring), −1e8–1e8; negative = a grant "
                      "withdrawn"))
-    month: Month = Field(description="Month booked (first month if recurring)")
+    month: MonthText = Field(description="Month booked (first month if recurring)")
     recurring: bool = Field(default=False, description="Monthly from month through end")
-    end: Month | None = Field(default=None, description="Last month if recurring")
+    end: MonthText | None = Field(default=None, description="Last month if recurring")
     units: Codes = Field(default_factory=list, description="Unit codes; empty = all")
     account: str = Field(default="Erhållna bidrag", max_length=200,
                          description="Revenue account booked on")
@@ -381,7 +381,7 @@ class Volym(_Assumption):
         default_factory=lambda: ["Köpt riks- och regionvård",
                                  "Sjukvårdsartiklar, övrigt material och varor", "Försäljning"],
         description="Categories or leaf accounts affected")
-    start: Month | None = Field(default=None, description="First month; default first forecast")
+    start: MonthText | None = Field(default=None, description="First month; default first forecast")
     units: Codes = Field(default_factory=list, description="Unit codes; empty = all")
 
 
@@ -400,7 +400,7 @@ class Sjukfranvaro(_Assumption):
     elasticity_pct_per_pp: Elasticity = Field(  # type: ignore[valid-type]
         default=Elasticity(low=0.5, likely=1.0, high=1.5),
         description="Own personnel cost change, % per pp of sick leave, 0–20 (assumption)")
-    start: Month | None = Field(default=None, description="First month; default first forecast")
+    start: MonthText | None = Field(default=None, description="First month; default first forecast")
     units: Codes = Field(default_factory=list, description="Unit codes; empty = all")
 
 
@@ -443,7 +443,7 @@ class Scenario(_Finite):
     name: str = Field(min_length=1, max_length=200, description="Scenario name (unique in store)")
     description: str = Field(default="", max_length=5000)
     author: str = Field(default="", max_length=200)
-    as_of: Month | None = Field(default=None, description=(
+    as_of: MonthText | None = Field(default=None, description=(
         "As-of month of the baseline, YYYY-MM; None = last outcome month of the data"))
     assumptions: list[Assumption] = Field(default_factory=list, max_length=MAX_ASSUMPTIONS,
                                           description="At most 100 assumptions")

@@ -45,7 +45,7 @@ from forecast.ledger.dimensions import (
     months_active,
     planned_to_date,
 )
-from forecast.ledger.month import month_code
+from forecast.ledger.month import month_code, month_from_text
 from scenarios import assumptions as A
 from scenarios.references import check_references
 
@@ -140,9 +140,9 @@ class Context:
         return w[:, None] * per_unit[self.unit_idx]
 
 
-def month_ord(month: str | pd.Period) -> int:
-    """``YYYY-MM`` or a monthly Period → its month code (``forecast.ledger.month``)."""
-    p = pd.Period(month, freq="M")
+def month_ord(month: str) -> int:
+    """A scenario file's ``YYYY-MM`` month → its month code (``forecast.ledger.month``)."""
+    p = month_from_text(month)
     return month_code(p.year, p.month)
 
 
@@ -380,9 +380,9 @@ def _measure_weights(ctx: Context, m: A.PlanMeasure) -> np.ndarray | None:
 def _measure_monthly(ctx: Context, a: A.Omstallningsplan, m: A.PlanMeasure) -> np.ndarray:
     """(n_months,) the measure's planned saving per forecast month × the ramp, tkr."""
     start = month_ord(m.start)
-    year = m.year or pd.Period(m.start, freq="M").year
+    year = m.year or month_from_text(m.start).year
     year_end = month_code(year, 12)
-    active = max(months_active(m.start, year), 1)
+    active = max(months_active(month_from_text(m.start), year), 1)
     eff_start = max(start, ctx.first_ord)
     ramp = (np.clip((ctx.month_ord - eff_start + 1) / a.ramp_months, 0, 1)
             if a.ramp_months else np.ones(len(ctx.month_ord)))

@@ -20,7 +20,7 @@ from forecast.io.limits import MAX_YAML_DEPTH, fmt_int
 from scenarios.assumptions import TYPE_NAMES, Scenario
 
 SUFFIXES = (".yaml", ".yml", ".json")
-MAX_BYTES = 1_000_000
+MAX_SCENARIO_BYTES = 1_000_000
 
 
 class ScenarioFileError(ValueError):
@@ -298,9 +298,9 @@ def load_scenario(path: Path | str) -> Scenario:
         raw = path.read_bytes()
     except OSError as exc:
         raise ScenarioFileError(path.name, [f"kan inte läsas: {exc.strerror or exc}"]) from None
-    if len(raw) > MAX_BYTES:
+    if len(raw) > MAX_SCENARIO_BYTES:
         raise ScenarioFileError(path.name, [f"filen är för stor: {fmt_int(len(raw))} byte "
-                                            f"(gränsen är {fmt_int(MAX_BYTES)})"])
+                                            f"(gränsen är {fmt_int(MAX_SCENARIO_BYTES)})"])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -69,6 +69,7 @@ OWN_SETTING = "Scenariots antagande"
 def _sv_value(v: object) -> str:
     """A setting's value in Swedish print: decimal comma, months as ``oktober 2023``."""
     from forecast.io.formatting import fmt_number, month_label
+    from forecast.ledger.month import month_from_text
 
     if isinstance(v, bool):
         return "ja" if v else "nej"
@@ -77,7 +78,7 @@ def _sv_value(v: object) -> str:
         decimals = 0 if f == round(f) else 1 if f * 10 == round(f * 10) else 2
         return fmt_number(f, decimals)
     if isinstance(v, str) and len(v) == 7 and v[4] == "-" and v[:4].isdigit():
-        return month_label(v, long=True)
+        return month_label(month_from_text(v), long=True)
     if v is None or v == [] or v == "":
         return "–"
     if isinstance(v, list):

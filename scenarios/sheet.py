@@ -18,8 +18,6 @@ from forecast.report.fonts import FONT_FAMILY, font_dir
 from scenarios.comparison import Sheet
 
 TEMPLATE = Path(__file__).with_name("sheet.typ")
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PDF_MIME = "application/pdf"
 
 
 def _clean(text: str) -> str:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
+from forecast.ledger.month import month_from_text
 from ui.data_access import Context, baseline, record
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 @st.cache_data(show_spinner=False, max_entries=32)
 def _followup(name: str, _ds: Dataset, data_hash: str, as_of: str) -> pd.DataFrame:
     from forecast.followup import tables as fu
-    return getattr(fu, name)(_ds, pd.Period(as_of, freq="M"))
+    return getattr(fu, name)(_ds, month_from_text(as_of))
 
 
 def _followup_table(name: str) -> Callable[[Context], pd.DataFrame]:

@@ -15,11 +15,13 @@ from forecast.cycle import value_added as VA
 from forecast.cycle.accuracy import AccuracyError, accuracy_table
 from forecast.cycle.change import ChangeError
 from forecast.cycle.laid import LaidForecast
+from forecast.io.formats import XLSX_MIME
 from forecast.io.formatting import fmt_timestamp, month_label
+from forecast.ledger.month import month_from_text
 from ui import cycle_access as CA
 from ui import state_keys as K
 from ui.data_access import context
-from ui.export_page import XLSX_MIME, downloader
+from ui.export_page import downloader
 from ui.widgets import grouped_bar_chart, page_header, show_table, to_mkr, waterfall_chart
 
 HELP = """
@@ -37,18 +39,18 @@ def _pick(months: list[pd.Period]) -> tuple[pd.Period, pd.Period] | None:
     labels = [str(m) for m in months]
     c1, c2 = st.columns(2)
     cur = c1.selectbox("Ny prognos", labels[::-1], key=K.CHG_CURRENT,
-                       format_func=lambda m: month_label(m, long=True))
-    cur_p = pd.Period(cur, freq="M")
-    before = [m for m in labels if pd.Period(m, freq="M").year == cur_p.year and m < cur]
+                       format_func=lambda m: month_label(month_from_text(m), long=True))
+    cur_p = month_from_text(cur)
+    before = [m for m in labels if month_from_text(m).year == cur_p.year and m < cur]
     if not before:
-        st.info(f"Ingen lagd prognos före {month_label(cur, long=True)} samma år att jämföra "
+        st.info(f"Ingen lagd prognos före {month_label(cur_p, long=True)} samma år att jämföra "
                 "med.")
         return None
     if st.session_state.get(K.CHG_PREVIOUS) not in before:
         st.session_state[K.CHG_PREVIOUS] = before[-1]
     prev = c2.selectbox("Föregående prognos", before[::-1], key=K.CHG_PREVIOUS,
-                        format_func=lambda m: month_label(m, long=True))
-    return pd.Period(prev, freq="M"), cur_p
+                        format_func=lambda m: month_label(month_from_text(m), long=True))
+    return month_from_text(prev), cur_p
 
 
 def _change(ctx, prev: LaidForecast, cur: LaidForecast) -> None:

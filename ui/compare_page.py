@@ -17,10 +17,11 @@ import pandas as pd
 import streamlit as st
 
 from forecast.io.export import tables_to_xlsx_bytes
+from forecast.io.formats import DOCX_MIME, PDF_MIME, XLSX_MIME
 from forecast.io.formatting import fmt_mkr, fmt_number, fmt_pct
 from forecast.io.limits import MAX_SHEET_SCENARIOS
 from scenarios import comparison as C
-from scenarios.sheet import DOCX_MIME, PDF_MIME, sheet_to_docx, sheet_to_pdf
+from scenarios.sheet import sheet_to_docx, sheet_to_pdf
 from scenarios.store import save_unless_unchanged
 from ui import cached
 from ui import scenario_state as D
@@ -57,7 +58,6 @@ basprognos (prognosen som gäller för vald data och prognosmånad).
 """
 
 DRAFT_LABEL = "Scenariot på sidan Scenarier (ej sparat)"
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @guard_store("Scenarierna sparades inte")

@@ -25,6 +25,7 @@ from forecast.cycle.laid import LaidError, LaidForecast
 from forecast.cycle.laid_store import LaidStore, LockInfo
 from forecast.cycle.record import ForecastOfRecord, Spec, laid_spec, of_laid
 from forecast.cycle.roles import RolesError
+from forecast.ledger.month import month_from_text
 from forecast.store.core import StoreError, default_url
 from ui import data_access as DA
 from ui import state_keys as K
@@ -85,7 +86,7 @@ def _load(url: str, dataset: str, as_of: str, version: int, row_id: int,
     ``row_id`` and ``locked`` are part of the cache key: a version fastställd since it was
     read is read again.
     """
-    return _store(url).load(dataset, as_of, version)
+    return _store(url).load(dataset, month_from_text(as_of), version)
 
 
 def laid(ctx: Context, as_of: str | None = None) -> LaidForecast | None:
@@ -98,7 +99,7 @@ def laid(ctx: Context, as_of: str | None = None) -> LaidForecast | None:
         return None
     month = as_of or str(ctx.as_of)
     try:
-        cur = st_.current_version(dataset_name(ctx), month, ctx.data_hash)
+        cur = st_.current_version(dataset_name(ctx), month_from_text(month), ctx.data_hash)
         if cur is None:
             return None
         return _load(st_.url, dataset_name(ctx), month, cur[1], cur[0], cur[2])
@@ -119,7 +120,7 @@ def laid_current(ctx: Context) -> tuple[int, int, bool] | None:
     if st_ is None:
         return None
     try:
-        cur = st_.current_version(dataset_name(ctx), str(ctx.as_of), ctx.data_hash)
+        cur = st_.current_version(dataset_name(ctx), ctx.as_of, ctx.data_hash)
     except StoreError as exc:
         st.error(f"Lagda prognoser kan inte läsas: {exc}")
         return None
@@ -171,7 +172,7 @@ def lock_info(ctx: Context) -> LockInfo | None:
     if st_ is None:
         return None
     try:
-        return st_.lock_info(dataset_name(ctx), str(ctx.as_of))
+        return st_.lock_info(dataset_name(ctx), ctx.as_of)
     except StoreError as exc:
         st.error(f"Fastställelsen kan inte läsas: {exc}")
         return None

@@ -27,6 +27,7 @@ from forecast.cycle.defaults import DEFAULT_PATHS, DEFAULT_SEED
 from forecast.cycle.names import EXAMPLE_DATASET
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset, load_default
+from forecast.ledger.month import month_from_text
 from ui import state_keys as K
 
 if TYPE_CHECKING:
@@ -164,7 +165,7 @@ def context() -> Context:
         chosen = months[-1] if months else str(ds.last_outcome)
     key = st.session_state.get(K.DATASET_ID) if K.DATASET in st.session_state and \
         st.session_state[K.DATASET] is not None else None
-    return Context(ds=ds, as_of=pd.Period(chosen, freq="M"), dataset_id=key or EXAMPLE_DATASET)
+    return Context(ds=ds, as_of=month_from_text(chosen), dataset_id=key or EXAMPLE_DATASET)
 
 
 Progress = tuple[str, int, int]

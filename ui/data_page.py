@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from forecast.io.formatting import fmt_number, month_label
+from forecast.ledger.month import month_from_text
 from ui import state_keys as K
 from ui.data_access import context, current_dataset, outcome_months
 from ui.upload_field import upload_field
@@ -255,14 +256,15 @@ def accepted_message(loaded: LoadedDataset, names: list[str], months: list[str],
     """
     ds = loaded.dataset
     files = _md_escape(_and_list([f"«{n}»" for n in names]))
+    last = month_label(month_from_text(months[-1]), long=True)
     head = (f"Datamängden lästes in från {files}: {fmt_number(len(ds.ledger))} rader, "
             f"{fmt_number(len(ds.org.units))} enheter och utfall för "
-            f"{fmt_number(len(months))} månader t.o.m. {month_label(months[-1], long=True)}."
+            f"{fmt_number(len(months))} månader t.o.m. {last}."
             f"{kept}")
     how = [_md_escape(n) for n in loaded.report.reading]
     from forecast.followup.tables import budget_coverage
     budget = budget_coverage(
-        ds, pd.Period(months[-1], freq="M").year)
+        ds, month_from_text(months[-1]).year)
     lines = [head, *how, *([_md_escape(budget)] if budget else []),
              *(_md_escape(w) for w in loaded.report.warnings)]
     return "\n\n".join(lines)
@@ -293,7 +295,8 @@ def _current(ctx_months: list[str]) -> None:
     c2, c3, c4 = st.columns([1, 1, 2])
     c2.metric("Rader i huvudboken", fmt_number(len(ds.ledger)), border=True)
     c3.metric("Enheter", fmt_number(len(ds.org.units)), border=True)
-    c4.metric("Utfallsmånader", f"{month_label(ctx_months[0])} – {month_label(ctx_months[-1])}",
+    c4.metric("Utfallsmånader", f"{month_label(month_from_text(ctx_months[0]))} – "
+              f"{month_label(month_from_text(ctx_months[-1]))}",
               border=True)
     st.caption(f"Indata-hash (SHA-256): `{ds.source_hash[:16]}…`")
     _contents(ds, ctx_months[-1])
@@ -306,7 +309,7 @@ def _contents(ds: Dataset, as_of: str) -> None:
     plan = f"{len(ds.measures)} åtgärder" if ds.measures else "saknas i indata"
     st.markdown(f"**Årsarbetare inhyrd personal:** {fte}. **Omställningsplan:** {plan}.")
     from forecast.followup.tables import budget_coverage
-    budget = budget_coverage(ds, pd.Period(as_of, "M").year)
+    budget = budget_coverage(ds, month_from_text(as_of).year)
     if budget:
         st.warning(_md_escape(budget), icon=":material/warning:")
     if ds.notes:

@@ -20,6 +20,7 @@ from forecast.io.export import (
     tables_to_csv_zip_bytes,
     tables_to_xlsx_bytes,
 )
+from forecast.io.formats import DOCX_MIME, PDF_MIME, XLSX_MIME
 from ui import cached
 from ui import state_keys as K
 from ui.data_access import Context, baseline, context, record
@@ -65,7 +66,6 @@ sidorna och i adressen); finns inget, standardförvalet. Under *Scenario* finns 
 resultatet med P10–P90, bryggan, känsligheten och årsarbetarna.
 """
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def downloader(tables: Sequence[ExportTable], meta: ExportMetadata, *, fmt: str,
@@ -142,7 +142,6 @@ def scenario_sheet(ctx: Context) -> tuple[object, object]:
 
 
 def _sheet_buttons(ctx: Context) -> None:
-    from scenarios.sheet import DOCX_MIME, PDF_MIME
 
     docx, pdf = scenario_sheet(ctx)
     b1, b2, _ = st.columns([1, 1, 2])
@@ -159,8 +158,6 @@ def _report_section(ctx: Context) -> None:
     from forecast.report.docx_writer import MAX_TEMPLATE_BYTES, TemplateError
     from ui import cycle_access as CA
     from ui.report_download import (
-        DOCX_MIME,
-        PDF_MIME,
         checked_template,
         laid_change_lookup,
         report_downloader,

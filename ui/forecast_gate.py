@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pandas as pd
 import streamlit as st
 
 from forecast.io.formatting import month_label
+from forecast.ledger.month import month_from_text
 from ui import recompute
 from ui.data_access import Context
 
@@ -29,7 +29,7 @@ FOLLOWUP_POINTER = ("Uppföljningen (utfall mot budget och föregående år) vis
 @st.cache_data(show_spinner=False, max_entries=32)
 def _history(_ds: Dataset, data_hash: str, as_of: str) -> ForecastHistory:
     from forecast.engine.history import forecast_history
-    return forecast_history(_ds, pd.Period(as_of, freq="M"))
+    return forecast_history(_ds, month_from_text(as_of))
 
 
 def history(ctx: Context) -> ForecastHistory:

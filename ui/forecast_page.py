@@ -90,10 +90,10 @@ def _metrics(ctx, sel: dict[str, str]) -> None:
     # Two by two: four metrics side by side cut the P10–P90 figures short.
     c1, c2 = st.columns(2)
     c3, c4 = st.columns(2)
-    c1.metric(f"Årsprognos {ctx.as_of.year}", fmt_mkr(r[H.PROGNOS], 1), border=True)
+    c1.metric(f"Årsprognos {ctx.as_of.year}", fmt_mkr(r[H.FORECAST], 1), border=True)
     c2.metric("P10–P90", f"{fmt_mkr(r[H.P10], 1)} – {fmt_mkr(r[H.P90], 1)}", border=True)
     c3.metric("Avvikelse mot budget", _or_missing(fmt_mkr(r[H.DEV], 1), r[H.DEV]), border=True,
-              delta=f"budget {_or_missing(fmt_mkr(r[H.BUDGET], 1), r[H.BUDGET])}",
+              delta=f"budget {_or_missing(fmt_mkr(r[H.ANNUAL_BUDGET], 1), r[H.ANNUAL_BUDGET])}",
               delta_color="off", delta_arrow="off")
     c4.metric("Helårsprognos mot fjolårets helår",
               _or_missing(fmt_pct(r[H.DEVELOPMENT]), r[H.DEVELOPMENT]), border=True,
@@ -115,8 +115,8 @@ def _fan(ctx, sel: dict[str, str]) -> None:
 def _tables(ctx, sel: dict[str, str]) -> None:
     uc = cached.unit_category_table(ctx, sel).reset_index()
     st.subheader("Metod och backtestat fel")
-    shown = swedish_table(uc[["Enhet", "Kostnadsslag", PT.PROGNOS, PT.P10, PT.P90, PT.METOD,
-                              PT.APE, PT.ANM]], amount_columns=(PT.PROGNOS, PT.P10, PT.P90),
+    shown = swedish_table(uc[["Enhet", "Kostnadsslag", PT.ARSPROGNOS, PT.P10, PT.P90, PT.METOD,
+                              PT.APE, PT.ANM]], amount_columns=(PT.ARSPROGNOS, PT.P10, PT.P90),
                           percent_columns=(PT.APE,))
     st.dataframe(_with_interval(shown), hide_index=True, width="stretch",
                  column_config={PT.ANM: st.column_config.TextColumn(width="large")})
@@ -126,7 +126,7 @@ def _tables(ctx, sel: dict[str, str]) -> None:
         st.subheader("Per division")
         div = swedish_table(cached.division_table(ctx), amount_columns=PT.AMOUNTS,
                             percent_columns=PT.PERCENTS, missing="saknas")
-        cols = [PT.ACK, PT.BUDGET, PT.PROGNOS, PT.P10, PT.P90, PT.AVV, PT.UTV]
+        cols = [PT.ACK, PT.ARSBUDGET, PT.ARSPROGNOS, PT.P10, PT.P90, PT.AVV, PT.UTV]
         st.dataframe(_with_interval(display_frame(div[cols])), hide_index=True,
                      width="stretch")
         table_download(cached.division_table(ctx), download_spec(

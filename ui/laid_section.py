@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
     from forecast.cycle.laid_store import LaidStore
 
-AMOUNTS = (CT.BUDGET, CT.STAT, CT.ADJ, CT.FINAL, CT.DEV)
+AMOUNTS = (CT.ARSBUDGET, CT.STAT, CT.ADJ, CT.FINAL, CT.DEV)
 
 
 def laid_summary(lf: LaidForecast) -> None:
@@ -68,7 +68,7 @@ def saved_adjustments(ctx: Context) -> list[Adjustment]:
     if store is None:
         return []
     try:
-        return store.adjustment_set(CA.dataset_name(ctx), str(ctx.as_of))
+        return store.adjustment_set(CA.dataset_name(ctx), ctx.as_of)
     except StoreError as exc:
         st.error(str(exc))
         return []
@@ -148,7 +148,7 @@ def _save(ctx: Context, edited: pd.DataFrame, user: str) -> None:
     try:
         adjs = parse_table(edited.drop(columns=["författare"]), "tabellen", author=user)
         n = CA.store().save_adjustment_set(  # type: ignore[union-attr]
-            CA.dataset_name(ctx), str(ctx.as_of), adjs, author=user)
+            CA.dataset_name(ctx), ctx.as_of, adjs, author=user)
         st.session_state[K.ADJ_MESSAGE] = ("ok", f"Sparade {len(adjs)} justeringar "
                                                  f"(version {n}).")
     except ValidationFailed as exc:
@@ -187,7 +187,7 @@ def _lay(ctx: Context, comment: str, user: str) -> tuple[str, str]:
     if store is None:
         return "fel", "Prognosen lades inte: lagret kan inte öppnas."
     try:
-        adjs = store.adjustment_set(CA.dataset_name(ctx), str(ctx.as_of))
+        adjs = store.adjustment_set(CA.dataset_name(ctx), ctx.as_of)
         rf, sid = statistical_entry(ctx)
         draft = build_laid(apply_adjustments(rf, adjs), dataset=CA.dataset_name(ctx),
                            author=user, comment=comment, method="standard årsprognos (appen)",

@@ -101,9 +101,9 @@ def _year_end(ctx: Context) -> None:
     from forecast.followup.tables import budget_coverage, budget_months
 
     has_budget = bool(budget_months(ctx.ds, ctx.as_of.year))  # none: absent, not zero
-    c1.metric("Årsprognos, nettoresultat", fmt_printed_mkr(ye[H.PROGNOS]), border=True,
+    c1.metric("Årsprognos, nettoresultat", fmt_printed_mkr(ye[H.FORECAST]), border=True,
               help="Medelvärdet av de simulerade årsresultaten (summerar exakt över enheter).")
-    c2.metric("Budget", fmt_printed_mkr(ye[H.BUDGET]) if has_budget else MISSING_TEXT,
+    c2.metric("Budget", fmt_printed_mkr(ye[H.ANNUAL_BUDGET]) if has_budget else MISSING_TEXT,
               border=True)
     c3.metric("Avvikelse mot budget", fmt_printed_mkr(ye[H.DEV]) if has_budget
               else MISSING_TEXT, border=True, delta_color="off", delta_arrow="off",

@@ -15,6 +15,7 @@ import streamlit as st
 
 from forecast.engine import hierarchy as H
 from forecast.io.formatting import fmt_mkr, month_label
+from forecast.ledger.month import month_from_text
 from ui import state_keys as K
 from ui.data_access import Context, baseline, baseline_ready
 from ui.text import md
@@ -41,13 +42,13 @@ def remember(ctx: Context, figures: YearEnd) -> None:
     """Keep the year-end figures now on screen (``ui.cached.year_end``)."""
     st.session_state[K.LAST_FIGURES] = Shown(
         as_of=str(ctx.as_of), data_hash=ctx.data_hash, source=figures.source,
-        prognos=float(figures[H.PROGNOS]), budget=float(figures[H.BUDGET]),
+        prognos=float(figures[H.FORECAST]), budget=float(figures[H.ANNUAL_BUDGET]),
         deviation=float(figures[H.DEV]))
 
 
 def old_notice(shown: Shown, ctx: Context) -> str:
     """The line above the old figures: what they are and what is being computed."""
-    return (f"Äldre siffror: årsprognos per {month_label(shown.as_of, long=True)} "
+    return (f"Äldre siffror: årsprognos per {month_label(month_from_text(shown.as_of), long=True)} "
             f"({md(shown.source)}). Prognosen per {month_label(ctx.as_of, long=True)} räknas "
             "fram; siffrorna byts när den är klar.")
 

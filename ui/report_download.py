@@ -31,8 +31,6 @@ if TYPE_CHECKING:
     from forecast.report.narrative import Narrative
     from scenarios.assumptions import Scenario
 
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PDF_MIME = "application/pdf"
 UI_REPORT_DRAWS = 2000
 """Monte Carlo draws of a scenario in the app's report (the CLI uses the scenario's own)."""
 

@@ -26,6 +26,7 @@ from forecast.io.formatting import (
     fmt_tkr,
     month_label,
 )
+from forecast.ledger.month import month_from_text
 
 if TYPE_CHECKING:
     import altair as alt
@@ -65,7 +66,7 @@ def month_text(month: str, long: bool = False) -> str:
     A selectbox calls its ``format_func`` once per option on every rerun; the Scenarier page
     has several month selectboxes, so this saves a few hundred Period parses per rerun.
     """
-    return month_label(month, long=long)
+    return month_label(month_from_text(month), long=long)
 
 
 def page_header(title: str, caption: str | None, help_text: str) -> None:

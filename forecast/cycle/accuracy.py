@@ -17,6 +17,7 @@ import pandas as pd
 from forecast.cycle.laid import LaidForecast
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset
+from forecast.ledger.month import month_of
 
 COLUMNS = ["Månad", "Källa", "Årsprognos", "P10", "P90", "Utfall helår",
            "Avvikelse prognos − utfall", "Avvikelse %", "Inom P10–P90", "Kommentar"]
@@ -34,7 +35,7 @@ def year_outcome(ds: Dataset, year: int) -> pd.DataFrame:
     """
     led = ds.ledger
     out = led.loc[(led[S.KIND] == S.UTFALL) & (led[S.PERIOD].dt.year == year)]
-    dec = pd.Period(f"{year}-12", freq="M")
+    dec = month_of(year, 12)
     if out.empty or out[S.PERIOD].max() < dec:
         last = out[S.PERIOD].max() if len(out) else "inget"
         raise AccuracyError(f"året {year} är inte avslutat (sista utfall: {last}); "
@@ -89,7 +90,7 @@ def accuracy_table(ds: Dataset, year: int, laid: Sequence[LaidForecast], *,
             for lf in laid if lf.as_of.year == year}
     for m in backtest_months:
         if m not in rows and backtest is not None and 1 <= m <= 11:
-            rows[m] = _row(backtest(pd.Period(f"{year}-{m:02d}", freq="M")), "backtest", actual)
+            rows[m] = _row(backtest(month_of(year, m)), "backtest", actual)
     if not rows:
         raise AccuracyError(f"ingen lagd prognos för {year} och ingen backtest begärd")
     return pd.DataFrame([rows[m] for m in sorted(rows)], columns=COLUMNS)

@@ -33,7 +33,7 @@ from forecast.io.parsing import (
 from forecast.io.small_tables import Column, SideTable, read_frame_table, read_side_table
 from forecast.store.base import now
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ADJUSTMENT_FILE_BYTES = 5 * 1024 * 1024
 WHAT: Final = "justeringsfilen"
 TABLE_WHAT: Final = "tabellen med justeringar"
 
@@ -122,10 +122,10 @@ def parse_adjustments(data: bytes, filename: str, *, author: str = "") -> list[A
     Raises:
         ValidationFailed: with every problem found (file, row, column, what is allowed).
     """
-    if len(data) > MAX_FILE_BYTES:
+    if len(data) > MAX_ADJUSTMENT_FILE_BYTES:
         raise ValidationFailed([Problem(filename, None, None,
                                         f"Filen är för stor ({len(data)} byte)",
-                                        f"högst {MAX_FILE_BYTES // 1024 // 1024} MB")])
+                                        f"högst {MAX_ADJUSTMENT_FILE_BYTES // 1024 // 1024} MB")])
     return _adjustments(read_side_table(data, filename, COLUMNS, what=WHAT), author)
 
 
@@ -180,7 +180,7 @@ def read_adjustments(path: Path, *, author: str = "") -> list[Adjustment]:
     """:func:`parse_adjustments` of a file on disk (size checked before reading)."""
     path = Path(path)
     size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
+    if size > MAX_ADJUSTMENT_FILE_BYTES:
         raise ValidationFailed([Problem(path.name, None, None, f"Filen är för stor ({size} byte)",
-                                        f"högst {MAX_FILE_BYTES // 1024 // 1024} MB")])
+                                        f"högst {MAX_ADJUSTMENT_FILE_BYTES // 1024 // 1024} MB")])
     return parse_adjustments(path.read_bytes(), path.name, author=author)

@@ -28,16 +28,16 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from forecast.engine.result import RegionForecast
+from forecast.ledger.month import month_from_text, month_of, month_text
 from forecast.seeding import series_rng
 
 SPREAD_RULES = ("prognos", "budget", "lika")
 KINDS = ("justering", "scenario")
 MAX_ADJUSTMENTS = 500
 MAX_AMOUNT_TKR = 1e9
-MAX_COMMENT = 500
+MAX_ADJUSTMENT_COMMENT = 500
 SCOPE_FIELDS = ("unit", "account", "division", "category")
 SCOPE_LABELS = {"unit": "enhet", "account": "konto", "division": "division",
                 "category": "kostnadsslag"}
@@ -107,9 +107,9 @@ def check(adj: Adjustment) -> None:
     w = adj.where()
     if not adj.comment.strip():
         raise AdjustmentError(f"{w}kommentar saknas; varje justering måste ha en orsak")
-    if len(adj.comment) > MAX_COMMENT:
+    if len(adj.comment) > MAX_ADJUSTMENT_COMMENT:
         raise AdjustmentError(f"{w}kommentaren har {len(adj.comment)} tecken; högst "
-                              f"{MAX_COMMENT}")
+                              f"{MAX_ADJUSTMENT_COMMENT}")
     for name, v in (("belopp_tkr", adj.amount_tkr), ("låg_tkr", adj.low_tkr),
                     ("hög_tkr", adj.high_tkr)):
         if v is not None and (not math.isfinite(v) or abs(v) > MAX_AMOUNT_TKR):
@@ -129,11 +129,11 @@ def check(adj: Adjustment) -> None:
 
 def _months(adj: Adjustment, rf: RegionForecast) -> np.ndarray:
     """Boolean mask over ``rf.months`` of the adjustment's months."""
-    first, last_year = rf.months[0], pd.Period(f"{rf.as_of.year}-12", freq="M")
+    first, last_year = rf.months[0], month_of(rf.as_of.year, 12)
     w = adj.where()
     try:
-        start = pd.Period(adj.start, freq="M") if adj.start else first
-        end = pd.Period(adj.end, freq="M") if adj.end else last_year
+        start = month_from_text(adj.start) if adj.start else first
+        end = month_from_text(adj.end) if adj.end else last_year
     except ValueError:
         raise AdjustmentError(f"{w}månaden {adj.start!r}/{adj.end!r} känns inte igen; "
                               "skriv ÅÅÅÅ-MM") from None
@@ -302,7 +302,8 @@ def adopted(rf: RegionForecast, effects: dict[str, np.ndarray], *, author: str,
             continue
         cols = np.flatnonzero(eff.any(axis=0))
         out.append((Adjustment(comment=f"Scenario: {label}", amount_tkr=float(eff.sum()),
-                               start=str(rf.months[cols[0]]), end=str(rf.months[cols[-1]]),
+                               start=month_text(rf.months[cols[0]]),
+                               end=month_text(rf.months[cols[-1]]),
                                rule="lika", kind="scenario", author=author, created=created),
                     eff))
     return out

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.cycle.grouping import group_rows
-from forecast.cycle.laid import KEY_COLUMNS, LaidForecast
+from forecast.cycle.laid import LAID_KEY_COLUMNS, LaidForecast
 from forecast.io.formatting import fmt_mkr, month_label
 
 PARTS = ("outcome", "restimate", "adjustments", "scenario", "budget")
@@ -73,7 +73,7 @@ def _align(prev: LaidForecast, cur: LaidForecast) -> tuple[pd.DataFrame, np.ndar
     ci = {u: i for i, u in enumerate(cu)}
     ip = np.asarray([pi.get(u, -1) for u in order])
     ic = np.asarray([ci.get(u, -1) for u in order])
-    keys = pd.concat([cur.series[list(KEY_COLUMNS)], prev.series[list(KEY_COLUMNS)]])
+    keys = pd.concat([cur.series[list(LAID_KEY_COLUMNS)], prev.series[list(LAID_KEY_COLUMNS)]])
     keys = keys.assign(_uid=[*cu, *pu]).drop_duplicates("_uid").set_index("_uid")
     return keys.loc[order].reset_index(drop=True), ip, ic
 

@@ -27,13 +27,14 @@ from forecast.cycle.names import EXAMPLE_DATASET as EXAMPLE_DATASET  # re-export
 from forecast.cycle.names import USER_DATASET as USER_DATASET  # re-exported
 from forecast.engine.result import RegionForecast
 from forecast.engine.totals_width import corrections_metadata
+from forecast.ledger.month import month_of
 
 LAID_SCHEMA_VERSION = 1
-KEY_COLUMNS = ("unit", "account", "division", "category", "account_type")
-SERIES_COLUMNS = (*KEY_COLUMNS, "ytd_outcome", "annual_budget", "stat_year", "adj_year",
+LAID_KEY_COLUMNS = ("unit", "account", "division", "category", "account_type")
+SERIES_COLUMNS = (*LAID_KEY_COLUMNS, "ytd_outcome", "annual_budget", "stat_year", "adj_year",
                   "final_year", "p10", "p50", "p90", "final_plan1", "final_plan2", "method",
                   "backtest_ape", "note")
-MAX_COMMENT = 2000
+MAX_LAID_COMMENT = 2000
 
 
 class LaidError(ValueError):
@@ -80,7 +81,7 @@ class LaidForecast:
     @property
     def months(self) -> pd.PeriodIndex:
         """The remaining months of the forecast year (as_of + 1 … December)."""
-        return pd.period_range(self.as_of + 1, pd.Period(f"{self.as_of.year}-12", freq="M"),
+        return pd.period_range(self.as_of + 1, month_of(self.as_of.year, 12),
                                freq="M")
 
     def summary(self) -> dict[str, float]:
@@ -110,12 +111,12 @@ def build_laid(af: AdjustedForecast, *, dataset: str, author: str, comment: str,
     ``stat_forecast_id`` names the stored statistical forecast ``af`` was made on.
 
     Raises:
-        LaidError: no comment or author, or a comment longer than :data:`MAX_COMMENT`.
+        LaidError: no comment or author, or a comment longer than :data:`MAX_LAID_COMMENT`.
     """
     if not comment.strip():
         raise LaidError("en lagd prognos måste ha en kommentar (--kommentar)")
-    if len(comment) > MAX_COMMENT:
-        raise LaidError(f"kommentaren har {len(comment)} tecken; högst {MAX_COMMENT}")
+    if len(comment) > MAX_LAID_COMMENT:
+        raise LaidError(f"kommentaren har {len(comment)} tecken; högst {MAX_LAID_COMMENT}")
     if not author.strip():
         raise LaidError("en lagd prognos måste ha en författare (--forfattare)")
     rf = af.statistical
@@ -130,7 +131,7 @@ def build_laid(af: AdjustedForecast, *, dataset: str, author: str, comment: str,
     tot = final_paths.sum(axis=0)
     stat_year = rf.ytd_outcome + stat_m.sum(axis=1)
     adj_year = adj_m.sum(axis=1)
-    series = rf.keys[list(KEY_COLUMNS)].copy().reset_index(drop=True)
+    series = rf.keys[list(LAID_KEY_COLUMNS)].copy().reset_index(drop=True)
     series = series.assign(
         ytd_outcome=rf.ytd_outcome, annual_budget=rf.annual_budget, stat_year=stat_year,
         adj_year=adj_year, final_year=stat_year + adj_year, p10=q[0], p50=q[1], p90=q[2],

@@ -26,6 +26,7 @@ from forecast.cycle.laid import (
     series_payload,
 )
 from forecast.io.formatting import fmt_timestamp
+from forecast.ledger.month import month_from_text, month_text
 from forecast.store import core as C
 from forecast.store import schema as T
 from forecast.store.core import StoreError
@@ -40,14 +41,14 @@ def _insert_laid(conn: sa.Connection, lf: LaidForecast) -> tuple[int, int, str]:
     t = T.laid_forecasts
     version = int(conn.execute(
         sa.select(sa.func.coalesce(sa.func.max(t.c.version), 0))
-        .where(t.c.dataset == lf.dataset, t.c.as_of == str(lf.as_of))).scalar_one()) + 1
+        .where(t.c.dataset == lf.dataset, t.c.as_of == month_text(lf.as_of))).scalar_one()) + 1
     created = C.now()
     res = conn.execute(t.insert().values(
-        dataset=lf.dataset, as_of=str(lf.as_of), version=version, author=lf.author,
+        dataset=lf.dataset, as_of=month_text(lf.as_of), version=version, author=lf.author,
         created=created, comment=lf.comment, input_hash=lf.input_hash,
         program_version=__version__, method=lf.method,
         parameters=json.dumps(lf.parameters, ensure_ascii=False),
-        first_month=str(lf.as_of + 1), n_series=len(lf.series),
+        first_month=month_text(lf.as_of + 1), n_series=len(lf.series),
         summary=json.dumps(lf.summary()), schema_version=LAID_SCHEMA_VERSION))
     key = res.inserted_primary_key
     if key is None:
@@ -95,27 +96,26 @@ class LaidStore(C.Store):
         return replace(lf, id=new_id, version=version, created=created,
                        program_version=__version__)
 
-    def lock(self, dataset: str, as_of: pd.Period | str, *, author: str,
+    def lock(self, dataset: str, as_of: pd.Period, *, author: str,
              version: int | None = None) -> LaidForecast:
         """Fastställ (lock) a version (the latest if None) of a month.
 
         Raises:
             LaidError: no such forecast, or the month already has a locked version.
         """
-        as_of = pd.Period(as_of, freq="M")
 
         def _lock(conn: sa.Connection) -> int:
             row = self._row(conn, dataset, as_of, version, prefer_locked=False)
-            lk = T.laid_locks
+            lk, key = T.laid_locks, month_text(as_of)
             held = conn.execute(sa.select(lk.c.laid_id, lk.c.author, lk.c.created)
-                                .where(lk.c.dataset == dataset, lk.c.as_of == str(as_of))).first()
+                                .where(lk.c.dataset == dataset, lk.c.as_of == key)).first()
             if held is not None:
                 v = conn.execute(sa.select(T.laid_forecasts.c.version)
                                  .where(T.laid_forecasts.c.id == held.laid_id)).scalar_one()
                 raise LaidError(f"prognosen för {as_of} är redan fastställd (version {v}, av "
                                 f"{held.author} {fmt_timestamp(held.created)}); lägg en ny "
                                 "version i stället")
-            conn.execute(lk.insert().values(dataset=dataset, as_of=str(as_of), laid_id=row.id,
+            conn.execute(lk.insert().values(dataset=dataset, as_of=key, laid_id=row.id,
                                             author=author or "okänd", created=C.now()))
             C.audit(conn, author, "fastställ prognos", f"{dataset} {as_of} version {row.version}")
             return int(row.version)
@@ -123,18 +123,18 @@ class LaidStore(C.Store):
         v = self.db.write(_lock)
         return self.load(dataset, as_of, v)
 
-    def save_adjustment_set(self, dataset: str, as_of: pd.Period | str,
+    def save_adjustment_set(self, dataset: str, as_of: pd.Period,
                             adjustments: Sequence[Adjustment], *, author: str) -> int:
         """Save the adjustments being edited for a month as a new version; returns it."""
-        as_of = str(pd.Period(as_of, freq="M"))
+        key = month_text(as_of)
         t = T.adjustment_sets
         payload = json.dumps([a.to_dict() for a in adjustments], ensure_ascii=False)
 
         def _save(conn: sa.Connection) -> int:
             v = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.c.version), 0))
-                                 .where(t.c.dataset == dataset, t.c.as_of == as_of))
+                                 .where(t.c.dataset == dataset, t.c.as_of == key))
                     .scalar_one()) + 1
-            conn.execute(t.insert().values(dataset=dataset, as_of=as_of, version=v,
+            conn.execute(t.insert().values(dataset=dataset, as_of=key, version=v,
                                            author=author or "okänd", created=C.now(),
                                            payload=payload))
             C.audit(conn, author, "spara justeringar",
@@ -145,13 +145,13 @@ class LaidStore(C.Store):
 
     # ----------------------------------------------------------------------- reads
 
-    def adjustment_set(self, dataset: str, as_of: pd.Period | str) -> list[Adjustment]:
+    def adjustment_set(self, dataset: str, as_of: pd.Period) -> list[Adjustment]:
         """The latest saved adjustments of a month (empty if none)."""
         t = T.adjustment_sets
         with self.db.read() as conn:
             row = conn.execute(sa.select(t.c.payload, t.c.version)
                                .where(t.c.dataset == dataset,
-                                      t.c.as_of == str(pd.Period(as_of, freq="M")))
+                                      t.c.as_of == month_text(as_of))
                                .order_by(t.c.version.desc()).limit(1)).first()
         if row is None:
             return []
@@ -164,7 +164,7 @@ class LaidStore(C.Store):
     def _row(self, conn: sa.Connection, dataset: str, as_of: pd.Period, version: int | None,
              *, prefer_locked: bool = True) -> Any:
         t, lk = T.laid_forecasts, T.laid_locks
-        q = sa.select(t).where(t.c.dataset == dataset, t.c.as_of == str(as_of))
+        q = sa.select(t).where(t.c.dataset == dataset, t.c.as_of == month_text(as_of))
         if version is not None:
             row = conn.execute(q.where(t.c.version == version)).first()
         else:
@@ -178,7 +178,7 @@ class LaidStore(C.Store):
             raise LaidError(f"ingen lagd prognos för {what} i dataset '{dataset}'")
         return row
 
-    def load(self, dataset: str, as_of: pd.Period | str,
+    def load(self, dataset: str, as_of: pd.Period,
              version: int | None = None) -> LaidForecast:
         """A laid forecast (``version`` None: the locked one, else the latest).
 
@@ -186,7 +186,6 @@ class LaidStore(C.Store):
             LaidError: none laid for that month (or version).
             StoreError: the stored rows cannot be read (newer format, broken JSON).
         """
-        as_of = pd.Period(as_of, freq="M")
         with self.db.read() as conn:
             row = self._row(conn, dataset, as_of, version)
             series = conn.execute(sa.select(T.laid_series.c.payload)
@@ -200,7 +199,7 @@ class LaidStore(C.Store):
                                  .where(T.laid_basis.c.laid_id == row.id)).scalar()
         return self._decode(row, series, list(adjs), locked, basis)
 
-    def current_version(self, dataset: str, as_of: pd.Period | str,
+    def current_version(self, dataset: str, as_of: pd.Period,
                         input_hash: str) -> tuple[int, int, bool] | None:
         """(id, version, fastställd) of the month's current version laid on ``input_hash``.
 
@@ -210,7 +209,7 @@ class LaidStore(C.Store):
         t, lk = T.laid_forecasts, T.laid_locks
         q = sa.select(t.c.id, t.c.version, lk.c.id.label("lock")).outerjoin(
             lk, lk.c.laid_id == t.c.id).where(t.c.dataset == dataset,
-                                              t.c.as_of == str(pd.Period(as_of, freq="M")),
+                                              t.c.as_of == month_text(as_of),
                                               t.c.input_hash == input_hash)
         with self.db.read() as conn:
             rows = conn.execute(q).all()
@@ -225,7 +224,7 @@ class LaidStore(C.Store):
         if int(row.schema_version) > LAID_SCHEMA_VERSION:
             raise self.db.error(f"{what} har formatversion {row.schema_version}, nyare än "
                                 f"programmets ({LAID_SCHEMA_VERSION}); uppgradera budgetprognos")
-        as_of = pd.Period(row.as_of, freq="M")
+        as_of = month_from_text(row.as_of)
         k = 12 - as_of.month
         try:
             series, stat, adj = series_from(series_payload, k)
@@ -246,12 +245,12 @@ class LaidStore(C.Store):
             locked=locked, region_quantiles=rq,
             stat_forecast_id=None if basis is None else int(basis))
 
-    def lock_info(self, dataset: str, as_of: pd.Period | str) -> LockInfo | None:
+    def lock_info(self, dataset: str, as_of: pd.Period) -> LockInfo | None:
         """The month's lock (version, who, when), or None if no version is fastställd."""
         t, lk = T.laid_forecasts, T.laid_locks
         q = (sa.select(t.c.version, lk.c.author, lk.c.created)
              .join(t, t.c.id == lk.c.laid_id)
-             .where(lk.c.dataset == dataset, lk.c.as_of == str(pd.Period(as_of, freq="M"))))
+             .where(lk.c.dataset == dataset, lk.c.as_of == month_text(as_of)))
         with self.db.read() as conn:
             row = conn.execute(q).first()
         return None if row is None else LockInfo(int(row.version), row.author, row.created)
@@ -262,7 +261,7 @@ class LaidStore(C.Store):
         with self.db.read() as conn:
             vals = conn.execute(sa.select(t.c.as_of).where(t.c.dataset == dataset)
                                 .distinct()).scalars().all()
-        return sorted(pd.Period(v, freq="M") for v in vals)
+        return sorted(month_from_text(v) for v in vals)
 
     def latest(self, dataset: str) -> LaidForecast | None:
         """The current laid forecast of the dataset's latest laid month (None if none)."""

@@ -35,6 +35,7 @@ from forecast.cycle.laid import LaidForecast
 from forecast.engine.result import RegionForecast
 from forecast.io.formatting import fmt_number, fmt_timestamp, fmt_tkr
 from forecast.ledger.dataset import Dataset
+from forecast.ledger.month import month_text
 from forecast.store.statistical import StatisticalStore, StatKey
 
 STANDARD = "standard"
@@ -61,7 +62,7 @@ class Spec:
 
     def key(self, ds: Dataset, as_of: pd.Period) -> StatKey:
         """The store key of this spec on ``ds`` at ``as_of``."""
-        return StatKey(input_hash=ds.source_hash, as_of=str(as_of), method=self.method_name,
+        return StatKey(input_hash=ds.source_hash, as_of=month_text(as_of), method=self.method_name,
                        n_paths=self.n_paths, seed=self.seed, program_version=__version__)
 
     def describe(self) -> str:
@@ -198,12 +199,12 @@ class ForecastOfRecord:
 class LaidSource(Protocol):
     """What :func:`resolve` needs of the laid-forecast store (``LaidStore`` has it)."""
 
-    def current_version(self, dataset: str, as_of: pd.Period | str,
+    def current_version(self, dataset: str, as_of: pd.Period,
                         input_hash: str) -> tuple[int, int, bool] | None:
         """(id, version, fastställd) of the current version laid on these data, or None."""
         ...
 
-    def load(self, dataset: str, as_of: pd.Period | str,
+    def load(self, dataset: str, as_of: pd.Period,
              version: int | None = None) -> LaidForecast:
         """The laid version."""
         ...

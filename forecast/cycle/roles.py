@@ -37,7 +37,7 @@ DEFAULT_ROLES = Path("~/.budgetprognos/roller.toml")
 CONTROLLER = "controller"
 VIEWER = "granskare"
 ROLE_NAMES = (CONTROLLER, VIEWER)
-MAX_BYTES = 100_000
+MAX_ROLES_BYTES = 100_000
 MAX_NAME = 200
 
 
@@ -156,8 +156,8 @@ def load_roles(path: Path | None = None) -> Roles:
     if not path.is_file():
         return Roles(None, str(path))
     info = path.stat()
-    if info.st_size > MAX_BYTES:
-        raise RolesError(f"rollfilen {path} är större än {MAX_BYTES} byte")
+    if info.st_size > MAX_ROLES_BYTES:
+        raise RolesError(f"rollfilen {path} är större än {MAX_ROLES_BYTES} byte")
     return _parsed(str(path), info.st_mtime_ns, info.st_size)
 
 

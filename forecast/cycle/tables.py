@@ -15,11 +15,12 @@ from forecast import __version__
 from forecast.cycle import change as CH
 from forecast.cycle.grouping import group_rows
 from forecast.cycle.laid import LaidForecast
+from forecast.engine.tables import ARSBUDGET
 from forecast.io.export import ExportMetadata, ExportTable
 from forecast.io.formatting import fmt_timestamp
 
 STAT, ADJ, FINAL = "Statistisk prognos", "Justering", "Årsprognos"
-BUDGET, DEV = "Årsbudget", "Avvikelse mot budget"
+DEV = "Avvikelse mot budget"
 COMMENT = "Kommentar"
 
 
@@ -45,7 +46,7 @@ def adjusted_frame(lf: LaidForecast, by: tuple[str, ...] = ("division", "categor
     for rec, rows in group_rows(s, by):
         budget, final = float(cols["annual_budget"][rows].sum()), \
             float(cols["final_year"][rows].sum())
-        rec.update({BUDGET: budget, STAT: float(cols["stat_year"][rows].sum()),
+        rec.update({ARSBUDGET: budget, STAT: float(cols["stat_year"][rows].sum()),
                     ADJ: float(cols["adj_year"][rows].sum()), FINAL: final,
                     DEV: final - budget})
         rec[COMMENT] = _comments(lf, rows)
@@ -84,7 +85,7 @@ def adjusted_tables(lf: LaidForecast) -> list[ExportTable]:
     fr = labelled(adjusted_frame(lf))
     adj = adjustments_frame(lf)
     adj.index = pd.RangeIndex(1, len(adj) + 1, name="Nr")
-    amounts = (BUDGET, STAT, ADJ, FINAL, DEV)
+    amounts = (ARSBUDGET, STAT, ADJ, FINAL, DEV)
     return [
         ExportTable("Statistisk och justerad",
                     f"Årsprognos {lf.as_of.year}: statistisk prognos, justeringar och slutlig",

@@ -29,7 +29,7 @@ from forecast.io.formatting import runs_of, span_label
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset
 
-BUDGET_FIGURES = (H.BUDGET, H.DEV, H.DEV_P10, H.DEV_P90)
+BUDGET_FIGURES = (H.ANNUAL_BUDGET, H.DEV, H.DEV_P10, H.DEV_P90)
 """Year-total columns that need the year's budget."""
 PRIOR_FIGURES = (H.PRIOR_YEAR, H.DEVELOPMENT, H.DEVELOPMENT_P10, H.DEVELOPMENT_P90)
 """Year-total columns that need the whole previous year's outcome."""

@@ -51,8 +51,8 @@ NET_LABEL = "Summa verksamhetens nettokostnader"
 
 # Column names of year_totals (module constants, used by the tables and the UI).
 YTD = "ytd_outcome"
-BUDGET = "annual_budget"
-PROGNOS = "prognos"
+ANNUAL_BUDGET = "annual_budget"
+FORECAST = "prognos"
 P10, P50, P90 = "p10", "p50", "p90"
 DEV = "dev_budget"
 DEV_P10, DEV_P90 = "dev_budget_p10", "dev_budget_p90"
@@ -62,7 +62,7 @@ DEVELOPMENT = "development_pct"
 DEVELOPMENT_P10, DEVELOPMENT_P90 = "development_p10_pct", "development_p90_pct"
 YTD_DEVELOPMENT = "ytd_development_pct"
 N_SERIES = "n_series"
-VALUE_COLUMNS = (YTD, BUDGET, PROGNOS, P10, P50, P90, DEV, DEV_P10, DEV_P90, PRIOR_YEAR,
+VALUE_COLUMNS = (YTD, ANNUAL_BUDGET, FORECAST, P10, P50, P90, DEV, DEV_P10, DEV_P90, PRIOR_YEAR,
                  PRIOR_YTD, DEVELOPMENT, DEVELOPMENT_P10, DEVELOPMENT_P90, YTD_DEVELOPMENT,
                  N_SERIES)
 
@@ -155,8 +155,8 @@ def totals_from_matrix(rf: RegionForecast, S: np.ndarray, year: int | None = Non
         dq[:, ok] = np.quantile(dev_paths[ok], [0.1, 0.9], axis=1)
     return pd.DataFrame({
         YTD: ytd,
-        BUDGET: bud,
-        PROGNOS: prog,
+        ANNUAL_BUDGET: bud,
+        FORECAST: prog,
         P10: q[0], P50: q[1], P90: q[2],
         DEV: prog - bud,
         DEV_P10: q[0] - bud,

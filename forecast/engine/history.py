@@ -53,14 +53,14 @@ class ForecastHistory:
         return self.start if self.gap else None
 
 
-def forecast_history(ds: Dataset, as_of: pd.Period | str) -> ForecastHistory:
+def forecast_history(ds: Dataset, as_of: pd.Period) -> ForecastHistory:
     """The history a forecast at ``as_of`` can rest on, and the line that says what it lacks.
 
     The history is the unbroken run of months with outcome ending at ``as_of``: months
     missing from the whole ledger before it are left out (never read as zero). A history
     shorter than :data:`FULL_YEAR` months is forecast by simpler rules per series.
     """
-    p = pd.Period(as_of, freq="M")
+    p = as_of
     led = ds.ledger
     have = led.loc[(led[S.KIND] == S.UTFALL) & (led[S.PERIOD] <= p), S.PERIOD]
     if have.empty or not (have == p).any():

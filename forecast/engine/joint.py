@@ -16,10 +16,10 @@ copula whose correlation comes from the data before the as-of month:
 - the correlation of two series is the average product of their standardised surprises over
   the years both have (whole calendar years resampled jointly, in a smooth Gaussian way: each
   path is a random combination of the historical years' error patterns), shrunk toward
-  independence with the weight of :data:`PRIOR_YEARS` pseudo-year (the same prior weight the
+  independence with the weight of :data:`PRIOR_WEIGHT` pseudo-year (the same prior weight the
   baselines use for their ranges; nothing is tuned on the region backtest);
 - the latent of series i in path p is ``√(1−λ)·Σ_k u_ik g_kp / √K + √(λ + (1−λ)(1−q_i)) ε_ip``
-  with ``λ = PRIOR_YEARS / (K + PRIOR_YEARS)``, ``g`` and ``ε`` standard normal, ``q_i`` the
+  with ``λ = PRIOR_WEIGHT / (K + PRIOR_WEIGHT)``, ``g`` and ``ε`` standard normal, ``q_i`` the
   series' mean squared surprise (1, or 0 without history); the path with the r-th smallest
   rest-of-year total goes where the latent is the r-th smallest (Iman–Conover style).
 """
@@ -30,12 +30,14 @@ import numpy as np
 
 from forecast.engine.blocks import BLOCK
 from forecast.methods.base import MethodFailed
-from forecast.methods.baselines import own_year_end_errors, prior_year_profile_point
+from forecast.methods.baselines import (
+    PRIOR_WEIGHT,
+    own_year_end_errors,
+    prior_year_profile_point,
+)
 
 MAX_YEARS = 6
 """Earlier years whose surprises are used."""
-PRIOR_YEARS = 1.0
-"""Weight (pseudo-years) of independence against the observed years."""
 
 
 def year_surprise(y: np.ndarray, n: int, back: int) -> float:
@@ -71,7 +73,7 @@ def surprises(histories: list[np.ndarray], n: int, max_years: int = MAX_YEARS) -
 
 
 def latent(u: np.ndarray, n_paths: int, rng: np.random.Generator,
-           prior_years: float = PRIOR_YEARS) -> np.ndarray:
+           prior_years: float = PRIOR_WEIGHT) -> np.ndarray:
     """(n_series, n_paths) Gaussian latents with the shrunk surprise correlation.
 
     Args:

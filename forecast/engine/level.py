@@ -15,7 +15,7 @@ So, per account type (revenue, cost) over the whole region:
   construction), a series without an error in that year counting as 0;
 - the correction is the median over the K years that have errors (one odd year, such as a
   year of extraordinary state grants, does not carry it), shrunk toward 0 with the weight of
-  :data:`PRIOR_YEARS` pseudo-year (``K/(K + 1)`` of the median, the same prior the baselines
+  :data:`PRIOR_WEIGHT` pseudo-year (``K/(K + 1)`` of the median, the same prior the baselines
   and the joint paths use), at most :data:`MAX_SHIFT_PCT` in size;
 - every series of that type is moved by the same share of its year total, spread over the
   rest of the year's months in proportion to the point forecast, point and paths alike, so
@@ -37,13 +37,12 @@ import numpy as np
 
 from forecast.engine.blocks import add_months
 from forecast.engine.result import RegionForecast
+from forecast.methods.baselines import PRIOR_WEIGHT
 
-PRIOR_YEARS = 1.0
-"""Weight (pseudo-years) of 'no correction' against the observed years."""
 MAX_SHIFT_PCT = 5.0
 """The largest correction, % of the year total (a bound against a single odd year)."""
 TYPE_COLUMN = "account_type"
-METADATA_LABEL = "Nivåkorrigering efter tidigare års fel"
+LEVEL_LABEL = "Nivåkorrigering efter tidigare års fel"
 """The metadata row of every export and laid forecast that says which correction was made."""
 
 
@@ -63,7 +62,7 @@ def group_errors(errors: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 
 def correction_pct(errors: np.ndarray, weights: np.ndarray,
-                   prior_years: float = PRIOR_YEARS) -> tuple[float, int]:
+                   prior_years: float = PRIOR_WEIGHT) -> tuple[float, int]:
     """The group's correction (% of its year total, + raises the forecast) and its years K."""
     r = group_errors(errors, weights)
     r = r[np.isfinite(r)]
@@ -138,4 +137,4 @@ def correction_text(rf: RegionForecast) -> str:
 
 def metadata(rf: RegionForecast) -> dict[str, str]:
     """The metadata row of the correction (every export and laid forecast carries it)."""
-    return {METADATA_LABEL: correction_text(rf) or "ingen"}
+    return {LEVEL_LABEL: correction_text(rf) or "ingen"}

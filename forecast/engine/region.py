@@ -42,7 +42,9 @@ from forecast.io.limits import (
     too_many,
 )
 from forecast.ledger import schema as S
-from forecast.ledger.dataset import Dataset, missing_months
+from forecast.ledger.as_of import check_as_of
+from forecast.ledger.dataset import Dataset
+from forecast.ledger.month import month_of
 from forecast.methods import selection
 from forecast.methods.base import scale_deviations
 from forecast.methods.selection import Choice
@@ -50,7 +52,7 @@ from forecast.parallel import chunk_evenly, cluster_address, for_chunks
 from forecast.seeding import series_rng
 
 UNKNOWN_DIVISION = "Okänd division"
-MAX_WORKERS = 2
+DEFAULT_WORKERS = 2
 PARALLEL_MIN_WORK = 150_000
 """Parallelise when n_series × n_paths exceeds this (below it the pool costs more)."""
 
@@ -80,7 +82,7 @@ METHODS = SeriesForecaster()
 
 def forecast_months(as_of: pd.Period) -> pd.PeriodIndex:
     """The forecast months: ``as_of + 1`` … December of ``as_of.year + 2``."""
-    end = pd.Period(f"{as_of.year + 2}-12", freq="M")
+    end = month_of(as_of.year + 2, 12)
     return pd.period_range(as_of + 1, end, freq="M")
 
 
@@ -172,14 +174,14 @@ def _prepare(ds: Dataset, as_of: pd.Period, steps: Sequence[pd.Period] = (),
     led = ds.ledger
     out_nx = S.to_nixtla(led.loc[led[S.PERIOD] <= as_of], S.UTFALL)
     first = led[S.PERIOD].min()
-    first = min(first, pd.Period(f"{as_of.year - 1}-01", freq="M"))
+    first = min(first, month_of(as_of.year - 1, 1))
     bud_nx = S.to_nixtla(led, S.BUDGET)
-    horizon_end = pd.Period(f"{as_of.year + 2}-12", freq="M")
+    horizon_end = month_of(as_of.year + 2, 12)
     outcome = _monthly_matrix(out_nx, uids, first, as_of)
     budget = _monthly_matrix(bud_nx, uids, first, horizon_end)
     # Plan years without a budget in the ledger: the current year's monthly budget repeated
     # (budget frame unchanged), so budget-driven methods have a regressor for every month.
-    jan = (pd.Period(f"{as_of.year}-01", freq="M") - first).n
+    jan = (month_of(as_of.year, 1) - first).n
     cur = budget[:, jan: jan + 12]
     for k in (1, 2):
         block = budget[:, jan + 12 * k: jan + 12 * (k + 1)]
@@ -187,8 +189,7 @@ def _prepare(ds: Dataset, as_of: pd.Period, steps: Sequence[pd.Period] = (),
         block[missing] = cur[missing]
     has_budget = _member(uids, bud_nx[S.UID].unique())
     first_obs = _first_outcome(out_nx, uids, first)
-    breaks = [pd.Period(p, freq="M") for p in steps]
-    breaks = [p for p in breaks if first < p <= as_of]
+    breaks = [p for p in steps if first < p <= as_of]
     if breaks:
         cut = (max(breaks) - first).n
         first_obs = np.where(first_obs >= 0, np.maximum(first_obs, cut), -1)
@@ -219,8 +220,8 @@ def _summary_columns(inp: _Inputs, as_of: pd.Period) -> dict[str, np.ndarray]:
     def col(p: pd.Period) -> int:
         return (p - inp.first_month).n
 
-    jan = col(pd.Period(f"{as_of.year}-01", freq="M"))
-    pjan = col(pd.Period(f"{as_of.year - 1}-01", freq="M"))
+    jan = col(month_of(as_of.year, 1))
+    pjan = col(month_of(as_of.year - 1, 1))
     nm = as_of.month
     out, bud = inp.outcome, inp.budget
     return {
@@ -428,7 +429,7 @@ def _choose_forecast_chunk(tasks: list[SeriesInput], cutoff: int,
 
 
 def choose_methods(ds: Dataset, as_of: pd.Period, candidates: Iterable[str] | None = None,
-                   *, workers: int = MAX_WORKERS,
+                   *, workers: int = DEFAULT_WORKERS,
                    forecaster: SeriesForecaster = METHODS,
                    progress: StepProgress | None = None,
                    steps: Sequence[pd.Period] = ()) -> dict[str, Any]:
@@ -447,7 +448,6 @@ def choose_methods(ds: Dataset, as_of: pd.Period, candidates: Iterable[str] | No
     Returns:
         ``{unique_id: Choice}`` with alias, backtested median APE %, origins and a note.
     """
-    as_of = pd.Period(as_of, freq="M")
     cands = tuple(candidates) if candidates is not None else forecaster.candidates
     inp = _prepare(ds, as_of, steps)
     h = len(forecast_months(as_of))
@@ -482,7 +482,7 @@ def standard_forecast(ds: Dataset, as_of: pd.Period, *, n_paths: int = 1000, see
     """
     from forecast.engine.history import forecast_history
 
-    hist = forecast_history(ds, pd.Period(as_of, freq="M"))
+    hist = forecast_history(ds, as_of)
     if not hist.possible:
         raise ValueError(hist.line)
     steps = () if hist.cut is None else (hist.cut,)
@@ -561,7 +561,7 @@ def forecast_region(
     as_of, keys = _checked_as_of(ds, as_of, n_paths, seed, steps)
     default, inp = default_method or forecaster.default_method, _prepare(ds, as_of, steps, keys)
     big = choose or len(inp.uids) * n_paths >= PARALLEL_MIN_WORK
-    workers = (MAX_WORKERS if big else 1) if workers is None else workers
+    workers = (DEFAULT_WORKERS if big else 1) if workers is None else workers
     col = _Collected(inp.uids, n_paths, len(forecast_months(as_of)))
     run = _Run(n_paths, seed, workers, forecaster, progress)
     if choose and not steps:  # the per-series backtest and the forecast in one pass
@@ -625,11 +625,10 @@ def _joined(rf: RegionForecast, res: _Resolved) -> RegionForecast:
     return replace(rf, paths=paths)
 
 
-def _checked_as_of(ds: Dataset, as_of: Any, n_paths: int, seed: int,
+def _checked_as_of(ds: Dataset, as_of: pd.Period, n_paths: int, seed: int,
                    steps: Sequence[pd.Period] = ()) -> tuple[pd.Period, pd.DataFrame]:
-    """``as_of`` as a month and the series' keys; its outcome and the forecast's size checked."""
-    as_of = pd.Period(as_of, freq="M")
-    _check_as_of(ds, as_of, steps)
+    """``as_of`` and the series' keys; its outcome and the forecast's size checked."""
+    check_as_of(ds, as_of, forecast_steps=steps)
     keys = _series_keys(ds, as_of)
     _check_size(len(keys), as_of, n_paths, seed)
     return as_of, keys
@@ -657,25 +656,6 @@ def _missing_as_of(ds: Dataset, as_of: pd.Period, inp: _Inputs) -> list[str]:
             for i, uid in enumerate(inp.uids)]
 
 
-def _check_as_of(ds: Dataset, as_of: pd.Period, steps: Sequence[pd.Period] = ()) -> None:
-    last = ds.last_outcome
-    if pd.isna(last) or as_of > last:
-        raise ValueError(
-            f"prognosmånaden {as_of} ligger efter sista utfallsmånaden {last}; "
-            "välj en månad med bokfört utfall"
-        )
-    starts = [pd.Period(p, freq="M") for p in steps]
-    start = max((p for p in starts if p <= as_of), default=None)
-    gaps = [m for m in missing_months(ds.ledger, S.UTFALL, as_of)
-            if start is None or m >= start]
-    if gaps:
-        shown = ", ".join(str(m) for m in gaps[:6]) + (" …" if len(gaps) > 6 else "")
-        raise ValueError(
-            f"utfall saknas helt för {len(gaps)} månader ({shown}); prognosen läser inte en "
-            "saknad månad som noll. Läs in huvudboken med alla månader fram till prognosmånaden."
-        )
-
-
 def _resolve(ds: Dataset, as_of: pd.Period, methods: Mapping[str, Any] | None, default: str,
              steps: Sequence[pd.Period], inp: _Inputs | None = None,
              step_reason: str = "strukturbrott") -> _Resolved:
@@ -699,9 +679,8 @@ def _resolve(ds: Dataset, as_of: pd.Period, methods: Mapping[str, Any] | None, d
     errors = _choice_errors([chosen.get(uid) for uid in inp.uids])
     choice_notes = ["; ".join(p for p in (c, m) if p)
                     for c, m in zip(choice_notes, _missing_as_of(ds, as_of, inp), strict=True)]
-    step_months = [pd.Period(q, freq="M") for q in steps]
-    if any(p <= as_of for p in step_months):
-        step_note = f"historik från {max(p for p in step_months if p <= as_of)} ({step_reason})"
+    if any(p <= as_of for p in steps):
+        step_note = f"historik från {max(p for p in steps if p <= as_of)} ({step_reason})"
         choice_notes = [f"{c}; {step_note}" if c else step_note for c in choice_notes]
     return _Resolved(inp, forecast_months(as_of), aliases, apes, choice_notes, errors)
 

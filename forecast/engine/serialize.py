@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.engine.result import RegionForecast
+from forecast.ledger.month import month_from_text, month_text
 
 FORMAT_VERSION = 2
 MAGIC = b"BPRF"
@@ -39,7 +40,6 @@ MAGIC = b"BPRF"
 ALIGN = 64
 ARRAYS = ("paths", "point", "ytd_outcome", "annual_budget", "prior_ytd_outcome",
           "prior_year_outcome", "backtest_ape")
-KEY_COLUMNS = ("unit", "account", "division", "account_type", "category")
 
 
 class FormatError(ValueError):
@@ -50,8 +50,8 @@ def _meta(rf: RegionForecast) -> dict[str, Any]:
     keys = rf.keys.reset_index(drop=True)
     return {
         "format": FORMAT_VERSION,
-        "as_of": str(rf.as_of),
-        "months": [str(m) for m in rf.months],
+        "as_of": month_text(rf.as_of),
+        "months": [month_text(m) for m in rf.months],
         "keys": {c: [str(v) for v in keys[c]] for c in keys.columns},
         "key_order": list(keys.columns),
         "method": list(rf.method),
@@ -136,8 +136,8 @@ def from_bytes(data: bytes) -> RegionForecast:
             if a.flags.writeable:
                 a.setflags(write=False)
         return RegionForecast(
-            as_of=pd.Period(meta["as_of"], freq="M"), keys=keys,
-            months=pd.PeriodIndex([pd.Period(m, freq="M") for m in meta["months"]]),
+            as_of=month_from_text(meta["as_of"]), keys=keys,
+            months=pd.PeriodIndex([month_from_text(m) for m in meta["months"]]),
             **{name: arrays[name] for name in ARRAYS},
             method=tuple(meta["method"]), notes=tuple(meta["notes"]),
             input_hash=str(meta["input_hash"]), seed=int(meta["seed"]),

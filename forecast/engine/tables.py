@@ -31,8 +31,8 @@ from forecast.ledger.dimensions import AGENCY_TARGET_PCT, INHYRD, PERSONAL
 from forecast.methods.names import method_name, methods_text
 
 ACK = "Ack utfall"
-BUDGET = "Årsbudget"
-PROGNOS = "Årsprognos"
+ARSBUDGET = "Årsbudget"
+ARSPROGNOS = "Årsprognos"
 P10, P50, P90 = "P10", "P50", "P90"
 AVV = "Avvikelse mot budget"
 AVV_P10, AVV_P90 = "Avvikelse P10", "Avvikelse P90"
@@ -43,9 +43,9 @@ METOD = "Metod"
 APE = "Backtestat fel %"
 ANM = "Anmärkning"
 
-AMOUNTS = (ACK, BUDGET, PROGNOS, P10, P50, P90, AVV, AVV_P10, AVV_P90, FG)
+AMOUNTS = (ACK, ARSBUDGET, ARSPROGNOS, P10, P50, P90, AVV, AVV_P10, AVV_P90, FG)
 PERCENTS = (UTV, UTV_P10, UTV_P90)
-_MAP = {H.YTD: ACK, H.BUDGET: BUDGET, H.PROGNOS: PROGNOS, H.P10: P10, H.P50: P50,
+_MAP = {H.YTD: ACK, H.ANNUAL_BUDGET: ARSBUDGET, H.FORECAST: ARSPROGNOS, H.P10: P10, H.P50: P50,
         H.P90: P90, H.DEV: AVV, H.DEV_P10: AVV_P10, H.DEV_P90: AVV_P90, H.PRIOR_YEAR: FG,
         H.DEVELOPMENT: UTV, H.DEVELOPMENT_P10: UTV_P10, H.DEVELOPMENT_P90: UTV_P90}
 
@@ -229,7 +229,7 @@ def agency_table(rf: RegionForecast, hd: Held) -> tuple[pd.DataFrame, str]:
             labels.append(f"{cat} totalt" if cat == INHYRD else f"{cat} (egen personal)")
     recs = []
     for r, row_share in rows:
-        rec = {ACK: r[H.YTD], FG: r[H.PRIOR_YEAR], PROGNOS: r[H.PROGNOS], P10: r[H.P10],
+        rec = {ACK: r[H.YTD], FG: r[H.PRIOR_YEAR], ARSPROGNOS: r[H.FORECAST], P10: r[H.P10],
                P50: r[H.P50], P90: r[H.P90], UTV: r[H.DEVELOPMENT]}
         s = row_share or {}
         rec.update({
@@ -295,7 +295,7 @@ def methods_table(rf: RegionForecast, ds: Dataset) -> pd.DataFrame:
         "Konto": rf.keys["account"].to_numpy(),
         METOD: [method_name(m, short=True) for m in rf.method],
         APE: rf.backtest_ape,
-        PROGNOS: yp,
+        ARSPROGNOS: yp,
         ANM: list(rf.notes),
     })
     out.index = pd.Index([f"{u}|{a}" for u, a in zip(rf.keys["unit"], rf.keys["account"],
@@ -350,7 +350,7 @@ def prognos_tables(rf: RegionForecast, ds: Dataset, *,
                     note=note + " Planåren saknar budget här; deras utveckling jämförs "
                                 "med föregående års prognos, bana för bana."),
         ExportTable(n["agency"][0], f"Hyrpersonal, prognos {per}", ag,
-                    amount_columns=(ACK, FG, PROGNOS, P10, P50, P90),
+                    amount_columns=(ACK, FG, ARSPROGNOS, P10, P50, P90),
                     percent_columns=(UTV, "Hyrandel R12 utfall %", "Hyrandel helår P10 %",
                                      "Hyrandel helår P50 %", "Hyrandel helår P90 %"),
                     note=" ".join(filter(None, (ag_note, absent_note(hd))))),
@@ -362,7 +362,7 @@ def prognos_tables(rf: RegionForecast, ds: Dataset, *,
                     note="Besparing positiv. Återstående planerad effekt × realiseringsgrad "
                          "(bayesiansk bootstrap över månaderna hittills)."),
         ExportTable(n["methods"][0], f"Metoder per serie, {per}", me,
-                    amount_columns=(PROGNOS,), percent_columns=(APE,),
+                    amount_columns=(ARSPROGNOS,), percent_columns=(APE,),
                     note=f"{method_summary_text(rf)}. Backtestat fel = medianfel (APE) för "
                          "årsutfallet vid samma månad tidigare år."),
     ]

@@ -35,7 +35,7 @@ from forecast.methods.combination import own_scale, own_width_constant
 
 REGION_NAME = "Region totalt"
 """The region's name in the record of what was widened (the tables' row of the same total)."""
-METADATA_LABEL = "Bredd för nettototaler efter tidigare års fel"
+WIDTH_LABEL = "Bredd för nettototaler efter tidigare års fel"
 """The metadata row of every export and laid forecast that says which totals were widened."""
 
 
@@ -138,7 +138,7 @@ def widening_text(rf: RegionForecast) -> str:
 
 def metadata(rf: RegionForecast) -> dict[str, str]:
     """The metadata row of the widening."""
-    return {METADATA_LABEL: widening_text(rf) or "ingen"}
+    return {WIDTH_LABEL: widening_text(rf) or "ingen"}
 
 
 def corrections_metadata(rf: RegionForecast) -> dict[str, str]:

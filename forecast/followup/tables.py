@@ -23,6 +23,7 @@ from forecast import __version__
 from forecast.io.export import ExportMetadata, ExportTable
 from forecast.io.formatting import MONTHS_SHORT, month_label, runs_of, span_label, ytd_label
 from forecast.ledger import schema as S
+from forecast.ledger.as_of import available_months, check_as_of
 from forecast.ledger.dataset import Dataset
 from forecast.ledger.dimensions import (
     AGENCY_TARGET_PCT,
@@ -37,7 +38,7 @@ from forecast.ledger.dimensions import (
     planned_to_date,
     split_agency_accounts,
 )
-from forecast.ledger.month import parse_as_of
+from forecast.ledger.month import month_of, month_text
 
 # Row labels of the summary (seed 001's "Ekonomisk sammanfattning").
 REVENUE = "Intäkter"
@@ -78,43 +79,6 @@ def annual_budget_column(as_of: pd.Period) -> str:
     return f"Budget {as_of.year}"
 
 
-def available_months(ds: Dataset) -> list[pd.Period]:
-    """Months with outcome (utfall) in the ledger, sorted."""
-    return list(ds.derived("followup.available_months", _available_months))
-
-
-def _available_months(ds: Dataset) -> tuple[pd.Period, ...]:
-    periods = ds.ledger.loc[ds.ledger[S.KIND] == S.UTFALL, S.PERIOD].unique()
-    return tuple(sorted(pd.Period(p, freq="M") for p in periods))
-
-
-def _describe_months(months: list[pd.Period]) -> str:
-    if not months:
-        return "inga (ledgern saknar utfall)"
-    first, last = months[0], months[-1]
-    if (last - first).n + 1 == len(months):
-        return f"{first}–{last}"
-    if len(months) <= 24:
-        return ", ".join(str(m) for m in months)
-    return f"{first}–{last} (med luckor, {len(months)} månader)"
-
-
-def check_as_of(ds: Dataset, as_of: pd.Period | str) -> pd.Period:
-    """The as-of month as a monthly Period, checked against the ledger.
-
-    Raises:
-        ValueError: (Swedish message) if the ledger has no outcome for that month, listing the
-            months that are available.
-    """
-    p = parse_as_of(as_of)
-    months = available_months(ds)
-    if p not in set(months):
-        raise ValueError(
-            f"Det finns inget utfall för {p}. Månader med utfall: {_describe_months(months)}."
-        )
-    return p
-
-
 def _enriched(ds: Dataset) -> pd.DataFrame:
     """The ledger with the account's type and category and the unit's division (read-only).
 
@@ -145,8 +109,8 @@ def _window(led: pd.DataFrame, kind: str, start: pd.Period, end: pd.Period) -> p
 
 def _figures(led: pd.DataFrame, as_of: pd.Period, keys: list[str]) -> pd.DataFrame:
     """Sums per ``keys``: month, YTD, previous YTD outcome and the year's budget."""
-    jan = pd.Period(f"{as_of.year}-01", freq="M")
-    dec = pd.Period(f"{as_of.year}-12", freq="M")
+    jan = month_of(as_of.year, 1)
+    dec = month_of(as_of.year, 12)
     prev_jan, prev_end = jan - 12, as_of - 12
     parts = {
         "m_out": _window(led, S.UTFALL, as_of, as_of),
@@ -162,7 +126,7 @@ def _figures(led: pd.DataFrame, as_of: pd.Period, keys: list[str]) -> pd.DataFra
 
 def _has_prev(led: pd.DataFrame, as_of: pd.Period) -> bool:
     """Whether the ledger has any outcome in the previous year's months Jan–as_of."""
-    return not _window(led, S.UTFALL, pd.Period(f"{as_of.year - 1}-01", "M"), as_of - 12).empty
+    return not _window(led, S.UTFALL, month_of(as_of.year - 1, 1), as_of - 12).empty
 
 
 def budget_months(ds: Dataset, year: int) -> list[pd.Period]:
@@ -187,14 +151,14 @@ def budget_coverage(ds: Dataset, year: int) -> str | None:
                 "inte (de är inte noll).")
     spans = ", ".join(span_label(r) for r in runs_of(months))
     return (f"Budget {year} finns bara för {spans}: "
-            f"'{annual_budget_column(pd.Period(f'{year}-01', 'M'))}' är summan av de "
+            f"'{annual_budget_column(month_of(year, 1))}' är summan av de "
             "månaderna, inte en helårsbudget.")
 
 
 def _has_budget(led: pd.DataFrame, as_of: pd.Period) -> bool:
     """Whether the ledger has any budget in the year of ``as_of``."""
-    return not _window(led, S.BUDGET, pd.Period(f"{as_of.year}-01", "M"),
-                       pd.Period(f"{as_of.year}-12", "M")).empty
+    return not _window(led, S.BUDGET, month_of(as_of.year, 1),
+                       month_of(as_of.year, 12)).empty
 
 
 def _columns(fig: pd.DataFrame, as_of: pd.Period, *, month: bool, has_prev: bool,
@@ -235,7 +199,7 @@ def _by_type(fig: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- tables
 
 
-def summary(ds: Dataset, as_of: pd.Period | str) -> pd.DataFrame:
+def summary(ds: Dataset, as_of: pd.Period) -> pd.DataFrame:
     """Seed 001's economic summary: Intäkter / Bruttokostnader / Nettokostnader, tkr.
 
     Columns: month outcome/budget/diff, YTD outcome/budget/diff, previous YTD outcome and diff,
@@ -255,7 +219,7 @@ def _division_order(ds: Dataset, present: list[str]) -> list[str]:
     return order + sorted(d for d in present if d not in order)
 
 
-def by_division(ds: Dataset, as_of: pd.Period | str) -> pd.DataFrame:
+def by_division(ds: Dataset, as_of: pd.Period) -> pd.DataFrame:
     """Seed 001's division table: revenue, gross and net cost per division with totals.
 
     Rows ``Intäkter – <division>`` … ``Intäkter``, then the same for Bruttokostnader and
@@ -279,7 +243,7 @@ def by_division(ds: Dataset, as_of: pd.Period | str) -> pd.DataFrame:
     return out
 
 
-def by_category(ds: Dataset, as_of: pd.Period | str, *, agency_detail: bool = True
+def by_category(ds: Dataset, as_of: pd.Period, *, agency_detail: bool = True
                 ) -> pd.DataFrame:
     """Seed 001's *Ekonomisk analys*: YTD per kostnadsslag with the three totals.
 
@@ -341,7 +305,7 @@ def development_pct(current: float, previous: float) -> float:
     return (current / previous - 1.0) * 100.0
 
 
-def cost_development(ds: Dataset, as_of: pd.Period | str) -> pd.DataFrame:
+def cost_development(ds: Dataset, as_of: pd.Period) -> pd.DataFrame:
     """Revenue, gross and net cost development, YTD vs previous YTD, in %.
 
     Columns: Ack utfall, Ack utfall fg år, Förändring (tkr), Utveckling %.
@@ -382,7 +346,7 @@ def _avg_fte(ds: Dataset, start: pd.Period, end: pd.Period,
     return part.groupby("category")["fte"].sum() / n_months
 
 
-def agency_share(ds: Dataset, as_of: pd.Period | str, *,
+def agency_share(ds: Dataset, as_of: pd.Period, *,
                  target_pct: float = AGENCY_TARGET_PCT) -> pd.DataFrame:
     """Agency staff (hyrpersonal): R12 share of own personnel cost, history and FTE.
 
@@ -425,8 +389,8 @@ def agency_share(ds: Dataset, as_of: pd.Period | str, *,
 
 def _ytd_rows(frame: pd.DataFrame, p: pd.Period, year: int) -> pd.DataFrame:
     """The rows of ``frame`` in January … ``p.month`` of ``year``."""
-    start = pd.Period(f"{year}-01", freq="M")
-    end = pd.Period(f"{year}-{p.month:02d}", freq="M")
+    start = month_of(year, 1)
+    end = month_of(year, p.month)
     return frame.loc[(frame[S.PERIOD] >= start) & (frame[S.PERIOD] <= end)]
 
 
@@ -443,13 +407,13 @@ def _agency_row(ds: Dataset, p: pd.Period, out_led: pd.DataFrame, sel: pd.DataFr
     for y in years:
         part = _ytd_rows(sel, p, y)
         has = not part.empty or not _ytd_rows(out_led, p, y).empty
-        rec[f"Ack utfall {ytd_label(f'{y}-{p.month:02d}')}"] = (
+        rec[f"Ack utfall {ytd_label(month_of(y, p.month))}"] = (
             float(part.loc[part[S.ACCOUNT].isin(accounts), S.AMOUNT].sum()) if has
             else float("nan"))
     for y in years[1:]:
-        fte = _avg_fte(ds, pd.Period(f"{y}-01", "M"), pd.Period(f"{y}-{p.month:02d}", "M"),
+        fte = _avg_fte(ds, month_of(y, 1), month_of(y, p.month),
                        units)
-        rec[f"Snitt åa {ytd_label(f'{y}-{p.month:02d}')}"] = (
+        rec[f"Snitt åa {ytd_label(month_of(y, p.month))}"] = (
             float(fte.reindex(fte_cats).fillna(0.0).sum()) if len(fte) else float("nan"))
     return rec
 
@@ -465,13 +429,13 @@ def agency_amount_columns(frame: pd.DataFrame) -> tuple[str, ...]:
     return tuple(c for c in frame.columns if "kostnad" in c or c.startswith("Ack utfall"))
 
 
-def r12_months(ds: Dataset, as_of: pd.Period | str) -> int:
+def r12_months(ds: Dataset, as_of: pd.Period) -> int:
     """How many months of the 12 ending at ``as_of`` have outcome (12 when complete)."""
-    p = pd.Period(as_of, freq="M")
+    p = as_of
     return sum(1 for m in available_months(ds) if p - 12 < m <= p)
 
 
-def transition_plan(ds: Dataset, as_of: pd.Period | str) -> pd.DataFrame:
+def transition_plan(ds: Dataset, as_of: pd.Period) -> pd.DataFrame:
     """Transition plan (omställningsplan) follow-up for the plan year of ``as_of``.
 
     Rows per measure of that year (label ``<id> <name>``) and ``Totalt``. Columns: unit,
@@ -484,7 +448,7 @@ def transition_plan(ds: Dataset, as_of: pd.Period | str) -> pd.DataFrame:
     eff = ds.measure_effects
     if eff is not None and not eff.empty:
         per = pd.PeriodIndex(eff["period"], freq="M")
-        mask = (per >= pd.Period(f"{p.year}-01", "M")) & (per <= p)
+        mask = (per >= month_of(p.year, 1)) & (per <= p)
         reported = eff.loc[mask].groupby("measure_id")["effect_tkr"].sum()
     else:
         reported = pd.Series(dtype=float)
@@ -509,7 +473,7 @@ def transition_plan(ds: Dataset, as_of: pd.Period | str) -> pd.DataFrame:
     return out
 
 
-def monthly(ds: Dataset, as_of: pd.Period | str) -> pd.DataFrame:
+def monthly(ds: Dataset, as_of: pd.Period) -> pd.DataFrame:
     """Net result month by month for the year of ``as_of``: outcome vs budget, tkr.
 
     Rows: the 12 months (``jan 2023`` …). Outcome after ``as_of`` is missing (NaN).
@@ -541,11 +505,11 @@ def monthly(ds: Dataset, as_of: pd.Period | str) -> pd.DataFrame:
 # --------------------------------------------------------------------------- export
 
 
-def followup_metadata(ds: Dataset, as_of: pd.Period | str, *,
+def followup_metadata(ds: Dataset, as_of: pd.Period, *,
                       created: datetime | None = None) -> ExportMetadata:
     """Provenance of a follow-up export of ``ds`` per ``as_of``."""
     return ExportMetadata(
-        as_of=str(pd.Period(as_of, freq="M")),
+        as_of=month_text(as_of),
         input_hash=ds.source_hash,
         source=ds.source,
         method="uppföljning (utfall mot budget och föregående år)",
@@ -555,7 +519,7 @@ def followup_metadata(ds: Dataset, as_of: pd.Period | str, *,
     )
 
 
-def followup_export(ds: Dataset, as_of: pd.Period | str, *, created: datetime | None = None
+def followup_export(ds: Dataset, as_of: pd.Period, *, created: datetime | None = None
                     ) -> tuple[list[ExportTable], ExportMetadata]:
     """The one builder of the follow-up export (the CLI's ``rapport`` and the app's Export).
 
@@ -574,7 +538,7 @@ def load_notes(ds: Dataset) -> dict[str, str]:
     return {f"Inläsning {i}": note for i, note in enumerate(ds.notes, start=1)}
 
 
-def followup_tables(ds: Dataset, as_of: pd.Period | str) -> list[ExportTable]:
+def followup_tables(ds: Dataset, as_of: pd.Period) -> list[ExportTable]:
     """All follow-up tables for ``as_of`` as export tables, in report order.
 
     Raises:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from forecast.ledger.dataset import Dataset
 from forecast.ledger.dimensions import Measure, months_active
+from forecast.ledger.month import month_of
 from forecast.seeding import series_rng
 
 
@@ -87,7 +88,6 @@ def project_transition_plan(ds: Dataset, as_of: pd.Period, n_paths: int = 1000,
     Returns:
         A :class:`PlanProjection`.
     """
-    as_of = pd.Period(as_of, freq="M")
     measures = [m for m in ds.measures if m.year == as_of.year]
     eff = _effects(ds)
     info = [_realisation(m, eff, as_of) for m in measures]
@@ -125,11 +125,11 @@ def _effects(ds: Dataset) -> pd.DataFrame:
 def _realisation(m: Measure, eff: pd.DataFrame, as_of: pd.Period
                  ) -> tuple[Measure, float, float, np.ndarray]:
     """``(measure, planned to date, reported to date, monthly realisation rates so far)``."""
-    start = pd.Period(m.start_period, freq="M")
-    year_end = pd.Period(f"{m.year}-12", freq="M")
+    start = m.start_month
+    year_end = month_of(m.year, 12)
     active = max(months_active(start, m.year), 1)
     monthly_plan = m.planned_annual_tkr / active
-    seen = pd.period_range(max(start, pd.Period(f"{m.year}-01", "M")), min(as_of, year_end),
+    seen = pd.period_range(max(start, month_of(m.year, 1)), min(as_of, year_end),
                            freq="M")
     rep = eff.loc[eff["measure_id"] == m.id].groupby("period")["effect_tkr"].sum()
     monthly = rep.reindex(seen, fill_value=0.0).to_numpy(dtype=float)

@@ -168,7 +168,7 @@ class _Work:
 
 
 def load_dataset(files: DatasetFiles, options: ReadOptions | None = None, *,
-                 as_of: pd.Period | str | None = None,
+                 as_of: pd.Period | None = None,
                  accounts: AccountHierarchy | None = None) -> LoadedDataset:
     """Load and validate a dataset from its files.
 
@@ -207,7 +207,7 @@ def load_dataset(files: DatasetFiles, options: ReadOptions | None = None, *,
     _check_rows(raw, reads, work)
     _check_series_gaps(raw, options, work)
     if as_of is not None:
-        _check_as_of(raw, pd.Period(as_of, freq="M"), work)
+        _late_outcome(raw, as_of, work)
     extras = _extras(files, accounts, org, work, options.controls)
     work.raise_if_any()
     ledger = _aggregate(raw)
@@ -466,7 +466,8 @@ def _check_series_gaps(raw: pd.DataFrame, options: ReadOptions, work: _Work) -> 
     work.total += max(len(gappy) - LISTED_PER_FILE, 0)
 
 
-def _check_as_of(raw: pd.DataFrame, as_of: pd.Period, work: _Work) -> None:
+def _late_outcome(raw: pd.DataFrame, as_of: pd.Period, work: _Work) -> None:
+    """A problem per file and month of outcome rows after ``as_of`` (the import's row check)."""
     late = raw[(raw[S.KIND] == S.UTFALL) & (raw[S.PERIOD] > as_of.ordinal)]
     for (fname, period), grp in late.groupby([B.FILE, S.PERIOD], sort=True):
         work.add(Problem(str(fname), int(grp[B.ROW].iloc[0]), "period",

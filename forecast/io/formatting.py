@@ -81,16 +81,14 @@ def fmt_pct(x: SupportsFloat | None, decimals: int = 1) -> str:
     return text if text == MISSING else f"{text}{NBSP}%"
 
 
-def month_label(period: pd.Period | str, *, long: bool = False) -> str:
+def month_label(p: pd.Period, *, long: bool = False) -> str:
     """A month as in the reports' headings: ``apr 2023`` (or ``april 2023`` with ``long``)."""
-    p = pd.Period(period, freq="M")
     names = MONTHS_LONG if long else MONTHS_SHORT
     return f"{names[p.month - 1]} {p.year}"
 
 
-def ytd_label(period: pd.Period | str) -> str:
-    """The year-to-date span ending at ``period``: ``jan–apr 2023`` (``jan 2023`` in January)."""
-    p = pd.Period(period, freq="M")
+def ytd_label(p: pd.Period) -> str:
+    """The year-to-date span ending at ``p``: ``jan–apr 2023`` (``jan 2023`` in January)."""
     if p.month == 1:
         return f"jan {p.year}"
     return f"jan–{MONTHS_SHORT[p.month - 1]} {p.year}"

@@ -15,6 +15,8 @@ from typing import Annotated, Literal, TypeVar
 import pandas as pd
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from forecast.ledger.month import Month, month_from_text, month_of
+
 AccountType = Literal["intakt", "kostnad"]
 AgencyCategory = Literal["läkare", "sjuksköterskor", "övriga"]
 AGENCY_CATEGORIES: tuple[AgencyCategory, ...] = ("läkare", "sjuksköterskor", "övriga")
@@ -248,15 +250,19 @@ class Measure(Frozen):
     start_period: str = Field(pattern=r"^\d{4}-\d{2}$", description="First month of effect")
     year: int = Field(ge=2000, le=2100, description="Plan year the annual effect refers to")
 
+    @property
+    def start_month(self) -> Month:
+        """:attr:`start_period` as a month."""
+        return month_from_text(self.start_period)
 
-def months_active(start_period: str | pd.Period, year: int) -> int:
+
+def months_active(start_period: Month, year: int) -> int:
     """Months of plan year ``year`` from the start month through December.
 
     The one rule of the transition plan: a measure's annual effect is spread evenly over these
     months (0 or less when the measure starts after the plan year).
     """
-    start = pd.Period(start_period, freq="M")
-    return (pd.Period(f"{year}-12", freq="M") - start).n + 1
+    return (month_of(year, 12) - start_period).n + 1
 
 
 def planned_to_date(measure: Measure, as_of: pd.Period) -> float:
@@ -265,8 +271,8 @@ def planned_to_date(measure: Measure, as_of: pd.Period) -> float:
     The annual effect is spread evenly over the months of the plan year from the start month
     (:func:`months_active`).
     """
-    start = pd.Period(measure.start_period, freq="M")
-    year_end = pd.Period(f"{measure.year}-12", freq="M")
+    start = measure.start_month
+    year_end = month_of(measure.year, 12)
     active = months_active(start, measure.year)
     if active <= 0 or as_of < start:
         return 0.0

@@ -4,7 +4,10 @@ A month is a monthly :class:`pandas.Period` (:data:`Month`) everywhere in the co
 integer it is that period's ordinal (months since 1970-01, :func:`month_code`), the code the
 importer and the scenario engine use in arrays.
 
-Two parsers, one per purpose:
+Text becomes a month only at the edges (UI, CLI, file readers, store); inside the core a function
+given a month assumes a Period. :func:`month_text` and :func:`month_from_text` are the two
+directions of a store key, JSON field or validated model field; :func:`month_of` builds a month
+from numbers. Two parsers, one per purpose:
 
 - :func:`parse_as_of`: the as-of month a user chooses (a flag, a scenario file, the app):
   strictly ``ÅÅÅÅ-MM``.
@@ -39,6 +42,21 @@ def parse_as_of(value: pd.Period | str) -> Month:
     return pd.Period(text, freq="M")
 
 
+def month_of(year: int, month: int) -> Month:
+    """The monthly Period of ``year`` and ``month`` (1–12)."""
+    return pd.Period(year=year, month=month, freq="M")
+
+
+def month_text(month: Month) -> str:
+    """``ÅÅÅÅ-MM`` of a month: the one text form a store key, a JSON field or a file name holds."""
+    return f"{month.year:04d}-{month.month:02d}"
+
+
+def month_from_text(text: str) -> Month:
+    """A month held as ``ÅÅÅÅ-MM`` text (a store row, a JSON field, a validated model field)."""
+    return parse_as_of(text)
+
+
 def month_code(year: int, month: int) -> int:
     """The integer code of a month: the monthly Period's ordinal (months since 1970-01)."""
     return (year - 1970) * 12 + month - 1
@@ -48,3 +66,4 @@ def code_label(code: int) -> str:
     """``ÅÅÅÅ-MM`` of a month code."""
     year, month0 = divmod(int(code), 12)
     return f"{1970 + year:04d}-{month0 + 1:02d}"
+

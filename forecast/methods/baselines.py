@@ -30,7 +30,7 @@ from forecast.methods.cases import year_end_origins
 
 PointFn = Callable[[np.ndarray, int, int, np.ndarray | None, np.ndarray | None], np.ndarray]
 
-MAX_ORIGINS = 6
+MAX_RANGE_ORIGINS = 6
 """Earlier years used to calibrate a baseline's range."""
 PRIOR_WEIGHT = 1.0
 """Weight (in pseudo-years) of the prior spread against the method's own errors."""
@@ -144,7 +144,7 @@ def own_year_end_errors(
     n: int,
     *,
     budget: np.ndarray | None = None,
-    max_origins: int = MAX_ORIGINS,
+    max_origins: int = MAX_RANGE_ORIGINS,
     min_obs: int = 1,
 ) -> np.ndarray:
     """Relative year-end errors of ``point_fn`` at cut-off ``n`` in earlier years of ``y``.

@@ -53,7 +53,7 @@ FALLBACK_CHAIN: tuple[str, ...] = (
 PROFILE_METHODS = frozenset(
     {"three_year_profile", "prior_year_profile", "seasonal_naive_growth", "budget_ratio"}
 )
-MAX_ORIGINS = 5
+MAX_CHOICE_ORIGINS = 5
 CONSTANT_REL_SD = 0.02
 
 NAMES: dict[str, str] = {
@@ -114,7 +114,7 @@ def year_end_error(alias: str, y: np.ndarray, start_month: int, t_jan: int, n: i
     return 100 * (actual - fc) / abs(actual)
 
 
-def origins(n_obs: int, start_month: int, cutoff: int, max_origins: int = MAX_ORIGINS
+def origins(n_obs: int, start_month: int, cutoff: int, max_origins: int = MAX_CHOICE_ORIGINS
             ) -> list[int]:
     """January indices of earlier complete years usable as origins at ``cutoff``.
 

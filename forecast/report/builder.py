@@ -23,6 +23,7 @@ from forecast.io.formatting import (
     fmt_timestamp,
     month_label,
 )
+from forecast.ledger.as_of import check_as_of
 from forecast.ledger.dataset import Dataset
 from forecast.report import DEFAULT_CEILING_PCT
 from forecast.report import chartdata as C
@@ -50,14 +51,14 @@ SUMMARY_HEADING = "Sammanfattning"
 DEFAULT_TITLE = "Hälso- och sjukvårdsnämnden"
 
 
-def overview_tables(ds: Dataset, as_of: pd.Period | str, rf: RegionForecast | G.PrognosBy
+def overview_tables(ds: Dataset, as_of: pd.Period, rf: RegionForecast | G.PrognosBy
                     ) -> tuple[ReportTable, ReportTable, ReportTable]:
     """The summary, per-division and per-category tables with the forecast column.
 
     The same tables as the report's section *Ekonomiskt utfall* (for the app's Översikt);
     ``rf`` may be a :data:`~forecast.report.figures.PrognosBy` (a laid forecast's totals).
     """
-    p = F.check_as_of(ds, as_of)
+    p = check_as_of(ds, as_of)
     summary, division = G.division_tables(ds, p, rf)
     return summary, division, G.category_table(ds, p, rf)
 
@@ -134,7 +135,7 @@ def _tables(ds: Dataset, p: pd.Period, rf: RegionForecast, plan: PlanProjection,
     if plan_t is not None:
         out.append(plan_t)
     if change is None:
-        if forecast.frame[G.BUDGET].notna().all():  # no budget: nothing to bridge from
+        if forecast.frame[G.BUDGET_HEADING].notna().all():  # no budget: nothing to bridge from
             out.append(C.budget_bridge_table(category, forecast))
     else:
         out.append(T.change_table(change, p))
@@ -144,7 +145,7 @@ def _tables(ds: Dataset, p: pd.Period, rf: RegionForecast, plan: PlanProjection,
     return {t.key: t for t in out}
 
 
-def build_report(ds: Dataset, as_of: pd.Period | str, rf: RegionForecast, *,
+def build_report(ds: Dataset, as_of: pd.Period, rf: RegionForecast, *,
                  plan: PlanProjection | None = None, change: ForecastChange | None = None,
                  risk: ScenarioRisk | None = None,
                  provenance: Sequence[tuple[str, str]] = (),
@@ -174,7 +175,7 @@ def build_report(ds: Dataset, as_of: pd.Period | str, rf: RegionForecast, *,
     Raises:
         ValueError: no outcome for ``as_of``, or a forecast made at another month.
     """
-    p = F.check_as_of(ds, as_of)
+    p = check_as_of(ds, as_of)
     if rf.as_of != p:
         raise ValueError(f"Prognosen är gjord per {rf.as_of}, rapporten avser {p}.")
     plan = plan or project_transition_plan(ds, p, rf.n_paths, rf.seed)

@@ -11,7 +11,8 @@ from forecast.io.formatting import MONTHS_LONG, MONTHS_SHORT, fmt_number, fmt_pc
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset
 from forecast.ledger.dimensions import PERSONAL, agency_account
-from forecast.report.figures import AVVIKELSE, BUDGET, PROGNOS
+from forecast.ledger.month import month_from_text
+from forecast.report.figures import AVVIKELSE, BUDGET_HEADING, PROGNOS
 from forecast.report.model import Chart, ReportTable, clean_text
 from forecast.report.rounding import apportion, printed_mkr, round_half_away
 
@@ -147,7 +148,7 @@ def budget_bridge_table(category: ReportTable, forecast: ReportTable, *,
     steps = [(str(c), float(dev[c])) for c in top]
     if len(dev) > len(top):
         steps.append(("Övriga kostnadsslag", float(dev.drop(top).sum())))
-    start = forecast.cell(F.NET, BUDGET)
+    start = forecast.cell(F.NET, BUDGET_HEADING)
     end = forecast.cell(F.NET, PROGNOS)
     parts = [round_half_away(v) for _, v in steps]
     if len(steps) > len(top):  # the other categories take the rounding: the bars add up
@@ -185,9 +186,9 @@ def alt_text(chart: Chart) -> str:
         first, last = known.iloc[0], known.iloc[-1]
         return (f"Linjediagram. {clean_text(chart.title)}: från "
                 f"{fmt_number(first['Hyrandel R12 %'], 1)} % i "
-                f"{month_label(first['Månad'], long=True)} "
+                f"{month_label(month_from_text(first['Månad']), long=True)} "
                 f"till {fmt_number(last['Hyrandel R12 %'], 1)} % i "
-                f"{month_label(last['Månad'], long=True)}; målet är högst "
+                f"{month_label(month_from_text(last['Månad']), long=True)}; målet är högst "
                 f"{fmt_number(chart.params.get('target_pct', 2.0), 0)} %.")
     done = d.dropna(subset=["Ack utfall"])
     end = d.iloc[-1]

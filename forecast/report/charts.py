@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from forecast.io.formatting import fmt_number, month_label
+from forecast.ledger.month import month_from_text
 from forecast.report.chartdata import bridge_levels, printed
 from forecast.report.fonts import FONT_FAMILY
 from forecast.report.model import Chart, clean_text, typeset
@@ -94,7 +95,8 @@ def share(chart: Chart) -> bytes:
     target = float(chart.params.get("target_pct", 2.0))
     ax.axhline(target, color=RED, linestyle="--", linewidth=1.2, label="Mål")
     step = max(1, len(d) // 8)
-    ax.set_xticks(x[::step], [month_label(m) for m in d["Månad"]][::step], fontsize=7)
+    labels = [month_label(month_from_text(m)) for m in d["Månad"]]
+    ax.set_xticks(x[::step], labels[::step], fontsize=7)
     ax.set_ylim(bottom=0, top=max(target, float(np.nanmax(d["Hyrandel R12 %"]))) * 1.15)
     if len(d) and np.isfinite(d["Hyrandel R12 %"].iloc[-1]):
         v = float(d["Hyrandel R12 %"].iloc[-1])

@@ -30,7 +30,7 @@ class LaidLookup(Protocol):
         """Months with a laid forecast."""
         ...
 
-    def load(self, dataset: str, as_of: pd.Period | str) -> LaidForecast:
+    def load(self, dataset: str, as_of: pd.Period) -> LaidForecast:
         """The laid forecast of a month (the locked version, else the latest)."""
         ...
 
@@ -70,6 +70,6 @@ def laid_change(store: LaidLookup, dataset: str, as_of: pd.Period) -> ForecastCh
     before = [m for m in months if m < as_of]
     if as_of not in months or not before:
         return None
-    prev = store.load(dataset, str(max(before)))
-    cur = store.load(dataset, str(as_of))
+    prev = store.load(dataset, max(before))
+    cur = store.load(dataset, as_of)
     return report_change(decompose(prev, cur))

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.engine import hierarchy as H
+from forecast.engine.monthly import PROGNOS
 from forecast.engine.result import RegionForecast
 from forecast.followup import tables as F
 from forecast.io.formatting import month_label, ytd_label
@@ -41,8 +42,7 @@ KEY_AGENCY = "hyrpersonal"
 KEY_PLAN = "omstallningsplan"
 KEY_DEVELOPMENT = "utveckling"
 
-PROGNOS = "Prognos"
-BUDGET = "Budget"
+BUDGET_HEADING = "Budget"
 AVVIKELSE = "Avvikelse"
 P10, P90 = "P10", "P90"
 PROB = "Sannolikhet i balans %"
@@ -69,7 +69,7 @@ PrognosBy = Callable[[tuple[str, ...]], pd.Series]
 def prognos_by(rf: RegionForecast) -> PrognosBy:
     """:data:`PrognosBy` of a region forecast (``forecast.engine.hierarchy.year_totals``)."""
     def by(cols: tuple[str, ...]) -> pd.Series:
-        return H.year_totals(rf, cols).set_index(list(cols))[H.PROGNOS]
+        return H.year_totals(rf, cols).set_index(list(cols))[H.FORECAST]
 
     return by
 
@@ -219,12 +219,12 @@ def forecast_table(rf: RegionForecast, summary: ReportTable) -> ReportTable:
         printed_budget = summary.cell(label, budget)  # NaN: no budget for the year (absent)
         has_budget = bool(np.isfinite(printed_budget))
         rows[label] = {
-            PROGNOS: summary.cell(label, prog), BUDGET: printed_budget,
+            PROGNOS: summary.cell(label, prog), BUDGET_HEADING: printed_budget,
             AVVIKELSE: printed_mkr(prog_tkr - bud) if has_budget else np.nan,
             P10: printed_mkr(q[0.1]), P90: printed_mkr(q[0.9]),
             PROB: round_half_away(_prob_at_least(rf, mask, bud)) if has_budget else np.nan,
         }
-    frame = pd.DataFrame(rows).T[[PROGNOS, BUDGET, AVVIKELSE, P10, P90, PROB]]
+    frame = pd.DataFrame(rows).T[[PROGNOS, BUDGET_HEADING, AVVIKELSE, P10, P90, PROB]]
     return ReportTable(
         KEY_FORECAST, f"Årsprognos {p.year} per {month_label(p)}", frame, "Helår",
         percent_columns=(PROB,), total_rows=(F.NET,),
@@ -250,15 +250,16 @@ def forecast_division_table(rf: RegionForecast, division: ReportTable) -> Report
         q = rf.year_total_quantiles(mask)
         devs[d] = tkr_printed(float(rf.year_total_paths(mask).mean())
                               - float(rf.annual_budget[mask].sum())) / 1000.0
-        rows[d] = {PROGNOS: division.cell(label, prog), BUDGET: division.cell(label, budget),
+        rows[d] = {PROGNOS: division.cell(label, prog),
+                   BUDGET_HEADING: division.cell(label, budget),
                    P10: printed_mkr(q[0.1]), P90: printed_mkr(q[0.9])}
     q = rf.year_total_quantiles()
     devs["Totalt"] = tkr_printed(float(rf.year_total_paths().mean())
                                  - float(rf.annual_budget.sum())) / 1000.0
     rows["Totalt"] = {PROGNOS: division.cell(F.NET, prog),
-                      BUDGET: division.cell(F.NET, budget),
+                      BUDGET_HEADING: division.cell(F.NET, budget),
                       P10: printed_mkr(q[0.1]), P90: printed_mkr(q[0.9])}
-    frame = pd.DataFrame(rows).T[[PROGNOS, BUDGET, P10, P90]]
+    frame = pd.DataFrame(rows).T[[PROGNOS, BUDGET_HEADING, P10, P90]]
     dev = round_column(pd.Series(devs), [Split("Totalt", tuple(d for d in devs
                                                                if d != "Totalt"))])
     frame.insert(2, AVVIKELSE, dev.reindex(frame.index))

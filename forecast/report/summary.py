@@ -42,7 +42,7 @@ def _result_line(tables: Tables, p: pd.Period) -> Paragraph:
 
 def _forecast_line(tables: Tables, p: pd.Period) -> Paragraph:
     k = G.KEY_FORECAST
-    if X._absent(tables, Ref(k, F.NET, G.BUDGET)):
+    if X._absent(tables, Ref(k, F.NET, G.BUDGET_HEADING)):
         return Paragraph((
             f"Årsprognos {p.year}: nettokostnaden beräknas till ", Ref(k, F.NET, G.PROGNOS),
             " (80 % sannolikhet mellan ", Ref(k, F.NET, G.P10, suffix=""), " och ",
@@ -50,7 +50,7 @@ def _forecast_line(tables: Tables, p: pd.Period) -> Paragraph:
             "budget i balans kan inte anges."))
     return Paragraph((
         f"Årsprognos {p.year}: nettokostnaden beräknas till ", Ref(k, F.NET, G.PROGNOS),
-        " mot budgeterade ", Ref(k, F.NET, G.BUDGET), ", det vill säga ",
+        " mot budgeterade ", Ref(k, F.NET, G.BUDGET_HEADING), ", det vill säga ",
         *X._compare(tables, Ref(k, F.NET, G.AVVIKELSE), "bättre än budget",
                     "sämre än budget", "i nivå med budget"),
         " (80 % sannolikhet mellan ", Ref(k, F.NET, G.P10, suffix=""), " och ",

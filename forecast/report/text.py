@@ -174,12 +174,12 @@ def _is_cost(t: ReportTable, row: str) -> bool:
 def forecast_paragraphs(tables: Tables, p: pd.Period) -> list[Paragraph]:
     """The year's forecast, its 80 % range and the probability of a budget in balance."""
     k = G.KEY_FORECAST
-    if _absent(tables, Ref(k, F.NET, G.BUDGET)):
+    if _absent(tables, Ref(k, F.NET, G.BUDGET_HEADING)):
         return _forecast_without_budget(tables, p)
     first: list[Part] = [
         f"Årsprognosen för {p.year}, med utfall till och med {MONTHS_LONG[p.month - 1]}, är en "
         "nettokostnad på ", Ref(k, F.NET, G.PROGNOS), " mot budgeterade ",
-        Ref(k, F.NET, G.BUDGET), ", det vill säga ",
+        Ref(k, F.NET, G.BUDGET_HEADING), ", det vill säga ",
         *_compare(tables, Ref(k, F.NET, G.AVVIKELSE), "bättre än budget", "sämre än budget",
                   "i nivå med budget"),
         ". Med 80 % sannolikhet hamnar nettokostnaden mellan ",

@@ -13,8 +13,10 @@ from forecast.engine.result import RegionForecast
 from forecast.followup import tables as F
 from forecast.followup.transition import PlanProjection
 from forecast.io.formatting import fmt_number, month_label, ytd_label
+from forecast.ledger.as_of import available_months
 from forecast.ledger.dataset import Dataset
 from forecast.ledger.dimensions import PERSONAL, agency_account
+from forecast.ledger.month import month_of
 from forecast.report.figures import (
     KEY_AGENCY,
     KEY_DEVELOPMENT,
@@ -51,7 +53,7 @@ CEILING = "Tak %"
 
 def _agency_forecast(rf: RegionForecast) -> tuple[dict[str, float], dict[str, float]]:
     """Prognos (tkr) and the year's P50 agency share (%) per agency row."""
-    accts = H.year_totals(rf, ("account",)).set_index("account")[H.PROGNOS]
+    accts = H.year_totals(rf, ("account",)).set_index("account")[H.FORECAST]
     personal = rf.row_mask(category=PERSONAL)
     prog, share = {}, {}
     for cat, label in F.AGENCY_LABELS.items():
@@ -67,9 +69,9 @@ def agency_table(ds: Dataset, p: pd.Period, rf: RegionForecast) -> ReportTable:
     """Seed 001's *Bemanningsföretag* table (mkr, FTE) with the R12 share against 2 %."""
     ag = F.agency_share(ds, p).loc[[*AGENCY_ROWS, "Totalt"]]
     years = [p.year - 2, p.year - 1, p.year]
-    ack = [f"Ack utfall {ytd_label(f'{y}-{p.month:02d}')}" for y in years]
-    fte = [f"Snitt åa {ytd_label(f'{y}-{p.month:02d}')}" for y in years[1:]]
-    heads = [ytd_label(f"{y}-{p.month:02d}") for y in years]
+    ack = [f"Ack utfall {ytd_label(month_of(y, p.month))}" for y in years]
+    fte = [f"Snitt åa {ytd_label(month_of(y, p.month))}" for y in years[1:]]
+    heads = [ytd_label(month_of(y, p.month)) for y in years]
     prog_col = prognos_column(p)
     prog, share = _agency_forecast(rf)
     exact = pd.DataFrame({h: ag[a] / 1000.0 for h, a in zip(heads, ack, strict=True)})
@@ -140,7 +142,7 @@ def development_table(ds: Dataset, p: pd.Period, rf: RegionForecast, summary: Re
     full = {F.REVENUE: types[H.DEVELOPMENT].get("intakt", np.nan),
             F.GROSS: types[H.DEVELOPMENT].get("kostnad", np.nan),
             F.NET: float(H.year_totals(rf, ())[H.DEVELOPMENT].iloc[0])}
-    if sum(1 for m in F.available_months(ds) if m.year == p.year - 1) < 12:
+    if sum(1 for m in available_months(ds) if m.year == p.year - 1) < 12:
         full = dict.fromkeys(full, np.nan)  # against part of last year: not a development
     rows = [F.REVENUE, F.GROSS, F.NET]
     frame = pd.DataFrame({

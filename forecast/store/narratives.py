@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from forecast.ledger.month import month_text
 from forecast.report.narrative import Narrative, narrative_from_json
 from forecast.store import core as C
 from forecast.store import schema as T
@@ -39,7 +40,7 @@ def _current_id(conn: sa.Connection, dataset: str, month: str,
     return None if row is None else (int(row.id), int(row.version))
 
 
-def freeze(conn: sa.Connection, laid_id: int, dataset: str, as_of: pd.Period | str,
+def freeze(conn: sa.Connection, laid_id: int, dataset: str, as_of: pd.Period,
            input_hash: str) -> int | None:
     """Freeze the narrative in force with the laid version ``laid_id`` (caller's transaction).
 
@@ -50,7 +51,7 @@ def freeze(conn: sa.Connection, laid_id: int, dataset: str, as_of: pd.Period | s
     Returns:
         The frozen narrative's version, or None when none was saved.
     """
-    cur = _current_id(conn, dataset, str(pd.Period(as_of, freq="M")), input_hash)
+    cur = _current_id(conn, dataset, month_text(as_of), input_hash)
     conn.execute(T.laid_narratives.insert().values(
         laid_id=laid_id, narrative_id=None if cur is None else cur[0]))
     return None if cur is None else cur[1]
@@ -64,7 +65,7 @@ def _decode(row: Any) -> Narrative:
 class NarrativeStore(C.Store):
     """The report narratives (opened as :class:`forecast.store.core.Store`)."""
 
-    def save(self, narrative: Narrative, *, dataset: str, as_of: pd.Period | str,
+    def save(self, narrative: Narrative, *, dataset: str, as_of: pd.Period,
              author: str, input_hash: str = "") -> Narrative:
         """Store ``narrative`` as the next version of ``dataset`` and ``as_of``.
 
@@ -80,7 +81,7 @@ class NarrativeStore(C.Store):
         who = author.strip()
         if not who:
             raise ValueError("ange vem som sparar berättelsen (författare)")
-        month = str(pd.Period(as_of, freq="M"))
+        month = month_text(as_of)
         payload = narrative.to_json()
         t = T.report_narratives
 
@@ -100,7 +101,7 @@ class NarrativeStore(C.Store):
 
         return self.db.write(write)
 
-    def latest(self, dataset: str, as_of: pd.Period | str,
+    def latest(self, dataset: str, as_of: pd.Period,
                input_hash: str | None = None) -> Narrative | None:
         """The latest version for ``dataset`` and ``as_of``, or None when none is saved.
 
@@ -109,7 +110,7 @@ class NarrativeStore(C.Store):
         """
         t = T.report_narratives
         with self.db.read() as conn:
-            cur = _current_id(conn, dataset, str(pd.Period(as_of, freq="M")), input_hash)
+            cur = _current_id(conn, dataset, month_text(as_of), input_hash)
             row = None if cur is None else conn.execute(
                 sa.select(t.c.payload, t.c.author, t.c.version, t.c.created)
                 .where(t.c.id == cur[0])).first()
@@ -132,7 +133,7 @@ class NarrativeStore(C.Store):
                                .where(t.c.id == link.narrative_id)).one()
         return True, _decode(row)
 
-    def for_report(self, dataset: str, as_of: pd.Period | str, input_hash: str | None,
+    def for_report(self, dataset: str, as_of: pd.Period, input_hash: str | None,
                    laid_id: int | None) -> Narrative | None:
         """The narrative of the report of a month's forecast of record.
 
@@ -146,10 +147,10 @@ class NarrativeStore(C.Store):
                 return narrative
         return self.latest(dataset, as_of, input_hash)
 
-    def versions(self, dataset: str, as_of: pd.Period | str) -> list[tuple[int, str, str]]:
+    def versions(self, dataset: str, as_of: pd.Period) -> list[tuple[int, str, str]]:
         """(version, author, created) of every saved version, oldest first."""
         t = T.report_narratives
-        month = str(pd.Period(as_of, freq="M"))
+        month = month_text(as_of)
         with self.db.read() as conn:
             rows = conn.execute(sa.select(t.c.version, t.c.author, t.c.created)
                                 .where(t.c.dataset == dataset, t.c.as_of == month)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import sqlalchemy as sa
 
 from forecast.cycle.names import EXAMPLE_DATASET, USER_DATASET
@@ -80,19 +81,19 @@ def test_format_6_keys_narratives_by_dataset_identity_and_data(db_url):
         cols = {c["name"] for c in sa.inspect(conn).get_columns("report_narratives")}
     assert "input_hash" in cols
     # the example's old narrative is still the example's, whatever its data hash
-    old = store.latest(EXAMPLE_DATASET, "2023-04", "exempelhash")
+    old = store.latest(EXAMPLE_DATASET, pd.Period("2023-04", "M"), "exempelhash")
     assert old is not None and (old.summary, old.author, old.version) == (
         "Gammal text.", "anna", 1)
     # format 4's shared display name belongs to no identity: no user's dataset gets it
     a, b = "ds-" + "a" * 32, "ds-" + "b" * 32
-    assert store.latest(a, "2023-04", "h-a") is None and store.latest(b, "2023-04") is None
-    saved = store.save(Narrative(summary="Annas."), dataset=a, as_of="2023-04",
+    assert store.latest(a, pd.Period("2023-04", "M"), "h-a") is None and store.latest(b, pd.Period("2023-04", "M")) is None
+    saved = store.save(Narrative(summary="Annas."), dataset=a, as_of=pd.Period("2023-04", "M"),
                        author="anna", input_hash="h-a")
     assert saved.version == 1
-    assert store.latest(a, "2023-04", "h-a").summary == "Annas."
-    assert store.latest(a, "2023-04", "annan data") is None  # not on other data
-    assert store.latest(b, "2023-04", "h-a") is None  # nor for another dataset
-    store.save(Narrative(summary="Cecilias."), dataset=b, as_of="2023-04", author="cecilia",
+    assert store.latest(a, pd.Period("2023-04", "M"), "h-a").summary == "Annas."
+    assert store.latest(a, pd.Period("2023-04", "M"), "annan data") is None  # not on other data
+    assert store.latest(b, pd.Period("2023-04", "M"), "h-a") is None  # nor for another dataset
+    store.save(Narrative(summary="Cecilias."), dataset=b, as_of=pd.Period("2023-04", "M"), author="cecilia",
                input_hash="h-b")
-    assert store.latest(a, "2023-04", "h-a").summary == "Annas."
-    assert store.latest(b, "2023-04", "h-b").summary == "Cecilias."
+    assert store.latest(a, pd.Period("2023-04", "M"), "h-a").summary == "Annas."
+    assert store.latest(b, pd.Period("2023-04", "M"), "h-b").summary == "Cecilias."

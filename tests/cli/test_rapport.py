@@ -125,7 +125,7 @@ def test_default_csv_is_one_table_file_per_table(tmp_path: Path,
 
     out = tmp_path / "rapport.csv"
     assert main(["rapport", "--as-of", "2023-03", "--out", str(out)]) == 0
-    names = [t.name for t in followup_tables(load_default(), "2023-03")]
+    names = [t.name for t in followup_tables(load_default(), pd.Period("2023-03", "M"))]
     files = sorted(p.name for p in tmp_path.iterdir())
     assert files == sorted(csv_file_name(n, "rapport") for n in names)
     first = (tmp_path / csv_file_name(names[0], "rapport")).read_text(encoding="utf-8-sig")

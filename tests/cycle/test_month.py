@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pandas as pd
 import pytest
 
 from cli import main as cli
@@ -67,7 +68,7 @@ def _num(text):
 def test_change_bars_add_up_with_reasons_and_sentence(laid, capsys):
     tmp, url = laid
     st = LaidStore(url)
-    prev, cur = st.load("Exempelregionen", "2023-03"), st.load("Exempelregionen", "2023-04")
+    prev, cur = st.load("Exempelregionen", pd.Period("2023-03", "M")), st.load("Exempelregionen", pd.Period("2023-04", "M"))
     assert len(cur.adjustments) == 2 and not prev.adjustments
     fc = decompose(prev, cur)
     t = fc.totals()
@@ -100,7 +101,7 @@ def test_change_bars_add_up_with_reasons_and_sentence(laid, capsys):
 
 def test_forecast_export_has_statistical_adjustment_and_final(laid):
     tmp, url = laid
-    cur = LaidStore(url).load("Exempelregionen", "2023-04")
+    cur = LaidStore(url).load("Exempelregionen", pd.Period("2023-04", "M"))
     s = cur.series
     assert (s["final_year"] - s["stat_year"] - s["adj_year"]).abs().max() < 1e-6
     kir = s[(s["division"] == "Kirurgi") & (s["category"] == "Personalkostnader")]
@@ -128,7 +129,7 @@ def test_accuracy_2022_shows_each_laid_month(laid, capsys):
     ds = load_default()
     actual = ds.ledger.loc[(ds.ledger["kind"] == "utfall")
                            & (ds.ledger["period"].dt.year == 2022), "amount_tkr"].sum()
-    apr = LaidStore(url).load("Exempelregionen", "2022-04").summary()["final"]
+    apr = LaidStore(url).load("Exempelregionen", pd.Period("2022-04", "M")).summary()["final"]
     dev = _num(cells[(tab, "2022-04", "Avvikelse prognos − utfall")])
     assert dev == pytest.approx(apr - actual, abs=0.1)
     assert _num(cells[(tab, "2022-04", "Utfall helår")]) == pytest.approx(actual, abs=0.1)
@@ -155,7 +156,7 @@ def test_adopted_scenario_is_part_d(laid, capsys):
         assert cli.main(["prognos", *argv, "--lagg", "--kommentar", "s", "--db", url,
                          "--forfattare", "Anna", *FAST]) == 0
     st = LaidStore(url)
-    prev, cur = st.load(EXAMPLE_DATASET, "2023-03"), st.load(EXAMPLE_DATASET, "2023-04")
+    prev, cur = st.load(EXAMPLE_DATASET, pd.Period("2023-03", "M")), st.load(EXAMPLE_DATASET, pd.Period("2023-04", "M"))
     scen = [a for a in cur.adjustments if a.kind == "scenario"]
     assert scen and all(a.comment.startswith("Scenario: ") for a in scen)
     fc = decompose(prev, cur)

@@ -88,7 +88,7 @@ STATES = ("statistical", "laid", "adjusted")
 
 
 def _expected(rec) -> float:
-    return float(H.year_totals(rec.final, ())[H.PROGNOS].iloc[0])
+    return float(H.year_totals(rec.final, ())[H.FORECAST].iloc[0])
 
 
 def test_the_three_states_are_what_they_claim(world):

@@ -36,8 +36,8 @@ def _laid(rf, adjs):
 def test_unadjusted_laid_forecast_gives_the_forecasts_overview_tables(region):
     ds, rf = region
     lf = _laid(rf, [])
-    mine = overview_tables(ds, "2023-04", O.prognos_by(lf))
-    theirs = overview_tables(ds, "2023-04", rf)
+    mine = overview_tables(ds, pd.Period("2023-04", "M"), O.prognos_by(lf))
+    theirs = overview_tables(ds, pd.Period("2023-04", "M"), rf)
     for a, b in zip(mine, theirs, strict=True):
         pd.testing.assert_frame_equal(a.frame, b.frame, check_exact=False, atol=1e-6)
     means = O.month_means(lf)
@@ -59,9 +59,9 @@ def test_adjusted_laid_forecast_carries_its_adjustment_into_the_tables(region):
     months = O.month_means(adjusted) - O.month_means(plain)
     assert months.sum() == pytest.approx(-12_000.0)
     assert np.allclose(months.iloc[:5], 0.0)  # maj–september: before the adjustment starts
-    _, division, _ = overview_tables(ds, "2023-04", by)
+    _, division, _ = overview_tables(ds, pd.Period("2023-04", "M"), by)
     col = division.frame.columns[-1]
-    _, div_plain, _ = overview_tables(ds, "2023-04", O.prognos_by(plain))
+    _, div_plain, _ = overview_tables(ds, pd.Period("2023-04", "M"), O.prognos_by(plain))
     net = f"{F.NET} – Kirurgi"  # mkr, printed with one decimal
     assert division.frame.loc[net, col] - div_plain.frame.loc[net, col] == \
         pytest.approx(-12.0, abs=0.11)

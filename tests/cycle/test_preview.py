@@ -32,7 +32,7 @@ def test_preview_is_what_laying_would_store(rf):
     laid = build_laid(apply_adjustments(rf, [ADJ, RANGE]), dataset="D", author="Anna",
                       comment="lagd", method="m")
     assert draft.summary() == laid.summary()
-    pd_cols = [CT.BUDGET, CT.STAT, CT.ADJ, CT.FINAL, CT.DEV]
+    pd_cols = [CT.ARSBUDGET, CT.STAT, CT.ADJ, CT.FINAL, CT.DEV]
     np.testing.assert_array_equal(CT.adjusted_frame(draft)[pd_cols].to_numpy(),
                                   CT.adjusted_frame(laid)[pd_cols].to_numpy())
     assert draft.id == 0 and draft.version == 0  # nothing stored

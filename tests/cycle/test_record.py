@@ -107,12 +107,12 @@ def test_a_laid_version_with_an_adjustment_is_rebuilt_to_the_tkr(ds, stores):
     now = resolve(ds, AS_OF, dataset="D", laid=laid, store=stat, spec=SPEC, compute=engine)
     assert now.kind == KIND_LAID and now.laid.id == lf.id and now.notes == ()
     totals = H.year_totals(now.final, ())
-    assert totals[H.PROGNOS].iloc[0] == pytest.approx(lf.summary()["final"], abs=0.5)
-    by_div = H.year_totals(now.final, ("division",)).set_index("division")[H.PROGNOS]
+    assert totals[H.FORECAST].iloc[0] == pytest.approx(lf.summary()["final"], abs=0.5)
+    by_div = H.year_totals(now.final, ("division",)).set_index("division")[H.FORECAST]
     laid_div = lf.series.groupby("division")["final_year"].sum()
     assert np.allclose(by_div[laid_div.index], laid_div, atol=0.5)
-    stat_total = H.year_totals(now.statistical, ())[H.PROGNOS].iloc[0]
-    assert totals[H.PROGNOS].iloc[0] - stat_total == pytest.approx(-5000.0, abs=0.5)
+    stat_total = H.year_totals(now.statistical, ())[H.FORECAST].iloc[0]
+    assert totals[H.FORECAST].iloc[0] - stat_total == pytest.approx(-5000.0, abs=0.5)
     assert any("dygnsvila" in v for _, v in now.provenance())
 
 
@@ -144,7 +144,7 @@ def test_a_second_process_reads_the_same_number_without_computing(ds, stores, tm
         rec = resolve(small_dataset(), pd.Period("2023-04", freq="M"), dataset="D",
                       laid=LaidStore({url!r}), store=StatisticalStore({url!r}),
                       spec=Spec(n_paths=40, seed=3), compute=refuse)
-        print(rec.kind, rec.laid.version, H.year_totals(rec.final, ())[H.PROGNOS].iloc[0])
+        print(rec.kind, rec.laid.version, H.year_totals(rec.final, ())[H.FORECAST].iloc[0])
     """)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True, cwd=str(__import__("pathlib").Path(__file__).parents[2]))
@@ -171,5 +171,5 @@ def test_a_version_laid_before_forecasts_were_stored_shows_what_was_laid(ds, sto
     assert now.laid.id == lf.id and now.notes and "innan prognoser lagrades" in now.notes[0]
     year = H.series_year_paths(now.final).mean(axis=1)
     assert np.allclose(year, lf.series["final_year"], atol=0.5)
-    assert H.year_totals(now.final, ())[H.PROGNOS].iloc[0] == pytest.approx(
+    assert H.year_totals(now.final, ())[H.FORECAST].iloc[0] == pytest.approx(
         lf.summary()["final"], abs=0.5)

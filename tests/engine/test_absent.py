@@ -49,11 +49,11 @@ def test_no_budget_and_no_previous_year_are_empty_not_zero(export_2022) -> None:
     assert float(rf.annual_budget.sum()) == 0.0  # the engine's sum: what must not be printed
     for name in ("Per enhet och kostnadsslag", "Per division", "Per kostnadsslag"):
         frame = _table(tables, name)
-        for col in (T.BUDGET, T.AVV, T.AVV_P10, T.AVV_P90, T.FG, T.UTV):
+        for col in (T.ARSBUDGET, T.AVV, T.AVV_P10, T.AVV_P90, T.FG, T.UTV):
             assert frame[col].isna().all(), (name, col)
-        assert frame[T.PROGNOS].notna().all() and frame[T.ACK].notna().all()
+        assert frame[T.ARSPROGNOS].notna().all() and frame[T.ACK].notna().all()
     reg = _table(tables, "Region totalt")
-    assert np.isnan(reg.loc["Nettokostnad 2022", T.BUDGET])
+    assert np.isnan(reg.loc["Nettokostnad 2022", T.ARSBUDGET])
     assert np.isnan(reg.loc["Nettokostnad 2022", T.FG])
     agency = _table(tables, "Hyrpersonal")
     assert agency[[T.FG, T.UTV]].isna().all().all()
@@ -68,7 +68,7 @@ def test_partial_budget_and_previous_year_with_gaps(export_2023) -> None:  # noq
     # the budget is the four months there are, flagged in the note
     bud_kr = -sum(O.amount_kr(u, a, 2023, m, "budget") for u, _, _ in O.UNITS
                   for a, _, _ in O.ACCOUNTS for m in O.MONTHS)
-    assert div.loc["Region totalt", T.BUDGET] == pytest.approx(bud_kr / 1000, rel=1e-9)
+    assert div.loc["Region totalt", T.ARSBUDGET] == pytest.approx(bud_kr / 1000, rel=1e-9)
     note = next(t for t in tables if t.name == "Per division").note
     assert "Budget 2023 finns bara för januari–april 2023" in note
     # 2022 has only January–April: not a previous year, so neither it nor the development
@@ -82,7 +82,7 @@ def test_workbook_and_csv_leave_the_cells_empty(export_2022) -> None:  # noqa: A
     wb = openpyxl.load_workbook(io.BytesIO(tables_to_xlsx_bytes(tables, meta)))
     ws = wb["Per division"]
     header = [c.value for c in ws[3]]
-    col = header.index(T.BUDGET)
+    col = header.index(T.ARSBUDGET)
     values = [r[col].value for r in ws.iter_rows(min_row=4, max_row=ws.max_row)
               if r[0].value and not str(r[0].value).startswith("Årsprognos =")]
     assert values and all(v is None for v in values)
@@ -93,8 +93,8 @@ def test_workbook_and_csv_leave_the_cells_empty(export_2022) -> None:  # noqa: A
         text = zf.read(name).decode("utf-8-sig")
     line = next(ln for ln in text.splitlines() if ln.startswith(("Region totalt", '"Region')))
     cells = line.split(";")
-    head = next(ln for ln in text.splitlines() if T.BUDGET in ln).split(";")
-    assert cells[[h.strip('"') for h in head].index(T.BUDGET)].strip('"') == ""
+    head = next(ln for ln in text.splitlines() if T.ARSBUDGET in ln).split(";")
+    assert cells[[h.strip('"') for h in head].index(T.ARSBUDGET)].strip('"') == ""
 
 
 def test_a_group_without_budget_rows_is_blank_where_others_have_one(ds, export_2023) -> None:  # noqa: ANN001
@@ -104,6 +104,6 @@ def test_a_group_without_budget_rows_is_blank_where_others_have_one(ds, export_2
     no_unit = hd.__class__(hd.year, hd.budget & (rf.keys["unit"] != "5100").to_numpy(),
                            hd.prior, (), None)
     units = held_year_totals(rf, ds, ("unit",), hd=no_unit).set_index("unit")
-    assert np.isnan(units.loc["5100", H.BUDGET]) and np.isnan(units.loc["5100", H.DEV])
-    assert units.loc["4100", H.BUDGET] != 0 and not np.isnan(units.loc["4100", H.BUDGET])
+    assert np.isnan(units.loc["5100", H.ANNUAL_BUDGET]) and np.isnan(units.loc["5100", H.DEV])
+    assert units.loc["4100", H.ANNUAL_BUDGET] != 0 and not np.isnan(units.loc["4100", H.ANNUAL_BUDGET])
     assert not units[H.PRIOR_YEAR].isna().any()  # no gaps in this Held: the prior year stays

@@ -69,10 +69,10 @@ PARENT_CHILD = [
 def test_children_add_up_to_parent(rf, parent, child):
     par = H.year_totals(rf, parent)
     chi = H.year_totals(rf, child)
-    summed = chi.groupby(list(parent), sort=False)[[H.PROGNOS, H.YTD, H.BUDGET, H.PRIOR_YEAR]].sum() \
-        if parent else chi[[H.PROGNOS, H.YTD, H.BUDGET, H.PRIOR_YEAR]].sum().to_frame().T
+    summed = chi.groupby(list(parent), sort=False)[[H.FORECAST, H.YTD, H.ANNUAL_BUDGET, H.PRIOR_YEAR]].sum() \
+        if parent else chi[[H.FORECAST, H.YTD, H.ANNUAL_BUDGET, H.PRIOR_YEAR]].sum().to_frame().T
     par_vals = par.set_index(list(parent)) if parent else par
-    for col in (H.PROGNOS, H.YTD, H.BUDGET, H.PRIOR_YEAR):
+    for col in (H.FORECAST, H.YTD, H.ANNUAL_BUDGET, H.PRIOR_YEAR):
         np.testing.assert_allclose(summed[col].to_numpy(),
                                    par_vals.loc[summed.index if parent else par.index, col],
                                    rtol=1e-12, atol=1e-6)
@@ -97,7 +97,7 @@ def test_quantiles_from_summed_paths_match_reference(rf):
             tot += rf.ytd_outcome[i] + rf.paths[i][:, m].astype(float).sum(axis=1)
         assert row[H.P10] == pytest.approx(np.quantile(tot, 0.1))
         assert row[H.P50] == pytest.approx(np.quantile(tot, 0.5))
-        assert row[H.PROGNOS] == pytest.approx(tot.mean())
+        assert row[H.FORECAST] == pytest.approx(tot.mean())
         assert row[H.DEV] == pytest.approx(tot.mean() - rf.annual_budget[rows].sum())
     region = H.year_totals(rf, ())
     q = rf.year_total_quantiles()
@@ -117,16 +117,16 @@ def test_quantiles_ordered_and_median_not_sum_of_medians(rf):
 def test_plan_year_has_no_outcome_and_compares_with_current_forecast(rf):
     cur = H.year_totals(rf, ())
     nxt = H.year_totals(rf, (), year=2024)
-    assert nxt[H.YTD].iloc[0] == 0 and np.isnan(nxt[H.BUDGET].iloc[0])
-    assert nxt[H.PRIOR_YEAR].iloc[0] == pytest.approx(cur[H.PROGNOS].iloc[0])
-    assert nxt[H.PROGNOS].iloc[0] == pytest.approx(rf.paths[:, :, rf.month_mask(2024)]
+    assert nxt[H.YTD].iloc[0] == 0 and np.isnan(nxt[H.ANNUAL_BUDGET].iloc[0])
+    assert nxt[H.PRIOR_YEAR].iloc[0] == pytest.approx(cur[H.FORECAST].iloc[0])
+    assert nxt[H.FORECAST].iloc[0] == pytest.approx(rf.paths[:, :, rf.month_mask(2024)]
                                                    .sum(axis=2, dtype=float).mean(axis=1).sum())
 
 
 def test_development_vs_prior_year(rf):
     tab = H.year_totals(rf, ("account_type",))
     for _, row in tab.iterrows():
-        assert row[H.DEVELOPMENT] == pytest.approx((row[H.PROGNOS] / row[H.PRIOR_YEAR] - 1) * 100)
+        assert row[H.DEVELOPMENT] == pytest.approx((row[H.FORECAST] / row[H.PRIOR_YEAR] - 1) * 100)
         assert row[H.YTD_DEVELOPMENT] == pytest.approx((1 / 0.97 - 1) * 100)
 
 
@@ -151,6 +151,6 @@ def test_engine_forecast_is_coherent(small_dataset, fake_methods):
     region = tab[tab["level"] == "total"].iloc[0]
     units = tab[tab["level"] == "division/unit"]
     cats = tab[tab["level"] == "account_type/category"]
-    assert units[H.PROGNOS].sum() == pytest.approx(region[H.PROGNOS], rel=1e-12)
-    assert cats[H.PROGNOS].sum() == pytest.approx(region[H.PROGNOS], rel=1e-12)
+    assert units[H.FORECAST].sum() == pytest.approx(region[H.FORECAST], rel=1e-12)
+    assert cats[H.FORECAST].sum() == pytest.approx(region[H.FORECAST], rel=1e-12)
     assert set(units["unit"]) == {"A1", "A2", "B1", "B2"}  # B2: budget only in 2022

@@ -57,9 +57,9 @@ def test_corrected_moves_each_type_by_its_own_share_and_every_total_adds_up() ->
     np.testing.assert_array_equal(out.point[:, plan], rf.point[:, plan])
     # and every level of totals still adds up to the region
     tot = H.all_year_totals(out)
-    region = tot[tot["level"] == "total"].iloc[0][H.PROGNOS]
+    region = tot[tot["level"] == "total"].iloc[0][H.FORECAST]
     for level in ("division", "division/unit", "account_type"):
-        assert tot[tot["level"] == level][H.PROGNOS].sum() == pytest.approx(region, rel=1e-9)
+        assert tot[tot["level"] == level][H.FORECAST].sum() == pytest.approx(region, rel=1e-9)
     assert out.level_correction == (("kostnad", pct, 4),)
     assert correction_text(out) == "kostnader -0,8\u00a0% (4 tidigare år)"
 

@@ -29,6 +29,6 @@ def test_forecast_months_add_up_to_the_year_total() -> None:
     assert np.isnan(table.loc["jan 2023", PROGNOS])
     assert table.loc[last, PROGNOS] == table.loc[last, "Utfall"]
     year = H.year_totals(rf, ()).iloc[0]
-    assert table.loc["dec 2023", ACK_PROGNOS] == pytest.approx(year[H.PROGNOS], rel=1e-9)
+    assert table.loc["dec 2023", ACK_PROGNOS] == pytest.approx(year[H.FORECAST], rel=1e-9)
     rest = table.loc[["sep 2023", "okt 2023", "nov 2023", "dec 2023"], PROGNOS].sum()
-    assert rest == pytest.approx(year[H.PROGNOS] - year[H.YTD], rel=1e-9)
+    assert rest == pytest.approx(year[H.FORECAST] - year[H.YTD], rel=1e-9)

@@ -41,8 +41,8 @@ def test_unit_category_nets_add_up_and_match_the_hierarchy(case):
         net = block.loc[f"{u} / Nettokostnad"]
         cats = block.loc[~block["Kostnadsslag"].isin(
             ["Nettokostnad", *H.TYPE_LABEL.values()])]
-        assert net[T.PROGNOS] == pytest.approx(cats[T.PROGNOS].sum(), rel=1e-12)
-        assert net[T.PROGNOS] == pytest.approx(nets.loc[u, H.PROGNOS], rel=1e-12)
+        assert net[T.ARSPROGNOS] == pytest.approx(cats[T.ARSPROGNOS].sum(), rel=1e-12)
+        assert net[T.ARSPROGNOS] == pytest.approx(nets.loc[u, H.FORECAST], rel=1e-12)
         assert net[T.ACK] == pytest.approx(rf.ytd_outcome[rf.row_mask(unit=u)].sum())
         assert net[T.P10] <= net[T.P50] <= net[T.P90]
     # Series with a method show it; summary rows have none.
@@ -68,15 +68,15 @@ def test_division_and_category_tables_add_up_to_the_region(case):
     region = H.year_totals(rf, ()).iloc[0]
     div = T.division_table(rf, ds)
     assert list(div.index) == ["Div A", "Div B", "Region totalt"]
-    assert div.loc[["Div A", "Div B"], T.PROGNOS].sum() == pytest.approx(
-        div.loc["Region totalt", T.PROGNOS], rel=1e-12)
-    assert div.loc["Region totalt", T.PROGNOS] == pytest.approx(region[H.PROGNOS], rel=1e-12)
+    assert div.loc[["Div A", "Div B"], T.ARSPROGNOS].sum() == pytest.approx(
+        div.loc["Region totalt", T.ARSPROGNOS], rel=1e-12)
+    assert div.loc["Region totalt", T.ARSPROGNOS] == pytest.approx(region[H.FORECAST], rel=1e-12)
     cat = T.category_table(rf, ds)
     leaves = cat.loc[~cat.index.isin([*H.TYPE_LABEL.values(), H.NET_LABEL])]
-    assert leaves[T.PROGNOS].sum() == pytest.approx(cat.loc[H.NET_LABEL, T.PROGNOS], rel=1e-12)
-    assert cat.loc[H.NET_LABEL, T.BUDGET] == pytest.approx(rf.annual_budget.sum())
+    assert leaves[T.ARSPROGNOS].sum() == pytest.approx(cat.loc[H.NET_LABEL, T.ARSPROGNOS], rel=1e-12)
+    assert cat.loc[H.NET_LABEL, T.ARSBUDGET] == pytest.approx(rf.annual_budget.sum())
     # Deviation = prognos − budget (the reports' sign convention).
-    np.testing.assert_allclose(cat[T.AVV], cat[T.PROGNOS] - cat[T.BUDGET], rtol=1e-12,
+    np.testing.assert_allclose(cat[T.AVV], cat[T.ARSPROGNOS] - cat[T.ARSBUDGET], rtol=1e-12,
                                atol=1e-9)
 
 
@@ -87,8 +87,8 @@ def test_region_table_has_three_years_and_nets(case):
     assert [i for i in reg.index if i.startswith("Nettokostnad")] == [
         f"Nettokostnad {y}", f"Nettokostnad {y + 1}", f"Nettokostnad {y + 2}"]
     for year in (y, y + 1, y + 2):
-        net = reg.loc[f"Nettokostnad {year}", T.PROGNOS]
-        parts = reg.loc[[f"{H.TYPE_LABEL[t]} {year}" for t in ("intakt", "kostnad")], T.PROGNOS]
+        net = reg.loc[f"Nettokostnad {year}", T.ARSPROGNOS]
+        parts = reg.loc[[f"{H.TYPE_LABEL[t]} {year}" for t in ("intakt", "kostnad")], T.ARSPROGNOS]
         assert net == pytest.approx(parts.sum(), rel=1e-12)
     assert reg.loc[f"Nettokostnad {y + 1}", T.ACK] == 0
 
@@ -97,7 +97,7 @@ def test_agency_table_shares_and_note(case):
     rf, ds = case
     ag, note = T.agency_table(rf, held(rf, ds))
     leaves = ag.loc[["Inhyrd personal läkare", "Inhyrd personal sjuksköterskor"]]
-    assert leaves[T.PROGNOS].sum() == pytest.approx(ag.loc["Inhyrd personal totalt", T.PROGNOS],
+    assert leaves[T.ARSPROGNOS].sum() == pytest.approx(ag.loc["Inhyrd personal totalt", T.ARSPROGNOS],
                                                     rel=1e-12)
     tot = ag.loc["Inhyrd personal totalt"]
     share = H.agency_share(rf)
@@ -126,9 +126,9 @@ def test_methods_table_one_row_per_series(case):
     # the method in Swedish words (forecast.methods.names), one per series in the forecast's order
     assert list(me[T.METOD]) == [method_name(m, short=True) for m in rf.method]
     # Per series the mean year total over paths; the series add up to the region's prognos.
-    assert me[T.PROGNOS].sum() == pytest.approx(H.year_totals(rf, ()).iloc[0][H.PROGNOS],
+    assert me[T.ARSPROGNOS].sum() == pytest.approx(H.year_totals(rf, ()).iloc[0][H.FORECAST],
                                                 rel=1e-9)
-    one = me.loc["A1|Läkemedel", T.PROGNOS]
+    one = me.loc["A1|Läkemedel", T.ARSPROGNOS]
     i = int(np.flatnonzero(rf.row_mask(unit="A1", account="Läkemedel"))[0])
     rest = rf.paths[i][:, rf.month_mask(AS_OF.year)].sum(axis=1, dtype=np.float64).mean()
     assert one == pytest.approx(rf.ytd_outcome[i] + rest, rel=1e-9)

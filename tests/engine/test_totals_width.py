@@ -74,9 +74,9 @@ def test_widened_lifts_a_division_to_its_floor_and_keeps_points_and_totals() -> 
     # points untouched, every level of totals still adds up
     np.testing.assert_array_equal(out.point, rf.point)
     tot = H.all_year_totals(out)
-    region = tot[tot["level"] == "total"].iloc[0][H.PROGNOS]
+    region = tot[tot["level"] == "total"].iloc[0][H.FORECAST]
     for level in ("division", "division/unit", "account_type"):
-        assert tot[tot["level"] == level][H.PROGNOS].sum() == pytest.approx(region, rel=1e-9)
+        assert tot[tot["level"] == level][H.FORECAST].sum() == pytest.approx(region, rel=1e-9)
     assert widening_text(out).startswith(f"{target} ×")
     assert metadata(out) == {"Bredd för nettototaler efter tidigare års fel": widening_text(out)}
 

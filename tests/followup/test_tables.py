@@ -24,6 +24,7 @@ from forecast.ledger.dimensions import (
     Unit,
     agency_account,
 )
+from forecast.ledger.month import parse_as_of
 from tests.seed001 import UNIT, account_months, leaf, one_unit_dataset, published_table, spread
 
 
@@ -44,7 +45,7 @@ def seed001() -> Dataset:
 
 
 def test_published_totals_and_ratios(seed001: Dataset) -> None:
-    s = F.summary(seed001, "2023-04")
+    s = F.summary(seed001, pd.Period("2023-04", "M"))
     assert s.loc[F.REVENUE, F.ACK_UTFALL] == pytest.approx(548_443, abs=2)
     assert s.loc[F.REVENUE, F.ACK_BUDGET] == pytest.approx(492_440, abs=2)
     assert s.loc[F.GROSS, F.ACK_UTFALL] == pytest.approx(-1_659_906, abs=2)
@@ -59,7 +60,7 @@ def test_published_totals_and_ratios(seed001: Dataset) -> None:
     assert s.loc[F.NET, F.DIFF_FG] == pytest.approx(-137_538, abs=5)
     assert round(s.loc[F.GROSS, F.DIFF_FG] / 1000) == -157
 
-    dev = F.cost_development(seed001, "2023-04")
+    dev = F.cost_development(seed001, pd.Period("2023-04", "M"))
     assert round(dev.loc["Nettokostnadsutveckling", F.UTVECKLING], 1) == 14.1
     assert round(dev.loc["Bruttokostnadsutveckling", F.UTVECKLING], 1) == 10.5
     assert dev.loc[F.REVENUE, F.UTVECKLING] == pytest.approx((548_443 / 528_647 - 1) * 100,
@@ -76,14 +77,14 @@ def test_month_columns_and_annual_budget(seed001: Dataset) -> None:
     # only Jan–Apr budget exists in this ledger, so the year's budget equals the YTD budget
     assert s.loc[F.NET, "Budget 2023"] == pytest.approx(s.loc[F.NET, F.ACK_BUDGET])
     # an earlier as-of month ignores later outcome
-    s2 = F.summary(seed001, "2023-02")
+    s2 = F.summary(seed001, pd.Period("2023-02", "M"))
     assert s2.loc[F.REVENUE, F.ACK_UTFALL] == sum(2 * spread(v)[0]
                                                   for v in (38106, 210652, 292175, 7510))
 
 
 def test_by_category_matches_published_rows_and_sums(seed001: Dataset) -> None:
     table = published_table()
-    c = F.by_category(seed001, "2023-04")
+    c = F.by_category(seed001, pd.Period("2023-04", "M"))
     for r in table.itertuples():
         assert c.loc[r.konto, F.ACK_UTFALL] == r.utfall_ack_tkr
         assert c.loc[r.konto, F.ACK_BUDGET] == r.budget_ack_tkr
@@ -100,7 +101,7 @@ def test_by_category_matches_published_rows_and_sums(seed001: Dataset) -> None:
         assert c.loc[TOTAL_GROSS_COST, col] == pytest.approx(c.loc[cost, col].sum())
         assert c.loc[TOTAL_NET_COST, col] == pytest.approx(
             c.loc[TOTAL_REVENUE, col] + c.loc[TOTAL_GROSS_COST, col])
-    s = F.summary(seed001, "2023-04")
+    s = F.summary(seed001, pd.Period("2023-04", "M"))
     assert c.loc[TOTAL_NET_COST, F.ACK_UTFALL] == pytest.approx(s.loc[F.NET, F.ACK_UTFALL])
 
 
@@ -151,8 +152,8 @@ def small() -> Dataset:
 
 
 def test_division_rows_sum_to_totals(small: Dataset) -> None:
-    d = F.by_division(small, "2023-03")
-    s = F.summary(small, "2023-03")
+    d = F.by_division(small, pd.Period("2023-03", "M"))
+    s = F.summary(small, pd.Period("2023-03", "M"))
     for measure in (F.REVENUE, F.GROSS, F.NET):
         parts = [k for k in d.index if k.startswith(f"{measure} – ")]
         assert [k.split(" – ")[1] for k in parts] == ["Kirurgi", "Medicin", F.NO_DIVISION]
@@ -167,7 +168,7 @@ def test_division_rows_sum_to_totals(small: Dataset) -> None:
 
 
 def test_agency_share_r12(small: Dataset) -> None:
-    a = F.agency_share(small, "2023-03")
+    a = F.agency_share(small, pd.Period("2023-03", "M"))
     # R12 = 2022-04..2023-03: doctors −(1+2+3)·12 = −72, personnel −600·12 = −7200
     assert a.loc["Läkare", "Hyrkostnad R12"] == -72.0
     assert a.loc["Läkare", "Personalkostnad R12"] == -7200.0
@@ -189,8 +190,8 @@ def test_agency_share_r12(small: Dataset) -> None:
     assert a.loc["Medicin – totalt", "Snitt åa jan–mar 2023"] == pytest.approx(3.0)
     assert a.loc["Kirurgi – totalt", "Snitt åa jan–mar 2023"] == pytest.approx(1.0)
     assert a.loc["Läkare", "Snitt åa jan–mar 2022"] == pytest.approx(5.0)
-    assert F.r12_months(small, "2023-03") == 12
-    assert F.r12_months(small, "2022-06") == 6
+    assert F.r12_months(small, pd.Period("2023-03", "M")) == 12
+    assert F.r12_months(small, pd.Period("2022-06", "M")) == 6
 
 
 def test_transition_plan_realisation() -> None:
@@ -201,7 +202,7 @@ def test_transition_plan_realisation() -> None:
     eff = pd.DataFrame({"measure_id": ["O1"], "period": pd.PeriodIndex(["2022-06"], freq="M"),
                         "effect_tkr": [65.0]})
     ds = Dataset(ledger=led, org=org, measures=(m,), measure_effects=eff)
-    t = F.transition_plan(ds, "2022-08")
+    t = F.transition_plan(ds, pd.Period("2022-08", "M"))
     assert t.loc["Totalt", "Planerad hittills"] == pytest.approx(101.0)
     assert t.loc["Totalt", "Rapporterad hittills"] == 65.0
     assert round(t.loc["Totalt", "Realisering %"]) == 64
@@ -209,7 +210,7 @@ def test_transition_plan_realisation() -> None:
 
 
 def test_transition_plan_small(small: Dataset) -> None:
-    t = F.transition_plan(small, "2023-03")
+    t = F.transition_plan(small, pd.Period("2023-03", "M"))
     assert list(t.index) == ["M1 Minskad närvarotid", "M2 Färre hyrläkare", "Totalt"]
     assert t.loc["M1 Minskad närvarotid", "Planerad hittills"] == pytest.approx(30.0)
     assert t.loc["M1 Minskad närvarotid", "Rapporterad hittills"] == 30.0  # April excluded
@@ -219,7 +220,7 @@ def test_transition_plan_small(small: Dataset) -> None:
 
 
 def test_monthly(small: Dataset) -> None:
-    m = F.monthly(small, "2023-02")
+    m = F.monthly(small, pd.Period("2023-02", "M"))
     assert len(m) == 12 and m.index[0] == "jan 2023"
     net = 6 * 10 - 6 * 100 - 6 * 1 - 3 - 6 * 7.5
     assert m.loc["jan 2023", "Utfall"] == pytest.approx(net)
@@ -232,19 +233,19 @@ def test_monthly(small: Dataset) -> None:
 
 def test_bad_as_of_lists_available_months(small: Dataset) -> None:
     with pytest.raises(ValueError, match=r"inget utfall för 2023-04.*2022-01–2023-03"):
-        F.summary(small, "2023-04")
+        F.summary(small, pd.Period("2023-04", "M"))
     with pytest.raises(ValueError, match="inget utfall för 2019-12"):
-        F.followup_tables(small, "2019-12")
-    with pytest.raises(ValueError, match="ÅÅÅÅ-MM"):
-        F.check_as_of(small, "april")
+        F.followup_tables(small, pd.Period("2019-12", "M"))
+    with pytest.raises(ValueError, match="ÅÅÅÅ-MM"):  # text becomes a month at the edge
+        parse_as_of("april")
 
 
 def test_no_previous_year_gives_missing_not_zero() -> None:
     org = OrgHierarchy(units=(Unit(id="U", name="u", division="D"),))
     ds = Dataset(ledger=_ledger([("2023-01", "U", PERSONAL, S.UTFALL, -5.0)]), org=org)
-    s = F.summary(ds, "2023-01")
+    s = F.summary(ds, pd.Period("2023-01", "M"))
     assert np.isnan(s.loc[F.NET, F.ACK_FG]) and np.isnan(s.loc[F.NET, F.DIFF_FG])
-    assert np.isnan(F.cost_development(ds, "2023-01").iloc[2][F.UTVECKLING])
+    assert np.isnan(F.cost_development(ds, pd.Period("2023-01", "M")).iloc[2][F.UTVECKLING])
 
 
 def test_followup_tables_export(small: Dataset, tmp_path: Path) -> None:
@@ -252,16 +253,16 @@ def test_followup_tables_export(small: Dataset, tmp_path: Path) -> None:
 
     from forecast.io.export import tables_to_csv_bytes, write_tables
 
-    tables = F.followup_tables(small, "2023-03")
+    tables = F.followup_tables(small, pd.Period("2023-03", "M"))
     assert [t.name for t in tables] == ["Sammanfattning", "Per division", "Per kostnadsslag",
                                         "Kostnadsutveckling", "Hyrpersonal", "Omställningsplan",
                                         "Månadsutfall"]
-    meta = F.followup_metadata(small, "2023-03")
+    meta = F.followup_metadata(small, pd.Period("2023-03", "M"))
     write_tables(tables, meta, tmp_path / "r.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
     assert wb.sheetnames[-1] == "metadata"
     assert wb["Sammanfattning"]["B4"].value == pytest.approx(
-        F.summary(small, "2023-03").iloc[0, 0] / 1000)
+        F.summary(small, pd.Period("2023-03", "M")).iloc[0, 0] / 1000)
     assert wb["Omställningsplan"]["B4"].value == "A1"  # text column stays text
     assert tables_to_csv_bytes(tables, meta).startswith(b"\xef\xbb\xbf")
 

@@ -65,7 +65,8 @@ def load(data: bytes, filename: str = "fil.csv", *, as_of: str | pd.Period | Non
     """One ledger file (with the four units' organisation file unless ``org`` is False)."""
     files = DatasetFiles((InputFile(filename, data),),
                          organisation=InputFile("org.csv", ORG) if org else None)
-    return load_dataset(files, ReadOptions(sheet=sheet), as_of=as_of)
+    month = pd.Period(as_of, "M") if isinstance(as_of, str) else as_of
+    return load_dataset(files, ReadOptions(sheet=sheet), as_of=month)
 
 
 def ledger_of(data: bytes, filename: str = "fil.csv", **kw) -> pd.DataFrame:

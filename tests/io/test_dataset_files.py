@@ -122,7 +122,7 @@ def test_no_example_data_mixed_in(tmp_path: Path) -> None:
     assert ds.measures == () and ds.agency_fte.empty and ds.measure_effects.empty
     assert not ds.is_example
     assert sorted(ds.org.unit_ids) == ["1101", "1102", "2201"]
-    tables = {t.name: t for t in F.followup_tables(ds, "2023-04")}
+    tables = {t.name: t for t in F.followup_tables(ds, pd.Period("2023-04", "M"))}
     assert "saknas i indata" in tables["Omställningsplan"].note
     assert "saknas i indata" in tables["Hyrpersonal"].note
 
@@ -144,7 +144,7 @@ def test_side_files_fte_and_measures(tmp_path: Path) -> None:
     ds = load_dataset(files).dataset
     assert ds.agency_fte["fte"].sum() == pytest.approx(3.5)
     assert [m.id for m in ds.measures] == ["A1"]
-    tp = F.transition_plan(ds, "2023-04")
+    tp = F.transition_plan(ds, pd.Period("2023-04", "M"))
     assert tp.loc["Totalt", "Rapporterad hittills"] == pytest.approx(110.5)
     assert tp.loc["Totalt", "Planerad hittills"] == pytest.approx(400.0)
 
@@ -263,7 +263,7 @@ def test_month_missing_in_the_whole_set_is_warned_and_the_forecast_starts_after_
 def test_outcome_after_as_of(tmp_path: Path) -> None:
     hb = X.write_sie4(tmp_path / "hb.se", X.known_amounts())
     with pytest.raises(ValidationFailed) as e:
-        load_dataset(_set(tmp_path, hb), as_of="2023-03")
+        load_dataset(_set(tmp_path, hb), as_of=pd.Period("2023-03", "M"))
     assert "Utfall för 2023-04 ligger efter prognosmånaden 2023-03" in e.value.report()
 
 
@@ -317,19 +317,19 @@ def test_seed001_table_loads_unsplit_and_gives_the_published_figures() -> None:
     assert INHYRD in set(ds.ledger[S.ACCOUNT])
     assert "utfall saknas helt för 8 månader mellan 2022-01 och 2023-04" in \
         loaded.report.warnings[0]  # May–Dec 2022 are not in the published table
-    s = F.summary(ds, "2023-04")
+    s = F.summary(ds, pd.Period("2023-04", "M"))
     assert s.loc[F.NET, F.ACK_UTFALL] == pytest.approx(-1_111_463, abs=2)
     assert s.loc[F.NET, F.ACK_BUDGET] == pytest.approx(-968_854, abs=2)
-    dev = F.cost_development(ds, "2023-04")
+    dev = F.cost_development(ds, pd.Period("2023-04", "M"))
     assert round(dev.loc["Nettokostnadsutveckling", F.UTVECKLING], 1) == 14.1
     assert round(dev.loc["Bruttokostnadsutveckling", F.UTVECKLING], 1) == 10.5
-    c = F.by_category(ds, "2023-04")
+    c = F.by_category(ds, pd.Period("2023-04", "M"))
     assert c.loc[INHYRD, F.ACK_UTFALL] == -106_185
     assert not any(i.startswith("varav") for i in c.index)  # no split to show
-    ag = F.agency_share(ds, "2023-04")
+    ag = F.agency_share(ds, pd.Period("2023-04", "M"))
     assert pd.isna(ag.loc["Läkare", "Hyrkostnad R12"])  # not available without the split
     assert ag.loc["Totalt", "Ack utfall jan–apr 2023"] == -106_185
-    tables = {t.name: t for t in F.followup_tables(ds, "2023-04")}
+    tables = {t.name: t for t in F.followup_tables(ds, pd.Period("2023-04", "M"))}
     assert "inte uppdelad per personalgrupp" in tables["Hyrpersonal"].note
     assert "inte uppdelad per personalgrupp" in tables["Per kostnadsslag"].note
 

@@ -60,9 +60,9 @@ def test_negative_is_hyphen_minus_and_parses_back() -> None:
 
 def test_month_labels() -> None:
     assert month_label(pd.Period("2023-04", "M")) == "apr 2023"
-    assert month_label("2023-05", long=True) == "maj 2023"
-    assert ytd_label("2023-04") == "jan–apr 2023"
-    assert ytd_label("2023-01") == "jan 2023"
+    assert month_label(pd.Period("2023-05", "M"), long=True) == "maj 2023"
+    assert ytd_label(pd.Period("2023-04", "M")) == "jan–apr 2023"
+    assert ytd_label(pd.Period("2023-01", "M")) == "jan 2023"
 
 
 def test_fmt_timestamp_is_local_swedish_time_to_the_minute() -> None:

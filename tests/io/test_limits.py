@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -31,7 +32,8 @@ def load_user_data(path: Path, *, as_of: str | None = None, sheet: str | None = 
                    ) -> Dataset:
     """One ledger file on disk loaded as the app and CLI load it."""
     files = DatasetFiles((InputFile.from_path(path),))
-    return load_dataset(files, ReadOptions(sheet=sheet), as_of=as_of).dataset
+    month = None if as_of is None else pd.Period(as_of, "M")
+    return load_dataset(files, ReadOptions(sheet=sheet), as_of=month).dataset
 
 
 def problems(path: Path, **kw: str) -> list[str]:
@@ -42,12 +44,13 @@ def problems(path: Path, **kw: str) -> list[str]:
 
 READ_UNDER_LIMIT = """
     import json, sys
+    import pandas as pd
     from forecast.io.dataset_files import DatasetFiles, InputFile, load_dataset
     from forecast.io.parsing import ValidationFailed
     out = {}
     for path in json.loads(sys.argv[1]):
         try:
-            load_dataset(DatasetFiles((InputFile.from_path(path),)), as_of="2023-01")
+            load_dataset(DatasetFiles((InputFile.from_path(path),)), as_of=pd.Period("2023-01", "M"))
             out[path] = "accepted"
         except ValidationFailed as exc:
             out[path] = exc.report(3)

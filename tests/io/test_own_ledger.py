@@ -93,15 +93,15 @@ def test_a_chosen_sign_against_the_data_is_warned_of(tmp_path: Path) -> None:
 
 
 def test_history_after_the_gap_and_its_line(loaded) -> None:
-    h = forecast_history(loaded.dataset, "2023-04")
+    h = forecast_history(loaded.dataset, pd.Period("2023-04", "M"))
     assert h.possible and h.start == pd.Period("2023-01", "M") and h.months == 4
     assert h.cut == pd.Period("2023-01", "M") and len(h.gap) == 8
     assert h.line.startswith("Utfall saknas för maj–december 2022, så prognosen bygger bara "
                              "på utfallet januari–april 2023")
     assert "snitt hittills i år" in h.line
-    first = forecast_history(loaded.dataset, "2022-04")
+    first = forecast_history(loaded.dataset, pd.Period("2022-04", "M"))
     assert first.cut is None and first.months == 4 and first.line.startswith("Det är 4 månader")
-    assert not forecast_history(loaded.dataset, "2022-07").possible
+    assert not forecast_history(loaded.dataset, pd.Period("2022-07", "M")).possible
 
 
 def test_short_history_forecast_uses_the_months_after_the_gap(loaded) -> None:
@@ -118,15 +118,15 @@ def test_short_history_forecast_uses_the_months_after_the_gap(loaded) -> None:
 
 def test_missing_budget_and_previous_year_are_absent_not_zero(loaded) -> None:
     ds = loaded.dataset
-    s = F.summary(ds, "2022-04")
+    s = F.summary(ds, pd.Period("2022-04", "M"))
     assert s[[F.ACK_BUDGET, F.DIFF, "Budget 2022", F.ACK_FG, F.DIFF_FG]].isna().all().all()
     assert s.loc[F.NET, F.ACK_UTFALL] == pytest.approx(O.net_kr(2022) / 1000.0)
-    assert F.monthly(ds, "2022-04")["Budget"].isna().all()
+    assert F.monthly(ds, pd.Period("2022-04", "M"))["Budget"].isna().all()
     assert F.budget_coverage(ds, 2022) == ("Budget för 2022 saknas i indata: budget och "
                                            "avvikelse mot budget redovisas inte (de är inte "
                                            "noll).")
     assert F.budget_coverage(ds, 2023) == (
         "Budget 2023 finns bara för januari–april 2023: 'Budget 2023' är "
         "summan av de månaderna, inte en helårsbudget.")
-    dev = F.cost_development(ds, "2023-04")
+    dev = F.cost_development(ds, pd.Period("2023-04", "M"))
     assert dev.loc["Nettokostnadsutveckling", F.UTVECKLING] == pytest.approx(8.0)

@@ -22,7 +22,7 @@ def ds(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - a Dataset
 
 def _text(ds, month: str) -> str:
     rf = standard_forecast(ds, pd.Period(month, "M"), n_paths=50)
-    rep = build_report(ds, month, rf)
+    rep = build_report(ds, rf.as_of, rf)
     tables = rep.tables()
     return "\n".join(b.render(tables) for b in rep.blocks() if isinstance(b, Paragraph))
 

@@ -9,6 +9,7 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 from docx import Document
@@ -54,7 +55,7 @@ def narrative(region):
 @pytest.fixture(scope="module")
 def written(region, narrative):
     ds, rf = region
-    report = build_report(ds, "2023-04", rf, created=CREATED, narrative=narrative,
+    report = build_report(ds, pd.Period("2023-04", "M"), rf, created=CREATED, narrative=narrative,
                           region="Region Exempel")
     charts = render_all(report.charts())
     return report, report_to_docx(report, charts), report_to_pdf(report, charts)
@@ -101,7 +102,7 @@ def test_the_overview_prints_the_reports_year_end_figures(region, written) -> No
     report, _, _ = written
     ye = H.year_totals(rf, ()).iloc[0]
     f = report.tables()[G.KEY_FORECAST]
-    for key, col in ((H.PROGNOS, G.PROGNOS), (H.BUDGET, G.BUDGET), (H.DEV, G.AVVIKELSE),
+    for key, col in ((H.FORECAST, G.PROGNOS), (H.ANNUAL_BUDGET, G.BUDGET_HEADING), (H.DEV, G.AVVIKELSE),
                      (H.P10, G.P10), (H.P90, G.P90)):
         assert fmt_printed_mkr(ye[key]) == f"{f.text(F.NET, col)}{NBSP}mkr", key
         assert printed_mkr(ye[key]) == f.cell(F.NET, col)
@@ -173,7 +174,7 @@ def test_the_narrative_is_placed_as_the_seeds_place_it(written, narrative) -> No
 
 def test_without_narrative_no_heading_is_empty_and_facts_are_written(region) -> None:
     ds, rf = region
-    report = build_report(ds, "2023-04", rf, created=CREATED)
+    report = build_report(ds, pd.Period("2023-04", "M"), rf, created=CREATED)
     for s in report.sections:
         assert s.blocks, s.heading
     assert not ({Z.KEY_MEASURES, Z.KEY_RISKS, Z.KEY_ASSUMPTIONS} & set(report.tables()))
@@ -204,20 +205,20 @@ def test_narrative_file_bounds_and_syntax() -> None:
 def test_store_keeps_versions_with_author_and_audit(tmp_path, narrative) -> None:
     url = f"sqlite:///{tmp_path / 's.db'}"
     store = NarrativeStore(url)
-    assert store.latest("D", "2023-04") is None
-    first = store.save(narrative, dataset="D", as_of="2023-04", author="Anna")
+    assert store.latest("D", pd.Period("2023-04", "M")) is None
+    first = store.save(narrative, dataset="D", as_of=pd.Period("2023-04", "M"), author="Anna")
     second = store.save(parse_narrative({"sammanfattning": "Kort."}), dataset="D",
-                        as_of="2023-04", author="Bo")
+                        as_of=pd.Period("2023-04", "M"), author="Bo")
     assert (first.version, second.version) == (1, 2)
-    latest = store.latest("D", "2023-04")
+    latest = store.latest("D", pd.Period("2023-04", "M"))
     assert latest is not None and latest.summary == "Kort." and latest.author == "Bo"
-    assert [v[:2] for v in store.versions("D", "2023-04")] == [(1, "Anna"), (2, "Bo")]
-    assert store.latest("D", "2023-05") is None
+    assert [v[:2] for v in store.versions("D", pd.Period("2023-04", "M"))] == [(1, "Anna"), (2, "Bo")]
+    assert store.latest("D", pd.Period("2023-05", "M")) is None
     with store.db.read() as conn:
         rows = conn.execute(sa.select(T.audit.c.who, T.audit.c.action)).all()
     assert [tuple(r) for r in rows] == [("Anna", "spara berättelse"), ("Bo", "spara berättelse")]
     with pytest.raises(ValueError, match="författare"):
-        store.save(narrative, dataset="D", as_of="2023-04", author=" ")
+        store.save(narrative, dataset="D", as_of=pd.Period("2023-04", "M"), author=" ")
 
 
 def test_a_version_3_store_is_migrated(tmp_path) -> None:
@@ -231,7 +232,7 @@ def test_a_version_3_store_is_migrated(tmp_path) -> None:
     store = NarrativeStore(url)
     with store.db.read() as conn:
         assert store.db.schema_version(conn) == T.STORE_VERSION >= 4
-    assert store.latest("D", "2023-04") is None
+    assert store.latest("D", pd.Period("2023-04", "M")) is None
 
 
 # ----------------------------------------------------------------- typesetting
@@ -302,7 +303,7 @@ def test_a_dotx_template_keeps_header_and_its_page_number_footer(written, tmp_pa
 
 def test_region_and_committee_names(region) -> None:
     ds, rf = region
-    r: Report = build_report(ds, "2023-04", rf, created=CREATED,
+    r: Report = build_report(ds, pd.Period("2023-04", "M"), rf, created=CREATED,
                              region="Region Jämtland Härjedalen", title="Regionstyrelsen")
     assert r.region == "Region Jämtland Härjedalen" and r.title == "Regionstyrelsen"
     assert r.footer.startswith("Region Jämtland Härjedalen · Regionstyrelsen")

@@ -402,5 +402,5 @@ def test_months_and_bands_are_readable_in_august_2022() -> None:
     share = share_chart(ds, pd.Period("2022-08", "M"), 2.0)
     from forecast.io.formatting import month_label
 
-    assert month_label(share.data["Månad"].iloc[-1]) == "aug 2022"
+    assert month_label(pd.Period(share.data["Månad"].iloc[-1], "M")) == "aug 2022"
     assert render(fan)[:4] == b"\x89PNG" and render(share)[:4] == b"\x89PNG"

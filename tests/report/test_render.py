@@ -52,7 +52,7 @@ def region_reports() -> dict[str, tuple[Report, dict[str, bytes]]]:
         if as_of == "2023-04":
             scenario = load_scenario("scenarios/examples/kombinerat.yaml")
             risk = risk_for(rf, scenario.model_copy(update={"n_draws": 2000}), ds)
-        r = build_report(ds, as_of, rf, risk=risk, created=CREATED)
+        r = build_report(ds, pd.Period(as_of, "M"), rf, risk=risk, created=CREATED)
         out[as_of] = (r, render_all(r.charts()))
     return out
 
@@ -222,7 +222,7 @@ def test_no_user_text_becomes_a_field_or_markup(tmp_path: Path) -> None:
     now = float(rf.year_total_paths().mean())
     change = ForecastChange(pd.Period("2023-03", "M"), now - 1000.0, now,
                             ((EVIL, 1000.0),), (Comment(EVIL, EVIL),), source=EVIL)
-    report = build_report(ds, "2023-04", rf, change=change, created=CREATED)
+    report = build_report(ds, pd.Period("2023-04", "M"), rf, change=change, created=CREATED)
     charts = render_all(report.charts())
     data = _docx(report, charts)
     with zipfile.ZipFile(io.BytesIO(data)) as z:

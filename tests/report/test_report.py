@@ -42,7 +42,7 @@ FIXED_OK = re.compile(r"\b(19|20)\d\d\b|80\u00a0?%|80 %|P10|P90|P50|rullande 12 
 @pytest.fixture(scope="module")
 def seed_report() -> Report:
     ds = seed001()
-    return build_report(ds, "2023-04", fast_forecast(ds, "2023-04", 50), created=CREATED)
+    return build_report(ds, pd.Period("2023-04", "M"), fast_forecast(ds, pd.Period("2023-04", "M"), 50), created=CREATED)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,7 @@ def region() -> tuple:
 @pytest.fixture(scope="module")
 def region_report(region) -> Report:
     ds, rf = region
-    return build_report(ds, "2023-04", rf, created=CREATED)
+    return build_report(ds, pd.Period("2023-04", "M"), rf, created=CREATED)
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def scenario_report(region) -> Report:
                     ("Övrigt", deviation + 400_000.0 + 70_000.0)),
         comments=(Comment("Dygnsvilan från oktober och hyrpersonal i sommar", "Controller A"),),
         source="test")
-    return build_report(ds, "2023-04", rf, risk=risk_for(rf, scenario, ds), change=change,
+    return build_report(ds, pd.Period("2023-04", "M"), rf, risk=risk_for(rf, scenario, ds), change=change,
                         created=CREATED)
 
 
@@ -172,7 +172,7 @@ def test_headings_in_order(region_report: Report, scenario_report: Report) -> No
 def test_printed_totals_add_up(region, region_report: Report) -> None:
     """Totals and differences are rounded once; divisions add up to their printed total."""
     ds, _ = region
-    exact = F.by_division(ds, "2023-04")
+    exact = F.by_division(ds, pd.Period("2023-04", "M"))
     t = region_report.tables()
     s, d = t[G.KEY_SUMMARY], t[G.KEY_DIVISION]
     for col in s.frame.columns:
@@ -264,7 +264,7 @@ def test_scenario_risk_section(region, scenario_report: Report) -> None:
 
 def test_overview_tables_are_the_report_tables(region, region_report: Report) -> None:
     ds, rf = region
-    s, d, c = overview_tables(ds, "2023-04", rf)
+    s, d, c = overview_tables(ds, pd.Period("2023-04", "M"), rf)
     t = region_report.tables()
     for mine, theirs in ((s, t[G.KEY_SUMMARY]), (d, t[G.KEY_DIVISION]),
                          (c, t[G.KEY_CATEGORY])):
@@ -275,7 +275,7 @@ def test_overview_tables_are_the_report_tables(region, region_report: Report) ->
 def test_august_2022(region) -> None:
     ds, _ = region
     rf = fast_forecast(ds, "2022-08", 60)
-    r = build_report(ds, "2022-08", rf, created=CREATED)
+    r = build_report(ds, pd.Period("2022-08", "M"), rf, created=CREATED)
     s = r.tables()[G.KEY_SUMMARY]
     assert list(s.frame.columns[:3]) == ["Utfall aug 2022", "Budget aug 2022", "Diff aug 2022"]
     text = " ".join(r.text_of(p) for p in r.paragraphs())
@@ -287,6 +287,6 @@ def test_august_2022(region) -> None:
 def test_rejects_a_forecast_of_another_month(region) -> None:
     ds, rf = region
     with pytest.raises(ValueError, match="Prognosen är gjord per 2023-04"):
-        build_report(ds, "2023-03", rf)
+        build_report(ds, pd.Period("2023-03", "M"), rf)
     with pytest.raises(ValueError, match="Det finns inget utfall för 2031-01"):
-        build_report(ds, "2031-01", rf)
+        build_report(ds, pd.Period("2031-01", "M"), rf)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -35,18 +36,18 @@ def draft(as_of="2023-08", amount=-1000.0, comment="test", n_paths=50):
 def test_a_laid_forecast_records_the_level_correction_it_was_made_with() -> None:
     from dataclasses import replace
 
-    from forecast.engine.level import METADATA_LABEL
-    from forecast.engine.totals_width import METADATA_LABEL as WIDTH_LABEL
+    from forecast.engine.level import LEVEL_LABEL
+    from forecast.engine.totals_width import WIDTH_LABEL
 
     rf = make_rf("2023-08", n_paths=20)
     plain = build_laid(apply_adjustments(rf, []), dataset="D", author="Anna", comment="c",
                        method="test", parameters={"Banor": "20"})
-    assert plain.parameters == {"Banor": "20", METADATA_LABEL: "ingen", WIDTH_LABEL: "ingen"}
+    assert plain.parameters == {"Banor": "20", LEVEL_LABEL: "ingen", WIDTH_LABEL: "ingen"}
     levelled = replace(rf, level_correction=(("kostnad", -0.8, 4),),
                        totals_width=(("Medicin", 1.25), ("Regionen", 1.1)))
     lf = build_laid(apply_adjustments(levelled, []), dataset="D", author="Anna", comment="c",
                     method="test")
-    assert lf.parameters[METADATA_LABEL] == "kostnader -0,8\u00a0% (4 tidigare år)"
+    assert lf.parameters[LEVEL_LABEL] == "kostnader -0,8\u00a0% (4 tidigare år)"
     assert lf.parameters[WIDTH_LABEL] == "Medicin ×1,25, Regionen ×1,10"
 
 
@@ -58,16 +59,16 @@ def test_lay_versions_lock_and_roundtrip(db_url):
     a = st.lay(draft(comment="första"))
     b = st.lay(draft(amount=-2000.0, comment="andra"))
     assert (a.version, b.version) == (1, 2)
-    got = st.load("D", "2023-08", 1)
+    got = st.load("D", pd.Period("2023-08", "M"), 1)
     assert got.comment == "första" and got.adjustments[0].amount_tkr == -1000.0
     assert got.series["final_year"].sum() == pytest.approx(a.series["final_year"].sum())
-    assert st.load("D", "2023-08").version == 2  # latest when none is locked
-    st.lock("D", "2023-08", author="Anna", version=1)
-    assert st.load("D", "2023-08").version == 1 and st.load("D", "2023-08").locked
+    assert st.load("D", pd.Period("2023-08", "M")).version == 2  # latest when none is locked
+    st.lock("D", pd.Period("2023-08", "M"), author="Anna", version=1)
+    assert st.load("D", pd.Period("2023-08", "M")).version == 1 and st.load("D", pd.Period("2023-08", "M")).locked
     c = st.lay(draft(comment="efter fastställd"))  # a new version beside the locked one
-    assert c.version == 3 and st.load("D", "2023-08").version == 1
+    assert c.version == 3 and st.load("D", pd.Period("2023-08", "M")).version == 1
     with pytest.raises(LS.LaidError, match="redan fastställd"):
-        st.lock("D", "2023-08", author="Anna", version=3)
+        st.lock("D", pd.Period("2023-08", "M"), author="Anna", version=3)
     lst = st.list("D")
     assert list(lst["Version"]) == [1, 2, 3] and list(lst["Fastställd"]) == ["ja", "", ""]
     trail = st.audit_trail()
@@ -85,17 +86,17 @@ def test_lock_info_says_who_and_when_and_times_are_shown_local(db_url):
     st = LaidStore(db_url)
     st.lay(draft(comment="första"))
     st.lay(draft(comment="andra"))
-    assert st.lock_info("D", "2023-08") is None
-    st.lock("D", "2023-08", author="Bo", version=1)
-    info = st.lock_info("D", "2023-08")
+    assert st.lock_info("D", pd.Period("2023-08", "M")) is None
+    st.lock("D", pd.Period("2023-08", "M"), author="Bo", version=1)
+    info = st.lock_info("D", pd.Period("2023-08", "M"))
     assert info is not None and (info.version, info.author) == (1, "Bo")
     assert info.created.endswith("+00:00")  # stored UTC
-    assert st.lock_info("D", "2023-07") is None and st.lock_info("E", "2023-08") is None
+    assert st.lock_info("D", pd.Period("2023-07", "M")) is None and st.lock_info("E", pd.Period("2023-08", "M")) is None
     lst = st.list("D")
-    assert list(lst["Lagd"]) == [fmt_timestamp(st.load("D", "2023-08", v).created)
+    assert list(lst["Lagd"]) == [fmt_timestamp(st.load("D", pd.Period("2023-08", "M"), v).created)
                                  for v in (1, 2)]
     with pytest.raises(LS.LaidError, match=fmt_timestamp(info.created)):
-        st.lock("D", "2023-08", author="Anna", version=2)
+        st.lock("D", pd.Period("2023-08", "M"), author="Anna", version=2)
 
 
 def test_interrupted_lay_leaves_previous_version(db_url, monkeypatch):
@@ -113,7 +114,7 @@ def test_interrupted_lay_leaves_previous_version(db_url, monkeypatch):
         st.lay(draft(comment="halv"))
     monkeypatch.undo()
     assert list(st.list("D")["Version"]) == [1]
-    assert st.load("D", "2023-08").comment == "hel"
+    assert st.load("D", pd.Period("2023-08", "M")).comment == "hel"
     assert st.lay(draft(comment="ny")).version == 2
 
 
@@ -170,7 +171,7 @@ def test_broken_stored_rows_get_a_message_not_about_ja(db_url):
     st.db.write(lambda conn: conn.execute(
         T.laid_series.update().where(T.laid_series.c.laid_id == rec.id).values(payload="{")))
     with pytest.raises(StoreError, match="2023-08 version 1 kan inte läsas") as exc:
-        st.load("D", "2023-08")
+        st.load("D", pd.Period("2023-08", "M"))
     assert "--ja" not in str(exc.value)
     ScenarioStore(db_url).save(A.Scenario(name="s"))
     st.db.write(lambda conn: conn.execute(T.scenarios.update().values(parameters="{oj")))

@@ -370,8 +370,8 @@ def test_month_text_is_the_core_label() -> None:
     from ui.widgets import month_text
 
     for m in ("2023-01", "2023-12"):
-        assert month_text(m) == month_label(m)
-        assert month_text(m, long=True) == month_label(m, long=True)
+        assert month_text(m) == month_label(pd.Period(m, "M"))
+        assert month_text(m, long=True) == month_label(pd.Period(m, "M"), long=True)
 
 
 # --------------------------------------------------------------------------- issue 12

@@ -58,7 +58,7 @@ def run_page(key: str) -> AppTest:
 def test_overview_opens_on_the_laid_forecast(store_url):
     at = run_page("oversikt")
     assert not at.exception, at.exception
-    lf = LaidStore(store_url).load(EXAMPLE_DATASET, "2023-04")
+    lf = LaidStore(store_url).load(EXAMPLE_DATASET, pd.Period("2023-04", "M"))
     got = next(m.value for m in at.metric if m.label == "Årsprognos, nettoresultat")
     assert got == fmt_mkr(lf.summary()["final"])
     assert any("Lagd prognos 2023-04 version 1 av Anna" in c.value for c in at.caption)
@@ -69,7 +69,7 @@ def test_prognos_page_shows_laid_figures_and_adjustments_without_recomputing(sto
     at = run_page("prognos")
     assert not at.exception, at.exception
     assert any("Visar lagd prognos 2023-04 v1 av Anna" in i.value for i in at.info)
-    lf = LaidStore(store_url).load(EXAMPLE_DATASET, "2023-04")
+    lf = LaidStore(store_url).load(EXAMPLE_DATASET, pd.Period("2023-04", "M"))
     assert next(m.value for m in at.metric if m.label == "Varav justeringar") == \
         fmt_mkr(lf.summary()["adj"], 1)
     # the detail (per unit, chart, methods) is the laid forecast's, with no recomputation
@@ -86,7 +86,7 @@ def test_change_page_sentence_and_accuracy(store_url):
     at = run_page("forandring")
     assert not at.exception, at.exception
     st_ = LaidStore(store_url)
-    fc = decompose(st_.load(EXAMPLE_DATASET, "2023-03"), st_.load(EXAMPLE_DATASET, "2023-04"))
+    fc = decompose(st_.load(EXAMPLE_DATASET, pd.Period("2023-03", "M")), st_.load(EXAMPLE_DATASET, pd.Period("2023-04", "M")))
     assert any(sentence(fc) in m.value for m in at.markdown)
     assert "dygnsvila från hösten" in sentence(fc)
     at.selectbox(key=K.ACC_YEAR).set_value(2022).run()
@@ -137,7 +137,7 @@ def test_overview_on_a_laid_month_never_computes_the_statistical_forecast(store_
     st.cache_data.clear()
     at = run_page("oversikt")
     assert not at.exception, at.exception
-    lf = LaidStore(store_url).load(EXAMPLE_DATASET, "2023-04")
+    lf = LaidStore(store_url).load(EXAMPLE_DATASET, pd.Period("2023-04", "M"))
     labels = [m.label for m in at.metric]
     assert "Årsprognos, nettoresultat" in labels and "Hyrandel R12" in labels
     # the summary tables carry the laid final total (mkr) in their Prognos column
@@ -198,7 +198,7 @@ def test_change_page_shows_the_audit_trail_newest_first(store_url):
     from forecast.io.formatting import fmt_timestamp
 
     store = LaidStore(store_url)
-    store.save_adjustment_set(EXAMPLE_DATASET, "2023-02", [ADJ], author="Bo")
+    store.save_adjustment_set(EXAMPLE_DATASET, pd.Period("2023-02", "M"), [ADJ], author="Bo")
     at = run_page("forandring")
     assert not at.exception, at.exception
     assert any(h.value == "Händelselogg" for h in at.header)
@@ -234,8 +234,8 @@ def test_change_page_shows_forecast_value_added_per_region_division_and_category
     src = LaidStore(store_url)
     url = f"sqlite:///{tmp_path / 'fva.db'}"
     mine = LaidStore(url)
-    laid = [mine.lay(src.load(EXAMPLE_DATASET, "2022-04")),
-            mine.lay(_with_adjustment(src.load(EXAMPLE_DATASET, "2022-08"), "Kirurgi",
+    laid = [mine.lay(src.load(EXAMPLE_DATASET, pd.Period("2022-04", "M"))),
+            mine.lay(_with_adjustment(src.load(EXAMPLE_DATASET, pd.Period("2022-08", "M")), "Kirurgi",
                                       "Personalkostnader", -30_000.0))]
     monkeypatch.setenv("BUDGETPROGNOS_DB_URL", url)
     table = VA.value_added_table(load_default(), 2022, laid)
@@ -336,18 +336,18 @@ def test_fastställ_only_after_the_confirmation_and_in_the_audit_trail(month_sto
 
     at = run_as("prognos", "Anna")
     assert not at.exception, at.exception
-    assert month_store.lock_info(EXAMPLE_DATASET, "2023-04") is None
+    assert month_store.lock_info(EXAMPLE_DATASET, pd.Period("2023-04", "M")) is None
     from streamlit.testing.v1.errors import AppTestError
 
     assert at.button(key=K.LOCK_BUTTON).disabled  # no confirmation: the button refuses
     with pytest.raises(AppTestError, match="disabled"):
         at.button(key=K.LOCK_BUTTON).click()
-    assert month_store.lock_info(EXAMPLE_DATASET, "2023-04") is None
+    assert month_store.lock_info(EXAMPLE_DATASET, pd.Period("2023-04", "M")) is None
     confirm = K.lock_confirm(load_default().source_hash, "2023-04", 1)
     at.checkbox(key=confirm).check().run()
     at.button(key=K.LOCK_BUTTON).click().run()
     assert not at.exception, at.exception
-    info = month_store.lock_info(EXAMPLE_DATASET, "2023-04")
+    info = month_store.lock_info(EXAMPLE_DATASET, pd.Period("2023-04", "M"))
     assert info is not None and (info.version, info.author) == (1, "Anna")
     assert any(f"är fastställd: version 1, av Anna {fmt_timestamp(info.created)}" in s.value
                for s in at.success)
@@ -372,9 +372,9 @@ def test_only_controllers_may_fastställ_and_everyone_sees_who_did(month_store, 
         assert not _buttons(at, K.LOCK_BUTTON)
         assert not any(c.key and c.key.startswith(K.LOCK_CONFIRM) for c in at.checkbox)
     assert _buttons(run_as("prognos", "Bo"), K.LOCK_BUTTON)
-    month_store.lock(EXAMPLE_DATASET, "2023-04", author="Bo", version=1)
+    month_store.lock(EXAMPLE_DATASET, pd.Period("2023-04", "M"), author="Bo", version=1)
     at = run_as("prognos", "Anna")
-    info = month_store.lock_info(EXAMPLE_DATASET, "2023-04")
+    info = month_store.lock_info(EXAMPLE_DATASET, pd.Period("2023-04", "M"))
     assert info is not None
     assert any(f"version 1, av Bo {fmt_timestamp(info.created)}" in s.value for s in at.success)
 
@@ -383,7 +383,7 @@ def test_only_controllers_may_fastställ_and_everyone_sees_who_did(month_store, 
 def test_laid_banner_shows_local_time(month_store):
     from forecast.io.formatting import fmt_timestamp
 
-    lf = month_store.load(EXAMPLE_DATASET, "2023-04")
+    lf = month_store.load(EXAMPLE_DATASET, pd.Period("2023-04", "M"))
     at = run_as("prognos", None)
     banner = next(i.value for i in at.info if i.value.startswith("Visar lagd prognos"))
     assert f"lagd {fmt_timestamp(lf.created)}:" in banner
@@ -396,7 +396,7 @@ def test_preview_shows_the_saved_adjustments_before_laying_and_is_what_is_laid(
     from forecast.cycle.preview import preview
 
     quick_forecasts(monkeypatch)
-    month_store.save_adjustment_set(EXAMPLE_DATASET, "2023-04", [ADJ], author="Anna")
+    month_store.save_adjustment_set(EXAMPLE_DATASET, pd.Period("2023-04", "M"), [ADJ], author="Anna")
     at = run_as("prognos", "Anna")
     assert not at.exception, at.exception
     # shown at once: the statistical forecast is read from the store, never computed
@@ -416,7 +416,7 @@ def test_preview_shows_the_saved_adjustments_before_laying_and_is_what_is_laid(
     _comment_box(at).input("dygnsvila").run()
     next(b for b in at.button if b.label == "Lägg prognos").click().run()
     assert not at.exception, at.exception
-    lf = month_store.load(EXAMPLE_DATASET, "2023-04")
+    lf = month_store.load(EXAMPLE_DATASET, pd.Period("2023-04", "M"))
     assert lf.version == 2 and lf.summary()["final"] == pytest.approx(want["final"])
     assert any("De sparade justeringarna är de som ingår" in c.value for c in at.caption)
 
@@ -429,7 +429,7 @@ def test_lay_comment_box_starts_empty_after_a_lay_and_on_a_new_month(month_store
     _comment_box(at).input("skäl för april").run()
     next(b for b in at.button if b.label == "Lägg prognos").click().run()
     assert not at.exception, at.exception
-    lf = month_store.load(EXAMPLE_DATASET, "2023-04")
+    lf = month_store.load(EXAMPLE_DATASET, pd.Period("2023-04", "M"))
     assert (lf.version, lf.comment) == (2, "skäl för april")
     assert any("Lagd prognos 2023-04 v2 av Anna" in s.value for s in at.success)
     assert _comment_box(at).value == ""

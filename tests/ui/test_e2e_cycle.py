@@ -11,6 +11,7 @@ from pathlib import Path
 
 import docx
 import openpyxl
+import pandas as pd
 import pytest
 
 from forecast.cycle.adjustments import Adjustment
@@ -64,7 +65,7 @@ def test_recomputing_a_month_not_laid_keeps_the_laid_figures_marked_as_old(page,
     from playwright.sync_api import expect
 
     wait_for_app(page)
-    laid = LaidStore(laid_store).load(EXAMPLE_DATASET, "2023-04").summary()
+    laid = LaidStore(laid_store).load(EXAMPLE_DATASET, pd.Period("2023-04", "M")).summary()
     metric = page.locator("[data-testid='stMetric']", has_text=METRIC).first
     expect(metric).to_contain_text(fmt_mkr(laid["final"]), timeout=TIMEOUT)
     expect(page.locator(APP_IDLE)).to_have_count(1, timeout=TIMEOUT)
@@ -115,7 +116,7 @@ def test_a_laid_month_with_an_adjustment_is_one_number_everywhere_and_after_a_re
 
     rec = example_record(laid_store, "2023-04")
     assert rec.laid is not None and rec.laid.adjustments and rec.laid.version == 1
-    total = float(H.year_totals(rec.final, ())[H.PROGNOS].iloc[0])
+    total = float(H.year_totals(rec.final, ())[H.FORECAST].iloc[0])
     assert total == pytest.approx(rec.laid.summary()["final"], abs=0.5)
     env = {"BUDGETPROGNOS_DB_URL": laid_store}
     with streamlit_server(env=env) as url:

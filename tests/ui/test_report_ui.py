@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from docx import Document
 from pypdf import PdfReader
@@ -41,7 +42,7 @@ def test_overview_shows_the_reports_summary_tables() -> None:
     assert "Prognos 2023" in summary.columns
     # the same cells as the report builder (the follow-up columns do not depend on the paths)
     ds = load_default()
-    mine = overview_tables(ds, "2023-04", fast_forecast(ds, "2023-04", 20))[0].display()
+    mine = overview_tables(ds, pd.Period("2023-04", "M"), fast_forecast(ds, pd.Period("2023-04", "M"), 20))[0].display()
     for col in mine.columns:
         if col != "Prognos 2023":
             assert list(summary[col]) == list(mine[col]), col
