@@ -27,6 +27,7 @@ from forecast.cycle.names import EXAMPLE_DATASET as EXAMPLE_DATASET  # re-export
 from forecast.cycle.names import USER_DATASET as USER_DATASET  # re-exported
 from forecast.engine.result import RegionForecast
 from forecast.engine.totals_width import corrections_metadata
+from forecast.io.formatting import month_label
 from forecast.ledger.month import month_of
 
 LAID_SCHEMA_VERSION = 1
@@ -95,8 +96,9 @@ class LaidForecast:
                 "p10": q[0], "p50": q[1], "p90": q[2]}
 
     def label(self) -> str:
-        """``2023-04 v2 (fastställd)``."""
-        return f"{self.as_of} v{self.version}" + (" (fastställd)" if self.locked else "")
+        """``april 2023 v2 (fastställd)``."""
+        locked = " (fastställd)" if self.locked else ""
+        return f"{month_label(self.as_of, long=True)} v{self.version}{locked}"
 
 
 def _year_part(rf: RegionForecast, monthly: np.ndarray) -> np.ndarray:

@@ -33,7 +33,7 @@ from forecast.cycle.adjustments import AdjustedForecast, apply_adjustments
 from forecast.cycle.defaults import DEFAULT_PATHS, DEFAULT_SEED
 from forecast.cycle.laid import LaidForecast
 from forecast.engine.result import RegionForecast
-from forecast.io.formatting import fmt_number, fmt_timestamp, fmt_tkr
+from forecast.io.formatting import fmt_number, fmt_timestamp, fmt_tkr, month_label
 from forecast.ledger.dataset import Dataset
 from forecast.ledger.month import month_text
 from forecast.store.statistical import StatisticalStore, StatKey
@@ -175,9 +175,10 @@ class ForecastOfRecord:
         """
         lf = self.laid
         if lf is None:
-            return f"Statistisk prognos per {self.as_of}, ej lagd"
+            return f"Statistisk prognos per {month_label(self.as_of, long=True)}, ej lagd"
         what = "Fastställd prognos" if lf.locked else "Lagd prognos"
-        return f"{what} {lf.as_of} version {lf.version} av {lf.author}, lagd {when(lf.created)}"
+        return (f"{what} {month_label(lf.as_of, long=True)} version {lf.version} av {lf.author}, "
+                f"lagd {when(lf.created)}")
 
     def provenance(self, when: Callable[[str], str] = fmt_timestamp,
                    ) -> list[tuple[str, str]]:

@@ -90,7 +90,7 @@ def test_overview_and_compare_show_hostile_names_as_text(browser, listener, db_u
         try:
             page.goto(f"{url}/oversikt?manad=2023-04")
             wait_for_app(page)
-            expect(page.get_by_text("Lagd prognos 2023-04 version 1 av").first).to_be_visible()
+            expect(page.get_by_text("Lagd prognos april 2023 version 1 av").first).to_be_visible()
             assert f"av {author}, lagd" in _text(page)  # read as typed, no backslashes
             _no_markup(page, port)
             screenshot(page, "access30_oversikt_hostile")
@@ -98,7 +98,7 @@ def test_overview_and_compare_show_hostile_names_as_text(browser, listener, db_u
             wait_for_app(page)
             expect(page.get_by_text("Scenario, årsresultat")).to_be_visible()
             main = _text(page)
-            assert f"Basprognos: Lagd prognos 2023-04 version 1 av {author}" in main
+            assert f"Basprognos: Lagd prognos april 2023 version 1 av {author}" in main
             assert main.count(f"{name} v1") >= 3, main  # pill, table column, chart heading
             _no_markup(page, port)
             screenshot(page, "access30_jamfor_hostile")

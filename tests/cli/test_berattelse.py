@@ -11,6 +11,7 @@ from cli.main import main
 from forecast.cycle.adjustments import apply_adjustments
 from forecast.cycle.laid import EXAMPLE_DATASET, build_laid
 from forecast.cycle.laid_store import LaidStore
+from forecast.ledger.month import month_of
 from forecast.report.narrative import load_narrative_bytes
 from forecast.store.narratives import NarrativeStore
 from tests.fakes import small_dataset
@@ -46,7 +47,7 @@ def test_save_fetch_edit_and_load_back(tmp_path: Path, capsys: pytest.CaptureFix
     out.write_text(out.read_text(encoding="utf-8").replace("sämre än budget", "bättre än budget"),
                    encoding="utf-8")
     assert main(["berattelse", "spara", str(out), "--as-of", "2023-04", *db]) == 0
-    latest = NarrativeStore(db[1]).latest(EXAMPLE_DATASET, "2023-04")
+    latest = NarrativeStore(db[1]).latest(EXAMPLE_DATASET, month_of(2023, 4))
     assert latest is not None and latest.version == 2 and "bättre än budget" in latest.summary
 
 
@@ -56,7 +57,7 @@ def test_fetch_the_laid_versions_narrative(tmp_path: Path,
     db = ["--db", url]
     assert main(["berattelse", "spara", str(_file(tmp_path)), "--as-of", "2023-04", *db]) == 0
     ds = small_dataset()
-    LaidStore(url).lay(build_laid(apply_adjustments(fast_forecast(ds, "2023-04", 20), []),
+    LaidStore(url).lay(build_laid(apply_adjustments(fast_forecast(ds, month_of(2023, 4), 20), []),
                                   dataset=EXAMPLE_DATASET, author="Anna", comment="april",
                                   method="test"))
     edited = tmp_path / "ny.yaml"

@@ -61,20 +61,20 @@ def test_overview_opens_on_the_laid_forecast(store_url):
     lf = LaidStore(store_url).load(EXAMPLE_DATASET, pd.Period("2023-04", "M"))
     got = next(m.value for m in at.metric if m.label == "Årsprognos, nettoresultat")
     assert got == fmt_mkr(lf.summary()["final"])
-    assert any("Lagd prognos 2023-04 version 1 av Anna" in c.value for c in at.caption)
+    assert any("Lagd prognos april 2023 version 1 av Anna" in c.value for c in at.caption)
 
 
 @needs_data
 def test_prognos_page_shows_laid_figures_and_adjustments_without_recomputing(store_url):
     at = run_page("prognos")
     assert not at.exception, at.exception
-    assert any("Visar lagd prognos 2023-04 v1 av Anna" in i.value for i in at.info)
+    assert any("Visar lagd prognos april 2023 v1 av Anna" in i.value for i in at.info)
     lf = LaidStore(store_url).load(EXAMPLE_DATASET, pd.Period("2023-04", "M"))
     assert next(m.value for m in at.metric if m.label == "Varav justeringar") == \
         fmt_mkr(lf.summary()["adj"], 1)
     # the detail (per unit, chart, methods) is the laid forecast's, with no recomputation
     assert any(h.value == "Prognosen i detalj" for h in at.header)
-    assert any("Visar: Lagd prognos 2023-04 version 1 av Anna" in c.value for c in at.caption)
+    assert any("Visar: Lagd prognos april 2023 version 1 av Anna" in c.value for c in at.caption)
     # single-user mode: the OS user (here Anna) is named in the sidebar and may edit
     assert any("Enanvändarläge" in c.value and "Anna" in c.value for c in at.sidebar.caption)
     assert any(b.label == "Spara justeringar" for b in at.button)
@@ -169,7 +169,7 @@ def test_switching_to_a_month_not_laid_recomputes_by_step_and_drops_the_old_figu
     at = run_page("oversikt")
     shown = at.session_state[K.LAST_FIGURES]
     assert isinstance(shown, Shown) and shown.as_of == "2023-04"
-    assert shown.source.startswith("Lagd prognos 2023-04 version 1 av Anna, lagd ")
+    assert shown.source.startswith("Lagd prognos april 2023 version 1 av Anna, lagd ")
     assert not steps  # the laid month: nothing computed
     at.sidebar.selectbox(key=K.AS_OF).set_value("2023-02").run()
     assert not at.exception, at.exception
@@ -177,18 +177,18 @@ def test_switching_to_a_month_not_laid_recomputes_by_step_and_drops_the_old_figu
     assert not any("Äldre siffror" in w.value for w in at.warning)
     assert not any(m.label.startswith("Äldre") for m in at.metric)
     assert any("Underlag: utfall till och med februari 2023" in c.value for c in at.caption)
-    assert at.session_state[K.LAST_FIGURES].source == "Statistisk prognos per 2023-02, ej lagd"
+    assert at.session_state[K.LAST_FIGURES].source == "Statistisk prognos per februari 2023, ej lagd"
 
 
 def test_old_figures_are_marked_as_old_with_their_month_and_source():
     from ui.data_access import Context
     from ui.recompute import Shown, old_notice
 
-    shown = Shown(as_of="2023-04", data_hash="h", source="lagd prognos 2023-04 v1 av Anna",
+    shown = Shown(as_of="2023-04", data_hash="h", source="lagd prognos april 2023 v1 av Anna",
                   prognos=-303_000.0, budget=-290_000.0, deviation=-13_000.0)
     ctx = Context(ds=None, as_of=pd.Period("2023-02", "M"))  # type: ignore[arg-type]
     text = old_notice(shown, ctx)
-    assert text.startswith("Äldre siffror: årsprognos per april 2023 (lagd prognos 2023-04 "
+    assert text.startswith("Äldre siffror: årsprognos per april 2023 (lagd prognos april 2023 "
                            "v1 av Anna).")
     assert "Prognosen per februari 2023 räknas fram" in text
 
@@ -351,7 +351,7 @@ def test_fastställ_only_after_the_confirmation_and_in_the_audit_trail(month_sto
     assert info is not None and (info.version, info.author) == (1, "Anna")
     assert any(f"är fastställd: version 1, av Anna {fmt_timestamp(info.created)}" in s.value
                for s in at.success)
-    assert any("Visar lagd prognos 2023-04 v1 (fastställd) av Anna" in i.value for i in at.info)
+    assert any("Visar lagd prognos april 2023 v1 (fastställd) av Anna" in i.value for i in at.info)
     assert not _buttons(at, K.LOCK_BUTTON) and not at.error
     last = month_store.audit_trail(newest_first=True).iloc[0]
     assert (last["Vem"], last["Händelse"]) == ("Anna", "fastställ prognos")
@@ -431,7 +431,7 @@ def test_lay_comment_box_starts_empty_after_a_lay_and_on_a_new_month(month_store
     assert not at.exception, at.exception
     lf = month_store.load(EXAMPLE_DATASET, pd.Period("2023-04", "M"))
     assert (lf.version, lf.comment) == (2, "skäl för april")
-    assert any("Lagd prognos 2023-04 v2 av Anna" in s.value for s in at.success)
+    assert any("Lagd prognos april 2023 v2 av Anna" in s.value for s in at.success)
     assert _comment_box(at).value == ""
     _comment_box(at).input("skäl för april igen").run()
     at.sidebar.selectbox(key=K.AS_OF).set_value("2023-03").run()

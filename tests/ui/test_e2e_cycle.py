@@ -72,7 +72,7 @@ def test_recomputing_a_month_not_laid_keeps_the_laid_figures_marked_as_old(page,
     page.get_by_role("combobox", name="Prognosmånad (senaste utfall)").click()
     page.get_by_role("option", name="februari 2023").click()
     # while the statistical forecast of February is computed: the April figures, as old
-    notice = page.get_by_text("Äldre siffror: årsprognos per april 2023 (Lagd prognos 2023-04 "
+    notice = page.get_by_text("Äldre siffror: årsprognos per april 2023 (Lagd prognos april 2023 "
                               "version 1 av Anna")
     expect(notice).to_be_visible(timeout=TIMEOUT)
     old = page.locator("[data-testid='stMetric']", has_text="Äldre: årsprognos 2023")
@@ -125,7 +125,7 @@ def test_a_laid_month_with_an_adjustment_is_one_number_everywhere_and_after_a_re
         page = ctx.new_page()
         page.set_default_timeout(TIMEOUT)
         assert fmt_mkr(total) in _overview_metric(page, url)
-        expect(page.get_by_text("Lagd prognos 2023-04 version 1 av Anna").first).to_be_visible()
+        expect(page.get_by_text("Lagd prognos april 2023 version 1 av Anna").first).to_be_visible()
         page.goto(f"{url}/prognos")
         wait_for_app(page)
         laid_metric = page.locator("[data-testid='stMetric']", has_text="(lagd)").first
@@ -138,7 +138,7 @@ def test_a_laid_month_with_an_adjustment_is_one_number_everywhere_and_after_a_re
             openpyxl.load_workbook(xlsx).sheetnames)
         word = docx.Document(str(download(page, "w_dl_rapport_docx", tmp_path)))
         text = " ".join(p.text for p in word.paragraphs)
-        assert "Prognosen som visas: Lagd prognos 2023-04 version 1 av Anna" in text
+        assert "Prognosen som visas: Lagd prognos april 2023 version 1 av Anna" in text
         ctx.close()
     with streamlit_server(env=env) as url:  # a restart: a new process reads the store
         ctx = browser.new_context(viewport={"width": 1400, "height": 1000})

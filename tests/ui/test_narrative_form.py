@@ -14,9 +14,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from forecast.ledger.month import month_of
 from forecast.report.narrative import parse_narrative
 from forecast.store.narratives import NarrativeStore
 from ui import state_keys as K
+
+APRIL = month_of(2023, 4)
 
 STORED = {"sammanfattning": "Nämnden redovisar ett underskott.",
           "divisioner": {"Div A": "Ambulanshelikoptern."},
@@ -29,12 +32,13 @@ STORED = {"sammanfattning": "Nämnden redovisar ett underskott.",
 
 
 def _form_app(url: str, author: str) -> None:
+    from forecast.ledger.month import month_of
     from forecast.store.narratives import NarrativeStore
     from ui.narrative_form import narrative_form
 
     store = NarrativeStore(url)
-    narrative_form(store.latest("D", "2023-04"), ["Div A", "Div B"],
-                   lambda n: store.save(n, dataset="D", as_of="2023-04", author=author))
+    narrative_form(store.latest("D", month_of(2023, 4)), ["Div A", "Div B"],
+                   lambda n: store.save(n, dataset="D", as_of=month_of(2023, 4), author=author))
 
 
 @pytest.fixture
@@ -56,7 +60,7 @@ def test_typing_the_summary_and_a_comment_saves_a_version(url: str) -> None:
     at.text_area[2].input("Hyrpersonal minskar.")
     at.button[0].click().run()
     assert not at.exception, at.exception
-    saved = NarrativeStore(url).latest("D", "2023-04")
+    saved = NarrativeStore(url).latest("D", APRIL)
     assert saved is not None and saved.version == 1 and saved.author == "Anna"
     assert saved.summary == "Resultatet är −12 mkr."
     assert saved.divisions == (("Div B", "Hyrpersonal minskar."),)
@@ -66,13 +70,13 @@ def test_typing_the_summary_and_a_comment_saves_a_version(url: str) -> None:
 @pytest.mark.parametrize("unit", ["mkr", "tkr"])
 def test_the_tables_open_on_the_stored_version_and_save_back_equal(url: str, unit: str) -> None:
     store = NarrativeStore(url)
-    first = store.save(parse_narrative(STORED), dataset="D", as_of="2023-04", author="Bo")
+    first = store.save(parse_narrative(STORED), dataset="D", as_of=APRIL, author="Bo")
     at = _app(url)
     at.radio(key=K.NARR_UNIT).set_value(unit).run()
     assert at.text_area[0].value == STORED["sammanfattning"]
     at.button[0].click().run()
     assert not at.exception, at.exception
-    second = store.latest("D", "2023-04")
+    second = store.latest("D", APRIL)
     assert second is not None and second.version == 2 and second.author == "Anna"
     assert second.to_payload() == first.to_payload()
 
@@ -84,4 +88,4 @@ def test_a_save_that_fails_is_said_in_swedish_and_nothing_is_stored(url: str) ->
     assert not at.exception, at.exception
     assert any(e.value.startswith("Berättelsen sparades inte: ange vem som sparar")
                for e in at.error)
-    assert NarrativeStore(url).latest("D", "2023-04") is None
+    assert NarrativeStore(url).latest("D", APRIL) is None
