@@ -194,7 +194,7 @@ def pattern(adj: Adjustment, rf: RegionForecast,
     """
     check(adj)
     if mean_monthly is None:
-        mean_monthly = rf.paths.mean(axis=1, dtype=np.float64)
+        mean_monthly = rf.expected
     months = _months(adj, rf)
     rows = _rows(adj, rf)
     w = _weights(adj, rf, rows, months, mean_monthly)
@@ -245,7 +245,7 @@ class AdjustedForecast:
         """(n_series, n_months) mean of the statistical paths per month."""
         if self.mean_monthly is not None:
             return self.mean_monthly
-        return self.statistical.paths.mean(axis=1, dtype=np.float64)
+        return self.statistical.expected
 
     def year_paths(self, year: int) -> np.ndarray:
         """(n_series, n_paths) final year total per series and path (float64).
@@ -255,7 +255,7 @@ class AdjustedForecast:
         rf = self.statistical
         idx = np.flatnonzero(rf.month_mask(year))
         sl = slice(int(idx[0]), int(idx[-1]) + 1) if len(idx) else slice(0, 0)
-        out = rf.paths[:, :, sl].sum(axis=2, dtype=np.float64)
+        out = rf.year_rest(year).copy()  # stored with the forecast
         if year == rf.as_of.year:
             out += rf.ytd_outcome[:, None]
         for share, draws in zip(self.shares, self.draws, strict=True):
@@ -334,7 +334,7 @@ def apply_adjustments(rf: RegionForecast, adjustments: list[Adjustment] | tuple[
         seen[a.key] = a
     if not adjustments and not given:
         return AdjustedForecast(rf, (), ())
-    mean_monthly = rf.paths.mean(axis=1, dtype=np.float64)
+    mean_monthly = rf.expected
     shares = [pattern(a, rf, mean_monthly) for a in adjustments]
     allocs = [a.amount_tkr * sh for a, sh in zip(adjustments, shares, strict=True)]
     draws = [total_draws(a, rf.n_paths, rf.seed) for a in adjustments]

@@ -10,12 +10,57 @@ its rows of these arrays: per path, then quantiles (never summed quantiles).
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 QUANTILES = (0.1, 0.5, 0.9)
+
+
+class LazyPaths:
+    """Paths not yet read: their shape, and how to read them (e.g. from the store).
+
+    A stored forecast is opened with its summaries (:func:`summaries`) and these; the
+    (n_series, n_paths, n_months) array is read the first time ``RegionForecast.paths`` is
+    used, by a consumer that truly needs the per-series paths.
+    """
+
+    def __init__(self, shape: tuple[int, int, int], read: Callable[[], np.ndarray]) -> None:
+        self.shape = tuple(int(d) for d in shape)
+        self._read = read
+
+    def read(self) -> np.ndarray:
+        """The paths, checked against the announced shape."""
+        a = self._read()
+        if tuple(a.shape) != self.shape:
+            raise ValueError(f"banorna har formen {a.shape}, väntat {self.shape}")
+        return a
+
+    def __reduce__(self) -> tuple[Any, tuple[np.ndarray]]:
+        """Pickled (a copy, another process) as the array it reads."""
+        return np.asarray, (self.read(),)
+
+
+class _PathsField:
+    """The ``paths`` field: an array, or :class:`LazyPaths` read on first use (then kept)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._slot = f"_{name}"
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            raise AttributeError("paths")  # the field has no default
+        value = obj.__dict__[self._slot]
+        if isinstance(value, LazyPaths):
+            value = value.read()
+            obj.__dict__[self._slot] = value
+        return value
+
+    def __set__(self, obj: Any, value: np.ndarray | LazyPaths) -> None:
+        obj.__dict__[self._slot] = value
 
 
 @dataclass(frozen=True)
@@ -28,7 +73,8 @@ class RegionForecast:
     months: pd.PeriodIndex
     """Forecast months: as_of + 1 … December of as_of.year + 2."""
     paths: np.ndarray
-    """(n_series, n_paths, n_months) simulated amounts, tkr."""
+    """(n_series, n_paths, n_months) simulated amounts, tkr (read on first use when given as
+    :class:`LazyPaths`: the field is a :class:`_PathsField`, installed below)."""
     point: np.ndarray
     """(n_series, n_months) point forecast (the method's mean/median path), tkr."""
     ytd_outcome: np.ndarray
@@ -70,8 +116,13 @@ class RegionForecast:
 
     @property
     def n_paths(self) -> int:
-        """Number of simulated paths per series."""
-        return int(self.paths.shape[1])
+        """Number of simulated paths per series (known without reading lazy paths)."""
+        return int(self.__dict__["_paths"].shape[1])
+
+    @property
+    def paths_read(self) -> bool:
+        """False while the paths are :class:`LazyPaths` not yet read."""
+        return not isinstance(self.__dict__["_paths"], LazyPaths)
 
     def month_mask(self, year: int) -> np.ndarray:
         """Boolean mask over ``months`` selecting the forecast months of ``year``."""
@@ -99,6 +150,19 @@ class RegionForecast:
             memo[year] = rest
         return memo[year]
 
+    def total_paths(self) -> np.ndarray:
+        """(n_paths, n_months) float64 the region's total per path and month (read-only).
+
+        The sum over every series, computed once per forecast: the region's fan, its months
+        and its accumulated chart read it instead of the per-series paths.
+        """
+        memo: dict[str, np.ndarray] = self.__dict__.setdefault("_totals", {})
+        if "region" not in memo:
+            tot = self.paths.sum(axis=0, dtype=np.float64)
+            tot.setflags(write=False)
+            memo["region"] = tot
+        return memo["region"]
+
     def year_total_paths(self, rows: np.ndarray | None = None) -> np.ndarray:
         """(n_paths,) year total of as_of.year over ``rows``: outcome so far + each path's rest."""
         rest = self.year_rest(self.as_of.year)
@@ -110,3 +174,56 @@ class RegionForecast:
         """P10/P50/P90 of the year total over ``rows`` from the summed paths."""
         tot = self.year_total_paths(rows)
         return {q: float(np.quantile(tot, q)) for q in QUANTILES}
+
+
+_FIELD = _PathsField()
+_FIELD.__set_name__(RegionForecast, "paths")
+RegionForecast.paths = _FIELD  # type: ignore[assignment]
+"""Installed after the dataclass is made (the field keeps no default); ``__init__`` and
+``replace`` store through it, so ``paths`` may be given as :class:`LazyPaths`."""
+
+
+def lazy(paths: LazyPaths) -> np.ndarray:
+    """``paths`` as the value of the ``paths`` field (typed as the array it reads)."""
+    return paths  # type: ignore[return-value]
+
+
+SUMMARY_EXPECTED = "expected"
+SUMMARY_TOTAL = "total_paths"
+SUMMARY_YEAR_REST = "year_rest_"
+"""Summary names: ``expected``, ``total_paths`` and ``year_rest_<year>`` per forecast year."""
+
+
+def summaries(rf: RegionForecast) -> dict[str, np.ndarray]:
+    """What a page, report or export reads instead of the per-series paths.
+
+    Computed by the forecast's own methods (:attr:`RegionForecast.expected`,
+    :meth:`RegionForecast.year_rest` of every forecast year, :meth:`RegionForecast.total_paths`),
+    so a stored forecast's summaries are exactly what those methods give on its paths; the
+    store keeps them and :func:`with_summaries` puts them back.
+    """
+    out = {SUMMARY_EXPECTED: rf.expected, SUMMARY_TOTAL: rf.total_paths()}
+    for year in sorted({int(y) for y in rf.months.year}):
+        out[f"{SUMMARY_YEAR_REST}{year}"] = rf.year_rest(year)
+    return out
+
+
+def with_summaries(rf: RegionForecast, stored: dict[str, np.ndarray]) -> RegionForecast:
+    """``rf`` with stored :func:`summaries` as its methods' results (no recomputation).
+
+    Raises:
+        ValueError: a summary of the wrong shape, or one missing.
+    """
+    n, p, m = rf.n_series, rf.n_paths, len(rf.months)
+    shapes = {SUMMARY_EXPECTED: (n, m), SUMMARY_TOTAL: (p, m)}
+    years = sorted({int(y) for y in rf.months.year})
+    shapes.update({f"{SUMMARY_YEAR_REST}{y}": (n, p) for y in years})
+    for name, shape in shapes.items():
+        if name not in stored or tuple(stored[name].shape) != shape:
+            raise ValueError(f"sammanfattningen {name} saknas eller har fel form")
+    rf.__dict__["expected"] = stored[SUMMARY_EXPECTED]
+    rf.__dict__.setdefault("_totals", {})["region"] = stored[SUMMARY_TOTAL]
+    memo = rf.__dict__.setdefault("_year_rest", {})
+    for y in years:
+        memo[y] = stored[f"{SUMMARY_YEAR_REST}{y}"]
+    return rf
