@@ -1,7 +1,9 @@
 """A :class:`RegionForecast` as bytes and back: the stored statistical forecast's format.
 
 Paths stay float32 and every array is kept bit for bit, so a stored forecast reads back
-exactly (every consumer reads the paths: joint totals, scenario draws, fans).
+exactly. From version 3 the summaries that pages, reports and exports read are stored too,
+and the paths are read only by a consumer that needs them (scenario draws, adjustments, a
+unit's fan).
 
 Versions (``meta.format``):
 
