@@ -30,7 +30,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecast.engine.result import RegionForecast
+from forecast.engine.result import (
+    SUMMARY_EXPECTED,
+    SUMMARY_YEAR_REST,
+    LazyPaths,
+    RegionForecast,
+    lazy,
+    months_sum,
+    path_means,
+    with_summaries,
+)
 from forecast.seeding import series_rng
 
 SPREAD_RULES = ("prognos", "budget", "lika")
@@ -266,16 +275,46 @@ class AdjustedForecast:
 
     @functools.cached_property
     def final(self) -> RegionForecast:
-        """The final forecast: statistical paths and point plus every adjustment."""
+        """The final forecast: statistical paths and point plus every adjustment.
+
+        Only the adjusted series' paths are read and changed now: every other series' paths,
+        mean per month and year totals per path are the statistical forecast's, so the final
+        forecast's (:attr:`RegionForecast.expected`, :meth:`RegionForecast.year_rest`) are
+        those with the adjusted rows recomputed by the same methods (row by row, so bit for
+        bit what the whole array gives). The whole final array is made when first used.
+        """
         rf = self.statistical
         if not self.adjustments:
             return rf
-        paths = rf.paths.copy()
-        point = rf.point + self.adjustment_monthly
+        touched = np.flatnonzero(np.any([s.any(axis=1) for s in self.shares], axis=0))
+        moved = self._adjusted_rows(touched)
+
+        def whole() -> np.ndarray:
+            paths = rf.paths.copy()
+            paths[touched] = moved
+            return paths
+
+        out = replace(rf, paths=lazy(LazyPaths(rf.paths_shape, whole)),
+                      point=rf.point + self.adjustment_monthly)
+        expected = rf.expected.copy()
+        expected[touched] = path_means(moved)
+        known = {SUMMARY_EXPECTED: expected}
+        for y in sorted({int(y) for y in rf.months.year}):
+            rest = rf.year_rest(y).copy()
+            rest[touched] = months_sum(moved, rf.month_mask(y))
+            known[f"{SUMMARY_YEAR_REST}{y}"] = rest
+        for a in known.values():
+            a.setflags(write=False)
+        return with_summaries(out, known, complete=False)
+
+    def _adjusted_rows(self, rows: np.ndarray) -> np.ndarray:
+        """(len(rows), n_paths, n_months) float32 final paths of ``rows``."""
+        paths = self.statistical.row_paths(rows)
+        if not paths.flags.writeable:
+            paths = paths.copy()
         for share, draws in zip(self.shares, self.draws, strict=True):
-            idx = np.flatnonzero(share.any(axis=1))
-            paths[idx] += (share[idx][:, None, :] * draws[None, :, None]).astype(np.float32)
-        return replace(rf, paths=paths, point=point)
+            paths += (share[rows][:, None, :] * draws[None, :, None]).astype(np.float32)
+        return paths
 
 
 def adopted(rf: RegionForecast, effects: dict[str, np.ndarray], *, author: str,

@@ -28,9 +28,22 @@ class LazyPaths:
     used, by a consumer that truly needs the per-series paths.
     """
 
-    def __init__(self, shape: tuple[int, int, int], read: Callable[[], np.ndarray]) -> None:
+    def __init__(self, shape: tuple[int, int, int], read: Callable[[], np.ndarray],
+                 read_rows: Callable[[np.ndarray], np.ndarray] | None = None) -> None:
         self.shape = tuple(int(d) for d in shape)
         self._read = read
+        self._read_rows = read_rows
+
+    def rows(self, rows: np.ndarray) -> np.ndarray:
+        """(len(rows), n_paths, n_months) the paths of ``rows``.
+
+        Only they are read if the source can read rows; else all are read.
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        a = self._read_rows(rows) if self._read_rows is not None else self.read()[rows]
+        if tuple(a.shape) != (len(rows), *self.shape[1:]):
+            raise ValueError(f"banorna har formen {a.shape}, väntat {(len(rows), *self.shape[1:])}")
+        return a
 
     def read(self) -> np.ndarray:
         """The paths, checked against the announced shape."""
@@ -107,7 +120,7 @@ class RegionForecast:
         The årsprognos's own monthly amounts, which every table and the scenario base sum
         (``point`` is the method's own path).
         """
-        return self.paths.mean(axis=1, dtype=np.float64)
+        return path_means(self.paths)
 
     @property
     def n_series(self) -> int:
@@ -118,6 +131,22 @@ class RegionForecast:
     def n_paths(self) -> int:
         """Number of simulated paths per series (known without reading lazy paths)."""
         return int(self.__dict__["_paths"].shape[1])
+
+    def row_paths(self, rows: np.ndarray) -> np.ndarray:
+        """(len(rows), n_paths, n_months) the paths of series ``rows`` (a new array).
+
+        Read without the other series' paths while the paths are not yet read.
+        """
+        value = self.__dict__["_paths"]
+        if isinstance(value, LazyPaths):
+            return value.rows(rows)
+        return value[np.asarray(rows, dtype=np.int64)]
+
+    @property
+    def paths_shape(self) -> tuple[int, int, int]:
+        """(n_series, n_paths, n_months), known without reading lazy paths."""
+        n, p, m = self.__dict__["_paths"].shape
+        return int(n), int(p), int(m)
 
     @property
     def paths_read(self) -> bool:
@@ -145,7 +174,7 @@ class RegionForecast:
         memo: dict[int, np.ndarray] = self.__dict__.setdefault("_year_rest", {})
         year = int(year)
         if year not in memo:
-            rest = self.paths[:, :, self.month_mask(year)].sum(axis=2, dtype=np.float64)
+            rest = months_sum(self.paths, self.month_mask(year))
             rest.setflags(write=False)
             memo[year] = rest
         return memo[year]
@@ -175,6 +204,18 @@ class RegionForecast:
         tot = self.year_total_paths(rows)
         return {q: float(np.quantile(tot, q)) for q in QUANTILES}
 
+
+def path_means(paths: np.ndarray) -> np.ndarray:
+    """(n, n_months) float64 mean over the paths of (n, n_paths, n_months) ``paths``.
+
+    Row by row: the rows of a part are bit for bit those of the whole.
+    """
+    return paths.mean(axis=1, dtype=np.float64)
+
+
+def months_sum(paths: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """(n, n_paths) float64 sum of each path over the months of ``mask`` (row by row)."""
+    return paths[:, :, mask].sum(axis=2, dtype=np.float64)
 
 _FIELD = _PathsField()
 _FIELD.__set_name__(RegionForecast, "paths")
@@ -208,22 +249,33 @@ def summaries(rf: RegionForecast) -> dict[str, np.ndarray]:
     return out
 
 
-def with_summaries(rf: RegionForecast, stored: dict[str, np.ndarray]) -> RegionForecast:
-    """``rf`` with stored :func:`summaries` as its methods' results (no recomputation).
+def with_summaries(rf: RegionForecast, stored: dict[str, np.ndarray], *,
+                   complete: bool = True) -> RegionForecast:
+    """``rf`` with given :func:`summaries` as its methods' results (no recomputation).
+
+    Args:
+        rf: a forecast not yet used (its methods have computed nothing).
+        stored: name → array, as :func:`summaries` names them.
+        complete: every summary must be given (a stored forecast); else those given are set
+            and the others computed from the paths when asked.
 
     Raises:
-        ValueError: a summary of the wrong shape, or one missing.
+        ValueError: a summary of the wrong shape, or (``complete``) one missing.
     """
     n, p, m = rf.n_series, rf.n_paths, len(rf.months)
     shapes = {SUMMARY_EXPECTED: (n, m), SUMMARY_TOTAL: (p, m)}
     years = sorted({int(y) for y in rf.months.year})
     shapes.update({f"{SUMMARY_YEAR_REST}{y}": (n, p) for y in years})
     for name, shape in shapes.items():
-        if name not in stored or tuple(stored[name].shape) != shape:
+        if (complete and name not in stored) or (
+                name in stored and tuple(stored[name].shape) != shape):
             raise ValueError(f"sammanfattningen {name} saknas eller har fel form")
-    rf.__dict__["expected"] = stored[SUMMARY_EXPECTED]
-    rf.__dict__.setdefault("_totals", {})["region"] = stored[SUMMARY_TOTAL]
+    if SUMMARY_EXPECTED in stored:
+        rf.__dict__["expected"] = stored[SUMMARY_EXPECTED]
+    if SUMMARY_TOTAL in stored:
+        rf.__dict__.setdefault("_totals", {})["region"] = stored[SUMMARY_TOTAL]
     memo = rf.__dict__.setdefault("_year_rest", {})
     for y in years:
-        memo[y] = stored[f"{SUMMARY_YEAR_REST}{y}"]
+        if f"{SUMMARY_YEAR_REST}{y}" in stored:
+            memo[y] = stored[f"{SUMMARY_YEAR_REST}{y}"]
     return rf

@@ -43,8 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecast.engine.result import (LazyPaths, RegionForecast, lazy, summaries,
-                                    with_summaries)
+from forecast.engine.result import LazyPaths, RegionForecast, lazy, summaries, with_summaries
 
 FORMAT_VERSION = 3
 MAGIC = b"BPRF"
@@ -232,7 +231,28 @@ def _lazy_paths(read: ReadRange, meta: dict[str, Any], at: int) -> LazyPaths:
             raise FormatError("den lagrade prognosens banor är avkortade")
         return _array(data, table, 0)
 
-    return LazyPaths((shape[0], shape[1], shape[2]), paths)
+    dtype = np.dtype(table["dtype"])
+    row_bytes = shape[1] * shape[2] * dtype.itemsize
+
+    def rows(which: np.ndarray) -> np.ndarray:
+        out = np.empty((len(which), shape[1], shape[2]), dtype=dtype.newbyteorder("="))
+        order = np.argsort(which, kind="stable")
+        ordered = which[order]
+        breaks = np.flatnonzero(np.diff(ordered) != 1) + 1
+        for run in np.split(np.arange(len(ordered)), breaks):  # one read per run of rows
+            if not len(run):
+                continue
+            first, n = int(ordered[run[0]]), len(run)
+            if first < 0 or first + n > shape[0]:
+                raise FormatError(f"serie {first} finns inte bland {shape[0]}")
+            data = read(at + first * row_bytes, n * row_bytes)
+            if len(data) != n * row_bytes:
+                raise FormatError("den lagrade prognosens banor är avkortade")
+            block = np.frombuffer(data, dtype=dtype).reshape(n, shape[1], shape[2])
+            out[order[run]] = block
+        return out
+
+    return LazyPaths((shape[0], shape[1], shape[2]), paths, rows)
 
 
 def _build(meta: dict[str, Any], arrays: dict[str, np.ndarray],
@@ -247,7 +267,8 @@ def _build(meta: dict[str, Any], arrays: dict[str, np.ndarray],
         rf = RegionForecast(
             as_of=pd.Period(meta["as_of"], freq="M"), keys=keys,
             months=pd.PeriodIndex([pd.Period(m, freq="M") for m in meta["months"]]),
-            paths=lazy(paths) if isinstance(paths, LazyPaths) else paths, **{name: arrays[name] for name in SMALL},
+            paths=lazy(paths) if isinstance(paths, LazyPaths) else paths,
+            **{name: arrays[name] for name in SMALL},
             method=tuple(meta["method"]), notes=tuple(meta["notes"]),
             input_hash=str(meta["input_hash"]), seed=int(meta["seed"]),
             level_correction=tuple((str(a), float(b), int(c))
