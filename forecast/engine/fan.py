@@ -41,14 +41,14 @@ def group_paths(rf: RegionForecast, selection: Mapping[str, str]) -> np.ndarray:
     """(n_paths, n_months) float64 the selected group's total per path and month.
 
     The region's is stored with the forecast (:meth:`RegionForecast.total_paths`); a smaller
-    group sums only its own series' paths.
+    group sums only its own series' paths (read alone from a stored forecast).
     """
     if not selection:
         return rf.total_paths()
     rows = np.flatnonzero(rf.row_mask(**dict(selection)))
     if not len(rows):
         raise ValueError(f"inga serier i urvalet {dict(selection)}")
-    return rf.paths[rows].sum(axis=0, dtype=np.float64)
+    return rf.row_paths(rows).sum(axis=0, dtype=np.float64)  # only its series' paths read
 
 
 def _group_history(rf: RegionForecast, ledger: pd.DataFrame, selection: Mapping[str, str]

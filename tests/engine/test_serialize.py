@@ -144,6 +144,10 @@ def test_figures_of_a_lazily_read_forecast_need_no_paths_and_equal_the_full_ones
         assert pd_a.equals(pd_b)
     assert monthly.region_month_means(lazy).equals(monthly.region_month_means(full))
     assert np.array_equal(group_paths(lazy, {}), full.paths.sum(axis=0, dtype=np.float64))
+    div = str(lazy.keys["division"].iloc[0])
+    rows = full.row_mask(division=div)
+    assert np.array_equal(group_paths(lazy, {"division": div}),
+                          full.paths[rows].sum(axis=0, dtype=np.float64))
     assert not lazy.paths_read
     assert np.array_equal(lazy.paths, rf.paths) and lazy.paths_read
 
