@@ -187,9 +187,11 @@ def from_bytes(data: bytes) -> RegionForecast:
 
 ReadRange = Callable[[int, int | None], bytes]
 """``read(start, length)``: that many stored bytes from ``start`` (None: to the end)."""
+ReadRanges = Callable[[list[tuple[int, int]]], list[bytes]]
+"""``read_many([(start, length), …])``: several ranges in one go (one open of the row)."""
 
 
-def read_lazily(read: ReadRange) -> RegionForecast:
+def read_lazily(read: ReadRange, read_many: ReadRanges | None = None) -> RegionForecast:
     """The stored forecast, its paths read only when first used (version 3).
 
     Reads the header and the summaries and small arrays before the paths; the paths are
@@ -209,7 +211,8 @@ def read_lazily(read: ReadRange) -> RegionForecast:
         if int(meta["format"]) < 3:
             return from_bytes(read(0, None))
         at = start + int(meta["paths_at"])
-        paths = _lazy_paths(read, meta, at)
+        paths = _lazy_paths(read, read_many or (lambda rs: [read(a, n) for a, n in rs]),
+                            meta, at)
         meta, arrays = _read_v2(read(0, at), without_paths=True)
     except FormatError:
         raise
@@ -219,7 +222,8 @@ def read_lazily(read: ReadRange) -> RegionForecast:
     return _build(meta, arrays, paths)
 
 
-def _lazy_paths(read: ReadRange, meta: dict[str, Any], at: int) -> LazyPaths:
+def _lazy_paths(read: ReadRange, read_many: ReadRanges, meta: dict[str, Any],
+                at: int) -> LazyPaths:
     table = next(t for t in meta["arrays"] if t["name"] == "paths")
     shape = tuple(int(d) for d in table["shape"])
 
@@ -239,17 +243,14 @@ def _lazy_paths(read: ReadRange, meta: dict[str, Any], at: int) -> LazyPaths:
         order = np.argsort(which, kind="stable")
         ordered = which[order]
         breaks = np.flatnonzero(np.diff(ordered) != 1) + 1
-        for run in np.split(np.arange(len(ordered)), breaks):  # one read per run of rows
-            if not len(run):
-                continue
-            first, n = int(ordered[run[0]]), len(run)
-            if first < 0 or first + n > shape[0]:
-                raise FormatError(f"serie {first} finns inte bland {shape[0]}")
-            data = read(at + first * row_bytes, n * row_bytes)
-            if len(data) != n * row_bytes:
+        runs = [r for r in np.split(np.arange(len(ordered)), breaks) if len(r)]
+        if len(ordered) and (ordered[0] < 0 or ordered[-1] >= shape[0]):
+            raise FormatError(f"serierna {ordered[0]}–{ordered[-1]} finns inte bland {shape[0]}")
+        ranges = [(at + int(ordered[r[0]]) * row_bytes, len(r) * row_bytes) for r in runs]
+        for run, (_, size), data in zip(runs, ranges, read_many(ranges), strict=True):
+            if len(data) != size:  # one range per run of consecutive rows
                 raise FormatError("den lagrade prognosens banor är avkortade")
-            block = np.frombuffer(data, dtype=dtype).reshape(n, shape[1], shape[2])
-            out[order[run]] = block
+            out[order[run]] = np.frombuffer(data, dtype=dtype).reshape(len(run), *shape[1:])
         return out
 
     return LazyPaths((shape[0], shape[1], shape[2]), paths, rows)

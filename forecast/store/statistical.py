@@ -76,8 +76,14 @@ class StatisticalStore(C.Store):
             except StoreError as exc:
                 raise FormatError(str(exc)) from None
 
+        def read_many(ranges: list[tuple[int, int]]) -> list[bytes]:
+            try:
+                return self.payload_ranges(stat_id, ranges)
+            except StoreError as exc:
+                raise FormatError(str(exc)) from None
+
         try:
-            return read_lazily(read)
+            return read_lazily(read, read_many)
         except FormatError as exc:
             raise self.db.error(f"statistisk prognos {stat_id}: {exc}") from None
 
@@ -124,7 +130,20 @@ class StatisticalStore(C.Store):
 
         return self.db.write(_save)
 
+    def payload_ranges(self, stat_id: int, ranges: list[tuple[int, int]]) -> list[bytes]:
+        """Several (start, length) ranges of a stored forecast's payload, in order.
+
+        SQLite reads them through one open blob: it finds an offset by walking the row's
+        overflow pages from the start, and only an open blob remembers the walk.
+        """
+        if not self.db.is_sqlite:
+            return [self.payload_range(stat_id, s, n) for s, n in ranges]
+        return self._sqlite_ranges(stat_id, ranges)
+
     def _sqlite_range(self, stat_id: int, start: int, length: int | None) -> bytes:
+        return self._sqlite_ranges(stat_id, [(start, -1 if length is None else length)])[0]
+
+    def _sqlite_ranges(self, stat_id: int, ranges: list[tuple[int, int]]) -> list[bytes]:
         with self.db.read() as conn:
             raw = conn.connection.driver_connection
             if raw is None:  # pragma: no cover - an open SQLite connection has its driver's
@@ -133,8 +152,12 @@ class StatisticalStore(C.Store):
                 blob = raw.blobopen(T.stat_forecasts.name, "payload", stat_id, readonly=True)
             except sqlite3.OperationalError:
                 raise self.db.error(f"ingen lagrad statistisk prognos med id {stat_id}") from None
+            out = []
             with blob:
-                if start > len(blob):
-                    return b""
-                blob.seek(start)
-                return blob.read(-1 if length is None else length)
+                for start, length in ranges:
+                    if start >= len(blob):
+                        out.append(b"")
+                        continue
+                    blob.seek(start)
+                    out.append(blob.read(length))
+            return out

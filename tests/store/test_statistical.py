@@ -62,6 +62,11 @@ def test_payload_ranges_and_missing_rows(db_url):
     assert store.payload_range(sid, 0, None) == data
     assert store.payload_range(sid, 100, 50) == data[100:150]
     assert store.payload_range(sid, len(data) - 10, 50) == data[-10:]
+    assert store.payload_ranges(sid, [(len(data) - 64, 32), (8, 4), (0, 8)]) == [
+        data[-64:-32], data[8:12], data[:8]]
+    back = store.load(sid)
+    rows = np.array([7, 1, 2, 3, 0])
+    assert np.array_equal(back.row_paths(rows), rf.paths[rows]) and not back.paths_read
     with pytest.raises(StoreError, match="ingen lagrad statistisk prognos med id 999"):
         store.load(999)
     with pytest.raises(StoreError, match="ingen lagrad statistisk prognos med id 999"):
