@@ -10,7 +10,7 @@ its rows of these arrays: per path, then quantiles (never summed quantiles).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,8 +20,27 @@ import pandas as pd
 QUANTILES = (0.1, 0.5, 0.9)
 
 
-class LazyPaths:
-    """Paths not yet read: their shape, and how to read them (e.g. from the store).
+class LazyArray:
+    """An array not yet read: its shape, and how to read it (e.g. from the store)."""
+
+    def __init__(self, shape: tuple[int, ...], read: Callable[[], np.ndarray]) -> None:
+        self.shape = tuple(int(d) for d in shape)
+        self._read = read
+
+    def read(self) -> np.ndarray:
+        """The array, checked against the announced shape."""
+        a = self._read()
+        if tuple(a.shape) != self.shape:
+            raise ValueError(f"fältet har formen {a.shape}, väntat {self.shape}")
+        return a
+
+    def __reduce__(self) -> tuple[Any, tuple[np.ndarray]]:
+        """Pickled (a copy, another process) as the array it reads."""
+        return np.asarray, (self.read(),)
+
+
+class LazyPaths(LazyArray):
+    """Paths not yet read: their shape, and how to read them, all or some series.
 
     A stored forecast is opened with its summaries (:func:`summaries`) and these; the
     (n_series, n_paths, n_months) array is read the first time ``RegionForecast.paths`` is
@@ -30,8 +49,7 @@ class LazyPaths:
 
     def __init__(self, shape: tuple[int, int, int], read: Callable[[], np.ndarray],
                  read_rows: Callable[[np.ndarray], np.ndarray] | None = None) -> None:
-        self.shape = tuple(int(d) for d in shape)
-        self._read = read
+        super().__init__(shape, read)
         self._read_rows = read_rows
 
     def rows(self, rows: np.ndarray) -> np.ndarray:
@@ -45,16 +63,6 @@ class LazyPaths:
             raise ValueError(f"banorna har formen {a.shape}, väntat {(len(rows), *self.shape[1:])}")
         return a
 
-    def read(self) -> np.ndarray:
-        """The paths, checked against the announced shape."""
-        a = self._read()
-        if tuple(a.shape) != self.shape:
-            raise ValueError(f"banorna har formen {a.shape}, väntat {self.shape}")
-        return a
-
-    def __reduce__(self) -> tuple[Any, tuple[np.ndarray]]:
-        """Pickled (a copy, another process) as the array it reads."""
-        return np.asarray, (self.read(),)
 
 
 class _PathsField:
@@ -177,6 +185,8 @@ class RegionForecast:
             rest = months_sum(self.paths, self.month_mask(year))
             rest.setflags(write=False)
             memo[year] = rest
+        elif isinstance(memo[year], LazyArray):  # stored, read on first use
+            memo[year] = memo[year].read()  # type: ignore[attr-defined]
         return memo[year]
 
     def total_paths(self) -> np.ndarray:
@@ -249,13 +259,14 @@ def summaries(rf: RegionForecast) -> dict[str, np.ndarray]:
     return out
 
 
-def with_summaries(rf: RegionForecast, stored: dict[str, np.ndarray], *,
+def with_summaries(rf: RegionForecast, stored: Mapping[str, np.ndarray | LazyArray], *,
                    complete: bool = True) -> RegionForecast:
     """``rf`` with given :func:`summaries` as its methods' results (no recomputation).
 
     Args:
         rf: a forecast not yet used (its methods have computed nothing).
-        stored: name → array, as :func:`summaries` names them.
+        stored: name → array, as :func:`summaries` names them (a year's totals may be a
+            :class:`LazyArray`, read when that year is first asked for).
         complete: every summary must be given (a stored forecast); else those given are set
             and the others computed from the paths when asked.
 
@@ -270,6 +281,9 @@ def with_summaries(rf: RegionForecast, stored: dict[str, np.ndarray], *,
         if (complete and name not in stored) or (
                 name in stored and tuple(stored[name].shape) != shape):
             raise ValueError(f"sammanfattningen {name} saknas eller har fel form")
+    for name in (SUMMARY_EXPECTED, SUMMARY_TOTAL):
+        if isinstance(stored.get(name), LazyArray):
+            raise ValueError(f"sammanfattningen {name} ska vara läst")
     if SUMMARY_EXPECTED in stored:
         rf.__dict__["expected"] = stored[SUMMARY_EXPECTED]
     if SUMMARY_TOTAL in stored:

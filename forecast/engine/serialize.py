@@ -37,13 +37,21 @@ import io
 import json
 import struct
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from forecast.engine.result import LazyPaths, RegionForecast, lazy, summaries, with_summaries
+from forecast.engine.result import (
+    SUMMARY_YEAR_REST,
+    LazyArray,
+    LazyPaths,
+    RegionForecast,
+    lazy,
+    summaries,
+    with_summaries,
+)
 
 FORMAT_VERSION = 3
 MAGIC = b"BPRF"
@@ -85,9 +93,16 @@ def to_bytes(rf: RegionForecast) -> bytes:
     Memory holds the arrays and the one result: the arrays are joined as views. The
     summaries are the forecast's own (computed here if not yet computed).
     """
-    arrays = [(f"{SUMMARY_PREFIX}{k}", v) for k, v in summaries(rf).items()]
-    arrays += [(name, getattr(rf, name)) for name in (*SMALL, "paths")]
+    summary = [(f"{SUMMARY_PREFIX}{k}", v) for k, v in summaries(rf).items()]
+    years = [(k, v) for k, v in summary if _by_year(k)]
+    arrays = [(k, v) for k, v in summary if not _by_year(k)]
+    arrays += [(name, getattr(rf, name)) for name in SMALL] + years + [("paths", rf.paths)]
     return pack(_meta(rf), arrays)
+
+
+def _by_year(name: str) -> bool:
+    """A year's totals per series and path: stored after the small arrays, read when used."""
+    return name.startswith(f"{SUMMARY_PREFIX}{SUMMARY_YEAR_REST}")
 
 
 def pack(meta: dict[str, Any], named: list[tuple[str, np.ndarray]]) -> bytes:
@@ -131,16 +146,16 @@ def _array(data: bytes, t: dict[str, Any], at: int) -> np.ndarray:
                          offset=at).reshape(shape)
 
 
-def _read_v2(data: bytes, *, without_paths: bool = False
+def _read_v2(data: bytes, *, skip: frozenset[str] = frozenset()
              ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """Versions 2 and 3: header and read-only views of the arrays (no copy).
 
-    ``without_paths``: ``data`` ends where the paths begin (version 3), which are left out.
+    ``skip``: arrays left out (``data`` may end before them: version 3 read lazily).
     """
     meta, start = _header(data)
     arrays = {}
     for t in meta.pop("arrays"):
-        if without_paths and t["name"] == "paths":
+        if t["name"] in skip:
             continue
         arrays[str(t["name"])] = _array(data, t, start + int(t["offset"]))
     return meta, arrays
@@ -213,13 +228,29 @@ def read_lazily(read: ReadRange, read_many: ReadRanges | None = None) -> RegionF
         at = start + int(meta["paths_at"])
         paths = _lazy_paths(read, read_many or (lambda rs: [read(a, n) for a, n in rs]),
                             meta, at)
-        meta, arrays = _read_v2(read(0, at), without_paths=True)
+        later = {str(t["name"]): t for t in meta["arrays"] if _by_year(str(t["name"]))}
+        eager = min([start + int(t["offset"]) for t in later.values()] + [at])
+        meta, arrays = _read_v2(read(0, eager), skip=frozenset({*later, "paths"}))
+        read_later = {name: _lazy_array(read, t, start) for name, t in later.items()}
     except FormatError:
         raise
     except _UNREADABLE as exc:
         raise FormatError(f"den lagrade prognosen kan inte läsas ({type(exc).__name__})") \
             from None
-    return _build(meta, arrays, paths)
+    return _build(meta, {**arrays, **read_later}, paths)
+
+
+def _lazy_array(read: ReadRange, t: dict[str, Any], start: int) -> LazyArray:
+    shape = tuple(int(d) for d in t["shape"])
+    nbytes = int(np.prod(shape, dtype=np.int64)) * np.dtype(t["dtype"]).itemsize
+
+    def array() -> np.ndarray:
+        data = read(start + int(t["offset"]), nbytes)
+        if len(data) != nbytes:
+            raise FormatError("den lagrade prognosens sammanfattning är avkortad")
+        return _array(data, t, 0)
+
+    return LazyArray(shape, array)
 
 
 def _lazy_paths(read: ReadRange, read_many: ReadRanges, meta: dict[str, Any],
@@ -256,12 +287,18 @@ def _lazy_paths(read: ReadRange, read_many: ReadRanges, meta: dict[str, Any],
     return LazyPaths((shape[0], shape[1], shape[2]), paths, rows)
 
 
-def _build(meta: dict[str, Any], arrays: dict[str, np.ndarray],
+def _eager(a: np.ndarray | LazyArray) -> np.ndarray:
+    if isinstance(a, LazyArray):
+        raise ValueError("ett fält som ska vara läst är det inte")
+    return a
+
+
+def _build(meta: dict[str, Any], arrays: Mapping[str, np.ndarray | LazyArray],
            paths: np.ndarray | LazyPaths) -> RegionForecast:
     try:
         keys = pd.DataFrame({c: meta["keys"][c] for c in meta["key_order"]})
         for a in arrays.values():
-            if a.flags.writeable:
+            if isinstance(a, np.ndarray) and a.flags.writeable:
                 a.setflags(write=False)
         if isinstance(paths, np.ndarray) and paths.flags.writeable:
             paths.setflags(write=False)
@@ -269,7 +306,7 @@ def _build(meta: dict[str, Any], arrays: dict[str, np.ndarray],
             as_of=pd.Period(meta["as_of"], freq="M"), keys=keys,
             months=pd.PeriodIndex([pd.Period(m, freq="M") for m in meta["months"]]),
             paths=lazy(paths) if isinstance(paths, LazyPaths) else paths,
-            **{name: arrays[name] for name in SMALL},
+            **{name: _eager(arrays[name]) for name in SMALL},
             method=tuple(meta["method"]), notes=tuple(meta["notes"]),
             input_hash=str(meta["input_hash"]), seed=int(meta["seed"]),
             level_correction=tuple((str(a), float(b), int(c))

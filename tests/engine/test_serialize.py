@@ -164,3 +164,22 @@ def test_version_2_is_read_whole_and_cut_paths_are_refused_when_read():
     cut = read_lazily(_reader(data[:-100], []))
     with pytest.raises(FormatError, match="avkortade"):
         _ = cut.paths
+
+
+def test_a_years_totals_are_read_when_that_year_is_first_asked_for():
+    from forecast.engine.serialize import read_lazily
+
+    rf = make_rf("2023-04", n_paths=40)
+    rf = replace(rf, paths=rf.paths.astype(np.float32))
+    log: list[tuple[int, int | None]] = []
+    lazy = read_lazily(_reader(to_bytes(rf), log))
+    from forecast.engine.result import LazyArray
+
+    year = lazy.n_series * lazy.n_paths * 8
+    memo = lazy.__dict__["_year_rest"]
+    assert all(isinstance(memo[y], LazyArray) for y in (2023, 2024, 2025))
+    end = max(start + (n or 0) for start, n in log)
+    assert end <= len(to_bytes(rf)) - 3 * year - rf.paths.nbytes  # years and paths not read
+    log.clear()
+    assert np.array_equal(lazy.year_rest(2024), rf.year_rest(2024))
+    assert [n for _, n in log] == [year] and isinstance(memo[2023], LazyArray)
