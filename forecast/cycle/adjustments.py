@@ -38,6 +38,7 @@ from forecast.engine.result import (
     lazy,
     months_sum,
     path_means,
+    summary_years,
     with_summaries,
 )
 from forecast.seeding import series_rng
@@ -299,7 +300,7 @@ class AdjustedForecast:
         expected = rf.expected.copy()
         expected[touched] = path_means(moved)
         known = {SUMMARY_EXPECTED: expected}
-        for y in sorted({int(y) for y in rf.months.year}):
+        for y in summary_years(rf):
             rest = rf.year_rest(y).copy()
             rest[touched] = months_sum(moved, rf.month_mask(y))
             known[f"{SUMMARY_YEAR_REST}{y}"] = rest

@@ -245,6 +245,15 @@ SUMMARY_YEAR_REST = "year_rest_"
 """Summary names: ``expected``, ``total_paths`` and ``year_rest_<year>`` per forecast year."""
 
 
+def summary_years(rf: RegionForecast) -> list[int]:
+    """The years whose totals per series and path are kept.
+
+    The as-of year (even with none of its months left, after a December) and every
+    forecast month's year.
+    """
+    return sorted({int(rf.as_of.year), *(int(y) for y in rf.months.year)})
+
+
 def summaries(rf: RegionForecast) -> dict[str, np.ndarray]:
     """What a page, report or export reads instead of the per-series paths.
 
@@ -254,7 +263,7 @@ def summaries(rf: RegionForecast) -> dict[str, np.ndarray]:
     store keeps them and :func:`with_summaries` puts them back.
     """
     out = {SUMMARY_EXPECTED: rf.expected, SUMMARY_TOTAL: rf.total_paths()}
-    for year in sorted({int(y) for y in rf.months.year}):
+    for year in summary_years(rf):
         out[f"{SUMMARY_YEAR_REST}{year}"] = rf.year_rest(year)
     return out
 
@@ -275,7 +284,7 @@ def with_summaries(rf: RegionForecast, stored: Mapping[str, np.ndarray | LazyArr
     """
     n, p, m = rf.n_series, rf.n_paths, len(rf.months)
     shapes = {SUMMARY_EXPECTED: (n, m), SUMMARY_TOTAL: (p, m)}
-    years = sorted({int(y) for y in rf.months.year})
+    years = summary_years(rf)
     shapes.update({f"{SUMMARY_YEAR_REST}{y}": (n, p) for y in years})
     for name, shape in shapes.items():
         if (complete and name not in stored) or (

@@ -183,3 +183,15 @@ def test_a_years_totals_are_read_when_that_year_is_first_asked_for():
     log.clear()
     assert np.array_equal(lazy.year_rest(2024), rf.year_rest(2024))
     assert [n for _, n in log] == [year] and isinstance(memo[2023], LazyArray)
+
+
+def test_a_december_forecast_keeps_its_as_of_years_totals():
+    from forecast.engine.result import summaries
+    from forecast.engine.serialize import read_lazily
+
+    rf = make_rf("2023-12", n_paths=10)
+    rf = replace(rf, paths=rf.paths.astype(np.float32))
+    data = to_bytes(rf)
+    lazy = read_lazily(_reader(data, []))
+    assert "year_rest_2023" in summaries(lazy) and not lazy.paths_read
+    assert np.array_equal(lazy.year_rest(2023), np.zeros((rf.n_series, 10)))
