@@ -36,6 +36,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import resource
@@ -257,15 +258,23 @@ def phase_record(args: argparse.Namespace) -> dict:
 
     Two months' forecasts are computed (``--method``, default ``seasonal_naive``: the method
     does not change what is read) and stored in a fresh SQLite store, untimed; then timed:
-    ``resolve`` of the record (store → RegionForecast), the overview's first figures (the
-    region's year total, the division table, the region's fan chart), ``resolve`` of the other
-    month (switching month), and ``report_of_record`` (the committee report's model).
+    ``resolve`` of the record (store → RegionForecast: what ``ui.data_access`` does), the
+    overview's first figures (the region's year total, the division table, the region's fan
+    chart), the app's Översikt as ``ui.cached`` builds it (``overview_tables`` and the months
+    with their forecast), ``resolve`` of the other month and its year total (switching
+    month), ``report_of_record`` (the committee report's model), and a laid forecast: one
+    division-wide adjustment on the record (``apply_adjustments`` → ``final`` → the region's
+    year total and the division table), which reads the per-series paths.
     """
     import tempfile
 
+    from forecast.cycle.adjustments import Adjustment, apply_adjustments
     from forecast.cycle.record import Spec, resolve
     from forecast.engine import fan, hierarchy, tables
+    from forecast.engine.monthly import monthly_with_forecast
     from forecast.engine.region import forecast_region
+    from forecast.followup.tables import monthly
+    from forecast.report.builder import overview_tables
     from forecast.report.of_record import report_of_record
     from forecast.store.statistical import StatisticalStore
 
@@ -279,21 +288,33 @@ def phase_record(args: argparse.Namespace) -> dict:
             rf = forecast_region(ds, m, n_paths=args.paths, seed=0, default_method=alias)
             store.save(spec.key(ds, m), rf)
             del rf
-        t0 = time.perf_counter()
+        t = [time.perf_counter()]
         rec = resolve(ds, months[0], dataset="D", laid=None, store=store, spec=spec)
-        t1 = time.perf_counter()
+        t.append(time.perf_counter())
         hierarchy.year_totals(rec.final, ())
         tables.division_table(rec.final, ds)
         fan.fan_chart_data(rec.final, ds.ledger, {})
-        t2 = time.perf_counter()
+        t.append(time.perf_counter())
+        overview_tables(ds, months[0], rec.final)
+        monthly_with_forecast(monthly(ds, months[0]), rec.final)
+        t.append(time.perf_counter())
         other = resolve(ds, months[1], dataset="D", laid=None, store=store, spec=spec)
         hierarchy.year_totals(other.final, ())
-        t3 = time.perf_counter()
+        t.append(time.perf_counter())
         report_of_record(ds, rec)
-        t4 = time.perf_counter()
+        t.append(time.perf_counter())
+        paths_read = getattr(rec.final, "paths_read", True)  # (older trees: always read)
+        div = str(rec.final.keys["division"].iloc[0])
+        laid = apply_adjustments(rec.statistical, [Adjustment(
+            comment="bänk", amount_tkr=-3000.0, division=div)]).final
+        hierarchy.year_totals(laid, ())
+        tables.division_table(laid, ds)
+        t.append(time.perf_counter())
+    d = [b - a for a, b in itertools.pairwise(t)]
     return {"phase": "record", "n_series": rec.final.n_series, "n_paths": rec.final.n_paths,
-            "method": alias, "load_seconds": t1 - t0, "first_figures_seconds": t2 - t1,
-            "switch_month_seconds": t3 - t2, "report_seconds": t4 - t3}
+            "method": alias, "load_seconds": d[0], "first_figures_seconds": d[1],
+            "overview_seconds": d[2], "switch_month_seconds": d[3], "report_seconds": d[4],
+            "laid_seconds": d[5], "paths_read_before_laid": paths_read}
 
 
 PHASES = {"ours": phase_ours, "record": phase_record, "peer": phase_peer, "dask": phase_dask,
@@ -355,11 +376,33 @@ def summary(results: list[dict]) -> None:
             print(f"  lagrad prognos som underlag, {r['n_series']} serier: läs "
                   f"{r['load_seconds']:.1f} s, "
                   f"första figurerna {r['first_figures_seconds']:.1f} s, byt månad "
-                  f"{r['switch_month_seconds']:.1f} s, rapport {r['report_seconds']:.1f} s")
+                  f"{r['switch_month_seconds']:.1f} s, rapport {r['report_seconds']:.1f} s"
+                  + (f", Översikt {r['overview_seconds']:.1f} s, lagd med en justering "
+                     f"{r['laid_seconds']:.1f} s" if "laid_seconds" in r else ""))
         if r.get("phase") == "store" and "bytes_mb" in r:
             print(f"  lagrad prognos, {r['n_series']} serier: {r['bytes_mb']:.0f} MB, skriv "
                   f"{r['write_seconds']:.1f} s, läs {r['read_seconds']:.1f} s, toppminne "
                   f"{r['peak_tree_mb']:.0f} MB")
+    _record_ratios([r for r in results if r.get("phase") == "record" and "load_seconds" in r])
+
+
+RECORD_STEPS = (("load_seconds", "läs"), ("first_figures_seconds", "första figurerna"),
+                ("overview_seconds", "Översikt"), ("switch_month_seconds", "byt månad"),
+                ("report_seconds", "rapport"), ("laid_seconds", "lagd"))
+
+
+def _record_ratios(rec: list[dict]) -> None:
+    """The largest size's record-phase times against the smallest's (goal: within 1,5 ×)."""
+    if len(rec) < 2:
+        return
+    a, b = min(rec, key=lambda r: r["n_series"]), max(rec, key=lambda r: r["n_series"])
+    parts = []
+    for key, word in RECORD_STEPS:
+        if key in a and key in b:
+            ratio = b[key] / max(a[key], 1e-9)
+            parts.append(f"{word} {ratio:.2f} ({_verdict(ratio <= 1.5)})")
+    print(f"  lagrad prognos, {b['n_series']} mot {a['n_series']} serier, kvot per steg "
+          f"(mål ≤ 1,5): " + ", ".join(parts))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,7 +29,17 @@ from typing import Any
 
 import numpy as np
 
-from forecast.engine.result import RegionForecast
+from forecast.engine.result import (
+    SUMMARY_EXPECTED,
+    SUMMARY_YEAR_REST,
+    LazyPaths,
+    RegionForecast,
+    lazy,
+    months_sum,
+    path_means,
+    summary_years,
+    with_summaries,
+)
 from forecast.ledger.month import month_from_text, month_of, month_text
 from forecast.seeding import series_rng
 
@@ -194,7 +204,7 @@ def pattern(adj: Adjustment, rf: RegionForecast,
     """
     check(adj)
     if mean_monthly is None:
-        mean_monthly = rf.paths.mean(axis=1, dtype=np.float64)
+        mean_monthly = rf.expected
     months = _months(adj, rf)
     rows = _rows(adj, rf)
     w = _weights(adj, rf, rows, months, mean_monthly)
@@ -245,7 +255,7 @@ class AdjustedForecast:
         """(n_series, n_months) mean of the statistical paths per month."""
         if self.mean_monthly is not None:
             return self.mean_monthly
-        return self.statistical.paths.mean(axis=1, dtype=np.float64)
+        return self.statistical.expected
 
     def year_paths(self, year: int) -> np.ndarray:
         """(n_series, n_paths) final year total per series and path (float64).
@@ -255,7 +265,7 @@ class AdjustedForecast:
         rf = self.statistical
         idx = np.flatnonzero(rf.month_mask(year))
         sl = slice(int(idx[0]), int(idx[-1]) + 1) if len(idx) else slice(0, 0)
-        out = rf.paths[:, :, sl].sum(axis=2, dtype=np.float64)
+        out = rf.year_rest(year).copy()  # stored with the forecast
         if year == rf.as_of.year:
             out += rf.ytd_outcome[:, None]
         for share, draws in zip(self.shares, self.draws, strict=True):
@@ -266,16 +276,46 @@ class AdjustedForecast:
 
     @functools.cached_property
     def final(self) -> RegionForecast:
-        """The final forecast: statistical paths and point plus every adjustment."""
+        """The final forecast: statistical paths and point plus every adjustment.
+
+        Only the adjusted series' paths are read and changed now: every other series' paths,
+        mean per month and year totals per path are the statistical forecast's, so the final
+        forecast's (:attr:`RegionForecast.expected`, :meth:`RegionForecast.year_rest`) are
+        those with the adjusted rows recomputed by the same methods (row by row, so bit for
+        bit what the whole array gives). The whole final array is made when first used.
+        """
         rf = self.statistical
         if not self.adjustments:
             return rf
-        paths = rf.paths.copy()
-        point = rf.point + self.adjustment_monthly
+        touched = np.flatnonzero(np.any([s.any(axis=1) for s in self.shares], axis=0))
+        moved = self._adjusted_rows(touched)
+
+        def whole() -> np.ndarray:
+            paths = rf.paths.copy()
+            paths[touched] = moved
+            return paths
+
+        out = replace(rf, paths=lazy(LazyPaths(rf.paths_shape, whole)),
+                      point=rf.point + self.adjustment_monthly)
+        expected = rf.expected.copy()
+        expected[touched] = path_means(moved)
+        known = {SUMMARY_EXPECTED: expected}
+        for y in summary_years(rf):
+            rest = rf.year_rest(y).copy()
+            rest[touched] = months_sum(moved, rf.month_mask(y))
+            known[f"{SUMMARY_YEAR_REST}{y}"] = rest
+        for a in known.values():
+            a.setflags(write=False)
+        return with_summaries(out, known, complete=False)
+
+    def _adjusted_rows(self, rows: np.ndarray) -> np.ndarray:
+        """(len(rows), n_paths, n_months) float32 final paths of ``rows``."""
+        paths = self.statistical.row_paths(rows)
+        if not paths.flags.writeable:
+            paths = paths.copy()
         for share, draws in zip(self.shares, self.draws, strict=True):
-            idx = np.flatnonzero(share.any(axis=1))
-            paths[idx] += (share[idx][:, None, :] * draws[None, :, None]).astype(np.float32)
-        return replace(rf, paths=paths, point=point)
+            paths += (share[rows][:, None, :] * draws[None, :, None]).astype(np.float32)
+        return paths
 
 
 def adopted(rf: RegionForecast, effects: dict[str, np.ndarray], *, author: str,
@@ -335,7 +375,7 @@ def apply_adjustments(rf: RegionForecast, adjustments: list[Adjustment] | tuple[
         seen[a.key] = a
     if not adjustments and not given:
         return AdjustedForecast(rf, (), ())
-    mean_monthly = rf.paths.mean(axis=1, dtype=np.float64)
+    mean_monthly = rf.expected
     shares = [pattern(a, rf, mean_monthly) for a in adjustments]
     allocs = [a.amount_tkr * sh for a, sh in zip(adjustments, shares, strict=True)]
     draws = [total_draws(a, rf.n_paths, rf.seed) for a in adjustments]

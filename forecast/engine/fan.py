@@ -11,7 +11,6 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from forecast.engine import hierarchy as H
 from forecast.engine.result import RegionForecast
 from forecast.ledger import schema as S
 
@@ -32,16 +31,24 @@ def fan_chart_data(rf: RegionForecast, ledger: pd.DataFrame, selection: Mapping[
         ``(history, fan)``: columns ``month``, ``tkr``; and ``month``, ``p10``, ``p50``,
         ``p90`` (months as timestamps).
     """
-    by = tuple(selection)
-    labels, paths = H.group_paths(rf, by)
-    mask = np.ones(len(labels), dtype=bool)
-    for k, v in selection.items():
-        mask &= (labels[k] == v).to_numpy()
-    group = paths[np.flatnonzero(mask)[0]]  # (n_paths, n_months): the one matching group
-    q = np.quantile(group, [0.1, 0.5, 0.9], axis=0)
+    q = np.quantile(group_paths(rf, selection), [0.1, 0.5, 0.9], axis=0)
     fan = pd.DataFrame({"month": rf.months.to_timestamp(), "p10": q[0], "p50": q[1],
                         "p90": q[2]})
     return _group_history(rf, ledger, selection), fan
+
+
+def group_paths(rf: RegionForecast, selection: Mapping[str, str]) -> np.ndarray:
+    """(n_paths, n_months) float64 the selected group's total per path and month.
+
+    The region's is stored with the forecast (:meth:`RegionForecast.total_paths`); a smaller
+    group sums only its own series' paths (read alone from a stored forecast).
+    """
+    if not selection:
+        return rf.total_paths()
+    rows = np.flatnonzero(rf.row_mask(**dict(selection)))
+    if not len(rows):
+        raise ValueError(f"inga serier i urvalet {dict(selection)}")
+    return rf.row_paths(rows).sum(axis=0, dtype=np.float64)  # only its series' paths read
 
 
 def _group_history(rf: RegionForecast, ledger: pd.DataFrame, selection: Mapping[str, str]

@@ -27,6 +27,7 @@ from itertools import product
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from forecast.engine.result import RegionForecast
 from forecast.ledger.dimensions import AGENCY_TARGET_PCT, INHYRD, PERSONAL
@@ -106,12 +107,19 @@ def series_year_paths(rf: RegionForecast, year: int | None = None) -> np.ndarray
 
     For ``as_of.year``: outcome so far + the path's remaining months; for a plan year: the
     path's twelve months.
+
+    Read-only, computed once per forecast and year from :meth:`RegionForecast.year_rest`
+    (stored with the forecast).
     """
     year = rf.as_of.year if year is None else int(year)
-    rest = rf.year_rest(year)  # computed once per forecast and year
-    if year == rf.as_of.year:
-        return rest + rf.ytd_outcome[:, None]
-    return rest.copy()
+    memo: dict[int, np.ndarray] = rf.__dict__.setdefault("_series_year", {})
+    if year not in memo:
+        rest = rf.year_rest(year)
+        if year == rf.as_of.year:
+            rest = rest + rf.ytd_outcome[:, None]
+            rest.setflags(write=False)
+        memo[year] = rest
+    return memo[year]
 
 
 def _pct(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -133,7 +141,8 @@ def totals_from_matrix(rf: RegionForecast, S: np.ndarray, year: int | None = Non
     year = rf.as_of.year if year is None else int(year)
     current = year == rf.as_of.year
     yp = series_year_paths(rf, year)
-    gp = S @ yp  # (n_groups, n_paths)
+    sparse_s = sparse.csr_array(S)  # each series in few groups: n_series × n_paths additions
+    gp = sparse_s @ yp  # (n_groups, n_paths)
     prog = S @ yp.mean(axis=1)
     q = np.quantile(gp, [0.1, 0.5, 0.9], axis=1)
     zeros = np.zeros(rf.n_series)
@@ -145,7 +154,7 @@ def totals_from_matrix(rf: RegionForecast, S: np.ndarray, year: int | None = Non
         dev_paths = _pct(gp, prior)
     else:
         # A plan year is compared with the year before it, path by path (both forecast).
-        gprev = S @ series_year_paths(rf, year - 1)
+        gprev = sparse_s @ series_year_paths(rf, year - 1)
         prior = gprev.mean(axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
             dev_paths = np.where(gprev != 0, (gp / gprev - 1.0) * 100.0, np.nan)

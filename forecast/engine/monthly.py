@@ -24,7 +24,7 @@ def region_month_means(rf: RegionForecast) -> pd.Series:
     Indexed by month label ("maj 2023" …), the labels of the follow-up tables.
     """
     mask = np.asarray(rf.month_mask(rf.as_of.year), dtype=bool)
-    total = np.asarray(rf.paths, dtype=np.float64)[:, :, mask].sum(axis=0)  # (paths, months)
+    total = rf.total_paths()[:, mask]  # (paths, months): stored with the forecast
     labels = [month_label(m) for m in rf.months[mask]]
     return pd.Series(total.mean(axis=0), index=pd.Index(labels, name="Månad"), name=PROGNOS)
 

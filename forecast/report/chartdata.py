@@ -30,7 +30,7 @@ def fan_chart(ds: Dataset, rf: RegionForecast) -> Chart:
     p = rf.as_of
     mon = F.monthly(ds, p)
     m = rf.month_mask(p.year)
-    rest = rf.paths[:, :, m].sum(axis=0, dtype=np.float64)  # (n_paths, months left)
+    rest = rf.total_paths()[:, m]  # (n_paths, months left): stored with the forecast
     start = float(rf.ytd_outcome.sum())
     cum = start + np.cumsum(rest, axis=1)
     n_done = p.month

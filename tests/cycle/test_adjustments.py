@@ -136,3 +136,62 @@ def test_file_form_reports_excel_errors_and_control_characters_like_other_side_f
     assert "j.csv, rad 2, kolumn 'belopp_tkr': Cellen har Excel-felet '#DIV/0!'" in report
     assert "j.csv, rad 3, kolumn 'kommentar': Texten 'sommar\\x07' innehåller ett styrtecken" \
         in report
+
+
+def _reference_final(rf, af):
+    """The final paths as the whole array: statistical + each adjustment on its own rows."""
+    paths = np.array(rf.paths, dtype=np.float32, copy=True)
+    for share, draws in zip(af.shares, af.draws, strict=True):
+        idx = np.flatnonzero(share.any(axis=1))
+        paths[idx] += (share[idx][:, None, :] * draws[None, :, None]).astype(np.float32)
+    return paths
+
+
+def test_final_summaries_equal_those_of_the_whole_final_paths():
+    """The adjusted rows' summaries are recomputed, the others taken over: bit for bit."""
+    from dataclasses import replace
+
+    from forecast.engine.result import summaries
+    from forecast.engine.serialize import read_lazily, to_bytes
+
+    base = make_rf("2023-08", n_paths=60)
+    base = replace(base, paths=base.paths.astype(np.float32))
+    data = to_bytes(base)
+    reads: list[tuple[int, int | None]] = []
+
+    def read(start, length):
+        reads.append((start, length))
+        return data[start:] if length is None else data[start: start + length]
+
+    stat = read_lazily(read)
+    adjs = [Adjustment(comment="dygnsvila", amount_tkr=-3000.0, division="Kirurgi",
+                       start="2023-10", rule="budget"),
+            Adjustment(comment="hyr", amount_tkr=500.0, category="Personalkostnader",
+                       low_tkr=200.0, high_tkr=900.0)]
+    af = apply_adjustments(stat, adjs)
+    final = af.final
+    before_whole = len(reads)
+    assert not stat.paths_read and not final.paths_read
+    yp = series_year_paths(final, 2024).mean(axis=1)  # from the known summaries
+    assert len(reads) == before_whole and not final.paths_read
+    whole = _reference_final(base, af)
+    plain = replace(base, paths=whole, point=final.point)
+    known, computed = summaries(final), summaries(plain)
+    for name in computed:
+        assert np.array_equal(known[name], computed[name]), name
+    assert np.array_equal(final.paths, whole)
+    assert np.array_equal(yp, series_year_paths(plain, 2024).mean(axis=1))
+
+
+def test_rows_of_lazy_paths_are_read_alone_in_any_order():
+    from dataclasses import replace
+
+    from forecast.engine.serialize import read_lazily, to_bytes
+
+    base = make_rf("2023-08", n_paths=20)
+    base = replace(base, paths=base.paths.astype(np.float32))
+    data = to_bytes(base)
+    stat = read_lazily(lambda s, n: data[s:] if n is None else data[s: s + n])
+    rows = np.array([5, 2, 3, 0])
+    assert np.array_equal(stat.row_paths(rows), base.paths[rows])
+    assert not stat.paths_read

@@ -63,14 +63,21 @@ def _v1_bytes(rf) -> bytes:
     return buf.getvalue()
 
 
-def test_version_1_keeps_loading_and_version_2_is_written():
+def _v2_bytes(rf) -> bytes:
+    """The version-2 bytes (no summaries, the arrays in ``ARRAYS`` order), as 0.x wrote them."""
+    from forecast.engine.serialize import ARRAYS, _meta, pack
+
+    return pack({**_meta(rf), "format": 2}, [(n, getattr(rf, n)) for n in ARRAYS])
+
+
+def test_versions_1_and_2_keep_loading_and_version_3_is_written():
     from forecast.engine.serialize import FORMAT_VERSION, MAGIC
 
     rf = make_rf("2023-04", n_paths=12)
     rf = replace(rf, paths=rf.paths.astype(np.float32))
     new = to_bytes(rf)
-    assert FORMAT_VERSION == 2 and new.startswith(MAGIC)
-    for data in (new, _v1_bytes(rf)):
+    assert FORMAT_VERSION == 3 and new.startswith(MAGIC)
+    for data in (new, _v2_bytes(rf), _v1_bytes(rf)):
         back = from_bytes(data)
         assert np.array_equal(back.paths, rf.paths) and back.paths.dtype == np.float32
         assert np.array_equal(back.point, rf.point) and back.method == rf.method
@@ -83,7 +90,7 @@ def test_version_2_newer_or_cut_is_refused():
     data = to_bytes(make_rf("2023-04", n_paths=5))
     size = struct.unpack_from("<I", data, 4)[0]
     head = json.loads(data[8: 8 + size])
-    newer = json.dumps({**head, "format": 3}, ensure_ascii=False).encode()
+    newer = json.dumps({**head, "format": 4}, ensure_ascii=False).encode()
     assert len(newer) == size  # same length: the arrays stay where they were
     with pytest.raises(FormatError, match="nyare än programmets"):
         from_bytes(data[:8] + newer + data[8 + size:])
@@ -91,3 +98,100 @@ def test_version_2_newer_or_cut_is_refused():
         from_bytes(data[: len(data) // 2])
     with pytest.raises(FormatError, match="kan inte läsas"):
         from_bytes(data[:6])
+
+
+def _reader(data: bytes, log: list[tuple[int, int | None]]):
+    def read(start: int, length: int | None) -> bytes:
+        log.append((start, length))
+        return data[start:] if length is None else data[start: start + length]
+    return read
+
+
+def test_summaries_read_back_equal_those_computed_from_the_full_paths():
+    """One source: what a page reads from the store is what the paths give, bit for bit."""
+    from forecast.engine.result import summaries
+    from forecast.engine.serialize import read_lazily
+
+    rf = make_rf("2023-04", n_paths=40)
+    rf = replace(rf, paths=rf.paths.astype(np.float32))
+    data = to_bytes(rf)
+    log: list[tuple[int, int | None]] = []
+    lazy = read_lazily(_reader(data, log))
+    stored = summaries(lazy)
+    assert not lazy.paths_read and lazy.n_paths == 40
+    assert max(s + (n or 0) for s, n in log) < len(data) - lazy.paths.nbytes + 64
+    fresh = replace(rf, paths=np.array(lazy.paths))  # no memo: computed from the paths
+    computed = summaries(fresh)
+    assert sorted(stored) == ["expected", "total_paths", "year_rest_2023", "year_rest_2024",
+                              "year_rest_2025"]
+    for name, a in computed.items():
+        assert stored[name].dtype == a.dtype and np.array_equal(stored[name], a), name
+
+
+def test_figures_of_a_lazily_read_forecast_need_no_paths_and_equal_the_full_ones():
+    from forecast.engine import hierarchy, monthly
+    from forecast.engine.fan import group_paths
+    from forecast.engine.serialize import read_lazily
+
+    rf = make_rf("2023-04", n_paths=40)
+    rf = replace(rf, paths=rf.paths.astype(np.float32))
+    data = to_bytes(rf)
+    lazy = read_lazily(_reader(data, []))
+    full = from_bytes(data)
+    for by in ((), ("division",), ("unit", "category")):
+        pd_a = hierarchy.year_totals(lazy, by, year=2024)
+        pd_b = hierarchy.year_totals(replace(full, paths=np.array(full.paths)), by, year=2024)
+        assert pd_a.equals(pd_b)
+    assert monthly.region_month_means(lazy).equals(monthly.region_month_means(full))
+    assert np.array_equal(group_paths(lazy, {}), full.paths.sum(axis=0, dtype=np.float64))
+    div = str(lazy.keys["division"].iloc[0])
+    rows = full.row_mask(division=div)
+    assert np.array_equal(group_paths(lazy, {"division": div}),
+                          full.paths[rows].sum(axis=0, dtype=np.float64))
+    assert not lazy.paths_read
+    assert np.array_equal(lazy.paths, rf.paths) and lazy.paths_read
+
+
+def test_version_2_is_read_whole_and_cut_paths_are_refused_when_read():
+    from forecast.engine.serialize import read_lazily
+
+    rf = make_rf("2023-04", n_paths=8)
+    rf = replace(rf, paths=rf.paths.astype(np.float32))
+    log: list[tuple[int, int | None]] = []
+    old = read_lazily(_reader(_v2_bytes(rf), log))
+    assert old.paths_read and (0, None) in log and np.array_equal(old.paths, rf.paths)
+    data = to_bytes(rf)
+    cut = read_lazily(_reader(data[:-100], []))
+    with pytest.raises(FormatError, match="avkortade"):
+        _ = cut.paths
+
+
+def test_a_years_totals_are_read_when_that_year_is_first_asked_for():
+    from forecast.engine.serialize import read_lazily
+
+    rf = make_rf("2023-04", n_paths=40)
+    rf = replace(rf, paths=rf.paths.astype(np.float32))
+    log: list[tuple[int, int | None]] = []
+    lazy = read_lazily(_reader(to_bytes(rf), log))
+    from forecast.engine.result import LazyArray
+
+    year = lazy.n_series * lazy.n_paths * 8
+    memo = lazy.__dict__["_year_rest"]
+    assert all(isinstance(memo[y], LazyArray) for y in (2023, 2024, 2025))
+    end = max(start + (n or 0) for start, n in log)
+    assert end <= len(to_bytes(rf)) - 3 * year - rf.paths.nbytes  # years and paths not read
+    log.clear()
+    assert np.array_equal(lazy.year_rest(2024), rf.year_rest(2024))
+    assert [n for _, n in log] == [year] and isinstance(memo[2023], LazyArray)
+
+
+def test_a_december_forecast_keeps_its_as_of_years_totals():
+    from forecast.engine.result import summaries
+    from forecast.engine.serialize import read_lazily
+
+    rf = make_rf("2023-12", n_paths=10)
+    rf = replace(rf, paths=rf.paths.astype(np.float32))
+    data = to_bytes(rf)
+    lazy = read_lazily(_reader(data, []))
+    assert "year_rest_2023" in summaries(lazy) and not lazy.paths_read
+    assert np.array_equal(lazy.year_rest(2023), np.zeros((rf.n_series, 10)))
