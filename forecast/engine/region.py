@@ -420,10 +420,15 @@ def _chosen_task(task: SeriesInput, choice: Any) -> SeriesInput:
 def _choose_forecast_chunk(tasks: list[SeriesInput], cutoff: int,
                            candidates: tuple[str, ...], h: int, n_paths: int, seed: int,
                            forecaster: SeriesForecaster) -> list[tuple[Any, SeriesOutput]]:
-    """Per series: the backtest choice, then the forecast with it (one pass, one transfer)."""
+    """Per series: the backtest choice, then the forecast with it (one pass, one transfer).
+
+    Each series' choice is followed at once by its forecast, so a history the choice has
+    just fitted is still in the combination's cache of fits (``_FIT_CACHE``) when the
+    forecast fits it again.
+    """
     out = []
-    for (_, c), t in zip(_choose_chunk(tasks, cutoff, candidates, forecaster), tasks,
-                         strict=True):
+    for t in tasks:
+        ((_, c),) = _choose_chunk([t], cutoff, candidates, forecaster)
         out.append((c, forecast_series(_chosen_task(t, c), h, n_paths, seed, forecaster)))
     return out
 

@@ -29,6 +29,7 @@ How the members and widths were chosen: ``research/README.md``.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Sequence
 from typing import ClassVar, Self
 
@@ -59,6 +60,9 @@ def combine_points(points: np.ndarray, how: str = "median", rest_steps: int | No
     than four members, the median.
     """
     if how == "median":
+        if len(points) == 3:  # the middle value of three, exactly what np.median picks
+            a, b, c = points
+            return np.maximum(np.minimum(a, b), np.minimum(np.maximum(a, b), c))
         return np.median(points, axis=0)
     if how == "mean":
         return np.mean(points, axis=0)
@@ -154,6 +158,26 @@ chosen that type, and the same accuracy on both halves of M3."""
 _POINT_CACHE: dict[tuple, float] = {}
 _POINT_CACHE_MAX = 20_000
 
+_FIT_CACHE: dict[tuple, dict[str, Method]] = {}
+_FIT_CACHE_MAX = 8
+_FIT_LOCK = threading.Lock()
+"""The members fitted on the last few histories of this process (least recently used out).
+
+One series' forecast fits the same history more than once: the per-series choice fits the
+standard on the whole history to see that it can be fitted (a history too short for three
+scored years, :func:`forecast.methods.selection.choose`) and the forecast then fits it
+again; without the engine's errors, :meth:`Combination.own_year_errors` refits the
+histories the choice's backtest fitted. A fitted member is only read afterwards
+(``predict`` and ``simulate`` leave it as it is), so a refit gives nothing a cached one does
+not: the numbers are the same."""
+
+
+def _digest(a: object) -> str:
+    """A key of an array's bytes (as float) or of an object's ``repr``."""
+    raw = (np.ascontiguousarray(a, dtype=float).tobytes() if isinstance(a, np.ndarray)
+           else repr(a).encode())
+    return hashlib.sha1(raw).hexdigest()
+
 
 def _cached_rest_total(key: tuple, compute: Callable[[], float]) -> float:
     """A rest-of-year point total, from a process-local cache when it was computed before.
@@ -207,6 +231,21 @@ class Combination(Method):
 
     def _fit_members(self, y: np.ndarray, start_month: int,
                      budget: np.ndarray | None) -> dict[str, Method]:
+        """The fitted members, from :data:`_FIT_CACHE` when this history was fitted before."""
+        key = (_digest((self.members, self.member_kwargs, start_month)), _digest(y),
+               None if budget is None else _digest(budget))
+        with _FIT_LOCK:  # a Dask worker may run several tasks in threads
+            fitted = _FIT_CACHE.pop(key, None)
+        if fitted is None:
+            fitted = self._fit_members_now(y, start_month, budget)
+        with _FIT_LOCK:
+            _FIT_CACHE[key] = fitted  # the most recently used last
+            while len(_FIT_CACHE) > _FIT_CACHE_MAX:
+                del _FIT_CACHE[next(iter(_FIT_CACHE))]
+        return dict(fitted)
+
+    def _fit_members_now(self, y: np.ndarray, start_month: int,
+                         budget: np.ndarray | None) -> dict[str, Method]:
         from forecast.methods import make_method
 
         fitted: dict[str, Method] = {}
@@ -294,13 +333,9 @@ class Combination(Method):
 
     def _cache_key(self, hist: np.ndarray, rest: int, bud: np.ndarray | None) -> tuple:
         """The key of a rest-of-year point total: configuration, history, budget."""
-        def digest(a: object) -> str:
-            raw = a.tobytes() if isinstance(a, np.ndarray) else repr(a).encode()
-            return hashlib.sha1(raw).hexdigest()
-
-        return (digest((self.members, self.how, self.member_kwargs, self.start_month_)),
-                digest(np.ascontiguousarray(hist, dtype=float)), rest,
-                None if bud is None else digest(np.ascontiguousarray(bud, dtype=float)))
+        return (_digest((self.members, self.how, self.member_kwargs, self.start_month_)),
+                _digest(np.asarray(hist)), rest,
+                None if bud is None else _digest(np.asarray(bud)))
 
     def own_year_errors(self) -> np.ndarray:
         """The series' own relative year-end errors (actual − point)/|point|.

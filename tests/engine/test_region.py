@@ -120,6 +120,30 @@ def test_choose_and_cached_methods(ds, fake_methods):
     assert rf2.method == rf.method
 
 
+def test_each_series_choice_is_followed_at_once_by_its_forecast(ds, fake_methods):
+    """One pass per series (a history the choice fitted is refitted from the fit cache)."""
+    calls = []
+
+    def choose(y, start_month, cutoff, candidates, **kw):
+        calls.append(("choose", len(y), float(np.sum(y))))
+        return fake_methods.choose(y, start_month, cutoff, candidates, **kw)
+
+    def forecast(alias, y, start_month, h, n_paths, rng, **kw):
+        calls.append(("forecast", len(y), float(np.sum(y))))
+        return fake_methods.forecast(alias, y, start_month, h, n_paths, rng, **kw)
+
+    fake = replace(fake_methods, choose=choose, forecast=forecast)
+    as_of = pd.Period("2023-04", "M")
+    rf = engine.forecast_region(ds, as_of, n_paths=5, choose=True, workers=1, forecaster=fake)
+    kinds = [k for k, *_ in calls]
+    assert kinds == ["choose", "forecast"] * (len(kinds) // 2)
+    assert all(calls[i][1:] == calls[i + 1][1:] for i in range(0, len(calls), 2))
+    ch = engine.choose_methods(ds, as_of, workers=1, forecaster=fake_methods)
+    rf_apart = engine.forecast_region(ds, as_of, n_paths=5, methods=ch, workers=1,
+                                      forecaster=fake_methods)
+    np.testing.assert_array_equal(rf.paths, rf_apart.paths)
+
+
 def test_as_of_after_last_outcome_is_rejected(ds, fake_methods):
     with pytest.raises(ValueError, match="efter sista utfallsmånaden"):
         engine.forecast_region(ds, pd.Period("2023-05", "M"), n_paths=5, forecaster=fake_methods)

@@ -186,3 +186,40 @@ def test_only_combo_with_its_own_width_takes_the_panel_rule():
     assert not Combination(width="horizon").uses_panel_width
     assert not OtherRange().uses_panel_width
 
+
+
+def test_median_of_three_is_numpys_median():
+    rng = np.random.default_rng(5)
+    pts = rng.normal(size=(3, 40))
+    pts[:, :5] = 1.0  # ties
+    pts[0, 5], pts[1, 6] = pts[1, 5], pts[2, 6]
+    np.testing.assert_array_equal(combine_points(pts), np.median(pts, axis=0))
+
+
+def test_a_history_fitted_again_reuses_the_fitted_members_and_gives_the_same_numbers():
+    y = _series(60)
+    C._FIT_CACHE.clear()
+    first = Combination().fit(y, 1)
+    again = Combination().fit(y.copy(), 1)
+    assert all(again.fitted_[a] is first.fitted_[a] for a in first.fitted_)
+    # another history, budget or configuration is fitted anew
+    assert Combination().fit(y[:-1], 1).fitted_["theta"] is not first.fitted_["theta"]
+    assert Combination().fit(y, 2).fitted_["theta"] is not first.fitted_["theta"]
+    assert Combination().fit(y, 1, budget=y).fitted_["theta"] is not first.fitted_["theta"]
+    assert (Combination(member_kwargs={}).fit(y, 1).fitted_["ces"]
+            is not first.fitted_["ces"])
+    C._FIT_CACHE.clear()
+    fresh = Combination().fit(y, 1)
+    assert fresh.fitted_["theta"] is not first.fitted_["theta"]
+    np.testing.assert_array_equal(again.predict(20), fresh.predict(20))
+    rng1, rng2 = np.random.default_rng(1), np.random.default_rng(1)
+    np.testing.assert_array_equal(again.simulate(20, 50, rng1), fresh.simulate(20, 50, rng2))
+    assert len(C._FIT_CACHE) <= C._FIT_CACHE_MAX
+
+
+def test_the_fit_cache_keeps_only_the_last_histories():
+    C._FIT_CACHE.clear()
+    y = _series(80)
+    for k in range(C._FIT_CACHE_MAX + 3):
+        Combination().fit(y[: 40 + k], 1)
+    assert len(C._FIT_CACHE) == C._FIT_CACHE_MAX
