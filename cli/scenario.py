@@ -34,21 +34,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cli.common import (
-    EXIT_IO,
-    CliError,
-    add_data_argument,
-    add_output_arguments,
-    as_of_argument,
-    check_out,
-    check_range,
-    error,
-    guarded,
-    load_dataset,
-    os_error_text,
-    write_output,
-    written,
-)
+from cli import common as CC
+from cli.common import EXIT_IO, CliError
 from cli.cycle import add_store_arguments, author, dataset_name, policy, record_of, require
 from forecast.io.limits import (
     MAX_COMPARED,
@@ -79,8 +66,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="prognosmånad; standard scenariots as_of, annars datans sista utfall")
     r.add_argument("--draws", type=int, metavar="N", help="Monte Carlo-dragningar")
     r.add_argument("--seed", type=int, metavar="S", help="frö (basprognos och Monte Carlo)")
-    add_output_arguments(r)
-    add_data_argument(r)
+    CC.add_output_arguments(r)
+    CC.add_data_argument(r)
     add_store_arguments(r)
 
     s = sub.add_parser("list", help="lista sparade scenarier")
@@ -118,9 +105,9 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--draws", type=int, default=DEFAULT_COMPARE_DRAWS, metavar="N",
                    help=f"Monte Carlo-dragningar per scenario, {MIN_DRAWS}–{MAX_DRAWS} "
                         f"(standard {DEFAULT_COMPARE_DRAWS}, som appen)")
-    add_output_arguments(c, out_help="utfil: .xlsx eller .csv ger jämförelsens tabeller, "
+    CC.add_output_arguments(c, out_help="utfil: .xlsx eller .csv ger jämförelsens tabeller, "
                                      ".docx eller .pdf scenariobladet på en sida")
-    add_data_argument(c)
+    CC.add_data_argument(c)
     add_store_arguments(c)
 
 
@@ -146,8 +133,8 @@ def _compare_out(args: argparse.Namespace) -> Path:
     out: Path = args.out
     sheet = out.suffix.lower() in SHEET_SUFFIXES
     if not sheet:
-        check_out(out)
-    check_range("--draws", args.draws, MIN_DRAWS, MAX_DRAWS)
+        CC.check_out(out)
+    CC.check_range("--draws", args.draws, MIN_DRAWS, MAX_DRAWS)
     most = MAX_SHEET_SCENARIOS if sheet else MAX_COMPARED
     if len(args.refs) > most:
         what = "scenariobladet" if sheet else "en jämförelse"
@@ -170,8 +157,8 @@ def _compare(args: argparse.Namespace) -> int:
     twice = sorted({label for label in labels if labels.count(label) > 1})
     if twice:
         raise CliError(f"samma version är angiven mer än en gång: {', '.join(twice)}")
-    as_of_arg = as_of_argument(args.as_of) if args.as_of else None
-    ds = load_dataset(args, as_of_arg)
+    as_of_arg = CC.as_of_argument(args.as_of) if args.as_of else None
+    ds = CC.load_dataset(args, as_of_arg)
     as_of = as_of_arg or ds.last_outcome
     from forecast.cycle.record import Spec
 
@@ -186,11 +173,11 @@ def _compare(args: argparse.Namespace) -> int:
     if out.suffix.lower() in SHEET_SUFFIXES:
         files = [_write_sheet(CMP.sheet(views, meta), out)]
     else:
-        files = write_output(CMP.comparison_tables(views), meta, out, args)
+        files = CC.write_output(CMP.comparison_tables(views), meta, out, args)
     print(f"Basprognos: {rec.heading()}")
     for label, v in views:
         print(f"{CMP.headline(label, v)}")
-    print(f"Skrivet till {written(files)}")
+    print(f"Skrivet till {CC.written(files)}")
     return 0
 
 
@@ -202,7 +189,8 @@ def _write_sheet(sheet: Sheet, out: Path) -> Path:
     try:
         out.write_bytes(data)
     except OSError as exc:
-        raise CliError(f"kunde inte skriva {str(out)!r}: {os_error_text(exc)}", EXIT_IO) from None
+        raise CliError(f"kunde inte skriva {str(out)!r}: {CC.os_error_text(exc)}",
+                       EXIT_IO) from None
     return out
 
 
@@ -216,15 +204,15 @@ def _scenario_file(path: Path) -> Scenario:
 
 
 def _run_scenario(args: argparse.Namespace) -> int:
-    out = check_out(args.out)
+    out = CC.check_out(args.out)
     scenario = _scenario_file(args.file)
     as_of_text = args.as_of or scenario.as_of
-    as_of_arg = as_of_argument(as_of_text) if as_of_text else None
+    as_of_arg = CC.as_of_argument(as_of_text) if as_of_text else None
     seed = scenario.seed if args.seed is None else args.seed
     n_draws = scenario.n_draws if args.draws is None else args.draws
-    check_range("--draws", n_draws, MIN_DRAWS, MAX_DRAWS)  # before any data is read
-    check_range("--seed", seed, 0, MAX_SEED)
-    ds = load_dataset(args, as_of_arg)
+    CC.check_range("--draws", n_draws, MIN_DRAWS, MAX_DRAWS)  # before any data is read
+    CC.check_range("--seed", seed, 0, MAX_SEED)
+    ds = CC.load_dataset(args, as_of_arg)
     as_of = as_of_arg or ds.last_outcome
     from scenarios.references import check_references_in_data
 
@@ -246,12 +234,12 @@ def _run_scenario(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CliError(str(exc)) from None
     tables, meta = scenario_export(rf, res, mc, ds, file=args.file.name, base=rec.heading())
-    files = write_output(tables, meta, out, args)
+    files = CC.write_output(tables, meta, out, args)
     diff = res.year_result() - res.year_result(baseline=True)
     print(f"Basprognos: {rec.heading()}")
     print(f"Scenario '{scenario.name}' per {as_of}: skillnad mot basprognos {as_of.year} "
           f"{fmt_tkr(diff)}; sannolikhet budget i balans "
-          f"{fmt_pct(100 * mc.prob_within_budget(), 0)}; skrivet till {written(files)}")
+          f"{fmt_pct(100 * mc.prob_within_budget(), 0)}; skrivet till {CC.written(files)}")
     return 0
 
 
@@ -305,11 +293,11 @@ def _manage(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     """Run ``scenario``; returns the exit code."""
     if args.action == "run":
-        return guarded("scenario", _run_scenario, args)
+        return CC.guarded("scenario", _run_scenario, args)
     if args.action == "jamfor":
-        return guarded("scenario", _compare, args)
+        return CC.guarded("scenario", _compare, args)
     try:
-        return guarded("scenario", _manage, args)
+        return CC.guarded("scenario", _manage, args)
     except OSError as exc:
-        error("scenario", f"scenarioarkivet kunde inte nås: {exc}")
+        CC.error("scenario", f"scenarioarkivet kunde inte nås: {exc}")
         return EXIT_IO

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -47,6 +48,12 @@ def _own_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
         return
     path = tmp_path_factory.mktemp("store") / "store.db"
     monkeypatch.setenv("BUDGETPROGNOS_DB_URL", f"sqlite:///{path}")
+
+
+@pytest.fixture
+def store_url(tmp_path: Path) -> str:
+    """The URL of a new SQLite store in the test's own folder."""
+    return f"sqlite:///{tmp_path / 'store.db'}"
 
 
 @pytest.fixture

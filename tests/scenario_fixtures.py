@@ -92,3 +92,22 @@ def make_ds(as_of: str = "2023-08", reported_share: float = 0.64) -> Dataset:
     org = OrgHierarchy(units=tuple(Unit(id=u, name=u, division=DIVISIONS[u]) for u in UNITS))
     return Dataset(ledger=ledger, org=org, measures=measures, measure_effects=eff,
                    source="syntetisk", source_hash="synthetic")
+
+
+def stored_rf(as_of: str = "2023-04", n_paths: int = 40) -> tuple[RegionForecast, bytes]:
+    """:func:`make_rf` with float32 paths, as the store keeps them, and its stored bytes."""
+    from dataclasses import replace
+
+    from forecast.engine.serialize import to_bytes
+
+    rf = make_rf(as_of, n_paths=n_paths)
+    rf = replace(rf, paths=rf.paths.astype(np.float32))
+    return rf, to_bytes(rf)
+
+
+def byte_reader(data: bytes, log: list[tuple[int, int | None]]):
+    """A ``read(start, length)`` over ``data`` for a lazy read, logging each range read."""
+    def read(start: int, length: int | None) -> bytes:
+        log.append((start, length))
+        return data[start:] if length is None else data[start: start + length]
+    return read

@@ -12,7 +12,7 @@ from forecast.cycle.adjustment_file import parse_adjustments
 from forecast.cycle.adjustments import Adjustment, AdjustmentError, apply_adjustments
 from forecast.engine.hierarchy import series_year_paths
 from forecast.io.parsing import ValidationFailed
-from tests.scenario_fixtures import make_rf
+from tests.scenario_fixtures import byte_reader, make_rf, stored_rf
 
 
 @pytest.fixture(scope="module")
@@ -152,18 +152,11 @@ def test_final_summaries_equal_those_of_the_whole_final_paths():
     from dataclasses import replace
 
     from forecast.engine.result import summaries
-    from forecast.engine.serialize import read_lazily, to_bytes
+    from forecast.engine.serialize import read_lazily
 
-    base = make_rf("2023-08", n_paths=60)
-    base = replace(base, paths=base.paths.astype(np.float32))
-    data = to_bytes(base)
+    base, data = stored_rf("2023-08", n_paths=60)
     reads: list[tuple[int, int | None]] = []
-
-    def read(start, length):
-        reads.append((start, length))
-        return data[start:] if length is None else data[start: start + length]
-
-    stat = read_lazily(read)
+    stat = read_lazily(byte_reader(data, reads))
     adjs = [Adjustment(comment="dygnsvila", amount_tkr=-3000.0, division="Kirurgi",
                        start="2023-10", rule="budget"),
             Adjustment(comment="hyr", amount_tkr=500.0, category="Personalkostnader",

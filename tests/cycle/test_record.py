@@ -55,9 +55,8 @@ def ds():
 
 
 @pytest.fixture
-def stores(tmp_path):
-    url = f"sqlite:///{tmp_path / 'store.db'}"
-    return url, StatisticalStore(url), LaidStore(url)
+def stores(store_url):
+    return store_url, StatisticalStore(store_url), LaidStore(store_url)
 
 
 def _lay(rec, laid, *, comment="april", adjs=()):

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from forecast.engine.serialize import FormatError, from_bytes, to_bytes
-from tests.scenario_fixtures import make_rf
+from tests.scenario_fixtures import byte_reader, make_rf, stored_rf
 
 
 def test_round_trip_is_bit_identical_in_every_field():
@@ -100,23 +100,14 @@ def test_version_2_newer_or_cut_is_refused():
         from_bytes(data[:6])
 
 
-def _reader(data: bytes, log: list[tuple[int, int | None]]):
-    def read(start: int, length: int | None) -> bytes:
-        log.append((start, length))
-        return data[start:] if length is None else data[start: start + length]
-    return read
-
-
 def test_summaries_read_back_equal_those_computed_from_the_full_paths():
     """One source: what a page reads from the store is what the paths give, bit for bit."""
     from forecast.engine.result import summaries
     from forecast.engine.serialize import read_lazily
 
-    rf = make_rf("2023-04", n_paths=40)
-    rf = replace(rf, paths=rf.paths.astype(np.float32))
-    data = to_bytes(rf)
+    rf, data = stored_rf("2023-04", n_paths=40)
     log: list[tuple[int, int | None]] = []
-    lazy = read_lazily(_reader(data, log))
+    lazy = read_lazily(byte_reader(data, log))
     stored = summaries(lazy)
     assert not lazy.paths_read and lazy.n_paths == 40
     assert max(s + (n or 0) for s, n in log) < len(data) - lazy.paths.nbytes + 64
@@ -133,10 +124,8 @@ def test_figures_of_a_lazily_read_forecast_need_no_paths_and_equal_the_full_ones
     from forecast.engine.fan import group_paths
     from forecast.engine.serialize import read_lazily
 
-    rf = make_rf("2023-04", n_paths=40)
-    rf = replace(rf, paths=rf.paths.astype(np.float32))
-    data = to_bytes(rf)
-    lazy = read_lazily(_reader(data, []))
+    rf, data = stored_rf("2023-04", n_paths=40)
+    lazy = read_lazily(byte_reader(data, []))
     full = from_bytes(data)
     for by in ((), ("division",), ("unit", "category")):
         pd_a = hierarchy.year_totals(lazy, by, year=2024)
@@ -158,10 +147,10 @@ def test_version_2_is_read_whole_and_cut_paths_are_refused_when_read():
     rf = make_rf("2023-04", n_paths=8)
     rf = replace(rf, paths=rf.paths.astype(np.float32))
     log: list[tuple[int, int | None]] = []
-    old = read_lazily(_reader(_v2_bytes(rf), log))
+    old = read_lazily(byte_reader(_v2_bytes(rf), log))
     assert old.paths_read and (0, None) in log and np.array_equal(old.paths, rf.paths)
     data = to_bytes(rf)
-    cut = read_lazily(_reader(data[:-100], []))
+    cut = read_lazily(byte_reader(data[:-100], []))
     with pytest.raises(FormatError, match="avkortade"):
         _ = cut.paths
 
@@ -172,7 +161,7 @@ def test_a_years_totals_are_read_when_that_year_is_first_asked_for():
     rf = make_rf("2023-04", n_paths=40)
     rf = replace(rf, paths=rf.paths.astype(np.float32))
     log: list[tuple[int, int | None]] = []
-    lazy = read_lazily(_reader(to_bytes(rf), log))
+    lazy = read_lazily(byte_reader(to_bytes(rf), log))
     from forecast.engine.result import LazyArray
 
     year = lazy.n_series * lazy.n_paths * 8
@@ -192,6 +181,6 @@ def test_a_december_forecast_keeps_its_as_of_years_totals():
     rf = make_rf("2023-12", n_paths=10)
     rf = replace(rf, paths=rf.paths.astype(np.float32))
     data = to_bytes(rf)
-    lazy = read_lazily(_reader(data, []))
+    lazy = read_lazily(byte_reader(data, []))
     assert "year_rest_2023" in summaries(lazy) and not lazy.paths_read
     assert np.array_equal(lazy.year_rest(2023), np.zeros((rf.n_series, 10)))

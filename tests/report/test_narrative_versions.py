@@ -39,9 +39,8 @@ def ds():
 
 
 @pytest.fixture
-def stores(tmp_path):
-    url = f"sqlite:///{tmp_path / 'store.db'}"
-    return NarrativeStore(url), LaidStore(url), StatisticalStore(url)
+def stores(store_url):
+    return NarrativeStore(store_url), LaidStore(store_url), StatisticalStore(store_url)
 
 
 def _record(ds, laid, stat):

@@ -20,20 +20,11 @@ import pytest
 
 from forecast.io.formatting import fmt_mkr, fmt_number, fmt_pct
 from forecast.ledger.dataset import Dataset
-from tests.e2e_support import (
-    APP_IDLE,
-    ARTIFACTS,
-    download,
-    e2e_marks,
-    key_selector,
-    screenshot,
-    streamlit_server,
-    wait_for_app,
-)
+from tests import e2e_support as E
 from ui import state_keys as K
 from ui.shell import PAGES
 
-pytestmark = e2e_marks()
+pytestmark = E.e2e_marks()
 TIMEOUT = 120_000
 HEADLINE = "Sannolikhet för budget i balans"
 RESULT = "Scenario, årsresultat"
@@ -46,7 +37,7 @@ def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="module")
 def server_url(db_url: str) -> Iterator[str]:
-    with streamlit_server(env={"BUDGETPROGNOS_DB_URL": db_url}) as url:
+    with E.streamlit_server(env={"BUDGETPROGNOS_DB_URL": db_url}) as url:
         yield url
 
 
@@ -65,7 +56,7 @@ def page(browser, server_url):
 def idle(page) -> None:
     from playwright.sync_api import expect
 
-    expect(page.locator(APP_IDLE)).to_have_count(1, timeout=900_000)
+    expect(page.locator(E.APP_IDLE)).to_have_count(1, timeout=900_000)
 
 
 def metric(page, label: str):
@@ -95,7 +86,7 @@ def settle(page) -> None:
 def fill(page, key: str, text: str) -> None:
     from playwright.sync_api import expect
 
-    box = page.locator(f"{key_selector(key)} input")
+    box = page.locator(f"{E.key_selector(key)} input")
     expect(box).to_have_count(1)
     box.fill(text)
     box.press("Enter")
@@ -122,9 +113,9 @@ def toggle(page, key: str) -> None:
     from playwright.sync_api import expect
 
     block(page, BLOCKS[key.removeprefix(K.SC_CONTROL_PREFIX).split(".")[0]])
-    box = page.locator(f"{key_selector(key)} input").first
+    box = page.locator(f"{E.key_selector(key)} input").first
     was = box.is_checked()
-    page.locator(f"{key_selector(key)} label").first.click()
+    page.locator(f"{E.key_selector(key)} label").first.click()
     expect(box).to_be_checked(checked=not was)
     # the rerun the click starts must have finished before the next field is typed into
     expect(page.locator("[data-testid='stApp'][data-test-script-state='running']")
@@ -136,7 +127,7 @@ def save(page, name: str, version: int) -> None:
     from playwright.sync_api import expect
 
     fill(page, K.SC_NAME, name)
-    page.locator(f"{key_selector('w_sc_save')} button:visible").first.click()
+    page.locator(f"{E.key_selector('w_sc_save')} button:visible").first.click()
     expect(page.get_by_role("combobox", name="Förval")).to_have_value(
         f"Sparat: {name} v{version}")
     idle(page)
@@ -146,7 +137,7 @@ def ctl(path: str) -> str:
     return K.scenario_control(path)
 
 
-SHOTS = ARTIFACTS / "scenarios"
+SHOTS = E.ARTIFACTS / "scenarios"
 
 
 def shot(page, name: str) -> None:
@@ -156,7 +147,7 @@ def shot(page, name: str) -> None:
     idle(page)
     expect(page.locator("[data-testid='stSkeleton']")).to_have_count(0)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    screenshot(page, name).replace(SHOTS / f"{name}.png")
+    E.screenshot(page, name).replace(SHOTS / f"{name}.png")
 
 
 def choose(page, label: str, option: str) -> None:
@@ -177,9 +168,9 @@ def add_measure(page, name: str, amount: str, account: str, rate: str) -> None:
     from playwright.sync_api import expect
 
     block(page, BLOCKS["omstallningsplan"])
-    data = page.locator(f"{key_selector(K.SC_DATA_MEASURES)} input")
+    data = page.locator(f"{E.key_selector(K.SC_DATA_MEASURES)} input")
     if data.is_checked():
-        page.locator(f"{key_selector(K.SC_DATA_MEASURES)} label").click()
+        page.locator(f"{E.key_selector(K.SC_DATA_MEASURES)} label").click()
         expect(data).not_to_be_checked()
         idle(page)
     fill(page, K.SC_MEASURE_NAME, name)
@@ -187,7 +178,7 @@ def add_measure(page, name: str, amount: str, account: str, rate: str) -> None:
     choose(page, "Kostnadsslag", account)
     for key in (K.SC_MEASURE_LOW, K.SC_MEASURE_LIKELY, K.SC_MEASURE_HIGH):
         fill(page, key, rate)
-    page.locator(f"{key_selector(K.SC_MEASURE_ADD)} button").click()
+    page.locator(f"{E.key_selector(K.SC_MEASURE_ADD)} button").click()
     idle(page)
     expect(page.get_by_text(f"Åtgärden «{name}» är med i scenariot.")).to_be_visible()
 
@@ -232,16 +223,16 @@ def every_page_and_back(page, shown: str) -> None:
 
     for p in PAGES:
         page.get_by_role("link", name=p.title, exact=True).click()
-        wait_for_app(page)
+        E.wait_for_app(page)
         idle(page)
         expect(page.locator("[data-testid='stException']")).to_have_count(0)
     page.get_by_role("link", name="Scenarier", exact=True).click()
-    wait_for_app(page)
+    E.wait_for_app(page)
     idle(page)
     expect(metric(page, RESULT)).to_have_text(shown)
     expect(page.get_by_role("combobox", name="Förval")).to_have_value("Sparat: Alla tre v1")
     page.reload()  # a reload keeps it too (named in the address)
-    wait_for_app(page)
+    E.wait_for_app(page)
     idle(page)
     expect(metric(page, RESULT)).to_have_text(shown)
 
@@ -254,9 +245,9 @@ def compare_and_download(page) -> dict[str, object]:
     from playwright.sync_api import expect
 
     page.get_by_role("link", name="Jämför", exact=True).click()
-    wait_for_app(page)
+    E.wait_for_app(page)
     idle(page)
-    pills = page.locator(key_selector(K.CMP_SELECTION))
+    pills = page.locator(E.key_selector(K.CMP_SELECTION))
     for label in COMPARED[1:]:
         pills.get_by_role("button", name=label, exact=True).click()
         idle(page)
@@ -265,15 +256,15 @@ def compare_and_download(page) -> dict[str, object]:
         expect(grid).to_contain_text(label)
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     shot(page, "jamfor_1280")
-    target = ARTIFACTS / "downloads" / "scen26"
+    target = E.ARTIFACTS / "downloads" / "scen26"
     target.mkdir(parents=True, exist_ok=True)
-    files = {key: download(page, key, target)
+    files = {key: E.download(page, key, target)
              for key in (K.CMP_DOWNLOAD_XLSX, K.CMP_DOWNLOAD_DOCX, K.CMP_DOWNLOAD_PDF)}
     page.set_viewport_size({"width": 800, "height": 1000})
     page.goto(page.url)  # loaded at 800 px: the sidebar folds away as on a small screen
-    wait_for_app(page)
+    E.wait_for_app(page)
     idle(page)
-    pills = page.locator(key_selector(K.CMP_SELECTION))
+    pills = page.locator(E.key_selector(K.CMP_SELECTION))
     for label in COMPARED[1:]:  # a new session: the choice is made again
         pills.get_by_role("button", name=label, exact=True).click()
         idle(page)
@@ -349,7 +340,7 @@ def test_four_scenarios_kept_compared_and_exported(page, server_url: str, db_url
 
     page.goto(f"{server_url}/scenarier")
     idle(page)  # the first open computes the month's forecast once (minutes on a busy machine)
-    wait_for_app(page)
+    E.wait_for_app(page)
     expect(metric(page, HEADLINE)).to_be_visible(timeout=900_000)
     shown = build_four(page)
     every_page_and_back(page, shown)
@@ -361,7 +352,7 @@ def test_four_scenarios_kept_compared_and_exported(page, server_url: str, db_url
     (hyr,) = [f for f in alla.fte if f.what.startswith("Egen personal att rekrytera i")]
     page.set_viewport_size({"width": 800, "height": 1000})
     page.goto(page.url.replace("/jamfor", "/scenarier"))  # the address names the scenario
-    wait_for_app(page)
+    E.wait_for_app(page)
     idle(page)
     expect(metric(page, RESULT)).to_have_text(shown)
     expect(page.locator("[data-testid='stTable']").filter(has_text="Egen personal att rekrytera")
