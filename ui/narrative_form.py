@@ -13,7 +13,8 @@ forecast's own frozen narrative, else the latest draft; the page says which.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -24,24 +25,31 @@ from forecast.store.base import StoreError
 from ui import state_keys as K
 from ui.text import md
 
+if TYPE_CHECKING:
+    from streamlit.elements.lib.column_types import ColumnConfig
+
+Cell = str | float | None
+"""A cell of the form's tables as typed (text) or stored (an amount)."""
+
 UNIT_LABELS = {"mkr": "mkr (t.ex. 2,5)", "tkr": "tkr (t.ex. 2 500)"}
 
 
-def _frame(rows: Any, columns: tuple[str, ...]) -> pd.DataFrame:
+def _frame(rows: Sequence[Mapping[str, object]], columns: tuple[str, ...]) -> pd.DataFrame:
     return pd.DataFrame([{c: r.get(c, "") for c in columns} for r in rows], columns=list(columns),
                         dtype="object")
 
 
 def _text_columns(columns: tuple[str, ...], unit: str,
-                  amounts: tuple[str, ...]) -> dict[str, Any]:
-    cfg: dict[str, Any] = {}
+                  amounts: tuple[str, ...]) -> dict[str, ColumnConfig]:
+    cfg: dict[str, ColumnConfig] = {}
     for c in columns:
         label = f"{c}, {unit}" if c in amounts else c
         cfg[c] = st.column_config.TextColumn(label, max_chars=200)
     return cfg
 
 
-def _editors(form: NF.NarrativeForm, suffix: str) -> tuple[Any, Any, Any]:
+def _editors(form: NF.NarrativeForm, suffix: str,
+             ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     unit = form.unit
     st.markdown("**Åtgärder** (åtgärdsplanen: planerad effekt, effekt hittills och prognos)")
     measures = st.data_editor(
@@ -65,7 +73,7 @@ def _editors(form: NF.NarrativeForm, suffix: str) -> tuple[Any, Any, Any]:
     return measures, risks, assumptions
 
 
-def _records(frame: Any) -> list[dict[str, Any]]:
+def _records(frame: object) -> list[dict[str, Cell]]:
     return list(frame.to_dict("records")) if isinstance(frame, pd.DataFrame) else []
 
 
@@ -77,7 +85,8 @@ def _show_message() -> None:
     (st.success if kind == "success" else st.error)(text)
 
 
-def narrative_form(draft: Narrative | None, divisions: list[str], save: Any) -> None:
+def narrative_form(draft: Narrative | None, divisions: list[str],
+                   save: Callable[[Narrative], Narrative]) -> None:
     """The form, opened on ``draft``; ``save(narrative) -> Narrative`` stores a new version.
 
     ``save`` raises ``ValueError`` or ``StoreError`` with a Swedish message when it cannot
