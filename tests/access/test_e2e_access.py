@@ -67,7 +67,7 @@ def test_outsider_viewer_controller_and_second_department(browser, anna_dataset,
     out = capsys.readouterr().out
     assert rc == 0 and "av anna" in out, out
     link = f"oversikt?data={anna_dataset}&manad={MONTH}"
-    laid = f"Lagd prognos {MONTH} version 1 av anna"
+    laid = "Lagd prognos april 2023 version 1 av anna"
 
     with streamlit_server(env=_server_env("cecilia", monkeypatch)) as url:
         # the Data page: the example's forecast is not computed for nothing

@@ -95,7 +95,7 @@ def test_fva_tables_in_the_csv_with_known_figures_and_metadata(laid_db, tmp_path
     assert cells[("FVA över året", "Division / Div A", "Förbättrade månader")] == "1"
     assert _num(cells[("FVA över året", "Region / Region totalt", "Medel FVA")]) == 4_250
     assert cells[("metadata", "Lagda versioner (FVA)", "värde")] == \
-        f"{YEAR}-04 v1 av Anna, {aug} v1 av Anna"
+        f"april {YEAR} v1 av Anna, augusti {YEAR} v1 av Anna"
     assert "positivt" in cells[("metadata", "FVA", "värde")]
     text = capsys.readouterr().out
     assert "Förädlingsvärde (FVA) för regionen" in text and "förbättrade" in text

@@ -190,7 +190,7 @@ def test_export_tables_have_unique_rows_and_the_amount_columns(laid):
     assert tables[1].frame.loc[f"{YEAR}-08 / Kirurgi", VA.FVA] == pytest.approx(1_000.0)
     assert tables[0].frame.index.name == VA.MONTH
     meta = VA.provenance(YEAR, laid)
-    assert meta["Lagda versioner (FVA)"] == f"{YEAR}-04 v0 av Anna, {YEAR}-08 v0 av Anna"
+    assert meta["Lagda versioner (FVA)"] == f"april {YEAR} v0 av Anna, augusti {YEAR} v0 av Anna"
 
 
 def test_verdict_tolerance_is_half_a_tkr():

@@ -476,7 +476,8 @@ def test_excel_download_has_sheets_and_no_formulas(page, server_url: str,
     target = ARTIFACTS / "downloads"
     target.mkdir(parents=True, exist_ok=True)
     expected = {
-        "uppfoljning": [t.name for t in followup_tables(default_ds, AS_OF)] + [METADATA_SHEET],
+        "uppfoljning": [t.name for t in followup_tables(default_ds, pd.Period(AS_OF, "M"))]
+        + [METADATA_SHEET],
         # The scenario export is the CLI's (scenarios.export, one builder for both).
         "scenario": ["arsresultat", "osakerhet", "brygga", "antaganden", METADATA_SHEET],
     }
@@ -576,7 +577,7 @@ def test_adjustment_editor_reads_the_decimal_comma(page, server_url: str, db_url
     expect(page.locator(APP_IDLE)).to_have_count(1)
     # the table shows the stored amount the Swedish way, and the store holds -2 500,5 tkr
     expect(grid.locator("#glide-cell-7-0")).to_have_text("-2 500,5")
-    saved = LaidStore(db_url).adjustment_set(EXAMPLE_DATASET, AS_OF)
+    saved = LaidStore(db_url).adjustment_set(EXAMPLE_DATASET, pd.Period(AS_OF, "M"))
     assert [(a.amount_tkr, a.comment) for a in saved] == [(-2500.5, "hyrpersonal i sommar")]
 
 
