@@ -115,8 +115,9 @@ def _fan(ctx, sel: dict[str, str]) -> None:
 def _tables(ctx, sel: dict[str, str]) -> None:
     uc = cached.unit_category_table(ctx, sel).reset_index()
     st.subheader("Metod och backtestat fel")
-    shown = swedish_table(uc[["Enhet", "Kostnadsslag", PT.ARSPROGNOS, PT.P10, PT.P90, PT.METOD,
-                              PT.APE, PT.ANM]], amount_columns=(PT.ARSPROGNOS, PT.P10, PT.P90),
+    cols = ["Enhet", "Kostnadsslag", PT.ARSPROGNOS, PT.ARS_P10, PT.ARS_P90, PT.METOD, PT.APE,
+            PT.ANM]
+    shown = swedish_table(uc[cols], amount_columns=(PT.ARSPROGNOS, PT.ARS_P10, PT.ARS_P90),
                           percent_columns=(PT.APE,))
     st.dataframe(_with_interval(shown), hide_index=True, width="stretch",
                  column_config={PT.ANM: st.column_config.TextColumn(width="large")})
@@ -126,7 +127,7 @@ def _tables(ctx, sel: dict[str, str]) -> None:
         st.subheader("Per division")
         div = swedish_table(cached.division_table(ctx), amount_columns=PT.AMOUNTS,
                             percent_columns=PT.PERCENTS, missing="saknas")
-        cols = [PT.ACK, PT.ARSBUDGET, PT.ARSPROGNOS, PT.P10, PT.P90, PT.AVV, PT.UTV]
+        cols = [PT.ACK, PT.ARSBUDGET, PT.ARSPROGNOS, PT.ARS_P10, PT.ARS_P90, PT.AVV, PT.UTV]
         st.dataframe(_with_interval(display_frame(div[cols])), hide_index=True,
                      width="stretch")
         table_download(cached.division_table(ctx), download_spec(
@@ -139,9 +140,9 @@ def _tables(ctx, sel: dict[str, str]) -> None:
 def _with_interval(frame: pd.DataFrame) -> pd.DataFrame:
     """P10 and P90 text columns joined into one "P10–P90" column (narrower tables)."""
     out = frame.copy()
-    at = list(out.columns).index(PT.P10)
-    joined = out[PT.P10] + " – " + out[PT.P90]
-    out = out.drop(columns=[PT.P10, PT.P90])
+    at = list(out.columns).index(PT.ARS_P10)
+    joined = out[PT.ARS_P10] + " – " + out[PT.ARS_P90]
+    out = out.drop(columns=[PT.ARS_P10, PT.ARS_P90])
     out.insert(at, "P10–P90", joined)
     return out
 

@@ -33,7 +33,7 @@ from forecast.methods.names import method_name, methods_text
 ACK = "Ack utfall"
 ARSBUDGET = "Årsbudget"
 ARSPROGNOS = "Årsprognos"
-P10, P50, P90 = "P10", "P50", "P90"
+ARS_P10, ARS_P50, ARS_P90 = "P10", "P50", "P90"
 AVV = "Avvikelse mot budget"
 AVV_P10, AVV_P90 = "Avvikelse P10", "Avvikelse P90"
 FG = "Utfall fg år"
@@ -43,11 +43,12 @@ METOD = "Metod"
 APE = "Backtestat fel %"
 ANM = "Anmärkning"
 
-AMOUNTS = (ACK, ARSBUDGET, ARSPROGNOS, P10, P50, P90, AVV, AVV_P10, AVV_P90, FG)
+AMOUNTS = (ACK, ARSBUDGET, ARSPROGNOS, ARS_P10, ARS_P50, ARS_P90, AVV, AVV_P10, AVV_P90, FG)
 PERCENTS = (UTV, UTV_P10, UTV_P90)
-_MAP = {H.YTD: ACK, H.ANNUAL_BUDGET: ARSBUDGET, H.FORECAST: ARSPROGNOS, H.P10: P10, H.P50: P50,
-        H.P90: P90, H.DEV: AVV, H.DEV_P10: AVV_P10, H.DEV_P90: AVV_P90, H.PRIOR_YEAR: FG,
-        H.DEVELOPMENT: UTV, H.DEVELOPMENT_P10: UTV_P10, H.DEVELOPMENT_P90: UTV_P90}
+_MAP = {H.YTD: ACK, H.ANNUAL_BUDGET: ARSBUDGET, H.FORECAST: ARSPROGNOS, H.P10: ARS_P10,
+        H.P50: ARS_P50, H.P90: ARS_P90, H.DEV: AVV, H.DEV_P10: AVV_P10, H.DEV_P90: AVV_P90,
+        H.PRIOR_YEAR: FG, H.DEVELOPMENT: UTV, H.DEVELOPMENT_P10: UTV_P10,
+        H.DEVELOPMENT_P90: UTV_P90}
 
 TABLE_NAMES = {
     "unit_category": ("Per enhet och kostnadsslag", "Prognos per enhet och kostnadsslag"),
@@ -229,8 +230,8 @@ def agency_table(rf: RegionForecast, hd: Held) -> tuple[pd.DataFrame, str]:
             labels.append(f"{cat} totalt" if cat == INHYRD else f"{cat} (egen personal)")
     recs = []
     for r, row_share in rows:
-        rec = {ACK: r[H.YTD], FG: r[H.PRIOR_YEAR], ARSPROGNOS: r[H.FORECAST], P10: r[H.P10],
-               P50: r[H.P50], P90: r[H.P90], UTV: r[H.DEVELOPMENT]}
+        rec = {ACK: r[H.YTD], FG: r[H.PRIOR_YEAR], ARSPROGNOS: r[H.FORECAST], ARS_P10: r[H.P10],
+               ARS_P50: r[H.P50], ARS_P90: r[H.P90], UTV: r[H.DEVELOPMENT]}
         s = row_share or {}
         rec.update({
             "Hyrandel R12 utfall %": s.get("r12_actual", np.nan),
@@ -263,7 +264,7 @@ def plan_table(plan: PlanProjection, ds: Dataset) -> pd.DataFrame:
         "Rapporterad hittills": t["reported_to_date"],
         "Realisering hittills %": t["realisation_pct"],
         "Prognos årseffekt": t["projected_mean"],
-        P10: t["projected_p10"], P50: t["projected_p50"], P90: t["projected_p90"],
+        ARS_P10: t["projected_p10"], ARS_P50: t["projected_p50"], ARS_P90: t["projected_p90"],
         "Prognos i % av plan": t["projected_p50"] / t["planned_annual"] * 100.0,
         ANM: t["note"],
     })
@@ -276,8 +277,8 @@ def plan_table(plan: PlanProjection, ds: Dataset) -> pd.DataFrame:
         "Planerad hittills": planned_to, "Rapporterad hittills": tot["reported_to_date"],
         "Realisering hittills %": (tot["reported_to_date"] / planned_to * 100.0
                                    if planned_to > 0 else np.nan),
-        "Prognos årseffekt": tot["projected_mean"], P10: tot["projected_p10"],
-        P50: tot["projected_p50"], P90: tot["projected_p90"],
+        "Prognos årseffekt": tot["projected_mean"], ARS_P10: tot["projected_p10"],
+        ARS_P50: tot["projected_p50"], ARS_P90: tot["projected_p90"],
         "Prognos i % av plan": (tot["projected_p50"] / tot["planned_annual"] * 100.0
                                 if tot["planned_annual"] > 0 else np.nan),
         ANM: "",
@@ -350,14 +351,15 @@ def prognos_tables(rf: RegionForecast, ds: Dataset, *,
                     note=note + " Planåren saknar budget här; deras utveckling jämförs "
                                 "med föregående års prognos, bana för bana."),
         ExportTable(n["agency"][0], f"Hyrpersonal, prognos {per}", ag,
-                    amount_columns=(ACK, FG, ARSPROGNOS, P10, P50, P90),
+                    amount_columns=(ACK, FG, ARSPROGNOS, ARS_P10, ARS_P50, ARS_P90),
                     percent_columns=(UTV, "Hyrandel R12 utfall %", "Hyrandel helår P10 %",
                                      "Hyrandel helår P50 %", "Hyrandel helår P90 %"),
                     note=" ".join(filter(None, (ag_note, absent_note(hd))))),
         ExportTable(n["plan"][0], f"Omställningsplan {y}: prognos för årseffekten, per "
                     f"{rf.as_of.strftime('%Y-%m')}", pl,
                     amount_columns=("Planerad årseffekt", "Planerad hittills",
-                                    "Rapporterad hittills", "Prognos årseffekt", P10, P50, P90),
+                                    "Rapporterad hittills", "Prognos årseffekt", ARS_P10, ARS_P50,
+                                    ARS_P90),
                     percent_columns=("Realisering hittills %", "Prognos i % av plan"),
                     note="Besparing positiv. Återstående planerad effekt × realiseringsgrad "
                          "(bayesiansk bootstrap över månaderna hittills)."),

@@ -18,6 +18,7 @@ import pandas as pd
 from forecast.engine import hierarchy as H
 from forecast.engine.monthly import PROGNOS
 from forecast.engine.result import RegionForecast
+from forecast.engine.tables import ARS_P10, ARS_P90
 from forecast.followup import tables as F
 from forecast.io.formatting import month_label, ytd_label
 from forecast.ledger.dataset import Dataset
@@ -44,7 +45,6 @@ KEY_DEVELOPMENT = "utveckling"
 
 BUDGET_HEADING = "Budget"
 AVVIKELSE = "Avvikelse"
-P10, P90 = "P10", "P90"
 PROB = "Sannolikhet i balans %"
 DIVISION_NOTE = ("Diff = utfall − budget; negativt är sämre än budget. Varje summa och "
                  "differens är avrundad för sig till hela mkr och divisionerna fördelade så "
@@ -221,10 +221,10 @@ def forecast_table(rf: RegionForecast, summary: ReportTable) -> ReportTable:
         rows[label] = {
             PROGNOS: summary.cell(label, prog), BUDGET_HEADING: printed_budget,
             AVVIKELSE: printed_mkr(prog_tkr - bud) if has_budget else np.nan,
-            P10: printed_mkr(q[0.1]), P90: printed_mkr(q[0.9]),
+            ARS_P10: printed_mkr(q[0.1]), ARS_P90: printed_mkr(q[0.9]),
             PROB: round_half_away(_prob_at_least(rf, mask, bud)) if has_budget else np.nan,
         }
-    frame = pd.DataFrame(rows).T[[PROGNOS, BUDGET_HEADING, AVVIKELSE, P10, P90, PROB]]
+    frame = pd.DataFrame(rows).T[[PROGNOS, BUDGET_HEADING, AVVIKELSE, ARS_P10, ARS_P90, PROB]]
     return ReportTable(
         KEY_FORECAST, f"Årsprognos {p.year} per {month_label(p)}", frame, "Helår",
         percent_columns=(PROB,), total_rows=(F.NET,),
@@ -252,14 +252,14 @@ def forecast_division_table(rf: RegionForecast, division: ReportTable) -> Report
                               - float(rf.annual_budget[mask].sum())) / 1000.0
         rows[d] = {PROGNOS: division.cell(label, prog),
                    BUDGET_HEADING: division.cell(label, budget),
-                   P10: printed_mkr(q[0.1]), P90: printed_mkr(q[0.9])}
+                   ARS_P10: printed_mkr(q[0.1]), ARS_P90: printed_mkr(q[0.9])}
     q = rf.year_total_quantiles()
     devs["Totalt"] = tkr_printed(float(rf.year_total_paths().mean())
                                  - float(rf.annual_budget.sum())) / 1000.0
     rows["Totalt"] = {PROGNOS: division.cell(F.NET, prog),
                       BUDGET_HEADING: division.cell(F.NET, budget),
-                      P10: printed_mkr(q[0.1]), P90: printed_mkr(q[0.9])}
-    frame = pd.DataFrame(rows).T[[PROGNOS, BUDGET_HEADING, P10, P90]]
+                      ARS_P10: printed_mkr(q[0.1]), ARS_P90: printed_mkr(q[0.9])}
+    frame = pd.DataFrame(rows).T[[PROGNOS, BUDGET_HEADING, ARS_P10, ARS_P90]]
     dev = round_column(pd.Series(devs), [Split("Totalt", tuple(d for d in devs
                                                                if d != "Totalt"))])
     frame.insert(2, AVVIKELSE, dev.reindex(frame.index))

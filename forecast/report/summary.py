@@ -45,16 +45,16 @@ def _forecast_line(tables: Tables, p: pd.Period) -> Paragraph:
     if X._absent(tables, Ref(k, F.NET, G.BUDGET_HEADING)):
         return Paragraph((
             f"Årsprognos {p.year}: nettokostnaden beräknas till ", Ref(k, F.NET, G.PROGNOS),
-            " (80 % sannolikhet mellan ", Ref(k, F.NET, G.P10, suffix=""), " och ",
-            Ref(k, F.NET, G.P90), f"); {X.NO_BUDGET}, så avvikelse och sannolikheten för en "
+            " (80 % sannolikhet mellan ", Ref(k, F.NET, G.ARS_P10, suffix=""), " och ",
+            Ref(k, F.NET, G.ARS_P90), f"); {X.NO_BUDGET}, så avvikelse och sannolikheten för en "
             "budget i balans kan inte anges."))
     return Paragraph((
         f"Årsprognos {p.year}: nettokostnaden beräknas till ", Ref(k, F.NET, G.PROGNOS),
         " mot budgeterade ", Ref(k, F.NET, G.BUDGET_HEADING), ", det vill säga ",
         *X._compare(tables, Ref(k, F.NET, G.AVVIKELSE), "bättre än budget",
                     "sämre än budget", "i nivå med budget"),
-        " (80 % sannolikhet mellan ", Ref(k, F.NET, G.P10, suffix=""), " och ",
-        Ref(k, F.NET, G.P90), "). Sannolikheten för en budget i balans är ",
+        " (80 % sannolikhet mellan ", Ref(k, F.NET, G.ARS_P10, suffix=""), " och ",
+        Ref(k, F.NET, G.ARS_P90), "). Sannolikheten för en budget i balans är ",
         Ref(k, F.NET, G.PROB, suffix=X.PCT), "."))
 
 

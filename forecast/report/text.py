@@ -183,7 +183,7 @@ def forecast_paragraphs(tables: Tables, p: pd.Period) -> list[Paragraph]:
         *_compare(tables, Ref(k, F.NET, G.AVVIKELSE), "bättre än budget", "sämre än budget",
                   "i nivå med budget"),
         ". Med 80 % sannolikhet hamnar nettokostnaden mellan ",
-        Ref(k, F.NET, G.P10, suffix=""), " och ", Ref(k, F.NET, G.P90), "."]
+        Ref(k, F.NET, G.ARS_P10, suffix=""), " och ", Ref(k, F.NET, G.ARS_P90), "."]
     second: list[Part] = [
         "Intäkterna beräknas till ", Ref(k, F.REVENUE, G.PROGNOS), " (",
         Ref(k, F.REVENUE, G.AVVIKELSE), " mot budget) och bruttokostnaderna till ",
@@ -213,8 +213,8 @@ def _forecast_without_budget(tables: Tables, p: pd.Period) -> list[Paragraph]:
     return [Paragraph((
         f"Årsprognosen för {p.year}, med utfall till och med {MONTHS_LONG[p.month - 1]}, är en "
         "nettokostnad på ", Ref(k, F.NET, G.PROGNOS), ". Med 80 % sannolikhet hamnar "
-        "nettokostnaden mellan ", Ref(k, F.NET, G.P10, suffix=""), " och ",
-        Ref(k, F.NET, G.P90), ".")),
+        "nettokostnaden mellan ", Ref(k, F.NET, G.ARS_P10, suffix=""), " och ",
+        Ref(k, F.NET, G.ARS_P90), ".")),
         Paragraph(("Intäkterna beräknas till ", Ref(k, F.REVENUE, G.PROGNOS),
                    " och bruttokostnaderna till ", Ref(k, F.GROSS, G.PROGNOS),
                    f". Budget för {p.year} saknas i indata, så varken avvikelse mot budget "
@@ -313,7 +313,7 @@ def plan_paragraph(tables: Tables, p: pd.Period) -> Paragraph:
         Ref(k, "Totalt", "Realisering %", suffix=PCT),
         ". Med den realiseringsgraden beräknas planen ge ",
         Ref(k, "Totalt", "Prognos årseffekt"), " under året (P10–P90 ",
-        Ref(k, "Totalt", G.P10, suffix=""), "–", Ref(k, "Totalt", G.P90), ")."))
+        Ref(k, "Totalt", G.ARS_P10, suffix=""), "–", Ref(k, "Totalt", G.ARS_P90), ")."))
 
 
 def development_paragraph(tables: Tables, p: pd.Period) -> Paragraph:
@@ -345,7 +345,7 @@ def no_scenario_paragraph(tables: Tables) -> Paragraph:
     return Paragraph((
         "Inget scenario är valt för rapporten; risken beskrivs här av prognosens egen "
         "spridning. I det ogynnsamma utfallet (P10) blir nettokostnaden ",
-        Ref(k, F.NET, G.P10), " och i det gynnsamma (P90) ", Ref(k, F.NET, G.P90),
+        Ref(k, F.NET, G.ARS_P10), " och i det gynnsamma (P90) ", Ref(k, F.NET, G.ARS_P90),
         *((". Sannolikheten för en budget i balans är ", Ref(k, F.NET, G.PROB, suffix=PCT))
           if not _absent(tables, Ref(k, F.NET, G.PROB)) else ()),
         ". Kända händelser som ännu inte syns i utfallet, till exempel skärpta "
@@ -371,7 +371,7 @@ def scenario_paragraphs(tables: Tables, name: str, year: int) -> list[Paragraph]
         first += [" Störst effekt har ", *join(items), "."]
     second: list[Part] = [
         "Med scenariot hamnar nettokostnaden med 80 % sannolikhet mellan ",
-        Ref(km, "Scenario", G.P10, suffix=""), " och ", Ref(km, "Scenario", G.P90),
+        Ref(km, "Scenario", G.ARS_P10, suffix=""), " och ", Ref(km, "Scenario", G.ARS_P90),
         ", och sannolikheten för en budget i balans är ",
         Ref(km, "Scenario", G.PROB, suffix=PCT), f". För {year + 1} gör scenariot "
         "resultatet ", *_compare(tables, Ref(km, "Scenario", f"Effekt {year + 1}"),

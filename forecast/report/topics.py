@@ -10,6 +10,7 @@ import pandas as pd
 
 from forecast.engine import hierarchy as H
 from forecast.engine.result import RegionForecast
+from forecast.engine.tables import ARS_P10, ARS_P90
 from forecast.followup import tables as F
 from forecast.followup.transition import PlanProjection
 from forecast.io.formatting import fmt_number, month_label, ytd_label
@@ -21,8 +22,6 @@ from forecast.report.figures import (
     KEY_AGENCY,
     KEY_DEVELOPMENT,
     KEY_PLAN,
-    P10,
-    P90,
     PROB,
     prognos_column,
 )
@@ -120,9 +119,9 @@ def plan_table(ds: Dataset, p: pd.Period, plan: PlanProjection) -> ReportTable |
     labels = tuple(clean_text(r) for r in measures)
     printed = round_frame(exact, [Split("Totalt", labels)], [*cols, "Prognos årseffekt"], 1)
     printed.insert(3, "Realisering %", [round_half_away(v, 0) for v in tp["Realisering %"]])
-    printed[P10] = [round_half_away(float(proj["projected_p10"].get(m, np.nan)) / 1000.0, 1)
+    printed[ARS_P10] = [round_half_away(float(proj["projected_p10"].get(m, np.nan)) / 1000.0, 1)
                     for m in measures] + [round_half_away(tot["projected_p10"] / 1000.0, 1)]
-    printed[P90] = [round_half_away(float(proj["projected_p90"].get(m, np.nan)) / 1000.0, 1)
+    printed[ARS_P90] = [round_half_away(float(proj["projected_p90"].get(m, np.nan)) / 1000.0, 1)
                     for m in measures] + [round_half_away(tot["projected_p90"] / 1000.0, 1)]
     dec = {c: 1 for c in printed.columns if c != "Realisering %"}
     return ReportTable(
@@ -204,9 +203,9 @@ def scenario_tables(risk: ScenarioRisk) -> tuple[ReportTable, ReportTable]:
                               "värden) summerar exakt till skillnaden; samspel fördelat med "
                               "Shapley-värden.")
     mc = pd.DataFrame({
-        P10: [printed_mkr(risk.p10_tkr)],
+        ARS_P10: [printed_mkr(risk.p10_tkr)],
         "P50": [printed_mkr(risk.p50_tkr)],
-        P90: [printed_mkr(risk.p90_tkr)],
+        ARS_P90: [printed_mkr(risk.p90_tkr)],
         "Budget": [budget],
         PROB: [round_half_away(risk.prob_within_budget * 100.0)],
         f"Effekt {risk.year + 1}": [printed_mkr(risk.next_year_effect_tkr)],

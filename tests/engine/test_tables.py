@@ -44,7 +44,7 @@ def test_unit_category_nets_add_up_and_match_the_hierarchy(case):
         assert net[T.ARSPROGNOS] == pytest.approx(cats[T.ARSPROGNOS].sum(), rel=1e-12)
         assert net[T.ARSPROGNOS] == pytest.approx(nets.loc[u, H.FORECAST], rel=1e-12)
         assert net[T.ACK] == pytest.approx(rf.ytd_outcome[rf.row_mask(unit=u)].sum())
-        assert net[T.P10] <= net[T.P50] <= net[T.P90]
+        assert net[T.ARS_P10] <= net[T.ARS_P50] <= net[T.ARS_P90]
     # Series with a method show it; summary rows have none.
     assert (uc.loc[uc["Kostnadsslag"] == "Nettokostnad", T.METOD] == "").all()
 

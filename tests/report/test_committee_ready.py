@@ -103,7 +103,7 @@ def test_the_overview_prints_the_reports_year_end_figures(region, written) -> No
     ye = H.year_totals(rf, ()).iloc[0]
     f = report.tables()[G.KEY_FORECAST]
     for key, col in ((H.FORECAST, G.PROGNOS), (H.ANNUAL_BUDGET, G.BUDGET_HEADING), (H.DEV, G.AVVIKELSE),
-                     (H.P10, G.P10), (H.P90, G.P90)):
+                     (H.P10, G.ARS_P10), (H.P90, G.ARS_P90)):
         assert fmt_printed_mkr(ye[key]) == f"{f.text(F.NET, col)}{NBSP}mkr", key
         assert printed_mkr(ye[key]) == f.cell(F.NET, col)
 

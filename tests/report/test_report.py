@@ -203,8 +203,8 @@ def test_forecast_range_and_balance_probability_from_paths(region, region_report
     ds, rf = region
     f = region_report.tables()[G.KEY_FORECAST]
     tot = rf.year_total_paths()
-    assert f.cell(F.NET, G.P10) == round(np.quantile(tot, 0.1) / 1000)
-    assert f.cell(F.NET, G.P90) == round(np.quantile(tot, 0.9) / 1000)
+    assert f.cell(F.NET, G.ARS_P10) == round(np.quantile(tot, 0.1) / 1000)
+    assert f.cell(F.NET, G.ARS_P90) == round(np.quantile(tot, 0.9) / 1000)
     budget = rf.annual_budget.sum()
     assert f.cell(F.NET, G.PROB) == round(100 * np.mean(tot >= budget))
     text = " ".join(region_report.text_of(p) for p in region_report.paragraphs())
