@@ -191,9 +191,8 @@ def test_stored_group_totals_equal_those_computed_bit_for_bit():
     from forecast.engine import hierarchy as H
     from forecast.engine.serialize import read_lazily
 
-    rf = make_rf("2023-04", n_paths=40)
-    rf = replace(rf, paths=rf.paths.astype(np.float32))
-    lazy = read_lazily(_reader(to_bytes(rf), []))
+    rf, data = stored_rf()
+    lazy = read_lazily(byte_reader(data, []))
     stored = H.group_summaries(lazy)
     computed = H.group_summaries(replace(rf, paths=np.array(rf.paths)))
     levels = [H._summary_name(by, y) for y in (2023, 2024, 2025) for by in H.GROUP_LEVELS]
@@ -213,10 +212,8 @@ def test_group_year_totals_read_no_series_year_totals_and_equal_the_full_ones():
     from forecast.engine.result import LazyArray
     from forecast.engine.serialize import read_lazily
 
-    rf = make_rf("2023-04", n_paths=40)
-    rf = replace(rf, paths=rf.paths.astype(np.float32))
-    data = to_bytes(rf)
-    lazy = read_lazily(_reader(data, []))
+    rf, data = stored_rf()
+    lazy = read_lazily(byte_reader(data, []))
     for year in (2023, 2024, 2025):
         for by in H.GROUP_LEVELS:
             a = H.year_totals(lazy, by, year=year)
@@ -234,9 +231,7 @@ def test_a_forecast_stored_without_group_totals_computes_them():
     from forecast.engine import hierarchy as H
     from forecast.engine.serialize import SUMMARY_PREFIX, pack, read_lazily
 
-    rf = make_rf("2023-04", n_paths=20)
-    rf = replace(rf, paths=rf.paths.astype(np.float32))
-    data = to_bytes(rf)
+    _, data = stored_rf(n_paths=20)
     meta = json.loads(data[8: 8 + int.from_bytes(data[4:8], "little")])
     full = from_bytes(data)
     arrays = []
@@ -252,6 +247,6 @@ def test_a_forecast_stored_without_group_totals_computes_them():
             src = summaries(full)[name[len(SUMMARY_PREFIX):]]
         arrays.append((name, np.asarray(src)))
     meta.pop("paths_at")
-    old = read_lazily(_reader(pack(meta, arrays), []))
+    old = read_lazily(byte_reader(pack(meta, arrays), []))
     assert "_group_year" not in old.__dict__ or not old.__dict__["_group_year"]
     assert H.year_totals(old, ("division",)).equals(H.year_totals(full, ("division",)))
