@@ -32,6 +32,7 @@ import numpy as np
 from forecast.engine.result import (
     SUMMARY_EXPECTED,
     SUMMARY_YEAR_REST,
+    LazyArray,
     LazyPaths,
     RegionForecast,
     lazy,
@@ -299,13 +300,11 @@ class AdjustedForecast:
                       point=rf.point + self.adjustment_monthly)
         expected = rf.expected.copy()
         expected[touched] = path_means(moved)
-        known = {SUMMARY_EXPECTED: expected}
-        for y in summary_years(rf):
-            rest = rf.year_rest(y).copy()
-            rest[touched] = months_sum(moved, rf.month_mask(y))
-            known[f"{SUMMARY_YEAR_REST}{y}"] = rest
-        for a in known.values():
-            a.setflags(write=False)
+        expected.setflags(write=False)
+        known: dict[str, np.ndarray | LazyArray] = {SUMMARY_EXPECTED: expected}
+        for y in summary_years(rf):  # each year's made when that year is first asked for
+            known[f"{SUMMARY_YEAR_REST}{y}"] = LazyArray(
+                (rf.n_series, rf.n_paths), functools.partial(_moved_rest, rf, touched, moved, y))
         return with_summaries(out, known, complete=False)
 
     def _adjusted_rows(self, rows: np.ndarray) -> np.ndarray:
@@ -316,6 +315,19 @@ class AdjustedForecast:
         for share, draws in zip(self.shares, self.draws, strict=True):
             paths += (share[rows][:, None, :] * draws[None, :, None]).astype(np.float32)
         return paths
+
+
+def _moved_rest(rf: RegionForecast, touched: np.ndarray, moved: np.ndarray,
+                year: int) -> np.ndarray:
+    """(n_series, n_paths) ``rf``'s year totals of ``year``, rows ``touched`` from ``moved``.
+
+    ``moved``: the final paths of those rows; row by row, so bit for bit what the whole
+    final array gives.
+    """
+    rest = rf.year_rest(year).copy()
+    rest[touched] = months_sum(moved, rf.month_mask(year))
+    rest.setflags(write=False)
+    return rest
 
 
 def adopted(rf: RegionForecast, effects: dict[str, np.ndarray], *, author: str,

@@ -61,18 +61,29 @@ def _pairs(led: pd.DataFrame) -> pd.MultiIndex:
 
 def held(rf: RegionForecast, ds: Dataset) -> Held:
     """What ``ds``'s ledger holds for ``rf``'s series in ``rf.as_of.year`` and the year before."""
-    led = ds.ledger
     year = rf.as_of.year
-    years = led[S.PERIOD].dt.year
     keys = pd.MultiIndex.from_arrays([rf.keys["unit"].astype(str),
                                       rf.keys["account"].astype(str)])
+    bud, prev, gaps = ds.derived(f"absent.held.{year}", lambda d: _ledger_held(d, year))
+    return Held(year, keys.isin(bud), keys.isin(prev), gaps, budget_coverage(ds, year))
+
+
+def _ledger_held(ds: Dataset, year: int
+                 ) -> tuple[pd.MultiIndex, pd.MultiIndex, tuple[pd.Period, ...]]:
+    """What the ledger holds for ``year``, once per data set and year.
+
+    The (unit, account) pairs with budget in ``year``, those with outcome the year before,
+    and the months of the year before without outcome: every table, month and report of
+    that year reads them.
+    """
+    led = ds.ledger
+    years = led[S.PERIOD].dt.year
     bud = led.loc[(led[S.KIND] == S.BUDGET) & (years == year)]
     prev = led.loc[(led[S.KIND] == S.UTFALL) & (years == year - 1)]
     seen = set(prev[S.PERIOD].unique())
     gaps = tuple(p for p in pd.period_range(f"{year - 1}-01", f"{year - 1}-12", freq="M")
                  if p not in seen)
-    return Held(year, keys.isin(_pairs(bud)), keys.isin(_pairs(prev)), gaps,
-                budget_coverage(ds, year))
+    return _pairs(bud), _pairs(prev), gaps
 
 
 def blank_absent(tot: pd.DataFrame, rf: RegionForecast, by: Sequence[str], hd: Held,

@@ -22,14 +22,14 @@ Coherence (bottom-up, chosen and measured; see the module constant :data:`RECONC
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import product
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from forecast.engine.result import RegionForecast
+from forecast.engine.result import RegionForecast, summary_years
 from forecast.ledger.dimensions import AGENCY_TARGET_PCT, INHYRD, PERSONAL
 
 RECONCILIATION = "bottom-up"
@@ -132,6 +132,105 @@ def _pct(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return (num / safe - 1.0) * 100.0
 
 
+GROUP_LEVELS: tuple[tuple[str, ...], ...] = (
+    (), ("division",), ("account_type",), ("account_type", "category"))
+"""The groups whose year totals per path are stored with a forecast (region, division,
+revenue / gross cost, kostnadsslag): every page, table and report that shows their P10/P90
+reads these instead of every series' year totals."""
+GROUP_SUMMARY = "group_year_"
+SERIES_MEAN_SUMMARY = "series_year_mean_"
+"""Summary names: ``group_year_<level>_<year>`` (level: the columns joined by ``/``, ``total``
+for the region) and ``series_year_mean_<year>``."""
+
+
+def _group_sum(S: np.ndarray, yp: np.ndarray) -> np.ndarray:
+    """(n_groups, n_paths) ``S @ yp`` by the sparse matrix (each series in few groups)."""
+    return np.asarray(sparse.csr_array(S) @ yp)
+
+
+def series_year_means(rf: RegionForecast, year: int | None = None) -> np.ndarray:
+    """(n_series,) float64 mean over the paths of :func:`series_year_paths` (read-only).
+
+    Computed once per forecast and year, and stored with it (:func:`group_summaries`).
+    """
+    year = rf.as_of.year if year is None else int(year)
+    memo: dict[int, np.ndarray] = rf.__dict__.setdefault("_series_year_mean", {})
+    if year not in memo:
+        mean = series_year_paths(rf, year).mean(axis=1)
+        mean.setflags(write=False)
+        memo[year] = mean
+    return memo[year]
+
+
+def group_year_paths(rf: RegionForecast, by: Sequence[str] = (),
+                     year: int | None = None) -> np.ndarray:
+    """(n_groups, n_paths) float64 year total per group of ``by`` and path (read-only).
+
+    Groups in :func:`summing_matrix` order; each row is the sum of its series'
+    :func:`series_year_paths`. Computed once per forecast, level and year; those of
+    :data:`GROUP_LEVELS` are stored with the forecast, so reading them reads no series'
+    year totals.
+    """
+    year = rf.as_of.year if year is None else int(year)
+    memo: dict[tuple[tuple[str, ...], int], np.ndarray] = rf.__dict__.setdefault(
+        "_group_year", {})
+    key = (tuple(by), year)
+    if key not in memo:
+        S, _ = summing_matrix(rf.keys, [tuple(by)])
+        gp = _group_sum(S, series_year_paths(rf, year))
+        gp.setflags(write=False)
+        memo[key] = gp
+    return memo[key]
+
+
+def _summary_name(by: Sequence[str], year: int) -> str:
+    return f"{GROUP_SUMMARY}{'/'.join(by) or 'total'}_{int(year)}"
+
+
+def group_summaries(rf: RegionForecast) -> dict[str, np.ndarray]:
+    """The group summaries stored with a forecast.
+
+    :func:`group_year_paths` of every level of :data:`GROUP_LEVELS` and
+    :func:`series_year_means`, for every summary year. Computed by those functions
+    themselves, so a stored forecast's are exactly theirs.
+    """
+    out: dict[str, np.ndarray] = {}
+    for year in summary_years(rf):
+        for by in GROUP_LEVELS:
+            out[_summary_name(by, year)] = group_year_paths(rf, by, year)
+        out[f"{SERIES_MEAN_SUMMARY}{year}"] = series_year_means(rf, year)
+    return out
+
+
+def with_group_summaries(rf: RegionForecast, stored: Mapping[str, np.ndarray]
+                         ) -> RegionForecast:
+    """``rf`` with stored :func:`group_summaries` as those functions' results.
+
+    Those not given are computed when asked (a forecast stored before they were).
+
+    Raises:
+        ValueError: a given summary of the wrong shape.
+    """
+    n, p = rf.n_series, rf.n_paths
+    groups = rf.__dict__.setdefault("_group_year", {})
+    means = rf.__dict__.setdefault("_series_year_mean", {})
+    for year in summary_years(rf):
+        for by in GROUP_LEVELS:
+            a = stored.get(_summary_name(by, year))
+            if a is None:
+                continue
+            n_groups = 1 if not by else len(rf.keys[list(by)].drop_duplicates())
+            if tuple(a.shape) != (n_groups, p):
+                raise ValueError(f"sammanfattningen {_summary_name(by, year)} har fel form")
+            groups[(tuple(by), year)] = a
+        mean = stored.get(f"{SERIES_MEAN_SUMMARY}{year}")
+        if mean is not None:
+            if tuple(mean.shape) != (n,):
+                raise ValueError(f"sammanfattningen {SERIES_MEAN_SUMMARY}{year} har fel form")
+            means[year] = mean
+    return rf
+
+
 def totals_from_matrix(rf: RegionForecast, S: np.ndarray, year: int | None = None) -> pd.DataFrame:
     """Year-total figures for the groups of ``S`` (rows of ``S`` in order).
 
@@ -139,22 +238,29 @@ def totals_from_matrix(rf: RegionForecast, S: np.ndarray, year: int | None = Non
     summed first and quantiles taken after; Prognos is ``S @`` the series' mean year totals.
     """
     year = rf.as_of.year if year is None else int(year)
+    gp = _group_sum(S, series_year_paths(rf, year))
+    gprev = None if year == rf.as_of.year else _group_sum(S, series_year_paths(rf, year - 1))
+    return _totals(rf, S, year, gp, gprev)
+
+
+def _totals(rf: RegionForecast, S: np.ndarray, year: int, gp: np.ndarray,
+            gprev: np.ndarray | None) -> pd.DataFrame:
+    """:func:`totals_from_matrix` given the groups' year totals per path.
+
+    ``gprev``: the year before's, for a plan year (None for the as-of year).
+    """
     current = year == rf.as_of.year
-    yp = series_year_paths(rf, year)
-    sparse_s = sparse.csr_array(S)  # each series in few groups: n_series × n_paths additions
-    gp = sparse_s @ yp  # (n_groups, n_paths)
-    prog = S @ yp.mean(axis=1)
+    prog = S @ series_year_means(rf, year)
     q = np.quantile(gp, [0.1, 0.5, 0.9], axis=1)
     zeros = np.zeros(rf.n_series)
     ytd = S @ (rf.ytd_outcome if current else zeros)
     bud = S @ (rf.annual_budget if current else np.full(rf.n_series, np.nan))
     prior_ytd = S @ (rf.prior_ytd_outcome if current else zeros)
-    if current:
+    if gprev is None:
         prior = S @ rf.prior_year_outcome
         dev_paths = _pct(gp, prior)
     else:
         # A plan year is compared with the year before it, path by path (both forecast).
-        gprev = sparse_s @ series_year_paths(rf, year - 1)
         prior = gprev.mean(axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
             dev_paths = np.where(gprev != 0, (gp / gprev - 1.0) * 100.0, np.nan)
@@ -197,8 +303,10 @@ def year_totals(rf: RegionForecast, by: Sequence[str] = (), *,
         in %). Prognos is the mean of the group's summed paths (adds up exactly); P10/P50/P90
         are quantiles of the summed paths.
     """
+    year = rf.as_of.year if year is None else int(year)
     S, labels = summing_matrix(rf.keys, [tuple(by)])
-    vals = totals_from_matrix(rf, S, year)
+    gprev = None if year == rf.as_of.year else group_year_paths(rf, by, year - 1)
+    vals = _totals(rf, S, year, group_year_paths(rf, by, year), gprev)
     return pd.concat([labels[list(by)].reset_index(drop=True), vals], axis=1)
 
 

@@ -26,6 +26,11 @@ Versions (``meta.format``):
   reads the header and everything before the paths, and the paths only when a consumer
   uses them; versions 1 and 2 are read whole, and their summaries computed on first use as
   before (nothing to migrate: the numbers are the same, only slower to open).
+  Written since issue 27's group totals (still version 3: a reader without them ignores
+  them, and a forecast stored without them computes them on first use): the year totals
+  per path of the groups of ``forecast.engine.hierarchy.GROUP_LEVELS`` (region, division,
+  revenue / gross cost, kostnadsslag) and each series' mean year total, every summary
+  year (``hierarchy.group_summaries``, read with the other summaries: a few hundred kB).
 
 A newer format than :data:`FORMAT_VERSION` is refused with a Swedish message; older formats
 keep loading (add a reader per version here when the format changes).
@@ -43,6 +48,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from forecast.engine.hierarchy import (
+    GROUP_SUMMARY,
+    SERIES_MEAN_SUMMARY,
+    group_summaries,
+    with_group_summaries,
+)
 from forecast.engine.result import (
     SUMMARY_YEAR_REST,
     LazyArray,
@@ -93,11 +104,17 @@ def to_bytes(rf: RegionForecast) -> bytes:
     Memory holds the arrays and the one result: the arrays are joined as views. The
     summaries are the forecast's own (computed here if not yet computed).
     """
-    summary = [(f"{SUMMARY_PREFIX}{k}", v) for k, v in summaries(rf).items()]
+    summary = [(f"{SUMMARY_PREFIX}{k}", v)
+               for k, v in {**summaries(rf), **group_summaries(rf)}.items()]
     years = [(k, v) for k, v in summary if _by_year(k)]
     arrays = [(k, v) for k, v in summary if not _by_year(k)]
     arrays += [(name, getattr(rf, name)) for name in SMALL] + years + [("paths", rf.paths)]
     return pack(_meta(rf), arrays)
+
+
+def _is_group(name: str) -> bool:
+    """A group summary (``forecast.engine.hierarchy.group_summaries``; without the prefix)."""
+    return name.startswith((GROUP_SUMMARY, SERIES_MEAN_SUMMARY))
 
 
 def _by_year(name: str) -> bool:
@@ -314,6 +331,12 @@ def _build(meta: dict[str, Any], arrays: Mapping[str, np.ndarray | LazyArray],
             totals_width=tuple((str(a), float(b)) for a, b in meta["totals_width"]))
         stored = {k[len(SUMMARY_PREFIX):]: v for k, v in arrays.items()
                   if k.startswith(SUMMARY_PREFIX)}
-        return with_summaries(rf, stored) if stored else rf
+        if not stored:
+            return rf
+        groups = {k: v for k, v in stored.items() if _is_group(k)}
+        if any(isinstance(v, LazyArray) for v in groups.values()):
+            raise ValueError("gruppernas sammanfattningar ska vara lästa")
+        rf = with_summaries(rf, {k: v for k, v in stored.items() if not _is_group(k)})
+        return with_group_summaries(rf, groups)  # type: ignore[arg-type]
     except (KeyError, TypeError, ValueError) as exc:
         raise FormatError(f"den lagrade prognosen är skadad ({type(exc).__name__})") from None

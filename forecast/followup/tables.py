@@ -369,17 +369,22 @@ def agency_share(ds: Dataset, as_of: pd.Period, *,
         return _agency_row(ds, p, out_led, sel, accounts, fte_cats, units, target_pct, years)
 
     every = [*leaves.values(), UNSPLIT_AGENCY]
+    # Only agency and personnel accounts are summed: every row below filters this part
+    # (the same rows, in the same order, as filtering the whole outcome ledger).
+    rel = out_led.loc[out_led[S.ACCOUNT].isin([*every, PERSONAL])]
+    unsplit = has_unsplit_agency(ds)
     rows: dict[str, dict[str, float]] = {}
     for cat, label in AGENCY_LABELS.items():
-        rows[label] = row(out_led, [leaves[cat]], [cat], None)
-        if has_unsplit_agency(ds):  # part of the cost has no staff group: not available
+        rows[label] = row(rel, [leaves[cat]], [cat], None)
+        if unsplit:  # part of the cost has no staff group: not available
             rows[label] = {k: (v if k == "Mål %" else float("nan"))
                            for k, v in rows[label].items()}
-    rows["Totalt"] = row(out_led, every, list(AGENCY_LABELS), None)
+    rows["Totalt"] = row(rel, every, list(AGENCY_LABELS), None)
     present = list(out_led["division"].unique())
     div_of = ds.org.division_of()
+    by_division = _row_groups(rel, "division")
     for d in _division_order(ds, present):
-        sel = out_led.loc[out_led["division"] == d]
+        sel = rel.iloc[by_division.get(d, np.empty(0, dtype=np.int64))]
         units = {u for u, dv in div_of.items() if dv == d}
         rows[f"{d} – totalt"] = row(sel, every, list(AGENCY_LABELS), units)
     out = pd.DataFrame(rows).T
@@ -387,11 +392,25 @@ def agency_share(ds: Dataset, as_of: pd.Period, *,
     return out
 
 
+def _row_groups(frame: pd.DataFrame, col: str) -> dict[str, np.ndarray]:
+    """Positions of ``frame``'s rows per value of ``col``, in row order.
+
+    One pass over the text column instead of one comparison of it per value.
+    """
+    codes, uniques = pd.factorize(frame[col], sort=False)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    return {str(u): order[bounds[i]: bounds[i + 1]] for i, u in enumerate(uniques)}
+
+
+def _ytd_mask(frame: pd.DataFrame, p: pd.Period, year: int) -> pd.Series:
+    """Whether each row of ``frame`` is in January … ``p.month`` of ``year``."""
+    return (frame[S.PERIOD] >= month_of(year, 1)) & (frame[S.PERIOD] <= month_of(year, p.month))
+
+
 def _ytd_rows(frame: pd.DataFrame, p: pd.Period, year: int) -> pd.DataFrame:
     """The rows of ``frame`` in January … ``p.month`` of ``year``."""
-    start = month_of(year, 1)
-    end = month_of(year, p.month)
-    return frame.loc[(frame[S.PERIOD] >= start) & (frame[S.PERIOD] <= end)]
+    return frame.loc[_ytd_mask(frame, p, year)]
 
 
 def _agency_row(ds: Dataset, p: pd.Period, out_led: pd.DataFrame, sel: pd.DataFrame,
@@ -406,7 +425,7 @@ def _agency_row(ds: Dataset, p: pd.Period, out_led: pd.DataFrame, sel: pd.DataFr
            "Mål %": target_pct}
     for y in years:
         part = _ytd_rows(sel, p, y)
-        has = not part.empty or not _ytd_rows(out_led, p, y).empty
+        has = not part.empty or bool(_ytd_mask(out_led, p, y).any())
         rec[f"Ack utfall {ytd_label(month_of(y, p.month))}"] = (
             float(part.loc[part[S.ACCOUNT].isin(accounts), S.AMOUNT].sum()) if has
             else float("nan"))

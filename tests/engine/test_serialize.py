@@ -184,3 +184,69 @@ def test_a_december_forecast_keeps_its_as_of_years_totals():
     lazy = read_lazily(byte_reader(data, []))
     assert "year_rest_2023" in summaries(lazy) and not lazy.paths_read
     assert np.array_equal(lazy.year_rest(2023), np.zeros((rf.n_series, 10)))
+
+
+def test_stored_group_totals_equal_those_computed_bit_for_bit():
+    """One source: the stored groups' year totals per path are what the core computes."""
+    from forecast.engine import hierarchy as H
+    from forecast.engine.serialize import read_lazily
+
+    rf, data = stored_rf()
+    lazy = read_lazily(byte_reader(data, []))
+    stored = H.group_summaries(lazy)
+    computed = H.group_summaries(replace(rf, paths=np.array(rf.paths)))
+    levels = [H._summary_name(by, y) for y in (2023, 2024, 2025) for by in H.GROUP_LEVELS]
+    assert sorted(stored) == sorted([*levels, *(f"series_year_mean_{y}"
+                                                for y in (2023, 2024, 2025))])
+    for name, a in computed.items():
+        assert stored[name].dtype == a.dtype and np.array_equal(stored[name], a), name
+    # and they are the sums over each group's series, from the summing matrix
+    S, _ = H.summing_matrix(rf.keys, [("account_type", "category")])
+    yp = H.series_year_paths(rf, 2024)
+    np.testing.assert_allclose(stored[H._summary_name(("account_type", "category"), 2024)],
+                               S @ yp, rtol=1e-12)
+
+
+def test_group_year_totals_read_no_series_year_totals_and_equal_the_full_ones():
+    from forecast.engine import hierarchy as H
+    from forecast.engine.result import LazyArray
+    from forecast.engine.serialize import read_lazily
+
+    rf, data = stored_rf()
+    lazy = read_lazily(byte_reader(data, []))
+    for year in (2023, 2024, 2025):
+        for by in H.GROUP_LEVELS:
+            a = H.year_totals(lazy, by, year=year)
+            b = H.year_totals(replace(rf, paths=np.array(rf.paths)), by, year=year)
+            assert a.equals(b), (by, year)
+    memo = lazy.__dict__["_year_rest"]
+    assert all(isinstance(memo[y], LazyArray) for y in (2023, 2024, 2025))
+    assert not lazy.paths_read
+    # a level not stored is computed from the series' year totals, equal to the full one
+    by = ("unit", "category")
+    assert H.year_totals(lazy, by).equals(H.year_totals(from_bytes(data), by))
+
+
+def test_a_forecast_stored_without_group_totals_computes_them():
+    from forecast.engine import hierarchy as H
+    from forecast.engine.serialize import SUMMARY_PREFIX, pack, read_lazily
+
+    _, data = stored_rf(n_paths=20)
+    meta = json.loads(data[8: 8 + int.from_bytes(data[4:8], "little")])
+    full = from_bytes(data)
+    arrays = []
+    for t in meta.pop("arrays"):
+        name = t["name"]
+        if name.startswith((f"{SUMMARY_PREFIX}{H.GROUP_SUMMARY}",
+                            f"{SUMMARY_PREFIX}{H.SERIES_MEAN_SUMMARY}")):
+            continue
+        src = full.paths if name == "paths" else (
+            getattr(full, name) if not name.startswith(SUMMARY_PREFIX) else None)
+        if src is None:
+            from forecast.engine.result import summaries
+            src = summaries(full)[name[len(SUMMARY_PREFIX):]]
+        arrays.append((name, np.asarray(src)))
+    meta.pop("paths_at")
+    old = read_lazily(byte_reader(pack(meta, arrays), []))
+    assert "_group_year" not in old.__dict__ or not old.__dict__["_group_year"]
+    assert H.year_totals(old, ("division",)).equals(H.year_totals(full, ("division",)))
