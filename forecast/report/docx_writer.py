@@ -392,7 +392,7 @@ def add_table(doc: DocxDocument, table: ReportTable, *, house: bool = True) -> N
     if tight:
         pad = 2 * Y.CELL_PAD_X_PT
     text_cols = {j + 1 for j, c in enumerate(table.frame.columns) if c in table.text_columns}
-    bold = [row[0] in {clean_text(r) for r in table.total_rows} for row in body]
+    bold = table.bold_rows()
     for k, (cols, layout) in enumerate(parts(rows, width, Y.table_pt(len(header)), pad,
                                              table.break_indexes())):
         if k:

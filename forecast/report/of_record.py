@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from forecast.cycle.record import ForecastOfRecord
 from forecast.engine.hierarchy import RECONCILIATION
 from forecast.engine.result import RegionForecast
-from forecast.io.formatting import fmt_number
+from forecast.io.formatting import fmt_number, month_label
 from forecast.ledger.dataset import Dataset
 from forecast.methods.names import method_name, methods_text
 from forecast.report import DEFAULT_CEILING_PCT
@@ -49,7 +49,17 @@ def report_of_record(ds: Dataset, rec: ForecastOfRecord, *, change: ForecastChan
                         ceiling_pct=ceiling_pct, forecast_source=rec.heading(),
                         narrative=narrative, region=region,
                         title=committee.strip() or DEFAULT_TITLE,
-                        method=method_in_words(_spec_words(rec), _methods_words(rf)))
+                        method=method_in_words(_spec_words(rec), _methods_words(rf)),
+                        laid_version=_laid_words(rec))
+
+
+def _laid_words(rec: ForecastOfRecord) -> str:
+    """The laid version a laid month's narrative is frozen with, in words (empty: not laid)."""
+    lf = rec.laid
+    if lf is None:
+        return ""
+    what = "fastställd prognos" if lf.locked else "lagd prognos"
+    return f"{what} {month_label(lf.as_of, long=True)} version {lf.version}"
 
 
 RECONCILIATION_WORDS = {"bottom-up": "nedifrån och upp: varje summa är summan av sina serier, "

@@ -45,15 +45,17 @@ from forecast.report.builder import KEY_SCENARIO_SETTINGS
 from forecast.report.charts import render_all
 from forecast.report.cycle_change import laid_change
 from forecast.report.docx_fonts import FACES, SETTINGS_ORDER, obfuscate
+from forecast.report.docx_layout import parts
 from forecast.report.docx_writer import APPENDIX, report_to_docx
 from forecast.report.model import MINUS, typeset
 from forecast.report.of_record import report_of_record
-from forecast.report.pdf_writer import report_to_pdf
+from forecast.report.pdf_writer import TEXT_WIDTH_PT, report_to_pdf
 from forecast.store.statistical import StatisticalStore
 from scenarios.files import load_scenario
 from scenarios.reporting import risk_for
 from tests.docx_support import save_as_dotx
 from tests.report.fixtures import ARTIFACTS, page_fill
+from tests.report.test_docx_layout import _greedy_lines
 
 APRIL, MARCH = pd.Period("2023-04", "M"), pd.Period("2023-03", "M")
 SPEC = Spec(n_paths=60, seed=0)
@@ -84,7 +86,7 @@ def written(tmp_path_factory):
         keys = base.statistical.keys
         cat = str(keys.loc[keys["account"] == "Personalkostnader", "category"].iloc[0])
         af = apply_adjustments(base.statistical, [replace(a, category=cat) for a in adjs])
-        laid.lay(build_laid(af, dataset="exempel", author="Anna", comment=f"Lagd {as_of}",
+        laid.lay(build_laid(af, dataset="exempel", author="Anna", comment=f"Lagd {as_of.month}/{as_of.year}",
                             method="test", stat_forecast_id=base.stat_id))
     laid_rec = rec(APRIL)
     change = laid_change(laid, "exempel", APRIL)
@@ -248,7 +250,8 @@ def test_appendix_has_a_swedish_assumptions_table_method_in_words_and_local_time
     assert re.search(r"Skapad \d{4}-\d\d-\d\d \d\d:\d\d \(svensk tid\)", appendix)
     table = next(b for b in report.appendix if getattr(b, "key", "") == KEY_SCENARIO_SETTINGS)
     assert list(table.frame.columns) == ["Värde", "Intervall", "Källa"]
-    wage = next(r for r in table.frame.index if "Löneökning" in r and "%" in r)
+    wage = next(r for r in table.frame.index
+                if "Löneökning" in r and "%" in r and r not in table.group_rows)
     assert table.frame.loc[wage].tolist()[:2] == ["4,1", "3,3–4,5"]
     ref = table.frame.loc[wage, "Källa"]  # a source is numbered, printed once in the note
     assert ref.isdigit()
@@ -257,7 +260,8 @@ def test_appendix_has_a_swedish_assumptions_table_method_in_words_and_local_time
     assert [n for n, _ in listed] == [str(i) for i in range(1, len(listed) + 1)]
     assert any(m in dict(listed)[ref] for m in ("Märket", "märke"))
     assert len({src for _, src in listed}) == len(listed)
-    assert set(table.frame["Källa"]) <= {"–", *(n for n, _ in listed)}
+    settings = table.frame.drop(index=list(table.group_rows))
+    assert set(settings["Källa"]) <= {"–", *(n for n, _ in listed)}
     assert "(1)" in appendix
     assert not re.search(r"Scenariots antagande(?!n)", appendix)  # not repeated per row
     start = next(r for r in table.frame.index
@@ -265,6 +269,13 @@ def test_appendix_has_a_swedish_assumptions_table_method_in_words_and_local_time
     assert table.frame.loc[start, "Värde"] == "oktober 2023"
     for row in table.body()[:5]:
         assert row[0] in appendix
+    # one heading row per lever, its settings named without the lever's prefix
+    assert "Dygnsvila vårdpersonal:" not in appendix and "Dygnsvila läkare:" not in appendix
+    body = table.body()
+    at = [r[0] for r in body].index("Dygnsvila vårdpersonal")
+    assert body[at][1:] == ["", "", ""] and table.bold_rows()[at]
+    assert body[at + 1][0] == "Startmånad" and body[at + 1][1] == "oktober 2023"
+    assert sum(r[0] == "Startmånad" for r in body) >= 2  # repeated under another lever
 
 
 # ----------------------------------------------------------------- pages
@@ -404,3 +415,25 @@ def test_months_and_bands_are_readable_in_august_2022() -> None:
 
     assert month_label(pd.Period(share.data["Månad"].iloc[-1], "M")) == "aug 2022"
     assert render(fan)[:4] == b"\x89PNG" and render(share)[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_no_iso_month_is_printed_outside_quoted_user_text(written, variant: str,
+                                                          fmt: str) -> None:
+    text = re.sub(r"«[^»]*»", "«»", _text(written, variant, fmt))
+    assert not re.findall(r".{0,30}\b\d{4}-\d\d\b(?!-\d\d).{0,10}", text)
+    assert "april 2023" in text
+
+
+@pytest.mark.parametrize("key", [G.KEY_SUMMARY, G.KEY_DIVISION])
+def test_the_eleven_column_tables_headers_take_at_most_two_lines(written, key: str) -> None:
+    report, _, _ = written["laid"]
+    table = report.tables()[key]
+    rows = [[typeset(c, joiner=True) for c in r] for r in [table.header(), *table.body()]]
+    assert len(rows[0]) == 11 and "Ack fg år" in rows[0] and "Utfall apr" in rows[0]
+    pad = 2 * Y.CELL_PAD_X_PT  # the PDF's and Word's house look: one text width, one padding
+    for cols, layout in parts(rows, TEXT_WIDTH_PT, Y.table_pt(11), pad, table.break_indexes()):
+        for j, w in zip(cols, layout.widths_pt, strict=True):
+            assert _greedy_lines(rows[0][j], (w - pad) / layout.size_pt) <= 2, rows[0][j]
+    assert "Ack fg år = ackumulerat utfall" in table.note
