@@ -39,7 +39,11 @@ from forecast.report.model import Chart, Paragraph, Report, ReportTable, clean_t
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
 MAX_TEMPLATE_ENTRIES = 2000
 MAX_TEMPLATE_UNPACKED = 200 * 1024 * 1024
-CHART_WIDTH = Cm(16)
+CHART_WIDTH = Cm(14.5)
+"""A Word chart's width at most (the PDF's are 16,6 cm, shrunk to fit the page's room; Word
+cannot shrink a picture, so its charts are smaller and move to the next page less often)."""
+CHART_SHARE = 0.9
+"""A Word chart's width at most as a share of the text width (a template's narrow page)."""
 TABLE_FONT = Pt(Y.TABLE_PT)
 APPENDIX = "Bilaga: Underlag och metod"
 
@@ -438,14 +442,23 @@ def _table_part(doc: DocxDocument, rows: list[list[str]], layout: Layout,
     return t
 
 
+def chart_width(text_width: int) -> int:
+    """A Word chart's width (EMU) on a page of ``text_width`` (EMU)."""
+    return min(int(CHART_WIDTH), int(CHART_SHARE * text_width))
+
+
 def add_chart(doc: DocxDocument, chart: Chart, png: bytes) -> None:
     """A chart picture with its caption."""
-    shape = doc.add_picture(io.BytesIO(png), width=min(CHART_WIDTH, _text_width(doc)))
+    shape = doc.add_picture(io.BytesIO(png), width=chart_width(_text_width(doc)))
     doc_pr = inline_element(shape).docPr
     doc_pr.set("descr", clean_text(typeset(alt_text(chart), joiner=False)))
     doc_pr.set("title", clean_text(chart.title))
     picture = doc.paragraphs[-1]
-    picture.paragraph_format.keep_with_next = bool(chart.caption)  # the caption goes along
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # single line spacing: a multiple (Normal's 1,1) would add a tenth of the picture's height
+    fmt = picture.paragraph_format
+    fmt.line_spacing, fmt.space_before, fmt.space_after = 1.0, Pt(2), Pt(2)
+    fmt.keep_with_next = bool(chart.caption)  # the caption goes along
     if chart.caption:
         cap = doc.add_paragraph()
         r = cap.add_run(clean_text(chart.caption))

@@ -19,7 +19,7 @@ from forecast.engine import hierarchy as H
 from forecast.engine.monthly import PROGNOS
 from forecast.engine.result import RegionForecast
 from forecast.followup import tables as F
-from forecast.io.formatting import month_label, ytd_label
+from forecast.io.formatting import NBSP, month_label, ytd_label
 from forecast.ledger.dataset import Dataset
 from forecast.ledger.dimensions import INHYRD, TOTAL_GROSS_COST, TOTAL_NET_COST, TOTAL_REVENUE
 from forecast.report.model import ReportTable
@@ -149,12 +149,13 @@ def division_tables(ds: Dataset, p: pd.Period, rf: RegionForecast | PrognosBy
 def short_headings(p: pd.Period) -> dict[str, str]:
     """The 11-column tables' printed headings, at most two lines each (seed 001's "Ack fg år").
 
-    The month columns name the month only (the table's title names the year).
+    The month columns name the month only (the table's title names the year); "fg år" stays
+    on one line.
     """
     short = month_label(p).split(" ")[0]
     u, b, d = F.month_columns(p)
     return {u: f"Utfall {short}", b: f"Budget {short}", d: f"Diff {short}",
-            F.ACK_FG: "Ack fg år"}
+            F.ACK_FG: f"Ack fg{NBSP}år", F.DIFF_FG: f"Diff fg{NBSP}år"}
 
 
 def _category_forecast(by: PrognosBy, rows: list[str]) -> dict[str, float]:
