@@ -451,3 +451,18 @@ def test_the_eleven_column_tables_headers_take_at_most_two_lines(written, key: s
         for j, w in zip(cols, layout.widths_pt, strict=True):
             assert _greedy_lines(rows[0][j], (w - pad) / layout.size_pt) <= 2, rows[0][j]
     assert "Ack fg år = ackumulerat utfall" in table.note
+
+
+def test_the_plans_sentence_says_whose_realisation_rate_gives_its_projection(written) -> None:
+    report, _, _ = written["laid"]
+    plan = report.tables()[G.KEY_PLAN]
+    rows = [r for r in plan.frame.index if r != "Totalt"]
+    for r in rows:  # each measure: reported + its remaining plan × its own rate
+        f = plan.frame.loc[r]
+        own = f["Rapporterad hittills"] + (f["Planerad årseffekt"] - f["Planerad hittills"]) \
+            * f["Realisering %"] / 100
+        assert abs(own - f["Prognos årseffekt"]) <= 0.25, r  # from printed (rounded) cells
+    text = _text(written, "laid", "pdf")
+    total = fmt_number(plan.cell("Totalt", "Prognos årseffekt"), 1)
+    assert f"Med varje åtgärds egen realiseringsgrad på återstående plan beräknas planen ge " \
+           f"{total} mkr" in text.replace(NBSP, " ").replace(MINUS, "-")
