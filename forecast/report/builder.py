@@ -291,8 +291,8 @@ def _provenance(ds: Dataset, p: pd.Period, rf: RegionForecast, change: ForecastC
             ("Tak för nettokostnadsutveckling", fmt_pct(ceiling_pct)),
             ("Mål för hyrandel", fmt_pct(F.AGENCY_TARGET_PCT, 0))]
     rows += [(str(k), str(v)) for k, v in extra]
-    rows.append(("Lagd prognos", f"{month_label(change.previous_as_of, long=True)} "
-                 f"({change.source})" if change else "ingen tidigare lagd prognos"))
+    rows.append(("Prognosförändring", f"från {change.source}" if change
+                 else "ingen tidigare lagd prognos"))
     rows.append(("Kommentarer och åtgärder", narrative_provenance(narrative, laid_version)))
     if risk is not None:
         rows += [("Scenario", risk.name),

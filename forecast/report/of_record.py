@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from forecast.cycle.record import ForecastOfRecord
 from forecast.engine.hierarchy import RECONCILIATION
 from forecast.engine.result import RegionForecast
-from forecast.io.formatting import fmt_number, month_label
+from forecast.io.formatting import fmt_number
 from forecast.ledger.dataset import Dataset
 from forecast.methods.names import method_name, methods_text
 from forecast.report import DEFAULT_CEILING_PCT
 from forecast.report.builder import DEFAULT_TITLE, build_report
+from forecast.report.cycle_change import laid_words
 from forecast.report.inputs import ForecastChange, ScenarioRisk
 from forecast.report.model import Report
 from forecast.report.narrative import Narrative
@@ -55,11 +56,7 @@ def report_of_record(ds: Dataset, rec: ForecastOfRecord, *, change: ForecastChan
 
 def _laid_words(rec: ForecastOfRecord) -> str:
     """The laid version a laid month's narrative is frozen with, in words (empty: not laid)."""
-    lf = rec.laid
-    if lf is None:
-        return ""
-    what = "fastställd prognos" if lf.locked else "lagd prognos"
-    return f"{what} {month_label(lf.as_of, long=True)} version {lf.version}"
+    return "" if rec.laid is None else laid_words(rec.laid)
 
 
 RECONCILIATION_WORDS = {"bottom-up": "nedifrån och upp: varje summa är summan av sina serier, "

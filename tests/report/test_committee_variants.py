@@ -269,6 +269,9 @@ def test_appendix_has_a_swedish_assumptions_table_method_in_words_and_local_time
     assert table.frame.loc[start, "Värde"] == "oktober 2023"
     for row in table.body()[:5]:
         assert row[0] in appendix
+    assert dict(report.provenance)["Prognosförändring"] == (
+        "från lagd prognos mars 2023 version 1 till lagd prognos april 2023 version 1 "
+        "(datamängd exempel)")
     # one heading row per lever, its settings named without the lever's prefix
     assert "Dygnsvila vårdpersonal:" not in appendix and "Dygnsvila läkare:" not in appendix
     body = table.body()
