@@ -174,10 +174,13 @@ def _font(style: object, name: str) -> None:
 
 
 def _no_border(style: object) -> None:
-    p_pr = style.element.find(qn("w:pPr"))  # type: ignore[attr-defined]
-    if p_pr is not None:
-        for b in p_pr.findall(qn("w:pBdr")):
-            p_pr.remove(b)
+    """No paragraph border and no letter spacing (python-docx's Subtitle spaces its letters)."""
+    element = style.element  # type: ignore[attr-defined]
+    for parent, tag in (("w:pPr", "w:pBdr"), ("w:rPr", "w:spacing")):
+        pr = element.find(qn(parent))
+        if pr is not None:
+            for b in pr.findall(qn(tag)):
+                pr.remove(b)
 
 
 def _default_look(doc: DocxDocument) -> None:

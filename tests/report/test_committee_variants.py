@@ -202,6 +202,9 @@ def test_word_styles_are_the_pdfs(written) -> None:
         assert style.font.size.pt == size and str(style.font.color.rgb) == colour, name
         fonts = style.element.rPr.rFonts
         assert fonts.get(f"{W}ascii") == Y.FONT and fonts.get(f"{W}asciiTheme") is None
+    # the subtitle as the PDF sets it: no letter spacing, not italic
+    subtitle = doc.styles["Subtitle"]
+    assert subtitle.element.rPr.find(f"{W}spacing") is None and not subtitle.font.italic
     body = _xml(docx_bytes, "word/document.xml")
     fills = {s.get(f"{W}fill") for s in body.iter(f"{W}shd")}
     assert {Y.TABLE_HEADER_FILL, Y.BOX_FILL} <= fills
