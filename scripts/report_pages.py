@@ -27,6 +27,7 @@ from forecast.cycle.adjustments import Adjustment, apply_adjustments  # noqa: E4
 from forecast.cycle.laid import build_laid  # noqa: E402
 from forecast.cycle.laid_store import LaidStore  # noqa: E402
 from forecast.cycle.record import Spec, resolve  # noqa: E402
+from forecast.io.formatting import month_label  # noqa: E402
 from forecast.ledger.dataset import load_default  # noqa: E402
 from forecast.report.charts import render_all  # noqa: E402
 from forecast.report.cycle_change import laid_change  # noqa: E402
@@ -89,7 +90,8 @@ def main() -> None:
             cat = keys.loc[keys["account"] == "Personalkostnader", "category"].iloc[0]
             af = apply_adjustments(base.statistical, [replace(a, category=str(cat))
                                                       for a in adjs])
-            laid.lay(build_laid(af, dataset="exempel", author="Anna", comment=f"Lagd {as_of}",
+            laid.lay(build_laid(af, dataset="exempel", author="Anna",
+                                comment=f"Lagd {month_label(as_of, long=True)}",
                                 method="standard", stat_forecast_id=base.stat_id))
         laid_rec = rec(APRIL)
         change = laid_change(laid, "exempel", APRIL)

@@ -152,7 +152,7 @@ def build_report(ds: Dataset, as_of: pd.Period, rf: RegionForecast, *,
                  ceiling_pct: float = DEFAULT_CEILING_PCT, title: str = DEFAULT_TITLE,
                  created: datetime | None = None, forecast_source: str = "",
                  narrative: Narrative | None = None, region: str = "",
-                 method: str = "") -> Report:
+                 method: str = "", laid_version: str = "") -> Report:
     """The economic section of the committee report for ``as_of``.
 
     Args:
@@ -171,6 +171,7 @@ def build_report(ds: Dataset, as_of: pd.Period, rf: RegionForecast, *,
             assumptions), or None: the report then says only what the numbers support.
         region: the region's name, printed above the title (empty: not printed).
         method: the forecast method in words, first in the appendix (empty: not printed).
+        laid_version: the laid version the narrative is frozen with, in words (empty: none).
 
     Raises:
         ValueError: no outcome for ``as_of``, or a forecast made at another month.
@@ -200,11 +201,10 @@ def build_report(ds: Dataset, as_of: pd.Period, rf: RegionForecast, *,
     )
     return Report(
         title=title, subtitle=f"Ekonomiskt utfall och årsprognos per {month_label(p, long=True)}",
-        as_of=p, created=created, sections=sections,
+        as_of=p, created=created, sections=sections, appendix=_appendix_blocks(method, risk),
         provenance=_provenance(ds, p, rf, change, risk, provenance, ceiling_pct, created,
-                               narrative),
-        footer=_footer(region, title, p, created), region=region.strip(),
-        appendix=_appendix_blocks(method, risk))
+                               narrative, laid_version),
+        footer=_footer(region, title, p, created), region=region.strip())
 
 
 def _footer(region: str, title: str, p: pd.Period, created: datetime) -> str:
@@ -224,14 +224,24 @@ def scenario_settings_table(risk: ScenarioRisk) -> ReportTable:
 
     Compact: a source is printed once, numbered in the note below the table; the column
     holds its number (``–`` for the scenario's own assumption), so each row is one line.
+    The settings of one assumption (``Dygnsvila vårdpersonal: startmånad``) are grouped under
+    one heading row per assumption, each row naming only its setting (``Startmånad``).
     """
     sources: list[str] = []
-    rows = []
+    rows: list[tuple[str, str, str, str]] = []
+    labels: dict[str, str] = {}
+    groups: list[str] = []
     for name, value, rng, source in risk.settings:
         text = clean_text(source).strip()
         if text and text != OWN_SETTING and text not in sources:
             sources.append(text)
         ref = str(sources.index(text) + 1) if text in sources else MISSING
+        group, sep, setting = name.partition(": ")
+        if sep and setting.strip():
+            if group not in groups:
+                groups.append(group)
+                rows.append((group, "", "", ""))
+            labels[name] = setting[:1].upper() + setting[1:]
         rows.append((name, value, rng, ref))
     frame = pd.DataFrame([list(rest) for _, *rest in rows], columns=list(SETTINGS_COLUMNS),
                          index=pd.Index([name for name, *_ in rows]))
@@ -239,6 +249,7 @@ def scenario_settings_table(risk: ScenarioRisk) -> ReportTable:
                       for i, s in enumerate(sources, start=1))
     return ReportTable(KEY_SCENARIO_SETTINGS, f"Scenariots antaganden: {risk.name}", frame,
                        "Antagande", unit="", text_columns=SETTINGS_COLUMNS,
+                       row_labels=labels, group_rows=tuple(groups),
                        note="Värde: det troliga värdet, som bryggan räknar med. Intervall: "
                             "lägsta–högsta värde i simuleringen. Källa: – = scenariots eget "
                             f"antagande. {listed}".strip())
@@ -251,10 +262,26 @@ def _appendix_blocks(method: str, risk: ScenarioRisk | None) -> tuple[Block, ...
     return tuple(out)
 
 
+def narrative_provenance(narrative: Narrative | None, laid_version: str = "") -> str:
+    """Which narrative the report prints, for the appendix.
+
+    Its version, author and time, and the laid version it is frozen with, or that it is a
+    draft (the month is not laid).
+    """
+    if narrative is None or narrative.is_empty():
+        return "inga angivna; texten bygger på siffrorna"
+    if not narrative.version:
+        return "given som fil"
+    state = f"fryst med {laid_version}" if laid_version.strip() else \
+        "utkast (prognosen är inte lagd)"
+    return (f"version {narrative.version} av {narrative.author}, "
+            f"sparad {fmt_timestamp(narrative.created)}; {state}")
+
+
 def _provenance(ds: Dataset, p: pd.Period, rf: RegionForecast, change: ForecastChange | None,
                 risk: ScenarioRisk | None, extra: Sequence[tuple[str, str]],
-                ceiling_pct: float, created: datetime, narrative: Narrative | None
-                ) -> tuple[tuple[str, str], ...]:
+                ceiling_pct: float, created: datetime, narrative: Narrative | None,
+                laid_version: str = "") -> tuple[tuple[str, str], ...]:
     rows = [("Per månad", month_label(p, long=True)), ("Källa", ds.source),
             ("Indata-hash", ds.source_hash), ("Programversion", __version__),
             ("Skapad", f"{fmt_timestamp(pd.Timestamp(created))} (svensk tid)"),
@@ -264,14 +291,9 @@ def _provenance(ds: Dataset, p: pd.Period, rf: RegionForecast, change: ForecastC
             ("Tak för nettokostnadsutveckling", fmt_pct(ceiling_pct)),
             ("Mål för hyrandel", fmt_pct(F.AGENCY_TARGET_PCT, 0))]
     rows += [(str(k), str(v)) for k, v in extra]
-    rows.append(("Lagd prognos", f"{month_label(change.previous_as_of, long=True)} "
-                 f"({change.source})" if change else "ingen tidigare lagd prognos"))
-    if narrative is not None and not narrative.is_empty():
-        who = f"version {narrative.version} av {narrative.author}, " \
-              f"{fmt_timestamp(narrative.created)}" if narrative.version else "given som fil"
-        rows.append(("Kommentarer och åtgärder", who))
-    else:
-        rows.append(("Kommentarer och åtgärder", "inga angivna; texten bygger på siffrorna"))
+    rows.append(("Prognosförändring", f"från {change.source}" if change
+                 else "ingen tidigare lagd prognos"))
+    rows.append(("Kommentarer och åtgärder", narrative_provenance(narrative, laid_version)))
     if risk is not None:
         rows += [("Scenario", risk.name),
                  ("Scenariots simuleringar", f"{fmt_number(risk.n_draws)} dragningar"),

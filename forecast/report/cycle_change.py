@@ -17,6 +17,7 @@ import pandas as pd
 from forecast.cycle.change import PART_LABELS, STATUS, decompose
 from forecast.cycle.change import ForecastChange as CycleChange
 from forecast.cycle.laid import LaidForecast
+from forecast.io.formatting import month_label
 from forecast.report.inputs import Comment, ForecastChange
 
 MIN_TKR = 0.5
@@ -56,8 +57,14 @@ def report_change(fc: CycleChange) -> ForecastChange:
     return ForecastChange(
         previous_as_of=fc.previous.as_of, previous_tkr=t["prev_deviation"],
         current_tkr=t["new_deviation"], components=tuple(parts), comments=tuple(comments),
-        source=f"dataset '{fc.current.dataset}': {fc.previous.label()} → "
-               f"{fc.current.label()}")
+        source=f"{laid_words(fc.previous)} till {laid_words(fc.current)} "
+               f"(datamängd {fc.current.dataset})")
+
+
+def laid_words(lf: LaidForecast) -> str:
+    """``lagd prognos april 2023 version 2`` (``fastställd prognos …`` when locked)."""
+    what = "fastställd prognos" if lf.locked else "lagd prognos"
+    return f"{what} {month_label(lf.as_of, long=True)} version {lf.version}"
 
 
 def laid_change(store: LaidLookup, dataset: str, as_of: pd.Period) -> ForecastChange | None:

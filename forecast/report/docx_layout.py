@@ -98,16 +98,32 @@ def fit_columns(rows: list[list[str]], width_pt: float, preferred_pt: float,
     size = max(size, FLOOR_PT)
     widths = [size * w + pad_pt for w in word_em]
     room = width_pt - sum(widths)
-    # the body's lines first (a wrapped row label makes every row taller), then the header's
-    for part in (rows[1:] or rows, rows):
-        want = [max(0.0, size * max(em_width(r[j]) for r in part) - (widths[j] - pad_pt))
-                for j in range(n)]
+    # the body's lines first (a wrapped row label makes every row taller), then the header
+    # in at most two lines ("Utfall / apr 2023", "Ack utfall / fg år"), then in one
+    lines = [[max(em_width(r[j]) for r in rows[1:] or rows) for j in range(n)],
+             [two_line_em(rows[0][j]) for j in range(n)],
+             [max(em_width(r[j]) for r in rows) for j in range(n)]]
+    for line in lines:
+        want = [max(0.0, size * line[j] - (widths[j] - pad_pt)) for j in range(n)]
         widths, room = _share(widths, want, room)
     if room > 0:  # everything fits on one line: spread what is left over the figures' columns
         share = room / max(1, n - 1) if n > 1 else room
         widths = [w + (share if j > 0 or n == 1 else 0.0) for j, w in enumerate(widths)]
     scale = width_pt / sum(widths) if sum(widths) > width_pt else 1.0
     return Layout(size, tuple(w * scale for w in widths))
+
+
+def two_line_em(cell: str) -> float:
+    """The width (em) ``cell`` needs to wrap into at most two lines at its spaces.
+
+    A greedy line breaker (Word, Typst) given this width puts the words into two lines: the
+    first takes at least the words of the best split, the rest fit the second.
+    """
+    words = _words(cell)
+    if len(words) < 2:
+        return em_width(cell)
+    return min(max(em_width(" ".join(words[:k])), em_width(" ".join(words[k:])))
+               for k in range(1, len(words)))
 
 
 def _word_em(rows: list[list[str]]) -> list[float]:

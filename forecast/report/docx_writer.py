@@ -39,7 +39,11 @@ from forecast.report.model import Chart, Paragraph, Report, ReportTable, clean_t
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
 MAX_TEMPLATE_ENTRIES = 2000
 MAX_TEMPLATE_UNPACKED = 200 * 1024 * 1024
-CHART_WIDTH = Cm(16)
+CHART_WIDTH = Cm(14.5)
+"""A Word chart's width at most (the PDF's are 16,6 cm, shrunk to fit the page's room; Word
+cannot shrink a picture, so its charts are smaller and move to the next page less often)."""
+CHART_SHARE = 0.9
+"""A Word chart's width at most as a share of the text width (a template's narrow page)."""
 TABLE_FONT = Pt(Y.TABLE_PT)
 APPENDIX = "Bilaga: Underlag och metod"
 
@@ -170,10 +174,13 @@ def _font(style: object, name: str) -> None:
 
 
 def _no_border(style: object) -> None:
-    p_pr = style.element.find(qn("w:pPr"))  # type: ignore[attr-defined]
-    if p_pr is not None:
-        for b in p_pr.findall(qn("w:pBdr")):
-            p_pr.remove(b)
+    """No paragraph border and no letter spacing (python-docx's Subtitle spaces its letters)."""
+    element = style.element  # type: ignore[attr-defined]
+    for parent, tag in (("w:pPr", "w:pBdr"), ("w:rPr", "w:spacing")):
+        pr = element.find(qn(parent))
+        if pr is not None:
+            for b in pr.findall(qn(tag)):
+                pr.remove(b)
 
 
 def _default_look(doc: DocxDocument) -> None:
@@ -392,7 +399,7 @@ def add_table(doc: DocxDocument, table: ReportTable, *, house: bool = True) -> N
     if tight:
         pad = 2 * Y.CELL_PAD_X_PT
     text_cols = {j + 1 for j, c in enumerate(table.frame.columns) if c in table.text_columns}
-    bold = [row[0] in {clean_text(r) for r in table.total_rows} for row in body]
+    bold = table.bold_rows()
     for k, (cols, layout) in enumerate(parts(rows, width, Y.table_pt(len(header)), pad,
                                              table.break_indexes())):
         if k:
@@ -438,14 +445,23 @@ def _table_part(doc: DocxDocument, rows: list[list[str]], layout: Layout,
     return t
 
 
+def chart_width(text_width: int) -> int:
+    """A Word chart's width (EMU) on a page of ``text_width`` (EMU)."""
+    return min(int(CHART_WIDTH), int(CHART_SHARE * text_width))
+
+
 def add_chart(doc: DocxDocument, chart: Chart, png: bytes) -> None:
     """A chart picture with its caption."""
-    shape = doc.add_picture(io.BytesIO(png), width=min(CHART_WIDTH, _text_width(doc)))
+    shape = doc.add_picture(io.BytesIO(png), width=chart_width(_text_width(doc)))
     doc_pr = inline_element(shape).docPr
     doc_pr.set("descr", clean_text(typeset(alt_text(chart), joiner=False)))
     doc_pr.set("title", clean_text(chart.title))
     picture = doc.paragraphs[-1]
-    picture.paragraph_format.keep_with_next = bool(chart.caption)  # the caption goes along
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # single line spacing: a multiple (Normal's 1,1) would add a tenth of the picture's height
+    fmt = picture.paragraph_format
+    fmt.line_spacing, fmt.space_before, fmt.space_after = 1.0, Pt(2), Pt(2)
+    fmt.keep_with_next = bool(chart.caption)  # the caption goes along
     if chart.caption:
         cap = doc.add_paragraph()
         r = cap.add_run(clean_text(chart.caption))

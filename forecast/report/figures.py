@@ -20,7 +20,7 @@ from forecast.engine.monthly import PROGNOS
 from forecast.engine.result import RegionForecast
 from forecast.engine.tables import ARS_P10, ARS_P90
 from forecast.followup import tables as F
-from forecast.io.formatting import month_label, ytd_label
+from forecast.io.formatting import NBSP, month_label, ytd_label
 from forecast.ledger.dataset import Dataset
 from forecast.ledger.dimensions import INHYRD, TOTAL_GROSS_COST, TOTAL_NET_COST, TOTAL_REVENUE
 from forecast.report.model import ReportTable
@@ -49,7 +49,8 @@ PROB = "Sannolikhet i balans %"
 DIVISION_NOTE = ("Diff = utfall − budget; negativt är sämre än budget. Varje summa och "
                  "differens är avrundad för sig till hela mkr och divisionerna fördelade så "
                  "att de summerar till den; därför kan en rad avvika med 1 mkr från "
-                 "differensen eller summan av avrundade tal.")
+                 "differensen eller summan av avrundade tal. Ack fg år = ackumulerat utfall "
+                 "samma period föregående år.")
 
 
 def prognos_column(as_of: pd.Period) -> str:
@@ -133,14 +134,28 @@ def division_tables(ds: Dataset, p: pd.Period, rf: RegionForecast | PrognosBy
     printed = round_frame(exact, plan, list(exact.columns))
     m, ytd = month_label(p), ytd_label(p)
     breaks = (F.ACK_UTFALL, F.ACK_FG, F.annual_budget_column(p))  # month, year to date, year
+    heads = short_headings(p)
     summary = ReportTable(
         KEY_SUMMARY, f"Ekonomisk sammanfattning, {m} och {ytd}",
         printed.loc[[F.REVENUE, F.GROSS, F.NET]], "Intäkter och kostnader",
-        total_rows=(F.NET,), note=DIVISION_NOTE, breaks=breaks)
+        total_rows=(F.NET,), note=DIVISION_NOTE, breaks=breaks, headings=heads)
     division = ReportTable(
         KEY_DIVISION, f"Intäkter och kostnader per division, {m} och {ytd}", printed,
-        "Division", total_rows=(F.REVENUE, F.GROSS, F.NET), note=DIVISION_NOTE, breaks=breaks)
+        "Division", total_rows=(F.REVENUE, F.GROSS, F.NET), note=DIVISION_NOTE, breaks=breaks,
+        headings=heads)
     return summary, division
+
+
+def short_headings(p: pd.Period) -> dict[str, str]:
+    """The 11-column tables' printed headings, at most two lines each (seed 001's "Ack fg år").
+
+    The month columns name the month only (the table's title names the year); "fg år" stays
+    on one line.
+    """
+    short = month_label(p).split(" ")[0]
+    u, b, d = F.month_columns(p)
+    return {u: f"Utfall {short}", b: f"Budget {short}", d: f"Diff {short}",
+            F.ACK_FG: f"Ack fg{NBSP}år", F.DIFF_FG: f"Diff fg{NBSP}år"}
 
 
 def _category_forecast(by: PrognosBy, rows: list[str]) -> dict[str, float]:

@@ -62,6 +62,11 @@ class ReportTable:
         text_columns: columns holding text (user words), printed as they are.
         breaks: columns a too-wide table may be split before (its natural groups: the
             period, the previous year, the full year); empty: any column.
+        row_labels: the printed label of a row whose key (the frame's index) differs, so a
+            label may repeat under different group headings (``Startmånad``).
+        group_rows: rows printed as a group heading: the label in bold, no cells.
+        headings: the printed heading of a column whose name (the frame's column, which
+            references use) is too long for a narrow column (``Ack fg år``).
     """
 
     key: str
@@ -75,6 +80,9 @@ class ReportTable:
     note: str = ""
     text_columns: tuple[str, ...] = ()
     breaks: tuple[str, ...] = ()
+    row_labels: Mapping[str, str] = field(default_factory=dict)
+    group_rows: tuple[str, ...] = ()
+    headings: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.frame.index.is_unique:
@@ -91,7 +99,9 @@ class ReportTable:
         return int(self.decimals.get(column, 0))
 
     def text(self, row: str, column: str) -> str:
-        """One cell as printed (Swedish format; ``–`` where missing)."""
+        """One cell as printed (Swedish format; ``–`` where missing; empty in a group row)."""
+        if row in self.group_rows:
+            return ""
         if column in self.text_columns:
             value = self.frame.at[row, column]
             return clean_text(value) if isinstance(value, str) and value.strip() else MISSING
@@ -100,7 +110,7 @@ class ReportTable:
     def header(self) -> list[str]:
         """Header cells: the row header with the unit, then the column headings."""
         head = f"{self.row_header}, {self.unit}" if self.unit else self.row_header
-        return [head, *(str(c) for c in self.frame.columns)]
+        return [head, *(self.headings.get(str(c), str(c)) for c in self.frame.columns)]
 
     def break_indexes(self) -> tuple[int, ...]:
         """:attr:`breaks` as indexes of the printed row (the label column is 0)."""
@@ -109,8 +119,12 @@ class ReportTable:
 
     def body(self) -> list[list[str]]:
         """Every row as printed: label, then cell texts."""
-        return [[clean_text(r), *(self.text(r, c) for c in self.frame.columns)]
-                for r in self.frame.index]
+        return [[clean_text(self.row_labels.get(str(r), r)),
+                 *(self.text(r, c) for c in self.frame.columns)] for r in self.frame.index]
+
+    def bold_rows(self) -> list[bool]:
+        """Per body row: printed in bold (a total or a group heading)."""
+        return [r in self.total_rows or r in self.group_rows for r in self.frame.index]
 
     def display(self) -> pd.DataFrame:
         """The table as text (for the app), same cells as the documents."""

@@ -17,6 +17,7 @@ from forecast.ledger.dataset import Dataset
 from forecast.methods.names import method_name, methods_text
 from forecast.report import DEFAULT_CEILING_PCT
 from forecast.report.builder import DEFAULT_TITLE, build_report
+from forecast.report.cycle_change import laid_words
 from forecast.report.inputs import ForecastChange, ScenarioRisk
 from forecast.report.model import Report
 from forecast.report.narrative import Narrative
@@ -49,7 +50,13 @@ def report_of_record(ds: Dataset, rec: ForecastOfRecord, *, change: ForecastChan
                         ceiling_pct=ceiling_pct, forecast_source=rec.heading(),
                         narrative=narrative, region=region,
                         title=committee.strip() or DEFAULT_TITLE,
-                        method=method_in_words(_spec_words(rec), _methods_words(rf)))
+                        method=method_in_words(_spec_words(rec), _methods_words(rf)),
+                        laid_version=_laid_words(rec))
+
+
+def _laid_words(rec: ForecastOfRecord) -> str:
+    """The laid version a laid month's narrative is frozen with, in words (empty: not laid)."""
+    return "" if rec.laid is None else laid_words(rec.laid)
 
 
 RECONCILIATION_WORDS = {"bottom-up": "nedifrån och upp: varje summa är summan av sina serier, "

@@ -34,12 +34,11 @@ TEXT_WIDTH_PT = TEXT_WIDTH_CM / 2.54 * 72
 def _block(block: object, tables: dict[str, ReportTable],
            preferred_pt: float | None = None) -> dict[str, Any]:
     if isinstance(block, ReportTable):
-        totals = {clean_text(r) for r in block.total_rows}
         header = block.header()
         rows = [[typeset(clean_text(c)) for c in r] for r in [header, *block.body()]]
         text_cols = {j + 1 for j, c in enumerate(block.frame.columns)
                      if c in block.text_columns}
-        bold = [row[0] in totals for row in block.body()]
+        bold = block.bold_rows()
         return {"kind": "table", "title": clean_text(block.title), "parts": [
             {"size": layout.size_pt, "widths": [round(w, 2) for w in layout.widths_pt],
              "header": [rows[0][j] for j in cols],

@@ -311,7 +311,7 @@ def plan_paragraph(tables: Tables, p: pd.Period) -> Paragraph:
         Ref(k, "Totalt", "Rapporterad hittills"), " av planerade ",
         Ref(k, "Totalt", "Planerad hittills"), ", det vill säga ",
         Ref(k, "Totalt", "Realisering %", suffix=PCT),
-        ". Med den realiseringsgraden beräknas planen ge ",
+        ". Med varje åtgärds egen realiseringsgrad på återstående plan beräknas planen ge ",
         Ref(k, "Totalt", "Prognos årseffekt"), " under året (P10–P90 ",
         Ref(k, "Totalt", G.ARS_P10, suffix=""), "–", Ref(k, "Totalt", G.ARS_P90), ")."))
 

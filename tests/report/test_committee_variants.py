@@ -45,15 +45,17 @@ from forecast.report.builder import KEY_SCENARIO_SETTINGS
 from forecast.report.charts import render_all
 from forecast.report.cycle_change import laid_change
 from forecast.report.docx_fonts import FACES, SETTINGS_ORDER, obfuscate
+from forecast.report.docx_layout import parts
 from forecast.report.docx_writer import APPENDIX, report_to_docx
 from forecast.report.model import MINUS, typeset
 from forecast.report.of_record import report_of_record
-from forecast.report.pdf_writer import report_to_pdf
+from forecast.report.pdf_writer import TEXT_WIDTH_PT, report_to_pdf
 from forecast.store.statistical import StatisticalStore
 from scenarios.files import load_scenario
 from scenarios.reporting import risk_for
 from tests.docx_support import save_as_dotx
 from tests.report.fixtures import ARTIFACTS, page_fill
+from tests.report.test_docx_layout import _greedy_lines
 
 APRIL, MARCH = pd.Period("2023-04", "M"), pd.Period("2023-03", "M")
 SPEC = Spec(n_paths=60, seed=0)
@@ -84,7 +86,7 @@ def written(tmp_path_factory):
         keys = base.statistical.keys
         cat = str(keys.loc[keys["account"] == "Personalkostnader", "category"].iloc[0])
         af = apply_adjustments(base.statistical, [replace(a, category=cat) for a in adjs])
-        laid.lay(build_laid(af, dataset="exempel", author="Anna", comment=f"Lagd {as_of}",
+        laid.lay(build_laid(af, dataset="exempel", author="Anna", comment=f"Lagd {as_of.month}/{as_of.year}",
                             method="test", stat_forecast_id=base.stat_id))
     laid_rec = rec(APRIL)
     change = laid_change(laid, "exempel", APRIL)
@@ -200,6 +202,9 @@ def test_word_styles_are_the_pdfs(written) -> None:
         assert style.font.size.pt == size and str(style.font.color.rgb) == colour, name
         fonts = style.element.rPr.rFonts
         assert fonts.get(f"{W}ascii") == Y.FONT and fonts.get(f"{W}asciiTheme") is None
+    # the subtitle as the PDF sets it: no letter spacing, not italic
+    subtitle = doc.styles["Subtitle"]
+    assert subtitle.element.rPr.find(f"{W}spacing") is None and not subtitle.font.italic
     body = _xml(docx_bytes, "word/document.xml")
     fills = {s.get(f"{W}fill") for s in body.iter(f"{W}shd")}
     assert {Y.TABLE_HEADER_FILL, Y.BOX_FILL} <= fills
@@ -248,7 +253,8 @@ def test_appendix_has_a_swedish_assumptions_table_method_in_words_and_local_time
     assert re.search(r"Skapad \d{4}-\d\d-\d\d \d\d:\d\d \(svensk tid\)", appendix)
     table = next(b for b in report.appendix if getattr(b, "key", "") == KEY_SCENARIO_SETTINGS)
     assert list(table.frame.columns) == ["Värde", "Intervall", "Källa"]
-    wage = next(r for r in table.frame.index if "Löneökning" in r and "%" in r)
+    wage = next(r for r in table.frame.index
+                if "Löneökning" in r and "%" in r and r not in table.group_rows)
     assert table.frame.loc[wage].tolist()[:2] == ["4,1", "3,3–4,5"]
     ref = table.frame.loc[wage, "Källa"]  # a source is numbered, printed once in the note
     assert ref.isdigit()
@@ -257,7 +263,8 @@ def test_appendix_has_a_swedish_assumptions_table_method_in_words_and_local_time
     assert [n for n, _ in listed] == [str(i) for i in range(1, len(listed) + 1)]
     assert any(m in dict(listed)[ref] for m in ("Märket", "märke"))
     assert len({src for _, src in listed}) == len(listed)
-    assert set(table.frame["Källa"]) <= {"–", *(n for n, _ in listed)}
+    settings = table.frame.drop(index=list(table.group_rows))
+    assert set(settings["Källa"]) <= {"–", *(n for n, _ in listed)}
     assert "(1)" in appendix
     assert not re.search(r"Scenariots antagande(?!n)", appendix)  # not repeated per row
     start = next(r for r in table.frame.index
@@ -265,6 +272,16 @@ def test_appendix_has_a_swedish_assumptions_table_method_in_words_and_local_time
     assert table.frame.loc[start, "Värde"] == "oktober 2023"
     for row in table.body()[:5]:
         assert row[0] in appendix
+    assert dict(report.provenance)["Prognosförändring"] == (
+        "från lagd prognos mars 2023 version 1 till lagd prognos april 2023 version 1 "
+        "(datamängd exempel)")
+    # one heading row per lever, its settings named without the lever's prefix
+    assert "Dygnsvila vårdpersonal:" not in appendix and "Dygnsvila läkare:" not in appendix
+    body = table.body()
+    at = [r[0] for r in body].index("Dygnsvila vårdpersonal")
+    assert body[at][1:] == ["", "", ""] and table.bold_rows()[at]
+    assert body[at + 1][0] == "Startmånad" and body[at + 1][1] == "oktober 2023"
+    assert sum(r[0] == "Startmånad" for r in body) >= 2  # repeated under another lever
 
 
 # ----------------------------------------------------------------- pages
@@ -330,15 +347,29 @@ def test_a_narrow_template_wraps_no_figure_in_its_columns(written, tmp_path: Pat
              for v in re.findall(r'<w:sz w:val="(\d+)"', tbl)]
     assert sizes and min(sizes) >= 7.0, sorted(set(sizes))
     assert xml.count("Kostnadsslag, tkr") == 2  # the category table in its two parts
-    # pages: none of the main text under 60 % full (Word breaks where LibreOffice does)
+    # pages: none of the main text a third empty (Word breaks where LibreOffice does)
     texts = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
     first_appendix = next(i for i, t in enumerate(texts) if APPENDIX in t)
     fill = [page_fill(doc[i]) for i in range(len(doc))]
-    assert all(f >= 0.6 for f in fill[:first_appendix - 1]), [round(f, 2) for f in fill]
+    assert all(f >= 2 / 3 for f in fill[:first_appendix - 1]), [round(f, 2) for f in fill]
     assert all(f > 0.05 for f in fill), "a blank page"
 
 
 # ----------------------------------------------------------------- charts
+
+
+def test_word_charts_are_narrower_than_the_text_centred_and_single_spaced(written) -> None:
+    _, docx_bytes, _ = written["laid"]
+    doc = Document(io.BytesIO(docx_bytes))
+    sec = doc.sections[0]
+    text_width = sec.page_width - sec.left_margin - sec.right_margin
+    pictures = [p for p in doc.paragraphs if p._p.xpath(".//pic:pic")]
+    assert len(pictures) >= 3
+    for p in pictures:
+        width = int(p._p.xpath(".//wp:extent/@cx")[0])
+        assert width == min(int(Cm(14.5)), int(0.9 * text_width))
+        assert p.alignment == 1 and p.paragraph_format.line_spacing == 1.0  # centred, single
+        assert p.paragraph_format.keep_with_next  # with its caption
 
 
 def _alts(node, out: list[str], depth: int = 0) -> list[str]:  # noqa: ANN001
@@ -404,3 +435,40 @@ def test_months_and_bands_are_readable_in_august_2022() -> None:
 
     assert month_label(pd.Period(share.data["Månad"].iloc[-1], "M")) == "aug 2022"
     assert render(fan)[:4] == b"\x89PNG" and render(share)[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_no_iso_month_is_printed_outside_quoted_user_text(written, variant: str,
+                                                          fmt: str) -> None:
+    text = re.sub(r"«[^»]*»", "«»", _text(written, variant, fmt))
+    assert not re.findall(r".{0,30}\b\d{4}-\d\d\b(?!-\d\d).{0,10}", text)
+    assert "april 2023" in text
+
+
+@pytest.mark.parametrize("key", [G.KEY_SUMMARY, G.KEY_DIVISION])
+def test_the_eleven_column_tables_headers_take_at_most_two_lines(written, key: str) -> None:
+    report, _, _ = written["laid"]
+    table = report.tables()[key]
+    rows = [[typeset(c, joiner=True) for c in r] for r in [table.header(), *table.body()]]
+    assert len(rows[0]) == 11 and f"Ack fg{NBSP}år" in rows[0] and "Utfall apr" in rows[0]
+    pad = 2 * Y.CELL_PAD_X_PT  # the PDF's and Word's house look: one text width, one padding
+    for cols, layout in parts(rows, TEXT_WIDTH_PT, Y.table_pt(11), pad, table.break_indexes()):
+        for j, w in zip(cols, layout.widths_pt, strict=True):
+            assert _greedy_lines(rows[0][j], (w - pad) / layout.size_pt) <= 2, rows[0][j]
+    assert "Ack fg år = ackumulerat utfall" in table.note
+
+
+def test_the_plans_sentence_says_whose_realisation_rate_gives_its_projection(written) -> None:
+    report, _, _ = written["laid"]
+    plan = report.tables()[G.KEY_PLAN]
+    rows = [r for r in plan.frame.index if r != "Totalt"]
+    for r in rows:  # each measure: reported + its remaining plan × its own rate
+        f = plan.frame.loc[r]
+        own = f["Rapporterad hittills"] + (f["Planerad årseffekt"] - f["Planerad hittills"]) \
+            * f["Realisering %"] / 100
+        assert abs(own - f["Prognos årseffekt"]) <= 0.25, r  # from printed (rounded) cells
+    text = _text(written, "laid", "pdf")
+    total = fmt_number(plan.cell("Totalt", "Prognos årseffekt"), 1)
+    assert f"Med varje åtgärds egen realiseringsgrad på återstående plan beräknas planen ge " \
+           f"{total} mkr" in text.replace(NBSP, " ").replace(MINUS, "-")

@@ -12,6 +12,7 @@ from forecast.report.docx_layout import (
     em_width,
     fit_columns,
     parts,
+    two_line_em,
 )
 from forecast.report.model import typeset
 
@@ -57,6 +58,31 @@ def test_the_body_is_given_room_before_the_header() -> None:
     layout = fit_columns(rows, 240.0, 7.5, 6.0)
     # the row label stays on one line (a header may wrap)
     assert layout.widths_pt[0] >= 7.5 * em_width(rows[1][0]) + 6.0 - 1e-6
+
+
+def _greedy_lines(text: str, width_em: float) -> int:
+    """Lines a greedy breaker (Word, Typst) makes of ``text`` in ``width_em``."""
+    lines, line = 1, ""
+    for word in _words(text):
+        trial = f"{line} {word}" if line else word
+        if line and em_width(trial) > width_em:
+            lines, line = lines + 1, word
+        else:
+            line = trial
+    return lines
+
+
+def test_headers_get_two_lines_before_any_column_gets_one() -> None:
+    header = ["Intäkter och kostnader, mkr", "Utfall apr 2023", "Budget apr 2023",
+              "Diff apr 2023", "Ack utfall", "Ack budget", "Diff", "Ack utfall fg år",
+              "Diff fg år", "Budget 2023", "Prognos 2023"]
+    rows = [header, ["Nettokostnader", "−284", "−245", "−39", "−1 111", "−969", "−143", "−974",
+                     "−138", "−2 895", "−3 452"]]
+    layout = fit_columns(rows, 16.6 / 2.54 * 72, 7.0, 6.0)
+    for text, width in zip(header, layout.widths_pt, strict=True):
+        assert _greedy_lines(text, (width - 6.0) / layout.size_pt) <= 2, text
+    assert two_line_em("Ack utfall fg år") == pytest.approx(em_width("Ack utfall"))
+    assert two_line_em("Diff") == pytest.approx(em_width("Diff"))
 
 
 def test_a_long_hash_may_wrap_and_a_number_never() -> None:

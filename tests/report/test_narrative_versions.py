@@ -98,7 +98,22 @@ def test_the_report_of_a_laid_version_uses_its_frozen_narrative(ds, stores) -> N
     text = " ".join(report.text_of(b) for s in report.sections for b in s.blocks
                     if hasattr(b, "parts"))
     assert "Ett senare utkast" not in text and "Nämnden redovisar det frysta. (Div A)" in text
-    assert "version 1 av Anna" in dict(report.provenance)["Kommentarer och åtgärder"]
+    who = dict(report.provenance)["Kommentarer och åtgärder"]
+    assert who.startswith("version 1 av Anna, sparad ")
+    assert who.endswith("; fryst med lagd prognos april 2023 version 1")
+
+
+def test_the_appendix_names_a_draft_narrative_of_a_month_not_laid(ds, stores) -> None:
+    narr, laid, stat = stores
+    _save(narr, ds, "Ett utkast.")
+    _save(narr, ds, "Ett senare utkast.", who="Cecilia")
+    rec = _record(ds, laid, stat)
+    assert rec.laid is None
+    report = report_of_record(ds, rec, narrative=narr.for_report("D", AS_OF, ds.source_hash,
+                                                                 None))
+    who = dict(report.provenance)["Kommentarer och åtgärder"]
+    assert who.startswith("version 2 av Cecilia, sparad ")
+    assert who.endswith("; utkast (prognosen är inte lagd)")
 
 
 def test_audit_trail_has_author_and_time_of_saves_and_the_freeze(ds, stores) -> None:

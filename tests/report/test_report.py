@@ -226,7 +226,7 @@ def test_no_laid_forecast_is_said_plainly(region_report: Report) -> None:
     change = next(s for s in region_report.sections if s.heading == CHANGE_HEADING)
     text = region_report.text_of(change.blocks[0])
     assert text.startswith("Det finns ingen tidigare lagd prognos att jämföra med")
-    assert ("Lagd prognos", "ingen tidigare lagd prognos") in region_report.provenance
+    assert ("Prognosförändring", "ingen tidigare lagd prognos") in region_report.provenance
 
 
 def test_change_section_with_comments_as_reasons(scenario_report: Report) -> None:
