@@ -31,8 +31,8 @@ from cli.cycle import add_store_arguments, dataset_name, store
 
 HELP = "prognosförändring mot föregående lagda prognos, med orsaker"
 DESCRIPTION = ("Förändringen av årsprognosen (avvikelse mot budget) från föregående "
-               "lagda prognos, uppdelad i utfall mot förväntat, omprognos, justeringar "
-               "och scenarioantaganden, per division och kostnadsslag.")
+               "lagda prognos, uppdelad i utfall mot förväntat, ny bedömning av återstående "
+               "månader, justeringar och scenarioantaganden, per division och kostnadsslag.")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -27,8 +27,9 @@ from ui.widgets import grouped_bar_chart, page_header, show_table, to_mkr, water
 HELP = """
 Förändringen av årsprognosen (avvikelse mot budget på helår) från en lagd prognos till nästa,
 uppdelad i delar som summerar exakt: **utfallet** i de nya månaderna mot vad föregående
-prognos räknade med, **omprognosen** av årets återstående månader, **justeringar** som lagts
-till, ändrats eller tagits bort (med sina kommentarer) och **scenarioantaganden** som tagits in.
+prognos räknade med, den **nya bedömningen** av årets återstående månader, **justeringar** som
+lagts till, ändrats eller tagits bort (med sina kommentarer) och **scenarioantaganden** som
+tagits in.
 **Prognossäkerhet** jämför varje lagd prognos för ett avslutat år med årets utfall, och
 **förädlingsvärdet (FVA)** visar om justeringarna förde prognosen närmare utfallet än den
 statistiska prognosen: för regionen, per division och per kostnadsslag.

@@ -30,7 +30,7 @@ from forecast.io.formatting import fmt_mkr, month_label
 PARTS = ("outcome", "restimate", "adjustments", "scenario", "budget")
 PART_LABELS = {
     "outcome": "Utfall nya månader mot föregående prognos",
-    "restimate": "Omprognos återstående månader",
+    "restimate": "Ny bedömning av återstående månader",
     "adjustments": "Justeringar",
     "scenario": "Scenarioantaganden",
     "budget": "Ändrad budget",
@@ -242,7 +242,7 @@ def _causes(fc: ForecastChange, sign: float, limit: int = 3) -> list[str]:
         cands.append((r.effect_tkr, f"{what} ({fmt_mkr(r.effect_tkr, 1)})"))
     cands.append((t["outcome"], f"att utfallet i {span} blev {fmt_mkr(abs(t['outcome']), 1)} "
                                 f"{worse} än föregående prognos räknade med"))
-    cands.append((t["restimate"], f"omprognosen av årets återstående månader "
+    cands.append((t["restimate"], f"den nya bedömningen av årets återstående månader "
                                   f"({fmt_mkr(t['restimate'], 1)})"))
     if abs(t["budget"]) > 0.05:
         cands.append((t["budget"], f"ändrad budget ({fmt_mkr(t['budget'], 1)})"))
