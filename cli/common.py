@@ -341,7 +341,7 @@ def load_dataset(args: argparse.Namespace, as_of: Month | None) -> Dataset:
 def _stored_dataset(args: argparse.Namespace) -> Dataset:
     """The stored dataset of ``--dataset ID``, if the user may see it (never with ``--data``)."""
     from cli.cycle import policy
-    from forecast.io import dataset_store as DS
+    from forecast import datasets as DS
 
     if getattr(args, "data", None):
         raise CliError("--dataset och --data kan inte anges samtidigt (välj en sparad "

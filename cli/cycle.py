@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cli.common import CliError, as_of_argument
-from forecast.cycle.names import EXAMPLE_DATASET
+from forecast.ledger.names import EXAMPLE_DATASET
 
 if TYPE_CHECKING:
     import numpy as np
@@ -101,7 +101,7 @@ def _owner(name: str) -> Any:
 
     if is_example(name):
         return None
-    from forecast.io import dataset_store as DS
+    from forecast import datasets as DS
 
     try:
         return DS.info(name).owner
@@ -120,7 +120,7 @@ def dataset_name(args: argparse.Namespace) -> str:
         return str(cached)
     given = getattr(args, "dataset", None)
     if given:
-        from forecast.io import dataset_store as DS
+        from forecast import datasets as DS
 
         try:
             name = DS.visible(str(given).strip(), policy(args)).id
@@ -136,8 +136,8 @@ def dataset_name(args: argparse.Namespace) -> str:
 
 def _store_own(args: argparse.Namespace) -> str:
     from cli.dataset_args import DataArgsError, dataset_files, read_options
+    from forecast import datasets as DS
     from forecast.access import AccessDenied, Action
-    from forecast.io import dataset_store as DS
 
     try:
         policy(args).require(Action.VIEW)  # an outsider stores nothing on the server

@@ -45,8 +45,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``datamangd``; returns the exit code."""
     from cli.cycle import policy
+    from forecast import datasets as DS
     from forecast.access import AccessDenied, Action
-    from forecast.io import dataset_store as DS
 
     pol = policy(args)
     try:

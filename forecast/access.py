@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
 
-from forecast.cycle.names import EXAMPLE_DATASET
 from forecast.cycle.roles import CONTROLLER, VIEWER, Roles, load_roles, norm
+from forecast.ledger.names import EXAMPLE_DATASET
 
 NOT_FOUND: Final = "Datamängden finns inte"
 """The one answer for a dataset that is missing *or* that the user may not see."""

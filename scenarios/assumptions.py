@@ -455,7 +455,7 @@ class Scenario(_Finite):
     @classmethod
     def _no_control(cls, v: str, info: ValidationInfo) -> str:
         """Names are shown in shared lists: no control, invisible or bidi-override characters."""
-        from forecast.cycle.names import name_problem
+        from forecast.ledger.names import name_problem
 
         what = {"name": "namnet", "author": "författaren"}[str(info.field_name)]
         problem = name_problem(v, what) if v else None

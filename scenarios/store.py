@@ -14,7 +14,7 @@ Rules:
   every fault) are those of the shared core :mod:`forecast.store.core`; the laid forecasts
   live in the same database. A save that fails half-way rolls back and leaves the previous
   versions intact. Every save and delete appends an audit row.
-- A store object is scoped to one dataset (its identity, ``forecast.cycle.names``): it lists,
+- A store object is scoped to one dataset (its identity, ``forecast.ledger.names``): it lists,
   reads, saves and deletes only that dataset's scenarios; names and versions are per dataset.
 - ``delete`` is a soft delete, only with ``confirm=True``: a ``scenario_deletions`` row (who,
   when, up to which row) hides every version saved so far; the rows stay, and the audit trail
@@ -36,9 +36,9 @@ import pydantic
 import sqlalchemy as sa
 
 from forecast import __version__
-from forecast.cycle.names import EXAMPLE_DATASET
 from forecast.engine.result import RegionForecast
 from forecast.ledger.dataset import Dataset
+from forecast.ledger.names import EXAMPLE_DATASET
 from forecast.store import core as C
 from forecast.store import schema as T
 from forecast.store.core import ENV_URL, StoreError, default_url

@@ -24,10 +24,10 @@ import pandas as pd
 import streamlit as st
 
 from forecast.cycle.defaults import DEFAULT_PATHS, DEFAULT_SEED
-from forecast.cycle.names import EXAMPLE_DATASET
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset, load_default
 from forecast.ledger.month import month_from_text
+from forecast.ledger.names import EXAMPLE_DATASET
 from ui import state_keys as K
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ def default_dataset() -> Dataset:
 
 @st.cache_resource(show_spinner="Läser in den sparade datamängden …", max_entries=8)
 def _stored_dataset(key: str, _viewer: Policy) -> Dataset:
-    from forecast.io.dataset_store import load
+    from forecast.datasets import load
 
     return load(key, _viewer).dataset
 
@@ -69,11 +69,11 @@ def _stored_dataset(key: str, _viewer: Policy) -> Dataset:
 def stored_dataset(key: str, viewer: Policy) -> Dataset:
     """The dataset stored on the server under ``key``, if ``viewer`` may see it.
 
-    The access check (``forecast.io.dataset_store.visible``) runs on every call, before the
+    The access check (``forecast.datasets.visible``) runs on every call, before the
     process-wide cache is consulted; a dataset the viewer may not see is answered exactly as a
     missing one.
     """
-    from forecast.io.dataset_store import visible
+    from forecast.datasets import visible
 
     visible(key, viewer)
     return _stored_dataset(key, viewer)
@@ -99,7 +99,7 @@ def _from_url() -> Dataset | None:
     key = st.query_params.get(K.DATA_PARAM)
     if not key:
         return None
-    from forecast.io.dataset_store import StoreError
+    from forecast.datasets import StoreError
     from ui.cycle_access import policy
 
     viewer = policy()

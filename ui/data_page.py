@@ -175,8 +175,8 @@ def _import() -> None:
         st.session_state[K.UPLOAD_MESSAGE] = (
             "error", "Bara en controller får läsa in datamängder.")
         return
+    from forecast import datasets as store
     from forecast.io import dataset_files as dsf
-    from forecast.io import dataset_store as store
     from forecast.io import parsing
     files = _files()
     if files is None:

@@ -1,6 +1,6 @@
 """«Mina datamängder» on the Data page: the stored datasets one sees, and whom each is shared with.
 
-Thin over :mod:`forecast.io.dataset_store` (``listing``, ``share``) and
+Thin over :mod:`forecast.datasets` (``listing``, ``share``) and
 :mod:`forecast.access` (who may share: the dataset's owner or a controller who sees it). A
 share is written to the audit trail with who and when. Names are shown in tables and plain
 option labels (never Markdown); the one caption with user text goes through :func:`ui.text.md`.
@@ -20,7 +20,7 @@ from ui import state_keys as K
 from ui.text import md
 
 if TYPE_CHECKING:
-    from forecast.io.dataset_store import StoredInfo
+    from forecast.datasets import StoredInfo
 
 COLUMNS = ("Datamängd", "Filer", "Ägare", "Delad med grupperna", "Sparad", "Din")
 
@@ -51,8 +51,8 @@ def _open(key: str) -> None:
 
 def _share(key: str) -> None:
     """Callback of «Spara delningen»: share with exactly the chosen groups (audited)."""
+    from forecast import datasets as DS
     from forecast.access import AccessDenied
-    from forecast.io import dataset_store as DS
     from forecast.store.base import StoreError
     from ui import cycle_access as CA
 
@@ -71,7 +71,7 @@ def _share(key: str) -> None:
 
 def render(pol: Policy) -> None:
     """The section: the list, and opening or sharing one of them."""
-    from forecast.io import dataset_store as DS
+    from forecast import datasets as DS
 
     st.subheader("Mina datamängder")
     msg = st.session_state.pop(K.DS_MESSAGE, None)

@@ -23,12 +23,12 @@ import pandas as pd
 
 from forecast import __version__
 from forecast.cycle.adjustments import AdjustedForecast, Adjustment
-from forecast.cycle.names import EXAMPLE_DATASET as EXAMPLE_DATASET  # re-exported
-from forecast.cycle.names import USER_DATASET as USER_DATASET  # re-exported
 from forecast.engine.result import RegionForecast
 from forecast.engine.totals_width import corrections_metadata
 from forecast.io.formatting import month_label
 from forecast.ledger.month import month_of
+from forecast.ledger.names import EXAMPLE_DATASET as EXAMPLE_DATASET  # re-exported
+from forecast.ledger.names import USER_DATASET as USER_DATASET  # re-exported
 
 LAID_SCHEMA_VERSION = 1
 LAID_KEY_COLUMNS = ("unit", "account", "division", "category", "account_type")

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from forecast.cycle.names import has_control
+from forecast.ledger.names import has_control
 
 ENV_ROLES = "BUDGETPROGNOS_ROLES"
 DEFAULT_ROLES = Path("~/.budgetprognos/roller.toml")

@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from forecast.cycle.names import EXAMPLE_DATASET
+from forecast.ledger.names import EXAMPLE_DATASET
 from forecast.store import schema as T
 from forecast.store.base import StoreError, now
 

@@ -4,7 +4,7 @@ Saving writes a new version and an audit row in one transaction; "the current on
 latest version (:meth:`NarrativeStore.latest`). See :mod:`forecast.report.narrative`.
 
 A narrative is keyed by the dataset's *identity* (the example's, or a stored dataset's random
-id: :mod:`forecast.cycle.names`), never a display name, and records the data hash it was
+id: :mod:`forecast.ledger.names`), never a display name, and records the data hash it was
 written on (store format 6): asked for with a hash, only a narrative written on those data
 (or one saved before format 6 kept the hash) is the current one, as for laid forecasts.
 

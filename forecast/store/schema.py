@@ -25,7 +25,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from forecast.cycle.names import EXAMPLE_DATASET
+from forecast.ledger.names import EXAMPLE_DATASET
 
 STORE_VERSION = 7
 """The store format version this program writes."""

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from forecast import datasets as DS
 from forecast.access import Identity, policy
 from forecast.cycle.roles import load_roles
-from forecast.io import dataset_store as DS
 from forecast.io.dataset_files import DatasetFiles, InputFile
 from forecast.io.readers import ReadOptions
 from tests.e2e_support import chromium

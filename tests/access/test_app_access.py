@@ -14,8 +14,8 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
+from forecast import datasets as DS
 from forecast.access import NOT_FOUND, Identity, policy
-from forecast.io import dataset_store as DS
 from forecast.store import schema as T
 from tests.access.conftest import EVIL, app_page
 from ui import state_keys as K

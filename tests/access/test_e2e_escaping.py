@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 
 from cli import main as cli
-from forecast.cycle.names import EXAMPLE_DATASET
+from forecast.ledger.names import EXAMPLE_DATASET
 from scenarios import assumptions as A
 from scenarios.store import ScenarioStore
 from tests.e2e_support import (

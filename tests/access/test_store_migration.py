@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
-from forecast.cycle.names import EXAMPLE_DATASET, USER_DATASET
+from forecast.ledger.names import EXAMPLE_DATASET, USER_DATASET
 from forecast.report.narrative import Narrative
 from forecast.store import schema as T
 from forecast.store.narratives import NarrativeStore

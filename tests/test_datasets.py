@@ -1,4 +1,4 @@
-"""Tests of forecast.io.dataset_store: a dataset kept on the server, owned and shared."""
+"""Tests of forecast.datasets: a dataset kept on the server, owned and shared."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from forecast import datasets as DS
 from forecast.access import NOT_FOUND, DatasetOwner, Identity, policy
 from forecast.cycle.roles import parse_roles
-from forecast.io import dataset_store as DS
 from forecast.io.dataset_files import DatasetFiles, InputFile, dataset_key, load_dataset
 from forecast.io.readers import ReadOptions
 from tests.io import ledger_fixtures as X

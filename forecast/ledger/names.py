@@ -4,7 +4,7 @@
 
 Laid forecasts, adjustments and scenarios are stored under a dataset's *identity*: the
 embedded example's is :data:`EXAMPLE_DATASET` (shared, it is public data); a user's own
-ledger's is the id of its stored dataset (:mod:`forecast.io.dataset_store`, ``ds-`` and 32
+ledger's is the id of its stored dataset (:mod:`forecast.datasets`, ``ds-`` and 32
 random hex digits), never a display name two uploads could share.
 """
 
