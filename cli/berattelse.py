@@ -25,7 +25,7 @@ from cli.cycle import add_store_arguments, author, dataset_name, require, store
 if TYPE_CHECKING:
     from forecast.ledger.dataset import Dataset
     from forecast.ledger.month import Month
-    from forecast.store.narratives import NarrativeStore
+    from forecast.report.narrative_store import NarrativeStore
 
 HELP = "rapportens berättelse som fil: hämta ur databasen eller spara i den"
 DESCRIPTION = ("Hämta månadens berättelse (sammanfattning, kommentarer per division, åtgärder, "
@@ -61,8 +61,8 @@ def _run(args: argparse.Namespace) -> int:
         who = author(args)
     ds = load_dataset(args, as_of)
     from forecast.report.narrative import NarrativeError
+    from forecast.report.narrative_store import NarrativeStore
     from forecast.store.base import StoreError
-    from forecast.store.narratives import NarrativeStore
 
     try:
         narratives = NarrativeStore(args.db)

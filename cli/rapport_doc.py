@@ -158,7 +158,7 @@ def narrative_of(args: argparse.Namespace, ds: Dataset, rec: ForecastOfRecord
     """The narrative of the report: ``--berattelse`` FIL, else the store's, else None.
 
     The store's is the one frozen with the laid version the report shows, or for a month not
-    laid the latest draft (:meth:`forecast.store.narratives.NarrativeStore.for_report`).
+    laid the latest draft (:meth:`forecast.report.narrative_store.NarrativeStore.for_report`).
 
     Raises:
         CliError: a file that cannot be used (its name, field and row) or a store fault.
@@ -182,7 +182,7 @@ def narrative_of(args: argparse.Namespace, ds: Dataset, rec: ForecastOfRecord
         except OSError as exc:
             raise CliError(f"kunde inte läsa {str(path)!r}: {exc}", EXIT_IO) from None
     from cli.cycle import dataset_name
-    from forecast.store.narratives import NarrativeStore
+    from forecast.report.narrative_store import NarrativeStore
 
     try:
         return NarrativeStore(args.db).for_report(dataset_name(args), rec.as_of, ds.source_hash,

@@ -32,7 +32,7 @@ from ui.widgets import page_header
 if TYPE_CHECKING:
     from forecast.cycle.record import ForecastOfRecord
     from forecast.report.narrative import Narrative
-    from forecast.store.narratives import NarrativeStore
+    from forecast.report.narrative_store import NarrativeStore
 
 HELP = """
 Varje knapp laddar ned en fil med alla tabeller i gruppen och ett blad/avsnitt **metadata**
@@ -201,7 +201,7 @@ def _report_section(ctx: Context) -> None:
 @st.cache_resource(show_spinner=False)
 def _narratives(url: str) -> NarrativeStore:
     """The narrative store (opened once per process; no pooled connections)."""
-    from forecast.store.narratives import NarrativeStore
+    from forecast.report.narrative_store import NarrativeStore
 
     return NarrativeStore(url)
 
@@ -210,7 +210,7 @@ def _narrative_section(ctx: Context, rec: ForecastOfRecord) -> Narrative | None:
     """The month's report narrative: written here (form or file), and the one the report takes.
 
     The report of a laid version takes the narrative frozen with it; of a month not laid, the
-    latest saved version (:meth:`forecast.store.narratives.NarrativeStore.for_report`).
+    latest saved version (:meth:`forecast.report.narrative_store.NarrativeStore.for_report`).
     """
     from forecast.access import Action
     from forecast.report.narrative import NarrativeError

@@ -202,7 +202,7 @@ def _lay(ctx: Context, comment: str, user: str) -> tuple[str, str]:
 
 def _frozen_words(store: LaidStore, laid_id: int) -> str:
     """Which narrative was frozen with the version just laid, as a sentence (empty on a fault)."""
-    from forecast.store.narratives import NarrativeStore
+    from forecast.report.narrative_store import NarrativeStore
 
     try:
         _, words = NarrativeStore(store.url).frozen(laid_id)

@@ -30,7 +30,7 @@ from forecast.ledger.month import month_from_text, month_text
 from forecast.store import core as C
 from forecast.store import schema as T
 from forecast.store.core import StoreError
-from forecast.store.narratives import freeze
+from forecast.store.narrative_links import freeze
 
 LIST_COLUMNS = ["Dataset", "Månad", "Version", "Fastställd", "Författare", "Lagd",
                 "Kommentar", "Serier", "Justeringar", "Årsprognos (tkr)",

@@ -4,7 +4,7 @@ The summary, division comments, measures, risks and opportunities, and the forec
 assumptions.
 
 A :class:`Narrative` belongs to one dataset and month. It is entered in the app (kept in the
-store, :mod:`forecast.store.narratives`) or given to the CLI as a YAML/JSON file
+store, :mod:`forecast.report.narrative_store`) or given to the CLI as a YAML/JSON file
 (``rapport --berattelse FIL``); :func:`parse_narrative` checks a file's content and names the
 field and row of anything it cannot use. Amounts are in mkr (as the seeds print them), with at
 most one decimal.

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from forecast.ledger.names import EXAMPLE_DATASET, USER_DATASET
 from forecast.report.narrative import Narrative
+from forecast.report.narrative_store import NarrativeStore
 from forecast.store import schema as T
-from forecast.store.narratives import NarrativeStore
 from scenarios import assumptions as A
 from scenarios.store import ScenarioStore
 

@@ -13,7 +13,7 @@ from forecast.cycle.laid import EXAMPLE_DATASET, build_laid
 from forecast.cycle.laid_store import LaidStore
 from forecast.ledger.month import month_of
 from forecast.report.narrative import load_narrative_bytes
-from forecast.store.narratives import NarrativeStore
+from forecast.report.narrative_store import NarrativeStore
 from tests.fakes import small_dataset
 from tests.report.fixtures import fast_forecast
 

@@ -28,10 +28,10 @@ from forecast.report.charts import render_all
 from forecast.report.docx_writer import load_template, report_to_docx
 from forecast.report.model import MINUS, Report, ReportTable
 from forecast.report.narrative import NarrativeError, load_narrative_bytes, parse_narrative
+from forecast.report.narrative_store import NarrativeStore
 from forecast.report.pdf_writer import report_to_pdf
 from forecast.report.rounding import fmt_printed_mkr, printed_mkr, round_half_away
 from forecast.store import schema as T
-from forecast.store.narratives import NarrativeStore
 from tests.docx_support import save_as_dotx
 from tests.report.fixtures import fast_forecast
 

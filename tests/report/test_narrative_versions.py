@@ -22,9 +22,9 @@ from forecast.report.narrative import (
     narrative_to_yaml,
     parse_narrative,
 )
+from forecast.report.narrative_store import NarrativeStore
 from forecast.report.of_record import report_of_record
 from forecast.store import schema as T
-from forecast.store.narratives import NarrativeStore
 from forecast.store.statistical import StatisticalStore
 from tests.cycle.test_record import Counting
 from tests.fakes import small_dataset

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from forecast.ledger.month import month_of
 from forecast.report.narrative import parse_narrative
-from forecast.store.narratives import NarrativeStore
+from forecast.report.narrative_store import NarrativeStore
 from ui import state_keys as K
 
 APRIL = month_of(2023, 4)
@@ -33,7 +33,7 @@ STORED = {"sammanfattning": "Nämnden redovisar ett underskott.",
 
 def _form_app(url: str, author: str) -> None:
     from forecast.ledger.month import month_of
-    from forecast.store.narratives import NarrativeStore
+    from forecast.report.narrative_store import NarrativeStore
     from ui.narrative_form import narrative_form
 
     store = NarrativeStore(url)

@@ -9,10 +9,10 @@ written on (store format 6): asked for with a hash, only a narrative written on 
 (or one saved before format 6 kept the hash) is the current one, as for laid forecasts.
 
 Versioned with the laid forecast (store format 7): when a month's forecast is laid, the
-narrative in force (:func:`freeze`, in the lay's own transaction) is frozen with that laid
-version. The report of a laid version takes that frozen narrative
-(:meth:`NarrativeStore.for_report`); later saves are new drafts and never change it. The report
-of a month not laid takes the latest draft.
+narrative in force is frozen with that laid version in the lay's own transaction
+(:func:`forecast.store.narrative_links.freeze`). The report of a laid version takes that
+frozen narrative (:meth:`NarrativeStore.for_report`); later saves are new drafts and never
+change it. The report of a month not laid takes the latest draft.
 """
 
 from __future__ import annotations
@@ -26,35 +26,7 @@ from forecast.ledger.month import month_text
 from forecast.report.narrative import Narrative, narrative_from_json
 from forecast.store import core as C
 from forecast.store import schema as T
-
-
-def _current_id(conn: sa.Connection, dataset: str, month: str,
-                input_hash: str | None) -> tuple[int, int] | None:
-    """(row id, version) of the latest narrative of ``dataset`` and ``month`` on the data."""
-    t = T.report_narratives
-    where = [t.c.dataset == dataset, t.c.as_of == month]
-    if input_hash is not None:
-        where.append(t.c.input_hash.in_([input_hash, ""]))
-    row = conn.execute(sa.select(t.c.id, t.c.version).where(*where)
-                       .order_by(t.c.version.desc()).limit(1)).first()
-    return None if row is None else (int(row.id), int(row.version))
-
-
-def freeze(conn: sa.Connection, laid_id: int, dataset: str, as_of: pd.Period,
-           input_hash: str) -> int | None:
-    """Freeze the narrative in force with the laid version ``laid_id`` (caller's transaction).
-
-    The narrative in force is the latest saved for the dataset and month on the laid data
-    (:meth:`NarrativeStore.latest`). A row is written even when there is none, so the laid
-    version's report then has no narrative (rather than a later draft).
-
-    Returns:
-        The frozen narrative's version, or None when none was saved.
-    """
-    cur = _current_id(conn, dataset, month_text(as_of), input_hash)
-    conn.execute(T.laid_narratives.insert().values(
-        laid_id=laid_id, narrative_id=None if cur is None else cur[0]))
-    return None if cur is None else cur[1]
+from forecast.store.narrative_links import current_id
 
 
 def _decode(row: Any) -> Narrative:
@@ -110,7 +82,7 @@ class NarrativeStore(C.Store):
         """
         t = T.report_narratives
         with self.db.read() as conn:
-            cur = _current_id(conn, dataset, month_text(as_of), input_hash)
+            cur = current_id(conn, dataset, month_text(as_of), input_hash)
             row = None if cur is None else conn.execute(
                 sa.select(t.c.payload, t.c.author, t.c.version, t.c.created)
                 .where(t.c.id == cur[0])).first()
