@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 from cli import common
-from cli import scenario as C
 from cli.main import main
 from forecast.engine import region
 from forecast.engine.region import forecast_region
@@ -58,7 +57,7 @@ def test_a_limit_below_the_cli_is_refused_with_its_message(capsys) -> None:
 
 @pytest.fixture
 def no_forecast(monkeypatch):
-    monkeypatch.setattr(C, "load_dataset", lambda data, as_of, sheet=None: make_ds("2023-04"))
+    monkeypatch.setattr(common, "load_dataset", lambda data, as_of, sheet=None: make_ds("2023-04"))
 
     def forbidden(*a, **k):
         raise AssertionError("the baseline forecast must not start")

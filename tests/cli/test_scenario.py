@@ -19,7 +19,7 @@ EXAMPLES = sorted((Path(scenarios.__file__).parent / "examples").glob("*.yaml"))
 @pytest.fixture
 def synthetic(monkeypatch):
     """Replace the data and the baseline engine with small synthetic ones (fast)."""
-    monkeypatch.setattr(C, "load_dataset", lambda data, as_of, sheet=None: make_ds("2023-04"))
+    monkeypatch.setattr(C.CC, "load_dataset", lambda data, as_of, sheet=None: make_ds("2023-04"))
     calls = []
 
     def fake_standard_forecast(ds, as_of, *, n_paths=1000, seed=0, **kw):
