@@ -19,7 +19,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cli.common import EXIT_IO, CliError, add_data_argument, as_of_argument, guarded, load_dataset
+from cli.common import EXIT_IO, CliError, add_data_argument, as_of_argument, load_dataset
 from cli.cycle import add_store_arguments, author, dataset_name, require, store
 
 if TYPE_CHECKING:
@@ -48,11 +48,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``berattelse``; returns the exit code."""
-    return guarded("berattelse", _run, args)
-
-
-def _run(args: argparse.Namespace) -> int:
+    """Run ``berattelse``; returns the exit code (guarded by ``cli.common.run_guarded``)."""
     as_of = as_of_argument(args.as_of)
     if args.atgard == "spara":
         from forecast.access import Action

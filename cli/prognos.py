@@ -32,7 +32,6 @@ from cli.common import (
     as_of_argument,
     check_out,
     check_range,
-    guarded,
     load_dataset,
     write_output,
     written,
@@ -85,10 +84,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``prognos``; returns the exit code."""
     if args.atgard == "lista":
-        return guarded("prognos", list_laid, args)
+        return list_laid(args)
     if args.atgard == "faststall":
-        return guarded("prognos", lock_laid, args)
-    return guarded("prognos", _run, args)
+        return lock_laid(args)
+    return _run(args)
 
 
 def _run(args: argparse.Namespace) -> int:

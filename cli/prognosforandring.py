@@ -23,7 +23,6 @@ from cli.common import (
     add_output_arguments,
     as_of_argument,
     check_out,
-    guarded,
     write_output,
     written,
 )
@@ -45,11 +44,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``prognosforandring``; returns the exit code."""
-    return guarded("prognosforandring", _run, args)
-
-
-def _run(args: argparse.Namespace) -> int:
+    """Run ``prognosforandring``; returns the exit code (guarded by ``cli.common.run_guarded``)."""
     out = check_out(args.out)
     as_of = as_of_argument(args.as_of)
     from forecast.cycle.change import ChangeError, decompose, sentence

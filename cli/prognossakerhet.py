@@ -29,7 +29,6 @@ from cli.common import (
     add_output_arguments,
     check_out,
     check_range,
-    guarded,
     load_dataset,
     write_output,
 )
@@ -89,11 +88,7 @@ def backtester(ds: Dataset, args: argparse.Namespace):  # a closure
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``prognossakerhet``; returns the exit code."""
-    return guarded("prognossakerhet", _run, args)
-
-
-def _run(args: argparse.Namespace) -> int:
+    """Run ``prognossakerhet``; returns the exit code (guarded by ``cli.common.run_guarded``)."""
     out = check_out(args.out)
     check_range("--ar", args.ar, 1900, 2100)
     check_range("--paths", args.paths, MIN_PATHS, MAX_PATHS)

@@ -30,7 +30,6 @@ from cli.common import (
     add_data_argument,
     add_output_arguments,
     as_of_argument,
-    guarded,
     load_dataset,
     write_output,
     written,
@@ -57,11 +56,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     rapport_doc.add_arguments(p)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run ``rapport``; returns the exit code."""
-    return guarded("rapport", _run, args)
-
-
 def _check_out(out: Path) -> Path:
     if out.suffix.lower() not in SUFFIXES:
         raise CliError(f"okänd filändelse {out.suffix or '(ingen)'!r} för --out; "
@@ -69,7 +63,8 @@ def _check_out(out: Path) -> Path:
     return out
 
 
-def _run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
+    """Run ``rapport``; returns the exit code (guarded by ``cli.common.run_guarded``)."""
     out = _check_out(args.out)
     document = out.suffix.lower() in rapport_doc.DOCUMENT_SUFFIXES
     if document:

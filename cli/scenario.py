@@ -293,11 +293,11 @@ def _manage(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     """Run ``scenario``; returns the exit code."""
     if args.action == "run":
-        return CC.guarded("scenario", _run_scenario, args)
+        return _run_scenario(args)
     if args.action == "jamfor":
-        return CC.guarded("scenario", _compare, args)
+        return _compare(args)
     try:
-        return CC.guarded("scenario", _manage, args)
+        return _manage(args)
     except OSError as exc:
         CC.error("scenario", f"scenarioarkivet kunde inte nås: {exc}")
         return EXIT_IO
