@@ -19,7 +19,16 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cli.common import EXIT_IO, CliError, add_data_argument, as_of_argument, load_dataset
+from cli.common import (
+    EXIT_IO,
+    CliError,
+    add_data_argument,
+    add_month_argument,
+    as_of_argument,
+    load_dataset,
+    os_error_text,
+    read_narrative_file,
+)
 from cli.cycle import add_store_arguments, author, dataset_name, require, store
 
 if TYPE_CHECKING:
@@ -37,7 +46,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("atgard", choices=("hamta", "spara"), metavar="hamta|spara",
                    help="hamta: skriv berättelsen till FIL; spara: läs FIL som ny version")
     p.add_argument("fil", type=Path, metavar="FIL", help="berättelsefilen (YAML eller JSON)")
-    p.add_argument("--as-of", required=True, metavar="ÅÅÅÅ-MM", help="månaden, t.ex. 2023-04")
+    add_month_argument(p, "månaden, t.ex. 2023-04", required=True)
     p.add_argument("--lagd", action="store_true",
                    help="hamta: berättelsen som frystes med månadens lagda prognos (den "
                         "fastställda, annars den senaste) i stället för senaste utkastet")
@@ -71,17 +80,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _save(args: argparse.Namespace, narratives: NarrativeStore, ds: Dataset, as_of: Month,
           who: str) -> int:
-    from forecast.report.narrative import MAX_FILE_BYTES, load_narrative_bytes
-
-    path: Path = args.fil
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise CliError(f"{path.name}: filen är {path.stat().st_size // 1024} kB; högst "
-                           f"{MAX_FILE_BYTES // 1024} kB tillåts.")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CliError(f"kunde inte läsa {str(path)!r}: {exc.strerror}", EXIT_IO) from None
-    n = load_narrative_bytes(data, path.name, list(ds.org.divisions))
+    n = read_narrative_file(args.fil, ds.org.divisions)
     saved = narratives.save(n, dataset=dataset_name(args), as_of=as_of, author=who,
                             input_hash=ds.source_hash)
     print(f"Berättelsen för {as_of} sparades som version {saved.version} av {saved.author}.")
@@ -107,7 +106,8 @@ def _fetch(args: argparse.Namespace, narratives: NarrativeStore, input_hash: str
     try:
         args.fil.write_bytes(narrative_to_yaml(n))
     except OSError as exc:
-        raise CliError(f"kunde inte skriva {str(args.fil)!r}: {exc.strerror}", EXIT_IO) from None
+        raise CliError(f"kunde inte skriva {str(args.fil)!r}: {os_error_text(exc)}",
+                       EXIT_IO) from None
     print(f"Berättelsen för {as_of} ({what}: version {n.version} av {n.author}) skriven till "
           f"{args.fil}")
     return 0

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from forecast.io.export import ExportMetadata, ExportTable
     from forecast.ledger.dataset import Dataset
     from forecast.ledger.month import Month
+    from forecast.report.narrative import Narrative
 
 EXIT_OK = 0
 EXIT_IO = 1
@@ -248,6 +249,16 @@ def add_sheet_argument(p: argparse.ArgumentParser) -> None:
                         "eller Huvudbok, annars det första bladet")
 
 
+def add_month_argument(p: argparse.ArgumentParser, help_text: str, *, flag: str = "--as-of",
+                       required: bool = False) -> None:
+    """A month flag: ``--as-of ÅÅÅÅ-MM``, or the one ``flag`` names.
+
+    The command reads it with :func:`as_of_argument` when it runs, so a bad month gets the
+    month parser's message and exit code 2.
+    """
+    p.add_argument(flag, required=required, metavar="ÅÅÅÅ-MM", help=help_text)
+
+
 def add_output_arguments(p: argparse.ArgumentParser, *, out_help: str | None = None,
                          required: bool = True) -> None:
     """``--out FIL``, ``--enhet mkr|tkr``, ``--csv-dialect sv|intl`` and ``--csv-form``."""
@@ -350,6 +361,29 @@ def _stored_dataset(args: argparse.Namespace) -> Dataset:
         return DS.load(str(args.dataset).strip(), policy(args)).dataset
     except DS.StoreError as exc:
         raise CliError(f"--dataset: {exc}") from None
+
+
+def read_narrative_file(path: Path, divisions: Sequence[str]) -> Narrative:
+    """The report narrative in the file ``path`` (YAML or JSON), checked for ``divisions``.
+
+    Raises:
+        CliError: a file over the size limit or content that cannot be used (the file, field
+            and row named; exit 2), or a file that cannot be read (exit 1).
+    """
+    from forecast.report.narrative import MAX_FILE_BYTES, NarrativeError, load_narrative_bytes
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise CliError(f"{path.name}: filen är {size // 1024} kB; högst "
+                           f"{MAX_FILE_BYTES // 1024} kB tillåts.")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CliError(f"kunde inte läsa {str(path)!r}: {os_error_text(exc)}", EXIT_IO) from None
+    try:
+        return load_narrative_bytes(data, path.name, divisions)
+    except NarrativeError as exc:
+        raise CliError(str(exc)) from None
 
 
 def written(files: Sequence[Path]) -> str:

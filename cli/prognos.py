@@ -28,6 +28,7 @@ from typing import Any
 from cli.common import (
     CliError,
     add_data_argument,
+    add_month_argument,
     add_output_arguments,
     as_of_argument,
     check_out,
@@ -66,8 +67,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("atgard", nargs="?", choices=("lista", "faststall"), metavar="ÅTGÄRD",
                    help="lista: visa lagda prognoser; faststall: fastställ en lagd prognos")
     add_data_argument(p)
-    p.add_argument("--as-of", metavar="ÅÅÅÅ-MM",
-                   help="sista månaden med utfall som prognosen bygger på, t.ex. 2023-04")
+    add_month_argument(p, "sista månaden med utfall som prognosen bygger på, t.ex. 2023-04")
     add_output_arguments(p, required=False)
     add_cycle_arguments(p)
     p.add_argument("--paths", type=int, default=DEFAULT_PATHS, metavar="N",

@@ -20,6 +20,7 @@ import time
 
 from cli.common import (
     CliError,
+    add_month_argument,
     add_output_arguments,
     as_of_argument,
     check_out,
@@ -36,9 +37,9 @@ DESCRIPTION = ("Förändringen av årsprognosen (avvikelse mot budget) från fö
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """The ``prognosforandring`` command's arguments (registered by :mod:`cli.main`)."""
-    p.add_argument("--as-of", required=True, metavar="ÅÅÅÅ-MM", help="den nya prognosens månad")
-    p.add_argument("--mot", metavar="ÅÅÅÅ-MM",
-                   help="föregående prognos (standard: senaste lagda månaden före --as-of)")
+    add_month_argument(p, "den nya prognosens månad", required=True)
+    add_month_argument(p, "föregående prognos (standard: senaste lagda månaden före --as-of)",
+                       flag="--mot")
     add_output_arguments(p)
     add_store_arguments(p)
 

@@ -28,12 +28,14 @@ from cli import rapport_doc
 from cli.common import (
     CliError,
     add_data_argument,
+    add_month_argument,
     add_output_arguments,
     as_of_argument,
     load_dataset,
     write_output,
     written,
 )
+from cli.cycle import add_store_arguments
 from forecast.io.formats import ALLOWED_SUFFIXES
 
 SUFFIXES = (*ALLOWED_SUFFIXES, *rapport_doc.DOCUMENT_SUFFIXES)
@@ -50,9 +52,9 @@ DESCRIPTION = ("Skriver uppföljningens tabeller per månad (Excel eller CSV): "
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """The ``rapport`` command's arguments (registered by :mod:`cli.main`)."""
     add_data_argument(p)
-    p.add_argument("--as-of", required=True, metavar="ÅÅÅÅ-MM",
-                   help="månaden rapporten avser, t.ex. 2023-04")
+    add_month_argument(p, "månaden rapporten avser, t.ex. 2023-04", required=True)
     add_output_arguments(p, out_help=f"utfil; formatet väljs av ändelsen ({', '.join(SUFFIXES)})")
+    add_store_arguments(p)
     rapport_doc.add_arguments(p)
 
 

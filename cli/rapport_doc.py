@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cli.common import EXIT_IO, CliError, check_range
+from cli.common import EXIT_IO, CliError, check_range, os_error_text, read_narrative_file
 from forecast.cycle.defaults import DEFAULT_PATHS, DEFAULT_SEED
 from forecast.io.limits import MAX_PATHS, MIN_PATHS, fmt_int
 from forecast.report import DEFAULT_CEILING_PCT
@@ -51,12 +51,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="scenariofil (YAML/JSON) för avsnittet Risker")
     g.add_argument("--scenario-namn", metavar="NAMN",
                    help="sparat scenario (senaste versionen) för avsnittet Risker")
-    g.add_argument("--db", metavar="URL",
-                   help="databas för sparade scenarier och lagda prognoser (standard "
-                        "$BUDGETPROGNOS_DB_URL)")
-    g.add_argument("--dataset", metavar="NAMN",
-                   help="datasetet vars lagda prognoser ger prognosförändringen (standard "
-                        "'Exempelregionen', med --data 'Egen huvudbok')")
     g.add_argument("--paths", type=int, default=DEFAULT_PATHS, metavar="N",
                    help=f"simulerade banor per serie, {fmt_int(MIN_PATHS)}–{fmt_int(MAX_PATHS)} "
                         "(standard 1000; se prognos --help)")
@@ -163,26 +157,11 @@ def narrative_of(args: argparse.Namespace, ds: Dataset, rec: ForecastOfRecord
     Raises:
         CliError: a file that cannot be used (its name, field and row) or a store fault.
     """
-    from forecast.report.narrative import NarrativeError, load_narrative_bytes
-    from forecast.store.core import StoreError
-
-    divisions = list(ds.org.divisions)
     if args.berattelse is not None:
-        path = args.berattelse
-        try:
-            size = path.stat().st_size
-            from forecast.report.narrative import MAX_FILE_BYTES
-
-            if size > MAX_FILE_BYTES:
-                raise CliError(f"{path.name}: filen är {size // 1024} kB; högst "
-                               f"{MAX_FILE_BYTES // 1024} kB tillåts.")
-            return load_narrative_bytes(path.read_bytes(), path.name, divisions)
-        except NarrativeError as exc:
-            raise CliError(str(exc)) from None
-        except OSError as exc:
-            raise CliError(f"kunde inte läsa {str(path)!r}: {exc}", EXIT_IO) from None
+        return read_narrative_file(args.berattelse, ds.org.divisions)
     from cli.cycle import dataset_name
     from forecast.report.narrative_store import NarrativeStore
+    from forecast.store.core import StoreError
 
     try:
         return NarrativeStore(args.db).for_report(dataset_name(args), rec.as_of, ds.source_hash,
@@ -239,7 +218,7 @@ def write_document(args: argparse.Namespace, ds: Dataset, as_of: pd.Period, out:
     try:
         out.write_bytes(data)
     except OSError as exc:
-        raise CliError(f"kunde inte skriva {str(out)!r}: {exc}", EXIT_IO) from None
+        raise CliError(f"kunde inte skriva {str(out)!r}: {os_error_text(exc)}", EXIT_IO) from None
     kind = "Word" if out.suffix.lower() == ".docx" else "PDF"
     scen = f", scenario {risk.name!r}" if risk else ""
     return (f"Rapport ({kind}) per {as_of} ({rec.heading()}): {rf.n_series} serier × "

@@ -62,8 +62,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
     r = sub.add_parser("run", help="kör en scenariofil och exportera resultatet")
     r.add_argument("file", type=Path, metavar="FIL", help="scenariofil (YAML eller JSON)")
-    r.add_argument("--as-of", metavar="ÅÅÅÅ-MM",
-                   help="prognosmånad; standard scenariots as_of, annars datans sista utfall")
+    CC.add_month_argument(r, "prognosmånad; standard scenariots as_of, annars datans sista utfall")
     r.add_argument("--draws", type=int, metavar="N", help="Monte Carlo-dragningar")
     r.add_argument("--seed", type=int, metavar="S", help="frö (basprognos och Monte Carlo)")
     CC.add_output_arguments(r)
@@ -101,7 +100,7 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
                    help=f"sparade scenarier, 1–{MAX_COMPARED}; NAMN = senaste versionen, "
                         f"NAMN@2 = version 2 (scenariobladet rymmer högst "
                         f"{MAX_SHEET_SCENARIOS})")
-    c.add_argument("--as-of", metavar="ÅÅÅÅ-MM", help="prognosmånad; standard datans sista utfall")
+    CC.add_month_argument(c, "prognosmånad; standard datans sista utfall")
     c.add_argument("--draws", type=int, default=DEFAULT_COMPARE_DRAWS, metavar="N",
                    help=f"Monte Carlo-dragningar per scenario, {MIN_DRAWS}–{MAX_DRAWS} "
                         f"(standard {DEFAULT_COMPARE_DRAWS}, som appen)")
