@@ -157,12 +157,13 @@ def _rows(adj: Adjustment, rf: RegionForecast) -> np.ndarray:
         if not v:
             continue
         col = rf.keys[f].astype(str)
-        if not (col == v).any():
+        hit = (col == v).to_numpy()
+        if not hit.any():
             known = sorted(set(col))
             shown = ", ".join(known[:60]) + (" …" if len(known) > 60 else "")
             raise AdjustmentError(f"{w}{SCOPE_LABELS[f]} {v!r} finns inte i prognosen; "
                                   f"tillåtna: {shown}")
-        mask &= (col == v).to_numpy()
+        mask &= hit
     if not mask.any():
         raise AdjustmentError(f"{w}ingen serie i prognosen har {adj.scope_text}")
     return mask
