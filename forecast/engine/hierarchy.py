@@ -69,6 +69,22 @@ VALUE_COLUMNS = (YTD, ANNUAL_BUDGET, FORECAST, P10, P50, P90, DEV, DEV_P10, DEV_
                  N_SERIES)
 
 
+def group_codes(keys: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's group of the columns ``by``, groups numbered in first-seen order.
+
+    Returns:
+        (n_rows,) the group of each row, and (n_groups,) the first row of each group.
+        Column by column (no tuple per row): what ``MultiIndex.factorize`` gives.
+    """
+    codes = np.zeros(len(keys), dtype=np.int64)
+    for col in by:
+        c, uniques = pd.factorize(keys[col], use_na_sentinel=False)
+        codes = codes * len(uniques) + c
+    codes, _ = pd.factorize(codes)
+    _, first = np.unique(codes, return_index=True)
+    return codes, first
+
+
 def summing_matrix(keys: pd.DataFrame,
                    spec: Sequence[Sequence[str]]) -> tuple[np.ndarray, pd.DataFrame]:
     """The summing matrix of a hierarchy spec over bottom series ``keys``.
@@ -88,10 +104,10 @@ def summing_matrix(keys: pd.DataFrame,
     for lev in spec:
         lev = tuple(lev)
         if lev:
-            codes, uniques = pd.MultiIndex.from_frame(keys[list(lev)]).factorize()
-            block = np.zeros((len(uniques), len(keys)))
+            codes, first = group_codes(keys, lev)
+            block = np.zeros((len(first), len(keys)))
             block[codes, np.arange(len(keys))] = 1.0
-            lab = pd.DataFrame(list(uniques), columns=list(lev))
+            lab = keys[list(lev)].iloc[first].reset_index(drop=True)
         else:
             block = np.ones((1, len(keys)))
             lab = pd.DataFrame(index=[0])
@@ -215,8 +231,7 @@ def group_summaries(rf: RegionForecast) -> dict[str, np.ndarray]:
 
 def group_counts(rf: RegionForecast) -> dict[tuple[str, ...], int]:
     """The number of groups of each level of :data:`GROUP_LEVELS`."""
-    return {by: 1 if not by else len(rf.keys[list(by)].drop_duplicates())
-            for by in GROUP_LEVELS}
+    return {by: 1 if not by else len(group_codes(rf.keys, by)[1]) for by in GROUP_LEVELS}
 
 
 def with_group_summaries(rf: RegionForecast, stored: Mapping[str, np.ndarray | LazyArray]
