@@ -264,7 +264,7 @@ def phase_record(args: argparse.Namespace) -> dict:
     with their forecast), ``resolve`` of the other month and its year total (switching
     month), ``report_of_record`` (the committee report's model), and a laid forecast: one
     division-wide adjustment on the record (``apply_adjustments`` → ``final`` → the region's
-    year total and the division table), which reads the per-series paths.
+    year total and the division table), made from the stored summaries (no paths read).
     """
     import tempfile
 

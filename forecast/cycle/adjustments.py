@@ -24,23 +24,14 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
-from forecast.engine.result import (
-    SUMMARY_EXPECTED,
-    SUMMARY_YEAR_REST,
-    LazyArray,
-    LazyPaths,
-    RegionForecast,
-    lazy,
-    months_sum,
-    path_means,
-    summary_years,
-    with_summaries,
-)
+from forecast.cycle.final import Effects, final_forecast
+from forecast.engine.hierarchy import series_year_paths
+from forecast.engine.result import RegionForecast
 from forecast.ledger.month import month_from_text, month_of, month_text
 from forecast.seeding import series_rng
 
@@ -166,12 +157,13 @@ def _rows(adj: Adjustment, rf: RegionForecast) -> np.ndarray:
         if not v:
             continue
         col = rf.keys[f].astype(str)
-        if not (col == v).any():
+        hit = (col == v).to_numpy()
+        if not hit.any():
             known = sorted(set(col))
             shown = ", ".join(known[:60]) + (" …" if len(known) > 60 else "")
             raise AdjustmentError(f"{w}{SCOPE_LABELS[f]} {v!r} finns inte i prognosen; "
                                   f"tillåtna: {shown}")
-        mask &= (col == v).to_numpy()
+        mask &= hit
     if not mask.any():
         raise AdjustmentError(f"{w}ingen serie i prognosen har {adj.scope_text}")
     return mask
@@ -259,75 +251,31 @@ class AdjustedForecast:
         return self.statistical.expected
 
     def year_paths(self, year: int) -> np.ndarray:
-        """(n_series, n_paths) final year total per series and path (float64).
+        """(n_series, n_paths) final year total per series and path (float64, read-only).
 
         The forecast year includes the outcome to date; adjustments add their drawn totals.
+        The final forecast's own (:func:`forecast.engine.hierarchy.series_year_paths`), so a
+        laid version's figures and every table of the final forecast have one source.
         """
-        rf = self.statistical
-        idx = np.flatnonzero(rf.month_mask(year))
-        sl = slice(int(idx[0]), int(idx[-1]) + 1) if len(idx) else slice(0, 0)
-        out = rf.year_rest(year).copy()  # stored with the forecast
-        if year == rf.as_of.year:
-            out += rf.ytd_outcome[:, None]
-        for share, draws in zip(self.shares, self.draws, strict=True):
-            part = share[:, sl].sum(axis=1)
-            rows = np.flatnonzero(part)
-            out[rows] += part[rows, None] * draws[None, :]
-        return out
+        return series_year_paths(self.final, year)
+
+    @functools.cached_property
+    def effects(self) -> Effects:
+        """The adjustments' per-path effects (shares and drawn totals)."""
+        return Effects(self.shares, self.draws)
 
     @functools.cached_property
     def final(self) -> RegionForecast:
         """The final forecast: statistical paths and point plus every adjustment.
 
-        Only the adjusted series' paths are read and changed now: every other series' paths,
-        mean per month and year totals per path are the statistical forecast's, so the final
-        forecast's (:attr:`RegionForecast.expected`, :meth:`RegionForecast.year_rest`) are
-        those with the adjusted rows recomputed by the same methods (row by row, so bit for
-        bit what the whole array gives). The whole final array is made when first used.
+        Made from the statistical forecast's summaries plus the adjustments' per-path effects
+        (:mod:`forecast.cycle.final`): no series' paths are read, however many series an
+        adjustment covers; the per-series final paths are made when a consumer asks for them.
         """
         rf = self.statistical
         if not self.adjustments:
             return rf
-        touched = np.flatnonzero(np.any([s.any(axis=1) for s in self.shares], axis=0))
-        moved = self._adjusted_rows(touched)
-
-        def whole() -> np.ndarray:
-            paths = rf.paths.copy()
-            paths[touched] = moved
-            return paths
-
-        out = replace(rf, paths=lazy(LazyPaths(rf.paths_shape, whole)),
-                      point=rf.point + self.adjustment_monthly)
-        expected = rf.expected.copy()
-        expected[touched] = path_means(moved)
-        expected.setflags(write=False)
-        known: dict[str, np.ndarray | LazyArray] = {SUMMARY_EXPECTED: expected}
-        for y in summary_years(rf):  # each year's made when that year is first asked for
-            known[f"{SUMMARY_YEAR_REST}{y}"] = LazyArray(
-                (rf.n_series, rf.n_paths), functools.partial(_moved_rest, rf, touched, moved, y))
-        return with_summaries(out, known, complete=False)
-
-    def _adjusted_rows(self, rows: np.ndarray) -> np.ndarray:
-        """(len(rows), n_paths, n_months) float32 final paths of ``rows``."""
-        paths = self.statistical.row_paths(rows)
-        if not paths.flags.writeable:
-            paths = paths.copy()
-        for share, draws in zip(self.shares, self.draws, strict=True):
-            paths += (share[rows][:, None, :] * draws[None, :, None]).astype(np.float32)
-        return paths
-
-
-def _moved_rest(rf: RegionForecast, touched: np.ndarray, moved: np.ndarray,
-                year: int) -> np.ndarray:
-    """(n_series, n_paths) ``rf``'s year totals of ``year``, rows ``touched`` from ``moved``.
-
-    ``moved``: the final paths of those rows; row by row, so bit for bit what the whole
-    final array gives.
-    """
-    rest = rf.year_rest(year).copy()
-    rest[touched] = months_sum(moved, rf.month_mask(year))
-    rest.setflags(write=False)
-    return rest
+        return final_forecast(rf, self.effects, rf.point + self.adjustment_monthly)
 
 
 def adopted(rf: RegionForecast, effects: dict[str, np.ndarray], *, author: str,

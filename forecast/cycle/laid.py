@@ -23,6 +23,7 @@ import pandas as pd
 
 from forecast import __version__
 from forecast.cycle.adjustments import AdjustedForecast, Adjustment
+from forecast.engine.hierarchy import group_year_paths
 from forecast.engine.result import RegionForecast
 from forecast.engine.totals_width import corrections_metadata
 from forecast.io.formatting import month_label
@@ -127,10 +128,9 @@ def build_laid(af: AdjustedForecast, *, dataset: str, author: str, comment: str,
     adj_all = af.adjustment_monthly
     stat_m = _year_part(rf, mean_m)
     adj_m = _year_part(rf, adj_all)
-    final_paths = af.year_paths(y)
-    q = np.quantile(final_paths, [0.1, 0.5, 0.9], axis=1)
+    q = np.quantile(af.year_paths(y), [0.1, 0.5, 0.9], axis=1)
     plan = [(mean_m + adj_all)[:, rf.month_mask(y + k)].sum(axis=1) for k in (1, 2)]
-    tot = final_paths.sum(axis=0)
+    tot = group_year_paths(af.final, (), y)[0]  # the region's, as every table reads it
     stat_year = rf.ytd_outcome + stat_m.sum(axis=1)
     adj_year = adj_m.sum(axis=1)
     series = rf.keys[list(LAID_KEY_COLUMNS)].copy().reset_index(drop=True)

@@ -32,6 +32,7 @@ from forecast import __version__
 from forecast.cycle.adjustments import AdjustedForecast, apply_adjustments
 from forecast.cycle.defaults import DEFAULT_PATHS, DEFAULT_SEED
 from forecast.cycle.laid import LaidForecast
+from forecast.engine.hierarchy import series_year_means
 from forecast.engine.result import RegionForecast
 from forecast.io.formatting import fmt_number, fmt_timestamp, fmt_tkr, month_label
 from forecast.ledger.dataset import Dataset
@@ -111,7 +112,7 @@ def laid_adjusted(stat: RegionForecast, lf: LaidForecast) -> AdjustedForecast:
 
 def mismatch_tkr(adjusted: AdjustedForecast, lf: LaidForecast) -> float:
     """Largest |rebuilt − laid| final year total over the series, tkr."""
-    year = adjusted.year_paths(lf.as_of.year).mean(axis=1)
+    year = series_year_means(adjusted.final, lf.as_of.year)
     return float(np.max(np.abs(year - lf.series["final_year"].to_numpy(float)), initial=0.0))
 
 
@@ -253,7 +254,7 @@ def align_to_laid(adjusted: AdjustedForecast, lf: LaidForecast) -> np.ndarray:
     Spread evenly over the forecast year's remaining months (nothing in the plan years).
     """
     rf = adjusted.statistical
-    year = adjusted.year_paths(lf.as_of.year).mean(axis=1)
+    year = series_year_means(adjusted.final, lf.as_of.year)
     delta = lf.series["final_year"].to_numpy(float) - year
     mask = rf.month_mask(lf.as_of.year)
     out = np.zeros(rf.point.shape)

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from itertools import product
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from forecast.engine.result import RegionForecast, summary_years
+from forecast.engine.result import LazyArray, RegionForecast, summary_years
 from forecast.ledger.dimensions import AGENCY_TARGET_PCT, INHYRD, PERSONAL
 
 RECONCILIATION = "bottom-up"
@@ -68,6 +69,22 @@ VALUE_COLUMNS = (YTD, ANNUAL_BUDGET, FORECAST, P10, P50, P90, DEV, DEV_P10, DEV_
                  N_SERIES)
 
 
+def group_codes(keys: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's group of the columns ``by``, groups numbered in first-seen order.
+
+    Returns:
+        (n_rows,) the group of each row, and (n_groups,) the first row of each group.
+        Column by column (no tuple per row): what ``MultiIndex.factorize`` gives.
+    """
+    codes = np.zeros(len(keys), dtype=np.int64)
+    for col in by:
+        c, uniques = pd.factorize(keys[col], use_na_sentinel=False)
+        codes = codes * len(uniques) + c
+    codes, _ = pd.factorize(codes)
+    _, first = np.unique(codes, return_index=True)
+    return codes, first
+
+
 def summing_matrix(keys: pd.DataFrame,
                    spec: Sequence[Sequence[str]]) -> tuple[np.ndarray, pd.DataFrame]:
     """The summing matrix of a hierarchy spec over bottom series ``keys``.
@@ -87,10 +104,10 @@ def summing_matrix(keys: pd.DataFrame,
     for lev in spec:
         lev = tuple(lev)
         if lev:
-            codes, uniques = pd.MultiIndex.from_frame(keys[list(lev)]).factorize()
-            block = np.zeros((len(uniques), len(keys)))
+            codes, first = group_codes(keys, lev)
+            block = np.zeros((len(first), len(keys)))
             block[codes, np.arange(len(keys))] = 1.0
-            lab = pd.DataFrame(list(uniques), columns=list(lev))
+            lab = keys[list(lev)].iloc[first].reset_index(drop=True)
         else:
             block = np.ones((1, len(keys)))
             lab = pd.DataFrame(index=[0])
@@ -154,12 +171,21 @@ def series_year_means(rf: RegionForecast, year: int | None = None) -> np.ndarray
     Computed once per forecast and year, and stored with it (:func:`group_summaries`).
     """
     year = rf.as_of.year if year is None else int(year)
-    memo: dict[int, np.ndarray] = rf.__dict__.setdefault("_series_year_mean", {})
+    memo: dict[int, np.ndarray | LazyArray] = rf.__dict__.setdefault("_series_year_mean", {})
     if year not in memo:
         mean = series_year_paths(rf, year).mean(axis=1)
         mean.setflags(write=False)
         memo[year] = mean
-    return memo[year]
+    return _read(memo, year)
+
+
+def _read(memo: dict[Any, np.ndarray | LazyArray], key: object) -> np.ndarray:
+    """``memo[key]``, read (and kept) if it is a :class:`LazyArray` (a summary read when used)."""
+    value = memo[key]
+    if isinstance(value, LazyArray):
+        value = value.read()
+        memo[key] = value
+    return value
 
 
 def group_year_paths(rf: RegionForecast, by: Sequence[str] = (),
@@ -172,7 +198,7 @@ def group_year_paths(rf: RegionForecast, by: Sequence[str] = (),
     year totals.
     """
     year = rf.as_of.year if year is None else int(year)
-    memo: dict[tuple[tuple[str, ...], int], np.ndarray] = rf.__dict__.setdefault(
+    memo: dict[tuple[tuple[str, ...], int], np.ndarray | LazyArray] = rf.__dict__.setdefault(
         "_group_year", {})
     key = (tuple(by), year)
     if key not in memo:
@@ -180,10 +206,11 @@ def group_year_paths(rf: RegionForecast, by: Sequence[str] = (),
         gp = _group_sum(S, series_year_paths(rf, year))
         gp.setflags(write=False)
         memo[key] = gp
-    return memo[key]
+    return _read(memo, key)
 
 
-def _summary_name(by: Sequence[str], year: int) -> str:
+def group_summary_name(by: Sequence[str], year: int) -> str:
+    """The name of a group level's year totals per path in :func:`group_summaries`."""
     return f"{GROUP_SUMMARY}{'/'.join(by) or 'total'}_{int(year)}"
 
 
@@ -197,16 +224,22 @@ def group_summaries(rf: RegionForecast) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
     for year in summary_years(rf):
         for by in GROUP_LEVELS:
-            out[_summary_name(by, year)] = group_year_paths(rf, by, year)
+            out[group_summary_name(by, year)] = group_year_paths(rf, by, year)
         out[f"{SERIES_MEAN_SUMMARY}{year}"] = series_year_means(rf, year)
     return out
 
 
-def with_group_summaries(rf: RegionForecast, stored: Mapping[str, np.ndarray]
+def group_counts(rf: RegionForecast) -> dict[tuple[str, ...], int]:
+    """The number of groups of each level of :data:`GROUP_LEVELS`."""
+    return {by: 1 if not by else len(group_codes(rf.keys, by)[1]) for by in GROUP_LEVELS}
+
+
+def with_group_summaries(rf: RegionForecast, stored: Mapping[str, np.ndarray | LazyArray]
                          ) -> RegionForecast:
     """``rf`` with stored :func:`group_summaries` as those functions' results.
 
-    Those not given are computed when asked (a forecast stored before they were).
+    Those not given are computed when asked (a forecast stored before they were); a
+    :class:`LazyArray` is read when first asked for.
 
     Raises:
         ValueError: a given summary of the wrong shape.
@@ -214,14 +247,15 @@ def with_group_summaries(rf: RegionForecast, stored: Mapping[str, np.ndarray]
     n, p = rf.n_series, rf.n_paths
     groups = rf.__dict__.setdefault("_group_year", {})
     means = rf.__dict__.setdefault("_series_year_mean", {})
+    counts = group_counts(rf)
     for year in summary_years(rf):
         for by in GROUP_LEVELS:
-            a = stored.get(_summary_name(by, year))
+            a = stored.get(group_summary_name(by, year))
             if a is None:
                 continue
-            n_groups = 1 if not by else len(rf.keys[list(by)].drop_duplicates())
+            n_groups = counts[by]
             if tuple(a.shape) != (n_groups, p):
-                raise ValueError(f"sammanfattningen {_summary_name(by, year)} har fel form")
+                raise ValueError(f"sammanfattningen {group_summary_name(by, year)} har fel form")
             groups[(tuple(by), year)] = a
         mean = stored.get(f"{SERIES_MEAN_SUMMARY}{year}")
         if mean is not None:

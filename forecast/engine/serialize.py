@@ -337,6 +337,6 @@ def _build(meta: dict[str, Any], arrays: Mapping[str, np.ndarray | LazyArray],
         if any(isinstance(v, LazyArray) for v in groups.values()):
             raise ValueError("gruppernas sammanfattningar ska vara lästa")
         rf = with_summaries(rf, {k: v for k, v in stored.items() if not _is_group(k)})
-        return with_group_summaries(rf, groups)  # type: ignore[arg-type]
+        return with_group_summaries(rf, groups)
     except (KeyError, TypeError, ValueError) as exc:
         raise FormatError(f"den lagrade prognosen är skadad ({type(exc).__name__})") from None

@@ -130,10 +130,16 @@ def _has_prev(led: pd.DataFrame, as_of: pd.Period) -> bool:
 
 
 def budget_months(ds: Dataset, year: int) -> list[pd.Period]:
-    """The months of ``year`` with any budget row in the ledger, sorted."""
+    """The months of ``year`` with any budget row in the ledger, sorted.
+
+    Read from the ledger once per data set (every table's budget note asks).
+    """
+    return [p for p in ds.derived("budget_months", _budget_months) if p.year == year]
+
+
+def _budget_months(ds: Dataset) -> list[pd.Period]:
     led = ds.ledger
-    per = led.loc[(led[S.KIND] == S.BUDGET), S.PERIOD]
-    return sorted(p for p in per.unique() if p.year == year)
+    return sorted(led.loc[(led[S.KIND] == S.BUDGET), S.PERIOD].unique())
 
 
 def budget_coverage(ds: Dataset, year: int) -> str | None:

@@ -154,3 +154,16 @@ def test_engine_forecast_is_coherent(small_dataset, fake_methods):
     assert units[H.FORECAST].sum() == pytest.approx(region[H.FORECAST], rel=1e-12)
     assert cats[H.FORECAST].sum() == pytest.approx(region[H.FORECAST], rel=1e-12)
     assert set(units["unit"]) == {"A1", "A2", "B1", "B2"}  # B2: budget only in 2022
+
+
+def test_group_codes_are_those_of_the_multiindex_in_first_seen_order():
+    """Column by column numbering equals ``MultiIndex.factorize`` (what it replaced)."""
+    rng = np.random.default_rng(5)
+    keys = pd.DataFrame({"a": rng.choice(["x", "y", "z"], 200),
+                         "b": rng.choice(["p", "q"], 200),
+                         "c": rng.choice(["1", "2", "3", "4"], 200)})
+    for by in (("a",), ("b", "a"), ("a", "b", "c")):
+        codes, first = H.group_codes(keys, by)
+        ref, uniques = pd.MultiIndex.from_frame(keys[list(by)]).factorize()
+        assert np.array_equal(codes, ref)
+        assert [tuple(r) for r in keys[list(by)].iloc[first].to_numpy()] == list(uniques)

@@ -195,7 +195,7 @@ def test_stored_group_totals_equal_those_computed_bit_for_bit():
     lazy = read_lazily(byte_reader(data, []))
     stored = H.group_summaries(lazy)
     computed = H.group_summaries(replace(rf, paths=np.array(rf.paths)))
-    levels = [H._summary_name(by, y) for y in (2023, 2024, 2025) for by in H.GROUP_LEVELS]
+    levels = [H.group_summary_name(by, y) for y in (2023, 2024, 2025) for by in H.GROUP_LEVELS]
     assert sorted(stored) == sorted([*levels, *(f"series_year_mean_{y}"
                                                 for y in (2023, 2024, 2025))])
     for name, a in computed.items():
@@ -203,7 +203,7 @@ def test_stored_group_totals_equal_those_computed_bit_for_bit():
     # and they are the sums over each group's series, from the summing matrix
     S, _ = H.summing_matrix(rf.keys, [("account_type", "category")])
     yp = H.series_year_paths(rf, 2024)
-    np.testing.assert_allclose(stored[H._summary_name(("account_type", "category"), 2024)],
+    np.testing.assert_allclose(stored[H.group_summary_name(("account_type", "category"), 2024)],
                                S @ yp, rtol=1e-12)
 
 
