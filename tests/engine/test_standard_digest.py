@@ -1,10 +1,10 @@
 """The standard's per-series pass gives the numbers it gave before the speed work, bit for bit.
 
-The digest below was computed on main at fd842df on every 20th series of the embedded
-example: each series' backtest choice (alias, APE, earlier years' errors, note) and its ``combo`` forecast (point, 200 float32 paths, method,
-note). A change that is meant to be only faster must leave it as it is; a change of the
-standard's numbers changes it and says so. (The digest is of this machine's floating point:
-another CPU or libm may differ in the last bit.)
+The digest below was computed on main at fd842df on every 20th series of the embedded example:
+each series' backtest choice (alias, APE, earlier years' errors, note) and its ``combo``
+forecast (point, 200 float32 paths, method, note). A change that is meant to be only faster
+must leave it as it is; a change of the standard's numbers changes it and says so. (The digest
+is of this machine's floating point: another CPU or libm may differ in the last bit.)
 """
 
 from __future__ import annotations
