@@ -310,6 +310,21 @@ def year_totals(rf: RegionForecast, by: Sequence[str] = (), *,
     return pd.concat([labels[list(by)].reset_index(drop=True), vals], axis=1)
 
 
+def year_forecast(rf: RegionForecast, by: Sequence[str] = (), *,
+                  year: int | None = None) -> pd.Series:
+    """The Prognos column of :func:`year_totals` alone, indexed by the ``by`` columns.
+
+    The same numbers (``S @`` the series' mean year totals, stored with a forecast), without
+    the groups' year totals per path that the quantiles need: a table that prints only
+    Prognos reads no series' paths or year totals for a level that is not stored.
+    """
+    year = rf.as_of.year if year is None else int(year)
+    S, labels = summing_matrix(rf.keys, [tuple(by)])
+    frame = labels[list(by)].reset_index(drop=True)
+    frame[FORECAST] = S @ series_year_means(rf, year)
+    return frame.set_index(list(by))[FORECAST]
+
+
 def all_year_totals(rf: RegionForecast, spec: Sequence[Sequence[str]] = DEFAULT_SPEC, *,
                     year: int | None = None) -> pd.DataFrame:
     """:func:`year_totals` for every level of ``spec`` in one frame (column ``level``)."""

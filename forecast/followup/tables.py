@@ -38,6 +38,7 @@ from forecast.ledger.dimensions import (
     planned_to_date,
     split_agency_accounts,
 )
+from forecast.ledger.index import ledger_index, period_ordinal
 from forecast.ledger.month import month_of, month_text
 
 # Row labels of the summary (seed 001's "Ekonomisk sammanfattning").
@@ -131,9 +132,10 @@ def _has_prev(led: pd.DataFrame, as_of: pd.Period) -> bool:
 
 def budget_months(ds: Dataset, year: int) -> list[pd.Period]:
     """The months of ``year`` with any budget row in the ledger, sorted."""
-    led = ds.ledger
-    per = led.loc[(led[S.KIND] == S.BUDGET), S.PERIOD]
-    return sorted(p for p in per.unique() if p.year == year)
+    idx = ledger_index(ds)
+    jan = period_ordinal(month_of(year, 1))
+    rows = idx.budget & (idx.month >= jan) & (idx.month < jan + 12)
+    return list(pd.PeriodIndex.from_ordinals(np.unique(idx.month[rows]), freq="M"))
 
 
 def budget_coverage(ds: Dataset, year: int) -> str | None:

@@ -68,9 +68,12 @@ PrognosBy = Callable[[tuple[str, ...]], pd.Series]
 
 
 def prognos_by(rf: RegionForecast) -> PrognosBy:
-    """:data:`PrognosBy` of a region forecast (``forecast.engine.hierarchy.year_totals``)."""
+    """:data:`PrognosBy` of a region forecast (``forecast.engine.hierarchy.year_forecast``).
+
+    The Prognos of ``year_totals`` without its quantiles: no series' paths are read.
+    """
     def by(cols: tuple[str, ...]) -> pd.Series:
-        return H.year_totals(rf, cols).set_index(list(cols))[H.FORECAST]
+        return H.year_forecast(rf, cols)
 
     return by
 

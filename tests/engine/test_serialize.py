@@ -250,3 +250,23 @@ def test_a_forecast_stored_without_group_totals_computes_them():
     old = read_lazily(byte_reader(pack(meta, arrays), []))
     assert "_group_year" not in old.__dict__ or not old.__dict__["_group_year"]
     assert H.year_totals(old, ("division",)).equals(H.year_totals(full, ("division",)))
+
+
+def test_prognos_per_group_reads_no_year_totals_and_equals_year_totals_bit_for_bit():
+    """The report's Prognos columns (``hierarchy.year_forecast``) of a stored forecast: the
+    Prognos of ``year_totals`` on the full forecast, without reading a year's totals."""
+    from forecast.engine import hierarchy as H
+    from forecast.engine.result import LazyArray
+    from forecast.engine.serialize import read_lazily
+    from forecast.report.figures import prognos_by
+
+    rf, data = stored_rf()
+    lazy = read_lazily(byte_reader(data, []))
+    full = replace(rf, paths=np.array(rf.paths))
+    by = prognos_by(lazy)
+    for cols in (("division", "account_type"), ("account_type",), ("category",),
+                 ("account",), ("unit", "category")):
+        want = H.year_totals(full, cols).set_index(list(cols))[H.FORECAST]
+        assert by(cols).equals(want), cols
+        assert by(cols).index.equals(want.index), cols
+    assert isinstance(lazy.__dict__["_year_rest"][2023], LazyArray) and not lazy.paths_read
