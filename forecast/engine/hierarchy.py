@@ -183,6 +183,20 @@ def group_year_paths(rf: RegionForecast, by: Sequence[str] = (),
     return memo[key]
 
 
+def group_year_rows(rf: RegionForecast, by: Sequence[str] = (), year: int | None = None
+                    ) -> dict[tuple[str, ...], np.ndarray]:
+    """:func:`group_year_paths` by group: the ``by`` values (a tuple) → (n_paths,) year totals.
+
+    The region (``by`` empty) is ``()``. Stored with the forecast for :data:`GROUP_LEVELS`.
+    """
+    gp = group_year_paths(rf, by, year)
+    if not by:
+        return {(): gp[0]}
+    _, labels = summing_matrix(rf.keys, [tuple(by)])
+    values = labels[list(by)].itertuples(index=False, name=None)
+    return {tuple(str(v) for v in key): gp[i] for i, key in enumerate(values)}
+
+
 def _summary_name(by: Sequence[str], year: int) -> str:
     return f"{GROUP_SUMMARY}{'/'.join(by) or 'total'}_{int(year)}"
 

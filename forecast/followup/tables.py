@@ -92,42 +92,108 @@ def _enriched(ds: Dataset) -> pd.DataFrame:
 def _make_enriched(ds: Dataset) -> pd.DataFrame:
     led = ds.ledger
     types = ds.accounts.type_of()
-    unknown = sorted(set(led[S.ACCOUNT].unique()) - set(types))
+    acc_codes, accounts = pd.factorize(led[S.ACCOUNT], sort=False)
+    unknown = sorted(set(accounts) - set(types))
     if unknown:
         raise ValueError(f"Okända konton i ledgern: {unknown[:10]}")
+    unit_codes, units = pd.factorize(led[S.UNIT], sort=False)
     out = led.copy()
-    out["type"] = out[S.ACCOUNT].map(types)
-    out["category"] = out[S.ACCOUNT].map(ds.accounts.category_of())
-    out["division"] = out[S.UNIT].map(ds.org.division_of()).fillna(NO_DIVISION)
+    # each distinct account and unit mapped once, then spread to the rows by its code
+    out["type"] = _spread(pd.Series(accounts).map(types), acc_codes, out.index)
+    out["category"] = _spread(pd.Series(accounts).map(ds.accounts.category_of()), acc_codes,
+                              out.index)
+    out["division"] = _spread(pd.Series(units).map(ds.org.division_of()), unit_codes,
+                              out.index).fillna(NO_DIVISION)
     out[S.KIND] = out[S.KIND].astype("category")
     return out
 
 
-def _window(led: pd.DataFrame, kind: str, start: pd.Period, end: pd.Period) -> pd.DataFrame:
-    per = led[S.PERIOD]
-    return led.loc[(led[S.KIND] == kind) & (per >= start) & (per <= end)]
+def _spread(values: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """``values`` (one per distinct key) taken per row by the rows' ``codes``, on ``index``.
+
+    The same values and dtype as mapping every row (a code of -1, a missing key, gives NaN).
+    """
+    out = pd.Series(values.iloc[np.where(codes < 0, 0, codes)].to_numpy(), index=index,
+                    dtype=values.dtype)
+    return out.where(codes >= 0) if (codes < 0).any() else out
 
 
-def _figures(led: pd.DataFrame, as_of: pd.Period, keys: list[str]) -> pd.DataFrame:
+def _rows(ds: Dataset, kind: str, start: pd.Period, end: pd.Period) -> np.ndarray:
+    """Positions of the ledger's rows of ``kind`` in ``start`` … ``end``, in ledger order.
+
+    From the ledger's index (:func:`forecast.ledger.index.ledger_index`, made once per data
+    set): integer comparisons instead of the text and Period columns'.
+    """
+    idx = ledger_index(ds)
+    of_kind = idx.outcome if kind == S.UTFALL else idx.budget
+    lo, hi = period_ordinal(start), period_ordinal(end)
+    return np.flatnonzero(of_kind & (idx.month >= lo) & (idx.month <= hi))
+
+
+def _key_codes(ds: Dataset, keys: list[str]) -> tuple[np.ndarray, list[pd.Index]]:
+    """Per ledger row the code of its ``keys`` values in the enriched ledger (-1: one missing).
+
+    Made once per data set and keys; with the distinct values of each key, in code order.
+    """
+    def make(d: Dataset) -> tuple[np.ndarray, list[pd.Index]]:
+        led = _enriched(d)
+        code = np.zeros(len(led), dtype=np.int64)
+        missing = np.zeros(len(led), dtype=bool)
+        uniques = []
+        for k in keys:
+            c, u = pd.factorize(led[k], sort=False)
+            code = code * max(len(u), 1) + c
+            missing |= c < 0
+            uniques.append(pd.Index(u, dtype=object))
+        code[missing] = -1
+        code.setflags(write=False)
+        return code, uniques
+
+    return ds.derived(f"followup.codes.{'/'.join(keys)}", make)
+
+
+def _group_sum(ds: Dataset, rows: np.ndarray, keys: list[str]) -> pd.Series:
+    """``_enriched(ds).iloc[rows].groupby(keys, sort=False)[amount].sum()``, by integer codes.
+
+    The same groups in the same order (first seen), each summed over the same rows in the
+    same order (so the same sums, to the last bit), without factorising text on each call.
+    """
+    code, uniques = _key_codes(ds, keys)
+    c = code[rows]
+    keep = c >= 0
+    amount = _enriched(ds)[S.AMOUNT].to_numpy()[rows[keep]]
+    sums = pd.Series(amount).groupby(c[keep], sort=False).sum()
+    flat = sums.index.to_numpy(dtype=np.int64)
+    parts = []
+    for u in reversed(uniques):
+        parts.append(u[flat % max(len(u), 1)])
+        flat = flat // max(len(u), 1)
+    parts.reverse()
+    index = (pd.Index(parts[0], dtype=object, name=keys[0]) if len(keys) == 1
+             else pd.MultiIndex.from_arrays(parts, names=keys))
+    return pd.Series(sums.to_numpy(), index=index, name=S.AMOUNT)
+
+
+def _figures(ds: Dataset, as_of: pd.Period, keys: list[str]) -> pd.DataFrame:
     """Sums per ``keys``: month, YTD, previous YTD outcome and the year's budget."""
     jan = month_of(as_of.year, 1)
     dec = month_of(as_of.year, 12)
     prev_jan, prev_end = jan - 12, as_of - 12
     parts = {
-        "m_out": _window(led, S.UTFALL, as_of, as_of),
-        "m_bud": _window(led, S.BUDGET, as_of, as_of),
-        "ack_out": _window(led, S.UTFALL, jan, as_of),
-        "ack_bud": _window(led, S.BUDGET, jan, as_of),
-        "ack_prev": _window(led, S.UTFALL, prev_jan, prev_end),
-        "bud_year": _window(led, S.BUDGET, jan, dec),
+        "m_out": _rows(ds, S.UTFALL, as_of, as_of),
+        "m_bud": _rows(ds, S.BUDGET, as_of, as_of),
+        "ack_out": _rows(ds, S.UTFALL, jan, as_of),
+        "ack_bud": _rows(ds, S.BUDGET, jan, as_of),
+        "ack_prev": _rows(ds, S.UTFALL, prev_jan, prev_end),
+        "bud_year": _rows(ds, S.BUDGET, jan, dec),
     }
-    cols = {name: part.groupby(keys, sort=False)[S.AMOUNT].sum() for name, part in parts.items()}
+    cols = {name: _group_sum(ds, rows, keys) for name, rows in parts.items()}
     return pd.DataFrame(cols).reindex(columns=list(_FIG)).fillna(0.0)
 
 
-def _has_prev(led: pd.DataFrame, as_of: pd.Period) -> bool:
+def _has_prev(ds: Dataset, as_of: pd.Period) -> bool:
     """Whether the ledger has any outcome in the previous year's months Jan–as_of."""
-    return not _window(led, S.UTFALL, month_of(as_of.year - 1, 1), as_of - 12).empty
+    return bool(_rows(ds, S.UTFALL, month_of(as_of.year - 1, 1), as_of - 12).size)
 
 
 def budget_months(ds: Dataset, year: int) -> list[pd.Period]:
@@ -157,10 +223,9 @@ def budget_coverage(ds: Dataset, year: int) -> str | None:
             "månaderna, inte en helårsbudget.")
 
 
-def _has_budget(led: pd.DataFrame, as_of: pd.Period) -> bool:
+def _has_budget(ds: Dataset, as_of: pd.Period) -> bool:
     """Whether the ledger has any budget in the year of ``as_of``."""
-    return not _window(led, S.BUDGET, month_of(as_of.year, 1),
-                       month_of(as_of.year, 12)).empty
+    return bool(_rows(ds, S.BUDGET, month_of(as_of.year, 1), month_of(as_of.year, 12)).size)
 
 
 def _columns(fig: pd.DataFrame, as_of: pd.Period, *, month: bool, has_prev: bool,
@@ -208,10 +273,9 @@ def summary(ds: Dataset, as_of: pd.Period) -> pd.DataFrame:
     the year's budget.
     """
     p = check_as_of(ds, as_of)
-    led = _enriched(ds)
-    fig = _figures(led, p, ["type"])
-    out = _columns(_by_type(fig), p, month=True, has_prev=_has_prev(led, p),
-                   has_budget=_has_budget(led, p))
+    fig = _figures(ds, p, ["type"])
+    out = _columns(_by_type(fig), p, month=True, has_prev=_has_prev(ds, p),
+                   has_budget=_has_budget(ds, p))
     out.index.name = "Intäkter och kostnader"
     return out
 
@@ -228,8 +292,7 @@ def by_division(ds: Dataset, as_of: pd.Period) -> pd.DataFrame:
     Nettokostnader; each total row is the sum of its division rows.
     """
     p = check_as_of(ds, as_of)
-    led = _enriched(ds)
-    fig = _figures(led, p, ["division", "type"])
+    fig = _figures(ds, p, ["division", "type"])
     divisions = _division_order(ds, list(fig.index.get_level_values(0).unique()))
     per_div = {d: _by_type(fig.xs(d, level=0)) for d in divisions}
     rows: dict[str, pd.Series] = {}
@@ -240,7 +303,7 @@ def by_division(ds: Dataset, as_of: pd.Period) -> pd.DataFrame:
         rows[measure] = pd.concat(parts, axis=1).sum(axis=1) if parts else \
             pd.Series(0.0, index=list(_FIG))
     out = _columns(pd.DataFrame(rows).T.reindex(columns=list(_FIG)), p, month=True,
-                   has_prev=_has_prev(led, p), has_budget=_has_budget(led, p))
+                   has_prev=_has_prev(ds, p), has_budget=_has_budget(ds, p))
     out.index.name = "Division"
     return out
 
@@ -255,8 +318,7 @@ def by_category(ds: Dataset, as_of: pd.Period, *, agency_detail: bool = True
     not part of the sums.
     """
     p = check_as_of(ds, as_of)
-    led = _enriched(ds)
-    fig = _figures(led, p, [S.ACCOUNT])
+    fig = _figures(ds, p, [S.ACCOUNT])
     fig = fig.reindex(ds.accounts.leaves).fillna(0.0)
     cat_of = ds.accounts.category_of()
     type_of = ds.accounts.type_of()
@@ -280,8 +342,8 @@ def by_category(ds: Dataset, as_of: pd.Period, *, agency_detail: bool = True
                 rows[f"varav {UNSPLIT_LABEL}"] = fig.loc[UNSPLIT_AGENCY]
     rows[TOTAL_GROSS_COST] = cats.loc[cost_cats].sum()
     rows[TOTAL_NET_COST] = rows[TOTAL_REVENUE] + rows[TOTAL_GROSS_COST]
-    out = _columns(pd.DataFrame(rows).T, p, month=False, has_prev=_has_prev(led, p),
-                   has_budget=_has_budget(led, p))
+    out = _columns(pd.DataFrame(rows).T, p, month=False, has_prev=_has_prev(ds, p),
+                   has_budget=_has_budget(ds, p))
     out.index.name = "Kostnadsslag"
     return out
 
@@ -494,6 +556,18 @@ def transition_plan(ds: Dataset, as_of: pd.Period) -> pd.DataFrame:
     return out
 
 
+def _month_sum(ds: Dataset, rows: np.ndarray) -> pd.Series:
+    """``ds.ledger.iloc[rows].groupby(period)[amount].sum()``: by the months' ordinals.
+
+    The same sums (each month over the same rows in the same order), months ascending.
+    """
+    idx = ledger_index(ds)
+    amount = ds.ledger[S.AMOUNT].to_numpy()[rows]
+    sums = pd.Series(amount).groupby(idx.month[rows]).sum()
+    months = pd.PeriodIndex.from_ordinals(sums.index.to_numpy(dtype=np.int64), freq="M")
+    return pd.Series(sums.to_numpy(), index=months.rename(S.PERIOD), name=S.AMOUNT)
+
+
 def monthly(ds: Dataset, as_of: pd.Period) -> pd.DataFrame:
     """Net result month by month for the year of ``as_of``: outcome vs budget, tkr.
 
@@ -501,12 +575,11 @@ def monthly(ds: Dataset, as_of: pd.Period) -> pd.DataFrame:
     Columns: Utfall, Budget, Diff, Ack utfall, Ack budget, Ack diff, Utfall fg år.
     """
     p = check_as_of(ds, as_of)
-    led = ds.ledger
     months = pd.period_range(f"{p.year}-01", f"{p.year}-12", freq="M")
-    out_m = _window(led, S.UTFALL, months[0], p).groupby(S.PERIOD)[S.AMOUNT].sum()
-    bud_m = _window(led, S.BUDGET, months[0], months[-1]).groupby(S.PERIOD)[S.AMOUNT].sum()
-    prev = _window(led, S.UTFALL, months[0] - 12, months[-1] - 12)
-    prev_m = prev.groupby(S.PERIOD)[S.AMOUNT].sum()
+    out_m = _month_sum(ds, _rows(ds, S.UTFALL, months[0], p))
+    bud_m = _month_sum(ds, _rows(ds, S.BUDGET, months[0], months[-1]))
+    prev = _rows(ds, S.UTFALL, months[0] - 12, months[-1] - 12)
+    prev_m = _month_sum(ds, prev)
     utfall = out_m.reindex(months).where(months <= p)
     utfall = utfall.where(~((months <= p) & utfall.isna()), 0.0)
     budget = bud_m.reindex(months)  # a month without any budget row: missing, not zero
@@ -518,7 +591,7 @@ def monthly(ds: Dataset, as_of: pd.Period) -> pd.DataFrame:
     frame["Ack utfall"] = frame["Utfall"].cumsum().where(frame["Utfall"].notna())
     frame["Ack budget"] = frame["Budget"].cumsum().where(frame["Budget"].notna())
     frame["Ack diff"] = frame["Ack utfall"] - frame["Ack budget"]
-    frame["Utfall fg år"] = (prev_m.reindex(months - 12).to_numpy() if not prev.empty
+    frame["Utfall fg år"] = (prev_m.reindex(months - 12).to_numpy() if prev.size
                              else np.nan)
     return frame
 
