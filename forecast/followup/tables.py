@@ -14,6 +14,7 @@ for :mod:`forecast.io.export`; :func:`followup_tables` wraps them as export tabl
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 import numpy as np
@@ -91,31 +92,49 @@ def _enriched(ds: Dataset) -> pd.DataFrame:
 
 def _make_enriched(ds: Dataset) -> pd.DataFrame:
     led = ds.ledger
-    types = ds.accounts.type_of()
-    acc_codes, accounts = pd.factorize(led[S.ACCOUNT], sort=False)
-    unknown = sorted(set(accounts) - set(types))
-    if unknown:
-        raise ValueError(f"Okända konton i ledgern: {unknown[:10]}")
-    unit_codes, units = pd.factorize(led[S.UNIT], sort=False)
+    idx = ledger_index(ds)
     out = led.copy()
-    # each distinct account and unit mapped once, then spread to the rows by its code
-    out["type"] = _spread(pd.Series(accounts).map(types), acc_codes, out.index)
-    out["category"] = _spread(pd.Series(accounts).map(ds.accounts.category_of()), acc_codes,
-                              out.index)
-    out["division"] = _spread(pd.Series(units).map(ds.org.division_of()), unit_codes,
-                              out.index).fillna(NO_DIVISION)
+    if idx.text:  # each (unit, account) pair mapped once, then taken per row by its code
+        dims = _pair_dims(ds)
+        for col in ("type", "category", "division"):
+            out[col] = dims[col].to_numpy()[idx.series]
+    else:
+        types = ds.accounts.type_of()
+        _check_accounts(led[S.ACCOUNT].unique(), types)
+        out["type"] = out[S.ACCOUNT].map(types)
+        out["category"] = out[S.ACCOUNT].map(ds.accounts.category_of())
+        out["division"] = out[S.UNIT].map(ds.org.division_of()).fillna(NO_DIVISION)
     out[S.KIND] = out[S.KIND].astype("category")
     return out
 
 
-def _spread(values: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
-    """``values`` (one per distinct key) taken per row by the rows' ``codes``, on ``index``.
+def _check_accounts(accounts: Iterable[object], types: Mapping[str, object]) -> None:
+    unknown = sorted(set(accounts) - set(types), key=str)
+    if unknown:
+        raise ValueError(f"Okända konton i ledgern: {unknown[:10]}")
 
-    The same values and dtype as mapping every row (a code of -1, a missing key, gives NaN).
+
+PAIR_COLUMNS = frozenset({S.UNIT, S.ACCOUNT, "type", "category", "division"})
+"""The enriched ledger's columns that are a function of the row's (unit, account) pair."""
+
+
+def _pair_dims(ds: Dataset) -> pd.DataFrame:
+    """Per (unit, account) pair of the ledger's index: :data:`PAIR_COLUMNS` (once per data set).
+
+    Mapped as the enriched ledger maps its rows (a ledger whose units and accounts are text).
     """
-    out = pd.Series(values.iloc[np.where(codes < 0, 0, codes)].to_numpy(), index=index,
-                    dtype=values.dtype)
-    return out.where(codes >= 0) if (codes < 0).any() else out
+    def make(d: Dataset) -> pd.DataFrame:
+        pairs = ledger_index(d).pairs
+        units = pd.Series(pairs.get_level_values(0), dtype=object)
+        accounts = pd.Series(pairs.get_level_values(1), dtype=object)
+        types = d.accounts.type_of()
+        _check_accounts(accounts, types)
+        return pd.DataFrame({
+            S.UNIT: units, S.ACCOUNT: accounts, "type": accounts.map(types),
+            "category": accounts.map(d.accounts.category_of()),
+            "division": units.map(d.org.division_of()).fillna(NO_DIVISION)})
+
+    return ds.derived("followup.pair_dims", make)
 
 
 def _rows(ds: Dataset, kind: str, start: pd.Period, end: pd.Period) -> np.ndarray:
@@ -134,18 +153,24 @@ def _key_codes(ds: Dataset, keys: list[str]) -> tuple[np.ndarray, list[pd.Index]
     """Per ledger row the code of its ``keys`` values in the enriched ledger (-1: one missing).
 
     Made once per data set and keys; with the distinct values of each key, in code order.
+    Keys that are a function of the (unit, account) pair are coded once per pair and taken
+    per row by the pair's code; others over the enriched ledger's rows.
     """
     def make(d: Dataset) -> tuple[np.ndarray, list[pd.Index]]:
-        led = _enriched(d)
-        code = np.zeros(len(led), dtype=np.int64)
-        missing = np.zeros(len(led), dtype=bool)
+        idx = ledger_index(d)
+        per_pair = idx.text and set(keys) <= PAIR_COLUMNS
+        frame = _pair_dims(d) if per_pair else _enriched(d)
+        code = np.zeros(len(frame), dtype=np.int64)
+        missing = np.zeros(len(frame), dtype=bool)
         uniques = []
         for k in keys:
-            c, u = pd.factorize(led[k], sort=False)
+            c, u = pd.factorize(frame[k], sort=False)
             code = code * max(len(u), 1) + c
             missing |= c < 0
             uniques.append(pd.Index(u, dtype=object))
         code[missing] = -1
+        if per_pair:
+            code = code[idx.series]
         code.setflags(write=False)
         return code, uniques
 
@@ -161,7 +186,7 @@ def _group_sum(ds: Dataset, rows: np.ndarray, keys: list[str]) -> pd.Series:
     code, uniques = _key_codes(ds, keys)
     c = code[rows]
     keep = c >= 0
-    amount = _enriched(ds)[S.AMOUNT].to_numpy()[rows[keep]]
+    amount = ds.ledger[S.AMOUNT].to_numpy()[rows[keep]]
     sums = pd.Series(amount).groupby(c[keep], sort=False).sum()
     flat = sums.index.to_numpy(dtype=np.int64)
     parts = []

@@ -35,6 +35,9 @@ class LedgerIndex:
         month: (n_rows,) each row's month as its Period ordinal.
         outcome: (n_rows,) whether the row is outcome (``utfall``).
         budget: (n_rows,) whether the row is budget.
+        text: whether every unit and account in the ledger is text (``str``), so a value
+            mapped per pair is the value mapped per row (the readers give text; a frame
+            built by hand may not).
     """
 
     pairs: pd.MultiIndex
@@ -42,6 +45,7 @@ class LedgerIndex:
     month: np.ndarray
     outcome: np.ndarray
     budget: np.ndarray
+    text: bool = True
 
     @property
     def n_pairs(self) -> int:
@@ -54,28 +58,39 @@ def ledger_index(ds: Dataset) -> LedgerIndex:
     return ds.derived("ledger.index", _make_index)
 
 
-def _text_codes(col: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Codes of a column's values as text (``astype(str)``) and the texts, in code order."""
+def _text_codes(col: pd.Series) -> tuple[np.ndarray, pd.Index, bool]:
+    """Codes of a column's values as text (``astype(str)``) and the texts, in code order.
+
+    With whether every value was text already.
+    """
     codes, uniques = pd.factorize(col, sort=False)
+    text = all(isinstance(v, str) for v in uniques)
     texts = pd.Index(uniques).astype(str)
     merged, texts_unique = pd.factorize(texts, sort=False)  # values equal as text: one code
-    return merged[codes], pd.Index(texts_unique)
+    return merged[codes], pd.Index(texts_unique), text
 
 
 def _make_index(ds: Dataset) -> LedgerIndex:
     led = ds.ledger
-    ucodes, units = _text_codes(led[S.UNIT])
-    acodes, accounts = _text_codes(led[S.ACCOUNT])
+    ucodes, units, units_text = _text_codes(led[S.UNIT])
+    acodes, accounts, accounts_text = _text_codes(led[S.ACCOUNT])
     pair, first = pd.factorize(ucodes.astype(np.int64) * len(accounts) + acodes, sort=False)
     pairs = pd.MultiIndex.from_arrays([units[first // len(accounts)],
                                        accounts[first % len(accounts)]])
     kind = led[S.KIND].to_numpy()
     out = LedgerIndex(pairs=pairs, series=pair.astype(np.int64),
                       month=np.asarray(led[S.PERIOD].array.asi8, dtype=np.int64),
-                      outcome=kind == S.UTFALL, budget=kind == S.BUDGET)
+                      outcome=kind == S.UTFALL, budget=kind == S.BUDGET,
+                      text=units_text and accounts_text)
     for a in (out.series, out.month, out.outcome, out.budget):
         a.setflags(write=False)
     return out
+
+
+def outcome_months(ds: Dataset) -> tuple[pd.Period, ...]:
+    """The months with outcome in the ledger, sorted (from the index: no Period boxed per row)."""
+    idx = ledger_index(ds)
+    return tuple(pd.PeriodIndex.from_ordinals(np.unique(idx.month[idx.outcome]), freq="M"))
 
 
 def series_codes(idx: LedgerIndex, units: Iterable[object], accounts: Iterable[object]

@@ -338,15 +338,23 @@ def _reference_figures(led: pd.DataFrame, as_of: pd.Period, keys: list[str]) -> 
     return pd.DataFrame(cols).reindex(columns=list(F._FIG)).fillna(0.0)
 
 
-@pytest.fixture(scope="module", params=["as read", "shuffled, index not 0…n-1"])
+@pytest.fixture(scope="module", params=["as read", "shuffled, index not 0…n-1",
+                                        "units as numbers"])
 def example(request: pytest.FixtureRequest) -> Dataset:
     from dataclasses import replace
 
     from forecast.ledger.dataset import load_default
+    from forecast.ledger.index import ledger_index
 
     ds = load_default()
     if request.param == "as read":
         return ds
+    if request.param == "units as numbers":  # not text: mapped row by row, as before
+        led = ds.ledger.copy()
+        led[S.UNIT] = pd.factorize(led[S.UNIT])[0] + 100
+        out = replace(ds, ledger=led, source_hash=ds.source_hash + "-numbers")
+        assert not ledger_index(out).text
+        return out
     led = ds.ledger.sample(frac=1.0, random_state=5)
     led.index = led.index * 7 + 3
     # drop some outcome months and some budget: groups appear in another order
