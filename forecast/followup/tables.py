@@ -373,14 +373,24 @@ def by_category(ds: Dataset, as_of: pd.Period, *, agency_detail: bool = True
     return out
 
 
+def _ledger_accounts(ds: Dataset) -> frozenset[object]:
+    """The accounts the ledger has rows on (once per data set; from its index's pairs)."""
+    def make(d: Dataset) -> frozenset[object]:
+        idx = ledger_index(d)
+        return frozenset(idx.pairs.get_level_values(1) if idx.text
+                         else d.ledger[S.ACCOUNT].unique())
+
+    return ds.derived("followup.accounts", make)
+
+
 def has_agency_split(ds: Dataset) -> bool:
     """Whether the ledger holds agency cost on any staff-group leaf (läkare, …)."""
-    return bool(ds.ledger[S.ACCOUNT].isin(split_agency_accounts()).any())
+    return not _ledger_accounts(ds).isdisjoint(split_agency_accounts())
 
 
 def has_unsplit_agency(ds: Dataset) -> bool:
     """Whether the ledger holds agency cost not split by staff group (``Inhyrd personal``)."""
-    return bool((ds.ledger[S.ACCOUNT] == UNSPLIT_AGENCY).any())
+    return UNSPLIT_AGENCY in _ledger_accounts(ds)
 
 
 def development_pct(current: float, previous: float) -> float:

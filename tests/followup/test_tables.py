@@ -396,3 +396,17 @@ def test_monthly_sums_and_checks_are_the_ledger_filters(example: Dataset, as_of:
     assert F._has_budget(example, p) == (not _reference_window(
         led, S.BUDGET, months[0], months[-1]).empty)
     assert F.monthly(example, p)["Utfall"].notna().sum() == p.month
+
+
+def test_agency_split_checks_are_the_ledger_filters(example: Dataset) -> None:
+    from forecast.ledger.dimensions import UNSPLIT_AGENCY, split_agency_accounts
+
+    led = example.ledger
+    assert F.has_agency_split(example) == bool(
+        led[S.ACCOUNT].isin(split_agency_accounts()).any())
+    assert F.has_unsplit_agency(example) == bool((led[S.ACCOUNT] == UNSPLIT_AGENCY).any())
+    unsplit = led.loc[~led[S.ACCOUNT].isin(split_agency_accounts())]
+    from dataclasses import replace
+
+    only = replace(example, ledger=unsplit, source_hash=example.source_hash + "-unsplit")
+    assert not F.has_agency_split(only)
