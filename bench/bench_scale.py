@@ -16,7 +16,15 @@ For each size (the embedded region's 443 series and the generated regions of
 - ``memory``: the same path as the standard with a quick real method in place of ``combo``
   (``--method``, default ``seasonal_naive``), for the 20 000-series memory goal in minutes;
 - ``store``: the forecast of record's stored bytes (``serialize.to_bytes``/``from_bytes``):
-  size and time.
+  size and time;
+- ``record`` (``--record 443 5000``, deliverable 5): with the forecast of record stored, what
+  opening, the first figures, the Översikt, switching month, the report and a laid forecast
+  cost. Each size's store is made once (``record_store``, untimed; ``--record-dir`` keeps it
+  for the next run), then ``--record-runs`` fresh processes per size, the sizes interleaved;
+  each process times every step cold (its first run: a user's first open) and then warm
+  (the median of ``--warm`` repeats). The summary gives per size the medians over the
+  processes and per step the ratio 5 000 / 443 of the cold medians (the goal, ≤ 1,5) with
+  the warm ratio beside it.
 
 Each phase runs in a fresh interpreter; both sides import their libraries before the clock.
 Peak memory is the largest sum of the resident memory of the phase's process and all its
@@ -31,6 +39,7 @@ Usage::
     .venv/bin/python bench/bench_scale.py                      # 443, 2 000, 5 000 + dask
     .venv/bin/python bench/bench_scale.py --sizes 20000 --no-peer --no-dask
     .venv/bin/python bench/bench_scale.py --phase ours --n-series 2000
+    .venv/bin/python bench/bench_scale.py --sizes --no-peer --no-dask --record 443 5000
 """
 
 from __future__ import annotations

@@ -122,6 +122,21 @@ def series_year_paths(rf: RegionForecast, year: int | None = None) -> np.ndarray
     return memo[year]
 
 
+def series_year_rows(rf: RegionForecast, rows: np.ndarray, year: int | None = None
+                     ) -> np.ndarray:
+    """(len(rows), n_paths) ``series_year_paths(rf, year)[rows]``, the same numbers.
+
+    Of a stored forecast whose year is not yet read, only these series' rows are read.
+    """
+    year = rf.as_of.year if year is None else int(year)
+    rows = np.asarray(rows, dtype=np.int64)
+    memo: dict[int, np.ndarray] = rf.__dict__.get("_series_year", {})
+    if year in memo:
+        return memo[year][rows]
+    rest = rf.year_rest_rows(year, rows)
+    return rest + rf.ytd_outcome[rows][:, None] if year == rf.as_of.year else rest
+
+
 def _pct(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     """Change of ``num`` against ``den`` in % (NaN where ``den`` is 0); ``den`` per group."""
     num = np.asarray(num, dtype=float)
@@ -371,8 +386,9 @@ def agency_share(rf: RegionForecast, *, rows: np.ndarray | None = None,
     rows = np.ones(rf.n_series, dtype=bool) if rows is None else np.asarray(rows, bool)
     agency = rows & (rf.keys["category"] == INHYRD).to_numpy()
     personal = rows & (rf.keys["category"] == PERSONAL).to_numpy()
-    yp = series_year_paths(rf, year)
-    a, p = yp[agency].sum(axis=0), yp[personal].sum(axis=0)
+    used = np.flatnonzero(agency | personal)  # only these series' year totals are read
+    yp = series_year_rows(rf, used, year)
+    a, p = yp[agency[used]].sum(axis=0), yp[personal[used]].sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(p != 0, a / p * 100.0, np.nan)
 

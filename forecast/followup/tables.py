@@ -458,19 +458,20 @@ def agency_share(ds: Dataset, as_of: pd.Period, *,
     the totals include the unsplit cost.
     """
     p = check_as_of(ds, as_of)
-    led = _enriched(ds)
-    out_led = led.loc[led[S.KIND] == S.UTFALL]
     leaves = {cat: agency_account(cat) for cat in AGENCY_LABELS}
     years = [p.year - 2, p.year - 1, p.year]
+    any_outcome = {y: bool(_rows(ds, S.UTFALL, month_of(y, 1), month_of(y, p.month)).size)
+                   for y in years}
 
     def row(sel: pd.DataFrame, accounts: list[str], fte_cats: list[str],
             units: set[str] | None) -> dict[str, float]:
-        return _agency_row(ds, p, out_led, sel, accounts, fte_cats, units, target_pct, years)
+        return _agency_row(ds, p, any_outcome, sel, accounts, fte_cats, units, target_pct,
+                           years)
 
     every = [*leaves.values(), UNSPLIT_AGENCY]
     # Only agency and personnel accounts are summed: every row below filters this part
     # (the same rows, in the same order, as filtering the whole outcome ledger).
-    rel = out_led.loc[out_led[S.ACCOUNT].isin([*every, PERSONAL])]
+    rel = _enriched(ds).iloc[_outcome_rows_on(ds, [*every, PERSONAL])]
     unsplit = has_unsplit_agency(ds)
     rows: dict[str, dict[str, float]] = {}
     for cat, label in AGENCY_LABELS.items():
@@ -479,7 +480,7 @@ def agency_share(ds: Dataset, as_of: pd.Period, *,
             rows[label] = {k: (v if k == "Mål %" else float("nan"))
                            for k, v in rows[label].items()}
     rows["Totalt"] = row(rel, every, list(AGENCY_LABELS), None)
-    present = list(out_led["division"].unique())
+    present = _outcome_divisions(ds)
     div_of = ds.org.division_of()
     by_division = _row_groups(rel, "division")
     for d in _division_order(ds, present):
@@ -489,6 +490,26 @@ def agency_share(ds: Dataset, as_of: pd.Period, *,
     out = pd.DataFrame(rows).T
     out.index.name = "Hyrpersonal"
     return out
+
+
+def _outcome_rows_on(ds: Dataset, accounts: list[str]) -> np.ndarray:
+    """Positions of the ledger's outcome rows on ``accounts``, in ledger order."""
+    idx = ledger_index(ds)
+    if idx.text:
+        on = np.asarray(idx.pairs.get_level_values(1).isin(accounts))[idx.series]
+    else:
+        on = ds.ledger[S.ACCOUNT].isin(accounts).to_numpy()
+    return np.flatnonzero(idx.outcome & on)
+
+
+def _outcome_divisions(ds: Dataset) -> list[str]:
+    """The divisions of the units with outcome in the ledger (unordered)."""
+    idx = ledger_index(ds)
+    if idx.text:
+        pairs = np.unique(idx.series[idx.outcome])
+        return list(pd.unique(_pair_dims(ds)["division"].to_numpy()[pairs]))
+    led = _enriched(ds)
+    return list(led.loc[led[S.KIND] == S.UTFALL, "division"].unique())
 
 
 def _row_groups(frame: pd.DataFrame, col: str) -> dict[str, np.ndarray]:
@@ -512,10 +533,14 @@ def _ytd_rows(frame: pd.DataFrame, p: pd.Period, year: int) -> pd.DataFrame:
     return frame.loc[_ytd_mask(frame, p, year)]
 
 
-def _agency_row(ds: Dataset, p: pd.Period, out_led: pd.DataFrame, sel: pd.DataFrame,
-                accounts: list[str], fte_cats: list[str], units: set[str] | None,
-                target_pct: float, years: list[int]) -> dict[str, float]:
-    """One row of :func:`agency_share`: R12 cost and share, YTD cost per year, FTE."""
+def _agency_row(ds: Dataset, p: pd.Period, any_outcome: Mapping[int, bool],
+                sel: pd.DataFrame, accounts: list[str], fte_cats: list[str],
+                units: set[str] | None, target_pct: float, years: list[int]
+                ) -> dict[str, float]:
+    """One row of :func:`agency_share`: R12 cost and share, YTD cost per year, FTE.
+
+    ``any_outcome``: per year, whether the ledger has any outcome in January … ``p.month``.
+    """
     window = sel.loc[(sel[S.PERIOD] > p - 12) & (sel[S.PERIOD] <= p)]
     agency = float(window.loc[window[S.ACCOUNT].isin(accounts), S.AMOUNT].sum())
     personal = float(window.loc[window[S.ACCOUNT] == PERSONAL, S.AMOUNT].sum())
@@ -524,7 +549,7 @@ def _agency_row(ds: Dataset, p: pd.Period, out_led: pd.DataFrame, sel: pd.DataFr
            "Mål %": target_pct}
     for y in years:
         part = _ytd_rows(sel, p, y)
-        has = not part.empty or bool(_ytd_mask(out_led, p, y).any())
+        has = not part.empty or any_outcome[y]
         rec[f"Ack utfall {ytd_label(month_of(y, p.month))}"] = (
             float(part.loc[part[S.ACCOUNT].isin(accounts), S.AMOUNT].sum()) if has
             else float("nan"))

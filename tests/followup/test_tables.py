@@ -410,3 +410,15 @@ def test_agency_split_checks_are_the_ledger_filters(example: Dataset) -> None:
 
     only = replace(example, ledger=unsplit, source_hash=example.source_hash + "-unsplit")
     assert not F.has_agency_split(only)
+
+
+def test_agency_rows_and_divisions_are_the_ledger_filters(example: Dataset) -> None:
+    from forecast.ledger.dimensions import PERSONAL, UNSPLIT_AGENCY, split_agency_accounts
+
+    accounts = [*split_agency_accounts(), UNSPLIT_AGENCY, PERSONAL]
+    led = F._enriched(example)
+    out_led = led.loc[led[S.KIND] == S.UTFALL]
+    want = out_led.loc[out_led[S.ACCOUNT].isin(accounts)]
+    pd.testing.assert_frame_equal(led.iloc[F._outcome_rows_on(example, accounts)], want,
+                                  check_exact=True)
+    assert sorted(F._outcome_divisions(example)) == sorted(out_led["division"].unique())
