@@ -371,6 +371,24 @@ def group_paths(rf: RegionForecast, by: Sequence[str] = ()) -> tuple[pd.DataFram
 # --------------------------------------------------------------------------- agency staff
 
 
+def _agency_year_rows(rf: RegionForecast, year: int | None
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """Every agency and personnel series (ascending) and their :func:`series_year_rows`.
+
+    Read once per forecast and year: only these series' year totals, never the others'.
+    """
+    year = rf.as_of.year if year is None else int(year)
+    memo: dict[int, tuple[np.ndarray, np.ndarray]] = rf.__dict__.setdefault(
+        "_agency_year", {})
+    if year not in memo:
+        cat = rf.keys["category"].to_numpy()
+        rows = np.flatnonzero((cat == INHYRD) | (cat == PERSONAL))
+        yp = series_year_rows(rf, rows, year)
+        yp.setflags(write=False)
+        memo[year] = (rows, yp)
+    return memo[year]
+
+
 def agency_share(rf: RegionForecast, *, rows: np.ndarray | None = None,
                  year: int | None = None) -> dict[str, float]:
     """Agency cost as a share of own personnel cost (hyrandel), %, with its range.
@@ -386,8 +404,9 @@ def agency_share(rf: RegionForecast, *, rows: np.ndarray | None = None,
     rows = np.ones(rf.n_series, dtype=bool) if rows is None else np.asarray(rows, bool)
     agency = rows & (rf.keys["category"] == INHYRD).to_numpy()
     personal = rows & (rf.keys["category"] == PERSONAL).to_numpy()
-    used = np.flatnonzero(agency | personal)  # only these series' year totals are read
-    yp = series_year_rows(rf, used, year)
+    used = np.flatnonzero(agency | personal)
+    every, every_yp = _agency_year_rows(rf, year)
+    yp = every_yp[np.searchsorted(every, used)]  # series_year_paths(rf, year)[used]
     a, p = yp[agency[used]].sum(axis=0), yp[personal[used]].sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(p != 0, a / p * 100.0, np.nan)
