@@ -262,7 +262,7 @@ def category_table(ctx: Context) -> pd.DataFrame:
 def _fan(_ctx: Context, data_hash: str, as_of: str, rk: str, selection: tuple[tuple[str, str], ...]
          ) -> tuple[pd.DataFrame, pd.DataFrame]:
     from forecast.engine import fan
-    return fan.fan_chart_data(baseline(_ctx), _ctx.ds.ledger, dict(selection))
+    return fan.fan_chart_data(baseline(_ctx), _ctx.ds, dict(selection))
 
 
 def fan_data(ctx: Context, selection: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:

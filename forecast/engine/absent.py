@@ -26,8 +26,8 @@ from forecast.engine import hierarchy as H
 from forecast.engine.result import RegionForecast
 from forecast.followup.tables import budget_coverage
 from forecast.io.formatting import runs_of, span_label
-from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset
+from forecast.ledger.index import ledger_index, period_ordinal, series_codes
 
 BUDGET_FIGURES = (H.ANNUAL_BUDGET, H.DEV, H.DEV_P10, H.DEV_P90)
 """Year-total columns that need the year's budget."""
@@ -55,35 +55,35 @@ class Held:
     coverage: str | None
 
 
-def _pairs(led: pd.DataFrame) -> pd.MultiIndex:
-    return pd.MultiIndex.from_arrays([led[S.UNIT].astype(str), led[S.ACCOUNT].astype(str)])
-
-
 def held(rf: RegionForecast, ds: Dataset) -> Held:
     """What ``ds``'s ledger holds for ``rf``'s series in ``rf.as_of.year`` and the year before."""
     year = rf.as_of.year
-    keys = pd.MultiIndex.from_arrays([rf.keys["unit"].astype(str),
-                                      rf.keys["account"].astype(str)])
     bud, prev, gaps = ds.derived(f"absent.held.{year}", lambda d: _ledger_held(d, year))
-    return Held(year, keys.isin(bud), keys.isin(prev), gaps, budget_coverage(ds, year))
+    codes = series_codes(ledger_index(ds), rf.keys["unit"], rf.keys["account"])
+    found = codes >= 0
+    return Held(year, found & bud[codes], found & prev[codes], gaps, budget_coverage(ds, year))
 
 
-def _ledger_held(ds: Dataset, year: int
-                 ) -> tuple[pd.MultiIndex, pd.MultiIndex, tuple[pd.Period, ...]]:
+def _ledger_held(ds: Dataset, year: int) -> tuple[np.ndarray, np.ndarray, tuple[pd.Period, ...]]:
     """What the ledger holds for ``year``, once per data set and year.
 
-    The (unit, account) pairs with budget in ``year``, those with outcome the year before,
-    and the months of the year before without outcome: every table, month and report of
-    that year reads them.
+    Per (unit, account) pair of :func:`forecast.ledger.index.ledger_index`: whether it has
+    budget in ``year``, whether it has outcome the year before; and the months of the year
+    before without outcome: every table, month and report of that year reads them.
     """
-    led = ds.ledger
-    years = led[S.PERIOD].dt.year
-    bud = led.loc[(led[S.KIND] == S.BUDGET) & (years == year)]
-    prev = led.loc[(led[S.KIND] == S.UTFALL) & (years == year - 1)]
-    seen = set(prev[S.PERIOD].unique())
+    idx = ledger_index(ds)
+    jan = period_ordinal(pd.Period(f"{year}-01", freq="M"))
+    this_year = (idx.month >= jan) & (idx.month < jan + 12)
+    last_year = (idx.month >= jan - 12) & (idx.month < jan)
+    bud = np.zeros(idx.n_pairs, dtype=bool)
+    bud[idx.series[idx.budget & this_year]] = True
+    prev = np.zeros(idx.n_pairs, dtype=bool)
+    prev_rows = idx.outcome & last_year
+    prev[idx.series[prev_rows]] = True
+    seen = set(np.unique(idx.month[prev_rows]).tolist())
     gaps = tuple(p for p in pd.period_range(f"{year - 1}-01", f"{year - 1}-12", freq="M")
-                 if p not in seen)
-    return _pairs(bud), _pairs(prev), gaps
+                 if p.ordinal not in seen)
+    return bud, prev, gaps
 
 
 def blank_absent(tot: pd.DataFrame, rf: RegionForecast, by: Sequence[str], hd: Held,

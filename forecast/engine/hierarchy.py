@@ -139,6 +139,21 @@ def series_year_paths(rf: RegionForecast, year: int | None = None) -> np.ndarray
     return memo[year]
 
 
+def series_year_rows(rf: RegionForecast, rows: np.ndarray, year: int | None = None
+                     ) -> np.ndarray:
+    """(len(rows), n_paths) ``series_year_paths(rf, year)[rows]``, the same numbers.
+
+    Of a stored forecast whose year is not yet read, only these series' rows are read.
+    """
+    year = rf.as_of.year if year is None else int(year)
+    rows = np.asarray(rows, dtype=np.int64)
+    memo: dict[int, np.ndarray] = rf.__dict__.get("_series_year", {})
+    if year in memo:
+        return memo[year][rows]
+    rest = rf.year_rest_rows(year, rows)
+    return rest + rf.ytd_outcome[rows][:, None] if year == rf.as_of.year else rest
+
+
 def _pct(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     """Change of ``num`` against ``den`` in % (NaN where ``den`` is 0); ``den`` per group."""
     num = np.asarray(num, dtype=float)
@@ -207,6 +222,20 @@ def group_year_paths(rf: RegionForecast, by: Sequence[str] = (),
         gp.setflags(write=False)
         memo[key] = gp
     return _read(memo, key)
+
+
+def group_year_rows(rf: RegionForecast, by: Sequence[str] = (), year: int | None = None
+                    ) -> dict[tuple[str, ...], np.ndarray]:
+    """:func:`group_year_paths` by group: the ``by`` values (a tuple) → (n_paths,) year totals.
+
+    The region (``by`` empty) is ``()``. Stored with the forecast for :data:`GROUP_LEVELS`.
+    """
+    gp = group_year_paths(rf, by, year)
+    if not by:
+        return {(): gp[0]}
+    _, labels = summing_matrix(rf.keys, [tuple(by)])
+    values = labels[list(by)].itertuples(index=False, name=None)
+    return {tuple(str(v) for v in key): gp[i] for i, key in enumerate(values)}
 
 
 def group_summary_name(by: Sequence[str], year: int) -> str:
@@ -344,6 +373,21 @@ def year_totals(rf: RegionForecast, by: Sequence[str] = (), *,
     return pd.concat([labels[list(by)].reset_index(drop=True), vals], axis=1)
 
 
+def year_forecast(rf: RegionForecast, by: Sequence[str] = (), *,
+                  year: int | None = None) -> pd.Series:
+    """The Prognos column of :func:`year_totals` alone, indexed by the ``by`` columns.
+
+    The same numbers (``S @`` the series' mean year totals, stored with a forecast), without
+    the groups' year totals per path that the quantiles need: a table that prints only
+    Prognos reads no series' paths or year totals for a level that is not stored.
+    """
+    year = rf.as_of.year if year is None else int(year)
+    S, labels = summing_matrix(rf.keys, [tuple(by)])
+    frame = labels[list(by)].reset_index(drop=True)
+    frame[FORECAST] = S @ series_year_means(rf, year)
+    return frame.set_index(list(by))[FORECAST]
+
+
 def all_year_totals(rf: RegionForecast, spec: Sequence[Sequence[str]] = DEFAULT_SPEC, *,
                     year: int | None = None) -> pd.DataFrame:
     """:func:`year_totals` for every level of ``spec`` in one frame (column ``level``)."""
@@ -361,6 +405,24 @@ def group_paths(rf: RegionForecast, by: Sequence[str] = ()) -> tuple[pd.DataFram
 # --------------------------------------------------------------------------- agency staff
 
 
+def _agency_year_rows(rf: RegionForecast, year: int | None
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """Every agency and personnel series (ascending) and their :func:`series_year_rows`.
+
+    Read once per forecast and year: only these series' year totals, never the others'.
+    """
+    year = rf.as_of.year if year is None else int(year)
+    memo: dict[int, tuple[np.ndarray, np.ndarray]] = rf.__dict__.setdefault(
+        "_agency_year", {})
+    if year not in memo:
+        cat = rf.keys["category"].to_numpy()
+        rows = np.flatnonzero((cat == INHYRD) | (cat == PERSONAL))
+        yp = series_year_rows(rf, rows, year)
+        yp.setflags(write=False)
+        memo[year] = (rows, yp)
+    return memo[year]
+
+
 def agency_share(rf: RegionForecast, *, rows: np.ndarray | None = None,
                  year: int | None = None) -> dict[str, float]:
     """Agency cost as a share of own personnel cost (hyrandel), %, with its range.
@@ -376,8 +438,10 @@ def agency_share(rf: RegionForecast, *, rows: np.ndarray | None = None,
     rows = np.ones(rf.n_series, dtype=bool) if rows is None else np.asarray(rows, bool)
     agency = rows & (rf.keys["category"] == INHYRD).to_numpy()
     personal = rows & (rf.keys["category"] == PERSONAL).to_numpy()
-    yp = series_year_paths(rf, year)
-    a, p = yp[agency].sum(axis=0), yp[personal].sum(axis=0)
+    used = np.flatnonzero(agency | personal)
+    every, every_yp = _agency_year_rows(rf, year)
+    yp = every_yp[np.searchsorted(every, used)]  # series_year_paths(rf, year)[used]
+    a, p = yp[agency[used]].sum(axis=0), yp[personal[used]].sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(p != 0, a / p * 100.0, np.nan)
 

@@ -21,17 +21,30 @@ QUANTILES = (0.1, 0.5, 0.9)
 
 
 class LazyArray:
-    """An array not yet read: its shape, and how to read it (e.g. from the store)."""
+    """An array not yet read: its shape, and how to read it (e.g. from the store).
 
-    def __init__(self, shape: tuple[int, ...], read: Callable[[], np.ndarray]) -> None:
+    ``read_rows(rows)`` reads some rows (first axis) alone; without it :meth:`rows` reads all.
+    """
+
+    def __init__(self, shape: tuple[int, ...], read: Callable[[], np.ndarray],
+                 read_rows: Callable[[np.ndarray], np.ndarray] | None = None) -> None:
         self.shape = tuple(int(d) for d in shape)
         self._read = read
+        self._read_rows = read_rows
 
     def read(self) -> np.ndarray:
         """The array, checked against the announced shape."""
         a = self._read()
         if tuple(a.shape) != self.shape:
             raise ValueError(f"fältet har formen {a.shape}, väntat {self.shape}")
+        return a
+
+    def rows(self, rows: np.ndarray) -> np.ndarray:
+        """(len(rows), …) the rows ``rows`` (only they are read if the source can read rows)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        a = self._read_rows(rows) if self._read_rows is not None else self.read()[rows]
+        if tuple(a.shape) != (len(rows), *self.shape[1:]):
+            raise ValueError(f"raderna har formen {a.shape}, väntat {(len(rows), *self.shape[1:])}")
         return a
 
     def __reduce__(self) -> tuple[Any, tuple[np.ndarray]]:
@@ -44,25 +57,13 @@ class LazyPaths(LazyArray):
 
     A stored forecast is opened with its summaries (:func:`summaries`) and these; the
     (n_series, n_paths, n_months) array is read the first time ``RegionForecast.paths`` is
-    used, by a consumer that truly needs the per-series paths.
+    used, by a consumer that truly needs the per-series paths; :meth:`rows` reads some
+    series' paths alone.
     """
 
     def __init__(self, shape: tuple[int, int, int], read: Callable[[], np.ndarray],
                  read_rows: Callable[[np.ndarray], np.ndarray] | None = None) -> None:
-        super().__init__(shape, read)
-        self._read_rows = read_rows
-
-    def rows(self, rows: np.ndarray) -> np.ndarray:
-        """(len(rows), n_paths, n_months) the paths of ``rows``.
-
-        Only they are read if the source can read rows; else all are read.
-        """
-        rows = np.asarray(rows, dtype=np.int64)
-        a = self._read_rows(rows) if self._read_rows is not None else self.read()[rows]
-        if tuple(a.shape) != (len(rows), *self.shape[1:]):
-            raise ValueError(f"banorna har formen {a.shape}, väntat {(len(rows), *self.shape[1:])}")
-        return a
-
+        super().__init__(shape, read, read_rows)
 
 
 class _PathsField:
@@ -188,6 +189,16 @@ class RegionForecast:
         elif isinstance(memo[year], LazyArray):  # stored, read on first use
             memo[year] = memo[year].read()  # type: ignore[attr-defined]
         return memo[year]
+
+    def year_rest_rows(self, year: int, rows: np.ndarray) -> np.ndarray:
+        """(len(rows), n_paths) ``year_rest(year)[rows]``.
+
+        A stored year not yet read reads only these series' rows (and keeps them unread).
+        """
+        value = self.__dict__.get("_year_rest", {}).get(int(year))
+        if isinstance(value, LazyArray):
+            return value.rows(rows)
+        return self.year_rest(year)[np.asarray(rows, dtype=np.int64)]
 
     def total_paths(self) -> np.ndarray:
         """(n_paths, n_months) float64 the region's total per path and month (read-only).

@@ -243,12 +243,12 @@ def read_lazily(read: ReadRange, read_many: ReadRanges | None = None) -> RegionF
         if int(meta["format"]) < 3:
             return from_bytes(read(0, None))
         at = start + int(meta["paths_at"])
-        paths = _lazy_paths(read, read_many or (lambda rs: [read(a, n) for a, n in rs]),
-                            meta, at)
+        many = read_many or (lambda rs: [read(a, n) for a, n in rs])
+        paths = _lazy_paths(read, many, meta, at)
         later = {str(t["name"]): t for t in meta["arrays"] if _by_year(str(t["name"]))}
         eager = min([start + int(t["offset"]) for t in later.values()] + [at])
         meta, arrays = _read_v2(read(0, eager), skip=frozenset({*later, "paths"}))
-        read_later = {name: _lazy_array(read, t, start) for name, t in later.items()}
+        read_later = {name: _lazy_array(read, many, t, start) for name, t in later.items()}
     except FormatError:
         raise
     except _UNREADABLE as exc:
@@ -257,17 +257,47 @@ def read_lazily(read: ReadRange, read_many: ReadRanges | None = None) -> RegionF
     return _build(meta, {**arrays, **read_later}, paths)
 
 
-def _lazy_array(read: ReadRange, t: dict[str, Any], start: int) -> LazyArray:
+def _lazy_array(read: ReadRange, read_many: ReadRanges, t: dict[str, Any],
+                start: int) -> LazyArray:
     shape = tuple(int(d) for d in t["shape"])
     nbytes = int(np.prod(shape, dtype=np.int64)) * np.dtype(t["dtype"]).itemsize
+    at = start + int(t["offset"])
 
     def array() -> np.ndarray:
-        data = read(start + int(t["offset"]), nbytes)
+        data = read(at, nbytes)
         if len(data) != nbytes:
             raise FormatError("den lagrade prognosens sammanfattning är avkortad")
         return _array(data, t, 0)
 
-    return LazyArray(shape, array)
+    return LazyArray(shape, array, _row_reader(
+        read_many, shape, np.dtype(t["dtype"]), at,
+        "den lagrade prognosens sammanfattning är avkortad"))
+
+
+def _row_reader(read_many: ReadRanges, shape: tuple[int, ...], dtype: np.dtype[Any],
+                at: int, cut: str) -> Callable[[np.ndarray], np.ndarray]:
+    """Reads some rows (first axis) of the array stored at ``at``.
+
+    One range per run of consecutive rows; ``cut`` is the message when the bytes end early.
+    """
+    row_bytes = int(np.prod(shape[1:], dtype=np.int64)) * dtype.itemsize
+
+    def rows(which: np.ndarray) -> np.ndarray:
+        out = np.empty((len(which), *shape[1:]), dtype=dtype.newbyteorder("="))
+        order = np.argsort(which, kind="stable")
+        ordered = which[order]
+        breaks = np.flatnonzero(np.diff(ordered) != 1) + 1
+        runs = [r for r in np.split(np.arange(len(ordered)), breaks) if len(r)]
+        if len(ordered) and (ordered[0] < 0 or ordered[-1] >= shape[0]):
+            raise FormatError(f"serierna {ordered[0]}–{ordered[-1]} finns inte bland {shape[0]}")
+        ranges = [(at + int(ordered[r[0]]) * row_bytes, len(r) * row_bytes) for r in runs]
+        for run, (_, size), data in zip(runs, ranges, read_many(ranges), strict=True):
+            if len(data) != size:
+                raise FormatError(cut)
+            out[order[run]] = np.frombuffer(data, dtype=dtype).reshape(len(run), *shape[1:])
+        return out
+
+    return rows
 
 
 def _lazy_paths(read: ReadRange, read_many: ReadRanges, meta: dict[str, Any],
@@ -283,24 +313,8 @@ def _lazy_paths(read: ReadRange, read_many: ReadRanges, meta: dict[str, Any],
             raise FormatError("den lagrade prognosens banor är avkortade")
         return _array(data, table, 0)
 
-    dtype = np.dtype(table["dtype"])
-    row_bytes = shape[1] * shape[2] * dtype.itemsize
-
-    def rows(which: np.ndarray) -> np.ndarray:
-        out = np.empty((len(which), shape[1], shape[2]), dtype=dtype.newbyteorder("="))
-        order = np.argsort(which, kind="stable")
-        ordered = which[order]
-        breaks = np.flatnonzero(np.diff(ordered) != 1) + 1
-        runs = [r for r in np.split(np.arange(len(ordered)), breaks) if len(r)]
-        if len(ordered) and (ordered[0] < 0 or ordered[-1] >= shape[0]):
-            raise FormatError(f"serierna {ordered[0]}–{ordered[-1]} finns inte bland {shape[0]}")
-        ranges = [(at + int(ordered[r[0]]) * row_bytes, len(r) * row_bytes) for r in runs]
-        for run, (_, size), data in zip(runs, ranges, read_many(ranges), strict=True):
-            if len(data) != size:  # one range per run of consecutive rows
-                raise FormatError("den lagrade prognosens banor är avkortade")
-            out[order[run]] = np.frombuffer(data, dtype=dtype).reshape(len(run), *shape[1:])
-        return out
-
+    rows = _row_reader(read_many, shape, np.dtype(table["dtype"]), at,
+                       "den lagrade prognosens banor är avkortade")
     return LazyPaths((shape[0], shape[1], shape[2]), paths, rows)
 
 

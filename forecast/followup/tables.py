@@ -14,6 +14,7 @@ for :mod:`forecast.io.export`; :func:`followup_tables` wraps them as export tabl
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 import numpy as np
@@ -38,6 +39,7 @@ from forecast.ledger.dimensions import (
     planned_to_date,
     split_agency_accounts,
 )
+from forecast.ledger.index import ledger_index, period_ordinal
 from forecast.ledger.month import month_of, month_text
 
 # Row labels of the summary (seed 001's "Ekonomisk sammanfattning").
@@ -90,56 +92,141 @@ def _enriched(ds: Dataset) -> pd.DataFrame:
 
 def _make_enriched(ds: Dataset) -> pd.DataFrame:
     led = ds.ledger
-    types = ds.accounts.type_of()
-    unknown = sorted(set(led[S.ACCOUNT].unique()) - set(types))
-    if unknown:
-        raise ValueError(f"Okända konton i ledgern: {unknown[:10]}")
+    idx = ledger_index(ds)
     out = led.copy()
-    out["type"] = out[S.ACCOUNT].map(types)
-    out["category"] = out[S.ACCOUNT].map(ds.accounts.category_of())
-    out["division"] = out[S.UNIT].map(ds.org.division_of()).fillna(NO_DIVISION)
+    if idx.text:  # each (unit, account) pair mapped once, then taken per row by its code
+        dims = _pair_dims(ds)
+        for col in ("type", "category", "division"):
+            out[col] = dims[col].to_numpy()[idx.series]
+    else:
+        types = ds.accounts.type_of()
+        _check_accounts(led[S.ACCOUNT].unique(), types)
+        out["type"] = out[S.ACCOUNT].map(types)
+        out["category"] = out[S.ACCOUNT].map(ds.accounts.category_of())
+        out["division"] = out[S.UNIT].map(ds.org.division_of()).fillna(NO_DIVISION)
     out[S.KIND] = out[S.KIND].astype("category")
     return out
 
 
-def _window(led: pd.DataFrame, kind: str, start: pd.Period, end: pd.Period) -> pd.DataFrame:
-    per = led[S.PERIOD]
-    return led.loc[(led[S.KIND] == kind) & (per >= start) & (per <= end)]
+def _check_accounts(accounts: Iterable[object], types: Mapping[str, object]) -> None:
+    unknown = sorted(set(accounts) - set(types), key=str)
+    if unknown:
+        raise ValueError(f"Okända konton i ledgern: {unknown[:10]}")
 
 
-def _figures(led: pd.DataFrame, as_of: pd.Period, keys: list[str]) -> pd.DataFrame:
+PAIR_COLUMNS = frozenset({S.UNIT, S.ACCOUNT, "type", "category", "division"})
+"""The enriched ledger's columns that are a function of the row's (unit, account) pair."""
+
+
+def _pair_dims(ds: Dataset) -> pd.DataFrame:
+    """Per (unit, account) pair of the ledger's index: :data:`PAIR_COLUMNS` (once per data set).
+
+    Mapped as the enriched ledger maps its rows (a ledger whose units and accounts are text).
+    """
+    def make(d: Dataset) -> pd.DataFrame:
+        pairs = ledger_index(d).pairs
+        units = pd.Series(pairs.get_level_values(0), dtype=object)
+        accounts = pd.Series(pairs.get_level_values(1), dtype=object)
+        types = d.accounts.type_of()
+        _check_accounts(accounts, types)
+        return pd.DataFrame({
+            S.UNIT: units, S.ACCOUNT: accounts, "type": accounts.map(types),
+            "category": accounts.map(d.accounts.category_of()),
+            "division": units.map(d.org.division_of()).fillna(NO_DIVISION)})
+
+    return ds.derived("followup.pair_dims", make)
+
+
+def _rows(ds: Dataset, kind: str, start: pd.Period, end: pd.Period) -> np.ndarray:
+    """Positions of the ledger's rows of ``kind`` in ``start`` … ``end``, in ledger order.
+
+    From the ledger's index (:func:`forecast.ledger.index.ledger_index`, made once per data
+    set): integer comparisons instead of the text and Period columns'.
+    """
+    idx = ledger_index(ds)
+    of_kind = idx.outcome if kind == S.UTFALL else idx.budget
+    lo, hi = period_ordinal(start), period_ordinal(end)
+    return np.flatnonzero(of_kind & (idx.month >= lo) & (idx.month <= hi))
+
+
+def _key_codes(ds: Dataset, keys: list[str]) -> tuple[np.ndarray, list[pd.Index]]:
+    """Per ledger row the code of its ``keys`` values in the enriched ledger (-1: one missing).
+
+    Made once per data set and keys; with the distinct values of each key, in code order.
+    Keys that are a function of the (unit, account) pair are coded once per pair and taken
+    per row by the pair's code; others over the enriched ledger's rows.
+    """
+    def make(d: Dataset) -> tuple[np.ndarray, list[pd.Index]]:
+        idx = ledger_index(d)
+        per_pair = idx.text and set(keys) <= PAIR_COLUMNS
+        frame = _pair_dims(d) if per_pair else _enriched(d)
+        code = np.zeros(len(frame), dtype=np.int64)
+        missing = np.zeros(len(frame), dtype=bool)
+        uniques = []
+        for k in keys:
+            c, u = pd.factorize(frame[k], sort=False)
+            code = code * max(len(u), 1) + c
+            missing |= c < 0
+            uniques.append(pd.Index(u, dtype=object))
+        code[missing] = -1
+        if per_pair:
+            code = code[idx.series]
+        code.setflags(write=False)
+        return code, uniques
+
+    return ds.derived(f"followup.codes.{'/'.join(keys)}", make)
+
+
+def _group_sum(ds: Dataset, rows: np.ndarray, keys: list[str]) -> pd.Series:
+    """``_enriched(ds).iloc[rows].groupby(keys, sort=False)[amount].sum()``, by integer codes.
+
+    The same groups in the same order (first seen), each summed over the same rows in the
+    same order (so the same sums, to the last bit), without factorising text on each call.
+    """
+    code, uniques = _key_codes(ds, keys)
+    c = code[rows]
+    keep = c >= 0
+    amount = ds.ledger[S.AMOUNT].to_numpy()[rows[keep]]
+    sums = pd.Series(amount).groupby(c[keep], sort=False).sum()
+    flat = sums.index.to_numpy(dtype=np.int64)
+    parts = []
+    for u in reversed(uniques):
+        parts.append(u[flat % max(len(u), 1)])
+        flat = flat // max(len(u), 1)
+    parts.reverse()
+    index = (pd.Index(parts[0], dtype=object, name=keys[0]) if len(keys) == 1
+             else pd.MultiIndex.from_arrays(parts, names=keys))
+    return pd.Series(sums.to_numpy(), index=index, name=S.AMOUNT)
+
+
+def _figures(ds: Dataset, as_of: pd.Period, keys: list[str]) -> pd.DataFrame:
     """Sums per ``keys``: month, YTD, previous YTD outcome and the year's budget."""
     jan = month_of(as_of.year, 1)
     dec = month_of(as_of.year, 12)
     prev_jan, prev_end = jan - 12, as_of - 12
     parts = {
-        "m_out": _window(led, S.UTFALL, as_of, as_of),
-        "m_bud": _window(led, S.BUDGET, as_of, as_of),
-        "ack_out": _window(led, S.UTFALL, jan, as_of),
-        "ack_bud": _window(led, S.BUDGET, jan, as_of),
-        "ack_prev": _window(led, S.UTFALL, prev_jan, prev_end),
-        "bud_year": _window(led, S.BUDGET, jan, dec),
+        "m_out": _rows(ds, S.UTFALL, as_of, as_of),
+        "m_bud": _rows(ds, S.BUDGET, as_of, as_of),
+        "ack_out": _rows(ds, S.UTFALL, jan, as_of),
+        "ack_bud": _rows(ds, S.BUDGET, jan, as_of),
+        "ack_prev": _rows(ds, S.UTFALL, prev_jan, prev_end),
+        "bud_year": _rows(ds, S.BUDGET, jan, dec),
     }
-    cols = {name: part.groupby(keys, sort=False)[S.AMOUNT].sum() for name, part in parts.items()}
+    cols = {name: _group_sum(ds, rows, keys) for name, rows in parts.items()}
     return pd.DataFrame(cols).reindex(columns=list(_FIG)).fillna(0.0)
 
 
-def _has_prev(led: pd.DataFrame, as_of: pd.Period) -> bool:
+def _has_prev(ds: Dataset, as_of: pd.Period) -> bool:
     """Whether the ledger has any outcome in the previous year's months Jan–as_of."""
-    return not _window(led, S.UTFALL, month_of(as_of.year - 1, 1), as_of - 12).empty
+    return bool(_rows(ds, S.UTFALL, month_of(as_of.year - 1, 1), as_of - 12).size)
 
 
 def budget_months(ds: Dataset, year: int) -> list[pd.Period]:
-    """The months of ``year`` with any budget row in the ledger, sorted.
-
-    Read from the ledger once per data set (every table's budget note asks).
-    """
-    return [p for p in ds.derived("budget_months", _budget_months) if p.year == year]
-
-
-def _budget_months(ds: Dataset) -> list[pd.Period]:
-    led = ds.ledger
-    return sorted(led.loc[(led[S.KIND] == S.BUDGET), S.PERIOD].unique())
+    """The months of ``year`` with any budget row in the ledger, sorted."""
+    idx = ledger_index(ds)
+    jan = period_ordinal(month_of(year, 1))
+    rows = idx.budget & (idx.month >= jan) & (idx.month < jan + 12)
+    return list(pd.PeriodIndex.from_ordinals(np.unique(idx.month[rows]), freq="M"))
 
 
 def budget_coverage(ds: Dataset, year: int) -> str | None:
@@ -161,10 +248,9 @@ def budget_coverage(ds: Dataset, year: int) -> str | None:
             "månaderna, inte en helårsbudget.")
 
 
-def _has_budget(led: pd.DataFrame, as_of: pd.Period) -> bool:
+def _has_budget(ds: Dataset, as_of: pd.Period) -> bool:
     """Whether the ledger has any budget in the year of ``as_of``."""
-    return not _window(led, S.BUDGET, month_of(as_of.year, 1),
-                       month_of(as_of.year, 12)).empty
+    return bool(_rows(ds, S.BUDGET, month_of(as_of.year, 1), month_of(as_of.year, 12)).size)
 
 
 def _columns(fig: pd.DataFrame, as_of: pd.Period, *, month: bool, has_prev: bool,
@@ -212,10 +298,9 @@ def summary(ds: Dataset, as_of: pd.Period) -> pd.DataFrame:
     the year's budget.
     """
     p = check_as_of(ds, as_of)
-    led = _enriched(ds)
-    fig = _figures(led, p, ["type"])
-    out = _columns(_by_type(fig), p, month=True, has_prev=_has_prev(led, p),
-                   has_budget=_has_budget(led, p))
+    fig = _figures(ds, p, ["type"])
+    out = _columns(_by_type(fig), p, month=True, has_prev=_has_prev(ds, p),
+                   has_budget=_has_budget(ds, p))
     out.index.name = "Intäkter och kostnader"
     return out
 
@@ -232,8 +317,7 @@ def by_division(ds: Dataset, as_of: pd.Period) -> pd.DataFrame:
     Nettokostnader; each total row is the sum of its division rows.
     """
     p = check_as_of(ds, as_of)
-    led = _enriched(ds)
-    fig = _figures(led, p, ["division", "type"])
+    fig = _figures(ds, p, ["division", "type"])
     divisions = _division_order(ds, list(fig.index.get_level_values(0).unique()))
     per_div = {d: _by_type(fig.xs(d, level=0)) for d in divisions}
     rows: dict[str, pd.Series] = {}
@@ -244,7 +328,7 @@ def by_division(ds: Dataset, as_of: pd.Period) -> pd.DataFrame:
         rows[measure] = pd.concat(parts, axis=1).sum(axis=1) if parts else \
             pd.Series(0.0, index=list(_FIG))
     out = _columns(pd.DataFrame(rows).T.reindex(columns=list(_FIG)), p, month=True,
-                   has_prev=_has_prev(led, p), has_budget=_has_budget(led, p))
+                   has_prev=_has_prev(ds, p), has_budget=_has_budget(ds, p))
     out.index.name = "Division"
     return out
 
@@ -259,8 +343,7 @@ def by_category(ds: Dataset, as_of: pd.Period, *, agency_detail: bool = True
     not part of the sums.
     """
     p = check_as_of(ds, as_of)
-    led = _enriched(ds)
-    fig = _figures(led, p, [S.ACCOUNT])
+    fig = _figures(ds, p, [S.ACCOUNT])
     fig = fig.reindex(ds.accounts.leaves).fillna(0.0)
     cat_of = ds.accounts.category_of()
     type_of = ds.accounts.type_of()
@@ -284,20 +367,30 @@ def by_category(ds: Dataset, as_of: pd.Period, *, agency_detail: bool = True
                 rows[f"varav {UNSPLIT_LABEL}"] = fig.loc[UNSPLIT_AGENCY]
     rows[TOTAL_GROSS_COST] = cats.loc[cost_cats].sum()
     rows[TOTAL_NET_COST] = rows[TOTAL_REVENUE] + rows[TOTAL_GROSS_COST]
-    out = _columns(pd.DataFrame(rows).T, p, month=False, has_prev=_has_prev(led, p),
-                   has_budget=_has_budget(led, p))
+    out = _columns(pd.DataFrame(rows).T, p, month=False, has_prev=_has_prev(ds, p),
+                   has_budget=_has_budget(ds, p))
     out.index.name = "Kostnadsslag"
     return out
 
 
+def _ledger_accounts(ds: Dataset) -> frozenset[object]:
+    """The accounts the ledger has rows on (once per data set; from its index's pairs)."""
+    def make(d: Dataset) -> frozenset[object]:
+        idx = ledger_index(d)
+        return frozenset(idx.pairs.get_level_values(1) if idx.text
+                         else d.ledger[S.ACCOUNT].unique())
+
+    return ds.derived("followup.accounts", make)
+
+
 def has_agency_split(ds: Dataset) -> bool:
     """Whether the ledger holds agency cost on any staff-group leaf (läkare, …)."""
-    return bool(ds.ledger[S.ACCOUNT].isin(split_agency_accounts()).any())
+    return not _ledger_accounts(ds).isdisjoint(split_agency_accounts())
 
 
 def has_unsplit_agency(ds: Dataset) -> bool:
     """Whether the ledger holds agency cost not split by staff group (``Inhyrd personal``)."""
-    return bool((ds.ledger[S.ACCOUNT] == UNSPLIT_AGENCY).any())
+    return UNSPLIT_AGENCY in _ledger_accounts(ds)
 
 
 def development_pct(current: float, previous: float) -> float:
@@ -365,19 +458,20 @@ def agency_share(ds: Dataset, as_of: pd.Period, *,
     the totals include the unsplit cost.
     """
     p = check_as_of(ds, as_of)
-    led = _enriched(ds)
-    out_led = led.loc[led[S.KIND] == S.UTFALL]
     leaves = {cat: agency_account(cat) for cat in AGENCY_LABELS}
     years = [p.year - 2, p.year - 1, p.year]
+    any_outcome = {y: bool(_rows(ds, S.UTFALL, month_of(y, 1), month_of(y, p.month)).size)
+                   for y in years}
 
     def row(sel: pd.DataFrame, accounts: list[str], fte_cats: list[str],
             units: set[str] | None) -> dict[str, float]:
-        return _agency_row(ds, p, out_led, sel, accounts, fte_cats, units, target_pct, years)
+        return _agency_row(ds, p, any_outcome, sel, accounts, fte_cats, units, target_pct,
+                           years)
 
     every = [*leaves.values(), UNSPLIT_AGENCY]
     # Only agency and personnel accounts are summed: every row below filters this part
     # (the same rows, in the same order, as filtering the whole outcome ledger).
-    rel = out_led.loc[out_led[S.ACCOUNT].isin([*every, PERSONAL])]
+    rel = _enriched(ds).iloc[_outcome_rows_on(ds, [*every, PERSONAL])]
     unsplit = has_unsplit_agency(ds)
     rows: dict[str, dict[str, float]] = {}
     for cat, label in AGENCY_LABELS.items():
@@ -386,7 +480,7 @@ def agency_share(ds: Dataset, as_of: pd.Period, *,
             rows[label] = {k: (v if k == "Mål %" else float("nan"))
                            for k, v in rows[label].items()}
     rows["Totalt"] = row(rel, every, list(AGENCY_LABELS), None)
-    present = list(out_led["division"].unique())
+    present = _outcome_divisions(ds)
     div_of = ds.org.division_of()
     by_division = _row_groups(rel, "division")
     for d in _division_order(ds, present):
@@ -396,6 +490,26 @@ def agency_share(ds: Dataset, as_of: pd.Period, *,
     out = pd.DataFrame(rows).T
     out.index.name = "Hyrpersonal"
     return out
+
+
+def _outcome_rows_on(ds: Dataset, accounts: list[str]) -> np.ndarray:
+    """Positions of the ledger's outcome rows on ``accounts``, in ledger order."""
+    idx = ledger_index(ds)
+    if idx.text:
+        on = np.asarray(idx.pairs.get_level_values(1).isin(accounts))[idx.series]
+    else:
+        on = ds.ledger[S.ACCOUNT].isin(accounts).to_numpy()
+    return np.flatnonzero(idx.outcome & on)
+
+
+def _outcome_divisions(ds: Dataset) -> list[str]:
+    """The divisions of the units with outcome in the ledger (unordered)."""
+    idx = ledger_index(ds)
+    if idx.text:
+        pairs = np.unique(idx.series[idx.outcome])
+        return list(pd.unique(_pair_dims(ds)["division"].to_numpy()[pairs]))
+    led = _enriched(ds)
+    return list(led.loc[led[S.KIND] == S.UTFALL, "division"].unique())
 
 
 def _row_groups(frame: pd.DataFrame, col: str) -> dict[str, np.ndarray]:
@@ -419,10 +533,14 @@ def _ytd_rows(frame: pd.DataFrame, p: pd.Period, year: int) -> pd.DataFrame:
     return frame.loc[_ytd_mask(frame, p, year)]
 
 
-def _agency_row(ds: Dataset, p: pd.Period, out_led: pd.DataFrame, sel: pd.DataFrame,
-                accounts: list[str], fte_cats: list[str], units: set[str] | None,
-                target_pct: float, years: list[int]) -> dict[str, float]:
-    """One row of :func:`agency_share`: R12 cost and share, YTD cost per year, FTE."""
+def _agency_row(ds: Dataset, p: pd.Period, any_outcome: Mapping[int, bool],
+                sel: pd.DataFrame, accounts: list[str], fte_cats: list[str],
+                units: set[str] | None, target_pct: float, years: list[int]
+                ) -> dict[str, float]:
+    """One row of :func:`agency_share`: R12 cost and share, YTD cost per year, FTE.
+
+    ``any_outcome``: per year, whether the ledger has any outcome in January … ``p.month``.
+    """
     window = sel.loc[(sel[S.PERIOD] > p - 12) & (sel[S.PERIOD] <= p)]
     agency = float(window.loc[window[S.ACCOUNT].isin(accounts), S.AMOUNT].sum())
     personal = float(window.loc[window[S.ACCOUNT] == PERSONAL, S.AMOUNT].sum())
@@ -431,7 +549,7 @@ def _agency_row(ds: Dataset, p: pd.Period, out_led: pd.DataFrame, sel: pd.DataFr
            "Mål %": target_pct}
     for y in years:
         part = _ytd_rows(sel, p, y)
-        has = not part.empty or bool(_ytd_mask(out_led, p, y).any())
+        has = not part.empty or any_outcome[y]
         rec[f"Ack utfall {ytd_label(month_of(y, p.month))}"] = (
             float(part.loc[part[S.ACCOUNT].isin(accounts), S.AMOUNT].sum()) if has
             else float("nan"))
@@ -498,6 +616,18 @@ def transition_plan(ds: Dataset, as_of: pd.Period) -> pd.DataFrame:
     return out
 
 
+def _month_sum(ds: Dataset, rows: np.ndarray) -> pd.Series:
+    """``ds.ledger.iloc[rows].groupby(period)[amount].sum()``: by the months' ordinals.
+
+    The same sums (each month over the same rows in the same order), months ascending.
+    """
+    idx = ledger_index(ds)
+    amount = ds.ledger[S.AMOUNT].to_numpy()[rows]
+    sums = pd.Series(amount).groupby(idx.month[rows]).sum()
+    months = pd.PeriodIndex.from_ordinals(sums.index.to_numpy(dtype=np.int64), freq="M")
+    return pd.Series(sums.to_numpy(), index=months.rename(S.PERIOD), name=S.AMOUNT)
+
+
 def monthly(ds: Dataset, as_of: pd.Period) -> pd.DataFrame:
     """Net result month by month for the year of ``as_of``: outcome vs budget, tkr.
 
@@ -505,12 +635,11 @@ def monthly(ds: Dataset, as_of: pd.Period) -> pd.DataFrame:
     Columns: Utfall, Budget, Diff, Ack utfall, Ack budget, Ack diff, Utfall fg år.
     """
     p = check_as_of(ds, as_of)
-    led = ds.ledger
     months = pd.period_range(f"{p.year}-01", f"{p.year}-12", freq="M")
-    out_m = _window(led, S.UTFALL, months[0], p).groupby(S.PERIOD)[S.AMOUNT].sum()
-    bud_m = _window(led, S.BUDGET, months[0], months[-1]).groupby(S.PERIOD)[S.AMOUNT].sum()
-    prev = _window(led, S.UTFALL, months[0] - 12, months[-1] - 12)
-    prev_m = prev.groupby(S.PERIOD)[S.AMOUNT].sum()
+    out_m = _month_sum(ds, _rows(ds, S.UTFALL, months[0], p))
+    bud_m = _month_sum(ds, _rows(ds, S.BUDGET, months[0], months[-1]))
+    prev = _rows(ds, S.UTFALL, months[0] - 12, months[-1] - 12)
+    prev_m = _month_sum(ds, prev)
     utfall = out_m.reindex(months).where(months <= p)
     utfall = utfall.where(~((months <= p) & utfall.isna()), 0.0)
     budget = bud_m.reindex(months)  # a month without any budget row: missing, not zero
@@ -522,7 +651,7 @@ def monthly(ds: Dataset, as_of: pd.Period) -> pd.DataFrame:
     frame["Ack utfall"] = frame["Utfall"].cumsum().where(frame["Utfall"].notna())
     frame["Ack budget"] = frame["Budget"].cumsum().where(frame["Budget"].notna())
     frame["Ack diff"] = frame["Ack utfall"] - frame["Ack budget"]
-    frame["Utfall fg år"] = (prev_m.reindex(months - 12).to_numpy() if not prev.empty
+    frame["Utfall fg år"] = (prev_m.reindex(months - 12).to_numpy() if prev.size
                              else np.nan)
     return frame
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset, missing_months
+from forecast.ledger.index import outcome_months
 from forecast.ledger.month import Month
 
 
@@ -21,7 +22,7 @@ def available_months(ds: Dataset) -> list[Month]:
 
 
 def _available_months(ds: Dataset) -> tuple[Month, ...]:
-    return tuple(sorted(ds.ledger.loc[ds.ledger[S.KIND] == S.UTFALL, S.PERIOD].unique()))
+    return outcome_months(ds)
 
 
 def _describe_months(months: list[Month]) -> str:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from forecast.engine import hierarchy as H
 from forecast.engine.monthly import PROGNOS
-from forecast.engine.result import RegionForecast
+from forecast.engine.result import QUANTILES, RegionForecast
 from forecast.engine.tables import ARS_P10, ARS_P90
 from forecast.followup import tables as F
 from forecast.io.formatting import NBSP, month_label, ytd_label
@@ -68,9 +68,12 @@ PrognosBy = Callable[[tuple[str, ...]], pd.Series]
 
 
 def prognos_by(rf: RegionForecast) -> PrognosBy:
-    """:data:`PrognosBy` of a region forecast (``forecast.engine.hierarchy.year_totals``)."""
+    """:data:`PrognosBy` of a region forecast (``forecast.engine.hierarchy.year_forecast``).
+
+    The Prognos of ``year_totals`` without its quantiles: no series' paths are read.
+    """
     def by(cols: tuple[str, ...]) -> pd.Series:
-        return H.year_totals(rf, cols).set_index(list(cols))[H.FORECAST]
+        return H.year_forecast(rf, cols)
 
     return by
 
@@ -212,32 +215,47 @@ def category_table(ds: Dataset, p: pd.Period, rf: RegionForecast | PrognosBy) ->
              "Nettokostnaden är avrundad för sig och kan avvika med 1 tkr från summan.")
 
 
-def _prob_at_least(rf: RegionForecast, rows: np.ndarray, budget: float) -> float:
-    return float(np.mean(rf.year_total_paths(rows) >= budget) * 100.0)
+def _prob_at_least(paths: np.ndarray, budget: float) -> float:
+    return float(np.mean(paths >= budget) * 100.0)
+
+
+def _range(paths: np.ndarray) -> dict[float, float]:
+    """P10/P50/P90 of a group's year totals per path."""
+    return {q: float(np.quantile(paths, q)) for q in QUANTILES}
+
+
+def _type_paths(rf: RegionForecast) -> dict[str, np.ndarray]:
+    """Revenue's, gross cost's and net cost's year totals per path (stored group totals)."""
+    types = H.group_year_rows(rf, ("account_type",))
+    none = np.zeros(rf.n_paths)
+    return {F.REVENUE: types.get(("intakt",), none), F.GROSS: types.get(("kostnad",), none),
+            F.NET: H.group_year_rows(rf)[()]}
 
 
 def forecast_table(rf: RegionForecast, summary: ReportTable) -> ReportTable:
     """The year's forecast against budget (mkr) for revenue, gross cost and net cost.
 
     Prognos and budget are the summary's printed cells; P10/P90 and the probability of at
-    least budget come from the summed paths.
+    least budget come from the summed paths (the year totals per path stored with the
+    forecast for these groups: ``hierarchy.group_year_paths``).
     """
     p = rf.as_of
     prog, budget = prognos_column(p), F.annual_budget_column(p)
     masks = {F.REVENUE: rf.row_mask(account_type="intakt"),
              F.GROSS: rf.row_mask(account_type="kostnad"), F.NET: rf.row_mask()}
+    paths = _type_paths(rf)
     rows = {}
     for label, mask in masks.items():
-        q = rf.year_total_quantiles(mask)
+        q = _range(paths[label])
         bud = float(rf.annual_budget[mask].sum())
-        prog_tkr = float(rf.year_total_paths(mask).mean())
+        prog_tkr = float(paths[label].mean())
         printed_budget = summary.cell(label, budget)  # NaN: no budget for the year (absent)
         has_budget = bool(np.isfinite(printed_budget))
         rows[label] = {
             PROGNOS: summary.cell(label, prog), BUDGET_HEADING: printed_budget,
             AVVIKELSE: printed_mkr(prog_tkr - bud) if has_budget else np.nan,
             ARS_P10: printed_mkr(q[0.1]), ARS_P90: printed_mkr(q[0.9]),
-            PROB: round_half_away(_prob_at_least(rf, mask, bud)) if has_budget else np.nan,
+            PROB: round_half_away(_prob_at_least(paths[label], bud)) if has_budget else np.nan,
         }
     frame = pd.DataFrame(rows).T[[PROGNOS, BUDGET_HEADING, AVVIKELSE, ARS_P10, ARS_P90, PROB]]
     return ReportTable(
@@ -252,25 +270,27 @@ def forecast_division_table(rf: RegionForecast, division: ReportTable) -> Report
     """Net cost forecast per division (mkr).
 
     Prognos and budget as printed in the division table, the deviation, and P10/P90 of each
-    division's summed paths.
+    division's summed paths (the year totals per path stored with the forecast).
     """
     p = rf.as_of
     prog, budget = prognos_column(p), F.annual_budget_column(p)
+    per_division = H.group_year_rows(rf, ("division",))
     rows, devs = {}, {}
     for label in division.frame.index:
         if not str(label).startswith(f"{F.NET} – "):
             continue
         d = str(label).split(" – ", 1)[1]
         mask = rf.row_mask(division=d)
-        q = rf.year_total_quantiles(mask)
-        devs[d] = tkr_printed(float(rf.year_total_paths(mask).mean())
+        paths = per_division.get((d,), np.zeros(rf.n_paths))
+        q = _range(paths)
+        devs[d] = tkr_printed(float(paths.mean())
                               - float(rf.annual_budget[mask].sum())) / 1000.0
         rows[d] = {PROGNOS: division.cell(label, prog),
                    BUDGET_HEADING: division.cell(label, budget),
                    ARS_P10: printed_mkr(q[0.1]), ARS_P90: printed_mkr(q[0.9])}
-    q = rf.year_total_quantiles()
-    devs["Totalt"] = tkr_printed(float(rf.year_total_paths().mean())
-                                 - float(rf.annual_budget.sum())) / 1000.0
+    region = H.group_year_rows(rf)[()]
+    q = _range(region)
+    devs["Totalt"] = tkr_printed(float(region.mean()) - float(rf.annual_budget.sum())) / 1000.0
     rows["Totalt"] = {PROGNOS: division.cell(F.NET, prog),
                       BUDGET_HEADING: division.cell(F.NET, budget),
                       ARS_P10: printed_mkr(q[0.1]), ARS_P90: printed_mkr(q[0.9])}

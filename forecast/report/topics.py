@@ -52,7 +52,7 @@ CEILING = "Tak %"
 
 def _agency_forecast(rf: RegionForecast) -> tuple[dict[str, float], dict[str, float]]:
     """Prognos (tkr) and the year's P50 agency share (%) per agency row."""
-    accts = H.year_totals(rf, ("account",)).set_index("account")[H.FORECAST]
+    accts = H.year_forecast(rf, ("account",))  # Prognos only: no year totals per path
     personal = rf.row_mask(category=PERSONAL)
     prog, share = {}, {}
     for cat, label in F.AGENCY_LABELS.items():

@@ -23,7 +23,7 @@ def case():
 
 def test_region_fan_is_the_quantiles_of_the_summed_paths(case):
     rf, ds = case
-    history, fan = fan_chart_data(rf, ds.ledger, {})
+    history, fan = fan_chart_data(rf, ds, {})
     total = rf.paths.sum(axis=0, dtype=np.float64)  # (n_paths, n_months)
     np.testing.assert_allclose(fan["p50"], np.quantile(total, 0.5, axis=0), rtol=1e-6)
     assert (fan["p10"] <= fan["p50"]).all() and (fan["p50"] <= fan["p90"]).all()
@@ -34,7 +34,7 @@ def test_region_fan_is_the_quantiles_of_the_summed_paths(case):
 
 def test_unit_selection_history_is_that_units_outcome(case):
     rf, ds = case
-    history, fan = fan_chart_data(rf, ds.ledger, {"division": "Div A", "unit": "A2"})
+    history, fan = fan_chart_data(rf, ds, {"division": "Div A", "unit": "A2"})
     led = ds.ledger
     out = led[(led[S.UNIT] == "A2") & (led[S.KIND] == S.UTFALL)]
     april = out.loc[out[S.PERIOD] == pd.Period("2023-04", "M"), S.AMOUNT].sum()

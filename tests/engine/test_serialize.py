@@ -250,3 +250,55 @@ def test_a_forecast_stored_without_group_totals_computes_them():
     old = read_lazily(byte_reader(pack(meta, arrays), []))
     assert "_group_year" not in old.__dict__ or not old.__dict__["_group_year"]
     assert H.year_totals(old, ("division",)).equals(H.year_totals(full, ("division",)))
+
+
+def test_prognos_per_group_reads_no_year_totals_and_equals_year_totals_bit_for_bit():
+    """The report's Prognos columns (``hierarchy.year_forecast``) of a stored forecast: the
+    Prognos of ``year_totals`` on the full forecast, without reading a year's totals."""
+    from forecast.engine import hierarchy as H
+    from forecast.engine.result import LazyArray
+    from forecast.engine.serialize import read_lazily
+    from forecast.report.figures import prognos_by
+
+    rf, data = stored_rf()
+    lazy = read_lazily(byte_reader(data, []))
+    full = replace(rf, paths=np.array(rf.paths))
+    by = prognos_by(lazy)
+    for cols in (("division", "account_type"), ("account_type",), ("category",),
+                 ("account",), ("unit", "category")):
+        want = H.year_totals(full, cols).set_index(list(cols))[H.FORECAST]
+        assert by(cols).equals(want), cols
+        assert by(cols).index.equals(want.index), cols
+    assert isinstance(lazy.__dict__["_year_rest"][2023], LazyArray) and not lazy.paths_read
+
+
+def test_agency_share_reads_only_its_series_year_totals_and_equals_the_full_one():
+    """hierarchy.agency_share of a stored forecast reads the agency and personnel series'
+    rows of the year's totals alone; the same numbers, bit for bit, as on the full forecast."""
+    from forecast.engine import hierarchy as H
+    from forecast.engine.result import LazyArray
+    from forecast.engine.serialize import read_lazily
+    from forecast.ledger.dimensions import INHYRD, PERSONAL
+
+    rf, data = stored_rf()
+    cats = set(rf.keys["category"])
+    assert {INHYRD, PERSONAL} <= cats, cats
+    log: list[tuple[int, int | None]] = []
+    lazy = read_lazily(byte_reader(data, log))
+    log.clear()
+    full = replace(rf, paths=np.array(rf.paths))
+    div = str(rf.keys["division"].iloc[0])
+    for rows in (None, rf.row_mask(division=div)):
+        for year in (2023, 2024):
+            got = H.agency_share(lazy, rows=rows, year=year)
+            want = H.agency_share(full, rows=rows, year=year)
+            assert got.keys() == want.keys()
+            for k in want:
+                assert got[k] == want[k] or (np.isnan(got[k]) and np.isnan(want[k])), k
+    memo = lazy.__dict__["_year_rest"]
+    assert isinstance(memo[2023], LazyArray) and isinstance(memo[2024], LazyArray)
+    assert not lazy.paths_read
+    year_bytes = lazy.n_series * lazy.n_paths * 8
+    assert log and all((n or 0) < year_bytes for _, n in log)  # rows, never a whole year
+    some = np.array([5, 1, 2, 9, 3])
+    assert np.array_equal(memo[2024].rows(some), memo[2024].read()[some])

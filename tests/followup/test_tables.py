@@ -304,3 +304,121 @@ def test_tables_add_up_property(cells: list[tuple[int, str, str, str, int]], pic
                            equal_nan=True)
     assert F.monthly(ds, as_of)["Ack utfall"].dropna().iloc[-1] == pytest.approx(
         s.loc[F.NET, F.ACK_UTFALL])
+
+
+# --------------------------------------------------------------------------- the ledger's index
+# The follow-up sums read the ledger's rows by its integer index (forecast.ledger.index) and
+# group by integer codes; the code they replaced is kept here as the slow reference: text and
+# Period comparisons on the whole ledger and groupby over its text columns. Equal to the last
+# bit, on the example region's ledger, shuffled, with a ledger index that is not 0 … n-1.
+
+
+def _reference_enriched(ds: Dataset) -> pd.DataFrame:
+    out = ds.ledger.copy()
+    out["type"] = out[S.ACCOUNT].map(ds.accounts.type_of())
+    out["category"] = out[S.ACCOUNT].map(ds.accounts.category_of())
+    out["division"] = out[S.UNIT].map(ds.org.division_of()).fillna(F.NO_DIVISION)
+    out[S.KIND] = out[S.KIND].astype("category")
+    return out
+
+
+def _reference_window(led: pd.DataFrame, kind: str, start: pd.Period, end: pd.Period
+                      ) -> pd.DataFrame:
+    per = led[S.PERIOD]
+    return led.loc[(led[S.KIND] == kind) & (per >= start) & (per <= end)]
+
+
+def _reference_figures(led: pd.DataFrame, as_of: pd.Period, keys: list[str]) -> pd.DataFrame:
+    jan, dec = pd.Period(f"{as_of.year}-01", "M"), pd.Period(f"{as_of.year}-12", "M")
+    parts = {"m_out": (S.UTFALL, as_of, as_of), "m_bud": (S.BUDGET, as_of, as_of),
+             "ack_out": (S.UTFALL, jan, as_of), "ack_bud": (S.BUDGET, jan, as_of),
+             "ack_prev": (S.UTFALL, jan - 12, as_of - 12), "bud_year": (S.BUDGET, jan, dec)}
+    cols = {name: _reference_window(led, *w).groupby(keys, sort=False)[S.AMOUNT].sum()
+            for name, w in parts.items()}
+    return pd.DataFrame(cols).reindex(columns=list(F._FIG)).fillna(0.0)
+
+
+@pytest.fixture(scope="module", params=["as read", "shuffled, index not 0…n-1",
+                                        "units as numbers"])
+def example(request: pytest.FixtureRequest) -> Dataset:
+    from dataclasses import replace
+
+    from forecast.ledger.dataset import load_default
+    from forecast.ledger.index import ledger_index
+
+    ds = load_default()
+    if request.param == "as read":
+        return ds
+    if request.param == "units as numbers":  # not text: mapped row by row, as before
+        led = ds.ledger.copy()
+        led[S.UNIT] = pd.factorize(led[S.UNIT])[0] + 100
+        out = replace(ds, ledger=led, source_hash=ds.source_hash + "-numbers")
+        assert not ledger_index(out).text
+        return out
+    led = ds.ledger.sample(frac=1.0, random_state=5)
+    led.index = led.index * 7 + 3
+    # drop some outcome months and some budget: groups appear in another order
+    drop = (led[S.PERIOD] == pd.Period("2022-02", "M")) | (
+        (led[S.KIND] == S.BUDGET) & (led[S.UNIT] == led[S.UNIT].iloc[0]))
+    return replace(ds, ledger=led.loc[~drop], source_hash=ds.source_hash + "-shuffled")
+
+
+def test_enriched_ledger_is_the_row_by_row_mapping(example: Dataset) -> None:
+    pd.testing.assert_frame_equal(F._enriched(example), _reference_enriched(example),
+                                  check_exact=True)
+
+
+@pytest.mark.parametrize("keys", [["type"], ["division", "type"], [S.ACCOUNT],
+                                  ["division", "category"]])
+@pytest.mark.parametrize("as_of", ["2023-01", "2023-04", "2022-12"])
+def test_figures_by_codes_are_the_text_groupby_to_the_last_bit(example: Dataset,
+                                                               keys: list[str],
+                                                               as_of: str) -> None:
+    p = pd.Period(as_of, "M")
+    got = F._figures(example, p, keys)
+    want = _reference_figures(_reference_enriched(example), p, keys)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert list(got.index) == list(want.index)  # the same groups in the same order
+
+
+@pytest.mark.parametrize("as_of", ["2023-04", "2022-12"])
+def test_monthly_sums_and_checks_are_the_ledger_filters(example: Dataset, as_of: str) -> None:
+    p = pd.Period(as_of, "M")
+    led = example.ledger
+    months = pd.period_range(f"{p.year}-01", f"{p.year}-12", freq="M")
+    for kind, start, end in ((S.UTFALL, months[0], p), (S.BUDGET, months[0], months[-1]),
+                             (S.UTFALL, months[0] - 12, months[-1] - 12)):
+        want = _reference_window(led, kind, start, end).groupby(S.PERIOD)[S.AMOUNT].sum()
+        got = F._month_sum(example, F._rows(example, kind, start, end))
+        pd.testing.assert_series_equal(got, want, check_exact=True)
+    assert F._has_prev(example, p) == (not _reference_window(
+        led, S.UTFALL, pd.Period(f"{p.year - 1}-01", "M"), p - 12).empty)
+    assert F._has_budget(example, p) == (not _reference_window(
+        led, S.BUDGET, months[0], months[-1]).empty)
+    assert F.monthly(example, p)["Utfall"].notna().sum() == p.month
+
+
+def test_agency_split_checks_are_the_ledger_filters(example: Dataset) -> None:
+    from forecast.ledger.dimensions import UNSPLIT_AGENCY, split_agency_accounts
+
+    led = example.ledger
+    assert F.has_agency_split(example) == bool(
+        led[S.ACCOUNT].isin(split_agency_accounts()).any())
+    assert F.has_unsplit_agency(example) == bool((led[S.ACCOUNT] == UNSPLIT_AGENCY).any())
+    unsplit = led.loc[~led[S.ACCOUNT].isin(split_agency_accounts())]
+    from dataclasses import replace
+
+    only = replace(example, ledger=unsplit, source_hash=example.source_hash + "-unsplit")
+    assert not F.has_agency_split(only)
+
+
+def test_agency_rows_and_divisions_are_the_ledger_filters(example: Dataset) -> None:
+    from forecast.ledger.dimensions import PERSONAL, UNSPLIT_AGENCY, split_agency_accounts
+
+    accounts = [*split_agency_accounts(), UNSPLIT_AGENCY, PERSONAL]
+    led = F._enriched(example)
+    out_led = led.loc[led[S.KIND] == S.UTFALL]
+    want = out_led.loc[out_led[S.ACCOUNT].isin(accounts)]
+    pd.testing.assert_frame_equal(led.iloc[F._outcome_rows_on(example, accounts)], want,
+                                  check_exact=True)
+    assert sorted(F._outcome_divisions(example)) == sorted(out_led["division"].unique())

@@ -290,3 +290,46 @@ def test_rejects_a_forecast_of_another_month(region) -> None:
         build_report(ds, pd.Period("2023-03", "M"), rf)
     with pytest.raises(ValueError, match="Det finns inget utfall för 2031-01"):
         build_report(ds, pd.Period("2031-01", "M"), rf)
+
+
+def _reference_forecast_cells(rf, mask: np.ndarray) -> tuple[float, float, float, float]:  # noqa: ANN001
+    """P10, P90, mean and P(≥ budget) of a group by row masks over every series' year
+    totals: how the report computed them before it read the stored group totals."""
+    tot = rf.year_total_paths(mask)
+    bud = float(rf.annual_budget[mask].sum())
+    return (float(np.quantile(tot, 0.1)), float(np.quantile(tot, 0.9)), float(tot.mean()),
+            float(np.mean(tot >= bud) * 100.0))
+
+
+def test_forecast_tables_from_group_totals_print_what_the_row_masks_printed(region) -> None:  # noqa: ANN001
+    """The forecast tables read the stored group year totals (the app's year_totals source);
+    every printed cell is the one the row masks gave, and P10/P90 are the app's exactly."""
+    from dataclasses import replace
+
+    from forecast.engine import hierarchy as H
+    from forecast.report.rounding import round_half_away
+
+    ds, rf = region
+    rf = replace(rf, paths=np.array(rf.paths))  # a fresh forecast: nothing memoised
+    p = rf.as_of
+    summary, division = G.division_tables(ds, p, rf)
+    table = G.forecast_table(rf, summary).frame
+    masks = {F.REVENUE: rf.row_mask(account_type="intakt"),
+             F.GROSS: rf.row_mask(account_type="kostnad"), F.NET: rf.row_mask()}
+    for label, mask in masks.items():
+        lo, hi, mean, prob = _reference_forecast_cells(rf, mask)
+        bud = float(rf.annual_budget[mask].sum())
+        assert table.loc[label, G.ARS_P10] == printed_mkr(lo)
+        assert table.loc[label, G.ARS_P90] == printed_mkr(hi)
+        assert table.loc[label, G.AVVIKELSE] == printed_mkr(mean - bud)
+        assert table.loc[label, G.PROB] == round_half_away(prob)
+    by_div = G.forecast_division_table(rf, division).frame
+    totals = H.year_totals(rf, ("division",)).set_index("division")
+    for d in by_div.index.drop("Totalt"):
+        lo, hi, _, _ = _reference_forecast_cells(rf, rf.row_mask(division=d))
+        assert by_div.loc[d, G.ARS_P10] == printed_mkr(lo) == printed_mkr(totals.loc[d, H.P10])
+        assert by_div.loc[d, G.ARS_P90] == printed_mkr(hi) == printed_mkr(totals.loc[d, H.P90])
+    lo, hi, _, _ = _reference_forecast_cells(rf, rf.row_mask())
+    assert by_div.loc["Totalt", G.ARS_P10] == printed_mkr(lo)
+    assert by_div.loc["Totalt", G.ARS_P90] == printed_mkr(hi)
+    assert len(by_div) > 3  # several divisions
