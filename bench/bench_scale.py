@@ -15,8 +15,9 @@ For each size (the embedded region's 443 series and the generated regions of
   bit for bit;
 - ``memory``: the same path as the standard with a quick real method in place of ``combo``
   (``--method``, default ``seasonal_naive``), for the 20 000-series memory goal in minutes;
-- ``store``: the forecast of record's stored bytes (``serialize.to_bytes``/``from_bytes``):
-  size and time;
+- ``store`` (``--store 5000 20000``): the forecast of record stored and read back through
+  the product's store (``StatisticalStore`` on SQLite): size, time, peak memory beside the
+  forecast's own, the paths compared;
 - ``record`` (``--record 443 5000``, deliverable 5): with the forecast of record stored, what
   opening, the first figures, the Översikt, switching month, the report and a laid forecast
   cost. Each size's store is made once (``record_store``, untimed; ``--record-dir`` keeps it
@@ -48,6 +49,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import threading
@@ -231,10 +233,15 @@ def phase_dask(args: argparse.Namespace) -> dict:
 
 
 def phase_store(args: argparse.Namespace) -> dict:
-    """The stored bytes of a forecast of this size (paths drawn at random: the format is
-    uncompressed, so its size and time do not depend on the values)."""
-    from forecast.engine import serialize
+    """The forecast of record stored and read back through the product's store
+    (``StatisticalStore.save``/``load`` on SQLite in ``--record-dir`` or a temporary folder),
+    paths drawn at random: the format is uncompressed, so its size and time do not depend on
+    the values. Peak memory is given beside the forecast's own arrays (what writing and
+    reading add); the paths are read back a block of series at a time and compared."""
+    import tempfile
+
     from forecast.engine.result import RegionForecast
+    from forecast.store.statistical import StatisticalStore, StatKey
 
     n, h = args.n_series, 32
     rng = np.random.default_rng(0)
@@ -250,16 +257,30 @@ def phase_store(args: argparse.Namespace) -> dict:
                         point=np.zeros((n, h)), ytd_outcome=zeros, annual_budget=zeros,
                         prior_ytd_outcome=zeros, prior_year_outcome=zeros,
                         method=("combo",) * n, backtest_ape=zeros, notes=("",) * n)
+    folder = tempfile.mkdtemp(dir=args.record_dir)
+    url = f"sqlite:///{folder}/store_{n}.db"
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out: dict[str, Any] = {"phase": "store", "n_series": n, "paths_mb": paths.nbytes / 2**20,
+                           "forecast_rss_mb": before}
     with PeakMemory() as mem:
         t0 = time.perf_counter()
-        data = serialize.to_bytes(rf)
+        try:
+            store = StatisticalStore(url)
+            sid = store.save(StatKey("h" * 12, "2024-04", "bench", args.paths, 0, "bench"), rf)
+        except Exception as exc:  # the program's own error (e.g. a value over 1 GB), printed
+            out.update(error=f"{type(exc).__name__}: {exc}"[:300], peak_tree_mb=0.0)
+            shutil.rmtree(folder)
+            return out
         t1 = time.perf_counter()
-        back = serialize.from_bytes(data)
+        back = store.load(sid)
+        identical = all(np.array_equal(back.row_paths(np.arange(s, min(n, s + 1000))),
+                                       paths[s: s + 1000]) for s in range(0, n, 1000))
         t2 = time.perf_counter()
-    return {"phase": "store", "n_series": n, "bytes_mb": len(data) / 2**20,
-            "paths_mb": paths.nbytes / 2**20,
-            "write_seconds": t1 - t0, "read_seconds": t2 - t1, "peak_tree_mb": mem.peak,
-            "identical": bool(np.array_equal(back.paths, rf.paths))}
+    out.update(bytes_mb=os.path.getsize(f"{folder}/store_{n}.db") / 2**20,
+               write_seconds=t1 - t0, read_seconds=t2 - t1, peak_tree_mb=mem.peak,
+               identical=bool(identical))
+    shutil.rmtree(folder)
+    return out
 
 
 def _record_spec(args: argparse.Namespace):
@@ -389,7 +410,8 @@ PHASES = {"ours": phase_ours, "record": phase_record, "record_store": phase_reco
 def run_child(phase: str, n: int, args: argparse.Namespace) -> dict:
     cmd = [sys.executable, __file__, "--phase", phase, "--n-series", str(n),
            "--paths", str(args.paths), *(["--method", args.method] if args.method else []),
-           "--record-dir", str(args.record_dir), "--warm", str(args.warm)]
+           *(["--record-dir", str(args.record_dir)] if args.record_dir else []),
+           "--warm", str(args.warm)]
     env = dict(os.environ, PYTHONHASHSEED="0")
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if proc.returncode != 0:
@@ -438,10 +460,16 @@ def summary(results: list[dict]) -> None:
                   f"för combo, samma väg): {r['seconds']:.0f} s, toppminne "
                   f"{r['peak_tree_mb']:.0f} MB RSS-summa, {r.get('peak_tree_pss_mb', 0):.0f} MB "
                   f"PSS (banor {r['paths_mb']:.0f} MB; mål ≤ 4 096 MB: {_verdict(ok)})")
+        if r.get("phase") == "store" and "error" in r:
+            print(f"  lagrad prognos, {r['n_series']} serier: kunde inte sparas ({r['error']})")
         if r.get("phase") == "store" and "bytes_mb" in r:
-            print(f"  lagrad prognos, {r['n_series']} serier: {r['bytes_mb']:.0f} MB, skriv "
-                  f"{r['write_seconds']:.1f} s, läs {r['read_seconds']:.1f} s, toppminne "
-                  f"{r['peak_tree_mb']:.0f} MB")
+            ok = r["peak_tree_mb"] <= 4096 and r["identical"]
+            print(f"  lagrad prognos, {r['n_series']} serier: {r['bytes_mb']:.0f} MB i SQLite, "
+                  f"skriv {r['write_seconds']:.1f} s, läs tillbaka {r['read_seconds']:.1f} s, "
+                  f"toppminne {r['peak_tree_mb']:.0f} MB (prognosen själv "
+                  f"{r['forecast_rss_mb']:.0f} MB: + {r['peak_tree_mb'] - r['forecast_rss_mb']:.0f}"
+                  f" MB); identiska banor: {'ja' if r['identical'] else 'NEJ'}; mål ≤ 4 096 MB: "
+                  f"{_verdict(ok)}")
     _record_summary([r for r in results if r.get("phase") == "record" and "load_seconds" in r])
 
 

@@ -42,7 +42,7 @@ import io
 import json
 import struct
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -75,6 +75,8 @@ SMALL = ARRAYS[1:]
 """The arrays other than the paths (written before them from version 3)."""
 SUMMARY_PREFIX = "summary:"
 """Array name prefix of a summary in version 3."""
+Stored = bytes | memoryview
+"""Stored bytes as read: ``bytes``, or a read-only view of a buffer filled from several parts."""
 
 
 class FormatError(ValueError):
@@ -104,12 +106,44 @@ def to_bytes(rf: RegionForecast) -> bytes:
     Memory holds the arrays and the one result: the arrays are joined as views. The
     summaries are the forecast's own (computed here if not yet computed).
     """
+    return b"".join(_pieces(*_contents(rf)))
+
+
+def to_parts(rf: RegionForecast, part_bytes: int) -> Iterator[bytes]:
+    """:func:`to_bytes` cut into consecutive parts of ``part_bytes`` (the last may be shorter).
+
+    Joined, the parts are :func:`to_bytes`; memory holds the arrays and one part at a time
+    (a store writes each part as it comes, so no single value grows with the region). The
+    summaries are computed on the call, the parts as they are taken.
+    """
+    if part_bytes < 1:
+        raise ValueError(f"part_bytes måste vara minst 1, inte {part_bytes}")
+    return _cut(_pieces(*_contents(rf)), part_bytes)
+
+
+def _cut(pieces: Iterator[bytes | memoryview], part_bytes: int) -> Iterator[bytes]:
+    buf = bytearray()
+    for piece in pieces:
+        view = memoryview(piece)
+        while len(view):
+            take = min(part_bytes - len(buf), len(view))
+            buf += view[:take]
+            view = view[take:]
+            if len(buf) == part_bytes:
+                yield bytes(buf)
+                buf.clear()
+    if buf:
+        yield bytes(buf)
+
+
+def _contents(rf: RegionForecast) -> tuple[dict[str, Any], list[tuple[str, np.ndarray]]]:
+    """The header fields and the named arrays of ``rf``, in the stored order."""
     summary = [(f"{SUMMARY_PREFIX}{k}", v)
                for k, v in {**summaries(rf), **group_summaries(rf)}.items()]
     years = [(k, v) for k, v in summary if _by_year(k)]
     arrays = [(k, v) for k, v in summary if not _by_year(k)]
     arrays += [(name, getattr(rf, name)) for name in SMALL] + years + [("paths", rf.paths)]
-    return pack(_meta(rf), arrays)
+    return _meta(rf), arrays
 
 
 def _is_group(name: str) -> bool:
@@ -127,6 +161,12 @@ def pack(meta: dict[str, Any], named: list[tuple[str, np.ndarray]]) -> bytes:
 
     The last array's offset is the header's ``paths_at`` (version 3 puts the paths last).
     """
+    return b"".join(_pieces(meta, named))
+
+
+def _pieces(meta: dict[str, Any], named: list[tuple[str, np.ndarray]]
+            ) -> Iterator[bytes | memoryview]:
+    """:func:`pack`'s bytes as consecutive pieces (the arrays as views, not copies)."""
     arrays = [(name, np.ascontiguousarray(a)) for name, a in named]
     table, offset = [], 0
     for name, a in arrays:
@@ -136,19 +176,19 @@ def pack(meta: dict[str, Any], named: list[tuple[str, np.ndarray]]) -> bytes:
     paths_at = offset - _padded(arrays[-1][1].nbytes)
     header = json.dumps({**meta, "arrays": table, "paths_at": paths_at},
                         ensure_ascii=False).encode("utf-8")
-    parts: list[Any] = [MAGIC, struct.pack("<I", len(header)), header,
-                        b"\0" * (_padded(8 + len(header)) - 8 - len(header))]
+    yield from (MAGIC, struct.pack("<I", len(header)), header,
+                b"\0" * (_padded(8 + len(header)) - 8 - len(header)))
     for _, a in arrays:
         little = a if a.dtype.byteorder in "<=|" else a.astype(a.dtype.newbyteorder("<"))
-        parts += [little.data.cast("B"), b"\0" * (_padded(a.nbytes) - a.nbytes)]
-    return b"".join(parts)
+        yield little.data.cast("B")
+        yield b"\0" * (_padded(a.nbytes) - a.nbytes)
 
 
 def _padded(n: int) -> int:
     return -(-n // ALIGN) * ALIGN
 
 
-def _header(data: bytes) -> tuple[dict[str, Any], int]:
+def _header(data: Stored) -> tuple[dict[str, Any], int]:
     """Versions 2 and 3: the header and the data start (``data`` may end after the header)."""
     (size,) = struct.unpack_from("<I", data, len(MAGIC))
     if len(data) < 8 + size:
@@ -156,14 +196,14 @@ def _header(data: bytes) -> tuple[dict[str, Any], int]:
     return json.loads(bytes(data[8: 8 + size]).decode("utf-8")), _padded(8 + size)
 
 
-def _array(data: bytes, t: dict[str, Any], at: int) -> np.ndarray:
+def _array(data: Stored, t: dict[str, Any], at: int) -> np.ndarray:
     shape = tuple(int(d) for d in t["shape"])
     count = int(np.prod(shape, dtype=np.int64))
     return np.frombuffer(data, dtype=np.dtype(t["dtype"]), count=count,
                          offset=at).reshape(shape)
 
 
-def _read_v2(data: bytes, *, skip: frozenset[str] = frozenset()
+def _read_v2(data: Stored, *, skip: frozenset[str] = frozenset()
              ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """Versions 2 and 3: header and read-only views of the arrays (no copy).
 
@@ -178,7 +218,7 @@ def _read_v2(data: bytes, *, skip: frozenset[str] = frozenset()
     return meta, arrays
 
 
-def _read_v1(data: bytes) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+def _read_v1(data: Stored) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """Version 1: the ``.npz`` zip."""
     with np.load(io.BytesIO(data), allow_pickle=False) as z:
         arrays = {name: z[name] for name in z.files}
@@ -189,7 +229,7 @@ _UNREADABLE = (OSError, ValueError, KeyError, TypeError, struct.error, zipfile.B
                UnicodeDecodeError)
 
 
-def _read(data: bytes) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+def _read(data: Stored) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     try:
         read = _read_v2 if bytes(data[: len(MAGIC)]) == MAGIC else _read_v1
         meta, arrays = read(data)
@@ -207,7 +247,7 @@ def _check_version(meta: dict[str, Any]) -> None:
                           f"programmets ({FORMAT_VERSION}); uppgradera budgetprognos")
 
 
-def from_bytes(data: bytes) -> RegionForecast:
+def from_bytes(data: Stored) -> RegionForecast:
     """The forecast stored by :func:`to_bytes` (arrays made read-only).
 
     Raises:
@@ -217,9 +257,9 @@ def from_bytes(data: bytes) -> RegionForecast:
     return _build(meta, arrays, arrays.pop("paths"))
 
 
-ReadRange = Callable[[int, int | None], bytes]
+ReadRange = Callable[[int, int | None], Stored]
 """``read(start, length)``: that many stored bytes from ``start`` (None: to the end)."""
-ReadRanges = Callable[[list[tuple[int, int]]], list[bytes]]
+ReadRanges = Callable[[list[tuple[int, int]]], list[Stored]]
 """``read_many([(start, length), …])``: several ranges in one go (one open of the row)."""
 
 
@@ -238,7 +278,7 @@ def read_lazily(read: ReadRange, read_many: ReadRanges | None = None) -> RegionF
         if bytes(first[: len(MAGIC)]) != MAGIC:
             return from_bytes(read(0, None))
         (size,) = struct.unpack_from("<I", first, len(MAGIC))
-        meta, start = _header(first + read(8, size))
+        meta, start = _header(bytes(first) + bytes(read(8, size)))
         _check_version(meta)
         if int(meta["format"]) < 3:
             return from_bytes(read(0, None))

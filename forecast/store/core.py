@@ -376,8 +376,14 @@ def _v6_to_v7(conn: sa.Connection) -> None:
     T.metadata.create_all(conn, checkfirst=True)
 
 
+def _v7_to_v8(conn: sa.Connection) -> None:
+    """Version 7 → 8: statistical forecasts are written in parts (stored rows stay whole)."""
+    T.metadata.create_all(conn, checkfirst=True)
+
+
 MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {
-    1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7}
+    1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7,
+    7: _v7_to_v8}
 """Store format version n → migration to n + 1 (run inside one write transaction)."""
 
 

@@ -14,6 +14,9 @@ Store format versions (``store_meta.schema_version``):
   rows). Rows of earlier stores belong to the example (``Exempelregionen``).
 - 6: ``report_narratives.input_hash`` (the data a narrative was written on).
 - 7: + ``laid_narratives`` (the narrative frozen with each laid version when it was laid).
+- 8: + ``stat_forecast_parts``: a statistical forecast's bytes in consecutive parts (a value
+  of SQLite or PostgreSQL holds at most 1 GB; a region's paths pass that from about 7 800
+  series × 1 000 paths). Rows stored whole before stay readable.
 
 Every table is append-only: rows are inserted, never updated; "the current one" is a query.
 Deleting a scenario appends a ``scenario_deletions`` row; nothing is removed.
@@ -27,7 +30,7 @@ import sqlalchemy as sa
 
 from forecast.ledger.names import EXAMPLE_DATASET
 
-STORE_VERSION = 7
+STORE_VERSION = 8
 """The store format version this program writes."""
 
 metadata = sa.MetaData()
@@ -187,7 +190,20 @@ stat_forecasts = sa.Table(
                         name="uq_stat_forecast"),
 )
 """The statistical forecast computed once per (data hash, month, method, paths, seed, program
-version): :mod:`forecast.engine.serialize` bytes, paths included."""
+version): :mod:`forecast.engine.serialize` bytes, paths included. Format 8 writes them in
+:data:`stat_forecast_parts` and an empty ``payload``; a row of format 3–7 has them here."""
+
+stat_forecast_parts = sa.Table(
+    "stat_forecast_parts", metadata,
+    _id(),
+    _required("stat_forecast_id", sa.Integer, sa.ForeignKey("stat_forecasts.id"), index=True),
+    _required("seq", sa.Integer),
+    _required("data", sa.LargeBinary),
+    sa.UniqueConstraint("stat_forecast_id", "seq", name="uq_stat_forecast_part"),
+)
+"""A stored statistical forecast's bytes from ``seq`` 0 on: joined in order they are the
+:mod:`forecast.engine.serialize` bytes (each part at most
+``forecast.store.statistical.PART_BYTES``)."""
 
 laid_basis = sa.Table(
     "laid_basis", metadata,

@@ -7,17 +7,31 @@ A row is never overwritten: a second process that computed the same forecast mea
 the first one's row and keeps it (the forecast is deterministic for its key, so both agree). A
 change of data, method, paths, seed or program version is another key, so it is computed anew
 and never silently reused.
+
+The bytes (``forecast.engine.serialize``) are written in parts of at most :data:`PART_BYTES`
+(``stat_forecast_parts``, store format 8): one value of SQLite or PostgreSQL holds at most
+1 GB, which a region's paths pass from about 7 800 series × 1 000 paths, and writing part by
+part keeps one part in memory beside the forecast instead of the whole payload and the
+driver's copies of it. Rows stored whole before (formats 3–7) are read as one part.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import sqlalchemy as sa
 
 from forecast.engine.result import RegionForecast
-from forecast.engine.serialize import FORMAT_VERSION, FormatError, read_lazily, to_bytes
+from forecast.engine.serialize import (
+    FORMAT_VERSION,
+    FormatError,
+    Stored,
+    read_lazily,
+    to_parts,
+)
 from forecast.store import core as C
 from forecast.store import schema as T
 from forecast.store.base import StoreError
@@ -42,6 +56,11 @@ class StatKey:
         return sa.and_(t.c.input_hash == self.input_hash, t.c.as_of == self.as_of,
                        t.c.method == self.method, t.c.n_paths == self.n_paths,
                        t.c.seed == self.seed, t.c.program_version == self.program_version)
+
+
+PART_BYTES = 64 * 2**20
+"""The most bytes of one stored part of a forecast (a SQLite or PostgreSQL value holds at most
+1 GB; 64 MiB keeps a write's memory small and a region of 20 000 series at about 40 parts)."""
 
 
 class StatisticalStore(C.Store):
@@ -70,13 +89,13 @@ class StatisticalStore(C.Store):
         if found is None:
             raise self.db.error(f"ingen lagrad statistisk prognos med id {stat_id}")
 
-        def read(start: int, length: int | None) -> bytes:
+        def read(start: int, length: int | None) -> Stored:
             try:
                 return self.payload_range(stat_id, start, length)
             except StoreError as exc:
                 raise FormatError(str(exc)) from None
 
-        def read_many(ranges: list[tuple[int, int]]) -> list[bytes]:
+        def read_many(ranges: list[tuple[int, int]]) -> list[Stored]:
             try:
                 return self.payload_ranges(stat_id, ranges)
             except StoreError as exc:
@@ -87,29 +106,20 @@ class StatisticalStore(C.Store):
         except FormatError as exc:
             raise self.db.error(f"statistisk prognos {stat_id}: {exc}") from None
 
-    def payload_range(self, stat_id: int, start: int, length: int | None) -> bytes:
-        """``length`` bytes of a stored forecast's payload from ``start`` (None: to the end).
+    def payload_range(self, stat_id: int, start: int, length: int | None) -> Stored:
+        """``length`` bytes of a stored forecast's payload from ``start`` (None: to the end)."""
+        return self.payload_ranges(stat_id, [(start, -1 if length is None else length)])[0]
 
-        SQLite reads the range from the row's blob incrementally (``blobopen``: its ``substr``
-        would load the whole payload first); PostgreSQL cuts it (``substr`` on the stored
-        value), so only those bytes are sent.
+    def save(self, key: StatKey, rf: RegionForecast, *, author: str = "",
+             part_bytes: int = PART_BYTES) -> int:
+        """Store ``rf`` under ``key``; returns its id (an existing row of the key is kept).
+
+        The bytes are written part by part (:data:`PART_BYTES` each) as they are made, so
+        memory holds the forecast and one part, and no stored value nears the databases'
+        1 GB limit of one value.
         """
-        t = T.stat_forecasts
-        if self.db.is_sqlite:
-            return self._sqlite_range(stat_id, start, length)
-        col: sa.ColumnElement[bytes] = t.c.payload if start == 0 and length is None else \
-            sa.func.substr(t.c.payload, start + 1, length if length is not None else
-                           sa.func.length(t.c.payload), type_=sa.LargeBinary)
-        with self.db.read() as conn:
-            data = conn.execute(sa.select(col).where(t.c.id == stat_id)).scalar()
-        if data is None:
-            raise self.db.error(f"ingen lagrad statistisk prognos med id {stat_id}")
-        return bytes(data)
-
-    def save(self, key: StatKey, rf: RegionForecast, *, author: str = "") -> int:
-        """Store ``rf`` under ``key``; returns its id (an existing row of the key is kept)."""
-        payload = to_bytes(rf)
-        t = T.stat_forecasts
+        t, p = T.stat_forecasts, T.stat_forecast_parts
+        first = [to_parts(rf, part_bytes)]  # the summaries computed outside the transaction
 
         def _save(conn: sa.Connection) -> int:
             found = conn.execute(sa.select(t.c.id).where(key.where())).first()
@@ -119,10 +129,14 @@ class StatisticalStore(C.Store):
                 input_hash=key.input_hash, as_of=key.as_of, method=key.method,
                 n_paths=key.n_paths, seed=key.seed, program_version=key.program_version,
                 created=C.now(), n_series=rf.n_series, format_version=FORMAT_VERSION,
-                payload=payload))
+                payload=b""))
             new = res.inserted_primary_key
             if new is None:  # pragma: no cover - every backend we support returns it
                 raise RuntimeError("databasen gav ingen nyckel för den nya raden")
+            parts = first.pop() if first else to_parts(rf, part_bytes)  # a retry: anew
+            for seq, data in enumerate(parts):
+                conn.execute(p.insert().values(stat_forecast_id=int(new[0]), seq=seq,
+                                               data=data))
             C.audit(conn, author or "budgetprognos", "statistisk prognos",
                     f"{key.as_of} {key.method}, {key.n_paths} banor, frö {key.seed}, "
                     f"data {key.input_hash[:12]}, program {key.program_version}")
@@ -130,34 +144,94 @@ class StatisticalStore(C.Store):
 
         return self.db.write(_save)
 
-    def payload_ranges(self, stat_id: int, ranges: list[tuple[int, int]]) -> list[bytes]:
+    def payload_ranges(self, stat_id: int, ranges: list[tuple[int, int]]) -> list[Stored]:
         """Several (start, length) ranges of a stored forecast's payload, in order.
 
-        SQLite reads them through one open blob: it finds an offset by walking the row's
-        overflow pages from the start, and only an open blob remembers the walk.
+        ``length`` -1: to the end. The payload is the row's parts joined (format 8) or the
+        row's own ``payload`` (stored before). A range within one part is read from it alone:
+        SQLite through an open blob (``blobopen``: its ``substr`` would load the whole value
+        first, and only an open blob remembers its walk over the value's overflow pages),
+        PostgreSQL by ``substr`` on the stored value, so only those bytes are sent. A range
+        over several parts is filled into one buffer.
         """
-        if not self.db.is_sqlite:
-            return [self.payload_range(stat_id, s, n) for s, n in ranges]
-        return self._sqlite_ranges(stat_id, ranges)
-
-    def _sqlite_range(self, stat_id: int, start: int, length: int | None) -> bytes:
-        return self._sqlite_ranges(stat_id, [(start, -1 if length is None else length)])[0]
-
-    def _sqlite_ranges(self, stat_id: int, ranges: list[tuple[int, int]]) -> list[bytes]:
         with self.db.read() as conn:
-            raw = conn.connection.driver_connection
+            parts = self._parts(conn, stat_id)
+            starts = np.cumsum([0] + [part.length for part in parts])
+            with _PieceReader(conn, self.db) as piece:
+                return [_read_range(parts, starts, start, length, piece)
+                        for start, length in ranges]
+
+    def _parts(self, conn: sa.Connection, stat_id: int) -> list[_Part]:
+        """The stored values that make the payload of ``stat_id``, in order."""
+        p, t = T.stat_forecast_parts, T.stat_forecasts
+        rows = conn.execute(sa.select(p.c.id, sa.func.length(p.c.data))
+                            .where(p.c.stat_forecast_id == stat_id).order_by(p.c.seq)).all()
+        if rows:
+            return [_Part(p, "data", int(i), int(n)) for i, n in rows]
+        whole = conn.execute(sa.select(sa.func.length(t.c.payload))
+                             .where(t.c.id == stat_id)).first()
+        if whole is None:
+            raise self.db.error(f"ingen lagrad statistisk prognos med id {stat_id}")
+        return [_Part(t, "payload", stat_id, int(whole[0] or 0))]
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One stored value of a payload: the row ``rowid`` of ``table``, column ``column``."""
+
+    table: sa.Table
+    column: str
+    rowid: int
+    length: int
+
+
+def _read_range(parts: list[_Part], starts: np.ndarray, start: int, length: int,
+                piece: Callable[[_Part, int, int], bytes]) -> Stored:
+    """``length`` bytes (-1: to the end) from ``start`` of the parts joined."""
+    end = int(starts[-1]) if length < 0 else min(int(starts[-1]), start + length)
+    if start >= end:
+        return b""
+    i = int(np.searchsorted(starts, start, side="right")) - 1
+    if end <= starts[i + 1]:  # within one part: its bytes as read, no copy
+        return piece(parts[i], start - int(starts[i]), end - start)
+    buf = bytearray(end - start)
+    pos = start
+    while pos < end:
+        n = min(int(starts[i + 1]), end) - pos
+        buf[pos - start: pos - start + n] = piece(parts[i], pos - int(starts[i]), n)
+        pos += n
+        i += 1
+    return memoryview(buf).toreadonly()
+
+
+class _PieceReader:
+    """Reads ``n`` bytes from ``offset`` of one stored value.
+
+    A context: SQLite's open blobs are kept for the ranges of one call and closed at its end.
+    """
+
+    def __init__(self, conn: sa.Connection, db: C.Database) -> None:
+        self.conn, self.db = conn, db
+        self.blobs: dict[tuple[str, int], sqlite3.Blob] = {}
+
+    def __enter__(self) -> Callable[[_Part, int, int], bytes]:
+        return self.read
+
+    def __exit__(self, *exc: object) -> None:
+        for blob in self.blobs.values():
+            blob.close()
+
+    def read(self, part: _Part, offset: int, n: int) -> bytes:
+        if not self.db.is_sqlite:
+            col = sa.func.substr(part.table.c[part.column], offset + 1, n, type_=sa.LargeBinary)
+            data = self.conn.execute(sa.select(col).where(part.table.c.id == part.rowid)).scalar()
+            return bytes(data or b"")
+        blob = self.blobs.get((part.table.name, part.rowid))
+        if blob is None:
+            raw = self.conn.connection.driver_connection
             if raw is None:  # pragma: no cover - an open SQLite connection has its driver's
                 raise self.db.error("ingen SQLite-anslutning")
-            try:
-                blob = raw.blobopen(T.stat_forecasts.name, "payload", stat_id, readonly=True)
-            except sqlite3.OperationalError:
-                raise self.db.error(f"ingen lagrad statistisk prognos med id {stat_id}") from None
-            out = []
-            with blob:
-                for start, length in ranges:
-                    if start >= len(blob):
-                        out.append(b"")
-                        continue
-                    blob.seek(start)
-                    out.append(blob.read(length))
-            return out
+            blob = raw.blobopen(part.table.name, part.column, part.rowid, readonly=True)
+            self.blobs[(part.table.name, part.rowid)] = blob
+        blob.seek(offset)
+        return blob.read(n)

@@ -45,11 +45,77 @@ def test_a_version_2_row_keeps_loading_whole(db_url):
     store = StatisticalStore(db_url)
     sid = store.save(_key(), rf)
     old = pack({**_meta(rf), "format": 2}, [(n, getattr(rf, n)) for n in ARRAYS])
-    store.db.write(lambda conn: conn.execute(
-        sa.update(T.stat_forecasts).where(T.stat_forecasts.c.id == sid).values(payload=old)))
+    _store_whole(store, sid, old)
     back = store.load(sid)
     assert back.paths_read and np.array_equal(back.paths, rf.paths)
     assert np.array_equal(back.year_rest(2023), rf.year_rest(2023))
+
+
+def _store_whole(store, sid, payload):
+    """Make row ``sid`` as store formats 3–7 wrote it: the bytes whole in ``payload``."""
+    def rewrite(conn):
+        conn.execute(sa.delete(T.stat_forecast_parts)
+                     .where(T.stat_forecast_parts.c.stat_forecast_id == sid))
+        conn.execute(sa.update(T.stat_forecasts).where(T.stat_forecasts.c.id == sid)
+                     .values(payload=payload))
+    store.db.write(rewrite)
+
+
+def test_a_row_stored_whole_before_parts_reads_lazily_as_before(db_url):
+    from forecast.engine.serialize import to_bytes
+
+    rf = _rf()
+    store = StatisticalStore(db_url)
+    sid = store.save(_key(), rf)
+    data = to_bytes(rf)
+    _store_whole(store, sid, data)
+    assert store.payload_range(sid, 0, None) == data
+    assert store.payload_ranges(sid, [(100, 50), (len(data) - 10, 50)]) == [
+        data[100:150], data[-10:]]
+    back = store.load(sid)
+    assert not back.paths_read
+    assert np.array_equal(back.year_rest(2023), rf.year_rest(2023)) and not back.paths_read
+    assert np.array_equal(back.paths, rf.paths)
+
+
+@pytest.mark.parametrize("part_bytes", [1000, 4096, 10**9])
+def test_parts_join_to_the_bytes_and_ranges_cross_them(db_url, part_bytes):
+    from forecast.engine.serialize import to_bytes
+
+    rf = _rf()
+    store = StatisticalStore(db_url)
+    sid = store.save(_key(), rf, part_bytes=part_bytes)
+    data = to_bytes(rf)
+    with store.db.read() as conn:
+        lengths = [len(row[0]) for row in conn.execute(
+            sa.select(T.stat_forecast_parts.c.data)
+            .where(T.stat_forecast_parts.c.stat_forecast_id == sid)
+            .order_by(T.stat_forecast_parts.c.seq))]
+    assert lengths[:-1] == [part_bytes] * (len(lengths) - 1) and sum(lengths) == len(data)
+    assert len(lengths) == -(-len(data) // part_bytes)
+    assert bytes(store.payload_range(sid, 0, None)) == data
+    cuts = [(0, 8), (part_bytes - 3, 7), (part_bytes, part_bytes), (5, 3 * part_bytes),
+            (len(data) - 10, 50), (len(data), 5)]
+    assert [bytes(b) for b in store.payload_ranges(sid, cuts)] == [
+        data[a: a + n] for a, n in cuts]
+    back = store.load(sid)
+    rows = np.array([7, 1, 2, 3, 0])
+    assert np.array_equal(back.row_paths(rows), rf.paths[rows]) and not back.paths_read
+    assert np.array_equal(back.paths, rf.paths) and not back.paths.flags.writeable
+    for name, a in summaries(replace(rf, paths=rf.paths.copy())).items():
+        assert np.array_equal(summaries(back)[name], a), name
+
+
+def test_to_parts_joins_to_to_bytes():
+    from forecast.engine.serialize import to_bytes, to_parts
+
+    rf = _rf()
+    data = to_bytes(rf)
+    for size in (1, 63, 64, 777, len(data), len(data) + 1):
+        parts = list(to_parts(rf, size))
+        assert b"".join(parts) == data and max(map(len, parts)) <= size
+    with pytest.raises(ValueError, match="part_bytes"):
+        to_parts(rf, 0)
 
 
 def test_payload_ranges_and_missing_rows(db_url):
