@@ -130,7 +130,8 @@ def outcome_order(ds: Dataset) -> OutcomeOrder:
 
 def _make_outcome_order(ds: Dataset) -> OutcomeOrder:
     idx = ledger_index(ds)
-    uids = pd.Index([S.series_id(u, a) for u, a in idx.pairs])
+    units, accounts = (idx.pairs.get_level_values(i) for i in (0, 1))  # not the pairs' tuples
+    uids = pd.Index([S.series_id(u, a) for u, a in zip(units, accounts, strict=True)])
     # dense rank of each pair's unique_id text: equal texts rank alike, as in a sort by text
     _, rank = np.unique(uids.to_numpy(dtype=object), return_inverse=True)
     rows = np.flatnonzero(idx.outcome)
