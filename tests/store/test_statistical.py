@@ -137,3 +137,38 @@ def test_payload_ranges_and_missing_rows(db_url):
         store.load(999)
     with pytest.raises(StoreError, match="ingen lagrad statistisk prognos med id 999"):
         store.payload_range(999, 0, 8)
+
+
+def test_a_format_7_store_is_migrated_and_its_forecasts_read(db_url):
+    """A store of format 7 (forecasts stored whole, no parts table) opens as format 8; its
+    stored forecast reads lazily as before, and a new one is written in parts."""
+    from forecast.engine.serialize import to_bytes
+    from forecast.store.core import now
+
+    rf = _rf()
+    eng = sa.create_engine(db_url)
+    T.metadata.create_all(eng, tables=[t for t in T.metadata.sorted_tables
+                                       if t is not T.stat_forecast_parts])
+    with eng.begin() as conn:
+        conn.execute(T.store_meta.insert().values(key="schema_version", value="7"))
+        key = _key()
+        sid = conn.execute(T.stat_forecasts.insert().values(
+            input_hash=key.input_hash, as_of=key.as_of, method=key.method,
+            n_paths=key.n_paths, seed=key.seed, program_version=key.program_version,
+            created=now(), n_series=rf.n_series, format_version=3,
+            payload=to_bytes(rf))).inserted_primary_key[0]
+    eng.dispose()
+    store = StatisticalStore(db_url)
+    with store.db.read() as conn:
+        assert store.db.schema_version(conn) == T.STORE_VERSION == 8
+        assert T.stat_forecast_parts.name in sa.inspect(conn).get_table_names()
+    assert store.find(_key()) == sid
+    back = store.load(sid)
+    assert not back.paths_read and np.array_equal(back.year_rest(2023), rf.year_rest(2023))
+    assert np.array_equal(back.paths, rf.paths)
+    new = store.save(_key("2023-05"), rf, part_bytes=4096)
+    with store.db.read() as conn:
+        n_parts = conn.execute(sa.select(sa.func.count()).select_from(T.stat_forecast_parts)
+                               .where(T.stat_forecast_parts.c.stat_forecast_id == new)).scalar()
+    assert n_parts == -(-len(to_bytes(rf)) // 4096)
+    assert np.array_equal(store.load(new).paths, rf.paths)
