@@ -33,6 +33,7 @@ from forecast.io.limits import LimitExceeded, fmt_int
 from forecast.store.base import StoreError
 
 if TYPE_CHECKING:
+    from forecast.access import Policy
     from forecast.io.export import ExportMetadata, ExportTable
     from forecast.ledger.dataset import Dataset
     from forecast.ledger.month import Month
@@ -349,9 +350,28 @@ def load_dataset(args: argparse.Namespace, as_of: Month | None) -> Dataset:
     return ds
 
 
+def policy(args: argparse.Namespace) -> Policy:
+    """Who runs the command (the operating-system user) under the roles file; kept on ``args``.
+
+    Never a flag: ``--forfattare`` is only a display name (:func:`author`).
+    """
+    cached = getattr(args, "_policy", None)
+    if cached is not None:
+        return cached
+    from forecast.access import AccessDenied, os_identity
+    from forecast.access import policy as make
+    from forecast.cycle.roles import RolesError
+
+    try:
+        pol = make(os_identity())
+    except (AccessDenied, RolesError) as exc:
+        raise CliError(str(exc)) from None
+    args._policy = pol
+    return pol
+
+
 def _stored_dataset(args: argparse.Namespace) -> Dataset:
     """The stored dataset of ``--dataset ID``, if the user may see it (never with ``--data``)."""
-    from cli.cycle import policy
     from forecast import datasets as DS
 
     if getattr(args, "data", None):

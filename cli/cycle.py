@@ -14,14 +14,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cli.common import CliError, as_of_argument
+from cli.common import CliError, as_of_argument, policy
 from forecast.ledger.names import EXAMPLE_DATASET
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from forecast.access import Action, Policy
+    from forecast.access import Action
     from forecast.cycle.adjustments import AdjustedForecast, Adjustment
     from forecast.cycle.laid import LaidForecast
     from forecast.cycle.laid_store import LaidStore
@@ -60,26 +60,6 @@ def add_cycle_arguments(p: argparse.ArgumentParser) -> None:
                         "[visningsnamn] för dig)")
     p.add_argument("--version", type=int, metavar="N", help="version att fastställa")
     add_store_arguments(p)
-
-
-def policy(args: argparse.Namespace) -> Policy:
-    """Who runs the command (the operating-system user) under the roles file; kept on ``args``.
-
-    Never a flag: ``--forfattare`` is only a display name (:func:`author`).
-    """
-    cached = getattr(args, "_policy", None)
-    if cached is not None:
-        return cached
-    from forecast.access import AccessDenied, os_identity
-    from forecast.access import policy as make
-    from forecast.cycle.roles import RolesError
-
-    try:
-        pol = make(os_identity())
-    except (AccessDenied, RolesError) as exc:
-        raise CliError(str(exc)) from None
-    args._policy = pol
-    return pol
 
 
 def require(args: argparse.Namespace, action: Action) -> None:

@@ -44,7 +44,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``datamangd``; returns the exit code."""
-    from cli.cycle import policy
+    from cli.common import policy
     from forecast import datasets as DS
     from forecast.access import AccessDenied, Action
 

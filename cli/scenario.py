@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cli import common as CC
-from cli.common import EXIT_IO, CliError
-from cli.cycle import add_store_arguments, author, dataset_name, policy, record_of, require
+from cli.common import EXIT_IO, CliError, policy
+from cli.cycle import add_store_arguments, author, dataset_name, record_of, require
 from forecast.io.limits import (
     MAX_COMPARED,
     MAX_DRAWS,

@@ -16,7 +16,8 @@ import pandas as pd
 import streamlit as st
 
 from forecast.ledger.month import month_from_text
-from ui.data_access import Context, baseline, record
+from ui.cycle_access import baseline, record
+from ui.data_access import Context
 
 if TYPE_CHECKING:
     from forecast.engine.result import RegionForecast

@@ -20,6 +20,7 @@ from forecast.io.formatting import fmt_timestamp, month_label
 from forecast.ledger.month import month_from_text
 from ui import cycle_access as CA
 from ui import state_keys as K
+from ui import user_access as UA
 from ui.data_access import context
 from ui.export_page import downloader
 from ui.widgets import grouped_bar_chart, page_header, show_table, to_mkr, waterfall_chart
@@ -101,14 +102,14 @@ AUDIT_ROWS = 200
 """The newest audit rows shown in «Händelselogg»."""
 
 
-@CA.guard_store("Händelseloggen kan inte läsas")
+@UA.guard_store("Händelseloggen kan inte läsas")
 def audit_log() -> None:
     """«Händelselogg»: who did what when in the store (lays, locks, adjustments, scenarios)."""
     st.header("Händelselogg")
     st.caption(f"Vem som gjort vad och när: lagda och fastställda prognoser, sparade "
                f"justeringar och scenarier. Senaste först, högst {AUDIT_ROWS} händelser; "
                "loggen ändras aldrig i efterhand.")
-    store = CA.store()
+    store = UA.store()
     if store is None:
         return
     log = store.audit_trail(limit=AUDIT_ROWS, newest_first=True)

@@ -33,9 +33,9 @@ from ui.committee_view import (
     tornado_chart,
     tornado_frame,
 )
-from ui.cycle_access import guard_store
 from ui.data_access import Context, context
 from ui.text import md
+from ui.user_access import guard_store
 from ui.widgets import page_header
 
 if TYPE_CHECKING:

@@ -1,76 +1,29 @@
-"""The app's access to laid forecasts and to who the user is (thin over forecast.cycle).
+"""The app's access to laid forecasts and the forecast of record (thin over forecast.cycle).
 
-- The laid-forecast store is shared (``st.cache_resource``; no pooled connections); a laid
-  forecast is decoded once per stored row id. A database fault becomes one Swedish line on
-  the page (``st.error``), never a traceback.
-- Identity: Streamlit's ``st.login`` (OIDC) when ``[auth]`` is configured in secrets. Without
-  it the app is in single-user mode: it serves only a server bound to localhost
-  (``server.address``), and the user is the operating-system user running it. Never a typed
-  name. What the user may do is :mod:`forecast.access` (roles from the roles file).
+A laid forecast is decoded once per stored row id; the forecast of record is made once per
+process (``st.cache_resource``). Who the user is and the shared store's faults:
+:mod:`ui.user_access`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from functools import wraps
-from typing import TYPE_CHECKING, ParamSpec
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
-from forecast.access import SINGLE_USER, AccessDenied, Action, Identity, Policy, os_identity
-from forecast.access import policy as make_policy
 from forecast.cycle.laid import LaidError, LaidForecast
-from forecast.cycle.laid_store import LaidStore, LockInfo
+from forecast.cycle.laid_store import LockInfo
 from forecast.cycle.record import ForecastOfRecord, Spec, laid_spec, of_laid
-from forecast.cycle.roles import RolesError
 from forecast.ledger.month import month_from_text
-from forecast.store.core import StoreError, default_url
+from forecast.store.core import StoreError
 from ui import data_access as DA
-from ui import state_keys as K
+from ui import user_access as UA
 from ui.data_access import Context
-from ui.text import md
 
 if TYPE_CHECKING:
     from forecast.engine.result import RegionForecast
     from forecast.ledger.dataset import Dataset
-
-P = ParamSpec("P")
-
-
-@contextmanager
-def store_faults(what: str) -> Iterator[None]:
-    """Show a database fault as one Swedish line on the page instead of a traceback."""
-    try:
-        yield
-    except StoreError as exc:
-        st.error(f"{what}: {exc}")
-
-
-def guard_store(what: str) -> Callable[[Callable[P, None]], Callable[P, None]]:
-    """Decorator: :func:`store_faults` around a page function or a widget callback."""
-    def deco(fn: Callable[P, None]) -> Callable[P, None]:
-        @wraps(fn)
-        def inner(*args: P.args, **kwargs: P.kwargs) -> None:
-            with store_faults(what):
-                fn(*args, **kwargs)
-        return inner
-    return deco
-
-
-@st.cache_resource(show_spinner=False)
-def _store(url: str) -> LaidStore:
-    return LaidStore(url)
-
-
-def store() -> LaidStore | None:
-    """The laid-forecast store, or None after showing the fault on the page."""
-    try:
-        return _store(default_url())
-    except StoreError as exc:
-        st.error(f"Lagda prognoser kan inte läsas: {exc}")
-        return None
 
 
 def dataset_name(ctx: Context) -> str:
@@ -86,7 +39,7 @@ def _load(url: str, dataset: str, as_of: str, version: int, row_id: int,
     ``row_id`` and ``locked`` are part of the cache key: a version fastställd since it was
     read is read again.
     """
-    return _store(url).load(dataset, month_from_text(as_of), version)
+    return UA.laid_store(url).load(dataset, month_from_text(as_of), version)
 
 
 def laid(ctx: Context, as_of: str | None = None) -> LaidForecast | None:
@@ -94,7 +47,7 @@ def laid(ctx: Context, as_of: str | None = None) -> LaidForecast | None:
 
     Only versions laid on the session's data count (:meth:`LaidStore.current_version`).
     """
-    st_ = store()
+    st_ = UA.store()
     if st_ is None:
         return None
     month = as_of or str(ctx.as_of)
@@ -116,7 +69,7 @@ def laid_current(ctx: Context) -> tuple[int, int, bool] | None:
     """
     if "laid_current" in ctx.memo:
         return ctx.memo["laid_current"]
-    st_ = store()
+    st_ = UA.store()
     if st_ is None:
         return None
     try:
@@ -155,7 +108,7 @@ def record(ctx: Context) -> ForecastOfRecord:
 def _record(ctx: Context) -> ForecastOfRecord:
     cur = laid_current(ctx)
     if cur is not None:
-        st_ = store()
+        st_ = UA.store()
         assert st_ is not None  # laid_current found a version in it
         lf = _load(st_.url, dataset_name(ctx), str(ctx.as_of), cur[1], cur[0], cur[2])
         if lf.stat_forecast_id is None:  # laid before forecasts were stored: once, with a bar
@@ -168,7 +121,7 @@ def _record(ctx: Context) -> ForecastOfRecord:
 
 def lock_info(ctx: Context) -> LockInfo | None:
     """Who fastställde the context's month and when (None if nobody, or on a shown fault)."""
-    st_ = store()
+    st_ = UA.store()
     if st_ is None:
         return None
     try:
@@ -180,7 +133,7 @@ def lock_info(ctx: Context) -> LockInfo | None:
 
 def laid_months(ctx: Context) -> list[pd.Period]:
     """Months with a laid forecast of the session's dataset (oldest first; [] on a fault)."""
-    st_ = store()
+    st_ = UA.store()
     if st_ is None:
         return []
     try:
@@ -190,133 +143,16 @@ def laid_months(ctx: Context) -> list[pd.Period]:
         return []
 
 
-# --------------------------------------------------------------------------- identity
-
-LOCAL_ADDRESSES = frozenset({"localhost", "127.0.0.1", "::1"})
-
-
-def _auth_configured() -> bool:
-    try:
-        return "auth" in st.secrets
-    except Exception:  # no secrets file at all
-        return False
+def baseline_ready(ctx: Context) -> bool:
+    """True if the forecast of record opens without computing (laid, in memory or stored)."""
+    return laid_current(ctx) is not None or DA.statistical_ready(ctx)
 
 
-def bound_to_localhost() -> bool:
-    """True if the server listens on the loopback address only (``server.address``)."""
-    return str(st.get_option("server.address") or "") in LOCAL_ADDRESSES
+def baseline(ctx: Context) -> RegionForecast:
+    """The forecast of record of the context: the RegionForecast every page shows.
 
-
-def identity() -> Identity | None:
-    """The signed-in user (OIDC), or the OS user in single-user mode; None if not signed in.
-
-    Single-user mode (no ``[auth]``) on a server not bound to localhost serves nobody.
+    The fastställd or latest laid version (statistical plus its adjustments) when one was
+    laid on these data, else the stored statistical forecast (computed once, with a progress
+    bar, when no process has stored it yet).
     """
-    if _auth_configured():
-        user = st.user
-        if not user.is_logged_in:
-            return None
-        who = str(user.get("email") or user.get("sub") or "")
-        return Identity(who, "inloggning") if who else None
-    if not bound_to_localhost():
-        return None
-    return os_identity()
-
-
-def policy() -> Policy | None:
-    """The policy of the session's identity (None: not signed in, or a fault shown)."""
-    who = identity()
-    if who is None:
-        return None
-    try:
-        pol = make_policy(who)
-    except (RolesError, AccessDenied) as exc:
-        st.error(str(exc))
-        return None
-    _audit_roles(pol)
-    return pol
-
-
-def _audit_roles(pol: Policy) -> None:
-    """Write a change of the roles file to the audit trail (checked once per session)."""
-    digest = pol.roles.digest()
-    if st.session_state.get(K.ROLES_AUDITED) == digest:
-        return
-    from forecast.access import audit_role_change
-
-    st_ = store()
-    if st_ is not None:
-        with store_faults("Rolländringen kan inte skrivas i granskningsloggen"):
-            audit_role_change(st_.db, pol.roles, pol.identity)
-            st.session_state[K.ROLES_AUDITED] = digest
-
-
-def _login() -> None:
-    """Callback of «Logga in»: start the OIDC sign-in; a misconfiguration is one Swedish line."""
-    from streamlit.errors import StreamlitAuthError
-
-    try:
-        st.login()
-    except StreamlitAuthError as exc:
-        what = " ".join(str(exc).split())[:300] or type(exc).__name__
-        st.session_state[K.LOGIN_FAULT] = (
-            "Inloggningen kan inte startas: [auth] i .streamlit/secrets.toml är inte "
-            f"fullständig ({md(what)}); se README, «Deployment for a department».")
-
-
-def gate() -> Policy | None:
-    """The session's policy if it may view; else a sign-in or a Swedish refusal is shown."""
-    if _auth_configured() and not st.user.is_logged_in:
-        st.title("Budgetprognos")
-        st.info("Logga in med regionens konto för att se prognoserna.")
-        fault = st.session_state.pop(K.LOGIN_FAULT, None)
-        if fault:
-            st.error(fault)
-        st.button("Logga in", on_click=_login, type="primary")
-        return None
-    if not _auth_configured() and not bound_to_localhost():
-        st.error("Ingen inloggning är konfigurerad ([auth] i .streamlit/secrets.toml), så "
-                 "appen körs bara i enanvändarläge på den här datorn. Starta den med "
-                 "--server.address localhost, eller konfigurera inloggning (se README, "
-                 "«Driftsättning för en förvaltning»).")
-        return None
-    pol = policy()
-    if pol is None:
-        return None
-    if not pol.may(Action.VIEW):
-        st.error(f"{pol.identity.user} har ingen roll i budgetprognos; be förvaltningens "
-                 "administratör om rollen granskare eller controller.")
-        return None
-    return pol
-
-
-def current_user() -> str | None:
-    """The user's identity (sign-in or single-user OS user); None if there is none."""
-    who = identity()
-    return who.user if who is not None else None
-
-
-def may(action: Action) -> bool:
-    """True if the session's user may do ``action`` (roles only; datasets are checked on load)."""
-    pol = policy()
-    return pol is not None and pol.may(action)
-
-
-def show_identity() -> None:
-    """Who is signed in, the role and the mode, in the sidebar (and «Logga ut» with sign-in)."""
-    pol = policy()
-    if pol is None:
-        return
-    role = pol.role or "ingen roll"
-    if pol.identity.source == "inloggning":
-        st.sidebar.caption(f"Inloggad som {md(pol.identity.user)} ({role})")
-        st.sidebar.button("Logga ut", on_click=st.logout)
-    else:
-        st.sidebar.caption(f"**{SINGLE_USER.capitalize()}** (ingen inloggning; bara den här "
-                           f"datorn): {md(pol.identity.user)} ({role})")
-
-
-def is_controller(user: str | None) -> bool:
-    """True if the session's user (``user``, from :func:`current_user`) may lay and fastställ."""
-    return bool(user) and may(Action.LAY)
-
+    return record(ctx).final

@@ -100,7 +100,7 @@ def _from_url() -> Dataset | None:
     if not key:
         return None
     from forecast.datasets import StoreError
-    from ui.cycle_access import policy
+    from ui.user_access import policy
 
     viewer = policy()
     try:
@@ -329,27 +329,3 @@ def statistical(ctx: Context) -> RegionForecast:
     what adjustments are applied to and previewed on.
     """
     return statistical_entry(ctx)[0]
-
-
-def record(ctx: Context) -> ForecastOfRecord:
-    """The month's forecast of record (``forecast.cycle.record``): see ``ui.cycle_access``."""
-    from ui.cycle_access import record as of_record
-
-    return of_record(ctx)
-
-
-def baseline_ready(ctx: Context) -> bool:
-    """True if the forecast of record opens without computing (laid, in memory or stored)."""
-    from ui.cycle_access import laid_current
-
-    return laid_current(ctx) is not None or statistical_ready(ctx)
-
-
-def baseline(ctx: Context) -> RegionForecast:
-    """The forecast of record of the context: the RegionForecast every page shows.
-
-    The fastställd or latest laid version (statistical plus its adjustments) when one was
-    laid on these data, else the stored statistical forecast (computed once, with a progress
-    bar, when no process has stored it yet).
-    """
-    return record(ctx).final

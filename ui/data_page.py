@@ -169,9 +169,9 @@ def _too_large(files: DatasetFiles, limit: int) -> str | None:
 def _import() -> None:
     """Callback of «Läs in»: load the set; replace the data only on success (controllers)."""
     from forecast.access import Action
-    from ui import cycle_access as CA
+    from ui import user_access as UA
 
-    if not CA.may(Action.MANAGE_DATASETS):
+    if not UA.may(Action.MANAGE_DATASETS):
         st.session_state[K.UPLOAD_MESSAGE] = (
             "error", "Bara en controller får läsa in datamängder.")
         return
@@ -221,10 +221,10 @@ def _rejected(exc: ValidationFailed) -> None:
 def _accepted(loaded: LoadedDataset, files: DatasetFiles, options: ReadOptions,
               store: ModuleType) -> None:
     ds = loaded.dataset
-    from ui import cycle_access as CA
+    from ui import user_access as UA
 
     kept = ""
-    pol = CA.policy()
+    pol = UA.policy()
     try:
         if pol is None:
             raise OSError("ingen användare")
@@ -386,10 +386,10 @@ def _upload_form() -> None:
 
 def _datasets() -> None:
     """«Mina datamängder»: the stored datasets the user sees; open or share one."""
-    from ui import cycle_access as CA
     from ui import dataset_list
+    from ui import user_access as UA
 
-    pol = CA.policy()
+    pol = UA.policy()
     if pol is not None:
         dataset_list.render(pol)
 

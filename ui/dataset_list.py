@@ -54,9 +54,9 @@ def _share(key: str) -> None:
     from forecast import datasets as DS
     from forecast.access import AccessDenied
     from forecast.store.base import StoreError
-    from ui import cycle_access as CA
+    from ui import user_access as UA
 
-    pol, store = CA.policy(), CA.store()
+    pol, store = UA.policy(), UA.store()
     groups = frozenset(st.session_state.get(K.DS_GROUPS + key) or ())
     try:
         if pol is None or store is None:

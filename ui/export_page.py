@@ -23,7 +23,8 @@ from forecast.io.export import (
 from forecast.io.formats import DOCX_MIME, PDF_MIME, XLSX_MIME
 from ui import cached
 from ui import state_keys as K
-from ui.data_access import Context, baseline, context, record
+from ui.cycle_access import baseline, record
+from ui.data_access import Context, context
 from ui.forecast_gate import forecast_or_none
 from ui.text import md
 from ui.upload_field import upload_field
@@ -157,6 +158,7 @@ def _sheet_buttons(ctx: Context) -> None:
 def _report_section(ctx: Context) -> None:
     from forecast.report.docx_writer import MAX_TEMPLATE_BYTES, TemplateError
     from ui import cycle_access as CA
+    from ui import user_access as UA
     from ui.report_download import (
         checked_template,
         laid_change_lookup,
@@ -182,7 +184,7 @@ def _report_section(ctx: Context) -> None:
             st.error(str(exc))
     rec = record(ctx)
     st.caption(f"Rapporten visar: {md(rec.heading())}.")
-    change = laid_change_lookup(CA.store(), CA.dataset_name(ctx), ctx.as_of)
+    change = laid_change_lookup(UA.store(), CA.dataset_name(ctx), ctx.as_of)
     narrative = _narrative_section(ctx, rec)
     b1, b2, _ = st.columns([1, 1, 2])
     b1.download_button(
@@ -218,6 +220,7 @@ def _narrative_section(ctx: Context, rec: ForecastOfRecord) -> Narrative | None:
     from forecast.store.core import default_url
     from ui import cycle_access as CA
     from ui import narrative_form as NW
+    from ui import user_access as UA
 
     dataset = CA.dataset_name(ctx)
     laid_id = rec.laid.id if rec.laid is not None else None
@@ -226,10 +229,10 @@ def _narrative_section(ctx: Context, rec: ForecastOfRecord) -> Narrative | None:
         draft = store.latest(dataset, ctx.as_of, ctx.data_hash)
         with st.expander("Berättelse till rapporten: sammanfattning, kommentarer, åtgärder, "
                          "risker och antaganden", expanded=False):
-            if CA.may(Action.WRITE_NARRATIVE):
+            if UA.may(Action.WRITE_NARRATIVE):
                 divisions = list(ctx.ds.org.divisions)
                 NW.narrative_form(draft, divisions, lambda n: store.save(
-                    n, dataset=dataset, as_of=ctx.as_of, author=CA.current_user() or "",
+                    n, dataset=dataset, as_of=ctx.as_of, author=UA.current_user() or "",
                     input_hash=ctx.data_hash))
                 _narrative_upload(ctx, store, dataset)
             NW.download_button(draft, str(ctx.as_of))
@@ -260,7 +263,7 @@ def _narrative_upload(ctx: Context, store: NarrativeStore, dataset: str) -> None
     """The file route: a YAML/JSON narrative saved as a new version."""
     from forecast.report.narrative import load_narrative_bytes
     from forecast.store.base import StoreError
-    from ui import cycle_access as CA
+    from ui import user_access as UA
 
     upload = upload_field("Eller läs in en berättelsefil (YAML eller JSON; formatet står i "
                           "hjälptexten överst)", ["yaml", "yml", "json"],
@@ -271,7 +274,7 @@ def _narrative_upload(ctx: Context, store: NarrativeStore, dataset: str) -> None
         parsed = load_narrative_bytes(upload.getvalue(), upload.name,
                                       list(ctx.ds.org.divisions))
         saved = store.save(parsed, dataset=dataset, as_of=ctx.as_of,
-                           author=CA.current_user() or "", input_hash=ctx.data_hash)
+                           author=UA.current_user() or "", input_hash=ctx.data_hash)
     except (ValueError, StoreError) as exc:  # NarrativeError is a ValueError
         st.error(f"Berättelsefilen sparades inte: {md(exc)}")
         return

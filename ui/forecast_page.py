@@ -11,6 +11,7 @@ from forecast.io.formatting import fmt_mkr, fmt_pct, month_label
 from ui import cached, recompute
 from ui import cycle_access as CA
 from ui import state_keys as K
+from ui import user_access as UA
 from ui.data_access import context
 from ui.forecast_gate import forecast_or_none, history
 from ui.laid_section import adjustment_editor, laid_summary
@@ -156,7 +157,7 @@ def render() -> None:
     if not history(ctx).possible:
         forecast_or_none(ctx, pointer=True)
         return
-    user = CA.current_user()
+    user = UA.current_user()
     lf = CA.laid(ctx)
     if lf is not None:
         laid_summary(lf)

@@ -26,6 +26,7 @@ from forecast.io.parsing import ValidationFailed
 from forecast.store.core import StoreError
 from ui import cycle_access as CA
 from ui import state_keys as K
+from ui import user_access as UA
 from ui.data_access import Context, statistical_entry
 from ui.text import md
 from ui.widgets import show_table
@@ -64,7 +65,7 @@ def adjusted_tables(lf: LaidForecast) -> None:
 
 def saved_adjustments(ctx: Context) -> list[Adjustment]:
     """The month's latest saved adjustment set ([] if none, or after showing a fault)."""
-    store = CA.store()
+    store = UA.store()
     if store is None:
         return []
     try:
@@ -127,7 +128,7 @@ def adjustment_editor(ctx: Context, lf: LaidForecast | None, user: str | None) -
                "alla; fördelning prognos, budget eller lika; låg–hög vidgar fördelningen. "
                "Kommentar (orsak) krävs. Ny rad: klicka på den tomma sista raden; ta bort en "
                "rad: markera den i vänsterkanten och tryck Delete.")
-    may = CA.is_controller(user)
+    may = UA.is_controller(user)
     source = _source_frame(ctx, lf)
     edited = st.data_editor(source, key=K.ADJ_EDITOR, num_rows="dynamic", width="stretch",
                             disabled=not may or ["författare"], placeholder="",
@@ -147,7 +148,7 @@ def adjustment_editor(ctx: Context, lf: LaidForecast | None, user: str | None) -
 def _save(ctx: Context, edited: pd.DataFrame, user: str) -> None:
     try:
         adjs = parse_table(edited.drop(columns=["författare"]), "tabellen", author=user)
-        n = CA.store().save_adjustment_set(  # type: ignore[union-attr]
+        n = UA.store().save_adjustment_set(  # type: ignore[union-attr]
             CA.dataset_name(ctx), ctx.as_of, adjs, author=user)
         st.session_state[K.ADJ_MESSAGE] = ("ok", f"Sparade {len(adjs)} justeringar "
                                                  f"(version {n}).")
@@ -163,7 +164,7 @@ def lay_controls(ctx: Context, lf: LaidForecast | None, user: str | None) -> Non
     The comment box is keyed by data, month and current version, so each starts empty; after
     a lay the page is drawn again with the new version (and an empty box).
     """
-    if not CA.is_controller(user):
+    if not UA.is_controller(user):
         return
     st.subheader("Lägg prognos")
     month = K.month_key(ctx.data_hash, str(ctx.as_of))
@@ -183,7 +184,7 @@ def lay_controls(ctx: Context, lf: LaidForecast | None, user: str | None) -> Non
 
 
 def _lay(ctx: Context, comment: str, user: str) -> tuple[str, str]:
-    store = CA.store()
+    store = UA.store()
     if store is None:
         return "fel", "Prognosen lades inte: lagret kan inte öppnas."
     try:

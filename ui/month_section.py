@@ -16,6 +16,7 @@ from forecast.io.formatting import fmt_mkr, fmt_timestamp, month_label
 from forecast.store.base import StoreError
 from ui import cycle_access as CA
 from ui import state_keys as K
+from ui import user_access as UA
 from ui.data_access import Context, statistical
 from ui.laid_section import adjusted_tables, lay_controls, saved_adjustments
 from ui.text import md
@@ -74,7 +75,7 @@ def lock_controls(ctx: Context, lf: LaidForecast | None, user: str | None) -> No
                    f"{info.version}, av {md(info.author)} {fmt_timestamp(info.created)}.",
                    icon=":material/verified:")
         return
-    if not CA.is_controller(user):
+    if not UA.is_controller(user):
         return
     st.subheader("Fastställ prognos")
     st.caption("Den fastställda versionen blir månadens prognos och kan inte ändras; senare "
@@ -94,7 +95,7 @@ def lock_controls(ctx: Context, lf: LaidForecast | None, user: str | None) -> No
 
 def _lock(ctx: Context, lf: LaidForecast, user: str) -> str:
     """Lock ``lf`` and draw the page again (now fastställd); else the Swedish reason."""
-    store = CA.store()
+    store = UA.store()
     if store is None:
         return "Prognosen fastställdes inte: lagret kan inte öppnas."
     try:

@@ -17,7 +17,8 @@ from forecast.engine import hierarchy as H
 from forecast.io.formatting import fmt_mkr, month_label
 from forecast.ledger.month import month_from_text
 from ui import state_keys as K
-from ui.data_access import Context, baseline, baseline_ready
+from ui.cycle_access import baseline, baseline_ready
+from ui.data_access import Context
 from ui.text import md
 
 if TYPE_CHECKING:

@@ -18,17 +18,17 @@ from forecast.io.formatting import fmt_mkr, fmt_number, fmt_pct, fmt_timestamp
 from scenarios import assumptions as A
 from scenarios.document import MAX_NAME_CHARS, UNNAMED, save_check
 from ui import cached
-from ui import cycle_access as CA
 from ui import scenario_form as F
 from ui import scenario_state as D
 from ui import state_keys as K
+from ui import user_access as UA
 from ui.committee_view import committee_section
-from ui.cycle_access import guard_store
 from ui.data_access import Context, context
 from ui.forecast_gate import forecast_or_none
 from ui.measures_editor import measures_section
 from ui.number_entry import number_entry, read_entry, set_entry
 from ui.text import md
+from ui.user_access import guard_store
 from ui.widgets import histogram_chart, month_text, page_header
 
 if TYPE_CHECKING:
@@ -287,7 +287,7 @@ def _distribution(ctx: Context, mc: MCResult) -> None:
 
 
 def _do_save(ctx_hash: str, scenario: A.Scenario, name: str) -> None:
-    author = CA.current_user() or ""  # the signed-in user, never the typed author field
+    author = UA.current_user() or ""  # the signed-in user, never the typed author field
     rec = cached.store().save(scenario.model_copy(update={"name": name, "author": author}),
                               input_hash=ctx_hash)
     st.session_state[K.LAST_SAVED] = (rec.name, rec.version)
@@ -302,7 +302,7 @@ def _do_save(ctx_hash: str, scenario: A.Scenario, name: str) -> None:
 
 def _save(ctx_hash: str, scenario: A.Scenario, first_month: str) -> None:
     """Callback of "Spara scenariot": refuse, ask, or save a new version."""
-    if not CA.may(Action.SAVE_SCENARIO):
+    if not UA.may(Action.SAVE_SCENARIO):
         st.session_state[K.SC_SAVE_NOTE] = ("!Bara en controller får spara scenarier.", scenario)
         return
     typed = str(st.session_state.get(K.SC_NAME) or "")
@@ -385,13 +385,13 @@ def _store(ctx: Context, scenario: A.Scenario) -> None:
                         help="Hämta en version med Förval överst till vänster.")
     with st.expander(f"Versioner av '{md(name)}'"):
         _versions_table(store, name)
-    if not CA.may(Action.DELETE_SCENARIO):
+    if not UA.may(Action.DELETE_SCENARIO):
         return
     with st.popover("Radera", icon=":material/delete:"):
         st.write(f"Döljer alla {len(store.versions(name))} versioner av '{md(name)}'; "
                  "raderingen sparas med ditt namn i granskningsloggen.")
         if st.button("Ja, radera", key="w_sc_delete", type="primary"):
-            store.delete(name, confirm=True, who=CA.current_user() or "")
+            store.delete(name, confirm=True, who=UA.current_user() or "")
             st.rerun()
 
 

@@ -20,6 +20,7 @@ import streamlit as st
 from ui import cycle_access as CA
 from ui import document
 from ui import state_keys as K
+from ui import user_access as UA
 from ui.data_access import context, current_dataset, outcome_months
 from ui.text import md
 from ui.widgets import month_text
@@ -92,7 +93,7 @@ def sidebar() -> None:
         from ui.scenario_state import keep_in_url
 
         keep_in_url()
-    CA.show_identity()
+    UA.show_identity()
 
 
 def _opening_month(months: list[str], *, fresh: bool) -> str:
@@ -132,7 +133,7 @@ def _configure() -> None:
 def main() -> None:
     """Build the navigation from :data:`PAGES`, draw the sidebar and run the chosen page."""
     _configure()
-    if CA.gate() is None:  # not signed in, no role, or single-user mode off localhost
+    if UA.gate() is None:  # not signed in, no role, or single-user mode off localhost
         return
     nav = st.navigation([p.page(default=i == 0) for i, p in enumerate(PAGES)])
     sidebar()
@@ -159,7 +160,7 @@ def guarded(render: Callable[[], object]) -> None:
 def run_single(key: str) -> None:
     """Render one page with the sidebar, without navigation (for AppTest), behind the gate."""
     _configure()
-    if CA.gate() is None:
+    if UA.gate() is None:
         return
     sidebar()
     guarded(page_spec(key).render)
