@@ -350,6 +350,13 @@ CHUNK_SERIES = 25
 sending a chunk costs little beside its work."""
 
 
+TAIL_CHUNKS_PER_WORKER = 2
+TAIL_SPLIT = 4
+"""The last two chunks per worker are sent in quarters, so that the workers finish nearly
+together (a worker left with a whole chunk at the end kept the other one idle for half a
+chunk's time on average); the results do not depend on the chunking."""
+
+
 def _chunks(tasks: list[Any], workers: int, n_chunks: int, progress: bool) -> list[list[Any]]:
     """The chunks of ``tasks``: one in this process, else about :data:`CHUNK_SERIES` each."""
     if workers <= 1 and cluster_address() is None:
@@ -358,13 +365,6 @@ def _chunks(tasks: list[Any], workers: int, n_chunks: int, progress: bool) -> li
     chunks = chunk_evenly(tasks, n)
     tail = TAIL_CHUNKS_PER_WORKER * max(workers, 1)
     return chunks[:-tail] + [p for c in chunks[-tail:] for p in chunk_evenly(c, TAIL_SPLIT)]
-
-
-TAIL_CHUNKS_PER_WORKER = 2
-TAIL_SPLIT = 4
-"""The last two chunks per worker are sent in quarters, so that the workers finish nearly
-together (a worker left with a whole chunk at the end kept the other one idle for half a
-chunk's time on average); the results do not depend on the chunking."""
 
 
 def _stream(fn: Callable[..., list[Any]], tasks: list[Any], workers: int, n_chunks: int,
