@@ -83,23 +83,17 @@ class StatisticalStore(C.Store):
             StoreError: no such row, or its bytes cannot be read (damaged, newer format);
                 for the paths, when they are read.
         """
-        with self.db.read() as conn:
-            found = conn.execute(sa.select(T.stat_forecasts.c.id)
-                                 .where(T.stat_forecasts.c.id == stat_id)).first()
-        if found is None:
-            raise self.db.error(f"ingen lagrad statistisk prognos med id {stat_id}")
-
-        def read(start: int, length: int | None) -> Stored:
-            try:
-                return self.payload_range(stat_id, start, length)
-            except StoreError as exc:
-                raise FormatError(str(exc)) from None
+        with self.db.read() as conn:  # the row's parts, once: rows are never changed
+            parts = self._parts(conn, stat_id)
 
         def read_many(ranges: list[tuple[int, int]]) -> list[Stored]:
             try:
-                return self.payload_ranges(stat_id, ranges)
+                return self._read_parts(parts, ranges)
             except StoreError as exc:
                 raise FormatError(str(exc)) from None
+
+        def read(start: int, length: int | None) -> Stored:
+            return read_many([(start, -1 if length is None else length)])[0]
 
         try:
             return read_lazily(read, read_many)
@@ -156,10 +150,13 @@ class StatisticalStore(C.Store):
         """
         with self.db.read() as conn:
             parts = self._parts(conn, stat_id)
-            starts = np.cumsum([0] + [part.length for part in parts])
-            with _PieceReader(conn, self.db) as piece:
-                return [_read_range(parts, starts, start, length, piece)
-                        for start, length in ranges]
+        return self._read_parts(parts, ranges)
+
+    def _read_parts(self, parts: list[_Part], ranges: list[tuple[int, int]]) -> list[Stored]:
+        """:meth:`payload_ranges` of the payload made of ``parts`` (one read transaction)."""
+        starts = np.cumsum([0] + [part.length for part in parts])
+        with self.db.read() as conn, _PieceReader(conn, self.db) as piece:
+            return [_read_range(parts, starts, start, length, piece) for start, length in ranges]
 
     def _parts(self, conn: sa.Connection, stat_id: int) -> list[_Part]:
         """The stored values that make the payload of ``stat_id``, in order."""
