@@ -24,7 +24,7 @@ import pandas as pd
 import streamlit as st
 
 from forecast.cycle.defaults import DEFAULT_PATHS, DEFAULT_SEED
-from forecast.ledger import schema as S
+from forecast.ledger.as_of import available_months
 from forecast.ledger.dataset import Dataset, load_default
 from forecast.ledger.month import month_from_text
 from forecast.ledger.names import EXAMPLE_DATASET
@@ -118,15 +118,13 @@ def _from_url() -> Dataset | None:
     return ds
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _outcome_months(_ds: Dataset, data_hash: str) -> list[str]:
-    periods = _ds.ledger.loc[_ds.ledger[S.KIND] == S.UTFALL, S.PERIOD].unique()
-    return [str(p) for p in sorted(periods)]
-
-
 def outcome_months(ds: Dataset) -> list[str]:
-    """Months (``YYYY-MM``) with outcome in ``ds``, oldest first."""
-    return _outcome_months(ds, ds.source_hash)
+    """Months (``YYYY-MM``) with outcome in ``ds``, oldest first.
+
+    From the ledger's index (made once per data set; the first figures read it too), not a
+    scan of the ledger per data set of its own.
+    """
+    return [str(p) for p in available_months(ds)]
 
 
 class PageMemo(TypedDict, total=False):

@@ -15,6 +15,7 @@ for :mod:`forecast.io.export`; :func:`followup_tables` wraps them as export tabl
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -39,7 +40,7 @@ from forecast.ledger.dimensions import (
     planned_to_date,
     split_agency_accounts,
 )
-from forecast.ledger.index import ledger_index, period_ordinal
+from forecast.ledger.index import LedgerIndex, ledger_index, period_ordinal
 from forecast.ledger.month import month_of, month_text
 
 # Row labels of the summary (seed 001's "Ekonomisk sammanfattning").
@@ -93,7 +94,7 @@ def _enriched(ds: Dataset) -> pd.DataFrame:
 def _make_enriched(ds: Dataset) -> pd.DataFrame:
     led = ds.ledger
     idx = ledger_index(ds)
-    out = led.copy()
+    out = led.copy(deep=False)  # new columns only: the ledger's own arrays are not written
     if idx.text:  # each (unit, account) pair mapped once, then taken per row by its code
         dims = _pair_dims(ds)
         for col in ("type", "category", "division"):
@@ -104,8 +105,24 @@ def _make_enriched(ds: Dataset) -> pd.DataFrame:
         out["type"] = out[S.ACCOUNT].map(types)
         out["category"] = out[S.ACCOUNT].map(ds.accounts.category_of())
         out["division"] = out[S.UNIT].map(ds.org.division_of()).fillna(NO_DIVISION)
-    out[S.KIND] = out[S.KIND].astype("category")
+    out[S.KIND] = _kind_categorical(led, idx)
     return out
+
+
+def _kind_categorical(led: pd.DataFrame, idx: LedgerIndex) -> pd.Categorical:
+    """The ledger's kind as ``astype("category")`` gives it, from the index's flags.
+
+    Categories: the kinds present, sorted (as ``astype`` sorts them); a ledger with a row of
+    neither kind (never validated) is converted from its text.
+    """
+    if not bool((idx.outcome | idx.budget).all()):
+        return pd.Categorical(led[S.KIND])
+    kinds = sorted(k for k, rows in ((S.UTFALL, idx.outcome), (S.BUDGET, idx.budget))
+                   if rows.any())
+    codes = np.where(idx.outcome, kinds.index(S.UTFALL) if S.UTFALL in kinds else -1,
+                     kinds.index(S.BUDGET) if S.BUDGET in kinds else -1)
+    return pd.Categorical.from_codes(codes.astype(np.int8),
+                                     categories=pd.Index(kinds, dtype=object))
 
 
 def _check_accounts(accounts: Iterable[object], types: Mapping[str, object]) -> None:
@@ -462,37 +479,76 @@ def agency_share(ds: Dataset, as_of: pd.Period, *,
     years = [p.year - 2, p.year - 1, p.year]
     any_outcome = {y: bool(_rows(ds, S.UTFALL, month_of(y, 1), month_of(y, p.month)).size)
                    for y in years}
-
-    def row(sel: pd.DataFrame, accounts: list[str], fte_cats: list[str],
-            units: set[str] | None) -> dict[str, float]:
-        return _agency_row(ds, p, any_outcome, sel, accounts, fte_cats, units, target_pct,
-                           years)
-
     every = [*leaves.values(), UNSPLIT_AGENCY]
-    # Only agency and personnel accounts are summed: every row below filters this part
-    # (the same rows, in the same order, as filtering the whole outcome ledger).
-    rel = _enriched(ds).iloc[_outcome_rows_on(ds, [*every, PERSONAL])]
+    # Only agency and personnel accounts are summed: every row below takes its rows from
+    # this part (the same rows, in the same order, as filtering the whole outcome ledger).
+    rel = _AgencyRows.of(_enriched(ds).iloc[outcome_rows_on(ds, [*every, PERSONAL])])
+
+    def row(at: np.ndarray | None, accounts: list[str], fte_cats: list[str],
+            units: set[str] | None) -> dict[str, float]:
+        return _agency_row(ds, p, any_outcome, rel.part(at), accounts, fte_cats, units,
+                           target_pct, years)
+
     unsplit = has_unsplit_agency(ds)
     rows: dict[str, dict[str, float]] = {}
     for cat, label in AGENCY_LABELS.items():
-        rows[label] = row(rel, [leaves[cat]], [cat], None)
+        rows[label] = row(None, [leaves[cat]], [cat], None)
         if unsplit:  # part of the cost has no staff group: not available
             rows[label] = {k: (v if k == "Mål %" else float("nan"))
                            for k, v in rows[label].items()}
-    rows["Totalt"] = row(rel, every, list(AGENCY_LABELS), None)
+    rows["Totalt"] = row(None, every, list(AGENCY_LABELS), None)
     present = _outcome_divisions(ds)
     div_of = ds.org.division_of()
-    by_division = _row_groups(rel, "division")
+    by_division = _row_groups(rel.frame, "division")
     for d in _division_order(ds, present):
-        sel = rel.iloc[by_division.get(d, np.empty(0, dtype=np.int64))]
         units = {u for u, dv in div_of.items() if dv == d}
-        rows[f"{d} – totalt"] = row(sel, every, list(AGENCY_LABELS), units)
+        rows[f"{d} – totalt"] = row(by_division.get(d, np.empty(0, dtype=np.int64)), every,
+                                    list(AGENCY_LABELS), units)
     out = pd.DataFrame(rows).T
     out.index.name = "Hyrpersonal"
     return out
 
 
-def _outcome_rows_on(ds: Dataset, accounts: list[str]) -> np.ndarray:
+@dataclass(frozen=True)
+class _AgencyRows:
+    """Outcome rows of the agency and personnel accounts as arrays (ledger order).
+
+    ``account`` holds each row's code in ``accounts`` (one pass over the text column), so a
+    row of :func:`agency_share` compares integers, and its sums add the same rows in the same
+    order as filtering the frame did.
+    """
+
+    frame: pd.DataFrame
+    month: np.ndarray
+    account: np.ndarray
+    accounts: pd.Index
+    amount: np.ndarray
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> _AgencyRows:
+        codes, accounts = pd.factorize(frame[S.ACCOUNT], sort=False)
+        return cls(frame=frame, month=np.asarray(frame[S.PERIOD].array.asi8, dtype=np.int64),
+                   account=codes, accounts=pd.Index(accounts),
+                   amount=frame[S.AMOUNT].to_numpy(dtype=float))
+
+    def part(self, at: np.ndarray | None) -> _AgencyRows:
+        """The rows at positions ``at`` (in that order); all rows when None."""
+        if at is None:
+            return self
+        return replace(self, frame=self.frame.iloc[at], month=self.month[at],
+                       account=self.account[at], amount=self.amount[at])
+
+    def on(self, accounts: list[str]) -> np.ndarray:
+        """Whether each row is on one of ``accounts``."""
+        codes = [self.accounts.get_loc(a) for a in accounts if a in self.accounts]
+        return np.isin(self.account, codes)
+
+    def sum(self, mask: np.ndarray) -> float:
+        """The sum of the amounts where ``mask`` (NaN as 0, as ``Series.sum``), tkr."""
+        return float(np.nansum(self.amount[mask]))
+
+
+def outcome_rows_on(ds: Dataset, accounts: list[str]) -> np.ndarray:
     """Positions of the ledger's outcome rows on ``accounts``, in ledger order."""
     idx = ledger_index(ds)
     if idx.text:
@@ -523,36 +579,33 @@ def _row_groups(frame: pd.DataFrame, col: str) -> dict[str, np.ndarray]:
     return {str(u): order[bounds[i]: bounds[i + 1]] for i, u in enumerate(uniques)}
 
 
-def _ytd_mask(frame: pd.DataFrame, p: pd.Period, year: int) -> pd.Series:
-    """Whether each row of ``frame`` is in January … ``p.month`` of ``year``."""
-    return (frame[S.PERIOD] >= month_of(year, 1)) & (frame[S.PERIOD] <= month_of(year, p.month))
-
-
-def _ytd_rows(frame: pd.DataFrame, p: pd.Period, year: int) -> pd.DataFrame:
-    """The rows of ``frame`` in January … ``p.month`` of ``year``."""
-    return frame.loc[_ytd_mask(frame, p, year)]
+def _ytd_months(month: np.ndarray, p: pd.Period, year: int) -> np.ndarray:
+    """Whether each month ordinal is in January … ``p.month`` of ``year``."""
+    return ((month >= period_ordinal(month_of(year, 1)))
+            & (month <= period_ordinal(month_of(year, p.month))))
 
 
 def _agency_row(ds: Dataset, p: pd.Period, any_outcome: Mapping[int, bool],
-                sel: pd.DataFrame, accounts: list[str], fte_cats: list[str],
+                sel: _AgencyRows, accounts: list[str], fte_cats: list[str],
                 units: set[str] | None, target_pct: float, years: list[int]
                 ) -> dict[str, float]:
     """One row of :func:`agency_share`: R12 cost and share, YTD cost per year, FTE.
 
     ``any_outcome``: per year, whether the ledger has any outcome in January … ``p.month``.
     """
-    window = sel.loc[(sel[S.PERIOD] > p - 12) & (sel[S.PERIOD] <= p)]
-    agency = float(window.loc[window[S.ACCOUNT].isin(accounts), S.AMOUNT].sum())
-    personal = float(window.loc[window[S.ACCOUNT] == PERSONAL, S.AMOUNT].sum())
+    now = period_ordinal(p)
+    window = (sel.month > now - 12) & (sel.month <= now)
+    on = sel.on(accounts)
+    agency = sel.sum(window & on)
+    personal = sel.sum(window & sel.on([PERSONAL]))
     rec = {"Hyrkostnad R12": agency, "Personalkostnad R12": personal,
            "Hyrandel R12 %": (agency / personal * 100.0 + 0.0) if personal else float("nan"),
            "Mål %": target_pct}
     for y in years:
-        part = _ytd_rows(sel, p, y)
-        has = not part.empty or any_outcome[y]
+        ytd = _ytd_months(sel.month, p, y)
+        has = bool(ytd.any()) or any_outcome[y]
         rec[f"Ack utfall {ytd_label(month_of(y, p.month))}"] = (
-            float(part.loc[part[S.ACCOUNT].isin(accounts), S.AMOUNT].sum()) if has
-            else float("nan"))
+            sel.sum(ytd & on) if has else float("nan"))
     for y in years[1:]:
         fte = _avg_fte(ds, month_of(y, 1), month_of(y, p.month),
                        units)

@@ -57,8 +57,8 @@ class Dataset:
 
     @property
     def last_outcome(self) -> pd.Period:
-        """The last month with outcome (utfall) in the ledger."""
-        return self.ledger.loc[self.ledger[S.KIND] == S.UTFALL, S.PERIOD].max()
+        """The last month with outcome (utfall) in the ledger (found once per data set)."""
+        return self.derived("ledger.last_outcome", _last_outcome)
 
     def derived(self, name: str, make: Callable[[Dataset], T]) -> T:
         """``make(self)``, computed once per data set and ``name`` (the data set is immutable).
@@ -76,6 +76,10 @@ class Dataset:
         """A new Dataset with another ledger (and optionally an extended org)."""
         return replace(self, ledger=S.validate_ledger(ledger), org=org or self.org,
                        source=source, source_hash=source_hash)
+
+
+def _last_outcome(ds: Dataset) -> pd.Period:
+    return ds.ledger.loc[ds.ledger[S.KIND] == S.UTFALL, S.PERIOD].max()
 
 
 def missing_months(ledger: pd.DataFrame, kind: str = S.UTFALL,

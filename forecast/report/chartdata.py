@@ -11,6 +11,7 @@ from forecast.io.formatting import MONTHS_LONG, MONTHS_SHORT, fmt_number, fmt_pc
 from forecast.ledger import schema as S
 from forecast.ledger.dataset import Dataset
 from forecast.ledger.dimensions import PERSONAL, agency_account
+from forecast.ledger.index import ledger_index, period_ordinal
 from forecast.ledger.month import month_from_text
 from forecast.report.figures import AVVIKELSE, BUDGET_HEADING, PROGNOS
 from forecast.report.model import Chart, ReportTable, clean_text
@@ -56,22 +57,30 @@ def agency_share_history(ds: Dataset, as_of: pd.Period, months: int = 24) -> pd.
     """Agency share of own personnel cost, rolling 12 months, for each month up to ``as_of``.
 
     Columns: Månad (``YYYY-MM``), Hyrandel R12 % (NaN where the 12 months are incomplete).
-    The last value is the follow-up table's *Hyrandel R12 %* for ``as_of``.
+    The last value is the follow-up table's *Hyrandel R12 %* for ``as_of``. The outcome rows
+    are found by the ledger's index (:func:`forecast.followup.tables.outcome_rows_on`), each
+    month's sum over them in ledger order.
     """
-    led = ds.ledger.loc[ds.ledger[S.KIND] == S.UTFALL]
     leaves = [agency_account(c) for c in F.AGENCY_LABELS]
-    per = led[S.PERIOD]
-    agency = led.loc[led[S.ACCOUNT].isin(leaves)].groupby(per)[S.AMOUNT].sum()
-    personal = led.loc[led[S.ACCOUNT] == PERSONAL].groupby(per)[S.AMOUNT].sum()
-    have = set(led[S.PERIOD].unique())
+    idx = ledger_index(ds)
+    amount = ds.ledger[S.AMOUNT]
+
+    def per_month(accounts: list[str]) -> pd.Series:
+        rows = F.outcome_rows_on(ds, accounts)
+        return amount.iloc[rows].groupby(idx.month[rows]).sum()
+
+    agency, personal = per_month(leaves), per_month([PERSONAL])
+    have = set(np.unique(idx.month[idx.outcome]).tolist())
     rows = []
-    for m in pd.period_range(as_of - (months - 1), as_of, freq="M"):
-        window = pd.period_range(m - 11, m, freq="M")
-        complete = all(w in have for w in window)
+    last = period_ordinal(as_of)
+    shown = pd.PeriodIndex.from_ordinals(range(last - (months - 1), last + 1), freq="M")
+    for month, m in zip(shown, shown.asi8, strict=True):
+        window = np.arange(m - 11, m + 1)
+        complete = all(int(w) in have for w in window)
         a = float(agency.reindex(window).fillna(0.0).sum())
         pers = float(personal.reindex(window).fillna(0.0).sum())
         share = a / pers * 100.0 if complete and pers else np.nan
-        rows.append((str(m), share))
+        rows.append((str(month), share))
     return pd.DataFrame(rows, columns=["Månad", "Hyrandel R12 %"])
 
 

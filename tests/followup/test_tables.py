@@ -419,6 +419,139 @@ def test_agency_rows_and_divisions_are_the_ledger_filters(example: Dataset) -> N
     led = F._enriched(example)
     out_led = led.loc[led[S.KIND] == S.UTFALL]
     want = out_led.loc[out_led[S.ACCOUNT].isin(accounts)]
-    pd.testing.assert_frame_equal(led.iloc[F._outcome_rows_on(example, accounts)], want,
+    pd.testing.assert_frame_equal(led.iloc[F.outcome_rows_on(example, accounts)], want,
                                   check_exact=True)
     assert sorted(F._outcome_divisions(example)) == sorted(out_led["division"].unique())
+
+
+def _reference_agency_share(ds: Dataset, p: pd.Period) -> pd.DataFrame:
+    """``agency_share`` as it was written before its rows were read as arrays: each row
+    filters the enriched ledger's frame by Period and account text."""
+    from forecast.ledger.dimensions import (
+        AGENCY_TARGET_PCT,
+        PERSONAL,
+        UNSPLIT_AGENCY,
+        agency_account,
+    )
+    from forecast.ledger.month import month_of
+
+    led = _reference_enriched(ds)
+    leaves = {cat: agency_account(cat) for cat in F.AGENCY_LABELS}
+    every = [*leaves.values(), UNSPLIT_AGENCY]
+    out_led = led.loc[led[S.KIND] == S.UTFALL]
+    rel = out_led.loc[out_led[S.ACCOUNT].isin([*every, PERSONAL])]
+    years = [p.year - 2, p.year - 1, p.year]
+
+    def ytd(frame: pd.DataFrame, y: int) -> pd.DataFrame:
+        return frame.loc[(frame[S.PERIOD] >= month_of(y, 1))
+                         & (frame[S.PERIOD] <= month_of(y, p.month))]
+
+    def row(sel: pd.DataFrame, accounts: list[str], cats: list[str],
+            units: set[str] | None) -> dict[str, float]:
+        window = sel.loc[(sel[S.PERIOD] > p - 12) & (sel[S.PERIOD] <= p)]
+        agency = float(window.loc[window[S.ACCOUNT].isin(accounts), S.AMOUNT].sum())
+        personal = float(window.loc[window[S.ACCOUNT] == PERSONAL, S.AMOUNT].sum())
+        rec = {"Hyrkostnad R12": agency, "Personalkostnad R12": personal,
+               "Hyrandel R12 %": (agency / personal * 100.0 + 0.0) if personal
+               else float("nan"), "Mål %": AGENCY_TARGET_PCT}
+        for y in years:
+            part = ytd(sel, y)
+            has = not part.empty or not ytd(out_led, y).empty
+            rec[f"Ack utfall {F.ytd_label(month_of(y, p.month))}"] = (
+                float(part.loc[part[S.ACCOUNT].isin(accounts), S.AMOUNT].sum()) if has
+                else float("nan"))
+        for y in years[1:]:
+            fte = F._avg_fte(ds, month_of(y, 1), month_of(y, p.month), units)
+            rec[f"Snitt åa {F.ytd_label(month_of(y, p.month))}"] = (
+                float(fte.reindex(cats).fillna(0.0).sum()) if len(fte) else float("nan"))
+        return rec
+
+    rows = {label: row(rel, [leaves[cat]], [cat], None)
+            for cat, label in F.AGENCY_LABELS.items()}
+    if F.has_unsplit_agency(ds):
+        rows = {k: {c: (v if c == "Mål %" else float("nan")) for c, v in r.items()}
+                for k, r in rows.items()}
+    rows["Totalt"] = row(rel, every, list(F.AGENCY_LABELS), None)
+    div_of = ds.org.division_of()
+    for d in F._division_order(ds, list(out_led["division"].unique())):
+        rows[f"{d} – totalt"] = row(rel.loc[rel["division"] == d], every,
+                                    list(F.AGENCY_LABELS),
+                                    {u for u, dv in div_of.items() if dv == d})
+    out = pd.DataFrame(rows).T
+    out.index.name = "Hyrpersonal"
+    return out
+
+
+@pytest.mark.parametrize("as_of", ["2023-04", "2022-12", "2021-03"])
+def test_agency_share_by_arrays_is_the_frame_filters_to_the_last_bit(example: Dataset,
+                                                                     as_of: str) -> None:
+    p = pd.Period(as_of, "M")
+    pd.testing.assert_frame_equal(F.agency_share(example, p),
+                                  _reference_agency_share(example, p), check_exact=True)
+
+
+def test_agency_share_with_unsplit_agency_cost_is_the_frame_filters(example: Dataset) -> None:
+    from dataclasses import replace
+
+    from forecast.ledger.dimensions import UNSPLIT_AGENCY, agency_account
+
+    led = example.ledger.copy()
+    doctors = led[S.ACCOUNT] == agency_account(next(iter(F.AGENCY_LABELS)))
+    led.loc[doctors, S.ACCOUNT] = UNSPLIT_AGENCY  # the doctors' agency cost not split
+    ds = replace(example, ledger=led, source_hash=example.source_hash + "-unsplit-doctors")
+    p = pd.Period("2023-04", "M")
+    got = F.agency_share(ds, p)
+    assert got.loc["Läkare", "Hyrkostnad R12"] != got.loc["Läkare", "Hyrkostnad R12"]  # NaN
+    pd.testing.assert_frame_equal(got, _reference_agency_share(ds, p), check_exact=True)
+
+
+def test_enriched_kind_of_a_ledger_with_one_kind_is_astype_category(example: Dataset) -> None:
+    from dataclasses import replace
+
+    only = replace(example, ledger=example.ledger.loc[example.ledger[S.KIND] == S.UTFALL],
+                   source_hash=example.source_hash + "-outcome-only")
+    got = F._enriched(only)
+    pd.testing.assert_frame_equal(got, _reference_enriched(only), check_exact=True)
+    assert list(got[S.KIND].cat.categories) == [S.UTFALL]
+    assert example.ledger[S.KIND].dtype == object  # the ledger's own column is not replaced
+
+
+def _reference_agency_history(ds: Dataset, as_of: pd.Period, months: int = 24
+                              ) -> pd.DataFrame:
+    """The report's agency-share history as it was written before it read the ledger's
+    index: text and Period filters over the whole ledger, grouped by Period."""
+    from forecast.ledger.dimensions import PERSONAL, agency_account
+
+    led = ds.ledger.loc[ds.ledger[S.KIND] == S.UTFALL]
+    per = led[S.PERIOD]
+    leaves = [agency_account(c) for c in F.AGENCY_LABELS]
+    agency = led.loc[led[S.ACCOUNT].isin(leaves)].groupby(per)[S.AMOUNT].sum()
+    personal = led.loc[led[S.ACCOUNT] == PERSONAL].groupby(per)[S.AMOUNT].sum()
+    have = set(per.unique())
+    rows = []
+    for m in pd.period_range(as_of - (months - 1), as_of, freq="M"):
+        window = pd.period_range(m - 11, m, freq="M")
+        a = float(agency.reindex(window).fillna(0.0).sum())
+        pers = float(personal.reindex(window).fillna(0.0).sum())
+        rows.append((str(m), a / pers * 100.0 if all(w in have for w in window) and pers
+                     else np.nan))
+    return pd.DataFrame(rows, columns=["Månad", "Hyrandel R12 %"])
+
+
+@pytest.mark.parametrize("as_of", ["2023-04", "2022-12", "2021-03", "2019-06"])
+def test_agency_history_by_the_index_is_the_ledger_filters_to_the_last_bit(
+        example: Dataset, as_of: str) -> None:
+    from forecast.report.chartdata import agency_share_history
+
+    p = pd.Period(as_of, "M")
+    got = agency_share_history(example, p)
+    pd.testing.assert_frame_equal(got, _reference_agency_history(example, p),
+                                  check_exact=True)
+    assert got["Hyrandel R12 %"].notna().any()  # shares, not only missing windows
+
+
+def test_last_outcome_is_the_ledger_maximum_and_kept(example: Dataset) -> None:
+    led = example.ledger
+    want = led.loc[led[S.KIND] == S.UTFALL, S.PERIOD].max()
+    assert example.last_outcome == want
+    assert example.last_outcome is example.last_outcome  # found once per data set
