@@ -136,9 +136,22 @@ def _make_outcome_order(ds: Dataset) -> OutcomeOrder:
     _, rank = np.unique(uids.to_numpy(dtype=object), return_inverse=True)
     rows = np.flatnonzero(idx.outcome)
     series, month = idx.series[rows], idx.month[rows]
-    order = np.lexsort((rows, month, rank[series]))  # stable: ledger order breaks ties
+    order = _by_rank_then_month(rank[series], month)
     amount = ds.ledger[S.AMOUNT].to_numpy(dtype=float)[rows[order]]
     out = OutcomeOrder(uids=uids, series=series[order], month=month[order], amount=amount)
     for a in (out.series, out.month, out.amount):
         a.setflags(write=False)
     return out
+
+
+def _by_rank_then_month(rank: np.ndarray, month: np.ndarray) -> np.ndarray:
+    """The order of rows by ``rank``, then ``month``, ties in row order.
+
+    ``np.lexsort((positions, month, rank))`` as one stable sort of a single integer key.
+    """
+    if not len(month):
+        return np.empty(0, dtype=np.int64)
+    first = int(month.min())
+    span = int(month.max()) - first + 1
+    key = rank.astype(np.int64) * span + (month - first)
+    return np.argsort(key, kind="stable")

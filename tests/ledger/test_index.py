@@ -143,3 +143,14 @@ def test_outcome_order_is_to_nixtlas_order(case) -> None:  # noqa: ANN001
     idx = ledger_index(ds)
     assert idx is ledger_index(ds)  # once per data set
     assert idx.n_pairs == len(ds.ledger[[S.UNIT, S.ACCOUNT]].drop_duplicates())
+
+
+def test_rank_then_month_order_is_the_three_key_lexsort() -> None:
+    from forecast.ledger.index import _by_rank_then_month
+
+    rng = np.random.default_rng(3)
+    rank = rng.integers(0, 40, 5000)
+    month = rng.integers(600, 660, 5000)  # duplicates of (rank, month): ties in row order
+    want = np.lexsort((np.arange(5000), month, rank))
+    np.testing.assert_array_equal(_by_rank_then_month(rank, month), want)
+    assert _by_rank_then_month(rank[:0], month[:0]).size == 0
