@@ -9,6 +9,7 @@ from forecast.engine.result import RegionForecast
 from forecast.followup import tables as F
 from forecast.io.formatting import MONTHS_LONG, MONTHS_SHORT, fmt_number, fmt_pct, month_label
 from forecast.ledger import schema as S
+from forecast.ledger.as_of import available_months
 from forecast.ledger.dataset import Dataset
 from forecast.ledger.dimensions import PERSONAL, agency_account
 from forecast.ledger.index import ledger_index, period_ordinal
@@ -70,7 +71,7 @@ def agency_share_history(ds: Dataset, as_of: pd.Period, months: int = 24) -> pd.
         return amount.iloc[rows].groupby(idx.month[rows]).sum()
 
     agency, personal = per_month(leaves), per_month([PERSONAL])
-    have = set(np.unique(idx.month[idx.outcome]).tolist())
+    have = {period_ordinal(m) for m in available_months(ds)}
     rows = []
     last = period_ordinal(as_of)
     shown = pd.PeriodIndex.from_ordinals(range(last - (months - 1), last + 1), freq="M")
