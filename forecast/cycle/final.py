@@ -76,14 +76,22 @@ class Effects:
         self.touched = np.flatnonzero(np.any([s.any(axis=1) for s in shares], axis=0)) \
             if shares else np.zeros(0, dtype=np.int64)
         """The series some adjustment covers, ascending."""
+        self._parts: dict[bytes, np.ndarray] = {}
 
     def parts(self, mask: np.ndarray) -> np.ndarray:
-        """(n_series, n_adjustments) each adjustment's share summed over the months of ``mask``."""
-        n = self.shares[0].shape[0] if self.shares else 0
-        out = np.zeros((n, len(self.shares)))
-        for j, share in enumerate(self.shares):
-            out[:, j] = share[:, mask].sum(axis=1)
-        return out
+        """(n_series, n_adjustments) each adjustment's share summed over the months of ``mask``.
+
+        Summed once per mask (a year's series, groups and means all read it; read-only).
+        """
+        key = np.asarray(mask, dtype=bool).tobytes()
+        if key not in self._parts:
+            n = self.shares[0].shape[0] if self.shares else 0
+            out = np.zeros((n, len(self.shares)))
+            for j, share in enumerate(self.shares):
+                out[:, j] = share[:, mask].sum(axis=1)
+            out.setflags(write=False)
+            self._parts[key] = out
+        return self._parts[key]
 
     def monthly_mean(self) -> np.ndarray:
         """(n_series, n_months) the effect on each series' mean per month."""

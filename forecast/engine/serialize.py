@@ -106,7 +106,7 @@ def to_bytes(rf: RegionForecast) -> bytes:
     Memory holds the arrays and the one result: the arrays are joined as views. The
     summaries are the forecast's own (computed here if not yet computed).
     """
-    return b"".join(_pieces(*_contents(rf)))
+    return pack(*_contents(rf))
 
 
 def to_parts(rf: RegionForecast, part_bytes: int) -> Iterator[bytes]:
