@@ -22,8 +22,14 @@ distributed = pytest.importorskip("distributed")
 
 @pytest.fixture(scope="module")
 def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as c:
+    import dask
+
+    # A worker process that imports numpy, pandas and statsforecast on a loaded CI machine
+    # can take longer than the default 30 s to reach the scheduler ("Nanny failed to start
+    # worker process", seen once); the test is of the numbers, not of start-up speed.
+    with dask.config.set({"distributed.comm.timeouts.connect": "180s"}), \
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                     dashboard_address=None) as c:
         yield c
 
 
