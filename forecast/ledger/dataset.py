@@ -79,7 +79,13 @@ class Dataset:
 
 
 def _last_outcome(ds: Dataset) -> pd.Period:
-    return ds.ledger.loc[ds.ledger[S.KIND] == S.UTFALL, S.PERIOD].max()
+    # the last of the months the ledger's index found (made once per data set, and read by
+    # the app's first figures anyway), not a scan of the kind column of its own; NaT for a
+    # ledger without outcome, as the scan's max gave
+    from forecast.ledger.index import outcome_months  # the index module imports this one
+
+    months = outcome_months(ds)
+    return months[-1] if months else pd.NaT
 
 
 def missing_months(ledger: pd.DataFrame, kind: str = S.UTFALL,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -341,8 +342,6 @@ def _reference_figures(led: pd.DataFrame, as_of: pd.Period, keys: list[str]) -> 
 @pytest.fixture(scope="module", params=["as read", "shuffled, index not 0…n-1",
                                         "units as numbers"])
 def example(request: pytest.FixtureRequest) -> Dataset:
-    from dataclasses import replace
-
     from forecast.ledger.dataset import load_default
     from forecast.ledger.index import ledger_index
 
@@ -555,3 +554,12 @@ def test_last_outcome_is_the_ledger_maximum_and_kept(example: Dataset) -> None:
     want = led.loc[led[S.KIND] == S.UTFALL, S.PERIOD].max()
     assert example.last_outcome == want
     assert example.last_outcome is example.last_outcome  # found once per data set
+
+
+
+def test_last_outcome_of_a_ledger_without_outcome_is_nat(example: Dataset) -> None:
+    led = example.ledger
+    led = led.loc[led[S.KIND] == S.BUDGET].reset_index(drop=True)
+    ds = replace(example, ledger=led, source_hash=f"{example.source_hash}-budget")
+    assert pd.isna(led.loc[led[S.KIND] == S.UTFALL, S.PERIOD].max())  # what the scan gave
+    assert pd.isna(ds.last_outcome)
